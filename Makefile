@@ -1,0 +1,88 @@
+# keyaudit - build, tests, sanitizers, fuzzing.
+#
+#   make            build ./keyaudit
+#   make check      unit tests, fuzz-target build, integration against a real sshd (root)
+#   make asan       the whole suite under AddressSanitizer + UBSan
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make deps       install the Debian packages the build and tests need
+
+CC      ?= cc
+PKGS    := libssh libpcre2-8 libxml-2.0 jansson libcrypto
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+STD     := -std=gnu11 -D_FILE_OFFSET_BITS=64
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -I.
+BUILD   ?= build
+FUZZ_SECONDS ?= 30
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+LIB_SRC  := $(sort $(filter-out scanner/main.c,$(wildcard scanner/*.c checks/*.c reports/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+HDRS     := $(wildcard scanner/*.h checks/*.h reports/*.h)
+
+.PHONY: all check unit integration asan fuzz fuzz-build deps clean bench
+
+all: keyaudit
+
+keyaudit: $(BUILD)/keyaudit
+	cp $< $@
+
+$(BUILD)/keyaudit: $(BUILD)/scanner/main.o $(BUILD)/libkeyaudit.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/libkeyaudit.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libkeyaudit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
+
+unit: $(TEST_BIN) keyaudit
+	@tests/run-unit.sh $(TEST_BIN)
+
+integration: keyaudit
+	@tests/integration/run.sh
+
+# Runs every suite and ends with one "N passed, N failed" line.
+check: $(TEST_BIN) keyaudit fuzz-build
+	@tests/run-all.sh $(TEST_BIN)
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+# libFuzzer targets: the library instrumented once, each target linked to it.
+FUZZ_FLAGS  := $(STD) $(WARN) -Wno-unused-parameter -O1 -g $(PKG_CFLAGS) -I.
+FUZZ_OBJ    := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+fuzz-build: $(FUZZ_BIN)
+
+build-fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+bench: keyaudit
+	bench/run.sh
+
+deps:
+	@scripts/deps.sh
+
+clean:
+	rm -rf build build-asan build-fuzz keyaudit

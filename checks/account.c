@@ -1,0 +1,14 @@
+/* account.c - placeholder until the family is written. */
+#include "check.h"
+
+static const struct ka_rule rules[] = {
+	{ "account.placeholder", SEV_INFO, 0, "placeholder", "placeholder" },
+};
+
+static void
+run(struct ka_ctx *ctx)
+{
+	(void)ctx;
+}
+
+const struct ka_check check_account = { "account", rules, KA_ARRLEN(rules), run };

@@ -1,0 +1,33 @@
+/* report.c - the list of report formats and the run summary they share. */
+#include <string.h>
+
+#include "report.h"
+
+static const struct report_format *const formats[] = {
+	&report_text,
+	&report_json,
+	&report_junit,
+};
+
+const struct report_format *
+report_format_find(const char *name)
+{
+	for (size_t i = 0; i < KA_ARRLEN(formats); i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return formats[i];
+	return NULL;
+}
+
+void
+summary_add_host(struct ka_summary *s, const struct ka_host_result *h)
+{
+	s->hosts++;
+	if (h->status != HOST_SCANNED)
+		s->hosts_failed++;
+	for (size_t i = 0; i < h->nfindings; i++) {
+		s->findings++;
+		s->by_severity[h->findings[i].severity]++;
+		if (h->findings[i].blocks_login)
+			s->blocking++;
+	}
+}

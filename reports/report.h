@@ -1,0 +1,46 @@
+/* report.h - report sinks. Each format is one file that receives hosts in
+ * inventory order, one at a time, and writes as it goes so memory stays flat
+ * however large the fleet. Reports print; they decide no policy. */
+#ifndef KA_REPORT_H
+#define KA_REPORT_H
+
+#include <stdio.h>
+
+#include "../scanner/finding.h"
+
+struct ka_summary {
+	size_t hosts;
+	size_t hosts_failed;		/* status other than scanned */
+	size_t findings;
+	size_t by_severity[SEV_CRITICAL + 1];
+	size_t blocking;
+	enum ka_severity fail_on;
+	int exit_code;
+};
+
+struct report_opts {
+	int color;			/* ANSI colour allowed */
+	int quiet;			/* text: only hosts with findings */
+	const char *command;		/* "scan", "diagnose" */
+};
+
+struct report;
+
+struct report_format {
+	const char *name;		/* "text", "json", "junit" */
+	struct report *(*open)(FILE *out, const struct report_opts *o);
+	void (*host)(struct report *r, const struct ka_host_result *h);
+	/* Writes the trailer; returns 0, or -1 when writing failed. Frees r. */
+	int (*close)(struct report *r, const struct ka_summary *s);
+};
+
+extern const struct report_format report_text;
+extern const struct report_format report_json;
+extern const struct report_format report_junit;
+
+/* The format with this name, or NULL. */
+const struct report_format *report_format_find(const char *name);
+
+void summary_add_host(struct ka_summary *s, const struct ka_host_result *h);
+
+#endif

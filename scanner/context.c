@@ -1,0 +1,341 @@
+/* context.c - derive, once per host, what every check needs from the
+ * snapshot: the parsed sshd_config, each audited user's effective config and
+ * AuthorizedKeysFile list, parsed authorized_keys files, and which
+ * StrictModes rule (upstream or Debian's user-group-modes) the sshd applies. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "../checks/check.h"
+
+struct ka_akcache {
+	struct ak_file **byfile;	/* indexed like snap->files */
+	size_t n;
+};
+
+static int
+snap_read(void *arg, const char *path, const char **data, size_t *len)
+{
+	const struct snap_file *f = snap_file_get(arg, path);
+	char *canon = NULL;
+	const char *why;
+
+	if (f != NULL && f->type == SNAP_LNK &&
+	    snap_realpath(arg, path, &canon, &why) == 0) {
+		f = snap_file_get(arg, canon);
+		free(canon);
+	}
+	if (f == NULL || f->type == SNAP_NOENT) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!f->has_content) {
+		errno = f->type == SNAP_DIR ? EISDIR : EACCES;
+		return -1;
+	}
+	*data = f->content;
+	*len = f->content_len;
+	return 0;
+}
+
+static int
+snap_globfn(void *arg, const char *pattern, struct strlist *out)
+{
+	const struct snap_glob *g = snap_glob_get(arg, pattern);
+
+	if (g == NULL)
+		return 0;
+	for (size_t i = 0; i < g->matches.n; i++)
+		strlist_add(out, g->matches.v[i]);
+	return 0;
+}
+
+static const char *
+snap_home_of(void *arg, const char *name)
+{
+	const struct snapshot *s = arg;
+	const struct snap_account *a;
+
+	a = name ? snap_account_by_name(s, name) : snap_account_by_uid(s, 0);
+	return a ? a->home : NULL;
+}
+
+void
+ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io)
+{
+	io->read = snap_read;
+	io->glob = snap_globfn;
+	io->home_of = snap_home_of;
+	io->ctx = (void *)snap;
+}
+
+/* Value of KEY= in os-release text, unquoted, or NULL. */
+static char *
+osrelease_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			size_t vn = n - klen - 1;
+			if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
+				v++;
+				vn -= 2;
+			}
+			return xstrndup(v, vn);
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+static int
+is_debianish(const char *s)
+{
+	return s != NULL && (strstr(s, "debian") || strstr(s, "Debian") ||
+	    strstr(s, "ubuntu") || strstr(s, "Ubuntu"));
+}
+
+static void
+decide_upg_rule(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+	const struct snap_file *osr;
+	char *id = NULL, *like = NULL;
+
+	if (s->sshd_version != NULL) {
+		ctx->upg_allowed = is_debianish(s->sshd_version);
+		ctx->upg_rule = xasprintf("%s rule: sshd is '%s'",
+		    ctx->upg_allowed ? "Debian user-group-modes" : "upstream",
+		    s->sshd_version);
+		return;
+	}
+	osr = snap_file_get(s, "/etc/os-release");
+	if (osr == NULL || !osr->has_content)
+		osr = snap_file_get(s, "/usr/lib/os-release");
+	if (osr != NULL && osr->has_content) {
+		id = osrelease_value(osr->content, "ID");
+		like = osrelease_value(osr->content, "ID_LIKE");
+	}
+	if (is_debianish(id) || is_debianish(like)) {
+		ctx->upg_allowed = 1;
+		ctx->upg_rule = xasprintf("Debian user-group-modes rule: sshd version "
+		    "unknown, os-release ID=%s%s%s", id, like ? " ID_LIKE=" : "",
+		    like ? like : "");
+	} else {
+		ctx->upg_allowed = 0;
+		ctx->upg_rule = xasprintf("upstream rule: sshd version unknown, "
+		    "os-release ID=%s", id ? id : "unknown");
+	}
+	free(id);
+	free(like);
+}
+
+char *
+expand_authorized_keys_path(const char *tmpl, const struct snap_account *a)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	for (p = tmpl; *p; p++) {
+		if (*p != '%') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case '%':
+			buf_putc(&b, '%');
+			break;
+		case 'h':
+			buf_puts(&b, a->home);
+			break;
+		case 'u':
+			buf_puts(&b, a->name);
+			break;
+		case 'U':
+			buf_printf(&b, "%u", a->uid);
+			break;
+		default:
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (b.len > 0 && b.data[0] == '/')
+		return buf_steal(&b);
+	{
+		char *rel = buf_steal(&b);
+		char *full = xasprintf("%s/%s", a->home, rel);
+		free(rel);
+		return full;
+	}
+}
+
+static void
+setup_user(struct ka_ctx *ctx, struct ka_user *u)
+{
+	const struct snapshot *s = ctx->snap;
+	const struct sshd_value *v;
+	struct sshd_conn conn;
+	const char **groups;
+	size_t ng = 0;
+
+	u->acct = snap_account_by_name(s, u->name);
+	memset(&conn, 0, sizeof(conn));
+	conn.user = u->name;
+	conn.addr = ctx->opts ? ctx->opts->from_addr : NULL;
+	groups = xcalloc(s->ngroups + 1, sizeof(*groups));
+	if (u->acct != NULL) {
+		const struct snap_group *pg = snap_group_by_gid(s, u->acct->gid);
+		if (pg)
+			groups[ng++] = pg->name;
+		for (size_t i = 0; i < s->ngroups; i++)
+			if (&s->groups[i] != pg && strlist_has(&s->groups[i].members, u->name))
+				groups[ng++] = s->groups[i].name;
+	} else
+		conn.invalid_user = 1;
+	conn.groups = groups;
+	conn.ngroups = ng;
+	u->eff = sshdconf_effective(ctx->sshd, &conn);
+	free(groups);
+
+	if (u->acct == NULL)
+		return;
+	v = sshd_eff_get(u->eff, "authorizedkeysfile");
+	for (size_t i = 0; v != NULL && i < v->n; i++) {
+		char *path;
+		if (strcmp(v->v[i], "none") == 0)
+			continue;
+		if ((path = expand_authorized_keys_path(v->v[i], u->acct)) != NULL)
+			strlist_add_owned(&u->akfiles, path);
+	}
+}
+
+void
+ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
+    const struct ka_options *opts, struct ka_host_result *out)
+{
+	struct sshdconf_io io;
+	const char *cfgpath;
+	const struct snap_file *main;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->snap = snap;
+	ctx->opts = opts;
+	ctx->out = out;
+	cfgpath = snap->sshd_config_path ? snap->sshd_config_path : "/etc/ssh/sshd_config";
+	ctx_sshdconf_io(snap, &io);
+	ctx->sshd = sshdconf_parse(cfgpath, &io);
+	main = snap_file_get(snap, cfgpath);
+	ctx->sshd_config_found = main != NULL && main->has_content;
+	ctx->global = sshdconf_effective(ctx->sshd, NULL);
+	decide_upg_rule(ctx);
+
+	ctx->nusers = snap->users.n;
+	ctx->users = xcalloc(ctx->nusers, sizeof(*ctx->users));
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		ctx->users[i].name = snap->users.v[i];
+		setup_user(ctx, &ctx->users[i]);
+	}
+	ctx->akcache = xcalloc(1, sizeof(*ctx->akcache));
+}
+
+void
+ctx_free(struct ka_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		sshd_eff_free(ctx->users[i].eff);
+		strlist_free(&ctx->users[i].akfiles);
+	}
+	free(ctx->users);
+	if (ctx->akcache) {
+		for (size_t i = 0; i < ctx->akcache->n; i++) {
+			if (ctx->akcache->byfile[i]) {
+				ak_file_free(ctx->akcache->byfile[i]);
+				free(ctx->akcache->byfile[i]);
+			}
+		}
+		free(ctx->akcache->byfile);
+		free(ctx->akcache);
+	}
+	sshd_eff_free(ctx->global);
+	sshdconf_free(ctx->sshd);
+	free(ctx->upg_rule);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+const struct ak_file *
+ctx_akfile(struct ka_ctx *ctx, const char *path)
+{
+	const struct snap_file *f = snap_file_get(ctx->snap, path);
+	struct ka_akcache *c = ctx->akcache;
+	size_t i;
+
+	if (f == NULL || !f->has_content)
+		return NULL;
+	i = (size_t)(f - ctx->snap->files);
+	if (c->n < ctx->snap->nfiles) {
+		c->byfile = xreallocarray(c->byfile, ctx->snap->nfiles, sizeof(*c->byfile));
+		memset(c->byfile + c->n, 0, (ctx->snap->nfiles - c->n) * sizeof(*c->byfile));
+		c->n = ctx->snap->nfiles;
+	}
+	if (c->byfile[i] == NULL) {
+		c->byfile[i] = xcalloc(1, sizeof(struct ak_file));
+		ak_parse(f->content, f->content_len, c->byfile[i]);
+	}
+	return c->byfile[i];
+}
+
+static const struct ka_rule *
+rule_or_die(const char *id)
+{
+	const struct ka_rule *r = check_rule(id);
+
+	if (r == NULL) {
+		fprintf(stderr, "keyaudit: internal error: unknown check id %s\n", id);
+		exit(3);
+	}
+	return r;
+}
+
+struct ka_finding *
+ctx_finding(struct ka_ctx *ctx, const char *rule_id, const char *user,
+    const char *path, long line, const char *fix, const char *fmt, ...)
+{
+	const struct ka_rule *r = rule_or_die(rule_id);
+	struct ka_finding *f;
+	va_list ap;
+	char *msg;
+
+	if (!check_selected(r, ctx->opts ? ctx->opts->only : NULL))
+		return NULL;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	f = finding_add(ctx->out, r, user, path, line, fix, "%s", msg);
+	free(msg);
+	return f;
+}
+
+void
+ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
+    const char *fmt, ...)
+{
+	const struct ka_rule *r = rule_or_die(rule_id);
+	va_list ap;
+	char *msg;
+
+	if (!check_selected(r, ctx->opts ? ctx->opts->only : NULL))
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	skip_add(ctx->out, r, subject, "%s", msg);
+	free(msg);
+}

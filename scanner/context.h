@@ -1,0 +1,69 @@
+/* context.h - what checks share about one host: the snapshot, and the things
+ * derived from it once (parsed sshd_config, each user's effective config and
+ * authorized_keys files, which StrictModes rule this sshd build applies).
+ * Derived data only; nothing here does I/O. */
+#ifndef KA_CONTEXT_H
+#define KA_CONTEXT_H
+
+#include "snapshot.h"
+#include "finding.h"
+#include "sshdconf.h"
+#include "authkeys.h"
+
+struct ka_options {
+	const char *from_addr;		/* --from: client address for Match/from= */
+	const struct strlist *only;	/* --checks, or NULL for all */
+};
+
+struct ka_user {
+	const char *name;
+	const struct snap_account *acct;	/* NULL: no such account */
+	struct sshd_eff *eff;			/* effective config for this user */
+	struct strlist akfiles;			/* expanded AuthorizedKeysFile paths */
+};
+
+struct ka_akcache;
+
+struct ka_ctx {
+	const struct snapshot *snap;
+	const struct ka_options *opts;
+	struct ka_host_result *out;
+
+	struct sshd_config *sshd;	/* parsed from the snapshot's files */
+	struct sshd_eff *global;	/* effective config without a connection */
+	int sshd_config_found;		/* the main file was collected and read */
+
+	/* Debian/Ubuntu "user-group-modes": group-writable allowed when the
+	 * group holds only the owner. upg_rule says which rule and why. */
+	int upg_allowed;
+	char *upg_rule;
+
+	struct ka_user *users;		/* the audited users, snapshot order */
+	size_t nusers;
+
+	struct ka_akcache *akcache;
+};
+
+void ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
+    const struct ka_options *opts, struct ka_host_result *out);
+void ctx_free(struct ka_ctx *ctx);
+
+/* Parsed authorized_keys for a canonical path (NULL when no content). */
+const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path);
+
+/* Expand one AuthorizedKeysFile entry for an account: %h %u %U %%, and
+ * relative paths under home. NULL on an unknown %-token. */
+char *expand_authorized_keys_path(const char *tmpl, const struct snap_account *a);
+
+/* Add a finding only when its rule is selected by --checks. */
+struct ka_finding *ctx_finding(struct ka_ctx *ctx, const char *rule_id,
+    const char *user, const char *path, long line, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The sshd_config I/O backed by a snapshot (also used by the transports to
+ * read what they collected). */
+void ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io);
+
+#endif

@@ -1,0 +1,12 @@
+/* engine.h - run every selected check family over one snapshot. */
+#ifndef KA_ENGINE_H
+#define KA_ENGINE_H
+
+#include "context.h"
+
+/* Fills out (already initialised with the target) with findings, skips and
+ * the list of rules that ran, sorted for reporting. */
+void engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
+    struct ka_host_result *out);
+
+#endif

@@ -1,0 +1,93 @@
+/* finding.h - what a check says about a host, and the per-host result that
+ * reports receive. Findings are data: checks create them, reports print them,
+ * nobody else edits them. */
+#ifndef KA_FINDING_H
+#define KA_FINDING_H
+
+#include <stddef.h>
+#include "util.h"
+
+enum ka_severity {
+	SEV_INFO = 0,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+
+const char *severity_name(enum ka_severity s);
+/* -1 when name is not a severity */
+int severity_from_name(const char *name);
+
+/* One check id with the metadata `keyaudit checks` lists. */
+struct ka_rule {
+	const char *id;			/* "family.name", stable */
+	enum ka_severity severity;	/* default severity */
+	int blocks_login;		/* default: this alone makes the key login fail */
+	const char *title;		/* one line */
+	const char *help;		/* a paragraph: why it matters, what sshd does */
+};
+
+struct ka_finding {
+	const struct ka_rule *rule;
+	enum ka_severity severity;
+	int blocks_login;
+	char *user;			/* or NULL */
+	char *path;			/* or NULL */
+	long line;			/* 0 = none */
+	char *message;			/* evidence included */
+	char *fix;			/* exact command or config line, or NULL */
+	char *key_fp;			/* key fingerprint the finding is about, or NULL */
+};
+
+/* A check that could not run for this host or subject, and why. */
+struct ka_skip {
+	const struct ka_rule *rule;
+	char *subject;
+	char *reason;
+};
+
+enum ka_host_status {
+	HOST_SCANNED = 0,
+	HOST_UNREACHABLE,
+	HOST_AUTH_FAILED,
+	HOST_ERROR,
+};
+const char *host_status_name(enum ka_host_status s);
+
+struct ka_host_result {
+	char *target;
+	char *address;			/* or NULL */
+	int port;			/* 0 = not applicable (local) */
+	enum ka_host_status status;
+	char *error;			/* or NULL */
+	struct ka_finding *findings;
+	size_t nfindings, capfindings;
+	struct ka_skip *skips;
+	size_t nskips;
+	/* check ids that ran for this host (for JUnit passes), in registry order */
+	const struct ka_rule **ran;
+	size_t nran;
+	double duration;		/* seconds */
+};
+
+void host_result_init(struct ka_host_result *r, const char *target);
+void host_result_free(struct ka_host_result *r);
+
+/* Add a finding with the rule's default severity and blocks_login. Strings
+ * are copied; NULL is allowed for user, path, fix. Returns the finding so a
+ * caller can adjust severity or blocks_login. */
+struct ka_finding *finding_add(struct ka_host_result *r, const struct ka_rule *rule,
+    const char *user, const char *path, long line, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void skip_add(struct ka_host_result *r, const struct ka_rule *rule,
+    const char *subject, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Sort findings: blocking first, then severity (high to low), then check
+ * id, user, path, line: the order every report uses. */
+void host_result_sort(struct ka_host_result *r);
+
+/* Highest severity present, or -1 when there are no findings. */
+int host_result_max_severity(const struct ka_host_result *r);
+
+#endif

@@ -1,0 +1,163 @@
+/* snapshot.h - everything a check may know about one host, as plain data.
+ *
+ * A transport (local, ssh, file) fills a snapshot; checks only read it. There
+ * is no I/O behind any function here: the snapshot is what was collected, and
+ * a path that was not collected is simply unknown. The same snapshot written
+ * to JSON and read back must give the same findings (snapjson.c). */
+#ifndef KA_SNAPSHOT_H
+#define KA_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* Bytes of a file's content a transport keeps; sshd reads all of it, we read
+ * this much and say so (snap_file.truncated). */
+#define SNAP_CONTENT_LIMIT (8u * 1024 * 1024)
+/* Symlink hops before a path is declared a loop (Linux uses 40). */
+#define SNAP_MAX_LINKS 40
+
+enum snap_ftype {
+	SNAP_NOENT = 0,	/* lstat said ENOENT/ENOTDIR: the path does not exist */
+	SNAP_REG,
+	SNAP_DIR,
+	SNAP_LNK,
+	SNAP_FIFO,
+	SNAP_SOCK,
+	SNAP_CHR,
+	SNAP_BLK,
+	SNAP_UNKNOWN,	/* lstat failed for another reason (see error) */
+};
+
+/* One lstat(2) result, plus content when the collector was asked for it. */
+struct snap_file {
+	char *path;		/* absolute path on the target, no --root prefix */
+	enum snap_ftype type;
+	char *error;		/* lstat error text when type == SNAP_UNKNOWN */
+	uint32_t mode;		/* permission bits, 07777 */
+	uint32_t uid, gid;
+	int64_t size, mtime;
+	char *link;		/* readlink(2) for SNAP_LNK */
+
+	int has_content;	/* content below was read */
+	char *content;		/* NUL-terminated; may contain NULs inside */
+	size_t content_len;
+	int truncated;		/* content stopped at SNAP_CONTENT_LIMIT */
+	char *read_error;	/* open/read failed (as keyaudit, not as the user) */
+};
+
+struct snap_account {
+	char *name;
+	uint32_t uid, gid;
+	char *gecos, *home, *shell;
+	/* From the shadow file when it could be read; never the hash itself. */
+	int shadow_known;
+	int locked;		/* password field starts with '!' (Linux LOCKED_PASSWD_PREFIX) */
+	int64_t expire_day;	/* shadow field 8, days since epoch, -1 = never */
+};
+
+struct snap_group {
+	char *name;
+	uint32_t gid;
+	struct strlist members;
+};
+
+/* Facts about a client private key. The key material itself never enters a
+ * snapshot: only what keyaudit needs to judge it. */
+struct snap_clientkey {
+	char *path;		/* private key path; its metadata is in files */
+	char *format;		/* "openssh", "pem", "pkcs8", "unknown" */
+	int encrypted;		/* 1 passphrase, 0 none, -1 unknown */
+	char *pub_type;		/* key type from the private key, if known */
+	char *pub_fp;		/* SHA256 fingerprint from the private key, if known */
+	char *source;		/* "default" or "~/.ssh/config:LINE" */
+};
+
+/* The matches of one sshd_config Include pattern, sorted as glob(3) does. */
+struct snap_glob {
+	char *pattern;
+	struct strlist matches;
+};
+
+struct snap_file_index;
+
+struct snapshot {
+	/* identity */
+	char *target;		/* as the user named it: "local", "web1", ... */
+	char *hostname;
+	char *transport;	/* "local", "ssh", "file" */
+	int64_t collected_at;	/* unix time; checks use it as "now" */
+	char *root;		/* --root DIR, or NULL */
+	char *sshd_version;	/* `sshd -V` first line, or NULL */
+	char *sshd_config_path;	/* the main file, as sshd would read it */
+	char *sshd_t;		/* `sshd -T` output, or NULL when not run */
+	int privileged;		/* collector could read root-only files */
+
+	/* accounts */
+	struct snap_account *accounts;
+	size_t naccounts;
+	struct snap_group *groups;
+	size_t ngroups;
+	int accounts_known;	/* passwd was readable */
+
+	struct strlist users;	/* accounts being audited, in order */
+	char *client_user;	/* whose client side (~/.ssh/id_*) was read, or NULL */
+
+	struct snap_file *files;
+	size_t nfiles, capfiles;
+	struct snap_file_index *index;
+
+	struct snap_glob *globs;
+	size_t nglobs;
+
+	struct snap_clientkey *clientkeys;
+	size_t nclientkeys;
+};
+
+void snapshot_init(struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+
+/* Lookups. NULL when the path was not collected. */
+const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);
+/* Adds (or returns the existing) entry for path; the caller fills it. */
+struct snap_file *snap_file_add(struct snapshot *s, const char *path);
+
+const struct snap_account *snap_account_by_name(const struct snapshot *s, const char *name);
+const struct snap_account *snap_account_by_uid(const struct snapshot *s, uint32_t uid);
+const struct snap_group *snap_group_by_gid(const struct snapshot *s, uint32_t gid);
+const struct snap_group *snap_group_by_name(const struct snapshot *s, const char *name);
+const struct snap_glob *snap_glob_get(const struct snapshot *s, const char *pattern);
+struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
+
+/* Is account a member of gid, by primary group or by the group's member list? */
+int snap_account_in_group(const struct snapshot *s, const struct snap_account *a, uint32_t gid);
+
+/*
+ * Resolve path the way realpath(3) would on the target, using only the lstat
+ * results in the snapshot. Returns 0 and the canonical path in *out, or -1
+ * with a reason in *why: "missing" (a component does not exist), "loop",
+ * "notdir", or "unknown" (a component was not collected or could not be
+ * examined). *out is allocated on success only.
+ */
+int snap_realpath(const struct snapshot *s, const char *path, char **out, const char **why);
+
+/* The resolution algorithm itself, over any lstat source: the local
+ * collector passes one that calls lstat(2) and records the answer, so
+ * collection and judgement walk exactly the same components. */
+typedef const struct snap_file *(*path_lookup_fn)(void *arg, const char *path);
+int path_resolve(const char *path, path_lookup_fn lookup, void *arg, char **out,
+    const char **why);
+
+/* The file at a canonical path, following nothing. */
+const struct snap_file *snap_stat(const struct snapshot *s, const char *canon);
+
+const char *snap_ftype_name(enum snap_ftype t);
+enum snap_ftype snap_ftype_from_name(const char *name);
+
+/* "/a/b/c" -> "/a/b"; "/a" -> "/". Caller frees. */
+char *path_dirname(const char *path);
+/* Join and normalise "." and ".." lexically (no symlinks). Caller frees. */
+char *path_join(const char *dir, const char *rel);
+
+#endif

@@ -1,0 +1,41 @@
+/* transport.h - how one target becomes one snapshot. Three transports:
+ * local (system calls, optionally under --root), ssh (one connection, one
+ * collector exec; a later issue), and file (a snapshot saved as JSON). */
+#ifndef KA_TRANSPORT_H
+#define KA_TRANSPORT_H
+
+#include "snapshot.h"
+
+struct collect_opts {
+	const char *root;		/* --root DIR or NULL */
+	const char *sshd_config;	/* --sshd-config FILE or NULL (default path) */
+	const struct strlist *users;	/* --user NAMEs; empty: the invoking user */
+	int all_users;			/* --all-users */
+	int client;			/* also read the invoking user's client side */
+};
+
+/* 0 on success; -1 with a one-line message in *err (caller frees). A
+ * transport that collected partially still returns 0: gaps are data. */
+struct transport {
+	const char *name;
+	int (*collect)(const char *target, const struct collect_opts *o,
+	    struct snapshot *out, char **err);
+};
+
+extern const struct transport transport_local;
+extern const struct transport transport_file;
+
+/* Snapshot JSON (snapjson.c). Parse errors name the file and line. */
+int snapshot_from_json(const char *text, size_t len, const char *name,
+    struct snapshot *out, char **err);
+char *snapshot_to_json(const struct snapshot *s);
+
+/* Facts about a private key from its bytes; never keeps key material. */
+void privkey_facts(const char *data, size_t len, char **format, int *encrypted,
+    char **pub_type, char **pub_fp);
+
+/* Private-key blocks replaced by blank lines (line numbers kept). Returns a
+ * new buffer when something was redacted, else NULL. */
+char *redact_private_blocks(const char *data, size_t len, size_t *outlen);
+
+#endif

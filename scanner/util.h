@@ -1,0 +1,64 @@
+/* util.h - allocation that never returns NULL, a growable byte buffer, and a
+ * few string helpers shared by every part of keyaudit. */
+#ifndef KA_UTIL_H
+#define KA_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define KA_ARRLEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Growable byte buffer; always NUL-terminated so text can be used directly. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *buf_steal(struct buf *b);
+
+/* A growable array of owned strings. */
+struct strlist {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+void strlist_add(struct strlist *l, const char *s);
+void strlist_add_owned(struct strlist *l, char *s);
+int strlist_has(const struct strlist *l, const char *s);
+void strlist_free(struct strlist *l);
+
+/* Text safe to show on a terminal or in a report: control characters and
+ * escape sequences become \xNN, invalid UTF-8 bytes too. Caller frees. */
+char *str_printable(const char *s, size_t len);
+int str_has_control(const char *s, size_t len);
+
+/* Single-quote a string for a POSIX shell command shown as a suggested fix. */
+char *shell_quote(const char *s);
+
+/* Standard base64; returns decoded length or -1 when the input is not valid. */
+long base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap);
+char *base64_encode(const unsigned char *in, size_t len);
+
+/* "SHA256:..." as ssh-keygen -l prints it (unpadded base64). */
+char *fingerprint_sha256(const unsigned char *blob, size_t len);
+
+int utf8_valid(const char *s, size_t len);
+
+#endif
