@@ -1,0 +1,652 @@
+/* main.c - the command line: parse options, pick transports, run the engine,
+ * feed the report sinks, and turn the outcome into the exit status that
+ * scripts rely on (0 clean, 1 findings at or above --fail-on, 2 usage or
+ * input error, 3 internal error). */
+#include <sys/stat.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "transport.h"
+#include "../checks/check.h"
+#include "../reports/report.h"
+
+#ifndef KA_VERSION
+#define KA_VERSION "0.0.0"
+#endif
+
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+#define EXIT_INTERNAL 3
+
+static void
+usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static void
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("keyaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, " (see 'keyaudit %s --help')\n", cmd);
+	else
+		fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static const char main_help[] =
+"usage: keyaudit COMMAND [options]\n"
+"\n"
+"Audit SSH public-key login: why a key login fails, and whether key access is\n"
+"set up safely. Verdicts follow OpenSSH's own rules (StrictModes, sshd_config,\n"
+"authorized_keys options).\n"
+"\n"
+"commands:\n"
+"  scan [local] [options]        audit this machine (default: the invoking user)\n"
+"  collect [local] -o FILE       save a snapshot of this machine, check nothing\n"
+"  checks                        list every check: id, severity, blocks-login, title\n"
+"  sshd-config [-f FILE] [-C SPEC]  print the effective sshd config (sshd -T form)\n"
+"\n"
+"  keyaudit COMMAND --help       options of a command\n"
+"  keyaudit --version\n"
+"\n"
+"exit status: 0 nothing at or above --fail-on, 1 findings at or above it (or a\n"
+"host that could not be scanned), 2 usage or input error, 3 internal error.\n";
+
+static const char scan_help[] =
+"usage: keyaudit scan [local] [options]\n"
+"\n"
+"Audit key login on this machine (or an image under --root, or a saved\n"
+"snapshot) and report what blocks it and what is unsafe.\n"
+"\n"
+"what to audit:\n"
+"  --user NAME           audit this account (repeatable; default: you)\n"
+"  --all-users           every account in /etc/passwd (needs root)\n"
+"  --root DIR            audit the system mounted at DIR as if it were /\n"
+"  --sshd-config FILE    read this sshd_config instead of /etc/ssh/sshd_config\n"
+"  --snapshot FILE       audit a snapshot written by 'keyaudit collect' (repeatable)\n"
+"  --from ADDR           the client address, for from= options and Match Address\n"
+"  --checks LIST         only these checks: ids or families, comma-separated\n"
+"                        (e.g. perm,akeys.expired; see 'keyaudit checks')\n"
+"\n"
+"reports:\n"
+"  --format FMT          text (default), json or junit, on standard output\n"
+"  --json FILE           also write the JSON report to FILE\n"
+"  --junit FILE          also write a JUnit-XML report to FILE\n"
+"  --fail-on SEVERITY    exit 1 at or above: info low medium high critical (default high)\n"
+"  --quiet               text: leave out hosts with nothing to report\n"
+"  --no-color            no ANSI colour (also when NO_COLOR is set or not a terminal)\n";
+
+static const char collect_help[] =
+"usage: keyaudit collect [local] -o FILE [--user NAME...] [--all-users]\n"
+"                        [--root DIR] [--sshd-config FILE]\n"
+"\n"
+"Save everything the checks read about this machine as snapshot JSON, and\n"
+"check nothing. 'keyaudit scan --snapshot FILE' later gives the same findings\n"
+"as a live scan at the time of collection. The file is created mode 0600;\n"
+"private keys are never read into it (only whether they have a passphrase).\n"
+"\n"
+"  -o, --output FILE     where to write the snapshot ('-' for standard output)\n";
+
+static const char checks_help[] =
+"usage: keyaudit checks [--format text|json]\n"
+"\n"
+"List every check keyaudit runs: its id (use with --checks), default\n"
+"severity, whether it alone makes the key login fail, and what it checks.\n";
+
+static const char sshdconfig_help[] =
+"usage: keyaudit sshd-config [-f FILE] [-C user=U,host=H,addr=A,laddr=L,lport=P]\n"
+"                            [--root DIR]\n"
+"\n"
+"Print the effective sshd configuration the way 'sshd -T' prints it, with\n"
+"Include and Match evaluated, without needing root or host keys.\n";
+
+enum {
+	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
+	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
+	OPT_QUIET, OPT_NO_COLOR, OPT_HELP,
+};
+
+struct scan_args {
+	struct strlist users;
+	int all_users;
+	const char *root;
+	char *sshd_config;
+	struct strlist snapshots;
+	struct strlist targets;
+	const char *from;
+	struct strlist checks;
+	const char *format;
+	const char *json_file;
+	const char *junit_file;
+	enum ka_severity fail_on;
+	int quiet;
+	int no_color;
+	const char *output;
+};
+
+static const struct option scan_longopts[] = {
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "all-users", no_argument, NULL, OPT_ALL_USERS },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "sshd-config", required_argument, NULL, OPT_SSHD_CONFIG },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "checks", required_argument, NULL, OPT_CHECKS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Absolute form of a path given on the command line (only without --root:
+ * under --root every path is a path on the audited system). */
+static char *
+absolute_arg(const char *cmd, const char *path, const char *root)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || root != NULL)
+		return xstrdup(path);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		usage_error(cmd, "cannot resolve %s: %s", path, strerror(errno));
+	return xasprintf("%s/%s", cwd, path);
+}
+
+static void
+split_list(struct strlist *out, const char *arg)
+{
+	char *copy = xstrdup(arg), *save = NULL, *t;
+
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (*t)
+			strlist_add(out, t);
+	free(copy);
+}
+
+static void
+parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
+    struct scan_args *a)
+{
+	int c, sev;
+
+	memset(a, 0, sizeof(*a));
+	a->format = "text";
+	a->fail_on = SEV_HIGH;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:h", scan_longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_USER:
+			strlist_add(&a->users, optarg);
+			break;
+		case OPT_ALL_USERS:
+			a->all_users = 1;
+			break;
+		case OPT_ROOT:
+			a->root = optarg;
+			break;
+		case OPT_SSHD_CONFIG:
+			free(a->sshd_config);
+			a->sshd_config = xstrdup(optarg);
+			break;
+		case OPT_SNAPSHOT:
+			strlist_add(&a->snapshots, optarg);
+			break;
+		case OPT_FROM:
+			a->from = optarg;
+			break;
+		case OPT_CHECKS:
+			split_list(&a->checks, optarg);
+			break;
+		case OPT_FORMAT:
+			a->format = optarg;
+			break;
+		case OPT_JSON:
+			a->json_file = optarg;
+			break;
+		case OPT_JUNIT:
+			a->junit_file = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if ((sev = severity_from_name(optarg)) < 0)
+				usage_error(cmd, "--fail-on %s: expected info, low, medium, "
+				    "high or critical", optarg);
+			a->fail_on = (enum ka_severity)sev;
+			break;
+		case OPT_QUIET:
+			a->quiet = 1;
+			break;
+		case OPT_NO_COLOR:
+			a->no_color = 1;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(help, stdout);
+			exit(0);
+		default:
+			if (optopt != 0 && optopt < 256)
+				usage_error(cmd, "-%c: unknown option or missing argument", optopt);
+			usage_error(cmd, "%s: unknown option or missing argument",
+			    argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		strlist_add(&a->targets, argv[i]);
+	if (a->sshd_config != NULL) {
+		char *abs = absolute_arg(cmd, a->sshd_config, a->root);
+		free(a->sshd_config);
+		a->sshd_config = abs;
+	}
+	if (report_format_find(a->format) == NULL)
+		usage_error(cmd, "--format %s: expected text, json or junit", a->format);
+	for (size_t i = 0; i < a->checks.n; i++) {
+		int known = check_rule(a->checks.v[i]) != NULL;
+		for (size_t j = 0; !known && ka_checks[j] != NULL; j++)
+			known = strcmp(ka_checks[j]->family, a->checks.v[i]) == 0;
+		if (!known)
+			usage_error(cmd, "--checks: unknown check or family '%s'",
+			    a->checks.v[i]);
+	}
+	for (size_t i = 0; i < a->targets.n; i++) {
+		if (strcmp(a->targets.v[i], "local") != 0)
+			usage_error(cmd, "target '%s': only 'local' can be scanned by this "
+			    "version (remote hosts need the ssh transport)", a->targets.v[i]);
+	}
+	if (a->snapshots.n > 0 && (a->root || a->users.n || a->all_users || a->sshd_config))
+		usage_error(cmd, "--snapshot audits what was collected; --root, --user, "
+		    "--all-users and --sshd-config apply when collecting");
+}
+
+static void
+free_scan_args(struct scan_args *a)
+{
+	strlist_free(&a->users);
+	strlist_free(&a->snapshots);
+	strlist_free(&a->targets);
+	strlist_free(&a->checks);
+	free(a->sshd_config);
+}
+
+struct sink {
+	const struct report_format *fmt;
+	struct report *r;
+	FILE *fp;
+	const char *path;
+};
+
+static void
+open_sink(struct sink *s, const char *format, const char *path, const struct report_opts *ro)
+{
+	s->fmt = report_format_find(format);
+	s->path = path;
+	if (path == NULL)
+		s->fp = stdout;
+	else if ((s->fp = fopen(path, "w")) == NULL)
+		usage_error(NULL, "%s: cannot write report: %s", path, strerror(errno));
+	s->r = s->fmt->open(s->fp, ro);
+}
+
+static int
+close_sink(struct sink *s, const struct ka_summary *sum)
+{
+	int rc = s->fmt->close(s->r, sum);
+
+	if (fflush(s->fp) != 0 || ferror(s->fp))
+		rc = -1;
+	if (s->path != NULL && fclose(s->fp) != 0)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "keyaudit: %s: writing the report failed\n",
+		    s->path ? s->path : "standard output");
+	return rc;
+}
+
+static void
+collect_opts_from(const struct scan_args *a, struct collect_opts *co)
+{
+	memset(co, 0, sizeof(*co));
+	co->root = a->root;
+	co->sshd_config = a->sshd_config;
+	co->users = &a->users;
+	co->all_users = a->all_users;
+	co->client = a->root == NULL;
+}
+
+static int
+cmd_scan(int argc, char **argv)
+{
+	struct scan_args a;
+	struct collect_opts co;
+	struct report_opts ro;
+	struct ka_options ko;
+	struct ka_summary sum;
+	struct sink sinks[3];
+	size_t nsinks = 0, nhosts;
+	int rc = 0;
+
+	parse_scan_args("scan", scan_help, argc, argv, &a);
+	if (a.output)
+		usage_error("scan", "-o belongs to 'keyaudit collect'");
+	collect_opts_from(&a, &co);
+	memset(&ko, 0, sizeof(ko));
+	ko.from_addr = a.from;
+	ko.only = a.checks.n ? &a.checks : NULL;
+	memset(&ro, 0, sizeof(ro));
+	ro.command = "scan";
+	ro.quiet = a.quiet;
+	ro.color = !a.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO) &&
+	    strcmp(a.format, "text") == 0;
+
+	/* Collect the first host before opening reports, so an input error
+	 * (exit 2) never leaves a half-written report behind. */
+	nhosts = a.snapshots.n > 0 ? a.snapshots.n : 1;
+	memset(&sum, 0, sizeof(sum));
+	sum.fail_on = a.fail_on;
+	for (size_t i = 0; i < nhosts; i++) {
+		struct snapshot snap;
+		struct ka_host_result hr;
+		char *err = NULL;
+		int crc;
+
+		snapshot_init(&snap);
+		if (a.snapshots.n > 0)
+			crc = transport_file.collect(a.snapshots.v[i], &co, &snap, &err);
+		else
+			crc = transport_local.collect("local", &co, &snap, &err);
+		if (crc != 0) {
+			fprintf(stderr, "keyaudit: %s\n", err);
+			free(err);
+			snapshot_free(&snap);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (i == 0) {
+			open_sink(&sinks[nsinks++], a.format, NULL, &ro);
+			ro.color = 0;
+			if (a.json_file)
+				open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
+			if (a.junit_file)
+				open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
+		}
+		host_result_init(&hr, snap.target);
+		engine_check_snapshot(&snap, &ko, &hr);
+		summary_add_host(&sum, &hr);
+		for (size_t k = 0; k < nsinks; k++)
+			sinks[k].fmt->host(sinks[k].r, &hr);
+		host_result_free(&hr);
+		snapshot_free(&snap);
+	}
+	if (rc == 0) {
+		int max = -1;
+		for (int s = SEV_CRITICAL; s >= 0 && max < 0; s--)
+			if (sum.by_severity[s] > 0)
+				max = s;
+		sum.exit_code = (sum.hosts_failed > 0 || max >= (int)a.fail_on) ?
+		    EXIT_FINDINGS : 0;
+		rc = sum.exit_code;
+	}
+	for (size_t k = 0; k < nsinks; k++)
+		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+			rc = EXIT_INTERNAL;
+	free_scan_args(&a);
+	return rc;
+}
+
+static int
+cmd_collect(int argc, char **argv)
+{
+	struct scan_args a;
+	struct collect_opts co;
+	struct snapshot snap;
+	char *err = NULL, *json;
+	FILE *fp;
+	int rc = 0;
+
+	parse_scan_args("collect", collect_help, argc, argv, &a);
+	if (a.output == NULL)
+		usage_error("collect", "-o FILE is required");
+	if (a.snapshots.n > 0)
+		usage_error("collect", "--snapshot: a snapshot is already collected");
+	collect_opts_from(&a, &co);
+	snapshot_init(&snap);
+	if (transport_local.collect("local", &co, &snap, &err) != 0) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		free(err);
+		snapshot_free(&snap);
+		free_scan_args(&a);
+		return EXIT_USAGE;
+	}
+	json = snapshot_to_json(&snap);
+	if (strcmp(a.output, "-") == 0)
+		fp = stdout;
+	else {
+		mode_t old = umask(077);
+		fp = fopen(a.output, "w");
+		umask(old);
+	}
+	if (fp == NULL) {
+		fprintf(stderr, "keyaudit: %s: cannot write snapshot: %s\n", a.output,
+		    strerror(errno));
+		rc = EXIT_USAGE;
+	} else {
+		fputs(json, fp);
+		fputc('\n', fp);
+		if (fflush(fp) != 0 || ferror(fp) || (fp != stdout && fclose(fp) != 0)) {
+			fprintf(stderr, "keyaudit: %s: writing the snapshot failed\n", a.output);
+			rc = EXIT_INTERNAL;
+		}
+	}
+	free(json);
+	snapshot_free(&snap);
+	free_scan_args(&a);
+	return rc;
+}
+
+static int
+cmd_checks(int argc, char **argv)
+{
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(checks_help, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "json") == 0)
+				json = 1;
+			else if (strcmp(f, "text") != 0)
+				usage_error("checks", "--format %s: expected text or json", f);
+		} else
+			usage_error("checks", "%s: unexpected argument", argv[i]);
+	}
+	if (json)
+		fputs("[", stdout);
+	for (size_t i = 0, n = 0; ka_checks[i] != NULL; i++) {
+		const struct ka_check *c = ka_checks[i];
+		for (size_t j = 0; j < c->nrules; j++, n++) {
+			const struct ka_rule *r = &c->rules[j];
+			if (json)
+				printf("%s\n {\"id\": \"%s\", \"severity\": \"%s\", "
+				    "\"blocks_login\": %s, \"title\": \"%s\"}", n ? "," : "",
+				    r->id, severity_name(r->severity),
+				    r->blocks_login ? "true" : "false", r->title);
+			else
+				printf("%-28s %-8s %-13s %s\n", r->id,
+				    severity_name(r->severity),
+				    r->blocks_login ? "blocks-login" : "-", r->title);
+		}
+	}
+	if (json)
+		fputs("\n]\n", stdout);
+	return 0;
+}
+
+/* -C user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R as sshd -T takes it. */
+static void
+parse_conn_spec(const char *spec, struct sshd_conn *c, char **store)
+{
+	char *copy = xstrdup(spec), *save = NULL, *t;
+
+	*store = copy;
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		if (eq == NULL)
+			usage_error("sshd-config", "-C %s: expected key=value pairs", spec);
+		*eq++ = '\0';
+		if (strcmp(t, "user") == 0)
+			c->user = eq;
+		else if (strcmp(t, "host") == 0)
+			c->host = eq;
+		else if (strcmp(t, "addr") == 0)
+			c->addr = eq;
+		else if (strcmp(t, "laddr") == 0)
+			c->laddr = eq;
+		else if (strcmp(t, "lport") == 0) {
+			char *end;
+			long p = strtol(eq, &end, 10);
+			if (*eq == '\0' || *end != '\0' || p < 0 || p > 65535)
+				usage_error("sshd-config", "-C lport=%s: not a port number", eq);
+			c->lport = (int)p;
+		} else if (strcmp(t, "rdomain") == 0)
+			c->rdomain = eq;
+		else
+			usage_error("sshd-config", "-C: unknown key '%s' (user, host, addr, "
+			    "laddr, lport, rdomain)", t);
+	}
+}
+
+static int
+cmd_sshd_config(int argc, char **argv)
+{
+	const char *file = NULL, *spec = NULL, *root = NULL;
+	struct collect_opts co;
+	struct snapshot snap;
+	struct sshdconf_io io;
+	struct sshd_config *cfg;
+	struct sshd_conn conn;
+	struct sshd_eff *eff;
+	struct strlist users = { 0 };
+	struct buf out;
+	char *err = NULL, *specstore = NULL, *abs;
+	const char **groups = NULL;
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(sshdconfig_help, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
+			spec = argv[++i];
+		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			root = argv[++i];
+		else
+			usage_error("sshd-config", "%s: unexpected argument", argv[i]);
+	}
+	memset(&conn, 0, sizeof(conn));
+	if (spec)
+		parse_conn_spec(spec, &conn, &specstore);
+	abs = file ? absolute_arg("sshd-config", file, root) : NULL;
+	memset(&co, 0, sizeof(co));
+	co.root = root;
+	co.sshd_config = abs;
+	if (conn.user)
+		strlist_add(&users, conn.user);
+	co.users = &users;
+	snapshot_init(&snap);
+	if (transport_local.collect("local", &co, &snap, &err) != 0) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		free(err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	ctx_sshdconf_io(&snap, &io);
+	cfg = sshdconf_parse(snap.sshd_config_path, &io);
+	for (size_t i = 0; i < sshdconf_nerrors(cfg); i++) {
+		const struct sshdconf_error *e = sshdconf_error_at(cfg, i);
+		fprintf(stderr, "keyaudit: %s:%d: %s\n", e->file, e->line, e->msg);
+		rc = EXIT_USAGE;
+	}
+	if (rc == 0) {
+		const struct snap_account *acct = conn.user ?
+		    snap_account_by_name(&snap, conn.user) : NULL;
+		if (conn.user != NULL && acct != NULL) {
+			size_t ng = 0;
+			const struct snap_group *pg = snap_group_by_gid(&snap, acct->gid);
+			groups = xcalloc(snap.ngroups + 1, sizeof(*groups));
+			if (pg)
+				groups[ng++] = pg->name;
+			for (size_t i = 0; i < snap.ngroups; i++)
+				if (&snap.groups[i] != pg &&
+				    strlist_has(&snap.groups[i].members, acct->name))
+					groups[ng++] = snap.groups[i].name;
+			conn.groups = groups;
+			conn.ngroups = ng;
+		} else if (conn.user != NULL)
+			conn.invalid_user = 1;
+		eff = sshdconf_effective(cfg, spec ? &conn : NULL);
+		buf_init(&out);
+		sshd_eff_dump(eff, &out);
+		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+		buf_free(&out);
+		sshd_eff_free(eff);
+	}
+	sshdconf_free(cfg);
+out:
+	free(groups);
+	free(specstore);
+	free(abs);
+	strlist_free(&users);
+	snapshot_free(&snap);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("keyaudit %s\n", KA_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(main_help, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "collect") == 0)
+		return cmd_collect(argc - 1, argv + 1);
+	if (strcmp(cmd, "checks") == 0)
+		return cmd_checks(argc - 1, argv + 1);
+	if (strcmp(cmd, "sshd-config") == 0)
+		return cmd_sshd_config(argc - 1, argv + 1);
+	usage_error(NULL, "'%s' is not a command; commands: scan, collect, checks, "
+	    "sshd-config (see 'keyaudit --help')", cmd);
+}

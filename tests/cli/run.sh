@@ -1,0 +1,151 @@
+#!/bin/bash
+# Command-line contract tests: exit codes, one-line errors naming file and
+# line, snapshot round trips equal to live scans, report validity. They use a
+# fake system under --root, so they need neither root nor a running sshd.
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${KA:-./keyaudit}
+XSD=../shared/junit-10.xsd
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0; failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 20 | sed 's/^/    /'; }
+# expect_exit CODE NAME CMD...: runs CMD, checks its exit status.
+expect_exit() {
+	want=$1; name=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else nok "$name (exit $got, want $want)" "$(cat "$T/err")"; fi
+}
+# The error is exactly one line and mentions every word given.
+one_line_error() {
+	name=$1; shift
+	lines=$(wc -l <"$T/err")
+	for w in "$@"; do
+		if ! grep -qF -- "$w" "$T/err"; then nok "$name: stderr names '$w'" "$(cat "$T/err")"; return; fi
+	done
+	if [ "$lines" -eq 1 ]; then ok "$name: one-line error"; else nok "$name: $lines lines on stderr" "$(cat "$T/err")"; fi
+}
+
+# A fake system: alice (the invoking uid, so files we create are "hers").
+me=$(id -u); mygid=$(id -g)
+mkroot() {
+	R=$1
+	mkdir -p "$R/etc/ssh" "$R/home/alice/.ssh" "$R/bin"
+	chmod 755 "$R" "$R/etc" "$R/etc/ssh" "$R/home" "$R/bin"
+	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:%s:%s::/home/alice:/bin/sh\n' "$me" "$mygid" >"$R/etc/passwd"
+	printf 'root:x:0:\nalice:x:%s:\n' "$mygid" >"$R/etc/group"
+	printf 'ID=debian\n' >"$R/etc/os-release"
+	printf '#!/bin/sh\n' >"$R/bin/sh"; chmod 755 "$R/bin/sh"
+	printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\n' >"$R/etc/ssh/sshd_config"
+	ssh-keygen -q -t ed25519 -N '' -C alice@test -f "$T/key_$(basename "$R")" >/dev/null
+	cp "$T/key_$(basename "$R").pub" "$R/home/alice/.ssh/authorized_keys"
+	chmod 755 "$R/home/alice"; chmod 700 "$R/home/alice/.ssh"; chmod 600 "$R/home/alice/.ssh/authorized_keys"
+}
+
+# --- basics
+expect_exit 0 "--version" "$KA" --version
+grep -q "^keyaudit [0-9]" "$T/out" && ok "--version prints the version" || nok "--version prints the version"
+for c in scan collect checks sshd-config; do
+	expect_exit 0 "$c --help" "$KA" "$c" --help
+	grep -q "usage: keyaudit $c" "$T/out" && ok "$c --help shows usage" || nok "$c --help shows usage"
+done
+expect_exit 2 "unknown command" "$KA" frobnicate
+one_line_error "unknown command" frobnicate
+expect_exit 2 "unknown option" "$KA" scan --frobnicate
+expect_exit 2 "bad --fail-on" "$KA" scan --fail-on severe
+one_line_error "bad --fail-on" severe
+expect_exit 2 "unknown --checks" "$KA" scan --checks perm,nosuch.check
+one_line_error "unknown --checks" nosuch.check
+expect_exit 2 "bad --format" "$KA" scan --format yaml
+expect_exit 0 "checks" "$KA" checks
+n=$(wc -l <"$T/out")
+[ "$n" -ge 40 ] && ok "checks lists $n checks" || nok "checks lists only $n checks"
+for id in perm.file-mode perm.dir-mode akeys.bad-options sshd.pubkey-disabled account.locked client.key-mode; do
+	grep -q "^$id " "$T/out" && ok "checks lists $id" || nok "checks lists $id"
+done
+expect_exit 0 "checks --format json" "$KA" checks --format json
+jq -e 'length >= 40 and all(.[]; .id and .severity and (.blocks_login|type=="boolean"))' "$T/out" >/dev/null &&
+	ok "checks json is well-formed" || nok "checks json is well-formed"
+
+# --- bad input: one line naming the file (and line), exit 2
+expect_exit 2 "missing snapshot" "$KA" scan --snapshot "$T/nope.json"
+one_line_error "missing snapshot" "$T/nope.json"
+expect_exit 2 "directory as snapshot" "$KA" scan --snapshot "$T"
+one_line_error "directory as snapshot" "$T" "not a regular file"
+printf '{"keyaudit_snapshot": 1,\n "files": [\n  {"path": "/x",, }\n ]}\n' >"$T/bad.json"
+expect_exit 2 "malformed JSON" "$KA" scan --snapshot "$T/bad.json"
+one_line_error "malformed JSON" "$T/bad.json:3:"
+printf '{"keyaudit_snapshot": 1, "files": [{"path": "/x", "type": "file", "mode": "rwx", "uid": 0, "gid": 0}]}' >"$T/badmode.json"
+expect_exit 2 "bad mode in snapshot" "$KA" scan --snapshot "$T/badmode.json"
+one_line_error "bad mode in snapshot" "$T/badmode.json" "files[0]" mode
+printf '{"something": "else"}' >"$T/other.json"
+expect_exit 2 "not a snapshot" "$KA" scan --snapshot "$T/other.json"
+one_line_error "not a snapshot" keyaudit_snapshot
+expect_exit 2 "unreadable root" "$KA" scan --root "$T/nope"
+one_line_error "unreadable root" "$T/nope"
+expect_exit 2 "remote target not yet" "$KA" scan web1.example
+expect_exit 2 "collect without -o" "$KA" collect
+
+# --- a clean fake system, then a broken one
+mkroot "$T/r1"
+expect_exit 0 "clean system exits 0" "$KA" scan --root "$T/r1" --user alice --format json
+jq -e '.schema == 1 and (.hosts|length) == 1 and .hosts[0].status == "scanned"' "$T/out" >/dev/null &&
+	ok "json report shape" || nok "json report shape" "$(head -c 600 "$T/out")"
+chmod 777 "$T/r1/home/alice/.ssh"
+expect_exit 1 "world-writable .ssh exits 1" "$KA" scan --root "$T/r1" --user alice --format json
+jq -e '[.hosts[0].findings[] | select(.check == "perm.dir-mode" and .blocks_login and .path == "/home/alice/.ssh")] | length == 1' "$T/out" >/dev/null &&
+	ok "perm.dir-mode reported for .ssh" || nok "perm.dir-mode reported for .ssh" "$(cat "$T/out")"
+jq -e '.hosts[0].findings[] | select(.check == "perm.dir-mode") | .fix | test("chmod go-w")' "$T/out" >/dev/null &&
+	ok "fix is a chmod" || nok "fix is a chmod"
+expect_exit 0 "--fail-on critical ignores high" "$KA" scan --root "$T/r1" --user alice --fail-on critical --format json
+expect_exit 0 "--checks filters" "$KA" scan --root "$T/r1" --user alice --checks akeys --format json
+jq -e '[.hosts[0].findings[] | select(.check|startswith("perm."))] | length == 0' "$T/out" >/dev/null &&
+	ok "--checks akeys drops perm findings" || nok "--checks akeys drops perm findings"
+
+# --- snapshot round trip equals the live scan
+expect_exit 1 "live scan" "$KA" scan --root "$T/r1" --user alice --format json
+jq -S '.hosts[0].findings' "$T/out" >"$T/live"
+expect_exit 0 "collect" "$KA" collect --root "$T/r1" --user alice -o "$T/snap.json"
+[ "$(stat -c %a "$T/snap.json")" = 600 ] && ok "snapshot written mode 0600" || nok "snapshot written mode 0600"
+expect_exit 1 "scan --snapshot" "$KA" scan --snapshot "$T/snap.json" --format json
+jq -S '.hosts[0].findings' "$T/out" >"$T/offline"
+if cmp -s "$T/live" "$T/offline" && [ "$(jq length "$T/live")" -gt 0 ]; then ok "snapshot findings equal live findings"
+else nok "snapshot findings equal live findings" "$(diff "$T/live" "$T/offline")"; fi
+
+# --- JUnit validates against the schema
+expect_exit 1 "junit to stdout" "$KA" scan --root "$T/r1" --user alice --format junit
+if xmllint --noout --schema "$XSD" "$T/out" 2>"$T/xerr"; then ok "junit validates"; else nok "junit validates" "$(cat "$T/xerr")"; fi
+expect_exit 1 "--junit FILE" "$KA" scan --root "$T/r1" --user alice --junit "$T/j.xml" --json "$T/j.json"
+xmllint --noout --schema "$XSD" "$T/j.xml" 2>/dev/null && ok "--junit file validates" || nok "--junit file validates"
+jq -e '.hosts[0].findings|length > 0' "$T/j.json" >/dev/null && ok "--json file written" || nok "--json file written"
+
+# --- hostile content: escape sequences never reach the terminal raw
+mkroot "$T/r2"
+printf 'ssh-ed25519 %s evil\033]0;pwned\007\033[31mred\n' "$(cut -d' ' -f2 "$T/key_r2.pub")" >>"$T/r2/home/alice/.ssh/authorized_keys"
+expect_exit 0 "escape sequences in a comment" "$KA" scan --root "$T/r2" --user alice --fail-on critical
+if grep -q "$(printf '\033')" "$T/out"; then nok "no raw ESC in text output"; else ok "no raw ESC in text output"; fi
+grep -q "akeys.control-chars" "$T/out" && ok "control characters reported" || nok "control characters reported" "$(cat "$T/out")"
+expect_exit 0 "escape sequences, junit" "$KA" scan --root "$T/r2" --user alice --fail-on critical --format junit
+xmllint --noout --schema "$XSD" "$T/out" 2>/dev/null && ok "junit with escapes validates" || nok "junit with escapes validates"
+
+# --- a 2 GB authorized_keys: bounded read, finding says truncated
+mkroot "$T/r3"
+truncate -s 2G "$T/r3/home/alice/.ssh/authorized_keys"
+expect_exit 1 "2 GB authorized_keys" timeout 60 "$KA" scan --root "$T/r3" --user alice --format json
+jq -e '.hosts[0].findings[] | select(.check == "akeys.truncated")' "$T/out" >/dev/null &&
+	ok "truncated file reported" || nok "truncated file reported" "$(head -c 800 "$T/out")"
+
+# --- no colour when not a terminal or NO_COLOR is set
+"$KA" scan --root "$T/r1" --user alice >"$T/out" 2>&1
+grep -q "$(printf '\033\\[')" "$T/out" && nok "no colour when not a terminal" || ok "no colour when not a terminal"
+if command -v script >/dev/null; then
+	NO_COLOR=1 script -qc "$KA scan --root $T/r1 --user alice" /dev/null >"$T/out" 2>&1
+	grep -q "$(printf '\033\\[')" "$T/out" && nok "NO_COLOR respected on a terminal" || ok "NO_COLOR respected on a terminal"
+	script -qc "$KA scan --root $T/r1 --user alice" /dev/null >"$T/out" 2>&1
+	grep -q "$(printf '\033\\[')" "$T/out" && ok "colour on a terminal" || nok "colour on a terminal"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,37 @@
+#!/bin/sh
+# The whole suite, as `make check` and CI run it: unit tests (cmocka), the
+# command-line tests, a short run of every fuzz target over its seed corpus,
+# and the integration tests against a real sshd (root only). Each suite
+# prints "<suite>: N passed, N failed"; this adds them up into the last line.
+set -u
+cd "$(dirname "$0")/.." || exit 3
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_suite() {
+	name=$1; shift
+	echo "=== $name"
+	"$@" 2>&1 | tee -a "$log"
+}
+
+run_suite unit tests/run-unit.sh "$@"
+run_suite cli tests/cli/run.sh
+run_suite fuzz tests/fuzz/smoke.sh
+if [ "$(id -u)" -eq 0 ]; then
+	run_suite integration tests/integration/run.sh
+else
+	echo "integration: skipped (needs root to create accounts and start sshd)"
+fi
+
+passed=0; failed=0
+for n in $(sed -n 's/^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log" | tr ' ' ':'); do
+	passed=$((passed + ${n%%:*}))
+	failed=$((failed + ${n##*:}))
+done
+suites=$(grep -c '^[a-z-]*: [0-9]* passed, [0-9]* failed' "$log")
+if [ "$suites" -lt 3 ]; then
+	echo "a suite ended without its summary line"
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
