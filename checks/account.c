@@ -1,14 +1,254 @@
-/* account.c - placeholder until the family is written. */
+/* account.c - the account checks sshd makes before it looks at any key
+ * (auth.c allowed_user): the user exists, is not locked or expired, has a
+ * shell that exists and is executable, and passes DenyUsers, AllowUsers,
+ * DenyGroups and AllowGroups in that order. A nologin shell does not stop
+ * the key from being accepted; it ends the session right after. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "check.h"
+#include "../scanner/match.h"
 
 static const struct ka_rule rules[] = {
-	{ "account.placeholder", SEV_INFO, 0, "placeholder", "placeholder" },
+	{ "account.missing", SEV_HIGH, 1, "the account does not exist",
+	  "sshd logs 'Invalid user NAME' and fails every method for it." },
+	{ "account.locked", SEV_HIGH, 1, "the account is locked and UsePAM is no",
+	  "Without PAM, sshd refuses a locked account (password field starting with "
+	  "'!') even for key login: 'User NAME not allowed because account is "
+	  "locked'. With UsePAM yes a locked password does not stop key login." },
+	{ "account.expired", SEV_HIGH, 1, "the account has expired",
+	  "An expired account (shadow expiry date passed) is refused by sshd without "
+	  "PAM and by pam_unix's account phase with it." },
+	{ "account.shell-missing", SEV_HIGH, 1, "the login shell does not exist",
+	  "sshd refuses the user: 'User NAME not allowed because shell SHELL does "
+	  "not exist'." },
+	{ "account.shell-not-executable", SEV_HIGH, 1,
+	  "the login shell is not an executable file",
+	  "sshd refuses the user: 'User NAME not allowed because shell SHELL is not "
+	  "executable'." },
+	{ "account.nologin", SEV_HIGH, 0,
+	  "the shell refuses sessions (nologin/false)",
+	  "The key is accepted, then the shell ends the session at once; only a "
+	  "forced command or port forwarding can still work." },
+	{ "account.home-missing", SEV_HIGH, 1, "the home directory does not exist",
+	  "Key files under a missing home cannot exist, so key login fails; the "
+	  "session would start in / as well." },
+	{ "account.deny-users", SEV_HIGH, 1, "the user is listed in DenyUsers",
+	  "sshd refuses the user before any key is looked at: 'User NAME from ADDR "
+	  "not allowed because listed in DenyUsers'." },
+	{ "account.not-allow-users", SEV_HIGH, 1, "AllowUsers is set and does not list the user",
+	  "'User NAME from ADDR not allowed because not listed in AllowUsers'." },
+	{ "account.deny-groups", SEV_HIGH, 1, "one of the user's groups is in DenyGroups",
+	  "'User NAME from ADDR not allowed because a group is listed in DenyGroups'." },
+	{ "account.not-allow-groups", SEV_HIGH, 1,
+	  "AllowGroups is set and none of the user's groups is in it",
+	  "'User NAME from ADDR not allowed because none of user's groups are listed "
+	  "in AllowGroups'." },
 };
+
+static int
+is_nologin(const char *shell)
+{
+	const char *base = strrchr(shell, '/');
+
+	base = base ? base + 1 : shell;
+	return strcmp(base, "nologin") == 0 || strcmp(base, "false") == 0;
+}
+
+/* Does any of the user's groups match one of the patterns? */
+static const char *
+group_match(const struct snapshot *s, const struct snap_account *a,
+    const struct sshd_value *v)
+{
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct snap_group *g = &s->groups[i];
+		if (g->gid != a->gid && !strlist_has(&g->members, a->name))
+			continue;
+		for (size_t j = 0; j < v->n; j++)
+			if (match_pattern(g->name, v->v[j]))
+				return g->name;
+	}
+	return NULL;
+}
+
+static void
+check_lists(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *addr = ctx->opts ? ctx->opts->from_addr : NULL;
+	const struct sshd_value *v;
+	const char *g;
+	char *origin;
+
+	if ((v = sshd_eff_get(u->eff, "denyusers")) != NULL) {
+		for (size_t j = 0; j < v->n; j++) {
+			if (match_user_entry(u->name, addr, addr, v->v[j])) {
+				origin = sshd_eff_origin(u->eff, "denyusers");
+				ctx_finding(ctx, "account.deny-users", u->name, v->file, v->line,
+				    "remove the user from DenyUsers",
+				    "%s matches DenyUsers entry '%s' (%s): sshd refuses every "
+				    "login for it", u->name, v->v[j], origin);
+				free(origin);
+				return;
+			}
+		}
+	}
+	if ((v = sshd_eff_get(u->eff, "allowusers")) != NULL && v->n > 0) {
+		size_t j;
+		for (j = 0; j < v->n; j++)
+			if (match_user_entry(u->name, addr, addr, v->v[j]))
+				break;
+		if (j == v->n) {
+			char *fix = xasprintf("AllowUsers %s ...   (add to the existing list)", u->name);
+			origin = sshd_eff_origin(u->eff, "allowusers");
+			ctx_finding(ctx, "account.not-allow-users", u->name, v->file, v->line,
+			    fix, "AllowUsers (%s) does not list %s%s%s: sshd refuses it",
+			    origin, u->name, addr ? " from " : "", addr ? addr : "");
+			free(origin);
+			free(fix);
+			return;
+		}
+	}
+	if ((v = sshd_eff_get(u->eff, "denygroups")) != NULL && v->n > 0 &&
+	    (g = group_match(ctx->snap, u->acct, v)) != NULL) {
+		origin = sshd_eff_origin(u->eff, "denygroups");
+		ctx_finding(ctx, "account.deny-groups", u->name, v->file, v->line,
+		    "remove the group from DenyGroups, or the user from the group",
+		    "%s is in group %s, listed in DenyGroups (%s): sshd refuses it",
+		    u->name, g, origin);
+		free(origin);
+		return;
+	}
+	if ((v = sshd_eff_get(u->eff, "allowgroups")) != NULL && v->n > 0 &&
+	    group_match(ctx->snap, u->acct, v) == NULL) {
+		char *fix = xasprintf("usermod -aG %s %s", v->v[0], u->name);
+		origin = sshd_eff_origin(u->eff, "allowgroups");
+		ctx_finding(ctx, "account.not-allow-groups", u->name, v->file, v->line, fix,
+		    "none of %s's groups is in AllowGroups (%s): sshd refuses it",
+		    u->name, origin);
+		free(origin);
+		free(fix);
+	}
+}
+
+static void
+check_shell(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const struct snap_account *a = u->acct;
+	const char *shell = a->shell[0] ? a->shell : "/bin/sh";
+	const char *chroot = sshd_eff_str(u->eff, "chrootdirectory");
+	const struct snap_file *f;
+	char *canon = NULL, *fix;
+	const char *why;
+
+	/* sshd checks the shell only when there is no ChrootDirectory. */
+	if (chroot != NULL && strcasecmp(chroot, "none") != 0)
+		return;
+	if (snap_file_get(ctx->snap, shell) == NULL) {
+		ctx_skip(ctx, "account.shell-missing", u->name, "%s was not collected", shell);
+		return;
+	}
+	fix = xasprintf("usermod -s /bin/bash %s", u->name);
+	if (snap_realpath(ctx->snap, shell, &canon, &why) != 0) {
+		if (strcmp(why, "unknown") == 0)
+			ctx_skip(ctx, "account.shell-missing", u->name,
+			    "%s could not be examined", shell);
+		else
+			ctx_finding(ctx, "account.shell-missing", u->name, shell, 0, fix,
+			    "shell %s of %s does not exist. sshd logs: User %s not allowed "
+			    "because shell %s does not exist", shell, u->name, u->name, shell);
+		free(fix);
+		return;
+	}
+	f = snap_stat(ctx->snap, canon);
+	if (f->type != SNAP_REG || (f->mode & 0111) == 0)
+		ctx_finding(ctx, "account.shell-not-executable", u->name, shell, 0, fix,
+		    "shell %s of %s is %s mode %04o, not an executable file. sshd logs: "
+		    "User %s not allowed because shell %s is not executable", shell,
+		    u->name, snap_ftype_name(f->type), f->mode, u->name, shell);
+	else if (is_nologin(shell))
+		ctx_finding(ctx, "account.nologin", u->name, shell, 0, fix,
+		    "shell of %s is %s: sshd accepts the key, then the session ends at "
+		    "once (only forced commands and forwarding can work)", u->name, shell);
+	free(fix);
+	free(canon);
+}
+
+static void
+check_home(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *home = u->acct->home;
+	struct ka_finding *f;
+	char *canon = NULL;
+	const char *why;
+	size_t hl = strlen(home);
+	int under = 0;
+
+	if (snap_file_get(ctx->snap, home) == NULL)
+		return;
+	if (snap_realpath(ctx->snap, home, &canon, &why) == 0) {
+		free(canon);
+		return;
+	}
+	if (strcmp(why, "missing") != 0)
+		return;
+	for (size_t j = 0; j < u->akfiles.n; j++)
+		if (strncmp(u->akfiles.v[j], home, hl) == 0 &&
+		    (u->akfiles.v[j][hl] == '/' || hl == 1))
+			under = 1;
+	f = ctx_finding(ctx, "account.home-missing", u->name, home, 0, NULL,
+	    "home directory %s of %s does not exist%s", home, u->name,
+	    under ? ": no authorized_keys file under it can exist" : "");
+	if (f != NULL && !under)
+		f->blocks_login = 0;
+}
 
 static void
 run(struct ka_ctx *ctx)
 {
-	(void)ctx;
+	const struct snapshot *s = ctx->snap;
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		const struct snap_account *a = u->acct;
+		int pam;
+
+		if (a == NULL) {
+			if (s->accounts_known)
+				ctx_finding(ctx, "account.missing", u->name, NULL, 0, NULL,
+				    "no account %s in /etc/passwd: sshd logs 'Invalid user "
+				    "%s' and refuses every key", u->name, u->name);
+			else
+				ctx_skip(ctx, "account.missing", u->name,
+				    "the password database was not readable");
+			continue;
+		}
+		pam = sshd_eff_bool(u->eff, "usepam") == 1;
+		if (!a->shadow_known) {
+			ctx_skip(ctx, "account.locked", u->name,
+			    "/etc/shadow was not readable (run as root)");
+		} else {
+			if (a->locked && !pam) {
+				char *fix = xasprintf("usermod -p '*' %s   # key-only: no "
+				    "password, not locked", u->name);
+				ctx_finding(ctx, "account.locked", u->name, "/etc/shadow", 0,
+				    fix, "%s is locked (password field starts with '!') and UsePAM "
+				    "is no: sshd logs 'User %s not allowed because account is "
+				    "locked'", u->name, u->name);
+				free(fix);
+			}
+			if (a->expire_day >= 0 && s->collected_at / 86400 >= a->expire_day) {
+				char *fix = xasprintf("chage -E -1 %s", u->name);
+				ctx_finding(ctx, "account.expired", u->name, "/etc/shadow", 0, fix,
+				    "%s expired on day %lld after 1970-01-01: %s refuses it",
+				    u->name, (long long)a->expire_day,
+				    pam ? "PAM's account phase" : "sshd");
+				free(fix);
+			}
+		}
+		check_shell(ctx, u);
+		check_home(ctx, u);
+		check_lists(ctx, u);
+	}
 }
 
 const struct ka_check check_account = { "account", rules, KA_ARRLEN(rules), run };

@@ -1,14 +1,302 @@
-/* perm.c - placeholder until the family is written. */
+/* perm.c - StrictModes exactly as sshd applies it to each AuthorizedKeysFile
+ * (auth2-pubkeyfile.c auth_openfile, misc.c safe_path): open as the user,
+ * refuse anything but a regular file, then with StrictModes canonicalise the
+ * path and require root-or-user ownership and no group/world write on the
+ * file and on every directory up to the (canonical) home, or up to / for a
+ * file outside home. Debian and Ubuntu builds accept group write when the
+ * group holds only the owner (user-group-modes patch). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "check.h"
 
 static const struct ka_rule rules[] = {
-	{ "perm.placeholder", SEV_INFO, 0, "placeholder", "placeholder" },
+	{ "perm.file-mode", SEV_HIGH, 1,
+	  "authorized_keys file is group- or world-writable",
+	  "With StrictModes yes sshd refuses an authorized_keys file that others can "
+	  "write, and logs only 'Authentication refused: bad ownership or modes for "
+	  "file'. The client just sees the key rejected." },
+	{ "perm.file-owner", SEV_HIGH, 1,
+	  "authorized_keys file is owned by someone other than the user or root",
+	  "sshd refuses a key file owned by another account (StrictModes)." },
+	{ "perm.dir-mode", SEV_HIGH, 1,
+	  "a directory above authorized_keys is group- or world-writable",
+	  "sshd checks every directory from the key file up to the home directory "
+	  "(up to / for files outside home); one writable by others refuses all "
+	  "keys below it." },
+	{ "perm.dir-owner", SEV_HIGH, 1,
+	  "a directory above authorized_keys is owned by someone other than the user or root",
+	  "Each directory on the walk must be owned by root or the user." },
+	{ "perm.not-regular", SEV_HIGH, 1,
+	  "AuthorizedKeysFile is not a regular file",
+	  "sshd opens the file and refuses it when it is a directory, FIFO, device "
+	  "or socket: 'User %s authorized keys %s is not a regular file'." },
+	{ "perm.unreadable", SEV_HIGH, 1,
+	  "the user cannot open the AuthorizedKeysFile",
+	  "sshd opens key files with the user's privileges; a file or directory the "
+	  "user cannot read or traverse is skipped: 'Could not open user ... "
+	  "Permission denied'." },
+	{ "perm.broken-path", SEV_HIGH, 1,
+	  "AuthorizedKeysFile path cannot be opened (symlink loop, not a directory)",
+	  "A symlink loop or a file used as a directory makes open() fail; sshd "
+	  "skips the file." },
+	{ "perm.group-writable-upg", SEV_LOW, 0,
+	  "group-writable, accepted only by Debian's user-private-group rule",
+	  "Debian and Ubuntu patch sshd to accept group write when the group holds "
+	  "only the owner. Upstream OpenSSH and RHEL refuse the same file; the "
+	  "setup breaks when copied to such a host." },
 };
+
+/* Debian's secure_permissions() group rule: every account whose primary group
+ * is gid is the audited user, the member list holds at most the owner, and
+ * the group is not empty. */
+static int
+group_is_private(const struct snapshot *s, uint32_t gid, uint32_t user_uid,
+    uint32_t owner_uid)
+{
+	const struct snap_group *g = snap_group_by_gid(s, gid);
+	const struct snap_account *owner;
+	size_t members = 0;
+
+	if (g == NULL)
+		return 0;
+	for (size_t i = 0; i < s->naccounts; i++) {
+		if (s->accounts[i].gid != gid)
+			continue;
+		members++;
+		if (s->accounts[i].uid != user_uid)
+			return 0;
+	}
+	if ((owner = snap_account_by_uid(s, owner_uid)) == NULL)
+		return 0;
+	if (g->members.n > 0) {
+		members++;
+		if (strcmp(owner->name, g->members.v[0]) != 0 || g->members.n > 1)
+			return 0;
+	}
+	return members > 0;
+}
+
+enum verdict { OK, BAD_OWNER, BAD_MODE, OK_UPG };
+
+static enum verdict
+judge(const struct ka_ctx *ctx, const struct snap_file *f, uint32_t uid)
+{
+	if (f->uid != 0 && f->uid != uid)
+		return BAD_OWNER;
+	if (f->mode & 002)
+		return BAD_MODE;
+	if (f->mode & 020) {
+		if (ctx->upg_allowed && group_is_private(ctx->snap, f->gid, uid, f->uid))
+			return OK_UPG;
+		return BAD_MODE;
+	}
+	return OK;
+}
+
+/* Linux permission classes: owner, else group, else other. */
+static int
+user_may(const struct snapshot *s, const struct snap_account *a,
+    const struct snap_file *f, unsigned want)
+{
+	unsigned bits;
+
+	if (a->uid == 0)
+		return 1;
+	if (f->uid == a->uid)
+		bits = (f->mode >> 6) & 7;
+	else if (snap_account_in_group(s, a, f->gid))
+		bits = (f->mode >> 3) & 7;
+	else
+		bits = f->mode & 7;
+	return (bits & want) == want;
+}
+
+static const char *
+owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
+{
+	const struct snap_account *a = snap_account_by_uid(s, uid);
+
+	if (a != NULL)
+		return a->name;
+	snprintf(buf, len, "uid %u", uid);
+	return buf;
+}
+
+static void
+report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *f,
+    enum verdict v, int is_dir, const char *keyfile)
+{
+	const char *kind = is_dir ? "directory" : "file";
+	char ob[32], *fix, *q = shell_quote(f->path);
+
+	if (v == BAD_OWNER) {
+		fix = xasprintf("chown %s %s", u->name, q);
+		ctx_finding(ctx, is_dir ? "perm.dir-owner" : "perm.file-owner", u->name,
+		    f->path, 0, fix,
+		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
+		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
+		    "or modes for %s %s", kind, f->path,
+		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
+		    kind, f->path);
+	} else if (v == BAD_MODE) {
+		fix = xasprintf("chmod go-w %s", q);
+		ctx_finding(ctx, is_dir ? "perm.dir-mode" : "perm.file-mode", u->name,
+		    f->path, 0, fix,
+		    "%s %s is mode %04o (%s-writable): sshd refuses %s (StrictModes; "
+		    "%s). sshd logs: Authentication refused: bad ownership or modes "
+		    "for %s %s", kind, f->path, f->mode,
+		    (f->mode & 002) ? "world" : "group", keyfile, ctx->upg_rule, kind,
+		    f->path);
+	} else {
+		fix = xasprintf("chmod g-w %s", q);
+		ctx_finding(ctx, "perm.group-writable-upg", u->name, f->path, 0, fix,
+		    "%s %s is mode %04o, group-writable; accepted only because its "
+		    "group holds just its owner (%s). Upstream OpenSSH would refuse "
+		    "%s", kind, f->path, f->mode, ctx->upg_rule, keyfile);
+	}
+	free(fix);
+	free(q);
+}
+
+/* Has this component already been reported for this user? */
+static int
+seen(struct strlist *done, const char *path)
+{
+	if (strlist_has(done, path))
+		return 1;
+	strlist_add(done, path);
+	return 0;
+}
+
+static void
+check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
+    int strict, const char *home_canon, struct strlist *done)
+{
+	const struct snapshot *s = ctx->snap;
+	const struct snap_account *a = u->acct;
+	const struct snap_file *f;
+	char *canon = NULL, *dir;
+	const char *why;
+	enum verdict v;
+
+	if (snap_file_get(s, path) == NULL) {
+		ctx_skip(ctx, "perm.file-mode", path, "%s was not collected", path);
+		return;
+	}
+	if (snap_realpath(s, path, &canon, &why) != 0) {
+		if (strcmp(why, "missing") == 0)
+			return;		/* sshd skips a missing file silently */
+		if (strcmp(why, "unknown") == 0) {
+			ctx_skip(ctx, "perm.file-mode", path, "a component of %s could "
+			    "not be examined", path);
+			return;
+		}
+		ctx_finding(ctx, "perm.broken-path", u->name, path, 0, NULL,
+		    "%s cannot be opened: %s. sshd logs: Could not open user '%s' "
+		    "authorized keys '%s': %s", path,
+		    strcmp(why, "loop") == 0 ? "symlink loop" : "a component is not a directory",
+		    u->name, path,
+		    strcmp(why, "loop") == 0 ? "Too many levels of symbolic links" : "Not a directory");
+		return;
+	}
+	f = snap_stat(s, canon);
+
+	/* Open as the user: every directory on the way must be searchable. */
+	for (dir = path_dirname(canon);; ) {
+		const struct snap_file *d = snap_stat(s, dir);
+		char *up;
+
+		if (d != NULL && d->type == SNAP_DIR && !user_may(s, a, d, 1)) {
+			char *q = shell_quote(dir);
+			char *fix = xasprintf("chmod u+x,g+x %s   # or o+x, as fits", q);
+			ctx_finding(ctx, "perm.unreadable", u->name, path, 0, fix,
+			    "%s cannot open %s: directory %s (mode %04o) is not searchable "
+			    "by %s. sshd logs: Could not open user '%s' authorized keys "
+			    "'%s': Permission denied", u->name, path, dir, d->mode, u->name,
+			    u->name, path);
+			free(q);
+			free(fix);
+			free(dir);
+			free(canon);
+			return;
+		}
+		if (strcmp(dir, "/") == 0)
+			break;
+		up = path_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	if (f->type == SNAP_REG && !user_may(s, a, f, 4)) {
+		char *q = shell_quote(canon);
+		char *fix = f->uid == a->uid ? xasprintf("chmod u+r %s", q) :
+		    xasprintf("chown %s %s && chmod 600 %s", a->name, q, q);
+		ctx_finding(ctx, "perm.unreadable", u->name, path, 0, fix,
+		    "%s cannot read %s (mode %04o, owner uid %u). sshd logs: Could not "
+		    "open user '%s' authorized keys '%s': Permission denied", u->name,
+		    canon, f->mode, f->uid, u->name, path);
+		free(q);
+		free(fix);
+		free(canon);
+		return;
+	}
+	if (f->type != SNAP_REG) {
+		ctx_finding(ctx, "perm.not-regular", u->name, path, 0, NULL,
+		    "%s is a %s, not a regular file. sshd logs: User %s authorized keys "
+		    "%s is not a regular file", canon, snap_ftype_name(f->type), u->name,
+		    path);
+		free(canon);
+		return;
+	}
+	if (!strict) {
+		free(canon);
+		return;
+	}
+
+	if ((v = judge(ctx, f, a->uid)) != OK && !seen(done, canon))
+		report_bad(ctx, u, f, v, 0, path);
+	for (dir = path_dirname(canon);; ) {
+		const struct snap_file *d = snap_stat(s, dir);
+		char *up;
+
+		if (d == NULL) {
+			ctx_skip(ctx, "perm.dir-mode", dir, "%s was not collected", dir);
+			break;
+		}
+		if ((v = judge(ctx, d, a->uid)) != OK && !seen(done, dir))
+			report_bad(ctx, u, d, v, 1, path);
+		if ((home_canon && strcmp(dir, home_canon) == 0) || strcmp(dir, "/") == 0)
+			break;
+		up = path_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	free(canon);
+}
 
 static void
 run(struct ka_ctx *ctx)
 {
-	(void)ctx;
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		struct strlist done = { 0 };
+		char *home = NULL;
+		const char *why;
+		int strict;
+
+		if (u->acct == NULL)
+			continue;
+		strict = sshd_eff_bool(u->eff, "strictmodes") != 0;
+		if (snap_realpath(ctx->snap, u->acct->home, &home, &why) != 0)
+			home = NULL;
+		for (size_t j = 0; j < u->akfiles.n; j++)
+			check_keyfile(ctx, u, u->akfiles.v[j], strict, home, &done);
+		free(home);
+		strlist_free(&done);
+	}
 }
 
 const struct ka_check check_perm = { "perm", rules, KA_ARRLEN(rules), run };
