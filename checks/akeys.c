@@ -1,14 +1,516 @@
-/* akeys.c - placeholder until the family is written. */
+/*
+ * akeys.c - the content of each audited user's authorized_keys files, judged
+ * line by line the way sshd reads them (scanner/authkeys.c): lines sshd skips
+ * and why (it says so only at debug level), keys it accepts but then refuses
+ * (expiry-time, principals= without cert-authority, from=), keys that are
+ * weak in themselves, and things that do not belong in the file at all.
+ * File modes and ownership are the perm family's; what the sshd
+ * configuration allows (algorithms, RequiredRSASize, RevokedKeys) is the
+ * sshd family's.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
 #include "check.h"
 
 static const struct ka_rule rules[] = {
-	{ "akeys.placeholder", SEV_INFO, 0, "placeholder", "placeholder" },
+	{ "akeys.missing", SEV_HIGH, 1,
+	  "the user has no authorized_keys file",
+	  "None of the files AuthorizedKeysFile names for this user exists and no "
+	  "AuthorizedKeysCommand is configured, so sshd has no key to accept. sshd "
+	  "skips a missing file without logging anything above debug level." },
+	{ "akeys.no-usable-key", SEV_HIGH, 1,
+	  "authorized_keys holds no key sshd can use",
+	  "The user's key files exist, but not one line in them is a key sshd "
+	  "would accept: every line is blank, a comment, damaged, refused for its "
+	  "options, expired, or the file cannot be read as a file at all." },
+	{ "akeys.bad-options", SEV_HIGH, 1,
+	  "an authorized_keys line has options sshd rejects",
+	  "An unknown option, a malformed value (expiry-time, environment, "
+	  "permitopen, ...), a repeated command=/from=/principals= or an unclosed "
+	  "quote makes sshd ignore the whole line. sshd logs the reason only at "
+	  "debug level, so the key just looks refused." },
+	{ "akeys.bad-key", SEV_HIGH, 1,
+	  "an authorized_keys line holds no key sshd can read",
+	  "The key type is unknown, the base64 data is damaged (often by a line "
+	  "break or a lost character when pasting), the data does not match the "
+	  "type word, an RSA key is below the 1024 bits sshd reads at all, or the "
+	  "line is a certificate or an RFC 4716 block. sshd skips such lines "
+	  "silently." },
+	{ "akeys.expired", SEV_MEDIUM, 1,
+	  "an authorized_keys entry has expired (expiry-time)",
+	  "The expiry-time option is in the past (compared with the time the host "
+	  "was scanned): sshd finds the key and refuses it ('entry expired')." },
+	{ "akeys.principals-without-ca", SEV_HIGH, 1,
+	  "principals= on a key that is not a cert-authority",
+	  "principals= only makes sense with cert-authority. On a plain key sshd "
+	  "refuses the login ('principals on non-CA key')." },
+	{ "akeys.from-mismatch", SEV_HIGH, 1,
+	  "from= does not admit the client address",
+	  "The key's from= pattern list does not match the address given with "
+	  "--from (or a !pattern excludes it): sshd refuses the key with 'correct "
+	  "key but not from a permitted host'." },
+	{ "akeys.dsa", SEV_HIGH, 0,
+	  "DSA (ssh-dss) key",
+	  "DSA keys are 1024-bit and use SHA-1. OpenSSH disables them by default "
+	  "since 7.0 and removed DSA support entirely in 10.0: replace the key." },
+	{ "akeys.rsa-weak", SEV_HIGH, 0,
+	  "RSA key below 2048 bits",
+	  "RSA keys under 2048 bits are below every current recommendation; "
+	  "OpenSSH 9.1+ lets servers require more (RequiredRSASize)." },
+	{ "akeys.rsa-short", SEV_LOW, 0,
+	  "RSA key of 2048 to 3071 bits",
+	  "Acceptable today, but below the 3072 bits recommended for use beyond "
+	  "2030 (NIST SP 800-57). Ed25519 keys are shorter and stronger." },
+	{ "akeys.duplicate", SEV_LOW, 0,
+	  "the same key appears twice for one user",
+	  "sshd stops at the first line that accepts a key, so the options of a "
+	  "later copy never apply; the copies drift apart when one is edited." },
+	{ "akeys.private-key", SEV_CRITICAL, 0,
+	  "a private key is pasted into authorized_keys",
+	  "authorized_keys is meant for public keys. A private key in it is "
+	  "readable by whoever can read the file and its backups: remove it and "
+	  "treat the key as compromised." },
+	{ "akeys.control-chars", SEV_MEDIUM, 0,
+	  "control characters in an authorized_keys line",
+	  "Terminal escape sequences or other control characters in a comment or "
+	  "in options can hide or rewrite what cat, less or ssh-keygen -l show an "
+	  "administrator reviewing the file." },
+	{ "akeys.truncated", SEV_MEDIUM, 0,
+	  "authorized_keys was only partly examined",
+	  "The file is larger than keyaudit reads, or has more lines than it "
+	  "parses: sshd reads all of it, so keys after that point were not "
+	  "checked." },
 };
+
+/* A key already listed for the user, and where. */
+struct keyseen {
+	char *id;			/* "fp ca-flag" */
+	char *where;			/* "path:line" */
+};
+
+/* Everything one user's files have shown so far. */
+struct uscan {
+	struct ka_ctx *ctx;
+	const struct ka_user *u;
+	struct strlist canon_seen;	/* each canonical file once */
+	struct keyseen *seen;		/* open-addressing set of keys so far */
+	size_t nseen, capseen;
+	int exists;			/* some file is present in any form */
+	int unknown;			/* some file could not be judged */
+	int usable;			/* a line sshd would accept */
+};
+
+static void
+set_fp(struct ka_finding *f, const char *fp)
+{
+	if (f != NULL && fp != NULL)
+		f->key_fp = xstrdup(fp);
+}
+
+/* "2021-01-01 00:00:00 UTC" */
+static void
+fmt_time(int64_t t, char *b, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(b, n, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(b, n, "@%lld", (long long)t);
+}
+
+static int
+expiry_is_utc(const char *text)
+{
+	size_t l = text ? strlen(text) : 0;
+
+	return (l > 1 && strcasecmp(text + l - 1, "z") == 0) ||
+	    (l > 3 && strcasecmp(text + l - 3, "utc") == 0);
+}
+
+/* Does a from= list name hosts (not only addresses and address globs)? */
+static int
+from_has_names(const char *from)
+{
+	for (const char *p = from; *p; p++)
+		if ((*p >= 'g' && *p <= 'z') || (*p >= 'G' && *p <= 'Z'))
+			return 1;
+	return 0;
+}
+
+/* A finding about one line, with the line's key attached when it has one. */
+static struct ka_finding *
+line_finding(struct uscan *us, const char *id, const char *path,
+    const struct ak_line *l, const char *fix, const char *msg)
+{
+	struct ka_finding *f;
+
+	f = ctx_finding(us->ctx, id, us->u->name, path, l->lineno, fix,
+	    "line %ld: %s", l->lineno, msg);
+	set_fp(f, l->fp);
+	return f;
+}
+
+/* Lines sharing one multi-line explanation (a pasted block) are reported
+ * once, at the first of them. */
+static int
+continues_block(const struct ak_file *af, size_t i)
+{
+	const struct ak_line *a, *b;
+
+	if (i == 0)
+		return 0;
+	a = &af->lines[i - 1];
+	b = &af->lines[i];
+	return a->status == b->status && a->error != NULL && b->error != NULL &&
+	    a->lineno + 1 == b->lineno && strcmp(a->error, b->error) == 0 &&
+	    strstr(a->error, " at lines ") != NULL;
+}
+
+static long
+block_last(const struct ak_file *af, size_t i)
+{
+	while (i + 1 < af->n && continues_block(af, i + 1))
+		i++;
+	return af->lines[i].lineno;
+}
+
+static void
+bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i,
+    const char *q)
+{
+	const struct ak_line *l = &af->lines[i];
+	long last = block_last(af, i);
+	char *fix, *msg;
+
+	if (l->status == AK_PRIVATE) {
+		fix = xasprintf("sed -i '%ld,%ldd' %s   # then replace that key pair: "
+		    "it is exposed", l->lineno, last, q);
+		line_finding(us, "akeys.private-key", path, l, fix, l->error);
+		free(fix);
+		return;
+	}
+	if (l->status == AK_BAD_OPTIONS) {
+		fix = xasprintf("correct the options before the key type on line %ld "
+		    "of %s (see AUTHORIZED_KEYS FILE FORMAT in sshd(8))", l->lineno, q);
+		/* Only an unclosed quote gets a log line above debug level. */
+		msg = xasprintf("%s: sshd ignores the whole line %s", l->error,
+		    l->keytype == NULL ? "(its log says only \"invalid key option "
+		    "string\")" : "(it logs why only at debug level)");
+		line_finding(us, "akeys.bad-options", path, l, fix, msg);
+		free(msg);
+		free(fix);
+		return;
+	}
+	if (l->is_cert)
+		fix = xasprintf("sed -i '%ldd' %s   # and add the CA's public key as: "
+		    "cert-authority <CA key>", l->lineno, q);
+	else if (last != l->lineno)
+		fix = xasprintf("sed -i '%ld,%ldd' %s   # then add the key in one-line "
+		    "form: ssh-keygen -i -f KEY.pub >> %s", l->lineno, last, q, q);
+	else
+		fix = xasprintf("sed -i '%ldd' %s   # then add the key again, e.g. "
+		    "with ssh-copy-id", l->lineno, q);
+	msg = l->is_cert ? xstrdup(l->error) :
+	    xasprintf("%s; sshd skips the line silently", l->error);
+	line_finding(us, "akeys.bad-key", path, l, fix, msg);
+	free(msg);
+	free(fix);
+}
+
+/* Checks on a line sshd reads as a key; returns 1 when sshd would accept it. */
+static int
+key_line(struct uscan *us, const char *path, const struct ak_line *l,
+    const char *q)
+{
+	struct ka_ctx *ctx = us->ctx;
+	const struct ak_options *o = &l->opts;
+	const char *canon;
+	int usable = 1;
+	char *fix, *msg;
+
+	if (o->expiry != 0 && o->expiry < ctx->snap->collected_at) {
+		char when[64], now[64];
+
+		fmt_time(o->expiry, when, sizeof(when));
+		fmt_time(ctx->snap->collected_at, now, sizeof(now));
+		msg = xasprintf("expiry-time=\"%s\" passed at %s (scanned %s)%s: sshd "
+		    "finds the key and refuses it", o->expiry_text, when, now,
+		    expiry_is_utc(o->expiry_text) ? "" : "; without a Z suffix sshd "
+		    "reads the time in its own time zone, keyaudit assumed UTC");
+		fix = xasprintf("set a later expiry-time on line %ld of %s, or remove "
+		    "the line", l->lineno, q);
+		line_finding(us, "akeys.expired", path, l, fix, msg);
+		free(msg);
+		free(fix);
+		usable = 0;
+	}
+	if (o->principals != NULL && !o->cert_authority) {
+		fix = xasprintf("on line %ld of %s add cert-authority (if this is a CA "
+		    "key) or remove principals=", l->lineno, q);
+		line_finding(us, "akeys.principals-without-ca", path, l, fix,
+		    "principals= on a key without cert-authority: sshd refuses the "
+		    "key (\"principals on non-CA key\")");
+		free(fix);
+		usable = 0;
+	}
+	if (o->from != NULL && ctx->opts != NULL && ctx->opts->from_addr != NULL) {
+		const char *addr = ctx->opts->from_addr;
+		char *from = str_printable(o->from, strlen(o->from));
+
+		if (sshd_eff_bool(us->u->eff, "usedns") == 1 && from_has_names(o->from) &&
+		    !ak_from_matches(o->from, addr, NULL)) {
+			ctx_skip(ctx, "akeys.from-mismatch", path, "line %ld: from=\"%s\" "
+			    "names hosts and UseDNS is on: the client's host name is "
+			    "not known", l->lineno, from);
+		} else if (!ak_from_matches(o->from, addr, NULL)) {
+			msg = xasprintf("from=\"%s\" does not admit %s: sshd refuses the "
+			    "key (\"Authentication tried for %s with correct key but not "
+			    "from a permitted host\")", from, addr, us->u->name);
+			fix = xasprintf("add %s to from= on line %ld of %s, or connect "
+			    "from an address it lists", addr, l->lineno, q);
+			line_finding(us, "akeys.from-mismatch", path, l, fix, msg);
+			free(msg);
+			free(fix);
+		}
+		free(from);
+	}
+
+	/* The key in itself. */
+	canon = l->keytype ? ak_canonical_type(l->keytype) : NULL;
+	if (canon != NULL && strcmp(canon, "ssh-dss") == 0) {
+		msg = xasprintf("DSA key %s: disabled by default since OpenSSH 7.0 "
+		    "and removed in 10.0", l->fp);
+		line_finding(us, "akeys.dsa", path, l, "ssh-keygen -t ed25519   # "
+		    "and replace this key with the new one", msg);
+		free(msg);
+	} else if (canon != NULL && strcmp(canon, "ssh-rsa") == 0 && l->bits < 3072) {
+		msg = xasprintf("RSA key of %d bits (%s)%s", l->bits, l->fp,
+		    l->bits < 2048 ? ": below 2048 bits" : ": below the 3072 bits "
+		    "recommended beyond 2030");
+		line_finding(us, l->bits < 2048 ? "akeys.rsa-weak" : "akeys.rsa-short",
+		    path, l, "ssh-keygen -t ed25519   # and replace this key with the "
+		    "new one", msg);
+		free(msg);
+	}
+	return usable;
+}
+
+static uint64_t
+hash_str(const char *p)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot for id: where it is, or the empty one where it would go. */
+static struct keyseen *
+seen_slot(struct keyseen *tab, size_t cap, const char *id)
+{
+	size_t i = (size_t)hash_str(id) & (cap - 1);
+
+	while (tab[i].id != NULL && strcmp(tab[i].id, id) != 0)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* A file can hold up to AK_MAX_LINES keys: a hash set keeps this linear. */
+static void
+duplicate_check(struct uscan *us, const char *path, const struct ak_line *l)
+{
+	char *id = xasprintf("%s %d", l->fp, l->opts.cert_authority);
+	struct keyseen *k;
+	struct ka_finding *f;
+
+	if (us->capseen == 0 || (us->nseen + 1) * 2 > us->capseen) {
+		size_t ncap = us->capseen ? us->capseen * 2 : 64;
+		struct keyseen *nt = xcalloc(ncap, sizeof(*nt));
+
+		for (size_t i = 0; i < us->capseen; i++)
+			if (us->seen[i].id != NULL)
+				*seen_slot(nt, ncap, us->seen[i].id) = us->seen[i];
+		free(us->seen);
+		us->seen = nt;
+		us->capseen = ncap;
+	}
+	k = seen_slot(us->seen, us->capseen, id);
+	if (k->id == NULL) {
+		k->id = id;
+		k->where = xasprintf("%s:%ld", path, l->lineno);
+		us->nseen++;
+		return;
+	}
+	{
+		char *q = shell_quote(path);
+		char *fix = xasprintf("sed -i '%ldd' %s   # once the copy at %s has "
+		    "the options you want", l->lineno, q, k->where);
+
+		f = ctx_finding(us->ctx, "akeys.duplicate", us->u->name, path,
+		    l->lineno, fix, "line %ld: key %s was already listed at %s; sshd "
+		    "stops at the first line that accepts it, so this line's options "
+		    "may never apply", l->lineno, l->fp, k->where);
+		set_fp(f, l->fp);
+		free(fix);
+		free(q);
+	}
+	free(id);
+}
+
+static void
+scan_content(struct uscan *us, const char *path, const struct snap_file *f,
+    const struct ak_file *af)
+{
+	char *q = shell_quote(path);
+
+	for (size_t i = 0; i < af->n; i++) {
+		const struct ak_line *l = &af->lines[i];
+
+		if (l->status == AK_BLANK || continues_block(af, i))
+			continue;
+		if (l->status != AK_KEY) {
+			bad_line(us, path, af, i, q);
+			continue;
+		}
+		if (key_line(us, path, l, q))
+			us->usable = 1;
+		duplicate_check(us, path, l);
+		if (l->comment_has_control ||
+		    (l->options_text && str_has_control(l->options_text,
+		    strlen(l->options_text)))) {
+			char *c = l->comment ? str_printable(l->comment,
+			    strlen(l->comment)) : xstrdup("");
+			char *msg = xasprintf("%s holds control characters (comment "
+			    "shown escaped: \"%s\"): they can hide text from whoever "
+			    "reviews the file", l->comment_has_control ? "the comment" :
+			    "the options", c);
+			char *fix = xasprintf("sed -n '%ldp' %s | cat -A   # to see them, "
+			    "then edit line %ld", l->lineno, q, l->lineno);
+
+			line_finding(us, "akeys.control-chars", path, l, fix, msg);
+			free(c);
+			free(msg);
+			free(fix);
+		}
+	}
+	if (f->truncated || af->lines_dropped > 0) {
+		if (f->truncated)
+			ctx_finding(us->ctx, "akeys.truncated", us->u->name, path, 0, NULL,
+			    "%s is %lld bytes; keyaudit read the first %zu, so keys after "
+			    "that were not checked (sshd reads them all)", path,
+			    (long long)f->size, f->content_len);
+		else
+			ctx_finding(us->ctx, "akeys.truncated", us->u->name, path, 0, NULL,
+			    "%s has more than %d lines; the last %ld were not checked "
+			    "(sshd reads them all)", path, AK_MAX_LINES, af->lines_dropped);
+		/* Whatever follows may hold a usable key. */
+		us->unknown = 1;
+	}
+	free(q);
+}
+
+static void
+scan_file(struct uscan *us, const char *path)
+{
+	const struct snapshot *s = us->ctx->snap;
+	const struct snap_file *f;
+	const struct ak_file *af;
+	const char *why;
+	char *canon = NULL;
+
+	if (snap_realpath(s, path, &canon, &why) != 0) {
+		if (strcmp(why, "missing") == 0)
+			return;		/* sshd skips it silently */
+		if (strcmp(why, "unknown") == 0) {
+			us->unknown = 1;
+			ctx_skip(us->ctx, "akeys.bad-key", path, "%s was not collected",
+			    path);
+			return;
+		}
+		us->exists = 1;		/* a loop or a file used as a directory */
+		return;
+	}
+	us->exists = 1;
+	if (strlist_has(&us->canon_seen, canon)) {
+		free(canon);
+		return;			/* a second name for a file already read */
+	}
+	strlist_add(&us->canon_seen, canon);
+	f = snap_stat(s, canon);
+	if (f == NULL || f->type != SNAP_REG) {
+		free(canon);
+		return;			/* perm.not-regular says why */
+	}
+	if ((af = ctx_akfile(us->ctx, canon)) == NULL) {
+		us->unknown = 1;
+		ctx_skip(us->ctx, "akeys.bad-key", path, "the content of %s was not "
+		    "collected%s%s", path, f->read_error ? ": " : "",
+		    f->read_error ? f->read_error : "");
+		free(canon);
+		return;
+	}
+	scan_content(us, path, f, af);
+	free(canon);
+}
 
 static void
 run(struct ka_ctx *ctx)
 {
-	(void)ctx;
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		const char *cmd;
+		struct uscan us;
+
+		if (u->acct == NULL)
+			continue;
+		memset(&us, 0, sizeof(us));
+		us.ctx = ctx;
+		us.u = u;
+		for (size_t j = 0; j < u->akfiles.n; j++)
+			scan_file(&us, u->akfiles.v[j]);
+
+		cmd = sshd_eff_str(u->eff, "authorizedkeyscommand");
+		if (u->akfiles.n > 0 && !us.unknown && !us.usable &&
+		    (cmd == NULL || strcasecmp(cmd, "none") == 0)) {
+			char *files = xstrdup(""), *t;
+
+			for (size_t j = 0; j < u->akfiles.n; j++) {
+				t = xasprintf("%s%s%s", files, j ? ", " : "", u->akfiles.v[j]);
+				free(files);
+				files = t;
+			}
+			if (!us.exists) {
+				t = xasprintf("ssh-copy-id %s@%s   # from the client, with the "
+				    "key to install", u->name, ctx->snap->hostname ?
+				    ctx->snap->hostname : ctx->snap->target);
+				ctx_finding(ctx, "akeys.missing", u->name, NULL, 0, t,
+				    "%s has no authorized_keys file (looked for %s) and no "
+				    "AuthorizedKeysCommand is set: sshd has no key to accept",
+				    u->name, files);
+			} else {
+				t = xasprintf("ssh-copy-id %s@%s   # from the client, with the "
+				    "key to install", u->name, ctx->snap->hostname ?
+				    ctx->snap->hostname : ctx->snap->target);
+				ctx_finding(ctx, "akeys.no-usable-key", u->name, NULL, 0, t,
+				    "none of %s's key files (%s) holds a key sshd would "
+				    "accept", u->name, files);
+			}
+			free(t);
+			free(files);
+		}
+		strlist_free(&us.canon_seen);
+		for (size_t k = 0; k < us.capseen; k++) {
+			free(us.seen[k].id);
+			free(us.seen[k].where);
+		}
+		free(us.seen);
+	}
 }
 
 const struct ka_check check_akeys = { "akeys", rules, KA_ARRLEN(rules), run };

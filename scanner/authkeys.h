@@ -12,6 +12,9 @@
 
 /* Longest line sshd reads from authorized_keys (SSH_MAX_PUBKEY_BYTES). */
 #define AK_MAX_LINE (16 * 1024)
+/* Lines ak_parse keeps; the rest are only counted (lines_dropped), so a
+ * hostile file cannot make keyaudit's memory grow with it. */
+#define AK_MAX_LINES 100000
 
 enum ak_status {
 	AK_BLANK = 0,		/* empty or comment: nothing for sshd */
@@ -59,10 +62,12 @@ struct ak_line {
 };
 
 struct ak_file {
-	struct ak_line *lines;	/* every physical line, AK_BLANK ones included */
+	struct ak_line *lines;	/* every physical line up to AK_MAX_LINES,
+				 * AK_BLANK ones included */
 	size_t n;
 	long private_key_line;	/* first line of a pasted private key, 0 = none */
 	long longest_line;	/* for reporting lines over AK_MAX_LINE */
+	long lines_dropped;	/* lines after the first AK_MAX_LINES, not parsed */
 };
 
 /* Never fails: every line gets a status. data need not be NUL-terminated. */

@@ -1,4 +1,4 @@
-/* test_fixtures.c - every fixtures/snapshots/*.json is a snapshot plus the
+/* test_fixtures.c - every JSON file in fixtures/snapshots/ is a snapshot plus the
  * exact set of findings it must produce ("expect"). Each fixture becomes one
  * cmocka test, so a failure names the fixture and shows both sets. */
 #include <glob.h>
