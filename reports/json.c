@@ -1,9 +1,138 @@
-/* json.c - placeholder: being written. */
+/* json.c - the machine-readable report (DESIGN.md "JSON report"). Hosts
+ * stream: the document's opening is written first, then each host object as
+ * it arrives, then the summary, so memory holds one host at a time and the
+ * output is still one JSON document. Strings from findings pass through
+ * str_printable: valid UTF-8 that a consumer can print without escape
+ * sequences reaching its terminal. */
 #include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
 #include "report.h"
 
-struct report { FILE *out; };
-static struct report *r_open(FILE *out, const struct report_opts *o) { struct report *r = xcalloc(1, sizeof(*r)); (void)o; r->out = out; return r; }
-static void r_host(struct report *r, const struct ka_host_result *h) { (void)r; (void)h; }
-static int r_close(struct report *r, const struct ka_summary *s) { (void)s; free(r); return 0; }
+#ifndef KA_VERSION
+#define KA_VERSION "0.0.0"
+#endif
+
+struct report {
+	FILE *out;
+	size_t hosts;
+	int failed;		/* a write or an encoding failed */
+};
+
+static json_t *
+jstr(const char *s)
+{
+	char *p;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	p = str_printable(s, strlen(s));
+	j = json_string(p);
+	free(p);
+	return j != NULL ? j : json_null();
+}
+
+static struct report *
+r_open(FILE *out, const struct report_opts *o)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	char *v = str_printable(KA_VERSION, strlen(KA_VERSION));
+	json_t *jv = json_string(v);
+	char *ev = jv ? json_dumps(jv, JSON_ENCODE_ANY) : NULL;
+
+	(void)o;
+	r->out = out;
+	if (ev == NULL)
+		r->failed = 1;
+	fprintf(out, "{\"keyaudit\":%s,\"schema\":1,\"hosts\":[", ev ? ev : "\"\"");
+	free(ev);
+	json_decref(jv);
+	free(v);
+	return r;
+}
+
+static json_t *
+finding_json(const struct ka_finding *f, const char *host)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "check", json_string(f->rule->id));
+	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
+	json_object_set_new(o, "blocks_login", json_boolean(f->blocks_login));
+	json_object_set_new(o, "host", jstr(host));
+	json_object_set_new(o, "user", jstr(f->user));
+	json_object_set_new(o, "path", jstr(f->path));
+	json_object_set_new(o, "line", f->line > 0 ? json_integer(f->line) : json_null());
+	json_object_set_new(o, "message", jstr(f->message));
+	json_object_set_new(o, "fix", jstr(f->fix));
+	if (f->key_fp != NULL)
+		json_object_set_new(o, "key_fp", jstr(f->key_fp));
+	return o;
+}
+
+static void
+r_host(struct report *r, const struct ka_host_result *h)
+{
+	json_t *o = json_object(), *a;
+	char *text;
+
+	json_object_set_new(o, "target", jstr(h->target));
+	json_object_set_new(o, "address", jstr(h->address));
+	json_object_set_new(o, "port", h->port > 0 ? json_integer(h->port) : json_null());
+	json_object_set_new(o, "status", json_string(host_status_name(h->status)));
+	json_object_set_new(o, "error", jstr(h->error));
+	a = json_array();
+	for (size_t i = 0; i < h->nfindings; i++)
+		json_array_append_new(a, finding_json(&h->findings[i], h->target));
+	json_object_set_new(o, "findings", a);
+	a = json_array();
+	for (size_t i = 0; i < h->nskips; i++) {
+		const struct ka_skip *s = &h->skips[i];
+		json_t *so = json_object();
+		json_object_set_new(so, "check", s->rule ? json_string(s->rule->id) : json_null());
+		json_object_set_new(so, "subject", jstr(s->subject));
+		json_object_set_new(so, "reason", jstr(s->reason));
+		json_array_append_new(a, so);
+	}
+	json_object_set_new(o, "skipped", a);
+
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (text == NULL) {
+		/* Only allocation fails here; the document must stay valid. */
+		r->failed = 1;
+		return;
+	}
+	fprintf(r->out, "%s\n%s", r->hosts++ ? "," : "", text);
+	free(text);
+}
+
+static int
+r_close(struct report *r, const struct ka_summary *s)
+{
+	json_t *o = json_object(), *bs = json_object();
+	char *text;
+	int rc;
+
+	json_object_set_new(o, "hosts", json_integer((json_int_t)s->hosts));
+	json_object_set_new(o, "hosts_failed", json_integer((json_int_t)s->hosts_failed));
+	json_object_set_new(o, "findings", json_integer((json_int_t)s->findings));
+	for (int i = SEV_INFO; i <= SEV_CRITICAL; i++)
+		json_object_set_new(bs, severity_name((enum ka_severity)i),
+		    json_integer((json_int_t)s->by_severity[i]));
+	json_object_set_new(o, "by_severity", bs);
+	json_object_set_new(o, "blocking", json_integer((json_int_t)s->blocking));
+	json_object_set_new(o, "fail_on", json_string(severity_name(s->fail_on)));
+	json_object_set_new(o, "exit_code", json_integer(s->exit_code));
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	fprintf(r->out, "%s],\"summary\":%s}\n", r->hosts ? "\n" : "", text ? text : "{}");
+	rc = (text == NULL || r->failed || ferror(r->out)) ? -1 : 0;
+	free(text);
+	free(r);
+	return rc;
+}
+
 const struct report_format report_json = { "json", r_open, r_host, r_close };
