@@ -10,7 +10,7 @@ CC      ?= cc
 PKGS    := libssh libpcre2-8 libxml-2.0 jansson libcrypto
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
-STD     := -std=gnu11 -D_FILE_OFFSET_BITS=64
+STD     := -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -I.

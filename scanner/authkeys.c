@@ -1533,6 +1533,15 @@ ak_parse(const char *data, size_t len, struct ak_file *out)
 			label = private_label(hb);
 			if (out->private_key_line == 0)
 				out->private_key_line = lineno;
+			/* A whole key pasted on one line (or redacted to its
+			 * markers) ends where it begins. */
+			if (n > 11 && memmem(line + 11, n - 11, "-----END ", 9) != NULL) {
+				block_error(out, block, out->n - 1, AK_PRIVATE,
+				    "a private key (%s) is pasted in at lines "
+				    "%ld-%ld: remove it, only public keys belong here",
+				    label);
+				in = NONE;
+			}
 		} else if (rfc4716_begin(hb)) {
 			in = RFC4716;
 			block = out->n - 1;

@@ -791,6 +791,20 @@ test_private_key(void **state)
 	assert_string_equal(f.lines[5].comment, "after");
 	ak_file_free(&f);
 
+	/* a key pasted on one line (or redacted down to its markers) ends
+	 * where it begins: the next line is read again */
+	{
+		const char *t = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXk "
+		    "-----END OPENSSH PRIVATE KEY-----\n" ED " next\n";
+		ak_parse(t, strlen(t), &f);
+	}
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.private_key_line, 1);
+	assert_int_equal(f.lines[0].status, AK_PRIVATE);
+	assert_null(strstr(f.lines[0].error, "b3Blbn"));
+	assert_int_equal(f.lines[1].status, AK_KEY);
+	ak_file_free(&f);
+
 	/* no END line: everything after BEGIN is private */
 	{
 		const char *t = "  -----BEGIN RSA PRIVATE KEY-----\nMIIEsecret\n" ED "\n";
