@@ -42,37 +42,6 @@ static const struct ka_rule rules[] = {
 	  "such identity'), so the key the config promises is never offered." },
 };
 
-/* Debian's secure_permissions() group rule (user-group-modes patch), which
- * ssh applies to ~/.ssh/config as sshd does to authorized_keys: group write
- * is harmless when every account whose primary group this is is the user,
- * the member list holds at most the file's owner, and the group is not
- * empty. (perm.c has the same rule for sshd; observed on Debian 12 ssh.) */
-static int
-group_is_private(const struct snapshot *s, uint32_t gid, uint32_t user_uid,
-    uint32_t owner_uid)
-{
-	const struct snap_group *g = snap_group_by_gid(s, gid);
-	const struct snap_account *owner;
-	size_t members = 0;
-
-	if (g == NULL)
-		return 0;
-	for (size_t i = 0; i < s->naccounts; i++) {
-		if (s->accounts[i].gid != gid)
-			continue;
-		if (s->accounts[i].uid != user_uid)
-			return 0;
-		members++;
-	}
-	if ((owner = snap_account_by_uid(s, owner_uid)) == NULL)
-		return 0;
-	if (g->members.n > 0) {
-		if (g->members.n > 1 || strcmp(g->members.v[0], owner->name) != 0)
-			return 0;
-		members++;
-	}
-	return members > 0;
-}
 
 /* Can account a open f for reading? Linux classes: owner, group, other. */
 static int
@@ -339,7 +308,7 @@ check_config(struct ka_ctx *ctx, const struct snap_account *a)
 		problem = "owner";
 		fix = xasprintf("chown %s %s && chmod 600 %s", a->name, q, q);
 	} else if ((f->mode & 002) || ((f->mode & 020) &&
-	    !(ctx->upg_allowed && group_is_private(s, f->gid, a->uid, f->uid)))) {
+	    !(ctx->upg_allowed && snap_group_private(s, f->gid, a->uid, f->uid)))) {
 		problem = "mode";
 		fix = xasprintf("chmod go-w %s", q);
 	}

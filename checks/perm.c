@@ -48,35 +48,6 @@ static const struct ka_rule rules[] = {
 	  "setup breaks when copied to such a host." },
 };
 
-/* Debian's secure_permissions() group rule: every account whose primary group
- * is gid is the audited user, the member list holds at most the owner, and
- * the group is not empty. */
-static int
-group_is_private(const struct snapshot *s, uint32_t gid, uint32_t user_uid,
-    uint32_t owner_uid)
-{
-	const struct snap_group *g = snap_group_by_gid(s, gid);
-	const struct snap_account *owner;
-	size_t members = 0;
-
-	if (g == NULL)
-		return 0;
-	for (size_t i = 0; i < s->naccounts; i++) {
-		if (s->accounts[i].gid != gid)
-			continue;
-		members++;
-		if (s->accounts[i].uid != user_uid)
-			return 0;
-	}
-	if ((owner = snap_account_by_uid(s, owner_uid)) == NULL)
-		return 0;
-	if (g->members.n > 0) {
-		members++;
-		if (strcmp(owner->name, g->members.v[0]) != 0 || g->members.n > 1)
-			return 0;
-	}
-	return members > 0;
-}
 
 enum verdict { OK, BAD_OWNER, BAD_MODE, OK_UPG };
 
@@ -88,7 +59,7 @@ judge(const struct ka_ctx *ctx, const struct snap_file *f, uint32_t uid)
 	if (f->mode & 002)
 		return BAD_MODE;
 	if (f->mode & 020) {
-		if (ctx->upg_allowed && group_is_private(ctx->snap, f->gid, uid, f->uid))
+		if (ctx->upg_allowed && snap_group_private(ctx->snap, f->gid, uid, f->uid))
 			return OK_UPG;
 		return BAD_MODE;
 	}

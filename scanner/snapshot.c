@@ -226,6 +226,33 @@ snap_account_in_group(const struct snapshot *s, const struct snap_account *a, ui
 	return strlist_has(&g->members, a->name);
 }
 
+int
+snap_group_private(const struct snapshot *s, uint32_t gid, uint32_t user_uid,
+    uint32_t owner_uid)
+{
+	const struct snap_group *g = snap_group_by_gid(s, gid);
+	const struct snap_account *owner;
+	size_t members = 0;
+
+	if (g == NULL)
+		return 0;
+	for (size_t i = 0; i < s->naccounts; i++) {
+		if (s->accounts[i].gid != gid)
+			continue;
+		if (s->accounts[i].uid != user_uid)
+			return 0;
+		members++;
+	}
+	if ((owner = snap_account_by_uid(s, owner_uid)) == NULL)
+		return 0;
+	if (g->members.n > 0) {
+		if (g->members.n > 1 || strcmp(g->members.v[0], owner->name) != 0)
+			return 0;
+		members++;
+	}
+	return members > 0;
+}
+
 char *
 path_dirname(const char *path)
 {

@@ -133,6 +133,13 @@ struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
 /* Is account a member of gid, by primary group or by the group's member list? */
 int snap_account_in_group(const struct snapshot *s, const struct snap_account *a, uint32_t gid);
 
+/* Debian's user-group-modes rule (secure_permissions() in its sshd and ssh):
+ * a group-writable file is safe when every account whose primary group is gid
+ * is the user, the member list holds at most the file's owner, and the group
+ * is not empty. */
+int snap_group_private(const struct snapshot *s, uint32_t gid, uint32_t user_uid,
+    uint32_t owner_uid);
+
 /*
  * Resolve path the way realpath(3) would on the target, using only the lstat
  * results in the snapshot. Returns 0 and the canonical path in *out, or -1

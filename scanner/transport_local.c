@@ -8,14 +8,11 @@
  * is ever opened for writing, no FIFO or device is ever opened. */
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
-#include <poll.h>
 #include <pwd.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +23,8 @@
 #include "context.h"
 #include "passwd.h"
 
-extern char **environ;
+/* sshd is about 1 MiB; the version string sits in its read-only data. */
+#define SSHD_BINARY_LIMIT (16u * 1024 * 1024)
 
 struct lc {
 	struct snapshot *snap;
@@ -256,61 +254,59 @@ disk_home_of(void *arg, const char *name)
 	return a ? a->home : NULL;
 }
 
-/* First line of `sshd -V` (it prints the version on stderr and exits 1).
- * No shell involved; bounded in bytes and time. */
+/*
+ * The version sshd announces in its banner, read from the binary itself:
+ * `sshd -V` prints only "OpenSSH_9.2" on Debian, while the banner string
+ * "OpenSSH_9.2p1 Debian-2+deb12u10" (which decides the StrictModes rule) is
+ * compiled in. Works under --root too, and runs nothing. The longest
+ * "OpenSSH_<digits>.<digits>p<digits>[ <suffix>]" in the file wins.
+ */
 static char *
-sshd_version(void)
+sshd_version(struct lc *lc)
 {
-	const char *argv[] = { "/usr/sbin/sshd", "-V", NULL };
-	posix_spawn_file_actions_t fa;
-	int p[2], status;
-	pid_t pid;
-	char buf[1024];
-	size_t len = 0;
-	struct timespec start, now;
+	char *hp = host_path(lc, "/usr/sbin/sshd");
+	char *data, *best = NULL;
+	size_t len = 0, bestlen = 0;
+	ssize_t n;
+	int fd;
 
-	if (access(argv[0], X_OK) != 0 || pipe(p) != 0)
+	fd = open(hp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	free(hp);
+	if (fd < 0)
 		return NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_addclose(&fa, p[0]);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		close(p[0]);
-		close(p[1]);
-		return NULL;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		struct pollfd pfd = { p[0], POLLIN, 0 };
-		ssize_t n;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 5 || len >= sizeof(buf) - 1)
-			break;
-		if (poll(&pfd, 1, 1000) <= 0)
-			continue;
-		if ((n = read(p[0], buf + len, sizeof(buf) - 1 - len)) <= 0)
-			break;
+	data = xmalloc(SSHD_BINARY_LIMIT);
+	while (len < SSHD_BINARY_LIMIT &&
+	    (n = read(fd, data + len, SSHD_BINARY_LIMIT - len)) > 0)
 		len += (size_t)n;
+	close(fd);
+	for (size_t i = 0; i + 8 < len; i++) {
+		const char *p = data + i;
+		size_t j = 8;
+
+		if (p[0] != 'O' || memcmp(p, "OpenSSH_", 8) != 0)
+			continue;
+		while (i + j < len && isdigit((unsigned char)p[j]))
+			j++;
+		if (j == 8 || i + j >= len || p[j] != '.')
+			continue;
+		for (j++; i + j < len && isdigit((unsigned char)p[j]); j++)
+			;
+		if (i + j >= len || p[j] != 'p')
+			continue;
+		for (j++; i + j < len && isdigit((unsigned char)p[j]); j++)
+			;
+		if (i + j + 1 < len && p[j] == ' ' && isalnum((unsigned char)p[j + 1]))
+			for (j++; i + j < len && (isalnum((unsigned char)p[j]) ||
+			    strchr(".+~_-", p[j])) && p[j] != '\0'; j++)
+				;
+		if (j > bestlen && j < 128) {
+			best = data + i;
+			bestlen = j;
+		}
 	}
-	close(p[0]);
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	/* Newer sshd print "unknown option -- V" first on some builds. */
-	if (strncmp(buf, "OpenSSH", 7) != 0) {
-		char *o = strstr(buf, "OpenSSH");
-		if (o == NULL)
-			return NULL;
-		memmove(buf, o, strlen(o) + 1);
-	}
-	return buf[0] ? xstrdup(buf) : NULL;
+	best = best ? xstrndup(best, bestlen) : NULL;
+	free(data);
+	return best;
 }
 
 static void
@@ -557,8 +553,7 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 		const struct snap_file *h = system_file(&lc, "/etc/hostname");
 		s->hostname = h ? xstrndup(h->content, strcspn(h->content, "\r\n")) : NULL;
 	}
-	if (o->root == NULL)
-		s->sshd_version = sshd_version();
+	s->sshd_version = sshd_version(&lc);
 	collect_path(&lc, "/etc/os-release", 1);
 	collect_path(&lc, "/usr/lib/os-release", 1);
 
