@@ -29,6 +29,7 @@ int check_selected(const struct ka_rule *r, const struct strlist *only);
 extern const struct ka_check check_perm;
 extern const struct ka_check check_akeys;
 extern const struct ka_check check_sshd;
+extern const struct ka_check check_sshd_t;
 extern const struct ka_check check_account;
 extern const struct ka_check check_client;
 

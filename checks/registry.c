@@ -7,6 +7,7 @@
 const struct ka_check *const ka_checks[] = {
 	&check_account,
 	&check_sshd,
+	&check_sshd_t,
 	&check_perm,
 	&check_akeys,
 	&check_client,

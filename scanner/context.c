@@ -2,6 +2,7 @@
  * snapshot: the parsed sshd_config, each audited user's effective config and
  * AuthorizedKeysFile list, parsed authorized_keys files, and which
  * StrictModes rule (upstream or Debian's user-group-modes) the sshd applies. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,124 @@ expand_authorized_keys_path(const char *tmpl, const struct snap_account *a)
 	}
 }
 
+/* "keyword value..." lines into per-keyword text, for comparison. */
+static void
+dump_lines(const char *text, struct strlist *out)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+
+		for (char *c = line; *c && *c != ' '; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (n > 0)
+			strlist_add_owned(out, line);
+		else
+			free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keywords whose lines differ between two sshd -T texts. */
+static void
+diff_dumps(const char *mine, const char *theirs, struct strlist *out)
+{
+	struct strlist a = { 0 }, b = { 0 };
+	size_t i = 0, j = 0;
+
+	dump_lines(mine, &a);
+	dump_lines(theirs, &b);
+	if (a.n)
+		qsort(a.v, a.n, sizeof(*a.v), cmp_str);
+	if (b.n)
+		qsort(b.v, b.n, sizeof(*b.v), cmp_str);
+	while (i < a.n || j < b.n) {
+		int c = i == a.n ? 1 : j == b.n ? -1 : strcmp(a.v[i], b.v[j]);
+		const char *line = c <= 0 ? a.v[i] : b.v[j];
+		char *kw = xstrndup(line, strcspn(line, " "));
+
+		if (c != 0 && !strlist_has(out, kw))
+			strlist_add_owned(out, kw);
+		else
+			free(kw);
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	strlist_free(&a);
+	strlist_free(&b);
+}
+
+struct memconf {
+	const char *name;
+	const char *text;
+};
+
+static int
+mem_read(void *arg, const char *path, const char **data, size_t *len)
+{
+	const struct memconf *m = arg;
+
+	if (strcmp(path, m->name) != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	*data = m->text;
+	*len = strlen(m->text);
+	return 0;
+}
+
+static int
+mem_glob(void *arg, const char *pattern, struct strlist *out)
+{
+	(void)arg;
+	(void)pattern;
+	(void)out;
+	return 0;
+}
+
+static const char *
+mem_home(void *arg, const char *name)
+{
+	(void)arg;
+	(void)name;
+	return NULL;
+}
+
+/* With the target's own sshd -T answer for this user: compare, and when
+ * the engine disagrees, believe sshd (and say so: a keyaudit bug). */
+static void
+reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
+{
+	const struct snap_sshd_t *t = snap_sshd_t_for(ctx->snap, u->name);
+	struct memconf m = { "sshd -T", NULL };
+	struct sshdconf_io io = { mem_read, mem_glob, mem_home, &m };
+	struct buf mine;
+
+	if (t == NULL || t->output == NULL)
+		return;
+	buf_init(&mine);
+	sshd_eff_dump(u->eff, &mine);
+	diff_dumps(mine.data ? mine.data : "", t->output, &u->disagree);
+	buf_free(&mine);
+	if (u->disagree.n == 0)
+		return;
+	m.text = t->output;
+	u->sshd_t_cfg = sshdconf_parse("sshd -T", &io);
+	sshd_eff_free(u->eff);
+	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
+}
+
 static void
 setup_user(struct ka_ctx *ctx, struct ka_user *u)
 {
@@ -204,6 +323,7 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 	conn.ngroups = ng;
 	u->eff = sshdconf_effective(ctx->sshd, &conn);
 	free(groups);
+	reconcile_with_sshd(ctx, u);
 
 	if (u->acct == NULL)
 		return;
@@ -252,6 +372,8 @@ ctx_free(struct ka_ctx *ctx)
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		sshd_eff_free(ctx->users[i].eff);
 		strlist_free(&ctx->users[i].akfiles);
+		strlist_free(&ctx->users[i].disagree);
+		sshdconf_free(ctx->users[i].sshd_t_cfg);
 	}
 	free(ctx->users);
 	if (ctx->akcache) {

@@ -10,9 +10,12 @@
 #include "sshdconf.h"
 #include "authkeys.h"
 
+struct ka_policy;
+
 struct ka_options {
 	const char *from_addr;		/* --from: client address for Match/from= */
 	const struct strlist *only;	/* --checks, or NULL for all */
+	const struct ka_policy *policy;	/* --policy, or NULL for the defaults */
 };
 
 struct ka_user {
@@ -20,6 +23,10 @@ struct ka_user {
 	const struct snap_account *acct;	/* NULL: no such account */
 	struct sshd_eff *eff;			/* effective config for this user */
 	struct strlist akfiles;			/* expanded AuthorizedKeysFile paths */
+	/* Keywords where keyaudit's engine and the target's `sshd -T` differ;
+	 * when there are any, eff is sshd's answer (parsed from its output). */
+	struct strlist disagree;
+	struct sshd_config *sshd_t_cfg;
 };
 
 struct ka_akcache;

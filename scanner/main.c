@@ -328,6 +328,7 @@ collect_opts_from(const struct scan_args *a, struct collect_opts *co)
 	co->users = &a->users;
 	co->all_users = a->all_users;
 	co->client = a->root == NULL;
+	co->from_addr = a->from;
 }
 
 static int

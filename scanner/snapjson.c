@@ -303,7 +303,6 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 	    get_str(r, root, "root", "top level", &s->root) ||
 	    get_str(r, root, "sshd_version", "top level", &s->sshd_version) ||
 	    get_str(r, root, "sshd_config_path", "top level", &s->sshd_config_path) ||
-	    get_str(r, root, "sshd_t", "top level", &s->sshd_t) ||
 	    get_str(r, root, "client_user", "top level", &s->client_user) ||
 	    get_bool(r, root, "privileged", "top level", &s->privileged) ||
 	    get_bool(r, root, "accounts_known", "top level", &s->accounts_known) ||
@@ -358,6 +357,21 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 			}
 			free(pat);
+		}
+	}
+	if ((a = get_array(r, root, "sshd_t")) != NULL) {
+		s->sshd_t = xcalloc(json_array_size(a), sizeof(*s->sshd_t));
+		json_array_foreach(a, i, e) {
+			struct snap_sshd_t *t = &s->sshd_t[i];
+			snprintf(what, sizeof(what), "sshd_t[%zu]", i);
+			s->nsshd_t++;
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "user", what, &t->user) || t->user == NULL)
+				return fail(r, what, "\"user\" is required");
+			if (get_str(r, e, "output", what, &t->output) ||
+			    get_str(r, e, "error", what, &t->error))
+				return -1;
 		}
 	}
 	if ((a = get_array(r, root, "client_keys")) != NULL) {
@@ -487,7 +501,6 @@ snapshot_to_json(const struct snapshot *s)
 	json_object_set_new(root, "root", jstr(s->root));
 	json_object_set_new(root, "sshd_version", jstr(s->sshd_version));
 	json_object_set_new(root, "sshd_config_path", jstr(s->sshd_config_path));
-	json_object_set_new(root, "sshd_t", jstr(s->sshd_t));
 	json_object_set_new(root, "privileged", json_boolean(s->privileged));
 	json_object_set_new(root, "accounts_known", json_boolean(s->accounts_known));
 
@@ -550,6 +563,13 @@ snapshot_to_json(const struct snapshot *s)
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(root, "client_keys", a);
+
+	a = json_array();
+	for (i = 0; i < s->nsshd_t; i++)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}",
+		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
+		    "error", jstr(s->sshd_t[i].error)));
+	json_object_set_new(root, "sshd_t", a);
 
 	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);

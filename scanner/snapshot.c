@@ -77,6 +77,11 @@ snapshot_free(struct snapshot *s)
 	free(s->root);
 	free(s->sshd_version);
 	free(s->sshd_config_path);
+	for (i = 0; i < s->nsshd_t; i++) {
+		free(s->sshd_t[i].user);
+		free(s->sshd_t[i].output);
+		free(s->sshd_t[i].error);
+	}
 	free(s->sshd_t);
 	for (i = 0; i < s->naccounts; i++) {
 		free(s->accounts[i].name);
@@ -188,6 +193,15 @@ snap_group_by_name(const struct snapshot *s, const char *name)
 	for (size_t i = 0; i < s->ngroups; i++)
 		if (strcmp(s->groups[i].name, name) == 0)
 			return &s->groups[i];
+	return NULL;
+}
+
+const struct snap_sshd_t *
+snap_sshd_t_for(const struct snapshot *s, const char *user)
+{
+	for (size_t i = 0; i < s->nsshd_t; i++)
+		if (strcmp(s->sshd_t[i].user, user) == 0)
+			return &s->sshd_t[i];
 	return NULL;
 }
 

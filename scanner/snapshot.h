@@ -80,6 +80,14 @@ struct snap_glob {
 	struct strlist matches;
 };
 
+/* What the target's own `sshd -T -C user=U[,addr=A]` printed for one
+ * audited user (run only with privileges: sshd -T reads host keys). */
+struct snap_sshd_t {
+	char *user;
+	char *output;		/* stdout, or NULL when it failed */
+	char *error;		/* why it failed (exit status, first stderr line) */
+};
+
 struct snap_file_index;
 
 struct snapshot {
@@ -91,7 +99,6 @@ struct snapshot {
 	char *root;		/* --root DIR, or NULL */
 	char *sshd_version;	/* `sshd -V` first line, or NULL */
 	char *sshd_config_path;	/* the main file, as sshd would read it */
-	char *sshd_t;		/* `sshd -T` output, or NULL when not run */
 	int privileged;		/* collector could read root-only files */
 
 	/* accounts */
@@ -113,6 +120,9 @@ struct snapshot {
 
 	struct snap_clientkey *clientkeys;
 	size_t nclientkeys;
+
+	struct snap_sshd_t *sshd_t;
+	size_t nsshd_t;
 };
 
 void snapshot_init(struct snapshot *s);
@@ -127,6 +137,7 @@ const struct snap_account *snap_account_by_name(const struct snapshot *s, const 
 const struct snap_account *snap_account_by_uid(const struct snapshot *s, uint32_t uid);
 const struct snap_group *snap_group_by_gid(const struct snapshot *s, uint32_t gid);
 const struct snap_group *snap_group_by_name(const struct snapshot *s, const char *name);
+const struct snap_sshd_t *snap_sshd_t_for(const struct snapshot *s, const char *user);
 const struct snap_glob *snap_glob_get(const struct snapshot *s, const char *pattern);
 struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
 

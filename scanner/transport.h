@@ -12,6 +12,7 @@ struct collect_opts {
 	const struct strlist *users;	/* --user NAMEs; empty: the invoking user */
 	int all_users;			/* --all-users */
 	int client;			/* also read the invoking user's client side */
+	const char *from_addr;		/* --from: addr= for sshd -T -C */
 };
 
 /* 0 on success; -1 with a one-line message in *err (caller frees). A

@@ -8,11 +8,15 @@
  * is ever opened for writing, no FIFO or device is ever opened. */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,12 @@
 #include "transport.h"
 #include "context.h"
 #include "passwd.h"
+
+extern char **environ;
+
+/* sshd -T prints ~100 lines; anything near this is not sshd -T. */
+#define SPAWN_OUTPUT_LIMIT (256u * 1024)
+#define SPAWN_SECONDS 10
 
 /* sshd is about 1 MiB; the version string sits in its read-only data. */
 #define SSHD_BINARY_LIMIT (16u * 1024 * 1024)
@@ -309,6 +319,135 @@ sshd_version(struct lc *lc)
 	return best;
 }
 
+/*
+ * Run argv (no shell: every argument is passed as is) with stdin from
+ * /dev/null; collect stdout and stderr, each bounded, for at most
+ * SPAWN_SECONDS. Returns the exit status, or -1 when it could not run or
+ * was killed.
+ */
+static int
+spawn_capture(const char *const argv[], struct buf *out, struct buf *err)
+{
+	posix_spawn_file_actions_t fa;
+	int po[2], pe[2], status, open_fds = 2;
+	struct timespec start, now;
+	pid_t pid;
+
+	if (pipe(po) != 0)
+		return -1;
+	if (pipe(pe) != 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawn_file_actions_addclose(&fa, po[0]);
+	posix_spawn_file_actions_addclose(&fa, pe[0]);
+	status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(po[1]);
+	close(pe[1]);
+	if (status != 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (open_fds > 0) {
+		struct pollfd pfd[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+		char tmp[8192];
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= SPAWN_SECONDS)
+			break;
+		if (poll(pfd, 2, 500) <= 0)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct buf *b = k == 0 ? out : err;
+			ssize_t n;
+
+			if (pfd[k].fd < 0 || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[k].fd, tmp, sizeof(tmp));
+			if (n <= 0) {
+				close(pfd[k].fd);
+				if (k == 0)
+					po[0] = -1;
+				else
+					pe[0] = -1;
+				open_fds--;
+			} else if (b->len < SPAWN_OUTPUT_LIMIT)
+				buf_append(b, tmp, (size_t)n);
+		}
+	}
+	if (po[0] >= 0)
+		close(po[0]);
+	if (pe[0] >= 0)
+		close(pe[0]);
+	if (open_fds > 0)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid || open_fds > 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * With privileges, ask the target's own sshd for each audited user's
+ * effective configuration (sshd -T loads host keys, so it needs root). The
+ * engine compares its own answer with this one; sshd's wins.
+ */
+static void
+collect_sshd_t(struct lc *lc, const struct collect_opts *o)
+{
+	struct snapshot *s = lc->snap;
+
+	if (o->root != NULL || geteuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+		return;
+	s->sshd_t = xcalloc(s->users.n, sizeof(*s->sshd_t));
+	for (size_t i = 0; i < s->users.n; i++) {
+		const char *u = s->users.v[i];
+		struct snap_sshd_t *t;
+		struct buf out, err;
+		char *spec;
+		int rc;
+
+		/* -C takes a comma list: a name with ',' or '=' cannot be said. */
+		if (strpbrk(u, ",=") != NULL || u[0] == '-')
+			continue;
+		if (o->from_addr != NULL && strpbrk(o->from_addr, ",=") == NULL)
+			spec = xasprintf("user=%s,host=%s,addr=%s", u, o->from_addr,
+			    o->from_addr);
+		else
+			spec = xasprintf("user=%s", u);
+		{
+			const char *argv[] = { "/usr/sbin/sshd", "-T", "-f",
+			    s->sshd_config_path, "-C", spec, NULL };
+			buf_init(&out);
+			buf_init(&err);
+			rc = spawn_capture(argv, &out, &err);
+		}
+		t = &s->sshd_t[s->nsshd_t++];
+		t->user = xstrdup(u);
+		if (rc == 0 && out.len > 0 && out.len < SPAWN_OUTPUT_LIMIT)
+			t->output = buf_steal(&out);
+		else {
+			char *first = err.data ? xstrndup(err.data, strcspn(err.data, "\n")) :
+			    xstrdup("");
+			char *pr = str_printable(first, strlen(first));
+			t->error = rc < 0 ? xasprintf("sshd -T did not finish in %d s",
+			    SPAWN_SECONDS) : xasprintf("sshd -T exited %d: %s", rc, pr);
+			free(first);
+			free(pr);
+		}
+		buf_free(&out);
+		buf_free(&err);
+		free(spec);
+	}
+}
+
 static void
 collect_accounts(struct lc *lc)
 {
@@ -566,6 +705,7 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	cfg = sshdconf_parse(s->sshd_config_path, &io);
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
+	collect_sshd_t(&lc, o);
 
 	if (o->client && o->root == NULL) {
 		const struct snap_account *a = snap_account_by_uid(s, getuid());
