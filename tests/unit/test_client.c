@@ -650,7 +650,7 @@ static void
 scan_text(const char *text, const struct strlist *only, struct ka_host_result *r)
 {
 	struct snapshot s;
-	struct ka_options o = { NULL, only };
+	struct ka_options o = { NULL, only, NULL };
 	char *err = NULL;
 
 	snapshot_init(&s);
