@@ -55,19 +55,14 @@ is_nologin(const char *shell)
 	return strcmp(base, "nologin") == 0 || strcmp(base, "false") == 0;
 }
 
-/* Does any of the user's groups match one of the patterns? */
+/* The first of the user's groups that matches one of the patterns. */
 static const char *
-group_match(const struct snapshot *s, const struct snap_account *a,
-    const struct sshd_value *v)
+group_match(const struct ka_user *u, const struct sshd_value *v)
 {
-	for (size_t i = 0; i < s->ngroups; i++) {
-		const struct snap_group *g = &s->groups[i];
-		if (g->gid != a->gid && !strlist_has(&g->members, a->name))
-			continue;
+	for (size_t i = 0; i < u->ngroups; i++)
 		for (size_t j = 0; j < v->n; j++)
-			if (match_pattern(g->name, v->v[j]))
-				return g->name;
-	}
+			if (match_pattern(u->groups[i], v->v[j]))
+				return u->groups[i];
 	return NULL;
 }
 
@@ -109,7 +104,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 		}
 	}
 	if ((v = sshd_eff_get(u->eff, "denygroups")) != NULL && v->n > 0 &&
-	    (g = group_match(ctx->snap, u->acct, v)) != NULL) {
+	    (g = group_match(u, v)) != NULL) {
 		origin = sshd_eff_origin(u->eff, "denygroups");
 		ctx_finding(ctx, "account.deny-groups", u->name, v->file, v->line,
 		    "remove the group from DenyGroups, or the user from the group",
@@ -119,7 +114,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 		return;
 	}
 	if ((v = sshd_eff_get(u->eff, "allowgroups")) != NULL && v->n > 0 &&
-	    group_match(ctx->snap, u->acct, v) == NULL) {
+	    group_match(u, v) == NULL) {
 		char *fix = xasprintf("usermod -aG %s %s", v->v[0], u->name);
 		origin = sshd_eff_origin(u->eff, "allowgroups");
 		ctx_finding(ctx, "account.not-allow-groups", u->name, v->file, v->line, fix,

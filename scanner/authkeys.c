@@ -10,6 +10,7 @@
  * signature of a certificate (which sshd never matches in this file anyway).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,19 +422,6 @@ put_bignum(struct buf *b, const unsigned char *d, size_t n)
 	buf_append(b, d, n);
 }
 
-static int
-curve_nid(int bits)
-{
-	switch (bits) {
-	case 256:
-		return NID_X9_62_prime256v1;
-	case 384:
-		return NID_secp384r1;
-	default:
-		return NID_secp521r1;
-	}
-}
-
 /*
  * sshd's checks on an ECDSA public point (get_ec, EC_POINT_oct2point and
  * sshkey_ec_validate_public): uncompressed, on the curve, not infinity,
@@ -441,18 +429,46 @@ curve_nid(int bits)
  * is infinity; the NIST curves have cofactor 1, so every point on them
  * passes, and the multiplication (about a millisecond on P-384) is skipped.
  */
+/* Building an EC_GROUP costs more than checking a point on it, so the three
+ * NIST curves are built once, before any thread could race for them. */
+static EC_GROUP *curves[3];
+static pthread_once_t curves_once = PTHREAD_ONCE_INIT;
+
+static void
+curves_init(void)
+{
+	curves[0] = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	curves[1] = EC_GROUP_new_by_curve_name(NID_secp384r1);
+	curves[2] = EC_GROUP_new_by_curve_name(NID_secp521r1);
+}
+
+static const EC_GROUP *
+curve_group(int bits)
+{
+	pthread_once(&curves_once, curves_init);
+	switch (bits) {
+	case 256:
+		return curves[0];
+	case 384:
+		return curves[1];
+	case 521:
+		return curves[2];
+	default:
+		return NULL;
+	}
+}
+
 static int
 ec_point_ok(int bits, const unsigned char *d, size_t n)
 {
-	EC_GROUP *g = NULL;
+	const EC_GROUP *g;
 	EC_POINT *pt = NULL;
 	BIGNUM *order = NULL, *x = NULL, *y = NULL, *tmp = NULL;
 	int ok = 0;
 
 	if (n == 0 || n > MAX_ECPOINT_BYTES || d[0] != POINT_CONVERSION_UNCOMPRESSED)
 		return 0;
-	if ((g = EC_GROUP_new_by_curve_name(curve_nid(bits))) == NULL ||
-	    (pt = EC_POINT_new(g)) == NULL ||
+	if ((g = curve_group(bits)) == NULL || (pt = EC_POINT_new(g)) == NULL ||
 	    (order = BN_new()) == NULL || (x = BN_new()) == NULL ||
 	    (y = BN_new()) == NULL || (tmp = BN_new()) == NULL)
 		goto out;
@@ -475,7 +491,6 @@ ec_point_ok(int bits, const unsigned char *d, size_t n)
 	BN_free(y);
 	BN_free(tmp);
 	EC_POINT_free(pt);
-	EC_GROUP_free(g);
 	return ok;
 }
 

@@ -302,27 +302,15 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 	const struct snapshot *s = ctx->snap;
 	const struct sshd_value *v;
 	struct sshd_conn conn;
-	const char **groups;
-	size_t ng = 0;
 
 	u->acct = snap_account_by_name(s, u->name);
 	memset(&conn, 0, sizeof(conn));
 	conn.user = u->name;
 	conn.addr = ctx->opts ? ctx->opts->from_addr : NULL;
-	groups = xcalloc(s->ngroups + 1, sizeof(*groups));
-	if (u->acct != NULL) {
-		const struct snap_group *pg = snap_group_by_gid(s, u->acct->gid);
-		if (pg)
-			groups[ng++] = pg->name;
-		for (size_t i = 0; i < s->ngroups; i++)
-			if (&s->groups[i] != pg && strlist_has(&s->groups[i].members, u->name))
-				groups[ng++] = s->groups[i].name;
-	} else
-		conn.invalid_user = 1;
-	conn.groups = groups;
-	conn.ngroups = ng;
+	conn.groups = u->groups;
+	conn.ngroups = u->ngroups;
+	conn.invalid_user = u->acct == NULL;
 	u->eff = sshdconf_effective(ctx->sshd, &conn);
-	free(groups);
 	reconcile_with_sshd(ctx, u);
 
 	if (u->acct == NULL)
@@ -335,6 +323,46 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 		if ((path = expand_authorized_keys_path(v->v[i], u->acct)) != NULL)
 			strlist_add_owned(&u->akfiles, path);
 	}
+}
+
+/* Each audited user's groups, primary first, in one pass over the group
+ * list (a per-user scan of every group is quadratic on large hosts). */
+static void
+user_groups(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+	size_t *slot = xcalloc(s->naccounts + 1, sizeof(*slot));
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		struct ka_user *u = &ctx->users[i];
+		const struct snap_account *a = snap_account_by_name(s, u->name);
+		const struct snap_group *pg;
+
+		if (a == NULL)
+			continue;
+		slot[a - s->accounts] = i + 1;
+		u->groups = xcalloc(8, sizeof(*u->groups));
+		if ((pg = snap_group_by_gid(s, a->gid)) != NULL)
+			u->groups[u->ngroups++] = pg->name;
+	}
+	for (size_t g = 0; g < s->ngroups; g++) {
+		const struct snap_group *gr = &s->groups[g];
+		for (size_t m = 0; m < gr->members.n; m++) {
+			const struct snap_account *a = snap_account_by_name(s, gr->members.v[m]);
+			struct ka_user *u;
+
+			if (a == NULL || slot[a - s->accounts] == 0)
+				continue;
+			u = &ctx->users[slot[a - s->accounts] - 1];
+			if (u->ngroups > 0 && strcmp(u->groups[0], gr->name) == 0)
+				continue;
+			if (u->ngroups % 8 == 0)
+				u->groups = xreallocarray(u->groups, u->ngroups + 8,
+				    sizeof(*u->groups));
+			u->groups[u->ngroups++] = gr->name;
+		}
+	}
+	free(slot);
 }
 
 void
@@ -359,10 +387,11 @@ ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
 
 	ctx->nusers = snap->users.n;
 	ctx->users = xcalloc(ctx->nusers, sizeof(*ctx->users));
-	for (size_t i = 0; i < ctx->nusers; i++) {
+	for (size_t i = 0; i < ctx->nusers; i++)
 		ctx->users[i].name = snap->users.v[i];
+	user_groups(ctx);
+	for (size_t i = 0; i < ctx->nusers; i++)
 		setup_user(ctx, &ctx->users[i]);
-	}
 	ctx->akcache = xcalloc(1, sizeof(*ctx->akcache));
 }
 
@@ -373,6 +402,7 @@ ctx_free(struct ka_ctx *ctx)
 		sshd_eff_free(ctx->users[i].eff);
 		strlist_free(&ctx->users[i].akfiles);
 		strlist_free(&ctx->users[i].disagree);
+		free(ctx->users[i].groups);
 		sshdconf_free(ctx->users[i].sshd_t_cfg);
 	}
 	free(ctx->users);

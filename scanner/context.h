@@ -21,6 +21,8 @@ struct ka_options {
 struct ka_user {
 	const char *name;
 	const struct snap_account *acct;	/* NULL: no such account */
+	const char **groups;			/* group names, primary first */
+	size_t ngroups;
 	struct sshd_eff *eff;			/* effective config for this user */
 	struct strlist akfiles;			/* expanded AuthorizedKeysFile paths */
 	/* Keywords where keyaudit's engine and the target's `sshd -T` differ;

@@ -11,6 +11,15 @@ struct snap_file_index {
 	size_t cap;
 };
 
+enum ik { IK_ACCT_NAME, IK_ACCT_UID, IK_GRP_NAME, IK_GRP_GID, IK_N };
+
+struct snap_lookup {
+	struct {
+		size_t *slots;		/* entry index + 1; 0 = empty */
+		size_t cap, done;
+	} ix[IK_N];
+};
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -117,6 +126,11 @@ snapshot_free(struct snapshot *s)
 		free(s->clientkeys[i].source);
 	}
 	free(s->clientkeys);
+	if (s->lookup) {
+		for (i = 0; i < IK_N; i++)
+			free(s->lookup->ix[i].slots);
+		free(s->lookup);
+	}
 	snapshot_init(s);
 }
 
@@ -160,40 +174,122 @@ snap_file_add(struct snapshot *s, const char *path)
 	return f;
 }
 
+/*
+ * Account and group lookups by name and by id, hashed: a fleet host or the
+ * benchmark has 10,000 accounts and every check asks. The arrays only grow,
+ * so each index catches up lazily with the entries added since it was last
+ * used. With duplicate keys the first entry wins, as with getpwnam(3).
+ */
+static uint64_t
+hash_num(uint32_t v)
+{
+	uint64_t h = v * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static size_t
+ik_count(const struct snapshot *s, enum ik k)
+{
+	return k <= IK_ACCT_UID ? s->naccounts : s->ngroups;
+}
+
+static uint64_t
+ik_entry_hash(const struct snapshot *s, enum ik k, size_t i)
+{
+	switch (k) {
+	case IK_ACCT_NAME:
+		return hash_str(s->accounts[i].name);
+	case IK_ACCT_UID:
+		return hash_num(s->accounts[i].uid);
+	case IK_GRP_NAME:
+		return hash_str(s->groups[i].name);
+	default:
+		return hash_num(s->groups[i].gid);
+	}
+}
+
+static int
+ik_entry_is(const struct snapshot *s, enum ik k, size_t i, const char *name, uint32_t num)
+{
+	switch (k) {
+	case IK_ACCT_NAME:
+		return strcmp(s->accounts[i].name, name) == 0;
+	case IK_ACCT_UID:
+		return s->accounts[i].uid == num;
+	case IK_GRP_NAME:
+		return strcmp(s->groups[i].name, name) == 0;
+	default:
+		return s->groups[i].gid == num;
+	}
+}
+
+static void
+ik_insert(const struct snapshot *s, struct snap_lookup *lk, enum ik k, size_t i)
+{
+	size_t mask = lk->ix[k].cap - 1, j = ik_entry_hash(s, k, i) & mask;
+
+	while (lk->ix[k].slots[j] != 0)
+		j = (j + 1) & mask;
+	lk->ix[k].slots[j] = i + 1;
+}
+
+static size_t
+ik_find(const struct snapshot *cs, enum ik k, const char *name, uint32_t num)
+{
+	struct snapshot *s = (struct snapshot *)cs;	/* the index is a cache */
+	size_t n = ik_count(s, k), mask, j;
+	struct snap_lookup *lk;
+
+	if (s->lookup == NULL)
+		s->lookup = xcalloc(1, sizeof(*s->lookup));
+	lk = s->lookup;
+	if (n * 2 >= lk->ix[k].cap) {
+		free(lk->ix[k].slots);
+		lk->ix[k].cap = 64;
+		while (n * 2 >= lk->ix[k].cap)
+			lk->ix[k].cap *= 2;
+		lk->ix[k].slots = xcalloc(lk->ix[k].cap, sizeof(size_t));
+		lk->ix[k].done = 0;
+	}
+	for (; lk->ix[k].done < n; lk->ix[k].done++)
+		ik_insert(s, lk, k, lk->ix[k].done);
+	mask = lk->ix[k].cap - 1;
+	j = (name ? hash_str(name) : hash_num(num)) & mask;
+	while (lk->ix[k].slots[j] != 0) {
+		size_t i = lk->ix[k].slots[j] - 1;
+		if (ik_entry_is(s, k, i, name, num))
+			return i;
+		j = (j + 1) & mask;
+	}
+	return SIZE_MAX;
+}
+
 const struct snap_account *
 snap_account_by_name(const struct snapshot *s, const char *name)
 {
-	for (size_t i = 0; i < s->naccounts; i++)
-		if (strcmp(s->accounts[i].name, name) == 0)
-			return &s->accounts[i];
-	return NULL;
+	size_t i = ik_find(s, IK_ACCT_NAME, name, 0);
+	return i == SIZE_MAX ? NULL : &s->accounts[i];
 }
 
 const struct snap_account *
 snap_account_by_uid(const struct snapshot *s, uint32_t uid)
 {
-	for (size_t i = 0; i < s->naccounts; i++)
-		if (s->accounts[i].uid == uid)
-			return &s->accounts[i];
-	return NULL;
+	size_t i = ik_find(s, IK_ACCT_UID, NULL, uid);
+	return i == SIZE_MAX ? NULL : &s->accounts[i];
 }
 
 const struct snap_group *
 snap_group_by_gid(const struct snapshot *s, uint32_t gid)
 {
-	for (size_t i = 0; i < s->ngroups; i++)
-		if (s->groups[i].gid == gid)
-			return &s->groups[i];
-	return NULL;
+	size_t i = ik_find(s, IK_GRP_GID, NULL, gid);
+	return i == SIZE_MAX ? NULL : &s->groups[i];
 }
 
 const struct snap_group *
 snap_group_by_name(const struct snapshot *s, const char *name)
 {
-	for (size_t i = 0; i < s->ngroups; i++)
-		if (strcmp(s->groups[i].name, name) == 0)
-			return &s->groups[i];
-	return NULL;
+	size_t i = ik_find(s, IK_GRP_NAME, name, 0);
+	return i == SIZE_MAX ? NULL : &s->groups[i];
 }
 
 const struct snap_sshd_t *

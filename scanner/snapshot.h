@@ -89,6 +89,7 @@ struct snap_sshd_t {
 };
 
 struct snap_file_index;
+struct snap_lookup;
 
 struct snapshot {
 	/* identity */
@@ -114,6 +115,7 @@ struct snapshot {
 	struct snap_file *files;
 	size_t nfiles, capfiles;
 	struct snap_file_index *index;
+	struct snap_lookup *lookup;	/* account/group indexes (a cache) */
 
 	struct snap_glob *globs;
 	size_t nglobs;
