@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "policy.h"
 #include "../checks/check.h"
 
 struct ka_akcache {
@@ -456,6 +457,15 @@ rule_or_die(const char *id)
 	return r;
 }
 
+int
+ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r)
+{
+	if (ctx->opts == NULL)
+		return 1;
+	return check_selected(r, ctx->opts->only) &&
+	    policy_check_enabled(ctx->opts->policy, r->id);
+}
+
 struct ka_finding *
 ctx_finding(struct ka_ctx *ctx, const char *rule_id, const char *user,
     const char *path, long line, const char *fix, const char *fmt, ...)
@@ -465,13 +475,16 @@ ctx_finding(struct ka_ctx *ctx, const char *rule_id, const char *user,
 	va_list ap;
 	char *msg;
 
-	if (!check_selected(r, ctx->opts ? ctx->opts->only : NULL))
+	if (!ctx_rule_active(ctx, r))
 		return NULL;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	f = finding_add(ctx->out, r, user, path, line, fix, "%s", msg);
 	free(msg);
+	if (ctx->opts && ctx->opts->policy)
+		f->severity = (enum ka_severity)policy_severity(ctx->opts->policy,
+		    r->id, (int)r->severity);
 	return f;
 }
 
@@ -483,7 +496,7 @@ ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
 	va_list ap;
 	char *msg;
 
-	if (!check_selected(r, ctx->opts ? ctx->opts->only : NULL))
+	if (!ctx_rule_active(ctx, r))
 		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);

@@ -64,7 +64,11 @@ const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path);
  * relative paths under home. NULL on an unknown %-token. */
 char *expand_authorized_keys_path(const char *tmpl, const struct snap_account *a);
 
-/* Add a finding only when its rule is selected by --checks. */
+/* Is a rule selected by --checks and not disabled by the policy? */
+int ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r);
+
+/* Add a finding only when its rule is active; the policy may change its
+ * severity. Returns NULL when the rule is not active. */
 struct ka_finding *ctx_finding(struct ka_ctx *ctx, const char *rule_id,
     const char *user, const char *path, long line, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));

@@ -10,7 +10,6 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
 {
 	struct ka_ctx ctx;
-	const struct strlist *only = o ? o->only : NULL;
 	size_t nrules = 0;
 
 	for (size_t i = 0; ka_checks[i] != NULL; i++)
@@ -24,7 +23,7 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
 		int any = 0;
 
 		for (size_t j = 0; j < c->nrules; j++) {
-			if (check_selected(&c->rules[j], only)) {
+			if (ctx_rule_active(&ctx, &c->rules[j])) {
 				out->ran[out->nran++] = &c->rules[j];
 				any = 1;
 			}

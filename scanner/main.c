@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "policy.h"
 #include "transport.h"
 #include "../checks/check.h"
 #include "../reports/report.h"
@@ -77,6 +78,8 @@ static const char scan_help[] =
 "  --from ADDR           the client address, for from= options and Match Address\n"
 "  --checks LIST         only these checks: ids or families, comma-separated\n"
 "                        (e.g. perm,akeys.expired; see 'keyaudit checks')\n"
+"  --policy FILE         site policy: severities, disabled checks, expected\n"
+"                        values, regex constraints (see docs/policy.md)\n"
 "\n"
 "reports:\n"
 "  --format FMT          text (default), json or junit, on standard output\n"
@@ -113,7 +116,7 @@ static const char sshdconfig_help[] =
 enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
 	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
-	OPT_QUIET, OPT_NO_COLOR, OPT_HELP,
+	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY,
 };
 
 struct scan_args {
@@ -132,6 +135,7 @@ struct scan_args {
 	int quiet;
 	int no_color;
 	const char *output;
+	struct ka_policy *policy;
 };
 
 static const struct option scan_longopts[] = {
@@ -142,6 +146,7 @@ static const struct option scan_longopts[] = {
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "checks", required_argument, NULL, OPT_CHECKS },
+	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -178,6 +183,37 @@ split_list(struct strlist *out, const char *arg)
 	free(copy);
 }
 
+/* A policy file is small; anything over this is not one. */
+#define POLICY_MAX (1024 * 1024)
+
+static struct ka_policy *
+load_policy(const char *cmd, const char *path)
+{
+	struct ka_policy *p = NULL;
+	struct buf b;
+	char tmp[8192], *err = NULL;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		usage_error(cmd, "%s: cannot read policy: %s", path, strerror(errno));
+	buf_init(&b);
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0 && b.len <= POLICY_MAX)
+		buf_append(&b, tmp, n);
+	if (ferror(f) || b.len > POLICY_MAX) {
+		fclose(f);
+		usage_error(cmd, "%s: %s", path, b.len > POLICY_MAX ?
+		    "larger than 1 MiB: not a policy file" : "read error (a directory?)");
+	}
+	fclose(f);
+	if (policy_parse(b.data ? b.data : "", b.len, path, &p, &err) != 0) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	buf_free(&b);
+	return p;
+}
+
 static void
 parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
     struct scan_args *a)
@@ -212,6 +248,11 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 			break;
 		case OPT_CHECKS:
 			split_list(&a->checks, optarg);
+			break;
+		case OPT_POLICY:
+			if (a->policy != NULL)
+				usage_error(cmd, "--policy: give one policy file");
+			a->policy = load_policy(cmd, optarg);
 			break;
 		case OPT_FORMAT:
 			a->format = optarg;
@@ -283,6 +324,7 @@ free_scan_args(struct scan_args *a)
 	strlist_free(&a->targets);
 	strlist_free(&a->checks);
 	free(a->sshd_config);
+	policy_free(a->policy);
 }
 
 struct sink {
@@ -350,6 +392,7 @@ cmd_scan(int argc, char **argv)
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = a.from;
 	ko.only = a.checks.n ? &a.checks : NULL;
+	ko.policy = a.policy;
 	memset(&ro, 0, sizeof(ro));
 	ro.command = "scan";
 	ro.quiet = a.quiet;
