@@ -1,9 +1,90 @@
 /* engine.c - one snapshot in, one host result out: every selected check
  * family runs over the shared context, then findings are put in report order. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 #include "../checks/check.h"
+
+/* Does finding f refuse the key file at path (canonical canon) or one of
+ * its lines? A directory finding refuses every file below it. */
+static int
+refuses_file(const struct ka_finding *f, const char *path, const char *canon)
+{
+	size_t n;
+
+	if (f->path == NULL || f->line != 0)
+		return 0;
+	if (strcmp(f->path, path) == 0 || strcmp(f->path, canon) == 0)
+		return 1;
+	n = strlen(f->path);
+	return strncmp(canon, f->path, n) == 0 && (canon[n] == '/' || n == 1);
+}
+
+static int
+refuses_line(const struct ka_finding *f, const char *path, const char *canon, long line)
+{
+	return f->line == line && f->path != NULL &&
+	    (strcmp(f->path, path) == 0 || strcmp(f->path, canon) == 0);
+}
+
+/*
+ * blocks_login means "this alone makes key login fail for the account". A
+ * dead authorized_keys line or a refused key file does that only when no
+ * other key of the account still works: a user with a second, healthy key
+ * file logs in. So once every check has run, file- and line-level blocking
+ * findings of a user who keeps at least one usable key become non-blocking
+ * (they stay high: that key cannot log in). Account- and config-level
+ * findings are untouched.
+ */
+static void
+settle_blocking(struct ka_ctx *ctx)
+{
+	struct ka_host_result *r = ctx->out;
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		struct strlist canon = { 0 };
+		size_t usable = 0;
+
+		if (u->acct == NULL)
+			continue;
+		for (size_t j = 0; j < u->akfiles.n; j++) {
+			const char *path = u->akfiles.v[j], *why;
+			const struct ak_file *ak;
+			char *c = NULL;
+			int dead = 0;
+
+			if (snap_realpath(ctx->snap, path, &c, &why) != 0)
+				c = xstrdup(path);
+			strlist_add_owned(&canon, c);
+			if ((ak = ctx_akfile(ctx, c)) == NULL)
+				continue;
+			for (size_t k = 0; k < r->nfindings && !dead; k++)
+				dead = r->findings[k].blocks_login && r->findings[k].user &&
+				    strcmp(r->findings[k].user, u->name) == 0 &&
+				    refuses_file(&r->findings[k], path, c);
+			for (size_t l = 0; !dead && l < ak->n; l++) {
+				int ok = ak->lines[l].status == AK_KEY;
+				for (size_t k = 0; k < r->nfindings && ok; k++)
+					ok = !(r->findings[k].blocks_login && r->findings[k].user &&
+					    strcmp(r->findings[k].user, u->name) == 0 &&
+					    refuses_line(&r->findings[k], path, c, ak->lines[l].lineno));
+				usable += ok;
+			}
+		}
+		for (size_t k = 0; usable > 0 && k < r->nfindings; k++) {
+			struct ka_finding *f = &r->findings[k];
+			if (!f->blocks_login || f->user == NULL || strcmp(f->user, u->name) != 0)
+				continue;
+			for (size_t j = 0; j < u->akfiles.n; j++)
+				if (refuses_file(f, u->akfiles.v[j], canon.v[j]) ||
+				    (f->line > 0 && refuses_line(f, u->akfiles.v[j], canon.v[j], f->line)))
+					f->blocks_login = 0;
+		}
+		strlist_free(&canon);
+	}
+}
 
 void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
@@ -31,6 +112,7 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
 		if (any)
 			c->run(&ctx);
 	}
+	settle_blocking(&ctx);
 	ctx_free(&ctx);
 	host_result_sort(out);
 }
