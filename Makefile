@@ -66,6 +66,7 @@ asan:
 # libFuzzer targets: the library instrumented once, each target linked to it.
 FUZZ_FLAGS  := $(STD) $(WARN) -Wno-unused-parameter -O1 -g $(PKG_CFLAGS) -I.
 FUZZ_OBJ    := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
 fuzz-build: $(FUZZ_BIN)
 
 build-fuzz/obj/%.o: %.c $(HDRS)

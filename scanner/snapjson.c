@@ -27,14 +27,17 @@ static int
 fail(struct rd *r, const char *what, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *full;
 
 	if (r->err != NULL)
 		return -1;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	r->err = xasprintf("%s: %s: %s", r->name, what, msg);
+	/* Messages quote input (paths, JSON tokens): one printable line. */
+	full = xasprintf("%s: %s: %s", r->name, what, msg);
+	r->err = str_printable(full, strlen(full));
+	free(full);
 	free(msg);
 	return -1;
 }
@@ -402,8 +405,10 @@ snapshot_from_json(const char *text, size_t len, const char *name,
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (root == NULL) {
-		*err = xasprintf("%s:%d:%d: not valid JSON: %s", name, je.line,
+		char *full = xasprintf("%s:%d:%d: not valid JSON: %s", name, je.line,
 		    je.column, je.text);
+		*err = str_printable(full, strlen(full));
+		free(full);
 		return -1;
 	}
 	if (read_snapshot(&r, root, out) != 0) {

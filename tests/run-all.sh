@@ -18,9 +18,10 @@ run_suite unit tests/run-unit.sh "$@"
 run_suite cli tests/cli/run.sh
 run_suite fuzz tests/fuzz/smoke.sh
 if [ "$(id -u)" -eq 0 ]; then
+	run_suite sshdconf-diff tests/sshdconf-diff.sh
 	run_suite integration tests/integration/run.sh
 else
-	echo "integration: skipped (needs root to create accounts and start sshd)"
+	echo "sshdconf-diff, integration: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0
