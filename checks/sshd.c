@@ -1,14 +1,779 @@
-/* sshd.c - placeholder until the family is written. */
+/* sshd.c - the sshd configuration as it bears on key login: a configuration
+ * sshd rejects, settings that switch key login off or demand more than a key
+ * (for each audited user, Match blocks applied), keys the configuration
+ * refuses (algorithm, RSA size, RevokedKeys), and settings that weaken the
+ * host (password and keyboard-interactive login, StrictModes off).
+ *
+ * Values come from the effective configuration the context computed
+ * (scanner/sshdconf.c); every message names the directive and where it was
+ * set, every fix is the line to put in sshd_config. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "check.h"
+#include "../scanner/match.h"
 
 static const struct ka_rule rules[] = {
-	{ "sshd.placeholder", SEV_INFO, 0, "placeholder", "placeholder" },
+	{ "sshd.syntax", SEV_CRITICAL, 1,
+	  "sshd rejects its configuration",
+	  "An unknown keyword, a keyword not allowed inside Match, a bad value, a "
+	  "broken Match line or an Include loop makes sshd refuse the whole "
+	  "configuration: a running sshd keeps its old settings, but it will not "
+	  "restart, and every new sshd (after a reboot or upgrade) fails to start. "
+	  "`sshd -t` shows the same error." },
+	{ "sshd.pubkey-disabled", SEV_CRITICAL, 1,
+	  "public key authentication is switched off",
+	  "PubkeyAuthentication no (globally or in a Match block that applies to "
+	  "the user) makes sshd refuse every key, whatever authorized_keys holds." },
+	{ "sshd.no-keys-file", SEV_HIGH, 1,
+	  "sshd reads no authorized_keys file",
+	  "AuthorizedKeysFile none and no AuthorizedKeysCommand: sshd has nowhere "
+	  "to look for the user's keys, so no key can log in (certificates "
+	  "trusted through TrustedUserCAKeys excepted)." },
+	{ "sshd.strictmodes-off", SEV_MEDIUM, 0,
+	  "StrictModes is off",
+	  "With StrictModes no, sshd accepts authorized_keys files and home "
+	  "directories that other users can write, so anyone who can write there "
+	  "can add a key and log in as the user." },
+	{ "sshd.root-login", SEV_HIGH, 1,
+	  "PermitRootLogin refuses key login as root",
+	  "PermitRootLogin no refuses every login as root; forced-commands-only "
+	  "accepts only keys whose authorized_keys line has command=. The refusal "
+	  "is logged ('ROOT LOGIN REFUSED') but the client only sees 'Permission "
+	  "denied'." },
+	{ "sshd.auth-methods", SEV_HIGH, 1,
+	  "AuthenticationMethods needs more than a key",
+	  "When every list in AuthenticationMethods requires another method "
+	  "(password, keyboard-interactive, a second key) or lacks publickey, a key "
+	  "alone never completes the login: sshd answers 'partial success' and "
+	  "asks for more." },
+	{ "sshd.key-algorithm", SEV_HIGH, 1,
+	  "the key's algorithm is not accepted by sshd",
+	  "sshd only accepts keys whose signature algorithm is in "
+	  "PubkeyAcceptedAlgorithms (and, for cert-authority keys, certificates "
+	  "signed with an algorithm in CASignatureAlgorithms). ssh-dss is not in "
+	  "the default list, and ssh-rsa with SHA-1 has not been since 8.8; an "
+	  "RSA key still works through rsa-sha2-256/512." },
+	{ "sshd.rsa-size", SEV_HIGH, 1,
+	  "RSA key below RequiredRSASize",
+	  "sshd refuses RSA keys shorter than RequiredRSASize (1024 bits by "
+	  "default, often raised to 2048 or 3072)." },
+	{ "sshd.revoked-key", SEV_HIGH, 1,
+	  "the key is revoked by RevokedKeys",
+	  "sshd refuses a key listed in the RevokedKeys file. A RevokedKeys file "
+	  "that is missing or holds a line that is not a public key makes the "
+	  "revocation check fail, and sshd then refuses every key." },
+	{ "sshd.revoked-krl", SEV_INFO, 0,
+	  "RevokedKeys is a binary key revocation list",
+	  "The RevokedKeys file is an OpenSSH KRL (ssh-keygen -k), which keyaudit "
+	  "does not decode: it cannot say which keys it revokes. Check a key with "
+	  "ssh-keygen -Q -f FILE key.pub." },
+	{ "sshd.password-auth", SEV_MEDIUM, 0,
+	  "password authentication is enabled",
+	  "PasswordAuthentication yes (the compiled default) lets anyone who can "
+	  "reach sshd guess passwords. With keys in place, switch it off." },
+	{ "sshd.kbdint-auth", SEV_MEDIUM, 0,
+	  "keyboard-interactive authentication is enabled",
+	  "KbdInteractiveAuthentication yes with UsePAM yes lets PAM ask for a "
+	  "password: password guessing stays possible even with "
+	  "PasswordAuthentication no." },
+	{ "sshd.config-unreadable", SEV_INFO, 0,
+	  "the sshd configuration could not be read",
+	  "The main sshd_config (or an Included file) was not collected or could "
+	  "not be read, usually because keyaudit ran without privileges: checks "
+	  "that depend on it use OpenSSH's compiled defaults and may be wrong." },
 };
+
+/* findings of sshd.syntax per host; sshd stops at the first anyway */
+#define MAX_SYNTAX_FINDINGS 20
+
+/* The directive as sshd_config spells it, for messages and fixes. */
+static const char *
+spelled(const char *kw)
+{
+	static const char *const names[] = {
+		"AuthenticationMethods", "AuthorizedKeysCommand",
+		"AuthorizedKeysFile", "CASignatureAlgorithms",
+		"KbdInteractiveAuthentication", "PasswordAuthentication",
+		"PermitRootLogin", "PubkeyAcceptedAlgorithms",
+		"PubkeyAuthentication", "RequiredRSASize", "RevokedKeys",
+		"StrictModes", "UsePAM",
+	};
+
+	for (size_t i = 0; i < KA_ARRLEN(names); i++)
+		if (strcasecmp(names[i], kw) == 0)
+			return names[i];
+	return kw;
+}
+
+static const char *
+cfg_path(const struct ka_ctx *ctx)
+{
+	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
+	    "/etc/ssh/sshd_config";
+}
+
+/* "PubkeyAuthentication no (/etc/ssh/sshd_config:42)". Caller frees. */
+static char *
+directive(const struct sshd_eff *e, const char *kw)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+	char *origin = sshd_eff_origin(e, kw), *vals, *s;
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; v != NULL && i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
+	vals = str_printable(b.data ? b.data : "", b.len);
+	s = xasprintf("%s %s (%s)", spelled(kw), vals, strcmp(origin, "default") == 0 ?
+	    "OpenSSH default" : origin);
+	buf_free(&b);
+	free(vals);
+	free(origin);
+	return s;
+}
+
+/* Where a finding about a setting points: its line, or the main file. */
+static void
+where(const struct ka_ctx *ctx, const struct sshd_eff *e, const char *kw,
+    const char **path, long *line)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+
+	if (v != NULL && v->file != NULL) {
+		*path = v->file;
+		*line = v->line;
+	} else {
+		*path = cfg_path(ctx);
+		*line = 0;
+	}
+}
+
+static void
+set_fp(struct ka_finding *f, const char *fp)
+{
+	if (f != NULL && fp != NULL && f->key_fp == NULL)
+		f->key_fp = xstrdup(fp);
+}
+
+/* ------------------------------------------------ reading the config */
+
+static int
+sshd_t_accepted(const struct ka_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->snap->nsshd_t; i++)
+		if (ctx->snap->sshd_t[i].output != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+check_config_read(struct ka_ctx *ctx)
+{
+	const char *main = cfg_path(ctx);
+	size_t n = sshdconf_nerrors(ctx->sshd), nsyntax = 0;
+	int accepted = sshd_t_accepted(ctx);
+
+	if (!ctx->sshd_config_found) {
+		const struct snap_file *f = snap_file_get(ctx->snap, main);
+		char *why = f == NULL ? xstrdup("was not collected") :
+		    f->type == SNAP_NOENT ? xstrdup("does not exist") :
+		    f->read_error ? xasprintf("could not be read (%s)", f->read_error) :
+		    xstrdup("could not be read");
+
+		ctx_finding(ctx, "sshd.config-unreadable", NULL, main, 0,
+		    "run keyaudit with privileges (--sudo) so it can read the file",
+		    "%s %s: the sshd checks assume OpenSSH's compiled defaults "
+		    "(PubkeyAuthentication yes, PasswordAuthentication yes, "
+		    "AuthorizedKeysFile .ssh/authorized_keys .ssh/authorized_keys2)",
+		    main, why);
+		free(why);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sshdconf_error *e = sshdconf_error_at(ctx->sshd, i);
+
+		if (e->unknown) {
+			if (strcmp(e->file, main) == 0 && e->line == 0)
+				continue;	/* reported above */
+			ctx_finding(ctx, "sshd.config-unreadable", NULL, e->file,
+			    e->line, NULL, "%s: the sshd checks use what could be "
+			    "read and OpenSSH's defaults for the rest", e->msg);
+			continue;
+		}
+		if (accepted) {
+			/* The target's sshd -T ran on this configuration: sshd
+			 * accepts it, so the error is keyaudit's. */
+			ctx_skip(ctx, "sshd.syntax", e->file, "keyaudit finds '%s' at "
+			    "line %d but the target's sshd -T accepted the "
+			    "configuration (a keyaudit bug)", e->msg, e->line);
+			continue;
+		}
+		if (nsyntax++ >= MAX_SYNTAX_FINDINGS)
+			continue;
+		{
+			char *q = shell_quote(e->file);
+			char *fix = xasprintf("edit %s line %d, then check with: sshd -t",
+			    q, e->line);
+
+			ctx_finding(ctx, "sshd.syntax", NULL, e->file, e->line, fix,
+			    "sshd rejects its configuration: %s line %d: %s. sshd will "
+			    "not start (or restart) until this is fixed", e->file,
+			    e->line, e->msg);
+			free(fix);
+			free(q);
+		}
+	}
+}
+
+/* ------------------------------------------------------ host-wide */
+
+/*
+ * A setting that weakens the host: report the global value, and each
+ * Match-block value that turns it back on for an audited user, once per
+ * place it is set.
+ */
+static void
+check_enabled(struct ka_ctx *ctx, const char *kw, const char *rule,
+    const char *why)
+{
+	struct strlist seen = { 0 };
+	char *fix = xasprintf("%s no", spelled(kw));
+
+	for (size_t i = 0; i <= ctx->nusers; i++) {
+		const struct ka_user *u = i == 0 ? NULL : &ctx->users[i - 1];
+		const struct sshd_eff *e = u ? u->eff : ctx->global;
+		char *origin, *d;
+		const char *path;
+		long line;
+
+		if (e == NULL || sshd_eff_bool(e, kw) != 1)
+			continue;
+		/* An answer re-read from the target's sshd -T has no lines
+		 * of its own; the global finding covers it. */
+		if (u != NULL && u->disagree.n > 0 && sshd_eff_bool(ctx->global, kw) == 1)
+			continue;
+		origin = sshd_eff_origin(e, kw);
+		if (strlist_has(&seen, origin)) {
+			free(origin);
+			continue;
+		}
+		strlist_add_owned(&seen, origin);
+		where(ctx, e, kw, &path, &line);
+		d = directive(e, kw);
+		if (u == NULL)
+			ctx_finding(ctx, rule, NULL, path, line, fix, "%s: %s", d, why);
+		else
+			ctx_finding(ctx, rule, NULL, path, line, fix, "%s, in a Match "
+			    "block that applies to %s: %s", d, u->name, why);
+		free(d);
+	}
+	strlist_free(&seen);
+	free(fix);
+}
+
+static void
+check_host(struct ka_ctx *ctx)
+{
+	const char *path;
+	long line;
+
+	/* Only what the file says weakens the host: defaults are a guess. */
+	if (!ctx->sshd_config_found) {
+		static const char *const ids[] = { "sshd.strictmodes-off",
+		    "sshd.password-auth", "sshd.kbdint-auth" };
+		for (size_t i = 0; i < KA_ARRLEN(ids); i++)
+			ctx_skip(ctx, ids[i], cfg_path(ctx), "the sshd configuration "
+			    "could not be read");
+		return;
+	}
+	if (sshd_eff_bool(ctx->global, "strictmodes") == 0) {
+		char *d = directive(ctx->global, "strictmodes");
+
+		where(ctx, ctx->global, "strictmodes", &path, &line);
+		ctx_finding(ctx, "sshd.strictmodes-off", NULL, path, line,
+		    "StrictModes yes", "%s: sshd accepts authorized_keys files and "
+		    "directories that others can write, so whoever can write them can "
+		    "add a key", d);
+		free(d);
+	}
+	check_enabled(ctx, "passwordauthentication", "sshd.password-auth",
+	    "anyone who reaches sshd can try passwords");
+	/* Without PAM, keyboard-interactive has no device on Linux. */
+	if (sshd_eff_bool(ctx->global, "usepam") == 1)
+		check_enabled(ctx, "kbdinteractiveauthentication", "sshd.kbdint-auth",
+		    "with UsePAM yes, PAM asks for passwords through it");
+}
+
+/* ------------------------------------------------------ per user */
+
+static void
+check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *path;
+	long line;
+	char *d;
+
+	if (sshd_eff_bool(u->eff, "pubkeyauthentication") != 0)
+		return;
+	where(ctx, u->eff, "pubkeyauthentication", &path, &line);
+	d = directive(u->eff, "pubkeyauthentication");
+	ctx_finding(ctx, "sshd.pubkey-disabled", u->name, path, line,
+	    "PubkeyAuthentication yes", "%s: sshd refuses every key for %s",
+	    d, u->name);
+	free(d);
+}
+
+static int
+is_none(const char *s)
+{
+	return s == NULL || strcasecmp(s, "none") == 0;
+}
+
+static void
+check_keys_file(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const struct sshd_value *v = sshd_eff_get(u->eff, "authorizedkeysfile");
+	const char *path;
+	long line;
+	char *d;
+
+	if (v == NULL || !is_none(sshd_eff_str(u->eff, "authorizedkeyscommand")))
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		if (!is_none(v->v[i]))
+			return;
+	where(ctx, u->eff, "authorizedkeysfile", &path, &line);
+	d = directive(u->eff, "authorizedkeysfile");
+	ctx_finding(ctx, "sshd.no-keys-file", u->name, path, line,
+	    "AuthorizedKeysFile .ssh/authorized_keys", "%s and no "
+	    "AuthorizedKeysCommand: sshd reads no key for %s", d, u->name);
+	free(d);
+}
+
+/* The methods of one AuthenticationMethods list: how many publickey, and
+ * whether anything else is needed. */
+static void
+method_list(const char *list, int *npub, int *other)
+{
+	const char *p = list;
+
+	*npub = 0;
+	*other = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		if (n == 9 && strncmp(p, "publickey", 9) == 0)
+			(*npub)++;
+		else if (n > 0)
+			*other = 1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static void
+check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const struct sshd_value *v = sshd_eff_get(u->eff, "authenticationmethods");
+	int best = 0, anypub = 0;
+	const char *path;
+	long line;
+	char *d;
+
+	if (v == NULL || v->n == 0 || (v->n == 1 && strcmp(v->v[0], "any") == 0))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		int npub, other;
+
+		method_list(v->v[i], &npub, &other);
+		if (npub > 0)
+			anypub = 1;
+		if (!other && npub > 0 && (best == 0 || npub < best))
+			best = npub;
+	}
+	if (best == 1)
+		return;
+	where(ctx, u->eff, "authenticationmethods", &path, &line);
+	d = directive(u->eff, "authenticationmethods");
+	if (best > 1)
+		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		    "AuthenticationMethods publickey", "%s: %s needs %d different "
+		    "keys in one login; one key only earns 'partial success'", d,
+		    u->name, best);
+	else if (anypub)
+		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		    "AuthenticationMethods publickey", "%s: every list needs another "
+		    "method after the key, so a key alone never logs %s in", d, u->name);
+	else
+		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		    "AuthenticationMethods publickey", "%s: publickey is in no list, "
+		    "so sshd never accepts a key for %s", d, u->name);
+	free(d);
+}
+
+/* --------------------------------------------------- per key line */
+
+struct revoked {
+	char *path;		/* RevokedKeys as configured */
+	int state;		/* REV_* */
+	long badline;		/* REV_BROKEN: the first line sshd cannot read */
+	struct strlist fps;	/* keys listed before that */
+};
+
+enum { REV_NONE, REV_UNKNOWN, REV_MISSING, REV_KRL, REV_LIST, REV_BROKEN };
+
+#define KRL_MAGIC "SSHKRL\n\0"
+#define CERT_SUFFIX "-cert-v01@openssh.com"
+
+/* RevokedKeys read the way sshd reads it (authfile.c sshkey_in_file): a KRL,
+ * or public keys one per line; a line that is not one stops the check with
+ * an error, which sshd treats as "revoked". */
+static void
+revoked_load(struct ka_ctx *ctx, const char *path, struct revoked *r)
+{
+	const struct snap_file *f;
+	struct ak_file af;
+	char *canon = NULL, *norm;
+	const char *why;
+
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(path);
+	if (is_none(path)) {
+		r->state = REV_NONE;
+		return;
+	}
+	/* derelativised paths may start "//" */
+	norm = path_join("/", path);
+	if (snap_realpath(ctx->snap, norm, &canon, &why) != 0) {
+		r->state = strcmp(why, "missing") == 0 ? REV_MISSING : REV_UNKNOWN;
+		free(norm);
+		return;
+	}
+	free(norm);
+	f = snap_stat(ctx->snap, canon);
+	free(canon);
+	if (f == NULL || f->type != SNAP_REG || !f->has_content) {
+		r->state = REV_UNKNOWN;
+		return;
+	}
+	if (f->content_len >= sizeof(KRL_MAGIC) - 1 &&
+	    memcmp(f->content, KRL_MAGIC, sizeof(KRL_MAGIC) - 1) == 0) {
+		r->state = REV_KRL;
+		return;
+	}
+	r->state = REV_LIST;
+	memset(&af, 0, sizeof(af));
+	ak_parse(f->content, f->content_len, &af);
+	for (size_t i = 0; i < af.n; i++) {
+		const struct ak_line *l = &af.lines[i];
+
+		if (l->status == AK_BLANK)
+			continue;
+		if (l->status == AK_KEY && l->options_text == NULL) {
+			strlist_add(&r->fps, l->fp);
+			continue;
+		}
+		/* sshd skips certificates' plain halves and too-short RSA
+		 * keys; anything else it cannot read is an error. */
+		if (l->status == AK_BAD_KEY && (l->is_cert || (l->error &&
+		    strstr(l->error, "refuses RSA keys below") != NULL)))
+			continue;
+		r->state = REV_BROKEN;
+		r->badline = l->lineno;
+		break;
+	}
+	ak_file_free(&af);
+}
+
+static void
+revoked_free(struct revoked *r)
+{
+	free(r->path);
+	strlist_free(&r->fps);
+}
+
+/* The signature algorithms a key of this (plain) type can log in with. */
+static int
+algs_for(const char *type, const char **out, int max)
+{
+	int n = 0;
+
+	if (strcmp(type, "ssh-rsa") == 0) {
+		out[n++] = "rsa-sha2-512";
+		out[n++] = "rsa-sha2-256";
+		out[n++] = "ssh-rsa";
+	} else if (strcmp(type, "sk-ecdsa-sha2-nistp256@openssh.com") == 0) {
+		out[n++] = type;
+		out[n++] = "webauthn-sk-ecdsa-sha2-nistp256@openssh.com";
+	} else
+		out[n++] = type;
+	return n < max ? n : max;
+}
+
+static int
+list_accepts(const char *list, const char *alg)
+{
+	return list != NULL && match_pattern_list(alg, list, 0) == 1;
+}
+
+struct keyctx {
+	struct ka_ctx *ctx;
+	const struct ka_user *u;
+	const struct revoked *rev;
+	int root_forced;	/* PermitRootLogin forced-commands-only, uid 0 */
+	int required_rsa;
+};
+
+static void
+check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
+    const char *type)
+{
+	const struct sshd_eff *e = k->u->eff;
+	const char *algs[4];
+	int n = algs_for(type, algs, 4);
+	struct ka_finding *f;
+	char *d, *fix;
+
+	if (l->opts.cert_authority) {
+		const char *ca = sshd_eff_str(e, "casignaturealgorithms");
+		const char *pk = sshd_eff_str(e, "pubkeyacceptedalgorithms");
+		int ok = 0, certs = 0;
+
+		for (int i = 0; i < n; i++)
+			ok |= list_accepts(ca, algs[i]);
+		/* Some certificate type must be acceptable at all. */
+		for (const char *p = pk; p != NULL && *p != '\0';) {
+			size_t m = strcspn(p, ","), sl = strlen(CERT_SUFFIX);
+			if (m > sl && strncmp(p + m - sl, CERT_SUFFIX, sl) == 0)
+				certs = 1;
+			p += m;
+			if (*p == ',')
+				p++;
+		}
+		if (!ok) {
+			d = directive(e, "casignaturealgorithms");
+			fix = xasprintf("CASignatureAlgorithms +%s", algs[0]);
+			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
+			    l->lineno, fix, "line %ld: cert-authority key %s (%s) cannot "
+			    "sign certificates sshd accepts: %s", l->lineno, l->fp, type, d);
+			set_fp(f, l->fp);
+			free(fix);
+			free(d);
+		} else if (!certs) {
+			d = directive(e, "pubkeyacceptedalgorithms");
+			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
+			    l->lineno, "PubkeyAcceptedAlgorithms +*-cert-v01@openssh.com",
+			    "line %ld: cert-authority key %s: no certificate type is "
+			    "accepted: %s", l->lineno, l->fp, d);
+			set_fp(f, l->fp);
+			free(d);
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		if (sshd_eff_accepts_alg(e, algs[i]))
+			return;
+	d = directive(e, "pubkeyacceptedalgorithms");
+	if (strcmp(type, "ssh-rsa") == 0)
+		fix = xstrdup("PubkeyAcceptedAlgorithms +rsa-sha2-512,rsa-sha2-256");
+	else
+		fix = xasprintf("PubkeyAcceptedAlgorithms +%s", type);
+	f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path, l->lineno,
+	    fix, "line %ld: %s key %s is not accepted by %s: sshd refuses it",
+	    l->lineno, type, l->fp, d);
+	set_fp(f, l->fp);
+	free(fix);
+	free(d);
+}
+
+static void
+check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
+{
+	const struct sshd_eff *e = k->u->eff;
+	const char *type = l->blob_type ? l->blob_type : ak_canonical_type(l->keytype);
+	struct ka_finding *f;
+	char *d;
+
+	if (type == NULL)
+		return;
+	check_key_algorithm(k, path, l, type);
+
+	if (strcmp(type, "ssh-rsa") == 0 && !l->opts.cert_authority &&
+	    l->bits > 0 && l->bits < k->required_rsa) {
+		d = directive(e, "requiredrsasize");
+		f = ctx_finding(k->ctx, "sshd.rsa-size", k->u->name, path, l->lineno,
+		    "ssh-keygen -t ed25519   # and replace this key with the new one",
+		    "line %ld: RSA key %s has %d bits, below %s: sshd refuses it",
+		    l->lineno, l->fp, l->bits, d);
+		set_fp(f, l->fp);
+		free(d);
+	}
+
+	if (k->rev->state == REV_LIST || k->rev->state == REV_BROKEN) {
+		for (size_t i = 0; i < k->rev->fps.n; i++) {
+			if (strcmp(k->rev->fps.v[i], l->fp) != 0)
+				continue;
+			d = directive(e, "revokedkeys");
+			f = ctx_finding(k->ctx, "sshd.revoked-key", k->u->name, path,
+			    l->lineno, "ssh-keygen -t ed25519   # a revoked key stays "
+			    "revoked: make a new one", "line %ld: key %s is listed in "
+			    "%s: sshd refuses it ('Authentication key ... revoked by "
+			    "file')", l->lineno, l->fp, d);
+			set_fp(f, l->fp);
+			free(d);
+			break;
+		}
+	}
+
+	if (k->root_forced && l->opts.command == NULL) {
+		d = directive(e, "permitrootlogin");
+		f = ctx_finding(k->ctx, "sshd.root-login", k->u->name, path, l->lineno,
+		    "PermitRootLogin prohibit-password", "line %ld: key %s has no "
+		    "command= option and %s only lets root in with forced commands: "
+		    "sshd refuses it", l->lineno, l->fp, d);
+		set_fp(f, l->fp);
+		free(d);
+	}
+}
+
+static void
+check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
+    const struct revoked *rev, int root_forced)
+{
+	struct strlist seen = { 0 };
+	struct keyctx k;
+	const char *rs = sshd_eff_str(u->eff, "requiredrsasize");
+
+	k.ctx = ctx;
+	k.u = u;
+	k.rev = rev;
+	k.root_forced = root_forced;
+	k.required_rsa = rs ? atoi(rs) : 1024;
+	for (size_t i = 0; i < u->akfiles.n; i++) {
+		const char *path = u->akfiles.v[i], *why;
+		const struct snap_file *f;
+		const struct ak_file *af;
+		char *canon = NULL;
+
+		if (snap_realpath(ctx->snap, path, &canon, &why) != 0)
+			continue;
+		if (strlist_has(&seen, canon) ||
+		    (f = snap_stat(ctx->snap, canon)) == NULL || f->type != SNAP_REG ||
+		    (af = ctx_akfile(ctx, canon)) == NULL) {
+			free(canon);
+			continue;
+		}
+		strlist_add_owned(&seen, canon);
+		for (size_t j = 0; j < af->n; j++)
+			if (af->lines[j].status == AK_KEY)
+				check_key_line(&k, path, &af->lines[j]);
+	}
+	strlist_free(&seen);
+}
+
+/* RevokedKeys findings that concern the file rather than one key. */
+static void
+check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
+    const struct revoked *r, struct strlist *krl_seen)
+{
+	char *d;
+
+	switch (r->state) {
+	case REV_UNKNOWN:
+		ctx_skip(ctx, "sshd.revoked-key", u->name, "RevokedKeys %s was not "
+		    "collected or could not be read", r->path);
+		break;
+	case REV_MISSING: {
+		char *q = shell_quote(r->path), *fix = xasprintf("touch %s", q);
+
+		d = directive(u->eff, "revokedkeys");
+		ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, 0, fix,
+		    "%s: the file does not exist, so sshd cannot check any key "
+		    "against it and refuses every key for %s ('Error checking "
+		    "authentication key')", d, u->name);
+		free(d);
+		free(fix);
+		free(q);
+		break;
+	}
+	case REV_BROKEN: {
+		char *q = shell_quote(r->path);
+		char *fix = xasprintf("sed -n '%ldp' %s   # then correct or delete "
+		    "that line", r->badline, q);
+
+		d = directive(u->eff, "revokedkeys");
+		ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, r->badline,
+		    fix, "%s: line %ld is not a public key; sshd's revocation check "
+		    "fails there and it refuses every key for %s not listed before "
+		    "that line", d, r->badline, u->name);
+		free(d);
+		free(fix);
+		free(q);
+		break;
+	}
+	case REV_KRL:
+		if (strlist_has(krl_seen, r->path))
+			break;
+		strlist_add(krl_seen, r->path);
+		d = directive(u->eff, "revokedkeys");
+		ctx_finding(ctx, "sshd.revoked-krl", NULL, r->path, 0, NULL,
+		    "%s is a binary key revocation list: keyaudit cannot tell which "
+		    "keys it revokes (check one with: ssh-keygen -Q -f %s KEY.pub)",
+		    d, r->path);
+		free(d);
+		break;
+	}
+}
+
+static void
+check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen)
+{
+	const char *prl = sshd_eff_str(u->eff, "permitrootlogin");
+	int root_forced = 0;
+	struct revoked rev;
+
+	check_pubkey(ctx, u);
+	check_keys_file(ctx, u);
+	check_auth_methods(ctx, u);
+	if (u->acct->uid == 0 && prl != NULL) {
+		if (strcmp(prl, "no") == 0) {
+			const char *path;
+			long line;
+			char *d = directive(u->eff, "permitrootlogin");
+
+			where(ctx, u->eff, "permitrootlogin", &path, &line);
+			ctx_finding(ctx, "sshd.root-login", u->name, path, line,
+			    "PermitRootLogin prohibit-password", "%s: sshd refuses every "
+			    "login as %s (uid 0), keys included", d, u->name);
+			free(d);
+		} else if (strcmp(prl, "forced-commands-only") == 0)
+			root_forced = 1;
+	}
+	revoked_load(ctx, sshd_eff_str(u->eff, "revokedkeys"), &rev);
+	check_revoked_file(ctx, u, &rev, krl_seen);
+	check_key_files(ctx, u, &rev, root_forced);
+	revoked_free(&rev);
+}
 
 static void
 run(struct ka_ctx *ctx)
 {
-	(void)ctx;
+	struct strlist krl_seen = { 0 };
+
+	check_config_read(ctx);
+	check_host(ctx);
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+
+		/* account.missing covers users that do not exist */
+		if (u->acct == NULL || u->eff == NULL)
+			continue;
+		check_user(ctx, u, &krl_seen);
+	}
+	strlist_free(&krl_seen);
 }
 
 const struct ka_check check_sshd = { "sshd", rules, KA_ARRLEN(rules), run };

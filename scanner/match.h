@@ -11,7 +11,9 @@ int match_pattern(const char *s, const char *pattern);
 int match_pattern_list(const char *s, const char *list, int dolower);
 /* Address against a CIDR/wildcard list: 1 match, 0 no, -1 negated, -2 error. */
 int match_addr_list(const char *addr, const char *list);
-/* AllowUsers/DenyUsers entry "user[@host|@addr/cidr]": 1 matches, 0 not. */
+/* AllowUsers/DenyUsers entry "user[@host|@addr/cidr]": 1 matches, 0 not.
+ * host NULL: the address stands in for it (UseDNS no); an entry with @
+ * never matches when the address is unknown. */
 int match_user_entry(const char *user, const char *host, const char *addr, const char *pattern);
 
 #endif

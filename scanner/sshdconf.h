@@ -29,8 +29,10 @@ struct sshdconf_io {
 /* A problem sshd itself would reject the configuration for. */
 struct sshdconf_error {
 	char *file;
-	int line;
+	int line;		/* 0: the file as a whole */
 	char *msg;
+	int unknown;		/* not sshd's verdict: the file could not be
+				 * read, or a keyaudit limit was reached */
 };
 
 /* One keyword's effective value and where it came from. */
@@ -76,7 +78,7 @@ const struct sshd_value *sshd_eff_get(const struct sshd_eff *e, const char *keyw
 const char *sshd_eff_str(const struct sshd_eff *e, const char *keyword);
 /* "yes"-like first value: 1, "no": 0, anything else: -1. */
 int sshd_eff_bool(const struct sshd_eff *e, const char *keyword);
-/* "file:line" of the value, or "default" (static buffer per call site: copy it). */
+/* "file:line" of the value, or "default". Caller frees. */
 char *sshd_eff_origin(const struct sshd_eff *e, const char *keyword);
 /* The whole configuration in the form sshd -T prints it. */
 void sshd_eff_dump(const struct sshd_eff *e, struct buf *out);
