@@ -15,15 +15,23 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
-if [ -z "$missing" ]; then
-	echo "deps: all present ($(echo $PKGS | wc -w) packages)"
-	exit 0
-fi
-echo "deps: installing:$missing"
+# sshd -T (the differential tests) loads the system host keys.
+hostkeys() {
+	if ! ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
+		echo "deps: generating the system's missing sshd host keys (ssh-keygen -A)"
+		$SUDO ssh-keygen -A
+	fi
+}
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO="sudo"
 fi
+if [ -z "$missing" ]; then
+	echo "deps: all present ($(echo $PKGS | wc -w) packages)"
+	hostkeys
+	exit 0
+fi
+echo "deps: installing:$missing"
 # Keep the package scripts from starting services (sshd on port 22).
 policy=""
 if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -35,4 +43,5 @@ trap '[ -n "$policy" ] && $SUDO rm -f /usr/sbin/policy-rc.d' EXIT
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+hostkeys
 echo "deps: done"
