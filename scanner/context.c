@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "context.h"
 #include "policy.h"
@@ -319,7 +320,7 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 	v = sshd_eff_get(u->eff, "authorizedkeysfile");
 	for (size_t i = 0; v != NULL && i < v->n; i++) {
 		char *path;
-		if (strcmp(v->v[i], "none") == 0)
+		if (strcasecmp(v->v[i], "none") == 0)
 			continue;
 		if ((path = expand_authorized_keys_path(v->v[i], u->acct)) != NULL)
 			strlist_add_owned(&u->akfiles, path);
