@@ -48,6 +48,16 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libkeyaudit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
+# The collector script is embedded as a C string: one literal per line, made
+# with sed alone (scanner/collector.c includes collector.inc).
+$(BUILD)/scanner/collector.o: $(BUILD)/scanner/collector.inc
+$(BUILD)/scanner/collector.o: ALL_CFLAGS += -I$(BUILD)/scanner
+build-fuzz/obj/scanner/collector.o: build-fuzz/obj/scanner/collector.inc
+build-fuzz/obj/scanner/collector.o: FUZZ_FLAGS += -Ibuild-fuzz/obj/scanner
+%/scanner/collector.inc: scanner/collector.sh
+	@mkdir -p $(dir $@)
+	sed -e '/^[[:space:]]*#/d' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
 unit: $(TEST_BIN) keyaudit
 	@tests/run-unit.sh $(TEST_BIN)
 

@@ -532,7 +532,7 @@ collect_user_files(struct lc *lc)
 	struct ka_host_result scratch;
 	struct ka_options none = { 0 };
 	struct ka_ctx ctx;
-	const char *kw[] = { "revokedkeys", "trusteduserkeys", "authorizedkeyscommand" };
+	const char *kw[] = { "revokedkeys", "trustedusercakeys", "authorizedkeyscommand" };
 
 	host_result_init(&scratch, "collect");
 	ctx_init(&ctx, s, &none, &scratch);

@@ -1,0 +1,253 @@
+#!/bin/sh
+# collector.sh - the embedded sh collector against the local transport, on
+# this machine: the same users and sshd_config collected both ways must give
+# identical snapshot facts (every path both contain, accounts, groups, globs,
+# sshd -T) and identical findings. Run under /bin/sh (the exec transport),
+# and under `busybox sh` with BusyBox applets when busybox is installed.
+# Usage: tests/cli/collector.sh [KEYAUDIT [TEST_COLLECT_STREAM]]
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${1:-./keyaudit}
+TB=${2:-build/tests/test_collect_stream}
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $(printf '%s' "$1" | head -c 600)"; }
+# Inside a case, results are kept until the case is final (see run_case).
+RES=
+rok() { RES="${RES}ok	$1
+"; }
+rbad() { RES="${RES}bad	$(printf '%s' "$1" | tr '\n' ' ' | head -c 600)
+"; }
+
+# run_case FUNCTION: other tests running in parallel add and remove accounts
+# (/etc/passwd changes between the two collections), so a case that differs
+# is collected again, up to 5 times; only its last attempt counts.
+run_case() {
+	try=1
+	while :; do
+		RES=
+		"$1"
+		case $RES in *"bad	"*) ;; *) break ;; esac
+		[ $try -ge 5 ] && break
+		try=$((try + 1))
+		sleep 1
+	done
+	printf '%s' "$RES" | while IFS='	' read -r kind msg; do
+		echo "$kind	$msg"
+	done > "$W/res"
+	while IFS='	' read -r kind msg; do
+		if [ "$kind" = ok ]; then ok "$msg"; else bad "$msg (attempt $try)"; fi
+	done < "$W/res"
+}
+
+if ! command -v jq >/dev/null 2>&1 || [ ! -x "$KA" ] || [ ! -x "$TB" ]; then
+	echo "collector: needs jq, $KA and $TB"
+	echo "collector: 0 passed, 1 failed"
+	exit 1
+fi
+T=$(mktemp -d)	# the tree being collected: nothing is written to it later
+W=$(mktemp -d)	# results
+trap 'rm -rf "$T" "$W"' EXIT
+
+# A configuration that exercises Include, Match, symlinks, odd names,
+# RevokedKeys and a relative AuthorizedKeysFile, on top of the real users.
+mkdir -p "$T/conf.d" "$T/keys" "$T/odd
+dir" "$T/real"
+ssh-keygen -q -t ed25519 -N '' -C k -f "$T/k" >/dev/null 2>&1
+cp "$T/k.pub" "$T/keys/root"
+cp "$T/k.pub" "$T/odd
+dir/root"
+chmod 0666 "$T/keys/root"
+ln -s "$T/odd
+dir" "$T/link"
+ln -s ../real "$T/conf.d/rel"
+ln -s loop1 "$T/loop2"
+ln -s loop2 "$T/loop1"
+cp "$T/k.pub" "$T/revoked"
+printf 'PermitRootLogin prohibit-password\n' > "$T/real/b.conf"
+cat > "$T/sshd_config" <<EOF
+Include $T/conf.d/*.conf $T/conf.d/rel/*.conf $T/nomatch/*
+AuthorizedKeysFile $T/keys/%u .ssh/authorized_keys %h/.ssh/authorized_keys2
+RevokedKeys $T/revoked
+AuthorizedKeysCommand $T/loop1/cmd
+AuthorizedKeysCommandUser nobody
+EOF
+cat > "$T/conf.d/a.conf" <<EOF
+# comment
+Match User root
+	AuthorizedKeysFile $T/link/%u "$T/keys/%u"
+EOF
+chmod -R go-w "$T"
+rm -f "$T/k"
+
+USERS="root nobody sshd"
+me=$(id -un 2>/dev/null)
+case " $USERS " in *" $me "*) ;; *) USERS="$USERS $me" ;; esac
+
+# compare NAME LOCAL_JSON EXEC_JSON
+compare() {
+	n=$1
+	l=$2
+	e=$3
+	# The client side (~/.ssh/id_*) is not the collector's job yet.
+	jq 'del(.client_keys) | .client_user = null' "$l" > "$l.srv"
+	# ... nor are its files: the client's key files and ~/.ssh/config.
+	jq -S '[.client_keys[]? | .path, .path + ".pub"] as $c |
+	    .files | map(select(.path as $p | ($c | index([$p]) | not) and
+	    ($p | test("/[.]ssh/(config|id_[^/]*)$") | not))) |
+	    map({(.path): .}) | add' "$l" > "$l.f"
+	jq -S '.files | map({(.path): .}) | add' "$e" > "$e.f"
+	# Other tests write into /tmp meanwhile: its own mtime may move.
+	for f in "$l.f" "$e.f"; do
+		jq --arg t "$(dirname "$T")" 'if .[$t] then .[$t] |= del(.mtime, .size)
+		    else . end' "$f" > "$f.x" && mv "$f.x" "$f"
+	done
+	common=$(jq -n --slurpfile l "$l.f" --slurpfile e "$e.f" \
+	    '[$l[0] | keys[] | select($e[0][.] != null)] | length')
+	diff=$(jq -n --slurpfile l "$l.f" --slurpfile e "$e.f" \
+	    '[$l[0] | keys[] as $k | select($e[0][$k] != null and
+	    $e[0][$k] != $l[0][$k]) | {path: $k, local: $l[0][$k], exec: $e[0][$k]}]')
+	if [ "$diff" = "[]" ] && [ "$common" -gt 10 ]; then
+		rok "$n: $common common file entries identical"
+	else
+		rbad "$n: file entries differ ($common common): $diff"
+	fi
+	onlylocal=$(jq -n --slurpfile l "$l.f" --slurpfile e "$e.f" \
+	    '[$l[0] | keys[] | select($e[0][.] == null)]')
+	if [ "$onlylocal" = "[]" ]; then
+		rok "$n: every path the local transport recorded is in the exec snapshot"
+	else
+		rbad "$n: paths only in the local snapshot: $onlylocal"
+	fi
+	for k in hostname sshd_version sshd_config_path privileged accounts_known \
+	    accounts groups users globs sshd_t; do
+		a=$(jq -cS ".$k" "$l.srv")
+		b=$(jq -cS ".$k" "$e")
+		if [ "$a" = "$b" ]; then
+			rok "$n: $k"
+		else
+			rbad "$n: $k differs: local $(printf %.300s "$a") exec $(printf %.300s "$b")"
+		fi
+	done
+	f1=$("$KA" scan --snapshot "$l.srv" --format json 2>/dev/null |
+	    jq -cS '[.hosts[].findings[] | {check, user, path, line, severity, message}] | sort')
+	f2=$("$KA" scan --snapshot "$e" --format json 2>/dev/null |
+	    jq -cS '[.hosts[].findings[] | {check, user, path, line, severity, message}] | sort')
+	if [ -n "$f1" ] && [ "$f1" = "$f2" ]; then
+		rok "$n: identical findings ($(printf '%s' "$f1" | jq length))"
+	else
+		rbad "$n: findings differ: local $f1 exec $f2"
+	fi
+}
+
+# 1. The real configuration, through the exec transport (/bin/sh).
+uargs=
+for u in $USERS; do uargs="$uargs --user $u"; done
+case_system() {
+	# shellcheck disable=SC2086
+	"$KA" collect -o "$W/l1.json" $uargs >/dev/null 2>&1 || rbad "keyaudit collect"
+	# shellcheck disable=SC2086
+	if "$TB" --exec-snapshot $USERS > "$W/e1.json" 2> "$W/e1.err"; then
+		compare "system config" "$W/l1.json" "$W/e1.json"
+	else
+		rbad "exec transport: $(cat "$W/e1.err")"
+	fi
+}
+run_case case_system
+
+# 2. The test configuration.
+case_test() {
+	# shellcheck disable=SC2086
+	"$KA" collect -o "$W/l2.json" --sshd-config "$T/sshd_config" $uargs >/dev/null 2>&1 ||
+	    rbad "keyaudit collect --sshd-config"
+	# shellcheck disable=SC2086
+	if "$TB" --exec-snapshot -f "$T/sshd_config" $USERS > "$W/e2.json" 2> "$W/e2.err"; then
+		compare "test config" "$W/l2.json" "$W/e2.json"
+		if jq -e --arg p "$T/odd
+dir/root" '.files[] | select(.path == $p and .content != null)' "$W/e2.json" >/dev/null; then
+			rok "a path with a newline survives, with its content"
+		else
+			rbad "the path with a newline is missing"
+		fi
+	else
+		rbad "exec transport (test config): $(cat "$W/e2.err")"
+	fi
+}
+run_case case_test
+
+"$TB" --script > "$W/script"
+
+case_busybox() {
+	# shellcheck disable=SC2086
+	"$KA" collect -o "$W/l3.json" --sshd-config "$T/sshd_config" $uargs >/dev/null 2>&1 ||
+	    rbad "keyaudit collect (busybox case)"
+	if env -i PATH="$W/bb:/usr/sbin:/usr/bin:/sbin:/bin" KA_COLLECTOR_TESTPATH="$W/bb" \
+	    busybox sh -c "$(cat "$W/script")" < "$W/params" > "$W/bb.out" 2> "$W/bb.err" &&
+	    "$TB" --parse-stream < "$W/bb.out" > "$W/e3.json" 2>> "$W/bb.err"; then
+		compare "busybox" "$W/l3.json" "$W/e3.json"
+	else
+		rbad "busybox sh: $(head -c 500 "$W/bb.err")"
+	fi
+}
+
+# 3. The same under BusyBox: its sh and its applets (stat, head, readlink...).
+if command -v busybox >/dev/null 2>&1; then
+	mkdir "$W/bb"
+	for a in sh stat head wc tr grep sed readlink id uname date timeout; do
+		ln -s "$(command -v busybox)" "$W/bb/$a"
+	done
+	{
+		printf 'keyaudit-collect 1\nconfig %s\n' "$T/sshd_config"
+		for u in $USERS; do printf 'user %s\n' "$u"; done
+		printf 'sshdt 1\nend\n'
+	} > "$W/params"
+	run_case case_busybox
+else
+	echo "skip busybox: not installed (apt-get install busybox)"
+fi
+
+case_nobody() {
+	if su -s /bin/sh nobody -c "$D/ka collect -o -" > "$W/l4.json" 2> "$W/l4.err" &&
+	    su -s /bin/sh nobody -c "$D/tb --exec-snapshot" > "$W/e4.json" 2>> "$W/l4.err"; then
+		compare "as nobody" "$W/l4.json" "$W/e4.json"
+	else
+		rbad "as nobody: $(head -c 300 "$W/l4.err")"
+	fi
+}
+
+# 4. Unprivileged: shadow unreadable, no sshd -T, the invoking user only.
+if [ "$(id -u)" = 0 ] && command -v su >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	D=$(mktemp -d)
+	chmod 755 "$D"
+	cp "$KA" "$D/ka"
+	cp "$TB" "$D/tb"
+	chmod 755 "$D/ka" "$D/tb"
+	run_case case_nobody
+	rm -rf "$D"
+else
+	echo "skip unprivileged run: needs root, su and a nobody account"
+fi
+
+# 5. The collector writes nothing: the tree it read is unchanged (nobody
+# else writes there), and the script redirects output only to /dev/null or
+# to another descriptor.
+ls -lAR "$T" > "$W/tree1" 2>&1; before=$(md5sum < "$W/tree1")
+"$TB" --exec-snapshot -f "$T/sshd_config" root > /dev/null 2>&1
+ls -lAR "$T" > "$W/tree2" 2>&1; after=$(md5sum < "$W/tree2")
+if [ "$before" = "$after" ]; then
+	ok "the collector changed nothing in the tree it read"
+else
+	bad "the collector changed the tree it read: $(diff "$W/tree1" "$W/tree2")"
+fi
+writes=$(grep -n '>' "$W/script" 2>/dev/null | grep -v '^[0-9]*:[[:space:]]*#' |
+    sed -e 's/[0-9]*>&[0-9]//g' -e 's|[0-9]*>[[:space:]]*/dev/null||g' \
+    -e 's/-gt\|-lt//g' | grep '>')
+if [ -s "$W/script" ] && [ -z "$writes" ]; then
+	ok "the script redirects only to /dev/null or a descriptor"
+else
+	bad "the script may write: $writes"
+fi
+
+echo "collector: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

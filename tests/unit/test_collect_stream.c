@@ -1,0 +1,556 @@
+/* test_collect_stream.c - the collector stream parser, the collector's
+ * parameters, and the embedded collector run for real on this machine.
+ *
+ * Two helper modes for tests/cli/collector.sh (no CLI change needed):
+ *   --script               print the embedded collector script
+ *   --exec-snapshot [-f SSHD_CONFIG] [USER...]
+ *                          collect this machine with transport_exec and
+ *                          print the snapshot JSON
+ *   --parse-stream         collector output on stdin -> snapshot JSON (to
+ *                          run the script under another shell) */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "scanner/collector.h"
+
+/* A record as the collector prints it. */
+static void
+rec(struct buf *b, const char *tag, const void *v, size_t n)
+{
+	buf_printf(b, "%s %zu\n", tag, n);
+	buf_append(b, v, n);
+	buf_putc(b, '\n');
+}
+
+static void
+recs(struct buf *b, const char *tag, const char *v)
+{
+	rec(b, tag, v, strlen(v));
+}
+
+static const char passwd_text[] =
+    "root:x:0:0:root:/root:/bin/bash\n"
+    "alice:x:1000:1000::/home/alice:/bin/bash\n"
+    "bob:x:1001:1001::/home/bob:/bin/sh\n";
+
+/* A small, valid stream: the parts every test builds on. */
+static void
+base_stream(struct buf *b)
+{
+	buf_init(b);
+	buf_puts(b, "KACOLLECT 1\n");
+	recs(b, "host", "web1");
+	recs(b, "time", "1767225600");
+	recs(b, "euid", "1000");
+	recs(b, "config", "/etc/ssh/sshd_config");
+	recs(b, "sshdver", "OpenSSH_9.2\nOpenSSH_9.2p1 Debian-2+deb12u10\nOpenSSH_7.4*\n");
+	recs(b, "path", "/etc");
+	recs(b, "stat", "41ed 0 0 4096 1700000000");
+	recs(b, "path", "/etc/passwd");
+	recs(b, "stat", "81a4 0 0 120 1700000001");
+	recs(b, "path", "/etc/passwd");
+	rec(b, "data", passwd_text, sizeof(passwd_text) - 1);
+	recs(b, "path", "/etc/group");
+	recs(b, "stat", "81a4 0 0 20 1700000001");
+	recs(b, "path", "/etc/group");
+	recs(b, "data", "alice:x:1000:\nwheel:x:10:alice,bob\n");
+	recs(b, "user", "alice");
+	recs(b, "user", "bob");
+	recs(b, "user", "alice");
+}
+
+static int
+parse(struct buf *b, struct snapshot *s, char **err)
+{
+	snapshot_init(s);
+	return collect_stream_parse(b->data, b->len, "web1", "exec", s, err);
+}
+
+static void
+test_minimal(void **state)
+{
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_file *f;
+	const struct snap_group *g;
+
+	base_stream(&b);
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_null(err);
+	assert_string_equal(s.hostname, "web1");
+	assert_string_equal(s.transport, "exec");
+	assert_int_equal(s.collected_at, 1767225600);
+	assert_string_equal(s.sshd_version, "OpenSSH_9.2p1 Debian-2+deb12u10");
+	assert_string_equal(s.sshd_config_path, "/etc/ssh/sshd_config");
+	assert_false(s.privileged);
+	assert_true(s.accounts_known);
+	assert_int_equal(s.naccounts, 3);
+	assert_string_equal(s.accounts[1].home, "/home/alice");
+	assert_false(s.accounts[1].shadow_known);
+	assert_int_equal(s.users.n, 2);	/* the repeated alice is dropped */
+	assert_string_equal(s.users.v[1], "bob");
+	f = snap_file_get(&s, "/etc");
+	assert_non_null(f);
+	assert_int_equal(f->type, SNAP_DIR);
+	assert_int_equal(f->mode, 0755);
+	assert_int_equal(f->size, 4096);
+	f = snap_file_get(&s, "/etc/passwd");
+	assert_int_equal(f->type, SNAP_REG);
+	assert_int_equal(f->mode, 0644);
+	assert_int_equal(f->mtime, 1700000001);
+	assert_true(f->has_content);
+	assert_int_equal(f->content_len, sizeof(passwd_text) - 1);
+	g = snap_group_by_name(&s, "wheel");
+	assert_non_null(g);
+	assert_int_equal(g->members.n, 2);
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
+/* Paths and contents with newlines, NULs and escape bytes survive. */
+static void
+test_binary_safe(void **state)
+{
+	static const char odd[] = "/tmp/a\nb c\x1b[31m";
+	static const char bytes[] = "line\n\0nul\n\xff\xfe";
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_file *f;
+
+	base_stream(&b);
+	recs(&b, "path", odd);
+	recs(&b, "stat", "a1ff 1000 1000 7 1700000002");
+	recs(&b, "link", "tar\nget");
+	recs(&b, "path", "/tmp/bin");
+	recs(&b, "stat", "81a4 1000 1000 13 1700000003");
+	rec(&b, "data", bytes, sizeof(bytes) - 1);
+	recs(&b, "trunc", "");
+	recs(&b, "path", "/tmp/gone");
+	recs(&b, "noent", "");
+	recs(&b, "path", "/root/secret");
+	recs(&b, "err", "Permission denied");
+	recs(&b, "path", "/tmp/fifo");
+	recs(&b, "stat", "11b6 0 0 0 -5");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	f = snap_file_get(&s, odd);
+	assert_non_null(f);
+	assert_int_equal(f->type, SNAP_LNK);
+	assert_string_equal(f->link, "tar\nget");
+	f = snap_file_get(&s, "/tmp/bin");
+	assert_int_equal(f->content_len, sizeof(bytes) - 1);
+	assert_memory_equal(f->content, bytes, sizeof(bytes) - 1);
+	assert_true(f->truncated);
+	assert_int_equal(snap_file_get(&s, "/tmp/gone")->type, SNAP_NOENT);
+	f = snap_file_get(&s, "/root/secret");
+	assert_int_equal(f->type, SNAP_UNKNOWN);
+	assert_string_equal(f->error, "Permission denied");
+	f = snap_file_get(&s, "/tmp/fifo");
+	assert_int_equal(f->type, SNAP_FIFO);
+	assert_int_equal(f->mode, 0666);
+	assert_int_equal(f->mtime, -5);
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
+/* Every prefix of a valid stream is refused with a record-numbered error;
+ * only the whole stream parses. */
+static void
+test_every_truncation(void **state)
+{
+	struct buf b;
+	size_t full;
+
+	base_stream(&b);
+	recs(&b, "path", "/x");
+	rec(&b, "data", "abc\0def", 7);
+	recs(&b, "end", "");
+	full = b.len;
+	for (size_t n = 0; n < full; n++) {
+		struct snapshot s;
+		char *err = NULL;
+
+		snapshot_init(&s);
+		assert_int_equal(collect_stream_parse(b.data, n, "t", "exec", &s, &err), -1);
+		assert_non_null(err);
+		assert_true(strncmp(err, "collector stream: record ", 25) == 0);
+		free(err);
+		snapshot_free(&s);
+	}
+	buf_free(&b);
+}
+
+static void
+expect_error(struct buf *b, const char *needle)
+{
+	struct snapshot s;
+	char *err = NULL;
+
+	assert_int_equal(parse(b, &s, &err), -1);
+	assert_non_null(err);
+	if (strstr(err, needle) == NULL)
+		fail_msg("error \"%s\" does not contain \"%s\"", err, needle);
+	assert_null(strchr(err, '\n'));
+	free(err);
+	snapshot_free(&s);
+	buf_free(b);
+}
+
+static void
+test_bad_records(void **state)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "HTTP/1.1 200 OK\r\n\r\n");
+	expect_error(&b, "not collector output");
+
+	base_stream(&b);
+	buf_puts(&b, "data 99999999999\nx\n");
+	expect_error(&b, "data: bad length");
+
+	base_stream(&b);
+	buf_puts(&b, "path 4294967296\n");
+	expect_error(&b, "length 4294967296 over the limit");
+
+	base_stream(&b);
+	buf_puts(&b, "data 8388609\n");
+	expect_error(&b, "over the limit");
+
+	base_stream(&b);
+	buf_puts(&b, "path 70000\n");
+	expect_error(&b, "over the limit");
+
+	base_stream(&b);
+	buf_puts(&b, "host 3\nabcX");
+	expect_error(&b, "not followed by a newline");
+
+	base_stream(&b);
+	buf_puts(&b, "Path 1\n/\n");
+	expect_error(&b, "bad record header");
+
+	buf_init(&b);
+	buf_puts(&b, "KACOLLECT 1\n");
+	recs(&b, "stat", "81a4 0 0 1 1");
+	expect_error(&b, "record 1: stat without a path");
+
+	base_stream(&b);
+	recs(&b, "path", "relative/x");
+	expect_error(&b, "not absolute");
+
+	base_stream(&b);
+	rec(&b, "path", "/a\0b", 4);
+	expect_error(&b, "NUL byte");
+
+	base_stream(&b);
+	recs(&b, "path", "/a");
+	recs(&b, "stat", "81a4 0 0 1");
+	expect_error(&b, "stat: expected 5 fields");
+
+	base_stream(&b);
+	recs(&b, "path", "/a");
+	recs(&b, "stat", "zz 0 0 1 1");
+	expect_error(&b, "stat: bad mode");
+
+	base_stream(&b);
+	recs(&b, "path", "/a");
+	recs(&b, "stat", "81a4 -1 0 1 1");
+	expect_error(&b, "stat: bad number");
+
+	base_stream(&b);
+	recs(&b, "path", "/a");
+	recs(&b, "stat", "81a4 0 0 1 1");
+	recs(&b, "link", "/b");
+	expect_error(&b, "not a symlink");
+
+	base_stream(&b);
+	recs(&b, "gm", "/etc/ssh/x.conf");
+	expect_error(&b, "gm without a glob");
+
+	base_stream(&b);
+	recs(&b, "tout", "port 22\n");
+	expect_error(&b, "without a tuser");
+
+	base_stream(&b);
+	recs(&b, "time", "soon");
+	expect_error(&b, "time: not a number");
+
+	base_stream(&b);
+	expect_error(&b, "without an end record");
+
+	base_stream(&b);
+	recs(&b, "fatal", "--all-users needs root\x1b[2J");
+	recs(&b, "end", "");
+	expect_error(&b, "collector: --all-users needs root\\x1b[2J");
+}
+
+/* Only "locked" and the expiry date come from shadow; records after "end"
+ * are ignored; unknown tags are skipped. */
+static void
+test_shadow_globs_sshd_t(void **state)
+{
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_glob *g;
+	const struct snap_sshd_t *t;
+
+	base_stream(&b);
+	recs(&b, "shadow", "root:x:19000:0:99999:7:::\nalice:!x:19000:0:99999:7::20000:\n");
+	recs(&b, "newfact", "from a newer collector");
+	recs(&b, "glob", "/etc/ssh/sshd_config.d/*.conf");
+	recs(&b, "gm", "/etc/ssh/sshd_config.d/a.conf");
+	recs(&b, "gm", "/etc/ssh/sshd_config.d/b.conf");
+	recs(&b, "gm", "/etc/ssh/sshd_config.d/a.conf");
+	recs(&b, "glob", "/etc/ssh/empty/*");
+	recs(&b, "tuser", "alice");
+	recs(&b, "tout", "port 22\npubkeyauthentication yes\n");
+	recs(&b, "tuser", "bob");
+	recs(&b, "terr", "sshd -T exited 255: bad\x07");
+	recs(&b, "end", "");
+	recs(&b, "host", "after-end");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_string_equal(s.hostname, "web1");
+	assert_true(s.privileged);
+	assert_true(snap_account_by_name(&s, "alice")->shadow_known);
+	assert_true(snap_account_by_name(&s, "alice")->locked);
+	assert_int_equal(snap_account_by_name(&s, "alice")->expire_day, 20000);
+	assert_false(snap_account_by_name(&s, "root")->locked);
+	assert_false(snap_account_by_name(&s, "bob")->shadow_known);
+	g = snap_glob_get(&s, "/etc/ssh/sshd_config.d/*.conf");
+	assert_non_null(g);
+	assert_int_equal(g->matches.n, 2);
+	assert_string_equal(g->matches.v[1], "/etc/ssh/sshd_config.d/b.conf");
+	assert_int_equal(snap_glob_get(&s, "/etc/ssh/empty/*")->matches.n, 0);
+	t = snap_sshd_t_for(&s, "alice");
+	assert_string_equal(t->output, "port 22\npubkeyauthentication yes\n");
+	t = snap_sshd_t_for(&s, "bob");
+	assert_null(t->output);
+	assert_string_equal(t->error, "sshd -T exited 255: bad\\x07");
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
+/* "all" audits every passwd account; pasted private keys are redacted. */
+static void
+test_all_users_and_redaction(void **state)
+{
+	static const char ak[] =
+	    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl a\n"
+	    "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+	    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+	    "-----END OPENSSH PRIVATE KEY-----\n";
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_file *f;
+
+	base_stream(&b);
+	recs(&b, "all", "");
+	recs(&b, "euid", "0");
+	recs(&b, "path", "/home/alice/.ssh/authorized_keys");
+	recs(&b, "stat", "8180 1000 1000 200 1");
+	recs(&b, "path", "/home/alice/.ssh/authorized_keys");
+	recs(&b, "data", ak);
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_int_equal(s.users.n, 3);
+	assert_string_equal(s.users.v[0], "root");
+	assert_true(s.privileged);
+	f = snap_file_get(&s, "/home/alice/.ssh/authorized_keys");
+	assert_int_equal(f->mode, 0600);
+	assert_null(memmem(f->content, f->content_len, "b3BlbnNzaC1rZXktdjEA", 20));
+	assert_non_null(strstr(f->content, "ssh-ed25519 AAAAC3"));
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
+static void
+test_sshd_version(void **state)
+{
+	char *v;
+
+	v = collect_sshd_version("OpenSSH_9.2\nOpenSSH_9.2p1\n", 26);
+	assert_string_equal(v, "OpenSSH_9.2p1");
+	free(v);
+	v = collect_sshd_version("xOpenSSH_8.9p1 Ubuntu-3ubuntu0.6\n", 33);
+	assert_string_equal(v, "OpenSSH_8.9p1 Ubuntu-3ubuntu0.6");
+	free(v);
+	assert_null(collect_sshd_version("OpenSSH_2*,OpenSSH_3*\n", 22));
+	assert_null(collect_sshd_version("OpenSSH_", 8));
+}
+
+static void
+test_params(void **state)
+{
+	struct strlist users = { 0 };
+	struct collect_opts o = { 0 };
+	size_t len;
+	char *p, *err = NULL;
+
+	strlist_add(&users, "alice");
+	strlist_add(&users, "b$(reboot)`x`");
+	o.users = &users;
+	o.from_addr = "192.0.2.1";
+	p = collector_params(&o, 1, &len, &err);
+	assert_non_null(p);
+	assert_string_equal(p, "keyaudit-collect 1\nconfig /etc/ssh/sshd_config\n"
+	    "user alice\nuser b$(reboot)`x`\nfrom 192.0.2.1\nsshdt 1\nend\n");
+	assert_int_equal(len, strlen(p));
+	free(p);
+	strlist_add(&users, "evil\nall");
+	assert_null(collector_params(&o, 1, &len, &err));
+	assert_non_null(strstr(err, "line break"));
+	assert_null(strchr(err, '\n'));
+	free(err);
+	strlist_free(&users);
+	o.users = NULL;
+	o.all_users = 1;
+	o.from_addr = NULL;
+	o.sshd_config = "/tmp/x\r";
+	assert_null(collector_params(&o, 0, &len, &err));
+	free(err);
+	o.sshd_config = "/srv/sshd config";
+	p = collector_params(&o, 0, &len, &err);
+	assert_string_equal(p, "keyaudit-collect 1\nconfig /srv/sshd config\nall\n"
+	    "sshdt 0\nend\n");
+	free(p);
+}
+
+/* The embedded script, run for real on this machine. */
+static void
+test_exec_this_machine(void **state)
+{
+	struct strlist users = { 0 };
+	struct collect_opts o = { 0 };
+	struct snapshot s;
+	char *err = NULL, host[256];
+	const struct snap_file *f;
+
+	strlist_add(&users, "root");
+	strlist_add(&users, "no-such-user-$(id)");
+	o.users = &users;
+	snapshot_init(&s);
+	if (transport_exec.collect("local", &o, &s, &err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(s.transport, "exec");
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	assert_string_equal(s.hostname, host);
+	assert_true(s.accounts_known);
+	assert_non_null(snap_account_by_name(&s, "root"));
+	assert_int_equal(s.users.n, 2);
+	assert_string_equal(s.users.v[1], "no-such-user-$(id)");
+	f = snap_file_get(&s, "/etc/passwd");
+	assert_non_null(f);
+	assert_true(f->has_content);
+	{
+		struct stat st;
+		assert_int_equal(lstat("/etc/passwd", &st), 0);
+		assert_int_equal(f->mode, st.st_mode & 07777);
+		assert_int_equal(f->size, st.st_size);
+		assert_int_equal(f->mtime, st.st_mtime);
+	}
+	f = snap_file_get(&s, "/etc/shadow");
+	assert_non_null(f);
+	assert_false(f->has_content);	/* the hashes never leave sh */
+	assert_non_null(snap_file_get(&s, "/root"));
+	snapshot_free(&s);
+
+	/* Options are data: a path with shell syntax is just a path. */
+	o.sshd_config = "/nonexistent/$(touch /tmp/ka-col-pwned)";
+	snapshot_init(&s);
+	if (transport_exec.collect("local", &o, &s, &err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(access("/tmp/ka-col-pwned", F_OK), -1);
+	assert_string_equal(s.sshd_config_path, o.sshd_config);
+	assert_int_equal(snap_file_get(&s, "/nonexistent")->type, SNAP_NOENT);
+	snapshot_free(&s);
+	strlist_free(&users);
+}
+
+static int
+exec_snapshot(int argc, char **argv)
+{
+	struct strlist users = { 0 };
+	struct collect_opts o = { 0 };
+	struct snapshot s;
+	char *err = NULL, *json;
+
+	int i = 2;
+
+	if (argc > 3 && strcmp(argv[2], "-f") == 0) {
+		o.sshd_config = argv[3];
+		i = 4;
+	}
+	for (; i < argc; i++)
+		strlist_add(&users, argv[i]);
+	o.users = &users;
+	snapshot_init(&s);
+	if (transport_exec.collect("local", &o, &s, &err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	json = snapshot_to_json(&s);
+	fputs(json, stdout);
+	free(json);
+	snapshot_free(&s);
+	strlist_free(&users);
+	return 0;
+}
+
+static int
+parse_stdin(void)
+{
+	struct snapshot s;
+	struct buf b;
+	char tmp[65536], *err = NULL, *json;
+	size_t n;
+	int rc = 0;
+
+	buf_init(&b);
+	while ((n = fread(tmp, 1, sizeof(tmp), stdin)) > 0)
+		buf_append(&b, tmp, n);
+	snapshot_init(&s);
+	if (collect_stream_parse(b.data ? b.data : "", b.len, "local", "exec", &s,
+	    &err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = 1;
+	} else {
+		json = snapshot_to_json(&s);
+		fputs(json, stdout);
+		free(json);
+	}
+	snapshot_free(&s);
+	buf_free(&b);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_binary_safe),
+		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_shadow_globs_sshd_t),
+		cmocka_unit_test(test_all_users_and_redaction),
+		cmocka_unit_test(test_sshd_version),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_exec_this_machine),
+	};
+
+	if (argc >= 2 && strcmp(argv[1], "--script") == 0) {
+		fputs(collector_script, stdout);
+		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--exec-snapshot") == 0)
+		return exec_snapshot(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "--parse-stream") == 0)
+		return parse_stdin();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
