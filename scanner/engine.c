@@ -37,17 +37,49 @@ refuses_line(const struct ka_finding *f, const char *path, const char *canon, lo
  * (they stay high: that key cannot log in). Account- and config-level
  * findings are untouched.
  */
+static const struct ka_host_result *sort_r;
+
+static int
+by_user(const void *pa, const void *pb)
+{
+	const struct ka_finding *a = &sort_r->findings[*(const size_t *)pa];
+	const struct ka_finding *b = &sort_r->findings[*(const size_t *)pb];
+
+	return strcmp(a->user, b->user);
+}
+
 static void
 settle_blocking(struct ka_ctx *ctx)
 {
 	struct ka_host_result *r = ctx->out;
+	size_t *ix = xcalloc(r->nfindings + 1, sizeof(*ix)), nix = 0;
+
+	/* The blocking findings that name a user, grouped by user, so each
+	 * user looks only at their own (a fleet host has thousands). */
+	for (size_t k = 0; k < r->nfindings; k++)
+		if (r->findings[k].blocks_login && r->findings[k].user != NULL)
+			ix[nix++] = k;
+	sort_r = r;
+	if (nix > 1)
+		qsort(ix, nix, sizeof(*ix), by_user);
 
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 		struct strlist canon = { 0 };
-		size_t usable = 0;
+		size_t usable = 0, first, last;
 
-		if (u->acct == NULL)
+		/* users come in snapshot order, findings sorted: search each time */
+		for (first = 0, last = nix; first < last; ) {
+			size_t mid = (first + last) / 2;
+			if (strcmp(r->findings[ix[mid]].user, u->name) < 0)
+				first = mid + 1;
+			else
+				last = mid;
+		}
+		for (last = first; last < nix &&
+		    strcmp(r->findings[ix[last]].user, u->name) == 0; last++)
+			;
+		if (u->acct == NULL || first == last)
 			continue;
 		for (size_t j = 0; j < u->akfiles.n; j++) {
 			const char *path = u->akfiles.v[j], *why;
@@ -60,23 +92,18 @@ settle_blocking(struct ka_ctx *ctx)
 			strlist_add_owned(&canon, c);
 			if ((ak = ctx_akfile(ctx, c)) == NULL)
 				continue;
-			for (size_t k = 0; k < r->nfindings && !dead; k++)
-				dead = r->findings[k].blocks_login && r->findings[k].user &&
-				    strcmp(r->findings[k].user, u->name) == 0 &&
-				    refuses_file(&r->findings[k], path, c);
+			for (size_t k = first; k < last && !dead; k++)
+				dead = refuses_file(&r->findings[ix[k]], path, c);
 			for (size_t l = 0; !dead && l < ak->n; l++) {
 				int ok = ak->lines[l].status == AK_KEY;
-				for (size_t k = 0; k < r->nfindings && ok; k++)
-					ok = !(r->findings[k].blocks_login && r->findings[k].user &&
-					    strcmp(r->findings[k].user, u->name) == 0 &&
-					    refuses_line(&r->findings[k], path, c, ak->lines[l].lineno));
+				for (size_t k = first; k < last && ok; k++)
+					ok = !refuses_line(&r->findings[ix[k]], path, c,
+					    ak->lines[l].lineno);
 				usable += ok;
 			}
 		}
-		for (size_t k = 0; usable > 0 && k < r->nfindings; k++) {
-			struct ka_finding *f = &r->findings[k];
-			if (!f->blocks_login || f->user == NULL || strcmp(f->user, u->name) != 0)
-				continue;
+		for (size_t k = first; usable > 0 && k < last; k++) {
+			struct ka_finding *f = &r->findings[ix[k]];
 			for (size_t j = 0; j < u->akfiles.n; j++)
 				if (refuses_file(f, u->akfiles.v[j], canon.v[j]) ||
 				    (f->line > 0 && refuses_line(f, u->akfiles.v[j], canon.v[j], f->line)))
@@ -84,6 +111,7 @@ settle_blocking(struct ka_ctx *ctx)
 		}
 		strlist_free(&canon);
 	}
+	free(ix);
 }
 
 void
