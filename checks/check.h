@@ -32,5 +32,18 @@ extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
 extern const struct ka_check check_account;
 extern const struct ka_check check_client;
+extern const struct ka_check check_sshdpolicy;
+extern const struct ka_check check_policy;
+extern const struct ka_check check_sshfiles;
+extern const struct ka_check check_sshclient;
+
+/* checks/sshdpolicy.c, shared with checks/policy.c: does a built-in check
+ * apply the policy's `expect` for this keyword; the keyword as the manual
+ * spells it; and the fix sentence for a config line (which file, which
+ * line, the reload command). */
+int sshdpolicy_covers(const char *keyword);
+const char *sshdpolicy_spelled(const char *keyword);
+char *sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *keyword, const char *cfgline);
 
 #endif

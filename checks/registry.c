@@ -7,10 +7,14 @@
 const struct ka_check *const ka_checks[] = {
 	&check_account,
 	&check_sshd,
+	&check_sshdpolicy,
+	&check_policy,
+	&check_sshfiles,
 	&check_sshd_t,
 	&check_perm,
 	&check_akeys,
 	&check_client,
+	&check_sshclient,
 	NULL,
 };
 

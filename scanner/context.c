@@ -382,8 +382,15 @@ ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
 	cfgpath = snap->sshd_config_path ? snap->sshd_config_path : "/etc/ssh/sshd_config";
 	ctx_sshdconf_io(snap, &io);
 	ctx->sshd = sshdconf_parse(cfgpath, &io);
-	main = snap_file_get(snap, cfgpath);
-	ctx->sshd_config_found = main != NULL && main->has_content;
+	{
+		char *canon = NULL;
+		const char *why;
+
+		main = snap_realpath(snap, cfgpath, &canon, &why) == 0 ?
+		    snap_file_get(snap, canon) : NULL;
+		ctx->sshd_config_found = main != NULL && main->has_content;
+		free(canon);
+	}
 	ctx->global = sshdconf_effective(ctx->sshd, NULL);
 	decide_upg_rule(ctx);
 

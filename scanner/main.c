@@ -534,7 +534,7 @@ cmd_checks(int argc, char **argv)
 				    r->id, severity_name(r->severity),
 				    r->blocks_login ? "true" : "false", r->title);
 			else
-				printf("%-28s %-8s %-13s %s\n", r->id,
+				printf("%-34s %-8s %-13s %s\n", r->id,
 				    severity_name(r->severity),
 				    r->blocks_login ? "blocks-login" : "-", r->title);
 		}

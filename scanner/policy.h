@@ -20,6 +20,10 @@ int policy_severity(const struct ka_policy *p, const char *check_id, int def);
 /* The expected value the policy sets for an sshd_config keyword (lower-case
  * keyword), or NULL for the built-in expectation. */
 const char *policy_expect(const struct ka_policy *p, const char *keyword);
+/* The keywords that have an expect line, in file order (for the checks of
+ * keywords no built-in check covers). */
+size_t policy_nexpects(const struct ka_policy *p);
+const char *policy_expect_keyword(const struct ka_policy *p, size_t i);
 
 /* Value constraints ("forbid KEYWORD /re/", "require KEYWORD /re/"). */
 enum policy_kind { POLICY_FORBID, POLICY_REQUIRE };

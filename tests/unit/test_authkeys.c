@@ -896,13 +896,19 @@ scan_with(const char *path, const char *from, const struct strlist *only,
 {
 	struct snapshot s;
 	struct ka_options o = { 0 };
+	struct strlist login = { 0 };
 
 	o.from_addr = from;
 	o.only = only;
+	if (only == NULL) {
+		tu_login_rules(&login);
+		o.only = &login;
+	}
 	tu_load_snapshot(path, &s);
 	host_result_init(r, s.target);
 	engine_check_snapshot(&s, &o, r);
 	snapshot_free(&s);
+	strlist_free(&login);
 }
 
 static void

@@ -651,14 +651,20 @@ scan_text(const char *text, const struct strlist *only, struct ka_host_result *r
 {
 	struct snapshot s;
 	struct ka_options o = { NULL, only, NULL };
+	struct strlist login = { 0 };
 	char *err = NULL;
 
+	if (only == NULL) {
+		tu_login_rules(&login);
+		o.only = &login;
+	}
 	snapshot_init(&s);
 	if (snapshot_from_json(text, strlen(text), "test", &s, &err) != 0)
 		fail_msg("%s", err);
 	host_result_init(r, s.target);
 	engine_check_snapshot(&s, &o, r);
 	snapshot_free(&s);
+	strlist_free(&login);
 }
 
 static void

@@ -1,0 +1,1088 @@
+/* sshdpolicy.c - the hardening policy for sshd (a key-only, CIS/DevSec-like
+ * baseline): settings that weaken the host whether or not key login works.
+ * None of them blocks a login; each names the directive and where it was set
+ * (or that it is OpenSSH's default), and each fix is the config line, the
+ * file it goes in, and the reload command.
+ *
+ * Login-deciding settings (PubkeyAuthentication, PasswordAuthentication,
+ * KbdInteractiveAuthentication, StrictModes, ...) are checks/sshd.c's; this
+ * family shares its "sshd" prefix. A policy file's `expect KEYWORD VALUE`
+ * replaces the built-in expectation of the check tied to that keyword. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "../scanner/match.h"
+#include "../scanner/policy.h"
+
+static const struct ka_rule rules[] = {
+	{ "sshd.permit-empty-passwords", SEV_HIGH, 0,
+	  "accounts with an empty password may log in",
+	  "PermitEmptyPasswords yes lets anyone log in to an account whose "
+	  "password is empty, with no credential at all, wherever password "
+	  "authentication is on." },
+	{ "sshd.permit-root-login", SEV_HIGH, 0,
+	  "root may log in with a password",
+	  "PermitRootLogin yes accepts every method for root, passwords included: "
+	  "root is the one account name every attacker guesses. "
+	  "prohibit-password keeps root key login working; no refuses root "
+	  "entirely (log in as yourself, then sudo)." },
+	{ "sshd.hostbased-auth", SEV_MEDIUM, 0,
+	  "host-based authentication is on",
+	  "HostbasedAuthentication yes trusts another host's word about who the "
+	  "user is (~/.shosts, /etc/hosts.equiv): one compromised client host "
+	  "opens every account that trusts it." },
+	{ "sshd.ignore-rhosts", SEV_MEDIUM, 0,
+	  "sshd reads users' .rhosts/.shosts files",
+	  "IgnoreRhosts no (or shosts-only) lets each user's ~/.rhosts or "
+	  "~/.shosts grant host-based access to the account, outside any central "
+	  "control." },
+	{ "sshd.permit-user-environment", SEV_MEDIUM, 0,
+	  "users can set environment variables for sshd",
+	  "PermitUserEnvironment lets ~/.ssh/environment and environment= "
+	  "options in authorized_keys set variables such as LD_PRELOAD before "
+	  "the session starts, which can bypass a forced command." },
+	{ "sshd.max-auth-tries", SEV_LOW, 0,
+	  "MaxAuthTries allows many attempts per connection",
+	  "Each connection may try MaxAuthTries credentials (default 6); a low "
+	  "limit (4 or less) slows guessing. Clients with many agent keys need "
+	  "IdentitiesOnly yes and an IdentityFile per host." },
+	{ "sshd.log-level", SEV_LOW, 0,
+	  "LogLevel below VERBOSE: key logins cannot be traced to a key",
+	  "At VERBOSE sshd logs the fingerprint of the key that logged in (and "
+	  "the authorized_keys file and line), which is what ties a login to a "
+	  "person and lets you see which keys are still used." },
+	{ "sshd.weak-pubkey-algorithms", SEV_MEDIUM, 0,
+	  "sshd accepts ssh-rsa (SHA-1) or ssh-dss signatures",
+	  "PubkeyAcceptedAlgorithms includes ssh-rsa (RSA with SHA-1 signatures) "
+	  "or ssh-dss (1024-bit DSA), both considered broken and off by default "
+	  "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512." },
+	{ "sshd.required-rsa-size", SEV_LOW, 0,
+	  "RequiredRSASize accepts RSA keys below 2048 bits",
+	  "RequiredRSASize (default 1024) is the smallest RSA key sshd accepts; "
+	  "1024-bit RSA is within reach of a well-funded attacker." },
+	{ "sshd.no-allow-list", SEV_LOW, 0,
+	  "neither AllowUsers nor AllowGroups limits who may log in",
+	  "Without AllowUsers or AllowGroups every account with a usable "
+	  "credential can log in over ssh, including service accounts that "
+	  "were never meant to. An AllowGroups line makes ssh access a group "
+	  "membership you can review." },
+	{ "sshd.agent-forwarding", SEV_LOW, 0,
+	  "agent forwarding is allowed",
+	  "With AllowAgentForwarding yes (the default) a user's forwarded agent "
+	  "is usable by root on this host, and by anyone who takes over the "
+	  "session, to log in elsewhere as that user." },
+	{ "sshd.tcp-forwarding", SEV_LOW, 0,
+	  "TCP forwarding is allowed",
+	  "With AllowTcpForwarding yes (the default) every ssh user can tunnel "
+	  "to any port this host can reach, bypassing network controls." },
+	{ "sshd.x11-forwarding", SEV_MEDIUM, 0,
+	  "X11 forwarding is allowed",
+	  "X11Forwarding yes exposes the client's X display to this host: root "
+	  "here (or an attacker) can read keystrokes and screen contents." },
+	{ "sshd.match-password", SEV_HIGH, 0,
+	  "a Match block turns password login back on for the user",
+	  "Password (or keyboard-interactive) login is off globally but a Match "
+	  "block switches it back on for some users: the exception is easy to "
+	  "miss and keeps those accounts open to password guessing." },
+	{ "sshd.removed-keyword", SEV_LOW, 0,
+	  "the configuration uses a keyword sshd ignores",
+	  "Keywords from removed features (SSH protocol 1, UsePrivilegeSeparation, "
+	  "UseLogin, ...) are accepted and ignored: the setting someone meant to "
+	  "make is not in force. sshd only logs 'Deprecated option'." },
+	{ "sshd.deprecated-keyword", SEV_INFO, 0,
+	  "the configuration uses an old name for a keyword",
+	  "Old names (ChallengeResponseAuthentication, PubkeyAcceptedKeyTypes, "
+	  "...) still work but read differently from what `sshd -T` and the "
+	  "manual say; future releases may drop them." },
+	{ "sshd.authkeys-file-duplicate", SEV_LOW, 0,
+	  "AuthorizedKeysFile names a file twice or is set twice",
+	  "A file listed twice in AuthorizedKeysFile is read twice; a second "
+	  "AuthorizedKeysFile line is ignored because the first value wins, so "
+	  "the files it names are not read at all." },
+	{ "sshd.authorized-keys2", SEV_LOW, 0,
+	  "sshd reads ~/.ssh/authorized_keys2",
+	  "authorized_keys2 has been deprecated since OpenSSH 3.0 but is still in "
+	  "the default AuthorizedKeysFile: keys hidden there are easy to "
+	  "overlook in reviews. List only .ssh/authorized_keys." },
+};
+
+/* --------------------------------------------------- shared helpers */
+
+/* The keyword as sshd_config documents it, for messages and fixes. */
+const char *
+sshdpolicy_spelled(const char *kw)
+{
+	static const char *const names[] = {
+		"AcceptEnv", "AddressFamily", "AllowAgentForwarding", "AllowGroups",
+		"AllowStreamLocalForwarding", "AllowTcpForwarding", "AllowUsers",
+		"AuthenticationMethods", "AuthorizedKeysCommand",
+		"AuthorizedKeysCommandUser", "AuthorizedKeysFile",
+		"AuthorizedPrincipalsFile", "Banner", "CASignatureAlgorithms",
+		"ChrootDirectory", "Ciphers", "ClientAliveCountMax",
+		"ClientAliveInterval", "Compression", "DenyGroups", "DenyUsers",
+		"DisableForwarding", "ExposeAuthInfo", "FingerprintHash",
+		"ForceCommand", "GatewayPorts", "GSSAPIAuthentication",
+		"HostbasedAcceptedAlgorithms", "HostbasedAuthentication",
+		"HostCertificate", "HostKey", "HostKeyAlgorithms", "IgnoreRhosts",
+		"IgnoreUserKnownHosts", "KbdInteractiveAuthentication",
+		"KerberosAuthentication", "KexAlgorithms", "ListenAddress",
+		"LoginGraceTime", "LogLevel", "MACs", "MaxAuthTries", "MaxSessions",
+		"MaxStartups", "PasswordAuthentication", "PermitEmptyPasswords",
+		"PermitListen", "PermitOpen", "PermitRootLogin", "PermitTTY",
+		"PermitTunnel", "PermitUserEnvironment", "PermitUserRC", "Port",
+		"PrintLastLog", "PrintMotd", "PubkeyAcceptedAlgorithms",
+		"PubkeyAuthentication", "PubkeyAuthOptions", "RekeyLimit",
+		"RequiredRSASize", "RevokedKeys", "SetEnv", "StrictModes",
+		"Subsystem", "SyslogFacility", "TCPKeepAlive", "TrustedUserCAKeys",
+		"UseDNS", "UsePAM", "VersionAddendum", "X11DisplayOffset",
+		"X11Forwarding", "X11UseLocalhost",
+	};
+
+	for (size_t i = 0; i < KA_ARRLEN(names); i++)
+		if (strcasecmp(names[i], kw) == 0)
+			return names[i];
+	return kw;
+}
+
+static const char *
+cfg_path(const struct ka_ctx *ctx)
+{
+	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
+	    "/etc/ssh/sshd_config";
+}
+
+/* Debian and Ubuntu call the unit ssh, everyone else sshd. */
+static const char *
+reload_cmd(const struct ka_ctx *ctx)
+{
+	return ctx->upg_allowed ? "sshd -t && systemctl reload ssh" :
+	    "sshd -t && systemctl reload sshd";
+}
+
+/* ------------------------------------------- raw directives, in order */
+
+/*
+ * The directives as written, in the order sshd reads them (Includes
+ * expanded where they stand), for what the effective configuration cannot
+ * show: keywords sshd ignores, directives that lose to an earlier one, and
+ * where a new line would take effect. Evaluation stays sshdconf.c's job.
+ */
+struct rawdir {
+	const char *file;	/* from sshdconf_files() or the main path */
+	int line;
+	char *kw;		/* lower-case */
+	char *word;		/* the keyword as written */
+	char *args;		/* the rest of the line, raw */
+	int in_match;
+};
+
+struct rawconf {
+	struct rawdir *v;
+	size_t n, cap;
+	struct strlist names;	/* file names the directives point to */
+	size_t nfiles;
+	size_t nbytes;		/* read so far, against RAW_MAX_BYTES */
+	/* main file only */
+	char *dropin;		/* where a new global line wins, or NULL */
+	int match_line;		/* first Match line, 0: none */
+};
+
+/* An Include of itself multiplies the work; these end it. */
+#define RAW_MAX_FILES 1000
+#define RAW_MAX_BYTES (64u * 1024 * 1024)
+
+static int
+blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static const char *
+intern(struct rawconf *rc, const char *name)
+{
+	for (size_t i = 0; i < rc->names.n; i++)
+		if (strcmp(rc->names.v[i], name) == 0)
+			return rc->names.v[i];
+	strlist_add(&rc->names, name);
+	return rc->names.v[rc->names.n - 1];
+}
+
+/* Where a drop-in named 50-keyaudit.conf would be read, given an Include
+ * pattern: its directory when the name fits the pattern's last part. */
+static char *
+dropin_for(const char *pattern)
+{
+	const char *slash = strrchr(pattern, '/');
+	char *dir;
+
+	if (slash == NULL || slash == pattern)
+		return NULL;
+	dir = xstrndup(pattern, (size_t)(slash - pattern));
+	if (strpbrk(dir, "*?[") != NULL || !match_pattern("50-keyaudit.conf", slash + 1)) {
+		free(dir);
+		return NULL;
+	}
+	{
+		char *r = xasprintf("%s/50-keyaudit.conf", dir);
+		free(dir);
+		return r;
+	}
+}
+
+static void raw_file(struct rawconf *rc, const struct sshdconf_io *io,
+    const char *path, int in_match, int depth, int follow);
+
+/* Each pattern of an Include line, relative ones under /etc/ssh as sshd
+ * reads them; "~" forms are skipped. */
+static void
+raw_include(struct rawconf *rc, const struct sshdconf_io *io, const char *args,
+    int in_match, int depth, int follow, int is_main)
+{
+	char *copy = xstrdup(args), *save = NULL, *tok;
+
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		char *pat;
+		struct strlist m = { 0 };
+
+		if (tok[0] == '"' && strlen(tok) >= 2 && tok[strlen(tok) - 1] == '"') {
+			tok[strlen(tok) - 1] = '\0';
+			tok++;
+		}
+		if (tok[0] == '~' || tok[0] == '\0')
+			continue;
+		pat = tok[0] == '/' ? xstrdup(tok) : xasprintf("/etc/ssh/%s", tok);
+		/* The first global Include of a directory a drop-in fits. */
+		if (is_main && !in_match && rc->dropin == NULL)
+			rc->dropin = dropin_for(pat);
+		if (follow && depth < SSHDCONF_MAX_DEPTH && io->glob(io->ctx, pat, &m) == 0)
+			for (size_t i = 0; i < m.n; i++)
+				raw_file(rc, io, m.v[i], in_match, depth + 1, follow);
+		strlist_free(&m);
+		free(pat);
+	}
+	free(copy);
+}
+
+static void
+raw_file(struct rawconf *rc, const struct sshdconf_io *io, const char *path,
+    int in_match, int depth, int follow)
+{
+	const char *data, *file;
+	size_t len, pos = 0;
+	int lineno = 0, is_main = depth == 0;
+
+	if (rc->nfiles++ >= RAW_MAX_FILES || rc->nbytes >= RAW_MAX_BYTES ||
+	    io->read(io->ctx, path, &data, &len) != 0)
+		return;
+	rc->nbytes += len;
+	file = intern(rc, path);
+	while (pos < len && rc->n < SSHDCONF_MAX_DIRECTIVES) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
+		const char *s = data + pos, *e, *nul = memchr(s, '\0', n);
+		struct rawdir *d;
+		char *kw;
+
+		lineno++;
+		pos += n + (nl ? 1 : 0);
+		e = nul ? nul : s + n;
+		while (s < e && blank((unsigned char)*s))
+			s++;
+		if (s == e || *s == '#')
+			continue;
+		{
+			const char *k = s;
+			while (s < e && !blank((unsigned char)*s) && *s != '=')
+				s++;
+			kw = xstrndup(k, (size_t)(s - k));
+		}
+		while (s < e && blank((unsigned char)*s))
+			s++;
+		if (s < e && *s == '=')
+			s++;
+		while (s < e && blank((unsigned char)*s))
+			s++;
+		while (e > s && blank((unsigned char)e[-1]))
+			e--;
+		if (rc->n == rc->cap) {
+			rc->cap = rc->cap ? rc->cap * 2 : 32;
+			rc->v = xreallocarray(rc->v, rc->cap, sizeof(*rc->v));
+		}
+		d = &rc->v[rc->n++];
+		d->file = file;
+		d->line = lineno;
+		d->kw = kw;
+		d->word = xstrdup(kw);
+		for (char *c = kw; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		d->args = xstrndup(s, (size_t)(e - s));
+		if (strcmp(kw, "match") == 0) {
+			/* A Match runs to the end of its file (sshd restores
+			 * the including file's state after an Include). */
+			in_match = 1;
+			if (is_main && rc->match_line == 0)
+				rc->match_line = lineno;
+		}
+		d->in_match = in_match;
+		/* Placing a fix needs nothing past the first Match. */
+		if (in_match && !follow)
+			break;
+		if (strcmp(kw, "include") == 0) {
+			char *args = xstrdup(d->args);
+			raw_include(rc, io, args, in_match, depth, follow, is_main);
+			free(args);
+		}
+	}
+}
+
+static void
+raw_load(const struct ka_ctx *ctx, struct rawconf *rc, int follow)
+{
+	struct sshdconf_io io;
+
+	memset(rc, 0, sizeof(*rc));
+	ctx_sshdconf_io(ctx->snap, &io);
+	raw_file(rc, &io, cfg_path(ctx), 0, 0, follow);
+}
+
+static void
+raw_free(struct rawconf *rc)
+{
+	for (size_t i = 0; i < rc->n; i++) {
+		free(rc->v[i].kw);
+		free(rc->v[i].word);
+		free(rc->v[i].args);
+	}
+	free(rc->v);
+	strlist_free(&rc->names);
+	free(rc->dropin);
+}
+
+/* ------------------------------------------------------- the fix */
+
+/*
+ * Where a config line takes effect, as a sentence: the line that sets the
+ * value now is the one to change (the first value wins); a value that is
+ * OpenSSH's default needs a new line, in a drop-in when the main file
+ * Includes a directory before anything else can set it (Debian's stock
+ * file), else in the main file before its first Match block.
+ */
+char *
+sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *kw, const char *cfgline)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+	const struct sshd_value *g = sshd_eff_get(ctx->global, kw);
+	struct rawconf rc;
+	char *where, *fix;
+
+	if (v != NULL && v->file != NULL) {
+		int in_match = e != ctx->global && (g == NULL || g->file == NULL ||
+		    strcmp(g->file, v->file) != 0 || g->line != v->line);
+
+		fix = xasprintf("in %s line %d%s, change the line to '%s', then run: %s",
+		    v->file, v->line, in_match ? " (in its Match block)" : "", cfgline,
+		    reload_cmd(ctx));
+		return fix;
+	}
+	raw_load(ctx, &rc, 0);
+	if (rc.dropin != NULL)
+		where = xasprintf("add '%s' to %s", cfgline, rc.dropin);
+	else if (rc.match_line > 0)
+		where = xasprintf("add '%s' to %s before line %d (its first Match "
+		    "block)", cfgline, cfg_path(ctx), rc.match_line);
+	else
+		where = xasprintf("add '%s' to %s", cfgline, cfg_path(ctx));
+	raw_free(&rc);
+	fix = xasprintf("%s, then run: %s", where, reload_cmd(ctx));
+	free(where);
+	return fix;
+}
+
+/* "LogLevel INFO (OpenSSH default)". Caller frees. */
+static char *
+directive(const struct sshd_eff *e, const char *kw)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+	char *origin = sshd_eff_origin(e, kw), *vals, *s;
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (size_t i = 0; v != NULL && i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
+	if (v != NULL && v->n == 0)
+		buf_puts(&b, "(unset)");
+	vals = str_printable(b.data, b.len);
+	s = xasprintf("%s %s (%s)", sshdpolicy_spelled(kw), vals,
+	    strcmp(origin, "default") == 0 ? "OpenSSH default" : origin);
+	buf_free(&b);
+	free(vals);
+	free(origin);
+	return s;
+}
+
+static void
+where(const struct ka_ctx *ctx, const struct sshd_eff *e, const char *kw,
+    const char **path, long *line)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+
+	if (v != NULL && v->file != NULL) {
+		*path = v->file;
+		*line = v->line;
+	} else {
+		*path = cfg_path(ctx);
+		*line = 0;
+	}
+}
+
+/* The values joined by blanks, as policy_expect() gives them. */
+static char *
+joined(const struct sshd_eff *e, const char *kw)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (size_t i = 0; v != NULL && i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
+	return buf_steal(&b);
+}
+
+static int
+same_values(const struct sshd_eff *a, const struct sshd_eff *b, const char *kw)
+{
+	const struct sshd_value *x = sshd_eff_get(a, kw), *y = sshd_eff_get(b, kw);
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	if (x->n != y->n)
+		return 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i], y->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------- the settings */
+
+/*
+ * One setting check: weak() says whether the effective value falls short
+ * (of the policy's expected value when there is one), with the reason in
+ * *why, and the config line that fixes it in *line.
+ */
+struct setting {
+	const char *id;
+	const char *kw;
+	int (*weak)(const struct ka_ctx *ctx, const struct sshd_eff *e,
+	    const char *expect, char **why, char **line);
+};
+
+static const char *
+str(const struct sshd_eff *e, const char *kw)
+{
+	const char *s = sshd_eff_str(e, kw);
+
+	return s ? s : "";
+}
+
+/* With an expected value: anything else is weak. */
+static int
+differs(const struct sshd_eff *e, const char *kw, const char *expect,
+    char **why, char **line)
+{
+	char *have = joined(e, kw);
+	int d = strcasecmp(have, expect) != 0;
+
+	free(have);
+	if (d) {
+		*why = xasprintf("the policy expects %s %s", sshdpolicy_spelled(kw),
+		    expect);
+		*line = xasprintf("%s %s", sshdpolicy_spelled(kw), expect);
+	}
+	return d;
+}
+
+static int
+forwarding_off(const struct sshd_eff *e)
+{
+	return sshd_eff_bool(e, "disableforwarding") == 1;
+}
+
+static int
+weak_empty_passwords(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "permitemptypasswords", expect, why, line);
+	if (strcmp(str(e, "permitemptypasswords"), "yes") != 0)
+		return 0;
+	*why = xstrdup(sshd_eff_bool(e, "passwordauthentication") == 1 ?
+	    "an account with an empty password can be logged into with no "
+	    "credential at all" : "password login is off for now, but turning it "
+	    "on would open every account with an empty password");
+	*line = xstrdup("PermitEmptyPasswords no");
+	return 1;
+}
+
+static int
+weak_root_login(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "permitrootlogin", expect, why, line);
+	/* no, prohibit-password (printed without-password) and
+	 * forced-commands-only all keep passwords away from root. */
+	if (strcmp(str(e, "permitrootlogin"), "yes") != 0)
+		return 0;
+	*why = xstrdup("root can log in with a password (and every other method)");
+	*line = xstrdup("PermitRootLogin prohibit-password");
+	return 1;
+}
+
+static int
+weak_hostbased(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "hostbasedauthentication", expect, why, line);
+	if (sshd_eff_bool(e, "hostbasedauthentication") != 1)
+		return 0;
+	*why = xstrdup("sshd trusts client hosts to vouch for users "
+	    "(/etc/hosts.equiv, ~/.shosts)");
+	*line = xstrdup("HostbasedAuthentication no");
+	return 1;
+}
+
+static int
+weak_rhosts(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "ignorerhosts", expect, why, line);
+	if (strcmp(str(e, "ignorerhosts"), "yes") == 0)
+		return 0;
+	*why = xstrdup(sshd_eff_bool(e, "hostbasedauthentication") == 1 ?
+	    "with HostbasedAuthentication on, each user's ~/.rhosts or ~/.shosts "
+	    "can grant other hosts access to the account" :
+	    "users' ~/.rhosts and ~/.shosts would count as soon as "
+	    "HostbasedAuthentication is turned on");
+	*line = xstrdup("IgnoreRhosts yes");
+	return 1;
+}
+
+static int
+weak_user_env(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "permituserenvironment", expect, why, line);
+	if (strcmp(str(e, "permituserenvironment"), "no") == 0)
+		return 0;
+	*why = xstrdup("~/.ssh/environment and environment= options can set "
+	    "variables such as LD_PRELOAD, which can escape a forced command");
+	*line = xstrdup("PermitUserEnvironment no");
+	return 1;
+}
+
+static int
+weak_max_auth_tries(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	long limit = expect ? atol(expect) : 4, have = atol(str(e, "maxauthtries"));
+
+	(void)ctx;
+	if (have <= limit)
+		return 0;
+	*why = xasprintf("each connection may try %ld credentials; %s allows "
+	    "at most %ld", have, expect ? "the policy" : "the baseline", limit);
+	*line = xasprintf("MaxAuthTries %ld", limit);
+	return 1;
+}
+
+static int
+log_rank(const char *level)
+{
+	static const char *const order[] = { "QUIET", "FATAL", "ERROR", "INFO",
+	    "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3" };
+
+	for (size_t i = 0; i < KA_ARRLEN(order); i++)
+		if (strcasecmp(order[i], level) == 0)
+			return (int)(i >= 5 ? 5 : i);
+	return -1;
+}
+
+static int
+weak_log_level(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	const char *want = expect ? expect : "VERBOSE";
+	int have = log_rank(str(e, "loglevel")), need = log_rank(want);
+
+	(void)ctx;
+	if (need < 0 || have >= need)
+		return 0;
+	*why = expect ? xasprintf("the policy expects at least LogLevel %s", want) :
+	    xstrdup("below VERBOSE sshd does not log which key logged in, so "
+	    "logins cannot be traced to an authorized_keys line");
+	*line = xasprintf("LogLevel %s", want);
+	return 1;
+}
+
+static int
+weak_pubkey_algs(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	static const char *const weak[] = { "ssh-rsa", "ssh-rsa-cert-v01@openssh.com",
+	    "ssh-dss", "ssh-dss-cert-v01@openssh.com" };
+	struct buf b;
+
+	(void)ctx;
+	if (expect)
+		return differs(e, "pubkeyacceptedalgorithms", expect, why, line);
+	buf_init(&b);
+	for (size_t i = 0; i < KA_ARRLEN(weak); i++)
+		if (sshd_eff_accepts_alg(e, weak[i]))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", weak[i]);
+	if (b.len == 0) {
+		buf_free(&b);
+		return 0;
+	}
+	*why = xasprintf("it accepts %s: SHA-1 or DSA signatures, both broken",
+	    b.data);
+	buf_free(&b);
+	*line = xstrdup("PubkeyAcceptedAlgorithms -ssh-rsa,ssh-rsa-cert-v01@openssh.com,"
+	    "ssh-dss,ssh-dss-cert-v01@openssh.com");
+	return 1;
+}
+
+static int
+weak_rsa_size(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	long want = expect ? atol(expect) : 2048, have = atol(str(e, "requiredrsasize"));
+
+	(void)ctx;
+	if (have >= want)
+		return 0;
+	*why = xasprintf("sshd accepts RSA keys of %ld bits; %s asks for at least "
+	    "%ld (akeys.rsa-weak lists the keys that would stop working)", have,
+	    expect ? "the policy" : "the baseline", want);
+	*line = xasprintf("RequiredRSASize %ld", want);
+	return 1;
+}
+
+static int
+weak_agent_fwd(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "allowagentforwarding", expect, why, line);
+	if (forwarding_off(e) || sshd_eff_bool(e, "allowagentforwarding") != 1)
+		return 0;
+	*why = xstrdup("a forwarded agent can be used by root here (or whoever "
+	    "takes over the session) to log in elsewhere as the user");
+	*line = xstrdup("AllowAgentForwarding no");
+	return 1;
+}
+
+static int
+weak_tcp_fwd(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "allowtcpforwarding", expect, why, line);
+	if (forwarding_off(e) || strcmp(str(e, "allowtcpforwarding"), "no") == 0)
+		return 0;
+	*why = xstrdup("every ssh user can tunnel to whatever this host can reach");
+	*line = xstrdup("AllowTcpForwarding no");
+	return 1;
+}
+
+static int
+weak_x11_fwd(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	(void)ctx;
+	if (expect)
+		return differs(e, "x11forwarding", expect, why, line);
+	if (forwarding_off(e) || sshd_eff_bool(e, "x11forwarding") != 1)
+		return 0;
+	*why = xstrdup("the client's X display is exposed to this host");
+	*line = xstrdup("X11Forwarding no");
+	return 1;
+}
+
+static int
+weak_ak2(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *expect, char **why, char **line)
+{
+	const struct sshd_value *v = sshd_eff_get(e, "authorizedkeysfile");
+
+	(void)ctx;
+	if (expect)
+		return differs(e, "authorizedkeysfile", expect, why, line);
+	for (size_t i = 0; v != NULL && i < v->n; i++) {
+		const char *base = strrchr(v->v[i], '/');
+
+		base = base ? base + 1 : v->v[i];
+		if (strcmp(base, "authorized_keys2") != 0)
+			continue;
+		*why = xasprintf("sshd also reads %s, a second key file that "
+		    "reviews tend to miss", v->v[i]);
+		*line = xstrdup("AuthorizedKeysFile .ssh/authorized_keys");
+		return 1;
+	}
+	return 0;
+}
+
+static const struct setting settings[] = {
+	{ "sshd.permit-empty-passwords", "permitemptypasswords", weak_empty_passwords },
+	{ "sshd.permit-root-login", "permitrootlogin", weak_root_login },
+	{ "sshd.hostbased-auth", "hostbasedauthentication", weak_hostbased },
+	{ "sshd.ignore-rhosts", "ignorerhosts", weak_rhosts },
+	{ "sshd.permit-user-environment", "permituserenvironment", weak_user_env },
+	{ "sshd.max-auth-tries", "maxauthtries", weak_max_auth_tries },
+	{ "sshd.log-level", "loglevel", weak_log_level },
+	{ "sshd.weak-pubkey-algorithms", "pubkeyacceptedalgorithms", weak_pubkey_algs },
+	{ "sshd.required-rsa-size", "requiredrsasize", weak_rsa_size },
+	{ "sshd.agent-forwarding", "allowagentforwarding", weak_agent_fwd },
+	{ "sshd.tcp-forwarding", "allowtcpforwarding", weak_tcp_fwd },
+	{ "sshd.x11-forwarding", "x11forwarding", weak_x11_fwd },
+	{ "sshd.authorized-keys2", "authorizedkeysfile", weak_ak2 },
+};
+
+/* Keywords whose `expect` a check of this family applies (the policy
+ * family reports the others as policy.expect). */
+int
+sshdpolicy_covers(const char *keyword)
+{
+	for (size_t i = 0; i < KA_ARRLEN(settings); i++)
+		if (strcasecmp(settings[i].kw, keyword) == 0)
+			return 1;
+	return strcasecmp(keyword, "allowusers") == 0 ||
+	    strcasecmp(keyword, "allowgroups") == 0;
+}
+
+static const char *
+policy_value(const struct ka_ctx *ctx, const char *kw)
+{
+	return ctx->opts ? policy_expect(ctx->opts->policy, kw) : NULL;
+}
+
+static void
+report(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
+    const struct sshd_eff *e, const char *kw, const char *why, const char *line)
+{
+	char *d = directive(e, kw), *fix = sshdpolicy_fix(ctx, e, kw, line);
+	const char *path;
+	long lno;
+
+	where(ctx, e, kw, &path, &lno);
+	if (u == NULL)
+		ctx_finding(ctx, id, NULL, path, lno, fix, "%s: %s", d, why);
+	else
+		ctx_finding(ctx, id, u->name, path, lno, fix, "%s, in a Match block "
+		    "that applies to %s: %s", d, u->name, why);
+	free(fix);
+	free(d);
+}
+
+/* The host-wide value, then each audited user whose Match blocks give a
+ * different one. */
+static void
+check_setting(struct ka_ctx *ctx, const struct setting *s)
+{
+	const char *expect = policy_value(ctx, s->kw);
+
+	for (size_t i = 0; i <= ctx->nusers; i++) {
+		const struct ka_user *u = i == 0 ? NULL : &ctx->users[i - 1];
+		const struct sshd_eff *e = u ? u->eff : ctx->global;
+		char *why = NULL, *line = NULL;
+
+		if (e == NULL || (u != NULL && (u->acct == NULL ||
+		    same_values(e, ctx->global, s->kw))))
+			continue;
+		if (s->weak(ctx, e, expect, &why, &line))
+			report(ctx, s->id, u, e, s->kw, why, line);
+		free(why);
+		free(line);
+	}
+}
+
+static void
+check_allow_list(struct ka_ctx *ctx)
+{
+	static const char *const kws[] = { "allowusers", "allowgroups" };
+	const struct sshd_value *au = sshd_eff_get(ctx->global, "allowusers");
+	const struct sshd_value *ag = sshd_eff_get(ctx->global, "allowgroups");
+	int any_expect = 0;
+
+	for (size_t i = 0; i < KA_ARRLEN(kws); i++) {
+		const char *expect = policy_value(ctx, kws[i]);
+		char *why = NULL, *line = NULL;
+
+		if (expect == NULL)
+			continue;
+		any_expect = 1;
+		if (differs(ctx->global, kws[i], expect, &why, &line))
+			report(ctx, "sshd.no-allow-list", NULL, ctx->global, kws[i],
+			    why, line);
+		free(why);
+		free(line);
+	}
+	if (any_expect || (au != NULL && au->n > 0) || (ag != NULL && ag->n > 0))
+		return;
+	{
+		char *fix = sshdpolicy_fix(ctx, ctx->global, "allowgroups",
+		    "AllowGroups sshusers");
+		char *full = xasprintf("groupadd -f sshusers, then usermod -aG sshusers "
+		    "USER for each account that may log in with ssh; then %s", fix);
+
+		ctx_finding(ctx, "sshd.no-allow-list", NULL, cfg_path(ctx), 0, full,
+		    "AllowUsers and AllowGroups are not set: every account with a "
+		    "usable credential may log in over ssh");
+		free(full);
+		free(fix);
+	}
+}
+
+/* Password (or, with PAM, keyboard-interactive) login off for the host and
+ * back on for a user through Match. */
+static void
+check_match_password(struct ka_ctx *ctx)
+{
+	static const char *const kws[] = { "passwordauthentication",
+	    "kbdinteractiveauthentication" };
+	int pam = sshd_eff_bool(ctx->global, "usepam") == 1;
+
+	for (size_t k = 0; k < KA_ARRLEN(kws); k++) {
+		if (k == 1 && !pam)
+			continue;	/* no keyboard-interactive device without PAM */
+		if (sshd_eff_bool(ctx->global, kws[k]) != 0)
+			continue;
+		for (size_t i = 0; i < ctx->nusers; i++) {
+			const struct ka_user *u = &ctx->users[i];
+			char *line, *why;
+
+			if (u->acct == NULL || u->eff == NULL ||
+			    sshd_eff_bool(u->eff, kws[k]) != 1)
+				continue;
+			line = xasprintf("%s no", sshdpolicy_spelled(kws[k]));
+			why = xasprintf("%s is off for the host but on for %s, who "
+			    "stays open to password guessing",
+			    sshdpolicy_spelled(kws[k]), u->name);
+			report(ctx, "sshd.match-password", u, u->eff, kws[k], why, line);
+			free(why);
+			free(line);
+		}
+	}
+}
+
+/* ------------------------------------------- directives as written */
+
+struct oldkw {
+	const char *name;	/* lower-case */
+	const char *now;	/* the current name, or NULL: ignored */
+	const char *note;
+};
+
+static const struct oldkw oldkws[] = {
+	{ "protocol", NULL, "SSH protocol 1 is gone; sshd speaks only 2" },
+	{ "useprivilegeseparation", NULL, "privilege separation is always on "
+	  "since OpenSSH 7.5" },
+	{ "rsaauthentication", NULL, "an SSH protocol 1 option" },
+	{ "rhostsrsaauthentication", NULL, "an SSH protocol 1 option" },
+	{ "rhostsauthentication", NULL, "an SSH protocol 1 option" },
+	{ "keyregenerationinterval", NULL, "an SSH protocol 1 option" },
+	{ "serverkeybits", NULL, "an SSH protocol 1 option" },
+	{ "uselogin", NULL, "removed in OpenSSH 7.4" },
+	{ "authorizedkeysfile2", NULL, "list every file in AuthorizedKeysFile "
+	  "instead" },
+	{ "pamauthenticationviakbdint", NULL, "KbdInteractiveAuthentication "
+	  "with UsePAM replaces it" },
+	{ "checkmail", NULL, "removed long ago" },
+	{ "verifyreversemapping", NULL, "UseDNS replaces it" },
+	{ "reversemappingcheck", NULL, "UseDNS replaces it" },
+	{ "permitblacklistedkeys", NULL, "Debian's weak-key blacklist is gone" },
+	{ "kerberosgetafstoken", NULL, "not supported by this sshd" },
+	{ "kerberostgtpassing", NULL, "not supported by this sshd" },
+	{ "afstokenpassing", NULL, "not supported by this sshd" },
+	{ "gssusesessionccache", NULL, "not supported by this sshd" },
+	{ "gssapiusesessioncredcache", NULL, "not supported by this sshd" },
+	{ "challengeresponseauthentication", "KbdInteractiveAuthentication",
+	  "renamed in OpenSSH 8.7" },
+	{ "pubkeyacceptedkeytypes", "PubkeyAcceptedAlgorithms", "renamed in "
+	  "OpenSSH 8.5" },
+	{ "hostbasedacceptedkeytypes", "HostbasedAcceptedAlgorithms", "renamed "
+	  "in OpenSSH 8.5" },
+	{ "dsaauthentication", "PubkeyAuthentication", "an SSH protocol 1 name" },
+	{ "skeyauthentication", "KbdInteractiveAuthentication", "S/Key is gone" },
+	{ "hostdsakey", "HostKey", "an old name" },
+	{ "keepalive", "TCPKeepAlive", "an old name" },
+};
+
+/* Findings per host for one raw-directive rule: a generated config could
+ * hold thousands. */
+#define MAX_RAW_FINDINGS 50
+
+static void
+check_old_keywords(struct ka_ctx *ctx, const struct rawconf *rc)
+{
+	size_t nrem = 0, ndep = 0;
+
+	for (size_t i = 0; i < rc->n; i++) {
+		const struct rawdir *d = &rc->v[i];
+		char *args, *word, *fix;
+
+		for (size_t k = 0; k < KA_ARRLEN(oldkws); k++) {
+			const struct oldkw *o = &oldkws[k];
+
+			if (strcmp(d->kw, o->name) != 0)
+				continue;
+			args = str_printable(d->args, strlen(d->args));
+			word = str_printable(d->word, strlen(d->word));
+			if (o->now == NULL && nrem++ < MAX_RAW_FINDINGS) {
+				fix = xasprintf("delete line %d of %s (it has no effect)",
+				    d->line, d->file);
+				ctx_finding(ctx, "sshd.removed-keyword", NULL, d->file,
+				    d->line, fix, "'%s %s' at %s:%d is ignored by sshd "
+				    "(%s): whatever it was meant to set is not in force",
+				    word, args, d->file, d->line, o->note);
+				free(fix);
+			} else if (o->now != NULL && ndep++ < MAX_RAW_FINDINGS) {
+				fix = xasprintf("in %s line %d, change the line to '%s %s'",
+				    d->file, d->line, o->now, args);
+				ctx_finding(ctx, "sshd.deprecated-keyword", NULL, d->file,
+				    d->line, fix, "'%s' at %s:%d is an old name for %s (%s)",
+				    word, d->file, d->line, o->now, o->note);
+				free(fix);
+			}
+			free(word);
+			free(args);
+			break;
+		}
+	}
+}
+
+/* "%h/.ssh/x" and ".ssh/x" name the same file for every user. */
+static const char *
+ak_norm(const char *entry)
+{
+	if (strncmp(entry, "%h/", 3) == 0)
+		return entry + 3;
+	return entry;
+}
+
+static void
+check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
+{
+	const struct rawdir *first = NULL;
+	size_t nf = 0;
+
+	/* A second global AuthorizedKeysFile line loses to the first. */
+	for (size_t i = 0; i < rc->n; i++) {
+		const struct rawdir *d = &rc->v[i];
+		char *args, *fargs, *fix;
+
+		if (d->in_match || strcmp(d->kw, "authorizedkeysfile") != 0)
+			continue;
+		if (first == NULL) {
+			first = d;
+			continue;
+		}
+		if (nf++ >= MAX_RAW_FINDINGS)
+			break;
+		args = str_printable(d->args, strlen(d->args));
+		fargs = str_printable(first->args, strlen(first->args));
+		fix = xasprintf("delete line %d of %s; if sshd should read both, "
+		    "change %s line %d to 'AuthorizedKeysFile %s %s'; then run: %s",
+		    d->line, d->file, first->file, first->line, fargs, args,
+		    reload_cmd(ctx));
+		ctx_finding(ctx, "sshd.authkeys-file-duplicate", NULL, d->file, d->line,
+		    fix, "'AuthorizedKeysFile %s' at %s:%d is ignored: the one at "
+		    "%s:%d ('%s') comes first and wins", args, d->file, d->line,
+		    first->file, first->line, fargs);
+		free(fix);
+		free(fargs);
+		free(args);
+	}
+
+	/* The same file twice in the effective list. */
+	for (size_t u = 0; u <= ctx->nusers; u++) {
+		const struct ka_user *us = u == 0 ? NULL : &ctx->users[u - 1];
+		const struct sshd_eff *e = us ? us->eff : ctx->global;
+		const struct sshd_value *v;
+		const char *path;
+		long line;
+
+		if (e == NULL || (us != NULL && (us->acct == NULL ||
+		    same_values(e, ctx->global, "authorizedkeysfile"))))
+			continue;
+		v = sshd_eff_get(e, "authorizedkeysfile");
+		for (size_t i = 0; v != NULL && i < v->n; i++) {
+			size_t j;
+
+			for (j = 0; j < i; j++)
+				if (strcmp(ak_norm(v->v[i]), ak_norm(v->v[j])) == 0)
+					break;
+			if (j == i)
+				continue;
+			{
+				char *d = directive(e, "authorizedkeysfile");
+				char *ent = str_printable(v->v[i], strlen(v->v[i]));
+				char *fix = sshdpolicy_fix(ctx, e, "authorizedkeysfile",
+				    "AuthorizedKeysFile .ssh/authorized_keys");
+
+				where(ctx, e, "authorizedkeysfile", &path, &line);
+				ctx_finding(ctx, "sshd.authkeys-file-duplicate",
+				    us ? us->name : NULL, path, line, fix, "%s names %s "
+				    "twice: sshd reads the file twice%s%s", d, ent,
+				    us ? " for " : "", us ? us->name : "");
+				free(fix);
+				free(ent);
+				free(d);
+			}
+			break;
+		}
+	}
+}
+
+static void
+run(struct ka_ctx *ctx)
+{
+	struct rawconf rc;
+
+	/* Defaults are a guess when the file could not be read (sshd.c says
+	 * so with sshd.config-unreadable). */
+	if (!ctx->sshd_config_found) {
+		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
+			ctx_skip(ctx, rules[i].id, cfg_path(ctx), "the sshd "
+			    "configuration could not be read");
+		return;
+	}
+	for (size_t i = 0; i < KA_ARRLEN(settings); i++)
+		check_setting(ctx, &settings[i]);
+	check_allow_list(ctx);
+	check_match_password(ctx);
+	raw_load(ctx, &rc, 1);
+	check_old_keywords(ctx, &rc);
+	check_ak_duplicates(ctx, &rc);
+	raw_free(&rc);
+}
+
+const struct ka_check check_sshdpolicy = { "sshd", rules, KA_ARRLEN(rules), run };

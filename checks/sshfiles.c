@@ -1,0 +1,301 @@
+/* sshfiles.c - the files sshd trusts as root: its configuration (main file
+ * and every Included drop-in), the directories they live in, and the host
+ * private keys. Whoever can write one of them controls sshd; a host key
+ * others can read lets them impersonate the host. sshd itself checks none
+ * of this for its config, and only some of it for host keys. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static const struct ka_rule rules[] = {
+	{ "files.config-owner", SEV_HIGH, 0,
+	  "an sshd configuration file is not owned by root",
+	  "sshd reads sshd_config and its drop-ins as root and never checks who "
+	  "owns them: the owner can change any setting, including turning "
+	  "password login or root login on." },
+	{ "files.config-mode", SEV_HIGH, 0,
+	  "an sshd configuration file is writable by group or others",
+	  "A group- or world-writable sshd_config or drop-in lets those users "
+	  "rewrite sshd's configuration (AuthorizedKeysCommand runs as they "
+	  "say, AuthorizedKeysFile points where they want)." },
+	{ "files.config-dir", SEV_HIGH, 0,
+	  "a directory holding sshd's configuration or host keys is writable by others",
+	  "Whoever can write /etc/ssh, a drop-in directory or a directory above "
+	  "them can replace the files in it or add a drop-in that sshd reads "
+	  "first." },
+	{ "files.hostkey-perms", SEV_HIGH, 0,
+	  "a host private key is not 0600 root (0640 root:ssh_keys on RHEL)",
+	  "A host private key others can read lets them impersonate this host "
+	  "to every client. sshd refuses to load a root-owned key with group or "
+	  "other bits (\"UNPROTECTED PRIVATE KEY FILE\"), so the key also stops "
+	  "being offered; RHEL's sshd accepts 0640 with group ssh_keys." },
+};
+
+static const char *
+reload_cmd(const struct ka_ctx *ctx)
+{
+	return ctx->upg_allowed ? "systemctl reload ssh" : "systemctl reload sshd";
+}
+
+static const char *
+owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
+{
+	const struct snap_account *a = snap_account_by_uid(s, uid);
+
+	if (a != NULL)
+		return a->name;
+	snprintf(buf, len, "uid %u", uid);
+	return buf;
+}
+
+/* The canonical path and its lstat, or NULL (why says: "missing",
+ * "unknown", ...). */
+static const struct snap_file *
+resolve(const struct ka_ctx *ctx, const char *path, char **canon, const char **why)
+{
+	const struct snap_file *f;
+
+	*canon = NULL;
+	if (snap_realpath(ctx->snap, path, canon, why) != 0)
+		return NULL;
+	if ((f = snap_stat(ctx->snap, *canon)) == NULL) {
+		*why = "unknown";
+		return NULL;
+	}
+	return f;
+}
+
+/* ------------------------------------------------------ directories */
+
+static void
+check_dir(struct ka_ctx *ctx, const char *dir, struct strlist *seen)
+{
+	const struct snap_file *f;
+	char ob[32], *fix, *q;
+
+	if (strlist_has(seen, dir))
+		return;
+	strlist_add(seen, dir);
+	if ((f = snap_stat(ctx->snap, dir)) == NULL || f->type != SNAP_DIR)
+		return;
+	if (f->uid == 0 && (f->mode & 022) == 0)
+		return;
+	q = shell_quote(dir);
+	if (f->uid != 0)
+		fix = xasprintf("chown root %s && chmod go-w %s", q, q);
+	else
+		fix = xasprintf("chmod go-w %s", q);
+	ctx_finding(ctx, "files.config-dir", NULL, dir, 0, fix, "%s is mode %04o, "
+	    "owner %s: %s can replace or add files that sshd reads as root", dir,
+	    f->mode & 07777, owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
+	    f->uid != 0 ? "its owner" : (f->mode & 002) ? "every user" :
+	    "every member of its group");
+	free(fix);
+	free(q);
+}
+
+/* Every directory from path's parent up to "/". */
+static void
+check_dirs_above(struct ka_ctx *ctx, const char *path, struct strlist *seen)
+{
+	char *d = path_dirname(path);
+
+	for (int hops = 0; hops < 256; hops++) {
+		char *up;
+
+		check_dir(ctx, d, seen);
+		if (strcmp(d, "/") == 0)
+			break;
+		up = path_dirname(d);
+		free(d);
+		d = up;
+	}
+	free(d);
+}
+
+/* ----------------------------------------------------- config files */
+
+static void
+check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
+{
+	const struct snap_file *f;
+	const char *why;
+	char *canon, ob[32], *q, *fix;
+
+	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
+		if (strcmp(why, "missing") != 0)
+			ctx_skip(ctx, "files.config-mode", path, "%s was not "
+			    "collected or could not be examined", path);
+		free(canon);
+		return;
+	}
+	check_dirs_above(ctx, canon, dirs);
+	q = shell_quote(canon);
+	if (f->uid != 0) {
+		fix = xasprintf("chown root:root %s", q);
+		ctx_finding(ctx, "files.config-owner", NULL, canon, 0, fix,
+		    "%s%s%s is owned by %s, who can change sshd's configuration",
+		    canon, strcmp(canon, path) ? ", the target of " : "",
+		    strcmp(canon, path) ? path : "",
+		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
+		free(fix);
+	}
+	if ((f->mode & 022) != 0) {
+		fix = xasprintf("chmod go-w %s", q);
+		ctx_finding(ctx, "files.config-mode", NULL, canon, 0, fix,
+		    "%s%s%s is mode %04o: %s can change sshd's configuration",
+		    canon, strcmp(canon, path) ? ", the target of " : "",
+		    strcmp(canon, path) ? path : "", f->mode & 07777,
+		    (f->mode & 002) ? "every user" : "every member of its group");
+		free(fix);
+	}
+	free(q);
+	free(canon);
+}
+
+/* ------------------------------------------------------- host keys */
+
+/* Value of KEY= in os-release text, unquoted, or NULL. */
+static char *
+osrelease_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = text; p != NULL && *p != '\0';) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			size_t vn = n - klen - 1;
+
+			if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
+				v++;
+				vn -= 2;
+			}
+			return xstrndup(v, vn);
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* RHEL, CentOS, Fedora and their rebuilds patch sshd to accept a host key
+ * readable by group ssh_keys. */
+static int
+rhel_family(const struct ka_ctx *ctx)
+{
+	static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
+	int rhel = 0;
+
+	for (size_t i = 0; i < KA_ARRLEN(paths); i++) {
+		const struct snap_file *f = snap_file_get(ctx->snap, paths[i]);
+		char *id, *like;
+
+		if (f == NULL || !f->has_content)
+			continue;
+		id = osrelease_value(f->content, "ID");
+		like = osrelease_value(f->content, "ID_LIKE");
+		for (int k = 0; k < 2; k++) {
+			const char *s = k ? like : id;
+			if (s != NULL && (strstr(s, "rhel") || strstr(s, "fedora") ||
+			    strstr(s, "centos")))
+				rhel = 1;
+		}
+		free(id);
+		free(like);
+		break;
+	}
+	return rhel;
+}
+
+static void
+check_hostkey(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_keys,
+    int have_ssh_keys, struct strlist *dirs)
+{
+	const struct snap_file *f;
+	const char *why, *problem = NULL;
+	char *canon, *q, *fix, ob[32];
+	int group_ok;
+
+	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
+		/* sshd skips a host key that does not exist */
+		if (strcmp(why, "missing") != 0)
+			ctx_skip(ctx, "files.hostkey-perms", path, "%s was not "
+			    "collected or could not be examined", path);
+		free(canon);
+		return;
+	}
+	check_dirs_above(ctx, canon, dirs);
+	if (f->type != SNAP_REG) {
+		free(canon);
+		return;
+	}
+	group_ok = rhel && have_ssh_keys && f->gid == ssh_keys &&
+	    (f->mode & 077) == 040;
+	if (f->uid != 0)
+		problem = "is not owned by root";
+	else if ((f->mode & 077) != 0 && !group_ok)
+		problem = (f->mode & 004) ? "is readable by every user" :
+		    (f->mode & 040) ? "is readable by its group" :
+		    "has group or other permission bits";
+	if (problem == NULL) {
+		free(canon);
+		return;
+	}
+	q = shell_quote(canon);
+	if (rhel && have_ssh_keys)
+		fix = xasprintf("chown root:ssh_keys %s && chmod 0640 %s && %s", q, q,
+		    reload_cmd(ctx));
+	else
+		fix = xasprintf("chown root:root %s && chmod 0600 %s && %s", q, q,
+		    reload_cmd(ctx));
+	ctx_finding(ctx, "files.hostkey-perms", NULL, canon, 0, fix,
+	    "host private key %s (HostKey %s) is mode %04o, owner %s: it %s%s",
+	    canon, path, f->mode & 07777, owner_name(ctx->snap, f->uid, ob,
+	    sizeof(ob)), problem, f->uid == 0 && !rhel ? "; sshd refuses to load "
+	    "a root-owned host key with group or other bits, so clients no longer "
+	    "get this key (and with no other host key sshd does not start)" : "");
+	free(fix);
+	free(q);
+	free(canon);
+}
+
+static void
+run(struct ka_ctx *ctx)
+{
+	const struct strlist *files = sshdconf_files(ctx->sshd);
+	const struct sshd_value *hk = sshd_eff_get(ctx->global, "hostkey");
+	const char *agent = sshd_eff_str(ctx->global, "hostkeyagent");
+	const struct snap_group *g = snap_group_by_name(ctx->snap, "ssh_keys");
+	struct strlist dirs = { 0 };
+	int rhel = rhel_family(ctx);
+
+	for (size_t i = 0; files != NULL && i < files->n; i++)
+		check_config_file(ctx, files->v[i], &dirs);
+	/* /etc/ssh and each Include directory, even when nothing in them
+	 * was read: a file added there would be. */
+	check_dir(ctx, "/etc/ssh", &dirs);
+	for (size_t i = 0; i < ctx->snap->nglobs; i++) {
+		const char *pat = ctx->snap->globs[i].pattern;
+		const char *slash = strrchr(pat, '/');
+
+		if (slash != NULL && pat[0] == '/' &&
+		    strcspn(pat, "*?[") > (size_t)(slash - pat))
+			check_dirs_above(ctx, pat, &dirs);
+	}
+	for (size_t i = 0; hk != NULL && i < hk->n; i++) {
+		size_t n = strlen(hk->v[i]);
+
+		/* With HostKeyAgent a HostKey may name the public half. */
+		if (agent != NULL && strcmp(agent, "none") != 0 && n > 4 &&
+		    strcmp(hk->v[i] + n - 4, ".pub") == 0)
+			continue;
+		check_hostkey(ctx, hk->v[i], rhel, g ? g->gid : 0, g != NULL, &dirs);
+	}
+	strlist_free(&dirs);
+}
+
+const struct ka_check check_sshfiles = { "files", rules, KA_ARRLEN(rules), run };
