@@ -348,7 +348,8 @@ conffile() {
 	    -e 's/^[[:space:]]*[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Ff][Ii][Ll][Ee][[:space:]=]\{1,\}/A /p' \
 	    -e 's/^[[:space:]]*[Rr][Ee][Vv][Oo][Kk][Ee][Dd][Kk][Ee][Yy][Ss][[:space:]=]\{1,\}/R /p' \
 	    -e 's/^[[:space:]]*[Tt][Rr][Uu][Ss][Tt][Ee][Dd][Uu][Ss][Ee][Rr][Cc][Aa][Kk][Ee][Yy][Ss][[:space:]=]\{1,\}/R /p' \
-	    -e 's/^[[:space:]]*[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]\{1,\}/C /p')
+	    -e 's/^[[:space:]]*[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]\{1,\}/C /p' \
+	    -e 's/^[[:space:]]*[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]\{1,\}/H /p')
 	IFS=$NL
 	for cf_l in $cf_lines; do
 		IFS=' 	
@@ -359,6 +360,7 @@ conffile() {
 		"R "*) words "${cf_l#R }"; RK=$RK${WORDS%%"$NL"*}$NL ;;
 		"C "*) words "${cf_l#C }"; CMD=${WORDS%%"$NL"*}
 			case $CMD in /*) cpath "$CMD" 0 ;; esac ;;
+		"H "*) words "${cf_l#H }"; HK=$HK${WORDS%%"$NL"*}$NL ;;
 		esac
 		IFS=$NL
 	done
@@ -367,11 +369,73 @@ conffile() {
 }
 
 CDEPTH=0
+HK=
 conffile "$CFG"
 IFS=$NL
 for r in $RK; do
 	case $r in /*) cpath "$r" 1 ;; esac
 done
+# Host private keys: modes only (content 0), never their bytes. With no
+# HostKey line sshd uses its three defaults.
+[ -n "$HK" ] || HK=/etc/ssh/ssh_host_rsa_key$NL/etc/ssh/ssh_host_ecdsa_key$NL/etc/ssh/ssh_host_ed25519_key$NL
+for r in $HK; do
+	case $r in /*) cpath "$r" 0 ;; esac
+done
+IFS=' 	
+'
+
+# sshfile PATH: the client's system ssh_config and what it Includes
+# (relative to /etc/ssh; only patterns with wildcards are globbed).
+sshfile() {
+	NFILES=$((NFILES + 1))
+	[ $NFILES -gt $MAXFILES ] && return
+	[ $SDEPTH -gt 16 ] && return
+	cpath "$1" 1 || return
+	[ $CT = 1 ] || return
+	sf_lines=$(head -c $LIM "$RC" 2>/dev/null | sed -n -e 's/\r$//' \
+	    -e 's/^[[:space:]]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][[:space:]=]\{1,\}//p')
+	IFS=$NL
+	for sf_l in $sf_lines; do
+		IFS=' 	
+'
+		words "$sf_l"
+		IFS=$NL
+		for sf_a in $WORDS; do
+			case $sf_a in
+			/*) sf_p=$sf_a ;;
+			"~"*) continue ;;
+			*) sf_p=/etc/ssh/$sf_a ;;
+			esac
+			case $sf_p in
+			*[*?[]*)
+				rec glob "$sf_p"
+				set +f
+				sf_ms=
+				for sf_m in $sf_p; do
+					if [ -e "$sf_m" ] || [ -L "$sf_m" ]; then
+						rec gm "$sf_m"
+						sf_ms=$sf_ms$sf_m$NL
+					fi
+				done
+				set -f ;;
+			*) sf_ms=$sf_p$NL ;;
+			esac
+			for sf_m in $sf_ms; do
+				IFS=' 	
+'
+				SDEPTH=$((SDEPTH + 1))
+				sshfile "$sf_m"
+				SDEPTH=$((SDEPTH - 1))
+				IFS=$NL
+			done
+		done
+	done
+	IFS=' 	
+'
+}
+SDEPTH=0
+sshfile /etc/ssh/ssh_config
+IFS=$NL
 IFS=' 	
 '
 AKF=$AKF.ssh/authorized_keys$NL.ssh/authorized_keys2$NL

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -541,6 +542,13 @@ collect_user_files(struct lc *lc)
 		if (v != NULL && v[0] == '/')
 			collect_path(lc, v, i < 2);
 	}
+	/* Host private keys: their modes only, never their content. */
+	{
+		const struct sshd_value *hk = sshd_eff_get(ctx.global, "hostkey");
+		for (size_t i = 0; hk != NULL && i < hk->n; i++)
+			if (hk->v[i][0] == '/')
+				collect_path(lc, hk->v[i], 0);
+	}
 	for (size_t i = 0; i < ctx.nusers; i++) {
 		struct ka_user *u = &ctx.users[i];
 		const char *shell;
@@ -608,6 +616,61 @@ add_clientkey(struct lc *lc, const char *path, const char *source)
 	free(pub);
 }
 
+/*
+ * An ssh_config file and, recursively, what its Include lines name: relative
+ * patterns are under ~/.ssh for a user's file and /etc/ssh for the system's,
+ * as ssh reads them (readconf.c). Globs are recorded like sshd_config's.
+ */
+static void
+collect_ssh_config(struct lc *lc, const char *path, const char *home, int depth)
+{
+	struct snap_file *f = collect_path(lc, path, 1);
+	const char *p, *end;
+
+	if (f == NULL || !f->has_content || depth > SSHDCONF_MAX_DEPTH)
+		return;
+	for (p = f->content, end = f->content + f->content_len; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n), *kw, *t, *save = NULL;
+
+		p = nl ? nl + 1 : end;
+		kw = strtok_r(line, " \t=\r", &save);
+		if (kw == NULL || strcasecmp(kw, "Include") != 0) {
+			free(line);
+			continue;
+		}
+		while ((t = strtok_r(NULL, " \t\r", &save)) != NULL) {
+			struct strlist m = { 0 };
+			size_t tl = strlen(t);
+			char *pat;
+
+			if (tl >= 2 && t[0] == '"' && t[tl - 1] == '"') {
+				t[tl - 1] = '\0';
+				t++;
+			}
+			if (strncmp(t, "~/", 2) == 0)
+				pat = home ? xasprintf("%s/%s", home, t + 2) : NULL;
+			else if (t[0] == '/')
+				pat = xstrdup(t);
+			else
+				pat = home ? xasprintf("%s/.ssh/%s", home, t) :
+				    xasprintf("/etc/ssh/%s", t);
+			if (pat == NULL)
+				continue;
+			if (strpbrk(pat, "*?[") == NULL)
+				strlist_add(&m, pat);
+			else
+				disk_glob(lc, pat, &m);
+			for (size_t i = 0; i < m.n; i++)
+				collect_ssh_config(lc, m.v[i], home, depth + 1);
+			strlist_free(&m);
+			free(pat);
+		}
+		free(line);
+	}
+}
+
 /* IdentityFile lines of ~/.ssh/config, any Host block: tilde-expanded. */
 static void
 collect_client(struct lc *lc, const struct snap_account *a)
@@ -624,6 +687,7 @@ collect_client(struct lc *lc, const struct snap_account *a)
 		add_clientkey(lc, p, "default");
 		free(p);
 	}
+	collect_ssh_config(lc, cfgpath, a->home, 0);
 	cfg = collect_path(lc, cfgpath, 1);
 	if (cfg != NULL && cfg->has_content) {
 		const char *p = cfg->content, *end = cfg->content + cfg->content_len;
@@ -707,6 +771,7 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
 
+	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
 	if (o->client && o->root == NULL) {
 		const struct snap_account *a = snap_account_by_uid(s, getuid());
 		if (a != NULL)
