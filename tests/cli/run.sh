@@ -114,6 +114,31 @@ jq -S '.hosts[0].findings' "$T/out" >"$T/offline"
 if cmp -s "$T/live" "$T/offline" && [ "$(jq length "$T/live")" -gt 0 ]; then ok "snapshot findings equal live findings"
 else nok "snapshot findings equal live findings" "$(diff "$T/live" "$T/offline")"; fi
 
+# --- policy file: bad lines are input errors with file:line; a good one applies
+expect_exit 2 "missing policy file" "$KA" scan --root "$T/r1" --user alice --policy "$T/nope.policy"
+one_line_error "missing policy file" "$T/nope.policy"
+printf '# site policy\ncheck perm.dir-mode severity critical\ncheck nosuch.rule disable\n' >"$T/bad.policy"
+expect_exit 2 "unknown check in policy" "$KA" scan --root "$T/r1" --user alice --policy "$T/bad.policy"
+one_line_error "unknown check in policy" "$T/bad.policy:3"
+printf 'check perm.dir-mode severity critical\n' >"$T/crit.policy"
+expect_exit 1 "policy raises a severity" "$KA" scan --root "$T/r1" --user alice --policy "$T/crit.policy" --fail-on critical --format json
+jq -e '.hosts[0].findings[] | select(.check == "perm.dir-mode") | .severity == "critical"' "$T/out" >/dev/null &&
+	ok "policy severity reported" || nok "policy severity reported"
+printf 'check perm.dir-mode disable\n' >"$T/off.policy"
+"$KA" scan --root "$T/r1" --user alice --policy "$T/off.policy" --format json >"$T/out" 2>/dev/null
+jq -e '[.hosts[0].findings[] | select(.check == "perm.dir-mode")] | length == 0' "$T/out" >/dev/null &&
+	ok "policy disables a check" || nok "policy disables a check"
+
+# --- sshd-config prints the effective configuration, sshd -T style
+printf 'PasswordAuthentication no\nMatch User alice\n  PasswordAuthentication yes\n' >"$T/m.conf"
+expect_exit 0 "sshd-config -f" "$KA" sshd-config -f "$T/m.conf"
+grep -qx "passwordauthentication no" "$T/out" && ok "sshd-config global value" || nok "sshd-config global value"
+expect_exit 0 "sshd-config -C user=alice" "$KA" sshd-config -f "$T/m.conf" -C user=alice,host=h,addr=10.0.0.1
+grep -qx "passwordauthentication yes" "$T/out" && ok "sshd-config applies Match" || nok "sshd-config applies Match"
+printf 'PasswordAuthentication maybe\n' >"$T/bad.conf"
+expect_exit 2 "sshd-config on a bad config" "$KA" sshd-config -f "$T/bad.conf"
+grep -q "$T/bad.conf:1" "$T/err" && ok "bad config names file:line" || nok "bad config names file:line" "$(cat "$T/err")"
+
 # --- JUnit validates against the schema
 expect_exit 1 "junit to stdout" "$KA" scan --root "$T/r1" --user alice --format junit
 if xmllint --noout --schema "$XSD" "$T/out" 2>"$T/xerr"; then ok "junit validates"; else nok "junit validates" "$(cat "$T/xerr")"; fi
