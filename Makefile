@@ -87,7 +87,7 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 fuzz: fuzz-build
-	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+	@FUZZ_SMOKE_SECONDS=$(FUZZ_SECONDS) tests/fuzz/smoke.sh
 
 bench: keyaudit
 	bench/run.sh
