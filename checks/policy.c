@@ -27,13 +27,6 @@ static const struct ka_rule rules[] = {
 	  "the policy file." },
 };
 
-static const char *
-cfg_path(const struct ka_ctx *ctx)
-{
-	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
-	    "/etc/ssh/sshd_config";
-}
-
 static char *
 joined(const struct sshd_value *v)
 {
@@ -76,21 +69,6 @@ evidence(const struct sshd_eff *e, const char *kw)
 }
 
 static void
-where(const struct ka_ctx *ctx, const struct sshd_eff *e, const char *kw,
-    const char **path, long *line)
-{
-	const struct sshd_value *v = sshd_eff_get(e, kw);
-
-	if (v != NULL && v->file != NULL) {
-		*path = v->file;
-		*line = v->line;
-	} else {
-		*path = cfg_path(ctx);
-		*line = 0;
-	}
-}
-
-static void
 emit(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
     const struct sshd_eff *e, const char *kw, const char *fix, const char *why)
 {
@@ -98,7 +76,7 @@ emit(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
 	const char *path;
 	long line;
 
-	where(ctx, e, kw, &path, &line);
+	ctx_setting_where(ctx, e, kw, &path, &line);
 	if (u == NULL)
 		ctx_finding(ctx, id, NULL, path, line, fix, "%s: %s", ev, why);
 	else
@@ -315,7 +293,7 @@ run(struct ka_ctx *ctx)
 		return;
 	if (!ctx->sshd_config_found) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
-			ctx_skip(ctx, rules[i].id, cfg_path(ctx), "the sshd "
+			ctx_skip(ctx, rules[i].id, ctx_sshd_config_path(ctx), "the sshd "
 			    "configuration could not be read");
 		return;
 	}

@@ -108,13 +108,6 @@ spelled(const char *kw)
 	return kw;
 }
 
-static const char *
-cfg_path(const struct ka_ctx *ctx)
-{
-	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
-	    "/etc/ssh/sshd_config";
-}
-
 /* "PubkeyAuthentication no (/etc/ssh/sshd_config:42)". Caller frees. */
 static char *
 directive(const struct sshd_eff *e, const char *kw)
@@ -133,22 +126,6 @@ directive(const struct sshd_eff *e, const char *kw)
 	free(vals);
 	free(origin);
 	return s;
-}
-
-/* Where a finding about a setting points: its line, or the main file. */
-static void
-where(const struct ka_ctx *ctx, const struct sshd_eff *e, const char *kw,
-    const char **path, long *line)
-{
-	const struct sshd_value *v = sshd_eff_get(e, kw);
-
-	if (v != NULL && v->file != NULL) {
-		*path = v->file;
-		*line = v->line;
-	} else {
-		*path = cfg_path(ctx);
-		*line = 0;
-	}
 }
 
 static void
@@ -172,7 +149,7 @@ sshd_t_accepted(const struct ka_ctx *ctx)
 static void
 check_config_read(struct ka_ctx *ctx)
 {
-	const char *main = cfg_path(ctx);
+	const char *main = ctx_sshd_config_path(ctx);
 	size_t n = sshdconf_nerrors(ctx->sshd), nsyntax = 0;
 	int accepted = sshd_t_accepted(ctx);
 
@@ -260,7 +237,7 @@ check_enabled(struct ka_ctx *ctx, const char *kw, const char *rule,
 			continue;
 		}
 		strlist_add_owned(&seen, origin);
-		where(ctx, e, kw, &path, &line);
+		ctx_setting_where(ctx, e, kw, &path, &line);
 		d = directive(e, kw);
 		if (u == NULL)
 			ctx_finding(ctx, rule, NULL, path, line, fix, "%s: %s", d, why);
@@ -284,14 +261,14 @@ check_host(struct ka_ctx *ctx)
 		static const char *const ids[] = { "sshd.strictmodes-off",
 		    "sshd.password-auth", "sshd.kbdint-auth" };
 		for (size_t i = 0; i < KA_ARRLEN(ids); i++)
-			ctx_skip(ctx, ids[i], cfg_path(ctx), "the sshd configuration "
+			ctx_skip(ctx, ids[i], ctx_sshd_config_path(ctx), "the sshd configuration "
 			    "could not be read");
 		return;
 	}
 	if (sshd_eff_bool(ctx->global, "strictmodes") == 0) {
 		char *d = directive(ctx->global, "strictmodes");
 
-		where(ctx, ctx->global, "strictmodes", &path, &line);
+		ctx_setting_where(ctx, ctx->global, "strictmodes", &path, &line);
 		ctx_finding(ctx, "sshd.strictmodes-off", NULL, path, line,
 		    "StrictModes yes", "%s: sshd accepts authorized_keys files and "
 		    "directories that others can write, so whoever can write them can "
@@ -317,7 +294,7 @@ check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
 
 	if (sshd_eff_bool(u->eff, "pubkeyauthentication") != 0)
 		return;
-	where(ctx, u->eff, "pubkeyauthentication", &path, &line);
+	ctx_setting_where(ctx, u->eff, "pubkeyauthentication", &path, &line);
 	d = directive(u->eff, "pubkeyauthentication");
 	ctx_finding(ctx, "sshd.pubkey-disabled", u->name, path, line,
 	    "PubkeyAuthentication yes", "%s: sshd refuses every key for %s",
@@ -344,7 +321,7 @@ check_keys_file(struct ka_ctx *ctx, const struct ka_user *u)
 	for (size_t i = 0; i < v->n; i++)
 		if (!is_none(v->v[i]))
 			return;
-	where(ctx, u->eff, "authorizedkeysfile", &path, &line);
+	ctx_setting_where(ctx, u->eff, "authorizedkeysfile", &path, &line);
 	d = directive(u->eff, "authorizedkeysfile");
 	ctx_finding(ctx, "sshd.no-keys-file", u->name, path, line,
 	    "AuthorizedKeysFile .ssh/authorized_keys", "%s and no "
@@ -396,7 +373,7 @@ check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
 	}
 	if (best == 1)
 		return;
-	where(ctx, u->eff, "authenticationmethods", &path, &line);
+	ctx_setting_where(ctx, u->eff, "authenticationmethods", &path, &line);
 	d = directive(u->eff, "authenticationmethods");
 	if (best > 1)
 		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
@@ -744,7 +721,7 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen
 			long line;
 			char *d = directive(u->eff, "permitrootlogin");
 
-			where(ctx, u->eff, "permitrootlogin", &path, &line);
+			ctx_setting_where(ctx, u->eff, "permitrootlogin", &path, &line);
 			ctx_finding(ctx, "sshd.root-login", u->name, path, line,
 			    "PermitRootLogin prohibit-password", "%s: sshd refuses every "
 			    "login as %s (uid 0), keys included", d, u->name);

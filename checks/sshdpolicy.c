@@ -148,13 +148,6 @@ sshdpolicy_spelled(const char *kw)
 	return kw;
 }
 
-static const char *
-cfg_path(const struct ka_ctx *ctx)
-{
-	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
-	    "/etc/ssh/sshd_config";
-}
-
 /* Debian and Ubuntu call the unit ssh, everyone else sshd. */
 static const char *
 reload_cmd(const struct ka_ctx *ctx)
@@ -347,7 +340,7 @@ raw_load(const struct ka_ctx *ctx, struct rawconf *rc, int follow)
 
 	memset(rc, 0, sizeof(*rc));
 	ctx_sshdconf_io(ctx->snap, &io);
-	raw_file(rc, &io, cfg_path(ctx), 0, 0, follow);
+	raw_file(rc, &io, ctx_sshd_config_path(ctx), 0, 0, follow);
 }
 
 static void
@@ -395,9 +388,9 @@ sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
 		where = xasprintf("add '%s' to %s", cfgline, rc.dropin);
 	else if (rc.match_line > 0)
 		where = xasprintf("add '%s' to %s before line %d (its first Match "
-		    "block)", cfgline, cfg_path(ctx), rc.match_line);
+		    "block)", cfgline, ctx_sshd_config_path(ctx), rc.match_line);
 	else
-		where = xasprintf("add '%s' to %s", cfgline, cfg_path(ctx));
+		where = xasprintf("add '%s' to %s", cfgline, ctx_sshd_config_path(ctx));
 	raw_free(&rc);
 	fix = xasprintf("%s, then run: %s", where, reload_cmd(ctx));
 	free(where);
@@ -425,21 +418,6 @@ directive(const struct sshd_eff *e, const char *kw)
 	free(vals);
 	free(origin);
 	return s;
-}
-
-static void
-where(const struct ka_ctx *ctx, const struct sshd_eff *e, const char *kw,
-    const char **path, long *line)
-{
-	const struct sshd_value *v = sshd_eff_get(e, kw);
-
-	if (v != NULL && v->file != NULL) {
-		*path = v->file;
-		*line = v->line;
-	} else {
-		*path = cfg_path(ctx);
-		*line = 0;
-	}
 }
 
 /* The values joined by blanks, as policy_expect() gives them. */
@@ -792,7 +770,7 @@ report(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
 	const char *path;
 	long lno;
 
-	where(ctx, e, kw, &path, &lno);
+	ctx_setting_where(ctx, e, kw, &path, &lno);
 	if (u == NULL)
 		ctx_finding(ctx, id, NULL, path, lno, fix, "%s: %s", d, why);
 	else
@@ -853,7 +831,7 @@ check_allow_list(struct ka_ctx *ctx)
 		char *full = xasprintf("groupadd -f sshusers, then usermod -aG sshusers "
 		    "USER for each account that may log in with ssh; then %s", fix);
 
-		ctx_finding(ctx, "sshd.no-allow-list", NULL, cfg_path(ctx), 0, full,
+		ctx_finding(ctx, "sshd.no-allow-list", NULL, ctx_sshd_config_path(ctx), 0, full,
 		    "AllowUsers and AllowGroups are not set: every account with a "
 		    "usable credential may log in over ssh");
 		free(full);
@@ -1048,7 +1026,7 @@ check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
 				char *fix = sshdpolicy_fix(ctx, e, "authorizedkeysfile",
 				    "AuthorizedKeysFile .ssh/authorized_keys");
 
-				where(ctx, e, "authorizedkeysfile", &path, &line);
+				ctx_setting_where(ctx, e, "authorizedkeysfile", &path, &line);
 				ctx_finding(ctx, "sshd.authkeys-file-duplicate",
 				    us ? us->name : NULL, path, line, fix, "%s names %s "
 				    "twice: sshd reads the file twice%s%s", d, ent,
@@ -1071,7 +1049,7 @@ run(struct ka_ctx *ctx)
 	 * so with sshd.config-unreadable). */
 	if (!ctx->sshd_config_found) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
-			ctx_skip(ctx, rules[i].id, cfg_path(ctx), "the sshd "
+			ctx_skip(ctx, rules[i].id, ctx_sshd_config_path(ctx), "the sshd "
 			    "configuration could not be read");
 		return;
 	}

@@ -238,50 +238,12 @@ diff_dumps(const char *mine, const char *theirs, struct strlist *out)
 	strlist_free(&b);
 }
 
-struct memconf {
-	const char *name;
-	const char *text;
-};
-
-static int
-mem_read(void *arg, const char *path, const char **data, size_t *len)
-{
-	const struct memconf *m = arg;
-
-	if (strcmp(path, m->name) != 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	*data = m->text;
-	*len = strlen(m->text);
-	return 0;
-}
-
-static int
-mem_glob(void *arg, const char *pattern, struct strlist *out)
-{
-	(void)arg;
-	(void)pattern;
-	(void)out;
-	return 0;
-}
-
-static const char *
-mem_home(void *arg, const char *name)
-{
-	(void)arg;
-	(void)name;
-	return NULL;
-}
-
 /* With the target's own sshd -T answer for this user: compare, and when
  * the engine disagrees, believe sshd (and say so: a keyaudit bug). */
 static void
 reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 {
 	const struct snap_sshd_t *t = snap_sshd_t_for(ctx->snap, u->name);
-	struct memconf m = { "sshd -T", NULL };
-	struct sshdconf_io io = { mem_read, mem_glob, mem_home, &m };
 	struct buf mine;
 
 	if (t == NULL || t->output == NULL)
@@ -292,8 +254,7 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 	buf_free(&mine);
 	if (u->disagree.n == 0)
 		return;
-	m.text = t->output;
-	u->sshd_t_cfg = sshdconf_parse("sshd -T", &io);
+	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output);
 	sshd_eff_free(u->eff);
 	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
 }
@@ -463,6 +424,28 @@ rule_or_die(const char *id)
 		exit(3);
 	}
 	return r;
+}
+
+const char *
+ctx_sshd_config_path(const struct ka_ctx *ctx)
+{
+	return ctx->snap->sshd_config_path ? ctx->snap->sshd_config_path :
+	    "/etc/ssh/sshd_config";
+}
+
+void
+ctx_setting_where(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *kw, const char **path, long *line)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+
+	if (v != NULL && v->file != NULL) {
+		*path = v->file;
+		*line = v->line;
+	} else {
+		*path = ctx_sshd_config_path(ctx);
+		*line = 0;
+	}
 }
 
 int

@@ -64,6 +64,13 @@ const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path);
  * relative paths under home. NULL on an unknown %-token. */
 char *expand_authorized_keys_path(const char *tmpl, const struct snap_account *a);
 
+/* The main sshd_config path of the host. */
+const char *ctx_sshd_config_path(const struct ka_ctx *ctx);
+/* Where a finding about a setting points: the line that set it, or the
+ * main file (line 0) for a compiled default. */
+void ctx_setting_where(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const char *kw, const char **path, long *line);
+
 /* Is a rule selected by --checks and not disabled by the policy? */
 int ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r);
 

@@ -67,53 +67,6 @@ struct ka_policy {
 
 /* ------------------------------------------------------------ sshd engine */
 
-struct memio {
-	const char *text;
-};
-
-static int
-mem_read(void *arg, const char *path, const char **data, size_t *len)
-{
-	const struct memio *m = arg;
-
-	if (strcmp(path, "policy") != 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	*data = m->text;
-	*len = strlen(m->text);
-	return 0;
-}
-
-static int
-mem_glob(void *arg, const char *pattern, struct strlist *out)
-{
-	(void)arg;
-	(void)pattern;
-	(void)out;
-	return 0;
-}
-
-static const char *
-mem_home(void *arg, const char *name)
-{
-	(void)arg;
-	(void)name;
-	return NULL;
-}
-
-/* The effective global config of a configuration text. */
-static struct sshd_config *
-conf_of(const char *text, struct memio *m)
-{
-	static const struct sshdconf_io io0 = { mem_read, mem_glob, mem_home, NULL };
-	struct sshdconf_io io = io0;
-
-	m->text = text;
-	io.ctx = m;
-	return sshdconf_parse("policy", &io);
-}
-
 /* The canonical keyword name sshd -T prints, or NULL when sshd has no such
  * keyword (Match and Include are no settings either). */
 static char *
@@ -292,14 +245,13 @@ keyword_of(struct pstate *st, const char *kw)
 static char *
 normalise_value(struct pstate *st, const char *canon, const char *value)
 {
-	struct memio m;
 	struct sshd_config *c;
 	struct sshd_eff *e;
 	const struct sshd_value *v;
 	char *text = xasprintf("%s %s\n", canon, value), *s;
 	struct buf b;
 
-	c = conf_of(text, &m);
+	c = sshdconf_parse_text("policy", text);
 	free(text);
 	for (size_t i = 0; i < sshdconf_nerrors(c); i++) {
 		const struct sshdconf_error *er = sshdconf_error_at(c, i);
@@ -458,7 +410,6 @@ policy_parse(const char *data, size_t len, const char *name,
     struct ka_policy **out, char **err)
 {
 	struct pstate st;
-	struct memio m;
 	size_t pos = 0;
 	int rc = 0;
 
@@ -473,7 +424,7 @@ policy_parse(const char *data, size_t len, const char *name,
 		    POLICY_MAX_BYTES);
 	st.p = xcalloc(1, sizeof(*st.p));
 	st.p->name = xstrdup(st.name);
-	st.emptycfg = conf_of("", &m);
+	st.emptycfg = sshdconf_parse_text("policy", "");
 	st.empty = sshdconf_effective(st.emptycfg, NULL);
 	st.line = 0;
 	while (pos < len && rc == 0) {

@@ -2734,6 +2734,50 @@ sshdconf_parse(const char *path, const struct sshdconf_io *io)
 	return c;
 }
 
+struct memtext {
+	const char *name, *text;
+};
+
+static int
+memtext_read(void *arg, const char *path, const char **data, size_t *len)
+{
+	const struct memtext *m = arg;
+
+	if (strcmp(path, m->name) != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	*data = m->text;
+	*len = strlen(m->text);
+	return 0;
+}
+
+static int
+memtext_glob(void *arg, const char *pattern, struct strlist *out)
+{
+	(void)arg;
+	(void)pattern;
+	(void)out;
+	return 0;
+}
+
+static const char *
+memtext_home(void *arg, const char *name)
+{
+	(void)arg;
+	(void)name;
+	return NULL;
+}
+
+struct sshd_config *
+sshdconf_parse_text(const char *name, const char *text)
+{
+	struct memtext m = { name, text };
+	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m };
+
+	return sshdconf_parse(name, &io);
+}
+
 void
 sshdconf_free(struct sshd_config *c)
 {
