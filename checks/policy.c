@@ -27,36 +27,11 @@ static const struct ka_rule rules[] = {
 	  "the policy file." },
 };
 
-static char *
-joined(const struct sshd_value *v)
-{
-	struct buf b;
-
-	buf_init(&b);
-	buf_puts(&b, "");
-	for (size_t i = 0; v != NULL && i < v->n; i++)
-		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
-	return buf_steal(&b);
-}
-
-static int
-same_values(const struct sshd_value *x, const struct sshd_value *y)
-{
-	if (x == NULL || y == NULL)
-		return x == y;
-	if (x->n != y->n)
-		return 0;
-	for (size_t i = 0; i < x->n; i++)
-		if (strcmp(x->v[i], y->v[i]) != 0)
-			return 0;
-	return 1;
-}
-
 /* "Ciphers a,b (file:line)" with the value made printable. */
 static char *
 evidence(const struct sshd_eff *e, const char *kw)
 {
-	char *vals = joined(sshd_eff_get(e, kw)), *pv, *origin, *s;
+	char *vals = sshd_value_join(sshd_eff_get(e, kw)), *pv, *origin, *s;
 
 	pv = str_printable(vals, strlen(vals));
 	origin = sshd_eff_origin(e, kw);
@@ -91,7 +66,7 @@ static void
 check_expect(struct ka_ctx *ctx, const struct sshd_eff *e, const struct ka_user *u,
     const char *kw, const char *want)
 {
-	char *have = joined(sshd_eff_get(e, kw)), *line, *fix, *why, *pw;
+	char *have = sshd_value_join(sshd_eff_get(e, kw)), *line, *fix, *why, *pw;
 
 	if (strcasecmp(have, want) == 0) {
 		free(have);
@@ -245,7 +220,7 @@ each_subject(struct ka_ctx *ctx, const char *kw,
 
 		if (e == NULL)
 			continue;
-		if (u != NULL && (u->acct == NULL || same_values(sshd_eff_get(e, kw),
+		if (u != NULL && (u->acct == NULL || sshd_value_equal(sshd_eff_get(e, kw),
 		    sshd_eff_get(ctx->global, kw))))
 			continue;
 		fn(ctx, e, u, arg);

@@ -98,16 +98,6 @@ blank(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static const char *
-intern(struct cconf *cc, const char *name)
-{
-	for (size_t i = 0; i < cc->names.n; i++)
-		if (strcmp(cc->names.v[i], name) == 0)
-			return cc->names.v[i];
-	strlist_add(&cc->names, name);
-	return cc->names.v[cc->names.n - 1];
-}
-
 /* Does a Host line match every host? Only a plain "*" among its patterns,
  * with no negation, does. */
 static int
@@ -188,7 +178,7 @@ read_file(struct walk *w, const char *path, int all, const char *scope, int dept
 		return;
 	}
 	cc->nbytes += len;
-	file = intern(cc, path);
+	file = strlist_intern(&cc->names, path);
 	while (pos < len && cc->n < SSHC_MAX_DIRECTIVES) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;

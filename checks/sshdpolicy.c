@@ -194,16 +194,6 @@ blank(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static const char *
-intern(struct rawconf *rc, const char *name)
-{
-	for (size_t i = 0; i < rc->names.n; i++)
-		if (strcmp(rc->names.v[i], name) == 0)
-			return rc->names.v[i];
-	strlist_add(&rc->names, name);
-	return rc->names.v[rc->names.n - 1];
-}
-
 /* Where a drop-in named 50-keyaudit.conf would be read, given an Include
  * pattern: its directory when the name fits the pattern's last part. */
 static char *
@@ -273,7 +263,7 @@ raw_file(struct rawconf *rc, const struct sshdconf_io *io, const char *path,
 	    io->read(io->ctx, path, &data, &len) != 0)
 		return;
 	rc->nbytes += len;
-	file = intern(rc, path);
+	file = strlist_intern(&rc->names, path);
 	while (pos < len && rc->n < SSHDCONF_MAX_DIRECTIVES) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
@@ -420,33 +410,10 @@ directive(const struct sshd_eff *e, const char *kw)
 	return s;
 }
 
-/* The values joined by blanks, as policy_expect() gives them. */
-static char *
-joined(const struct sshd_eff *e, const char *kw)
-{
-	const struct sshd_value *v = sshd_eff_get(e, kw);
-	struct buf b;
-
-	buf_init(&b);
-	buf_puts(&b, "");
-	for (size_t i = 0; v != NULL && i < v->n; i++)
-		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
-	return buf_steal(&b);
-}
-
 static int
 same_values(const struct sshd_eff *a, const struct sshd_eff *b, const char *kw)
 {
-	const struct sshd_value *x = sshd_eff_get(a, kw), *y = sshd_eff_get(b, kw);
-
-	if (x == NULL || y == NULL)
-		return x == y;
-	if (x->n != y->n)
-		return 0;
-	for (size_t i = 0; i < x->n; i++)
-		if (strcmp(x->v[i], y->v[i]) != 0)
-			return 0;
-	return 1;
+	return sshd_value_equal(sshd_eff_get(a, kw), sshd_eff_get(b, kw));
 }
 
 /* ------------------------------------------------- the settings */
@@ -476,7 +443,7 @@ static int
 differs(const struct sshd_eff *e, const char *kw, const char *expect,
     char **why, char **line)
 {
-	char *have = joined(e, kw);
+	char *have = sshd_value_join(sshd_eff_get(e, kw));
 	int d = strcasecmp(have, expect) != 0;
 
 	free(have);

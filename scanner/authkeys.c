@@ -218,22 +218,6 @@ is_space_c(int c)
 	    c == '\f' || c == '\r';
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * Decode one key word the way sshd's b64_pton does: whitespace anywhere is
  * skipped, padding is optional only when the input ends on a 4-character
@@ -251,7 +235,7 @@ key_b64_decode(const char *s, unsigned char *out)
 			continue;
 		if (c == '=')
 			break;
-		if ((v = b64val(c)) < 0)
+		if ((v = base64_value(c)) < 0)
 			return -1;
 		switch (state) {
 		case 0:

@@ -2734,6 +2734,30 @@ sshdconf_parse(const char *path, const struct sshdconf_io *io)
 	return c;
 }
 
+char *
+sshd_value_join(const struct sshd_value *v)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; v != NULL && i < v->n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", v->v[i]);
+	return buf_steal(&b);
+}
+
+int
+sshd_value_equal(const struct sshd_value *x, const struct sshd_value *y)
+{
+	if (x == NULL || y == NULL)
+		return x == y;
+	if (x->n != y->n)
+		return 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i], y->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
 struct memtext {
 	const char *name, *text;
 };

@@ -83,6 +83,10 @@ const char *sshd_eff_str(const struct sshd_eff *e, const char *keyword);
 int sshd_eff_bool(const struct sshd_eff *e, const char *keyword);
 /* "file:line" of the value, or "default". Caller frees. */
 char *sshd_eff_origin(const struct sshd_eff *e, const char *keyword);
+/* A value's words joined by blanks ("" when unset). Caller frees. */
+char *sshd_value_join(const struct sshd_value *v);
+/* Same words in the same order (two NULLs are equal). */
+int sshd_value_equal(const struct sshd_value *x, const struct sshd_value *y);
 /* The whole configuration in the form sshd -T prints it. */
 void sshd_eff_dump(const struct sshd_eff *e, struct buf *out);
 

@@ -190,6 +190,16 @@ strlist_add(struct strlist *l, const char *s)
 	strlist_add_owned(l, xstrdup(s));
 }
 
+const char *
+strlist_intern(struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return l->v[i];
+	strlist_add(l, s);
+	return l->v[l->n - 1];
+}
+
 int
 strlist_has(const struct strlist *l, const char *s)
 {
@@ -330,8 +340,8 @@ shell_quote(const char *s)
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int
-b64val(int c)
+int
+base64_value(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -360,7 +370,7 @@ base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap)
 		}
 		if (pad)
 			return -1;
-		if ((v = b64val((unsigned char)in[i])) < 0)
+		if ((v = base64_value((unsigned char)in[i])) < 0)
 			return -1;
 		acc = (acc << 6) | (uint32_t)v;
 		bits += 6;

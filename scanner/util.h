@@ -42,6 +42,8 @@ struct strlist {
 void strlist_add(struct strlist *l, const char *s);
 void strlist_add_owned(struct strlist *l, char *s);
 int strlist_has(const struct strlist *l, const char *s);
+/* The list's copy of s, added when absent (stable for the list's life). */
+const char *strlist_intern(struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 
 /* Text safe to show on a terminal or in a report: control characters and
@@ -52,6 +54,8 @@ int str_has_control(const char *s, size_t len);
 /* Single-quote a string for a POSIX shell command shown as a suggested fix. */
 char *shell_quote(const char *s);
 
+/* The value of one base64 digit, or -1. */
+int base64_value(int c);
 /* Standard base64; returns decoded length or -1 when the input is not valid. */
 long base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap);
 char *base64_encode(const unsigned char *in, size_t len);
