@@ -285,6 +285,45 @@ read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *wh
 	return 0;
 }
 
+/* "net": what the ssh transport saw; absent for local and file snapshots. */
+static int
+read_net(struct rd *r, json_t *o, struct snap_net *n)
+{
+	const char *w = "net";
+	int64_t port, tries;
+
+	if (!json_is_object(o))
+		return fail(r, w, "\"net\" must be an object");
+	n->probed = 1;
+	if (get_str(r, o, "address", w, &n->address) ||
+	    get_int(r, o, "port", w, 0, 0, 65535, &port) ||
+	    get_str(r, o, "via", w, &n->via) ||
+	    get_str(r, o, "failure", w, &n->failure) ||
+	    get_str(r, o, "error", w, &n->error) ||
+	    get_int(r, o, "tries", w, 0, 0, 1000, &tries) ||
+	    get_str(r, o, "banner", w, &n->banner) ||
+	    get_str(r, o, "kex", w, &n->kex) ||
+	    get_str(r, o, "hostkey_type", w, &n->hostkey_type) ||
+	    get_str(r, o, "hostkey", w, &n->hostkey) ||
+	    get_str(r, o, "hostkey_fp", w, &n->hostkey_fp) ||
+	    get_str(r, o, "known_hosts", w, &n->known_hosts) ||
+	    get_str(r, o, "known_hosts_where", w, &n->known_hosts_where) ||
+	    get_str(r, o, "known_hosts_name", w, &n->known_hosts_name) ||
+	    get_str(r, o, "login_user", w, &n->login_user) ||
+	    get_str(r, o, "login_with", w, &n->login_with) ||
+	    get_str(r, o, "sudo", w, &n->sudo))
+		return -1;
+	n->port = (int)port;
+	n->tries = (int)tries;
+	if (json_object_get(o, "auth_methods") != NULL &&
+	    !json_is_null(json_object_get(o, "auth_methods"))) {
+		n->auth_known = 1;
+		if (get_strlist(r, o, "auth_methods", w, &n->auth_methods))
+			return -1;
+	}
+	return 0;
+}
+
 static int
 read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 {
@@ -309,11 +348,15 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 	    get_str(r, root, "client_user", "top level", &s->client_user) ||
 	    get_bool(r, root, "privileged", "top level", &s->privileged) ||
 	    get_bool(r, root, "accounts_known", "top level", &s->accounts_known) ||
+	    get_bool(r, root, "net_only", "top level", &s->net_only) ||
 	    get_int(r, root, "collected_at", "top level", 0, 0, INT64_MAX, &s->collected_at) ||
 	    get_strlist(r, root, "users", "top level", &s->users))
 		return -1;
 	if (s->target == NULL)
 		s->target = xstrdup(s->hostname ? s->hostname : "snapshot");
+	if ((e = json_object_get(root, "net")) != NULL && !json_is_null(e) &&
+	    read_net(r, e, &s->net) != 0)
+		return -1;
 
 	if ((a = get_array(r, root, "accounts")) != NULL) {
 		s->accounts = xcalloc(json_array_size(a), sizeof(*s->accounts));
@@ -575,6 +618,32 @@ snapshot_to_json(const struct snapshot *s)
 		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
 		    "error", jstr(s->sshd_t[i].error)));
 	json_object_set_new(root, "sshd_t", a);
+
+	if (s->net.probed) {
+		const struct snap_net *n = &s->net;
+		json_t *o = json_object();
+		json_object_set_new(o, "address", jstr(n->address));
+		json_object_set_new(o, "port", json_integer(n->port));
+		json_object_set_new(o, "via", jstr(n->via));
+		json_object_set_new(o, "failure", jstr(n->failure));
+		json_object_set_new(o, "error", jstr(n->error));
+		json_object_set_new(o, "tries", json_integer(n->tries));
+		json_object_set_new(o, "banner", jstr(n->banner));
+		json_object_set_new(o, "kex", jstr(n->kex));
+		json_object_set_new(o, "hostkey_type", jstr(n->hostkey_type));
+		json_object_set_new(o, "hostkey", jstr(n->hostkey));
+		json_object_set_new(o, "hostkey_fp", jstr(n->hostkey_fp));
+		json_object_set_new(o, "known_hosts", jstr(n->known_hosts));
+		json_object_set_new(o, "known_hosts_where", jstr(n->known_hosts_where));
+		json_object_set_new(o, "known_hosts_name", jstr(n->known_hosts_name));
+		json_object_set_new(o, "auth_methods", n->auth_known ?
+		    strlist_json(&n->auth_methods) : json_null());
+		json_object_set_new(o, "login_user", jstr(n->login_user));
+		json_object_set_new(o, "login_with", jstr(n->login_with));
+		json_object_set_new(o, "sudo", jstr(n->sudo));
+		json_object_set_new(root, "net", o);
+	}
+	json_object_set_new(root, "net_only", json_boolean(s->net_only));
 
 	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);

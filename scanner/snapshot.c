@@ -65,6 +65,28 @@ snapshot_init(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void
+snap_net_free(struct snap_net *n)
+{
+	free(n->address);
+	free(n->via);
+	free(n->failure);
+	free(n->error);
+	free(n->banner);
+	free(n->kex);
+	free(n->hostkey_type);
+	free(n->hostkey);
+	free(n->hostkey_fp);
+	free(n->known_hosts);
+	free(n->known_hosts_where);
+	free(n->known_hosts_name);
+	strlist_free(&n->auth_methods);
+	free(n->login_user);
+	free(n->login_with);
+	free(n->sudo);
+	memset(n, 0, sizeof(*n));
+}
+
 static void
 file_free(struct snap_file *f)
 {
@@ -92,6 +114,7 @@ snapshot_free(struct snapshot *s)
 		free(s->sshd_t[i].error);
 	}
 	free(s->sshd_t);
+	snap_net_free(&s->net);
 	for (i = 0; i < s->naccounts; i++) {
 		free(s->accounts[i].name);
 		free(s->accounts[i].gecos);

@@ -88,6 +88,35 @@ struct snap_sshd_t {
 	char *error;		/* why it failed (exit status, first stderr line) */
 };
 
+/* What the ssh transport learnt on the wire, before and while logging in.
+ * A check reads these; only the transport sets them. failure names the
+ * stage that stopped the scan (NULL: the collector ran). */
+struct snap_net {
+	int probed;		/* an SSH connection was attempted */
+	char *address;		/* the address connected to (or NULL) */
+	int port;
+	char *via;		/* "ProxyJump HOST" / "ProxyCommand ..." or NULL */
+	char *failure;		/* resolve refused timeout no-banner not-ssh ssh1
+				 * throttled kex-failed hostkey-unknown
+				 * hostkey-changed hostkey-revoked no-publickey
+				 * auth-failed collect-failed error, or NULL */
+	char *error;		/* one printable line about the failure */
+	int tries;		/* connection attempts made (throttling retries) */
+	char *banner;		/* the server's identification line, printable */
+	char *kex;		/* negotiated key exchange */
+	char *hostkey_type;	/* e.g. "ssh-ed25519" */
+	char *hostkey;		/* base64 blob of the host key */
+	char *hostkey_fp;	/* "SHA256:..." */
+	char *known_hosts;	/* "ok" "new" "changed" "revoked", NULL unchecked */
+	char *known_hosts_where; /* "FILE:LINE" of the deciding entry */
+	char *known_hosts_name;	/* the name looked up ("[h]:2222") */
+	int auth_known;		/* auth_methods below came from a "none" request */
+	struct strlist auth_methods;	/* as the server listed them */
+	char *login_user;	/* who we logged in as */
+	char *login_with;	/* "agent" or the identity file that worked */
+	char *sudo;		/* --sudo: "ok" or "denied"; NULL without --sudo */
+};
+
 struct snap_file_index;
 struct snap_lookup;
 
@@ -125,10 +154,15 @@ struct snapshot {
 
 	struct snap_sshd_t *sshd_t;
 	size_t nsshd_t;
+
+	struct snap_net net;
+	int net_only;		/* the ssh transport stopped before collecting:
+				 * only the net facts are known */
 };
 
 void snapshot_init(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+void snap_net_free(struct snap_net *n);
 
 /* Lookups. NULL when the path was not collected. */
 const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);
