@@ -36,6 +36,9 @@ extern const struct ka_check check_sshdpolicy;
 extern const struct ka_check check_policy;
 extern const struct ka_check check_sshfiles;
 extern const struct ka_check check_sshclient;
+extern const struct ka_check check_net;
+extern const struct ka_check check_hostkey;
+extern const struct ka_check check_keys;
 
 /* checks/sshdpolicy.c, shared with checks/policy.c: does a built-in check
  * apply the policy's `expect` for this keyword; the keyword as the manual

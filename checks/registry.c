@@ -5,6 +5,8 @@
 #include "check.h"
 
 const struct ka_check *const ka_checks[] = {
+	&check_net,
+	&check_hostkey,
 	&check_account,
 	&check_sshd,
 	&check_sshdpolicy,
@@ -15,6 +17,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_akeys,
 	&check_client,
 	&check_sshclient,
+	&check_keys,
 	NULL,
 };
 

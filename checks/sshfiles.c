@@ -212,7 +212,7 @@ rhel_family(const struct ka_ctx *ctx)
 }
 
 static void
-check_hostkey(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_keys,
+check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_keys,
     int have_ssh_keys, struct strlist *dirs)
 {
 	const struct snap_file *f;
@@ -293,7 +293,7 @@ run(struct ka_ctx *ctx)
 		if (agent != NULL && strcmp(agent, "none") != 0 && n > 4 &&
 		    strcmp(hk->v[i] + n - 4, ".pub") == 0)
 			continue;
-		check_hostkey(ctx, hk->v[i], rhel, g ? g->gid : 0, g != NULL, &dirs);
+		check_hostkey_file(ctx, hk->v[i], rhel, g ? g->gid : 0, g != NULL, &dirs);
 	}
 	strlist_free(&dirs);
 }

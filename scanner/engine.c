@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fleet.h"
 #include "../checks/check.h"
 
 /* Does finding f refuse the key file at path (canonical canon) or one of
@@ -37,13 +38,12 @@ refuses_line(const struct ka_finding *f, const char *path, const char *canon, lo
  * (they stay high: that key cannot log in). Account- and config-level
  * findings are untouched.
  */
-static const struct ka_host_result *sort_r;
-
 static int
-by_user(const void *pa, const void *pb)
+by_user(const void *pa, const void *pb, void *arg)
 {
-	const struct ka_finding *a = &sort_r->findings[*(const size_t *)pa];
-	const struct ka_finding *b = &sort_r->findings[*(const size_t *)pb];
+	const struct ka_host_result *r = arg;
+	const struct ka_finding *a = &r->findings[*(const size_t *)pa];
+	const struct ka_finding *b = &r->findings[*(const size_t *)pb];
 
 	return strcmp(a->user, b->user);
 }
@@ -59,9 +59,8 @@ settle_blocking(struct ka_ctx *ctx)
 	for (size_t k = 0; k < r->nfindings; k++)
 		if (r->findings[k].blocks_login && r->findings[k].user != NULL)
 			ix[nix++] = k;
-	sort_r = r;
 	if (nix > 1)
-		qsort(ix, nix, sizeof(*ix), by_user);
+		qsort_r(ix, nix, sizeof(*ix), by_user, r);
 
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
@@ -118,6 +117,13 @@ void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
 {
+	engine_check_host(s, o, out, NULL);
+}
+
+void
+engine_check_host(const struct snapshot *s, const struct ka_options *o,
+    struct ka_host_result *out, struct host_digest *digest)
+{
 	struct ka_ctx ctx;
 	size_t nrules = 0;
 
@@ -131,6 +137,12 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
 		const struct ka_check *c = ka_checks[i];
 		int any = 0;
 
+		/* A host the ssh transport could not collect has only its net
+		 * facts: every other family would judge an empty machine. */
+		if (s->net_only && strcmp(c->family, "net") != 0 &&
+		    strcmp(c->family, "hostkey") != 0)
+			continue;
+
 		for (size_t j = 0; j < c->nrules; j++) {
 			if (ctx_rule_active(&ctx, &c->rules[j])) {
 				out->ran[out->nran++] = &c->rules[j];
@@ -141,6 +153,8 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
 			c->run(&ctx);
 	}
 	settle_blocking(&ctx);
+	if (digest != NULL)
+		host_digest_from_ctx(&ctx, digest);
 	ctx_free(&ctx);
 	host_result_sort(out);
 }

@@ -9,4 +9,9 @@
 void engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out);
 
+struct host_digest;
+/* The same, also filling the host's digest for the fleet pass (fleet.h). */
+void engine_check_host(const struct snapshot *s, const struct ka_options *o,
+    struct ka_host_result *out, struct host_digest *digest);
+
 #endif
