@@ -1,0 +1,228 @@
+/* test_fleet.c - the worker pool's ordering and memory bound (pool.c), and
+ * the fleet pass over host digests (fleet.c): shared user keys and cloned
+ * host keys, counted per account and per host. */
+#include <pthread.h>
+#include <time.h>
+
+#include "testutil.h"
+#include "scanner/fleet.h"
+#include "scanner/pool.h"
+
+struct pool_t {
+	size_t n, emitted, bad_order, bad_value;
+	int jobs;
+	size_t alive, max_alive;
+	pthread_mutex_t lock;
+};
+
+struct slot { size_t i, value; };
+
+static void
+p_work(void *arg, size_t i, void *result)
+{
+	struct pool_t *t = arg;
+	struct slot *s = result;
+	struct timespec ts = { 0, (long)((i * 7919) % 5) * 300000L };
+
+	pthread_mutex_lock(&t->lock);
+	if (++t->alive > t->max_alive)
+		t->max_alive = t->alive;
+	pthread_mutex_unlock(&t->lock);
+	nanosleep(&ts, NULL);	/* finish out of order */
+	s->i = i;
+	s->value = i * 3 + 1;
+}
+
+static void
+p_emit(void *arg, size_t i, void *result)
+{
+	struct pool_t *t = arg;
+	struct slot *s = result;
+
+	if (i != t->emitted || s->i != i)
+		t->bad_order++;
+	if (s->value != i * 3 + 1)
+		t->bad_value++;
+	t->emitted++;
+	pthread_mutex_lock(&t->lock);
+	t->alive--;
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void
+run_pool(size_t n, int jobs)
+{
+	struct pool_t t = { .n = n, .jobs = jobs };
+	struct pool_ops ops = { p_work, p_emit, NULL };
+
+	pthread_mutex_init(&t.lock, NULL);
+	pool_run(n, jobs, sizeof(struct slot), &ops, &t);
+	assert_int_equal(t.emitted, n);
+	assert_int_equal(t.bad_order, 0);
+	assert_int_equal(t.bad_value, 0);
+	/* results in flight never exceed the window (4 per worker) */
+	if (n > 0)
+		assert_true(t.max_alive <= (size_t)(jobs < 1 ? 1 : jobs) * 4);
+	pthread_mutex_destroy(&t.lock);
+}
+
+static void
+test_pool_order(void **state)
+{
+	run_pool(500, 8);
+	run_pool(37, 3);
+	run_pool(5, 64);	/* more workers than hosts */
+	run_pool(1, 1);
+	run_pool(0, 4);
+	run_pool(100, 1);
+}
+
+/* A host slower than all the others holds emission, not the workers'
+ * memory: the window stays bounded while it runs. */
+static void
+s_work(void *arg, size_t i, void *result)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	if (i == 0)
+		nanosleep(&ts, NULL);
+	p_work(arg, i, result);
+}
+
+static void
+test_pool_slow_head(void **state)
+{
+	struct pool_t t = { .n = 200, .jobs = 4 };
+	struct pool_ops ops = { s_work, p_emit, NULL };
+
+	pthread_mutex_init(&t.lock, NULL);
+	pool_run(200, 4, sizeof(struct slot), &ops, &t);
+	assert_int_equal(t.emitted, 200);
+	assert_int_equal(t.bad_order, 0);
+	assert_true(t.max_alive <= 16);
+	pthread_mutex_destroy(&t.lock);
+}
+
+static void
+digest(struct host_digest *d, const char *hostkey, const char *keys[])
+{
+	memset(d, 0, sizeof(*d));
+	d->hostkey_fp = hostkey ? xstrdup(hostkey) : NULL;
+	for (size_t i = 0; keys && keys[i]; i++)
+		strlist_add(&d->keys, keys[i]);
+}
+
+static const struct ka_finding *
+find(const struct ka_host_result *r, const char *id, const char *fp)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].rule->id, id) == 0 &&
+		    strcmp(r->findings[i].key_fp, fp) == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+static void
+test_fleet_shared(void **state)
+{
+	struct fleet *f = fleet_new();
+	struct host_digest d;
+	struct ka_host_result r;
+	struct ka_options o = { 0 };
+	const char *h1[] = { "SHA256:K1 alice", "SHA256:K1 bob", "SHA256:K2 alice",
+	    "SHA256:K3 carol", "SHA256:K3 carol", NULL };
+	const char *h2[] = { "SHA256:K4 alice", NULL };
+	const char *h3[] = { "SHA256:K2 dave", NULL };
+	const struct ka_finding *fd;
+
+	digest(&d, "SHA256:HA", h1);
+	fleet_add(f, "web1", &d);
+	host_digest_free(&d);
+	digest(&d, "SHA256:HB", h2);
+	fleet_add(f, "web2", &d);
+	host_digest_free(&d);
+	digest(&d, "SHA256:HA", h3);
+	fleet_add(f, "web3", &d);
+	host_digest_free(&d);
+	digest(&d, NULL, NULL);		/* unreachable host: nothing */
+	fleet_add(f, "web4", &d);
+	host_digest_free(&d);
+
+	host_result_init(&r, "fleet");
+	fleet_check(f, &o, &r);
+	/* K1: two accounts on one host; K2: two hosts; K3 listed twice by one
+	 * account is one sighting; K4 once. HA on web1 and web3. */
+	assert_int_equal(r.nfindings, 3);
+	assert_non_null(fd = find(&r, "keys.shared-key", "SHA256:K1"));
+	assert_non_null(strstr(fd->message, "2 accounts on 1 hosts"));
+	assert_non_null(strstr(fd->message, "alice@web1, bob@web1"));
+	assert_non_null(fd = find(&r, "keys.shared-key", "SHA256:K2"));
+	assert_non_null(strstr(fd->message, "alice@web1, dave@web3"));
+	assert_null(find(&r, "keys.shared-key", "SHA256:K3"));
+	assert_null(find(&r, "keys.shared-key", "SHA256:K4"));
+	assert_non_null(fd = find(&r, "hostkey.shared", "SHA256:HA"));
+	assert_non_null(strstr(fd->message, "2 hosts: web1, web3"));
+	assert_null(find(&r, "hostkey.shared", "SHA256:HB"));
+	assert_int_equal(r.nran, 2);
+	host_result_free(&r);
+
+	/* --checks keeps only what was asked for */
+	{
+		struct strlist only = { 0 };
+
+		strlist_add(&only, "hostkey");
+		o.only = &only;
+		host_result_init(&r, "fleet");
+		fleet_check(f, &o, &r);
+		assert_int_equal(r.nfindings, 1);
+		assert_string_equal(r.findings[0].rule->id, "hostkey.shared");
+		assert_int_equal(r.nran, 1);
+		host_result_free(&r);
+		strlist_free(&only);
+	}
+	fleet_free(f);
+}
+
+/* Many hosts sharing one key: one entry, the message names the first ten
+ * places and counts the rest. */
+static void
+test_fleet_many(void **state)
+{
+	struct fleet *f = fleet_new();
+	struct ka_host_result r;
+	struct ka_options o = { 0 };
+
+	for (int i = 0; i < 5000; i++) {
+		struct host_digest d;
+		char name[32], key[64], own[64];
+		const char *keys[] = { key, own, NULL };
+
+		snprintf(name, sizeof(name), "h%04d", i);
+		snprintf(key, sizeof(key), "SHA256:SHARED deploy");
+		snprintf(own, sizeof(own), "SHA256:OWN%d root", i);
+		digest(&d, NULL, keys);
+		snprintf(name, sizeof(name), "h%04d", i);
+		fleet_add(f, name, &d);
+		host_digest_free(&d);
+	}
+	host_result_init(&r, "fleet");
+	fleet_check(f, &o, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_non_null(strstr(r.findings[0].message, "5000 accounts on 5000 hosts"));
+	assert_non_null(strstr(r.findings[0].message, "and 4990 more"));
+	host_result_free(&r);
+	fleet_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_order),
+		cmocka_unit_test(test_pool_slow_head),
+		cmocka_unit_test(test_fleet_shared),
+		cmocka_unit_test(test_fleet_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
