@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "engine.h"
 #include "policy.h"
+#include "scan.h"
 #include "transport.h"
 #include "../checks/check.h"
 #include "../reports/report.h"
@@ -52,8 +54,8 @@ static const char main_help[] =
 "authorized_keys options).\n"
 "\n"
 "commands:\n"
-"  scan [local] [options]        audit this machine (default: the invoking user)\n"
-"  collect [local] -o FILE       save a snapshot of this machine, check nothing\n"
+"  scan [TARGET...] [options]    audit hosts over SSH, or this machine (default)\n"
+"  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
 "  checks                        list every check: id, severity, blocks-login, title\n"
 "  sshd-config [-f FILE] [-C SPEC]  print the effective sshd config (sshd -T form)\n"
 "\n"
@@ -64,37 +66,66 @@ static const char main_help[] =
 "host that could not be scanned), 2 usage or input error, 3 internal error.\n";
 
 static const char scan_help[] =
-"usage: keyaudit scan [local] [options]\n"
+"usage: keyaudit scan [TARGET...] [-f INVENTORY] [options]\n"
 "\n"
-"Audit key login on this machine (or an image under --root, or a saved\n"
-"snapshot) and report what blocks it and what is unsafe.\n"
+"Audit key login on hosts over SSH (one connection and one read-only command\n"
+"per host, many hosts at once), on this machine, on an image under --root, or\n"
+"in saved snapshots, and report what blocks it and what is unsafe.\n"
+"\n"
+"targets (none: the local machine):\n"
+"  TARGET                [user@]host[:port], [user@][v6addr]:port, an ssh_config\n"
+"                        alias, or 'local'\n"
+"  -f, --inventory FILE  a host list (one target per line, # comments) or an\n"
+"                        Ansible INI inventory (groups, [g:children], ansible_host,\n"
+"                        ansible_port, ansible_user, keyaudit_sshd_config)\n"
+"  --limit GROUP         only these inventory groups or hosts (comma-separated)\n"
+"  --snapshot FILE       audit a snapshot written by 'keyaudit collect' (repeatable)\n"
+"\n"
+"connecting (ssh_config is honoured as ssh honours it):\n"
+"  -F FILE               ssh_config to use instead of ~/.ssh/config and\n"
+"                        /etc/ssh/ssh_config\n"
+"  -i, --identity FILE   try this private key first (repeatable); then the agent\n"
+"                        and ssh_config's IdentityFile\n"
+"  -l, --login USER      log in as USER where the target names none\n"
+"  -p, --port N          port where the target names none\n"
+"  -j, --jobs N          hosts at once (default 32)\n"
+"  --timeout SECONDS     per host, from name lookup to the end of collection\n"
+"                        (default 10)\n"
+"  --known-hosts FILE    check host keys against FILE (repeatable) instead of\n"
+"                        ssh_config's UserKnownHostsFile/GlobalKnownHostsFile.\n"
+"                        known_hosts is never written.\n"
+"  --accept-unknown-hosts  log in to hosts whose key is in no known_hosts file\n"
+"                        (reported as hostkey.unknown). A changed or revoked\n"
+"                        host key is never logged in to.\n"
+"  --sudo                run the collector with 'sudo -n' to read root-only\n"
+"                        files; without sudo rights the audit runs unprivileged\n"
 "\n"
 "what to audit:\n"
-"  --user NAME           audit this account (repeatable; default: you)\n"
-"  --all-users           every account in /etc/passwd (needs root)\n"
-"  --root DIR            audit the system mounted at DIR as if it were /\n"
+"  --user NAME           audit this account (repeatable; default: the login user)\n"
+"  --all-users           every account in /etc/passwd (needs root on the target)\n"
+"  --root DIR            audit the system mounted at DIR as if it were / (local)\n"
 "  --sshd-config FILE    read this sshd_config instead of /etc/ssh/sshd_config\n"
-"  --snapshot FILE       audit a snapshot written by 'keyaudit collect' (repeatable)\n"
 "  --from ADDR           the client address, for from= options and Match Address\n"
 "  --checks LIST         only these checks: ids or families, comma-separated\n"
-"                        (e.g. perm,akeys.expired; see 'keyaudit checks')\n"
+"                        (e.g. perm,akeys.expired,net; see 'keyaudit checks')\n"
 "  --policy FILE         site policy: severities, disabled checks, expected\n"
 "                        values, regex constraints (see docs/policy.md)\n"
 "\n"
-"reports:\n"
+"reports (hosts always come in inventory order; after two or more hosts a\n"
+"last entry named 'fleet' holds keys shared across hosts and cloned host keys):\n"
 "  --format FMT          text (default), json or junit, on standard output\n"
 "  --json FILE           also write the JSON report to FILE\n"
 "  --junit FILE          also write a JUnit-XML report to FILE\n"
 "  --fail-on SEVERITY    exit 1 at or above: info low medium high critical (default high)\n"
-"  --quiet               text: leave out hosts with nothing to report\n"
+"  --quiet               no progress line; text: leave out hosts with nothing to report\n"
 "  --no-color            no ANSI colour (also when NO_COLOR is set or not a terminal)\n";
 
 static const char collect_help[] =
-"usage: keyaudit collect [local] -o FILE [--user NAME...] [--all-users]\n"
-"                        [--root DIR] [--sshd-config FILE]\n"
+"usage: keyaudit collect [TARGET] -o FILE [--user NAME...] [--all-users]\n"
+"                        [--root DIR] [--sshd-config FILE] [scan's connection options]\n"
 "\n"
-"Save everything the checks read about this machine as snapshot JSON, and\n"
-"check nothing. 'keyaudit scan --snapshot FILE' later gives the same findings\n"
+"Save everything the checks read about one host (default: this machine) as\n"
+"snapshot JSON, and check nothing. 'keyaudit scan --snapshot FILE' later gives the same findings\n"
 "as a live scan at the time of collection. The file is created mode 0600;\n"
 "private keys are never read into it (only whether they have a passphrase).\n"
 "\n"
@@ -116,7 +147,8 @@ static const char sshdconfig_help[] =
 enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
 	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
-	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY,
+	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
+	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO,
 };
 
 struct scan_args {
@@ -136,6 +168,17 @@ struct scan_args {
 	int no_color;
 	const char *output;
 	struct ka_policy *policy;
+	const char *inventory;
+	const char *limit;
+	char *sshconf_file;
+	struct strlist identities;
+	const char *login;
+	int port;
+	int jobs;
+	int timeout;
+	struct strlist known_hosts;
+	int accept_unknown;
+	int sudo;
 };
 
 static const struct option scan_longopts[] = {
@@ -154,6 +197,16 @@ static const struct option scan_longopts[] = {
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "output", required_argument, NULL, 'o' },
+	{ "inventory", required_argument, NULL, 'f' },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "login", required_argument, NULL, 'l' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+	{ "accept-unknown-hosts", no_argument, NULL, OPT_ACCEPT_UNKNOWN },
+	{ "sudo", no_argument, NULL, OPT_SUDO },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -214,6 +267,20 @@ load_policy(const char *cmd, const char *path)
 	return p;
 }
 
+/* A whole number in [min, max] for option opt, or a usage error. */
+static int
+number_arg(const char *cmd, const char *opt, const char *v, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		usage_error(cmd, "%s %s: expected a number from %ld to %ld", opt, v, min, max);
+	return (int)n;
+}
+
 static void
 parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
     struct scan_args *a)
@@ -223,10 +290,48 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 	memset(a, 0, sizeof(*a));
 	a->format = "text";
 	a->fail_on = SEV_HIGH;
+	a->jobs = 32;
+	a->timeout = 10;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:h", scan_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:hf:F:i:l:p:j:", scan_longopts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			if (a->inventory != NULL)
+				usage_error(cmd, "-f: give one inventory file");
+			a->inventory = optarg;
+			break;
+		case OPT_LIMIT:
+			a->limit = optarg;
+			break;
+		case 'F':
+			free(a->sshconf_file);
+			a->sshconf_file = absolute_arg(cmd, optarg, NULL);
+			break;
+		case 'i':
+			strlist_add_owned(&a->identities, absolute_arg(cmd, optarg, NULL));
+			break;
+		case 'l':
+			a->login = optarg;
+			break;
+		case 'p':
+			a->port = number_arg(cmd, "-p", optarg, 1, 65535);
+			break;
+		case 'j':
+			a->jobs = number_arg(cmd, "-j", optarg, 1, 1024);
+			break;
+		case OPT_TIMEOUT:
+			a->timeout = number_arg(cmd, "--timeout", optarg, 1, 86400);
+			break;
+		case OPT_KNOWN_HOSTS:
+			strlist_add_owned(&a->known_hosts, absolute_arg(cmd, optarg, NULL));
+			break;
+		case OPT_ACCEPT_UNKNOWN:
+			a->accept_unknown = 1;
+			break;
+		case OPT_SUDO:
+			a->sudo = 1;
+			break;
 		case OPT_USER:
 			strlist_add(&a->users, optarg);
 			break;
@@ -306,14 +411,14 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 			usage_error(cmd, "--checks: unknown check or family '%s'",
 			    a->checks.v[i]);
 	}
-	for (size_t i = 0; i < a->targets.n; i++) {
-		if (strcmp(a->targets.v[i], "local") != 0)
-			usage_error(cmd, "target '%s': only 'local' can be scanned by this "
-			    "version (remote hosts need the ssh transport)", a->targets.v[i]);
-	}
 	if (a->snapshots.n > 0 && (a->root || a->users.n || a->all_users || a->sshd_config))
 		usage_error(cmd, "--snapshot audits what was collected; --root, --user, "
 		    "--all-users and --sshd-config apply when collecting");
+	if (a->snapshots.n > 0 && (a->targets.n > 0 || a->inventory != NULL))
+		usage_error(cmd, "--snapshot audits saved snapshots; targets and -f scan "
+		    "live hosts: use one or the other");
+	if (a->limit != NULL && a->inventory == NULL)
+		usage_error(cmd, "--limit selects from an inventory: give -f FILE");
 }
 
 static void
@@ -323,7 +428,10 @@ free_scan_args(struct scan_args *a)
 	strlist_free(&a->snapshots);
 	strlist_free(&a->targets);
 	strlist_free(&a->checks);
+	strlist_free(&a->identities);
+	strlist_free(&a->known_hosts);
 	free(a->sshd_config);
+	free(a->sshconf_file);
 	policy_free(a->policy);
 }
 
@@ -373,6 +481,125 @@ collect_opts_from(const struct scan_args *a, struct collect_opts *co)
 	co->from_addr = a->from;
 }
 
+/* Positional targets, then the inventory, in that order; exit 2 on a bad one. */
+static void
+build_targets(const char *cmd, const struct scan_args *a, struct target_list *tl)
+{
+	char *err = NULL;
+
+	memset(tl, 0, sizeof(*tl));
+	for (size_t i = 0; i < a->targets.n; i++) {
+		struct target t;
+
+		if (target_parse(a->targets.v[i], "argument", &t, &err) != 0)
+			usage_error(cmd, "%s", err);
+		tl->v = xreallocarray(tl->v, tl->n + 1, sizeof(*tl->v));
+		tl->v[tl->n++] = t;
+	}
+	if (a->inventory != NULL) {
+		struct target_list inv = { 0 };
+
+		if (inventory_load(a->inventory, a->limit, &inv, &err) != 0) {
+			fprintf(stderr, "keyaudit: %s\n", err);
+			exit(EXIT_USAGE);
+		}
+		tl->v = xreallocarray(tl->v, tl->n + inv.n + 1, sizeof(*tl->v));
+		memcpy(tl->v + tl->n, inv.v, inv.n * sizeof(*inv.v));
+		tl->n += inv.n;
+		free(inv.v);
+		if (inv.n == 0 && a->targets.n == 0)
+			usage_error(cmd, "%s: no hosts%s%s", a->inventory,
+			    a->limit ? " in --limit " : "", a->limit ? a->limit : "");
+	}
+}
+
+/* The invoking user's name and home, for ssh_config's ~ and %u. */
+static void
+local_identity(const char **user, const char **home)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *h = getenv("HOME");
+
+	*user = pw ? pw->pw_name : "root";
+	*home = h && *h ? h : pw ? pw->pw_dir : "/";
+}
+
+/* ssh_config for the remote targets: -F FILE alone, else the user's and
+ * the system's, as ssh reads them. Exit 2 on a file ssh would reject. */
+static struct clientconf *
+load_sshconf(const char *cmd, const struct scan_args *a, const char *user, const char *home)
+{
+	const char *files[1] = { a->sshconf_file };
+	char *err = NULL;
+	struct clientconf *cc;
+
+	(void)cmd;
+	cc = clientconf_load(a->sshconf_file ? files : NULL, a->sshconf_file ? 1 : 0,
+	    home, user, &clientconf_io_fs, &err);
+	if (cc == NULL) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	return cc;
+}
+
+static void
+setup_from(struct scan_setup *ss, const struct scan_args *a, const struct target_list *tl,
+    const struct collect_opts *co, const struct ka_options *ko, const struct clientconf *cc)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->targets = tl;
+	ss->collect = co;
+	ss->checks = ko;
+	ss->sshconf = cc;
+	ss->sshconf_file = a->sshconf_file;
+	ss->identities = &a->identities;
+	ss->login = a->login;
+	ss->port = a->port;
+	ss->known_hosts = &a->known_hosts;
+	ss->jobs = a->jobs;
+	ss->timeout = a->timeout;
+	ss->accept_unknown = a->accept_unknown;
+	ss->sudo = a->sudo;
+	local_identity(&ss->local_user, &ss->home);
+}
+
+static int
+any_remote(const struct target_list *tl)
+{
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->v[i].host != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+check_known_hosts_args(const char *cmd, const struct scan_args *a)
+{
+	for (size_t i = 0; i < a->known_hosts.n; i++)
+		if (access(a->known_hosts.v[i], R_OK) != 0)
+			usage_error(cmd, "--known-hosts %s: %s", a->known_hosts.v[i],
+			    strerror(errno));
+}
+
+struct emit_ctx {
+	struct ka_summary *sum;
+	struct sink *sinks;
+	size_t nsinks;
+};
+
+static void
+emit_host(void *arg, const struct ka_host_result *hr, int fleet)
+{
+	struct emit_ctx *e = arg;
+
+	summary_add_host(e->sum, hr);
+	if (fleet)
+		e->sum->hosts--;	/* the fleet entry is not a host */
+	for (size_t k = 0; k < e->nsinks; k++)
+		e->sinks[k].fmt->host(e->sinks[k].r, hr);
+}
+
 static int
 cmd_scan(int argc, char **argv)
 {
@@ -399,11 +626,51 @@ cmd_scan(int argc, char **argv)
 	ro.color = !a.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO) &&
 	    strcmp(a.format, "text") == 0;
 
+	memset(&sum, 0, sizeof(sum));
+	sum.fail_on = a.fail_on;
+	if (a.snapshots.n == 0 && (a.inventory != NULL || a.targets.n > 1 ||
+	    (a.targets.n == 1 && strcmp(a.targets.v[0], "local") != 0))) {
+		struct target_list tl;
+		struct clientconf *cc = NULL;
+		struct scan_setup ss;
+		struct emit_ctx ec;
+		char *err = NULL;
+
+		/* Every input error (exit 2) is found before a report is opened. */
+		build_targets("scan", &a, &tl);
+		if (any_remote(&tl)) {
+			if (a.root != NULL)
+				usage_error("scan", "--root audits an image on this machine; "
+				    "it cannot apply to remote targets");
+			check_known_hosts_args("scan", &a);
+			setup_from(&ss, &a, &tl, &co, &ko, NULL);
+			cc = load_sshconf("scan", &a, ss.local_user, ss.home);
+		}
+		setup_from(&ss, &a, &tl, &co, &ko, cc);
+		ss.progress = !a.quiet && isatty(STDERR_FILENO);
+		open_sink(&sinks[nsinks++], a.format, NULL, &ro);
+		ro.color = 0;
+		if (a.json_file)
+			open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
+		if (a.junit_file)
+			open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
+		ec.sum = &sum;
+		ec.sinks = sinks;
+		ec.nsinks = nsinks;
+		ss.emit = emit_host;
+		ss.emit_arg = &ec;
+		if (scan_run(&ss, &err) != 0) {
+			fprintf(stderr, "keyaudit: %s\n", err);
+			free(err);
+			rc = EXIT_USAGE;
+		}
+		clientconf_free(cc);
+		target_list_free(&tl);
+		goto finish;
+	}
 	/* Collect the first host before opening reports, so an input error
 	 * (exit 2) never leaves a half-written report behind. */
 	nhosts = a.snapshots.n > 0 ? a.snapshots.n : 1;
-	memset(&sum, 0, sizeof(sum));
-	sum.fail_on = a.fail_on;
 	for (size_t i = 0; i < nhosts; i++) {
 		struct snapshot snap;
 		struct ka_host_result hr;
@@ -438,6 +705,7 @@ cmd_scan(int argc, char **argv)
 		host_result_free(&hr);
 		snapshot_free(&snap);
 	}
+finish:
 	if (rc == 0) {
 		int max = -1;
 		for (int s = SEV_CRITICAL; s >= 0 && max < 0; s--)
@@ -469,9 +737,36 @@ cmd_collect(int argc, char **argv)
 		usage_error("collect", "-o FILE is required");
 	if (a.snapshots.n > 0)
 		usage_error("collect", "--snapshot: a snapshot is already collected");
+	if (a.inventory != NULL || a.targets.n > 1)
+		usage_error("collect", "collect saves one host: give one TARGET");
 	collect_opts_from(&a, &co);
 	snapshot_init(&snap);
-	if (transport_local.collect("local", &co, &snap, &err) != 0) {
+	if (a.targets.n == 1 && strcmp(a.targets.v[0], "local") != 0) {
+		struct target_list tl;
+		struct clientconf *cc;
+		struct scan_setup ss;
+		struct ka_options ko;
+
+		build_targets("collect", &a, &tl);
+		if (a.root != NULL)
+			usage_error("collect", "--root audits an image on this machine; "
+			    "it cannot apply to a remote target");
+		check_known_hosts_args("collect", &a);
+		memset(&ko, 0, sizeof(ko));
+		setup_from(&ss, &a, &tl, &co, &ko, NULL);
+		cc = load_sshconf("collect", &a, ss.local_user, ss.home);
+		setup_from(&ss, &a, &tl, &co, &ko, cc);
+		rc = scan_collect(&ss, &snap, &err);
+		clientconf_free(cc);
+		target_list_free(&tl);
+		if (rc != 0) {
+			fprintf(stderr, "keyaudit: %s\n", err);
+			free(err);
+			snapshot_free(&snap);
+			free_scan_args(&a);
+			return EXIT_FINDINGS;
+		}
+	} else if (transport_local.collect("local", &co, &snap, &err) != 0) {
 		fprintf(stderr, "keyaudit: %s\n", err);
 		free(err);
 		snapshot_free(&snap);

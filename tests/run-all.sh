@@ -16,17 +16,24 @@ run_suite() {
 
 run_suite unit tests/run-unit.sh "$@"
 run_suite cli tests/cli/run.sh
-collect_bin=""
+collect_bin=""; cc_bin=""; kh_bin=""
 for t in "$@"; do
-	case $t in */test_collect_stream) collect_bin=$t ;; esac
+	case $t in
+	*/test_collect_stream) collect_bin=$t ;;
+	*/test_clientconf) cc_bin=$t ;;
+	*/test_knownhosts) kh_bin=$t ;;
+	esac
 done
 run_suite collector tests/cli/collector.sh ./keyaudit "$collect_bin"
+run_suite clientconf-diff tests/cli/clientconf-diff.sh "$cc_bin"
 run_suite fuzz tests/fuzz/smoke.sh
 if [ "$(id -u)" -eq 0 ]; then
 	run_suite sshdconf-diff tests/sshdconf-diff.sh
+	run_suite knownhosts-diff tests/cli/knownhosts-diff.sh "$kh_bin"
 	run_suite integration tests/integration/run.sh
+	run_suite fleet tests/fleet/run.sh
 else
-	echo "sshdconf-diff, integration: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
+	echo "sshdconf-diff, knownhosts-diff, integration, fleet: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0

@@ -85,7 +85,47 @@ expect_exit 2 "not a snapshot" "$KA" scan --snapshot "$T/other.json"
 one_line_error "not a snapshot" keyaudit_snapshot
 expect_exit 2 "unreadable root" "$KA" scan --root "$T/nope"
 one_line_error "unreadable root" "$T/nope"
-expect_exit 2 "remote target not yet" "$KA" scan web1.example
+
+# --- remote targets: every input error is exit 2 before anything is scanned
+expect_exit 2 "target with a shell metacharacter" "$KA" scan 'web1;id'
+one_line_error "target with a shell metacharacter" 'web1;id'
+expect_exit 2 "target with a bad port" "$KA" scan web1:99999
+one_line_error "target with a bad port" 99999
+expect_exit 2 "target user with a space" "$KA" scan 'a b@web1'
+printf 'web1\nweb2:2222\n\n# comment\nbad host here\n' >"$T/hosts.txt"
+expect_exit 2 "bad inventory line" "$KA" scan -f "$T/hosts.txt"
+one_line_error "bad inventory line" "$T/hosts.txt:5"
+printf '[web]\nweb1 ansible_port=22\n[all:children]\nweb\nnosuchgroup\n' >"$T/inv.ini"
+expect_exit 2 "unknown child group" "$KA" scan -f "$T/inv.ini"
+one_line_error "unknown child group" "$T/inv.ini:5" nosuchgroup
+printf '[web]\nweb1\n' >"$T/inv2.ini"
+expect_exit 2 "--limit names nothing" "$KA" scan -f "$T/inv2.ini" --limit db
+one_line_error "--limit names nothing" db
+expect_exit 2 "--limit without -f" "$KA" scan web1 --limit web
+expect_exit 2 "missing inventory" "$KA" scan -f "$T/nope.txt"
+one_line_error "missing inventory" "$T/nope.txt"
+expect_exit 2 "-j 0" "$KA" scan web1 -j 0
+one_line_error "-j 0" "-j 0"
+expect_exit 2 "--timeout word" "$KA" scan web1 --timeout soon
+expect_exit 2 "-p out of range" "$KA" scan web1 -p 0
+expect_exit 2 "missing --known-hosts file" "$KA" scan web1 --known-hosts "$T/nope_kh"
+one_line_error "missing --known-hosts file" "$T/nope_kh"
+printf 'Host web1\n  Port notaport\n' >"$T/ssh_config"
+expect_exit 2 "bad ssh_config" "$KA" scan web1 -F "$T/ssh_config"
+one_line_error "bad ssh_config" "$T/ssh_config:2"
+expect_exit 2 "--root with a remote target" "$KA" scan web1 --root "$T"
+expect_exit 2 "--snapshot with targets" "$KA" scan web1 --snapshot "$T/other.json"
+expect_exit 2 "collect of two targets" "$KA" collect web1 web2 -o "$T/x.json"
+# A host that cannot be reached is a finding (exit 1), in the report's order.
+printf 'Host *\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n' >"$T/ssh_config_ok"
+expect_exit 1 "unresolvable and refused hosts: exit 1" "$KA" scan -F "$T/ssh_config_ok" \
+	no-such-host.invalid 127.0.0.1:1 --timeout 5 --format json
+jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
+    .hosts[0].status == "unreachable" and .hosts[0].findings[0].check == "net.resolve" and
+    .hosts[1].status == "unreachable" and .hosts[1].findings[0].check == "net.refused" and
+    .hosts[1].findings[0].fix != null and .summary.hosts == 2' "$T/out" >/dev/null &&
+	ok "unreachable hosts reported in order, each with its finding" ||
+	nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
 expect_exit 2 "collect without -o" "$KA" collect
 
 # --- a clean fake system, then a broken one

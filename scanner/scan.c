@@ -1,0 +1,381 @@
+/* scan.c - many targets, one report stream. Each worker thread resolves its
+ * target through ssh_config, collects it (ssh or local transport), runs the
+ * checks and keeps only the findings and a fingerprint digest; the calling
+ * thread emits results in inventory order (pool.c) and feeds the fleet pass.
+ * A host's failure is its own result: nothing a host does reaches another. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "fleet.h"
+#include "pool.h"
+#include "scan.h"
+#include "transport_ssh.h"
+
+#define KH_FILE_LIMIT (64u * 1024 * 1024)
+
+/* known_hosts databases, one per distinct list of files (usually one). */
+struct kh_cache {
+	pthread_mutex_t lock;
+	struct kh_entry {
+		char *key;
+		struct kh_db *db;
+	} *v;
+	size_t n;
+};
+
+struct scan_state {
+	const struct scan_setup *s;
+	struct kh_cache kh;
+	struct fleet *fleet;
+	size_t failed;
+	double start, last_tick;
+	int tick_shown;
+};
+
+struct host_out {
+	struct ka_host_result hr;
+	struct host_digest digest;
+	int used;
+};
+
+/* Whole file into memory, bounded. 0; 1 when it does not exist; -1 + *err. */
+static int
+read_bounded(const char *path, size_t limit, struct buf *b, char **err)
+{
+	FILE *f = fopen(path, "r");
+	char tmp[65536];
+	size_t n;
+
+	if (f == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		if (b->len + n > limit) {
+			fclose(f);
+			*err = xasprintf("%s: larger than %zu MiB", path, limit >> 20);
+			return -1;
+		}
+		buf_append(b, tmp, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		*err = xasprintf("%s: read error (a directory?)", path);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The db for these files, loading it on first use. Missing files are
+ * fine, as for ssh; an unreadable one is an error for strict (--known-hosts). */
+static const struct kh_db *
+kh_get(struct scan_state *st, const struct strlist *files, int strict, char **err)
+{
+	struct buf key;
+	struct kh_db *db = NULL;
+
+	buf_init(&key);
+	for (size_t i = 0; i < files->n; i++)
+		buf_printf(&key, "%s\n", files->v[i]);
+	buf_putc(&key, '\0');
+	pthread_mutex_lock(&st->kh.lock);
+	for (size_t i = 0; i < st->kh.n && db == NULL; i++)
+		if (strcmp(st->kh.v[i].key, key.data) == 0)
+			db = st->kh.v[i].db;
+	if (db == NULL) {
+		db = kh_db_new();
+		for (size_t i = 0; i < files->n; i++) {
+			struct buf b;
+			char *e = NULL;
+			int rc;
+
+			buf_init(&b);
+			rc = read_bounded(files->v[i], KH_FILE_LIMIT, &b, &e);
+			if (rc == 0)
+				kh_db_add(db, files->v[i], b.data ? b.data : "", b.len);
+			else if ((rc < 0 || strict) && err != NULL && *err == NULL)
+				*err = e ? e : xasprintf("%s: no such file", files->v[i]);
+			else
+				free(e);
+			buf_free(&b);
+		}
+		st->kh.v = xreallocarray(st->kh.v, st->kh.n + 1, sizeof(*st->kh.v));
+		st->kh.v[st->kh.n].key = xstrdup(key.data);
+		st->kh.v[st->kh.n].db = db;
+		st->kh.n++;
+	}
+	pthread_mutex_unlock(&st->kh.lock);
+	buf_free(&key);
+	return db;
+}
+
+enum ka_host_status
+scan_status(const struct snapshot *s)
+{
+	static const char *const unreachable[] = { "resolve", "refused", "timeout",
+	    "no-banner", "not-ssh", "ssh1", "throttled", "kex-failed", "error" };
+	const char *f = s->net.failure;
+
+	if (!s->net.probed || f == NULL)
+		return s->net_only ? HOST_ERROR : HOST_SCANNED;
+	if (strcmp(f, "no-publickey") == 0 || strcmp(f, "auth-failed") == 0)
+		return HOST_AUTH_FAILED;
+	for (size_t i = 0; i < sizeof(unreachable) / sizeof(unreachable[0]); i++)
+		if (strcmp(f, unreachable[i]) == 0)
+			return HOST_UNREACHABLE;
+	return HOST_ERROR;
+}
+
+static void
+scan_remote(struct scan_state *st, const struct target *t, struct snapshot *snap)
+{
+	const struct scan_setup *s = st->s;
+	struct client_host ch;
+	struct ssh_target tg;
+	struct ssh_scan_opts so;
+	struct collect_opts co = *s->collect;
+	struct strlist ids = { 0 }, khfiles = { 0 };
+	const char *user = t->user ? t->user : s->login;
+	char *err = NULL;
+
+	memset(&ch, 0, sizeof(ch));
+	memset(&so, 0, sizeof(so));
+	if (clientconf_resolve(s->sshconf, t->address ? t->address : t->host, user,
+	    t->port ? t->port : s->port, &ch, &err) != 0) {
+		snap->target = xstrdup(t->name);
+		snap->transport = xstrdup("ssh");
+		snap->net.probed = 1;
+		snap->net_only = 1;
+		snap->net.failure = xstrdup("error");
+		snap->net.error = err;
+		return;
+	}
+	/* -i first; ssh's default files only when neither -i nor IdentityFile
+	 * named any (as ssh does). */
+	for (size_t i = 0; s->identities && i < s->identities->n; i++)
+		strlist_add(&ids, s->identities->v[i]);
+	for (size_t i = 0; i < ch.identity_files.n; i++)
+		if (!strlist_has(&ids, ch.identity_files.v[i]) &&
+		    !(ch.identity_files_default && ids.n > 0 && s->identities &&
+		    s->identities->n > 0))
+			strlist_add(&ids, ch.identity_files.v[i]);
+	if (s->known_hosts != NULL && s->known_hosts->n > 0)
+		so.known_hosts = kh_get(st, s->known_hosts, 1, NULL);
+	else {
+		for (size_t i = 0; i < ch.user_known_hosts.n; i++)
+			strlist_add(&khfiles, ch.user_known_hosts.v[i]);
+		for (size_t i = 0; i < ch.global_known_hosts.n; i++)
+			strlist_add(&khfiles, ch.global_known_hosts.v[i]);
+		so.known_hosts = kh_get(st, &khfiles, 0, NULL);
+	}
+	memset(&tg, 0, sizeof(tg));
+	tg.name = t->name;
+	tg.host = ch.hostname;
+	tg.port = ch.port;
+	tg.user = ch.user;
+	tg.proxy_command = ch.proxy_command;
+	tg.proxy_jump = ch.proxy_jump;
+	tg.kh_name = ch.host_key_alias;
+	tg.identities = &ids;
+	tg.identities_only = ch.identities_only;
+	tg.connect_timeout = ch.connect_timeout;
+	tg.ssh_config = s->sshconf_file;
+	tg.cli_identities = s->identities;
+	if (t->sshd_config != NULL)
+		co.sshd_config = t->sshd_config;
+	co.client = 0;
+	co.root = NULL;
+	so.timeout = s->timeout;
+	so.accept_unknown = s->accept_unknown;
+	so.sudo = s->sudo;
+	so.collect = &co;
+	ssh_scan(&tg, &so, snap);
+	strlist_free(&ids);
+	strlist_free(&khfiles);
+	client_host_free(&ch);
+}
+
+static void
+work(void *arg, size_t i, void *result)
+{
+	struct scan_state *st = arg;
+	const struct target *t = &st->s->targets->v[i];
+	struct host_out *out = result;
+	struct snapshot snap;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	snapshot_init(&snap);
+	if (t->host == NULL) {
+		char *err = NULL;
+		struct collect_opts co = *st->s->collect;
+
+		if (t->sshd_config != NULL)
+			co.sshd_config = t->sshd_config;
+		if (transport_local.collect("local", &co, &snap, &err) != 0) {
+			snapshot_free(&snap);
+			host_result_init(&out->hr, t->name);
+			out->hr.status = HOST_ERROR;
+			out->hr.error = err;
+			out->used = 1;
+			return;
+		}
+		free(snap.target);
+		snap.target = xstrdup(t->name);
+	} else
+		scan_remote(st, t, &snap);
+	host_result_init(&out->hr, t->name);
+	engine_check_host(&snap, st->s->checks, &out->hr, &out->digest);
+	out->hr.status = scan_status(&snap);
+	if (snap.net.probed) {
+		out->hr.address = snap.net.address ? xstrdup(snap.net.address) : NULL;
+		out->hr.port = snap.net.port;
+		if (snap.net.failure != NULL && out->hr.status != HOST_SCANNED)
+			out->hr.error = xstrdup(snap.net.error ? snap.net.error : snap.net.failure);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out->hr.duration = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	out->used = 1;
+	snapshot_free(&snap);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+emit(void *arg, size_t i, void *result)
+{
+	struct scan_state *st = arg;
+	struct host_out *out = result;
+
+	(void)i;
+	if (out->hr.status != HOST_SCANNED)
+		st->failed++;
+	st->s->emit(st->s->emit_arg, &out->hr, 0);
+	if (st->fleet != NULL)
+		fleet_add(st->fleet, out->hr.target, &out->digest);
+	host_result_free(&out->hr);
+	host_digest_free(&out->digest);
+}
+
+/* "done/total, rate, failures, ETA" on one rewritten stderr line. */
+static void
+tick(void *arg, size_t done, size_t running)
+{
+	struct scan_state *st = arg;
+	size_t total = st->s->targets->n;
+	double t = now_s(), el = t - st->start, rate = el > 0 ? done / el : 0;
+
+	if (!st->s->progress)
+		return;
+	if (done == total && running == 0) {
+		if (st->tick_shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (t - st->last_tick < 0.2)
+		return;
+	st->last_tick = t;
+	st->tick_shown = 1;
+	if (rate > 0) {
+		long eta = (long)((double)(total - done) / rate);
+		fprintf(stderr, "\r\033[Kkeyaudit: %zu/%zu hosts, %.1f/s, %zu failed, "
+		    "ETA %ld:%02ld", done, total, rate, st->failed, eta / 60, eta % 60);
+	} else
+		fprintf(stderr, "\r\033[Kkeyaudit: %zu/%zu hosts, %zu running", done,
+		    total, running);
+	fflush(stderr);
+}
+
+int
+scan_run(const struct scan_setup *s, char **err)
+{
+	struct scan_state st;
+	struct pool_ops ops = { work, emit, tick };
+	size_t n = s->targets->n;
+
+	*err = NULL;
+	memset(&st, 0, sizeof(st));
+	st.s = s;
+	pthread_mutex_init(&st.kh.lock, NULL);
+	if (s->sshconf != NULL) {
+		ssh_transport_init();
+		if (s->known_hosts != NULL && s->known_hosts->n > 0) {
+			kh_get(&st, s->known_hosts, 1, err);
+			if (*err != NULL)
+				goto out;
+		}
+	}
+	if (n >= 2)
+		st.fleet = fleet_new();
+	st.start = now_s();
+	pool_run(n, s->jobs, sizeof(struct host_out), &ops, &st);
+	if (st.fleet != NULL) {
+		struct ka_host_result fr;
+
+		host_result_init(&fr, "fleet");
+		fleet_check(st.fleet, s->checks, &fr);
+		s->emit(s->emit_arg, &fr, 1);
+		host_result_free(&fr);
+	}
+out:
+	fleet_free(st.fleet);
+	for (size_t i = 0; i < st.kh.n; i++) {
+		free(st.kh.v[i].key);
+		kh_db_free(st.kh.v[i].db);
+	}
+	free(st.kh.v);
+	pthread_mutex_destroy(&st.kh.lock);
+	return *err != NULL ? -1 : 0;
+}
+
+int
+scan_collect(const struct scan_setup *s, struct snapshot *out, char **err)
+{
+	struct scan_state st;
+	const struct target *t = &s->targets->v[0];
+	int rc = 0;
+
+	*err = NULL;
+	memset(&st, 0, sizeof(st));
+	st.s = s;
+	pthread_mutex_init(&st.kh.lock, NULL);
+	if (t->host == NULL) {
+		struct collect_opts co = *s->collect;
+
+		if (t->sshd_config != NULL)
+			co.sshd_config = t->sshd_config;
+		rc = transport_local.collect("local", &co, out, err);
+	} else {
+		ssh_transport_init();
+		scan_remote(&st, t, out);
+		if (out->net_only) {
+			*err = xasprintf("%s: not collected (%s): %s", t->name,
+			    out->net.failure ? out->net.failure : "error",
+			    out->net.error ? out->net.error : "no details");
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < st.kh.n; i++) {
+		free(st.kh.v[i].key);
+		kh_db_free(st.kh.v[i].db);
+	}
+	free(st.kh.v);
+	pthread_mutex_destroy(&st.kh.lock);
+	return rc;
+}

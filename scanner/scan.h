@@ -1,0 +1,44 @@
+/* scan.h - a scan of many targets: each target resolved through ssh_config,
+ * collected by its transport (local or ssh) on a worker thread, checked
+ * there, and handed back in inventory order; then the fleet pass. */
+#ifndef KA_SCAN_H
+#define KA_SCAN_H
+
+#include "clientconf.h"
+#include "context.h"
+#include "inventory.h"
+#include "transport.h"
+
+struct scan_setup {
+	const struct target_list *targets;
+	const struct collect_opts *collect;	/* --user, --all-users, --sshd-config, --from */
+	const struct ka_options *checks;
+	const struct clientconf *sshconf;	/* NULL: no remote target */
+	const char *sshconf_file;		/* -F FILE, or NULL */
+	const struct strlist *identities;	/* -i FILEs */
+	const char *login;			/* -l USER, or NULL */
+	int port;				/* -p PORT, 0 = not given */
+	const struct strlist *known_hosts;	/* --known-hosts FILEs; empty: ssh_config's */
+	int jobs, timeout, accept_unknown, sudo;
+	int progress;				/* a progress line on stderr */
+	const char *local_user, *home;		/* for ssh_config defaults */
+
+	/* Called in inventory order on the calling thread. */
+	void (*emit)(void *arg, const struct ka_host_result *hr, int fleet);
+	void *emit_arg;
+};
+
+/* Runs the whole scan; the fleet result (target "fleet") is emitted last
+ * when there were two hosts or more. 0, or -1 with *err for an input error
+ * found before any host was scanned (a --known-hosts file that cannot be
+ * read). */
+int scan_run(const struct scan_setup *s, char **err);
+
+/* keyaudit collect: the first target collected, nothing checked. 0, or -1
+ * with *err when the host could not be collected (the net facts say why). */
+int scan_collect(const struct scan_setup *s, struct snapshot *out, char **err);
+
+/* A host's status from its snapshot's net facts. */
+enum ka_host_status scan_status(const struct snapshot *s);
+
+#endif
