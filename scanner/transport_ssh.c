@@ -570,18 +570,31 @@ probe_banner(struct conn *c)
 	double quiet_until = now_s() + BANNER_QUIET;
 
 	for (;;) {
-		struct pollfd pfd = { c->fd, POLLIN, 0 };
+		struct pollfd pfd = { c->fd, POLLIN | POLLRDHUP, 0 };
 		int left = ms_left(c->deadline), quiet = ms_left(quiet_until);
 		char *line, *nl;
 
 		if (n == 0 && (quiet == 0 || poll(&pfd, 1, quiet < left ? quiet : left) == 0))
 			return 0;
 		if (n > 0 && (left == 0 || poll(&pfd, 1, left) == 0)) {
-			char *pr = str_printable(buf, (size_t)n > 80 ? 80 : (size_t)n);
+			char *pr = str_printable(buf, strcspn(buf, "\r\n") > 80 ? 80 :
+			    strcspn(buf, "\r\n"));
 			set_failure(c->s, "not-ssh", "the server sent \"%s\" and no "
 			    "complete SSH banner line in %d s", pr, c->o->timeout);
 			free(pr);
 			return -1;
+		}
+		/* Lines and then a hang-up before any SSH banner: sshd's
+		 * "Exceeded MaxStartups" (and "Not allowed at this time" of
+		 * PerSourcePenalties) look like this. */
+		if (n > 0 && (pfd.revents & (POLLRDHUP | POLLHUP))) {
+			size_t len = strcspn(buf, "\r\n");
+			char *pr = str_printable(buf, len > 120 ? 120 : len);
+
+			set_failure(c->s, "throttled", "the server said \"%s\" and closed "
+			    "the connection before its banner", pr);
+			free(pr);
+			return 1;
 		}
 		n = recv(c->fd, buf, BANNER_PEEK, MSG_PEEK);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -1123,7 +1136,7 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 				s->net_only = 0;
 			break;
 		}
-		if (rc == 1 && s->net.failure == NULL)
+		if (rc == 1 && (s->net.failure == NULL || strcmp(s->net.failure, "throttled") != 0))
 			set_failure(s, "throttled", "the server closed the connection before "
 			    "sending its banner");
 		/* A proxy that closed our end and complained is a failed proxy,

@@ -1,0 +1,175 @@
+#!/bin/bash
+# run.sh - keyaudit scanning a loopback fleet of real sshd instances and
+# hostile endpoints (lib.sh): every host gets its own status and findings,
+# the scan keeps its deadline, hosts come in inventory order, and nothing
+# one host does touches another. Root only. Ends "fleet: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${KA:-$PWD/keyaudit}
+. tests/fleet/lib.sh
+passed=0; failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/    /'; }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "${3:-}"; fi; }
+
+if [ "$(id -u)" -ne 0 ] || ! command -v jq >/dev/null || [ ! -x "$KA" ]; then
+	echo "fleet: needs root, jq and $KA"
+	echo "fleet: 0 passed, 1 failed"
+	exit 1
+fi
+D=$(mktemp -d /srv/kafleet.XXXXXX 2>/dev/null || mktemp -d)
+W=
+trap 'fleet_stop "$D"; rm -rf "$D" ${W:+"$W"}' EXIT
+sum_before=$(cat ~/.ssh/* /etc/ssh/* 2>/dev/null | sha256sum)
+if ! fleet_start "$D"; then
+	nok "the fleet starts" "$(tail -n 5 "$D"/i*/log 2>/dev/null)"
+	echo "fleet: $passed passed, $failed failed"
+	exit 1
+fi
+ok "12 sshd instances and $(echo $HOSTILE | wc -w) hostile endpoints up"
+
+TIMEOUT=5
+scan() {
+	"$KA" scan -F "$D/ssh_config" --known-hosts "$D/known_hosts" -i "$D/id_scan" \
+	    --timeout $TIMEOUT -j 16 --format json "$@"
+}
+# status HOST, checks HOST: from the last report
+st() { jq -r --arg t "$1" '.hosts[] | select(.target == $t) | .status' "$D/out.json"; }
+has() { jq -e --arg t "$1" --arg c "$2" \
+    '[.hosts[] | select(.target == $t) | .findings[].check] | index($c) != null' "$D/out.json" >/dev/null; }
+hostdump() { jq -c --arg t "$1" '.hosts[] | select(.target == $t) |
+    {status, error, f: [.findings[] | .check + ":" + (.user // "")]}' "$D/out.json"; }
+
+# --- the whole fleet, from the Ansible inventory
+start=$(date +%s.%N)
+scan -f "$D/inventory.ini" --user kafa --user kafb > "$D/out.json" 2> "$D/err"
+rc=$?
+wall=$(echo "$(date +%s.%N) - $start" | bc)
+check "fleet scan exits 1 (findings and unreachable hosts)" '[ $rc -eq 1 ]' "rc=$rc $(cat "$D/err")"
+check "report is JSON with every inventory host and the fleet entry" \
+    'jq -e "(.hosts | length) == 23" "$D/out.json" >/dev/null' "$(head -c 400 "$D/out.json")"
+order=$(jq -r '[.hosts[].target] | join(" ")' "$D/out.json")
+want="i1 i2 i3 i4 i10 i5 i6 i7 i8 i9 i11 i12 silent http smtp close endless kexreset ssh1 blackhole refused unresolvable fleet"
+check "hosts in inventory order" '[ "$order" = "$want" ]' "$order"
+# Each hostile host costs at most its deadline, and they run side by side.
+check "the scan keeps its deadline (wall ${wall}s < $((3 * TIMEOUT + 10))s)" \
+    '[ "$(echo "$wall < 3 * $TIMEOUT + 10" | bc)" = 1 ]'
+
+expect() {	# expect HOST STATUS CHECK... (each CHECK present)
+	h=$1; s=$2; shift 2
+	got=$(st "$h")
+	if [ "$got" != "$s" ]; then nok "$h: status $s" "$(hostdump "$h")"; return; fi
+	for c in "$@"; do
+		if ! has "$h" "$c"; then nok "$h: $c" "$(hostdump "$h")"; return; fi
+	done
+	ok "$h: $s${*:+, }$*"
+}
+absent() {	# absent HOST CHECK...
+	h=$1; shift
+	for c in "$@"; do
+		if has "$h" "$c"; then nok "$h: no $c" "$(hostdump "$h")"; return; fi
+	done
+	ok "$h: none of $*"
+}
+for h in i1 i2 i3 i4 i10; do
+	expect $h scanned
+	check "$h: no net.* or hostkey.* failure" \
+	    '! jq -e --arg t $h ".hosts[] | select(.target == \$t) | .findings[] |
+	    select(.check | test(\"^(net|hostkey)\\\\.\")) | select(.check != \"net.password-offered\")" \
+	    "$D/out.json" >/dev/null' "$(hostdump $h)"
+done
+absent i1 net.password-offered perm.file-mode akeys.expired
+expect i2 scanned akeys.expired
+absent i2 net.password-offered
+expect i3 scanned perm.file-mode
+expect i4 scanned net.password-offered sshd.password-auth
+expect i5 auth-failed net.no-publickey net.password-offered
+expect i6 auth-failed net.auth-failed
+expect i7 error hostkey.changed
+expect i8 error hostkey.unknown
+expect i9 error hostkey.revoked
+expect i11 error net.collect-failed
+expect i12 unreachable net.throttled
+check "i12: the throttling message counts the tries" \
+    'jq -e ".hosts[] | select(.target == \"i12\") | .error | test(\"3 tries\")" "$D/out.json" >/dev/null' \
+    "$(hostdump i12)"
+expect silent unreachable net.no-banner
+expect http unreachable net.not-ssh
+expect smtp unreachable net.not-ssh
+expect close unreachable net.throttled
+expect endless unreachable net.not-ssh
+expect kexreset unreachable net.throttled
+expect ssh1 unreachable net.ssh1
+expect blackhole unreachable net.timeout
+expect refused unreachable net.refused
+expect unresolvable unreachable net.resolve
+# the fleet pass
+check "fleet: i1's host key is on i10 too" \
+    'jq -e ".hosts[-1] | .target == \"fleet\" and ([.findings[] | select(.check == \"hostkey.shared\") |
+    .message | test(\"i1, i10\")] | length) == 1" "$D/out.json" >/dev/null' "$(jq -c '.hosts[-1]' "$D/out.json")"
+check "fleet: kafa's key is shared across hosts" \
+    'jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared-key\") | .message |
+    select(test(\"kafa@i1\") and test(\"kafa@i10\"))] | length == 1" "$D/out.json" >/dev/null' \
+    "$(jq -c '.hosts[-1]' "$D/out.json")"
+check "summary counts 22 hosts, the fleet entry aside" \
+    'jq -e ".summary.hosts == 22" "$D/out.json" >/dev/null' "$(jq -c .summary "$D/out.json")"
+
+# sshd never saw an authentication attempt from a host whose key failed.
+for i in 7 9; do
+	check "i$i: no authentication attempt reached sshd" \
+	    '! grep -Eq "publickey|Accepted|Failed|Postponed" "$D/i$i/log"' "$(tail -n 5 "$D/i$i/log")"
+done
+check "i8: not logged in to without --accept-unknown-hosts" \
+    '! grep -q "Accepted publickey" "$D/i8/log"'
+
+# --- --limit, the plain list, --accept-unknown-hosts, --sudo
+scan -f "$D/inventory.ini" --limit healthy > "$D/out.json" 2>/dev/null
+check "--limit healthy: exactly the healthy group" \
+    '[ "$(jq -r "[.hosts[].target] | join(\" \")" "$D/out.json")" = "i1 i2 i3 i4 i10 fleet" ]' \
+    "$(jq -c '[.hosts[].target]' "$D/out.json")"
+scan -f "$D/hosts.txt" > "$D/out.json" 2>/dev/null
+check "plain host list: same statuses" \
+    '[ "$(jq -r "[.hosts[] | .status] | join(\" \")" "$D/out.json")" = "scanned scanned scanned scanned scanned auth-failed auth-failed error error error error unreachable scanned" ]' \
+    "$(jq -c '[.hosts[] | [.target, .status]]' "$D/out.json")"
+scan kascan@127.0.0.108:2200 --accept-unknown-hosts > "$D/out.json" 2>/dev/null
+expect kascan@127.0.0.108:2200 scanned hostkey.unknown
+scan kaplain@127.0.0.101:2200 --sudo > "$D/out.json" 2>/dev/null
+expect kaplain@127.0.0.101:2200 scanned net.sudo-denied
+scan kascan@127.0.0.101:2200 --sudo --all-users > "$D/out.json" 2>/dev/null
+expect kascan@127.0.0.101:2200 scanned
+absent kascan@127.0.0.101:2200 net.sudo-denied
+scan jump2 --user kafa > "$D/out.json" 2>/dev/null
+expect jump2 scanned
+check "ProxyJump: connected through i1 (i1's log shows the forward)" \
+    'grep -q "direct-tcpip\|port forwarding\|Accepted publickey for kascan" "$D/i1/log"'
+
+# --- the same machine collected locally and over SSH gives the same facts
+W=$(mktemp -d)	# outside D: writing into D would change what is collected
+"$KA" collect local -o "$W/local.json" --user kafa --user kafb \
+    --sshd-config "$D/i1/sshd_config" 2>"$D/err"
+"$KA" collect kascan@127.0.0.101:2200 -o "$W/ssh.json" --sudo --user kafa --user kafb \
+    --sshd-config "$D/i1/sshd_config" -F "$D/ssh_config" 2>>"$D/err"
+if [ -s "$W/local.json" ] && [ -s "$W/ssh.json" ]; then
+	for k in accounts groups users globs; do
+		a=$(jq -S ".$k" "$W/local.json"); b=$(jq -S ".$k" "$W/ssh.json")
+		check "collected both ways: same $k" '[ "$a" = "$b" ]' "$(diff <(echo "$a") <(echo "$b") | head -n 10)"
+	done
+	# every path the local transport saw, with the same facts
+	diffs=$(jq -n --slurpfile l "$W/local.json" --slurpfile s "$W/ssh.json" '
+	    ($s[0].files | map({key: .path, value: del(.content_sha256)}) | from_entries) as $sf |
+	    [$l[0].files[] | select(.path | test("^/(etc|home|srv|tmp|usr/lib/os-release)")) |
+	     select($sf[.path] == null or $sf[.path] != .) | .path]')
+	check "collected both ways: same file facts" '[ "$(echo "$diffs" | jq length)" = 0 ]' "$diffs"
+	fl=$("$KA" scan --snapshot "$W/local.json" --format json | jq -c '[.hosts[0].findings[] | [.check, .user, .path]] | sort')
+	fs=$("$KA" scan --snapshot "$W/ssh.json" --format json | jq -c '[.hosts[0].findings[] | select(.check | test("^(net|hostkey)\\.") | not) | [.check, .user, .path]] | sort')
+	check "collected both ways: same findings" '[ "$fl" = "$fs" ]' "local $fl
+ssh   $fs"
+else
+	nok "collected both ways" "$(cat "$D/err")"
+fi
+
+sum_after=$(cat ~/.ssh/* /etc/ssh/* 2>/dev/null | sha256sum)
+check "nothing under ~/.ssh or /etc/ssh changed" '[ "$sum_before" = "$sum_after" ]'
+
+echo "fleet: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
