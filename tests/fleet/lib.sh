@@ -59,12 +59,11 @@ fleet_instance() {
 		echo "AuthorizedKeysFile $d/keys/%u"
 		echo "PermitRootLogin prohibit-password"
 	} > "$d/sshd_config"
-	if [ "$2" != 6 ]; then
+	if [ "$2" != 6 ] || [ "$FLEET_N" -gt 12 ]; then
 		cp "$1/id_scan.pub" "$d/keys/kascan"
 		cp "$1/id_scan.pub" "$d/keys/kaplain"
 	fi
 	case $2 in 1|2|3|4|10) cat "$1/k_shared.pub" >> "$d/keys/kafa" ;; esac
-	[ "$2" = 3 ] && chmod 664 "$d/keys/kafa"
 	if [ "$2" = 2 ]; then
 		printf 'expiry-time="20200101" %s\n' "$(cat "$1/k_old.pub")" > "$d/keys/kafb"
 	fi
@@ -76,6 +75,7 @@ fleet_instance() {
 fleet_start() {
 	D=$1
 	N=${2:-12}
+	FLEET_N=$N
 	chmod 755 "$D"
 	fleet_accounts || return 1
 	ssh-keygen -q -t ed25519 -N '' -C scan -f "$D/id_scan" >/dev/null
