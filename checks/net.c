@@ -146,11 +146,11 @@ run(struct ka_ctx *ctx)
 		int kbd = strlist_has(&n->auth_methods, "keyboard-interactive");
 
 		if (pw || kbd) {
-			char *what = xasprintf("%s offers %s%s%s to %s", ctx->snap->target,
-			    pw ? "password" : "", pw && kbd ? " and " : "",
+			char *what = xasprintf("%s offers %s%s%s authentication to %s",
+			    ctx->snap->target, pw ? "password" : "", pw && kbd ? " and " : "",
 			    kbd ? "keyboard-interactive" : "",
 			    n->login_user ? n->login_user : "the scan user");
-			emit(ctx, "net.password-offered", "%s authentication", what);
+			emit(ctx, "net.password-offered", "%s", what);
 			free(what);
 		}
 	}

@@ -838,9 +838,9 @@ check_host_key(struct conn *c)
 			break;
 		}
 		set_failure(c->s, "hostkey-changed", "host key for %s is %s %s, but "
-		    "known_hosts (%s) has %s; not logging in", n->known_hosts_name,
+		    "known_hosts (%s) has another %s key; not logging in", n->known_hosts_name,
 		    n->hostkey_type, n->hostkey_fp, n->known_hosts_where ?
-		    n->known_hosts_where : "?", v.known_type ? v.known_type : "another key");
+		    n->known_hosts_where : "?", v.known_type ? v.known_type : "another");
 		rc = -1;
 		break;
 	case KH_REVOKED:
@@ -1055,6 +1055,7 @@ collect(struct conn *c)
 		else
 			free(c->s->net.sudo);
 		c->s->net = keep;
+		c->s->net_only = 1;	/* until the stream proved whole */
 	}
 	if (rc != 0) {
 		char *first = NULL;

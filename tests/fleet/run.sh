@@ -89,6 +89,9 @@ expect i7 error hostkey.changed
 expect i8 error hostkey.unknown
 expect i9 error hostkey.revoked
 expect i11 error net.collect-failed
+check "i11: a host not collected is judged by net/hostkey alone" \
+    'jq -e ".hosts[] | select(.target == \"i11\") | (.findings | length) == 1" "$D/out.json" >/dev/null' \
+    "$(hostdump i11)"
 expect i12 unreachable net.throttled
 check "i12: the throttling message counts the tries" \
     'jq -e ".hosts[] | select(.target == \"i12\") | .error | test(\"3 tries\")" "$D/out.json" >/dev/null' \
