@@ -141,6 +141,13 @@ expect kaplain@127.0.0.101:2200 scanned net.sudo-denied
 scan kascan@127.0.0.101:2200 --sudo --all-users > "$D/out.json" 2>/dev/null
 expect kascan@127.0.0.101:2200 scanned
 absent kascan@127.0.0.101:2200 net.sudo-denied
+# the agent: no -i and no IdentityFile, the key only in ssh-agent
+printf 'Host *\n  Port 2200\n  User kascan\n  UserKnownHostsFile %s\n' "$D/known_hosts" > "$D/agent_config"
+SSH_AUTH_SOCK= "$KA" scan -F "$D/agent_config" 127.0.0.101 --format json > "$D/out.json" 2>/dev/null
+expect 127.0.0.101 auth-failed net.auth-failed
+ssh-agent bash -c "ssh-add -q '$D/id_scan' 2>/dev/null && '$KA' scan -F '$D/agent_config' \
+    127.0.0.101 --format json" > "$D/out.json" 2>/dev/null
+expect 127.0.0.101 scanned
 scan jump2 --user kafa > "$D/out.json" 2>/dev/null
 expect jump2 scanned
 check "ProxyJump: connected through i1 (i1's log shows the forward)" \
