@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "clientconf.h"
+#include "sshwords.h"
 #include "match.h"
 #include "sshdkeywords.h"
 
@@ -281,106 +282,6 @@ perr(struct pctx *p, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------ tokenising */
-
-/* misc.c strdelim(): the next word, split on blanks, one '=' and around a
- * double-quoted string. NULL at the end or on an unterminated quote. */
-static char *
-strdelim(char **s)
-{
-	char *old, *p;
-	int wspace = 0;
-
-	if (*s == NULL)
-		return NULL;
-	old = *s;
-	p = strpbrk(old, WS "\"=");
-	if (p == NULL) {
-		*s = NULL;
-		return old;
-	}
-	if (*p == '"') {
-		memmove(p, p + 1, strlen(p));
-		if ((p = strpbrk(p, "\"")) == NULL) {
-			*s = NULL;
-			return NULL;
-		}
-		*p = '\0';
-		*s = p + 1 + strspn(p + 1, WS);
-		return old;
-	}
-	if (*p == '=')
-		wspace = 1;
-	*p = '\0';
-	p += 1 + strspn(p + 1, WS);
-	if (*p == '=' && !wspace)
-		p += 1 + strspn(p + 1, WS);
-	*s = p;
-	return old;
-}
-
-static void
-av_free(char **av, int ac)
-{
-	for (int i = 0; i < ac; i++)
-		free(av[i]);
-	free(av);
-}
-
-/* misc.c argv_split(s, terminate_on_comment=1). -1 on an unterminated
- * quote, -2 past MAX_ARGS words. */
-static int
-argv_split(const char *s, char ***avp, int *acp)
-{
-	char **av = NULL;
-	int ac = 0;
-	size_t i = 0;
-
-	*avp = NULL;
-	*acp = 0;
-	for (; s[i] != '\0'; i++) {
-		int quote = 0;
-		size_t j = 0;
-		char *arg;
-
-		if (s[i] == ' ' || s[i] == '\t')
-			continue;
-		if (s[i] == '#')
-			break;
-		if (ac >= MAX_ARGS) {
-			av_free(av, ac);
-			return -2;
-		}
-		av = xreallocarray(av, (size_t)ac + 1, sizeof(*av));
-		arg = av[ac++] = xcalloc(1, strlen(s + i) + 1);
-		for (; s[i] != '\0'; i++) {
-			if (s[i] == '\\') {
-				if (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' ||
-				    (quote == 0 && s[i + 1] == ' ')) {
-					i++;
-					arg[j++] = s[i];
-				} else
-					arg[j++] = s[i];
-			} else if (quote == 0 && (s[i] == ' ' || s[i] == '\t'))
-				break;
-			else if (quote == 0 && (s[i] == '"' || s[i] == '\''))
-				quote = s[i];
-			else if (quote != 0 && s[i] == quote)
-				quote = 0;
-			else
-				arg[j++] = s[i];
-		}
-		if (s[i] == '\0') {
-			if (quote != 0) {
-				av_free(av, ac);
-				return -1;
-			}
-			break;
-		}
-	}
-	*avp = av;
-	*acp = ac;
-	return 0;
-}
 
 /* ------------------------------------------------------- value checking */
 
@@ -737,7 +638,7 @@ parse_match(struct pctx *p, char *cp, struct cev *e)
 	char *attrib, *arg;
 	int attributes = 0;
 
-	while ((attrib = strdelim(&cp)) != NULL && *attrib != '\0') {
+	while ((attrib = ssh_strdelim(&cp)) != NULL && *attrib != '\0') {
 		struct crit cr = { 0 };
 		const char *oattrib = attrib;
 
@@ -746,7 +647,7 @@ parse_match(struct pctx *p, char *cp, struct cev *e)
 		if ((cr.neg = attrib[0] == '!'))
 			attrib++;
 		if (strcasecmp(attrib, "all") == 0) {
-			if (attributes > 1 || ((arg = strdelim(&cp)) != NULL &&
+			if (attributes > 1 || ((arg = ssh_strdelim(&cp)) != NULL &&
 			    *arg != '\0' && *arg != '#'))
 				return perr(p, "'%s' cannot be combined with other Match "
 				    "attributes", oattrib);
@@ -761,7 +662,7 @@ parse_match(struct pctx *p, char *cp, struct cev *e)
 			if (cr.type == M_FINAL)
 				p->c->has_final = 1;
 		} else {
-			if ((arg = strdelim(&cp)) == NULL || *arg == '\0' || *arg == '#')
+			if ((arg = ssh_strdelim(&cp)) == NULL || *arg == '\0' || *arg == '#')
 				return perr(p, "Missing Match criteria for %s (Bad Match "
 				    "condition)", attrib);
 			if (strcasecmp(attrib, "host") == 0)
@@ -1121,10 +1022,10 @@ parse_line(struct pctx *p, char *line)
 			break;
 		line[len] = '\0';
 	}
-	if ((keyword = strdelim(&str)) == NULL)
+	if ((keyword = ssh_strdelim(&str)) == NULL)
 		return 0;
 	if (*keyword == '\0')
-		keyword = strdelim(&str);
+		keyword = ssh_strdelim(&str);
 	if (keyword == NULL || *keyword == '\0' || *keyword == '\n' || *keyword == '#')
 		return 0;
 	lower(keyword);
@@ -1136,7 +1037,7 @@ parse_line(struct pctx *p, char *line)
 	if (k == NULL && !p->c->seen_ignore)
 		return perr(p, "Bad configuration option: %s (not an ssh_config "
 		    "keyword)", keyword);
-	if ((r = argv_split(str, &av, &ac)) != 0)
+	if ((r = ssh_argv_split(str, MAX_ARGS, &av, &ac)) != 0)
 		return r == -1 ? perr(p, "invalid quotes") :
 		    perr(p, "more than %d arguments (keyaudit's limit)", MAX_ARGS);
 	if (k == NULL) {
@@ -1188,11 +1089,11 @@ parse_line(struct pctx *p, char *line)
 		p->c->seen_ignore = 1;
 	if (k->kw == C_OTHER && rc == 0) {
 		/* checked, nothing to keep */
-		av_free(e->av, e->ac);
+		ssh_argv_free(e->av, e->ac);
 		p->c->nev--;
 	}
 out:
-	av_free(av, ac);
+	ssh_argv_free(av, ac);
 	return rc;
 }
 
@@ -1318,7 +1219,7 @@ clientconf_free(struct clientconf *c)
 		return;
 	for (size_t i = 0; i < c->nev; i++) {
 		struct cev *e = &c->ev[i];
-		av_free(e->av, e->ac);
+		ssh_argv_free(e->av, e->ac);
 		for (int k = 0; k < e->ncrit; k++)
 			free(e->crit[k].arg);
 		free(e->crit);

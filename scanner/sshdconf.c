@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "match.h"
+#include "sshwords.h"
 #include "sshdconf.h"
 #include "sshdkeywords.h"
 
@@ -180,45 +181,6 @@ pr(const char *s)
 
 /* ------------------------------------------------------------ tokenising */
 
-/*
- * servconf.c's strdelim(): the next token of *s, split on blanks, on one
- * '=' and around a double-quoted string. NULL at the end or on an
- * unterminated quote. Modifies the string like strsep().
- */
-static char *
-cfg_strdelim(char **s)
-{
-	char *tok, *p;
-	int sawequals = 0;
-
-	if (*s == NULL)
-		return NULL;
-	tok = *s;
-	p = strpbrk(tok, WS "\"=");
-	if (p == NULL) {
-		*s = NULL;
-		return tok;
-	}
-	if (*p == '"') {
-		memmove(p, p + 1, strlen(p));
-		if ((p = strchr(p, '"')) == NULL) {
-			*s = NULL;
-			return NULL;
-		}
-		*p = '\0';
-		*s = p + 1 + strspn(p + 1, WS);
-		return tok;
-	}
-	if (*p == '=')
-		sawequals = 1;
-	*p = '\0';
-	p += 1 + strspn(p + 1, WS);
-	if (*p == '=' && !sawequals)
-		p += 1 + strspn(p + 1, WS);
-	*s = p;
-	return tok;
-}
-
 struct args {
 	char **v;
 	int n, pos;
@@ -227,73 +189,16 @@ struct args {
 static void
 args_free(struct args *a)
 {
-	for (int i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
+	ssh_argv_free(a->v, a->n);
 	memset(a, 0, sizeof(*a));
 }
 
-/*
- * misc.c's argv_split(s, terminate_on_comment=1): blank-separated words,
- * single or double quotes, backslash escaping a quote, a backslash or (out
- * of quotes) a blank, '#' at the start of a word ends the line. -1 on an
- * unterminated quote, -2 past SSHDCONF_MAX_ARGS words.
- */
+/* -1 on an unterminated quote, -2 past SSHDCONF_MAX_ARGS words. */
 static int
 args_split(const char *s, struct args *a)
 {
-	size_t i = 0, cap = 0;
-
 	memset(a, 0, sizeof(*a));
-	while (s[i] != '\0') {
-		int quote = 0;
-		size_t j = 0;
-		char *w;
-
-		if (s[i] == ' ' || s[i] == '\t') {
-			i++;
-			continue;
-		}
-		if (s[i] == '#')
-			break;
-		if ((size_t)a->n >= SSHDCONF_MAX_ARGS) {
-			args_free(a);
-			return -2;
-		}
-		if ((size_t)a->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			a->v = xreallocarray(a->v, cap, sizeof(*a->v));
-		}
-		w = a->v[a->n++] = xcalloc(1, strlen(s + i) + 1);
-		for (; s[i] != '\0'; i++) {
-			char ch = s[i];
-
-			if (ch == '\\') {
-				char nx = s[i + 1];
-				if (nx == '\'' || nx == '"' || nx == '\\' ||
-				    (quote == 0 && nx == ' ')) {
-					i++;
-					w[j++] = nx;
-				} else
-					w[j++] = ch;
-			} else if (quote == 0 && (ch == ' ' || ch == '\t'))
-				break;
-			else if (quote == 0 && (ch == '"' || ch == '\''))
-				quote = ch;
-			else if (quote != 0 && ch == quote)
-				quote = 0;
-			else
-				w[j++] = ch;
-		}
-		if (quote != 0) {
-			args_free(a);
-			return -1;
-		}
-		if (s[i] == '\0')
-			break;
-		i++;
-	}
-	return 0;
+	return ssh_argv_split(s, SSHDCONF_MAX_ARGS, &a->v, &a->n);
 }
 
 static char *
@@ -1273,7 +1178,7 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 	char *cp = *strp, *attr, *arg;
 	int nattr = 0;
 
-	while ((attr = cfg_strdelim(&cp)) != NULL && *attr != '\0') {
+	while ((attr = ssh_strdelim(&cp)) != NULL && *attr != '\0') {
 		struct crit k;
 
 		if (*attr == '#') {
@@ -1283,7 +1188,7 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 		nattr++;
 		if (strcasecmp(attr, "all") == 0) {
 			arg = NULL;
-			if (nattr > 1 || ((arg = cfg_strdelim(&cp)) != NULL &&
+			if (nattr > 1 || ((arg = ssh_strdelim(&cp)) != NULL &&
 			    *arg != '\0' && *arg != '#')) {
 				perror_at(p, "'all' cannot be combined with other "
 				    "Match attributes%s", "", "");
@@ -1295,7 +1200,7 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 			*strp = cp;
 			return 0;
 		}
-		if ((arg = cfg_strdelim(&cp)) == NULL || *arg == '\0' || *arg == '#') {
+		if ((arg = ssh_strdelim(&cp)) == NULL || *arg == '\0' || *arg == '#') {
 			perror_at(p, "Missing Match criteria for %s%s", attr, "");
 			return -1;
 		}
@@ -2263,10 +2168,10 @@ parse_line(struct pctx *p, char *line)
 	/* Trailing blanks go; a form feed only at the end of a line. */
 	while (len > 1 && strchr(WS "\f", line[len - 1]) != NULL)
 		line[--len] = '\0';
-	if ((kw = cfg_strdelim(&str)) == NULL)
+	if ((kw = ssh_strdelim(&str)) == NULL)
 		return;
 	if (*kw == '\0')
-		kw = cfg_strdelim(&str);
+		kw = ssh_strdelim(&str);
 	if (kw == NULL || *kw == '\0' || *kw == '#')
 		return;
 	if (++c->ndirectives > SSHDCONF_MAX_DIRECTIVES) {
