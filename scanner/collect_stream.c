@@ -25,11 +25,16 @@
  *	me	the collector's own user name	nss	its getent passwd line
  *	glob	an Include pattern; the following gm records are its matches
  *	tuser	sshd -T output follows for this user: tout (stdout) or terr
+ *	sudo	"ok": the ssh transport ran the collector through sudo -n;
+ *		"denied": sudo wanted a password, it ran as the login user
  *	fatal	the collector refused to run: why
  *	end	the last record; a stream without it was cut short
  *
  * Unknown tags are skipped, so a newer collector can add facts. A path may
- * be reported more than once; the last report wins (they agree anyway).
+ * be reported more than once (the collector reports in batches and forgets
+ * what it reported when its caches fill up): each report updates the same
+ * entry and the last one wins, field by field. A link record must follow a
+ * stat that says the path is a symlink.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -174,6 +179,10 @@ parse_stat(struct sp *p, struct snap_file *f, const char *v, size_t n)
 	free(f->error);
 	f->error = NULL;
 	f->type = type_of_mode((uint32_t)num[0]);
+	if (f->type != SNAP_LNK) {
+		free(f->link);
+		f->link = NULL;
+	}
 	if (f->type == SNAP_UNKNOWN)
 		f->error = xstrdup("unknown file type");
 	f->mode = (uint32_t)num[0] & 07777;
@@ -214,7 +223,8 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		if (need_file(p, tag) != 0 || text(p, tag, v, n) != 0)
 			return -1;
 		free(f->error);
-		f->error = NULL;
+		free(f->link);
+		f->error = f->link = NULL;
 		if (tag[0] == 'n')
 			f->type = SNAP_NOENT;
 		else {
@@ -241,6 +251,9 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		f->content[n] = '\0';
 		f->content_len = n;
 		f->has_content = 1;
+		f->truncated = 0;
+		free(f->read_error);
+		f->read_error = NULL;
 		return 0;
 	}
 	if (strcmp(tag, "trunc") == 0) {
@@ -254,6 +267,12 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 			return -1;
 		free(f->read_error);
 		f->read_error = xstrdup(n ? v : "read failed");
+		if (f->content != NULL)
+			explicit_bzero(f->content, f->content_len);
+		free(f->content);
+		f->content = NULL;
+		f->content_len = 0;
+		f->has_content = f->truncated = 0;
 		return 0;
 	}
 	if (strcmp(tag, "glob") == 0) {
@@ -353,6 +372,19 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 			return fail(p, "user: too many users");
 		if (n > 0 && !strlist_has(&p->users, v))
 			strlist_add(&p->users, v);
+		return 0;
+	}
+	if (strcmp(tag, "sudo") == 0) {
+		const char *how = NULL;
+
+		if (n == 2 && memcmp(v, "ok", 2) == 0)
+			how = "ok";
+		else if (n == 6 && memcmp(v, "denied", 6) == 0)
+			how = "denied";
+		else
+			return fail(p, "sudo: expected \"ok\" or \"denied\"");
+		free(s->net.sudo);
+		s->net.sudo = xstrdup(how);
 		return 0;
 	}
 	if (strcmp(tag, "all") == 0) {

@@ -1,12 +1,20 @@
 # collector.sh - the read-only collector keyaudit runs on a target with
-# /bin/sh (locally by transport_exec.c, later over one ssh exec). It prints
-# what transport_local.c would record, as length-prefixed records that
-# collect_stream.c turns into a snapshot; the format is described there.
+# /bin/sh (locally by transport_exec.c, over one ssh exec by the ssh
+# transport). It prints what transport_local.c would record, as
+# length-prefixed records that collect_stream.c turns into a snapshot; the
+# format is described there.
 #
 # POSIX sh (dash, BusyBox ash, bash) with GNU coreutils or BusyBox applets.
 # It never writes anything anywhere: no temp files, no here-documents (bash
-# backs those with files), every read bounded with head -c. Parameters come
-# on stdin as data, one per line, and are never evaluated.
+# backs those with files), every read bounded (but one: see sshdver).
+# Parameters come on stdin as data, one per line, and are never evaluated.
+# $1 says how the transport started it: "sudo" (through sudo -n) or
+# "sudo-denied" (sudo wanted a password: it runs as the login user).
+#
+# It runs on every host of a fleet, so it spares processes: paths are
+# walked with the shell's own tests, their lstat facts come from one stat
+# run per batch (prefetch), small files are read by the shell itself, and
+# what was reported once is remembered. One user costs about ten processes.
 # This file is embedded into keyaudit at build time: no comment or string in
 # it may depend on being in a separate file.
 
@@ -19,9 +27,14 @@ set -f
 NL='
 '
 TAB='	'
+SPC=" $TAB$NL"
 CR=$(printf '\r')
 LIM=8388608
+# Files up to this size are read with the read builtin (a byte per system
+# call, cheaper than a process below about 2 KiB); larger ones with head.
+SMALL=2048
 MAXFILES=1000
+SUDO=${1-}
 
 # rec TAG PAYLOAD: one record. ${#} counts bytes because LC_ALL=C.
 rec() {
@@ -58,71 +71,343 @@ while IFS= read -r l; do
 done
 exec </dev/null
 
+# myeuid: the effective uid, from the kernel's own account of this shell
+# when there is one (it is what id -u prints), else from id.
+myeuid() {
+	EUID_=
+	while IFS= read -r l; do
+		case $l in
+		Uid:*)
+			set -- $l
+			EUID_=${3-}
+			break ;;
+		esac
+	done 2>/dev/null </proc/self/status
+	case $EUID_ in
+	""|*[!0-9]*) EUID_=$(id -u 2>/dev/null) ;;
+	esac
+}
+
 printf 'KACOLLECT 1\n'
-rec host "$(uname -n 2>/dev/null)"
+# The node name uname -n prints, as the kernel keeps it.
+HOST=
+IFS= read -r HOST 2>/dev/null </proc/sys/kernel/hostname
+[ -n "$HOST" ] || HOST=$(uname -n 2>/dev/null)
+rec host "$HOST"
 rec time "$(date +%s)"
-EUID_=$(id -u 2>/dev/null)
+myeuid
 rec euid "$EUID_"
 rec config "$CFG"
+case $SUDO in
+sudo) rec sudo ok ;;
+sudo-denied) rec sudo denied ;;
+esac
 
-# --- lstat and path resolution --------------------------------------------
-# Directories already reported, one per line: repeated walks through /,
-# /home, /etc then cost no process. Reset when it grows, it is only a cache.
-DIRS=$NL
-NDIRS=0
+# --- what was reported ----------------------------------------------------
+# C holds one entry per reported path: NL PATH NL "=" FACT, FACT being
+# "r SIZE" (regular file), "n" (no such file), "e WHY" (lstat failed) or
+# empty. Keys start with "/" and facts with "=", so a lookup of
+# NL PATH NL "=" matches one key only, whatever bytes PATH holds; paths with
+# a newline are never cached. It is only a cache, emptied when it grows: at
+# worst a path is reported twice, and the parser takes the last report.
+C=$NL
+NC=0
+# Symlink targets (those without a newline), as C: NL PATH NL "=" TARGET.
+LINKS=$NL
+NLINKS=0
+# Paths waiting for the next stat run, one per line.
+PEND=
+NPEND=0
+# 1 while prefetching: walks stop at a symlink whose target is not known
+# yet instead of asking for it on the spot.
+DRY=0
 
-# lst PATH: report lstat(PATH); sets ST (reg dir lnk other noent unknown)
-# and LNK (the link target for lnk).
+# cache PATH FACT
+cache() {
+	case $1 in *"$NL"*) return ;; esac
+	NC=$((NC + 1))
+	if [ $NC -gt 2048 ]; then
+		C=$NL
+		NC=1
+	fi
+	C=$C$1$NL=$2$NL
+}
+
+# linkcache PATH TARGET
+linkcache() {
+	case $1$2 in *"$NL"*) return ;; esac
+	NLINKS=$((NLINKS + 1))
+	if [ $NLINKS -gt 256 ]; then
+		LINKS=$NL
+		NLINKS=1
+	fi
+	LINKS=$LINKS$1$NL=$2$NL
+}
+
+# lst PATH: one lstat by its own stat run, reported at once (paths with a
+# newline, and whatever a batch could not say). Sets LSP (PATH), LS_T (reg
+# dir lnk other noent unknown), LS_S (the size of reg), LS_L (the target
+# of lnk) and LS_E (why it failed).
 lst() {
-	case $1 in
-	*"$NL"*) ;;
-	*) case $DIRS in *"$NL$1$NL"*) ST=dir; return 0 ;; esac ;;
-	esac
-	LAST=$1
+	LSP=$1
+	LS_L=
+	LS_E=
+	LS_S=
 	rec path "$1"
 	if ls_o=$(stat -c '%f %u %g %s %Y' "$1" 2>&1); then
 		rec stat "$ls_o"
-		ls_t=$(( 0x${ls_o%% *} & 61440 ))
-		case $ls_t in
-		16384)
-			ST=dir
-			case $1 in *"$NL"*) return 0 ;; esac
-			NDIRS=$((NDIRS + 1))
-			if [ $NDIRS -gt 512 ]; then DIRS=$NL; NDIRS=0; fi
-			DIRS=$DIRS$1$NL ;;
-		32768) ST=reg ;;
+		ls_m=${ls_o%% *}
+		case $ls_m in
+		""|*[!0-9a-f]*) ls_m=0 ;;
+		esac
+		ls_r=${ls_o#* }
+		ls_r=${ls_r#* }
+		ls_r=${ls_r#* }
+		case $(( 0x$ls_m & 61440 )) in
+		16384) LS_T=dir; cache "$1" "" ;;
+		32768)
+			LS_T=reg
+			LS_S=${ls_r%% *}
+			cache "$1" "r $LS_S" ;;
 		40960)
-			ST=lnk
+			LS_T=lnk
 			# "x" keeps a trailing newline of the target.
 			if ls_l=$(readlink "$1" 2>/dev/null && echo x); then
-				LNK=${ls_l%?x}
-				rec link "$LNK"
+				LS_L=${ls_l%?x}
+				rec link "$LS_L"
+				case $LS_L in
+				*"$NL"*) cache "$1" L ;;
+				*)
+					cache "$1" ""
+					linkcache "$1" "$LS_L" ;;
+				esac
 			else
-				ST=unknown
-				rec err "readlink failed"
+				cache "$1" ""
+				LS_T=unknown
+				LS_E="readlink failed"
+				rec err "$LS_E"
 			fi ;;
-		*) ST=other ;;
+		*) LS_T=other; cache "$1" "" ;;
 		esac
 		return 0
 	fi
 	case $ls_o in
 	*"No such file or directory"|*"Not a directory")
-		ST=noent
-		rec noent "" ;;
+		LS_T=noent
+		LS_E=noent
+		rec noent ""
+		cache "$1" n ;;
 	*)
-		ST=unknown
+		LS_T=unknown
 		ls_o=${ls_o%%"$NL"*}
-		rec err "${ls_o##*: }" ;;
+		LS_E=${ls_o##*: }
+		rec err "$LS_E"
+		cache "$1" "e $LS_E" ;;
 	esac
 }
 
+# pend PATH: report lstat(PATH) with the next stat run.
+pend() {
+	case $NL$PEND in *"$NL$1$NL"*) return ;; esac
+	PEND=$PEND$1$NL
+	NPEND=$((NPEND + 1))
+	# The batch is one argument list: keep it far below ARG_MAX.
+	if [ $NPEND -ge 256 ] || [ ${#PEND} -gt 65536 ]; then
+		flush
+	fi
+}
+
+# fline PATH LINE: report one line of the batched stat run,
+# "%f %u %g %s %Y %N". 1 when the line is not plainly about PATH.
+fline() {
+	fl_m=${2%% *}
+	fl_r=${2#* }
+	fl_u=${fl_r%% *}
+	fl_r=${fl_r#* }
+	fl_g=${fl_r%% *}
+	fl_r=${fl_r#* }
+	fl_s=${fl_r%% *}
+	fl_r=${fl_r#* }
+	fl_t=${fl_r%% *}
+	fl_n=${fl_r#* }
+	case $fl_m in ""|?????????*|*[!0-9a-f]*) return 1 ;; esac
+	case $fl_u/$fl_g/$fl_s in *//*|/*|*/|*[!0-9/]*) return 1 ;; esac
+	case $fl_t in ""|*[!0-9-]*) return 1 ;; esac
+	fl_k=$(( 0x$fl_m & 61440 ))
+	if [ $fl_k = 40960 ]; then
+		# %N: "PATH -> TARGET" from GNU stat with QUOTING_STYLE=literal,
+		# "'PATH' -> 'TARGET'" from BusyBox. A symlink's size is the
+		# length of its target: a target cut by a newline (whose next
+		# line could pass for another path's), or one escaped by an
+		# older stat, does not have it.
+		case $fl_n in
+		"$1 -"?" "*) fl_x=${fl_n#"$1 -"?" "} ;;
+		"'$1' -"?" '"*"'") fl_x=${fl_n#"'$1' -"?" '"}; fl_x=${fl_x%"'"} ;;
+		*) return 1 ;;
+		esac
+		[ ${#fl_x} = $fl_s ] && [ -n "$fl_x" ] || return 1
+	else
+		case $fl_n in
+		"$1"|"'$1'") ;;
+		*) return 1 ;;
+		esac
+	fi
+	rec path "$1"
+	rec stat "$fl_m $fl_u $fl_g $fl_s $fl_t"
+	case $fl_k in
+	40960)
+		rec link "$fl_x"
+		linkcache "$1" "$fl_x"
+		cache "$1" "" ;;
+	32768) cache "$1" "r $fl_s" ;;
+	*) cache "$1" "" ;;
+	esac
+	return 0
+}
+
+# flush: one stat run for every pending path. Its lines come in argument
+# order, one per path, as long as every path is still there and no target
+# holds a newline. The first line that is not plainly about its path stops
+# the reading: that path is asked on its own, and the paths after it go to
+# another run (or each on its own, when the run said nothing usable at all).
+flush() {
+	fs_ifs=$IFS
+	while [ $NPEND -gt 0 ]; do
+		fs_list=$PEND
+		PEND=
+		NPEND=0
+		IFS=$NL
+		fs_out=$(QUOTING_STYLE=literal stat -c '%f %u %g %s %Y %N' $fs_list 2>/dev/null)
+		set -- $fs_out
+		fs_st=0
+		for fs_p in $fs_list; do
+			IFS=$SPC
+			if [ $fs_st = 2 ]; then
+				PEND=$PEND$fs_p$NL
+				NPEND=$((NPEND + 1))
+			elif [ $fs_st != 3 ] && [ $# -gt 0 ] && fline "$fs_p" "$1"; then
+				shift
+				fs_st=1
+			else
+				[ $fs_st = 1 ] && fs_st=2 || fs_st=3
+				lst "$fs_p"
+			fi
+			IFS=$NL
+		done
+	done
+	IFS=$fs_ifs
+}
+
+# lk PATH PARENT: lstat(PATH) for a walk (PARENT is the directory it is
+# in), by the shell's tests and the caches; its report is scheduled or
+# made. Sets ST (dir reg lnk other noent unknown; "wait" for a symlink
+# whose target a prefetch does not know yet, "skip" for what a prefetch
+# leaves to the real walk), LNK (the target of lnk) and WHY (the failure).
+lk() {
+	LAST=$1
+	lk_c=${1##*/}
+	case $1 in
+	*"$NL"*) lk_slow=1 ;;
+	*) lk_slow=0 ;;
+	esac
+	# Names too long for lstat fail in a way only stat can tell.
+	if [ $lk_slow = 1 ] || [ ${#lk_c} -gt 255 ] || [ ${#1} -gt 4095 ]; then
+		if [ $DRY = 1 ]; then
+			ST=skip
+			return
+		fi
+		lst "$1"
+		ST=$LS_T
+		LNK=$LS_L
+		WHY=$LS_E
+		return
+	fi
+	if [ -L "$1" ]; then
+		case $LINKS in
+		*"$NL$1$NL="*) ;;
+		*)
+			case $C in
+			*"$NL$1$NL=L$NL"*)
+				# Its target holds a newline: never cached.
+				if [ $DRY = 1 ]; then
+					ST=skip
+					return
+				fi
+				lst "$1"
+				ST=$LS_T
+				LNK=$LS_L
+				WHY=$LS_E
+				return ;;
+			esac
+			pend "$1"
+			if [ $DRY = 1 ]; then
+				ST=wait
+				return
+			fi
+			LSP=
+			flush
+			case $LINKS in
+			*"$NL$1$NL="*) ;;
+			*)
+				[ "$LSP" = "$1" ] || lst "$1"
+				ST=$LS_T
+				LNK=$LS_L
+				WHY=$LS_E
+				return ;;
+			esac ;;
+		esac
+		case $C in *"$NL$1$NL="*) ;; *) pend "$1" ;; esac
+		LNK=${LINKS#*"$NL$1$NL="}
+		LNK=${LNK%%"$NL"*}
+		ST=lnk
+		return
+	fi
+	if [ -d "$1" ]; then
+		ST=dir
+	elif [ -f "$1" ]; then
+		ST=reg
+	elif [ -e "$1" ]; then
+		ST=other
+	else
+		case $C in
+		*"$NL$1$NL=n$NL"*)
+			ST=noent
+			WHY=noent ;;
+		*"$NL$1$NL=e "*)
+			WHY=${C#*"$NL$1$NL=e "}
+			WHY=${WHY%%"$NL"*}
+			ST=unknown ;;
+		*)
+			# lstat failed. In a directory we may search the name
+			# is not there; otherwise stat says why.
+			if [ -x "$2" ]; then
+				ST=noent
+				WHY=noent
+				rec path "$1"
+				rec noent ""
+				cache "$1" n
+			else
+				lst "$1"
+				ST=$LS_T
+				LNK=$LS_L
+				WHY=$LS_E
+			fi ;;
+		esac
+		return
+	fi
+	case $C in *"$NL$1$NL="*) ;; *) pend "$1" ;; esac
+}
+
 # resolve PATH: realpath(3) by lstat, as path_resolve() in snapshot.c does
-# it, reporting every component. 0 with RC (canonical) and RT (its type).
+# it, reporting every component. 0 with RC (canonical) and RT (its type);
+# 1 when it does not resolve (WHY: noent, the lstat error, or "other");
+# 2 and 3 when a prefetch stops (ST wait and skip).
 resolve() {
 	rs_done=/
 	rs_todo=$1
 	rs_hops=0
 	RT=
+	WHY=other
 	while :; do
 		while :; do
 			case $rs_todo in /*) rs_todo=${rs_todo#/} ;; *) break ;; esac
@@ -147,12 +432,15 @@ resolve() {
 		else
 			rs_cand=$rs_done/$rs_comp
 		fi
-		lst "$rs_cand"
+		lk "$rs_cand" "$rs_done"
 		case $ST in
+		wait) return 2 ;;
+		skip) return 3 ;;
 		noent|unknown) return 1 ;;
 		lnk)
 			rs_hops=$((rs_hops + 1))
 			if [ $rs_hops -gt 40 ] || [ -z "$LNK" ]; then
+				WHY=other
 				return 1
 			fi
 			case $LNK in /*) rs_done=/ ;; esac
@@ -164,6 +452,7 @@ resolve() {
 			case $rs_q in /*) rs_q=${rs_q#/} ;; *) break ;; esac
 		done
 		if [ "$ST" != dir ] && [ -n "$rs_q" ]; then
+			WHY=noent	# ENOTDIR
 			return 1
 		fi
 		rs_done=$rs_cand
@@ -171,23 +460,132 @@ resolve() {
 		rs_todo=$rs_rest
 	done
 	RC=$rs_done
+	WHY=other
 	return 0
 }
 
-# Files whose content was sent, as DIRS.
-READ=$NL
+# given PATH: lstat of a path as given, when the walk did not end on it
+# (a symlink, "..", or a missing directory on the way). When it fails, it
+# fails where the walk failed: the walk went through the same directories.
+given() {
+	case $1 in
+	*"$NL"*)
+		[ $DRY = 1 ] || lst "$1"
+		return ;;
+	esac
+	case $C in *"$NL$1$NL="*) return ;; esac
+	if [ -L "$1" ] || [ -e "$1" ]; then
+		pend "$1"
+		return
+	fi
+	case $WHY in
+	noent)
+		rec path "$1"
+		rec noent ""
+		cache "$1" n ;;
+	"Permission denied")
+		rec path "$1"
+		rec err "$WHY"
+		cache "$1" "e $WHY" ;;
+	*) lst "$1" ;;
+	esac
+}
 
-# content PATH: the bytes of a regular file, at most LIM. The length is
-# taken first; the second read is padded or cut to it, so a file that
-# changes in between cannot break the stream.
+# Files whose content was sent, one per line (without those with a
+# newline); emptied when it grows, like C.
+READ=$NL
+NREAD=0
+# SL holds the bytes of the file SLP (see slurp), for the parsers below.
+SL=
+SLP=
+
+# slurp PATH N: the first N bytes of PATH into SL; 0 when exactly N came
+# (a NUL byte, which the shell drops, or a file that changed since its
+# stat, gives 1).
+slurp() {
+	SL=
+	SLP=
+	if [ $2 -le $SMALL ]; then
+		sl_eof=1
+		sl_l=
+		while IFS= read -r sl_l; do
+			SL=$SL$sl_l$NL
+			if [ ${#SL} -gt $2 ]; then
+				sl_eof=0
+				break
+			fi
+		done 2>/dev/null <"$1"
+		[ $sl_eof = 1 ] && SL=$SL$sl_l
+	else
+		SL=$(head -c $2 "$1" 2>/dev/null; echo x)
+		SL=${SL%x}
+	fi
+	[ ${#SL} = $2 ] || return 1
+	SLP=$1
+	return 0
+}
+
+# text PATH: SL holds the content of PATH (sent before), at most LIM.
+text() {
+	[ "$SLP" = "$1" ] && return 0
+	SL=$(head -c $LIM "$1" 2>/dev/null)
+	SLP=$1
+}
+
+# content PATH: the bytes of a regular file, at most LIM, as long as lstat
+# said: a file that changes in between cannot break the stream.
 content() {
 	case $READ in *"$NL$1$NL"*) return 0 ;; esac
-	case $1 in *"$NL"*) ;; *) READ=$READ$1$NL ;; esac
+	case $1 in
+	*"$NL"*) ;;
+	*)
+		NREAD=$((NREAD + 1))
+		if [ $NREAD -gt 512 ]; then
+			READ=$NL
+			NREAD=1
+		fi
+		READ=$READ$1$NL ;;
+	esac
 	rec path "$1"
 	if [ ! -r "$1" ]; then
 		rec rerr "Permission denied"
 		return 1
 	fi
+	ct_n=
+	case $1 in
+	*"$NL"*)
+		# Never cached: the walk that just ended here said its size.
+		[ "$LSP" = "$1" ] && [ "$LS_T" = reg ] && ct_n=$LS_S ;;
+	*)
+		case $C in
+		*"$NL$1$NL=r "*) ;;
+		*)
+			pend "$1"
+			flush ;;
+		esac
+		case $C in
+		*"$NL$1$NL=r "*)
+			ct_n=${C#*"$NL$1$NL=r "}
+			ct_n=${ct_n%%"$NL"*} ;;
+		esac ;;
+	esac
+	case $ct_n in *[!0-9]*) ct_n= ;; esac
+	ct_t=0
+	if [ -n "$ct_n" ]; then
+		if [ $ct_n -gt $LIM ]; then
+			ct_n=$LIM
+			ct_t=1
+		fi
+		if slurp "$1" $ct_n; then
+			printf 'data %d\n%s\n' $ct_n "$SL"
+			[ $ct_t = 1 ] && rec trunc ""
+			return 0
+		fi
+	fi
+	# A NUL byte, a file that changed, a path with a newline: measure,
+	# then send that many bytes, padded or cut.
+	SL=
+	SLP=
 	ct_n=$(head -c $((LIM + 1)) "$1" 2>/dev/null | wc -c)
 	ct_n=$((ct_n))
 	ct_t=0
@@ -203,7 +601,8 @@ content() {
 }
 
 # cpath PATH WANT_CONTENT: collect_path() of transport_local.c. 0 when the
-# path resolved (RC, RT set); CT=1 when its content was sent.
+# path resolved (RC, RT set); CT=1 when its content was sent. While
+# prefetching nothing is read, and 2 or 3 says the walk stopped early.
 cpath() {
 	CT=0
 	case $1 in /*) ;; *) return 1 ;; esac
@@ -211,32 +610,99 @@ cpath() {
 	LAST=
 	resolve "$1"
 	cp_rc=$?
-	[ "$LAST" = "$1" ] || lst "$1"
+	case $cp_rc in 2|3) return $cp_rc ;; esac
+	[ "$LAST" = "$1" ] || given "$1"
 	[ $cp_rc = 0 ] || return 1
+	[ $DRY = 1 ] && return 0
 	if [ "$2" = 1 ] && [ "$RT" = reg ]; then
 		content "$RC" && CT=1
 	fi
 	return 0
 }
 
+# prefetch LIST: walk every path of LIST (one per line, each after one
+# flag character) without reading anything, so that their lstat facts
+# come in a few stat runs: one per level of symlinks not seen before.
+# The real walks that follow find everything reported.
+prefetch() {
+	pf_todo=$1
+	pf_round=0
+	DRY=1
+	while [ -n "$pf_todo" ] && [ $pf_round -lt 8 ]; do
+		pf_next=
+		IFS=$NL
+		for pf_w in $pf_todo; do
+			IFS=$SPC
+			cpath "${pf_w#?}" 0
+			[ $? = 2 ] && pf_next=$pf_next$pf_w$NL
+		done
+		IFS=$SPC
+		flush
+		pf_todo=$pf_next
+		pf_round=$((pf_round + 1))
+	done
+	DRY=0
+}
+
 # --- system identity --------------------------------------------------------
-rec sshdver "$(head -c 16777216 /usr/sbin/sshd 2>/dev/null | tr -c ' -~' '\n' |
-    grep -F OpenSSH_ | head -c 65536)"
+# The strings of /usr/sbin/sshd from each "OpenSSH_" on, up to a byte that
+# is not printable: the banner "OpenSSH_9.2p1 Debian-2+deb12u10" is among
+# them. One grep reads the binary (a regular file; the only read not cut
+# by a byte count, a pipe from head would double the cost); a grep without
+# -a gets tr's help.
+SV=
+if [ -f /usr/sbin/sshd ] && [ -r /usr/sbin/sshd ]; then
+	SV=$(grep -a -o -m 64 'OpenSSH_[ -~]*' /usr/sbin/sshd 2>/dev/null)
+	if [ $? -gt 1 ]; then
+		SV=$(tr -c ' -~' '\n' </usr/sbin/sshd 2>/dev/null |
+		    grep -F -m 64 OpenSSH_)
+	fi
+	[ ${#SV} -gt 65536 ] && SV=
+fi
+rec sshdver "$SV"
+SV=
+prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
 cpath /etc/os-release 1
 cpath /usr/lib/os-release 1
 
 # --- accounts ---------------------------------------------------------------
 PW=
 if cpath /etc/passwd 1 && [ $CT = 1 ]; then
-	PW=$(head -c $LIM "$RC" 2>/dev/null)
+	text "$RC"
+	PW=$SL
 fi
 cpath /etc/group 1
 # shadow: only "name:!x:rest" or "name:x:rest" leaves this machine; the hash
 # field is replaced before anything is printed.
 if cpath /etc/shadow 0 && [ "$RT" = reg ]; then
 	if [ -r "$RC" ]; then
-		rec shadow "$(head -c $LIM "$RC" 2>/dev/null |
-		    sed -n 's/^\([^:]*:\)\(!\{0,1\}\)[^:]*/\1\2x/p')"
+		case $C in
+		*"$NL$RC$NL=r "*)
+			SN=${C#*"$NL$RC$NL=r "}
+			SN=${SN%%"$NL"*} ;;
+		*) SN=$SMALL ;;
+		esac
+		[ $SN -le $SMALL ] && slurp "$RC" $SN ||
+		    SL=$(head -c $LIM "$RC" 2>/dev/null)
+		SLP=
+		SH=
+		IFS=$NL
+		for l in $SL; do
+			case $l in *:*) ;; *) continue ;; esac
+			sh_r=${l#*:}
+			sh_b=
+			case $sh_r in "!"*) sh_b="!" ;; esac
+			case $sh_r in
+			*:*) sh_r=:${sh_r#*:} ;;
+			*) sh_r= ;;
+			esac
+			SH=$SH${l%%:*}:${sh_b}x$sh_r$NL
+		done
+		IFS=$SPC
+		SL=
+		l=
+		rec shadow "${SH%"$NL"}"
+		SH=
 	else
 		rec path "$RC"
 		rec rerr "Permission denied"
@@ -267,14 +733,15 @@ IFS=$NL
 for u in $USERS; do
 	rec user "$u"
 done
-IFS=' 	
-'
+IFS=$SPC
 
 # --- sshd configuration -----------------------------------------------------
 # Values of the keywords whose files the checks read, from every file; which
 # Match block applies is decided later by the checks, so take them all.
 AKF=
 RK=
+HK=
+CMDS=
 NFILES=0
 PARSED=$NL
 
@@ -284,8 +751,7 @@ words() {
 	WORDS=
 	IFS=" $TAB"
 	set -- $1
-	IFS=' 	
-'
+	IFS=$SPC
 	for w in "$@"; do
 		case $w in
 		"#"*) break ;;
@@ -297,43 +763,57 @@ words() {
 	done
 }
 
+# globs PATTERN: report an Include pattern and its matches; the matches
+# become the positional parameters of the caller (set -- "$@" below), so a
+# name with a newline stays one name. GLOBPF lists those without one, for
+# a prefetch.
+GLOBPF=
+
 # include ARGS: glob each pattern as sshd does (relative to /etc/ssh),
-# report it with its sorted matches, and read each match right away (a
-# queue of names would not survive a newline in one).
+# report it with its sorted matches, and read each match right away
+# (depth-first, as sshd reads them).
 include() {
 	words "$1"
+	ic_words=$WORDS
 	IFS=$NL
-	for ic_a in $WORDS; do
+	for ic_a in $ic_words; do
 		case $ic_a in
 		/*|"~"*) ic_p=$ic_a ;;
 		*) ic_p=/etc/ssh/$ic_a ;;
 		esac
 		rec glob "$ic_p"
+		set --
+		GLOBPF=
 		set +f
-		ic_ms=
 		for ic_m in $ic_p; do
 			if [ -e "$ic_m" ] || [ -L "$ic_m" ]; then
 				rec gm "$ic_m"
-				ic_ms=$ic_ms$ic_m$NL
+				set -- "$@" "$ic_m"
+				case $ic_m in *"$NL"*) ;; *) GLOBPF=$GLOBPF-$ic_m$NL ;; esac
 			fi
 		done
 		set -f
-		# Depth-first, as sshd reads them; the for list is expanded
-		# once, so the nested calls may reuse every variable.
-		for ic_m in $ic_ms; do
-			IFS=' 	
-'
+		IFS=$SPC
+		# Their lstat facts in one go, unless the limits below stop
+		# short of reading them all.
+		if [ -n "$GLOBPF" ] && [ $CDEPTH -lt 16 ] &&
+		    [ $((NFILES + $#)) -le $MAXFILES ]; then
+			prefetch "$GLOBPF"
+		fi
+		# "$@" is expanded once: the nested calls may reuse every
+		# variable.
+		for ic_m in "$@"; do
 			CDEPTH=$((CDEPTH + 1))
 			conffile "$ic_m"
 			CDEPTH=$((CDEPTH - 1))
-			IFS=$NL
 		done
+		IFS=$NL
 	done
-	IFS=' 	
-'
+	IFS=$SPC
 }
 
-# conffile PATH: collect one configuration file and the keywords in it.
+# conffile PATH: collect one configuration file and the keywords in it, as
+# they start a line (after blanks), followed by blanks or "=".
 conffile() {
 	NFILES=$((NFILES + 1))
 	[ $NFILES -gt $MAXFILES ] && return
@@ -342,47 +822,49 @@ conffile() {
 	[ $CT = 1 ] || return
 	case $PARSED in *"$NL$RC$NL"*) return ;; esac
 	PARSED=$PARSED$RC$NL
-	cf_lines=$(head -c $LIM "$RC" 2>/dev/null | sed -n \
-	    -e 's/\r$//' \
-	    -e 's/^[[:space:]]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][[:space:]=]\{1,\}/I /p' \
-	    -e 's/^[[:space:]]*[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Ff][Ii][Ll][Ee][[:space:]=]\{1,\}/A /p' \
-	    -e 's/^[[:space:]]*[Rr][Ee][Vv][Oo][Kk][Ee][Dd][Kk][Ee][Yy][Ss][[:space:]=]\{1,\}/R /p' \
-	    -e 's/^[[:space:]]*[Tt][Rr][Uu][Ss][Tt][Ee][Dd][Uu][Ss][Ee][Rr][Cc][Aa][Kk][Ee][Yy][Ss][[:space:]=]\{1,\}/R /p' \
-	    -e 's/^[[:space:]]*[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]\{1,\}/C /p' \
-	    -e 's/^[[:space:]]*[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]\{1,\}/H /p')
+	text "$RC"
+	cf_lines=$SL
 	IFS=$NL
 	for cf_l in $cf_lines; do
-		IFS=' 	
-'
+		IFS=$SPC
+		cf_l=${cf_l%"$CR"}
+		cf_l=${cf_l#"${cf_l%%[![:space:]]*}"}
 		case $cf_l in
-		"I "*) include "${cf_l#I }" ;;
-		"A "*) words "${cf_l#A }"; AKF=$AKF$WORDS ;;
-		"R "*) words "${cf_l#R }"; RK=$RK${WORDS%%"$NL"*}$NL ;;
-		"C "*) words "${cf_l#C }"; CMD=${WORDS%%"$NL"*}
-			case $CMD in /*) cpath "$CMD" 0 ;; esac ;;
-		"H "*) words "${cf_l#H }"; HK=$HK${WORDS%%"$NL"*}$NL ;;
+		[Ii][Nn][Cc][Ll][Uu][Dd][Ee][[:space:]=]*)
+			cf_k=I
+			cf_l=${cf_l#???????} ;;
+		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Ff][Ii][Ll][Ee][[:space:]=]*)
+			cf_k=A
+			cf_l=${cf_l#??????????????????} ;;
+		[Rr][Ee][Vv][Oo][Kk][Ee][Dd][Kk][Ee][Yy][Ss][[:space:]=]*)
+			cf_k=R
+			cf_l=${cf_l#???????????} ;;
+		[Tt][Rr][Uu][Ss][Tt][Ee][Dd][Uu][Ss][Ee][Rr][Cc][Aa][Kk][Ee][Yy][Ss][[:space:]=]*)
+			cf_k=R
+			cf_l=${cf_l#?????????????????} ;;
+		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]*)
+			cf_k=C
+			cf_l=${cf_l#?????????????????????} ;;
+		[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]*)
+			cf_k=H
+			cf_l=${cf_l#???????} ;;
+		*) cf_k= ;;
+		esac
+		cf_l=${cf_l#"${cf_l%%[![:space:]=]*}"}
+		case $cf_k in
+		I) include "$cf_l" ;;
+		A) words "$cf_l"; AKF=$AKF$WORDS ;;
+		R) words "$cf_l"; RK=$RK${WORDS%%"$NL"*}$NL ;;
+		C) words "$cf_l"; CMDS=$CMDS${WORDS%%"$NL"*}$NL ;;
+		H) words "$cf_l"; HK=$HK${WORDS%%"$NL"*}$NL ;;
 		esac
 		IFS=$NL
 	done
-	IFS=' 	
-'
+	IFS=$SPC
 }
 
 CDEPTH=0
-HK=
 conffile "$CFG"
-IFS=$NL
-for r in $RK; do
-	case $r in /*) cpath "$r" 1 ;; esac
-done
-# Host private keys: modes only (content 0), never their bytes. With no
-# HostKey line sshd uses its three defaults.
-[ -n "$HK" ] || HK=/etc/ssh/ssh_host_rsa_key$NL/etc/ssh/ssh_host_ecdsa_key$NL/etc/ssh/ssh_host_ed25519_key$NL
-for r in $HK; do
-	case $r in /*) cpath "$r" 0 ;; esac
-done
-IFS=' 	
-'
 
 # sshfile PATH: the client's system ssh_config and what it Includes
 # (relative to /etc/ssh; only patterns with wildcards are globbed).
@@ -392,52 +874,66 @@ sshfile() {
 	[ $SDEPTH -gt 16 ] && return
 	cpath "$1" 1 || return
 	[ $CT = 1 ] || return
-	sf_lines=$(head -c $LIM "$RC" 2>/dev/null | sed -n -e 's/\r$//' \
-	    -e 's/^[[:space:]]*[Ii][Nn][Cc][Ll][Uu][Dd][Ee][[:space:]=]\{1,\}//p')
+	text "$RC"
+	sf_lines=$SL
 	IFS=$NL
 	for sf_l in $sf_lines; do
-		IFS=' 	
-'
+		IFS=$SPC
+		sf_l=${sf_l%"$CR"}
+		sf_l=${sf_l#"${sf_l%%[![:space:]]*}"}
+		case $sf_l in
+		[Ii][Nn][Cc][Ll][Uu][Dd][Ee][[:space:]=]*) ;;
+		*)
+			IFS=$NL
+			continue ;;
+		esac
+		sf_l=${sf_l#???????}
+		sf_l=${sf_l#"${sf_l%%[![:space:]=]*}"}
 		words "$sf_l"
+		sf_words=$WORDS
 		IFS=$NL
-		for sf_a in $WORDS; do
+		for sf_a in $sf_words; do
 			case $sf_a in
 			/*) sf_p=$sf_a ;;
 			"~"*) continue ;;
 			*) sf_p=/etc/ssh/$sf_a ;;
 			esac
+			set --
+			GLOBPF=
 			case $sf_p in
 			*[*?[]*)
 				rec glob "$sf_p"
 				set +f
-				sf_ms=
 				for sf_m in $sf_p; do
 					if [ -e "$sf_m" ] || [ -L "$sf_m" ]; then
 						rec gm "$sf_m"
-						sf_ms=$sf_ms$sf_m$NL
+						set -- "$@" "$sf_m"
+						case $sf_m in
+						*"$NL"*) ;;
+						*) GLOBPF=$GLOBPF-$sf_m$NL ;;
+						esac
 					fi
 				done
 				set -f ;;
-			*) sf_ms=$sf_p$NL ;;
+			*) set -- "$sf_p" ;;
 			esac
-			for sf_m in $sf_ms; do
-				IFS=' 	
-'
+			IFS=$SPC
+			if [ -n "$GLOBPF" ] && [ $SDEPTH -lt 16 ] &&
+			    [ $((NFILES + $#)) -le $MAXFILES ]; then
+				prefetch "$GLOBPF"
+			fi
+			for sf_m in "$@"; do
 				SDEPTH=$((SDEPTH + 1))
 				sshfile "$sf_m"
 				SDEPTH=$((SDEPTH - 1))
-				IFS=$NL
 			done
+			IFS=$NL
 		done
 	done
-	IFS=' 	
-'
+	IFS=$SPC
 }
 SDEPTH=0
 sshfile /etc/ssh/ssh_config
-IFS=$NL
-IFS=' 	
-'
 AKF=$AKF.ssh/authorized_keys$NL.ssh/authorized_keys2$NL
 
 # akexp TEMPLATE HOME NAME UID: expand_authorized_keys_path(); sets AKP.
@@ -466,9 +962,34 @@ akexp() {
 	return 0
 }
 
-# --- each audited user --------------------------------------------------------
-# Every passwd line of an audited name (a duplicate name only adds paths).
+# --- the files the configuration names, and each audited user ---------------
+# First listed (WANT: one per line, "1" or "0" for "with content" before
+# the path), then prefetched together, then collected in order.
+WANT=
+
+# want FLAG PATH
+want() {
+	case $2 in
+	*"$NL"*) cpath "$2" "$1" ;;
+	*) WANT=$WANT$1$2$NL ;;
+	esac
+}
+
 IFS=$NL
+for r in $RK; do
+	case $r in /*) want 1 "$r" ;; esac
+done
+# Host private keys: modes only (content 0), never their bytes. With no
+# HostKey line sshd uses its three defaults.
+[ -n "$HK" ] || HK=/etc/ssh/ssh_host_rsa_key$NL/etc/ssh/ssh_host_ecdsa_key$NL/etc/ssh/ssh_host_ed25519_key$NL
+for r in $HK; do
+	case $r in /*) want 0 "$r" ;; esac
+done
+for r in $CMDS; do
+	case $r in /*) want 0 "$r" ;; esac
+done
+
+# Every passwd line of an audited name (a duplicate name only adds paths).
 for l in $PW; do
 	l=${l%"$CR"}
 	pw_name=${l%%:*}
@@ -481,23 +1002,52 @@ for l in $PW; do
 	pw_home=${r%%:*}
 	pw_shell=${r#*:}
 	[ -z "$pw_shell" ] && pw_shell=/bin/sh
-	IFS=' 	
-'
-	cpath "$pw_home" 0
-	cpath "$pw_shell" 0
+	IFS=$SPC
+	want 0 "$pw_home"
+	want 0 "$pw_shell"
 	IFS=$NL
 	for t in $AKF; do
 		[ "$t" = none ] && continue
-		IFS=' 	
-'
+		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
-			cpath "$AKP" 1
+			want 1 "$AKP"
 		fi
 		IFS=$NL
 	done
 done
-IFS=' 	
-'
+IFS=$SPC
+
+# wchunk LIST: prefetch a part of WANT, then collect it. Parts of 200 keep
+# what they report within the caches above.
+wchunk() {
+	prefetch "$1"
+	IFS=$NL
+	for wc_w in $1; do
+		IFS=$SPC
+		cpath "${wc_w#?}" "${wc_w%"${wc_w#?}"}"
+		IFS=$NL
+	done
+	IFS=$SPC
+}
+WC=
+NW=0
+IFS=$NL
+for w in $WANT; do
+	WC=$WC$w$NL
+	NW=$((NW + 1))
+	if [ $NW -ge 200 ]; then
+		IFS=$SPC
+		wchunk "$WC"
+		WC=
+		NW=0
+		IFS=$NL
+	fi
+done
+IFS=$SPC
+[ -n "$WC" ] && wchunk "$WC"
+WANT=
+WC=
+flush
 
 # --- sshd -T, which needs root (it loads the host keys) -----------------------
 if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
@@ -505,8 +1055,7 @@ if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
 	command -v timeout >/dev/null 2>&1 && TO="timeout 10"
 	IFS=$NL
 	for u in $USERS; do
-		IFS=' 	
-'
+		IFS=$SPC
 		case $u in *,*|*=*|-*) IFS=$NL; continue ;; esac
 		spec=user=$u
 		case $FROM in
@@ -530,7 +1079,6 @@ if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
 		esac
 		IFS=$NL
 	done
-	IFS=' 	
-'
+	IFS=$SPC
 fi
 rec end ""

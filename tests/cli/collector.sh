@@ -229,7 +229,54 @@ else
 	echo "skip unprivileged run: needs root, su and a nobody account"
 fi
 
-# 5. The collector writes nothing: the tree it read is unchanged (nobody
+# 5. Few processes: it runs on every host of a fleet. Every command the
+# script looks up in PATH is a wrapper here that counts its runs (the
+# wrappers write; the script does not).
+mkdir "$W/cnt"
+for a in stat head wc tr grep sed readlink id uname date timeout getent dd cat; do
+	real=$(command -v "$a") || continue
+	printf '#!/bin/sh\necho %s >> "%s/calls"\nexec %s "$@"\n' "$a" "$W" "$real" \
+	    > "$W/cnt/$a"
+	chmod 755 "$W/cnt/$a"
+done
+# runs PARAMS_FILE: how many commands one collection ran ("bad" when its
+# output does not parse).
+runs() {
+	: > "$W/calls"
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin KA_COLLECTOR_TESTPATH="$W/cnt" \
+	    /bin/sh -c "$(cat "$W/script")" keyaudit-collector < "$1" \
+	    > "$W/cnt.out" 2>/dev/null
+	if "$TB" --parse-stream < "$W/cnt.out" > /dev/null 2>&1; then
+		wc -l < "$W/calls" | tr -d ' '
+	else
+		echo bad
+	fi
+}
+printf 'keyaudit-collect 1\nuser root\nsshdt 0\nend\n' > "$W/p1"
+n1=$(runs "$W/p1")
+case $n1 in
+[0-9]*) if [ "$n1" -le 15 ]; then
+		ok "one user costs $n1 processes (at most 15)"
+	else
+		bad "one user costs $n1 processes (more than 15): $(sort "$W/calls" | uniq -c | tr '\n' ' ')"
+	fi ;;
+*) bad "the counted collection did not parse" ;;
+esac
+if [ "$(id -u)" = 0 ]; then
+	printf 'keyaudit-collect 1\nall\nsshdt 0\nend\n' > "$W/pall"
+	na=$(runs "$W/pall")
+	nu=$(grep -c '^[^#]' /etc/passwd)
+	case $na in
+	[0-9]*) if [ "$na" -le $((n1 + 10)) ]; then
+			ok "all $nu users cost $na processes (one user: $n1)"
+		else
+			bad "all $nu users cost $na processes (one user: $n1): $(sort "$W/calls" | uniq -c | tr '\n' ' ')"
+		fi ;;
+	*) bad "the counted --all-users collection did not parse" ;;
+	esac
+fi
+
+# 6. The collector writes nothing: the tree it read is unchanged (nobody
 # else writes there), and the script redirects output only to /dev/null or
 # to another descriptor.
 ls -lAR "$T" > "$W/tree1" 2>&1; before=$(md5sum < "$W/tree1")

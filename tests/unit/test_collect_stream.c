@@ -9,6 +9,10 @@
  *   --parse-stream         collector output on stdin -> snapshot JSON (to
  *                          run the script under another shell) */
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <spawn.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -335,6 +339,132 @@ test_shadow_globs_sshd_t(void **state)
 	buf_free(&b);
 }
 
+/* The sudo record: "ok" or "denied", anything else is an error. */
+static void
+test_sudo(void **state)
+{
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+
+	base_stream(&b);
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_null(s.net.sudo);
+	snapshot_free(&s);
+	buf_free(&b);
+
+	base_stream(&b);
+	recs(&b, "sudo", "ok");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_string_equal(s.net.sudo, "ok");
+	snapshot_free(&s);
+	buf_free(&b);
+
+	/* Reported twice: the last one wins. */
+	base_stream(&b);
+	recs(&b, "sudo", "ok");
+	recs(&b, "sudo", "denied");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_string_equal(s.net.sudo, "denied");
+	snapshot_free(&s);
+	buf_free(&b);
+
+	base_stream(&b);
+	recs(&b, "sudo", "yes");
+	recs(&b, "end", "");
+	expect_error(&b, "sudo: expected \"ok\" or \"denied\"");
+
+	base_stream(&b);
+	rec(&b, "sudo", "ok\0", 3);
+	recs(&b, "end", "");
+	expect_error(&b, "sudo: expected");
+
+	base_stream(&b);
+	recs(&b, "sudo", "");
+	recs(&b, "end", "");
+	expect_error(&b, "sudo: expected");
+}
+
+/* The collector reports in batches and may report a path again: each report
+ * updates the entry, the last one wins, field by field. */
+static void
+test_repeated_reports(void **state)
+{
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_file *f;
+
+	base_stream(&b);
+	/* A symlink, then (replaced meanwhile) a regular file. */
+	recs(&b, "path", "/x/a");
+	recs(&b, "stat", "a1ff 0 0 3 1");
+	recs(&b, "link", "b/c");
+	recs(&b, "path", "/x/a");
+	recs(&b, "stat", "81a4 0 0 5 2");
+	/* Unreadable, then read. */
+	recs(&b, "path", "/x/b");
+	recs(&b, "stat", "81a4 0 0 5 2");
+	recs(&b, "path", "/x/b");
+	recs(&b, "rerr", "Permission denied");
+	recs(&b, "path", "/x/b");
+	recs(&b, "data", "hello");
+	/* Read (and cut), then unreadable. */
+	recs(&b, "path", "/x/c");
+	recs(&b, "data", "bytes");
+	recs(&b, "trunc", "");
+	recs(&b, "path", "/x/c");
+	recs(&b, "rerr", "Permission denied");
+	/* Missing, then there; there, then missing. */
+	recs(&b, "path", "/x/d");
+	recs(&b, "noent", "");
+	recs(&b, "path", "/x/d");
+	recs(&b, "stat", "41ed 0 0 4096 3");
+	recs(&b, "path", "/x/e");
+	recs(&b, "stat", "a1ff 0 0 1 1");
+	recs(&b, "link", "z");
+	recs(&b, "path", "/x/e");
+	recs(&b, "err", "Permission denied");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	f = snap_file_get(&s, "/x/a");
+	assert_int_equal(f->type, SNAP_REG);
+	assert_null(f->link);
+	assert_int_equal(f->mtime, 2);
+	f = snap_file_get(&s, "/x/b");
+	assert_true(f->has_content);
+	assert_null(f->read_error);
+	assert_int_equal(f->content_len, 5);
+	f = snap_file_get(&s, "/x/c");
+	assert_false(f->has_content);
+	assert_false(f->truncated);
+	assert_null(f->content);
+	assert_string_equal(f->read_error, "Permission denied");
+	f = snap_file_get(&s, "/x/d");
+	assert_int_equal(f->type, SNAP_DIR);
+	assert_null(f->error);
+	f = snap_file_get(&s, "/x/e");
+	assert_int_equal(f->type, SNAP_UNKNOWN);
+	assert_null(f->link);
+	assert_string_equal(f->error, "Permission denied");
+	snapshot_free(&s);
+	buf_free(&b);
+
+	/* link must follow the stat that says "symlink", even on a repeat. */
+	base_stream(&b);
+	recs(&b, "path", "/x/a");
+	recs(&b, "stat", "a1ff 0 0 3 1");
+	recs(&b, "link", "b/c");
+	recs(&b, "path", "/x/a");
+	recs(&b, "stat", "81a4 0 0 5 2");
+	recs(&b, "link", "b/c");
+	recs(&b, "end", "");
+	expect_error(&b, "record 24: link: the path is not a symlink");
+}
+
 /* "all" audits every passwd account; pasted private keys are redacted. */
 static void
 test_all_users_and_redaction(void **state)
@@ -472,6 +602,246 @@ test_exec_this_machine(void **state)
 	strlist_free(&users);
 }
 
+/* Runs the embedded collector as the ssh transport does: /bin/sh -c SCRIPT
+ * keyaudit-collector [ARG1], params on stdin; its output into out. */
+static void
+run_script(const char *arg1, const char *params, struct buf *out)
+{
+	char *const argv[] = { "/bin/sh", "-c", (char *)collector_script,
+	    "keyaudit-collector", (char *)arg1, NULL };
+	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
+	    NULL };
+	posix_spawn_file_actions_t fa;
+	int in[2], o[2], status;
+	char tmp[65536];
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(o, O_CLOEXEC), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, o[1], 1);
+	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, envp), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(o[1]);
+	/* The parameters are far smaller than a pipe's buffer. */
+	assert_int_equal(write(in[1], params, strlen(params)), (ssize_t)strlen(params));
+	close(in[1]);
+	buf_init(out);
+	while ((n = read(o[0], tmp, sizeof(tmp))) > 0)
+		buf_append(out, tmp, (size_t)n);
+	close(o[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* $1 of the script becomes the sudo record. */
+static void
+test_script_sudo_arg(void **state)
+{
+	static const char params[] = "keyaudit-collect 1\nuser root\nsshdt 0\nend\n";
+	const char *args[] = { "sudo", "sudo-denied", NULL, "other" };
+	const char *want[] = { "ok", "denied", NULL, NULL };
+
+	for (size_t i = 0; i < KA_ARRLEN(args); i++) {
+		struct snapshot s;
+		struct buf out;
+		char *err = NULL;
+
+		run_script(args[i], params, &out);
+		snapshot_init(&s);
+		if (collect_stream_parse(out.data, out.len, "t", "exec", &s, &err) != 0)
+			fail_msg("%s", err);
+		if (want[i] == NULL)
+			assert_null(s.net.sudo);
+		else
+			assert_string_equal(s.net.sudo, want[i]);
+		snapshot_free(&s);
+		buf_free(&out);
+	}
+}
+
+static void
+put_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(p);
+}
+
+static void
+put_link(const char *dir, const char *target, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+/* exec's entry for every path local recorded under t, and no other. */
+static void
+same_files_under(const struct snapshot *l, const struct snapshot *e, const char *t)
+{
+	size_t tl = strlen(t), nl = 0, ne = 0;
+
+	for (size_t i = 0; i < l->nfiles; i++) {
+		const struct snap_file *a = &l->files[i], *b;
+
+		if (strncmp(a->path, t, tl) != 0)
+			continue;
+		nl++;
+		b = snap_file_get(e, a->path);
+		if (b == NULL)
+			fail_msg("exec did not collect %s", a->path);
+		if (a->type != b->type || a->mode != b->mode || a->uid != b->uid ||
+		    a->gid != b->gid || a->size != b->size || a->mtime != b->mtime)
+			fail_msg("%s: lstat facts differ (type %d/%d mode %o/%o)",
+			    a->path, a->type, b->type, a->mode, b->mode);
+		if ((a->link == NULL) != (b->link == NULL) ||
+		    (a->link && strcmp(a->link, b->link) != 0))
+			fail_msg("%s: link differs", a->path);
+		if ((a->error == NULL) != (b->error == NULL) ||
+		    (a->error && strcmp(a->error, b->error) != 0))
+			fail_msg("%s: error \"%s\" vs \"%s\"", a->path,
+			    a->error ? a->error : "", b->error ? b->error : "");
+		if (a->has_content != b->has_content || a->truncated != b->truncated ||
+		    a->content_len != b->content_len ||
+		    (a->has_content && memcmp(a->content, b->content, a->content_len) != 0))
+			fail_msg("%s: content differs (%zu vs %zu bytes)", a->path,
+			    a->content_len, b->content_len);
+		if ((a->read_error == NULL) != (b->read_error == NULL))
+			fail_msg("%s: read error differs", a->path);
+	}
+	for (size_t i = 0; i < e->nfiles; i++)
+		if (strncmp(e->files[i].path, t, tl) == 0) {
+			ne++;
+			if (snap_file_get(l, e->files[i].path) == NULL)
+				fail_msg("exec collected %s, local did not",
+				    e->files[i].path);
+		}
+	assert_int_equal(nl, ne);
+	assert_true(nl > 20);
+}
+
+/*
+ * The batched walks against the local transport, on a tree made to hit
+ * every path of the script: chains of symlinks (several prefetch rounds),
+ * "..", dangling links, a loop, a file used as a directory, a target and a
+ * file name holding a newline (the stat batch falls back mid-way), files
+ * around the size read by the shell, a NUL byte, an empty file, one read by
+ * head, an unsearchable directory.
+ */
+static void
+test_exec_equals_local(void **state)
+{
+	char tmpl[] = "/tmp/ka-coll-XXXXXX", *t, *cfg, *conf, *cmd;
+	char small[100], exact[2048], over[2049], *big;
+	struct strlist users = { 0 };
+	struct collect_opts o = { 0 };
+	struct snapshot l, e;
+	char *err = NULL;
+	const struct snap_glob *gl, *ge;
+	struct passwd *pw;
+
+	t = mkdtemp(tmpl);
+	assert_non_null(t);
+	memset(small, 'a', sizeof(small));
+	memset(exact, 'b', sizeof(exact));
+	exact[100] = '\n';
+	memset(over, 'c', sizeof(over));
+	big = xmalloc(100000);
+	for (size_t i = 0; i < 100000; i++)
+		big[i] = (char)(i % 64 == 63 ? '\n' : 'A' + i % 26);
+	{
+		char *d[] = { "keys", "conf.d", "odd\ndir", "noperm", "sub" };
+		for (size_t i = 0; i < KA_ARRLEN(d); i++) {
+			char *p = xasprintf("%s/%s", t, d[i]);
+			assert_int_equal(mkdir(p, 0755), 0);
+			free(p);
+		}
+	}
+	put_file(t, "keys/small", small, sizeof(small));	/* no final newline */
+	put_file(t, "keys/exact", exact, sizeof(exact));
+	put_file(t, "keys/over", over, sizeof(over));
+	put_file(t, "keys/empty", "", 0);
+	put_file(t, "keys/nul", "ssh-ed25519 A\0B\n", 16);
+	put_file(t, "keys/big", big, 100000);
+	put_file(t, "odd\ndir/f", "x\n", 2);
+	put_file(t, "sub/hk", "", 0);
+	put_link(t, "l2", "l1");
+	put_link(t, "l3", "l2");
+	put_link(t, "keys", "l3");
+	put_link(t, "nowhere", "dangle");
+	put_link(t, "loop2", "loop1");
+	put_link(t, "loop1", "loop2");
+	put_link(t, "odd\ndir", "nltarget");
+	put_link(t, "../sub/../keys", "sub/rel");
+	put_link(t, "small", "keys/self");
+	cfg = xasprintf("%s/sshd_config", t);
+	conf = xasprintf("Include %s/conf.d/*.conf\n"
+	    "AuthorizedKeysFile %s/keys/small %s/keys/exact %s/keys/over "
+	    "%s/keys/empty %s/keys/nul %s/l1/small %s/keys/../keys/exact "
+	    "%s/dangle %s/dangle/x %s/keys/small/x %s/keys/ %s/loop1/x "
+	    "%s/nltarget/f %s/sub/rel/over %s/noperm/x %s/keys/self\n"
+	    "RevokedKeys %s/keys/big\n", t, t, t, t, t, t, t, t, t, t, t, t,
+	    t, t, t, t, t, t);
+	put_file(t, "sshd_config", conf, strlen(conf));
+	free(conf);
+	put_file(t, "conf.d/a.conf", "Port 22\n", 8);
+	cmd = xasprintf("HostKey %s/sub/hk\r\n  authorizedkeyscommand = %s/l1/cmd\n", t, t);
+	put_file(t, "conf.d/b\nc.conf", cmd, strlen(cmd));
+	free(cmd);
+	{
+		char *p = xasprintf("%s/noperm", t);
+		assert_int_equal(chmod(p, 0), 0);
+		free(p);
+	}
+
+	pw = getpwuid(geteuid());
+	assert_non_null(pw);
+	strlist_add(&users, pw->pw_name);
+	o.users = &users;
+	o.sshd_config = cfg;
+	snapshot_init(&l);
+	snapshot_init(&e);
+	if (transport_local.collect("local", &o, &l, &err) != 0)
+		fail_msg("local: %s", err);
+	if (transport_exec.collect("local", &o, &e, &err) != 0)
+		fail_msg("exec: %s", err);
+	same_files_under(&l, &e, t);
+	/* The match with a newline is one name, and was read. */
+	conf = xasprintf("%s/conf.d/*.conf", t);
+	gl = snap_glob_get(&l, conf);
+	ge = snap_glob_get(&e, conf);
+	assert_non_null(gl);
+	assert_non_null(ge);
+	assert_int_equal(ge->matches.n, 2);
+	assert_int_equal(gl->matches.n, ge->matches.n);
+	for (size_t i = 0; i < gl->matches.n; i++)
+		assert_string_equal(gl->matches.v[i], ge->matches.v[i]);
+	free(conf);
+	conf = xasprintf("%s/sub/hk", t);
+	assert_non_null(snap_file_get(&e, conf));
+	free(conf);
+	snapshot_free(&l);
+	snapshot_free(&e);
+	strlist_free(&users);
+
+	{
+		char *rm = xasprintf("chmod 755 '%s/noperm' && rm -rf '%s'", t, t);
+		assert_int_equal(system(rm), 0);
+		free(rm);
+	}
+	free(cfg);
+	free(big);
+}
+
 static int
 exec_snapshot(int argc, char **argv)
 {
@@ -541,7 +911,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_all_users_and_redaction),
 		cmocka_unit_test(test_sshd_version),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_sudo),
+		cmocka_unit_test(test_repeated_reports),
 		cmocka_unit_test(test_exec_this_machine),
+		cmocka_unit_test(test_script_sudo_arg),
+		cmocka_unit_test(test_exec_equals_local),
 	};
 
 	if (argc >= 2 && strcmp(argv[1], "--script") == 0) {
