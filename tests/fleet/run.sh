@@ -153,6 +153,17 @@ expect jump2 scanned
 check "ProxyJump: connected through i1 (i1's log shows the forward)" \
     'grep -q "direct-tcpip\|port forwarding\|Accepted publickey for kascan" "$D/i1/log"'
 
+# --- the progress line: on a terminal only, never with --quiet
+if command -v script >/dev/null; then
+	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 >/dev/null" /dev/null > "$D/tty" 2>&1
+	check "progress line on a terminal (done/total, rate, failures)" \
+	    'grep -q "keyaudit: [0-9]*/2 hosts" "$D/tty"' "$(tr '\r' '\n' < "$D/tty" | head -n 5)"
+	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 --quiet >/dev/null" /dev/null > "$D/tty" 2>&1
+	check "no progress line with --quiet" '! grep -q "hosts," "$D/tty"' "$(head -c 300 "$D/tty")"
+	scan 127.0.0.201 127.0.0.101 --timeout 2 > /dev/null 2> "$D/err"
+	check "no progress line when stderr is not a terminal" '! grep -q "hosts," "$D/err"' "$(head -c 300 "$D/err")"
+fi
+
 # --- the same machine collected locally and over SSH gives the same facts
 W=$(mktemp -d)	# outside D: writing into D would change what is collected
 "$KA" collect local -o "$W/local.json" --user kafa --user kafb \
