@@ -141,6 +141,11 @@ expect kaplain@127.0.0.101:2200 scanned net.sudo-denied
 scan kascan@127.0.0.101:2200 --sudo --all-users > "$D/out.json" 2>/dev/null
 expect kascan@127.0.0.101:2200 scanned
 absent kascan@127.0.0.101:2200 net.sudo-denied
+scan pcmd3 > "$D/out.json" 2>/dev/null
+expect pcmd3 scanned
+"$KA" scan -l kascan -p 2200 127.0.0.104 --known-hosts "$D/known_hosts" -i "$D/id_scan" \
+    -F /dev/null --format json > "$D/out.json" 2>/dev/null
+expect 127.0.0.104 scanned net.password-offered
 # the agent: no -i and no IdentityFile, the key only in ssh-agent
 printf 'Host *\n  Port 2200\n  User kascan\n  UserKnownHostsFile %s\n' "$D/known_hosts" > "$D/agent_config"
 SSH_AUTH_SOCK= "$KA" scan -F "$D/agent_config" 127.0.0.101 --format json > "$D/out.json" 2>/dev/null
