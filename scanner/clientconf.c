@@ -34,6 +34,8 @@ enum ckw {
 	C_IDENTITYFILE, C_IDENTITIESONLY, C_PROXYCOMMAND, C_PROXYJUMP,
 	C_CONNECTTIMEOUT, C_HOSTKEYALIAS, C_USERKH, C_GLOBALKH, C_STRICT,
 	C_CANON, C_IGNOREUNKNOWN,
+	/* kept as their first raw value, for diagnose */
+	C_PUBKEYAUTH, C_PREFAUTH, C_PUBKEYALGS, C_REQRSA, C_BATCH, C_IDAGENT,
 };
 
 /* How a keyword's arguments are checked (readconf.c's cases). */
@@ -118,7 +120,7 @@ static const struct ckeyword ckeywords[] = {
 	{ "challengeresponseauthentication", C_OTHER, T_FLAG, NULL },
 	{ "skeyauthentication", C_OTHER, T_FLAG, NULL },
 	{ "tisauthentication", C_OTHER, T_FLAG, NULL },
-	{ "pubkeyauthentication", C_OTHER, T_MULTI, st_pubkey },
+	{ "pubkeyauthentication", C_PUBKEYAUTH, T_MULTI, st_pubkey },
 	{ "dsaauthentication", C_OTHER, T_MULTI, st_pubkey },
 	{ "hostbasedauthentication", C_OTHER, T_FLAG, NULL },
 	{ "identityfile", C_IDENTITYFILE, T_STR, NULL },
@@ -126,7 +128,7 @@ static const struct ckeyword ckeywords[] = {
 	{ "identitiesonly", C_IDENTITIESONLY, T_FLAG, NULL },
 	{ "certificatefile", C_OTHER, T_STR, NULL },
 	{ "addkeystoagent", C_OTHER, T_ADDKEYS, NULL },
-	{ "identityagent", C_OTHER, T_AGENT, NULL },
+	{ "identityagent", C_IDAGENT, T_AGENT, NULL },
 	{ "hostname", C_HOSTNAME, T_STR, NULL },
 	{ "hostkeyalias", C_HOSTKEYALIAS, T_STR, NULL },
 	{ "proxycommand", C_PROXYCOMMAND, T_CMD, NULL },
@@ -143,7 +145,7 @@ static const struct ckeyword ckeywords[] = {
 	{ "globalknownhostsfile", C_GLOBALKH, T_STRARR, NULL },
 	{ "userknownhostsfile", C_USERKH, T_STRARR, NULL },
 	{ "connectionattempts", C_OTHER, T_INT, NULL },
-	{ "batchmode", C_OTHER, T_FLAG, NULL },
+	{ "batchmode", C_BATCH, T_FLAG, NULL },
 	{ "checkhostip", C_OTHER, T_FLAG, NULL },
 	{ "stricthostkeychecking", C_STRICT, T_MULTI, st_strict },
 	{ "compression", C_OTHER, T_MULTI, st_compress },
@@ -154,7 +156,7 @@ static const struct ckeyword ckeywords[] = {
 	{ "loglevel", C_OTHER, T_MULTI, st_loglevel },
 	{ "logverbose", C_OTHER, T_LIST, NULL },
 	{ "dynamicforward", C_OTHER, T_FWD, NULL },
-	{ "preferredauthentications", C_OTHER, T_STR, NULL },
+	{ "preferredauthentications", C_PREFAUTH, T_STR, NULL },
 	{ "hostkeyalgorithms", C_OTHER, T_KEYALGS, NULL },
 	{ "casignaturealgorithms", C_OTHER, T_KEYALGS, NULL },
 	{ "bindaddress", C_OTHER, T_STR, NULL },
@@ -202,13 +204,13 @@ static const struct ckeyword ckeywords[] = {
 	{ "updatehostkeys", C_OTHER, T_MULTI, st_yna },
 	{ "hostbasedacceptedalgorithms", C_OTHER, T_KEYALGS, NULL },
 	{ "hostbasedkeytypes", C_OTHER, T_KEYALGS, NULL },
-	{ "pubkeyacceptedalgorithms", C_OTHER, T_KEYALGS, NULL },
+	{ "pubkeyacceptedalgorithms", C_PUBKEYALGS, T_KEYALGS, NULL },
 	{ "pubkeyacceptedkeytypes", C_OTHER, T_KEYALGS, NULL },
 	{ "ignoreunknown", C_IGNOREUNKNOWN, T_STR, NULL },
 	{ "proxyjump", C_PROXYJUMP, T_JUMP, NULL },
 	{ "securitykeyprovider", C_OTHER, T_STR, NULL },
 	{ "knownhostscommand", C_OTHER, T_CMD, NULL },
-	{ "requiredrsasize", C_OTHER, T_INT, NULL },
+	{ "requiredrsasize", C_REQRSA, T_INT, NULL },
 	{ "enableescapecommandline", C_OTHER, T_FLAG, NULL },
 };
 
@@ -993,6 +995,11 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 	}
 	if (ac > used)
 		return perr(p, "keyword %s extra arguments at end of line", kwname);
+	if (k->kw >= C_PUBKEYAUTH && e->av == NULL && arg != NULL) {
+		e->av = xcalloc(1, sizeof(*e->av));
+		e->av[0] = xstrdup(arg);
+		e->ac = 1;
+	}
 	return 0;
 }
 
@@ -1248,6 +1255,7 @@ clientconf_files(const struct clientconf *c)
 struct ropts {
 	const char *hostname, *user, *hka, *strict, *ignore;
 	const char *proxy_command, *jump;
+	const char *raw[C_IDAGENT - C_PUBKEYAUTH + 1];	/* C_PUBKEYAUTH.. */
 	int port, idonly, ctimeout, ctimeout_set, canon;
 	struct strlist ids;
 	unsigned char *id_user;
@@ -1551,6 +1559,10 @@ apply_opt(struct rctx *r, const struct cev *e)
 		if (o->ignore == NULL)
 			o->ignore = e->av[0];
 		break;
+	default:
+		if (e->kw >= C_PUBKEYAUTH && e->ac > 0 && o->raw[e->kw - C_PUBKEYAUTH] == NULL)
+			o->raw[e->kw - C_PUBKEYAUTH] = e->av[0];
+		break;
 	}
 	return 0;
 }
@@ -1681,6 +1693,12 @@ client_host_free(struct client_host *h)
 	strlist_free(&h->user_known_hosts);
 	strlist_free(&h->global_known_hosts);
 	free(h->strict_host_key_checking);
+	free(h->pubkey_authentication);
+	free(h->preferred_authentications);
+	free(h->pubkey_accepted_algorithms);
+	free(h->required_rsa_size);
+	free(h->batch_mode);
+	free(h->identity_agent);
 	strlist_free(&h->notes);
 	memset(h, 0, sizeof(*h));
 }
@@ -1793,6 +1811,15 @@ clientconf_resolve(const struct clientconf *c, const char *host, const char *use
 		out->host_key_alias = xstrdup(hka);
 	}
 	out->strict_host_key_checking = xstrdup(r.o.strict ? r.o.strict : "ask");
+	{
+		char **dst[] = { &out->pubkey_authentication, &out->preferred_authentications,
+			&out->pubkey_accepted_algorithms, &out->required_rsa_size,
+			&out->batch_mode, &out->identity_agent };
+
+		for (size_t i = 0; i < KA_ARRLEN(dst); i++)
+			if (r.o.raw[i] != NULL)
+				*dst[i] = xstrdup(r.o.raw[i]);
+	}
 
 	/* the %-tokens of ssh.c's DEFAULT_CLIENT_PERCENT_EXPAND_ARGS */
 	portstr = xasprintf("%d", out->port);

@@ -86,6 +86,14 @@ struct client_host {
 						 * them); defaults when unset */
 	char *strict_host_key_checking;	/* as ssh -G prints it: true, false, ask,
 					 * accept-new */
+	/* First values as written, NULL when unset (ssh's defaults apply):
+	 * what diagnose needs to tell whether ssh would offer a key at all. */
+	char *pubkey_authentication;	/* yes/no/unbound/host-bound */
+	char *preferred_authentications;
+	char *pubkey_accepted_algorithms;	/* may start with + - ^ */
+	char *required_rsa_size;
+	char *batch_mode;
+	char *identity_agent;	/* raw (ssh expands ~ %d ${VAR}); "none" */
 	struct strlist notes;	/* "FILE:LINE: ..." what keyaudit did not do
 				 * as ssh would (Match exec) */
 };
