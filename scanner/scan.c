@@ -44,37 +44,6 @@ struct host_out {
 	int used;
 };
 
-/* Whole file into memory, bounded. 0; 1 when it does not exist; -1 + *err. */
-static int
-read_bounded(const char *path, size_t limit, struct buf *b, char **err)
-{
-	FILE *f = fopen(path, "r");
-	char tmp[65536];
-	size_t n;
-
-	if (f == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
-		if (b->len + n > limit) {
-			fclose(f);
-			*err = xasprintf("%s: larger than %zu MiB", path, limit >> 20);
-			return -1;
-		}
-		buf_append(b, tmp, n);
-	}
-	if (ferror(f)) {
-		fclose(f);
-		*err = xasprintf("%s: read error (a directory?)", path);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
 /* The db for these files, loading it on first use. Missing files are
  * fine, as for ssh; an unreadable one is an error for strict (--known-hosts). */
 static const struct kh_db *
@@ -99,7 +68,7 @@ kh_get(struct scan_state *st, const struct strlist *files, int strict, char **er
 			int rc;
 
 			buf_init(&b);
-			rc = read_bounded(files->v[i], KH_FILE_LIMIT, &b, &e);
+			rc = read_file_bounded(files->v[i], KH_FILE_LIMIT, &b, &e);
 			if (rc == 0)
 				kh_db_add(db, files->v[i], b.data ? b.data : "", b.len);
 			else if ((rc < 0 || strict) && err != NULL && *err == NULL)

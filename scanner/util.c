@@ -1,6 +1,7 @@
 /* util.c - allocation, buffers, string lists, printable escaping, base64 and
  * fingerprints: the small pieces every other file leans on. Allocation failure
  * is the one error keyaudit does not try to survive (exit 3). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,4 +430,35 @@ fingerprint_sha256(const unsigned char *blob, size_t len)
 	fp = xasprintf("SHA256:%s", b64);
 	free(b64);
 	return fp;
+}
+
+/* Whole file into memory, bounded. 0; 1 when it does not exist; -1 + *err. */
+int
+read_file_bounded(const char *path, size_t limit, struct buf *b, char **err)
+{
+	FILE *f = fopen(path, "r");
+	char tmp[65536];
+	size_t n;
+
+	if (f == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		if (b->len + n > limit) {
+			fclose(f);
+			*err = xasprintf("%s: larger than %zu MiB", path, limit >> 20);
+			return -1;
+		}
+		buf_append(b, tmp, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		*err = xasprintf("%s: read error (a directory?)", path);
+		return -1;
+	}
+	fclose(f);
+	return 0;
 }

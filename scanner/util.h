@@ -65,4 +65,8 @@ char *fingerprint_sha256(const unsigned char *blob, size_t len);
 
 int utf8_valid(const char *s, size_t len);
 
+/* A whole file appended to b, at most limit bytes. 0; 1 when it does not
+ * exist; -1 with "PATH: ..." in *err (unreadable, too large, a directory). */
+int read_file_bounded(const char *path, size_t limit, struct buf *b, char **err);
+
 #endif
