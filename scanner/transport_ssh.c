@@ -68,6 +68,12 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double
+ssh_now(void)
+{
+	return now_s();
+}
+
 static int
 ms_left(double deadline)
 {
@@ -1132,7 +1138,10 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 			free(s->net.failure);
 			free(s->net.error);
 			s->net.failure = s->net.error = NULL;
-			if (check_host_key(&c) == 0 && authenticate(&c) == 0 &&
+			if (o->session_hook != NULL) {
+				(void)check_host_key(&c);
+				o->session_hook(o->hook_arg, c.ssh, s, c.deadline);
+			} else if (check_host_key(&c) == 0 && authenticate(&c) == 0 &&
 			    collect(&c) == 0)
 				s->net_only = 0;
 			break;

@@ -24,13 +24,24 @@ struct ssh_target {
 	const struct strlist *cli_identities;	/* -i files, handed to it too */
 };
 
+struct ssh_session_struct;
+
 struct ssh_scan_opts {
 	int timeout;			/* seconds for the whole host */
 	int accept_unknown;		/* --accept-unknown-hosts */
 	int sudo;			/* --sudo */
 	const struct kh_db *known_hosts;
 	const struct collect_opts *collect;
+	/* diagnose: once the host key is known (whatever known_hosts said,
+	 * see s->net), hand the session to this instead of logging in and
+	 * collecting. It runs under the same deadline watchdog. */
+	void (*session_hook)(void *arg, struct ssh_session_struct *ssh,
+	    struct snapshot *s, double deadline);
+	void *hook_arg;
 };
+
+/* The deadlines' clock: monotonic seconds. */
+double ssh_now(void);
 
 /* Once, before any thread scans: libssh's global state and the deadline
  * watchdog. */
