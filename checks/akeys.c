@@ -80,6 +80,12 @@ static const struct ka_rule rules[] = {
 	  "Terminal escape sequences or other control characters in a comment or "
 	  "in options can hide or rewrite what cat, less or ssh-keygen -l show an "
 	  "administrator reviewing the file." },
+	{ "akeys.key-not-listed", SEV_HIGH, 1,
+	  "the key is in none of the user's authorized_keys files",
+	  "diagnose: the key being logged in with appears on no line of any file "
+	  "AuthorizedKeysFile names for the user (after Match), so sshd has "
+	  "nothing to compare it with and refuses it. A damaged copy of it (a "
+	  "lost character or a line break from pasting) counts as absent." },
 	{ "akeys.truncated", SEV_MEDIUM, 0,
 	  "authorized_keys was only partly examined",
 	  "The file is larger than keyaudit reads, or has more lines than it "
@@ -103,7 +109,19 @@ struct uscan {
 	int exists;			/* some file is present in any form */
 	int unknown;			/* some file could not be judged */
 	int usable;			/* a line sshd would accept */
+	int subject_found;		/* diagnose: a line holds the key */
+	int subject_ok;			/* ... and sshd would accept it there */
+	long bad_key_line;		/* first damaged key line, for the hint */
+	char *bad_key_path;
 };
+
+static int
+is_subject(const struct uscan *us, const struct ak_line *l)
+{
+	const struct ak_line *k = us->ctx->opts ? us->ctx->opts->subject : NULL;
+
+	return k != NULL && k->fp != NULL && l->fp != NULL && strcmp(k->fp, l->fp) == 0;
+}
 
 static void
 set_fp(struct ka_finding *f, const char *fp)
@@ -230,7 +248,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 	struct ka_ctx *ctx = us->ctx;
 	const struct ak_options *o = &l->opts;
 	const char *canon;
-	int usable = 1;
+	int usable = 1, from_ok = 1;
 	char *fix, *msg;
 
 	if (o->expiry != 0 && o->expiry < ctx->snap->collected_at) {
@@ -268,6 +286,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 			    "names hosts and UseDNS is on: the client's host name is "
 			    "not known", l->lineno, from);
 		} else if (!ak_from_matches(o->from, addr, NULL)) {
+			from_ok = 0;
 			msg = xasprintf("from=\"%s\" does not admit %s: sshd refuses the "
 			    "key (\"Authentication tried for %s with correct key but not "
 			    "from a permitted host\")", from, addr, us->u->name);
@@ -296,6 +315,11 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 		    path, l, "ssh-keygen -t ed25519   # and replace this key with the "
 		    "new one", msg);
 		free(msg);
+	}
+	if (is_subject(us, l)) {
+		us->subject_found = 1;
+		if (usable && from_ok && !o->cert_authority)
+			us->subject_ok = 1;
 	}
 	return usable;
 }
@@ -375,6 +399,12 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 		if (l->status == AK_BLANK || continues_block(af, i))
 			continue;
 		if (l->status != AK_KEY) {
+			if (is_subject(us, l))
+				us->subject_found = 1;
+			if (l->status == AK_BAD_KEY && us->bad_key_line == 0) {
+				us->bad_key_line = l->lineno;
+				us->bad_key_path = xstrdup(path);
+			}
 			bad_line(us, path, af, i, q);
 			continue;
 		}
@@ -459,6 +489,56 @@ scan_file(struct uscan *us, const char *path)
 	free(canon);
 }
 
+/* diagnose: the key either has a line that accepts it (then other lines'
+ * complaints about it do not block), or it has none. Returns 1 when the
+ * general "no usable key" verdicts would only blur that. */
+static int
+subject_verdict(struct uscan *us, const char *akcmd)
+{
+	struct ka_ctx *ctx = us->ctx;
+	const struct ak_line *k = ctx->opts->subject;
+	struct ka_host_result *r = ctx->out;
+	char *files, *t, *fix, *hint;
+
+	if (us->subject_ok) {
+		for (size_t i = 0; i < r->nfindings; i++) {
+			struct ka_finding *f = &r->findings[i];
+			if (f->key_fp != NULL && strcmp(f->key_fp, k->fp) == 0 &&
+			    strncmp(f->rule->id, "akeys.", 6) == 0 && f->user != NULL &&
+			    strcmp(f->user, us->u->name) == 0)
+				f->blocks_login = 0;
+		}
+		return 1;
+	}
+	if (us->subject_found || us->unknown || !us->exists ||
+	    (akcmd != NULL && strcasecmp(akcmd, "none") != 0))
+		return us->subject_found;
+	files = xstrdup("");
+	for (size_t j = 0; j < us->u->akfiles.n; j++) {
+		t = xasprintf("%s%s%s", files, j ? ", " : "", us->u->akfiles.v[j]);
+		free(files);
+		files = t;
+	}
+	hint = us->bad_key_line ? xasprintf("; line %ld of %s holds a damaged key "
+	    "(perhaps a broken copy of this one)", us->bad_key_line, us->bad_key_path) :
+	    xstrdup("");
+	fix = xasprintf("ssh-copy-id -i KEY.pub %s@%s   # from the client; or append "
+	    "the one line of KEY.pub to %s", us->u->name, ctx->snap->hostname ?
+	    ctx->snap->hostname : ctx->snap->target, us->u->akfiles.v[0]);
+	{
+		struct ka_finding *f = ctx_finding(ctx, "akeys.key-not-listed",
+		    us->u->name, us->u->akfiles.v[0], 0, fix, "%s key %s is on no "
+		    "line of %s's key files (%s)%s: sshd has nothing to match it",
+		    k->blob_type ? k->blob_type : "the", k->fp, us->u->name, files, hint);
+		if (f != NULL)
+			f->key_fp = xstrdup(k->fp);
+	}
+	free(fix);
+	free(hint);
+	free(files);
+	return 1;
+}
+
 static void
 run(struct ka_ctx *ctx)
 {
@@ -476,7 +556,10 @@ run(struct ka_ctx *ctx)
 			scan_file(&us, u->akfiles.v[j]);
 
 		cmd = sshd_eff_str(u->eff, "authorizedkeyscommand");
-		if (u->akfiles.n > 0 && !us.unknown && !us.usable &&
+		if (ctx->opts != NULL && ctx->opts->subject != NULL &&
+		    subject_verdict(&us, cmd))
+			;	/* diagnose said what matters for its key */
+		else if (u->akfiles.n > 0 && !us.unknown && !us.usable &&
 		    (cmd == NULL || strcasecmp(cmd, "none") == 0)) {
 			char *files = xstrdup(""), *t;
 
@@ -505,6 +588,7 @@ run(struct ka_ctx *ctx)
 			free(files);
 		}
 		strlist_free(&us.canon_seen);
+		free(us.bad_key_path);
 		for (size_t k = 0; k < us.capseen; k++) {
 			free(us.seen[k].id);
 			free(us.seen[k].where);

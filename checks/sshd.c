@@ -60,6 +60,18 @@ static const struct ka_rule rules[] = {
 	  "RSA key below RequiredRSASize",
 	  "sshd refuses RSA keys shorter than RequiredRSASize (1024 bits by "
 	  "default, often raised to 2048 or 3072)." },
+	{ "sshd.force-command", SEV_INFO, 0,
+	  "ForceCommand replaces every command the user asks for",
+	  "sshd runs the ForceCommand (through the user's shell) instead of the "
+	  "command or shell the client asked for. When that command fails or "
+	  "exits at once, the key login succeeds and the session still ends: "
+	  "'Accepted publickey' in sshd's log, nothing useful on the client." },
+	{ "sshd.chroot-perms", SEV_HIGH, 1,
+	  "ChrootDirectory is not root-owned or is writable by others",
+	  "sshd accepts the key, then ends the session: every component of the "
+	  "ChrootDirectory path must be a directory owned by root and not "
+	  "writable by group or others ('fatal: bad ownership or modes for chroot "
+	  "directory'). A user-owned home as chroot is the usual mistake." },
 	{ "sshd.revoked-key", SEV_HIGH, 1,
 	  "the key is revoked by RevokedKeys",
 	  "sshd refuses a key listed in the RevokedKeys file. A RevokedKeys file "
@@ -94,7 +106,8 @@ static const char *
 spelled(const char *kw)
 {
 	static const char *const names[] = {
-		"AuthenticationMethods", "AuthorizedKeysCommand",
+		"AuthenticationMethods", "AuthorizedKeysCommand", "ChrootDirectory",
+		"ForceCommand",
 		"AuthorizedKeysFile", "CASignatureAlgorithms",
 		"KbdInteractiveAuthentication", "PasswordAuthentication",
 		"PermitRootLogin", "PubkeyAcceptedAlgorithms",
@@ -504,6 +517,15 @@ struct keyctx {
 	int required_rsa;
 };
 
+/* "line N: ", or "" for the diagnosed key when no file lists it. */
+#define LW(l) ((l)->lineno > 0 ? lw_buf((l)->lineno, (char[32]){ 0 }) : "")
+static const char *
+lw_buf(long n, char *b)
+{
+	snprintf(b, 32, "line %ld: ", n);
+	return b;
+}
+
 static void
 check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
     const char *type)
@@ -534,8 +556,8 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 			d = directive(e, "casignaturealgorithms");
 			fix = xasprintf("CASignatureAlgorithms +%s", algs[0]);
 			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
-			    l->lineno, fix, "line %ld: cert-authority key %s (%s) cannot "
-			    "sign certificates sshd accepts: %s", l->lineno, l->fp, type, d);
+			    l->lineno, fix, "%scert-authority key %s (%s) cannot "
+			    "sign certificates sshd accepts: %s", LW(l), l->fp, type, d);
 			set_fp(f, l->fp);
 			free(fix);
 			free(d);
@@ -543,8 +565,8 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 			d = directive(e, "pubkeyacceptedalgorithms");
 			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
 			    l->lineno, "PubkeyAcceptedAlgorithms +*-cert-v01@openssh.com",
-			    "line %ld: cert-authority key %s: no certificate type is "
-			    "accepted: %s", l->lineno, l->fp, d);
+			    "%scert-authority key %s: no certificate type is "
+			    "accepted: %s", LW(l), l->fp, d);
 			set_fp(f, l->fp);
 			free(d);
 		}
@@ -559,8 +581,8 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 	else
 		fix = xasprintf("PubkeyAcceptedAlgorithms +%s", type);
 	f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path, l->lineno,
-	    fix, "line %ld: %s key %s is not accepted by %s: sshd refuses it",
-	    l->lineno, type, l->fp, d);
+	    fix, "%s%s key %s is not accepted by %s: sshd refuses it",
+	    LW(l), type, l->fp, d);
 	set_fp(f, l->fp);
 	free(fix);
 	free(d);
@@ -583,8 +605,8 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 		d = directive(e, "requiredrsasize");
 		f = ctx_finding(k->ctx, "sshd.rsa-size", k->u->name, path, l->lineno,
 		    "ssh-keygen -t ed25519   # and replace this key with the new one",
-		    "line %ld: RSA key %s has %d bits, below %s: sshd refuses it",
-		    l->lineno, l->fp, l->bits, d);
+		    "%sRSA key %s has %d bits, below %s: sshd refuses it",
+		    LW(l), l->fp, l->bits, d);
 		set_fp(f, l->fp);
 		free(d);
 	}
@@ -596,21 +618,21 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 			d = directive(e, "revokedkeys");
 			f = ctx_finding(k->ctx, "sshd.revoked-key", k->u->name, path,
 			    l->lineno, "ssh-keygen -t ed25519   # a revoked key stays "
-			    "revoked: make a new one", "line %ld: key %s is listed in "
+			    "revoked: make a new one", "%skey %s is listed in "
 			    "%s: sshd refuses it ('Authentication key ... revoked by "
-			    "file')", l->lineno, l->fp, d);
+			    "file')", LW(l), l->fp, d);
 			set_fp(f, l->fp);
 			free(d);
 			break;
 		}
 	}
 
-	if (k->root_forced && l->opts.command == NULL) {
+	if (k->root_forced && l->opts.command == NULL && l->lineno > 0) {
 		d = directive(e, "permitrootlogin");
 		f = ctx_finding(k->ctx, "sshd.root-login", k->u->name, path, l->lineno,
-		    "PermitRootLogin prohibit-password", "line %ld: key %s has no "
+		    "PermitRootLogin prohibit-password", "%skey %s has no "
 		    "command= option and %s only lets root in with forced commands: "
-		    "sshd refuses it", l->lineno, l->fp, d);
+		    "sshd refuses it", LW(l), l->fp, d);
 		set_fp(f, l->fp);
 		free(d);
 	}
@@ -623,6 +645,8 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 	struct strlist seen = { 0 };
 	struct keyctx k;
 	const char *rs = sshd_eff_str(u->eff, "requiredrsasize");
+	const struct ak_line *subj = ctx->opts ? ctx->opts->subject : NULL;
+	int listed = 0;
 
 	k.ctx = ctx;
 	k.u = u;
@@ -644,11 +668,21 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 			continue;
 		}
 		strlist_add_owned(&seen, canon);
-		for (size_t j = 0; j < af->n; j++)
-			if (af->lines[j].status == AK_KEY)
-				check_key_line(&k, path, &af->lines[j]);
+		for (size_t j = 0; j < af->n; j++) {
+			const struct ak_line *l = &af->lines[j];
+
+			if (l->status != AK_KEY)
+				continue;
+			check_key_line(&k, path, l);
+			if (subj != NULL && l->fp != NULL && strcmp(l->fp, subj->fp) == 0)
+				listed = 1;
+		}
 	}
 	strlist_free(&seen);
+	/* diagnose: sshd judges the key's algorithm, size and revocation
+	 * before it opens any file, so a key no file lists is judged too. */
+	if (subj != NULL && !listed && subj->fp != NULL)
+		check_key_line(&k, NULL, subj);
 }
 
 /* RevokedKeys findings that concern the file rather than one key. */
@@ -706,6 +740,74 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 }
 
 static void
+check_force_command(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *fc = sshd_eff_str(u->eff, "forcecommand");
+	const char *path;
+	long line;
+	char *d;
+
+	if (fc == NULL || strcasecmp(fc, "none") == 0)
+		return;
+	ctx_setting_where(ctx, u->eff, "forcecommand", &path, &line);
+	d = directive(u->eff, "forcecommand");
+	ctx_finding(ctx, "sshd.force-command", u->name, path, line, NULL,
+	    "%s: every session of %s runs this instead of the command asked for",
+	    d, u->name);
+	free(d);
+}
+
+/* session.c safely_chroot(): each component from / down. */
+static void
+check_chroot(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *cr = sshd_eff_str(u->eff, "chrootdirectory");
+	char *path, *comp, *d, *q, *fix;
+	const char *where;
+	long line;
+
+	if (cr == NULL || strcasecmp(cr, "none") == 0 ||
+	    (path = expand_authorized_keys_path(cr, u->acct)) == NULL)
+		return;
+	comp = xstrdup(path);
+	for (char *p = comp + 1;; p++) {
+		const struct snap_file *f;
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		f = snap_file_get(ctx->snap, comp);
+		if (f == NULL) {
+			ctx_skip(ctx, "sshd.chroot-perms", u->name, "%s was not "
+			    "collected", comp);
+			break;
+		}
+		if (f->type != SNAP_DIR || f->uid != 0 || (f->mode & 022) != 0) {
+			ctx_setting_where(ctx, u->eff, "chrootdirectory", &where, &line);
+			d = directive(u->eff, "chrootdirectory");
+			q = shell_quote(comp);
+			fix = xasprintf("chown root:root %s && chmod go-w %s", q, q);
+			ctx_finding(ctx, "sshd.chroot-perms", u->name, where, line, fix,
+			    "%s: %s is %s (owner uid %u, mode %04o): sshd accepts %s's key "
+			    "and then ends the session (\"bad ownership or modes for chroot "
+			    "directory\")", d, comp, f->type != SNAP_DIR ? "not a directory" :
+			    f->uid != 0 ? "not owned by root" : "writable by group or others",
+			    (unsigned)f->uid, (unsigned)(f->mode & 07777), u->name);
+			free(fix);
+			free(q);
+			free(d);
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(comp);
+	free(path);
+}
+
+static void
 check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen)
 {
 	const char *prl = sshd_eff_str(u->eff, "permitrootlogin");
@@ -729,6 +831,8 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen
 		} else if (strcmp(prl, "forced-commands-only") == 0)
 			root_forced = 1;
 	}
+	check_force_command(ctx, u);
+	check_chroot(ctx, u);
 	revoked_load(ctx, sshd_eff_str(u->eff, "revokedkeys"), &rev);
 	check_revoked_file(ctx, u, &rev, krl_seen);
 	check_key_files(ctx, u, &rev, root_forced);

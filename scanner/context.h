@@ -11,11 +11,17 @@
 #include "authkeys.h"
 
 struct ka_policy;
+struct diag_facts;
 
 struct ka_options {
 	const char *from_addr;		/* --from: client address for Match/from= */
 	const struct strlist *only;	/* --checks, or NULL for all */
 	const struct ka_policy *policy;	/* --policy, or NULL for the defaults */
+	/* diagnose: the one key whose login is explained (its line-level
+	 * findings decide; the key is checked even where no file lists it),
+	 * and what the client connection showed. NULL in a scan. */
+	const struct ak_line *subject;
+	const struct diag_facts *diag;
 };
 
 struct ka_user {

@@ -562,8 +562,16 @@ collect_user_files(struct lc *lc)
 			collect_path(lc, u->akfiles.v[j], 1);
 		{
 			const char *rk = sshd_eff_str(u->eff, "revokedkeys");
+			const char *cr = sshd_eff_str(u->eff, "chrootdirectory");
+			char *crp;
+
 			if (rk != NULL && rk[0] == '/')
 				collect_path(lc, rk, 1);
+			if (cr != NULL && strcasecmp(cr, "none") != 0 &&
+			    (crp = expand_authorized_keys_path(cr, u->acct)) != NULL) {
+				collect_path(lc, crp, 0);
+				free(crp);
+			}
 		}
 	}
 	ctx_free(&ctx);
