@@ -39,6 +39,7 @@ extern const struct ka_check check_sshclient;
 extern const struct ka_check check_net;
 extern const struct ka_check check_hostkey;
 extern const struct ka_check check_keys;
+extern const struct ka_check check_clientauth;
 
 /* checks/sshdpolicy.c, shared with checks/policy.c: does a built-in check
  * apply the policy's `expect` for this keyword; the keyword as the manual

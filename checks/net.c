@@ -56,6 +56,17 @@ static const struct ka_rule rules[] = {
 	  "The collector ran without root, so root-only files (other users' keys, "
 	  "/etc/shadow, sshd -T) were not read. Grant NOPASSWD sudo for the scan "
 	  "account or scan as root." },
+	{ "net.key-refused", SEV_HIGH, 1,
+	  "the server refused the key and does not say why",
+	  "diagnose: every key ssh offered was refused. sshd never tells the "
+	  "client the reason; it is on the server (the account, sshd_config, "
+	  "file modes, authorized_keys). Give diagnose a view of the server "
+	  "(--local on it, --via a working login, --server-snapshot) to name it." },
+	{ "net.session-failed", SEV_HIGH, 1,
+	  "the key was accepted, then the session failed",
+	  "diagnose: sshd logged the key in, but the command did not run to a "
+	  "zero exit: a nologin shell, a ForceCommand, or a ChrootDirectory sshd "
+	  "refuses end the session after 'Accepted publickey'." },
 	{ "net.error", SEV_HIGH, 1, "the connection failed",
 	  "The connection failed for a reason not covered by the other net checks; "
 	  "the message has the details." },
@@ -105,6 +116,16 @@ fix_for(const char *id, const struct snap_net *n, const char *target)
 	if (strcmp(id, "net.collect-failed") == 0)
 		return xstrdup("let the scan account run /bin/sh commands (no "
 		    "ForceCommand, a login shell that is not nologin)");
+	if (strcmp(id, "net.key-refused") == 0)
+		return xasprintf("see why on the server: keyaudit diagnose --local --user "
+		    "%s --pubkey KEY.pub --from THIS-ADDRESS (run there), or "
+		    "--via ADMIN@%s from here", n->login_user ? n->login_user : "USER",
+		    target);
+	if (strcmp(id, "net.session-failed") == 0)
+		return xasprintf("on the server: getent passwd %s (the shell), sshd -T "
+		    "-C user=%s | grep -Ei 'forcecommand|chrootdirectory'",
+		    n->login_user ? n->login_user : "USER",
+		    n->login_user ? n->login_user : "USER");
 	if (strcmp(id, "net.sudo-denied") == 0)
 		return xasprintf("echo '%s ALL=(root) NOPASSWD: /bin/sh' > "
 		    "/etc/sudoers.d/keyaudit (visudo -c), or scan as root",
@@ -132,6 +153,8 @@ run(struct ka_ctx *ctx)
 		{ "throttled", "net.throttled" }, { "kex-failed", "net.kex-failed" },
 		{ "no-publickey", "net.no-publickey" }, { "auth-failed", "net.auth-failed" },
 		{ "collect-failed", "net.collect-failed" }, { "error", "net.error" },
+		{ "key-refused", "net.key-refused" },
+		{ "session-failed", "net.session-failed" },
 	};
 
 	if (!n->probed)

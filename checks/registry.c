@@ -17,6 +17,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_akeys,
 	&check_client,
 	&check_sshclient,
+	&check_clientauth,
 	&check_keys,
 	NULL,
 };

@@ -20,8 +20,8 @@ struct report {
 	int failed;		/* a write or an encoding failed */
 };
 
-static json_t *
-jstr(const char *s)
+json_t *
+report_jstr(const char *s)
 {
 	char *p;
 	json_t *j;
@@ -53,50 +53,57 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
-static json_t *
-finding_json(const struct ka_finding *f, const char *host)
+json_t *
+report_json_finding(const struct ka_finding *f, const char *host)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "check", json_string(f->rule->id));
 	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
 	json_object_set_new(o, "blocks_login", json_boolean(f->blocks_login));
-	json_object_set_new(o, "host", jstr(host));
-	json_object_set_new(o, "user", jstr(f->user));
-	json_object_set_new(o, "path", jstr(f->path));
+	json_object_set_new(o, "host", report_jstr(host));
+	json_object_set_new(o, "user", report_jstr(f->user));
+	json_object_set_new(o, "path", report_jstr(f->path));
 	json_object_set_new(o, "line", f->line > 0 ? json_integer(f->line) : json_null());
-	json_object_set_new(o, "message", jstr(f->message));
-	json_object_set_new(o, "fix", jstr(f->fix));
+	json_object_set_new(o, "message", report_jstr(f->message));
+	json_object_set_new(o, "fix", report_jstr(f->fix));
 	if (f->key_fp != NULL)
-		json_object_set_new(o, "key_fp", jstr(f->key_fp));
+		json_object_set_new(o, "key_fp", report_jstr(f->key_fp));
 	return o;
 }
 
-static void
-r_host(struct report *r, const struct ka_host_result *h)
+json_t *
+report_json_host(const struct ka_host_result *h)
 {
 	json_t *o = json_object(), *a;
-	char *text;
 
-	json_object_set_new(o, "target", jstr(h->target));
-	json_object_set_new(o, "address", jstr(h->address));
+	json_object_set_new(o, "target", report_jstr(h->target));
+	json_object_set_new(o, "address", report_jstr(h->address));
 	json_object_set_new(o, "port", h->port > 0 ? json_integer(h->port) : json_null());
 	json_object_set_new(o, "status", json_string(host_status_name(h->status)));
-	json_object_set_new(o, "error", jstr(h->error));
+	json_object_set_new(o, "error", report_jstr(h->error));
 	a = json_array();
 	for (size_t i = 0; i < h->nfindings; i++)
-		json_array_append_new(a, finding_json(&h->findings[i], h->target));
+		json_array_append_new(a, report_json_finding(&h->findings[i], h->target));
 	json_object_set_new(o, "findings", a);
 	a = json_array();
 	for (size_t i = 0; i < h->nskips; i++) {
 		const struct ka_skip *s = &h->skips[i];
 		json_t *so = json_object();
 		json_object_set_new(so, "check", s->rule ? json_string(s->rule->id) : json_null());
-		json_object_set_new(so, "subject", jstr(s->subject));
-		json_object_set_new(so, "reason", jstr(s->reason));
+		json_object_set_new(so, "subject", report_jstr(s->subject));
+		json_object_set_new(so, "reason", report_jstr(s->reason));
 		json_array_append_new(a, so);
 	}
 	json_object_set_new(o, "skipped", a);
+	return o;
+}
+
+static void
+r_host(struct report *r, const struct ka_host_result *h)
+{
+	json_t *o = report_json_host(h);
+	char *text;
 
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);

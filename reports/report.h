@@ -41,6 +41,13 @@ extern const struct report_format report_junit;
 /* The format with this name, or NULL. */
 const struct report_format *report_format_find(const char *name);
 
+/* reports/json.c's objects, for documents that embed them (diagnose).
+ * Strings pass through str_printable. */
+struct json_t;
+struct json_t *report_jstr(const char *s);
+struct json_t *report_json_finding(const struct ka_finding *f, const char *host);
+struct json_t *report_json_host(const struct ka_host_result *h);
+
 void summary_add_host(struct ka_summary *s, const struct ka_host_result *h);
 
 #endif

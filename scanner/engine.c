@@ -140,7 +140,10 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 		/* A host the ssh transport could not collect has only its net
 		 * facts: every other family would judge an empty machine. */
 		if (s->net_only && strcmp(c->family, "net") != 0 &&
-		    strcmp(c->family, "hostkey") != 0)
+		    strcmp(c->family, "hostkey") != 0 && c != &check_clientauth)
+			continue;
+		/* What ssh offers is known only to diagnose's connection. */
+		if (c == &check_clientauth && (o == NULL || o->diag == NULL))
 			continue;
 
 		for (size_t j = 0; j < c->nrules; j++) {

@@ -1,0 +1,214 @@
+/*
+ * clientauth.c - what ssh on this client does before the server can say
+ * yes (readconf.c, sshconnect2.c pubkey_prepare and identity_sign,
+ * authfile.c): settings that stop it from trying keys at all, keys it never
+ * offers, keys the server would accept that it cannot sign with, and the
+ * server hanging up before the right key came. diagnose only: it reads the
+ * facts of its connection (struct diag_facts) and the identity list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "../scanner/diagnose.h"
+
+static const struct ka_rule rules[] = {
+	{ "client.pubkey-disabled", SEV_HIGH, 1,
+	  "ssh_config turns public key authentication off",
+	  "With PubkeyAuthentication no, ssh never offers a key; under BatchMode "
+	  "(no password prompt) the login then fails with 'Permission denied'." },
+	{ "client.preferred-auth", SEV_HIGH, 1,
+	  "PreferredAuthentications leaves out publickey",
+	  "ssh tries only the methods PreferredAuthentications lists; without "
+	  "publickey it never offers a key." },
+	{ "client.no-identity", SEV_HIGH, 1,
+	  "ssh has no key to offer",
+	  "No identity file exists (or can be read) and no agent holds a key, "
+	  "so ssh goes straight to the methods that need a person." },
+	{ "client.passphrase", SEV_HIGH, 1,
+	  "the key needs a passphrase and nothing can supply it",
+	  "The private key is encrypted, the agent does not hold it, and "
+	  "BatchMode (scripts, cron, CI) forbids the prompt, so ssh cannot sign "
+	  "with it even though the server would accept it: ssh-add it to an "
+	  "agent the job can reach." },
+	{ "client.algorithm", SEV_HIGH, 1,
+	  "the client's PubkeyAcceptedAlgorithms excludes the key",
+	  "ssh skips a key whose signature algorithm its own "
+	  "PubkeyAcceptedAlgorithms does not list ('Skipping ssh-rsa key ...: "
+	  "key type ... not in PubkeyAcceptedAlgorithms' at -v)." },
+	{ "client.rsa-size", SEV_HIGH, 1,
+	  "the RSA key is below the client's RequiredRSASize",
+	  "ssh 9.1 and later do not offer RSA keys below RequiredRSASize." },
+	{ "client.too-many-keys", SEV_HIGH, 1,
+	  "the server hung up before ssh reached the right key",
+	  "sshd counts every key offered and refused against MaxAuthTries "
+	  "(default 6) and disconnects at the limit ('Too many authentication "
+	  "failures'). ssh offers agent keys first, so a full agent hides the "
+	  "right key: IdentitiesOnly yes with the right IdentityFile fixes it." },
+	{ "client.identities-only", SEV_HIGH, 1,
+	  "IdentitiesOnly hides the agent key the server accepts",
+	  "With IdentitiesOnly yes ssh offers only keys whose files the "
+	  "configuration names; the agent holds a key the server would accept, "
+	  "but no IdentityFile names it." },
+};
+
+/* Does a comma-separated list name this word (case-insensitive)? */
+static int
+csv_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ",");
+
+		if (n == wl && strncasecmp(p, word, n) == 0)
+			return 1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static const char *
+origin_of(const struct identity *id)
+{
+	return id->path ? id->path : id->comment ? id->comment : "agent key";
+}
+
+static struct ka_finding *
+key_finding(struct ka_ctx *ctx, const char *id, const struct identity *k,
+    int blocks, const char *fix, const char *fmt, const char *a, const char *b)
+{
+	struct ka_finding *f;
+
+	f = ctx_finding(ctx, id, NULL, k->path, 0, fix, fmt, a, b);
+	if (f != NULL) {
+		f->blocks_login = blocks;
+		if (k->fp != NULL)
+			f->key_fp = xstrdup(k->fp);
+	}
+	return f;
+}
+
+/* Keys ssh offers that the server would take if ssh could sign. */
+static void
+signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
+{
+	const struct identity *k = &d->ids->v[i];
+	int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
+	char *q = k->path ? shell_quote(k->path) : NULL, *fix, *m;
+
+	if (k->source != IDENT_FILE || k->path == NULL) {
+		free(q);
+		return;
+	}
+	if (k->missing || k->unreadable) {
+		fix = xasprintf("ls -l %s   # give the right path with -i or IdentityFile", q);
+		key_finding(ctx, "client.key-unreadable", k, !strcmp(k->origin, "-i"),
+		    fix, "%s: %s", k->path, k->why ? k->why : "cannot be read");
+		free(fix);
+	} else if (k->bad_mode) {
+		fix = xasprintf("chmod 600 %s", q);
+		m = xasprintf("mode %04o: ssh ignores the private key (\"UNPROTECTED "
+		    "PRIVATE KEY FILE\")%s", (unsigned)(k->mode & 07777), ok ?
+		    " after the server accepted its public half" : "");
+		key_finding(ctx, "client.key-mode", k, ok, fix, "%s: %s", k->path, m);
+		free(m);
+		free(fix);
+	} else if (k->pub_mismatch) {
+		fix = xasprintf("ssh-keygen -y -f %s > %s.pub", q, q);
+		m = xasprintf("%s.pub holds %s, but the private key is %s: ssh offers "
+		    "the .pub key and cannot sign for it", k->path, k->fp ? k->fp : "?",
+		    k->priv_fp ? k->priv_fp : "another key");
+		key_finding(ctx, "client.pub-mismatch", k, 1, fix, "%s%s", m, "");
+		free(m);
+		free(fix);
+	} else if (k->encrypted) {
+		fix = xasprintf("ssh-add %s   # once, in the agent the job uses "
+		    "(SSH_AUTH_SOCK)", q);
+		m = xasprintf("the key has a passphrase, no agent holds it and "
+		    "BatchMode cannot ask for it%s", ok ? "; the server would "
+		    "accept it" : "");
+		key_finding(ctx, "client.passphrase", k, ok || k->blob == NULL, fix,
+		    "%s: %s", k->path, m);
+		free(m);
+		free(fix);
+	}
+	free(q);
+}
+
+static void
+run(struct ka_ctx *ctx)
+{
+	const struct diag_facts *d = ctx->opts ? ctx->opts->diag : NULL;
+	const struct client_host *ch;
+	size_t usable = 0;
+
+	if (d == NULL || d->ids == NULL || d->ch == NULL)
+		return;
+	ch = d->ch;
+	if (ch->pubkey_authentication != NULL &&
+	    (strcasecmp(ch->pubkey_authentication, "no") == 0 ||
+	    strcasecmp(ch->pubkey_authentication, "false") == 0))
+		ctx_finding(ctx, "client.pubkey-disabled", NULL, NULL, 0,
+		    "PubkeyAuthentication yes   # in ssh_config, for this host",
+		    "ssh_config sets PubkeyAuthentication %s: ssh offers no key",
+		    ch->pubkey_authentication);
+	if (ch->preferred_authentications != NULL &&
+	    !csv_has(ch->preferred_authentications, "publickey"))
+		ctx_finding(ctx, "client.preferred-auth", NULL, NULL, 0,
+		    "PreferredAuthentications publickey   # in ssh_config, or add it",
+		    "ssh_config sets PreferredAuthentications %s: ssh never tries "
+		    "publickey", ch->preferred_authentications);
+
+	for (size_t i = 0; i < d->ids->n; i++) {
+		const struct identity *k = &d->ids->v[i];
+		int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
+
+		signing(ctx, d, i);
+		if (k->skip != NULL && k->skip_check != NULL) {
+			char *fix = strcmp(k->skip_check, "client.rsa-size") == 0 ?
+			    xstrdup("ssh-keygen -t ed25519   # a new key; or lower "
+			    "RequiredRSASize in ssh_config") :
+			    xasprintf("PubkeyAcceptedAlgorithms +%s   # in ssh_config",
+			    k->type ? k->type : "TYPE");
+			key_finding(ctx, k->skip_check, k, ok || d->ids->n == 1, fix,
+			    "%s: %s", origin_of(k), k->skip);
+			free(fix);
+		}
+		if (k->blob != NULL && k->skip == NULL)
+			usable++;
+	}
+	if (usable == 0) {
+		char *why = xstrdup(d->ids->agent_error ? d->ids->agent_error :
+		    d->ids->agent_used ? "the agent holds no key" : "no agent");
+		ctx_finding(ctx, "client.no-identity", NULL, NULL, 0,
+		    "ssh-keygen -t ed25519   # then install KEY.pub on the server "
+		    "(ssh-copy-id)", "none of the %zu identity file%s ssh looks for "
+		    "can be offered, and %s", d->ids->n, d->ids->n == 1 ? "" : "s", why);
+		free(why);
+	}
+	if (d->hung_up && d->late_ok >= 0) {
+		const struct identity *k = &d->ids->v[d->late_ok];
+		char *fix = k->path ? xasprintf("ssh -o IdentitiesOnly=yes -i %s ...   "
+		    "# or IdentitiesOnly yes + IdentityFile in ssh_config", k->path) :
+		    xstrdup("ssh-add -d the keys this host does not need, or "
+		    "IdentitiesOnly yes with the right IdentityFile");
+		char *m = xasprintf("the server disconnected after %zu refused keys "
+		    "(MaxAuthTries); %s would have been accepted", d->offered,
+		    k->fp ? k->fp : origin_of(k));
+		key_finding(ctx, "client.too-many-keys", k, 1, fix, "%s%s", m, "");
+		free(m);
+		free(fix);
+	}
+	if (d->hidden_ok >= 0)
+		ctx_finding(ctx, "client.identities-only", NULL, NULL, 0,
+		    "IdentityFile PATH-OF-THAT-KEY   # next to IdentitiesOnly yes",
+		    "IdentitiesOnly yes: the agent's key %s, which the server would "
+		    "accept, is never offered", d->hidden_fp ? d->hidden_fp : "?");
+}
+
+const struct ka_check check_clientauth = { "client", rules, KA_ARRLEN(rules), run };

@@ -1,0 +1,127 @@
+/* diagnose.h - why one key login fails: the chain ssh and sshd walk
+ * (client, network, host key, methods, key, server, session), observed
+ * from the client with a real connection and, when keyaudit can see the
+ * server (this machine, a second login, a saved snapshot), explained from
+ * the server's side in sshd's own order. The first broken link is the
+ * cause; what would break next comes after it. */
+#ifndef KA_DIAGNOSE_H
+#define KA_DIAGNOSE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "authkeys.h"
+#include "clientconf.h"
+#include "finding.h"
+#include "identities.h"
+#include "util.h"
+
+struct ka_policy;
+
+enum diag_view { VIEW_NONE = 0, VIEW_LOCAL, VIEW_VIA, VIEW_SNAPSHOT };
+
+struct diag_setup {
+	const char *target;		/* [user@]host[:port] or alias; NULL: --local only */
+	const struct strlist *identities;	/* -i files */
+	const char *sshconf_file;	/* -F */
+	const char *login;		/* -l */
+	int port;			/* -p, 0 = not given */
+	const struct strlist *known_hosts;	/* --known-hosts; empty: ssh_config's */
+	int accept_unknown;		/* --accept-unknown-hosts: as StrictHostKeyChecking no */
+	int timeout;			/* seconds per connection */
+	const char *local_user, *home;
+
+	enum diag_view view;
+	const char *user;		/* --user: the account on the server */
+	const char *pubkey;		/* --pubkey FILE.pub */
+	const char *from;		/* --from: the client address sshd sees */
+	const char *root, *sshd_config;	/* --local: --root, --sshd-config */
+	const char *via;		/* --via [user@]host[:port] */
+	const struct strlist *via_identities;	/* --via-identity */
+	int sudo;			/* --via ... --sudo */
+	const char *server_snapshot;	/* --server-snapshot FILE */
+	const struct strlist *auth_logs;	/* --auth-log FILEs */
+	const struct ka_policy *policy;
+};
+
+/* What one offered key did (in ssh's order). */
+enum diag_try_result {
+	TRY_NOT_REACHED = 0,	/* ssh stopped before it */
+	TRY_SKIPPED,		/* ssh never offers it (identity.skip or no public half) */
+	TRY_REFUSED,		/* the server said no to the public key */
+	TRY_PK_OK,		/* the server would accept it; ssh could not sign */
+	TRY_SIGNED_REFUSED,	/* signed, and the server still refused */
+	TRY_PARTIAL,		/* accepted, but AuthenticationMethods wants more */
+	TRY_ACCEPTED,		/* logged in */
+	TRY_HUNG_UP,		/* the server disconnected at this key */
+};
+
+struct diag_try {
+	enum diag_try_result result;
+	int probe;		/* a second connection asked about it: 1 the server
+				 * would accept it, 0 refused, -1 not asked */
+	char *note;		/* printable detail, or NULL */
+};
+
+/* Everything the connection showed; the client and net checks read it. */
+struct diag_facts {
+	const struct client_host *ch;
+	const struct ident_list *ids;
+	struct diag_try *tries;		/* one per ids->v[i] */
+	int pubkey_blocked;		/* PubkeyAuthentication no / PreferredAuthentications */
+	int reached_auth;		/* the none request was answered */
+	int publickey_offered;
+	size_t offered;			/* keys ssh offered before it stopped */
+	int hung_up;			/* the server disconnected during auth */
+	long accepted;			/* identity index that logged in, -1 none */
+	long pk_ok;			/* first identity the server would accept, -1 */
+	long hidden_ok;			/* an agent key IdentitiesOnly hides that the
+					 * server accepts (index into hidden), -1 */
+	char *hidden_fp;
+	long late_ok;			/* after a hang-up: a key not reached that the
+					 * server would accept, -1 */
+	int session_tried;
+	int session_status;		/* exit status of `true`, -1 none */
+	char *session_error;		/* why there was no exit status */
+	char *session_output;		/* what the session printed (printable, short) */
+	char *server_sig_algs;		/* not known with libssh: NULL */
+	int local_port;			/* our source port (for sshd's log) */
+	char *local_addr;
+	int64_t t_start, t_end;
+};
+
+enum diag_status { STEP_SKIP = 0, STEP_PASS, STEP_FAIL };
+
+#define DIAG_STEPS 7
+struct diag_step {
+	const char *name;	/* client network hostkey methods key server session */
+	enum diag_status status;
+	char *summary;		/* one printable line */
+};
+
+struct diag_result {
+	char *target;
+	char *user;
+	char *key_desc;			/* the key under diagnosis, or NULL */
+	const char *verdict;		/* ok refused unreachable error */
+	int predicted;			/* no connection was made: --local etc. only */
+	struct diag_step steps[DIAG_STEPS];
+	struct ka_host_result hr;	/* every finding, cause first */
+	long cause;			/* index into hr.findings, -1 none */
+	char *server_hint;		/* the command that would show the server side */
+	struct strlist log;		/* sshd's lines for this attempt */
+	char *log_source;
+};
+
+/* 0, or -1 with a one-line *err for input errors (exit 2). */
+int diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err);
+void diag_result_free(struct diag_result *r);
+
+/* reports/diagnose.c */
+void diag_print_text(FILE *fp, const struct diag_result *r, int color);
+void diag_print_json(FILE *fp, const struct diag_result *r);
+
+/* scanner/cmd_diagnose.c: `keyaudit diagnose ARGS` */
+int cmd_diagnose(int argc, char **argv);
+
+#endif
