@@ -120,7 +120,7 @@ fix_for(const char *id, const struct snap_net *n, const char *target)
 		return xasprintf("see why on the server: keyaudit diagnose --local --user "
 		    "%s --pubkey KEY.pub --from THIS-ADDRESS (run there), or "
 		    "--via ADMIN@%s from here", n->login_user ? n->login_user : "USER",
-		    target);
+		    addr);
 	if (strcmp(id, "net.session-failed") == 0)
 		return xasprintf("on the server: getent passwd %s (the shell), sshd -T "
 		    "-C user=%s | grep -Ei 'forcecommand|chrootdirectory'",

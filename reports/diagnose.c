@@ -63,8 +63,10 @@ diag_print_text(FILE *fp, const struct diag_result *r, int color)
 	size_t others = 0, next = 0;
 
 	fputs("keyaudit diagnose ", fp);
-	print_safe(fp, r->user ? r->user : "?");
-	fputc('@', fp);
+	if (r->target == NULL || strchr(r->target, '@') == NULL) {
+		print_safe(fp, r->user ? r->user : "?");
+		fputc('@', fp);
+	}
 	print_safe(fp, r->target ? r->target : "?");
 	if (r->key_desc != NULL) {
 		fputs("  key ", fp);

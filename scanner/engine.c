@@ -36,7 +36,8 @@ refuses_line(const struct ka_finding *f, const char *path, const char *canon, lo
  * file logs in. So once every check has run, file- and line-level blocking
  * findings of a user who keeps at least one usable key become non-blocking
  * (they stay high: that key cannot log in). Account- and config-level
- * findings are untouched.
+ * findings are untouched. diagnose asks about one key, so there only
+ * that key's lines count as usable.
  */
 static int
 by_user(const void *pa, const void *pb, void *arg)
@@ -53,6 +54,7 @@ settle_blocking(struct ka_ctx *ctx)
 {
 	struct ka_host_result *r = ctx->out;
 	size_t *ix = xcalloc(r->nfindings + 1, sizeof(*ix)), nix = 0;
+	const struct ak_line *subj = ctx->opts ? ctx->opts->subject : NULL;
 
 	/* The blocking findings that name a user, grouped by user, so each
 	 * user looks only at their own (a fleet host has thousands). */
@@ -94,7 +96,10 @@ settle_blocking(struct ka_ctx *ctx)
 			for (size_t k = first; k < last && !dead; k++)
 				dead = refuses_file(&r->findings[ix[k]], path, c);
 			for (size_t l = 0; !dead && l < ak->n; l++) {
-				int ok = ak->lines[l].status == AK_KEY;
+				/* diagnose asks about one key: only its lines count */
+				int ok = ak->lines[l].status == AK_KEY && (subj == NULL ||
+				    (ak->lines[l].fp != NULL &&
+				    strcmp(ak->lines[l].fp, subj->fp) == 0));
 				for (size_t k = first; k < last && ok; k++)
 					ok = !refuses_line(&r->findings[ix[k]], path, c,
 					    ak->lines[l].lineno);

@@ -650,7 +650,7 @@ static void
 scan_text(const char *text, const struct strlist *only, struct ka_host_result *r)
 {
 	struct snapshot s;
-	struct ka_options o = { NULL, only, NULL };
+	struct ka_options o = { .only = only };
 	struct strlist login = { 0 };
 	char *err = NULL;
 
