@@ -61,6 +61,10 @@ struct ident_list {
 				 * SSH_AUTH_SOCK set) */
 	size_t agent_keys;	/* keys the agent listed */
 	char *agent_error;	/* printable: why the agent could not be asked */
+	/* Agent keys IdentitiesOnly keeps ssh from offering (diagnose asks
+	 * the server about them on a separate connection). */
+	struct identity *hidden;
+	size_t nhidden;
 };
 
 /*

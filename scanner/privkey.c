@@ -116,7 +116,7 @@ type_name(const unsigned char *s, size_t n)
  */
 static void
 openssh_facts(const char *data, size_t len, int *encrypted, char **pub_type,
-    char **pub_fp)
+    char **pub_fp, unsigned char **pub_blob, size_t *pub_bloblen)
 {
 	struct buf b64;
 	unsigned char *bin = NULL;
@@ -180,6 +180,11 @@ openssh_facts(const char *data, size_t len, int *encrypted, char **pub_type,
 			goto out;
 	}
 	*pub_fp = fingerprint_sha256(blob, bloblen);
+	if (pub_blob != NULL) {
+		*pub_blob = xmalloc(bloblen);
+		memcpy(*pub_blob, blob, bloblen);
+		*pub_bloblen = bloblen;
+	}
  out:
 	if (bin != NULL) {
 		explicit_bzero(bin, cap);
@@ -218,7 +223,7 @@ privkey_facts(const char *data, size_t len, char **format, int *encrypted,
 	 * OpenSSL's PEM reader, which skips text before a BEGIN line. */
 	if (mem_starts(data, len, OPENSSH_BEGIN)) {
 		*format = xstrdup("openssh");
-		openssh_facts(data, len, encrypted, pub_type, pub_fp);
+		openssh_facts(data, len, encrypted, pub_type, pub_fp, NULL, NULL);
 		return;
 	}
 	for (off = 0; off < len; ) {
@@ -257,6 +262,21 @@ privkey_facts(const char *data, size_t len, char **format, int *encrypted,
 		}
 	}
 	*format = xstrdup("unknown");
+}
+
+int
+privkey_public_blob(const char *data, size_t len, unsigned char **blob, size_t *bloblen)
+{
+	char *type = NULL, *fp = NULL;
+	int encrypted = -1;
+
+	*blob = NULL;
+	*bloblen = 0;
+	if (mem_starts(data, len, OPENSSH_BEGIN))
+		openssh_facts(data, len, &encrypted, &type, &fp, blob, bloblen);
+	free(type);
+	free(fp);
+	return *blob != NULL ? 0 : -1;
 }
 
 /*

@@ -35,6 +35,11 @@ char *snapshot_to_json(const struct snapshot *s);
 void privkey_facts(const char *data, size_t len, char **format, int *encrypted,
     char **pub_type, char **pub_fp);
 
+/* The public half an OpenSSH-format private key stores in clear (even when
+ * a passphrase protects the rest), as ssh reads it when there is no .pub
+ * file. 0, or -1 when there is none (other formats). */
+int privkey_public_blob(const char *data, size_t len, unsigned char **blob,
+    size_t *bloblen);
 /* Private-key blocks replaced by blank lines (line numbers kept). Returns a
  * new buffer when something was redacted, else NULL. */
 char *redact_private_blocks(const char *data, size_t len, size_t *outlen);
