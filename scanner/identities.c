@@ -133,7 +133,15 @@ load_pub_file(struct identity *k, const char *pubpath)
 		return -1;
 	}
 	memset(&l, 0, sizeof(l));
-	ak_parse_line(b.data ? b.data : "", b.len, 1, &l);
+	{
+		const char *t = b.data ? b.data : "";
+		const char *nl = memchr(t, '\n', b.len);
+		size_t n = nl ? (size_t)(nl - t) : b.len;
+
+		if (n > 0 && t[n - 1] == '\r')
+			n--;
+		ak_parse_line(t, n, 1, &l);
+	}
 	if (l.status == AK_KEY && l.blob != NULL) {
 		rc = set_public(k, l.blob, l.bloblen);
 		if (rc == 0 && l.comment != NULL && k->comment == NULL)
