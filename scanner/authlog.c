@@ -316,6 +316,9 @@ find_client(struct line *l)
 {
 	const char *m = l->msg, *end = m + l->msglen, *p = m, *hit;
 
+	/* the listener names its own address */
+	if (starts(m, l->msglen, "Server listening on "))
+		return;
 	while ((hit = memmem(p, (size_t)(end - p), " port ", 6)) != NULL) {
 		const char *d = hit + 6, *a = hit;
 		int port = 0, nd = 0, ok = 1;
@@ -323,7 +326,8 @@ find_client(struct line *l)
 		p = d;
 		for (; d < end && is_digit(*d) && nd < 6; d++, nd++)
 			port = port * 10 + (*d - '0');
-		if (nd == 0 || nd > 5 || port > 65535 || port == 0)
+		if (nd == 0 || nd > 5 || port > 65535 || port == 0 ||
+		    (d < end && is_alnum(*d)))
 			continue;
 		while (a > m && a[-1] != ' ' && hit - a <= MAX_ADDR)
 			a--;
@@ -689,7 +693,9 @@ collect(struct ctx *c, const struct conn *a, size_t from, size_t end,
 				take(k, pick_of(&l));
 			continue;
 		}
-		if (off < a->start)
+		/* Without "Connection from" the lines just before the first
+		 * one naming the client may be its own too. */
+		if (off < a->start && a->started)
 			continue;
 		if (l.port == 0) {
 			pend(k, &l);
