@@ -174,28 +174,38 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/* The local zone's offset from UTC at t. */
+static int64_t
+gmtoff(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
+
 /* The start of an hour of a syslog date in local time (syslog writes no
  * zone; the log is most likely this machine's). The year is now's, or the
  * one before when that would put the line in the future: a log read in
- * January still holds December. */
+ * January still holds December. localtime_r, not mktime: mktime re-reads
+ * the zone on every call (a stat of /etc/localtime when TZ is unset). */
 static int64_t
 local_hour(const struct ctx *c, int mon, int mday, int hour)
 {
-	struct tm tm;
-	time_t t = (time_t)-1;
+	int64_t utc = 0, t = 0;
 
 	for (int back = 0; back < 2; back++) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = c->now_tm.tm_year - back;
-		tm.tm_mon = mon;
-		tm.tm_mday = mday;
-		tm.tm_hour = hour;
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t != (time_t)-1 && (int64_t)t <= c->now + 2 * 86400)
+		utc = days_from_civil(c->now_tm.tm_year + 1900 - back, mon + 1, mday) *
+		    86400 + hour * 3600;
+		/* the offset where the result lands, not where the guess does */
+		t = utc - gmtoff(utc);
+		t = utc - gmtoff(t);
+		if (t <= c->now + 2 * 86400)
 			break;
 	}
-	return (int64_t)t;
+	return t;
 }
 
 /* "Nov 24 08:35:32 " (day padded with a space): bytes used, or 0. */

@@ -102,7 +102,7 @@ static const char *const e_48146[] = {
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
 	"Postponed publickey for kaal from 127.0.0.1 port 48146 ssh2 [preauth]",
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
-	"Accepted publickey for kaal from 127.0.0.1 port 48146 ssh2: ED25519 " GOOD_FP,
+	("Accepted publickey for kaal from 127.0.0.1 port 48146 ssh2: ED25519 " GOOD_FP),
 	"User child is on pid 3360",
 	"Starting session: command for kaal from 127.0.0.1 port 48146 id 0",
 	"Close session: user kaal from 127.0.0.1 port 48146 id 0",
@@ -112,7 +112,7 @@ static const char *const e_48146[] = {
 
 static const char *const e_48154[] = {
 	"Connection from 127.0.0.1 port 48154 on 127.0.0.1 port 2298 rdomain \"\"",
-	"Failed publickey for kaal from 127.0.0.1 port 48154 ssh2: ED25519 " BAD_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 48154 ssh2: ED25519 " BAD_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 48154 [preauth]",
 };
 
@@ -121,7 +121,7 @@ static const char *const e_41348[] = {
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
 	"Postponed publickey for kaal from 127.0.0.1 port 41348 ssh2 [preauth]",
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
-	"Accepted publickey for kaal from 127.0.0.1 port 41348 ssh2: ED25519 " GOOD_FP,
+	("Accepted publickey for kaal from 127.0.0.1 port 41348 ssh2: ED25519 " GOOD_FP),
 	"User child is on pid 3501",
 	"Starting session: command for kaal from 127.0.0.1 port 41348 id 0",
 	"Received disconnect from 127.0.0.1 port 41348:11: disconnected by user",
@@ -134,13 +134,13 @@ static const char *const e_41350[] = {
 	    "correct key but not from a permitted host (host=127.0.0.1, "
 	    "ip=127.0.0.1, required=10.9.9.9).",
 	"Refused by key options",
-	"Failed publickey for kaal from 127.0.0.1 port 41350 ssh2: ED25519 " FROM_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 41350 ssh2: ED25519 " FROM_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 41350 [preauth]",
 };
 
 static const char *const e_41356[] = {
 	"Connection from 127.0.0.1 port 41356 on 127.0.0.1 port 2298 rdomain \"\"",
-	"Failed publickey for kaal from 127.0.0.1 port 41356 ssh2: ED25519 " BAD_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 41356 ssh2: ED25519 " BAD_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 41356 [preauth]",
 };
 
@@ -330,7 +330,7 @@ test_e_info_level(void **state)
 	    "error: PAM: Authentication failure for illegal user admin from 10.0.0.3";
 	static const char *const bob[] = {
 		"Authentication refused: bad ownership or modes for directory /home/bob",
-		"Failed publickey for bob from 10.0.0.2 port 6000 ssh2: ED25519 " BAD_FP,
+		("Failed publickey for bob from 10.0.0.2 port 6000 ssh2: ED25519 " BAD_FP),
 		"Connection closed by authenticating user bob 10.0.0.2 port 6000 [preauth]",
 	};
 	static const char *const admin[] = {
@@ -370,7 +370,7 @@ static const char *const s_38782[] = {
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
 	"Postponed publickey for kaal from 127.0.0.1 port 38782 ssh2 [preauth]",
 	"Accepted key ED25519 " GOOD_FP " found at /home/kaal/.ssh/authorized_keys:1",
-	"Accepted publickey for kaal from 127.0.0.1 port 38782 ssh2: ED25519 " GOOD_FP,
+	("Accepted publickey for kaal from 127.0.0.1 port 38782 ssh2: ED25519 " GOOD_FP),
 	"pam_unix(sshd:session): session opened for user kaal(uid=1001) by (uid=0)",
 	"pam_systemd(sshd:session): Failed to connect to system bus: No such file or directory",
 	"pam_limits(sshd:session): Could not set limit for 'nofile' to soft=1024, "
@@ -388,14 +388,14 @@ static const char *const s_38782[] = {
 
 static const char *const s_38784[] = {
 	"Connection from 127.0.0.1 port 38784 on 127.0.0.1 port 2299 rdomain \"\"",
-	"Failed publickey for kaal from 127.0.0.1 port 38784 ssh2: ED25519 " BAD_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 38784 ssh2: ED25519 " BAD_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 38784 [preauth]",
 };
 
 /* the same client port a day earlier, another pid */
 static const char *const s_38784_before[] = {
 	"Connection from 127.0.0.1 port 38784 on 127.0.0.1 port 2299 rdomain \"\"",
-	"Failed publickey for kaal from 127.0.0.1 port 38784 ssh2: ED25519 " FROM_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 38784 ssh2: ED25519 " FROM_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 38784 [preauth]",
 };
 
@@ -405,7 +405,7 @@ static const char *const s_38796[] = {
 	    "correct key but not from a permitted host (host=127.0.0.1, "
 	    "ip=127.0.0.1, required=10.9.9.9).",
 	"error: Refused by key options",
-	"Failed publickey for kaal from 127.0.0.1 port 38796 ssh2: ED25519 " FROM_FP,
+	("Failed publickey for kaal from 127.0.0.1 port 38796 ssh2: ED25519 " FROM_FP),
 	"Connection closed by authenticating user kaal 127.0.0.1 port 38796 [preauth]",
 };
 
@@ -711,7 +711,7 @@ test_garbage(void **state)
 		"Connection from 10.0.0.1 port 5000 on 10.0.0.9 port 22 rdomain \"\"",
 		"sshd[12x]: from 10.0.0.1 port 50000000",
 		"\\xff\\xfe from 10.0.0.1 port 5000x",
-		"Failed publickey for kaal from 10.0.0.1 port 5000 ssh2: ED25519 " BAD_FP,
+		("Failed publickey for kaal from 10.0.0.1 port 5000 ssh2: ED25519 " BAD_FP),
 		"Connection closed by authenticating user kaal 10.0.0.1 port 5000",
 	};
 	static const char suffix[] =
