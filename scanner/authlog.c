@@ -15,7 +15,8 @@
 
 #include "authlog.h"
 
-#define CONN_SLOTS	4096	/* hash table of the connections open at once */
+#define CONN_SLOTS	4096	/* most slots for the connections open at once */
+#define CONN_FIRST	64	/* slots to start with: most logs need few */
 #define MAX_PIDS	32	/* sshd processes of one attempt (a few in practice) */
 #define MAX_ADDR	64	/* longest word taken for a client address */
 
@@ -51,8 +52,8 @@ struct conn {
 };
 
 struct conntab {
-	struct conn *slot;	/* CONN_SLOTS of them, open addressing */
-	size_t n;
+	struct conn *slot;	/* cap of them (a power of 2), open addressing */
+	size_t cap, n;
 };
 
 struct pids {
@@ -448,24 +449,24 @@ ours(const struct conn *a, const struct line *l)
 /* ------------------------------------------------ pass 1: the attempt */
 
 static size_t
-slot_of(const char *addr, size_t addrlen, int port)
+slot_of(const char *addr, size_t addrlen, int port, size_t cap)
 {
 	uint64_t h = 14695981039346656037ULL;
 
 	for (size_t i = 0; i < addrlen; i++)
 		h = (h ^ (unsigned char)addr[i]) * 1099511628211ULL;
 	h = (h ^ (uint64_t)port) * 1099511628211ULL;
-	return (size_t)(h & (CONN_SLOTS - 1));
+	return (size_t)(h & (cap - 1));
 }
 
 static struct conn *
 tab_slot(struct conntab *t, const char *addr, size_t addrlen, int port)
 {
-	size_t i = slot_of(addr, addrlen, port);
+	size_t i = slot_of(addr, addrlen, port, t->cap);
 	struct conn *s;
 
 	/* at most half full, so an empty slot ends every probe */
-	for (;; i = (i + 1) & (CONN_SLOTS - 1)) {
+	for (;; i = (i + 1) & (t->cap - 1)) {
 		s = &t->slot[i];
 		if (!s->used || (s->port == port && s->addrlen == addrlen &&
 		    memcmp(s->addr, addr, addrlen) == 0))
@@ -481,26 +482,31 @@ by_seen_desc(const void *a, const void *b)
 	return x->seen < y->seen ? 1 : x->seen > y->seen ? -1 : 0;
 }
 
-/* The table is full: keep the quarter named most recently. A connection
- * silent that long is over, or starts afresh at its next line; only logs
- * with thousands of connections open at once lose anything. */
+/* The table is half full: twice the slots, up to CONN_SLOTS; then keep
+ * the quarter named most recently. A connection silent that long is over,
+ * or starts afresh at its next line; only logs with thousands of
+ * connections open at once lose anything. */
 static void
-tab_evict(struct conntab *t)
+tab_grow(struct conntab *t)
 {
-	struct conn *live = xcalloc(t->n, sizeof(*live));
-	size_t n = 0;
+	struct conn *old = t->slot;
+	size_t oldcap = t->cap, keep = t->n;
 
-	for (size_t i = 0; i < CONN_SLOTS; i++)
-		if (t->slot[i].used)
-			live[n++] = t->slot[i];
-	qsort(live, n, sizeof(*live), by_seen_desc);
-	memset(t->slot, 0, CONN_SLOTS * sizeof(*t->slot));
+	if (t->cap >= CONN_SLOTS) {
+		qsort(old, oldcap, sizeof(*old), by_seen_desc);
+		keep = CONN_SLOTS / 4;
+	} else
+		t->cap *= 2;
+	t->slot = xcalloc(t->cap, sizeof(*t->slot));
 	t->n = 0;
-	for (size_t i = 0; i < n && i < CONN_SLOTS / 4; i++) {
-		*tab_slot(t, live[i].addr, live[i].addrlen, live[i].port) = live[i];
+	/* unused slots have seen 0 and sort last */
+	for (size_t i = 0; i < oldcap && t->n < keep; i++) {
+		if (!old[i].used)
+			continue;
+		*tab_slot(t, old[i].addr, old[i].addrlen, old[i].port) = old[i];
 		t->n++;
 	}
-	free(live);
+	free(old);
 }
 
 /* The connection l names, a new one when it starts here. */
@@ -510,8 +516,8 @@ tab_get(struct conntab *t, const struct line *l)
 	struct conn *s = tab_slot(t, l->addr, l->addrlen, l->port);
 
 	if (!s->used) {
-		if (t->n >= CONN_SLOTS / 2) {
-			tab_evict(t);
+		if (t->n >= t->cap / 2) {
+			tab_grow(t);
 			s = tab_slot(t, l->addr, l->addrlen, l->port);
 		}
 		memset(s, 0, sizeof(*s));
@@ -546,7 +552,8 @@ find_attempt(struct ctx *c, struct conn *best)
 
 	if (c->port == 0)
 		need = (c->user ? NAMED_USER : 0) | (c->fp ? NAMED_FP : 0);
-	t.slot = xcalloc(CONN_SLOTS, sizeof(*t.slot));
+	t.cap = CONN_FIRST;
+	t.slot = xcalloc(t.cap, sizeof(*t.slot));
 	t.n = 0;
 	memset(best, 0, sizeof(*best));
 	while (next_line(c, &pos, &off, &n)) {
