@@ -29,8 +29,7 @@ struct line {
 	size_t len;		/* bytes kept: no newline or CR, at most AUTHLOG_MAX_LINE */
 	const char *msg;	/* sshd's own text, after timestamp, host and tag */
 	size_t msglen;
-	int64_t t;		/* when it was logged, if has_time */
-	int has_time;
+	int64_t t;		/* when it was logged, if the line says */
 	long pid;		/* -1: the line has no PROG[PID] tag (sshd -E) */
 	const char *addr;	/* the client it names: the first "ADDR port N" */
 	size_t addrlen;
@@ -84,7 +83,7 @@ struct ctx {
 	int port;
 	int64_t since, until, now;
 	struct tm now_tm;
-	/* local time of the last syslog hour seen: mktime is not cheap */
+	/* the last syslog hour seen, in local time: converted once */
 	int tc_valid, tc_mon, tc_mday, tc_hour;
 	int64_t tc_base;
 };
@@ -109,7 +108,7 @@ starts(const char *p, size_t n, const char *prefix)
 	return n >= k && memcmp(p, prefix, k) == 0;
 }
 
-/* count digits at p[at], all inside n. */
+/* The number in the count digits at p[at], all of them before n. */
 static int
 num(const char *p, size_t n, size_t at, size_t count, int *v)
 {
@@ -374,7 +373,6 @@ parse_line(struct ctx *c, size_t off, size_t n, struct line *l)
 	l->off = off;
 	l->len = n;
 	if ((k = syslog_time(c, p, n, &l->t)) != 0 || (k = iso_time(p, n, &l->t)) != 0) {
-		l->has_time = 1;
 		if ((c->since != 0 && l->t < c->since) || (c->until != 0 && l->t > c->until))
 			return 0;
 		m = p + k;
