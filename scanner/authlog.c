@@ -684,7 +684,8 @@ closing(const struct line *l)
  * sshd -E lines carry no pid. They name the client when sshd knows it; the
  * ones that do not ("Accepted key ... found at", "Refused by key options")
  * come from the same process just before it names the client again, so
- * they wait for the next line that names one and go with it.
+ * they wait for the next line that names one and go with it; before a
+ * "Connection from" they go with the connection named last.
  */
 static void
 collect(struct ctx *c, const struct conn *a, size_t from, size_t end,
@@ -716,6 +717,11 @@ collect(struct ctx *c, const struct conn *a, size_t from, size_t end,
 			pend(k, &l);
 			continue;
 		}
+		/* A new connection's first line is "Connection from": what waits
+		 * before it came from the connection named last (a session's
+		 * fatal "bad ownership or modes for chroot directory"). */
+		if (l.conn)
+			flush(k, last_ours && !closed);
 		last_ours = ours(a, &l);
 		flush(k, last_ours);
 		if (last_ours) {

@@ -197,6 +197,40 @@ test_e_lines_without_port(void **state)
 	strlist_free(&out);
 }
 
+/* A session's fatal line names no client and comes just before the next
+ * connection's "Connection from": it is the session's, not the newcomer's
+ * (captured from sshd 9.2 with a ChrootDirectory owned by the user). */
+static void
+test_e_before_next_connection(void **state)
+{
+	static const char log[] =
+	    "Connection from 127.0.0.1 port 57548 on 127.0.0.1 port 2240 rdomain \"\"\r\n"
+	    "Accepted publickey for kadu from 127.0.0.1 port 57548 ssh2: ED25519 SHA256:zD7Z\r\n"
+	    "User child is on pid 32214\r\n"
+	    "bad ownership or modes for chroot directory \"/var/lib/jail\"\r\n"
+	    "Connection from 127.0.0.1 port 57554 on 127.0.0.1 port 2240 rdomain \"\"\r\n"
+	    "Accepted key RSA SHA256:pxR/ found at /home/kadadm/.ssh/authorized_keys:1\r\n"
+	    "Accepted publickey for kadadm from 127.0.0.1 port 57554 ssh2: RSA SHA256:pxR/\r\n";
+	static const char *const want[] = {
+		"Connection from 127.0.0.1 port 57548 on 127.0.0.1 port 2240 rdomain \"\"",
+		"Accepted publickey for kadu from 127.0.0.1 port 57548 ssh2: ED25519 SHA256:zD7Z",
+		"User child is on pid 32214",
+		"bad ownership or modes for chroot directory \"/var/lib/jail\"",
+	};
+	struct authlog_query q = { .addr = "127.0.0.1", .port = 57548 };
+	struct strlist out = { 0 };
+
+	(void)state;
+	authlog_attempt(log, sizeof(log) - 1, &q, &out);
+	expect_lines(&out, want, KA_ARRLEN(want));
+	strlist_free(&out);
+	q.port = 57554;
+	authlog_attempt(log, sizeof(log) - 1, &q, &out);
+	expect_none_mention(&out, "chroot");
+	assert_int_equal(out.n, 3);
+	strlist_free(&out);
+}
+
 /* Without a port: the last connection whose lines name the user, from the
  * address, with the key. */
 static void
@@ -800,6 +834,7 @@ main(void)
 		cmocka_unit_test(test_e_accepted_interleaved),
 		cmocka_unit_test(test_e_refused_interleaved),
 		cmocka_unit_test(test_e_lines_without_port),
+		cmocka_unit_test(test_e_before_next_connection),
 		cmocka_unit_test(test_e_last_matching),
 		cmocka_unit_test(test_e_no_match),
 		cmocka_unit_test(test_appends),
