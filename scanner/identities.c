@@ -259,6 +259,42 @@ agent_socket(const struct client_host *h, const char *override)
 	return xstrdup(v);
 }
 
+int
+ident_parse_agent_reply(const unsigned char *rep, size_t len, struct identity **keys,
+    size_t *nkeys)
+{
+	uint32_t n;
+	size_t off = 5;
+
+	*keys = NULL;
+	*nkeys = 0;
+	if (len < 5 || rep[0] != SSH2_AGENT_IDENTITIES_ANSWER)
+		return -1;
+	n = get_u32(rep + 1);
+	if (n > IDENT_MAX_AGENT_KEYS || n > (len - 5) / 8)
+		return -1;
+	*keys = xcalloc(n ? n : 1, sizeof(**keys));
+	for (uint32_t i = 0; i < n; i++) {
+		struct identity *k = &(*keys)[*nkeys];
+		size_t bl, cl;
+
+		if (len - off < 4 || (bl = get_u32(rep + off)) > len - off - 4)
+			return -1;
+		off += 4;
+		memset(k, 0, sizeof(*k));
+		if (len - off - bl < 4 || (cl = get_u32(rep + off + bl)) > len - off - bl - 4)
+			return -1;
+		/* A key type ssh knows and libssh does not is left out, as ssh
+		 * leaves out what it cannot parse. */
+		if (set_public(k, rep + off, bl) == 0) {
+			k->comment = str_printable((const char *)rep + off + bl + 4, cl);
+			(*nkeys)++;
+		}
+		off += bl + 4 + cl;
+	}
+	return 0;
+}
+
 /* The agent's keys, as SSH2_AGENTC_REQUEST_IDENTITIES lists them. */
 static void
 agent_list(struct ident_list *out, const char *path, int timeout_ms,
@@ -268,7 +304,7 @@ agent_list(struct ident_list *out, const char *path, int timeout_ms,
 	struct timespec ts;
 	unsigned char req[5] = { 0, 0, 0, 1, SSH2_AGENTC_REQUEST_IDENTITIES }, hdr[4];
 	unsigned char *rep = NULL;
-	uint32_t len, n, off;
+	uint32_t len;
 	double deadline;
 	int fd;
 
@@ -302,46 +338,12 @@ agent_list(struct ident_list *out, const char *path, int timeout_ms,
 		return;
 	}
 	rep = xmalloc(len);
-	if (io_full(fd, rep, len, 0, deadline) != 0 || rep[0] != SSH2_AGENT_IDENTITIES_ANSWER) {
+	if (io_full(fd, rep, len, 0, deadline) != 0)
 		out->agent_error = xstrdup("the agent gave no key list");
-		goto out;
-	}
-	n = get_u32(rep + 1);
-	if (n > IDENT_MAX_AGENT_KEYS) {
-		out->agent_error = xasprintf("the agent lists %u keys, more than ssh reads",
-		    (unsigned)n);
-		goto out;
-	}
-	*keys = xcalloc(n ? n : 1, sizeof(**keys));
-	off = 5;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t bl, cl;
-		struct identity *k = &(*keys)[*nkeys];
-
-		if (len - off < 4 || (bl = get_u32(rep + off)) > len - off - 4)
-			break;
-		off += 4;
-		memset(k, 0, sizeof(*k));
-		if (set_public(k, rep + off, bl) != 0) {
-			off += bl;
-			if (len - off < 4 || (cl = get_u32(rep + off)) > len - off - 4)
-				break;
-			off += 4 + cl;
-			continue;
-		}
-		off += bl;
-		if (len - off < 4 || (cl = get_u32(rep + off)) > len - off - 4) {
-			free(k->type);
-			free(k->blob);
-			free(k->fp);
-			break;
-		}
-		k->comment = str_printable((const char *)rep + off + 4, cl);
-		off += 4 + cl;
-		(*nkeys)++;
-	}
+	else if (ident_parse_agent_reply(rep, len, keys, nkeys) != 0)
+		out->agent_error = xasprintf("the agent's key list could not be read "
+		    "(%zu keys read)", *nkeys);
 	out->agent_keys = *nkeys;
- out:
 	free(rep);
 	close(fd);
 }

@@ -81,6 +81,13 @@ void identities_build(const struct client_host *h, const struct strlist *cli_ids
     const char *agent_sock, int timeout_ms, struct ident_list *out);
 void ident_list_free(struct ident_list *l);
 
+/* An SSH2_AGENT_IDENTITIES_ANSWER message (type byte first, no length):
+ * the keys it lists, each with type, blob, fingerprint, bits and a
+ * printable comment. 0, or -1 when it is malformed (*keys then holds
+ * the keys read before the damage). Free each key's fields and *keys. */
+int ident_parse_agent_reply(const unsigned char *rep, size_t len,
+    struct identity **keys, size_t *nkeys);
+
 /* Does the client's PubkeyAcceptedAlgorithms value (NULL: ssh's default,
  * may start with + - ^) accept a key of this type? Also used for the
  * server-sig-algs check. 1 yes, 0 no. */
