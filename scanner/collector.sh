@@ -742,6 +742,7 @@ AKF=
 RK=
 HK=
 CMDS=
+CHR=
 NFILES=0
 PARSED=$NL
 
@@ -848,6 +849,9 @@ conffile() {
 		[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]*)
 			cf_k=H
 			cf_l=${cf_l#???????} ;;
+		[Cc][Hh][Rr][Oo][Oo][Tt][Dd][Ii][Rr][Ee][Cc][Tt][Oo][Rr][Yy][[:space:]=]*)
+			cf_k=D
+			cf_l=${cf_l#???????????????} ;;
 		*) cf_k= ;;
 		esac
 		cf_l=${cf_l#"${cf_l%%[![:space:]=]*}"}
@@ -857,6 +861,7 @@ conffile() {
 		R) words "$cf_l"; RK=$RK${WORDS%%"$NL"*}$NL ;;
 		C) words "$cf_l"; CMDS=$CMDS${WORDS%%"$NL"*}$NL ;;
 		H) words "$cf_l"; HK=$HK${WORDS%%"$NL"*}$NL ;;
+		D) words "$cf_l"; CHR=$CHR${WORDS%%"$NL"*}$NL ;;
 		esac
 		IFS=$NL
 	done
@@ -1011,6 +1016,15 @@ for l in $PW; do
 		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
 			want 1 "$AKP"
+		fi
+		IFS=$NL
+	done
+	# ChrootDirectory (session.c safely_chroot walks it): modes only.
+	for t in $CHR; do
+		case $t in none|"") continue ;; esac
+		IFS=$SPC
+		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
+			want 0 "$AKP"
 		fi
 		IFS=$NL
 	done
