@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diagnose.h"
 #include "engine.h"
 #include "policy.h"
 #include "scan.h"
@@ -54,6 +55,7 @@ static const char main_help[] =
 "authorized_keys options).\n"
 "\n"
 "commands:\n"
+"  diagnose [user@]host [-i KEY]  why this key login fails, and the fix\n"
 "  scan [TARGET...] [options]    audit hosts over SSH, or this machine (default)\n"
 "  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
 "  checks                        list every check: id, severity, blocks-login, title\n"
@@ -978,6 +980,8 @@ main(int argc, char **argv)
 		fputs(main_help, stdout);
 		return 0;
 	}
+	if (strcmp(cmd, "diagnose") == 0)
+		return cmd_diagnose(argc - 1, argv + 1);
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "collect") == 0)
@@ -986,6 +990,6 @@ main(int argc, char **argv)
 		return cmd_checks(argc - 1, argv + 1);
 	if (strcmp(cmd, "sshd-config") == 0)
 		return cmd_sshd_config(argc - 1, argv + 1);
-	usage_error(NULL, "'%s' is not a command; commands: scan, collect, checks, "
-	    "sshd-config (see 'keyaudit --help')", cmd);
+	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, collect, "
+	    "checks, sshd-config (see 'keyaudit --help')", cmd);
 }

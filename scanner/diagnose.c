@@ -1,0 +1,1096 @@
+/* diagnose.c - one key login, walked in the order ssh and sshd decide it.
+ *
+ * The client side is observed, not modelled: a real connection through the
+ * scan's ssh transport offers the keys ssh would offer (identities.c), in
+ * ssh's order, asks the server about each public key (PK_OK) before
+ * signing, signs only where ssh could, and runs `true` in a session as
+ * `ssh host true` would. What the server says decides the verdict.
+ * Why the server said it comes from a view of the server (this machine, a
+ * second login, a saved snapshot) checked by the engine for the one key
+ * under diagnosis; the first broken link in chain order is the cause. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+
+#include "../checks/check.h"
+#include "authlog.h"
+#include "diagnose.h"
+#include "engine.h"
+#include "inventory.h"
+#include "knownhosts.h"
+#include "scan.h"
+#include "transport.h"
+#include "transport_ssh.h"
+
+#define KH_LIMIT (64u * 1024 * 1024)
+#define LOG_LIMIT (64u * 1024 * 1024)
+#define SESSION_OUTPUT_MAX 512
+#define MAX_PROBES 8
+
+struct diag {
+	const struct diag_setup *s;
+	struct client_host ch;
+	struct ident_list ids;
+	struct diag_facts f;
+	struct snapshot conn;		/* the connection's net facts */
+	const char *strict;		/* StrictHostKeyChecking as ssh -G prints it */
+	/* probe connection */
+	const struct identity *probe_key;
+	int probe_answer;
+};
+
+/* ---- the connection, as ssh makes it ------------------------------------- */
+
+static ssh_key
+import_public(const struct identity *k)
+{
+	ssh_key key = NULL;
+	char *b64;
+
+	if (k->blob == NULL || k->type == NULL)
+		return NULL;
+	b64 = base64_encode(k->blob, k->bloblen);
+	if (ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(k->type), &key) != SSH_OK)
+		key = NULL;
+	free(b64);
+	return key;
+}
+
+static void
+note_local_address(struct diag *d, ssh_session ssh)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char buf[INET6_ADDRSTRLEN];
+	int fd = ssh_get_fd(ssh);
+
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+		d->f.local_port = ntohs(in->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+		d->f.local_port = ntohs(in6->sin6_port);
+	} else
+		return;
+	free(d->f.local_addr);
+	d->f.local_addr = xstrdup(buf);
+}
+
+/* What ssh does with the host key verdict under StrictHostKeyChecking and
+ * BatchMode (sshconnect.c check_host_key). 0: go on. */
+static int
+host_key_gate(struct diag *d, struct snapshot *s)
+{
+	const char *kh = s->net.known_hosts;
+	const char *st = d->strict ? d->strict : "ask";
+	int off = strcmp(st, "false") == 0 || strcmp(st, "no") == 0;
+
+	if (kh == NULL || strcmp(kh, "ok") == 0)
+		return 0;
+	if (strcmp(kh, "new") == 0) {
+		if (off || strcmp(st, "accept-new") == 0 || d->s->accept_unknown)
+			return 0;
+		free(s->net.failure);
+		free(s->net.error);
+		s->net.failure = xstrdup("hostkey-unknown");
+		s->net.error = xasprintf("host key %s %s for %s is not in known_hosts; ssh "
+		    "(StrictHostKeyChecking %s%s) stops: Host key verification failed",
+		    s->net.hostkey_type, s->net.hostkey_fp, s->net.known_hosts_name, st,
+		    strcmp(st, "ask") == 0 ? ", and BatchMode cannot ask" : "");
+		return -1;
+	}
+	if (strcmp(kh, "changed") == 0 && off)
+		return 0;	/* ssh warns and goes on, without password auth */
+	free(s->net.failure);
+	free(s->net.error);
+	s->net.failure = xstrdup(strcmp(kh, "revoked") == 0 ? "hostkey-revoked" :
+	    "hostkey-changed");
+	s->net.error = xasprintf("host key %s %s for %s is %s in known_hosts (%s): ssh "
+	    "refuses to connect", s->net.hostkey_type, s->net.hostkey_fp,
+	    s->net.known_hosts_name, strcmp(kh, "revoked") == 0 ? "marked @revoked" :
+	    "different from the one", s->net.known_hosts_where ?
+	    s->net.known_hosts_where : "?");
+	return -1;
+}
+
+static void
+set_failure(struct snapshot *s, const char *failure, char *error)
+{
+	free(s->net.failure);
+	free(s->net.error);
+	s->net.failure = xstrdup(failure);
+	s->net.error = error;
+}
+
+/* `ssh host true`: exit status, or why there was none. */
+static void
+run_session(struct diag *d, ssh_session ssh, double deadline)
+{
+	ssh_channel ch = ssh_channel_new(ssh);
+	struct buf out;
+	char tmp[256];
+	int n;
+
+	d->f.session_tried = 1;
+	d->f.session_status = -1;
+	if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
+	    ssh_channel_request_exec(ch, "true") != SSH_OK) {
+		d->f.session_error = xasprintf("the server closed the session: %s",
+		    ssh_get_error(ssh));
+		if (ch != NULL)
+			ssh_channel_free(ch);
+		return;
+	}
+	buf_init(&out);
+	while (ssh_now() < deadline) {
+		n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 0, 500);
+		if (n == SSH_ERROR)
+			break;
+		if (n == 0 && ssh_channel_is_eof(ch))
+			break;
+		if (n > 0 && out.len < SESSION_OUTPUT_MAX)
+			buf_append(&out, tmp, (size_t)n);
+		n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 1, 0);
+		if (n > 0 && out.len < SESSION_OUTPUT_MAX)
+			buf_append(&out, tmp, (size_t)n);
+	}
+	ssh_channel_send_eof(ch);
+	for (int i = 0; i < 20 && ssh_channel_get_exit_status(ch) < 0 &&
+	    !ssh_channel_is_closed(ch) && ssh_now() < deadline; i++)
+		(void)ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 0, 100);
+	d->f.session_status = ssh_channel_get_exit_status(ch);
+	if (d->f.session_status < 0)
+		d->f.session_error = xstrdup("the session ended without an exit status "
+		    "(the server closed it)");
+	if (out.len > 0) {
+		size_t len = out.len < SESSION_OUTPUT_MAX ? out.len : SESSION_OUTPUT_MAX;
+		while (len > 0 && (out.data[len - 1] == '\n' || out.data[len - 1] == '\r'))
+			len--;
+		d->f.session_output = str_printable(out.data, len);
+	}
+	buf_free(&out);
+	ssh_channel_close(ch);
+	ssh_channel_free(ch);
+}
+
+/* Can ssh sign for this key, once the server said it would accept it? */
+static int
+can_sign(const struct identity *k)
+{
+	if (k->source != IDENT_FILE)
+		return 1;
+	return !(k->bad_mode || k->unreadable || k->missing || k->pub_mismatch ||
+	    k->encrypted);
+}
+
+static int
+sign_in(ssh_session ssh, const struct identity *k)
+{
+	ssh_key priv = NULL;
+	int rc;
+
+	if (k->source != IDENT_FILE)
+		return ssh_userauth_agent(ssh, NULL);
+	if (ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &priv) != SSH_OK)
+		return SSH_AUTH_DENIED;
+	rc = ssh_userauth_publickey(ssh, NULL, priv);
+	ssh_key_free(priv);
+	return rc;
+}
+
+static void
+hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
+{
+	struct diag *d = arg;
+	const char *why = NULL;
+	int rc, methods;
+
+	note_local_address(d, ssh);
+	if (host_key_gate(d, s) != 0)
+		return;
+	if (d->f.pubkey_blocked) {
+		set_failure(s, "key-refused", xstrdup("ssh_config keeps ssh from trying "
+		    "publickey authentication"));
+		return;
+	}
+	rc = ssh_userauth_none(ssh, NULL);
+	if (rc == SSH_AUTH_SUCCESS) {
+		d->f.reached_auth = 1;
+		d->f.publickey_offered = 1;
+		run_session(d, ssh, deadline);
+		return;
+	}
+	if (rc == SSH_AUTH_ERROR) {
+		set_failure(s, ssh_now() < deadline ? "error" : "timeout",
+		    xasprintf("authentication failed: %s", ssh_get_error(ssh)));
+		return;
+	}
+	d->f.reached_auth = 1;
+	methods = ssh_userauth_list(ssh, NULL);
+	s->net.auth_known = 1;
+	if (methods & SSH_AUTH_METHOD_PUBLICKEY)
+		strlist_add(&s->net.auth_methods, "publickey");
+	if (methods & SSH_AUTH_METHOD_PASSWORD)
+		strlist_add(&s->net.auth_methods, "password");
+	if (methods & SSH_AUTH_METHOD_INTERACTIVE)
+		strlist_add(&s->net.auth_methods, "keyboard-interactive");
+	if (!(methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+		set_failure(s, "no-publickey", xasprintf("the server does not offer "
+		    "publickey authentication to %s", d->ch.user));
+		return;
+	}
+	d->f.publickey_offered = 1;
+	s->net.login_user = xstrdup(d->ch.user);
+	for (size_t i = 0; i < d->ids.n; i++) {
+		const struct identity *k = &d->ids.v[i];
+		struct diag_try *t = &d->f.tries[i];
+		ssh_key pub;
+
+		if (k->skip != NULL || k->blob == NULL) {
+			t->result = TRY_SKIPPED;
+			continue;
+		}
+		if (ssh_now() >= deadline)
+			break;
+		if ((pub = import_public(k)) == NULL) {
+			t->result = TRY_SKIPPED;
+			t->note = xstrdup("libssh cannot use this key type");
+			continue;
+		}
+		d->f.offered++;
+		rc = ssh_userauth_try_publickey(ssh, NULL, pub);
+		ssh_key_free(pub);
+		/* libssh can report success for the disconnect sshd sends at
+		 * MaxAuthTries: a closed session is a hang-up, whatever rc says. */
+		if (!ssh_is_connected(ssh))
+			rc = SSH_AUTH_ERROR;
+		if (rc == SSH_AUTH_ERROR) {
+			t->result = TRY_HUNG_UP;
+			d->f.hung_up = 1;
+			t->note = str_printable(ssh_get_error(ssh), strlen(ssh_get_error(ssh)));
+			break;
+		}
+		if (rc == SSH_AUTH_DENIED) {
+			t->result = TRY_REFUSED;
+			continue;
+		}
+		if (rc == SSH_AUTH_PARTIAL) {
+			t->result = TRY_PARTIAL;
+			break;
+		}
+		if (d->f.pk_ok < 0)
+			d->f.pk_ok = (long)i;
+		if (!can_sign(k)) {
+			t->result = TRY_PK_OK;
+			continue;
+		}
+		rc = sign_in(ssh, k);
+		if (!ssh_is_connected(ssh))
+			rc = SSH_AUTH_ERROR;
+		if (rc == SSH_AUTH_SUCCESS) {
+			t->result = TRY_ACCEPTED;
+			d->f.accepted = (long)i;
+			break;
+		}
+		if (rc == SSH_AUTH_PARTIAL) {
+			t->result = TRY_PARTIAL;
+			break;
+		}
+		if (rc == SSH_AUTH_ERROR) {
+			t->result = TRY_HUNG_UP;
+			d->f.hung_up = 1;
+			break;
+		}
+		t->result = TRY_SIGNED_REFUSED;
+	}
+	if (d->f.accepted >= 0) {
+		s->net.login_with = xstrdup(d->ids.v[d->f.accepted].path ?
+		    d->ids.v[d->f.accepted].path : "agent");
+		run_session(d, ssh, deadline);
+		if (d->f.session_status != 0)
+			set_failure(s, "session-failed", d->f.session_error ?
+			    xstrdup(d->f.session_error) : xasprintf("the key was accepted, "
+			    "but `true` exited with status %d%s%s%s", d->f.session_status,
+			    d->f.session_output ? " and printed \"" : "",
+			    d->f.session_output ? d->f.session_output : "",
+			    d->f.session_output ? "\"" : ""));
+		return;
+	}
+	for (size_t i = 0; i < d->ids.n; i++)
+		if (d->f.tries[i].result == TRY_PARTIAL)
+			why = "the key was accepted, but the server wants another method "
+			    "too (partial success), which BatchMode cannot give";
+	if (why == NULL && d->f.hung_up)
+		why = "the server disconnected while keys were offered (too many "
+		    "authentication failures)";
+	set_failure(s, "key-refused", why ? xstrdup(why) : d->f.pk_ok >= 0 ?
+	    xasprintf("the server would accept %s, but ssh cannot sign with it, and "
+	    "every other key ssh offered was refused", d->ids.v[d->f.pk_ok].fp) :
+	    xasprintf("the server refused every key ssh offered (%zu)", d->f.offered));
+}
+
+/* A second connection asking about one key only: would the server take it? */
+static void
+hook_probe(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
+{
+	struct diag *d = arg;
+	ssh_key pub;
+	int rc;
+
+	(void)s;
+	(void)deadline;
+	d->probe_answer = -1;
+	if (ssh_userauth_none(ssh, NULL) == SSH_AUTH_ERROR)
+		return;
+	if ((pub = import_public(d->probe_key)) == NULL)
+		return;
+	rc = ssh_userauth_try_publickey(ssh, NULL, pub);
+	ssh_key_free(pub);
+	if (!ssh_is_connected(ssh))
+		rc = SSH_AUTH_ERROR;
+	d->probe_answer = rc == SSH_AUTH_SUCCESS ? 1 : rc == SSH_AUTH_DENIED ? 0 : -1;
+}
+
+static void
+target_of(struct diag *d, struct ssh_target *tg, const char *name, struct strlist *ids)
+{
+	memset(tg, 0, sizeof(*tg));
+	tg->name = name;
+	tg->host = d->ch.hostname;
+	tg->port = d->ch.port;
+	tg->user = d->ch.user;
+	tg->proxy_command = d->ch.proxy_command;
+	tg->proxy_jump = d->ch.proxy_jump;
+	tg->kh_name = d->ch.host_key_alias;
+	tg->identities = ids;
+	tg->identities_only = d->ch.identities_only;
+	tg->connect_timeout = d->ch.connect_timeout;
+	tg->ssh_config = d->s->sshconf_file;
+	tg->cli_identities = d->s->identities;
+}
+
+static int
+probe(struct diag *d, const struct identity *k, const struct kh_db *kh)
+{
+	struct ssh_target tg;
+	struct ssh_scan_opts so;
+	struct snapshot snap;
+	struct strlist none = { 0 };
+
+	target_of(d, &tg, "probe", &none);
+	memset(&so, 0, sizeof(so));
+	so.timeout = d->s->timeout;
+	so.accept_unknown = 1;
+	so.known_hosts = kh;
+	so.session_hook = hook_probe;
+	so.hook_arg = d;
+	d->probe_key = k;
+	d->probe_answer = -1;
+	snapshot_init(&snap);
+	ssh_scan(&tg, &so, &snap);
+	snapshot_free(&snap);
+	return d->probe_answer;
+}
+
+/* ---- inputs --------------------------------------------------------------- */
+
+static struct kh_db *
+load_known_hosts(struct diag *d, char **err)
+{
+	const struct strlist *given = d->s->known_hosts;
+	struct kh_db *db = kh_db_new();
+	struct strlist files = { 0 };
+
+	if (given != NULL && given->n > 0)
+		for (size_t i = 0; i < given->n; i++)
+			strlist_add(&files, given->v[i]);
+	else {
+		for (size_t i = 0; i < d->ch.user_known_hosts.n; i++)
+			strlist_add(&files, d->ch.user_known_hosts.v[i]);
+		for (size_t i = 0; i < d->ch.global_known_hosts.n; i++)
+			strlist_add(&files, d->ch.global_known_hosts.v[i]);
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		struct buf b;
+		char *e = NULL;
+		int rc;
+
+		buf_init(&b);
+		rc = read_file_bounded(files.v[i], KH_LIMIT, &b, &e);
+		if (rc == 0)
+			kh_db_add(db, files.v[i], b.data ? b.data : "", b.len);
+		else if (given != NULL && given->n > 0 && *err == NULL) {
+			*err = e ? e : xasprintf("%s: cannot be read", files.v[i]);
+			e = NULL;
+		}
+		free(e);
+		buf_free(&b);
+	}
+	strlist_free(&files);
+	return db;
+}
+
+/* The server as a snapshot: this machine, a second login, or a file. */
+static int
+server_view(struct diag *d, const char *user, struct snapshot *out, char **err)
+{
+	const struct diag_setup *s = d->s;
+	struct strlist users = { 0 };
+	struct collect_opts co;
+	int rc = 0;
+
+	memset(&co, 0, sizeof(co));
+	strlist_add(&users, user);
+	co.users = &users;
+	co.root = s->root;
+	co.sshd_config = s->sshd_config;
+	co.from_addr = s->from ? s->from : d->f.local_addr;
+	snapshot_init(out);
+	switch (s->view) {
+	case VIEW_LOCAL:
+		rc = transport_local.collect("local", &co, out, err);
+		break;
+	case VIEW_SNAPSHOT:
+		rc = transport_file.collect(s->server_snapshot, &co, out, err);
+		if (rc == 0 && !strlist_has(&out->users, user)) {
+			*err = xasprintf("%s: the snapshot holds no account %s (collect it "
+			    "with --user %s)", s->server_snapshot, user, user);
+			rc = -1;
+		}
+		break;
+	case VIEW_VIA: {
+		struct target_list tl = { 0 };
+		struct target t;
+		struct scan_setup ss;
+		struct ka_options ko;
+		struct clientconf *cc;
+		const char *files[1] = { s->sshconf_file };
+
+		if (target_parse(s->via, "--via", &t, err) != 0) {
+			rc = -1;
+			break;
+		}
+		tl.v = &t;
+		tl.n = 1;
+		cc = clientconf_load(s->sshconf_file ? files : NULL, s->sshconf_file ? 1 : 0,
+		    s->home, s->local_user, &clientconf_io_fs, err);
+		if (cc == NULL) {
+			target_free(&t);
+			rc = -1;
+			break;
+		}
+		memset(&ss, 0, sizeof(ss));
+		memset(&ko, 0, sizeof(ko));
+		ss.targets = &tl;
+		ss.collect = &co;
+		ss.checks = &ko;
+		ss.sshconf = cc;
+		ss.sshconf_file = s->sshconf_file;
+		ss.identities = s->via_identities;
+		ss.known_hosts = s->known_hosts;
+		ss.timeout = s->timeout;
+		ss.accept_unknown = s->accept_unknown;
+		ss.sudo = s->sudo;
+		ss.local_user = s->local_user;
+		ss.home = s->home;
+		rc = scan_collect(&ss, out, err);
+		if (rc != 0) {
+			char *e = xasprintf("--via %s: %s", s->via, *err);
+			free(*err);
+			*err = e;
+		}
+		clientconf_free(cc);
+		target_free(&t);
+		break;
+	}
+	default:
+		break;
+	}
+	strlist_free(&users);
+	return rc;
+}
+
+/* The key whose login is explained, as an authorized_keys line. */
+static int
+subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
+{
+	const struct identity *k = NULL;
+	char *line;
+
+	memset(l, 0, sizeof(*l));
+	if (d->s->pubkey != NULL) {
+		struct buf b;
+		char *e = NULL;
+
+		buf_init(&b);
+		if (read_file_bounded(d->s->pubkey, 1024 * 1024, &b, &e) != 0) {
+			*err = xasprintf("--pubkey %s", e ? e : "cannot be read");
+			free(e);
+			buf_free(&b);
+			return -1;
+		}
+		ak_parse_line(b.data ? b.data : "", b.len, 1, l);
+		buf_free(&b);
+		if (l->status != AK_KEY) {
+			*err = xasprintf("--pubkey %s: line 1: expected a public key "
+			    "(\"ssh-ed25519 AAAA... comment\")%s%s", d->s->pubkey,
+			    l->error ? ": " : "", l->error ? l->error : "");
+			ak_line_free(l);
+			return -1;
+		}
+		*desc = xasprintf("%s %s (%s)", l->blob_type, l->fp, d->s->pubkey);
+		return 1;
+	}
+	if (d->f.accepted >= 0)
+		k = &d->ids.v[d->f.accepted];
+	else if (d->f.pk_ok >= 0)
+		k = &d->ids.v[d->f.pk_ok];
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && strcmp(d->ids.v[i].origin, "-i") == 0)
+			k = &d->ids.v[i];
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].skip == NULL)
+			k = &d->ids.v[i];
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL)
+			k = &d->ids.v[i];
+	if (k == NULL)
+		return 0;
+	{
+		char *b64 = base64_encode(k->blob, k->bloblen);
+		line = xasprintf("%s %s", k->type, b64);
+		free(b64);
+	}
+	ak_parse_line(line, strlen(line), 0, l);
+	free(line);
+	if (l->status != AK_KEY) {
+		ak_line_free(l);
+		return 0;
+	}
+	*desc = xasprintf("%s %s (%s)", k->type, k->fp, k->path ? k->path :
+	    k->comment ? k->comment : "agent");
+	return 1;
+}
+
+/* ---- the cause ------------------------------------------------------------ */
+
+/* The chain, in the order ssh and sshd walk it; a blocking finding earlier
+ * in this list breaks the login before one later in it matters. */
+static const char *const chain[] = {
+	"client.config-perms",
+	"net.resolve", "net.refused", "net.timeout", "net.no-banner", "net.not-ssh",
+	"net.ssh1", "net.throttled", "net.kex-failed", "net.error",
+	"hostkey.revoked", "hostkey.changed", "hostkey.unknown",
+	"client.pubkey-disabled", "client.preferred-auth",
+	"account.missing", "account.locked", "account.expired",
+	"account.shell-missing", "account.shell-not-executable",
+	"account.deny-users", "account.not-allow-users", "account.deny-groups",
+	"account.not-allow-groups",
+	"sshd.pubkey-disabled", "net.no-publickey",
+	"client.key-unreadable", "client.pub-mismatch",
+	"client.algorithm", "client.rsa-size", "client.identities-only",
+	"client.no-identity", "client.too-many-keys",
+	"sshd.key-algorithm", "sshd.rsa-size", "sshd.revoked-key", "sshd.revoked-krl",
+	"sshd.no-keys-file", "perm.*", "akeys.missing",
+	/* a damaged line may be the one meant to hold the key */
+	"akeys.bad-options", "akeys.bad-key", "akeys.truncated", "akeys.private-key",
+	"akeys.key-not-listed",
+	"akeys.expired", "akeys.principals-without-ca", "akeys.from-mismatch",
+	"akeys.*",
+	"client.key-mode", "client.passphrase",
+	"sshd.root-login", "sshd.auth-methods",
+	"net.key-refused", "net.auth-failed",
+	"account.nologin", "sshd.chroot-perms", "sshd.force-command",
+	"net.session-failed",
+	"*",
+};
+
+static int
+chain_rank(const char *id)
+{
+	for (size_t i = 0; i < KA_ARRLEN(chain); i++) {
+		size_t n = strlen(chain[i]);
+		if (strcmp(chain[i], id) == 0 || strcmp(chain[i], "*") == 0 ||
+		    (chain[i][n - 1] == '*' && strncmp(chain[i], id, n - 1) == 0))
+			return (int)i;
+	}
+	return (int)KA_ARRLEN(chain);
+}
+
+static long
+decide(const struct ka_host_result *hr, int after_session)
+{
+	long best = -1;
+	int rank = 1 << 30;
+
+	for (size_t i = 0; i < hr->nfindings; i++) {
+		const struct ka_finding *f = &hr->findings[i];
+		int r;
+
+		/* ForceCommand and friends only count when the session failed. */
+		if (!f->blocks_login && !(after_session &&
+		    (strcmp(f->rule->id, "sshd.force-command") == 0 ||
+		    strcmp(f->rule->id, "account.nologin") == 0)))
+			continue;
+		r = chain_rank(f->rule->id);
+		if (r < rank) {
+			rank = r;
+			best = (long)i;
+		}
+	}
+	return best;
+}
+
+/* ---- the story ------------------------------------------------------------ */
+
+static void
+step(struct diag_result *r, int i, const char *name, enum diag_status st, char *summary)
+{
+	r->steps[i].name = name;
+	r->steps[i].status = st;
+	r->steps[i].summary = summary;
+}
+
+static int
+has_blocking(const struct ka_host_result *hr, const char *prefix)
+{
+	for (size_t i = 0; i < hr->nfindings; i++)
+		if (hr->findings[i].blocks_login &&
+		    strncmp(hr->findings[i].rule->id, prefix, strlen(prefix)) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+tell(struct diag *d, struct diag_result *r, int connected, int server)
+{
+	const struct snap_net *n = &d->conn.net;
+	const struct ka_host_result *hr = &r->hr;
+	const char *fail = n->failure;
+	int net_bad = fail && (strcmp(fail, "resolve") == 0 || strcmp(fail, "refused") == 0 ||
+	    strcmp(fail, "timeout") == 0 || strcmp(fail, "no-banner") == 0 ||
+	    strcmp(fail, "not-ssh") == 0 || strcmp(fail, "ssh1") == 0 ||
+	    strcmp(fail, "throttled") == 0 || strcmp(fail, "kex-failed") == 0 ||
+	    strcmp(fail, "error") == 0);
+	int hk_bad = fail && strncmp(fail, "hostkey-", 8) == 0;
+	size_t offerable = 0;
+
+	for (size_t i = 0; i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].skip == NULL)
+			offerable++;
+	if (!connected) {
+		for (int i = 0; i < 5; i++)
+			step(r, i, i == 0 ? "client" : i == 1 ? "network" : i == 2 ?
+			    "hostkey" : i == 3 ? "methods" : "key", STEP_SKIP,
+			    xstrdup("no connection was made"));
+		goto server;
+	}
+	step(r, 0, "client", has_blocking(hr, "client.") ? STEP_FAIL : STEP_PASS,
+	    xasprintf("%zu key%s ssh would offer%s%s", offerable, offerable == 1 ? "" : "s",
+	    d->ids.agent_used ? " (the agent was asked)" : "",
+	    d->f.pubkey_blocked ? "; ssh_config turns publickey off" : ""));
+	{
+		step(r, 1, "network", net_bad ? STEP_FAIL : STEP_PASS, net_bad ?
+		    xstrdup(n->error ? n->error : fail) : xasprintf("%s port %d: %s",
+		    n->address ? n->address : "?", n->port, n->banner ? n->banner : "SSH"));
+		if (net_bad)
+			step(r, 2, "hostkey", STEP_SKIP, NULL);
+		else
+			step(r, 2, "hostkey", hk_bad ? STEP_FAIL : STEP_PASS, hk_bad ?
+			    xstrdup(n->error) : xasprintf("%s %s: known_hosts says %s",
+			    n->hostkey_type ? n->hostkey_type : "?", n->hostkey_fp ?
+			    n->hostkey_fp : "?", n->known_hosts ? n->known_hosts : "?"));
+		if (!d->f.reached_auth)
+			step(r, 3, "methods", STEP_SKIP, NULL);
+		else
+			step(r, 3, "methods", d->f.publickey_offered ? STEP_PASS : STEP_FAIL,
+			    d->f.publickey_offered ? xstrdup("the server offers publickey") :
+			    xstrdup("the server does not offer publickey"));
+		if (!d->f.publickey_offered || d->f.pubkey_blocked)
+			step(r, 4, "key", STEP_SKIP, NULL);
+		else if (d->f.accepted >= 0)
+			step(r, 4, "key", STEP_PASS, xasprintf("%s accepted",
+			    d->ids.v[d->f.accepted].fp));
+		else
+			step(r, 4, "key", STEP_FAIL, xasprintf("%zu offered, %s",
+			    d->f.offered, d->f.pk_ok >= 0 ? "one the server would accept "
+			    "could not be signed" : d->f.hung_up ? "the server hung up" :
+			    "none accepted"));
+	}
+server:
+	if (!server)
+		step(r, 5, "server", STEP_SKIP, xstrdup("no view of the server (--local, "
+		    "--via, --server-snapshot)"));
+	else {
+		int bad = 0;
+		for (size_t i = 0; i < hr->nfindings; i++) {
+			const char *id = hr->findings[i].rule->id;
+			if (hr->findings[i].blocks_login && strncmp(id, "client.", 7) != 0 &&
+			    strncmp(id, "net.", 4) != 0 && strncmp(id, "hostkey.", 8) != 0)
+				bad = 1;
+		}
+		step(r, 5, "server", bad ? STEP_FAIL : STEP_PASS, bad ?
+		    xstrdup("sshd's configuration or the account refuses this key") :
+		    xstrdup("nothing in sshd's order refuses this key"));
+	}
+	if (d->f.session_tried)
+		step(r, 6, "session", d->f.session_status == 0 ? STEP_PASS : STEP_FAIL,
+		    d->f.session_status == 0 ? xstrdup("`true` ran, exit 0") :
+		    xstrdup(n->error ? n->error : "failed"));
+	else
+		step(r, 6, "session", STEP_SKIP, NULL);
+}
+
+/* sshd's own lines for this attempt, from --auth-log or the usual files. */
+static void
+quote_log(struct diag *d, struct diag_result *r, const char *user, const char *fp)
+{
+	static const char *const defaults[] = { "/var/log/auth.log", "/var/log/secure" };
+	const struct strlist *given = d->s->auth_logs;
+	struct authlog_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.user = user;
+	q.addr = d->f.local_port ? d->f.local_addr : NULL;
+	q.port = d->f.local_port;
+	q.fp = fp;
+	q.since = d->f.t_start - 2;
+	q.until = d->f.t_end + 2;
+	q.now = d->f.t_end;
+	for (size_t i = 0; i < (given && given->n ? given->n : KA_ARRLEN(defaults)); i++) {
+		const char *path = given && given->n ? given->v[i] : defaults[i];
+		struct buf b;
+		char *e = NULL;
+
+		if (!(given && given->n) && d->s->view != VIEW_LOCAL)
+			break;
+		buf_init(&b);
+		if (read_file_bounded(path, LOG_LIMIT, &b, &e) == 0 &&
+		    authlog_attempt(b.data ? b.data : "", b.len, &q, &r->log) > 0) {
+			r->log_source = xstrdup(path);
+			buf_free(&b);
+			free(e);
+			break;
+		}
+		free(e);
+		buf_free(&b);
+	}
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static void
+facts_init(struct diag_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->accepted = f->pk_ok = f->hidden_ok = f->late_ok = -1;
+	f->session_status = -1;
+}
+
+static int
+csv_has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = list; p && *p; ) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == n && strncasecmp(p, w, n) == 0)
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+static void
+probe_unreached(struct diag *d, const struct kh_db *kh)
+{
+	int probes = 0;
+
+	/* Keys ssh never got to, or never offered: would the server take them? */
+	for (size_t i = 0; i < d->ids.n && probes < MAX_PROBES; i++) {
+		struct diag_try *t = &d->f.tries[i];
+
+		if (d->ids.v[i].blob == NULL || (t->result != TRY_NOT_REACHED &&
+		    t->result != TRY_SKIPPED && t->result != TRY_HUNG_UP))
+			continue;
+		t->probe = probe(d, &d->ids.v[i], kh);
+		probes++;
+		if (t->probe == 1 && d->f.hung_up && d->f.late_ok < 0 &&
+		    t->result != TRY_SKIPPED)
+			d->f.late_ok = (long)i;
+	}
+	for (size_t i = 0; i < d->ids.nhidden && probes < MAX_PROBES; i++, probes++)
+		if (probe(d, &d->ids.hidden[i], kh) == 1 && d->f.hidden_ok < 0) {
+			d->f.hidden_ok = (long)i;
+			d->f.hidden_fp = xstrdup(d->ids.hidden[i].fp);
+		}
+}
+
+static struct ka_finding *
+add_rule_finding(struct ka_host_result *hr, const char *id, const char *path,
+    const char *fix, char *msg)
+{
+	const struct ka_rule *rule = check_rule(id);
+	struct ka_finding *f = NULL;
+
+	if (rule != NULL)
+		f = finding_add(hr, rule, NULL, path, 0, fix, "%s", msg);
+	free(msg);
+	return f;
+}
+
+int
+diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
+{
+	struct diag d;
+	struct target t;
+	struct clientconf *cc = NULL;
+	struct kh_db *kh = NULL;
+	struct snapshot srv, *checked;
+	struct ka_options ko;
+	struct ak_line subj;
+	const char *files[1] = { s->sshconf_file };
+	const char *user;
+	int have_subject = 0, have_server = 0, connected = 0, rc = -1;
+	char *key_desc = NULL;
+
+	*err = NULL;
+	memset(r, 0, sizeof(*r));
+	memset(&d, 0, sizeof(d));
+	memset(&t, 0, sizeof(t));
+	memset(&subj, 0, sizeof(subj));
+	r->cause = -1;
+	d.s = s;
+	facts_init(&d.f);
+	snapshot_init(&d.conn);
+	snapshot_init(&srv);
+
+	if (s->target == NULL) {
+		/* --local alone: what sshd would do, predicted from its files. */
+		user = s->user ? s->user : s->local_user;
+		if (server_view(&d, user, &srv, err) != 0)
+			goto out;
+		have_server = 1;
+		if ((have_subject = subject_line(&d, &subj, &key_desc, err)) < 0)
+			goto out;
+		memset(&ko, 0, sizeof(ko));
+		ko.from_addr = s->from;
+		ko.policy = s->policy;
+		ko.subject = have_subject ? &subj : NULL;
+		host_result_init(&r->hr, "local");
+		engine_check_snapshot(&srv, &ko, &r->hr);
+		r->target = xstrdup("local");
+		r->user = xstrdup(user);
+		r->key_desc = key_desc;
+		key_desc = NULL;
+		r->predicted = 1;
+		r->cause = decide(&r->hr, 0);
+		r->verdict = r->cause >= 0 ? "refused" : "ok";
+		tell(&d, r, 0, 1);
+		d.f.t_start = d.f.t_end = (int64_t)time(NULL) - 3600;
+		rc = 0;
+		goto out;
+	}
+
+	if (target_parse(s->target, "argument", &t, err) != 0 || t.host == NULL) {
+		if (*err == NULL)
+			*err = xstrdup("diagnose needs a remote target ([user@]host[:port]); "
+			    "for this machine alone use --local");
+		goto out;
+	}
+	r->target = xstrdup(t.name);
+	host_result_init(&r->hr, t.name);
+	cc = clientconf_load(s->sshconf_file ? files : NULL, s->sshconf_file ? 1 : 0,
+	    s->home, s->local_user, &clientconf_io_fs, err);
+	if (cc == NULL) {
+		if (*err != NULL && strstr(*err, "Bad owner or permissions") != NULL) {
+			/* ssh stops here too, before connecting. */
+			char *path = NULL, *p = strstr(*err, "permissions on ");
+			if (p != NULL) {
+				p += strlen("permissions on ");
+				path = xstrndup(p, strcspn(p, " "));
+			}
+			add_rule_finding(&r->hr, "client.config-perms", path, path ?
+			    xasprintf("chmod 600 %s; chown %s %s", path, s->local_user, path) : NULL,
+			    xasprintf("%s: ssh stops before connecting anywhere", *err));
+			free(path);
+			free(*err);
+			*err = NULL;
+			r->user = xstrdup(t.user ? t.user : s->login ? s->login : s->local_user);
+			r->verdict = "refused";
+			r->cause = 0;
+			step(r, 0, "client", STEP_FAIL, xstrdup("ssh cannot read its configuration"));
+			for (int i = 1; i < DIAG_STEPS; i++)
+				step(r, i, i == 1 ? "network" : i == 2 ? "hostkey" : i == 3 ?
+				    "methods" : i == 4 ? "key" : i == 5 ? "server" : "session",
+				    STEP_SKIP, NULL);
+			rc = 0;
+		}
+		goto out;
+	}
+	if (clientconf_resolve(cc, t.host, t.user ? t.user : s->login,
+	    t.port ? t.port : s->port, &d.ch, err) != 0)
+		goto out;
+	user = d.ch.user;
+	r->user = xstrdup(user);
+	d.strict = d.ch.strict_host_key_checking;
+	if (s->accept_unknown)
+		d.strict = "accept-new";
+	identities_build(&d.ch, s->identities, NULL, s->timeout * 1000 / 4 + 500, &d.ids);
+	d.f.ch = &d.ch;
+	d.f.ids = &d.ids;
+	d.f.tries = xcalloc(d.ids.n + 1, sizeof(*d.f.tries));
+	for (size_t i = 0; i < d.ids.n; i++)
+		d.f.tries[i].probe = -1;
+	if ((d.ch.pubkey_authentication != NULL &&
+	    (strcasecmp(d.ch.pubkey_authentication, "no") == 0 ||
+	    strcasecmp(d.ch.pubkey_authentication, "false") == 0)) ||
+	    (d.ch.preferred_authentications != NULL &&
+	    !csv_has_word(d.ch.preferred_authentications, "publickey")))
+		d.f.pubkey_blocked = 1;
+	kh = load_known_hosts(&d, err);
+	if (*err != NULL)
+		goto out;
+
+	/* The connection. */
+	{
+		struct ssh_target tg;
+		struct ssh_scan_opts so;
+		struct strlist none = { 0 };
+
+		ssh_transport_init();
+		target_of(&d, &tg, t.name, &none);
+		memset(&so, 0, sizeof(so));
+		so.timeout = s->timeout;
+		so.accept_unknown = 1;		/* host_key_gate decides, as ssh */
+		so.known_hosts = kh;
+		so.session_hook = hook_as_ssh;
+		so.hook_arg = &d;
+		d.f.t_start = (int64_t)time(NULL);
+		ssh_scan(&tg, &so, &d.conn);
+		connected = 1;
+		if (d.f.reached_auth && d.f.accepted < 0 && !d.f.pubkey_blocked)
+			probe_unreached(&d, kh);
+		d.f.t_end = (int64_t)time(NULL);
+	}
+
+	if ((have_subject = subject_line(&d, &subj, &key_desc, err)) < 0)
+		goto out;
+	if (s->view != VIEW_NONE) {
+		if (server_view(&d, user, &srv, err) != 0)
+			goto out;
+		have_server = 1;
+		/* The checks see the server's files and this connection's facts. */
+		snap_net_free(&srv.net);
+		srv.net = d.conn.net;
+		memset(&d.conn.net, 0, sizeof(d.conn.net));
+		srv.net_only = 0;
+		free(srv.target);
+		srv.target = xstrdup(t.name);
+		checked = &srv;
+	} else
+		checked = &d.conn;
+
+	memset(&ko, 0, sizeof(ko));
+	ko.from_addr = s->from ? s->from : d.f.local_addr;
+	ko.policy = s->policy;
+	ko.subject = have_subject ? &subj : NULL;
+	ko.diag = &d.f;
+	engine_check_snapshot(checked, &ko, &r->hr);
+	r->hr.status = scan_status(checked);
+	/* An unknown host key is a note in a scan; here ssh stopped at it. */
+	for (size_t i = 0; i < r->hr.nfindings; i++)
+		if (strcmp(r->hr.findings[i].rule->id, "hostkey.unknown") == 0 &&
+		    checked->net.failure != NULL &&
+		    strcmp(checked->net.failure, "hostkey-unknown") == 0)
+			r->hr.findings[i].blocks_login = 1;
+	if (checked->net.address != NULL)
+		r->hr.address = xstrdup(checked->net.address);
+	r->hr.port = checked->net.port;
+	if (checked == &srv) {
+		/* tell() reads the connection's facts. */
+		d.conn.net = srv.net;
+	}
+	r->key_desc = key_desc;
+	key_desc = NULL;
+	if (d.f.accepted >= 0 && d.f.session_status == 0)
+		r->verdict = "ok";
+	else if (r->hr.status == HOST_UNREACHABLE)
+		r->verdict = "unreachable";
+	else
+		r->verdict = "refused";
+	if (strcmp(r->verdict, "ok") != 0)
+		r->cause = decide(&r->hr, d.f.session_tried);
+	/* "The server refused" is the client's view of a cause found elsewhere
+	 * (a key ssh cannot sign, a line sshd skips), not a second problem. */
+	if (r->cause >= 0 && strncmp(r->hr.findings[r->cause].rule->id,
+	    "net.", 4) != 0)
+		for (size_t i = 0; i < r->hr.nfindings; i++)
+			if (strcmp(r->hr.findings[i].rule->id, "net.key-refused") == 0 ||
+			    strcmp(r->hr.findings[i].rule->id, "net.session-failed") == 0)
+				r->hr.findings[i].blocks_login = 0;
+	tell(&d, r, connected, have_server);
+	if (checked == &srv)
+		memset(&d.conn.net, 0, sizeof(d.conn.net));
+	if (!have_server && strcmp(r->verdict, "refused") == 0 && d.f.reached_auth)
+		r->server_hint = xasprintf("on %s, as root: keyaudit diagnose --local --user %s "
+		    "--pubkey KEY.pub --from %s   (or from here: keyaudit diagnose %s "
+		    "--via ADMIN@%s --sudo)", d.ch.hostname, user,
+		    d.f.local_addr ? d.f.local_addr : "YOUR-ADDRESS", s->target, d.ch.hostname);
+	if (have_server || (s->auth_logs && s->auth_logs->n))
+		quote_log(&d, r, user, have_subject ? subj.fp : NULL);
+	rc = 0;
+ out:
+	if (rc != 0 || *err != NULL) {
+		rc = -1;
+		if (*err == NULL)
+			*err = xstrdup("diagnose failed");
+	}
+	free(key_desc);
+	ak_line_free(&subj);
+	target_free(&t);
+	clientconf_free(cc);
+	if (kh != NULL)
+		kh_db_free(kh);
+	client_host_free(&d.ch);
+	for (size_t i = 0; d.f.tries != NULL && i < d.ids.n; i++)
+		free(d.f.tries[i].note);
+	free(d.f.tries);
+	free(d.f.hidden_fp);
+	free(d.f.session_error);
+	free(d.f.session_output);
+	free(d.f.local_addr);
+	ident_list_free(&d.ids);
+	snapshot_free(&d.conn);
+	snapshot_free(&srv);
+	return rc;
+}
+
+void
+diag_result_free(struct diag_result *r)
+{
+	free(r->target);
+	free(r->user);
+	free(r->key_desc);
+	for (int i = 0; i < DIAG_STEPS; i++)
+		free(r->steps[i].summary);
+	host_result_free(&r->hr);
+	free(r->server_hint);
+	strlist_free(&r->log);
+	free(r->log_source);
+	memset(r, 0, sizeof(*r));
+}
