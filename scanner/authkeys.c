@@ -961,21 +961,6 @@ tm_field(const char **pp, int lo, int hi, int ndig, int *out)
 	return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), any m/d overflow
- * carried forward the way timegm normalises it. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 + (d - 1);
-}
-
 /*
  * parse_absolute_time: YYYYMMDD[HHMM[SS]] with an optional Z or UTC suffix.
  * Without it sshd uses its own local time zone, which keyaudit does not

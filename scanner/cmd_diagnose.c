@@ -131,17 +131,12 @@ static struct ka_policy *
 read_policy(const char *path)
 {
 	struct ka_policy *p = NULL;
-	struct buf b;
 	char *err = NULL;
 
-	buf_init(&b);
-	if (read_file_bounded(path, 1024 * 1024, &b, &err) != 0)
-		usage("--policy %s", err ? err : path);
-	if (policy_parse(b.data ? b.data : "", b.len, path, &p, &err) != 0) {
+	if (policy_load(path, &p, &err) != 0) {
 		fprintf(stderr, "keyaudit: %s\n", err);
 		exit(2);
 	}
-	buf_free(&b);
 	return p;
 }
 

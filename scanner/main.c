@@ -238,34 +238,17 @@ split_list(struct strlist *out, const char *arg)
 	free(copy);
 }
 
-/* A policy file is small; anything over this is not one. */
-#define POLICY_MAX (1024 * 1024)
-
 static struct ka_policy *
 load_policy(const char *cmd, const char *path)
 {
 	struct ka_policy *p = NULL;
-	struct buf b;
-	char tmp[8192], *err = NULL;
-	size_t n;
-	FILE *f;
+	char *err = NULL;
 
-	if ((f = fopen(path, "r")) == NULL)
-		usage_error(cmd, "%s: cannot read policy: %s", path, strerror(errno));
-	buf_init(&b);
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0 && b.len <= POLICY_MAX)
-		buf_append(&b, tmp, n);
-	if (ferror(f) || b.len > POLICY_MAX) {
-		fclose(f);
-		usage_error(cmd, "%s: %s", path, b.len > POLICY_MAX ?
-		    "larger than 1 MiB: not a policy file" : "read error (a directory?)");
-	}
-	fclose(f);
-	if (policy_parse(b.data ? b.data : "", b.len, path, &p, &err) != 0) {
+	(void)cmd;
+	if (policy_load(path, &p, &err) != 0) {
 		fprintf(stderr, "keyaudit: %s\n", err);
 		exit(EXIT_USAGE);
 	}
-	buf_free(&b);
 	return p;
 }
 

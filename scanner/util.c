@@ -462,3 +462,16 @@ read_file_bounded(const char *path, size_t limit, struct buf *b, char **err)
 	fclose(f);
 	return 0;
 }
+
+int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 + (d - 1);
+}

@@ -69,4 +69,9 @@ int utf8_valid(const char *s, size_t len);
  * exist; -1 with "PATH: ..." in *err (unreadable, too large, a directory). */
 int read_file_bounded(const char *path, size_t limit, struct buf *b, char **err);
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian, m 1-12); a day
+ * past the month's end carries forward as timegm normalises it. For
+ * authorized_keys expiry-time and log timestamps. */
+int64_t days_from_civil(int64_t y, int m, int d);
+
 #endif
