@@ -47,7 +47,7 @@ mkroot() {
 # --- basics
 expect_exit 0 "--version" "$KA" --version
 grep -q "^keyaudit [0-9]" "$T/out" && ok "--version prints the version" || nok "--version prints the version"
-for c in scan collect checks sshd-config; do
+for c in diagnose scan collect checks sshd-config; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
 	grep -q "usage: keyaudit $c" "$T/out" && ok "$c --help shows usage" || nok "$c --help shows usage"
 done
@@ -68,6 +68,23 @@ done
 expect_exit 0 "checks --format json" "$KA" checks --format json
 jq -e 'length >= 40 and all(.[]; .id and .severity and (.blocks_login|type=="boolean"))' "$T/out" >/dev/null &&
 	ok "checks json is well-formed" || nok "checks json is well-formed"
+
+# --- diagnose: usage and input errors are exit 2 with one line, before any connection
+expect_exit 2 "diagnose without a target" "$KA" diagnose
+one_line_error "diagnose without a target" "target"
+expect_exit 2 "diagnose: two views" "$KA" diagnose u@127.0.0.1 --local --via a@127.0.0.1
+one_line_error "diagnose: two views" "--local" "--via"
+expect_exit 2 "diagnose: bad --format" "$KA" diagnose u@127.0.0.1 --format yaml
+one_line_error "diagnose: bad --format" "yaml"
+expect_exit 2 "diagnose: missing --pubkey" "$KA" diagnose u@127.0.0.1 --pubkey "$T/nope.pub"
+one_line_error "diagnose: missing --pubkey" "$T/nope.pub"
+expect_exit 2 "diagnose: --sudo without --via" "$KA" diagnose u@127.0.0.1 --sudo
+expect_exit 2 "diagnose: --root without --local" "$KA" diagnose u@127.0.0.1 --root /
+printf 'not a key\n' > "$T/bad.pub"
+expect_exit 2 "diagnose: --pubkey that is not a key" "$KA" diagnose --local --user root --pubkey "$T/bad.pub" --sshd-config /dev/null
+one_line_error "diagnose: --pubkey that is not a key" "$T/bad.pub" "line 1"
+expect_exit 2 "diagnose: bad target" "$KA" diagnose 'u@-oProxyCommand=x'
+one_line_error "diagnose: bad target" "argument"
 
 # --- bad input: one line naming the file (and line), exit 2
 expect_exit 2 "missing snapshot" "$KA" scan --snapshot "$T/nope.json"
