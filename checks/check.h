@@ -41,6 +41,14 @@ extern const struct ka_check check_hostkey;
 extern const struct ka_check check_keys;
 extern const struct ka_check check_clientauth;
 
+/* checks/hostkey.c: the known_hosts files of known-hosts themselves: lines
+ * ssh skips or can never select, weak trusted keys, and (names: every name
+ * the inventory's hosts are looked up by; NULL: not asked) entries for
+ * hosts outside the inventory. out is initialised by the caller. */
+struct kh_db;
+void hostkey_db_check(const struct kh_db *db, const struct strlist *names,
+    const struct ka_options *o, struct ka_host_result *out);
+
 /* checks/sshdpolicy.c, shared with checks/policy.c: does a built-in check
  * apply the policy's `expect` for this keyword; the keyword as the manual
  * spells it; and the fix sentence for a config line (which file, which

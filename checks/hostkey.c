@@ -1,10 +1,18 @@
-/* hostkey.c - the server's host key against known_hosts, as ssh judges it
- * (the verdict itself is knownhosts.c, applied by the ssh transport before it
- * logs in), and the fleet rule for one host key on many hosts. */
+/* hostkey.c - the server's host keys against known_hosts, as ssh judges
+ * them (the verdict itself is knownhosts.c). In a scan: the one key the
+ * transport judged before logging in. In known-hosts: every key the host
+ * offers against every entry for it (drift: changed, revoked, unknown, a new
+ * type, a stale entry, two entries that disagree, weak keys), and the
+ * known_hosts files themselves (lines ssh skips or can never select, hosts
+ * not in the inventory). The fleet rule for one host key on many hosts is
+ * fleet.c's. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
+#include "../scanner/knownhosts.h"
+#include "../scanner/policy.h"
 
 static const struct ka_rule rules[] = {
 	{ "hostkey.unknown", SEV_MEDIUM, 0, "the host key is not in known_hosts",
@@ -22,7 +30,317 @@ static const struct ka_rule rules[] = {
 	  "Hosts made from one image without regenerating host keys share a private "
 	  "key: any of them can impersonate the others, and known_hosts cannot tell "
 	  "them apart. Found by the fleet pass after all hosts were scanned." },
+	{ "hostkey.new-type", SEV_LOW, 0, "the host offers a key type known_hosts has no entry for",
+	  "Other types of this host are known, this one is not. ssh uses the known "
+	  "type, so logins work, but a client that prefers the new type (or "
+	  "UpdateHostKeys) sees an unknown key. Add the line after checking the "
+	  "fingerprint on the host." },
+	{ "hostkey.gone", SEV_LOW, 0, "a known_hosts entry whose key type the host no longer offers",
+	  "A stale entry: the host was reinstalled without that key type, or the "
+	  "key was removed. It trusts a key nobody should present any more." },
+	{ "hostkey.conflict", SEV_MEDIUM, 0, "two known_hosts entries for one host and key type disagree",
+	  "ssh accepts either key, so the older one stays trusted after a "
+	  "rotation: whoever holds the old private key can still impersonate the "
+	  "host." },
+	{ "hostkey.unmatchable", SEV_LOW, 0, "a known_hosts entry ssh can never select",
+	  "Its host patterns match no name ssh looks up: only negated patterns, "
+	  "'[host]:22' (ssh looks up plain 'host' for port 22) or 'host:port' "
+	  "without brackets. The line does nothing; it usually hides a mistake." },
+	{ "hostkey.weak", SEV_MEDIUM, 0, "a DSA or short RSA host key",
+	  "DSA host keys are disabled in OpenSSH 7.0 and later; RSA under 2048 "
+	  "bits is refused by RequiredRSASize (default 1024) or soon will be. "
+	  "Generate an Ed25519 host key (ssh-keygen -A)." },
+	{ "hostkey.orphan", SEV_LOW, 0, "a known_hosts entry for a host not in the inventory",
+	  "With --inventory-complete the inventory is the whole fleet: an entry "
+	  "for anything else is a decommissioned host or a typo, and stays "
+	  "trusted if that name or address is reused." },
+	{ "hostkey.bad-line", SEV_LOW, 0, "a known_hosts line ssh skips",
+	  "ssh ignores a line it cannot parse, silently: the key it was meant to "
+	  "pin is not pinned." },
 };
+
+
+/* ---- known-hosts: every key against every entry ---------------------------- */
+
+struct presented {
+	struct ak_line k;	/* type, blob, fp, bits of one offered key */
+	enum kh_status st;
+};
+
+/* ssh's first lookup name split back into the host and port kh_check
+ * wants ("[h]:p" -> h, p; anything else verbatim, port 0). */
+static void
+lookup_of(const char *name, char **host, int *port)
+{
+	const char *e;
+
+	*port = 0;
+	if (name[0] == '[' && (e = strstr(name, "]:")) != NULL) {
+		*host = xstrndup(name + 1, (size_t)(e - name - 1));
+		*port = atoi(e + 2);
+	} else
+		*host = xstrdup(name);
+}
+
+static int
+scannable(const char *type)
+{
+	return type != NULL && (strcmp(type, "ssh-ed25519") == 0 ||
+	    strncmp(type, "ecdsa-sha2-nistp", 16) == 0 || strcmp(type, "ssh-rsa") == 0 ||
+	    strcmp(type, "ssh-dss") == 0);
+}
+
+static int
+weak(const char *type, int bits)
+{
+	return strcmp(type, "ssh-dss") == 0 || (strcmp(type, "ssh-rsa") == 0 && bits < 2048);
+}
+
+static char *
+add_line_fix(const char *name, const struct presented *p)
+{
+	char *b64 = base64_encode(p->k.blob, p->k.bloblen), *fix;
+
+	fix = xasprintf("check %s on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), "
+	    "then add: %s %s %s", p->k.fp, name, p->k.blob_type, b64);
+	free(b64);
+	return fix;
+}
+
+static void
+drift(struct ka_ctx *ctx)
+{
+	const struct snap_net *n = &ctx->snap->net;
+	const struct kh_db *db = ctx->opts->known_hosts;
+	const char *name = n->known_hosts_name ? n->known_hosts_name : ctx->snap->target;
+	struct presented *p = xcalloc(n->hostkeys.n + 1, sizeof(*p));
+	const struct kh_line **ent = NULL;
+	size_t np = 0, nent = 0, nknown = 0;
+	char *host, *lookup = NULL;
+	int port, bare = 0;
+	long met = -1;
+	size_t first = ctx->out->nfindings;
+
+	lookup_of(name, &host, &port);
+	for (size_t i = 0; i < n->hostkeys.n; i++) {
+		ak_parse_line(n->hostkeys.v[i], strlen(n->hostkeys.v[i]), 0, &p[np].k);
+		if (p[np].k.status == AK_KEY)
+			np++;
+		else
+			ak_line_free(&p[np].k);
+	}
+	/* The entries ssh considers for this host: the first lookup name's,
+	 * else (another port) the bare name's. */
+	for (int pass = 0; pass < 2 && nent == 0; pass++) {
+		free(lookup);
+		lookup = pass == 0 ? xstrdup(name) : port != 0 && port != 22 ?
+		    xstrdup(host) : NULL;
+		if (lookup == NULL)
+			break;
+		bare = pass == 1;
+		for (size_t i = 0; i < kh_db_nlines(db); i++) {
+			const struct kh_line *l = kh_db_line(db, i);
+			if (l->kind == KH_LINE_KEY && l->marker == KH_MARK_NONE &&
+			    kh_line_matches(l, lookup)) {
+				ent = xreallocarray(ent, nent + 1, sizeof(*ent));
+				ent[nent++] = l;
+			}
+		}
+	}
+
+	/* Per key type, as ssh meets it: ssh asks for the types it knows
+	 * first (order_hostkeyalgs), so a known type whose key differs is what
+	 * it refuses; a type nobody pinned is only met when nothing known is
+	 * left (then ssh refuses that too: every other key counts as changed). */
+	for (size_t i = 0; i < np; i++) {
+		struct kh_verdict v;
+		const struct kh_line *same = NULL;
+		int equal = 0;
+		char *fix;
+
+		kh_check(db, host, port, p[i].k.blob_type, p[i].k.blob, p[i].k.bloblen, &v);
+		p[i].st = v.status;
+		if (v.status == KH_REVOKED) {
+			struct ka_finding *f = ctx_finding(ctx, "hostkey.revoked", NULL, v.file,
+			    v.line, "on the host: rm /etc/ssh/ssh_host_*; ssh-keygen -A; "
+			    "systemctl restart ssh; then distribute the new keys",
+			    "%s presents %s %s, marked @revoked at %s:%ld: ssh refuses it",
+			    ctx->snap->target, p[i].k.blob_type, p[i].k.fp,
+			    v.file ? v.file : "?", v.line);
+			if (f != NULL)
+				f->key_fp = xstrdup(p[i].k.fp);
+		}
+		kh_verdict_free(&v);
+		if (weak(p[i].k.blob_type, p[i].k.bits))
+			ctx_finding(ctx, "hostkey.weak", NULL, NULL, 0,
+			    "on the host: ssh-keygen -A (adds Ed25519), then remove the weak "
+			    "HostKey from sshd_config",
+			    "%s presents a %s host key of %d bits (%s)", ctx->snap->target,
+			    p[i].k.blob_type, p[i].k.bits, p[i].k.fp);
+		if (p[i].st == KH_REVOKED)
+			continue;
+		for (size_t e = 0; e < nent; e++)
+			if (!ent[e]->is_cert && ent[e]->canon_type != NULL &&
+			    strcmp(ent[e]->canon_type, p[i].k.blob_type) == 0) {
+				if (same == NULL)
+					same = ent[e];
+				if (ent[e]->bloblen == p[i].k.bloblen &&
+				    memcmp(ent[e]->blob, p[i].k.blob, p[i].k.bloblen) == 0)
+					equal = 1;
+			}
+		if (equal) {
+			p[i].st = KH_OK;
+			nknown++;
+			continue;
+		}
+		/* Under the bare name (another port) only an exact key counts. */
+		if (same != NULL && !bare) {
+			struct ka_finding *f;
+
+			p[i].st = KH_CHANGED;
+			fix = xasprintf("if the change is expected (reinstall, rotation, checked "
+			    "out of band): ssh-keygen -R '%s' -f %s, then add the new key; "
+			    "otherwise investigate before anyone logs in", lookup ? lookup :
+			    name, same->file);
+			f = ctx_finding(ctx, "hostkey.changed", NULL, same->file, same->line, fix,
+			    "%s now presents %s %s, but %s:%ld trusts %s for %s: ssh refuses "
+			    "(REMOTE HOST IDENTIFICATION HAS CHANGED)", ctx->snap->target,
+			    p[i].k.blob_type, p[i].k.fp, same->file, same->line,
+			    same->fp ? same->fp : "another key", lookup ? lookup : name);
+			if (f != NULL) {
+				f->key_fp = xstrdup(p[i].k.fp);
+				f->blocks_login = 0;	/* settled below: only the key ssh meets */
+			}
+			free(fix);
+			continue;
+		}
+		p[i].st = KH_NEW;
+	}
+
+	/* The key ssh meets: the first of its algorithms, known types moved
+	 * first, that the host has. Only what it meets can stop a login. */
+	{
+		char *order = kh_order_hostkeyalgs(db, host, port, KH_DEFAULT_HOSTKEY_ALGS);
+		char *save = NULL;
+
+		for (char *a = strtok_r(order, ",", &save); a && met < 0;
+		    a = strtok_r(NULL, ",", &save)) {
+			const char *t = strncmp(a, "rsa-sha2-", 9) == 0 ? "ssh-rsa" : a;
+			for (size_t i = 0; i < np && met < 0; i++)
+				if (strcmp(p[i].k.blob_type, t) == 0)
+					met = (long)i;
+		}
+		free(order);
+	}
+
+	/* Keys no entry knows: a new type next to known ones, or a host
+	 * nobody has pinned. */
+	if (np > 0 && (nent == 0 || (bare && nknown == 0))) {
+		struct buf what;
+		char *fix;
+
+		buf_init(&what);
+		for (size_t i = 0; i < np; i++)
+			buf_printf(&what, "%s%s %s", i ? ", " : "", p[i].k.blob_type, p[i].k.fp);
+		struct ka_finding *f;
+
+		fix = add_line_fix(name, &p[met >= 0 ? met : 0]);
+		f = ctx_finding(ctx, "hostkey.unknown", NULL, NULL, 0, fix, "no known_hosts "
+		    "entry for %s; it presents %s: ssh -o BatchMode=yes refuses it", name,
+		    what.data);
+		if (f != NULL)
+			f->blocks_login = 1;
+		free(fix);
+		buf_free(&what);
+	} else
+		for (size_t i = 0; i < np; i++) {
+			struct ka_finding *f = NULL;
+			char *fix;
+
+			if (p[i].st != KH_NEW)
+				continue;
+			if ((long)i == met) {
+				/* None of the pinned types is left: ssh meets this one
+				 * and calls every pinned key the offending one. */
+				const struct kh_line *l = ent[nent - 1];
+				fix = xasprintf("if the host was reinstalled (checked out of band): "
+				    "ssh-keygen -R '%s' -f %s, then add the keys it offers now",
+				    lookup ? lookup : name, l->file);
+				f = ctx_finding(ctx, "hostkey.changed", NULL, l->file, l->line, fix,
+				    "%s presents %s %s and none of the key types %s trusts for %s "
+				    "any more: ssh refuses (REMOTE HOST IDENTIFICATION HAS CHANGED, "
+				    "offending key at %s:%ld)", ctx->snap->target, p[i].k.blob_type,
+				    p[i].k.fp, l->file, lookup ? lookup : name, l->file, l->line);
+			} else {
+				fix = add_line_fix(name, &p[i]);
+				f = ctx_finding(ctx, "hostkey.new-type", NULL, NULL, 0, fix,
+				    "%s offers %s %s; known_hosts has other types for %s but "
+				    "not this one", ctx->snap->target, p[i].k.blob_type,
+				    p[i].k.fp, lookup ? lookup : name);
+			}
+			if (f != NULL)
+				f->key_fp = xstrdup(p[i].k.fp);
+			free(fix);
+		}
+	/* A changed or revoked key stops ssh only when it is the one ssh meets
+	 * (a revoked type is not preferred, so ssh may well meet another). */
+	for (size_t i = first; i < ctx->out->nfindings; i++) {
+		struct ka_finding *f = &ctx->out->findings[i];
+		if ((strcmp(f->rule->id, "hostkey.changed") == 0 ||
+		    strcmp(f->rule->id, "hostkey.revoked") == 0) && f->key_fp != NULL)
+			f->blocks_login = met >= 0 && strcmp(f->key_fp, p[met].k.fp) == 0;
+	}
+
+	/* Entries against what is offered: stale types, disagreeing pairs. */
+	for (size_t e = 0; e < nent; e++) {
+		const struct kh_line *l = ent[e];
+		int offered = 0, matches = 0;
+
+		for (size_t i = 0; i < np; i++)
+			if (l->canon_type && strcmp(l->canon_type, p[i].k.blob_type) == 0) {
+				offered = 1;
+				matches |= l->bloblen == p[i].k.bloblen &&
+				    memcmp(l->blob, p[i].k.blob, l->bloblen) == 0;
+			}
+		if (!l->is_cert && scannable(l->canon_type) && !offered && np > 0) {
+			char *fix = xasprintf("ssh-keygen -R '%s' -f %s   # removes every entry "
+			    "for the name; re-add the keys it still offers", lookup ? lookup :
+			    name, l->file);
+			ctx_finding(ctx, "hostkey.gone", NULL, l->file, l->line, fix,
+			    "%s:%ld trusts %s %s for %s, a key type the host no longer offers",
+			    l->file, l->line, l->canon_type, l->fp ? l->fp : "?",
+			    lookup ? lookup : name);
+			free(fix);
+		}
+		for (size_t f = 0; f < e; f++) {
+			const struct kh_line *k = ent[f];
+			if (l->is_cert || k->is_cert || !l->canon_type || !k->canon_type ||
+			    strcmp(l->canon_type, k->canon_type) != 0 ||
+			    (l->bloblen == k->bloblen && memcmp(l->blob, k->blob, l->bloblen) == 0))
+				continue;
+			{
+				const struct kh_line *stale = matches ? k : l;
+				char *fix = xasprintf("delete %s:%ld (the key the host no longer "
+				    "presents) after checking which one it presents: "
+				    "ssh-keyscan -t %s -p %d %s | ssh-keygen -lf -", stale->file,
+				    stale->line, l->canon_type, port ? port : 22, host);
+				ctx_finding(ctx, "hostkey.conflict", NULL, stale->file, stale->line,
+				    fix, "%s:%ld and %s:%ld both trust a %s key for %s, and they "
+				    "differ (%s, %s): ssh accepts either", k->file, k->line,
+				    l->file, l->line, l->canon_type, lookup ? lookup : name,
+				    k->fp ? k->fp : "?", l->fp ? l->fp : "?");
+				free(fix);
+			}
+			break;
+		}
+	}
+	for (size_t i = 0; i < np; i++)
+		ak_line_free(&p[i].k);
+	free(p);
+	free(ent);
+	free(host);
+	free(lookup);
+}
 
 static void
 run(struct ka_ctx *ctx)
@@ -32,6 +350,11 @@ run(struct ka_ctx *ctx)
 	const char *name = n->known_hosts_name ? n->known_hosts_name : ctx->snap->target;
 	char *fix;
 
+	if (n->probed && n->hostkeys.n > 0 && ctx->opts != NULL &&
+	    ctx->opts->known_hosts != NULL) {
+		drift(ctx);
+		return;
+	}
 	if (!n->probed || n->known_hosts == NULL)
 		return;
 	if (strcmp(n->known_hosts, "new") == 0) {
@@ -65,3 +388,134 @@ run(struct ka_ctx *ctx)
 const struct ka_check check_hostkey = {
 	"hostkey", rules, sizeof(rules) / sizeof(rules[0]), run,
 };
+
+/* ---- the known_hosts files themselves --------------------------------------- */
+
+/* Can ssh ever look this pattern up? It looks up "host", "[host]:port"
+ * (never with port 22) or a HostKeyAlias, always lower-cased. */
+static int
+pattern_selectable(const char *p, size_t n)
+{
+	const char *colon = memchr(p, ':', n), *br;
+
+	if (n > 5 && p[0] == '[' && (br = memchr(p, ']', n)) != NULL &&
+	    (size_t)(br - p) + 4 == n && memcmp(br, "]:22", 4) == 0)
+		return 0;
+	/* host:port without brackets; an IPv6 address has two colons or more */
+	if (p[0] != '[' && colon != NULL && memchr(colon + 1, ':', n - (size_t)(colon - p) - 1) == NULL)
+		return 0;
+	return 1;
+}
+
+static const char *
+unmatchable_why(const struct kh_line *l)
+{
+	const char *s = l->hosts;
+	int positive = 0, selectable = 0;
+
+	if (l->hashed || s == NULL)
+		return NULL;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		if (n > 0 && s[0] != '!') {
+			positive = 1;
+			selectable |= pattern_selectable(s, n);
+		}
+		s += n + (s[n] == ',');
+	}
+	if (!positive)
+		return "it has only negated patterns, which can only exclude";
+	if (!selectable)
+		return "ssh never looks up '[host]:22' or 'host:port' without brackets";
+	return NULL;
+}
+
+static int
+rule_on(const struct ka_options *o, const struct ka_rule *r)
+{
+	return r != NULL && check_selected(r, o ? o->only : NULL) &&
+	    policy_check_enabled(o ? o->policy : NULL, r->id);
+}
+
+static void
+db_finding(struct ka_host_result *out, const struct ka_options *o, const char *id,
+    const struct kh_line *l, const char *fix, const char *msg)
+{
+	const struct ka_rule *r = check_rule(id);
+	struct ka_finding *f;
+
+	if (!rule_on(o, r))
+		return;
+	f = finding_add(out, r, NULL, l->file, l->line, fix, "%s", msg);
+	f->severity = (enum ka_severity)policy_severity(o ? o->policy : NULL, id,
+	    (int)f->severity);
+	if (l->fp != NULL)
+		f->key_fp = xstrdup(l->fp);
+}
+
+void
+hostkey_db_check(const struct kh_db *db, const struct strlist *names,
+    const struct ka_options *o, struct ka_host_result *out)
+{
+	static const char *const ids[] = { "hostkey.bad-line", "hostkey.unmatchable",
+	    "hostkey.orphan", "hostkey.weak" };
+	size_t nran = 0;
+
+	out->ran = xcalloc(KA_ARRLEN(ids), sizeof(*out->ran));
+	for (size_t i = 0; i < KA_ARRLEN(ids); i++)
+		if ((ids[i] != ids[2] || names != NULL) && rule_on(o, check_rule(ids[i])))
+			out->ran[nran++] = check_rule(ids[i]);
+	out->nran = nran;
+	for (size_t i = 0; i < kh_db_nlines(db); i++) {
+		const struct kh_line *l = kh_db_line(db, i);
+		const char *why;
+		char *msg, *fix, *hosts;
+
+		if (l->kind == KH_LINE_ERROR) {
+			msg = xasprintf("%s:%ld: ssh skips this line: %s", l->file, l->line,
+			    l->error ? l->error : "cannot be parsed");
+			fix = xasprintf("fix or delete line %ld of %s", l->line, l->file);
+			db_finding(out, o, "hostkey.bad-line", l, fix, msg);
+			free(msg);
+			free(fix);
+			continue;
+		}
+		if (l->kind != KH_LINE_KEY)
+			continue;
+		hosts = l->hosts ? str_printable(l->hosts, strlen(l->hosts)) : xstrdup("?");
+		if (l->marker != KH_MARK_REVOKED && l->canon_type != NULL &&
+		    weak(l->canon_type, l->bits)) {
+			msg = xasprintf("%s:%ld trusts a %s key of %d bits for %s", l->file,
+			    l->line, l->canon_type, l->bits, hosts);
+			db_finding(out, o, "hostkey.weak", l, "replace it with the host's "
+			    "Ed25519 key once the host has one (ssh-keygen -A on the host)", msg);
+			free(msg);
+		}
+		if ((why = unmatchable_why(l)) != NULL) {
+			msg = xasprintf("%s:%ld (%s) is never selected: %s", l->file, l->line,
+			    hosts, why);
+			fix = xasprintf("write the host as ssh looks it up ('host' for port 22, "
+			    "'[host]:port' otherwise), or delete line %ld of %s", l->line, l->file);
+			db_finding(out, o, "hostkey.unmatchable", l, fix, msg);
+			free(msg);
+			free(fix);
+		} else if (names != NULL && l->marker == KH_MARK_NONE &&
+		    (l->hosts == NULL || strpbrk(l->hosts, "*?") == NULL)) {
+			int found = 0;
+
+			for (size_t j = 0; j < names->n && !found; j++)
+				found = kh_line_matches(l, names->v[j]);
+			if (!found) {
+				msg = xasprintf("%s:%ld trusts a key for %s, which is not in the "
+				    "inventory", l->file, l->line, l->hashed ? "a hashed name" : hosts);
+				fix = xasprintf("delete line %ld of %s if the host is gone (ssh-keygen "
+				    "-R NAME -f %s)", l->line, l->file, l->file);
+				db_finding(out, o, "hostkey.orphan", l, fix, msg);
+				free(msg);
+				free(fix);
+			}
+		}
+		free(hosts);
+	}
+	host_result_sort(out);
+}

@@ -12,6 +12,7 @@
 
 struct ka_policy;
 struct diag_facts;
+struct kh_db;
 
 struct ka_options {
 	const char *from_addr;		/* --from: client address for Match/from= */
@@ -22,6 +23,9 @@ struct ka_options {
 	 * and what the client connection showed. NULL in a scan. */
 	const struct ak_line *subject;
 	const struct diag_facts *diag;
+	/* known-hosts: what clients trust; every key a host offers
+	 * (net.hostkeys) is judged against it. NULL in a scan. */
+	const struct kh_db *known_hosts;
 };
 
 struct ka_user {

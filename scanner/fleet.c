@@ -43,7 +43,16 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 
 	memset(d, 0, sizeof(*d));
 	if (s->net.hostkey_fp != NULL)
-		d->hostkey_fp = xstrdup(s->net.hostkey_fp);
+		strlist_add(&d->hostkey_fps, s->net.hostkey_fp);
+	for (size_t i = 0; i < s->net.hostkeys.n; i++) {
+		struct ak_line l;
+
+		memset(&l, 0, sizeof(l));
+		ak_parse_line(s->net.hostkeys.v[i], strlen(s->net.hostkeys.v[i]), 0, &l);
+		if (l.status == AK_KEY && !strlist_has(&d->hostkey_fps, l.fp))
+			strlist_add(&d->hostkey_fps, l.fp);
+		ak_line_free(&l);
+	}
 	if (s->net_only)
 		return;
 	for (size_t i = 0; i < ctx->nusers; i++) {
@@ -72,7 +81,7 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 void
 host_digest_free(struct host_digest *d)
 {
-	free(d->hostkey_fp);
+	strlist_free(&d->hostkey_fps);
 	strlist_free(&d->keys);
 	memset(d, 0, sizeof(*d));
 }
@@ -162,8 +171,8 @@ fleet_add(struct fleet *f, const char *target, const struct host_digest *d)
 	size_t host = f->hosts.n;
 
 	strlist_add(&f->hosts, target);
-	if (d->hostkey_fp != NULL)
-		sight(f, d->hostkey_fp, 1, host, NULL);
+	for (size_t i = 0; i < d->hostkey_fps.n; i++)
+		sight(f, d->hostkey_fps.v[i], 1, host, NULL);
 	for (size_t i = 0; i < d->keys.n; i++) {
 		const char *sp = strchr(d->keys.v[i], ' ');
 		char *fp;

@@ -9,7 +9,7 @@
 #include "context.h"
 
 struct host_digest {
-	char *hostkey_fp;		/* "SHA256:..." or NULL */
+	struct strlist hostkey_fps;	/* "SHA256:..." of every host key seen */
 	struct strlist keys;		/* "FP user" per authorized key line that can log in */
 };
 

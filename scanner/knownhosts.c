@@ -26,6 +26,7 @@
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <sys/random.h>
 
 #include "authkeys.h"
 #include "knownhosts.h"
@@ -1215,4 +1216,28 @@ kh_order_hostkeyalgs(const struct kh_db *db, const char *host, int port,
 	if (first.data == NULL)
 		return xstrdup("");
 	return buf_steal(&first);
+}
+
+char *
+kh_hash_name(const char *name)
+{
+	unsigned char salt[KH_SALT_LEN], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	char *lower = xstrdup(name), *s64, *m64, *out;
+
+	for (char *p = lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt) ||
+	    HMAC(EVP_sha1(), salt, KH_SALT_LEN, (const unsigned char *)lower,
+	    strlen(lower), mac, &maclen) == NULL || maclen != KH_SALT_LEN) {
+		free(lower);
+		return NULL;
+	}
+	s64 = base64_encode(salt, sizeof(salt));
+	m64 = base64_encode(mac, maclen);
+	out = xasprintf("|1|%s|%s", s64, m64);
+	free(s64);
+	free(m64);
+	free(lower);
+	return out;
 }

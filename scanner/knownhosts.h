@@ -123,7 +123,16 @@ const char *kh_status_name(enum kh_status st);
  * algorithm's key type is known. A transport that offers algorithms in this
  * order gets the key ssh would get. Caller frees.
  */
+/* ssh 9.2's default HostKeyAlgorithms without certificates, in its order. */
+#define KH_DEFAULT_HOSTKEY_ALGS "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com," \
+	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
 char *kh_order_hostkeyalgs(const struct kh_db *db, const char *host, int port,
     const char *algs);
+
+/* A hashed host field for name as ssh-keygen -H writes it: "|1|" base64 of
+ * a fresh random 20-byte salt, "|", base64 of HMAC-SHA1(salt, name); the name
+ * lower-cased as ssh looks it up. NULL when no randomness is available. */
+char *kh_hash_name(const char *name);
 
 #endif

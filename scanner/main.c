@@ -14,6 +14,7 @@
 
 #include "diagnose.h"
 #include "engine.h"
+#include "knownhosts.h"
 #include "policy.h"
 #include "scan.h"
 #include "transport.h"
@@ -57,6 +58,8 @@ static const char main_help[] =
 "commands:\n"
 "  diagnose [user@]host [-i KEY]  why this key login fails, and the fix\n"
 "  scan [TARGET...] [options]    audit hosts over SSH, or this machine (default)\n"
+"  known-hosts TARGET... [--known-hosts FILE] [--pin FILE]\n"
+"                                every host key the hosts offer against known_hosts\n"
 "  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
 "  checks                        list every check: id, severity, blocks-login, title\n"
 "  sshd-config [-f FILE] [-C SPEC]  print the effective sshd config (sshd -T form)\n"
@@ -133,6 +136,37 @@ static const char collect_help[] =
 "\n"
 "  -o, --output FILE     where to write the snapshot ('-' for standard output)\n";
 
+static const char known_hosts_help[] =
+"usage: keyaudit known-hosts [TARGET...] [-f INVENTORY] [--known-hosts FILE]...\n"
+"                            [--inventory-complete] [options]\n"
+"       keyaudit known-hosts [TARGET...] [-f INVENTORY] --pin FILE [--hash]\n"
+"\n"
+"Collect every host key each target offers (one connection per algorithm, as\n"
+"ssh-keyscan; nothing is logged in to) and judge it against known_hosts as ssh\n"
+"would: hostkey.changed, revoked, unknown, new-type, gone (a stale entry),\n"
+"conflict (two entries disagree), weak, shared (one key on several hosts).\n"
+"A last entry named 'known_hosts' judges the files: lines ssh skips\n"
+"(bad-line), entries ssh can never select (unmatchable), weak trusted keys, and\n"
+"with --inventory-complete entries for hosts outside the inventory (orphan).\n"
+"known_hosts is never written.\n"
+"\n"
+"  TARGET, -f, --limit, -F, -l, -p, -j, --timeout   as for scan\n"
+"  --known-hosts FILE    the trusted keys (repeatable; e.g. a file kept in a\n"
+"                        repository); default: ssh_config's UserKnownHostsFile\n"
+"                        and GlobalKnownHostsFile (as resolved for the first target)\n"
+"  --inventory-complete  the inventory is the whole fleet: report entries for\n"
+"                        other hosts (hostkey.orphan)\n"
+"  --pin FILE            write what the hosts offer as a sorted known_hosts FILE\n"
+"                        (one line per host and key type) and judge nothing\n"
+"  --hash                with --pin: hashed host names, as ssh-keygen -H\n"
+"  --format, --json, --junit, --fail-on, --checks, --policy, --quiet, --no-color\n"
+"                        as for scan (default --fail-on high: changed and revoked\n"
+"                        keys are critical)\n"
+"\n"
+"pin, then gate on drift in CI:\n"
+"  keyaudit known-hosts -f inventory --pin fleet_known_hosts   # once, reviewed\n"
+"  keyaudit known-hosts -f inventory --known-hosts fleet_known_hosts --junit kh.xml\n";
+
 static const char checks_help[] =
 "usage: keyaudit checks [--format text|json]\n"
 "\n"
@@ -150,7 +184,8 @@ enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
 	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
-	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO,
+	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
+	OPT_INVENTORY_COMPLETE,
 };
 
 struct scan_args {
@@ -181,6 +216,9 @@ struct scan_args {
 	struct strlist known_hosts;
 	int accept_unknown;
 	int sudo;
+	const char *pin;
+	int hash;
+	int inventory_complete;
 };
 
 static const struct option scan_longopts[] = {
@@ -209,6 +247,9 @@ static const struct option scan_longopts[] = {
 	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
 	{ "accept-unknown-hosts", no_argument, NULL, OPT_ACCEPT_UNKNOWN },
 	{ "sudo", no_argument, NULL, OPT_SUDO },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "hash", no_argument, NULL, OPT_HASH },
+	{ "inventory-complete", no_argument, NULL, OPT_INVENTORY_COMPLETE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -317,6 +358,15 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_SUDO:
 			a->sudo = 1;
 			break;
+		case OPT_PIN:
+			a->pin = optarg;
+			break;
+		case OPT_HASH:
+			a->hash = 1;
+			break;
+		case OPT_INVENTORY_COMPLETE:
+			a->inventory_complete = 1;
+			break;
 		case OPT_USER:
 			strlist_add(&a->users, optarg);
 			break;
@@ -404,6 +454,9 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		    "live hosts: use one or the other");
 	if (a->limit != NULL && a->inventory == NULL)
 		usage_error(cmd, "--limit selects from an inventory: give -f FILE");
+	if (strcmp(cmd, "known-hosts") != 0 && (a->pin || a->hash || a->inventory_complete))
+		usage_error(cmd, "--pin, --hash and --inventory-complete belong to "
+		    "'keyaudit known-hosts'");
 }
 
 static void
@@ -707,6 +760,236 @@ finish:
 	return rc;
 }
 
+/* Every name ssh may look the inventory's hosts up by, for hostkey.orphan. */
+static void
+inventory_names(const struct target_list *tl, const struct clientconf *cc,
+    const struct scan_args *a, struct strlist *names)
+{
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct target *t = &tl->v[i];
+		struct client_host ch;
+		char *err = NULL;
+
+		if (t->host == NULL)
+			continue;
+		strlist_add(names, t->host);
+		if (t->address != NULL)
+			strlist_add(names, t->address);
+		memset(&ch, 0, sizeof(ch));
+		if (clientconf_resolve(cc, t->address ? t->address : t->host,
+		    t->user ? t->user : a->login, t->port ? t->port : a->port, &ch, &err) != 0) {
+			free(err);
+			continue;
+		}
+		strlist_add(names, ch.hostname);
+		strlist_add_owned(names, xasprintf("[%s]:%d", ch.hostname, ch.port));
+		if (ch.host_key_alias != NULL)
+			strlist_add(names, ch.host_key_alias);
+		client_host_free(&ch);
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The pin file: sorted, one line per host and key type, written whole
+ * (a temporary file renamed over it) so a half-written pin never exists. */
+static int
+write_pin(const char *path, struct strlist *lists, size_t n, int hash)
+{
+	struct strlist all = { 0 };
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *fp;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < lists[i].n; j++)
+			if (!strlist_has(&all, lists[i].v[j]))
+				strlist_add(&all, lists[i].v[j]);
+	if (all.n > 1)
+		qsort(all.v, all.n, sizeof(*all.v), cmp_str);
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "keyaudit: %s: cannot write the pin: %s\n", tmp, strerror(errno));
+		free(tmp);
+		strlist_free(&all);
+		return -1;
+	}
+	fprintf(fp, "# keyaudit known-hosts --pin: %zu keys\n", all.n);
+	for (size_t i = 0; i < all.n && rc == 0; i++) {
+		const char *sp = strchr(all.v[i], ' ');
+		char *name = xstrndup(all.v[i], (size_t)(sp - all.v[i]));
+		char *h = hash ? kh_hash_name(name) : NULL;
+
+		if (hash && h == NULL)
+			rc = -1;
+		else
+			fprintf(fp, "%s%s\n", h ? h : name, sp);
+		free(h);
+		free(name);
+	}
+	if (fflush(fp) != 0 || ferror(fp) || fclose(fp) != 0 || rc != 0 ||
+	    rename(tmp, path) != 0) {
+		fprintf(stderr, "keyaudit: %s: writing the pin failed\n", path);
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	strlist_free(&all);
+	return rc;
+}
+
+static int
+cmd_known_hosts(int argc, char **argv)
+{
+	static const char *const cmd = "known-hosts";
+	struct scan_args a;
+	struct collect_opts co;
+	struct report_opts ro;
+	struct ka_options ko;
+	struct ka_summary sum;
+	struct sink sinks[3];
+	struct target_list tl;
+	struct clientconf *cc;
+	struct scan_setup ss;
+	struct emit_ctx ec;
+	struct strlist files = { 0 }, *pins = NULL;
+	struct kh_db *db = kh_db_new();
+	size_t nsinks = 0;
+	char *err = NULL;
+	int rc = 0;
+
+	parse_scan_args(cmd, known_hosts_help, argc, argv, &a);
+	if (a.output || a.users.n || a.all_users || a.root || a.sshd_config ||
+	    a.snapshots.n || a.sudo || a.accept_unknown || a.identities.n || a.from)
+		usage_error(cmd, "known-hosts logs in nowhere: -o, -i, --user, --all-users, "
+		    "--root, --sshd-config, --snapshot, --sudo, --from and "
+		    "--accept-unknown-hosts do not apply");
+	if (a.hash && a.pin == NULL)
+		usage_error(cmd, "--hash applies to --pin");
+	if (a.pin && a.known_hosts.n)
+		usage_error(cmd, "--pin writes what the hosts offer; --known-hosts judges "
+		    "against a file: use one or the other");
+	if (a.inventory_complete && a.inventory == NULL)
+		usage_error(cmd, "--inventory-complete needs the inventory: give -f FILE");
+	if (a.targets.n == 0 && a.inventory == NULL)
+		usage_error(cmd, "give targets or -f INVENTORY");
+	build_targets(cmd, &a, &tl);
+	for (size_t i = 0; i < tl.n; i++)
+		if (tl.v[i].host == NULL)
+			usage_error(cmd, "'local' has no host keys to scan over SSH: give host names");
+	check_known_hosts_args(cmd, &a);
+	collect_opts_from(&a, &co);
+	memset(&ko, 0, sizeof(ko));
+	ko.only = a.checks.n ? &a.checks : NULL;
+	ko.policy = a.policy;
+	setup_from(&ss, &a, &tl, &co, &ko, NULL);
+	cc = load_sshconf(cmd, &a, ss.local_user, ss.home);
+	setup_from(&ss, &a, &tl, &co, &ko, cc);
+	ss.keyscan = 1;
+
+	/* What clients trust: the files given, else ssh_config's. */
+	if (a.known_hosts.n > 0)
+		for (size_t i = 0; i < a.known_hosts.n; i++)
+			strlist_add(&files, a.known_hosts.v[i]);
+	else {
+		struct client_host ch;
+		const struct target *t = &tl.v[0];
+
+		memset(&ch, 0, sizeof(ch));
+		if (clientconf_resolve(cc, t->address ? t->address : t->host,
+		    t->user ? t->user : a.login, t->port ? t->port : a.port, &ch, &err) != 0)
+			usage_error(cmd, "%s", err);
+		for (size_t i = 0; i < ch.user_known_hosts.n; i++)
+			strlist_add(&files, ch.user_known_hosts.v[i]);
+		for (size_t i = 0; i < ch.global_known_hosts.n; i++)
+			strlist_add(&files, ch.global_known_hosts.v[i]);
+		client_host_free(&ch);
+	}
+	for (size_t i = 0; i < files.n && a.pin == NULL; i++) {
+		struct buf b;
+		char *e = NULL;
+		int r;
+
+		buf_init(&b);
+		r = read_file_bounded(files.v[i], KH_MAX_BYTES, &b, &e);
+		if (r == 0)
+			kh_db_add(db, files.v[i], b.data ? b.data : "", b.len);
+		else if (r < 0 || a.known_hosts.n > 0) {
+			fprintf(stderr, "keyaudit: %s\n", e ? e : files.v[i]);
+			exit(EXIT_USAGE);
+		}
+		free(e);
+		buf_free(&b);
+	}
+	if (a.pin == NULL)
+		ko.known_hosts = db;
+	else
+		ss.hostkeys = pins = xcalloc(tl.n, sizeof(*pins));
+
+	memset(&ro, 0, sizeof(ro));
+	ro.command = cmd;
+	ro.quiet = a.quiet;
+	ro.color = !a.no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO) &&
+	    strcmp(a.format, "text") == 0;
+	memset(&sum, 0, sizeof(sum));
+	sum.fail_on = a.fail_on;
+	ss.progress = !a.quiet && isatty(STDERR_FILENO);
+	open_sink(&sinks[nsinks++], a.format, NULL, &ro);
+	ro.color = 0;
+	if (a.json_file)
+		open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
+	if (a.junit_file)
+		open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
+	ec.sum = &sum;
+	ec.sinks = sinks;
+	ec.nsinks = nsinks;
+	ss.emit = emit_host;
+	ss.emit_arg = &ec;
+	if (scan_run(&ss, &err) != 0) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		free(err);
+		rc = EXIT_USAGE;
+	}
+	if (rc == 0 && a.pin == NULL) {
+		struct ka_host_result hr;
+		struct strlist names = { 0 };
+
+		if (a.inventory_complete)
+			inventory_names(&tl, cc, &a, &names);
+		host_result_init(&hr, "known_hosts");
+		hostkey_db_check(db, a.inventory_complete ? &names : NULL, &ko, &hr);
+		emit_host(&ec, &hr, 1);
+		host_result_free(&hr);
+		strlist_free(&names);
+	}
+	if (rc == 0 && a.pin != NULL && write_pin(a.pin, pins, tl.n, a.hash) != 0)
+		rc = EXIT_INTERNAL;
+	if (rc == 0) {
+		int max = -1;
+		for (int sv = SEV_CRITICAL; sv >= 0 && max < 0; sv--)
+			if (sum.by_severity[sv] > 0)
+				max = sv;
+		sum.exit_code = (sum.hosts_failed > 0 || max >= (int)a.fail_on) ?
+		    EXIT_FINDINGS : 0;
+		rc = sum.exit_code;
+	}
+	for (size_t k = 0; k < nsinks; k++)
+		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+			rc = EXIT_INTERNAL;
+	for (size_t i = 0; pins != NULL && i < tl.n; i++)
+		strlist_free(&pins[i]);
+	free(pins);
+	strlist_free(&files);
+	kh_db_free(db);
+	clientconf_free(cc);
+	target_list_free(&tl);
+	free_scan_args(&a);
+	return rc;
+}
+
 static int
 cmd_collect(int argc, char **argv)
 {
@@ -965,6 +1248,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "diagnose") == 0)
 		return cmd_diagnose(argc - 1, argv + 1);
+	if (strcmp(cmd, "known-hosts") == 0)
+		return cmd_known_hosts(argc - 1, argv + 1);
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "collect") == 0)
@@ -973,6 +1258,6 @@ main(int argc, char **argv)
 		return cmd_checks(argc - 1, argv + 1);
 	if (strcmp(cmd, "sshd-config") == 0)
 		return cmd_sshd_config(argc - 1, argv + 1);
-	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, collect, "
-	    "checks, sshd-config (see 'keyaudit --help')", cmd);
+	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, known-hosts, "
+	    "collect, checks, sshd-config (see 'keyaudit --help')", cmd);
 }

@@ -95,7 +95,7 @@ scan_status(const struct snapshot *s)
 	const char *f = s->net.failure;
 
 	if (!s->net.probed || f == NULL)
-		return s->net_only ? HOST_ERROR : HOST_SCANNED;
+		return s->net_only && s->net.hostkeys.n == 0 ? HOST_ERROR : HOST_SCANNED;
 	if (strcmp(f, "no-publickey") == 0 || strcmp(f, "auth-failed") == 0)
 		return HOST_AUTH_FAILED;
 	for (size_t i = 0; i < sizeof(unreachable) / sizeof(unreachable[0]); i++)
@@ -167,6 +167,11 @@ scan_remote(struct scan_state *st, const struct target *t, struct snapshot *snap
 	so.accept_unknown = s->accept_unknown;
 	so.sudo = s->sudo;
 	so.collect = &co;
+	if (s->keyscan) {
+		/* The checks judge every key against known_hosts themselves. */
+		so.keyscan = 1;
+		so.known_hosts = NULL;
+	}
 	ssh_scan(&tg, &so, snap);
 	strlist_free(&ids);
 	strlist_free(&khfiles);
@@ -204,6 +209,10 @@ work(void *arg, size_t i, void *result)
 		scan_remote(st, t, &snap);
 	host_result_init(&out->hr, t->name);
 	engine_check_host(&snap, st->s->checks, &out->hr, &out->digest);
+	if (st->s->hostkeys != NULL && snap.net.known_hosts_name != NULL)
+		for (size_t k = 0; k < snap.net.hostkeys.n; k++)
+			strlist_add_owned(&st->s->hostkeys[i], xasprintf("%s %s",
+			    snap.net.known_hosts_name, snap.net.hostkeys.v[k]));
 	out->hr.status = scan_status(&snap);
 	if (snap.net.probed) {
 		out->hr.address = snap.net.address ? xstrdup(snap.net.address) : NULL;

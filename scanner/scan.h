@@ -21,6 +21,10 @@ struct scan_setup {
 	const struct strlist *known_hosts;	/* --known-hosts FILEs; empty: ssh_config's */
 	int jobs, timeout, accept_unknown, sudo;
 	int progress;				/* a progress line on stderr */
+	int keyscan;				/* known-hosts: host keys only, no login */
+	struct strlist *hostkeys;		/* keyscan: one list per target (inventory
+						 * order), filled with "NAME type base64"
+						 * lines, NAME as ssh looks it up; or NULL */
 	const char *local_user, *home;		/* for ssh_config defaults */
 
 	/* Called in inventory order on the calling thread. */

@@ -315,6 +315,9 @@ read_net(struct rd *r, json_t *o, struct snap_net *n)
 		return -1;
 	n->port = (int)port;
 	n->tries = (int)tries;
+	if (json_object_get(o, "hostkeys") != NULL &&
+	    get_strlist(r, o, "hostkeys", w, &n->hostkeys))
+		return -1;
 	if (json_object_get(o, "auth_methods") != NULL &&
 	    !json_is_null(json_object_get(o, "auth_methods"))) {
 		n->auth_known = 1;
@@ -633,6 +636,8 @@ snapshot_to_json(const struct snapshot *s)
 		json_object_set_new(o, "hostkey_type", jstr(n->hostkey_type));
 		json_object_set_new(o, "hostkey", jstr(n->hostkey));
 		json_object_set_new(o, "hostkey_fp", jstr(n->hostkey_fp));
+		if (n->hostkeys.n > 0)
+			json_object_set_new(o, "hostkeys", strlist_json(&n->hostkeys));
 		json_object_set_new(o, "known_hosts", jstr(n->known_hosts));
 		json_object_set_new(o, "known_hosts_where", jstr(n->known_hosts_where));
 		json_object_set_new(o, "known_hosts_name", jstr(n->known_hosts_name));

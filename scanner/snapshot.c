@@ -77,6 +77,7 @@ snap_net_free(struct snap_net *n)
 	free(n->hostkey_type);
 	free(n->hostkey);
 	free(n->hostkey_fp);
+	strlist_free(&n->hostkeys);
 	free(n->known_hosts);
 	free(n->known_hosts_where);
 	free(n->known_hosts_name);

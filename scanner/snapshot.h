@@ -107,6 +107,9 @@ struct snap_net {
 	char *hostkey_type;	/* e.g. "ssh-ed25519" */
 	char *hostkey;		/* base64 blob of the host key */
 	char *hostkey_fp;	/* "SHA256:..." */
+	struct strlist hostkeys;	/* known-hosts: every key the host offers,
+				 * one connection per algorithm as ssh-keyscan,
+				 * as "type base64" lines */
 	char *known_hosts;	/* "ok" "new" "changed" "revoked", NULL unchecked */
 	char *known_hosts_where; /* "FILE:LINE" of the deciding entry */
 	char *known_hosts_name;	/* the name looked up ("[h]:2222") */

@@ -51,9 +51,7 @@ extern char **environ;
 #define MAX_TRIES	3	/* connections for a throttling server */
 /* OpenSSH 9.2's default HostKeyAlgorithms without certificates, in its
  * order; libssh drops what it cannot do. */
-#define HOSTKEY_ALGS	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
-			"ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com," \
-			"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
+#define HOSTKEY_ALGS	KH_DEFAULT_HOSTKEY_ALGS
 #define BANNER_QUIET	2.0	/* seconds to wait for a banner before sending ours */
 #define STDERR_LIMIT	4096u
 
@@ -1091,6 +1089,97 @@ done:
 	return rc;
 }
 
+/* ---- every host key, as ssh-keyscan ----------------------------------------- */
+
+/* One connection per family: the server shows the key of the first
+ * algorithm both sides offer, so asking for one at a time lists them all. */
+static const char *const keyscan_algs[] = {
+	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521", "rsa-sha2-512,rsa-sha2-256", "ssh-dss",
+};
+
+/* The family's key type ("rsa-sha2-512,..." -> "ssh-rsa"). */
+static const char *
+keyscan_type(const char *alg)
+{
+	return strncmp(alg, "rsa-sha2", 8) == 0 ? "ssh-rsa" : alg;
+}
+
+static int
+has_type(const struct strlist *l, const char *type)
+{
+	size_t n = strlen(type);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->v[i], type, n) == 0 && l->v[i][n] == ' ')
+			return 1;
+	return 0;
+}
+
+/* The key the session's server presented, as "type base64", or NULL. */
+static char *
+presented_key(ssh_session ssh)
+{
+	ssh_key key = NULL;
+	char *b64 = NULL, *line = NULL;
+	const char *type;
+
+	if (ssh_get_server_publickey(ssh, &key) == SSH_OK &&
+	    ssh_pki_export_pubkey_base64(key, &b64) == SSH_OK &&
+	    (type = ssh_key_type_to_char(ssh_key_type(key))) != NULL)
+		line = xasprintf("%s %s", type, b64);
+	ssh_string_free_char(b64);
+	ssh_key_free(key);
+	return line;
+}
+
+static void
+keyscan(struct conn *first)
+{
+	struct snapshot *s = first->s;
+	char *line;
+
+	if ((line = presented_key(first->ssh)) != NULL)
+		strlist_add_owned(&s->net.hostkeys, line);
+	for (size_t i = 0; i < sizeof(keyscan_algs) / sizeof(keyscan_algs[0]); i++) {
+		struct snapshot scratch;
+		struct conn c;
+		int rc;
+
+		if (has_type(&s->net.hostkeys, keyscan_type(keyscan_algs[i])))
+			continue;
+		if (ms_left(first->deadline) == 0)
+			break;
+		memset(&c, 0, sizeof(c));
+		snapshot_init(&scratch);
+		c.t = first->t;
+		c.o = first->o;
+		c.s = &scratch;
+		c.fd = -1;
+		c.slot = -1;
+		c.proxy_err = -1;
+		c.deadline = first->deadline;
+		rc = (c.t->proxy_command || c.t->proxy_jump) ? proxy_connect(&c) : tcp_connect(&c);
+		if (rc == 0) {
+			c.slot = wd_arm(c.fd, c.deadline);
+			/* A family the server does not have fails the key exchange;
+			 * libssh without it (DSA) falls back to others: keep only
+			 * the type asked for. */
+			if (probe_banner(&c) == 0 && handshake(&c, keyscan_algs[i]) == 0 &&
+			    (line = presented_key(c.ssh)) != NULL) {
+				const char *want = keyscan_type(keyscan_algs[i]);
+				if (strncmp(line, want, strlen(want)) == 0 &&
+				    line[strlen(want)] == ' ' && !has_type(&s->net.hostkeys, want))
+					strlist_add_owned(&s->net.hostkeys, line);
+				else
+					free(line);
+			}
+		}
+		conn_close(&c);
+		snapshot_free(&scratch);
+	}
+}
+
 /* ---- one host ----------------------------------------------------------------------------- */
 
 void
@@ -1141,6 +1230,15 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 			if (o->session_hook != NULL) {
 				(void)check_host_key(&c);
 				o->session_hook(o->hook_arg, c.ssh, s, c.deadline);
+			} else if (o->keyscan) {
+				/* The name ssh looks up first: HostKeyAlias verbatim,
+				 * else host or [host]:port. */
+				free(s->net.known_hosts_name);
+				s->net.known_hosts_name = t->kh_name ? xstrdup(t->kh_name) :
+				    t->port == 22 ? xstrdup(t->host) :
+				    xasprintf("[%s]:%d", t->host, t->port);
+				if (check_host_key(&c) == 0 || s->net.hostkey_fp != NULL)
+					keyscan(&c);
 			} else if (check_host_key(&c) == 0 && authenticate(&c) == 0 &&
 			    collect(&c) == 0)
 				s->net_only = 0;

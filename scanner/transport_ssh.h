@@ -38,6 +38,9 @@ struct ssh_scan_opts {
 	void (*session_hook)(void *arg, struct ssh_session_struct *ssh,
 	    struct snapshot *s, double deadline);
 	void *hook_arg;
+	/* known-hosts: no login; every host key the server has, one
+	 * connection per algorithm (net.hostkeys), within the deadline. */
+	int keyscan;
 };
 
 /* The deadlines' clock: monotonic seconds. */

@@ -32,9 +32,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite knownhosts-diff tests/cli/knownhosts-diff.sh "$kh_bin"
 	run_suite integration tests/integration/run.sh
 	run_suite fleet tests/fleet/run.sh
+	run_suite known-hosts tests/knownhosts/run.sh
 	run_suite diagnose tests/diagnose/run.sh
 else
-	echo "sshdconf-diff, knownhosts-diff, integration, fleet, diagnose: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
+	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, diagnose: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0

@@ -107,7 +107,8 @@ static void
 digest(struct host_digest *d, const char *hostkey, const char *keys[])
 {
 	memset(d, 0, sizeof(*d));
-	d->hostkey_fp = hostkey ? xstrdup(hostkey) : NULL;
+	if (hostkey != NULL)
+		strlist_add(&d->hostkey_fps, hostkey);
 	for (size_t i = 0; keys && keys[i]; i++)
 		strlist_add(&d->keys, keys[i]);
 }

@@ -1,0 +1,324 @@
+#!/bin/bash
+# run.sh - `keyaudit known-hosts` against a loopback fleet and the real
+# OpenSSH (root). Six sshd instances on 127.0.0.1:2281-2286 and one on
+# 127.0.0.87:22 (the port where ssh looks up the bare name), each with its
+# own host keys. The fleet is pinned (--pin, plain and --hash), then drifts
+# on purpose: a regenerated key, a key type added, a key type removed, a
+# cloned host key, a revoked key, a host nobody pinned. For every host the
+# real `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o
+# UserKnownHostsFile=PIN` is the oracle: it gets past the host key (and is
+# refused a login) exactly when keyaudit reports nothing blocking for it,
+# and its complaint (CHANGED, REVOKED, unknown) is the check keyaudit names.
+# The pin itself is compared with ssh-keyscan, and each pinned name with
+# ssh-keygen -F. Nothing outside the run's directory is written; ssh never
+# writes a known_hosts file (StrictHostKeyChecking=yes, UpdateHostKeys no).
+#   tests/knownhosts/run.sh            ends "known-hosts: N passed, N failed"
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${KEYAUDIT:-$PWD/keyaudit}
+SSHD=/usr/sbin/sshd
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'
+	return 0
+}
+finish() {
+	echo "known-hosts: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "known-hosts: needs root (sshd instances with their own host keys)"
+	nok "root"
+	finish
+fi
+for t in "$SSHD" ssh ssh-keygen ssh-keyscan jq; do
+	command -v "$t" >/dev/null 2>&1 || { nok "tool $t is missing"; finish; }
+done
+[ -x "$KA" ] || { nok "$KA not built"; finish; }
+
+D=$(mktemp -d /tmp/ka-known-hosts.XXXXXX) || exit 3
+chmod 755 "$D"
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${KA_KH_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p /run/sshd
+
+# Hosts: name -> address:port.
+declare -A ADDR=( [h1]=127.0.0.1:2281 [h2]=127.0.0.1:2282 [h3]=127.0.0.1:2283
+    [h4]=127.0.0.1:2284 [h5]=127.0.0.1:2285 [h6]=127.0.0.1:2286 [h7]=127.0.0.87:22 )
+HOSTS="h1 h2 h3 h4 h5 h6 h7"
+for h in $HOSTS; do
+	a=${ADDR[$h]}
+	if ss -Hltn | awk '{ print $4 }' | grep -qxF "$a"; then
+		nok "$a is in use"
+		finish
+	fi
+done
+
+keygen() { ssh-keygen -q -t "$2" ${3:+-b "$3"} -N '' -C "kh-$1" -f "$D/$1" </dev/null >/dev/null; }
+
+# host_keys H TYPE...: fresh host keys of those types for H.
+host_keys() {
+	local h=$1 t
+	shift
+	rm -f "$D/$h".hk_*
+	for t in "$@"; do
+		case $t in
+		ecdsa384) keygen "$h.hk_$t" ecdsa 384 ;;
+		rsa) keygen "$h.hk_$t" rsa 3072 ;;
+		*) keygen "$h.hk_$t" "$t" ;;
+		esac
+	done
+}
+
+# start H: (re)start H's sshd with the host keys in $D/H.hk_*.
+start() {
+	local h=$1 a=${ADDR[$1]} k i
+	stop "$h"
+	{
+		echo "ListenAddress $a"
+		for k in "$D/$h".hk_*; do
+			case $k in *.pub) ;; *) echo "HostKey $k" ;; esac
+		done
+		echo "PidFile $D/$h.pid"
+		echo "UsePAM no"
+		echo "PasswordAuthentication no"
+		echo "KbdInteractiveAuthentication no"
+		echo "AuthorizedKeysFile none"
+	} > "$D/$h.cfg"
+	: > "$D/$h.log"
+	"$SSHD" -D -f "$D/$h.cfg" -E "$D/$h.log" </dev/null >/dev/null 2>&1 &
+	eval "PID_$h=$!"
+	PIDS+=("$!")
+	for i in $(seq 1 100); do
+		grep -q "Server listening" "$D/$h.log" && return 0
+		sleep 0.05
+	done
+	nok "sshd $h did not start: $(tail -n 2 "$D/$h.log")"
+	finish
+}
+stop() {
+	local v="PID_$1"
+	[ -n "${!v:-}" ] || return 0
+	kill "${!v}" 2>/dev/null
+	wait "${!v}" 2>/dev/null
+	eval "PID_$1="
+}
+
+# The name ssh looks up for H: host for port 22, else [host]:port.
+khname() {
+	local a=${ADDR[$1]}
+	[ "${a##*:}" = 22 ] && echo "${a%:*}" || echo "[${a%:*}]:${a##*:}"
+}
+target() { local a=${ADDR[$1]}; echo "${a%:*}:${a##*:}"; }
+
+# oracle H FILE: what the real ssh does with H's host key: ok changed
+# revoked unknown (or other: the first line it printed).
+oracle() {
+	local a=${ADDR[$1]} out
+	out=$(timeout 20 ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes \
+	    -o UserKnownHostsFile="$2" -o GlobalKnownHostsFile=/dev/null \
+	    -o UpdateHostKeys=no -o ConnectTimeout=5 -o PubkeyAuthentication=no \
+	    -p "${a##*:}" "nobody@${a%:*}" true 2>&1 </dev/null)
+	case $out in
+	*"REVOKED HOST KEY"*) echo revoked ;;
+	*"IDENTIFICATION HAS CHANGED"*) echo changed ;;
+	*"No "*"host key is known"*|*"authenticity of host"*|*"Host key verification failed"*) echo unknown ;;
+	*"Permission denied"*) echo ok ;;
+	*) printf '%s\n' "$out" | head -n 1 ;;
+	esac
+}
+
+# ka FILE OUT TARGET...: keyaudit known-hosts as JSON; sets KRC.
+ka() {
+	local kh=$1 out=$2
+	shift 2
+	"$KA" known-hosts --known-hosts "$kh" --timeout 10 --format json "$@" \
+	    > "$out" 2> "$out.err"
+	KRC=$?
+}
+
+# blocking H OUT: the blocking hostkey check keyaudit names for H, or ok.
+blocking() {
+	jq -r --arg t "$(target "$1")" '[.hosts[] | select(.target == $t) | .findings[] |
+	    select(.blocks_login and (.check | startswith("hostkey."))) | .check] |
+	    if length == 0 then "ok" else .[0] end' "$2" 2>/dev/null || echo "(no JSON)"
+}
+
+has() {	# has H CHECK OUT: H (or the entry named H) has a finding CHECK
+	jq -e --arg t "$1" --arg c "$2" '[.hosts[] | select(.target == $t) | .findings[] |
+	    select(.check == $c)] | length > 0' "$3" >/dev/null 2>&1
+}
+
+# Each host's keys, and the fleet up.
+host_keys h1 ed25519 ecdsa rsa
+host_keys h2 ed25519 rsa
+host_keys h3 ed25519 ecdsa
+host_keys h4 ed25519
+host_keys h5 ed25519 rsa
+host_keys h6 ed25519
+host_keys h7 ed25519 ecdsa
+for h in $HOSTS; do start "$h"; done
+TARGETS=()
+for h in $HOSTS; do TARGETS+=("$(target "$h")"); done
+
+# --- 1. the pin equals ssh-keyscan; each name is found by ssh-keygen -F
+if "$KA" known-hosts --pin "$D/pin" "${TARGETS[@]}" > "$D/pin.out" 2>&1; then
+	ok "pin: keyaudit known-hosts --pin exits 0"
+else
+	nok "pin: keyaudit known-hosts --pin exits 0" "$(cat "$D/pin.out")"
+fi
+: > "$D/keyscan"
+for h in $HOSTS; do
+	a=${ADDR[$h]}
+	ssh-keyscan -T 5 -p "${a##*:}" "${a%:*}" 2>/dev/null >> "$D/keyscan"
+done
+if diff <(grep -v '^#' "$D/pin") <(LC_ALL=C sort -u "$D/keyscan") > "$D/pin.diff"; then
+	ok "pin: the same lines as ssh-keyscan (sorted), $(grep -vc '^#' "$D/pin") keys"
+else
+	nok "pin: the same lines as ssh-keyscan" "$(cat "$D/pin.diff")"
+fi
+"$KA" known-hosts --pin "$D/pin.hashed" --hash "${TARGETS[@]}" > /dev/null 2>&1
+for h in $HOSTS; do
+	n=$(ls "$D/$h".hk_*.pub | wc -l)
+	for f in pin pin.hashed; do
+		got=$(ssh-keygen -F "$(khname "$h")" -f "$D/$f" 2>/dev/null | grep -vc '^#')
+		[ "$got" = "$n" ] && ok "$f: ssh-keygen -F $(khname "$h") finds its $n keys" ||
+		    nok "$f: ssh-keygen -F $(khname "$h") finds its $n keys (got $got)"
+	done
+done
+if grep -v '^#' "$D/pin.hashed" | cut -d' ' -f1 | grep -qv '^|1|'; then
+	nok "--hash: every name hashed"
+else
+	ok "--hash: every name hashed"
+fi
+
+# --- 2. no drift: nothing to report, every host passes ssh's check
+for f in pin pin.hashed; do
+	ka "$D/$f" "$D/nodrift.json" "${TARGETS[@]}"
+	n=$(jq '[.hosts[].findings[]] | length' "$D/nodrift.json" 2>/dev/null)
+	[ "$KRC" = 0 ] && [ "$n" = 0 ] && ok "no drift ($f): exit 0, no findings" ||
+	    nok "no drift ($f): exit 0, no findings (exit $KRC, $n findings)" \
+	    "$(jq -c '[.hosts[] | {target, f: [.findings[].check]}]' "$D/nodrift.json" 2>&1; cat "$D/nodrift.json.err")"
+done
+for h in $HOSTS; do
+	o=$(oracle "$h" "$D/pin.hashed")
+	[ "$o" = ok ] && ok "no drift: ssh accepts $h's key from the hashed pin" ||
+	    nok "no drift: ssh accepts $h's key from the hashed pin (ssh: $o)"
+done
+
+# --- 3. drift, one break per host
+host_keys h1 ed25519 ecdsa rsa				# h1: every key regenerated
+cp "$D/h2.hk_ed25519" "$D/h2.keep"; cp "$D/h2.hk_ed25519.pub" "$D/h2.keep.pub"
+keygen h2.hk_ecdsa384 ecdsa 384				# h2: a key type added
+rm -f "$D"/h3.hk_ecdsa*					# h3: a key type removed
+cp "$D/h1.hk_ed25519" "$D/h4.hk_ed25519"		# h4: h1's (new) key, cloned
+cp "$D/h1.hk_ed25519.pub" "$D/h4.hk_ed25519.pub"
+echo "@revoked [127.0.0.1]:2285 $(cut -d' ' -f1,2 "$D/h5.hk_ed25519.pub")" > "$D/revoked"
+host_keys h7 ed25519					# h7: port 22, ed25519 rotated, ecdsa gone
+for h in h1 h2 h3 h4 h7; do start "$h"; done
+# h5's ed25519 key is withdrawn: its line becomes @revoked, and an older
+# ed25519 key of h5's stays (ssh still prefers ed25519 and meets the revoked
+# key); h6 is not pinned at all; a second, older ed25519 entry for h2 (a
+# rotation nobody cleaned up); an entry ssh never selects; a line ssh skips;
+# a host that left the fleet.
+keygen old ed25519
+drifted() {
+	grep -v -e '^\[127.0.0.1\]:2286 ' -e "^\[127.0.0.1\]:2285 $(cut -d' ' -f1,2 "$D/h5.hk_ed25519.pub")\$" "$D/pin"
+	cat "$D/revoked"
+	echo "[127.0.0.1]:2285 $(cut -d' ' -f1,2 "$D/old.pub")"
+	echo "[127.0.0.1]:2282 $(cut -d' ' -f1,2 "$D/old.pub")"
+	echo "[127.0.0.1]:22 $(cut -d' ' -f1,2 "$D/old.pub")"
+	echo "this line is not a known_hosts entry"
+	echo "ghost.example.org $(cut -d' ' -f1,2 "$D/old.pub")"
+}
+drifted > "$D/pin.drift"
+printf '%s\n' "${TARGETS[@]}" > "$D/inventory"
+"$KA" known-hosts -f "$D/inventory" --inventory-complete --known-hosts "$D/pin.drift" \
+    --timeout 10 --format json > "$D/drift.json" 2> "$D/drift.json.err"
+KRC=$?
+[ "$KRC" = 1 ] && ok "drift: exit 1 (changed and revoked keys are critical)" ||
+    nok "drift: exit 1 (got $KRC)" "$(cat "$D/drift.json.err")"
+
+# keyaudit's blocking verdict per host against the real ssh
+declare -A WANT=( [h1]=changed [h2]=ok [h3]=ok [h4]=changed [h5]=revoked [h6]=unknown [h7]=changed )
+for h in $HOSTS; do
+	o=$(oracle "$h" "$D/pin.drift")
+	k=$(blocking "$h" "$D/drift.json")
+	if [ "$o" != "${WANT[$h]}" ]; then
+		nok "drift $h: scenario broken: ssh says $o, expected ${WANT[$h]}"
+	elif [ "$k" = "$([ "$o" = ok ] && echo ok || echo "hostkey.$o")" ]; then
+		ok "drift $h: keyaudit and ssh agree ($o)"
+	else
+		nok "drift $h: ssh says $o, keyaudit's blocking finding is $k" \
+		    "$(jq -c --arg t "$(target "$h")" '.hosts[] | select(.target == $t) | [.findings[] | [.check, .blocks_login, .message]]' "$D/drift.json")"
+	fi
+done
+
+# the non-blocking drift each host shows
+expect() {	# expect NAME TARGET CHECK
+	if has "$2" "$3" "$D/drift.json"; then
+		ok "drift $1: $3"
+	else
+		nok "drift $1: $3" "$(jq -c --arg t "$2" '.hosts[] | select(.target == $t) | [.findings[].check]' "$D/drift.json")"
+	fi
+}
+expect h2 "$(target h2)" hostkey.new-type
+expect h3 "$(target h3)" hostkey.gone
+expect h7 "$(target h7)" hostkey.gone
+expect h2 "$(target h2)" hostkey.conflict
+expect fleet fleet hostkey.shared
+expect files known_hosts hostkey.unmatchable
+expect files known_hosts hostkey.bad-line
+expect files known_hosts hostkey.orphan
+# the changed key names the line that trusts the old one, and the fix removes it
+line=$(jq -r --arg t "$(target h1)" '[.hosts[] | select(.target == $t) | .findings[] |
+    select(.check == "hostkey.changed")][0] | "\(.path):\(.line)"' "$D/drift.json")
+want=$(grep -n "^\[127.0.0.1\]:2281 ssh-ed25519 " "$D/pin.drift" | cut -d: -f1)
+[ "$line" = "$D/pin.drift:$want" ] && ok "drift h1: the changed ed25519 key cites $line" ||
+    nok "drift h1: the changed ed25519 key cites line $want (got $line)"
+jq -r '.hosts[].findings[] | select(.check == "hostkey.changed") | .fix' "$D/drift.json" |
+    grep -q "ssh-keygen -R '\[127.0.0.1\]:2281' -f $D/pin.drift" &&
+    ok "drift h1: the fix is ssh-keygen -R '[127.0.0.1]:2281' -f FILE" ||
+    nok "drift h1: the fix is ssh-keygen -R"
+# no finding for the hosts that did not drift in that way
+if has "$(target h2)" hostkey.changed "$D/drift.json"; then
+	nok "drift h2: an added key type is not a changed key"
+else
+	ok "drift h2: an added key type is not a changed key"
+fi
+# nothing was written
+if cmp -s "$D/pin.drift" <(drifted); then
+	ok "known_hosts files are never written"
+else
+	nok "known_hosts files are never written"
+fi
+
+# --- 4. re-pinned after review: the gate passes again
+"$KA" known-hosts --pin "$D/pin2" "${TARGETS[@]}" > /dev/null 2>&1
+ka "$D/pin2" "$D/repin.json" "${TARGETS[@]}"
+n=$(jq '[.hosts[] | select(.target != "fleet") | .findings[]] | length' "$D/repin.json" 2>/dev/null)
+[ "$n" = 0 ] && ok "re-pinned: no drift left (only the cloned key remains, as fleet)" ||
+    nok "re-pinned: no drift left ($n findings)" "$(jq -c '[.hosts[] | {target, f: [.findings[].check]}]' "$D/repin.json")"
+
+# --- 5. an unreachable host is a per-host finding, the others are judged
+ka "$D/pin2" "$D/down.json" "${TARGETS[@]}" 127.0.0.1:2289
+st=$(jq -r '.hosts[] | select(.target == "127.0.0.1:2289") | .status' "$D/down.json" 2>/dev/null)
+[ "$st" = unreachable ] && [ "$KRC" = 1 ] && ok "a dead port: unreachable, exit 1" ||
+    nok "a dead port: unreachable, exit 1 (status $st, exit $KRC)"
+
+finish
