@@ -1010,6 +1010,10 @@ for l in $PW; do
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
+	case $pw_home in
+	*/) want 1 "${pw_home}.ssh/known_hosts" ;;
+	*) want 1 "$pw_home/.ssh/known_hosts" ;;
+	esac
 	IFS=$NL
 	for t in $AKF; do
 		[ "$t" = none ] && continue

@@ -7,10 +7,18 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "knownhosts.h"
 #include "policy.h"
 #include "../checks/check.h"
 
 #define FLEET_LIST_MAX 10	/* places named in one message */
+/* An account's known_hosts kept for the fleet pass; past this it is
+ * judged by its first bytes only (the finding says so). */
+#define FLEET_KH_BYTES (1024 * 1024)
+
+struct kh_host {
+	struct strlist names, hostkeys, files;	/* as in host_digest */
+};
 
 struct sighting {
 	size_t host;		/* index into hosts */
@@ -30,6 +38,8 @@ struct fp_entry {
 
 struct fleet {
 	struct strlist hosts;
+	struct kh_host *kh;	/* one per host */
+	size_t nkh;
 	struct strlist users;	/* interned account names */
 	struct fp_entry **table;
 	size_t nbuckets, nentries;
@@ -53,13 +63,41 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 			strlist_add(&d->hostkey_fps, l.fp);
 		ak_line_free(&l);
 	}
+	if (s->net.probed) {
+		const struct snap_net *n = &s->net;
+
+		if (n->known_hosts_name != NULL)
+			strlist_add(&d->kh_names, n->known_hosts_name);
+		if (n->address != NULL && n->port > 0) {
+			char *a = n->port == 22 ? xstrdup(n->address) :
+			    xasprintf("[%s]:%d", n->address, n->port);
+			if (!strlist_has(&d->kh_names, a))
+				strlist_add(&d->kh_names, a);
+			free(a);
+		}
+		for (size_t i = 0; i < n->hostkeys.n; i++)
+			strlist_add(&d->hostkeys, n->hostkeys.v[i]);
+		if (n->hostkeys.n == 0 && n->hostkey_type != NULL && n->hostkey != NULL)
+			strlist_add_owned(&d->hostkeys, xasprintf("%s %s", n->hostkey_type,
+			    n->hostkey));
+	}
 	if (s->net_only)
 		return;
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
+		const struct snap_file *kf;
+		char *kh;
 
 		if (u->acct == NULL)
 			continue;
+		kh = path_join(u->acct->home, ".ssh/known_hosts");
+		if ((kf = snap_file_get(s, kh)) != NULL && kf->has_content &&
+		    kf->content_len > 0 && !strlist_has(&d->kh_files, kh)) {
+			strlist_add(&d->kh_files, kh);
+			strlist_add_owned(&d->kh_files, xstrndup(kf->content,
+			    kf->content_len < FLEET_KH_BYTES ? kf->content_len : FLEET_KH_BYTES));
+		}
+		free(kh);
 		for (size_t j = 0; j < u->akfiles.n; j++) {
 			const struct ak_file *ak;
 			char *canon = NULL;
@@ -83,6 +121,9 @@ host_digest_free(struct host_digest *d)
 {
 	strlist_free(&d->hostkey_fps);
 	strlist_free(&d->keys);
+	strlist_free(&d->kh_names);
+	strlist_free(&d->hostkeys);
+	strlist_free(&d->kh_files);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -171,6 +212,15 @@ fleet_add(struct fleet *f, const char *target, const struct host_digest *d)
 	size_t host = f->hosts.n;
 
 	strlist_add(&f->hosts, target);
+	f->kh = xreallocarray(f->kh, f->nkh + 1, sizeof(*f->kh));
+	memset(&f->kh[f->nkh], 0, sizeof(*f->kh));
+	for (size_t i = 0; i < d->kh_names.n; i++)
+		strlist_add(&f->kh[f->nkh].names, d->kh_names.v[i]);
+	for (size_t i = 0; i < d->hostkeys.n; i++)
+		strlist_add(&f->kh[f->nkh].hostkeys, d->hostkeys.v[i]);
+	for (size_t i = 0; i < d->kh_files.n; i++)
+		strlist_add(&f->kh[f->nkh].files, d->kh_files.v[i]);
+	f->nkh++;
 	for (size_t i = 0; i < d->hostkey_fps.n; i++)
 		sight(f, d->hostkey_fps.v[i], 1, host, NULL);
 	for (size_t i = 0; i < d->keys.n; i++) {
@@ -203,6 +253,80 @@ places(const struct fleet *f, const struct fp_entry *e)
 	return buf_steal(&b);
 }
 
+
+/* One account's known_hosts (on host a) against what every host of the
+ * fleet presents: a key of a type it pins that differs is what ssh from
+ * that account refuses; a key it marks @revoked is refused outright. */
+static void
+kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
+    const struct ka_options *o, struct ka_host_result *out, const struct ka_rule *changed,
+    const struct ka_rule *revoked)
+{
+	struct kh_db *db = kh_db_new();
+	char *where = xasprintf("%s:%s", f->hosts.v[a], path);
+
+	kh_db_add(db, where, text, strlen(text));
+	for (size_t b = 0; b < f->nkh; b++) {
+		const struct kh_host *h = &f->kh[b];
+
+		for (size_t k = 0; k < h->hostkeys.n; k++) {
+			struct ak_line key;
+			const struct kh_line *same = NULL, *rev = NULL;
+			const char *name = NULL;
+			int equal = 0;
+
+			memset(&key, 0, sizeof(key));
+			ak_parse_line(h->hostkeys.v[k], strlen(h->hostkeys.v[k]), 0, &key);
+			for (size_t n = 0; key.status == AK_KEY && n < h->names.n && !equal &&
+			    same == NULL && rev == NULL; n++)
+				for (size_t i = 0; i < kh_db_nlines(db); i++) {
+					const struct kh_line *l = kh_db_line(db, i);
+					int eq;
+
+					if (l->kind != KH_LINE_KEY || l->is_cert || l->canon_type == NULL ||
+					    strcmp(l->canon_type, key.blob_type) != 0 ||
+					    !kh_line_matches(l, h->names.v[n]))
+						continue;
+					name = h->names.v[n];
+					eq = l->bloblen == key.bloblen &&
+					    memcmp(l->blob, key.blob, key.bloblen) == 0;
+					if (l->marker == KH_MARK_REVOKED && eq)
+						rev = l;
+					else if (l->marker == KH_MARK_NONE && eq)
+						equal = 1;
+					else if (l->marker == KH_MARK_NONE && same == NULL)
+						same = l;
+				}
+			if (rev != NULL && revoked != NULL) {
+				struct ka_finding *fd = finding_add(out, revoked, NULL, rev->file,
+				    rev->line, "find out why the key was revoked; the host must "
+				    "get new host keys (ssh-keygen -A)", "%s marks %s's %s key "
+				    "%s @revoked, and %s still presents it", rev->file, name,
+				    key.blob_type, key.fp, f->hosts.v[b]);
+				fd->key_fp = xstrdup(key.fp);
+				fd->blocks_login = 0;
+			} else if (!equal && same != NULL && changed != NULL) {
+				struct ka_finding *fd = finding_add(out, changed, NULL, same->file,
+				    same->line, NULL, "%s trusts another %s key for %s (%s) than "
+				    "the one %s presents (%s): ssh from that account refuses "
+				    "(REMOTE HOST IDENTIFICATION HAS CHANGED)", same->file,
+				    key.blob_type, name, same->fp ? same->fp : "?", f->hosts.v[b],
+				    key.fp);
+				free(fd->fix);
+				fd->fix = xasprintf("on %s, as that account, after checking %s out "
+				    "of band: ssh-keygen -R '%s' -f %s", f->hosts.v[a], key.fp, name,
+				    path);
+				fd->key_fp = xstrdup(key.fp);
+				fd->blocks_login = 0;
+			}
+			ak_line_free(&key);
+		}
+	}
+	(void)o;
+	free(where);
+	kh_db_free(db);
+}
+
 void
 fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *out)
 {
@@ -212,14 +336,32 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 	    policy_check_enabled(o->policy, shared_key->id);
 	int hk_on = check_selected(shared_hk, o->only) &&
 	    policy_check_enabled(o->policy, shared_hk->id);
-	size_t nran = 0;
+	const struct ka_rule *changed = check_rule("hostkey.changed");
+	const struct ka_rule *revoked = check_rule("hostkey.revoked");
+	int ch_on = check_selected(changed, o->only) &&
+	    policy_check_enabled(o->policy, changed->id);
+	int rv_on = check_selected(revoked, o->only) &&
+	    policy_check_enabled(o->policy, revoked->id);
+	size_t nran = 0, before;
 
-	out->ran = xcalloc(2, sizeof(*out->ran));
+	out->ran = xcalloc(4, sizeof(*out->ran));
 	if (key_on)
 		out->ran[nran++] = shared_key;
 	if (hk_on)
 		out->ran[nran++] = shared_hk;
+	if (ch_on)
+		out->ran[nran++] = changed;
+	if (rv_on)
+		out->ran[nran++] = revoked;
 	out->nran = nran;
+	before = out->nfindings;
+	for (size_t a = 0; a < f->nkh; a++)
+		for (size_t i = 0; i + 1 < f->kh[a].files.n; i += 2)
+			kh_cross(f, a, f->kh[a].files.v[i], f->kh[a].files.v[i + 1], o, out,
+			    ch_on ? changed : NULL, rv_on ? revoked : NULL);
+	for (size_t i = before; i < out->nfindings; i++)
+		out->findings[i].severity = (enum ka_severity)policy_severity(o->policy,
+		    out->findings[i].rule->id, (int)out->findings[i].severity);
 	for (const struct fp_entry *e = f->head; e != NULL; e = e->order) {
 		struct ka_finding *fd = NULL;
 		char *where;
@@ -267,6 +409,12 @@ fleet_free(struct fleet *f)
 		free(e);
 	}
 	free(f->table);
+	for (size_t i = 0; i < f->nkh; i++) {
+		strlist_free(&f->kh[i].names);
+		strlist_free(&f->kh[i].hostkeys);
+		strlist_free(&f->kh[i].files);
+	}
+	free(f->kh);
 	strlist_free(&f->hosts);
 	strlist_free(&f->users);
 	free(f);

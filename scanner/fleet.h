@@ -11,6 +11,12 @@
 struct host_digest {
 	struct strlist hostkey_fps;	/* "SHA256:..." of every host key seen */
 	struct strlist keys;		/* "FP user" per authorized key line that can log in */
+	/* Host keys across the fleet: the names clients look this host up
+	 * by ("[h]:p" or "h"), the keys it presents ("type base64"), and the
+	 * known_hosts files of its audited accounts (path, then content). */
+	struct strlist kh_names;
+	struct strlist hostkeys;
+	struct strlist kh_files;	/* path, content, path, content, ... */
 };
 
 /* Fill d from a checked host (engine.c calls this with the host's context). */

@@ -558,6 +558,13 @@ collect_user_files(struct lc *lc)
 		collect_path(lc, u->acct->home, 0);
 		shell = u->acct->shell[0] ? u->acct->shell : "/bin/sh";
 		collect_path(lc, shell, 0);
+		{
+			/* What the account trusts when it logs in elsewhere: the
+			 * fleet pass holds it against the keys the hosts present. */
+			char *kh = path_join(u->acct->home, ".ssh/known_hosts");
+			collect_path(lc, kh, 1);
+			free(kh);
+		}
 		for (size_t j = 0; j < u->akfiles.n; j++)
 			collect_path(lc, u->akfiles.v[j], 1);
 		{

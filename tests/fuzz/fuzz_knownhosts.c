@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scanner/knownhosts.h"
+#include "checks/check.h"
 #include "scanner/util.h"
 
 #define A_B64 "AAAAC3NzaC1lZDI1NTE5AAAAIAeBt7LazlK6pTHjNZ+IFbsED09+3elf0MK5RlN8kv4H"
@@ -171,6 +172,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,"
 	    "rsa-sha2-512,bogus,,ssh-rsa");
 	free(o);
+	/* The files' own findings (known-hosts): every finding names a line
+	 * of the input. */
+	{
+		struct ka_host_result r;
+		struct ka_options ko;
+		struct strlist inv = { 0 };
+
+		memset(&ko, 0, sizeof(ko));
+		for (size_t j = 0; j < nn; j++)
+			strlist_add(&inv, names[j]);
+		host_result_init(&r, "known_hosts");
+		hostkey_db_check(db, &inv, &ko, &r);
+		for (size_t j = 0; j < r.nfindings; j++)
+			if (r.findings[j].line < 1 || r.findings[j].path == NULL)
+				abort();
+		host_result_free(&r);
+		strlist_free(&inv);
+	}
 	for (size_t j = 0; j < nn; j++)
 		free(names[j]);
 	kh_db_free(db);

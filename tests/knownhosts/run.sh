@@ -51,6 +51,7 @@ cleanup() {
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	[ -n "${MADE_USER:-}" ] && userdel -r kakh >/dev/null 2>&1
 	[ -n "${KA_KH_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
 }
 trap cleanup EXIT
@@ -320,5 +321,35 @@ ka "$D/pin2" "$D/down.json" "${TARGETS[@]}" 127.0.0.1:2289
 st=$(jq -r '.hosts[] | select(.target == "127.0.0.1:2289") | .status' "$D/down.json" 2>/dev/null)
 [ "$st" = unreachable ] && [ "$KRC" = 1 ] && ok "a dead port: unreachable, exit 1" ||
     nok "a dead port: unreachable, exit 1 (status $st, exit $KRC)"
+
+# --- 6. an account's own known_hosts, found by a scan, against the fleet
+# kakh on this machine pinned h3 long ago (another ed25519 key): the scan
+# of this machine and h3 holds the file against what h3 presents, and the
+# real ssh run as kakh agrees that it refuses.
+getent passwd kakh >/dev/null && userdel -r kakh >/dev/null 2>&1
+useradd -m -s /bin/sh kakh && MADE_USER=1
+install -d -m 0700 -o kakh -g kakh /home/kakh/.ssh
+{
+	echo "[127.0.0.1]:2283 $(cut -d' ' -f1,2 "$D/old.pub")"
+	grep '^\[127.0.0.1\]:2282 ' "$D/pin2"
+} > /home/kakh/.ssh/known_hosts
+chown kakh:kakh /home/kakh/.ssh/known_hosts
+chmod 0600 /home/kakh/.ssh/known_hosts
+"$KA" scan local "$(target h3)" "$(target h2)" --user kakh --known-hosts "$D/pin2" \
+    --timeout 10 --format json > "$D/scan.json" 2> "$D/scan.json.err"
+o=$(runuser -u kakh -- ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes \
+    -o UpdateHostKeys=no -o PubkeyAuthentication=no -p 2283 nobody@127.0.0.1 true 2>&1)
+case $o in *"IDENTIFICATION HAS CHANGED"*) o=changed ;; *) o=other ;; esac
+n=$(jq '[.hosts[] | select(.target == "fleet") | .findings[] | select(.check == "hostkey.changed")
+    | select(.path == "local:/home/kakh/.ssh/known_hosts" and .line == 1)] | length' "$D/scan.json" 2>/dev/null)
+if [ "$o" = changed ] && [ "$n" = 1 ]; then
+	ok "scan: kakh's known_hosts pins another key for h3; ssh as kakh refuses, the fleet pass names its line 1"
+else
+	nok "scan: kakh's stale entry for h3 (ssh as kakh: $o, findings at line 1: $n)" \
+	    "$(jq -c '[.hosts[] | {target, f: [.findings[] | [.check, .path, .line]]}]' "$D/scan.json" 2>&1; head -3 "$D/scan.json.err")"
+fi
+n=$(jq '[.hosts[] | select(.target == "fleet") | .findings[] | select(.check == "hostkey.changed")] | length' "$D/scan.json" 2>/dev/null)
+[ "$n" = 1 ] && ok "scan: kakh's correct entry for h2 is not reported" ||
+    nok "scan: only the stale entry is reported ($n changed findings)"
 
 finish

@@ -17,6 +17,7 @@
 #include "testutil.h"
 
 #include "scanner/knownhosts.h"
+#include "checks/check.h"
 
 /* Throwaway keys made with ssh-keygen (private halves discarded); the
  * fingerprints are ssh-keygen -l's. */
@@ -1089,6 +1090,95 @@ mode_order(int argc, char **argv)
 	return 0;
 }
 
+/* The files themselves (checks/hostkey.c hostkey_db_check): which lines ssh
+ * skips, which it can never select, which trust a weak key, and which name
+ * a host outside the inventory. */
+static int
+has_at(const struct ka_host_result *r, const char *id, long line)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].rule->id, id) == 0 && r->findings[i].line == line)
+			return 1;
+	return 0;
+}
+
+static void
+test_db_check(void **state)
+{
+	static const char ed[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAOykq36Jb0WXZaO/KvWNGNO28qQXvu4HRqiQxBiIT0C";
+	struct kh_db *db = kh_db_new();
+	struct ka_host_result r;
+	struct strlist names = { 0 };
+	struct ka_options o = { 0 };
+	char *text, *hashed = kh_hash_name("web1.example");
+	size_t nfindings;
+
+	(void)state;
+	text = xasprintf(
+	    "web1.example %s\n"			/* 1 in the inventory */
+	    "[web2.example]:22 %s\n"			/* 2 never looked up */
+	    "web3.example:2222 %s\n"			/* 3 never looked up */
+	    "!web4.example %s\n"			/* 4 only negated */
+	    "fe80::1 %s\n"				/* 5 IPv6: selectable, orphan */
+	    "not a key line\n"				/* 6 skipped by ssh */
+	    "*.example %s\n"				/* 7 a pattern: never an orphan */
+	    "%s %s\n"					/* 8 hashed web1: in the inventory */
+	    "[web9.example]:2222,!x %s\n",		/* 9 orphan */
+	    ed, ed, ed, ed, ed, ed, hashed, ed, ed);
+	kh_db_add(db, "kh", text, strlen(text));
+	strlist_add(&names, "web1.example");
+	strlist_add(&names, "[web9.example]:22");
+	host_result_init(&r, "known_hosts");
+	hostkey_db_check(db, &names, &o, &r);
+	assert_true(has_at(&r, "hostkey.unmatchable", 2));
+	assert_true(has_at(&r, "hostkey.unmatchable", 3));
+	assert_true(has_at(&r, "hostkey.unmatchable", 4));
+	assert_false(has_at(&r, "hostkey.unmatchable", 5));
+	assert_true(has_at(&r, "hostkey.orphan", 5));
+	assert_true(has_at(&r, "hostkey.bad-line", 6));
+	assert_false(has_at(&r, "hostkey.orphan", 1));
+	assert_false(has_at(&r, "hostkey.orphan", 7));
+	assert_false(has_at(&r, "hostkey.orphan", 8));
+	assert_true(has_at(&r, "hostkey.orphan", 9));
+	nfindings = r.nfindings;
+	assert_int_equal(nfindings, 6);
+	host_result_free(&r);
+
+	/* Without the inventory there are no orphans. */
+	host_result_init(&r, "known_hosts");
+	hostkey_db_check(db, NULL, &o, &r);
+	assert_int_equal(r.nfindings, nfindings - 2);
+	host_result_free(&r);
+	strlist_free(&names);
+	kh_db_free(db);
+	free(text);
+	free(hashed);
+}
+
+/* kh_hash_name writes what kh_line_matches (and ssh-keygen -F) find, with a
+ * fresh salt each time. */
+static void
+test_hash_name(void **state)
+{
+	char *a = kh_hash_name("Web1.Example"), *b = kh_hash_name("web1.example"), *line;
+	struct kh_db *db = kh_db_new();
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_not_equal(a, b);
+	assert_true(strncmp(a, "|1|", 3) == 0);
+	line = xasprintf("%s ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAOykq36Jb0WXZaO/KvWNGNO28qQXvu4HRqiQxBiIT0C\n", a);
+	kh_db_add(db, "kh", line, strlen(line));
+	assert_int_equal(kh_db_line(db, 0)->kind, KH_LINE_KEY);
+	assert_true(kh_line_matches(kh_db_line(db, 0), "web1.example"));
+	assert_false(kh_line_matches(kh_db_line(db, 0), "web2.example"));
+	kh_db_free(db);
+	free(line);
+	free(a);
+	free(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1109,6 +1199,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_presented_invalid),
 		cmocka_unit_test(test_hash_index),
 		cmocka_unit_test(test_order_hostkeyalgs),
+		cmocka_unit_test(test_db_check),
+		cmocka_unit_test(test_hash_name),
 	};
 
 	if (argc >= 2 && strcmp(argv[1], "--check") == 0)
