@@ -171,6 +171,13 @@ drift(struct ka_ctx *ctx)
 				f->key_fp = xstrdup(p[i].k.fp);
 		}
 		kh_verdict_free(&v);
+		if (p[i].k.comment != NULL && strcmp(p[i].k.comment, "sha1-only") == 0)
+			ctx_finding(ctx, "hostkey.weak", NULL, NULL, 0,
+			    "on the host: upgrade OpenSSH, or HostKeyAlgorithms with "
+			    "rsa-sha2-512,rsa-sha2-256 (and an Ed25519 host key: ssh-keygen -A)",
+			    "%s signs with its RSA key (%s) only as ssh-rsa (SHA-1), which "
+			    "OpenSSH 8.8 and later refuse by default", ctx->snap->target,
+			    p[i].k.fp);
 		if (weak(p[i].k.blob_type, p[i].k.bits))
 			ctx_finding(ctx, "hostkey.weak", NULL, NULL, 0,
 			    "on the host: ssh-keygen -A (adds Ed25519), then remove the weak "

@@ -1095,7 +1095,7 @@ done:
  * algorithm both sides offer, so asking for one at a time lists them all. */
 static const char *const keyscan_algs[] = {
 	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521", "rsa-sha2-512,rsa-sha2-256", "ssh-dss",
+	"ecdsa-sha2-nistp521", "rsa-sha2-512,rsa-sha2-256", "ssh-rsa", "ssh-dss",
 };
 
 /* The family's key type ("rsa-sha2-512,..." -> "ssh-rsa"). */
@@ -1139,7 +1139,7 @@ keyscan(struct conn *first)
 	struct snapshot *s = first->s;
 	char *line;
 
-	if ((line = presented_key(first->ssh)) != NULL)
+	if (first->ssh != NULL && (line = presented_key(first->ssh)) != NULL)
 		strlist_add_owned(&s->net.hostkeys, line);
 	for (size_t i = 0; i < sizeof(keyscan_algs) / sizeof(keyscan_algs[0]); i++) {
 		struct snapshot scratch;
@@ -1169,9 +1169,16 @@ keyscan(struct conn *first)
 			    (line = presented_key(c.ssh)) != NULL) {
 				const char *want = keyscan_type(keyscan_algs[i]);
 				if (strncmp(line, want, strlen(want)) == 0 &&
-				    line[strlen(want)] == ' ' && !has_type(&s->net.hostkeys, want))
+				    line[strlen(want)] == ' ' && !has_type(&s->net.hostkeys, want)) {
+					/* Reached only when rsa-sha2 failed: the host signs
+					 * with SHA-1 alone, which OpenSSH 8.8+ refuses. */
+					if (strcmp(keyscan_algs[i], "ssh-rsa") == 0) {
+						char *tagged = xasprintf("%s sha1-only", line);
+						free(line);
+						line = tagged;
+					}
 					strlist_add_owned(&s->net.hostkeys, line);
-				else
+				} else
 					free(line);
 			}
 		}
@@ -1292,6 +1299,15 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 		s->net.error = msg;
 	}
 	conn_close(&c);
+	/* A host whose key exchange fails (only ssh-rsa, say) still has keys
+	 * known-hosts should list: ask for each family on its own. */
+	if (o->keyscan && s->net.failure != NULL &&
+	    strcmp(s->net.failure, "kex-failed") == 0 && s->net.hostkeys.n == 0) {
+		free(s->net.known_hosts_name);
+		s->net.known_hosts_name = t->kh_name ? xstrdup(t->kh_name) :
+		    t->port == 22 ? xstrdup(t->host) : xasprintf("[%s]:%d", t->host, t->port);
+		keyscan(&c);
+	}
 	free(algos);
 	if (s->collected_at == 0)
 		s->collected_at = (int64_t)time(NULL);

@@ -60,9 +60,10 @@ mkdir -p /run/sshd
 
 # Hosts: name -> address:port.
 declare -A ADDR=( [h1]=127.0.0.1:2281 [h2]=127.0.0.1:2282 [h3]=127.0.0.1:2283
-    [h4]=127.0.0.1:2284 [h5]=127.0.0.1:2285 [h6]=127.0.0.1:2286 [h7]=127.0.0.87:22 )
+    [h4]=127.0.0.1:2284 [h5]=127.0.0.1:2285 [h6]=127.0.0.1:2286 [h7]=127.0.0.87:22
+    [h8]=127.0.0.1:2288 )
 HOSTS="h1 h2 h3 h4 h5 h6 h7"
-for h in $HOSTS; do
+for h in $HOSTS h8; do
 	a=${ADDR[$h]}
 	if ss -Hltn | awk '{ print $4 }' | grep -qxF "$a"; then
 		nok "$a is in use"
@@ -100,6 +101,8 @@ start() {
 		echo "PasswordAuthentication no"
 		echo "KbdInteractiveAuthentication no"
 		echo "AuthorizedKeysFile none"
+		local extra="EXTRA_$h"
+		[ -n "${!extra:-}" ] && echo "${!extra}"
 	} > "$D/$h.cfg"
 	: > "$D/$h.log"
 	"$SSHD" -D -f "$D/$h.cfg" -E "$D/$h.log" </dev/null >/dev/null 2>&1 &
@@ -351,5 +354,23 @@ fi
 n=$(jq '[.hosts[] | select(.target == "fleet") | .findings[] | select(.check == "hostkey.changed")] | length' "$D/scan.json" 2>/dev/null)
 [ "$n" = 1 ] && ok "scan: kakh's correct entry for h2 is not reported" ||
     nok "scan: only the stale entry is reported ($n changed findings)"
+
+# --- 7. a host that signs only with ssh-rsa (SHA-1): ssh 9.2 cannot
+# negotiate; keyaudit says so, still lists the key, and calls it weak.
+EXTRA_h8="HostKeyAlgorithms ssh-rsa"
+host_keys h8 rsa
+start h8
+o=$(timeout 20 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile=/dev/null \
+    -o GlobalKnownHostsFile=/dev/null -p 2288 nobody@127.0.0.1 true 2>&1 </dev/null)
+"$KA" known-hosts --pin "$D/pin.h8" "$(target h8)" > /dev/null 2>&1
+ka "$D/pin.h8" "$D/h8.json" "$(target h8)"
+k=$(jq -c '[.hosts[0].findings[] | .check] | sort' "$D/h8.json" 2>/dev/null)
+case $o in *"no matching host key type"*) o=refused ;; esac
+if [ "$o" = refused ] && [ "$k" = '["hostkey.weak","net.kex-failed"]' ] &&
+    grep -q "^\[127.0.0.1\]:2288 ssh-rsa " "$D/pin.h8"; then
+	ok "ssh-rsa only: ssh cannot negotiate, keyaudit names net.kex-failed and hostkey.weak and still pins the key"
+else
+	nok "ssh-rsa only (ssh: $o, keyaudit: $k)" "$(cat "$D/pin.h8")"
+fi
 
 finish
