@@ -47,7 +47,7 @@ mkroot() {
 # --- basics
 expect_exit 0 "--version" "$KA" --version
 grep -q "^keyaudit [0-9]" "$T/out" && ok "--version prints the version" || nok "--version prints the version"
-for c in diagnose scan collect checks sshd-config; do
+for c in diagnose scan known-hosts collect checks sshd-config; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
 	grep -q "usage: keyaudit $c" "$T/out" && ok "$c --help shows usage" || nok "$c --help shows usage"
 done
@@ -85,6 +85,18 @@ expect_exit 2 "diagnose: --pubkey that is not a key" "$KA" diagnose --local --us
 one_line_error "diagnose: --pubkey that is not a key" "$T/bad.pub" "line 1"
 expect_exit 2 "diagnose: bad target" "$KA" diagnose 'u@-oProxyCommand=x'
 one_line_error "diagnose: bad target" "argument"
+
+# --- known-hosts: usage errors before any connection
+expect_exit 2 "known-hosts without a target" "$KA" known-hosts
+one_line_error "known-hosts without a target" "targets"
+expect_exit 2 "known-hosts: --hash without --pin" "$KA" known-hosts 127.0.0.1 --hash
+expect_exit 2 "known-hosts: --pin and --known-hosts" "$KA" known-hosts 127.0.0.1 --pin "$T/p" --known-hosts /dev/null
+expect_exit 2 "known-hosts: it logs in nowhere (-i)" "$KA" known-hosts 127.0.0.1 -i "$T/k"
+expect_exit 2 "known-hosts: local has no host keys over SSH" "$KA" known-hosts local
+expect_exit 2 "known-hosts: a missing --known-hosts file" "$KA" known-hosts 127.0.0.1 --known-hosts "$T/nope"
+one_line_error "known-hosts: a missing --known-hosts file" "$T/nope"
+expect_exit 2 "scan: --pin belongs to known-hosts" "$KA" scan --pin "$T/p"
+[ ! -e "$T/p" ] && ok "known-hosts: no pin written on a usage error" || nok "known-hosts: no pin written on a usage error"
 
 # --- bad input: one line naming the file (and line), exit 2
 expect_exit 2 "missing snapshot" "$KA" scan --snapshot "$T/nope.json"

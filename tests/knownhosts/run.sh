@@ -225,6 +225,14 @@ for h in $HOSTS; do
 	    nok "no drift: ssh accepts $h's key from the hashed pin (ssh: $o)"
 done
 
+# the README's CI gate before anything drifted
+printf '%s\n' "${TARGETS[@]}" > "$D/inventory"
+(cd "$D" && "$KA" known-hosts -f inventory --known-hosts pin --junit kh-ok.xml \
+    --timeout 10 > gate-ok.out 2>&1)
+g=$?
+[ "$g" = 0 ] && ok "README gate: exit 0 while the fleet matches its pin" ||
+    nok "README gate: exit 0 while the fleet matches its pin (got $g)" "$(tail -n 5 "$D/gate-ok.out")"
+
 # --- 3. drift, one break per host
 host_keys h1 ed25519 ecdsa rsa				# h1: every key regenerated
 cp "$D/h2.hk_ed25519" "$D/h2.keep"; cp "$D/h2.hk_ed25519.pub" "$D/h2.keep.pub"
@@ -257,6 +265,20 @@ printf '%s\n' "${TARGETS[@]}" > "$D/inventory"
 KRC=$?
 [ "$KRC" = 1 ] && ok "drift: exit 1 (changed and revoked keys are critical)" ||
     nok "drift: exit 1 (got $KRC)" "$(cat "$D/drift.json.err")"
+
+# the README's CI gate, as written: -f inventory --known-hosts PIN --junit
+(cd "$D" && "$KA" known-hosts -f inventory --known-hosts pin.drift --junit kh.xml \
+    --timeout 10 > gate.out 2>&1)
+g=$?
+[ "$g" = 1 ] && ok "README gate: exit 1 on the drifted pin" ||
+    nok "README gate: exit 1 on the drifted pin (got $g)" "$(tail -n 5 "$D/gate.out")"
+if [ -f ../shared/junit-10.xsd ] && command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout --schema ../shared/junit-10.xsd "$D/kh.xml" > "$D/xsd.out" 2>&1 &&
+	    ok "README gate: the JUnit report is valid against junit-10.xsd" ||
+	    nok "README gate: JUnit valid" "$(cat "$D/xsd.out")"
+	grep -q 'hostkey.changed' "$D/kh.xml" && ok "README gate: the JUnit report names hostkey.changed" ||
+	    nok "README gate: the JUnit report names hostkey.changed"
+fi
 
 # keyaudit's blocking verdict per host against the real ssh
 declare -A WANT=( [h1]=changed [h2]=ok [h3]=ok [h4]=changed [h5]=revoked [h6]=unknown [h7]=changed )
