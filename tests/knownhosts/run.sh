@@ -395,4 +395,21 @@ else
 	nok "ssh-rsa only (ssh: $o, keyaudit: $k)" "$(cat "$D/pin.h8")"
 fi
 
+# --- 8. entries ssh can never select, proven by ssh itself: "[h]:22" for
+# a port-22 host and "h:port" without brackets leave the host unknown.
+{
+	echo "[127.0.0.87]:22 $(cut -d' ' -f1,2 "$D/h7.hk_ed25519.pub")"
+	echo "127.0.0.1:2282 $(cut -d' ' -f1,2 "$D/h2.hk_ed25519.pub")"
+} > "$D/unmatchable"
+ka "$D/unmatchable" "$D/unm.json" "$(target h7)" "$(target h2)"
+for h in h7 h2; do
+	o=$(oracle "$h" "$D/unmatchable")
+	k=$(blocking "$h" "$D/unm.json")
+	[ "$o" = unknown ] && [ "$k" = hostkey.unknown ] &&
+	    ok "unmatchable: ssh and keyaudit find no entry for $h" ||
+	    nok "unmatchable: $h (ssh: $o, keyaudit: $k)"
+done
+n=$(jq '[.hosts[] | select(.target == "known_hosts") | .findings[] | select(.check == "hostkey.unmatchable")] | length' "$D/unm.json")
+[ "$n" = 2 ] && ok "unmatchable: both lines reported" || nok "unmatchable: both lines reported ($n)"
+
 finish
