@@ -507,6 +507,35 @@ close_sink(struct sink *s, const struct ka_summary *sum)
 	return rc;
 }
 
+/* The report on standard output, and the --json and --junit files. */
+static size_t
+open_sinks(struct sink *sinks, const struct scan_args *a, struct report_opts *ro)
+{
+	size_t n = 0;
+
+	open_sink(&sinks[n++], a->format, NULL, ro);
+	ro->color = 0;
+	if (a->json_file)
+		open_sink(&sinks[n++], "json", a->json_file, ro);
+	if (a->junit_file)
+		open_sink(&sinks[n++], "junit", a->junit_file, ro);
+	return n;
+}
+
+/* 1 when a host could not be checked or a finding is at --fail-on or above. */
+static int
+summary_exit(struct ka_summary *sum)
+{
+	int max = -1;
+
+	for (int sv = SEV_CRITICAL; sv >= 0 && max < 0; sv--)
+		if (sum->by_severity[sv] > 0)
+			max = sv;
+	sum->exit_code = (sum->hosts_failed > 0 || max >= (int)sum->fail_on) ?
+	    EXIT_FINDINGS : 0;
+	return sum->exit_code;
+}
+
 static void
 collect_opts_from(const struct scan_args *a, struct collect_opts *co)
 {
@@ -686,12 +715,7 @@ cmd_scan(int argc, char **argv)
 		}
 		setup_from(&ss, &a, &tl, &co, &ko, cc);
 		ss.progress = !a.quiet && isatty(STDERR_FILENO);
-		open_sink(&sinks[nsinks++], a.format, NULL, &ro);
-		ro.color = 0;
-		if (a.json_file)
-			open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
-		if (a.junit_file)
-			open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
+		nsinks = open_sinks(sinks, &a, &ro);
 		ec.sum = &sum;
 		ec.sinks = sinks;
 		ec.nsinks = nsinks;
@@ -727,14 +751,8 @@ cmd_scan(int argc, char **argv)
 			rc = EXIT_USAGE;
 			break;
 		}
-		if (i == 0) {
-			open_sink(&sinks[nsinks++], a.format, NULL, &ro);
-			ro.color = 0;
-			if (a.json_file)
-				open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
-			if (a.junit_file)
-				open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
-		}
+		if (i == 0)
+			nsinks = open_sinks(sinks, &a, &ro);
 		host_result_init(&hr, snap.target);
 		engine_check_snapshot(&snap, &ko, &hr);
 		summary_add_host(&sum, &hr);
@@ -744,15 +762,8 @@ cmd_scan(int argc, char **argv)
 		snapshot_free(&snap);
 	}
 finish:
-	if (rc == 0) {
-		int max = -1;
-		for (int s = SEV_CRITICAL; s >= 0 && max < 0; s--)
-			if (sum.by_severity[s] > 0)
-				max = s;
-		sum.exit_code = (sum.hosts_failed > 0 || max >= (int)a.fail_on) ?
-		    EXIT_FINDINGS : 0;
-		rc = sum.exit_code;
-	}
+	if (rc == 0)
+		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
 		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
@@ -937,12 +948,7 @@ cmd_known_hosts(int argc, char **argv)
 	memset(&sum, 0, sizeof(sum));
 	sum.fail_on = a.fail_on;
 	ss.progress = !a.quiet && isatty(STDERR_FILENO);
-	open_sink(&sinks[nsinks++], a.format, NULL, &ro);
-	ro.color = 0;
-	if (a.json_file)
-		open_sink(&sinks[nsinks++], "json", a.json_file, &ro);
-	if (a.junit_file)
-		open_sink(&sinks[nsinks++], "junit", a.junit_file, &ro);
+	nsinks = open_sinks(sinks, &a, &ro);
 	ec.sum = &sum;
 	ec.sinks = sinks;
 	ec.nsinks = nsinks;
@@ -967,15 +973,8 @@ cmd_known_hosts(int argc, char **argv)
 	}
 	if (rc == 0 && a.pin != NULL && write_pin(a.pin, pins, tl.n, a.hash) != 0)
 		rc = EXIT_INTERNAL;
-	if (rc == 0) {
-		int max = -1;
-		for (int sv = SEV_CRITICAL; sv >= 0 && max < 0; sv--)
-			if (sum.by_severity[sv] > 0)
-				max = sv;
-		sum.exit_code = (sum.hosts_failed > 0 || max >= (int)a.fail_on) ?
-		    EXIT_FINDINGS : 0;
-		rc = sum.exit_code;
-	}
+	if (rc == 0)
+		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
 		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
