@@ -412,4 +412,27 @@ done
 n=$(jq '[.hosts[] | select(.target == "known_hosts") | .findings[] | select(.check == "hostkey.unmatchable")] | length' "$D/unm.json")
 [ "$n" = 2 ] && ok "unmatchable: both lines reported" || nok "unmatchable: both lines reported ($n)"
 
+# --- 9. hostile endpoints: a tarpit and an HTTP server among the hosts
+# cost one per-host finding each and change nothing for the others.
+if cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c 2>"$D/cc.err"; then
+	for e in blackhole:88 http:89; do
+		"$D/hostile" "${e%%:*}" "127.0.0.${e##*:}" 2290 > "$D/hostile.${e%%:*}" 2>&1 &
+		PIDS+=("$!")
+	done
+	for _ in $(seq 1 50); do
+		[ "$(cat "$D"/hostile.* 2>/dev/null | grep -c ready)" -ge 2 ] && break
+		sleep 0.1
+	done
+	"$KA" known-hosts --known-hosts "$D/pin2" --timeout 3 --format json \
+	    127.0.0.88:2290 "$(target h2)" 127.0.0.89:2290 > "$D/hostile.json" 2> "$D/hostile.err"
+	t=$(jq -r '[.hosts[] | select(.target == "127.0.0.88:2290") | .findings[].check] | join(",")' "$D/hostile.json" 2>/dev/null)
+	w=$(jq -r '[.hosts[] | select(.target == "127.0.0.89:2290") | .findings[].check] | join(",")' "$D/hostile.json" 2>/dev/null)
+	h=$(jq -r --arg t "$(target h2)" '[.hosts[] | select(.target == $t) | .status] | join(",")' "$D/hostile.json" 2>/dev/null)
+	[ "$t" = net.timeout ] && ok "hostile: the tarpit is net.timeout" || nok "hostile: the tarpit is net.timeout (got $t)"
+	[ "$w" = net.not-ssh ] && ok "hostile: the HTTP server is net.not-ssh" || nok "hostile: the HTTP server is net.not-ssh (got $w)"
+	[ "$h" = scanned ] && ok "hostile: h2 between them is judged as usual" || nok "hostile: h2 is judged (status $h)"
+else
+	nok "hostile endpoints build" "$(cat "$D/cc.err")"
+fi
+
 finish
