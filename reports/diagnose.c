@@ -176,6 +176,15 @@ diag_print_json(FILE *fp, const struct diag_result *r)
 	a = json_array();
 	json_array_append_new(a, host);
 	json_object_set_new(o, "hosts", a);
+	{
+		struct ka_summary sum;
+
+		memset(&sum, 0, sizeof(sum));
+		sum.fail_on = SEV_HIGH;
+		summary_add_host(&sum, &r->hr);
+		sum.exit_code = strcmp(r->verdict, "ok") == 0 ? 0 : 1;
+		json_object_set_new(o, "summary", report_json_summary(&sum));
+	}
 	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (text != NULL) {

@@ -116,12 +116,10 @@ r_host(struct report *r, const struct ka_host_result *h)
 	free(text);
 }
 
-static int
-r_close(struct report *r, const struct ka_summary *s)
+json_t *
+report_json_summary(const struct ka_summary *s)
 {
 	json_t *o = json_object(), *bs = json_object();
-	char *text;
-	int rc;
 
 	json_object_set_new(o, "hosts", json_integer((json_int_t)s->hosts));
 	json_object_set_new(o, "hosts_failed", json_integer((json_int_t)s->hosts_failed));
@@ -133,6 +131,16 @@ r_close(struct report *r, const struct ka_summary *s)
 	json_object_set_new(o, "blocking", json_integer((json_int_t)s->blocking));
 	json_object_set_new(o, "fail_on", json_string(severity_name(s->fail_on)));
 	json_object_set_new(o, "exit_code", json_integer(s->exit_code));
+	return o;
+}
+
+static int
+r_close(struct report *r, const struct ka_summary *s)
+{
+	json_t *o = report_json_summary(s);
+	char *text;
+	int rc;
+
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	fprintf(r->out, "%s],\"summary\":%s}\n", r->hosts ? "\n" : "", text ? text : "{}");

@@ -48,6 +48,8 @@ struct json_t *report_jstr(const char *s);
 struct json_t *report_json_finding(const struct ka_finding *f, const char *host);
 struct json_t *report_json_host(const struct ka_host_result *h);
 
+/* The "summary" object of the JSON report (also diagnose's). */
+struct json_t *report_json_summary(const struct ka_summary *s);
 void summary_add_host(struct ka_summary *s, const struct ka_host_result *h);
 
 #endif

@@ -486,6 +486,8 @@ dg_judge()
 		[ "$KA_CAUSE" = "$want" ] || { echo "expected $want got $KA_CAUSE (verdict $KA_VERDICT)"; return; }
 	fi
 	[ "$KA_RC" = "$want_rc" ] || { echo "expected exit $want_rc got $KA_RC"; return; }
+	jq -e --argjson rc "$KA_RC" '.summary.exit_code == $rc and .summary.hosts == 1' \
+	    "$KA_OUT" >/dev/null 2>&1 || { echo "expected .summary (DESIGN.md) with exit_code $KA_RC"; return; }
 }
 
 # ---------------------------------------------------------------------------
