@@ -7,7 +7,7 @@
 #   make deps       install the Debian packages the build and tests need
 
 CC      ?= cc
-PKGS    := libssh libpcre2-8 libxml-2.0 jansson libcrypto
+PKGS    := libssh libpcre2-8 libxml-2.0 jansson libcrypto zlib
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 STD     := -std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
