@@ -56,12 +56,12 @@
  * auth.c auth_log(): "Accepted publickey for USER from ADDR port N ssh2: "
  * then the key: "TYPE FP"; a certificate "TYPE FP ID KEYID (serial N) CA
  * TYPE CAFP" (8.2 on) or "TYPE ID KEYID (serial N) CA TYPE CAFP" (before);
- * then ", INFO" for a FIDO key's signature count. USER is %.100s, ADDR a
- * numeric address. Groups: 1 user, 2 addr, 3 type, 4 key fp, 5 its CA's,
+ * then ", INFO" for a FIDO key's signature count. USER is %.100s (sshd
+ * escapes control characters; none are let in), ADDR a numeric address. Groups: 1 user, 2 addr, 3 type, 4 key fp, 5 its CA's,
  * 6 the CA fp of the older certificate line.
  */
 static const char re_pub_src[] =
-    "Accepted publickey for (\\S{1,100}) from ([0-9A-Za-z.:%_-]{1,63}) "
+    "Accepted publickey for ([^\\x00-\\x20\\x7f]{1,100}) from ([0-9A-Za-z.:%_-]{1,63}) "
     "port [0-9]{1,5} ssh2: (" TYPE_RE ") "
     "(?:(" FP_RE ")(?: ID .* \\(serial [0-9]+\\) CA " TYPE_RE " (" FP_RE "))?"
     "|ID .* \\(serial [0-9]+\\) CA " TYPE_RE " (" FP_RE "))"
@@ -139,7 +139,7 @@ struct usagelog {
 	int64_t tc_base;
 
 	struct ent **blocks;
-	size_t nblocks, n;
+	size_t nblocks, n, max_keys;
 	uint64_t *slot;		/* the hash's top half, index + 1; 0 is free */
 	size_t cap;
 
@@ -451,7 +451,7 @@ key_get(struct usagelog *u, const char *user, size_t ul, const char *fp, size_t 
 		    memcmp(e->key, user, ul) == 0 && memcmp(e->key + ul + 1, fp, fl) == 0)
 			return e;
 	}
-	if (u->n >= USAGELOG_MAX_KEYS)
+	if (u->n >= u->max_keys)
 		return NULL;
 	if ((u->n >> BLOCK_SHIFT) >= u->nblocks) {
 		u->blocks = xreallocarray(u->blocks, u->nblocks + 1, sizeof(*u->blocks));
@@ -900,6 +900,9 @@ read_gzip(struct usagelog *u, int fd, char *buf, const char *path, char **err)
 		usagelog_feed(u, buf, (size_t)r);
 	/* a truncated file reads as its end, with the error set */
 	msg = gzerror(gz, &zerr);
+	/* zlib puts its name for the file first: "<fd:3>: " */
+	if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
+		msg = strstr(msg, ": ") + 2;
 	if (r < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
 		*err = xasprintf("%s: gzip: %s", path, zerr == Z_ERRNO ?
 		    strerror(errno) : zerr == Z_BUF_ERROR ? "truncated" : msg);
@@ -970,6 +973,7 @@ usagelog_new(int64_t now)
 	time_t tt;
 
 	u->now = now ? now : (int64_t)time(NULL);
+	u->max_keys = USAGELOG_MAX_KEYS;
 	tt = (time_t)u->now;
 	if (localtime_r(&tt, &u->now_tm) == NULL)
 		gmtime_r(&tt, &u->now_tm);
@@ -1037,6 +1041,12 @@ usagelog_window(const struct usagelog *u, int64_t *first, int64_t *last,
 		*lines = u->lines;
 	if (accepted_)
 		*accepted_ = u->accepted;
+}
+
+void
+usagelog_set_max_keys(struct usagelog *u, size_t max)
+{
+	u->max_keys = max < USAGELOG_MAX_KEYS ? max : USAGELOG_MAX_KEYS;
 }
 
 unsigned long

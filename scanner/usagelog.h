@@ -37,7 +37,8 @@ struct usagelog *usagelog_new(int64_t now);
 /* Any amount of data: lines may be split across calls (the tail is kept
  * until its newline). Memory stays bounded: a line longer than
  * USAGELOG_MAX_LINE is skipped, and past USAGELOG_MAX_KEYS distinct
- * (user, fp) new ones are only counted (usagelog_dropped). */
+ * (user, fp) new ones are only counted (usagelog_dropped). The data need
+ * not end in a NUL. */
 void usagelog_feed(struct usagelog *u, const char *data, size_t len);
 /* The end of the data: the last line even without a newline. */
 void usagelog_end(struct usagelog *u);
@@ -57,8 +58,10 @@ const struct key_use *usagelog_at(const struct usagelog *u, size_t i);
  * among them. */
 void usagelog_window(const struct usagelog *u, int64_t *first, int64_t *last,
     unsigned long *lines, unsigned long *accepted);
-/* Accepted logins not kept because USAGELOG_MAX_KEYS keys were. */
+/* Accepted logins not kept because the table was full. */
 unsigned long usagelog_dropped(const struct usagelog *u);
+/* Fewer keys than USAGELOG_MAX_KEYS (a caller's budget; the tests). */
+void usagelog_set_max_keys(struct usagelog *u, size_t max);
 
 void usagelog_free(struct usagelog *u);
 
