@@ -343,15 +343,20 @@ iso_time(struct usagelog *u, const char *p, size_t n, int64_t *t)
 	return i + 1;
 }
 
-/* The line's timestamp in *t: bytes used, or 0 when it has none. */
+/* The line's timestamp in *t: bytes used, or 0 when it has none. A time
+ * before 1970 (a year 1013) is read as none: 0 means unknown. */
 static size_t
 stamp(struct usagelog *u, const char *p, size_t n, int64_t *t)
 {
+	size_t k = 0;
+
 	if (n > 16 && p[3] == ' ')
-		return syslog_time(u, p, n, t);
-	if (n > 21 && p[4] == '-')
-		return iso_time(u, p, n, t);
-	return 0;
+		k = syslog_time(u, p, n, t);
+	else if (n > 21 && p[4] == '-')
+		k = iso_time(u, p, n, t);
+	if (*t < 0)
+		*t = 0;
+	return k;
 }
 
 /* ------------------------------------------------------------ header */
