@@ -89,8 +89,15 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 fuzz: fuzz-build
 	@FUZZ_SMOKE_SECONDS=$(FUZZ_SECONDS) tests/fuzz/smoke.sh
 
-bench: keyaudit
+# The sshd-log reader against grep (bench/usagelog.sh): a driver linked to
+# the library as it is built.
+$(BUILD)/bench/usagelog_bench: bench/usagelog_bench.c scanner/usagelog.h $(BUILD)/libkeyaudit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) $(LDFLAGS)
+
+bench: keyaudit $(BUILD)/bench/usagelog_bench
 	bench/run.sh
+	BENCH_DRIVER=$(BUILD)/bench/usagelog_bench bench/usagelog.sh
 
 deps:
 	@scripts/deps.sh
