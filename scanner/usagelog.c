@@ -68,12 +68,12 @@ static const char re_pub_src[] =
     "(?:, .*)?\\z";
 /* auth2-pubkeyfile.c (VERBOSE): 1 type, 2 fp, 3 file, 4 line. */
 static const char re_key_src[] =
-    "Accepted key (" TYPE_RE ") (" FP_RE ") found at (.{1,4096}):([0-9]{1,10})\\z";
+    "Accepted key (" TYPE_RE ") (" FP_RE ") found at (.{1,4096}):([0-9]{1,9})\\z";
 /* The same for a certificate trusted by a cert-authority line (8.x on):
  * 1 the CA's fp, 2 file, 3 line. */
 static const char re_cert_src[] =
     "Accepted certificate ID \".*\" \\(serial [0-9]+\\) signed by CA " TYPE_RE
-    " (" FP_RE ") found at (.{1,4096}):([0-9]{1,10})\\z";
+    " (" FP_RE ") found at (.{1,4096}):([0-9]{1,9})\\z";
 
 /* What a lookup reads comes first, the key inline when short: a log of
  * gigabytes streams through the caches, and each miss is a login's cost. */
@@ -573,7 +573,7 @@ pend_put(struct usagelog *u, long pid, int64_t t, const char *fp, size_t fl,
 	long v = 0;
 
 	for (size_t i = 0; i < linelen; i++)
-		v = v * 10 + (line[i] - '0');	/* at most 10 digits */
+		v = v * 10 + (line[i] - '0');	/* at most 9 digits */
 	s->seq = ++u->seq;
 	s->pid = pid;
 	s->t = t;
@@ -1038,6 +1038,10 @@ void
 usagelog_window(const struct usagelog *u, int64_t *first, int64_t *last,
     unsigned long *lines, unsigned long *accepted_)
 {
+	static const struct usagelog none;
+
+	if (u == NULL)
+		u = &none;
 	if (first)
 		*first = u->first;
 	if (last)
@@ -1051,13 +1055,14 @@ usagelog_window(const struct usagelog *u, int64_t *first, int64_t *last,
 void
 usagelog_set_max_keys(struct usagelog *u, size_t max)
 {
-	u->max_keys = max < USAGELOG_MAX_KEYS ? max : USAGELOG_MAX_KEYS;
+	if (u != NULL)
+		u->max_keys = max < USAGELOG_MAX_KEYS ? max : USAGELOG_MAX_KEYS;
 }
 
 unsigned long
 usagelog_dropped(const struct usagelog *u)
 {
-	return u->dropped;
+	return u ? u->dropped : 0;
 }
 
 void

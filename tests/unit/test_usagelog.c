@@ -270,7 +270,7 @@ test_openssh10(void **state)
 
 /* The other spellings a header can have: sshd-auth, a path for a name,
  * journalctl's zero-padded day, a pid-less tag, no host, sshd -E lines
- * with a program name, Z and negative zones. */
+ * with a program name, Z and negative zones, a year before 1970. */
 static void
 test_header_variants(void **state)
 {
@@ -284,6 +284,7 @@ test_header_variants(void **state)
 		{ "a6", K1, "ED25519", 0, "10.0.0.1", 1, NULL, 0, 0 },
 		{ "a7", K1, "ED25519", nov4 + 4, "10.0.0.1", 1, NULL, 0, 0 },
 		{ "a8", K1, "ED25519", nov4 + 5 + 5 * 3600, "fe80::1%eth0", 1, NULL, 0, 0 },
+		{ "a9", K1, "ED25519", 0, "10.0.0.1", 1, NULL, 0, 0 },
 	};
 #define L(u) " Accepted publickey for " u " from 10.0.0.1 port 1 ssh2: ED25519 " K1
 	struct usagelog *u = feed_text(NOW,
@@ -294,12 +295,14 @@ test_header_variants(void **state)
 	    "sshd-session:" L("a5") "\r\n"
 	    "sshd[10]:" L("a6") "\n"
 	    "2026-11-04T10:00:04Z h sshd[11]:" L("a7") "\n"
+	    /* before 1970: no time (the fuzzer's) */
+	    "1013-11-04T10:00:04Z h sshd[13]:" L("a9") "\n"
 	    "2026-11-04T10:00:05.123-05:00 h sshd[12]: Accepted publickey for a8 from "
 	    "fe80::1%eth0 port 1 ssh2: ED25519 " K1);
 #undef L
 
 	expect_keys(u, w, KA_ARRLEN(w));
-	expect_window(u, nov4, nov4 + 5 + 5 * 3600, 8, 8);
+	expect_window(u, nov4, nov4 + 5 + 5 * 3600, 9, 9);
 	usagelog_free(u);
 }
 
