@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "diagnose.h"
 #include "engine.h"
+#include "keylist.h"
 #include "knownhosts.h"
 #include "policy.h"
 #include "scan.h"
@@ -58,6 +60,7 @@ static const char main_help[] =
 "commands:\n"
 "  diagnose [user@]host [-i KEY]  why this key login fails, and the fix\n"
 "  scan [TARGET...] [options]    audit hosts over SSH, or this machine (default)\n"
+"  keys [TARGET...] [--auth-log FILE]  every authorized key, and when it was last used\n"
 "  known-hosts TARGET... [--known-hosts FILE] [--pin FILE]\n"
 "                                every host key the hosts offer against known_hosts\n"
 "  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
@@ -167,6 +170,30 @@ static const char known_hosts_help[] =
 "  keyaudit known-hosts -f inventory --pin fleet_known_hosts   # once, reviewed\n"
 "  keyaudit known-hosts -f inventory --known-hosts fleet_known_hosts --junit kh.xml\n";
 
+static const char keys_help[] =
+"usage: keyaudit keys [TARGET...] [-f INVENTORY] [--user NAME...|--all-users]\n"
+"                     [--auth-log FILE]... [--format table|csv|json] [options]\n"
+"\n"
+"The key inventory: one row per key line of every audited account's\n"
+"AuthorizedKeysFile(s) (the files sshd reads for that user, Match blocks\n"
+"applied): host, user, file:line, type, bits, fingerprint, comment, options,\n"
+"status (usable, expired, or dead: a line sshd drops), when the file was last\n"
+"modified, and when the key last logged in according to sshd's logs (and from\n"
+"where, how often).\n"
+"\n"
+"  TARGET, -f, --snapshot, --user, --all-users, --root, --sshd-config, and the\n"
+"                        connection options: as for scan (default: this machine)\n"
+"  --auth-log FILE       sshd's log to read last use from (repeatable; syslog,\n"
+"                        RFC 3339, journalctl -o short/short-iso, sshd -E; plain\n"
+"                        or gzip). Default for this machine: /var/log/auth.log*\n"
+"                        and /var/log/secure* where readable. Logs are read on\n"
+"                        this machine, so they describe one host: with several\n"
+"                        hosts give none.\n"
+"  --format FMT          table (default), csv or json\n"
+"\n"
+"A key not in the logs was not used in the window the logs cover (json: log);\n"
+"LogLevel VERBOSE also names the file:line each login used.\n";
+
 static const char checks_help[] =
 "usage: keyaudit checks [--format text|json]\n"
 "\n"
@@ -185,7 +212,7 @@ enum {
 	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
-	OPT_INVENTORY_COMPLETE,
+	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG,
 };
 
 struct scan_args {
@@ -219,6 +246,7 @@ struct scan_args {
 	const char *pin;
 	int hash;
 	int inventory_complete;
+	struct strlist auth_logs;
 };
 
 static const struct option scan_longopts[] = {
@@ -250,6 +278,7 @@ static const struct option scan_longopts[] = {
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "hash", no_argument, NULL, OPT_HASH },
 	{ "inventory-complete", no_argument, NULL, OPT_INVENTORY_COMPLETE },
+	{ "auth-log", required_argument, NULL, OPT_AUTH_LOG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -367,6 +396,9 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_INVENTORY_COMPLETE:
 			a->inventory_complete = 1;
 			break;
+		case OPT_AUTH_LOG:
+			strlist_add_owned(&a->auth_logs, absolute_arg(cmd, optarg, NULL));
+			break;
 		case OPT_USER:
 			strlist_add(&a->users, optarg);
 			break;
@@ -436,8 +468,16 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		free(a->sshd_config);
 		a->sshd_config = abs;
 	}
-	if (report_format_find(a->format) == NULL)
+	if (strcmp(cmd, "keys") == 0) {
+		if (strcmp(a->format, "text") == 0)
+			a->format = "table";
+		if (strcmp(a->format, "table") != 0 && strcmp(a->format, "csv") != 0 &&
+		    strcmp(a->format, "json") != 0)
+			usage_error(cmd, "--format %s: expected table, csv or json", a->format);
+	} else if (report_format_find(a->format) == NULL)
 		usage_error(cmd, "--format %s: expected text, json or junit", a->format);
+	if (strcmp(cmd, "keys") != 0 && a->auth_logs.n > 0)
+		usage_error(cmd, "--auth-log belongs to 'keyaudit keys' (and diagnose)");
 	for (size_t i = 0; i < a->checks.n; i++) {
 		int known = check_rule(a->checks.v[i]) != NULL;
 		for (size_t j = 0; !known && ka_checks[j] != NULL; j++)
@@ -468,6 +508,7 @@ free_scan_args(struct scan_args *a)
 	strlist_free(&a->checks);
 	strlist_free(&a->identities);
 	strlist_free(&a->known_hosts);
+	strlist_free(&a->auth_logs);
 	free(a->sshd_config);
 	free(a->sshconf_file);
 	policy_free(a->policy);
@@ -989,6 +1030,160 @@ cmd_known_hosts(int argc, char **argv)
 	return rc;
 }
 
+struct keys_state {
+	struct key_rows *rows;		/* one per target */
+	const struct ka_options *ko;
+};
+
+static void
+keys_snapshot(void *arg, size_t i, const struct snapshot *s)
+{
+	struct keys_state *ks = arg;
+
+	if (!s->net_only)
+		keylist_rows(s, ks->ko, &ks->rows[i]);
+}
+
+/* Hosts that could not be collected are reported on stderr; the rows are
+ * the inventory of the others. */
+static void
+keys_emit(void *arg, const struct ka_host_result *hr, int fleet)
+{
+	int *failed = arg;
+
+	if (fleet || hr->status == HOST_SCANNED)
+		return;
+	fprintf(stderr, "keyaudit: %s: %s: %s\n", hr->target, host_status_name(hr->status),
+	    hr->error ? hr->error : "not collected");
+	(*failed)++;
+}
+
+static int
+cmd_keys(int argc, char **argv)
+{
+	static const char *const cmd = "keys";
+	struct scan_args a;
+	struct collect_opts co;
+	struct ka_options ko;
+	struct key_rows all = { 0 };
+	struct strlist sources = { 0 };
+	struct usagelog *ul = NULL;
+	int failed = 0, remote, nhosts;
+	char *err = NULL;
+
+	parse_scan_args(cmd, keys_help, argc, argv, &a);
+	if (a.output || a.json_file || a.junit_file || a.pin || a.hash || a.inventory_complete)
+		usage_error(cmd, "-o, --json, --junit, --pin, --hash and --inventory-complete "
+		    "do not apply; --format table|csv|json");
+	collect_opts_from(&a, &co);
+	co.client = 0;
+	memset(&ko, 0, sizeof(ko));
+	ko.from_addr = a.from;
+	remote = a.snapshots.n == 0 && (a.inventory != NULL || a.targets.n > 1 ||
+	    (a.targets.n == 1 && strcmp(a.targets.v[0], "local") != 0));
+	nhosts = a.snapshots.n > 0 ? (int)a.snapshots.n : remote ? -1 : 1;
+
+	if (remote) {
+		struct target_list tl;
+		struct clientconf *cc = NULL;
+		struct scan_setup ss;
+		struct keys_state ks;
+
+		build_targets(cmd, &a, &tl);
+		nhosts = (int)tl.n;
+		if (a.auth_logs.n > 0 && nhosts != 1)
+			usage_error(cmd, "--auth-log describes one host; %d targets given", nhosts);
+		if (any_remote(&tl)) {
+			if (a.root != NULL)
+				usage_error(cmd, "--root audits an image on this machine; "
+				    "it cannot apply to remote targets");
+			check_known_hosts_args(cmd, &a);
+			setup_from(&ss, &a, &tl, &co, &ko, NULL);
+			cc = load_sshconf(cmd, &a, ss.local_user, ss.home);
+		}
+		setup_from(&ss, &a, &tl, &co, &ko, cc);
+		ks.rows = xcalloc(tl.n, sizeof(*ks.rows));
+		ks.ko = &ko;
+		ss.on_snapshot = keys_snapshot;
+		ss.snapshot_arg = &ks;
+		ss.emit = keys_emit;
+		ss.emit_arg = &failed;
+		ss.progress = !a.quiet && isatty(STDERR_FILENO);
+		if (scan_run(&ss, &err) != 0) {
+			fprintf(stderr, "keyaudit: %s\n", err);
+			exit(EXIT_USAGE);
+		}
+		for (size_t i = 0; i < tl.n; i++) {
+			all.v = xreallocarray(all.v, all.n + ks.rows[i].n + 1, sizeof(*all.v));
+			memcpy(all.v + all.n, ks.rows[i].v, ks.rows[i].n * sizeof(*all.v));
+			all.n += ks.rows[i].n;
+			free(ks.rows[i].v);
+		}
+		free(ks.rows);
+		clientconf_free(cc);
+		target_list_free(&tl);
+	} else {
+		if (a.auth_logs.n > 0 && nhosts != 1)
+			usage_error(cmd, "--auth-log describes one host; %d snapshots given", nhosts);
+		for (int i = 0; i < nhosts; i++) {
+			struct snapshot snap;
+			int crc;
+
+			snapshot_init(&snap);
+			crc = a.snapshots.n > 0 ?
+			    transport_file.collect(a.snapshots.v[i], &co, &snap, &err) :
+			    transport_local.collect("local", &co, &snap, &err);
+			if (crc != 0) {
+				fprintf(stderr, "keyaudit: %s\n", err);
+				exit(EXIT_USAGE);
+			}
+			keylist_rows(&snap, &ko, &all);
+			snapshot_free(&snap);
+		}
+	}
+
+	/* The logs: given, or this machine's own when it is the one host. */
+	if (a.auth_logs.n > 0)
+		for (size_t i = 0; i < a.auth_logs.n; i++)
+			strlist_add(&sources, a.auth_logs.v[i]);
+	else if (!remote && a.snapshots.n == 0 && a.root == NULL) {
+		static const char *const pats[] = { "/var/log/auth.log*", "/var/log/secure*" };
+		for (size_t p = 0; p < KA_ARRLEN(pats); p++) {
+			glob_t g;
+
+			if (glob(pats[p], 0, NULL, &g) == 0)
+				for (size_t i = 0; i < g.gl_pathc; i++)
+					if (access(g.gl_pathv[i], R_OK) == 0)
+						strlist_add(&sources, g.gl_pathv[i]);
+			globfree(&g);
+		}
+	}
+	if (sources.n > 0) {
+		ul = usagelog_new(0);
+		for (size_t i = 0; i < sources.n; i++)
+			if (usagelog_read_file(ul, sources.v[i], &err) != 0) {
+				if (a.auth_logs.n > 0) {
+					fprintf(stderr, "keyaudit: %s\n", err);
+					exit(EXIT_USAGE);
+				}
+				free(err);
+				err = NULL;
+			}
+		keylist_apply_log(&all, ul);
+	}
+	keylist_print(stdout, &all, a.format, ul, &sources);
+	if (ul != NULL)
+		usagelog_free(ul);
+	keylist_free(&all);
+	strlist_free(&sources);
+	free_scan_args(&a);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("keyaudit: writing the inventory failed\n", stderr);
+		return EXIT_INTERNAL;
+	}
+	return failed > 0 ? EXIT_FINDINGS : 0;
+}
+
 static int
 cmd_collect(int argc, char **argv)
 {
@@ -1249,6 +1444,8 @@ main(int argc, char **argv)
 		return cmd_diagnose(argc - 1, argv + 1);
 	if (strcmp(cmd, "known-hosts") == 0)
 		return cmd_known_hosts(argc - 1, argv + 1);
+	if (strcmp(cmd, "keys") == 0)
+		return cmd_keys(argc - 1, argv + 1);
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "collect") == 0)
@@ -1257,6 +1454,6 @@ main(int argc, char **argv)
 		return cmd_checks(argc - 1, argv + 1);
 	if (strcmp(cmd, "sshd-config") == 0)
 		return cmd_sshd_config(argc - 1, argv + 1);
-	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, known-hosts, "
-	    "collect, checks, sshd-config (see 'keyaudit --help')", cmd);
+	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, keys, "
+	    "known-hosts, collect, checks, sshd-config (see 'keyaudit --help')", cmd);
 }

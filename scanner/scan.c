@@ -209,6 +209,8 @@ work(void *arg, size_t i, void *result)
 		scan_remote(st, t, &snap);
 	host_result_init(&out->hr, t->name);
 	engine_check_host(&snap, st->s->checks, &out->hr, &out->digest);
+	if (st->s->on_snapshot != NULL)
+		st->s->on_snapshot(st->s->snapshot_arg, i, &snap);
 	if (st->s->hostkeys != NULL && snap.net.known_hosts_name != NULL)
 		for (size_t k = 0; k < snap.net.hostkeys.n; k++)
 			strlist_add_owned(&st->s->hostkeys[i], xasprintf("%s %s",

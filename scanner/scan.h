@@ -27,6 +27,11 @@ struct scan_setup {
 						 * lines, NAME as ssh looks it up; or NULL */
 	const char *local_user, *home;		/* for ssh_config defaults */
 
+	/* keys: each host's snapshot, on its worker thread (i: the target's
+	 * index), before it is freed. NULL: not wanted. */
+	void (*on_snapshot)(void *arg, size_t i, const struct snapshot *s);
+	void *snapshot_arg;
+
 	/* Called in inventory order on the calling thread. */
 	void (*emit)(void *arg, const struct ka_host_result *hr, int fleet);
 	void *emit_arg;
