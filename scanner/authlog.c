@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "authlog.h"
+#include "logclock.h"
 
 #define CONN_SLOTS	4096	/* most slots for the connections open at once */
 #define CONN_FIRST	64	/* slots to start with: most logs need few */
@@ -81,11 +82,8 @@ struct ctx {
 	const char *user, *addr, *fp;
 	size_t userlen, addrlen, fplen;
 	int port;
-	int64_t since, until, now;
-	struct tm now_tm;
-	/* the last syslog hour seen, in local time: converted once */
-	int tc_valid, tc_mon, tc_mday, tc_hour;
-	int64_t tc_base;
+	int64_t since, until;
+	struct log_clock clock;
 };
 
 static int
@@ -106,23 +104,6 @@ starts(const char *p, size_t n, const char *prefix)
 	size_t k = strlen(prefix);
 
 	return n >= k && memcmp(p, prefix, k) == 0;
-}
-
-/* The number in the count digits at p[at], all of them before n. */
-static int
-num(const char *p, size_t n, size_t at, size_t count, int *v)
-{
-	int x = 0;
-
-	if (at > n || count > n - at)
-		return 0;
-	for (size_t i = 0; i < count; i++) {
-		if (!is_digit(p[at + i]))
-			return 0;
-		x = x * 10 + (p[at + i] - '0');
-	}
-	*v = x;
-	return 1;
 }
 
 /* The next line from *pos: its offset and length without the newline. */
@@ -160,119 +141,6 @@ cut(const char *p, size_t n)
 	return n;
 }
 
-/* The local zone's offset from UTC at t. */
-static int64_t
-gmtoff(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (localtime_r(&tt, &tm) == NULL)
-		return 0;
-	return tm.tm_gmtoff;
-}
-
-/* The start of an hour of a syslog date in local time (syslog writes no
- * zone; the log is most likely this machine's). The year is now's, or the
- * one before when that would put the line in the future: a log read in
- * January still holds December. localtime_r, not mktime: mktime re-reads
- * the zone on every call (a stat of /etc/localtime when TZ is unset). */
-static int64_t
-local_hour(const struct ctx *c, int mon, int mday, int hour)
-{
-	int64_t utc = 0, t = 0;
-
-	for (int back = 0; back < 2; back++) {
-		utc = days_from_civil(c->now_tm.tm_year + 1900 - back, mon + 1, mday) *
-		    86400 + hour * 3600;
-		/* the offset where the result lands, not where the guess does */
-		t = utc - gmtoff(utc);
-		t = utc - gmtoff(t);
-		if (t <= c->now + 2 * 86400)
-			break;
-	}
-	return t;
-}
-
-/* "Nov 24 08:35:32 " (day padded with a space): bytes used, or 0. */
-static size_t
-syslog_time(struct ctx *c, const char *p, size_t n, int64_t *t)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	int mon = -1, mday, hh, mm, ss;
-
-	if (n < 16 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' ||
-	    p[12] != ':' || p[15] != ' ')
-		return 0;
-	for (int i = 0; i < 12; i++)
-		if (memcmp(p, months + 3 * i, 3) == 0)
-			mon = i;
-	if (mon < 0 || !num(p, n, p[4] == ' ' ? 5 : 4, p[4] == ' ' ? 1 : 2, &mday) ||
-	    !num(p, n, 7, 2, &hh) || !num(p, n, 10, 2, &mm) || !num(p, n, 13, 2, &ss) ||
-	    mday < 1 || mday > 31 || hh > 23 || mm > 59 || ss > 60)
-		return 0;
-	if (!c->tc_valid || c->tc_mon != mon || c->tc_mday != mday || c->tc_hour != hh) {
-		c->tc_base = local_hour(c, mon, mday, hh);
-		c->tc_valid = 1;
-		c->tc_mon = mon;
-		c->tc_mday = mday;
-		c->tc_hour = hh;
-	}
-	*t = c->tc_base + mm * 60 + ss;
-	return 16;
-}
-
-/* RFC 3339 as rsyslog writes it ("2026-11-24T08:35:32.123456+00:00 ") or
- * journalctl -o short-iso ("2026-11-24T08:35:32+0000 "): bytes used, or 0. */
-static size_t
-iso_time(const char *p, size_t n, int64_t *t)
-{
-	int y, mo, d, hh, mm, ss, oh = 0, om = 0, sign = 1;
-	size_t i = 19;
-
-	if (n < 21 || p[4] != '-' || p[7] != '-' || p[10] != 'T' ||
-	    p[13] != ':' || p[16] != ':' ||
-	    !num(p, n, 0, 4, &y) || !num(p, n, 5, 2, &mo) || !num(p, n, 8, 2, &d) ||
-	    !num(p, n, 11, 2, &hh) || !num(p, n, 14, 2, &mm) || !num(p, n, 17, 2, &ss) ||
-	    mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60)
-		return 0;
-	if (p[i] == '.')
-		for (i++; i < n && is_digit(p[i]); i++)
-			;
-	if (i < n && p[i] == 'Z')
-		i++;
-	else if (i < n && (p[i] == '+' || p[i] == '-')) {
-		sign = p[i] == '-' ? -1 : 1;
-		if (!num(p, n, i + 1, 2, &oh))
-			return 0;
-		i += 3;
-		if (i < n && p[i] == ':')
-			i++;
-		if (!num(p, n, i, 2, &om) || oh > 23 || om > 59)
-			return 0;
-		i += 2;
-	} else
-		return 0;
-	if (i >= n || p[i] != ' ')
-		return 0;
-	*t = days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss -
-	    sign * (oh * 3600 + om * 60);
-	return i + 1;
-}
-
-/* Program names sshd logs under: the listener, and since OpenSSH 9.8 the
- * per-connection sshd-session (10.0 adds sshd-auth). */
-static int
-sshd_name(const char *p, size_t n)
-{
-	static const char *const names[] = { "sshd", "sshd-session", "sshd-auth" };
-
-	for (size_t i = 0; i < KA_ARRLEN(names); i++)
-		if (n == strlen(names[i]) && memcmp(p, names[i], n) == 0)
-			return 1;
-	return 0;
-}
-
 /* A syslog tag "NAME[PID]: " (NAME may be a path): bytes used, or 0. */
 static size_t
 tag(const char *p, size_t n, long *pid, int *sshd)
@@ -290,7 +158,7 @@ tag(const char *p, size_t n, long *pid, int *sshd)
 		v = v * 10 + (p[i] - '0');
 	if (nd == 0 || nd > 9 || i + 1 >= n || p[i] != ']' || p[i + 1] != ':')
 		return 0;
-	*sshd = sshd_name(p + name, end - name);
+	*sshd = log_sshd_name(p + name, end - name);
 	i += 2;
 	if (i < n && p[i] == ' ')
 		i++;
@@ -358,7 +226,8 @@ parse_line(struct ctx *c, size_t off, size_t n, struct line *l)
 		return 0;
 	l->off = off;
 	l->len = n;
-	if ((k = syslog_time(c, p, n, &l->t)) != 0 || (k = iso_time(p, n, &l->t)) != 0) {
+	if ((k = log_clock_syslog(&c->clock, p, n, &l->t)) != 0 ||
+	    (k = log_clock_iso(&c->clock, p, n, &l->t)) != 0) {
 		if ((c->since != 0 && l->t < c->since) || (c->until != 0 && l->t > c->until))
 			return 0;
 		m = p + k;
@@ -739,7 +608,6 @@ authlog_attempt(const char *data, size_t len, const struct authlog_query *q,
 	struct picks *k;
 	struct pick all[AUTHLOG_MAX_LINES];
 	size_t from, end, n = 0;
-	time_t now;
 
 	if (data == NULL || out == NULL)
 		return 0;
@@ -757,9 +625,7 @@ authlog_attempt(const char *data, size_t len, const struct authlog_query *q,
 	c.port = q->port;
 	c.since = q->since;
 	c.until = q->until;
-	c.now = q->now ? q->now : (int64_t)time(NULL);
-	now = (time_t)c.now;
-	localtime_r(&now, &c.now_tm);
+	log_clock_init(&c.clock, q->now);
 
 	if (!find_attempt(&c, &a))
 		return 0;
