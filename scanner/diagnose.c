@@ -31,7 +31,6 @@
 #include "transport.h"
 #include "transport_ssh.h"
 
-#define KH_LIMIT (64u * 1024 * 1024)
 #define LOG_LIMIT (64u * 1024 * 1024)
 #define SESSION_OUTPUT_MAX 512
 #define MAX_PROBES 8
@@ -406,42 +405,6 @@ probe(struct diag *d, const struct identity *k, const struct kh_db *kh)
 }
 
 /* ---- inputs --------------------------------------------------------------- */
-
-static struct kh_db *
-load_known_hosts(struct diag *d, char **err)
-{
-	const struct strlist *given = d->s->known_hosts;
-	struct kh_db *db = kh_db_new();
-	struct strlist files = { 0 };
-
-	if (given != NULL && given->n > 0)
-		for (size_t i = 0; i < given->n; i++)
-			strlist_add(&files, given->v[i]);
-	else {
-		for (size_t i = 0; i < d->ch.user_known_hosts.n; i++)
-			strlist_add(&files, d->ch.user_known_hosts.v[i]);
-		for (size_t i = 0; i < d->ch.global_known_hosts.n; i++)
-			strlist_add(&files, d->ch.global_known_hosts.v[i]);
-	}
-	for (size_t i = 0; i < files.n; i++) {
-		struct buf b;
-		char *e = NULL;
-		int rc;
-
-		buf_init(&b);
-		rc = read_file_bounded(files.v[i], KH_LIMIT, &b, &e);
-		if (rc == 0)
-			kh_db_add(db, files.v[i], b.data ? b.data : "", b.len);
-		else if (given != NULL && given->n > 0 && *err == NULL) {
-			*err = e ? e : xasprintf("%s: cannot be read", files.v[i]);
-			e = NULL;
-		}
-		free(e);
-		buf_free(&b);
-	}
-	strlist_free(&files);
-	return db;
-}
 
 /* The server as a snapshot: this machine, a second login, or a file. */
 static int
@@ -962,9 +925,22 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	    (d.ch.preferred_authentications != NULL &&
 	    !csv_has_word(d.ch.preferred_authentications, "publickey")))
 		d.f.pubkey_blocked = 1;
-	kh = load_known_hosts(&d, err);
-	if (*err != NULL)
-		goto out;
+	{
+		struct strlist khfiles = { 0 };
+		char *e = NULL;
+
+		scan_known_hosts_files(&d.ch, s->known_hosts, &khfiles);
+		kh = scan_load_known_hosts(&khfiles, s->known_hosts != NULL &&
+		    s->known_hosts->n > 0, &e);
+		strlist_free(&khfiles);
+		/* ssh ignores a known_hosts file it cannot read; one given
+		 * with --known-hosts is an input error */
+		if (e != NULL && s->known_hosts != NULL && s->known_hosts->n > 0) {
+			*err = e;
+			goto out;
+		}
+		free(e);
+	}
 
 	/* The connection. */
 	{

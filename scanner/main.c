@@ -908,7 +908,7 @@ cmd_known_hosts(int argc, char **argv)
 	struct scan_setup ss;
 	struct emit_ctx ec;
 	struct strlist files = { 0 }, *pins = NULL;
-	struct kh_db *db = kh_db_new();
+	struct kh_db *db = NULL;
 	size_t nsinks = 0;
 	char *err = NULL;
 	int rc = 0;
@@ -942,43 +942,26 @@ cmd_known_hosts(int argc, char **argv)
 	setup_from(&ss, &a, &tl, &co, &ko, cc);
 	ss.keyscan = 1;
 
-	/* What clients trust: the files given, else ssh_config's. */
-	if (a.known_hosts.n > 0)
-		for (size_t i = 0; i < a.known_hosts.n; i++)
-			strlist_add(&files, a.known_hosts.v[i]);
-	else {
+	/* What clients trust: the files given, else ssh_config's (as
+	 * resolved for the first target). */
+	if (a.pin == NULL) {
 		struct client_host ch;
 		const struct target *t = &tl.v[0];
 
 		memset(&ch, 0, sizeof(ch));
-		if (clientconf_resolve(cc, t->address ? t->address : t->host,
-		    t->user ? t->user : a.login, t->port ? t->port : a.port, &ch, &err) != 0)
+		if (a.known_hosts.n == 0 && clientconf_resolve(cc, t->address ? t->address :
+		    t->host, t->user ? t->user : a.login, t->port ? t->port : a.port, &ch,
+		    &err) != 0)
 			usage_error(cmd, "%s", err);
-		for (size_t i = 0; i < ch.user_known_hosts.n; i++)
-			strlist_add(&files, ch.user_known_hosts.v[i]);
-		for (size_t i = 0; i < ch.global_known_hosts.n; i++)
-			strlist_add(&files, ch.global_known_hosts.v[i]);
+		scan_known_hosts_files(&ch, &a.known_hosts, &files);
 		client_host_free(&ch);
-	}
-	for (size_t i = 0; i < files.n && a.pin == NULL; i++) {
-		struct buf b;
-		char *e = NULL;
-		int r;
-
-		buf_init(&b);
-		r = read_file_bounded(files.v[i], KH_MAX_BYTES, &b, &e);
-		if (r == 0)
-			kh_db_add(db, files.v[i], b.data ? b.data : "", b.len);
-		else if (r < 0 || a.known_hosts.n > 0) {
-			fprintf(stderr, "keyaudit: %s\n", e ? e : files.v[i]);
+		db = scan_load_known_hosts(&files, a.known_hosts.n > 0, &err);
+		if (err != NULL) {
+			fprintf(stderr, "keyaudit: %s\n", err);
 			exit(EXIT_USAGE);
 		}
-		free(e);
-		buf_free(&b);
-	}
-	if (a.pin == NULL)
 		ko.known_hosts = db;
-	else
+	} else
 		ss.hostkeys = pins = xcalloc(tl.n, sizeof(*pins));
 
 	memset(&ro, 0, sizeof(ro));
@@ -1023,7 +1006,8 @@ cmd_known_hosts(int argc, char **argv)
 		strlist_free(&pins[i]);
 	free(pins);
 	strlist_free(&files);
-	kh_db_free(db);
+	if (db != NULL)
+		kh_db_free(db);
 	clientconf_free(cc);
 	target_list_free(&tl);
 	free_scan_args(&a);

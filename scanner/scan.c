@@ -44,6 +44,46 @@ struct host_out {
 	int used;
 };
 
+void
+scan_known_hosts_files(const struct client_host *ch, const struct strlist *given,
+    struct strlist *out)
+{
+	if (given != NULL && given->n > 0) {
+		for (size_t i = 0; i < given->n; i++)
+			strlist_add(out, given->v[i]);
+		return;
+	}
+	for (size_t i = 0; i < ch->user_known_hosts.n; i++)
+		strlist_add(out, ch->user_known_hosts.v[i]);
+	for (size_t i = 0; i < ch->global_known_hosts.n; i++)
+		strlist_add(out, ch->global_known_hosts.v[i]);
+}
+
+struct kh_db *
+scan_load_known_hosts(const struct strlist *files, int strict, char **err)
+{
+	struct kh_db *db = kh_db_new();
+
+	*err = NULL;
+	for (size_t i = 0; i < files->n; i++) {
+		struct buf b;
+		char *e = NULL;
+		int rc;
+
+		buf_init(&b);
+		rc = read_file_bounded(files->v[i], KH_FILE_LIMIT, &b, &e);
+		if (rc == 0)
+			kh_db_add(db, files->v[i], b.data ? b.data : "", b.len);
+		else if ((rc < 0 || strict) && *err == NULL) {
+			*err = e ? e : xasprintf("%s: no such file", files->v[i]);
+			e = NULL;
+		}
+		free(e);
+		buf_free(&b);
+	}
+	return db;
+}
+
 /* The db for these files, loading it on first use. Missing files are
  * fine, as for ssh; an unreadable one is an error for strict (--known-hosts). */
 static const struct kh_db *
@@ -61,22 +101,13 @@ kh_get(struct scan_state *st, const struct strlist *files, int strict, char **er
 		if (strcmp(st->kh.v[i].key, key.data) == 0)
 			db = st->kh.v[i].db;
 	if (db == NULL) {
-		db = kh_db_new();
-		for (size_t i = 0; i < files->n; i++) {
-			struct buf b;
-			char *e = NULL;
-			int rc;
+		char *e = NULL;
 
-			buf_init(&b);
-			rc = read_file_bounded(files->v[i], KH_FILE_LIMIT, &b, &e);
-			if (rc == 0)
-				kh_db_add(db, files->v[i], b.data ? b.data : "", b.len);
-			else if ((rc < 0 || strict) && err != NULL && *err == NULL)
-				*err = e ? e : xasprintf("%s: no such file", files->v[i]);
-			else
-				free(e);
-			buf_free(&b);
-		}
+		db = scan_load_known_hosts(files, strict, &e);
+		if (e != NULL && err != NULL && *err == NULL)
+			*err = e;
+		else
+			free(e);
 		st->kh.v = xreallocarray(st->kh.v, st->kh.n + 1, sizeof(*st->kh.v));
 		st->kh.v[st->kh.n].key = xstrdup(key.data);
 		st->kh.v[st->kh.n].db = db;
@@ -137,15 +168,9 @@ scan_remote(struct scan_state *st, const struct target *t, struct snapshot *snap
 		    !(ch.identity_files_default && ids.n > 0 && s->identities &&
 		    s->identities->n > 0))
 			strlist_add(&ids, ch.identity_files.v[i]);
-	if (s->known_hosts != NULL && s->known_hosts->n > 0)
-		so.known_hosts = kh_get(st, s->known_hosts, 1, NULL);
-	else {
-		for (size_t i = 0; i < ch.user_known_hosts.n; i++)
-			strlist_add(&khfiles, ch.user_known_hosts.v[i]);
-		for (size_t i = 0; i < ch.global_known_hosts.n; i++)
-			strlist_add(&khfiles, ch.global_known_hosts.v[i]);
-		so.known_hosts = kh_get(st, &khfiles, 0, NULL);
-	}
+	scan_known_hosts_files(&ch, s->known_hosts, &khfiles);
+	so.known_hosts = kh_get(st, &khfiles, s->known_hosts != NULL &&
+	    s->known_hosts->n > 0, NULL);
 	memset(&tg, 0, sizeof(tg));
 	tg.name = t->name;
 	tg.host = ch.hostname;

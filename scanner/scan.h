@@ -9,6 +9,8 @@
 #include "inventory.h"
 #include "transport.h"
 
+struct kh_db;
+
 struct scan_setup {
 	const struct target_list *targets;
 	const struct collect_opts *collect;	/* --user, --all-users, --sshd-config, --from */
@@ -46,6 +48,15 @@ int scan_run(const struct scan_setup *s, char **err);
 /* keyaudit collect: the first target collected, nothing checked. 0, or -1
  * with *err when the host could not be collected (the net facts say why). */
 int scan_collect(const struct scan_setup *s, struct snapshot *out, char **err);
+
+/* The known_hosts files ssh reads for a host: given (--known-hosts), else
+ * its UserKnownHostsFile then GlobalKnownHostsFile. Appended to out. */
+void scan_known_hosts_files(const struct client_host *ch, const struct strlist *given,
+    struct strlist *out);
+/* Those files read into one db. A missing file is skipped as ssh skips it;
+ * *err (caller frees) names the first that could not be read, or, with
+ * strict, the first missing one. The db holds every file that was read. */
+struct kh_db *scan_load_known_hosts(const struct strlist *files, int strict, char **err);
 
 /* A host's status from its snapshot's net facts. */
 enum ka_host_status scan_status(const struct snapshot *s);
