@@ -643,11 +643,7 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 	const struct snap_net *n = &d->conn.net;
 	const struct ka_host_result *hr = &r->hr;
 	const char *fail = n->failure;
-	int net_bad = fail && (strcmp(fail, "resolve") == 0 || strcmp(fail, "refused") == 0 ||
-	    strcmp(fail, "timeout") == 0 || strcmp(fail, "no-banner") == 0 ||
-	    strcmp(fail, "not-ssh") == 0 || strcmp(fail, "ssh1") == 0 ||
-	    strcmp(fail, "throttled") == 0 || strcmp(fail, "kex-failed") == 0 ||
-	    strcmp(fail, "error") == 0);
+	int net_bad = fail && scan_status(&d->conn) == HOST_UNREACHABLE;
 	int hk_bad = fail && strncmp(fail, "hostkey-", 8) == 0;
 	size_t offerable = 0;
 

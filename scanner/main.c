@@ -690,6 +690,28 @@ check_known_hosts_args(const char *cmd, const struct scan_args *a)
 			    strerror(errno));
 }
 
+/* The targets of a command that may reach remote hosts, and the scan set
+ * up for them (ssh_config read only when a target is remote). Returns the
+ * ssh_config, or NULL; exit 2 on a bad target or option. */
+static struct clientconf *
+prepare_targets(const char *cmd, const struct scan_args *a, struct target_list *tl,
+    const struct collect_opts *co, const struct ka_options *ko, struct scan_setup *ss)
+{
+	struct clientconf *cc = NULL;
+
+	build_targets(cmd, a, tl);
+	if (any_remote(tl)) {
+		if (a->root != NULL)
+			usage_error(cmd, "--root audits an image on this machine; "
+			    "it cannot apply to remote targets");
+		check_known_hosts_args(cmd, a);
+		setup_from(ss, a, tl, co, ko, NULL);
+		cc = load_sshconf(cmd, a, ss->local_user, ss->home);
+	}
+	setup_from(ss, a, tl, co, ko, cc);
+	return cc;
+}
+
 struct emit_ctx {
 	struct ka_summary *sum;
 	struct sink *sinks;
@@ -745,16 +767,7 @@ cmd_scan(int argc, char **argv)
 		char *err = NULL;
 
 		/* Every input error (exit 2) is found before a report is opened. */
-		build_targets("scan", &a, &tl);
-		if (any_remote(&tl)) {
-			if (a.root != NULL)
-				usage_error("scan", "--root audits an image on this machine; "
-				    "it cannot apply to remote targets");
-			check_known_hosts_args("scan", &a);
-			setup_from(&ss, &a, &tl, &co, &ko, NULL);
-			cc = load_sshconf("scan", &a, ss.local_user, ss.home);
-		}
-		setup_from(&ss, &a, &tl, &co, &ko, cc);
+		cc = prepare_targets("scan", &a, &tl, &co, &ko, &ss);
 		ss.progress = !a.quiet && isatty(STDERR_FILENO);
 		nsinks = open_sinks(sinks, &a, &ro);
 		ec.sum = &sum;
@@ -928,18 +941,14 @@ cmd_known_hosts(int argc, char **argv)
 		usage_error(cmd, "--inventory-complete needs the inventory: give -f FILE");
 	if (a.targets.n == 0 && a.inventory == NULL)
 		usage_error(cmd, "give targets or -f INVENTORY");
-	build_targets(cmd, &a, &tl);
-	for (size_t i = 0; i < tl.n; i++)
-		if (tl.v[i].host == NULL)
-			usage_error(cmd, "'local' has no host keys to scan over SSH: give host names");
-	check_known_hosts_args(cmd, &a);
 	collect_opts_from(&a, &co);
 	memset(&ko, 0, sizeof(ko));
 	ko.only = a.checks.n ? &a.checks : NULL;
 	ko.policy = a.policy;
-	setup_from(&ss, &a, &tl, &co, &ko, NULL);
-	cc = load_sshconf(cmd, &a, ss.local_user, ss.home);
-	setup_from(&ss, &a, &tl, &co, &ko, cc);
+	cc = prepare_targets(cmd, &a, &tl, &co, &ko, &ss);
+	for (size_t i = 0; i < tl.n; i++)
+		if (tl.v[i].host == NULL)
+			usage_error(cmd, "'local' has no host keys to scan over SSH: give host names");
 	ss.keyscan = 1;
 
 	/* What clients trust: the files given, else ssh_config's (as
@@ -1073,19 +1082,10 @@ cmd_keys(int argc, char **argv)
 		struct scan_setup ss;
 		struct keys_state ks;
 
-		build_targets(cmd, &a, &tl);
+		cc = prepare_targets(cmd, &a, &tl, &co, &ko, &ss);
 		nhosts = (int)tl.n;
 		if (a.auth_logs.n > 0 && nhosts != 1)
 			usage_error(cmd, "--auth-log describes one host; %d targets given", nhosts);
-		if (any_remote(&tl)) {
-			if (a.root != NULL)
-				usage_error(cmd, "--root audits an image on this machine; "
-				    "it cannot apply to remote targets");
-			check_known_hosts_args(cmd, &a);
-			setup_from(&ss, &a, &tl, &co, &ko, NULL);
-			cc = load_sshconf(cmd, &a, ss.local_user, ss.home);
-		}
-		setup_from(&ss, &a, &tl, &co, &ko, cc);
 		ks.rows = xcalloc(tl.n, sizeof(*ks.rows));
 		ks.ko = &ko;
 		ss.on_snapshot = keys_snapshot;
@@ -1193,15 +1193,8 @@ cmd_collect(int argc, char **argv)
 		struct scan_setup ss;
 		struct ka_options ko;
 
-		build_targets("collect", &a, &tl);
-		if (a.root != NULL)
-			usage_error("collect", "--root audits an image on this machine; "
-			    "it cannot apply to a remote target");
-		check_known_hosts_args("collect", &a);
 		memset(&ko, 0, sizeof(ko));
-		setup_from(&ss, &a, &tl, &co, &ko, NULL);
-		cc = load_sshconf("collect", &a, ss.local_user, ss.home);
-		setup_from(&ss, &a, &tl, &co, &ko, cc);
+		cc = prepare_targets("collect", &a, &tl, &co, &ko, &ss);
 		rc = scan_collect(&ss, &snap, &err);
 		clientconf_free(cc);
 		target_list_free(&tl);
