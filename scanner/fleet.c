@@ -259,7 +259,7 @@ places(const struct fleet *f, const struct fp_entry *e)
  * that account refuses; a key it marks @revoked is refused outright. */
 static void
 kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
-    const struct ka_options *o, struct ka_host_result *out, const struct ka_rule *changed,
+    struct ka_host_result *out, const struct ka_rule *changed,
     const struct ka_rule *revoked)
 {
 	struct kh_db *db = kh_db_new();
@@ -322,7 +322,6 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 			ak_line_free(&key);
 		}
 	}
-	(void)o;
 	free(where);
 	kh_db_free(db);
 }
@@ -357,7 +356,7 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 	before = out->nfindings;
 	for (size_t a = 0; a < f->nkh; a++)
 		for (size_t i = 0; i + 1 < f->kh[a].files.n; i += 2)
-			kh_cross(f, a, f->kh[a].files.v[i], f->kh[a].files.v[i + 1], o, out,
+			kh_cross(f, a, f->kh[a].files.v[i], f->kh[a].files.v[i + 1], out,
 			    ch_on ? changed : NULL, rv_on ? revoked : NULL);
 	for (size_t i = before; i < out->nfindings; i++)
 		out->findings[i].severity = (enum ka_severity)policy_severity(o->policy,

@@ -391,8 +391,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 	/* -i replaces ssh's default files, not the ones ssh_config names. */
 	if (nfiles == 0 || !h->identity_files_default)
 		for (size_t i = 0; i < h->identity_files.n; i++) {
-			if (strlist_has(cli_ids ? cli_ids : &(struct strlist){ 0 },
-			    h->identity_files.v[i]))
+			if (cli_ids != NULL && strlist_has(cli_ids, h->identity_files.v[i]))
 				continue;
 			files[nfiles].path = xstrdup(h->identity_files.v[i]);
 			files[nfiles++].origin = xstrdup(h->identity_files_default ?

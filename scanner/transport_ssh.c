@@ -1137,8 +1137,14 @@ static void
 keyscan(struct conn *first)
 {
 	struct snapshot *s = first->s;
+	const struct ssh_target *t = first->t;
 	char *line;
 
+	/* The name the keys are listed under: the one ssh looks up first,
+	 * HostKeyAlias verbatim, else host or [host]:port. */
+	free(s->net.known_hosts_name);
+	s->net.known_hosts_name = t->kh_name ? xstrdup(t->kh_name) :
+	    t->port == 22 ? xstrdup(t->host) : xasprintf("[%s]:%d", t->host, t->port);
 	if (first->ssh != NULL && (line = presented_key(first->ssh)) != NULL)
 		strlist_add_owned(&s->net.hostkeys, line);
 	for (size_t i = 0; i < sizeof(keyscan_algs) / sizeof(keyscan_algs[0]); i++) {
@@ -1238,12 +1244,6 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 				(void)check_host_key(&c);
 				o->session_hook(o->hook_arg, c.ssh, s, c.deadline);
 			} else if (o->keyscan) {
-				/* The name ssh looks up first: HostKeyAlias verbatim,
-				 * else host or [host]:port. */
-				free(s->net.known_hosts_name);
-				s->net.known_hosts_name = t->kh_name ? xstrdup(t->kh_name) :
-				    t->port == 22 ? xstrdup(t->host) :
-				    xasprintf("[%s]:%d", t->host, t->port);
 				if (check_host_key(&c) == 0 || s->net.hostkey_fp != NULL)
 					keyscan(&c);
 			} else if (check_host_key(&c) == 0 && authenticate(&c) == 0 &&
@@ -1303,9 +1303,6 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 	 * known-hosts should list: ask for each family on its own. */
 	if (o->keyscan && s->net.failure != NULL &&
 	    strcmp(s->net.failure, "kex-failed") == 0 && s->net.hostkeys.n == 0) {
-		free(s->net.known_hosts_name);
-		s->net.known_hosts_name = t->kh_name ? xstrdup(t->kh_name) :
-		    t->port == 22 ? xstrdup(t->host) : xasprintf("[%s]:%d", t->host, t->port);
 		keyscan(&c);
 	}
 	free(algos);
