@@ -27,6 +27,10 @@
  *	tuser	sshd -T output follows for this user: tout (stdout) or terr
  *	sudo	"ok": the ssh transport ran the collector through sudo -n;
  *		"denied": sudo wanted a password, it ran as the login user
+ *	logs	sshd's logs were looked for; each source follows as lsrc
+ *		(a path on the target or "journalctl") and then ldata (its
+ *		kept lines, all sources at most SNAP_AUTHLOG_LIMIT), ltrunc
+ *		(older lines dropped) or lerr (not read: why)
  *	fatal	the collector refused to run: why
  *	end	the last record; a stream without it was cut short
  *
@@ -55,6 +59,8 @@ struct sp {
 	struct snap_file *cur;		/* after a path record */
 	struct snap_glob *glob;		/* after a glob record */
 	struct snap_sshd_t *tuser;	/* after a tuser record */
+	size_t alog;			/* after an lsrc record: index + 1 */
+	size_t alog_bytes;
 	size_t captuser;
 	int all, ended, euid0;
 	const char *shadow, *nss, *sshdver;
@@ -86,6 +92,8 @@ tag_limit(const char *tag)
 {
 	if (strcmp(tag, "data") == 0)
 		return SNAP_CONTENT_LIMIT;
+	if (strcmp(tag, "ldata") == 0)
+		return SNAP_AUTHLOG_LIMIT;
 	if (strcmp(tag, "shadow") == 0 || strcmp(tag, "sshdver") == 0 ||
 	    strcmp(tag, "tout") == 0)
 		return BIG_LIMIT;
@@ -321,6 +329,44 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 			char *pr = str_printable(v, n);
 			p->tuser->error = xstrdup(n ? pr : "sshd -T printed nothing");
 			free(pr);
+		}
+		return 0;
+	}
+	if (strcmp(tag, "logs") == 0) {
+		s->authlogs_asked = 1;
+		return 0;
+	}
+	if (strcmp(tag, "lsrc") == 0) {
+		if (text(p, tag, v, n) != 0)
+			return -1;
+		if (!s->authlogs_asked || s->nauthlogs >= 1000)
+			return fail(p, "lsrc: without a logs record, or too many sources");
+		snap_authlog_add(s, v);
+		p->alog = s->nauthlogs;
+		return 0;
+	}
+	if (strcmp(tag, "ldata") == 0 || strcmp(tag, "ltrunc") == 0 ||
+	    strcmp(tag, "lerr") == 0) {
+		struct snap_authlog *a;
+
+		if (p->alog == 0)
+			return fail(p, "%s without an lsrc record before it", tag);
+		a = &s->authlogs[p->alog - 1];
+		if (tag[1] == 't')
+			a->truncated = 1;
+		else if (tag[1] == 'e') {
+			free(a->error);
+			a->error = str_printable(v, n);
+		} else {
+			/* NUL bytes cannot come from the shell; keep the text a C string */
+			if (text(p, tag, v, n) != 0)
+				return -1;
+			if (a->lines != NULL || (p->alog_bytes += n) > SNAP_AUTHLOG_LIMIT)
+				return fail(p, "ldata: more log lines than the collector sends");
+			a->lines = xmalloc(n + 1);
+			memcpy(a->lines, v, n);
+			a->lines[n] = '\0';
+			a->len = n;
 		}
 		return 0;
 	}

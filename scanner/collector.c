@@ -54,6 +54,14 @@ collector_params(const struct collect_opts *o, int run_sshd_t, size_t *len, char
 		buf_printf(&b, "from %s\n", o->from_addr);
 	}
 	buf_printf(&b, "sshdt %d\n", run_sshd_t ? 1 : 0);
+	if (o->logs) {
+		buf_puts(&b, "logs\n");
+		for (size_t i = 0; o->log_files != NULL && i < o->log_files->n; i++) {
+			if (param_ok("--auth-log", o->log_files->v[i], err) != 0)
+				goto fail;
+			buf_printf(&b, "logfile %s\n", o->log_files->v[i]);
+		}
+	}
 	buf_puts(&b, "end\n");
 	*len = b.len;
 	return buf_steal(&b);

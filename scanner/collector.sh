@@ -47,6 +47,8 @@ USERS=
 ALL=0
 FROM=
 SSHDT=1
+LOGS=0
+LOGF=
 IFS= read -r l
 if [ "$l" != "keyaudit-collect 1" ]; then
 	printf 'KACOLLECT 1\n'
@@ -67,6 +69,8 @@ while IFS= read -r l; do
 	all) ALL=1 ;;
 	"from "*) FROM=${l#from } ;;
 	"sshdt "*) SSHDT=${l#sshdt } ;;
+	logs) LOGS=1 ;;
+	"logfile "*) LOGF=$LOGF${l#logfile }$NL ;;
 	esac
 done
 exec </dev/null
@@ -1097,6 +1101,115 @@ if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
 		esac
 		IFS=$NL
 	done
+	IFS=$SPC
+fi
+
+# --- sshd's login lines, for last use of each key (keys, scan --unused-days) ---
+# Per source, newest first: the line that opens it (where the log begins),
+# each line usagelog reads, and the last line (where it ends); at most
+# LOGLIM bytes in all, the newest kept (tail -c) when more. The sources:
+# the files named, else auth.log/secure and their rotations (.1, .2.gz, ...
+# and dated ones), else the journal. transport_local.c filters the same way.
+LOGLIM=16777216
+# logsrc PATH: one file, plain or (by its name) gzip.
+logsrc() {
+	rec lsrc "$1"
+	if [ $LOGLIM -le 0 ]; then
+		rec lerr "not read: the 16 MiB for log lines went to newer logs"
+		return
+	fi
+	if [ ! -e "$1" ]; then
+		rec lerr "no such file"
+		return
+	fi
+	if [ ! -f "$1" ]; then
+		rec lerr "not a regular file"
+		return
+	fi
+	if [ ! -r "$1" ]; then
+		rec lerr "not readable by the collector's user"
+		return
+	fi
+	case $1 in
+	*.gz) ls_o=$( { gzip -dc <"$1" 2>/dev/null || echo 'keyaudit-gzip-failed'; } |
+	    awk "$LOGAWK" | tail -c $((LOGLIM + 1)); echo x) ;;
+	*) ls_o=$(awk "$LOGAWK" <"$1" 2>/dev/null | tail -c $((LOGLIM + 1)); echo x) ;;
+	esac
+	logdata "${ls_o%x}"
+}
+# logdata TEXT: the kept lines of one source, and what is left of LOGLIM.
+logdata() {
+	case $1 in
+	*keyaudit-gzip-failed$NL)
+		rec lerr "could not be decompressed"
+		return ;;
+	esac
+	if [ ${#1} -gt $LOGLIM ]; then
+		ld_t=${1#?}
+		rec ldata "$ld_t"
+		rec ltrunc ""
+		LOGLIM=0
+	else
+		rec ldata "$1"
+		LOGLIM=$((LOGLIM - ${#1}))
+	fi
+}
+LOGAWK='NR == 1 || index($0, "Accepted publickey for ") || index($0, "Accepted key ") ||
+    index($0, "Accepted certificate ID ") { print; p = NR; next } { l = $0 }
+    END { if (p < NR) print l }'
+if [ "$LOGS" = 1 ]; then
+	rec logs ""
+	IFS=$NL
+	if [ -n "$LOGF" ]; then
+		for f in $LOGF; do
+			IFS=$SPC
+			logsrc "$f"
+			IFS=$NL
+		done
+	else
+		LOGN=0
+		for b in /var/log/auth.log /var/log/secure; do
+			IFS=$SPC
+			[ -e "$b" ] && { logsrc "$b"; LOGN=1; }
+			# Rotated: .1, .2.gz, ... until one is missing.
+			n=1
+			while [ $n -le 99 ]; do
+				if [ -e "$b.$n" ]; then
+					logsrc "$b.$n"
+				elif [ -e "$b.$n.gz" ]; then
+					logsrc "$b.$n.gz"
+				else
+					break
+				fi
+				LOGN=1
+				n=$((n + 1))
+			done
+			# Dated (logrotate dateext): newest first.
+			set +f
+			ld_l=
+			for f in "$b"-[0-9]*; do
+				[ -e "$f" ] && ld_l=$f$NL$ld_l
+			done
+			set -f
+			IFS=$NL
+			for f in $ld_l; do
+				IFS=$SPC
+				logsrc "$f"
+				LOGN=1
+				IFS=$NL
+			done
+			IFS=$NL
+		done
+		IFS=$SPC
+		if [ $LOGN = 0 ] && command -v journalctl >/dev/null 2>&1; then
+			rec lsrc "journalctl"
+			TO=
+			command -v timeout >/dev/null 2>&1 && TO="timeout 60"
+			ls_o=$($TO journalctl -q --no-pager -o short-iso -t sshd -t sshd-session 2>/dev/null |
+			    awk "$LOGAWK" | tail -c $((LOGLIM + 1)); echo x)
+			logdata "${ls_o%x}"
+		fi
+	fi
 	IFS=$SPC
 fi
 rec end ""

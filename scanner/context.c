@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "policy.h"
+#include "usagelog.h"
 #include "../checks/check.h"
 
 struct ka_akcache {
@@ -386,6 +387,8 @@ ctx_free(struct ka_ctx *ctx)
 		free(ctx->akcache->byfile);
 		free(ctx->akcache);
 	}
+	if (ctx->usage != NULL)
+		usagelog_free(ctx->usage);
 	sshd_eff_free(ctx->global);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);
@@ -494,4 +497,34 @@ ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
 	va_end(ap);
 	skip_add(ctx->out, r, subject, "%s", msg);
 	free(msg);
+}
+
+const struct usagelog *
+ctx_usage(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+
+	if (!s->authlogs_asked)
+		return NULL;
+	if (ctx->usage != NULL)
+		return ctx->usage;
+	ctx->usage = usagelog_new(s->collected_at);
+	/* oldest first, as sshd wrote them; a source's last line ends with it */
+	for (size_t i = s->nauthlogs; i-- > 0;) {
+		const struct snap_authlog *l = &s->authlogs[i];
+		const char *p = l->lines;
+		size_t n = l->len;
+
+		if (p == NULL)
+			continue;
+		if (l->truncated) {
+			/* kept from the end: the first line is a fragment */
+			const char *nl = memchr(p, '\n', n);
+			n = nl ? n - (size_t)(nl + 1 - p) : 0;
+			p = nl ? nl + 1 : p;
+		}
+		usagelog_feed(ctx->usage, p, n);
+		usagelog_end(ctx->usage);
+	}
+	return ctx->usage;
 }

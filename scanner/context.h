@@ -13,6 +13,7 @@
 struct ka_policy;
 struct diag_facts;
 struct kh_db;
+struct keyreg;
 
 struct ka_options {
 	const char *from_addr;		/* --from: client address for Match/from= */
@@ -26,6 +27,12 @@ struct ka_options {
 	/* known-hosts: what clients trust; every key a host offers
 	 * (net.hostkeys) is judged against it. NULL in a scan. */
 	const struct kh_db *known_hosts;
+	/* keys: --unused-days (0: no login in the whole log window; the rule
+	 * runs where the host's logs were collected), --max-key-age (0: not
+	 * asked), --key-registry (or NULL). */
+	int unused_days;
+	int max_key_age;
+	const struct keyreg *registry;
 };
 
 struct ka_user {
@@ -61,6 +68,7 @@ struct ka_ctx {
 	size_t nusers;
 
 	struct ka_akcache *akcache;
+	struct usagelog *usage;		/* ctx_usage */
 };
 
 void ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
@@ -80,6 +88,11 @@ const char *ctx_sshd_config_path(const struct ka_ctx *ctx);
  * main file (line 0) for a compiled default. */
 void ctx_setting_where(const struct ka_ctx *ctx, const struct sshd_eff *e,
     const char *kw, const char **path, long *line);
+
+/* Every accepted key login in the host's collected logs, or NULL when its
+ * logs were not looked for (built once). */
+struct usagelog;
+const struct usagelog *ctx_usage(struct ka_ctx *ctx);
 
 /* Is a rule selected by --checks and not disabled by the policy? */
 int ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r);

@@ -47,27 +47,70 @@ add_row(struct key_rows *out, const struct snapshot *s, const char *user,
 		r->status = xstrdup("usable");
 }
 
+/* The host's log summary: sources, window, logins. */
+static void
+add_logs(struct key_rows *out, const struct snapshot *s, const struct usagelog *u)
+{
+	struct key_logs *g;
+	unsigned long lines;
+
+	out->logs = xreallocarray(out->logs, out->nlogs + 1, sizeof(*out->logs));
+	g = &out->logs[out->nlogs++];
+	memset(g, 0, sizeof(*g));
+	g->host = xstrdup(s->target ? s->target : "local");
+	g->asked = s->authlogs_asked;
+	for (size_t i = 0; i < s->nauthlogs; i++) {
+		const struct snap_authlog *l = &s->authlogs[i];
+
+		char *src = str_printable(l->source, strlen(l->source));
+
+		if (l->error != NULL)
+			strlist_add_owned(&g->sources, xasprintf("%s: %s", src, l->error));
+		else
+			strlist_add(&g->sources, src);
+		free(src);
+		g->truncated |= l->truncated;
+	}
+	if (u != NULL)
+		usagelog_window(u, &g->first, &g->last, &lines, &g->logins);
+}
+
+const struct key_use *
+key_line_use(const struct usagelog *u, const char *user, const char *fp,
+    const char *path, long line)
+{
+	const struct key_use *k;
+
+	if (u == NULL || (k = usagelog_find(u, user, fp)) == NULL)
+		return NULL;
+	if (k->file != NULL && k->line > 0 && (strcmp(k->file, path) != 0 || k->line != line))
+		return NULL;
+	return k;
+}
+
 void
 keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_rows *out)
 {
 	struct ka_host_result scratch;
+	const struct usagelog *u;
 	struct ka_ctx ctx;
+	size_t first = out->n;
 
 	host_result_init(&scratch, s->target ? s->target : "local");
 	ctx_init(&ctx, s, o, &scratch);
 	for (size_t i = 0; i < ctx.nusers; i++) {
-		const struct ka_user *u = &ctx.users[i];
+		const struct ka_user *ku = &ctx.users[i];
 		struct strlist seen = { 0 };
 
-		if (u->acct == NULL)
+		if (ku->acct == NULL)
 			continue;
-		for (size_t j = 0; j < u->akfiles.n; j++) {
+		for (size_t j = 0; j < ku->akfiles.n; j++) {
 			const struct ak_file *ak;
 			const struct snap_file *st;
 			char *canon = NULL;
 			const char *why;
 
-			if (snap_realpath(s, u->akfiles.v[j], &canon, &why) != 0)
+			if (snap_realpath(s, ku->akfiles.v[j], &canon, &why) != 0)
 				continue;
 			/* AuthorizedKeysFile may name one file twice */
 			if (strlist_has(&seen, canon) || (ak = ctx_akfile(&ctx, canon)) == NULL) {
@@ -79,55 +122,29 @@ keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_ro
 			for (size_t l = 0; l < ak->n; l++)
 				if (ak->lines[l].status == AK_KEY ||
 				    ak->lines[l].status == AK_BAD_OPTIONS)
-					add_row(out, s, u->name, canon, &ak->lines[l],
+					add_row(out, s, ku->name, canon, &ak->lines[l],
 					    st ? st->mtime : 0);
 			free(canon);
 		}
 		strlist_free(&seen);
 	}
-	ctx_free(&ctx);
-	host_result_free(&scratch);
-}
-
-static int
-cmp_use(const void *k, const void *e)
-{
-	const struct key_row *r = k;
-	const struct key_use *u = *(const struct key_use *const *)e;
-	int c = strcmp(r->user, u->user);
-
-	return c != 0 ? c : strcmp(r->fp, u->fp);
-}
-
-void
-keylist_apply_log(struct key_rows *r, const struct usagelog *u)
-{
-	size_t n = usagelog_count(u);
-	const struct key_use **idx = xcalloc(n + 1, sizeof(*idx));
-
-	/* usagelog_at is sorted by user, then fingerprint */
-	for (size_t i = 0; i < n; i++)
-		idx[i] = usagelog_at(u, i);
-	for (size_t i = 0; i < r->n; i++) {
-		struct key_row *row = &r->v[i];
-		const struct key_use *const *hit = bsearch(row, idx, n, sizeof(*idx), cmp_use);
+	u = ctx_usage(&ctx);
+	for (size_t i = first; u != NULL && i < out->n; i++) {
+		struct key_row *row = &out->v[i];
+		const struct key_use *k = key_line_use(u, row->user, row->fp, row->path, row->line);
 
 		row->log_known = 1;
-		if (hit == NULL)
+		if (k == NULL)
 			continue;
-		/* VERBOSE named the line that let the key in: only that one was
-		 * used (a key may be listed twice). */
-		if ((*hit)->file != NULL && (*hit)->line > 0 &&
-		    (strcmp((*hit)->file, row->path) != 0 || (*hit)->line != row->line))
-			continue;
-		row->last_used = (*hit)->last;
-		row->logins = (*hit)->count;
-		free(row->last_from);
-		row->last_from = (*hit)->last_addr ? xstrdup((*hit)->last_addr) : NULL;
+		row->last_used = k->last;
+		row->logins = k->count;
+		row->last_from = k->last_addr ? xstrdup(k->last_addr) : NULL;
 		if (row->last_used == 0 && row->logins > 0)
 			row->last_used = -1;	/* used, at a time the log did not say */
 	}
-	free(idx);
+	add_logs(out, s, u);
+	ctx_free(&ctx);
+	host_result_free(&scratch);
 }
 
 static void
@@ -235,6 +252,30 @@ print_table(FILE *fp, const struct key_rows *r)
 		    k->comment ? " / " : "", k->comment ? k->comment : "");
 	}
 	fprintf(fp, "%zu key%s\n", r->n, r->n == 1 ? "" : "s");
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct key_logs *g = &r->logs[i];
+		char a[40], b[40];
+
+		if (!g->asked)
+			continue;
+		fprintf(fp, "%s: ", g->host);
+		if (g->sources.n == 0)
+			fputs("no sshd log found (give --auth-log FILE)\n", fp);
+		else {
+			iso_time(g->first, a, sizeof(a));
+			iso_time(g->last, b, sizeof(b));
+			if (g->first > 0)
+				fprintf(fp, "logs cover %s to %s%s, %lu key login%s; ", a, b,
+				    g->truncated ? " (older lines dropped)" : "", g->logins,
+				    g->logins == 1 ? "" : "s");
+			else
+				fprintf(fp, "%lu key login%s, no times in the logs; ",
+				    g->logins, g->logins == 1 ? "" : "s");
+			for (size_t j = 0; j < g->sources.n; j++)
+				fprintf(fp, "%s%s", j ? ", " : "", g->sources.v[j]);
+			fputc('\n', fp);
+		}
+	}
 }
 
 static json_t *
@@ -243,32 +284,40 @@ jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-static void
-print_json(FILE *fp, const struct key_rows *r, const struct usagelog *u,
-    const struct strlist *sources)
+static json_t *
+jtime(int64_t t)
 {
-	json_t *o = json_object(), *a = json_array(), *w = json_object(), *src = json_array();
+	char buf[40];
+
+	iso_time(t, buf, sizeof(buf));
+	return t > 0 ? json_string(buf) : json_null();
+}
+
+static void
+print_json(FILE *fp, const struct key_rows *r)
+{
+	json_t *o = json_object(), *a = json_array(), *ls = json_array();
 	char buf[40], *text;
 
 	json_object_set_new(o, "keyaudit", json_string(KA_VERSION));
-	json_object_set_new(o, "schema", json_integer(1));
+	json_object_set_new(o, "schema", json_integer(2));
 	json_object_set_new(o, "command", json_string("keys"));
-	for (size_t i = 0; sources != NULL && i < sources->n; i++)
-		json_array_append_new(src, json_string(sources->v[i]));
-	json_object_set_new(w, "sources", src);
-	if (u != NULL) {
-		int64_t first, last;
-		unsigned long lines, accepted;
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct key_logs *g = &r->logs[i];
+		json_t *w = json_object(), *src = json_array();
 
-		usagelog_window(u, &first, &last, &lines, &accepted);
-		iso_time(first, buf, sizeof(buf));
-		json_object_set_new(w, "first", first > 0 ? json_string(buf) : json_null());
-		iso_time(last, buf, sizeof(buf));
-		json_object_set_new(w, "last", last > 0 ? json_string(buf) : json_null());
-		json_object_set_new(w, "lines", json_integer((json_int_t)lines));
-		json_object_set_new(w, "logins", json_integer((json_int_t)accepted));
+		for (size_t j = 0; j < g->sources.n; j++)
+			json_array_append_new(src, jstr(g->sources.v[j]));
+		json_object_set_new(w, "host", json_string(g->host));
+		json_object_set_new(w, "read", json_boolean(g->asked));
+		json_object_set_new(w, "sources", src);
+		json_object_set_new(w, "first", jtime(g->first));
+		json_object_set_new(w, "last", jtime(g->last));
+		json_object_set_new(w, "truncated", json_boolean(g->truncated));
+		json_object_set_new(w, "logins", json_integer((json_int_t)g->logins));
+		json_array_append_new(ls, w);
 	}
-	json_object_set_new(o, "log", w);
+	json_object_set_new(o, "logs", ls);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
 		json_t *e = json_object();
@@ -306,15 +355,28 @@ print_json(FILE *fp, const struct key_rows *r, const struct usagelog *u,
 }
 
 void
-keylist_print(FILE *fp, const struct key_rows *r, const char *format,
-    const struct usagelog *u, const struct strlist *log_sources)
+keylist_print(FILE *fp, const struct key_rows *r, const char *format)
 {
 	if (strcmp(format, "csv") == 0)
 		print_csv(fp, r);
 	else if (strcmp(format, "json") == 0)
-		print_json(fp, r, u, log_sources);
+		print_json(fp, r);
 	else
 		print_table(fp, r);
+}
+
+void
+keylist_move(struct key_rows *dst, struct key_rows *src)
+{
+	dst->v = xreallocarray(dst->v, dst->n + src->n + 1, sizeof(*dst->v));
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*dst->v));
+	dst->n += src->n;
+	dst->logs = xreallocarray(dst->logs, dst->nlogs + src->nlogs + 1, sizeof(*dst->logs));
+	memcpy(dst->logs + dst->nlogs, src->logs, src->nlogs * sizeof(*dst->logs));
+	dst->nlogs += src->nlogs;
+	free(src->v);
+	free(src->logs);
+	memset(src, 0, sizeof(*src));
 }
 
 void
@@ -331,7 +393,13 @@ keylist_free(struct key_rows *r)
 		free(k->options);
 		free(k->status);
 		free(k->last_from);
+		free(k->owner);
 	}
+	for (size_t i = 0; i < r->nlogs; i++) {
+		free(r->logs[i].host);
+		strlist_free(&r->logs[i].sources);
+	}
+	free(r->logs);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }

@@ -22,25 +22,44 @@ struct key_row {
 	char *options;		/* printable, or NULL */
 	char *status;		/* usable, expired, or "dead: why" */
 	int64_t file_mtime;	/* of the file: the line is at most this old */
+	char *owner;		/* --key-registry's owner, or NULL */
+	int64_t added;		/* the registry's date, 0 unknown */
 	int log_known;		/* a log was read for this host */
 	int64_t last_used;	/* 0: not in the logs (or no time in them) */
 	unsigned long logins;
 	char *last_from;
 };
 
+/* What one host's logs were: where they came from, the time they cover. */
+struct key_logs {
+	char *host;
+	int asked;		/* the logs were looked for */
+	struct strlist sources;	/* "PATH" or "PATH: why it was not read" */
+	int truncated;		/* older lines dropped (the window starts later) */
+	int64_t first, last;	/* 0: no line had a time */
+	unsigned long logins;
+};
+
 struct key_rows {
 	struct key_row *v;
 	size_t n;
+	struct key_logs *logs;	/* one per host */
+	size_t nlogs;
 };
 
-/* Rows for one snapshot (the users it audited), appended to out. */
+/* Rows for one snapshot (the users it audited), with last use from the
+ * logs the snapshot holds, appended to out. */
 void keylist_rows(const struct snapshot *s, const struct ka_options *o,
     struct key_rows *out);
-/* Last use from u for every row (rows of the host the logs belong to). */
-void keylist_apply_log(struct key_rows *r, const struct usagelog *u);
+/* Did the login u describes go through this key line? VERBOSE logs name the
+ * file:line, and then only that line was used (a key may be listed twice);
+ * INFO logs name only the key. NULL: no login (or u NULL). */
+const struct key_use *key_line_use(const struct usagelog *u, const char *user,
+    const char *fp, const char *path, long line);
+/* All of src's rows and logs to the end of dst; src is left empty. */
+void keylist_move(struct key_rows *dst, struct key_rows *src);
 /* format: table, csv or json. */
-void keylist_print(FILE *fp, const struct key_rows *r, const char *format,
-    const struct usagelog *u, const struct strlist *log_sources);
+void keylist_print(FILE *fp, const struct key_rows *r, const char *format);
 void keylist_free(struct key_rows *r);
 
 #endif

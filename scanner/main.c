@@ -212,7 +212,8 @@ enum {
 	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
-	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG,
+	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG, OPT_UNUSED_DAYS, OPT_MAX_KEY_AGE,
+	OPT_KEY_REGISTRY,
 };
 
 struct scan_args {
@@ -247,6 +248,9 @@ struct scan_args {
 	int hash;
 	int inventory_complete;
 	struct strlist auth_logs;
+	int unused_days;	/* -1: not given */
+	int max_key_age;	/* 0: not given */
+	const char *key_registry;
 };
 
 static const struct option scan_longopts[] = {
@@ -279,6 +283,9 @@ static const struct option scan_longopts[] = {
 	{ "hash", no_argument, NULL, OPT_HASH },
 	{ "inventory-complete", no_argument, NULL, OPT_INVENTORY_COMPLETE },
 	{ "auth-log", required_argument, NULL, OPT_AUTH_LOG },
+	{ "unused-days", required_argument, NULL, OPT_UNUSED_DAYS },
+	{ "max-key-age", required_argument, NULL, OPT_MAX_KEY_AGE },
+	{ "key-registry", required_argument, NULL, OPT_KEY_REGISTRY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -347,6 +354,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 	a->fail_on = SEV_HIGH;
 	a->jobs = 32;
 	a->timeout = 10;
+	a->unused_days = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:hf:F:i:l:p:j:", scan_longopts, NULL)) != -1) {
@@ -398,6 +406,15 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 			break;
 		case OPT_AUTH_LOG:
 			strlist_add_owned(&a->auth_logs, absolute_arg(cmd, optarg, NULL));
+			break;
+		case OPT_UNUSED_DAYS:
+			a->unused_days = number_arg(cmd, "--unused-days", optarg, 0, 36500);
+			break;
+		case OPT_MAX_KEY_AGE:
+			a->max_key_age = number_arg(cmd, "--max-key-age", optarg, 1, 36500);
+			break;
+		case OPT_KEY_REGISTRY:
+			a->key_registry = optarg;
 			break;
 		case OPT_USER:
 			strlist_add(&a->users, optarg);
@@ -476,8 +493,11 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 			usage_error(cmd, "--format %s: expected table, csv or json", a->format);
 	} else if (report_format_find(a->format) == NULL)
 		usage_error(cmd, "--format %s: expected text, json or junit", a->format);
-	if (strcmp(cmd, "keys") != 0 && a->auth_logs.n > 0)
-		usage_error(cmd, "--auth-log belongs to 'keyaudit keys' (and diagnose)");
+	if (strcmp(cmd, "keys") != 0 && strcmp(cmd, "scan") != 0 && strcmp(cmd, "collect") != 0 &&
+	    (a->auth_logs.n > 0 || a->unused_days >= 0 || a->max_key_age > 0 ||
+	    a->key_registry != NULL))
+		usage_error(cmd, "--auth-log, --unused-days, --max-key-age and "
+		    "--key-registry belong to 'keyaudit scan' and 'keyaudit keys'");
 	for (size_t i = 0; i < a->checks.n; i++) {
 		int known = check_rule(a->checks.v[i]) != NULL;
 		for (size_t j = 0; !known && ka_checks[j] != NULL; j++)
@@ -587,6 +607,8 @@ collect_opts_from(const struct scan_args *a, struct collect_opts *co)
 	co->all_users = a->all_users;
 	co->client = a->root == NULL;
 	co->from_addr = a->from;
+	co->log_files = &a->auth_logs;
+	co->logs = a->auth_logs.n > 0 || a->unused_days >= 0;
 }
 
 /* Positional targets, then the inventory, in that order; exit 2 on a bad one. */
@@ -1059,8 +1081,6 @@ cmd_keys(int argc, char **argv)
 	struct collect_opts co;
 	struct ka_options ko;
 	struct key_rows all = { 0 };
-	struct strlist sources = { 0 };
-	struct usagelog *ul = NULL;
 	int failed = 0, remote, nhosts;
 	char *err = NULL;
 
@@ -1070,6 +1090,7 @@ cmd_keys(int argc, char **argv)
 		    "do not apply; --format table|csv|json");
 	collect_opts_from(&a, &co);
 	co.client = 0;
+	co.logs = 1;
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = a.from;
 	remote = a.snapshots.n == 0 && (a.inventory != NULL || a.targets.n > 1 ||
@@ -1084,8 +1105,6 @@ cmd_keys(int argc, char **argv)
 
 		cc = prepare_targets(cmd, &a, &tl, &co, &ko, &ss);
 		nhosts = (int)tl.n;
-		if (a.auth_logs.n > 0 && nhosts != 1)
-			usage_error(cmd, "--auth-log describes one host; %d targets given", nhosts);
 		ks.rows = xcalloc(tl.n, sizeof(*ks.rows));
 		ks.ko = &ko;
 		ss.on_snapshot = keys_snapshot;
@@ -1097,18 +1116,14 @@ cmd_keys(int argc, char **argv)
 			fprintf(stderr, "keyaudit: %s\n", err);
 			exit(EXIT_USAGE);
 		}
-		for (size_t i = 0; i < tl.n; i++) {
-			all.v = xreallocarray(all.v, all.n + ks.rows[i].n + 1, sizeof(*all.v));
-			memcpy(all.v + all.n, ks.rows[i].v, ks.rows[i].n * sizeof(*all.v));
-			all.n += ks.rows[i].n;
-			free(ks.rows[i].v);
-		}
+		for (size_t i = 0; i < tl.n; i++)
+			keylist_move(&all, &ks.rows[i]);
 		free(ks.rows);
 		clientconf_free(cc);
 		target_list_free(&tl);
 	} else {
-		if (a.auth_logs.n > 0 && nhosts != 1)
-			usage_error(cmd, "--auth-log describes one host; %d snapshots given", nhosts);
+		if (a.auth_logs.n > 0 && a.snapshots.n > 0)
+			usage_error(cmd, "--auth-log: a snapshot holds the logs it was collected with");
 		for (int i = 0; i < nhosts; i++) {
 			struct snapshot snap;
 			int crc;
@@ -1121,45 +1136,18 @@ cmd_keys(int argc, char **argv)
 				fprintf(stderr, "keyaudit: %s\n", err);
 				exit(EXIT_USAGE);
 			}
+			/* a log named for this machine must be there */
+			for (size_t j = 0; a.snapshots.n == 0 && j < snap.nauthlogs; j++)
+				if (a.auth_logs.n > 0 && snap.authlogs[j].error != NULL)
+					usage_error(cmd, "--auth-log %s: %s", snap.authlogs[j].source,
+					    snap.authlogs[j].error);
 			keylist_rows(&snap, &ko, &all);
 			snapshot_free(&snap);
 		}
 	}
 
-	/* The logs: given, or this machine's own when it is the one host. */
-	if (a.auth_logs.n > 0)
-		for (size_t i = 0; i < a.auth_logs.n; i++)
-			strlist_add(&sources, a.auth_logs.v[i]);
-	else if (!remote && a.snapshots.n == 0 && a.root == NULL) {
-		static const char *const pats[] = { "/var/log/auth.log*", "/var/log/secure*" };
-		for (size_t p = 0; p < KA_ARRLEN(pats); p++) {
-			glob_t g;
-
-			if (glob(pats[p], 0, NULL, &g) == 0)
-				for (size_t i = 0; i < g.gl_pathc; i++)
-					if (access(g.gl_pathv[i], R_OK) == 0)
-						strlist_add(&sources, g.gl_pathv[i]);
-			globfree(&g);
-		}
-	}
-	if (sources.n > 0) {
-		ul = usagelog_new(0);
-		for (size_t i = 0; i < sources.n; i++)
-			if (usagelog_read_file(ul, sources.v[i], &err) != 0) {
-				if (a.auth_logs.n > 0) {
-					fprintf(stderr, "keyaudit: %s\n", err);
-					exit(EXIT_USAGE);
-				}
-				free(err);
-				err = NULL;
-			}
-		keylist_apply_log(&all, ul);
-	}
-	keylist_print(stdout, &all, a.format, ul, &sources);
-	if (ul != NULL)
-		usagelog_free(ul);
+	keylist_print(stdout, &all, a.format);
 	keylist_free(&all);
-	strlist_free(&sources);
 	free_scan_args(&a);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("keyaudit: writing the inventory failed\n", stderr);

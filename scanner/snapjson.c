@@ -88,6 +88,46 @@ get_bool(struct rd *r, json_t *o, const char *key, const char *what, int *out)
 	return 0;
 }
 
+/* Bytes written by set_bytes: key as text or key_b64. *out stays NULL when
+ * neither is there. */
+static int
+get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out,
+    size_t *len)
+{
+	json_t *v = json_object_get(o, key);
+	char *k, *b64 = NULL;
+	long dn;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v))
+			return fail(r, what, "\"%s\" must be a string", key);
+		*len = json_string_length(v);
+		*out = xstrndup(json_string_value(v), *len);
+		return 0;
+	}
+	k = xasprintf("%s_b64", key);
+	rc = get_str(r, o, k, what, &b64);
+	if (rc == 0 && b64 != NULL) {
+		n = strlen(b64);
+		*out = xmalloc(n / 4 * 3 + 4);
+		if ((dn = base64_decode(b64, n, (unsigned char *)*out, n / 4 * 3 + 3)) < 0) {
+			free(*out);
+			*out = NULL;
+			rc = fail(r, what, "\"%s\" is not valid base64", k);
+		} else {
+			*len = (size_t)dn;
+			(*out)[dn] = '\0';
+		}
+	}
+	free(k);
+	free(b64);
+	return rc;
+}
+
 static int
 get_strlist(struct rd *r, json_t *o, const char *key, const char *what,
     struct strlist *out)
@@ -163,9 +203,8 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 static int
 read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 {
-	char what[64], *path = NULL, *type = NULL, *mode = NULL, *b64 = NULL;
+	char what[64], *path = NULL, *type = NULL, *mode = NULL;
 	struct snap_file *f;
-	json_t *content;
 	int64_t v;
 	int rc = -1;
 
@@ -225,35 +264,15 @@ read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 		fail(r, what, "a symlink needs \"link\"");
 		goto out;
 	}
-	content = json_object_get(o, "content");
-	if (content != NULL && !json_is_null(content)) {
-		if (!json_is_string(content)) {
-			fail(r, what, "\"content\" must be a string");
-			goto out;
-		}
-		f->content_len = json_string_length(content);
-		f->content = xstrndup(json_string_value(content), f->content_len);
-		f->has_content = 1;
-	} else if (get_str(r, o, "content_b64", what, &b64) == 0 && b64 != NULL) {
-		size_t n = strlen(b64);
-		long dn;
-
-		f->content = xmalloc(n / 4 * 3 + 4);
-		if ((dn = base64_decode(b64, n, (unsigned char *)f->content, n / 4 * 3 + 3)) < 0) {
-			fail(r, what, "\"content_b64\" is not valid base64");
-			goto out;
-		}
-		f->content_len = (size_t)dn;
-		f->content[dn] = '\0';
-		f->has_content = 1;
-	}
+	if (get_bytes(r, o, "content", what, &f->content, &f->content_len) != 0)
+		goto out;
+	f->has_content = f->content != NULL;
 	if (r->err == NULL)
 		rc = 0;
 out:
 	free(path);
 	free(type);
 	free(mode);
-	free(b64);
 	return r->err ? -1 : rc;
 }
 
@@ -423,6 +442,29 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 		}
 	}
+	if ((a = get_array(r, root, "auth_logs")) != NULL) {
+		size_t total = 0;
+
+		s->authlogs_asked = 1;
+		json_array_foreach(a, i, e) {
+			struct snap_authlog *l;
+			char *src = NULL;
+
+			snprintf(what, sizeof(what), "auth_logs[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "source", what, &src) || src == NULL)
+				return fail(r, what, "\"source\" is required");
+			l = snap_authlog_add(s, src);
+			free(src);
+			if (get_bool(r, e, "truncated", what, &l->truncated) ||
+			    get_str(r, e, "error", what, &l->error) ||
+			    get_bytes(r, e, "lines", what, &l->lines, &l->len))
+				return -1;
+			if ((total += l->len) > SNAP_AUTHLOG_LIMIT)
+				return fail(r, what, "more log lines than a collector keeps");
+		}
+	}
 	if ((a = get_array(r, root, "client_keys")) != NULL) {
 		s->clientkeys = xcalloc(json_array_size(a), sizeof(*s->clientkeys));
 		json_array_foreach(a, i, e) {
@@ -491,6 +533,22 @@ jstrn(const char *s, size_t n)
 	return json_stringn(s, n);
 }
 
+/* Bytes as key (UTF-8 text) or key_b64 (anything else). */
+static void
+set_bytes(json_t *o, const char *key, const char *p, size_t n)
+{
+	if (utf8_valid(p, n))
+		json_object_set_new(o, key, jstrn(p, n));
+	else {
+		char *b = base64_encode((const unsigned char *)p, n);
+		char *k = xasprintf("%s_b64", key);
+
+		json_object_set_new(o, k, json_string(b));
+		free(k);
+		free(b);
+	}
+}
+
 static json_t *
 strlist_json(const struct strlist *l)
 {
@@ -521,15 +579,8 @@ file_json(const struct snap_file *f)
 	}
 	if (f->link)
 		json_object_set_new(o, "link", jstr(f->link));
-	if (f->has_content) {
-		if (utf8_valid(f->content, f->content_len))
-			json_object_set_new(o, "content", jstrn(f->content, f->content_len));
-		else {
-			char *b = base64_encode((const unsigned char *)f->content, f->content_len);
-			json_object_set_new(o, "content_b64", json_string(b));
-			free(b);
-		}
-	}
+	if (f->has_content)
+		set_bytes(o, "content", f->content, f->content_len);
 	if (f->truncated)
 		json_object_set_new(o, "truncated", json_true());
 	if (f->read_error)
@@ -621,6 +672,24 @@ snapshot_to_json(const struct snapshot *s)
 		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
 		    "error", jstr(s->sshd_t[i].error)));
 	json_object_set_new(root, "sshd_t", a);
+
+	if (s->authlogs_asked) {
+		a = json_array();
+		for (i = 0; i < s->nauthlogs; i++) {
+			const struct snap_authlog *l = &s->authlogs[i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "source", jstr(l->source));
+			if (l->lines != NULL)
+				set_bytes(o, "lines", l->lines, l->len);
+			if (l->truncated)
+				json_object_set_new(o, "truncated", json_true());
+			if (l->error != NULL)
+				json_object_set_new(o, "error", jstr(l->error));
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(root, "auth_logs", a);
+	}
 
 	if (s->net.probed) {
 		const struct snap_net *n = &s->net;

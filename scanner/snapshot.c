@@ -65,6 +65,18 @@ snapshot_init(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+struct snap_authlog *
+snap_authlog_add(struct snapshot *s, const char *source)
+{
+	struct snap_authlog *a;
+
+	s->authlogs = xreallocarray(s->authlogs, s->nauthlogs + 1, sizeof(*s->authlogs));
+	a = &s->authlogs[s->nauthlogs++];
+	memset(a, 0, sizeof(*a));
+	a->source = xstrdup(source);
+	return a;
+}
+
 void
 snap_net_free(struct snap_net *n)
 {
@@ -115,6 +127,12 @@ snapshot_free(struct snapshot *s)
 		free(s->sshd_t[i].error);
 	}
 	free(s->sshd_t);
+	for (i = 0; i < s->nauthlogs; i++) {
+		free(s->authlogs[i].source);
+		free(s->authlogs[i].lines);
+		free(s->authlogs[i].error);
+	}
+	free(s->authlogs);
 	snap_net_free(&s->net);
 	for (i = 0; i < s->naccounts; i++) {
 		free(s->accounts[i].name);

@@ -120,6 +120,20 @@ struct snap_net {
 	char *sudo;		/* --sudo: "ok" or "denied"; NULL without --sudo */
 };
 
+/* One source of sshd's log lines (keys, scan --unused-days): a file on the
+ * target or "journalctl". Not the whole log: the line it begins with (where
+ * the log window opens), every line usagelog reads, and its last line;
+ * newest first across sources, at most SNAP_AUTHLOG_LIMIT bytes in all
+ * (the oldest dropped: truncated, and lines then starts mid-line). */
+#define SNAP_AUTHLOG_LIMIT (16u * 1024 * 1024)
+struct snap_authlog {
+	char *source;
+	char *lines;		/* NULL when not read (see error) */
+	size_t len;
+	int truncated;
+	char *error;		/* why it was not read */
+};
+
 struct snap_file_index;
 struct snap_lookup;
 
@@ -158,6 +172,11 @@ struct snapshot {
 	struct snap_sshd_t *sshd_t;
 	size_t nsshd_t;
 
+	/* sshd's logs, newest source first; asked: they were looked for. */
+	int authlogs_asked;
+	struct snap_authlog *authlogs;
+	size_t nauthlogs;
+
 	struct snap_net net;
 	int net_only;		/* the ssh transport stopped before collecting:
 				 * only the net facts are known */
@@ -166,6 +185,7 @@ struct snapshot {
 void snapshot_init(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 void snap_net_free(struct snap_net *n);
+struct snap_authlog *snap_authlog_add(struct snapshot *s, const char *source);
 
 /* Lookups. NULL when the path was not collected. */
 const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);

@@ -13,6 +13,8 @@ struct collect_opts {
 	int all_users;			/* --all-users */
 	int client;			/* also read the invoking user's client side */
 	const char *from_addr;		/* --from: addr= for sshd -T -C */
+	int logs;			/* look for sshd's login lines */
+	const struct strlist *log_files;	/* --auth-log: these, not the defaults */
 };
 
 /* 0 on success; -1 with a one-line message in *err (caller frees). A
@@ -25,6 +27,11 @@ struct transport {
 
 extern const struct transport transport_local;
 extern const struct transport transport_file;
+
+/* The local transport's half of collector.sh's log section: the same
+ * sources in the same order, filtered and bounded the same way (logcollect.c). */
+void collect_auth_logs(struct snapshot *s, const char *root,
+    const struct strlist *files);
 
 /* Snapshot JSON (snapjson.c). Parse errors name the file and line. */
 int snapshot_from_json(const char *text, size_t len, const char *name,

@@ -785,6 +785,8 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
+	if (o->logs)
+		collect_auth_logs(s, o->root, o->log_files);
 
 	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
 	if (o->client && o->root == NULL) {

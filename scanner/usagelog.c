@@ -858,6 +858,28 @@ usagelog_at(const struct usagelog *u, size_t i)
 	return &order(u)->v[i]->k;
 }
 
+const struct key_use *
+usagelog_find(const struct usagelog *u, const char *user, const char *fp)
+{
+	size_t lo = 0, hi = usagelog_count(u);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct key_use *k = usagelog_at(u, mid);
+		int c = strcmp(user, k->user);
+
+		if (c == 0)
+			c = strcmp(fp, k->fp);
+		if (c == 0)
+			return k;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 void
 usagelog_window(const struct usagelog *u, int64_t *first, int64_t *last,
     unsigned long *lines, unsigned long *accepted_)

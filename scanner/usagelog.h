@@ -53,6 +53,10 @@ int usagelog_read_file(struct usagelog *u, const char *path, char **err);
 size_t usagelog_count(const struct usagelog *u);
 const struct key_use *usagelog_at(const struct usagelog *u, size_t i);
 
+/* The logins of user with the key fp, or NULL (a binary search). */
+const struct key_use *usagelog_find(const struct usagelog *u, const char *user,
+    const char *fp);
+
 /* The time the logs cover: the earliest and latest timestamp of any line
  * (0 when none had one), the lines read, and the accepted publickey logins
  * among them. */

@@ -207,6 +207,50 @@ else
 	echo "skip busybox: not installed (apt-get install busybox)"
 fi
 
+# 3b. sshd's logs: explicit files of every kind (syslog with CRLF and a last
+# line without a newline, gzip, not gzip, a directory, a missing file), and a
+# log over the 16 MiB budget: the same sources, kept lines and truncation
+# both ways.
+L=$W/logs
+mkdir "$L" "$L/dir"
+printf 'Jan  5 10:00:00 h sshd[1]: Server listening\nJan  5 10:00:01 h sshd[2]: Accepted publickey for bob from 1.2.3.4 port 5 ssh2: ED25519 SHA256:abc\r\nJan  5 10:00:02 h sshd[2]: pam\nJan  5 10:00:03 h sshd[2]: the end' > "$L/auth.log"
+printf 'Jan  4 10:00:00 h sshd[1]: start\nJan  4 10:00:01 h sshd[3]: Accepted key ED25519 SHA256:abc found at /x:1\nJan  4 10:00:01 h sshd[3]: Accepted publickey for bob from 1.2.3.4 port 5 ssh2: ED25519 SHA256:abc\n' | gzip > "$L/auth.log.2.gz"
+echo 'not gzip' > "$L/bad.gz"
+awk 'BEGIN { for (i = 0; i < 150000; i++) printf "2025-01-01T00:00:%02d+00:00 h sshd[%d]: Accepted publickey for u%d from 10.0.0.1 port 22 ssh2: ED25519 SHA256:%043d\n", i % 60, i, i, i }' > "$L/big.log"
+largs="--auth-log $L/auth.log --auth-log $L/auth.log.2.gz --auth-log $L/bad.gz --auth-log $L/dir --auth-log $L/none --auth-log $L/big.log --auth-log $L/auth.log"
+case_logs() {
+	# shellcheck disable=SC2086
+	"$KA" collect -o "$W/l5.json" --user root $largs >/dev/null 2>&1 || rbad "keyaudit collect --auth-log"
+	# shellcheck disable=SC2086
+	"$TB" --exec-snapshot $largs root > "$W/e5.json" 2> "$W/e5.err" || rbad "exec: $(cat "$W/e5.err")"
+	a=$(jq -cS '.auth_logs' "$W/l5.json" | md5sum)
+	b=$(jq -cS '.auth_logs' "$W/e5.json" | md5sum)
+	if [ "$a" = "$b" ] && [ "$(jq '.auth_logs | length' "$W/e5.json")" = 7 ]; then
+		rok "logs: seven sources, identical both ways"
+	else
+		rbad "logs differ: local $(jq -c '[.auth_logs[] | {source, error, truncated, n: (.lines // "" | length)}]' "$W/l5.json") exec $(jq -c '[.auth_logs[] | {source, error, truncated, n: (.lines // "" | length)}]' "$W/e5.json")"
+	fi
+	if jq -e '.auth_logs[5].truncated == true and ([.auth_logs[].lines // "" | length] | add) == 16777216 and .auth_logs[6].error != null' "$W/e5.json" >/dev/null; then
+		rok "logs: 16 MiB in all, the newest kept, later sources not read"
+	else
+		rbad "logs: budget not applied: $(jq -c '[.auth_logs[] | {source, error, truncated, n: (.lines // "" | length)}]' "$W/e5.json")"
+	fi
+	if jq -e '.auth_logs[0].lines == "Jan  5 10:00:00 h sshd[1]: Server listening\nJan  5 10:00:01 h sshd[2]: Accepted publickey for bob from 1.2.3.4 port 5 ssh2: ED25519 SHA256:abc\r\nJan  5 10:00:03 h sshd[2]: the end\n"' "$W/e5.json" >/dev/null; then
+		rok "logs: first line, accepted lines and last line kept, nothing else"
+	else
+		rbad "logs: kept lines: $(jq -c '.auth_logs[0]' "$W/e5.json")"
+	fi
+	# the default sources (auth.log, rotations, the journal), whatever this machine has
+	"$KA" collect -o "$W/l6.json" --user root --unused-days 0 >/dev/null 2>&1 || rbad "keyaudit collect --unused-days"
+	"$TB" --exec-snapshot --logs root > "$W/e6.json" 2> "$W/e6.err" || rbad "exec: $(cat "$W/e6.err")"
+	if [ "$(jq -cS '.auth_logs' "$W/l6.json" | md5sum)" = "$(jq -cS '.auth_logs' "$W/e6.json" | md5sum)" ]; then
+		rok "logs: this machine's default sources identical ($(jq -c '[.auth_logs[].source]' "$W/e6.json"))"
+	else
+		rbad "default logs differ: local $(jq -c '[.auth_logs[] | {source, error, n: (.lines // "" | length)}]' "$W/l6.json") exec $(jq -c '[.auth_logs[] | {source, error, n: (.lines // "" | length)}]' "$W/e6.json")"
+	fi
+}
+run_case case_logs
+
 case_nobody() {
 	if su -s /bin/sh nobody -c "$D/ka collect -o -" > "$W/l4.json" 2> "$W/l4.err" &&
 	    su -s /bin/sh nobody -c "$D/tb --exec-snapshot" > "$W/e4.json" 2>> "$W/l4.err"; then

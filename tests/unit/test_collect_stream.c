@@ -3,7 +3,7 @@
  *
  * Two helper modes for tests/cli/collector.sh (no CLI change needed):
  *   --script               print the embedded collector script
- *   --exec-snapshot [-f SSHD_CONFIG] [USER...]
+ *   --exec-snapshot [-f SSHD_CONFIG] [--logs] [--auth-log FILE]... [USER...]
  *                          collect this machine with transport_exec and
  *                          print the snapshot JSON
  *   --parse-stream         collector output on stdin -> snapshot JSON (to
@@ -845,20 +845,24 @@ test_exec_equals_local(void **state)
 static int
 exec_snapshot(int argc, char **argv)
 {
-	struct strlist users = { 0 };
+	struct strlist users = { 0 }, logs = { 0 };
 	struct collect_opts o = { 0 };
 	struct snapshot s;
 	char *err = NULL, *json;
 
-	int i = 2;
-
-	if (argc > 3 && strcmp(argv[2], "-f") == 0) {
-		o.sshd_config = argv[3];
-		i = 4;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+			o.sshd_config = argv[++i];
+		else if (strcmp(argv[i], "--logs") == 0)
+			o.logs = 1;
+		else if (strcmp(argv[i], "--auth-log") == 0 && i + 1 < argc) {
+			o.logs = 1;
+			strlist_add(&logs, argv[++i]);
+		} else
+			strlist_add(&users, argv[i]);
 	}
-	for (; i < argc; i++)
-		strlist_add(&users, argv[i]);
 	o.users = &users;
+	o.log_files = &logs;
 	snapshot_init(&s);
 	if (transport_exec.collect("local", &o, &s, &err) != 0) {
 		fprintf(stderr, "%s\n", err);
@@ -869,6 +873,7 @@ exec_snapshot(int argc, char **argv)
 	free(json);
 	snapshot_free(&s);
 	strlist_free(&users);
+	strlist_free(&logs);
 	return 0;
 }
 
