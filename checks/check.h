@@ -26,6 +26,9 @@ const struct ka_rule *check_rule(const char *id);
 /* Is a rule selected by a --checks list ("perm,akeys.rsa-weak")? NULL list: all. */
 int check_selected(const struct ka_rule *r, const struct strlist *only);
 
+/* Is r a site rule, off unless a policy or --checks names it? */
+int check_opt_in(const struct ka_rule *r);
+
 extern const struct ka_check check_perm;
 extern const struct ka_check check_akeys;
 extern const struct ka_check check_sshd;

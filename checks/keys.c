@@ -1,20 +1,447 @@
-/* keys.c - key inventory hygiene across accounts and hosts. The per-host
- * pass has nothing of its own yet; keys.shared-key is emitted by the fleet
- * pass (scanner/fleet.c) from every host's digest once all hosts are in. */
+/* keys.c - key inventory hygiene: which authorized keys should not exist any
+ * more. Keys nobody has used within the logs' window (or for --unused-days),
+ * keys older than --max-key-age, keys of accounts that cannot log in, keys
+ * no one claims in the site's registry, root keys without from= or
+ * command=, one key opening several accounts. A key on several hosts is
+ * found by the fleet pass (scanner/fleet.c) once all hosts are in. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
 #include "check.h"
+#include "../scanner/keylist.h"
+#include "../scanner/keyreg.h"
+#include "../scanner/usagelog.h"
+
+#define DAY 86400
 
 static const struct ka_rule rules[] = {
-	{ "keys.shared-key", SEV_MEDIUM, 0, "one user key is authorized on many hosts or accounts",
+	{ "keys.unused", SEV_LOW, 0, "an authorized key has not logged in for the whole log window",
+	  "sshd logs every accepted key (Accepted publickey ... SHA256:FP; at LogLevel "
+	  "VERBOSE also the authorized_keys file and line). A key with no login in "
+	  "everything the host's logs still hold, or none for --unused-days, is "
+	  "likely one nobody needs: a departed person's, a retired job's. What can "
+	  "be known is bounded by log retention, so the finding states the window. "
+	  "Runs when the scan reads the hosts' logs (--unused-days or --auth-log)." },
+	{ "keys.no-usage-data", SEV_INFO, 0, "the last use of this host's keys cannot be known",
+	  "Last use comes from sshd's own log lines. At LogLevel QUIET, FATAL or ERROR "
+	  "sshd logs no login; a log the collector cannot read (not root, no --sudo) "
+	  "or that lives elsewhere (--auth-log) says nothing; and logs shorter than "
+	  "--unused-days cannot show that a key went unused that long." },
+	{ "keys.old", SEV_LOW, 0, "an authorized key is older than --max-key-age",
+	  "Keys are credentials and get rotated like them. The age is the key "
+	  "registry's date where it has one, else the authorized_keys file's last "
+	  "change (the line is at least that old). Runs with --max-key-age DAYS." },
+	{ "keys.no-expiry", SEV_LOW, 0, "an authorized key has no expiry-time",
+	  "An expiry-time=\"YYYYMMDD\" option makes sshd itself refuse the key after "
+	  "that date, so forgotten keys stop working on their own. A site rule: it "
+	  "runs when a policy says 'check keys.no-expiry enable' (or --checks names "
+	  "it)." },
+	{ "keys.orphaned", SEV_MEDIUM, 0, "keys are authorized for an account that should not log in",
+	  "An account that is locked, expired or has a nologin shell still has keys "
+	  "in its AuthorizedKeysFile. With UsePAM yes a locked password does not "
+	  "stop key logins at all; otherwise the keys are dead weight that comes back "
+	  "to life when the account is unlocked. Remove them with the account's "
+	  "retirement." },
+	{ "keys.shared", SEV_MEDIUM, 0, "one user key is authorized for several accounts or hosts",
 	  "The same key opening many accounts or hosts means one stolen private key "
 	  "(or one departed person) opens them all, and access cannot be revoked per "
-	  "host. Found by the fleet pass after all hosts were scanned: every key "
-	  "authorized for two or more accounts or hosts is listed." },
+	  "account. Each host reports its own accounts; the fleet pass (after all "
+	  "hosts were scanned) reports keys found on two or more hosts." },
+	{ "keys.unregistered", SEV_MEDIUM, 0, "an authorized key is not in the key registry, or past its registered expiry",
+	  "With --key-registry FILE (CSV: fingerprint, owner, expires[, added]) every "
+	  "authorized key must be claimed by an owner: a key no one claims grants "
+	  "access no one answers for, and a key past the expiry its owner registered "
+	  "should have been removed." },
+	{ "keys.root-unrestricted", SEV_MEDIUM, 0, "a root key has neither from= nor command=",
+	  "A key that logs in as root from anywhere with any command is the most "
+	  "valuable key on the host. from=\"ADDR\" limits where it works, "
+	  "command=\"...\" (or restrict plus a forced command) what it can do; "
+	  "automation keys need both. Not reported where PermitRootLogin is no or "
+	  "forced-commands-only: sshd lets no such key in." },
 };
+
+static void
+ymd(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL || strftime(buf, n, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, n, "?");
+}
+
+/* "KEY (COMMENT)" for messages: the fingerprint and a short printable comment. */
+static char *
+key_name(const struct ak_line *l)
+{
+	char *c, *s;
+
+	if (l->comment == NULL || l->comment[0] == '\0')
+		return xstrdup(l->fp);
+	c = str_printable(l->comment, strlen(l->comment) > 60 ? 60 : strlen(l->comment));
+	s = xasprintf("%s (%s)", l->fp, c);
+	free(c);
+	return s;
+}
+
+static int
+usable(const struct ka_ctx *ctx, const struct ak_line *l)
+{
+	return l->status == AK_KEY && l->fp != NULL &&
+	    (l->opts.expiry == 0 || l->opts.expiry > ctx->snap->collected_at);
+}
+
+static char *
+fix_remove(const char *path, long line)
+{
+	char *q = shell_quote(path);
+	char *s = xasprintf("sed -i '%ldd' %s", line, q);
+
+	free(q);
+	return s;
+}
+
+/* ------------------------------------------------------------ usage */
+
+struct usage {
+	const struct usagelog *u;
+	int64_t first, last;	/* the window */
+	int verdict;		/* keys without a login can be called unused */
+	int days;		/* --unused-days, 0: the whole window */
+};
+
+static void
+unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	struct usage *us = arg;
+	int64_t now = ctx->snap->collected_at;
+	const struct key_use *k;
+	char a[16], b[16], m[16], *name, *fix, *changed = NULL;
+
+	if (!usable(ctx, l))
+		return;
+	k = key_line_use(us->u, ku->name, l->fp, path, l->lineno);
+	if (k != NULL && (us->days == 0 || k->last <= 0 || now - k->last <= (int64_t)us->days * DAY))
+		return;
+	if (k == NULL && !us->verdict)
+		return;
+	name = key_name(l);
+	fix = fix_remove(path, l->lineno);
+	ymd(us->first, a, sizeof(a));
+	ymd(us->last, b, sizeof(b));
+	/* a line added inside the window had less time to be used */
+	if (st != NULL && us->first > 0 && st->mtime > us->first) {
+		ymd(st->mtime, m, sizeof(m));
+		changed = xasprintf("; the file changed on %s, so the line may be newer "
+		    "than the window", m);
+	}
+	if (k != NULL) {
+		ymd(k->last, m, sizeof(m));
+		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		    "key %s of %s last logged in on %s from %s, %lld days ago (more than "
+		    "--unused-days %d)", name, ku->name, m, k->last_addr ? k->last_addr : "?",
+		    (long long)((now - k->last) / DAY), us->days);
+	} else if (us->first > 0)
+		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		    "key %s of %s has no accepted login in sshd's logs from %s to %s "
+		    "(%lld days)%s", name, ku->name, a, b,
+		    (long long)((us->last - us->first) / DAY + 1), changed ? changed : "");
+	else
+		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		    "key %s of %s has no accepted login in sshd's logs (which give no "
+		    "times: the window is unknown)", name, ku->name);
+	free(changed);
+	free(fix);
+	free(name);
+}
+
+static void
+count_usable(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	(void)ku;
+	(void)path;
+	(void)st;
+	if (usable(ctx, l))
+		(*(size_t *)arg)++;
+}
+
+static void
+unused_keys(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+	const char *level = ctx->global ? sshd_eff_str(ctx->global, "loglevel") : NULL;
+	struct usage us = { 0 };
+	unsigned long lines, logins;
+	size_t nkeys = 0, read = 0;
+	struct buf why;
+	char a[16], b[16];
+
+	if ((us.u = ctx_usage(ctx)) == NULL)
+		return;
+	ctx_foreach_key(ctx, count_usable, &nkeys);
+	if (nkeys == 0)
+		return;
+	us.days = ctx->opts ? ctx->opts->unused_days : 0;
+	usagelog_window(us.u, &us.first, &us.last, &lines, &logins);
+	buf_init(&why);
+	for (size_t i = 0; i < s->nauthlogs; i++) {
+		if (s->authlogs[i].lines != NULL)
+			read++;
+		else
+			buf_printf(&why, "%s%s: %s", why.len ? "; " : "", s->authlogs[i].source,
+			    s->authlogs[i].error ? s->authlogs[i].error : "not read");
+	}
+	if (level != NULL && (strcasecmp(level, "quiet") == 0 ||
+	    strcasecmp(level, "fatal") == 0 || strcasecmp(level, "error") == 0)) {
+		const char *path;
+		long line;
+
+		ctx_setting_where(ctx, ctx->global, "loglevel", &path, &line);
+		ctx_finding(ctx, "keys.no-usage-data", NULL, path, line, "LogLevel VERBOSE",
+		    "sshd logs no logins at LogLevel %s: the last use of %zu key%s cannot "
+		    "be known", level, nkeys, nkeys == 1 ? "" : "s");
+	} else if (read == 0)
+		ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+		    s->privileged ? "name the file sshd logs to: --auth-log FILE" :
+		    "scan as root (--sudo over SSH), or name a readable log: --auth-log FILE",
+		    "no sshd log could be read (%s): the last use of %zu key%s cannot be "
+		    "known", why.len ? why.data : "no auth.log, secure or journal found",
+		    nkeys, nkeys == 1 ? "" : "s");
+	else if (us.days > 0 && (us.first == 0 || us.last - us.first < (int64_t)us.days * DAY)) {
+		ymd(us.first, a, sizeof(a));
+		ymd(us.last, b, sizeof(b));
+		if (us.first > 0)
+			ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+			    "keep sshd's logs longer (logrotate: rotate/maxage; journald: "
+			    "MaxRetentionSec)", "sshd's logs cover %s to %s (%lld days), fewer "
+			    "than --unused-days %d: keys without a login in them may still "
+			    "be in use", a, b, (long long)((us.last - us.first) / DAY + 1),
+			    us.days);
+		else
+			ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+			    "log with timestamps (syslog or the journal, not sshd -E)",
+			    "sshd's logs give no times, so --unused-days %d cannot be "
+			    "judged", us.days);
+		us.verdict = 0;
+		ctx_foreach_key(ctx, unused_key, &us);	/* old logins still count */
+	} else {
+		us.verdict = 1;
+		ctx_foreach_key(ctx, unused_key, &us);
+	}
+	buf_free(&why);
+}
+
+/* ------------------------------------------------------------ per line */
+
+/* PermitRootLogin lets this key in as it is: not "no", and not
+ * forced-commands-only (then only command= keys work). */
+static int
+root_keys_allowed(const struct ka_user *ku)
+{
+	const char *v = ku->eff ? sshd_eff_str(ku->eff, "permitrootlogin") : NULL;
+
+	return v == NULL || (strcasecmp(v, "no") != 0 &&
+	    strcasecmp(v, "forced-commands-only") != 0);
+}
+
+static void
+line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	const struct ka_options *o = ctx->opts;
+	const struct keyreg_entry *r = NULL;
+	int64_t now = ctx->snap->collected_at;
+	char d[16], *name;
+
+	(void)arg;
+	if (!usable(ctx, l))
+		return;
+	name = key_name(l);
+	if (o != NULL && o->registry != NULL && !l->opts.cert_authority) {
+		if ((r = keyreg_find(o->registry, l->fp)) == NULL)
+			ctx_finding(ctx, "keys.unregistered", ku->name, path, l->lineno,
+			    "add the key's owner to the registry, or remove the line",
+			    "key %s of %s is in no entry of the key registry: nobody "
+			    "claims it", name, ku->name);
+		else if (r->expires != 0 && r->expires <= now) {
+			ymd(r->expires - DAY, d, sizeof(d));
+			ctx_finding(ctx, "keys.unregistered", ku->name, path, l->lineno,
+			    "remove the line (or renew the registration)",
+			    "key %s of %s expired on %s according to the key registry "
+			    "(owner %s, line %ld)", name, ku->name, d,
+			    r->owner[0] ? r->owner : "?", r->line);
+		}
+	}
+	if (o != NULL && o->max_key_age > 0) {
+		int64_t since = r != NULL && r->added > 0 ? r->added : st != NULL ? st->mtime : 0;
+
+		if (since > 0 && now - since > (int64_t)o->max_key_age * DAY) {
+			ymd(since, d, sizeof(d));
+			if (r != NULL && r->added > 0)
+				ctx_finding(ctx, "keys.old", ku->name, path, l->lineno,
+				    "generate a new key, authorize it, then remove this line",
+				    "key %s of %s was added on %s (the key registry's date): "
+				    "%lld days ago, more than --max-key-age %d", name, ku->name,
+				    d, (long long)((now - since) / DAY), o->max_key_age);
+			else
+				ctx_finding(ctx, "keys.old", ku->name, path, l->lineno,
+				    "generate a new key, authorize it, then remove this line",
+				    "key %s of %s is at least %lld days old (its file last "
+				    "changed on %s; the registry has no date for it), more "
+				    "than --max-key-age %d", name, ku->name,
+				    (long long)((now - since) / DAY), d, o->max_key_age);
+		}
+	}
+	if (l->opts.expiry == 0 && !l->opts.cert_authority)
+		ctx_finding(ctx, "keys.no-expiry", ku->name, path, l->lineno,
+		    "prefix the line with expiry-time=\"YYYYMMDD\"",
+		    "key %s of %s has no expiry-time", name, ku->name);
+	if (ku->acct->uid == 0 && l->opts.from == NULL && l->opts.command == NULL &&
+	    root_keys_allowed(ku))
+		ctx_finding(ctx, "keys.root-unrestricted", ku->name, path, l->lineno,
+		    "prefix the line with from=\"ADDRESSES\" and, for automation, "
+		    "restrict,command=\"...\"",
+		    "key %s logs in as %s (uid 0) from anywhere, with any command",
+		    name, ku->name);
+	free(name);
+}
+
+/* ------------------------------------------------------------ accounts */
+
+static int
+nologin_shell(const char *shell)
+{
+	const char *base = strrchr(shell, '/');
+
+	base = base ? base + 1 : shell;
+	return strcmp(base, "nologin") == 0 || strcmp(base, "false") == 0;
+}
+
+struct orphan {
+	const struct ka_user *u;
+	size_t n;
+	char *path;		/* the first key's */
+	long line;
+};
+
+static void
+count_user_keys(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	struct orphan *o = arg;
+
+	(void)st;
+	if (ku != o->u || !usable(ctx, l))
+		return;
+	if (o->n++ == 0) {
+		o->path = xstrdup(path);
+		o->line = l->lineno;
+	}
+}
+
+static void
+orphaned(struct ka_ctx *ctx)
+{
+	int64_t today = ctx->snap->collected_at / DAY;
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		const struct snap_account *a = u->acct;
+		struct orphan o = { u, 0, NULL, 0 };
+		char *why, *fix;
+
+		if (a == NULL)
+			continue;
+		if (a->shadow_known && a->locked)
+			why = xstrdup("is locked");
+		else if (a->shadow_known && a->expire_day >= 0 && a->expire_day <= today)
+			why = xstrdup("has expired");
+		else if (nologin_shell(a->shell[0] ? a->shell : "/bin/sh"))
+			why = xasprintf("has the shell %s", a->shell);
+		else
+			continue;
+		ctx_foreach_key(ctx, count_user_keys, &o);
+		if (o.n > 0) {
+			char *q = shell_quote(o.path);
+			fix = xasprintf("remove the keys: : > %s (or re-enable the account "
+			    "if it is meant to log in)", q);
+			ctx_finding(ctx, "keys.orphaned", u->name, o.path, o.line, fix,
+			    "account %s %s but %zu key%s still authorized for it", u->name,
+			    why, o.n, o.n == 1 ? " is" : "s are");
+			free(fix);
+			free(q);
+		}
+		free(o.path);
+		free(why);
+	}
+}
+
+/* One fingerprint authorized for two or more accounts of this host. */
+struct shared {
+	struct strlist fps, users;	/* parallel: a sighting each */
+};
+
+static void
+collect_fp(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	struct shared *sh = arg;
+
+	(void)path;
+	(void)st;
+	if (!usable(ctx, l) || l->opts.cert_authority)
+		return;
+	for (size_t i = 0; i < sh->fps.n; i++)
+		if (strcmp(sh->fps.v[i], l->fp) == 0 && strcmp(sh->users.v[i], ku->name) == 0)
+			return;
+	strlist_add(&sh->fps, l->fp);
+	strlist_add(&sh->users, ku->name);
+}
+
+static void
+shared(struct ka_ctx *ctx)
+{
+	struct shared sh = { { 0 }, { 0 } };
+
+	ctx_foreach_key(ctx, collect_fp, &sh);
+	for (size_t i = 0; i < sh.fps.n; i++) {
+		struct buf who;
+		size_t n = 0, j;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(sh.fps.v[j], sh.fps.v[i]) == 0)
+				break;
+		if (j < i)
+			continue;	/* reported at its first sighting */
+		buf_init(&who);
+		for (j = i; j < sh.fps.n; j++)
+			if (strcmp(sh.fps.v[j], sh.fps.v[i]) == 0)
+				buf_printf(&who, "%s%s", n++ ? ", " : "", sh.users.v[j]);
+		if (n >= 2) {
+			struct ka_finding *f = ctx_finding(ctx, "keys.shared", NULL, NULL, 0,
+			    "give each person and each automation its own key; remove this "
+			    "one from the accounts that should not have it",
+			    "key %s is authorized for %zu accounts: %s", sh.fps.v[i], n, who.data);
+			if (f != NULL)
+				f->key_fp = xstrdup(sh.fps.v[i]);
+		}
+		buf_free(&who);
+	}
+	strlist_free(&sh.fps);
+	strlist_free(&sh.users);
+}
 
 static void
 run(struct ka_ctx *ctx)
 {
-	(void)ctx;
+	unused_keys(ctx);
+	ctx_foreach_key(ctx, line_checks, NULL);
+	orphaned(ctx);
+	shared(ctx);
 }
 
 const struct ka_check check_keys = {

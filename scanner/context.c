@@ -454,10 +454,15 @@ ctx_setting_where(const struct ka_ctx *ctx, const struct sshd_eff *e,
 int
 ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r)
 {
+	const struct strlist *only;
+
 	if (ctx->opts == NULL)
-		return 1;
-	return check_selected(r, ctx->opts->only) &&
-	    policy_check_enabled(ctx->opts->policy, r->id);
+		return !check_opt_in(r);
+	only = ctx->opts->only;
+	if (check_opt_in(r) && !policy_check_opted_in(ctx->opts->policy, r->id) &&
+	    !(only != NULL && strlist_has(only, r->id)))
+		return 0;
+	return check_selected(r, only) && policy_check_enabled(ctx->opts->policy, r->id);
 }
 
 struct ka_finding *
@@ -527,4 +532,38 @@ ctx_usage(struct ka_ctx *ctx)
 		usagelog_end(ctx->usage);
 	}
 	return ctx->usage;
+}
+
+void
+ctx_foreach_key(struct ka_ctx *ctx, ctx_key_fn fn, void *arg)
+{
+	const struct snapshot *s = ctx->snap;
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const struct ka_user *u = &ctx->users[i];
+		struct strlist seen = { 0 };
+
+		if (u->acct == NULL)
+			continue;
+		for (size_t j = 0; j < u->akfiles.n; j++) {
+			const struct ak_file *ak;
+			char *canon = NULL;
+			const char *why;
+
+			if (snap_realpath(s, u->akfiles.v[j], &canon, &why) != 0)
+				continue;
+			/* AuthorizedKeysFile may name one file twice */
+			if (strlist_has(&seen, canon) || (ak = ctx_akfile(ctx, canon)) == NULL) {
+				free(canon);
+				continue;
+			}
+			strlist_add(&seen, canon);
+			for (size_t l = 0; l < ak->n; l++)
+				if (ak->lines[l].status == AK_KEY ||
+				    ak->lines[l].status == AK_BAD_OPTIONS)
+					fn(ctx, u, canon, snap_stat(s, canon), &ak->lines[l], arg);
+			free(canon);
+		}
+		strlist_free(&seen);
+	}
 }

@@ -94,6 +94,13 @@ void ctx_setting_where(const struct ka_ctx *ctx, const struct sshd_eff *e,
 struct usagelog;
 const struct usagelog *ctx_usage(struct ka_ctx *ctx);
 
+/* Every key line (AK_KEY, and AK_BAD_OPTIONS: a key sshd drops) of every
+ * audited account's AuthorizedKeysFile(s), each canonical file once per
+ * user; st is the file (NULL when not collected). */
+typedef void (*ctx_key_fn)(struct ka_ctx *ctx, const struct ka_user *u,
+    const char *path, const struct snap_file *st, const struct ak_line *l, void *arg);
+void ctx_foreach_key(struct ka_ctx *ctx, ctx_key_fn fn, void *arg);
+
 /* Is a rule selected by --checks and not disabled by the policy? */
 int ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r);
 

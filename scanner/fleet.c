@@ -329,7 +329,7 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 void
 fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *out)
 {
-	const struct ka_rule *shared_key = check_rule("keys.shared-key");
+	const struct ka_rule *shared_key = check_rule("keys.shared");
 	const struct ka_rule *shared_hk = check_rule("hostkey.shared");
 	int key_on = check_selected(shared_key, o->only) &&
 	    policy_check_enabled(o->policy, shared_key->id);
@@ -373,7 +373,7 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 			    "host key %s is presented by %zu hosts: %s", e->fp, e->nhosts, where);
 			fd->key_fp = xstrdup(e->fp);
 			free(where);
-		} else if (!e->is_hostkey && key_on && e->count >= 2) {
+		} else if (!e->is_hostkey && key_on && e->nhosts >= 2) {
 			where = places(f, e);
 			fd = finding_add(out, shared_key, NULL, NULL, 0,
 			    "give each person and each automation its own key; remove this "

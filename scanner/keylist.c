@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "keylist.h"
+#include "keyreg.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"
@@ -88,6 +89,21 @@ key_line_use(const struct usagelog *u, const char *user, const char *fp,
 	return k;
 }
 
+static void
+row_of(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	struct key_rows *out = arg;
+	const struct keyreg_entry *e;
+
+	add_row(out, ctx->snap, u->name, path, l, st ? st->mtime : 0);
+	if (ctx->opts->registry != NULL && l->fp != NULL &&
+	    (e = keyreg_find(ctx->opts->registry, l->fp)) != NULL) {
+		out->v[out->n - 1].owner = printable_or_null(e->owner);
+		out->v[out->n - 1].added = e->added;
+	}
+}
+
 void
 keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_rows *out)
 {
@@ -98,36 +114,7 @@ keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_ro
 
 	host_result_init(&scratch, s->target ? s->target : "local");
 	ctx_init(&ctx, s, o, &scratch);
-	for (size_t i = 0; i < ctx.nusers; i++) {
-		const struct ka_user *ku = &ctx.users[i];
-		struct strlist seen = { 0 };
-
-		if (ku->acct == NULL)
-			continue;
-		for (size_t j = 0; j < ku->akfiles.n; j++) {
-			const struct ak_file *ak;
-			const struct snap_file *st;
-			char *canon = NULL;
-			const char *why;
-
-			if (snap_realpath(s, ku->akfiles.v[j], &canon, &why) != 0)
-				continue;
-			/* AuthorizedKeysFile may name one file twice */
-			if (strlist_has(&seen, canon) || (ak = ctx_akfile(&ctx, canon)) == NULL) {
-				free(canon);
-				continue;
-			}
-			strlist_add(&seen, canon);
-			st = snap_stat(s, canon);
-			for (size_t l = 0; l < ak->n; l++)
-				if (ak->lines[l].status == AK_KEY ||
-				    ak->lines[l].status == AK_BAD_OPTIONS)
-					add_row(out, s, ku->name, canon, &ak->lines[l],
-					    st ? st->mtime : 0);
-			free(canon);
-		}
-		strlist_free(&seen);
-	}
+	ctx_foreach_key(&ctx, row_of, out);
 	u = ctx_usage(&ctx);
 	for (size_t i = first; u != NULL && i < out->n; i++) {
 		struct key_row *row = &out->v[i];
@@ -193,7 +180,7 @@ static void
 print_csv(FILE *fp, const struct key_rows *r)
 {
 	fputs("host,user,path,line,type,bits,fingerprint,comment,options,status,"
-	    "last_used,last_from,logins,file_modified\n", fp);
+	    "last_used,last_from,logins,file_modified,owner,added\n", fp);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
 		char line[24], bits[16], logins[24], used[40], mod[40];
@@ -220,7 +207,10 @@ print_csv(FILE *fp, const struct key_rows *r)
 		csv_field(fp, used, 0);
 		csv_field(fp, k->last_from, 0);
 		csv_field(fp, logins, 0);
-		csv_field(fp, mod, 1);
+		csv_field(fp, mod, 0);
+		csv_field(fp, k->owner, 0);
+		iso_time(k->added, mod, sizeof(mod));
+		csv_field(fp, k->added > 0 ? mod : "", 1);
 	}
 }
 
@@ -246,10 +236,11 @@ print_table(FILE *fp, const struct key_rows *r)
 		char fl[4200], used[40];
 
 		snprintf(fl, sizeof(fl), "%s:%ld", k->path, k->line);
-		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s  %s%s%s\n", (int)wh,
+		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s  %s%s%s%s%s\n", (int)wh,
 		    k->host, (int)wu, k->user, (int)wf, fl, k->type, k->bits, k->fp,
 		    last_used_text(k, used, sizeof(used)), k->status,
-		    k->comment ? " / " : "", k->comment ? k->comment : "");
+		    k->comment ? " / " : "", k->comment ? k->comment : "",
+		    k->owner ? " / owner " : "", k->owner ? k->owner : "");
 	}
 	fprintf(fp, "%zu key%s\n", r->n, r->n == 1 ? "" : "s");
 	for (size_t i = 0; i < r->nlogs; i++) {
@@ -342,6 +333,8 @@ print_json(FILE *fp, const struct key_rows *r)
 		iso_time(k->file_mtime, buf, sizeof(buf));
 		json_object_set_new(e, "file_modified", k->file_mtime > 0 ?
 		    json_string(buf) : json_null());
+		json_object_set_new(e, "owner", jstr(k->owner));
+		json_object_set_new(e, "added", jtime(k->added));
 		json_array_append_new(a, e);
 	}
 	json_object_set_new(o, "keys", a);

@@ -16,6 +16,7 @@
 #include "diagnose.h"
 #include "engine.h"
 #include "keylist.h"
+#include "keyreg.h"
 #include "knownhosts.h"
 #include "policy.h"
 #include "scan.h"
@@ -60,7 +61,8 @@ static const char main_help[] =
 "commands:\n"
 "  diagnose [user@]host [-i KEY]  why this key login fails, and the fix\n"
 "  scan [TARGET...] [options]    audit hosts over SSH, or this machine (default)\n"
-"  keys [TARGET...] [--auth-log FILE]  every authorized key, and when it was last used\n"
+"  keys [TARGET...] [-f INVENTORY]  every authorized key, its owner, and when it\n"
+"                                was last used (from each host's sshd logs)\n"
 "  known-hosts TARGET... [--known-hosts FILE] [--pin FILE]\n"
 "                                every host key the hosts offer against known_hosts\n"
 "  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
@@ -119,6 +121,20 @@ static const char scan_help[] =
 "  --policy FILE         site policy: severities, disabled checks, expected\n"
 "                        values, regex constraints (see docs/policy.md)\n"
 "\n"
+"stale keys (the keys checks; see also 'keyaudit keys'):\n"
+"  --unused-days N       read each host's sshd logs (auth.log, secure, their\n"
+"                        rotations, else the journal) and report keys with no\n"
+"                        login for N days (keys.unused; 0: none in the whole log\n"
+"                        window). Logs shorter than N days, LogLevel below INFO\n"
+"                        or unreadable logs give keys.no-usage-data instead\n"
+"  --auth-log FILE       read this log on each host instead (repeatable; for\n"
+"                        hosts that log elsewhere); implies --unused-days 0\n"
+"  --max-key-age DAYS    report key lines older than DAYS (keys.old): the\n"
+"                        registry's date, else the file's last change\n"
+"  --key-registry FILE   CSV of fingerprint,owner,expires[,added] (a header line\n"
+"                        may name them in any order): keys nobody claims and\n"
+"                        keys past their expiry (keys.unregistered)\n"
+"\n"
 "reports (hosts always come in inventory order; after two or more hosts a\n"
 "last entry named 'fleet' holds keys shared across hosts and cloned host keys):\n"
 "  --format FMT          text (default), json or junit, on standard output\n"
@@ -137,7 +153,8 @@ static const char collect_help[] =
 "as a live scan at the time of collection. The file is created mode 0600;\n"
 "private keys are never read into it (only whether they have a passphrase).\n"
 "\n"
-"  -o, --output FILE     where to write the snapshot ('-' for standard output)\n";
+"  -o, --output FILE     where to write the snapshot ('-' for standard output)\n"
+"  --unused-days N, --auth-log FILE   also save sshd's login lines (as scan)\n";
 
 static const char known_hosts_help[] =
 "usage: keyaudit known-hosts [TARGET...] [-f INVENTORY] [--known-hosts FILE]...\n"
@@ -183,16 +200,19 @@ static const char keys_help[] =
 "\n"
 "  TARGET, -f, --snapshot, --user, --all-users, --root, --sshd-config, and the\n"
 "                        connection options: as for scan (default: this machine)\n"
-"  --auth-log FILE       sshd's log to read last use from (repeatable; syslog,\n"
-"                        RFC 3339, journalctl -o short/short-iso, sshd -E; plain\n"
-"                        or gzip). Default for this machine: /var/log/auth.log*\n"
-"                        and /var/log/secure* where readable. Logs are read on\n"
-"                        this machine, so they describe one host: with several\n"
-"                        hosts give none.\n"
+"  --auth-log FILE       the log to read last use from, a path on each host\n"
+"                        (repeatable; syslog, RFC 3339, journalctl -o\n"
+"                        short/short-iso, sshd -E; plain or gzip). Default on\n"
+"                        every host: /var/log/auth.log and /var/log/secure with\n"
+"                        their rotations (.1, .2.gz, ..., -DATE), else the\n"
+"                        journal (sshd, sshd-session). The collector sends\n"
+"                        only the login lines, the newest 16 MiB.\n"
+"  --key-registry FILE   add each key's owner from this CSV (see scan --help)\n"
 "  --format FMT          table (default), csv or json\n"
 "\n"
-"A key not in the logs was not used in the window the logs cover (json: log);\n"
-"LogLevel VERBOSE also names the file:line each login used.\n";
+"A key not in the logs was not used in the window the logs cover (printed\n"
+"after the table; json: logs); LogLevel VERBOSE also names the file:line each\n"
+"login used. 'keyaudit scan --unused-days N' turns this into findings.\n";
 
 static const char checks_help[] =
 "usage: keyaudit checks [--format text|json]\n"
@@ -250,7 +270,7 @@ struct scan_args {
 	struct strlist auth_logs;
 	int unused_days;	/* -1: not given */
 	int max_key_age;	/* 0: not given */
-	const char *key_registry;
+	struct keyreg *registry;
 };
 
 static const struct option scan_longopts[] = {
@@ -347,6 +367,7 @@ static void
 parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
     struct scan_args *a)
 {
+	char *err = NULL;
 	int c, sev;
 
 	memset(a, 0, sizeof(*a));
@@ -414,7 +435,13 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 			a->max_key_age = number_arg(cmd, "--max-key-age", optarg, 1, 36500);
 			break;
 		case OPT_KEY_REGISTRY:
-			a->key_registry = optarg;
+			if (a->registry != NULL)
+				usage_error(cmd, "--key-registry: give one registry file");
+			a->registry = xcalloc(1, sizeof(*a->registry));
+			if (keyreg_load(optarg, a->registry, &err) != 0) {
+				fprintf(stderr, "keyaudit: %s\n", err);
+				exit(EXIT_USAGE);
+			}
 			break;
 		case OPT_USER:
 			strlist_add(&a->users, optarg);
@@ -495,7 +522,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		usage_error(cmd, "--format %s: expected text, json or junit", a->format);
 	if (strcmp(cmd, "keys") != 0 && strcmp(cmd, "scan") != 0 && strcmp(cmd, "collect") != 0 &&
 	    (a->auth_logs.n > 0 || a->unused_days >= 0 || a->max_key_age > 0 ||
-	    a->key_registry != NULL))
+	    a->registry != NULL))
 		usage_error(cmd, "--auth-log, --unused-days, --max-key-age and "
 		    "--key-registry belong to 'keyaudit scan' and 'keyaudit keys'");
 	for (size_t i = 0; i < a->checks.n; i++) {
@@ -532,6 +559,10 @@ free_scan_args(struct scan_args *a)
 	free(a->sshd_config);
 	free(a->sshconf_file);
 	policy_free(a->policy);
+	if (a->registry != NULL) {
+		keyreg_free(a->registry);
+		free(a->registry);
+	}
 }
 
 struct sink {
@@ -772,6 +803,9 @@ cmd_scan(int argc, char **argv)
 	ko.from_addr = a.from;
 	ko.only = a.checks.n ? &a.checks : NULL;
 	ko.policy = a.policy;
+	ko.unused_days = a.unused_days > 0 ? a.unused_days : 0;
+	ko.max_key_age = a.max_key_age;
+	ko.registry = a.registry;
 	memset(&ro, 0, sizeof(ro));
 	ro.command = "scan";
 	ro.quiet = a.quiet;
@@ -1088,11 +1122,15 @@ cmd_keys(int argc, char **argv)
 	if (a.output || a.json_file || a.junit_file || a.pin || a.hash || a.inventory_complete)
 		usage_error(cmd, "-o, --json, --junit, --pin, --hash and --inventory-complete "
 		    "do not apply; --format table|csv|json");
+	if (a.unused_days >= 0 || a.max_key_age > 0)
+		usage_error(cmd, "--unused-days and --max-key-age judge keys: they belong to "
+		    "'keyaudit scan' (keys lists last use and age for every key)");
 	collect_opts_from(&a, &co);
 	co.client = 0;
 	co.logs = 1;
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = a.from;
+	ko.registry = a.registry;
 	remote = a.snapshots.n == 0 && (a.inventory != NULL || a.targets.n > 1 ||
 	    (a.targets.n == 1 && strcmp(a.targets.v[0], "local") != 0));
 	nhosts = a.snapshots.n > 0 ? (int)a.snapshots.n : remote ? -1 : 1;
@@ -1136,11 +1174,6 @@ cmd_keys(int argc, char **argv)
 				fprintf(stderr, "keyaudit: %s\n", err);
 				exit(EXIT_USAGE);
 			}
-			/* a log named for this machine must be there */
-			for (size_t j = 0; a.snapshots.n == 0 && j < snap.nauthlogs; j++)
-				if (a.auth_logs.n > 0 && snap.authlogs[j].error != NULL)
-					usage_error(cmd, "--auth-log %s: %s", snap.authlogs[j].source,
-					    snap.authlogs[j].error);
 			keylist_rows(&snap, &ko, &all);
 			snapshot_free(&snap);
 		}
@@ -1252,13 +1285,15 @@ cmd_checks(int argc, char **argv)
 			const struct ka_rule *r = &c->rules[j];
 			if (json)
 				printf("%s\n {\"id\": \"%s\", \"severity\": \"%s\", "
-				    "\"blocks_login\": %s, \"title\": \"%s\"}", n ? "," : "",
-				    r->id, severity_name(r->severity),
-				    r->blocks_login ? "true" : "false", r->title);
+				    "\"blocks_login\": %s, \"opt_in\": %s, \"title\": \"%s\"}",
+				    n ? "," : "", r->id, severity_name(r->severity),
+				    r->blocks_login ? "true" : "false",
+				    check_opt_in(r) ? "true" : "false", r->title);
 			else
-				printf("%-34s %-8s %-13s %s\n", r->id,
+				printf("%-34s %-8s %-13s %s%s\n", r->id,
 				    severity_name(r->severity),
-				    r->blocks_login ? "blocks-login" : "-", r->title);
+				    r->blocks_login ? "blocks-login" : "-", r->title,
+				    check_opt_in(r) ? " (off unless a policy enables it)" : "");
 		}
 	}
 	if (json)

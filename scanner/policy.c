@@ -38,7 +38,7 @@
 struct pcheck {
 	char *id;		/* rule id or family */
 	int family;
-	int disabled;
+	int disabled;		/* 1 disable, -1 enable (an opt-in rule), 0 neither */
 	int severity;		/* -1: not set */
 	int line;
 };
@@ -176,7 +176,7 @@ family_exists(const char *name)
 	return 0;
 }
 
-/* w: ID, "disable" | ID, "severity", LEVEL */
+/* w: ID, "disable" | ID, "enable" | ID, "severity", LEVEL */
 static int
 parse_check(struct pstate *st, char **w, size_t n)
 {
@@ -197,6 +197,8 @@ parse_check(struct pstate *st, char **w, size_t n)
 	}
 	if (n == 2 && strcmp(w[1], "disable") == 0)
 		disabled = 1;
+	else if (n == 2 && strcmp(w[1], "enable") == 0)
+		disabled = -1;
 	else if (n == 3 && strcmp(w[1], "severity") == 0) {
 		if ((sev = severity_from_name(w[2])) < 0) {
 			s = shown(w[2]);
@@ -206,7 +208,8 @@ parse_check(struct pstate *st, char **w, size_t n)
 			return -1;
 		}
 	} else
-		return perr(st, "expected 'check ID severity LEVEL' or 'check ID disable'");
+		return perr(st, "expected 'check ID severity LEVEL', 'check ID disable' "
+		    "or 'check ID enable'");
 	for (size_t i = 0; i < p->nchecks; i++) {
 		if (strcmp(p->checks[i].id, w[0]) == 0) {
 			s = shown(w[0]);
@@ -386,8 +389,8 @@ parse_line(struct pstate *st, char *line)
 		for (n = 0; n < KA_ARRLEN(w) && (w[n] = next_word(&s)) != NULL; n++)
 			;
 		if (n < 2 || n > 3 || *rest_of(s) != '\0')
-			return perr(st, "expected 'check ID severity LEVEL' or "
-			    "'check ID disable'");
+			return perr(st, "expected 'check ID severity LEVEL', "
+			    "'check ID disable' or 'check ID enable'");
 		return parse_check(st, w, n);
 	}
 	if (strcmp(verb, "expect") == 0) {
@@ -525,7 +528,16 @@ policy_check_enabled(const struct ka_policy *p, const char *check_id)
 
 	if (p == NULL || check_id == NULL || (c = check_for(p, check_id)) == NULL)
 		return 1;
-	return !c->disabled;
+	return c->disabled <= 0;
+}
+
+int
+policy_check_opted_in(const struct ka_policy *p, const char *check_id)
+{
+	const struct pcheck *c;
+
+	return p != NULL && check_id != NULL && (c = check_for(p, check_id)) != NULL &&
+	    c->disabled < 0;
 }
 
 int

@@ -19,6 +19,8 @@ int policy_load(const char *path, struct ka_policy **out, char **err);
 
 /* NULL policy means the built-in defaults everywhere. */
 int policy_check_enabled(const struct ka_policy *p, const char *check_id);
+/* Does a 'check ID enable' line (or its family's) turn on an opt-in rule? */
+int policy_check_opted_in(const struct ka_policy *p, const char *check_id);
 /* The severity for a check: the policy's override or def. */
 int policy_severity(const struct ka_policy *p, const char *check_id, int def);
 /* The expected value the policy sets for an sshd_config keyword (lower-case

@@ -785,8 +785,17 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
-	if (o->logs)
+	if (o->logs) {
 		collect_auth_logs(s, o->root, o->log_files);
+		/* a log named for this machine must be there (elsewhere it is
+		 * the host's fact: keys.no-usage-data) */
+		for (size_t i = 0; o->log_files && o->log_files->n && i < s->nauthlogs; i++)
+			if (s->authlogs[i].error != NULL) {
+				*err = xasprintf("--auth-log %s: %s", s->authlogs[i].source,
+				    s->authlogs[i].error);
+				return -1;
+			}
+	}
 
 	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
 	if (o->client && o->root == NULL) {

@@ -111,7 +111,7 @@ check "fleet: i1's host key is on i10 too" \
     'jq -e ".hosts[-1] | .target == \"fleet\" and ([.findings[] | select(.check == \"hostkey.shared\") |
     .message | test(\"i1, i10\")] | length) == 1" "$D/out.json" >/dev/null' "$(jq -c '.hosts[-1]' "$D/out.json")"
 check "fleet: kafa's key is shared across hosts" \
-    'jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared-key\") | .message |
+    'jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared\") | .message |
     select(test(\"kafa@i1\") and test(\"kafa@i10\"))] | length == 1" "$D/out.json" >/dev/null' \
     "$(jq -c '.hosts[-1]' "$D/out.json")"
 check "summary counts 22 hosts, the fleet entry aside" \

@@ -26,10 +26,12 @@ ss -Hltn | awk '{ print $4 }' | grep -qxF 127.0.0.1:2277 && { nok "127.0.0.1:227
 D=$(mktemp -d /var/tmp/ka-keys.XXXXXX) || exit 3
 chmod 755 "$D"
 U=kaky
-SPID=
+SPID= RSPID=
 cleanup() {
 	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
 	getent passwd $U >/dev/null && userdel -r $U >/dev/null 2>&1
+	getent passwd kakl >/dev/null && userdel -r kakl >/dev/null 2>&1
+	[ -n "$RSPID" ] && kill "$RSPID" 2>/dev/null
 	[ -n "${KA_KEYS_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
 }
 trap cleanup EXIT
@@ -103,13 +105,24 @@ head -n 1 "$D/keys.csv" | grep -q '^host,user,path,line,type,bits,fingerprint,' 
 grep -q "authorized_keys:2 .*never (in the logs)" "$D/keys.txt" && ok "table: k2 never used" ||
     nok "table: k2 never used" "$(cat "$D/keys.txt")"
 
-# 3. a snapshot of this machine gives the same rows
-"$KA" collect -o "$D/snap.json" --user $U >/dev/null 2>&1
-"$KA" keys --snapshot "$D/snap.json" --auth-log "$D/sshd.log" --format json > "$D/snap-keys.json"
+# 3. a snapshot of this machine (logs collected with it) gives the same rows
+"$KA" collect -o "$D/snap.json" --user $U --auth-log "$D/sshd.log" >/dev/null 2>&1
+"$KA" keys --snapshot "$D/snap.json" --format json > "$D/snap-keys.json"
 [ "$(jq -c '[.keys[] | [.line, .used, .logins]]' "$D/snap-keys.json")" = "$(jq -c '[.keys[] | select(.user == "kaky") | [.line, .used, .logins]]' "$D/keys.json")" ] &&
-    ok "snapshot: the same rows" || nok "snapshot: the same rows"
+    ok "snapshot: the same rows, from the logs it holds" || nok "snapshot: the same rows" "$(jq -c '.keys' "$D/snap-keys.json")"
 
-# 4. over SSH (the scan logs in with k1, one login more)
+# 4. over SSH: the collector reads the log on the host, as the login user
+# (the scan logs in with k1: one login more each time)
+"$KA" keys "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --auth-log "$D/sshd.log" \
+    --format json > "$D/remote0.json" 2>/dev/null
+jq -e '.logs[0].sources[0] | endswith("sshd.log: not readable by the collector'"'"'s user")' "$D/remote0.json" >/dev/null &&
+    ok "over SSH: a log $U cannot read is named as such" || nok "over SSH: unreadable log" "$(jq -c .logs "$D/remote0.json")"
+"$KA" scan "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --auth-log "$D/sshd.log" \
+    --format json > "$D/remote0s.json" 2>/dev/null
+jq -e '[.hosts[0].findings[] | select(.check == "keys.no-usage-data" and (.fix | contains("--sudo")))] | length == 1' "$D/remote0s.json" >/dev/null &&
+    ok "over SSH: keys.no-usage-data says to scan with --sudo" ||
+    nok "over SSH: no-usage-data for an unreadable log" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys."))]' "$D/remote0s.json")"
+chmod 0644 "$D/sshd.log"
 "$KA" keys "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --auth-log "$D/sshd.log" \
     --format json > "$D/remote.json" 2> "$D/remote.err"
 rc=$?
@@ -117,10 +130,171 @@ sleep 0.3
 n=$(jq '[.keys[] | select(.host == "kaky@127.0.0.1:2277")] | length' "$D/remote.json" 2>/dev/null)
 [ "$rc" = 0 ] && [ "$n" = 5 ] && ok "over SSH: five rows for kaky@127.0.0.1:2277" ||
     nok "over SSH: five rows (exit $rc, $n rows)" "$(cat "$D/remote.err")"
+[ "$(jq -c '[.keys[] | [.line, .used, .logins]]' "$D/remote.json")" = '[[1,true,5],[2,false,0],[3,true,1],[4,false,0],[5,false,0]]' ] &&
+    ok "over SSH: the host's own log read there (k1 5 logins with the scans', k2 none)" ||
+    nok "over SSH: usage from the host's log" "$(jq -c '[.keys[] | [.line, .used, .logins]], .logs' "$D/remote.json")"
 
 # 5. usage errors
 "$KA" keys --format yaml >/dev/null 2>&1; [ $? = 2 ] && ok "--format yaml: exit 2" || nok "--format yaml: exit 2"
-"$KA" keys --auth-log "$D/nope" >/dev/null 2>&1; [ $? = 2 ] && ok "a missing --auth-log: exit 2" || nok "missing --auth-log: exit 2"
-"$KA" keys a.example b.example --auth-log "$D/sshd.log" >/dev/null 2>&1; [ $? = 2 ] &&
-    ok "--auth-log with two hosts: exit 2" || nok "--auth-log with two hosts: exit 2"
+"$KA" keys --auth-log "$D/nope" 2> "$D/err" >/dev/null; [ $? = 2 ] && grep -q "nope: no such file" "$D/err" &&
+    ok "a missing --auth-log on this machine: exit 2, says so" || nok "missing --auth-log: exit 2" "$(cat "$D/err")"
+"$KA" keys --snapshot "$D/snap.json" --auth-log "$D/sshd.log" >/dev/null 2>&1; [ $? = 2 ] &&
+    ok "--auth-log with --snapshot: exit 2" || nok "--auth-log with --snapshot: exit 2"
+
+# 6. the stale-key checks (scan): more accounts, a root key file, a registry
+S=kakl
+getent passwd $S >/dev/null && userdel -r $S >/dev/null 2>&1
+useradd -m -s /bin/sh $S && usermod -p '*' $S && chmod 755 /home/$S
+install -d -m 0700 -o $S -g $S /home/$S/.ssh
+cat "$D/k2.pub" > /home/$S/.ssh/authorized_keys	# k2: shared with kaky
+chown $S:$S /home/$S/.ssh/authorized_keys; chmod 0600 /home/$S/.ssh/authorized_keys
+touch -d '400 days ago' /home/$S/.ssh/authorized_keys
+install -d -m 0755 "$D/ak"
+ssh-keygen -q -t ed25519 -N '' -C root-any -f "$D/k5" </dev/null
+{ cat "$D/k5.pub"; echo "from=\"10.0.0.1\",command=\"/bin/true\" $(cat "$D/k4.pub")"; } > "$D/ak/root"
+chmod 0600 "$D/ak/root"
+{ cat "$D/sshd_config"; printf 'Match User root\n\tAuthorizedKeysFile %s/ak/%%u\n' "$D"; } > "$D/sshd_config2"
+{
+	echo 'fingerprint,owner,expires,added'
+	echo "$(fp k1),alice@example.com,,2020-01-01"
+	echo "$(fp k2),bob@example.com,2021-01-01,"
+	echo "$(fp k5),ops@example.com,never,"
+	echo "$(fp k4),ops@example.com,never,"
+} > "$D/registry.csv"
+scan() { "$KA" scan --sshd-config "$D/sshd_config2" --user $U --user $S --user root --format json "$@" 2> "$D/scan.err"; }
+has() {	# has FILE CHECK USER LINE [TEXT]: one finding so
+	jq -e --arg c "$2" --arg u "$3" --argjson l "$4" --arg t "${5:-}" \
+	    '[.hosts[0].findings[] | select(.check == $c and (.user // "") == $u and (.line // 0) == $l and (.message | contains($t)))] | length == 1' "$1" >/dev/null
+}
+count() { jq --arg c "$2" '[.hosts[0].findings[] | select(.check == $c)] | length' "$1"; }
+AKY=/home/$U/.ssh/authorized_keys
+scan --auth-log "$D/sshd.log" --unused-days 0 > "$D/s1.json"
+{ has "$D/s1.json" keys.unused $U 2 "$(fp k2)" && has "$D/s1.json" keys.unused $U 4 "$(fp k1)" &&
+    has "$D/s1.json" keys.unused $S 1 && has "$D/s1.json" keys.unused root 1 &&
+    [ "$(count "$D/s1.json" keys.unused)" = 5 ]; } &&
+    ok "keys.unused: k2 (both accounts), line 4, root's two keys; not the lines sshd logged" ||
+    nok "keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s1.json") $(cat "$D/scan.err")"
+has "$D/s1.json" keys.unused $U 2 "which give no times" && ok "keys.unused: says the -E log has no times" ||
+    nok "keys.unused: window" "$(jq -c '.hosts[0].findings[] | select(.check == "keys.unused") | .message' "$D/s1.json")"
+has "$D/s1.json" keys.shared "" 0 "$U, $S" && ok "keys.shared: k2 authorized for $U and $S" ||
+    nok "keys.shared" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.shared")]' "$D/s1.json")"
+[ "$(count "$D/s1.json" keys.orphaned)" = 0 ] && ok "keys.orphaned: none while every account can log in" || nok "no keys.orphaned yet"
+has "$D/s1.json" keys.root-unrestricted root 1 "$(fp k5)" && [ "$(count "$D/s1.json" keys.root-unrestricted)" = 1 ] &&
+    ok "keys.root-unrestricted: root's key without from=/command=, not the restricted one" ||
+    nok "keys.root-unrestricted" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.root-unrestricted")]' "$D/s1.json")"
+[ "$(count "$D/s1.json" keys.no-expiry)" = 0 ] && ok "keys.no-expiry: off without a policy" || nok "keys.no-expiry off by default"
+# sshd agrees: the unrestricted root line is the one it would accept from anywhere
+grep -q "^$(cut -d' ' -f1,2 "$D/k5.pub")" "$D/ak/root" && ok "root's file holds k5 bare" || nok "root's file"
+
+# locked and nologin accounts: their keys are orphaned (and sshd refuses them: UsePAM no)
+usermod -L $S
+login2() { ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile="$D/kh" \
+    -o GlobalKnownHostsFile=/dev/null -i "$D/$1" -p 2277 $S@127.0.0.1 true </dev/null >/dev/null 2>&1; }
+scan --unused-days 0 --auth-log "$D/sshd.log" > "$D/s2.json"
+{ has "$D/s2.json" keys.orphaned $S 1 "is locked" && ! login2 k2; } &&
+    ok "keys.orphaned: $S is locked and still has a key (sshd refuses it: UsePAM no)" ||
+    nok "keys.orphaned (locked)" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.orphaned")]' "$D/s2.json")"
+usermod -U $S; usermod -p '*' $S; usermod -s /usr/sbin/nologin $S
+scan --unused-days 0 --auth-log "$D/sshd.log" > "$D/s3.json"
+has "$D/s3.json" keys.orphaned $S 1 "nologin" && ok "keys.orphaned: a nologin shell" ||
+    nok "keys.orphaned (nologin)" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.orphaned")]' "$D/s3.json")"
+usermod -s /bin/sh $S
+
+# the registry and the ages
+scan --key-registry "$D/registry.csv" --max-key-age 30 > "$D/s4.json"
+{ has "$D/s4.json" keys.unregistered $U 3 "nobody claims" && has "$D/s4.json" keys.unregistered $U 2 "expired on 2021-01-01" &&
+    has "$D/s4.json" keys.unregistered $S 1 "expired on 2021-01-01" && [ "$(count "$D/s4.json" keys.unregistered)" = 3 ]; } &&
+    ok "keys.unregistered: k3 unclaimed, k2 past its registered expiry (both accounts); k1, k4, k5 claimed" ||
+    nok "keys.unregistered" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.unregistered") | [.user, .line, .message]]' "$D/s4.json") $(cat "$D/scan.err")"
+{ has "$D/s4.json" keys.old $U 1 "added on 2020-01-01 (the key registry's date)" &&
+    has "$D/s4.json" keys.old $S 1 "its file last changed" && [ "$(count "$D/s4.json" keys.old)" = 3 ]; } &&
+    ok "keys.old: k1 by the registry's date (twice), $S's line by its file's mtime; new files not" ||
+    nok "keys.old" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.old") | [.user, .line, .message]]' "$D/s4.json")"
+[ "$(count "$D/s4.json" keys.unused)" = 0 ] && ok "no log read: no keys.unused" || nok "keys.unused without logs"
+printf 'x\n' > "$D/bad.csv"
+scan --key-registry "$D/bad.csv" > /dev/null; rc=$?
+[ $rc = 2 ] && grep -q "bad.csv:1:" "$D/scan.err" && ok "a bad registry: exit 2, file:line" || nok "bad registry: exit 2 (got $rc)" "$(cat "$D/scan.err")"
+printf 'check keys.no-expiry enable\n' > "$D/expiry.policy"
+scan --policy "$D/expiry.policy" > "$D/s5.json"
+[ "$(count "$D/s5.json" keys.no-expiry)" = 7 ] && has "$D/s5.json" keys.no-expiry root 2 &&
+    ok "keys.no-expiry: enabled by policy, every usable key without expiry-time" ||
+    nok "keys.no-expiry" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.no-expiry") | [.user, .line]]' "$D/s5.json")"
+
+# no usage data: a log the host does not have, LogLevel ERROR, logs without times
+scan --unused-days 0 --auth-log "$D/nope.log" > /dev/null; rc=$?
+[ $rc = 2 ] && grep -q "nope.log: no such file" "$D/scan.err" && ok "scan: a missing --auth-log on this machine: exit 2" ||
+    nok "scan: missing --auth-log: exit 2 (got $rc)" "$(cat "$D/scan.err")"
+"$KA" scan "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --unused-days 0 --auth-log "$D/nope.log" \
+    --format json > "$D/s6.json" 2> "$D/scan.err"
+has "$D/s6.json" keys.no-usage-data "" 0 "no such file" && [ "$(count "$D/s6.json" keys.unused)" = 0 ] &&
+    ok "keys.no-usage-data: the host has no such log (and no key is called unused)" ||
+    nok "keys.no-usage-data (no log)" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys."))]' "$D/s6.json") $(cat "$D/scan.err")"
+sed 's/^LogLevel.*/LogLevel ERROR/' "$D/sshd_config2" > "$D/sshd_config3"
+"$KA" scan --sshd-config "$D/sshd_config3" --user $U --format json --unused-days 0 --auth-log "$D/sshd.log" > "$D/s7.json" 2>/dev/null
+has "$D/s7.json" keys.no-usage-data "" 5 "LogLevel ERROR" && [ "$(count "$D/s7.json" keys.unused)" = 0 ] &&
+    ok "keys.no-usage-data: LogLevel ERROR logs no logins" ||
+    nok "keys.no-usage-data (LogLevel)" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys."))]' "$D/s7.json")"
+scan --unused-days 30 --auth-log "$D/sshd.log" > "$D/s8.json"
+has "$D/s8.json" keys.no-usage-data "" 0 "give no times" && [ "$(count "$D/s8.json" keys.unused)" = 0 ] &&
+    ok "keys.no-usage-data: --unused-days with a log without times" ||
+    nok "keys.no-usage-data (no times)" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys."))]' "$D/s8.json")"
+
+# over SSH, the scan reads the host's log there
+"$KA" scan "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --unused-days 0 --auth-log "$D/sshd.log" \
+    --format json > "$D/s9.json" 2> "$D/scan.err"
+has "$D/s9.json" keys.unused $U 2 "$(fp k2)" && [ "$(count "$D/s9.json" keys.unused)" = 2 ] &&
+    ok "over SSH: keys.unused from the host's own log (k2 and line 4)" ||
+    nok "over SSH: keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s9.json") $(cat "$D/scan.err")"
+
+# 7. syslog: an sshd on 2278 logging to syslog (rsyslogd started here when
+# nothing listens on /dev/log), read from the default places with times
+RSPID= AUTHNEW=
+if [ ! -S /dev/log ] && command -v rsyslogd >/dev/null 2>&1; then
+	[ -e /var/log/auth.log ] || AUTHNEW=1
+	printf 'module(load="imuxsock")\nauth,authpriv.* /var/log/auth.log\n' > "$D/rsyslog.conf"
+	rsyslogd -f "$D/rsyslog.conf" -i "$D/rsyslog.pid" >/dev/null 2>&1
+	for _ in $(seq 1 50); do [ -S /dev/log ] && break; sleep 0.1; done
+	RSPID=$(cat "$D/rsyslog.pid" 2>/dev/null)
+fi
+if [ -S /dev/log ]; then
+	sed -e 's/2277/2278/' -e 's/sshd.pid/sshd2.pid/' "$D/sshd_config" > "$D/sshd_config_sl"
+	/usr/sbin/sshd -D -f "$D/sshd_config_sl" </dev/null >/dev/null 2>&1 &
+	SPID2=$!
+	sleep 0.5
+	echo "[127.0.0.1]:2278 $(cut -d' ' -f1,2 "$D/hk.pub")" >> "$D/kh"
+	ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile="$D/kh" \
+	    -o GlobalKnownHostsFile=/dev/null -i "$D/k3" -p 2278 $U@127.0.0.1 true </dev/null >/dev/null 2>&1 ||
+	    nok "ssh to the syslog sshd"
+	sleep 1
+	kill $SPID2 2>/dev/null; wait $SPID2 2>/dev/null
+	"$KA" keys --user $U --format json > "$D/sl.json" 2>/dev/null
+	{ [ "$(jq -r '.keys[] | select(.line == 3) | .last_used' "$D/sl.json")" != null ] &&
+	    jq -e '.logs[0].first != null and (.logs[0].sources | length) > 0' "$D/sl.json" >/dev/null; } &&
+	    ok "syslog: this machine's default logs give k3's last login a time, and the window" ||
+	    nok "syslog: default logs" "$(jq -c '.logs, [.keys[] | [.line, .last_used]]' "$D/sl.json")"
+	if su -s /bin/sh $U -c 'test -r /var/log/auth.log'; then
+		"$KA" keys "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --format json > "$D/sl2.json" 2>/dev/null
+		[ "$(jq -r '.keys[] | select(.line == 3) | .last_used' "$D/sl2.json")" != null ] &&
+		    ok "syslog over SSH: the collector finds the same default logs" ||
+		    nok "syslog over SSH" "$(jq -c '.logs, [.keys[] | [.line, .last_used]]' "$D/sl2.json")"
+	else
+		echo "# skip syslog over SSH: $U cannot read /var/log/auth.log here"
+	fi
+	if [ -n "$AUTHNEW" ]; then
+		scan --unused-days 1 > "$D/s10.json"
+		has "$D/s10.json" keys.no-usage-data "" 0 "fewer than --unused-days 1" &&
+		    ok "keys.no-usage-data: logs younger than --unused-days" ||
+		    nok "keys.no-usage-data (short window)" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys."))]' "$D/s10.json")"
+	fi
+else
+	echo "# skip syslog: no /dev/log and no rsyslogd (apt-get install rsyslog)"
+fi
+if [ -n "$RSPID" ]; then
+	kill "$RSPID" 2>/dev/null
+	sleep 0.2
+	rm -f /dev/log
+	RSPID=
+fi
+[ -n "$AUTHNEW" ] && rm -f /var/log/auth.log
+userdel -r $S >/dev/null 2>&1
 finish

@@ -151,16 +151,15 @@ test_fleet_shared(void **state)
 
 	host_result_init(&r, "fleet");
 	fleet_check(f, &o, &r);
-	/* K1: two accounts on one host; K2: two hosts; K3 listed twice by one
-	 * account is one sighting; K4 once. HA on web1 and web3. */
-	assert_int_equal(r.nfindings, 3);
-	assert_non_null(fd = find(&r, "keys.shared-key", "SHA256:K1"));
-	assert_non_null(strstr(fd->message, "2 accounts on 1 hosts"));
-	assert_non_null(strstr(fd->message, "alice@web1, bob@web1"));
-	assert_non_null(fd = find(&r, "keys.shared-key", "SHA256:K2"));
+	/* K1: two accounts on one host (the host's own keys.shared says so);
+	 * K2: two hosts; K3 listed twice by one account is one sighting; K4
+	 * once. HA on web1 and web3. */
+	assert_int_equal(r.nfindings, 2);
+	assert_null(find(&r, "keys.shared", "SHA256:K1"));
+	assert_non_null(fd = find(&r, "keys.shared", "SHA256:K2"));
 	assert_non_null(strstr(fd->message, "alice@web1, dave@web3"));
-	assert_null(find(&r, "keys.shared-key", "SHA256:K3"));
-	assert_null(find(&r, "keys.shared-key", "SHA256:K4"));
+	assert_null(find(&r, "keys.shared", "SHA256:K3"));
+	assert_null(find(&r, "keys.shared", "SHA256:K4"));
 	assert_non_null(fd = find(&r, "hostkey.shared", "SHA256:HA"));
 	assert_non_null(strstr(fd->message, "2 hosts: web1, web3"));
 	assert_null(find(&r, "hostkey.shared", "SHA256:HB"));

@@ -192,15 +192,15 @@ test_errors(void **state)
 		{ "check nofamily severity low\n", "site.policy:1: expected a check id "
 		  "or family (as `keyaudit checks` lists them), found 'nofamily'" },
 		{ "check sshd.log-level\n", "site.policy:1: expected 'check ID severity "
-		  "LEVEL' or 'check ID disable'" },
+		  "LEVEL', 'check ID disable' or 'check ID enable'" },
 		{ "check sshd.log-level severity\n", "site.policy:1: expected 'check ID "
-		  "severity LEVEL' or 'check ID disable'" },
+		  "severity LEVEL', 'check ID disable' or 'check ID enable'" },
 		{ "check sshd.log-level disable now\n", "site.policy:1: expected 'check "
-		  "ID severity LEVEL' or 'check ID disable'" },
+		  "ID severity LEVEL', 'check ID disable' or 'check ID enable'" },
 		{ "check sshd.log-level severity huge\n", "site.policy:1: expected a "
 		  "severity (info, low, medium, high or critical), found 'huge'" },
 		{ "check sshd.log-level severity high extra\n", "site.policy:1: expected "
-		  "'check ID severity LEVEL' or 'check ID disable'" },
+		  "'check ID severity LEVEL', 'check ID disable' or 'check ID enable'" },
 		{ "check perm disable\ncheck perm severity low\n", "site.policy:2: "
 		  "expected one 'check' line per id, but 'perm' is also set on line 1" },
 		{ "expect MaxAuthTries\n", "site.policy:1: expected 'expect KEYWORD VALUE...'" },

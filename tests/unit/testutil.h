@@ -71,7 +71,8 @@ tu_hardening_fixture(const char *path)
 	return 0;
 }
 
-/* Every rule id except the hardening families', for --checks. */
+/* Every rule id except the hardening families' and the site rules, for
+ * --checks. */
 static inline void
 tu_login_rules(struct strlist *only)
 {
@@ -83,7 +84,8 @@ tu_login_rules(struct strlist *only)
 		for (size_t h = 0; h < sizeof(hard) / sizeof(*hard); h++)
 			skip |= ka_checks[i] == hard[h];
 		for (size_t j = 0; !skip && j < ka_checks[i]->nrules; j++)
-			strlist_add(only, ka_checks[i]->rules[j].id);
+			if (!check_opt_in(&ka_checks[i]->rules[j]))
+				strlist_add(only, ka_checks[i]->rules[j].id);
 	}
 }
 
