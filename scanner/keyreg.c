@@ -1,6 +1,6 @@
 /* keyreg.c - the key registry CSV (keyreg.h). RFC 4180 fields (quotes, ""
  * inside them), LF or CRLF, '#' comment and blank lines, an optional header
- * naming the columns in any order. Every error stops the parse: a registry
+ * naming the columns in any order (a first row with a "fingerprint" field). Every error stops the parse: a registry
  * that is half read would call claimed keys unregistered. */
 #include <ctype.h>
 #include <stdarg.h>
@@ -181,7 +181,18 @@ add_row(struct kr *k, char **f, size_t nf, const int *cols, size_t ncols,
 	return 0;
 }
 
-/* A header names the columns: the first field is "fingerprint". */
+/* A first row naming a column "fingerprint" is a header (no fingerprint
+ * can be spelt so). */
+static int
+names_fingerprint(char **f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++)
+		if (strcasecmp(f[i], "fingerprint") == 0)
+			return 1;
+	return 0;
+}
+
+/* The header: which column each field is. */
 static int
 header(struct kr *k, char **f, size_t nf, int *cols, size_t *ncols)
 {
@@ -217,7 +228,7 @@ keyreg_parse(const char *data, size_t len, const char *name, struct keyreg *out,
 	struct kr k = { name, 0, err };
 	int cols[MAX_FIELDS] = { C_FP, C_OWNER, C_EXPIRES, C_ADDED };
 	size_t ncols = 0, off = 0;
-	int rows = 0;
+	int rows = 0, named = 0;
 
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
@@ -250,20 +261,19 @@ keyreg_parse(const char *data, size_t len, const char *name, struct keyreg *out,
 			continue;
 		if (split(&k, p, n, copy, f, &nf) != 0)
 			goto fail;
-		if (rows++ == 0 && strcasecmp(f[0], "fingerprint") == 0) {
+		if (rows++ == 0 && names_fingerprint(f, nf)) {
 			if (header(&k, f, nf, cols, &ncols) != 0)
 				goto fail;
+			named = 1;
 			continue;
 		}
-		if (ncols == 0) {
-			if (nf != 3 && nf != 4) {
-				kerr(&k, "expected fingerprint,owner,expires[,added] (or a "
-				    "header line naming the columns), found %zu fields", nf);
-				goto fail;
-			}
-			ncols = nf;
+		/* without a header each row is fingerprint,owner,expires[,added] */
+		if (!named && nf != 3 && nf != 4) {
+			kerr(&k, "expected fingerprint,owner,expires[,added] (or a "
+			    "header line naming the columns), found %zu fields", nf);
+			goto fail;
 		}
-		if (add_row(&k, f, nf, cols, ncols, out) != 0)
+		if (add_row(&k, f, nf, cols, named ? ncols : nf, out) != 0)
 			goto fail;
 	}
 	qsort(out->v, out->n, sizeof(*out->v), cmp_entry);
