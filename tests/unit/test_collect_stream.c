@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 #include "scanner/collector.h"
+#include "scanner/usagelog.h"
 
 /* A record as the collector prints it. */
 static void
@@ -842,6 +843,91 @@ test_exec_equals_local(void **state)
 	free(big);
 }
 
+
+/* sshd's log lines: sources in order, truncation, errors; the snapshot JSON
+ * keeps them (bytes that are not UTF-8 too); ctx_usage reads them oldest
+ * first and drops the fragment a truncated source starts with. */
+static void
+test_auth_logs(void **state)
+{
+	static const char acc[] = "Jan  5 10:00:01 h sshd[2]: Accepted publickey for %s "
+	    "from 10.0.0.%d port 5 ssh2: ED25519 SHA256:%s\n";
+	struct snapshot s, back;
+	struct ka_ctx ctx;
+	struct ka_host_result hr;
+	struct buf b, l1, l2;
+	char *err = NULL, *json;
+	const struct key_use *k;
+
+	buf_init(&l1);
+	buf_printf(&l1, acc, "bob", 1, "kV1l1pxzPe3jCllGTY70C48KfD0GjbPQ/8IkTG6w0Ls");
+	buf_puts(&l1, "caf\xe9\n");
+	buf_init(&l2);
+	buf_printf(&l2, acc, "eve", 9, "Gtp/k7c1+cNiqB1HkecuMEX6ZjdzpTQ6Kk0Mwj5tBJ0");	/* the fragment: never read */
+	buf_printf(&l2, acc, "alice", 2, "5JWy7vUlBF+wq8F5pvn14CZNMkRr3EAgorvelBIVOco");
+	base_stream(&b);
+	recs(&b, "logs", "");
+	recs(&b, "lsrc", "/var/log/auth.log");
+	rec(&b, "ldata", l1.data, l1.len);
+	recs(&b, "lsrc", "/var/log/auth.log.1");
+	rec(&b, "ldata", l2.data, l2.len);
+	recs(&b, "ltrunc", "");
+	recs(&b, "lsrc", "/var/log/auth.log.2.gz");
+	recs(&b, "lerr", "not read: the 16 MiB for log lines went to newer logs");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_true(s.authlogs_asked);
+	assert_int_equal(s.nauthlogs, 3);
+	assert_string_equal(s.authlogs[0].source, "/var/log/auth.log");
+	assert_int_equal(s.authlogs[0].len, l1.len);
+	assert_false(s.authlogs[0].truncated);
+	assert_true(s.authlogs[1].truncated);
+	assert_null(s.authlogs[2].lines);
+	assert_non_null(strstr(s.authlogs[2].error, "16 MiB"));
+
+	json = snapshot_to_json(&s);
+	snapshot_init(&back);
+	assert_int_equal(snapshot_from_json(json, strlen(json), "t.json", &back, &err), 0);
+	assert_int_equal(back.nauthlogs, 3);
+	assert_int_equal(back.authlogs[0].len, l1.len);
+	assert_memory_equal(back.authlogs[0].lines, l1.data, l1.len);
+	assert_true(back.authlogs[1].truncated);
+	assert_string_equal(back.authlogs[2].error, s.authlogs[2].error);
+	free(json);
+
+	host_result_init(&hr, "web1");
+	ctx_init(&ctx, &back, NULL, &hr);
+	assert_non_null(ctx_usage(&ctx));
+	assert_non_null(k = usagelog_find(ctx_usage(&ctx), "alice", "SHA256:5JWy7vUlBF+wq8F5pvn14CZNMkRr3EAgorvelBIVOco"));
+	assert_string_equal(k->last_addr, "10.0.0.2");
+	assert_non_null(usagelog_find(ctx_usage(&ctx), "bob", "SHA256:kV1l1pxzPe3jCllGTY70C48KfD0GjbPQ/8IkTG6w0Ls"));
+	assert_null(usagelog_find(ctx_usage(&ctx), "eve", "SHA256:Gtp/k7c1+cNiqB1HkecuMEX6ZjdzpTQ6Kk0Mwj5tBJ0"));
+	ctx_free(&ctx);
+	host_result_free(&hr);
+	snapshot_free(&back);
+	snapshot_free(&s);
+	buf_free(&b);
+
+	/* records out of place */
+	base_stream(&b);
+	recs(&b, "lsrc", "/var/log/auth.log");
+	assert_int_equal(parse(&b, &s, &err), -1);
+	assert_non_null(strstr(err, "lsrc: without a logs record"));
+	free(err);
+	snapshot_free(&s);
+	buf_free(&b);
+	base_stream(&b);
+	recs(&b, "logs", "");
+	recs(&b, "ldata", "x\n");
+	assert_int_equal(parse(&b, &s, &err), -1);
+	assert_non_null(strstr(err, "ldata without an lsrc record"));
+	free(err);
+	snapshot_free(&s);
+	buf_free(&b);
+	buf_free(&l1);
+	buf_free(&l2);
+}
+
 static int
 exec_snapshot(int argc, char **argv)
 {
@@ -909,6 +995,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_auth_logs),
 		cmocka_unit_test(test_binary_safe),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_bad_records),
