@@ -43,7 +43,9 @@ static const struct ka_rule rules[] = {
 	  "in its AuthorizedKeysFile. With UsePAM yes a locked password does not "
 	  "stop key logins at all; otherwise the keys are dead weight that comes back "
 	  "to life when the account is unlocked. Remove them with the account's "
-	  "retirement." },
+	  "retirement. With --all-users also: a home left behind by a removed "
+	  "account (beside the other people's homes) whose authorized_keys still "
+	  "holds keys, which an account created with that name would get." },
 	{ "keys.shared", SEV_MEDIUM, 0, "one user key is authorized for several accounts or hosts",
 	  "The same key opening many accounts or hosts means one stolen private key "
 	  "(or one departed person) opens them all, and access cannot be revoked per "
@@ -380,6 +382,68 @@ orphaned(struct ka_ctx *ctx)
 	}
 }
 
+/* Homes left behind: the directories --all-users collection found beside
+ * the people's homes (collector.sh, transport_local.c collect_left_homes)
+ * that belong to no account, with keys in .ssh/authorized_keys. */
+static void
+left_homes(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+	struct strlist parents = { 0 };
+
+	for (size_t i = 0; i < s->naccounts; i++) {
+		const char *h = s->accounts[i].home, *slash = strrchr(h, '/');
+		char *p;
+
+		if (s->accounts[i].uid < 1000 || h[0] != '/' || slash == h || slash[1] == '\0')
+			continue;
+		p = xstrndup(h, (size_t)(slash - h));
+		strlist_intern(&parents, p);
+		free(p);
+	}
+	for (size_t i = 0; i < parents.n; i++) {
+		char *pat = xasprintf("%s/*", parents.v[i]);
+		const struct snap_glob *g = snap_glob_get(s, pat);
+
+		for (size_t j = 0; g != NULL && j < g->matches.n; j++) {
+			const char *m = g->matches.v[j];
+			const struct snap_file *d = snap_stat(s, m);
+			const struct ak_file *ak;
+			char *path, *canon = NULL, *fix;
+			const char *why;
+			size_t n = 0;
+			long first = 0;
+			int home = 0;
+
+			for (size_t k = 0; k < s->naccounts && !home; k++)
+				home = strcmp(s->accounts[k].home, m) == 0;
+			if (home || d == NULL || d->type != SNAP_DIR)
+				continue;
+			path = xasprintf("%s/.ssh/authorized_keys", m);
+			if (snap_realpath(s, path, &canon, &why) == 0 &&
+			    (ak = ctx_akfile(ctx, canon)) != NULL)
+				for (size_t l = 0; l < ak->n; l++)
+					if (ak->lines[l].status == AK_KEY && n++ == 0)
+						first = ak->lines[l].lineno;
+			if (n > 0) {
+				char *q = shell_quote(canon);
+				fix = xasprintf("rm %s (or the whole home, once nothing in it is "
+				    "needed)", q);
+				ctx_finding(ctx, "keys.orphaned", NULL, canon, first, fix,
+				    "%s is no account's home (a removed account's?), and %s "
+				    "still authorizes %zu key%s: an account given that home "
+				    "again gets them", m, canon, n, n == 1 ? "" : "s");
+				free(fix);
+				free(q);
+			}
+			free(canon);
+			free(path);
+		}
+		free(pat);
+	}
+	strlist_free(&parents);
+}
+
 /* One fingerprint authorized for two or more accounts of this host. */
 struct shared {
 	struct strlist fps, users;	/* parallel: a sighting each */
@@ -441,6 +505,7 @@ run(struct ka_ctx *ctx)
 	unused_keys(ctx);
 	ctx_foreach_key(ctx, line_checks, NULL);
 	orphaned(ctx);
+	left_homes(ctx);
 	shared(ctx);
 }
 

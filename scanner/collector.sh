@@ -999,6 +999,8 @@ for r in $CMDS; do
 done
 
 # Every passwd line of an audited name (a duplicate name only adds paths).
+HOMES=$NL
+HP=
 for l in $PW; do
 	l=${l%"$CR"}
 	pw_name=${l%%:*}
@@ -1011,6 +1013,16 @@ for l in $PW; do
 	pw_home=${r%%:*}
 	pw_shell=${r#*:}
 	[ -z "$pw_shell" ] && pw_shell=/bin/sh
+	HOMES=$HOMES$pw_home$NL
+	# every account gets its sshd -T, as transport_local.c does
+	if [ $ALL = 1 ]; then
+		case "$NL$USERS" in *"$NL$pw_name$NL"*) ;; *) USERS=$USERS$pw_name$NL ;; esac
+	fi
+	case $pw_home in
+	/*/*[!/]) if [ "$pw_uid" -ge 1000 ] 2>/dev/null; then
+			case "$NL$HP" in *"$NL${pw_home%/*}$NL"*) ;; *) HP=$HP${pw_home%/*}$NL ;; esac
+		fi ;;
+	esac
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
@@ -1039,6 +1051,28 @@ for l in $PW; do
 done
 IFS=$SPC
 
+# Homes left behind (with --all-users, when every account is known): a
+# directory beside the homes of the people's accounts (uid 1000 and up) that
+# is no account's home keeps its authorized_keys for whoever is given that
+# name next (keys.orphaned). transport_local.c looks in the same places.
+if [ $ALL = 1 ]; then
+	IFS=$NL
+	for p in $HP; do
+		IFS=$SPC
+		rec glob "$p/*"
+		set +f
+		for m in "$p"/*; do
+			[ -e "$m" ] || [ -L "$m" ] || continue
+			rec gm "$m"
+			[ -d "$m" ] && [ ! -L "$m" ] || continue
+			case "$NL$HOMES" in *"$NL$m$NL"*) continue ;; esac
+			want 1 "$m/.ssh/authorized_keys"
+		done
+		set -f
+		IFS=$NL
+	done
+	IFS=$SPC
+fi
 # wchunk LIST: prefetch a part of WANT, then collect it. Parts of 200 keep
 # what they report within the caches above.
 wchunk() {

@@ -642,6 +642,23 @@ collect_opts_from(const struct scan_args *a, struct collect_opts *co)
 	co->logs = a->auth_logs.n > 0 || a->unused_days >= 0;
 }
 
+/* This machine, where a log named with --auth-log must exist (on a remote
+ * host it is the host's fact: keys.no-usage-data). */
+static int
+collect_here(const struct collect_opts *co, struct snapshot *snap, char **err)
+{
+	if (transport_local.collect("local", co, snap, err) != 0)
+		return -1;
+	for (size_t i = 0; co->log_files != NULL && co->log_files->n > 0 &&
+	    i < snap->nauthlogs; i++)
+		if (snap->authlogs[i].error != NULL) {
+			*err = xasprintf("--auth-log %s: %s", snap->authlogs[i].source,
+			    snap->authlogs[i].error);
+			return -1;
+		}
+	return 0;
+}
+
 /* Positional targets, then the inventory, in that order; exit 2 on a bad one. */
 static void
 build_targets(const char *cmd, const struct scan_args *a, struct target_list *tl)
@@ -853,7 +870,7 @@ cmd_scan(int argc, char **argv)
 		if (a.snapshots.n > 0)
 			crc = transport_file.collect(a.snapshots.v[i], &co, &snap, &err);
 		else
-			crc = transport_local.collect("local", &co, &snap, &err);
+			crc = collect_here(&co, &snap, &err);
 		if (crc != 0) {
 			fprintf(stderr, "keyaudit: %s\n", err);
 			free(err);
@@ -1169,7 +1186,7 @@ cmd_keys(int argc, char **argv)
 			snapshot_init(&snap);
 			crc = a.snapshots.n > 0 ?
 			    transport_file.collect(a.snapshots.v[i], &co, &snap, &err) :
-			    transport_local.collect("local", &co, &snap, &err);
+			    collect_here(&co, &snap, &err);
 			if (crc != 0) {
 				fprintf(stderr, "keyaudit: %s\n", err);
 				exit(EXIT_USAGE);
@@ -1226,7 +1243,7 @@ cmd_collect(int argc, char **argv)
 			free_scan_args(&a);
 			return EXIT_FINDINGS;
 		}
-	} else if (transport_local.collect("local", &co, &snap, &err) != 0) {
+	} else if (collect_here(&co, &snap, &err) != 0) {
 		fprintf(stderr, "keyaudit: %s\n", err);
 		free(err);
 		snapshot_free(&snap);

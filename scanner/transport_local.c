@@ -585,6 +585,60 @@ collect_user_files(struct lc *lc)
 	host_result_free(&scratch);
 }
 
+/*
+ * Homes left behind (--all-users): a directory beside the homes of the
+ * people's accounts (uid 1000 and up) that is no account's home keeps its
+ * authorized_keys for whoever is given that name next. collector.sh looks
+ * in the same places, in the same order.
+ */
+static void
+collect_left_homes(struct lc *lc)
+{
+	const struct snapshot *s = lc->snap;
+	struct strlist parents = { 0 };
+
+	for (size_t i = 0; i < s->naccounts; i++) {
+		const char *h = s->accounts[i].home;
+		const char *slash = strrchr(h, '/');
+
+		if (s->accounts[i].uid < 1000 || h[0] != '/' || slash == h ||
+		    slash[1] == '\0')
+			continue;
+		{
+			char *p = xstrndup(h, (size_t)(slash - h));
+			strlist_intern(&parents, p);
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < parents.n; i++) {
+		struct strlist m = { 0 };
+		char *pat = xasprintf("%s/*", parents.v[i]);
+
+		disk_glob(lc, pat, &m);
+		for (size_t j = 0; j < m.n; j++) {
+			char *hp = host_path(lc, m.v[j]);
+			struct stat st;
+			int home = 0, dir;
+
+			/* lstat only: collector.sh's test -d && ! test -L */
+			dir = lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
+			free(hp);
+			if (!dir)
+				continue;
+			for (size_t k = 0; k < s->naccounts && !home; k++)
+				home = strcmp(s->accounts[k].home, m.v[j]) == 0;
+			if (!home) {
+				char *ak = xasprintf("%s/.ssh/authorized_keys", m.v[j]);
+				collect_path(lc, ak, 1);
+				free(ak);
+			}
+		}
+		strlist_free(&m);
+		free(pat);
+	}
+	strlist_free(&parents);
+}
+
 static void
 add_clientkey(struct lc *lc, const char *path, const char *source)
 {
@@ -785,19 +839,13 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
-	if (o->logs) {
+	if (o->logs)
 		collect_auth_logs(s, o->root, o->log_files);
-		/* a log named for this machine must be there (elsewhere it is
-		 * the host's fact: keys.no-usage-data) */
-		for (size_t i = 0; o->log_files && o->log_files->n && i < s->nauthlogs; i++)
-			if (s->authlogs[i].error != NULL) {
-				*err = xasprintf("--auth-log %s: %s", s->authlogs[i].source,
-				    s->authlogs[i].error);
-				return -1;
-			}
-	}
 
 	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
+	/* after ssh_config: the globs come in collector.sh's order */
+	if (o->all_users)
+		collect_left_homes(&lc);
 	if (o->client && o->root == NULL) {
 		const struct snap_account *a = snap_account_by_uid(s, getuid());
 		if (a != NULL)

@@ -220,7 +220,7 @@ awk 'BEGIN { for (i = 0; i < 150000; i++) printf "2025-01-01T00:00:%02d+00:00 h 
 largs="--auth-log $L/auth.log --auth-log $L/auth.log.2.gz --auth-log $L/bad.gz --auth-log $L/dir --auth-log $L/none --auth-log $L/big.log --auth-log $L/auth.log"
 case_logs() {
 	# shellcheck disable=SC2086
-	"$KA" collect -o "$W/l5.json" --user root $largs >/dev/null 2>&1 || rbad "keyaudit collect --auth-log"
+	"$TB" --local-snapshot $largs root > "$W/l5.json" 2> "$W/l5.err" || rbad "local: $(cat "$W/l5.err")"
 	# shellcheck disable=SC2086
 	"$TB" --exec-snapshot $largs root > "$W/e5.json" 2> "$W/e5.err" || rbad "exec: $(cat "$W/e5.err")"
 	a=$(jq -cS '.auth_logs' "$W/l5.json" | md5sum)
@@ -250,6 +250,30 @@ case_logs() {
 	fi
 }
 run_case case_logs
+
+# 3c. --all-users: every account, and a home left behind by a removed
+# account (uid 1000 and up beside the others) with its authorized_keys.
+case_all() {
+	"$KA" collect -o "$W/l7.json" --all-users >/dev/null 2>&1 || rbad "keyaudit collect --all-users"
+	"$TB" --exec-snapshot --all-users > "$W/e7.json" 2> "$W/e7.err" || rbad "exec: $(cat "$W/e7.err")"
+	compare "all users" "$W/l7.json" "$W/e7.json"
+	if [ -n "$LEFT" ] && jq -e --arg p "$LEFT/.ssh/authorized_keys" '.files[] | select(.path == $p and .content != null)' "$W/e7.json" >/dev/null; then
+		rok "all users: the left-behind home's authorized_keys is read"
+	elif [ -n "$LEFT" ]; then
+		rbad "all users: $LEFT/.ssh/authorized_keys not collected"
+	fi
+}
+LEFT=
+if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1; then
+	getent passwd kaleft >/dev/null && userdel -r kaleft >/dev/null 2>&1
+	if useradd -m -u 1995 -s /bin/sh kaleft >/dev/null 2>&1; then
+		LEFT=$(getent passwd kaleft | cut -d: -f6)
+		mkdir -p "$LEFT/.ssh" && cp "$T/k.pub" "$LEFT/.ssh/authorized_keys"
+		userdel kaleft
+	fi
+fi
+run_case case_all
+[ -n "$LEFT" ] && rm -rf "$LEFT"
 
 case_nobody() {
 	if su -s /bin/sh nobody -c "$D/ka collect -o -" > "$W/l4.json" 2> "$W/l4.err" &&

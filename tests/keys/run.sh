@@ -31,6 +31,7 @@ cleanup() {
 	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
 	getent passwd $U >/dev/null && userdel -r $U >/dev/null 2>&1
 	getent passwd kakl >/dev/null && userdel -r kakl >/dev/null 2>&1
+	rm -rf /home/kagone
 	[ -n "$RSPID" ] && kill "$RSPID" 2>/dev/null
 	[ -n "${KA_KEYS_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
 }
@@ -199,6 +200,17 @@ scan --unused-days 0 --auth-log "$D/sshd.log" > "$D/s3.json"
 has "$D/s3.json" keys.orphaned $S 1 "nologin" && ok "keys.orphaned: a nologin shell" ||
     nok "keys.orphaned (nologin)" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.orphaned")]' "$D/s3.json")"
 usermod -s /bin/sh $S
+
+# a home left behind by a removed account still holds keys (--all-users)
+getent passwd kagone >/dev/null && userdel -r kagone >/dev/null 2>&1
+useradd -m -u 1996 -s /bin/sh kagone && install -d -m 0700 /home/kagone/.ssh &&
+    cat "$D/k3.pub" "$D/k4.pub" > /home/kagone/.ssh/authorized_keys && userdel kagone
+"$KA" scan --all-users --checks keys --sshd-config "$D/sshd_config2" --format json > "$D/s11.json" 2>/dev/null
+has "$D/s11.json" keys.orphaned "" 1 "/home/kagone is no account's home" &&
+    jq -e '[.hosts[0].findings[] | select(.check == "keys.orphaned" and .path == "/home/kagone/.ssh/authorized_keys") | .message | contains("2 keys")] == [true]' "$D/s11.json" >/dev/null &&
+    ok "keys.orphaned: a removed account's home still authorizes 2 keys" ||
+    nok "keys.orphaned (left-behind home)" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.orphaned")]' "$D/s11.json")"
+rm -rf /home/kagone
 
 # the registry and the ages
 scan --key-registry "$D/registry.csv" --max-key-age 30 > "$D/s4.json"

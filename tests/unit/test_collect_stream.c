@@ -3,9 +3,11 @@
  *
  * Two helper modes for tests/cli/collector.sh (no CLI change needed):
  *   --script               print the embedded collector script
- *   --exec-snapshot [-f SSHD_CONFIG] [--logs] [--auth-log FILE]... [USER...]
+ *   --exec-snapshot [-f SSHD_CONFIG] [--all-users] [--logs] [--auth-log FILE]... [USER...]
  *                          collect this machine with transport_exec and
  *                          print the snapshot JSON
+ *   --local-snapshot ...   the same with transport_local (no checks of
+ *                          --auth-log on top, unlike keyaudit collect)
  *   --parse-stream         collector output on stdin -> snapshot JSON (to
  *                          run the script under another shell) */
 #include <sys/stat.h>
@@ -941,6 +943,8 @@ exec_snapshot(int argc, char **argv)
 			o.sshd_config = argv[++i];
 		else if (strcmp(argv[i], "--logs") == 0)
 			o.logs = 1;
+		else if (strcmp(argv[i], "--all-users") == 0)
+			o.all_users = 1;
 		else if (strcmp(argv[i], "--auth-log") == 0 && i + 1 < argc) {
 			o.logs = 1;
 			strlist_add(&logs, argv[++i]);
@@ -950,7 +954,8 @@ exec_snapshot(int argc, char **argv)
 	o.users = &users;
 	o.log_files = &logs;
 	snapshot_init(&s);
-	if (transport_exec.collect("local", &o, &s, &err) != 0) {
+	if ((strcmp(argv[1], "--local-snapshot") == 0 ? transport_local.collect :
+	    transport_exec.collect)("local", &o, &s, &err) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -1014,7 +1019,8 @@ main(int argc, char **argv)
 		fputs(collector_script, stdout);
 		return 0;
 	}
-	if (argc >= 2 && strcmp(argv[1], "--exec-snapshot") == 0)
+	if (argc >= 2 && (strcmp(argv[1], "--exec-snapshot") == 0 ||
+	    strcmp(argv[1], "--local-snapshot") == 0))
 		return exec_snapshot(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "--parse-stream") == 0)
 		return parse_stdin();
