@@ -56,6 +56,14 @@ static const struct ka_rule rules[] = {
 	  "authorized key must be claimed by an owner: a key no one claims grants "
 	  "access no one answers for, and a key past the expiry its owner registered "
 	  "should have been removed." },
+	{ "keys.private-key-no-passphrase", SEV_HIGH, 0,
+	  "a private key without a passphrase is stored on this server",
+	  "An account's ~/.ssh/id_* private key with no passphrase works for anyone "
+	  "who can read the file: root, a backup, whoever takes over the account. "
+	  "Keys that open other hosts belong on the people's own machines (use "
+	  "ProxyJump or agent forwarding to a trusted host instead), and a key a job "
+	  "needs should be restricted where it is authorized (from=, command=). The "
+	  "invoking user's own keys are client.no-passphrase." },
 	{ "keys.root-unrestricted", SEV_MEDIUM, 0, "a root key has neither from= nor command=",
 	  "A key that logs in as root from anywhere with any command is the most "
 	  "valuable key on the host. from=\"ADDR\" limits where it works, "
@@ -500,8 +508,33 @@ shared(struct ka_ctx *ctx)
 }
 
 static void
+server_private_keys(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+
+	for (size_t i = 0; i < s->nuserkeys; i++) {
+		const struct snap_userkey *k = &s->userkeys[i];
+		int client = 0;
+		char *q, *fix;
+
+		for (size_t j = 0; j < s->nclientkeys && !client; j++)
+			client = strcmp(s->clientkeys[j].path, k->path) == 0;
+		if (client || k->encrypted != 0)
+			continue;
+		q = shell_quote(k->path);
+		fix = xasprintf("move it off the server, or set a passphrase: ssh-keygen -p -f %s", q);
+		ctx_finding(ctx, "keys.private-key-no-passphrase", k->user, k->path, 0, fix,
+		    "%s's %s private key %s has no passphrase: whoever reads the file "
+		    "can use it", k->user, k->format, k->path);
+		free(fix);
+		free(q);
+	}
+}
+
+static void
 run(struct ka_ctx *ctx)
 {
+	server_private_keys(ctx);
 	unused_keys(ctx);
 	ctx_foreach_key(ctx, line_checks, NULL);
 	orphaned(ctx);

@@ -31,6 +31,9 @@
  *		(a path on the target or "journalctl") and then ldata (its
  *		kept lines, all sources at most SNAP_AUTHLOG_LIMIT), ltrunc
  *		(older lines dropped) or lerr (not read: why)
+ *	ukey	a private key an audited account keeps in ~/.ssh; then
+ *		ukfacts "ENCRYPTED FORMAT USER" (userkey_facts: -1, 0 or 1;
+ *		openssh pem pkcs8 unknown)
  *	fatal	the collector refused to run: why
  *	end	the last record; a stream without it was cut short
  *
@@ -41,6 +44,7 @@
  * stat that says the path is a symlink.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +64,7 @@ struct sp {
 	struct snap_glob *glob;		/* after a glob record */
 	struct snap_sshd_t *tuser;	/* after a tuser record */
 	size_t alog;			/* after an lsrc record: index + 1 */
+	char *ukey;			/* after a ukey record */
 	size_t alog_bytes;
 	size_t captuser;
 	int all, ended, euid0;
@@ -332,6 +337,36 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		}
 		return 0;
 	}
+	if (strcmp(tag, "ukey") == 0) {
+		if (text(p, tag, v, n) != 0)
+			return -1;
+		if (s->nuserkeys >= MAX_USERS)
+			return fail(p, "ukey: too many keys");
+		free(p->ukey);
+		p->ukey = xstrdup(v);
+		return 0;
+	}
+	if (strcmp(tag, "ukfacts") == 0) {
+		char fmt[16], user[256];
+		int enc;
+		struct snap_userkey *k;
+
+		if (p->ukey == NULL)
+			return fail(p, "ukfacts without a ukey record before it");
+		if (text(p, tag, v, n) != 0)
+			return -1;
+		if (n >= sizeof(user) || sscanf(v, "%d %15s %255s", &enc, fmt, user) != 3 ||
+		    enc < -1 || enc > 1 || (strcmp(fmt, "openssh") != 0 &&
+		    strcmp(fmt, "pem") != 0 && strcmp(fmt, "pkcs8") != 0 &&
+		    strcmp(fmt, "unknown") != 0))
+			return fail(p, "ukfacts: expected \"ENCRYPTED FORMAT USER\"");
+		k = snap_userkey_add(s, user, p->ukey);
+		k->format = xstrdup(fmt);
+		k->encrypted = enc;
+		free(p->ukey);
+		p->ukey = NULL;
+		return 0;
+	}
 	if (strcmp(tag, "logs") == 0) {
 		s->authlogs_asked = 1;
 		return 0;
@@ -601,6 +636,7 @@ out:
 	free((char *)p.nss);
 	free((char *)p.sshdver);
 	free(p.fatal);
+	free(p.ukey);
 	strlist_free(&p.users);
 	return rc;
 }

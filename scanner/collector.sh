@@ -1026,6 +1026,34 @@ for l in $PW; do
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
+	# Private keys kept on this host: judged from their first 200 bytes
+	# here (userkey_facts in privkey.c), never sent.
+	for n in id_rsa id_ecdsa id_ecdsa_sk id_ed25519 id_ed25519_sk id_dsa; do
+		f=${pw_home%/}/.ssh/$n
+		[ -f "$f" ] && [ ! -L "$f" ] && [ -r "$f" ] || continue
+		uk=$(head -c 200 "$f" 2>/dev/null; echo x)
+		uk=${uk%x}
+		uk1=${uk%%"$NL"*}
+		uk2=
+		case $uk in *"$NL"*) uk2=${uk#*"$NL"}; uk2=${uk2%%"$NL"*} ;; esac
+		uk1=${uk1%"$CR"}; uk2=${uk2%"$CR"}
+		ukf=unknown; uke=-1
+		case $uk1 in
+		"-----BEGIN OPENSSH PRIVATE KEY-----")
+			ukf=openssh
+			case $uk2 in
+			b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u*) uke=0 ;;
+			b3BlbnNzaC1rZXktdjEAAAAA*) uke=1 ;;
+			esac ;;
+		"-----BEGIN RSA PRIVATE KEY-----"|"-----BEGIN DSA PRIVATE KEY-----"|"-----BEGIN EC PRIVATE KEY-----")
+			ukf=pem; uke=0
+			case $uk2 in Proc-Type:*ENCRYPTED*) uke=1 ;; esac ;;
+		"-----BEGIN PRIVATE KEY-----") ukf=pkcs8; uke=0 ;;
+		"-----BEGIN ENCRYPTED PRIVATE KEY-----") ukf=pkcs8; uke=1 ;;
+		esac
+		rec ukey "$f"
+		rec ukfacts "$uke $ukf $pw_name"
+	done
 	case $pw_home in
 	*/) want 1 "${pw_home}.ssh/known_hosts" ;;
 	*) want 1 "$pw_home/.ssh/known_hosts" ;;

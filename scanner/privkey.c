@@ -438,3 +438,33 @@ redact_private_blocks(const char *data, size_t len, size_t *outlen)
 	*outlen = out.len;
 	return buf_steal(&out);
 }
+
+void
+userkey_facts(const char *l1, const char *l2, const char **format, int *encrypted)
+{
+	/* base64 of "openssh-key-v1\0", cipher "none", kdf "none" */
+	static const char plain[] = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u";
+	static const char magic[] = "b3BlbnNzaC1rZXktdjEAAAAA";
+
+	*format = "unknown";
+	*encrypted = -1;
+	if (strcmp(l1, OPENSSH_BEGIN) == 0) {
+		*format = "openssh";
+		if (strncmp(l2, plain, sizeof(plain) - 1) == 0)
+			*encrypted = 0;
+		else if (strncmp(l2, magic, sizeof(magic) - 1) == 0)
+			*encrypted = 1;
+	} else if (strcmp(l1, "-----BEGIN RSA PRIVATE KEY-----") == 0 ||
+	    strcmp(l1, "-----BEGIN DSA PRIVATE KEY-----") == 0 ||
+	    strcmp(l1, "-----BEGIN EC PRIVATE KEY-----") == 0) {
+		*format = "pem";
+		*encrypted = strncmp(l2, "Proc-Type:", 10) == 0 &&
+		    strstr(l2, "ENCRYPTED") != NULL;
+	} else if (strcmp(l1, "-----BEGIN PRIVATE KEY-----") == 0) {
+		*format = "pkcs8";
+		*encrypted = 0;
+	} else if (strcmp(l1, "-----BEGIN ENCRYPTED PRIVATE KEY-----") == 0) {
+		*format = "pkcs8";
+		*encrypted = 1;
+	}
+}

@@ -442,6 +442,32 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 		}
 	}
+	if ((a = get_array(r, root, "user_keys")) != NULL) {
+		json_array_foreach(a, i, e) {
+			struct snap_userkey *k;
+			char *user = NULL, *path = NULL;
+			json_t *enc;
+
+			snprintf(what, sizeof(what), "user_keys[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "user", what, &user) || get_str(r, e, "path", what, &path) ||
+			    user == NULL || path == NULL) {
+				free(user);
+				free(path);
+				return r->err ? -1 : fail(r, what, "\"user\" and \"path\" are required");
+			}
+			k = snap_userkey_add(s, user, path);
+			free(user);
+			free(path);
+			if (get_str(r, e, "format", what, &k->format))
+				return -1;
+			enc = json_object_get(e, "encrypted");
+			if (enc != NULL && !json_is_null(enc) && !json_is_boolean(enc))
+				return fail(r, what, "\"encrypted\" must be true, false or null");
+			k->encrypted = enc == NULL || json_is_null(enc) ? -1 : json_is_true(enc);
+		}
+	}
 	if ((a = get_array(r, root, "auth_logs")) != NULL) {
 		size_t total = 0;
 
@@ -672,6 +698,16 @@ snapshot_to_json(const struct snapshot *s)
 		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
 		    "error", jstr(s->sshd_t[i].error)));
 	json_object_set_new(root, "sshd_t", a);
+
+	a = json_array();
+	for (i = 0; i < s->nuserkeys; i++) {
+		const struct snap_userkey *k = &s->userkeys[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "user", jstr(k->user),
+		    "path", jstr(k->path), "format", jstr(k->format), "encrypted",
+		    k->encrypted < 0 ? json_null() : json_boolean(k->encrypted)));
+	}
+	json_object_set_new(root, "user_keys", a);
 
 	if (s->authlogs_asked) {
 		a = json_array();

@@ -77,6 +77,20 @@ snap_authlog_add(struct snapshot *s, const char *source)
 	return a;
 }
 
+struct snap_userkey *
+snap_userkey_add(struct snapshot *s, const char *user, const char *path)
+{
+	struct snap_userkey *k;
+
+	s->userkeys = xreallocarray(s->userkeys, s->nuserkeys + 1, sizeof(*s->userkeys));
+	k = &s->userkeys[s->nuserkeys++];
+	memset(k, 0, sizeof(*k));
+	k->user = xstrdup(user);
+	k->path = xstrdup(path);
+	k->encrypted = -1;
+	return k;
+}
+
 void
 snap_net_free(struct snap_net *n)
 {
@@ -133,6 +147,12 @@ snapshot_free(struct snapshot *s)
 		free(s->authlogs[i].error);
 	}
 	free(s->authlogs);
+	for (i = 0; i < s->nuserkeys; i++) {
+		free(s->userkeys[i].user);
+		free(s->userkeys[i].path);
+		free(s->userkeys[i].format);
+	}
+	free(s->userkeys);
 	snap_net_free(&s->net);
 	for (i = 0; i < s->naccounts; i++) {
 		free(s->accounts[i].name);

@@ -74,6 +74,17 @@ struct snap_clientkey {
 	char *source;		/* "default" or "~/.ssh/config:LINE" */
 };
 
+/* A private key an audited account keeps in ~/.ssh on this host (id_rsa,
+ * id_ed25519, ...), judged from its first two lines only (userkey_facts):
+ * collector.sh decides with the shell's read builtin, so no key byte leaves
+ * the host. */
+struct snap_userkey {
+	char *user;
+	char *path;
+	char *format;		/* "openssh", "pem", "pkcs8", "unknown" */
+	int encrypted;		/* 1 passphrase, 0 none, -1 unknown */
+};
+
 /* The matches of one sshd_config Include pattern, sorted as glob(3) does. */
 struct snap_glob {
 	char *pattern;
@@ -169,6 +180,9 @@ struct snapshot {
 	struct snap_clientkey *clientkeys;
 	size_t nclientkeys;
 
+	struct snap_userkey *userkeys;
+	size_t nuserkeys;
+
 	struct snap_sshd_t *sshd_t;
 	size_t nsshd_t;
 
@@ -186,6 +200,8 @@ void snapshot_init(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 void snap_net_free(struct snap_net *n);
 struct snap_authlog *snap_authlog_add(struct snapshot *s, const char *source);
+struct snap_userkey *snap_userkey_add(struct snapshot *s, const char *user,
+    const char *path);
 
 /* Lookups. NULL when the path was not collected. */
 const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);

@@ -42,6 +42,15 @@ char *snapshot_to_json(const struct snapshot *s);
 void privkey_facts(const char *data, size_t len, char **format, int *encrypted,
     char **pub_type, char **pub_fp);
 
+/* A server account's private key judged from its first two lines, as
+ * collector.sh can judge it with the shell alone: the format from the BEGIN
+ * line; encrypted from the OpenSSH header's cipher, a PEM Proc-Type
+ * ENCRYPTED line or the PKCS#8 label. format "unknown" when neither. */
+#define USERKEY_NAMES "id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", \
+	"id_ed25519_sk", "id_dsa"
+void userkey_facts(const char *line1, const char *line2, const char **format,
+    int *encrypted);
+
 /* The public half an OpenSSH-format private key stores in clear (even when
  * a passphrase protects the rest), as ssh reads it when there is no .pub
  * file. 0, or -1 when there is none (other formats). */

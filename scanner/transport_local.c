@@ -524,6 +524,52 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 	return 0;
 }
 
+/* The private keys an account keeps in ~/.ssh: from their first 200 bytes,
+ * as collector.sh reads them (userkey_facts), then wiped. */
+static void
+collect_userkeys(struct lc *lc, const struct snap_account *a)
+{
+	static const char *const names[] = { USERKEY_NAMES };
+
+	for (size_t i = 0; i < KA_ARRLEN(names); i++) {
+		char *rel = xasprintf(".ssh/%s", names[i]);
+		char *path = path_join(a->home, rel), *hp = host_path(lc, path);
+		char buf[201], *l2 = "", *nl;
+		const char *format;
+		struct snap_userkey *k;
+		struct stat st;
+		ssize_t n = -1;
+		int fd, enc;
+
+		if (lstat(hp, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (fd = open(hp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) >= 0) {
+			n = read(fd, buf, 200);
+			close(fd);
+		}
+		if (n >= 0) {
+			buf[n] = '\0';
+			if ((nl = strchr(buf, '\n')) != NULL) {
+				*nl = '\0';
+				l2 = nl + 1;
+				if ((nl = strchr(l2, '\n')) != NULL)
+					*nl = '\0';
+			}
+			if (buf[0] && buf[strlen(buf) - 1] == '\r')
+				buf[strlen(buf) - 1] = '\0';
+			if (l2[0] && l2[strlen(l2) - 1] == '\r')
+				l2[strlen(l2) - 1] = '\0';
+			userkey_facts(buf, l2, &format, &enc);
+			k = snap_userkey_add(lc->snap, a->name, path);
+			k->format = xstrdup(format);
+			k->encrypted = enc;
+			explicit_bzero(buf, sizeof(buf));
+		}
+		free(hp);
+		free(path);
+		free(rel);
+	}
+}
+
 /* Files the checks will read for each audited user, from the effective
  * sshd config for that user. */
 static void
@@ -567,6 +613,7 @@ collect_user_files(struct lc *lc)
 		}
 		for (size_t j = 0; j < u->akfiles.n; j++)
 			collect_path(lc, u->akfiles.v[j], 1);
+		collect_userkeys(lc, u->acct);
 		{
 			const char *rk = sshd_eff_str(u->eff, "revokedkeys");
 			const char *cr = sshd_eff_str(u->eff, "chrootdirectory");

@@ -82,6 +82,24 @@ chmod -R go-w "$T"
 rm -f "$T/k"
 
 USERS="root nobody sshd"
+# An account keeping private keys of every format in ~/.ssh (user_keys).
+UK=
+if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1; then
+	getent passwd kaukey >/dev/null && userdel -r kaukey >/dev/null 2>&1
+	if useradd -m -s /bin/sh kaukey >/dev/null 2>&1; then
+		UK=$(getent passwd kaukey | cut -d: -f6)
+		mkdir -p "$UK/.ssh"
+		ssh-keygen -q -t ed25519 -N '' -f "$UK/.ssh/id_ed25519" </dev/null
+		ssh-keygen -q -t rsa -b 2048 -m PEM -N 'passphrase' -f "$UK/.ssh/id_rsa" </dev/null
+		ssh-keygen -q -t ecdsa -m PKCS8 -N '' -f "$UK/.ssh/id_ecdsa" </dev/null
+		ssh-keygen -q -t ed25519 -N 'pw' -f "$UK/.ssh/id_ed25519_sk" </dev/null
+		printf 'not a key\r\nat all\n' > "$UK/.ssh/id_dsa"
+		ln -s id_rsa "$UK/.ssh/id_ecdsa_sk"
+		chown -R kaukey: "$UK"
+		USERS="$USERS kaukey"
+		trap 'rm -rf "$T" "$W"; userdel -r kaukey >/dev/null 2>&1' EXIT
+	fi
+fi
 me=$(id -un 2>/dev/null)
 case " $USERS " in *" $me "*) ;; *) USERS="$USERS $me" ;; esac
 
@@ -121,7 +139,7 @@ compare() {
 		rbad "$n: paths only in the local snapshot: $onlylocal"
 	fi
 	for k in hostname sshd_version sshd_config_path privileged accounts_known \
-	    accounts groups users globs sshd_t; do
+	    accounts groups users globs sshd_t user_keys; do
 		a=$(jq -cS ".$k" "$l.srv")
 		b=$(jq -cS ".$k" "$e")
 		if [ "$a" = "$b" ]; then
@@ -155,6 +173,15 @@ case_system() {
 	fi
 }
 run_case case_system
+if [ -n "$UK" ]; then
+	got=$(jq -c '[.user_keys[] | select(.user == "kaukey") | [(.path | sub(".*/"; "")), .format, .encrypted]] | sort' "$W/e1.json")
+	want='[["id_dsa","unknown",null],["id_ecdsa","pkcs8",false],["id_ed25519","openssh",false],["id_ed25519_sk","openssh",true],["id_rsa","pem",true]]'
+	if [ "$got" = "$want" ]; then
+		ok "user_keys: every format judged from two lines (a symlink skipped)"
+	else
+		bad "user_keys: $got"
+	fi
+fi
 
 # 2. The test configuration.
 case_test() {

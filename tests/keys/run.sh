@@ -169,6 +169,10 @@ has() {	# has FILE CHECK USER LINE [TEXT]: one finding so
 }
 count() { jq --arg c "$2" '[.hosts[0].findings[] | select(.check == $c)] | length' "$1"; }
 AKY=/home/$U/.ssh/authorized_keys
+# private keys kept on the server: one without a passphrase, one with
+ssh-keygen -q -t ed25519 -N '' -C left-here -f /home/$U/.ssh/id_ed25519 </dev/null
+ssh-keygen -q -t rsa -b 2048 -N 'a passphrase' -f /home/$U/.ssh/id_rsa </dev/null
+chown $U:$U /home/$U/.ssh/id_*
 scan --auth-log "$D/sshd.log" --unused-days 0 > "$D/s1.json"
 { has "$D/s1.json" keys.unused $U 2 "$(fp k2)" && has "$D/s1.json" keys.unused $U 4 "$(fp k1)" &&
     has "$D/s1.json" keys.unused $S 1 && has "$D/s1.json" keys.unused root 1 &&
@@ -212,6 +216,14 @@ has "$D/s11.json" keys.orphaned "" 1 "/home/kagone is no account's home" &&
     nok "keys.orphaned (left-behind home)" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.orphaned")]' "$D/s11.json")"
 rm -rf /home/kagone
 
+has "$D/s1.json" keys.private-key-no-passphrase $U 0 "id_ed25519" &&
+    [ "$(count "$D/s1.json" keys.private-key-no-passphrase)" = 1 ] &&
+    ok "keys.private-key-no-passphrase: $U's id_ed25519, not the protected id_rsa" ||
+    nok "keys.private-key-no-passphrase" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.private-key-no-passphrase")]' "$D/s1.json")"
+# ssh itself agrees: it loads the first without asking, the second asks
+ssh-keygen -y -P '' -f /home/$U/.ssh/id_ed25519 >/dev/null 2>&1 && ! ssh-keygen -y -P '' -f /home/$U/.ssh/id_rsa >/dev/null 2>&1 &&
+    ok "ssh-keygen -y -P '': opens id_ed25519, not id_rsa" || nok "ssh-keygen agrees on the passphrases"
+
 # the registry and the ages
 scan --key-registry "$D/registry.csv" --max-key-age 30 > "$D/s4.json"
 { has "$D/s4.json" keys.unregistered $U 3 "nobody claims" && has "$D/s4.json" keys.unregistered $U 2 "expired on 2021-01-01" &&
@@ -254,6 +266,11 @@ has "$D/s8.json" keys.no-usage-data "" 0 "give no times" && [ "$(count "$D/s8.js
 # over SSH, the scan reads the host's log there
 "$KA" scan "$U@127.0.0.1:2277" -i "$D/k1" --known-hosts "$D/kh" --unused-days 0 --auth-log "$D/sshd.log" \
     --format json > "$D/s9.json" 2> "$D/scan.err"
+has "$D/s9.json" keys.private-key-no-passphrase $U 0 "id_ed25519" &&
+    [ "$(count "$D/s9.json" keys.private-key-no-passphrase)" = 1 ] &&
+    ok "over SSH: the collector judges $U's private keys there (no key byte sent)" ||
+    nok "over SSH: keys.private-key-no-passphrase" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.private"))]' "$D/s9.json")"
+grep -q "BEGIN OPENSSH PRIVATE KEY" "$D/s9.json" && nok "the report holds private key text" || ok "no private key text in the report"
 has "$D/s9.json" keys.unused $U 2 "$(fp k2)" && [ "$(count "$D/s9.json" keys.unused)" = 2 ] &&
     ok "over SSH: keys.unused from the host's own log (k2 and line 4)" ||
     nok "over SSH: keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s9.json") $(cat "$D/scan.err")"

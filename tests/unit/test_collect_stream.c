@@ -846,6 +846,50 @@ test_exec_equals_local(void **state)
 }
 
 
+/* A private key's facts: ukey then ukfacts, checked field by field. */
+static void
+test_user_keys(void **state)
+{
+	static const char *const bad[] = { "2 openssh alice", "0 ppk alice", "0 openssh",
+	    "x openssh alice" };
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+
+	base_stream(&b);
+	recs(&b, "ukey", "/home/alice/.ssh/id_ed25519");
+	recs(&b, "ukfacts", "0 openssh alice");
+	recs(&b, "ukey", "/home/alice/.ssh/id_rsa");
+	recs(&b, "ukfacts", "-1 unknown alice");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	assert_int_equal(s.nuserkeys, 2);
+	assert_string_equal(s.userkeys[0].user, "alice");
+	assert_string_equal(s.userkeys[0].path, "/home/alice/.ssh/id_ed25519");
+	assert_string_equal(s.userkeys[0].format, "openssh");
+	assert_int_equal(s.userkeys[0].encrypted, 0);
+	assert_int_equal(s.userkeys[1].encrypted, -1);
+	snapshot_free(&s);
+	buf_free(&b);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		base_stream(&b);
+		recs(&b, "ukey", "/home/alice/.ssh/id_ed25519");
+		recs(&b, "ukfacts", bad[i]);
+		assert_int_equal(parse(&b, &s, &err), -1);
+		assert_non_null(strstr(err, "ukfacts: expected"));
+		free(err);
+		snapshot_free(&s);
+		buf_free(&b);
+	}
+	base_stream(&b);
+	recs(&b, "ukfacts", "0 openssh alice");
+	assert_int_equal(parse(&b, &s, &err), -1);
+	assert_non_null(strstr(err, "without a ukey record"));
+	free(err);
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
 /* sshd's log lines: sources in order, truncation, errors; the snapshot JSON
  * keeps them (bytes that are not UTF-8 too); ctx_usage reads them oldest
  * first and drops the fragment a truncated source starts with. */
@@ -1001,6 +1045,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_auth_logs),
+		cmocka_unit_test(test_user_keys),
 		cmocka_unit_test(test_binary_safe),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_bad_records),
