@@ -4,6 +4,7 @@
  * make of the line. Output as an aligned table, CSV (RFC 4180) or JSON. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -96,11 +97,58 @@ row_of(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	struct key_rows *out = arg;
 	const struct keyreg_entry *e;
 
+	struct key_row *r;
+	int64_t since;
+
 	add_row(out, ctx->snap, u->name, path, l, st ? st->mtime : 0);
+	r = &out->v[out->n - 1];
 	if (ctx->opts->registry != NULL && l->fp != NULL &&
 	    (e = keyreg_find(ctx->opts->registry, l->fp)) != NULL) {
-		out->v[out->n - 1].owner = printable_or_null(e->owner);
-		out->v[out->n - 1].added = e->added;
+		r->owner = printable_or_null(e->owner);
+		r->added = e->added;
+	}
+	since = r->added > 0 ? r->added : r->file_mtime;
+	r->age_days = since > 0 && ctx->snap->collected_at >= since ?
+	    (long)((ctx->snap->collected_at - since) / 86400) : -1;
+}
+
+/* Keys sshd takes from elsewhere than the files this inventory lists. */
+static void
+add_notes(struct ka_ctx *ctx, struct key_logs *g)
+{
+	static const char *const kws[] = { "authorizedkeyscommand", "trustedusercakeys" };
+	static const char *const spelt[] = { "AuthorizedKeysCommand", "TrustedUserCAKeys" };
+
+	for (size_t k = 0; k < KA_ARRLEN(kws); k++) {
+		struct strlist vals = { 0 }, who = { 0 };
+
+		for (size_t i = 0; i < ctx->nusers; i++) {
+			const char *v = ctx->users[i].eff ?
+			    sshd_eff_str(ctx->users[i].eff, kws[k]) : NULL;
+			size_t j;
+
+			if (v == NULL || strcasecmp(v, "none") == 0)
+				continue;
+			for (j = 0; j < vals.n && strcmp(vals.v[j], v) != 0; j++)
+				;
+			if (j == vals.n) {
+				strlist_add(&vals, v);
+				strlist_add(&who, ctx->users[i].name);
+			} else {
+				char *w = xasprintf("%s, %s", who.v[j], ctx->users[i].name);
+				free(who.v[j]);
+				who.v[j] = w;
+			}
+		}
+		for (size_t j = 0; j < vals.n; j++) {
+			char *v = str_printable(vals.v[j], strlen(vals.v[j]));
+			strlist_add_owned(&g->notes, xasprintf("%s %s (for %s) can authorize "
+			    "keys no file lists: they are not in this inventory", spelt[k], v,
+			    who.v[j]));
+			free(v);
+		}
+		strlist_free(&vals);
+		strlist_free(&who);
 	}
 }
 
@@ -130,6 +178,7 @@ keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_ro
 			row->last_used = -1;	/* used, at a time the log did not say */
 	}
 	add_logs(out, s, u);
+	add_notes(&ctx, &out->logs[out->nlogs - 1]);
 	ctx_free(&ctx);
 	host_result_free(&scratch);
 }
@@ -180,7 +229,7 @@ static void
 print_csv(FILE *fp, const struct key_rows *r)
 {
 	fputs("host,user,path,line,type,bits,fingerprint,comment,options,status,"
-	    "last_used,last_from,logins,file_modified,owner,added\n", fp);
+	    "last_used,last_from,logins,file_modified,owner,added,age_days\n", fp);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
 		char line[24], bits[16], logins[24], used[40], mod[40];
@@ -210,7 +259,9 @@ print_csv(FILE *fp, const struct key_rows *r)
 		csv_field(fp, mod, 0);
 		csv_field(fp, k->owner, 0);
 		iso_time(k->added, mod, sizeof(mod));
-		csv_field(fp, k->added > 0 ? mod : "", 1);
+		csv_field(fp, k->added > 0 ? mod : "", 0);
+		snprintf(mod, sizeof(mod), "%ld", k->age_days);
+		csv_field(fp, k->age_days >= 0 ? mod : "", 1);
 	}
 }
 
@@ -228,17 +279,21 @@ print_table(FILE *fp, const struct key_rows *r)
 		if (pl > wf)
 			wf = pl;
 	}
-	fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5s  %-50s  %-26s  %s\n", (int)wh, "HOST",
+	fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5s  %-50s  %-26s %6s  %s\n", (int)wh, "HOST",
 	    (int)wu, "USER", (int)wf, "FILE:LINE", "TYPE", "BITS", "FINGERPRINT",
-	    "LAST USED", "STATUS / COMMENT");
+	    "LAST USED", "AGE", "STATUS / COMMENT");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
-		char fl[4200], used[40];
+		char fl[4200], used[40], age[24];
 
 		snprintf(fl, sizeof(fl), "%s:%ld", k->path, k->line);
-		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s  %s%s%s%s%s\n", (int)wh,
+		if (k->age_days >= 0)
+			snprintf(age, sizeof(age), "%ldd", k->age_days);
+		else
+			snprintf(age, sizeof(age), "?");
+		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s %6s  %s%s%s%s%s\n", (int)wh,
 		    k->host, (int)wu, k->user, (int)wf, fl, k->type, k->bits, k->fp,
-		    last_used_text(k, used, sizeof(used)), k->status,
+		    last_used_text(k, used, sizeof(used)), age, k->status,
 		    k->comment ? " / " : "", k->comment ? k->comment : "",
 		    k->owner ? " / owner " : "", k->owner ? k->owner : "");
 	}
@@ -247,6 +302,8 @@ print_table(FILE *fp, const struct key_rows *r)
 		const struct key_logs *g = &r->logs[i];
 		char a[40], b[40];
 
+		for (size_t j = 0; j < g->notes.n; j++)
+			fprintf(fp, "%s: note: %s\n", g->host, g->notes.v[j]);
 		if (!g->asked)
 			continue;
 		fprintf(fp, "%s: ", g->host);
@@ -306,6 +363,10 @@ print_json(FILE *fp, const struct key_rows *r)
 		json_object_set_new(w, "last", jtime(g->last));
 		json_object_set_new(w, "truncated", json_boolean(g->truncated));
 		json_object_set_new(w, "logins", json_integer((json_int_t)g->logins));
+		src = json_array();
+		for (size_t j = 0; j < g->notes.n; j++)
+			json_array_append_new(src, jstr(g->notes.v[j]));
+		json_object_set_new(w, "notes", src);
 		json_array_append_new(ls, w);
 	}
 	json_object_set_new(o, "logs", ls);
@@ -334,6 +395,8 @@ print_json(FILE *fp, const struct key_rows *r)
 		json_object_set_new(e, "file_modified", k->file_mtime > 0 ?
 		    json_string(buf) : json_null());
 		json_object_set_new(e, "owner", jstr(k->owner));
+		json_object_set_new(e, "age_days", k->age_days >= 0 ?
+		    json_integer(k->age_days) : json_null());
 		json_object_set_new(e, "added", jtime(k->added));
 		json_array_append_new(a, e);
 	}
@@ -391,6 +454,7 @@ keylist_free(struct key_rows *r)
 	for (size_t i = 0; i < r->nlogs; i++) {
 		free(r->logs[i].host);
 		strlist_free(&r->logs[i].sources);
+		strlist_free(&r->logs[i].notes);
 	}
 	free(r->logs);
 	free(r->v);

@@ -24,6 +24,7 @@ struct key_row {
 	int64_t file_mtime;	/* of the file: the line is at most this old */
 	char *owner;		/* --key-registry's owner, or NULL */
 	int64_t added;		/* the registry's date, 0 unknown */
+	long age_days;		/* since added, else since the file changed; -1 unknown */
 	int log_known;		/* a log was read for this host */
 	int64_t last_used;	/* 0: not in the logs (or no time in them) */
 	unsigned long logins;
@@ -38,6 +39,9 @@ struct key_logs {
 	int truncated;		/* older lines dropped (the window starts later) */
 	int64_t first, last;	/* 0: no line had a time */
 	unsigned long logins;
+	/* what grants access no file shows: "AuthorizedKeysCommand X (for
+	 * alice, bob)", "TrustedUserCAKeys Y (...)" */
+	struct strlist notes;
 };
 
 struct key_rows {

@@ -235,6 +235,17 @@ scan --key-registry "$D/registry.csv" --max-key-age 30 > "$D/s4.json"
     ok "keys.old: k1 by the registry's date (twice), $S's line by its file's mtime; new files not" ||
     nok "keys.old" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.old") | [.user, .line, .message]]' "$D/s4.json")"
 [ "$(count "$D/s4.json" keys.unused)" = 0 ] && ok "no log read: no keys.unused" || nok "keys.unused without logs"
+"$KA" keys --user $S --user $U --key-registry "$D/registry.csv" --format json > "$D/k6.json" 2>/dev/null
+{ [ "$(jq -r '.keys[] | select(.user == "kakl") | .age_days' "$D/k6.json")" = 400 ] &&
+    [ "$(jq -r '.keys[] | select(.user == "kaky" and .line == 1) | .owner' "$D/k6.json")" = alice@example.com ] &&
+    [ "$(jq -r '.keys[] | select(.user == "kaky" and .line == 1) | .added' "$D/k6.json")" = 2020-01-01T00:00:00Z ]; } &&
+    ok "keys: age from the file (400 days), owner and added from the registry" ||
+    nok "keys: age and owner" "$(jq -c '[.keys[] | [.user, .line, .age_days, .owner, .added]]' "$D/k6.json")"
+printf 'AuthorizedKeysCommand /bin/true\nAuthorizedKeysCommandUser nobody\n' > "$D/sshd_config_akc"
+"$KA" keys --user $U --sshd-config "$D/sshd_config_akc" --format json > "$D/k7.json" 2>/dev/null
+jq -e '.logs[0].notes | length == 1 and (.[0] | contains("AuthorizedKeysCommand /bin/true (for kaky)"))' "$D/k7.json" >/dev/null &&
+    ok "keys: a note where AuthorizedKeysCommand grants keys no file lists" ||
+    nok "keys: AuthorizedKeysCommand note" "$(jq -c '.logs' "$D/k7.json")"
 printf 'x\n' > "$D/bad.csv"
 scan --key-registry "$D/bad.csv" > /dev/null; rc=$?
 [ $rc = 2 ] && grep -q "bad.csv:1:" "$D/scan.err" && ok "a bad registry: exit 2, file:line" || nok "bad registry: exit 2 (got $rc)" "$(cat "$D/scan.err")"
