@@ -331,10 +331,10 @@ nologin_shell(const char *shell)
 	return strcmp(base, "nologin") == 0 || strcmp(base, "false") == 0;
 }
 
+/* Each user's usable keys: how many, and where the first is. */
 struct orphan {
-	const struct ka_user *u;
 	size_t n;
-	char *path;		/* the first key's */
+	char *path;
 	long line;
 };
 
@@ -342,10 +342,10 @@ static void
 count_user_keys(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
     const struct snap_file *st, const struct ak_line *l, void *arg)
 {
-	struct orphan *o = arg;
+	struct orphan *o = (struct orphan *)arg + (ku - ctx->users);
 
 	(void)st;
-	if (ku != o->u || !usable(ctx, l))
+	if (!usable(ctx, l))
 		return;
 	if (o->n++ == 0) {
 		o->path = xstrdup(path);
@@ -357,14 +357,15 @@ static void
 orphaned(struct ka_ctx *ctx)
 {
 	int64_t today = ctx->snap->collected_at / DAY;
+	struct orphan *o = xcalloc(ctx->nusers + 1, sizeof(*o));
 
+	ctx_foreach_key(ctx, count_user_keys, o);
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 		const struct snap_account *a = u->acct;
-		struct orphan o = { u, 0, NULL, 0 };
-		char *why, *fix;
+		char *why, *fix, *q;
 
-		if (a == NULL)
+		if (a == NULL || o[i].n == 0)
 			continue;
 		if (a->shadow_known && a->locked)
 			why = xstrdup("is locked");
@@ -374,20 +375,19 @@ orphaned(struct ka_ctx *ctx)
 			why = xasprintf("has the shell %s", a->shell);
 		else
 			continue;
-		ctx_foreach_key(ctx, count_user_keys, &o);
-		if (o.n > 0) {
-			char *q = shell_quote(o.path);
-			fix = xasprintf("remove the keys: : > %s (or re-enable the account "
-			    "if it is meant to log in)", q);
-			ctx_finding(ctx, "keys.orphaned", u->name, o.path, o.line, fix,
-			    "account %s %s but %zu key%s still authorized for it", u->name,
-			    why, o.n, o.n == 1 ? " is" : "s are");
-			free(fix);
-			free(q);
-		}
-		free(o.path);
+		q = shell_quote(o[i].path);
+		fix = xasprintf("remove the keys: : > %s (or re-enable the account if it "
+		    "is meant to log in)", q);
+		ctx_finding(ctx, "keys.orphaned", u->name, o[i].path, o[i].line, fix,
+		    "account %s %s but %zu key%s still authorized for it", u->name, why,
+		    o[i].n, o[i].n == 1 ? " is" : "s are");
+		free(fix);
+		free(q);
 		free(why);
 	}
+	for (size_t i = 0; i < ctx->nusers; i++)
+		free(o[i].path);
+	free(o);
 }
 
 /* Homes left behind: the directories --all-users collection found beside
@@ -452,59 +452,69 @@ left_homes(struct ka_ctx *ctx)
 	strlist_free(&parents);
 }
 
-/* One fingerprint authorized for two or more accounts of this host. */
-struct shared {
-	struct strlist fps, users;	/* parallel: a sighting each */
+/* One fingerprint authorized for two or more accounts of this host: every
+ * (fingerprint, user) sighting, sorted, so a host with 100,000 keys costs a
+ * sort and not a comparison of every pair. */
+struct sighting {
+	const char *fp, *user;	/* the context's strings: alive until ctx_free */
+};
+
+struct sightings {
+	struct sighting *v;
+	size_t n;
 };
 
 static void
 collect_fp(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
     const struct snap_file *st, const struct ak_line *l, void *arg)
 {
-	struct shared *sh = arg;
+	struct sightings *sh = arg;
 
 	(void)path;
 	(void)st;
 	if (!usable(ctx, l) || l->opts.cert_authority)
 		return;
-	for (size_t i = 0; i < sh->fps.n; i++)
-		if (strcmp(sh->fps.v[i], l->fp) == 0 && strcmp(sh->users.v[i], ku->name) == 0)
-			return;
-	strlist_add(&sh->fps, l->fp);
-	strlist_add(&sh->users, ku->name);
+	sh->v = xreallocarray(sh->v, sh->n + 1, sizeof(*sh->v));
+	sh->v[sh->n].fp = l->fp;
+	sh->v[sh->n++].user = ku->name;
+}
+
+static int
+cmp_sighting(const void *a, const void *b)
+{
+	const struct sighting *x = a, *y = b;
+	int c = strcmp(x->fp, y->fp);
+
+	return c != 0 ? c : strcmp(x->user, y->user);
 }
 
 static void
 shared(struct ka_ctx *ctx)
 {
-	struct shared sh = { { 0 }, { 0 } };
+	struct sightings sh = { NULL, 0 };
 
 	ctx_foreach_key(ctx, collect_fp, &sh);
-	for (size_t i = 0; i < sh.fps.n; i++) {
+	if (sh.n > 1)
+		qsort(sh.v, sh.n, sizeof(*sh.v), cmp_sighting);
+	for (size_t i = 0, j; i < sh.n; i = j) {
 		struct buf who;
-		size_t n = 0, j;
+		size_t n = 0;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(sh.fps.v[j], sh.fps.v[i]) == 0)
-				break;
-		if (j < i)
-			continue;	/* reported at its first sighting */
 		buf_init(&who);
-		for (j = i; j < sh.fps.n; j++)
-			if (strcmp(sh.fps.v[j], sh.fps.v[i]) == 0)
-				buf_printf(&who, "%s%s", n++ ? ", " : "", sh.users.v[j]);
+		for (j = i; j < sh.n && strcmp(sh.v[j].fp, sh.v[i].fp) == 0; j++)
+			if (j == i || strcmp(sh.v[j].user, sh.v[j - 1].user) != 0)
+				buf_printf(&who, "%s%s", n++ ? ", " : "", sh.v[j].user);
 		if (n >= 2) {
 			struct ka_finding *f = ctx_finding(ctx, "keys.shared", NULL, NULL, 0,
 			    "give each person and each automation its own key; remove this "
 			    "one from the accounts that should not have it",
-			    "key %s is authorized for %zu accounts: %s", sh.fps.v[i], n, who.data);
+			    "key %s is authorized for %zu accounts: %s", sh.v[i].fp, n, who.data);
 			if (f != NULL)
-				f->key_fp = xstrdup(sh.fps.v[i]);
+				f->key_fp = xstrdup(sh.v[i].fp);
 		}
 		buf_free(&who);
 	}
-	strlist_free(&sh.fps);
-	strlist_free(&sh.users);
+	free(sh.v);
 }
 
 static void
