@@ -181,7 +181,7 @@ scan --auth-log "$D/sshd.log" --unused-days 0 > "$D/s1.json"
     nok "keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s1.json") $(cat "$D/scan.err")"
 has "$D/s1.json" keys.unused $U 2 "which give no times" && ok "keys.unused: says the -E log has no times" ||
     nok "keys.unused: window" "$(jq -c '.hosts[0].findings[] | select(.check == "keys.unused") | .message' "$D/s1.json")"
-has "$D/s1.json" keys.shared "" 0 "$U, $S" && ok "keys.shared: k2 authorized for $U and $S" ||
+has "$D/s1.json" keys.shared "" 0 "$S, $U" && ok "keys.shared: k2 authorized for $S and $U (sorted)" ||
     nok "keys.shared" "$(jq -c '[.hosts[0].findings[] | select(.check == "keys.shared")]' "$D/s1.json")"
 [ "$(count "$D/s1.json" keys.orphaned)" = 0 ] && ok "keys.orphaned: none while every account can log in" || nok "no keys.orphaned yet"
 has "$D/s1.json" keys.root-unrestricted root 1 "$(fp k5)" && [ "$(count "$D/s1.json" keys.root-unrestricted)" = 1 ] &&
