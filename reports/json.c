@@ -6,6 +6,7 @@
  * sequences reaching its terminal. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "report.h"
@@ -69,6 +70,17 @@ report_json_finding(const struct ka_finding *f, const char *host)
 	json_object_set_new(o, "fix", report_jstr(f->fix));
 	if (f->key_fp != NULL)
 		json_object_set_new(o, "key_fp", report_jstr(f->key_fp));
+	if (f->baselined != NULL)
+		json_object_set_new(o, "baselined", report_jstr(f->baselined));
+	if (f->baseline_expired != 0) {
+		char d[16];
+		time_t t = (time_t)f->baseline_expired;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		json_object_set_new(o, "baseline_expired", json_string(d));
+	}
 	return o;
 }
 
@@ -131,6 +143,16 @@ report_json_summary(const struct ka_summary *s)
 	json_object_set_new(o, "blocking", json_integer((json_int_t)s->blocking));
 	json_object_set_new(o, "fail_on", json_string(severity_name(s->fail_on)));
 	json_object_set_new(o, "exit_code", json_integer(s->exit_code));
+	if (s->baseline_used) {
+		json_t *b = json_object(), *st = json_array();
+
+		for (size_t i = 0; s->baseline_stale != NULL && i < s->baseline_stale->n; i++)
+			json_array_append_new(st, report_jstr(s->baseline_stale->v[i]));
+		json_object_set_new(b, "accepted", json_integer((json_int_t)s->baselined));
+		json_object_set_new(b, "expired", json_integer((json_int_t)s->baseline_expired));
+		json_object_set_new(b, "stale", st);
+		json_object_set_new(o, "baseline", b);
+	}
 	return o;
 }
 

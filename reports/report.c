@@ -7,6 +7,7 @@ static const struct report_format *const formats[] = {
 	&report_text,
 	&report_json,
 	&report_junit,
+	&report_sarif,
 };
 
 const struct report_format *
@@ -25,6 +26,11 @@ summary_add_host(struct ka_summary *s, const struct ka_host_result *h)
 	if (h->status != HOST_SCANNED)
 		s->hosts_failed++;
 	for (size_t i = 0; i < h->nfindings; i++) {
+		if (h->findings[i].baselined != NULL) {
+			s->baselined++;
+			continue;
+		}
+		s->baseline_expired += h->findings[i].baseline_expired != 0;
 		s->findings++;
 		s->by_severity[h->findings[i].severity]++;
 		if (h->findings[i].blocks_login)

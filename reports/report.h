@@ -16,6 +16,12 @@ struct ka_summary {
 	size_t blocking;
 	enum ka_severity fail_on;
 	int exit_code;
+	/* --baseline: findings it accepts (not counted above: they do not
+	 * fail the gate), entries past their expiry that matched, and the
+	 * entries nothing matched ("check on host ...: reason"). */
+	size_t baselined, baseline_expired;
+	const struct strlist *baseline_stale;
+	int baseline_used;
 };
 
 struct report_opts {
@@ -37,6 +43,7 @@ struct report_format {
 extern const struct report_format report_text;
 extern const struct report_format report_json;
 extern const struct report_format report_junit;
+extern const struct report_format report_sarif;
 
 /* The format with this name, or NULL. */
 const struct report_format *report_format_find(const char *name);

@@ -5,6 +5,7 @@
  * reaches a terminal. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 
@@ -108,6 +109,19 @@ print_finding(struct report *r, const struct ka_finding *f)
 		put_safe(out, f->fix);
 		fputc('\n', out);
 	}
+	if (f->baselined != NULL) {
+		fputs("             baselined (does not fail the gate): ", out);
+		put_safe(out, f->baselined);
+		fputc('\n', out);
+	} else if (f->baseline_expired != 0) {
+		char d[16];
+		time_t t = (time_t)f->baseline_expired;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		fprintf(out, "             baseline entry expired on %s: fails again\n", d);
+	}
 }
 
 static void
@@ -208,6 +222,18 @@ r_close(struct report *r, const struct ka_summary *s)
 		fputc(')', out);
 	fprintf(out, ", %zu blocking key login; fail-on %s: exit %d\n", s->blocking,
 	    severity_name(s->fail_on), s->exit_code);
+	if (s->baseline_used) {
+		size_t nst = s->baseline_stale ? s->baseline_stale->n : 0;
+
+		fprintf(out, "baseline: %zu finding%s accepted, %zu expired, %zu stale "
+		    "entr%s\n", s->baselined, s->baselined == 1 ? "" : "s",
+		    s->baseline_expired, nst, nst == 1 ? "y" : "ies");
+		for (size_t i = 0; i < nst; i++) {
+			fputs("  stale (nothing matches it now): ", out);
+			put_safe(out, s->baseline_stale->v[i]);
+			fputc('\n', out);
+		}
+	}
 	rc = ferror(out) ? -1 : 0;
 	free(r);
 	return rc;

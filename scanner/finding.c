@@ -1,6 +1,9 @@
 /* finding.c - storage and ordering of findings and per-host results. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/sha.h>
 
 #include "finding.h"
 
@@ -63,6 +66,7 @@ host_result_free(struct ka_host_result *r)
 	free(r->target);
 	free(r->address);
 	free(r->error);
+	free(r->origin);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -153,4 +157,26 @@ host_result_max_severity(const struct ka_host_result *r)
 		if ((int)r->findings[i].severity > max)
 			max = (int)r->findings[i].severity;
 	return max;
+}
+
+void
+finding_identity(const char *host, const struct ka_finding *f, char out[65])
+{
+	const char *parts[] = { f->rule->id, host, f->user, f->path, f->key_fp };
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < KA_ARRLEN(parts); i++) {
+		/* NUL after each part (and "\001" for an absent one) keeps
+		 * ("ab", "c") apart from ("a", "bc") */
+		if (parts[i] != NULL)
+			buf_append(&b, parts[i], strlen(parts[i]) + 1);
+		else
+			buf_append(&b, "\001", 2);
+	}
+	SHA256((const unsigned char *)b.data, b.len, md);
+	buf_free(&b);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }

@@ -5,6 +5,7 @@
 #define KA_FINDING_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
 enum ka_severity {
@@ -38,6 +39,11 @@ struct ka_finding {
 	char *message;			/* evidence included */
 	char *fix;			/* exact command or config line, or NULL */
 	char *key_fp;			/* key fingerprint the finding is about, or NULL */
+	/* --baseline: the reason an entry accepts this finding (it then does
+	 * not fail the gate), or NULL; expired: an entry matched but its
+	 * expiry has passed (the finding fails again). Owned by the baseline. */
+	const char *baselined;
+	int64_t baseline_expired;
 };
 
 /* A check that could not run for this host or subject, and why. */
@@ -69,6 +75,9 @@ struct ka_host_result {
 	const struct ka_rule **ran;
 	size_t nran;
 	double duration;		/* seconds */
+	/* where the host was named: "FILE:LINE" of an inventory, a snapshot
+	 * FILE, or NULL (an argument, this machine) */
+	char *origin;
 };
 
 void host_result_init(struct ka_host_result *r, const char *target);
@@ -82,6 +91,11 @@ struct ka_finding *finding_add(struct ka_host_result *r, const struct ka_rule *r
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void skip_add(struct ka_host_result *r, const struct ka_rule *rule,
     const char *subject, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A finding's stable identity (the SARIF fingerprint, the baseline key):
+ * SHA-256 over check, host, user, path and key fingerprint, never the
+ * message or line, which change with wording and edits. 64 hex digits. */
+void finding_identity(const char *host, const struct ka_finding *f, char out[65]);
 
 /* Sort findings: blocking first, then severity (high to low), then check
  * id, user, path, line: the order every report uses. */

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "keylist.h"
 #include "keyreg.h"
+#include "baseline.h"
 #include "knownhosts.h"
 #include "policy.h"
 #include "scan.h"
@@ -137,9 +138,11 @@ static const char scan_help[] =
 "\n"
 "reports (hosts always come in inventory order; after two or more hosts a\n"
 "last entry named 'fleet' holds keys shared across hosts and cloned host keys):\n"
-"  --format FMT          text (default), json or junit, on standard output\n"
+"  --format FMT          text (default), json, junit or sarif, on standard output\n"
 "  --json FILE           also write the JSON report to FILE\n"
 "  --junit FILE          also write a JUnit-XML report to FILE\n"
+"  --sarif FILE          also write SARIF 2.1.0 (GitHub code scanning): results\n"
+"                        point at the inventory line that named each host\n"
 "  --fail-on SEVERITY    exit 1 at or above: info low medium high critical (default high)\n"
 "  --quiet               no progress line; text: leave out hosts with nothing to report\n"
 "  --no-color            no ANSI colour (also when NO_COLOR is set or not a terminal)\n";
@@ -229,11 +232,11 @@ static const char sshdconfig_help[] =
 
 enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
-	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_FAIL_ON,
+	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
 	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG, OPT_UNUSED_DAYS, OPT_MAX_KEY_AGE,
-	OPT_KEY_REGISTRY,
+	OPT_KEY_REGISTRY, OPT_BASELINE, OPT_WRITE_BASELINE,
 };
 
 struct scan_args {
@@ -248,6 +251,7 @@ struct scan_args {
 	const char *format;
 	const char *json_file;
 	const char *junit_file;
+	const char *sarif_file;
 	enum ka_severity fail_on;
 	int quiet;
 	int no_color;
@@ -271,6 +275,8 @@ struct scan_args {
 	int unused_days;	/* -1: not given */
 	int max_key_age;	/* 0: not given */
 	struct keyreg *registry;
+	struct baseline *baseline;
+	const char *write_baseline;
 };
 
 static const struct option scan_longopts[] = {
@@ -285,6 +291,7 @@ static const struct option scan_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "sarif", required_argument, NULL, OPT_SARIF },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -306,6 +313,8 @@ static const struct option scan_longopts[] = {
 	{ "unused-days", required_argument, NULL, OPT_UNUSED_DAYS },
 	{ "max-key-age", required_argument, NULL, OPT_MAX_KEY_AGE },
 	{ "key-registry", required_argument, NULL, OPT_KEY_REGISTRY },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -434,6 +443,18 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_MAX_KEY_AGE:
 			a->max_key_age = number_arg(cmd, "--max-key-age", optarg, 1, 36500);
 			break;
+		case OPT_BASELINE:
+			if (a->baseline != NULL)
+				usage_error(cmd, "--baseline: give one baseline file");
+			a->baseline = xcalloc(1, sizeof(*a->baseline));
+			if (baseline_load(optarg, a->baseline, &err) != 0) {
+				fprintf(stderr, "keyaudit: %s\n", err);
+				exit(EXIT_USAGE);
+			}
+			break;
+		case OPT_WRITE_BASELINE:
+			a->write_baseline = optarg;
+			break;
 		case OPT_KEY_REGISTRY:
 			if (a->registry != NULL)
 				usage_error(cmd, "--key-registry: give one registry file");
@@ -479,6 +500,9 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_JUNIT:
 			a->junit_file = optarg;
 			break;
+		case OPT_SARIF:
+			a->sarif_file = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_from_name(optarg)) < 0)
 				usage_error(cmd, "--fail-on %s: expected info, low, medium, "
@@ -519,7 +543,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		    strcmp(a->format, "json") != 0)
 			usage_error(cmd, "--format %s: expected table, csv or json", a->format);
 	} else if (report_format_find(a->format) == NULL)
-		usage_error(cmd, "--format %s: expected text, json or junit", a->format);
+		usage_error(cmd, "--format %s: expected text, json, junit or sarif", a->format);
 	if (strcmp(cmd, "keys") != 0 && strcmp(cmd, "scan") != 0 && strcmp(cmd, "collect") != 0 &&
 	    (a->auth_logs.n > 0 || a->unused_days >= 0 || a->max_key_age > 0 ||
 	    a->registry != NULL))
@@ -562,6 +586,10 @@ free_scan_args(struct scan_args *a)
 	if (a->registry != NULL) {
 		keyreg_free(a->registry);
 		free(a->registry);
+	}
+	if (a->baseline != NULL) {
+		baseline_free(a->baseline);
+		free(a->baseline);
 	}
 }
 
@@ -611,6 +639,8 @@ open_sinks(struct sink *sinks, const struct scan_args *a, struct report_opts *ro
 		open_sink(&sinks[n++], "json", a->json_file, ro);
 	if (a->junit_file)
 		open_sink(&sinks[n++], "junit", a->junit_file, ro);
+	if (a->sarif_file)
+		open_sink(&sinks[n++], "sarif", a->sarif_file, ro);
 	return n;
 }
 
@@ -786,13 +816,19 @@ struct emit_ctx {
 	struct ka_summary *sum;
 	struct sink *sinks;
 	size_t nsinks;
+	struct baseline *baseline;		/* --baseline, or NULL */
+	struct baseline_writer *writer;		/* --write-baseline, or NULL */
+	int64_t now;
 };
 
 static void
-emit_host(void *arg, const struct ka_host_result *hr, int fleet)
+emit_host(void *arg, struct ka_host_result *hr, int fleet)
 {
 	struct emit_ctx *e = arg;
 
+	baseline_apply(e->baseline, hr, e->now);
+	if (e->writer != NULL)
+		baseline_writer_add(e->writer, hr);
 	summary_add_host(e->sum, hr);
 	if (fleet)
 		e->sum->hosts--;	/* the fleet entry is not a host */
@@ -800,15 +836,45 @@ emit_host(void *arg, const struct ka_host_result *hr, int fleet)
 		e->sinks[k].fmt->host(e->sinks[k].r, hr);
 }
 
+/* The baseline file replaced whole (a temporary file beside it, renamed):
+ * an interrupted run never leaves half a baseline. */
+static int
+write_baseline(const char *path, struct baseline_writer *w)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "wx");
+	int rc;
+
+	if (fp == NULL) {
+		fprintf(stderr, "keyaudit: --write-baseline %s: %s\n", tmp, strerror(errno));
+		baseline_writer_finish(w, NULL);
+		free(tmp);
+		return -1;
+	}
+	rc = baseline_writer_finish(w, fp);
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		fprintf(stderr, "keyaudit: --write-baseline %s: writing failed\n", path);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 static int
 cmd_scan(int argc, char **argv)
 {
 	struct scan_args a;
+	struct emit_ctx ec;
+	struct strlist stale = { 0 };
 	struct collect_opts co;
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[3];
+	struct sink sinks[4];
 	size_t nsinks = 0, nhosts;
 	int rc = 0;
 
@@ -831,12 +897,16 @@ cmd_scan(int argc, char **argv)
 
 	memset(&sum, 0, sizeof(sum));
 	sum.fail_on = a.fail_on;
+	memset(&ec, 0, sizeof(ec));
+	ec.baseline = a.baseline;
+	ec.now = (int64_t)time(NULL);
+	if (a.write_baseline != NULL)
+		ec.writer = baseline_writer_new(a.baseline, ec.now);
 	if (a.snapshots.n == 0 && (a.inventory != NULL || a.targets.n > 1 ||
 	    (a.targets.n == 1 && strcmp(a.targets.v[0], "local") != 0))) {
 		struct target_list tl;
 		struct clientconf *cc = NULL;
 		struct scan_setup ss;
-		struct emit_ctx ec;
 		char *err = NULL;
 
 		/* Every input error (exit 2) is found before a report is opened. */
@@ -881,19 +951,31 @@ cmd_scan(int argc, char **argv)
 		if (i == 0)
 			nsinks = open_sinks(sinks, &a, &ro);
 		host_result_init(&hr, snap.target);
+		if (a.snapshots.n > 0)
+			hr.origin = xstrdup(a.snapshots.v[i]);
 		engine_check_snapshot(&snap, &ko, &hr);
-		summary_add_host(&sum, &hr);
-		for (size_t k = 0; k < nsinks; k++)
-			sinks[k].fmt->host(sinks[k].r, &hr);
+		ec.sum = &sum;
+		ec.sinks = sinks;
+		ec.nsinks = nsinks;
+		emit_host(&ec, &hr, 0);
 		host_result_free(&hr);
 		snapshot_free(&snap);
 	}
 finish:
+	if (a.baseline != NULL) {
+		baseline_stale(a.baseline, &stale);
+		sum.baseline_stale = &stale;
+		sum.baseline_used = 1;
+	}
 	if (rc == 0)
 		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
 		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
+	if (ec.writer != NULL && write_baseline(a.write_baseline, ec.writer) != 0 &&
+	    rc != EXIT_USAGE)
+		rc = EXIT_INTERNAL;
+	strlist_free(&stale);
 	free_scan_args(&a);
 	return rc;
 }
@@ -988,7 +1070,7 @@ cmd_known_hosts(int argc, char **argv)
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[3];
+	struct sink sinks[4];
 	struct target_list tl;
 	struct clientconf *cc;
 	struct scan_setup ss;
@@ -1055,6 +1137,7 @@ cmd_known_hosts(int argc, char **argv)
 	sum.fail_on = a.fail_on;
 	ss.progress = !a.quiet && isatty(STDERR_FILENO);
 	nsinks = open_sinks(sinks, &a, &ro);
+	memset(&ec, 0, sizeof(ec));
 	ec.sum = &sum;
 	ec.sinks = sinks;
 	ec.nsinks = nsinks;
@@ -1113,7 +1196,7 @@ keys_snapshot(void *arg, size_t i, const struct snapshot *s)
 /* Hosts that could not be collected are reported on stderr; the rows are
  * the inventory of the others. */
 static void
-keys_emit(void *arg, const struct ka_host_result *hr, int fleet)
+keys_emit(void *arg, struct ka_host_result *hr, int fleet)
 {
 	int *failed = arg;
 
@@ -1136,8 +1219,9 @@ cmd_keys(int argc, char **argv)
 	char *err = NULL;
 
 	parse_scan_args(cmd, keys_help, argc, argv, &a);
-	if (a.output || a.json_file || a.junit_file || a.pin || a.hash || a.inventory_complete)
-		usage_error(cmd, "-o, --json, --junit, --pin, --hash and --inventory-complete "
+	if (a.output || a.json_file || a.junit_file || a.sarif_file || a.pin || a.hash ||
+	    a.inventory_complete)
+		usage_error(cmd, "-o, --json, --junit, --sarif, --pin, --hash and --inventory-complete "
 		    "do not apply; --format table|csv|json");
 	if (a.unused_days >= 0 || a.max_key_age > 0)
 		usage_error(cmd, "--unused-days and --max-key-age judge keys: they belong to "

@@ -86,6 +86,15 @@ scan_load_known_hosts(const struct strlist *files, int strict, char **err)
 
 /* The db for these files, loading it on first use. Missing files are
  * fine, as for ssh; an unreadable one is an error for strict (--known-hosts). */
+/* The inventory line a host came from, for reports that point at files
+ * (SARIF); NULL for a host named on the command line or this machine. */
+static char *
+origin_of(const struct target *t)
+{
+	return t->origin != NULL && strcmp(t->origin, "argument") != 0 ?
+	    xstrdup(t->origin) : NULL;
+}
+
 static const struct kh_db *
 kh_get(struct scan_state *st, const struct strlist *files, int strict, char **err)
 {
@@ -225,6 +234,7 @@ work(void *arg, size_t i, void *result)
 			host_result_init(&out->hr, t->name);
 			out->hr.status = HOST_ERROR;
 			out->hr.error = err;
+			out->hr.origin = origin_of(t);
 			out->used = 1;
 			return;
 		}
@@ -233,6 +243,7 @@ work(void *arg, size_t i, void *result)
 	} else
 		scan_remote(st, t, &snap);
 	host_result_init(&out->hr, t->name);
+	out->hr.origin = origin_of(t);
 	engine_check_host(&snap, st->s->checks, &out->hr, &out->digest);
 	if (st->s->on_snapshot != NULL)
 		st->s->on_snapshot(st->s->snapshot_arg, i, &snap);

@@ -35,7 +35,8 @@ struct scan_setup {
 	void *snapshot_arg;
 
 	/* Called in inventory order on the calling thread. */
-	void (*emit)(void *arg, const struct ka_host_result *hr, int fleet);
+	/* hr may be marked (--baseline) before it is reported */
+	void (*emit)(void *arg, struct ka_host_result *hr, int fleet);
 	void *emit_arg;
 };
 

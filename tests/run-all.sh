@@ -19,6 +19,7 @@ run_suite() {
 [ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
 run_suite unit tests/run-unit.sh "$@"
 run_suite cli tests/cli/run.sh
+run_suite gates tests/cli/gates.sh
 collect_bin=""; cc_bin=""; kh_bin=""
 for t in "$@"; do
 	case $t in

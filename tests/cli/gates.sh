@@ -1,0 +1,149 @@
+#!/bin/bash
+# gates.sh - keyaudit as a CI gate: SARIF validated against the SARIF 2.1.0
+# schema (jsonschema), results anchored on the inventory line of each host,
+# fingerprints that survive a reworded or moved finding; baselines (accept,
+# expire, stale, new findings still fail), and the JUnit/SARIF shape of a
+# baselined finding. Fake systems under --root and refused loopback ports:
+# no root, no sshd.
+#   tests/cli/gates.sh        ends "gates: N passed, N failed"
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${KA:-$PWD/keyaudit}
+SARIF_SCHEMA=../shared/sarif-schema-2.1.0.json
+XSD=../shared/junit-10.xsd
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 15 | sed 's/^/    /'; return 0; }
+sarif_valid() {
+	$PY -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SARIF_SCHEMA" "$1" 2>&1 | tail -n 3
+}
+
+me=$(id -u); mygid=$(id -g)
+# mkroot DIR: alice with one key, a world-writable authorized_keys (perm)
+# and a line sshd drops (akeys.bad-options) at line 2.
+mkroot() {
+	R=$1
+	mkdir -p "$R/etc/ssh" "$R/home/alice/.ssh" "$R/bin"
+	chmod 755 "$R" "$R/etc" "$R/etc/ssh" "$R/home" "$R/bin"
+	printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:%s:%s::/home/alice:/bin/sh\n' "$me" "$mygid" >"$R/etc/passwd"
+	printf 'root:x:0:\nalice:x:%s:\n' "$mygid" >"$R/etc/group"
+	printf '#!/bin/sh\n' >"$R/bin/sh"; chmod 755 "$R/bin/sh"
+	printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\n' >"$R/etc/ssh/sshd_config"
+	[ -f "$T/k.pub" ] || ssh-keygen -q -t ed25519 -N '' -C alice@test -f "$T/k" >/dev/null
+	{ cat "$T/k.pub"; echo "no-such-option $(cat "$T/k.pub")"; } >"$R/home/alice/.ssh/authorized_keys"
+	chmod 755 "$R/home/alice"; chmod 700 "$R/home/alice/.ssh"; chmod 666 "$R/home/alice/.ssh/authorized_keys"
+}
+mkroot "$T/r1"
+scan() { "$KA" scan --root "$T/r1" --user alice "$@" 2>"$T/err"; }
+
+# --- SARIF
+scan --format sarif >"$T/a.sarif"
+v=$(sarif_valid "$T/a.sarif")
+[ -z "$v" ] && ok "SARIF validates against the 2.1.0 schema" || nok "SARIF validates" "$v"
+jq -e '.version == "2.1.0" and (.runs[0].tool.driver.rules | length) == ([.runs[0].tool.driver.rules[].id] | unique | length) and
+    all(.runs[0].tool.driver.rules[]; (.fullDescription.text | length) > 20 and .help.text != null)' "$T/a.sarif" >/dev/null &&
+    ok "SARIF: one rule per check, each with its help text" || nok "SARIF rules"
+n=$("$KA" checks | wc -l)
+[ "$(jq '.runs[0].tool.driver.rules | length' "$T/a.sarif")" = "$n" ] && ok "SARIF: all $n checks are rules" || nok "SARIF: rule count"
+jq -e '[.runs[0].results[] | select(.ruleId == "perm.file-mode" and .level == "error" and
+    (.partialFingerprints["keyaudit/v1"] | test("^[0-9a-f]{64}$")))] | length == 1' "$T/a.sarif" >/dev/null &&
+    ok "SARIF: the world-writable file is an error with a fingerprint" ||
+    nok "SARIF: perm.file-mode result" "$(jq -c '.runs[0].results[] | [.ruleId, .level]' "$T/a.sarif")"
+jq -e 'all(.runs[0].results[]; .runs == null and (.ruleIndex | type) == "number")' "$T/a.sarif" >/dev/null &&
+    jq -e '[.runs[0].results[] | .ruleIndex as $i | .ruleId] as $ids | true' "$T/a.sarif" >/dev/null &&
+    [ "$(jq -r '.runs[0].results[0].ruleIndex as $i | .runs[0].tool.driver.rules[$i].id == .runs[0].results[0].ruleId' "$T/a.sarif")" = true ] &&
+    ok "SARIF: ruleIndex points at the rule" || nok "SARIF: ruleIndex"
+
+# the fingerprint survives a moved line and a reworded message; another
+# finding has another one
+fp() { jq -r --arg c "$2" '.runs[0].results[] | select(.ruleId == $c) | .partialFingerprints["keyaudit/v1"]' "$1"; }
+line() { jq -r --arg c "$2" '.runs[0].results[] | select(.ruleId == $c) | .properties.line' "$1"; }
+f1=$(fp "$T/a.sarif" akeys.bad-options)
+{ echo "# a comment moves the dead line down"; cat "$T/r1/home/alice/.ssh/authorized_keys"; } >"$T/ak"
+cat "$T/ak" >"$T/r1/home/alice/.ssh/authorized_keys"
+scan --format sarif >"$T/b.sarif"
+f2=$(fp "$T/b.sarif" akeys.bad-options)
+[ -n "$f1" ] && [ "$f1" = "$f2" ] && [ "$(line "$T/a.sarif" akeys.bad-options)" = 2 ] && [ "$(line "$T/b.sarif" akeys.bad-options)" = 3 ] &&
+    ok "SARIF: a finding keeps its fingerprint when its line moves (2 -> 3)" || nok "SARIF: fingerprint stable" "$f1 / $f2"
+[ "$f1" != "$(fp "$T/a.sarif" perm.file-mode)" ] && ok "SARIF: different findings, different fingerprints" || nok "SARIF: fingerprints differ"
+
+# anchored on the inventory: each host's results point at its line
+printf '# fleet\n127.0.0.1:1\n\n# another\nlocalhost:2\n' >"$T/inv"
+"$KA" scan -f "$T/inv" --timeout 3 --sarif "$T/inv.sarif" --format json >"$T/inv.json" 2>"$T/err"
+v=$(sarif_valid "$T/inv.sarif")
+[ -z "$v" ] && ok "SARIF of an inventory scan validates" || nok "SARIF (inventory) validates" "$v"
+jq -e --arg f "$T/inv" '[.runs[0].results[] | select(.properties.host == "127.0.0.1:1") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == $f and .region.startLine == 2)] | length >= 1' "$T/inv.sarif" >/dev/null &&
+    jq -e --arg f "$T/inv" '[.runs[0].results[] | select(.properties.host == "localhost:2") |
+    .locations[0].physicalLocation | select(.region.startLine == 5)] | length >= 1' "$T/inv.sarif" >/dev/null &&
+    ok "SARIF: results sit on the inventory line of their host (2 and 5)" ||
+    nok "SARIF: anchored on the inventory" "$(jq -c '[.runs[0].results[] | [.properties.host, .ruleId, .locations[0].physicalLocation]]' "$T/inv.sarif")"
+
+# --- baselines
+mkroot "$T/r1"
+scan --write-baseline "$T/bl.json" >/dev/null
+jq -e '.keyaudit_baseline == 1 and (.entries | length) > 2 and all(.entries[]; .id and .reason and .check and .host)' "$T/bl.json" >/dev/null &&
+    ok "--write-baseline: one entry per finding, each with a reason" || nok "--write-baseline" "$(head -c 600 "$T/bl.json")"
+nf=$(jq '.entries | length' "$T/bl.json")
+scan --baseline "$T/bl.json" --format json >"$T/b1.json"; rc=$?
+[ $rc = 0 ] && jq -e --argjson n "$nf" '.summary.baseline.accepted == $n and .summary.findings == 0 and
+    all(.hosts[0].findings[]; .baselined != null)' "$T/b1.json" >/dev/null &&
+    ok "--baseline: the $nf accepted findings are reported, marked, and pass the gate (exit 0)" ||
+    nok "--baseline accepts (exit $rc)" "$(jq -c .summary "$T/b1.json")"
+# a new problem fails, the accepted ones stay accepted
+chmod 777 "$T/r1/home/alice/.ssh"
+scan --baseline "$T/bl.json" --format json >"$T/b2.json"; rc=$?
+[ $rc = 1 ] && jq -e '[.hosts[0].findings[] | select(.baselined == null) | .check] | index("perm.dir-mode") != null' "$T/b2.json" >/dev/null &&
+    ok "--baseline: a new finding (perm.dir-mode) fails the gate (exit 1)" || nok "--baseline: new finding (exit $rc)" "$(jq -c '[.hosts[0].findings[] | [.check, .baselined]]' "$T/b2.json")"
+chmod 700 "$T/r1/home/alice/.ssh"
+# an expired entry fails again
+jq '(.entries[] | select(.check == "perm.file-mode") | .expires) = "2020-01-31"' "$T/bl.json" >"$T/bl2.json"
+scan --baseline "$T/bl2.json" --format json >"$T/b3.json"; rc=$?
+[ $rc = 1 ] && jq -e '.hosts[0].findings[] | select(.check == "perm.file-mode") | .baseline_expired == "2020-01-31" and .baselined == null' "$T/b3.json" >/dev/null &&
+    ok "--baseline: an entry past its expiry fails again (exit 1), saying when it expired" || nok "--baseline: expired (exit $rc)"
+jq '(.entries[] | select(.check == "perm.file-mode") | .expires) = "2099-12-31"' "$T/bl.json" >"$T/bl3.json"
+scan --baseline "$T/bl3.json" >/dev/null; [ $? = 0 ] && ok "--baseline: an expiry to come still accepts" || nok "--baseline: future expiry"
+# fixed: its entry is stale, and listed
+chmod 600 "$T/r1/home/alice/.ssh/authorized_keys"
+scan --baseline "$T/bl.json" --format json >"$T/b4.json"
+scan --baseline "$T/bl.json" >"$T/b4.txt"
+jq -e '.summary.baseline.stale | length == 1 and (.[0] | startswith("perm.file-mode on local"))' "$T/b4.json" >/dev/null &&
+    grep -q "stale (nothing matches it now): perm.file-mode on local" "$T/b4.txt" &&
+    ok "--baseline: a fixed finding's entry is listed as stale (JSON and text)" || nok "--baseline: stale" "$(jq -c .summary "$T/b4.json")"
+chmod 666 "$T/r1/home/alice/.ssh/authorized_keys"
+# rewriting keeps reasons and expiries
+jq '(.entries[] | select(.check == "perm.file-mode") | .reason) = "shared dev box, ticket 42" |
+    (.entries[] | select(.check == "perm.file-mode") | .expires) = "2099-12-31"' "$T/bl.json" >"$T/bl4.json"
+scan --baseline "$T/bl4.json" --write-baseline "$T/bl5.json" >/dev/null
+jq -e '.entries[] | select(.check == "perm.file-mode") | .reason == "shared dev box, ticket 42" and .expires == "2099-12-31"' "$T/bl5.json" >/dev/null &&
+    ok "--write-baseline with --baseline keeps each entry's reason and expiry" || nok "--write-baseline keeps reasons"
+# the reports of a baselined scan
+scan --baseline "$T/bl.json" --junit "$T/b.xml" --sarif "$T/b.sarif" >/dev/null
+xmllint --noout --schema "$XSD" "$T/b.xml" 2>/dev/null && ok "JUnit with a baseline validates" || nok "JUnit with a baseline validates"
+[ "$(xmllint --xpath 'count(//testcase/failure)' "$T/b.xml")" = 0 ] &&
+    [ "$(xmllint --xpath 'count(//testcase/skipped[starts-with(@message, "accepted ")])' "$T/b.xml")" -ge 2 ] &&
+    ok "JUnit: baselined findings are skipped, not failures" || nok "JUnit: baselined as skipped"
+v=$(sarif_valid "$T/b.sarif")
+[ -z "$v" ] && jq -e 'all(.runs[0].results[]; .suppressions[0].kind == "external")' "$T/b.sarif" >/dev/null &&
+    ok "SARIF: baselined results carry an external suppression (and validate)" || nok "SARIF suppressions" "$v"
+# bad baselines: exit 2, one line naming the file
+printf '{"keyaudit_baseline": 1, "entries": [{"check": "perm.file-mode", "host": "local"}]}' >"$T/bad1.json"
+scan --baseline "$T/bad1.json" >/dev/null; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "bad1.json: entries\[0\]: expected \"check\", \"host\" and a non-empty \"reason\"" "$T/err" &&
+    ok "a baseline entry without a reason: exit 2, one line" || nok "baseline without reason (exit $rc)" "$(cat "$T/err")"
+jq '.entries[0].host = "elsewhere"' "$T/bl.json" >"$T/bad2.json"
+scan --baseline "$T/bad2.json" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "entries\[0\]: \"id\" does not match" "$T/err" && ok "an edited entry whose id no longer matches: exit 2" ||
+    nok "baseline id mismatch (exit $rc)" "$(cat "$T/err")"
+printf '{"keyaudit_baseline": 1,\n "entries": [}\n' >"$T/bad3.json"
+scan --baseline "$T/bad3.json" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "bad3.json: line 2: expected JSON" "$T/err" && ok "a baseline that is not JSON: exit 2, with its line" ||
+    nok "baseline not JSON (exit $rc)" "$(cat "$T/err")"
+
+echo "gates: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
