@@ -8,6 +8,7 @@ static const struct report_format *const formats[] = {
 	&report_json,
 	&report_junit,
 	&report_sarif,
+	&report_prom,
 };
 
 const struct report_format *

@@ -138,11 +138,17 @@ static const char scan_help[] =
 "\n"
 "reports (hosts always come in inventory order; after two or more hosts a\n"
 "last entry named 'fleet' holds keys shared across hosts and cloned host keys):\n"
-"  --format FMT          text (default), json, junit or sarif, on standard output\n"
+"  --format FMT          text (default), json, junit, sarif or prom, on standard output\n"
 "  --json FILE           also write the JSON report to FILE\n"
 "  --junit FILE          also write a JUnit-XML report to FILE\n"
 "  --sarif FILE          also write SARIF 2.1.0 (GitHub code scanning): results\n"
 "                        point at the inventory line that named each host\n"
+"  --prom FILE           also write node_exporter textfile metrics (pass/fail per\n"
+"                        host and check, findings by severity, durations)\n"
+"  --baseline FILE       accepted findings: reported, marked, not failing the gate\n"
+"                        until their expiry; entries nothing matches are listed\n"
+"  --write-baseline FILE write every finding of this run as a baseline (reasons\n"
+"                        and expiries of --baseline's entries are kept)\n"
 "  --fail-on SEVERITY    exit 1 at or above: info low medium high critical (default high)\n"
 "  --quiet               no progress line; text: leave out hosts with nothing to report\n"
 "  --no-color            no ANSI colour (also when NO_COLOR is set or not a terminal)\n";
@@ -232,7 +238,7 @@ static const char sshdconfig_help[] =
 
 enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
-	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_FAIL_ON,
+	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_PROM, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
 	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG, OPT_UNUSED_DAYS, OPT_MAX_KEY_AGE,
@@ -252,6 +258,7 @@ struct scan_args {
 	const char *json_file;
 	const char *junit_file;
 	const char *sarif_file;
+	const char *prom_file;
 	enum ka_severity fail_on;
 	int quiet;
 	int no_color;
@@ -292,6 +299,7 @@ static const struct option scan_longopts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "sarif", required_argument, NULL, OPT_SARIF },
+	{ "prom", required_argument, NULL, OPT_PROM },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -503,6 +511,9 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_SARIF:
 			a->sarif_file = optarg;
 			break;
+		case OPT_PROM:
+			a->prom_file = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_from_name(optarg)) < 0)
 				usage_error(cmd, "--fail-on %s: expected info, low, medium, "
@@ -543,7 +554,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		    strcmp(a->format, "json") != 0)
 			usage_error(cmd, "--format %s: expected table, csv or json", a->format);
 	} else if (report_format_find(a->format) == NULL)
-		usage_error(cmd, "--format %s: expected text, json, junit or sarif", a->format);
+		usage_error(cmd, "--format %s: expected text, json, junit, sarif or prom", a->format);
 	if (strcmp(cmd, "keys") != 0 && strcmp(cmd, "scan") != 0 && strcmp(cmd, "collect") != 0 &&
 	    (a->auth_logs.n > 0 || a->unused_days >= 0 || a->max_key_age > 0 ||
 	    a->registry != NULL))
@@ -598,6 +609,7 @@ struct sink {
 	struct report *r;
 	FILE *fp;
 	const char *path;
+	char *tmp;		/* written here, renamed to path when complete */
 };
 
 static void
@@ -605,10 +617,17 @@ open_sink(struct sink *s, const char *format, const char *path, const struct rep
 {
 	s->fmt = report_format_find(format);
 	s->path = path;
+	s->tmp = NULL;
+	/* A report file appears whole or not at all (CI artifacts, and the
+	 * textfile collector reading --prom while a scan runs): a temporary
+	 * file beside it, renamed at the end. */
 	if (path == NULL)
 		s->fp = stdout;
-	else if ((s->fp = fopen(path, "w")) == NULL)
-		usage_error(NULL, "%s: cannot write report: %s", path, strerror(errno));
+	else {
+		s->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+		if ((s->fp = fopen(s->tmp, "wx")) == NULL)
+			usage_error(NULL, "%s: cannot write report: %s", s->tmp, strerror(errno));
+	}
 	s->r = s->fmt->open(s->fp, ro);
 }
 
@@ -621,6 +640,12 @@ close_sink(struct sink *s, const struct ka_summary *sum)
 		rc = -1;
 	if (s->path != NULL && fclose(s->fp) != 0)
 		rc = -1;
+	if (s->tmp != NULL && (rc != 0 || rename(s->tmp, s->path) != 0)) {
+		rc = -1;
+		unlink(s->tmp);
+	}
+	free(s->tmp);
+	s->tmp = NULL;
 	if (rc != 0)
 		fprintf(stderr, "keyaudit: %s: writing the report failed\n",
 		    s->path ? s->path : "standard output");
@@ -641,6 +666,8 @@ open_sinks(struct sink *sinks, const struct scan_args *a, struct report_opts *ro
 		open_sink(&sinks[n++], "junit", a->junit_file, ro);
 	if (a->sarif_file)
 		open_sink(&sinks[n++], "sarif", a->sarif_file, ro);
+	if (a->prom_file)
+		open_sink(&sinks[n++], "prom", a->prom_file, ro);
 	return n;
 }
 
@@ -874,7 +901,7 @@ cmd_scan(int argc, char **argv)
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[4];
+	struct sink sinks[5];
 	size_t nsinks = 0, nhosts;
 	int rc = 0;
 
@@ -1070,7 +1097,7 @@ cmd_known_hosts(int argc, char **argv)
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[4];
+	struct sink sinks[5];
 	struct target_list tl;
 	struct clientconf *cc;
 	struct scan_setup ss;
@@ -1219,9 +1246,9 @@ cmd_keys(int argc, char **argv)
 	char *err = NULL;
 
 	parse_scan_args(cmd, keys_help, argc, argv, &a);
-	if (a.output || a.json_file || a.junit_file || a.sarif_file || a.pin || a.hash ||
-	    a.inventory_complete)
-		usage_error(cmd, "-o, --json, --junit, --sarif, --pin, --hash and --inventory-complete "
+	if (a.output || a.json_file || a.junit_file || a.sarif_file || a.prom_file || a.pin ||
+	    a.hash || a.inventory_complete || a.baseline || a.write_baseline)
+		usage_error(cmd, "-o, --json, --junit, --sarif, --prom, --baseline, --pin, --hash and --inventory-complete "
 		    "do not apply; --format table|csv|json");
 	if (a.unused_days >= 0 || a.max_key_age > 0)
 		usage_error(cmd, "--unused-days and --max-key-age judge keys: they belong to "

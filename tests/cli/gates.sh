@@ -145,5 +145,57 @@ scan --baseline "$T/bad3.json" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "bad3.json: line 2: expected JSON" "$T/err" && ok "a baseline that is not JSON: exit 2, with its line" ||
     nok "baseline not JSON (exit $rc)" "$(cat "$T/err")"
 
+# --- Prometheus textfile, read by the real node_exporter textfile collector
+NE=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+mkdir -p "$T/prom"
+jq '.target = "we\"b\\1\nx"' fixtures/snapshots/account-locked-no-pam.json >"$T/odd.json"
+"$KA" scan --snapshot fixtures/snapshots/account-locked-no-pam.json --snapshot "$T/odd.json" \
+    --prom "$T/prom/keyaudit.prom" >/dev/null 2>&1
+ls "$T/prom" | grep -q tmp && nok "--prom leaves no temporary file" || ok "--prom leaves no temporary file"
+grep -q '^keyaudit_check_pass{host="fx",check="account.locked"} 0$' "$T/prom/keyaudit.prom" &&
+    grep -q '^keyaudit_check_pass{host="fx",check="perm.file-mode"} 1$' "$T/prom/keyaudit.prom" &&
+    grep -q '^keyaudit_findings{host="fx",severity="high"} [1-9]' "$T/prom/keyaudit.prom" &&
+    ok "--prom: a failing and a passing check, findings by severity" || nok "--prom samples" "$(head -n 5 "$T/prom/keyaudit.prom")"
+[ "$(grep -c '^# TYPE keyaudit_check_pass gauge$' "$T/prom/keyaudit.prom")" = 1 ] &&
+    ok "--prom: each metric's samples under one TYPE line" || nok "--prom: grouped metrics"
+if [ -n "$NE" ]; then
+	"$NE" --web.listen-address=127.0.0.1:9489 --collector.disable-defaults --collector.textfile \
+	    --collector.textfile.directory="$T/prom" >"$T/ne.log" 2>&1 &
+	nepid=$!
+	for _ in $(seq 1 50); do
+		$PY -c 'import urllib.request, sys; sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9489/metrics").read().decode())' >"$T/ne.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill $nepid 2>/dev/null; wait $nepid 2>/dev/null
+	grep -q '^node_textfile_scrape_error 0$' "$T/ne.out" &&
+	    grep -q '^keyaudit_check_pass{check="account.locked",host="fx"} 0$' "$T/ne.out" &&
+	    grep -qF 'keyaudit_findings{host="we\"b\\\\1\\x0ax",severity="high"}' "$T/ne.out" &&
+	    grep -q '^keyaudit_last_run_timestamp_seconds ' "$T/ne.out" &&
+	    ok "node_exporter's textfile collector reads --prom without error (escaped labels included)" ||
+	    nok "node_exporter reads --prom" "$(grep -E 'textfile|keyaudit_findings' "$T/ne.out" | head -n 8; tail -n 5 "$T/ne.log")"
+else
+	nok "node_exporter is not installed (apt-get install prometheus-node-exporter)"
+fi
+
+# --- the systemd service and timer of contrib/: systemd accepts them, and
+# their command line runs (paths moved under $T, an inventory of refused ports)
+mkdir -p "$T/sd" "$T/var"
+sed -e "s|/usr/local/bin/keyaudit|$KA|" -e "s|/etc/keyaudit/inventory|$T/inv|" \
+    -e "s|/var/lib/keyaudit|$T/var|g" -e "s|/var/lib/prometheus/node-exporter|$T/var|g" \
+    contrib/systemd/keyaudit-scan.service >"$T/sd/keyaudit-scan.service"
+cp contrib/systemd/keyaudit-scan.timer "$T/sd/"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	systemd-analyze verify "$T/sd/keyaudit-scan.service" "$T/sd/keyaudit-scan.timer" >"$T/sd.err" 2>&1 &&
+	    ok "systemd-analyze verify accepts the service and the timer" || nok "systemd-analyze verify" "$(cat "$T/sd.err")"
+else
+	echo "# skip systemd-analyze verify: not installed"
+fi
+cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$T/sd/keyaudit-scan.service" | sed -e 's/^ExecStart=//' -e 's/\\$//' | tr '\n' ' ')
+# shellcheck disable=SC2086
+$cmd --timeout 3 >/dev/null 2>&1; rc=$?
+[ $rc = 1 ] && [ -s "$T/var/keyaudit.prom" ] && [ -s "$T/var/last.json" ] &&
+    ok "the service's command runs: exit 1 (SuccessExitStatus), metrics and JSON written" ||
+    nok "the service's command (exit $rc)" "$cmd"
+
 echo "gates: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
