@@ -108,6 +108,21 @@ report_json_host(const struct ka_host_result *h)
 		json_array_append_new(a, so);
 	}
 	json_object_set_new(o, "skipped", a);
+	json_object_set_new(o, "hostkey", report_jstr(h->hostkey));
+	a = json_array();
+	for (size_t i = 0; i < h->keys.n; i++) {
+		char *f[5] = { NULL }, *dup = xstrdup(h->keys.v[i]), *p = dup;
+
+		for (int k = 0; k < 5; k++)
+			f[k] = strsep(&p, "\t");
+		if (f[4] != NULL)
+			json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:I}", "user",
+			    report_jstr(f[0]), "fingerprint", report_jstr(f[1]), "type",
+			    report_jstr(f[2]), "path", report_jstr(f[3]), "line",
+			    (json_int_t)strtol(f[4], NULL, 10)));
+		free(dup);
+	}
+	json_object_set_new(o, "keys", a);
 	return o;
 }
 

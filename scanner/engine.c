@@ -125,6 +125,18 @@ engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
 	engine_check_host(s, o, out, NULL);
 }
 
+static void
+list_key(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
+    const struct snap_file *st, const struct ak_line *l, void *arg)
+{
+	(void)ctx;
+	(void)st;
+	if (l->fp != NULL)
+		strlist_add_owned(arg, xasprintf("%s\t%s\t%s\t%s\t%ld", u->name, l->fp,
+		    l->blob_type ? l->blob_type : l->keytype ? l->keytype : "?", path,
+		    l->lineno));
+}
+
 void
 engine_check_host(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out, struct host_digest *digest)
@@ -161,6 +173,11 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 			c->run(&ctx);
 	}
 	settle_blocking(&ctx);
+	if (!s->net_only)
+		ctx_foreach_key(&ctx, list_key, &out->keys);
+	if (s->net.hostkey_fp != NULL)
+		out->hostkey = xasprintf("%s %s", s->net.hostkey_type ? s->net.hostkey_type : "?",
+		    s->net.hostkey_fp);
 	if (digest != NULL)
 		host_digest_from_ctx(&ctx, digest);
 	ctx_free(&ctx);

@@ -67,6 +67,8 @@ host_result_free(struct ka_host_result *r)
 	free(r->address);
 	free(r->error);
 	free(r->origin);
+	free(r->hostkey);
+	strlist_free(&r->keys);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -78,6 +78,11 @@ struct ka_host_result {
 	/* where the host was named: "FILE:LINE" of an inventory, a snapshot
 	 * FILE, or NULL (an argument, this machine) */
 	char *origin;
+	/* what `keyaudit diff` compares besides findings: the host key the
+	 * connection met ("TYPE SHA256:..."), and each authorized key line as
+	 * "USER\tFINGERPRINT\tTYPE\tPATH\tLINE" */
+	char *hostkey;
+	struct strlist keys;
 };
 
 void host_result_init(struct ka_host_result *r, const char *target);

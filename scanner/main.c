@@ -18,6 +18,7 @@
 #include "keylist.h"
 #include "keyreg.h"
 #include "baseline.h"
+#include "cmd_diff.h"
 #include "knownhosts.h"
 #include "policy.h"
 #include "scan.h"
@@ -66,6 +67,8 @@ static const char main_help[] =
 "                                was last used (from each host's sshd logs)\n"
 "  known-hosts TARGET... [--known-hosts FILE] [--pin FILE]\n"
 "                                every host key the hosts offer against known_hosts\n"
+"  diff OLD.json NEW.json        what changed between two scans (keys, host keys,\n"
+"                                findings new and resolved)\n"
 "  collect [TARGET] -o FILE      save a snapshot of one host, check nothing\n"
 "  checks                        list every check: id, severity, blocks-login, title\n"
 "  sshd-config [-f FILE] [-C SPEC]  print the effective sshd config (sshd -T form)\n"
@@ -1578,10 +1581,12 @@ main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "collect") == 0)
 		return cmd_collect(argc - 1, argv + 1);
+	if (strcmp(cmd, "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
 	if (strcmp(cmd, "checks") == 0)
 		return cmd_checks(argc - 1, argv + 1);
 	if (strcmp(cmd, "sshd-config") == 0)
 		return cmd_sshd_config(argc - 1, argv + 1);
 	usage_error(NULL, "'%s' is not a command; commands: diagnose, scan, keys, "
-	    "known-hosts, collect, checks, sshd-config (see 'keyaudit --help')", cmd);
+	    "known-hosts, diff, collect, checks, sshd-config (see 'keyaudit --help')", cmd);
 }

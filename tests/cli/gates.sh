@@ -145,6 +145,45 @@ scan --baseline "$T/bad3.json" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "bad3.json: line 2: expected JSON" "$T/err" && ok "a baseline that is not JSON: exit 2, with its line" ||
     nok "baseline not JSON (exit $rc)" "$(cat "$T/err")"
 
+# --- keyaudit diff: two scans of the same machine, between them a key added,
+# a problem fixed and a new one made; and two snapshots whose host key differs
+mkroot "$T/r2"
+scan2() { "$KA" scan --root "$T/r2" --user alice --format json "$@" 2>"$T/err"; }
+scan2 >"$T/old.json"
+ssh-keygen -q -t ed25519 -N '' -C new@test -f "$T/k2" >/dev/null
+cat "$T/k2.pub" >>"$T/r2/home/alice/.ssh/authorized_keys"
+chmod 600 "$T/r2/home/alice/.ssh/authorized_keys"
+chmod 777 "$T/r2/home/alice/.ssh"
+scan2 >"$T/new.json"
+"$KA" diff "$T/old.json" "$T/new.json" --format json >"$T/d.json" 2>"$T/err"; rc=$?
+fp2=$(ssh-keygen -lf "$T/k2.pub" | cut -d' ' -f2)
+[ $rc = 1 ] && jq -e --arg fp "$fp2" '(.keys_added | length) == 1 and .keys_added[0].fingerprint == $fp and
+    .keys_added[0].line == 3 and (.keys_removed | length) == 0 and
+    ([.new_findings[].check] | index("perm.dir-mode")) != null and
+    ([.resolved_findings[].check] | index("perm.file-mode")) != null and
+    ([.new_findings[].check] | index("akeys.bad-options")) == null' "$T/d.json" >/dev/null &&
+    ok "diff: the key added (line 3), perm.dir-mode new, perm.file-mode resolved, the dead line not new; exit 1" ||
+    nok "diff (exit $rc)" "$(jq -c '{keys_added, new: [.new_findings[].check], resolved: [.resolved_findings[].check]}' "$T/d.json") $(cat "$T/err")"
+"$KA" diff "$T/old.json" "$T/old.json" >"$T/d.txt"; rc=$?
+[ $rc = 0 ] && grep -q "^0 new findings at or above high: exit 0" "$T/d.txt" && ok "diff of a scan with itself: nothing, exit 0" ||
+    nok "diff with itself (exit $rc)" "$(cat "$T/d.txt")"
+"$KA" diff "$T/old.json" "$T/new.json" --fail-on critical >/dev/null; [ $? = 0 ] &&
+    ok "diff --fail-on critical: nothing critical is new, exit 0" || nok "diff --fail-on critical"
+"$KA" diff "$T/old.json" "$T/new.json" >"$T/d.txt"
+grep -q "^  + local alice ssh-ed25519 $fp2 " "$T/d.txt" && grep -q "^new findings (" "$T/d.txt" &&
+    ok "diff: the text lists the added key and the new findings" || nok "diff text" "$(cat "$T/d.txt")"
+"$KA" scan --snapshot fixtures/snapshots/net-auth-failed.json --format json >"$T/h1.json" 2>/dev/null
+jq '.net.hostkey_fp = "SHA256:xyz"' fixtures/snapshots/net-auth-failed.json >"$T/net2.json"
+"$KA" scan --snapshot "$T/net2.json" --format json >"$T/h2.json" 2>/dev/null
+"$KA" diff "$T/h1.json" "$T/h2.json" --format json >"$T/d2.json"
+jq -e '.hostkeys_changed == [{"host": "web1", "old": "ssh-ed25519 SHA256:abc", "new": "ssh-ed25519 SHA256:xyz"}]' "$T/d2.json" >/dev/null &&
+    ok "diff: a changed host key" || nok "diff: host key" "$(jq -c .hostkeys_changed "$T/d2.json")"
+"$KA" diff "$T/old.json" "$T/nope.json" 2>"$T/err" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "nope.json: no such file" "$T/err" && ok "diff: a missing report: exit 2" || nok "diff: missing report (exit $rc)"
+"$KA" diff "$T/old.json" "$T/bl.json" 2>"$T/err" >/dev/null; rc=$?
+[ $rc = 2 ] && grep -q "expected a keyaudit scan report" "$T/err" && ok "diff: not a scan report: exit 2, one line" ||
+    nok "diff: not a report (exit $rc)" "$(cat "$T/err")"
+
 # --- Prometheus textfile, read by the real node_exporter textfile collector
 NE=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 mkdir -p "$T/prom"
