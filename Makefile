@@ -5,6 +5,7 @@
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make deps       install the Debian packages the build and tests need
+#   make install    keyaudit, keyaudit.1 and bash completion under PREFIX (/usr/local)
 
 CC      ?= cc
 PKGS    := libssh libpcre2-8 libxml-2.0 jansson libcrypto zlib
@@ -26,7 +27,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 HDRS     := $(wildcard scanner/*.h checks/*.h reports/*.h)
 
-.PHONY: all check unit integration asan fuzz fuzz-build deps clean bench
+.PHONY: all check unit integration asan fuzz fuzz-build deps clean bench install
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
 
 all: keyaudit
 
@@ -101,6 +105,15 @@ bench: keyaudit $(BUILD)/bench/usagelog_bench
 
 deps:
 	@scripts/deps.sh
+
+# The program, its manual page and bash completion (DESTDIR for packaging).
+install: keyaudit
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 keyaudit $(DESTDIR)$(PREFIX)/bin/keyaudit
+	install -m 0644 docs/keyaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/keyaudit.1
+	install -m 0644 contrib/bash-completion/keyaudit \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/keyaudit
 
 clean:
 	rm -rf build build-asan build-fuzz keyaudit

@@ -236,5 +236,70 @@ $cmd --timeout 3 >/dev/null 2>&1; rc=$?
     ok "the service's command runs: exit 1 (SuccessExitStatus), metrics and JSON written" ||
     nok "the service's command (exit $rc)" "$cmd"
 
+# --- the CI examples of contrib/ci: their keyaudit commands, as written, run
+# here (an inventory of refused ports: exit 1, the gate failing as it must
+# for unreachable hosts) and write reports their consumers accept
+mkdir -p "$T/ci/home/.ssh" "$T/ci/bin"
+ln -s "$KA" "$T/ci/bin/keyaudit"
+cp "$T/k" "$T/ci/home/.ssh/keyaudit"
+printf '127.0.0.1:1\nlocalhost:2\n' >"$T/ci/inventory"
+: >"$T/ci/known_hosts"
+(cd "$T/ci" && PATH="$T/ci/bin:$PATH" HOME="$T/ci/home" keyaudit scan -f inventory --timeout 3 \
+    --write-baseline keyaudit-baseline.json >/dev/null 2>&1)
+for y in github-actions gitlab-ci; do
+	$PY -c 'import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+def walk(x):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k in ("run", "script") and isinstance(v, str):
+                yield from v.splitlines()
+            elif k == "script" and isinstance(v, list):
+                yield from v
+            else:
+                yield from walk(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from walk(v)
+for c in walk(doc):
+    if c.startswith("keyaudit "):
+        print(c)' "contrib/ci/$y.yml" >"$T/ci/$y.cmds" 2>"$T/ci/err"
+	n=$(wc -l <"$T/ci/$y.cmds")
+	bad=
+	while IFS= read -r c; do
+		rm -f "$T/ci/keyaudit.sarif" "$T/ci/keyaudit.xml" "$T/ci/keyaudit-hostkeys.xml"
+		(cd "$T/ci" && PATH="$T/ci/bin:$PATH" HOME="$T/ci/home" bash -c "$c --timeout 3" >/dev/null 2>"$T/ci/cmd.err")
+		rc=$?
+		[ $rc = 1 ] || bad="$bad [$c: exit $rc $(head -c 200 "$T/ci/cmd.err")]"
+		for f in keyaudit.xml keyaudit-hostkeys.xml; do
+			[ -f "$T/ci/$f" ] && ! xmllint --noout --schema "$XSD" "$T/ci/$f" 2>/dev/null && bad="$bad [$f invalid]"
+		done
+		[ -f "$T/ci/keyaudit.sarif" ] && [ -n "$(sarif_valid "$T/ci/keyaudit.sarif")" ] && bad="$bad [sarif invalid]"
+	done <"$T/ci/$y.cmds"
+	[ "$n" -ge 2 ] && [ -z "$bad" ] && ok "contrib/ci/$y.yml: its $n keyaudit commands run (exit 1 on unreachable hosts), reports valid" ||
+	    nok "contrib/ci/$y.yml ($n commands)" "$bad $(cat "$T/ci/err")"
+done
+
+# --- make install: the program, its manual page, bash completion
+make -s install DESTDIR="$T/dest" PREFIX=/usr >"$T/inst.log" 2>&1
+[ -x "$T/dest/usr/bin/keyaudit" ] && [ -f "$T/dest/usr/share/man/man1/keyaudit.1" ] &&
+    [ -f "$T/dest/usr/share/bash-completion/completions/keyaudit" ] &&
+    ok "make install DESTDIR PREFIX: binary, man page, completion" || nok "make install" "$(cat "$T/inst.log")"
+w=$(groff -man -Tascii -wall "$T/dest/usr/share/man/man1/keyaudit.1" 2>&1 >"$T/man.raw")
+sed "s/.\x08//g" "$T/man.raw" >"$T/man.txt"
+[ -z "$w" ] && grep -q "keyaudit diff" "$T/man.txt" && ok "keyaudit.1 renders without a groff warning" || nok "man page" "$w"
+missing=
+for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
+	grep -q "^ *$c\b" "$T/man.txt" || missing="$missing $c"
+done
+[ -z "$missing" ] && ok "the man page describes every command" || nok "the man page lacks:$missing"
+comp() { bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _keyaudit; echo "${COMPREPLY[*]}"' _ \
+    "$T/dest/usr/share/bash-completion/completions/keyaudit" "$@"; }
+[ "$(comp keyaudit di)" = "diagnose diff" ] && [ "$(comp keyaudit scan --fail-on c)" = critical ] &&
+    [ "$(PATH="$(dirname "$KA"):$PATH" comp keyaudit scan --checks keys.un)" = "keys.unused keys.unregistered" ] &&
+    [ "$(comp keyaudit keys --format c)" = csv ] &&
+    ok "bash completion: commands, severities, check ids, per-command formats" ||
+    nok "bash completion" "$(comp keyaudit di) / $(comp keyaudit scan --fail-on c)"
+
 echo "gates: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -47,7 +47,7 @@ mkroot() {
 # --- basics
 expect_exit 0 "--version" "$KA" --version
 grep -q "^keyaudit [0-9]" "$T/out" && ok "--version prints the version" || nok "--version prints the version"
-for c in diagnose scan keys known-hosts collect checks sshd-config; do
+for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
 	grep -q "usage: keyaudit $c" "$T/out" && ok "$c --help shows usage" || nok "$c --help shows usage"
 done
