@@ -9,6 +9,7 @@ static const struct report_format *const formats[] = {
 	&report_junit,
 	&report_sarif,
 	&report_prom,
+	&report_fixscript,
 };
 
 const struct report_format *

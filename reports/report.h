@@ -45,6 +45,7 @@ extern const struct report_format report_json;
 extern const struct report_format report_junit;
 extern const struct report_format report_sarif;
 extern const struct report_format report_prom;
+extern const struct report_format report_fixscript;
 
 /* The format with this name, or NULL. */
 const struct report_format *report_format_find(const char *name);

@@ -148,6 +148,8 @@ static const char scan_help[] =
 "                        point at the inventory line that named each host\n"
 "  --prom FILE           also write node_exporter textfile metrics (pass/fail per\n"
 "                        host and check, findings by severity, durations)\n"
+"  --fix-script FILE     write the suggested fixes as a shell script to review\n"
+"                        (one function per host; keyaudit never runs it)\n"
 "  --baseline FILE       accepted findings: reported, marked, not failing the gate\n"
 "                        until their expiry; entries nothing matches are listed\n"
 "  --write-baseline FILE write every finding of this run as a baseline (reasons\n"
@@ -241,7 +243,7 @@ static const char sshdconfig_help[] =
 
 enum {
 	OPT_USER = 1000, OPT_ALL_USERS, OPT_ROOT, OPT_SSHD_CONFIG, OPT_SNAPSHOT,
-	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_PROM, OPT_FAIL_ON,
+	OPT_FROM, OPT_CHECKS, OPT_FORMAT, OPT_JSON, OPT_JUNIT, OPT_SARIF, OPT_PROM, OPT_FIX_SCRIPT, OPT_FAIL_ON,
 	OPT_QUIET, OPT_NO_COLOR, OPT_HELP, OPT_POLICY, OPT_LIMIT, OPT_TIMEOUT,
 	OPT_KNOWN_HOSTS, OPT_ACCEPT_UNKNOWN, OPT_SUDO, OPT_PIN, OPT_HASH,
 	OPT_INVENTORY_COMPLETE, OPT_AUTH_LOG, OPT_UNUSED_DAYS, OPT_MAX_KEY_AGE,
@@ -262,6 +264,7 @@ struct scan_args {
 	const char *junit_file;
 	const char *sarif_file;
 	const char *prom_file;
+	const char *fix_script;
 	enum ka_severity fail_on;
 	int quiet;
 	int no_color;
@@ -303,6 +306,7 @@ static const struct option scan_longopts[] = {
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "sarif", required_argument, NULL, OPT_SARIF },
 	{ "prom", required_argument, NULL, OPT_PROM },
+	{ "fix-script", required_argument, NULL, OPT_FIX_SCRIPT },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -517,6 +521,9 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 		case OPT_PROM:
 			a->prom_file = optarg;
 			break;
+		case OPT_FIX_SCRIPT:
+			a->fix_script = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_from_name(optarg)) < 0)
 				usage_error(cmd, "--fail-on %s: expected info, low, medium, "
@@ -671,6 +678,8 @@ open_sinks(struct sink *sinks, const struct scan_args *a, struct report_opts *ro
 		open_sink(&sinks[n++], "sarif", a->sarif_file, ro);
 	if (a->prom_file)
 		open_sink(&sinks[n++], "prom", a->prom_file, ro);
+	if (a->fix_script)
+		open_sink(&sinks[n++], "fix-script", a->fix_script, ro);
 	return n;
 }
 
@@ -904,7 +913,7 @@ cmd_scan(int argc, char **argv)
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[5];
+	struct sink sinks[6];
 	size_t nsinks = 0, nhosts;
 	int rc = 0;
 
@@ -1100,7 +1109,7 @@ cmd_known_hosts(int argc, char **argv)
 	struct report_opts ro;
 	struct ka_options ko;
 	struct ka_summary sum;
-	struct sink sinks[5];
+	struct sink sinks[6];
 	struct target_list tl;
 	struct clientconf *cc;
 	struct scan_setup ss;
@@ -1249,7 +1258,8 @@ cmd_keys(int argc, char **argv)
 	char *err = NULL;
 
 	parse_scan_args(cmd, keys_help, argc, argv, &a);
-	if (a.output || a.json_file || a.junit_file || a.sarif_file || a.prom_file || a.pin ||
+	if (a.output || a.json_file || a.junit_file || a.sarif_file || a.prom_file ||
+	    a.fix_script || a.pin ||
 	    a.hash || a.inventory_complete || a.baseline || a.write_baseline)
 		usage_error(cmd, "-o, --json, --junit, --sarif, --prom, --baseline, --pin, --hash and --inventory-complete "
 		    "do not apply; --format table|csv|json");

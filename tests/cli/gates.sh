@@ -184,6 +184,24 @@ jq -e '.hostkeys_changed == [{"host": "web1", "old": "ssh-ed25519 SHA256:abc", "
 [ $rc = 2 ] && grep -q "expected a keyaudit scan report" "$T/err" && ok "diff: not a scan report: exit 2, one line" ||
     nok "diff: not a report (exit $rc)" "$(cat "$T/err")"
 
+# --- --fix-script: valid sh; a name a hostile host chose never becomes a command
+jq --arg inj "x;touch $T/pwned" '(.accounts[] | select(.name == "alice") | .name) = $inj |
+    .users = [$inj]' fixtures/snapshots/account-nologin.json >"$T/hostile.json"
+"$KA" scan --snapshot "$T/hostile.json" --checks account --fix-script "$T/fix.sh" >/dev/null 2>&1
+sh -n "$T/fix.sh" && ok "--fix-script: the script parses (sh -n)" || nok "--fix-script: sh -n"
+grep -q '^	# by hand: usermod -s /bin/bash x;touch' "$T/fix.sh" &&
+    ok "--fix-script: a fix holding a hostile name is a comment, not a command" ||
+    nok "--fix-script: hostile name" "$(grep -n usermod "$T/fix.sh")"
+sh "$T/fix.sh" fx >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && [ ! -e "$T/pwned" ] && ok "--fix-script: running it for that host runs nothing of the name" ||
+    nok "--fix-script: ran (exit $rc) or injected"
+sh "$T/fix.sh" nosuchhost >/dev/null 2>&1; [ $? = 2 ] && ok "--fix-script: an unknown host: exit 2, nothing run" ||
+    nok "--fix-script: unknown host"
+"$KA" scan --snapshot fixtures/snapshots/sshdpol-match-password.json --fix-script "$T/fix2.sh" >/dev/null 2>&1
+grep -q "^	# by hand: in /etc/ssh/sshd_config line 11 (in its Match block), change the line to" "$T/fix2.sh" &&
+    grep -q '^	# by hand: give each person' "$T/fix2.sh" && [ -z "$(sed -n '/^keyaudit_fix/,/^}/p' "$T/fix2.sh" | grep -v '^	#' | grep -v '^	:$' | grep -v '^keyaudit_fix\|^}\|^$')" ] &&
+    ok "--fix-script: config lines and prose stay comments" || nok "--fix-script: prose" "$(grep -v '^	#' "$T/fix2.sh" | head)"
+
 # --- Prometheus textfile, read by the real node_exporter textfile collector
 NE=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 mkdir -p "$T/prom"

@@ -286,6 +286,19 @@ has "$D/s9.json" keys.unused $U 2 "$(fp k2)" && [ "$(count "$D/s9.json" keys.unu
     ok "over SSH: keys.unused from the host's own log (k2 and line 4)" ||
     nok "over SSH: keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s9.json") $(cat "$D/scan.err")"
 
+# --fix-script, run for real: a group-writable authorized_keys makes sshd
+# refuse k1; the script (run twice: idempotent) lets it in again
+chmod 0664 /home/$U/.ssh/authorized_keys
+login k1 && nok "sshd refuses a group-writable authorized_keys" || ok "sshd refuses a group-writable authorized_keys"
+"$KA" scan --user $U --checks perm --fix-script "$D/fix.sh" >/dev/null 2>&1
+grep -q "^	chmod go-w /home/$U/.ssh/authorized_keys$" "$D/fix.sh" && ok "--fix-script: the chmod is a command" ||
+    nok "--fix-script: chmod" "$(cat "$D/fix.sh")"
+sh "$D/fix.sh" local && sh "$D/fix.sh" local && login k1 &&
+    [ "$(stat -c %a /home/$U/.ssh/authorized_keys)" = 644 ] &&
+    ok "--fix-script run twice: the same result, and sshd accepts k1 again" ||
+    nok "--fix-script run" "$(stat -c %a /home/$U/.ssh/authorized_keys)"
+chmod 0600 /home/$U/.ssh/authorized_keys
+
 # 7. syslog: an sshd on 2278 logging to syslog (rsyslogd started here when
 # nothing listens on /dev/log), read from the default places with times
 RSPID= AUTHNEW=
