@@ -11,6 +11,8 @@
  *   endless   "SSH-2.0-" and then a line that never ends, slowly
  *   kexreset  a valid banner, reads the client's banner and KEXINIT, resets
  *   ssh1      "SSH-1.5-..." and waits
+ *   binary    a banner of random bytes (NULs, escapes, no line end), then more
+ *   huge      "SSH-2.0-" and 4 MB of banner in one burst, as fast as it goes
  *   blackhole never accepts; fills its own accept queue so SYNs are dropped
  */
 #include <sys/socket.h>
@@ -142,7 +144,7 @@ main(int argc, char **argv)
 					hello = "SSH-1.5-OpenSSH_2.0\r\n";
 				else if (strcmp(mode, "kexreset") == 0)
 					hello = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
-				else if (strcmp(mode, "endless") == 0)
+				else if (strcmp(mode, "endless") == 0 || strcmp(mode, "huge") == 0)
 					hello = "SSH-2.0-";
 				if (hello != NULL)
 					(void)!write(fd, hello, strlen(hello));
@@ -180,6 +182,19 @@ main(int argc, char **argv)
 						continue;
 					}
 				}
+			}
+			if (!drop && strcmp(mode, "binary") == 0 && c[i].state < 64) {
+				for (size_t k = 0; k < sizeof(buf); k++)
+					buf[k] = (char)(rand() & 0xff);
+				if (write(c[i].fd, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+					drop = 1;
+				c[i].state++;
+			}
+			if (!drop && strcmp(mode, "huge") == 0 && c[i].state < 1024) {
+				memset(buf, 'y', sizeof(buf));
+				if (write(c[i].fd, buf, sizeof(buf)) < 0 && errno != EAGAIN)
+					drop = 1;
+				c[i].state++;
 			}
 			if (!drop && strcmp(mode, "endless") == 0 && t >= c[i].next) {
 				memset(buf, 'x', 512);

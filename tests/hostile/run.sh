@@ -1,0 +1,152 @@
+#!/bin/bash
+# run.sh - the hostile-host matrix (root): hosts that lie to the scanner, in
+# one scan with a healthy host. A real sshd on 127.0.0.1:2296 whose
+# ForceCommand per account replaces the collector's answer with 1 GB of
+# zeros, garbage, a truncated stream, random bytes, or escape sequences and
+# XML-invalid bytes; an account whose authorized_keys is a symlink to
+# /dev/zero and another whose is a FIFO; and endpoints (tests/fleet/hostile.c)
+# that send a binary banner, a 4 MB banner, a banner dripped forever.
+# Every case must cost bounded time and memory, end as a per-host error or
+# finding, leave the healthy host scanned, and leave every report valid
+# (xmllint, JSON, the SARIF schema) and every terminal free of raw escapes.
+#   tests/hostile/run.sh        ends "hostile: N passed, N failed"
+set -u
+cd "$(dirname "$0")/../.." || exit 3
+KA=${KEYAUDIT:-$PWD/keyaudit}
+XSD=../shared/junit-10.xsd
+SARIF_SCHEMA=../shared/sarif-schema-2.1.0.json
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'; return 0; }
+finish() { echo "hostile: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+
+[ "$(id -u)" -eq 0 ] || { nok "needs root"; finish; }
+ss -Hltn | awk '{ print $4 }' | grep -qxF 127.0.0.1:2296 && { nok "127.0.0.1:2296 in use"; finish; }
+D=$(mktemp -d /var/tmp/ka-hostile.XXXXXX) || exit 3
+chmod 755 "$D"
+USERS="kahz0 kahz1 kahz2 kahz3 kahz4 kahz5 kahz6 kahz7"
+SPID= PIDS=
+cleanup() {
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for u in $USERS; do getent passwd "$u" >/dev/null && userdel -r "$u" >/dev/null 2>&1; done
+	[ -n "${KA_HOSTILE_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ssh-keygen -q -t ed25519 -N '' -C scan -f "$D/k" </dev/null
+ssh-keygen -q -t ed25519 -N '' -f "$D/hk" </dev/null
+for u in $USERS; do
+	getent passwd "$u" >/dev/null && userdel -r "$u" >/dev/null 2>&1
+	useradd -m -s /bin/sh "$u" && usermod -p '*' "$u" && chmod 755 "/home/$u"
+	install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh"
+	install -m 0600 -o "$u" -g "$u" "$D/k.pub" "/home/$u/.ssh/authorized_keys"
+done
+# a second AuthorizedKeysFile sshd never reaches (the key is found in the
+# first), which the collector must still look at without hanging
+ln -s /dev/zero /home/kahz6/.ssh/authorized_keys2
+mkfifo -m 0600 /home/kahz7/.ssh/authorized_keys2 && chown kahz7: /home/kahz7/.ssh/authorized_keys2
+esc=$(printf 'printf "KACOLLECT 1\\\\nfatal 21\\\\n\\\\033]0;pwned\\\\007\\\\033[31m\\\\001\\\\002\\\\377\\\\376 x\\\\n"')
+cat > "$D/sshd_config" <<EOC
+ListenAddress 127.0.0.1:2296
+HostKey $D/hk
+PidFile $D/sshd.pid
+UsePAM no
+PasswordAuthentication no
+AuthorizedKeysFile .ssh/authorized_keys .ssh/authorized_keys2
+Match User kahz1
+	ForceCommand head -c 1073741824 /dev/zero
+Match User kahz2
+	ForceCommand printf 'KACOLLECT 1\\nhost 99999999999\\nx'
+Match User kahz3
+	ForceCommand printf 'KACOLLECT 1\\nhost 4\\nweb1\\nuser 5\\nali'
+Match User kahz4
+	ForceCommand head -c 200000 /dev/urandom
+Match User kahz5
+	ForceCommand $esc
+EOC
+mkdir -p /run/sshd
+/usr/sbin/sshd -t -f "$D/sshd_config" || { nok "sshd -t accepts the test config"; finish; }
+/usr/sbin/sshd -D -f "$D/sshd_config" -E "$D/sshd.log" </dev/null >/dev/null 2>&1 &
+SPID=$!
+cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c || { nok "hostile.c builds"; finish; }
+for h in binary:241 huge:242 endless:243; do
+	"$D/hostile" "${h%%:*}" "127.0.0.${h##*:}" 2296 > "$D/h.${h%%:*}" 2>&1 &
+	PIDS="$PIDS $!"
+done
+for _ in $(seq 1 100); do
+	n=0
+	for h in binary huge endless; do grep -q ready "$D/h.$h" 2>/dev/null && n=$((n + 1)); done
+	grep -q 'Server listening' "$D/sshd.log" 2>/dev/null && [ $n = 3 ] && break
+	sleep 0.05
+done
+echo "[127.0.0.1]:2296 $(cut -d' ' -f1,2 "$D/hk.pub")" > "$D/kh"
+for a in 241 242 243; do echo "[127.0.0.$a]:2296 $(cut -d' ' -f1,2 "$D/hk.pub")" >> "$D/kh"; done
+{
+	for u in $USERS; do echo "$u@127.0.0.1:2296"; done
+	echo "127.0.0.241:2296"
+	echo "127.0.0.242:2296"
+	echo "127.0.0.243:2296"
+} > "$D/inventory"
+
+TIMEOUT=8
+start=$(date +%s.%N)
+/usr/bin/time -f '%M' -o "$D/rss" "$KA" scan -f "$D/inventory" -i "$D/k" --known-hosts "$D/kh" \
+    --timeout $TIMEOUT -j 16 --format json --junit "$D/out.xml" --sarif "$D/out.sarif" \
+    --prom "$D/out.prom" > "$D/out.json" 2> "$D/err"
+rc=$?
+wall=$(echo "$(date +%s.%N) - $start" | bc)
+rss=$(tail -n 1 "$D/rss")
+[ $rc = 1 ] && ok "the scan ends, exit 1" || nok "exit 1 (got $rc)" "$(cat "$D/err")"
+[ "$(echo "$wall < 2 * $TIMEOUT + 5" | bc)" = 1 ] && ok "the whole scan took ${wall}s (hosts side by side, each within --timeout $TIMEOUT)" ||
+    nok "bounded time: ${wall}s"
+[ "${rss:-999999}" -lt 262144 ] && ok "peak RSS ${rss} KiB (< 256 MiB; one host sent 1 GB)" || nok "bounded memory: ${rss} KiB"
+st() { jq -r --arg t "$1" '.hosts[] | select(.target == $t) | .status' "$D/out.json"; }
+fs() { jq -r --arg t "$1" '[.hosts[] | select(.target == $t) | .findings[].check] | join(",")' "$D/out.json"; }
+err() { jq -r --arg t "$1" '.hosts[] | select(.target == $t) | .error // ""' "$D/out.json"; }
+[ "$(st kahz0@127.0.0.1:2296)" = scanned ] && ok "the healthy host is scanned beside them" ||
+    nok "healthy host" "$(st kahz0@127.0.0.1:2296) $(err kahz0@127.0.0.1:2296)"
+for u in kahz1 kahz2 kahz3 kahz4 kahz5; do
+	t=$u@127.0.0.1:2296
+	case $(fs "$t") in
+	*net.collect-failed*) ok "$u (a lying collector): net.collect-failed: $(err "$t" | head -c 100)" ;;
+	*) nok "$u: net.collect-failed" "$(st "$t") $(fs "$t") $(err "$t")" ;;
+	esac
+done
+for u in kahz6 kahz7; do
+	t=$u@127.0.0.1:2296
+	[ "$(st "$t")" = scanned ] && case $(fs "$t") in *akeys.*|*perm.*) true ;; *) false ;; esac &&
+	    ok "$u: authorized_keys2 is $( [ $u = kahz6 ] && echo 'a symlink to /dev/zero' || echo 'a FIFO'): scanned, reported ($(fs "$t"))" ||
+	    nok "$u: special authorized_keys" "$(st "$t") $(fs "$t") $(err "$t")"
+done
+for a in 241:binary 242:huge 243:endless; do
+	t=127.0.0.${a%%:*}:2296
+	case $(st "$t") in
+	unreachable) ok "${a##*:} banner: unreachable, $(fs "$t")" ;;
+	*) nok "${a##*:} banner" "$(st "$t") $(fs "$t") $(err "$t")" ;;
+	esac
+done
+jq -e '.hosts | length == 12' "$D/out.json" >/dev/null && ok "the JSON report parses: every host and the fleet entry" || nok "JSON report"
+xmllint --noout --schema "$XSD" "$D/out.xml" 2>"$D/x.err" && ok "the JUnit report validates" || nok "JUnit" "$(head -5 "$D/x.err")"
+v=$($PY -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SARIF_SCHEMA" "$D/out.sarif" 2>&1 | tail -n 2)
+[ -z "$v" ] && ok "the SARIF report validates" || nok "SARIF" "$v"
+if grep -q "$(printf '\033')" "$D/out.json" "$D/out.xml" "$D/out.sarif" "$D/out.prom" "$D/err"; then
+	nok "no raw ESC in any report or on stderr"
+else
+	ok "no raw ESC in any report or on stderr"
+fi
+"$KA" scan -f "$D/inventory" -i "$D/k" --known-hosts "$D/kh" --timeout $TIMEOUT -j 16 > "$D/out.txt" 2>&1
+grep -q "$(printf '\033')" "$D/out.txt" && nok "text report: no raw ESC" || ok "text report: no raw ESC (the escapes kahz5 sent are shown escaped)"
+grep -q 'pwned' "$D/out.txt" && grep -q '\\x1b' "$D/out.txt" && ok "text report: kahz5's escape sequence is there, as \\x1b" ||
+    nok "text report shows kahz5's text escaped" "$(grep -n kahz5 "$D/out.txt" | head -3)"
+# nothing written on the hosts: every account's home as it was made
+for u in $USERS; do
+	n=$(find "/home/$u" -newer "$D/inventory" 2>/dev/null | wc -l)
+	[ "$n" = 0 ] || nok "$u: $n files changed on the host"
+done
+ok "no file changed under any scanned account's home"
+finish
