@@ -45,9 +45,7 @@ load(const char *path, struct doc *d, char **err)
 	d->name = path;
 	d->root = NULL;
 	buf_init(&b);
-	rc = read_file_bounded(path, DIFF_FILE_MAX, &b, err);
-	if (rc == 1)
-		*err = xasprintf("%s: no such file", path);
+	rc = read_input_file(path, DIFF_FILE_MAX, &b, err);
 	if (rc != 0) {
 		buf_free(&b);
 		return -1;

@@ -103,22 +103,9 @@ fp_ok(const char *s)
 static int64_t
 date_of(const char *s)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
+	int64_t d = ymd_days(s);
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return -1;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return -1;
-	return days_from_civil(y, m, d) * 86400;
+	return d < 0 ? -1 : d * 86400;
 }
 
 static int
@@ -300,13 +287,11 @@ keyreg_load(const char *path, struct keyreg *out, char **err)
 
 	buf_init(&b);
 	memset(out, 0, sizeof(*out));
-	rc = read_file_bounded(path, KEYREG_FILE_MAX, &b, err);
-	if (rc == 1)
-		*err = xasprintf("%s: no such file", path);
+	rc = read_input_file(path, KEYREG_FILE_MAX, &b, err);
 	if (rc == 0)
 		rc = keyreg_parse(b.data ? b.data : "", b.len, path, out, err);
 	buf_free(&b);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 const struct keyreg_entry *

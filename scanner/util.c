@@ -1,6 +1,7 @@
 /* util.c - allocation, buffers, string lists, printable escaping, base64 and
  * fingerprints: the small pieces every other file leans on. Allocation failure
  * is the one error keyaudit does not try to survive (exit 3). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,4 +475,34 @@ days_from_civil(int64_t y, int m, int d)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468 + (d - 1);
+}
+
+int
+read_input_file(const char *path, size_t limit, struct buf *b, char **err)
+{
+	int rc = read_file_bounded(path, limit, b, err);
+
+	if (rc == 1)
+		*err = xasprintf("%s: no such file", path);
+	return rc == 0 ? 0 : -1;
+}
+
+int64_t
+ymd_days(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return -1;
+	return days_from_civil(y, m, d);
 }

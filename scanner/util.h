@@ -68,6 +68,13 @@ int utf8_valid(const char *s, size_t len);
 /* A whole file appended to b, at most limit bytes. 0; 1 when it does not
  * exist; -1 with "PATH: ..." in *err (unreadable, too large, a directory). */
 int read_file_bounded(const char *path, size_t limit, struct buf *b, char **err);
+/* An input file the user named (a registry, a baseline, a report): the
+ * same, with a missing file an error too ("PATH: no such file"). 0 or -1. */
+int read_input_file(const char *path, size_t limit, struct buf *b, char **err);
+
+/* "YYYY-MM-DD" (a real date, 1970 or later) as days since 1970-01-01, or
+ * -1. For registry and baseline dates. */
+int64_t ymd_days(const char *s);
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian, m 1-12); a day
  * past the month's end carries forward as timegm normalises it. For
