@@ -263,7 +263,8 @@ keyreg_parse(const char *data, size_t len, const char *name, struct keyreg *out,
 		if (add_row(&k, f, nf, cols, named ? ncols : nf, out) != 0)
 			goto fail;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_entry);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_entry);
 	for (size_t i = 1; i < out->n; i++)
 		if (strcmp(out->v[i - 1].fp, out->v[i].fp) == 0) {
 			const struct keyreg_entry *a = &out->v[i - 1], *b = &out->v[i];

@@ -286,10 +286,10 @@ has "$D/s9.json" keys.unused $U 2 "$(fp k2)" && [ "$(count "$D/s9.json" keys.unu
     ok "over SSH: keys.unused from the host's own log (k2 and line 4)" ||
     nok "over SSH: keys.unused" "$(jq -c '[.hosts[0].findings[] | select(.check | startswith("keys.")) | [.check, .user, .line]]' "$D/s9.json") $(cat "$D/scan.err")"
 
-# --fix-script, run for real: a group-writable authorized_keys makes sshd
+# --fix-script, run for real: a world-writable authorized_keys makes sshd
 # refuse k1; the script (run twice: idempotent) lets it in again
-chmod 0664 /home/$U/.ssh/authorized_keys
-login k1 && nok "sshd refuses a group-writable authorized_keys" || ok "sshd refuses a group-writable authorized_keys"
+chmod 0666 /home/$U/.ssh/authorized_keys
+login k1 && nok "sshd refuses a world-writable authorized_keys" || ok "sshd refuses a world-writable authorized_keys"
 "$KA" scan --user $U --checks perm --fix-script "$D/fix.sh" >/dev/null 2>&1
 grep -q "^	chmod go-w /home/$U/.ssh/authorized_keys$" "$D/fix.sh" && ok "--fix-script: the chmod is a command" ||
     nok "--fix-script: chmod" "$(cat "$D/fix.sh")"
