@@ -2280,6 +2280,8 @@ parse_text(struct pctx *p, const char *data, size_t len)
 /* The "addr:port" lines sshd -T prints for the ListenAddress/Port/
  * AddressFamily settings of an option set (servconf.c add_listen_addr and
  * format_listen_addrs, numeric addresses only). */
+#define LISTEN_LINES_MAX 4096
+
 static void
 listen_lines(struct sshd_config *c, const struct optset *o, int record,
     struct strlist *out)
@@ -2334,6 +2336,16 @@ listen_lines(struct sshd_config *c, const struct optset *o, int record,
 			const char *port = pv[j];
 			char pbuf[16];
 
+			/* Port x ListenAddress grows as a product; sshd itself
+			 * cannot start past MAX_LISTEN_SOCKS (16) sockets, so
+			 * a config holding thousands is hostile, not a server's */
+			if (out->n >= LISTEN_LINES_MAX) {
+				if (record)
+					add_error(c, e->file, e->line, 0, "more than %d "
+					    "listen addresses and ports (sshd listens on "
+					    "at most 16 sockets)", LISTEN_LINES_MAX);
+				return;
+			}
 			if (e->num[0] > 0) {
 				snprintf(pbuf, sizeof(pbuf), "%d", e->num[0]);
 				port = pbuf;

@@ -799,11 +799,42 @@ test_dump_format(void **state)
 	sshdconf_free(c);
 }
 
+
+/* Port x ListenAddress is a product: 100 x 100 stops at 4096 lines with an
+ * error (sshd itself cannot listen on more than 16 sockets), instead of
+ * growing with whatever a hostile host's config holds. */
+static void
+test_listen_product_bounded(void **state)
+{
+	struct buf b;
+	struct sshd_config *c;
+	const struct sshdconf_error *e;
+	const struct sshd_value *v;
+	struct sshd_eff *eff;
+
+	buf_init(&b);
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, "Port %d\n", 2000 + i);
+	for (int i = 0; i < 100; i++)
+		buf_printf(&b, "ListenAddress 10.0.0.%d\n", i + 1);
+	c = sshdconf_parse_text("/etc/ssh/sshd_config", b.data);
+	assert_true(sshdconf_nerrors(c) > 0);
+	e = sshdconf_error_at(c, 0);
+	assert_non_null(strstr(e->msg, "more than 4096 listen addresses"));
+	eff = eff_for(c, "alice", NULL);
+	v = sshd_eff_get(eff, "listenaddress");
+	assert_int_equal(v->n, 4096);
+	sshd_eff_free(eff);
+	sshdconf_free(c);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_listen_product_bounded),
 		cmocka_unit_test(test_first_wins_and_lists),
 		cmocka_unit_test(test_lexing),
 		cmocka_unit_test(test_value_forms),
