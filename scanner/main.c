@@ -1126,6 +1126,9 @@ cmd_known_hosts(int argc, char **argv)
 		usage_error(cmd, "known-hosts logs in nowhere: -o, -i, --user, --all-users, "
 		    "--root, --sshd-config, --snapshot, --sudo, --from and "
 		    "--accept-unknown-hosts do not apply");
+	if (a.baseline || a.write_baseline || a.fix_script)
+		usage_error(cmd, "--baseline, --write-baseline and --fix-script belong to "
+		    "'keyaudit scan'");
 	if (a.hash && a.pin == NULL)
 		usage_error(cmd, "--hash applies to --pin");
 	if (a.pin && a.known_hosts.n)
@@ -1343,6 +1346,10 @@ cmd_collect(int argc, char **argv)
 	parse_scan_args("collect", collect_help, argc, argv, &a);
 	if (a.output == NULL)
 		usage_error("collect", "-o FILE is required");
+	if (a.baseline || a.write_baseline || a.fix_script || a.sarif_file || a.prom_file ||
+	    a.json_file || a.junit_file)
+		usage_error("collect", "collect checks nothing: reports and baselines belong "
+		    "to 'keyaudit scan --snapshot FILE'");
 	if (a.snapshots.n > 0)
 		usage_error("collect", "--snapshot: a snapshot is already collected");
 	if (a.inventory != NULL || a.targets.n > 1)

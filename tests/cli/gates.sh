@@ -145,6 +145,12 @@ scan --baseline "$T/bad3.json" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "bad3.json: line 2: expected JSON" "$T/err" && ok "a baseline that is not JSON: exit 2, with its line" ||
     nok "baseline not JSON (exit $rc)" "$(cat "$T/err")"
 
+"$KA" known-hosts 127.0.0.1:1 --baseline "$T/bl.json" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "belong to 'keyaudit scan'" "$T/err" && ok "known-hosts --baseline: exit 2, not silently ignored" ||
+    nok "known-hosts --baseline (exit $rc)" "$(cat "$T/err")"
+"$KA" collect -o "$T/c.json" --sarif "$T/c.sarif" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ ! -e "$T/c.json" ] && ok "collect --sarif: exit 2, nothing written" || nok "collect --sarif (exit $rc)"
+
 # --- keyaudit diff: two scans of the same machine, between them a key added,
 # a problem fixed and a new one made; and two snapshots whose host key differs
 mkroot "$T/r2"
