@@ -93,13 +93,16 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 			if (match_user_entry(u->name, addr, addr, v->v[j]))
 				break;
 		if (j == v->n) {
-			char *fix = xasprintf("AllowUsers %s ...   (add to the existing list)", u->name);
+			struct ka_finding *f;
+
 			origin = sshd_eff_origin(u->eff, "allowusers");
-			ctx_finding(ctx, "account.not-allow-users", u->name, v->file, v->line,
-			    fix, "AllowUsers (%s) does not list %s%s%s: sshd refuses it",
+			f = ctx_finding(ctx, "account.not-allow-users", u->name, v->file, v->line,
+			    NULL, "AllowUsers (%s) does not list %s%s%s: sshd refuses it",
 			    origin, u->name, addr ? " from " : "", addr ? addr : "");
+			remedy_manual(f ? &f->remedy : NULL, "decide whether %s may log in "
+			    "with ssh; if so, add it to the AllowUsers line at %s", u->name,
+			    origin);
 			free(origin);
-			free(fix);
 			return;
 		}
 	}
@@ -115,13 +118,18 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 	}
 	if ((v = sshd_eff_get(u->eff, "allowgroups")) != NULL && v->n > 0 &&
 	    group_match(u, v) == NULL) {
-		char *fix = xasprintf("usermod -aG %s %s", v->v[0], u->name);
+		const char *argv[] = { "usermod", "-aG", v->v[0], u->name, NULL };
+		struct ka_finding *f;
+
 		origin = sshd_eff_origin(u->eff, "allowgroups");
-		ctx_finding(ctx, "account.not-allow-groups", u->name, v->file, v->line, fix,
-		    "none of %s's groups is in AllowGroups (%s): sshd refuses it",
+		f = ctx_finding(ctx, "account.not-allow-groups", u->name, v->file, v->line,
+		    NULL, "none of %s's groups is in AllowGroups (%s): sshd refuses it",
 		    u->name, origin);
+		/* a group is a grant of access (sudo, admins): never a command */
+		remedy_decide(f ? &f->remedy : NULL, argv, "decide whether %s should be "
+		    "in one of the groups AllowGroups lists (it grants whatever else that "
+		    "group may do); if so, as root", u->name);
 		free(origin);
-		free(fix);
 	}
 }
 
@@ -132,7 +140,9 @@ check_shell(struct ka_ctx *ctx, const struct ka_user *u)
 	const char *shell = a->shell[0] ? a->shell : "/bin/sh";
 	const char *chroot = sshd_eff_str(u->eff, "chrootdirectory");
 	const struct snap_file *f;
-	char *canon = NULL, *fix;
+	const char *argv[] = { "usermod", "-s", "/bin/sh", u->name, NULL };
+	struct ka_finding *fd = NULL;
+	char *canon = NULL;
 	const char *why;
 
 	/* sshd checks the shell only when there is no ChrootDirectory. */
@@ -142,29 +152,31 @@ check_shell(struct ka_ctx *ctx, const struct ka_user *u)
 		ctx_skip(ctx, "account.shell-missing", u->name, "%s was not collected", shell);
 		return;
 	}
-	fix = xasprintf("usermod -s /bin/bash %s", u->name);
 	if (snap_realpath(ctx->snap, shell, &canon, &why) != 0) {
 		if (strcmp(why, "unknown") == 0)
 			ctx_skip(ctx, "account.shell-missing", u->name,
 			    "%s could not be examined", shell);
 		else
-			ctx_finding(ctx, "account.shell-missing", u->name, shell, 0, fix,
+			fd = ctx_finding(ctx, "account.shell-missing", u->name, shell, 0, NULL,
 			    "shell %s of %s does not exist. sshd logs: User %s not allowed "
 			    "because shell %s does not exist", shell, u->name, u->name, shell);
-		free(fix);
-		return;
+	} else {
+		f = snap_stat(ctx->snap, canon);
+		if (f->type != SNAP_REG || (f->mode & 0111) == 0)
+			fd = ctx_finding(ctx, "account.shell-not-executable", u->name, shell,
+			    0, NULL, "shell %s of %s is %s mode %04o, not an executable file. "
+			    "sshd logs: User %s not allowed because shell %s is not "
+			    "executable", shell, u->name, snap_ftype_name(f->type), f->mode,
+			    u->name, shell);
+		else if (is_nologin(shell))
+			fd = ctx_finding(ctx, "account.nologin", u->name, shell, 0, NULL,
+			    "shell of %s is %s: sshd accepts the key, then the session ends "
+			    "at once (only forced commands and forwarding can work)", u->name,
+			    shell);
 	}
-	f = snap_stat(ctx->snap, canon);
-	if (f->type != SNAP_REG || (f->mode & 0111) == 0)
-		ctx_finding(ctx, "account.shell-not-executable", u->name, shell, 0, fix,
-		    "shell %s of %s is %s mode %04o, not an executable file. sshd logs: "
-		    "User %s not allowed because shell %s is not executable", shell,
-		    u->name, snap_ftype_name(f->type), f->mode, u->name, shell);
-	else if (is_nologin(shell))
-		ctx_finding(ctx, "account.nologin", u->name, shell, 0, fix,
-		    "shell of %s is %s: sshd accepts the key, then the session ends at "
-		    "once (only forced commands and forwarding can work)", u->name, shell);
-	free(fix);
+	/* giving an account a shell is giving it a login: a decision */
+	remedy_decide(fd ? &fd->remedy : NULL, argv, "decide whether %s should have "
+	    "an interactive login; if so, as root (or its proper shell)", u->name);
 	free(canon);
 }
 
@@ -223,21 +235,29 @@ run(struct ka_ctx *ctx)
 			    "/etc/shadow was not readable (run as root)");
 		} else {
 			if (a->locked && !pam) {
-				char *fix = xasprintf("usermod -p '*' %s   # key-only: no "
-				    "password, not locked", u->name);
-				ctx_finding(ctx, "account.locked", u->name, "/etc/shadow", 0,
-				    fix, "%s is locked (password field starts with '!') and UsePAM "
-				    "is no: sshd logs 'User %s not allowed because account is "
-				    "locked'", u->name, u->name);
-				free(fix);
+				const char *argv[] = { "usermod", "-p", "*", u->name, NULL };
+				struct ka_finding *f;
+
+				f = ctx_finding(ctx, "account.locked", u->name, "/etc/shadow", 0,
+				    NULL, "%s is locked (password field starts with '!') and "
+				    "UsePAM is no: sshd logs 'User %s not allowed because "
+				    "account is locked'", u->name, u->name);
+				/* an account may be locked on purpose */
+				remedy_decide(f ? &f->remedy : NULL, argv, "decide whether %s "
+				    "was locked on purpose (then remove its keys instead); if "
+				    "it is meant to log in with keys only, as root (no "
+				    "password, not locked)", u->name);
 			}
 			if (a->expire_day >= 0 && s->collected_at / 86400 >= a->expire_day) {
-				char *fix = xasprintf("chage -E -1 %s", u->name);
-				ctx_finding(ctx, "account.expired", u->name, "/etc/shadow", 0, fix,
-				    "%s expired on day %lld after 1970-01-01: %s refuses it",
+				const char *argv[] = { "chage", "-E", "-1", u->name, NULL };
+				struct ka_finding *f;
+
+				f = ctx_finding(ctx, "account.expired", u->name, "/etc/shadow", 0,
+				    NULL, "%s expired on day %lld after 1970-01-01: %s refuses it",
 				    u->name, (long long)a->expire_day,
 				    pam ? "PAM's account phase" : "sshd");
-				free(fix);
+				remedy_decide(f ? &f->remedy : NULL, argv, "decide whether %s "
+				    "should still have access; if so, as root", u->name);
 			}
 		}
 		check_shell(ctx, u);

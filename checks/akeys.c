@@ -160,6 +160,27 @@ from_has_names(const char *from)
 	return 0;
 }
 
+/* Install a key from the client: ssh-copy-id to the account on this host,
+ * every word quoted; prose when a name could read as an option. */
+static void
+copy_id_fix(struct ka_ctx *ctx, struct ka_finding *f, const char *user,
+    const char *pub)
+{
+	const char *host = ctx->snap->hostname ? ctx->snap->hostname : ctx->snap->target;
+	char *dest;
+
+	if (f == NULL)
+		return;
+	dest = xasprintf("%s@%s", user, host);
+	if (remedy_word_ok(user) && remedy_word_ok(host) && strchr(host, '@') == NULL)
+		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", pub, dest, NULL);
+	else
+		remedy_manual(&f->remedy, "install the key for %s from the client "
+		    "(the account or host name is unusual: check it before typing it)",
+		    user);
+	free(dest);
+}
+
 /* A finding about one line, with the line's key attached when it has one. */
 static struct ka_finding *
 line_finding(struct uscan *us, const char *id, const char *path,
@@ -198,23 +219,27 @@ block_last(const struct ak_file *af, size_t i)
 }
 
 static void
-bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i,
-    const char *q)
+bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 {
 	const struct ak_line *l = &af->lines[i];
 	long last = block_last(af, i);
-	char *fix, *msg;
+	struct ka_finding *f;
+	char *fix, *msg, *range = xasprintf("%ld,%ldd", l->lineno, last);
 
 	if (l->status == AK_PRIVATE) {
-		fix = xasprintf("sed -i '%ld,%ldd' %s   # then replace that key pair: "
-		    "it is exposed", l->lineno, last, q);
-		line_finding(us, "akeys.private-key", path, l, fix, l->error);
-		free(fix);
+		f = line_finding(us, "akeys.private-key", path, l, NULL, l->error);
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path,
+		    NULL);
+		remedy_manual(f ? &f->remedy : NULL, "replace that key pair: it is exposed");
+		free(range);
 		return;
 	}
+	free(range);
+	range = last != l->lineno ? xasprintf("%ld,%ldd", l->lineno, last) :
+	    xasprintf("%ldd", l->lineno);
 	if (l->status == AK_BAD_OPTIONS) {
 		fix = xasprintf("correct the options before the key type on line %ld "
-		    "of %s (see AUTHORIZED_KEYS FILE FORMAT in sshd(8))", l->lineno, q);
+		    "of %s (see AUTHORIZED_KEYS FILE FORMAT in sshd(8))", l->lineno, path);
 		/* Only an unclosed quote gets a log line above debug level. */
 		msg = xasprintf("%s: sshd ignores the whole line %s", l->error,
 		    l->keytype == NULL ? "(its log says only \"invalid key option "
@@ -222,28 +247,29 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i,
 		line_finding(us, "akeys.bad-options", path, l, fix, msg);
 		free(msg);
 		free(fix);
+		free(range);
 		return;
 	}
-	if (l->is_cert)
-		fix = xasprintf("sed -i '%ldd' %s   # and add the CA's public key as: "
-		    "cert-authority <CA key>", l->lineno, q);
-	else if (last != l->lineno)
-		fix = xasprintf("sed -i '%ld,%ldd' %s   # then add the key in one-line "
-		    "form: ssh-keygen -i -f KEY.pub >> %s", l->lineno, last, q, q);
-	else
-		fix = xasprintf("sed -i '%ldd' %s   # then add the key again, e.g. "
-		    "with ssh-copy-id", l->lineno, q);
 	msg = l->is_cert ? xstrdup(l->error) :
 	    xasprintf("%s; sshd skips the line silently", l->error);
-	line_finding(us, "akeys.bad-key", path, l, fix, msg);
+	f = line_finding(us, "akeys.bad-key", path, l, NULL, msg);
+	remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path, NULL);
+	if (l->is_cert)
+		remedy_manual(f ? &f->remedy : NULL, "add the CA's public key as: "
+		    "cert-authority <CA key>");
+	else if (last != l->lineno)
+		remedy_manual(f ? &f->remedy : NULL, "add the key in one-line form "
+		    "(ssh-keygen -i -f KEY.pub prints it)");
+	else
+		remedy_manual(f ? &f->remedy : NULL, "add the key again, e.g. with "
+		    "ssh-copy-id");
 	free(msg);
-	free(fix);
+	free(range);
 }
 
 /* Checks on a line sshd reads as a key; returns 1 when sshd would accept it. */
 static int
-key_line(struct uscan *us, const char *path, const struct ak_line *l,
-    const char *q)
+key_line(struct uscan *us, const char *path, const struct ak_line *l)
 {
 	struct ka_ctx *ctx = us->ctx;
 	const struct ak_options *o = &l->opts;
@@ -261,7 +287,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 		    expiry_is_utc(o->expiry_text) ? "" : "; without a Z suffix sshd "
 		    "reads the time in its own time zone, keyaudit assumed UTC");
 		fix = xasprintf("set a later expiry-time on line %ld of %s, or remove "
-		    "the line", l->lineno, q);
+		    "the line", l->lineno, path);
 		line_finding(us, "akeys.expired", path, l, fix, msg);
 		free(msg);
 		free(fix);
@@ -269,7 +295,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 	}
 	if (o->principals != NULL && !o->cert_authority) {
 		fix = xasprintf("on line %ld of %s add cert-authority (if this is a CA "
-		    "key) or remove principals=", l->lineno, q);
+		    "key) or remove principals=", l->lineno, path);
 		line_finding(us, "akeys.principals-without-ca", path, l, fix,
 		    "principals= on a key without cert-authority: sshd refuses the "
 		    "key (\"principals on non-CA key\")");
@@ -291,7 +317,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l,
 			    "key (\"Authentication tried for %s with correct key but not "
 			    "from a permitted host\")", from, addr, us->u->name);
 			fix = xasprintf("add %s to from= on line %ld of %s, or connect "
-			    "from an address it lists", addr, l->lineno, q);
+			    "from an address it lists", addr, l->lineno, path);
 			line_finding(us, "akeys.from-mismatch", path, l, fix, msg);
 			free(msg);
 			free(fix);
@@ -372,17 +398,17 @@ duplicate_check(struct uscan *us, const char *path, const struct ak_line *l)
 		return;
 	}
 	{
-		char *q = shell_quote(path);
-		char *fix = xasprintf("sed -i '%ldd' %s   # once the copy at %s has "
-		    "the options you want", l->lineno, q, k->where);
+		char *d = xasprintf("%ldd", l->lineno);
 
 		f = ctx_finding(us->ctx, "akeys.duplicate", us->u->name, path,
-		    l->lineno, fix, "line %ld: key %s was already listed at %s; sshd "
+		    l->lineno, NULL, "line %ld: key %s was already listed at %s; sshd "
 		    "stops at the first line that accepts it, so this line's options "
 		    "may never apply", l->lineno, l->fp, k->where);
 		set_fp(f, l->fp);
-		free(fix);
-		free(q);
+		remedy_manual(f ? &f->remedy : NULL, "once the copy at %s has the "
+		    "options you want", k->where);
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", d, path, NULL);
+		free(d);
 	}
 	free(id);
 }
@@ -391,8 +417,6 @@ static void
 scan_content(struct uscan *us, const char *path, const struct snap_file *f,
     const struct ak_file *af)
 {
-	char *q = shell_quote(path);
-
 	for (size_t i = 0; i < af->n; i++) {
 		const struct ak_line *l = &af->lines[i];
 
@@ -405,10 +429,10 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 				us->bad_key_line = l->lineno;
 				us->bad_key_path = xstrdup(path);
 			}
-			bad_line(us, path, af, i, q);
+			bad_line(us, path, af, i);
 			continue;
 		}
-		if (key_line(us, path, l, q))
+		if (key_line(us, path, l))
 			us->usable = 1;
 		duplicate_check(us, path, l);
 		if (l->comment_has_control ||
@@ -420,13 +444,17 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 			    "shown escaped: \"%s\"): they can hide text from whoever "
 			    "reviews the file", l->comment_has_control ? "the comment" :
 			    "the options", c);
-			char *fix = xasprintf("sed -n '%ldp' %s | cat -A   # to see them, "
-			    "then edit line %ld", l->lineno, q, l->lineno);
+			char *pl = xasprintf("%ldp", l->lineno);
+			struct ka_finding *fd;
 
-			line_finding(us, "akeys.control-chars", path, l, fix, msg);
+			fd = line_finding(us, "akeys.control-chars", path, l, NULL, msg);
+			remedy_run(fd ? &fd->remedy : NULL, ACT_SERVER, 1, "sed", "-n", pl,
+			    path, NULL);
+			remedy_manual(fd ? &fd->remedy : NULL, "see them with cat -A, then "
+			    "edit line %ld", l->lineno);
+			free(pl);
 			free(c);
 			free(msg);
-			free(fix);
 		}
 	}
 	if (f->truncated || af->lines_dropped > 0) {
@@ -442,7 +470,6 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 		/* Whatever follows may hold a usable key. */
 		us->unknown = 1;
 	}
-	free(q);
 }
 
 static void
@@ -498,7 +525,7 @@ subject_verdict(struct uscan *us, const char *akcmd)
 	struct ka_ctx *ctx = us->ctx;
 	const struct ak_line *k = ctx->opts->subject;
 	struct ka_host_result *r = ctx->out;
-	char *files, *t, *fix, *hint;
+	char *files, *t, *hint;
 
 	if (us->subject_ok) {
 		for (size_t i = 0; i < r->nfindings; i++) {
@@ -522,18 +549,18 @@ subject_verdict(struct uscan *us, const char *akcmd)
 	hint = us->bad_key_line ? xasprintf("; line %ld of %s holds a damaged key "
 	    "(perhaps a broken copy of this one)", us->bad_key_line, us->bad_key_path) :
 	    xstrdup("");
-	fix = xasprintf("ssh-copy-id -i KEY.pub %s@%s   # from the client; or append "
-	    "the one line of KEY.pub to %s", us->u->name, ctx->snap->hostname ?
-	    ctx->snap->hostname : ctx->snap->target, us->u->akfiles.v[0]);
 	{
 		struct ka_finding *f = ctx_finding(ctx, "akeys.key-not-listed",
-		    us->u->name, us->u->akfiles.v[0], 0, fix, "%s key %s is on no "
+		    us->u->name, us->u->akfiles.v[0], 0, NULL, "%s key %s is on no "
 		    "line of %s's key files (%s)%s: sshd has nothing to match it",
 		    k->blob_type ? k->blob_type : "the", k->fp, us->u->name, files, hint);
-		if (f != NULL)
+		if (f != NULL) {
 			f->key_fp = xstrdup(k->fp);
+			copy_id_fix(ctx, f, us->u->name, "KEY.pub");
+			remedy_manual(&f->remedy, "or append the one line of KEY.pub to %s",
+			    us->u->akfiles.v[0]);
+		}
 	}
-	free(fix);
 	free(hint);
 	free(files);
 	return 1;
@@ -568,23 +595,18 @@ run(struct ka_ctx *ctx)
 				free(files);
 				files = t;
 			}
-			if (!us.exists) {
-				t = xasprintf("ssh-copy-id %s@%s   # from the client, with the "
-				    "key to install", u->name, ctx->snap->hostname ?
-				    ctx->snap->hostname : ctx->snap->target);
-				ctx_finding(ctx, "akeys.missing", u->name, NULL, 0, t,
+			struct ka_finding *f;
+
+			if (!us.exists)
+				f = ctx_finding(ctx, "akeys.missing", u->name, NULL, 0, NULL,
 				    "%s has no authorized_keys file (looked for %s) and no "
 				    "AuthorizedKeysCommand is set: sshd has no key to accept",
 				    u->name, files);
-			} else {
-				t = xasprintf("ssh-copy-id %s@%s   # from the client, with the "
-				    "key to install", u->name, ctx->snap->hostname ?
-				    ctx->snap->hostname : ctx->snap->target);
-				ctx_finding(ctx, "akeys.no-usable-key", u->name, NULL, 0, t,
-				    "none of %s's key files (%s) holds a key sshd would "
+			else
+				f = ctx_finding(ctx, "akeys.no-usable-key", u->name, NULL, 0,
+				    NULL, "none of %s's key files (%s) holds a key sshd would "
 				    "accept", u->name, files);
-			}
-			free(t);
+			copy_id_fix(ctx, f, u->name, "KEY.pub");
 			free(files);
 		}
 		strlist_free(&us.canon_seen);

@@ -106,36 +106,39 @@ open_target(const struct snapshot *s, const char *path, const struct snap_file *
 
 static void
 check_key_mode(struct ka_ctx *ctx, const struct snap_account *a,
-    const struct snap_clientkey *k, const struct snap_file *f, const char *q)
+    const struct snap_clientkey *k, const struct snap_file *f)
 {
 	struct ka_finding *fd;
-	char ob[32], *fix;
+	char ob[32];
 
 	if ((f->mode & 077) == 0)
 		return;
 	if (f->uid == a->uid) {
-		fix = xasprintf("chmod 600 %s", q);
-		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, fix,
+		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, NULL,
 		    "private key %s is mode %04o: ssh ignores a key of its own user "
 		    "with any group or other bit. ssh prints: WARNING: UNPROTECTED "
 		    "PRIVATE KEY FILE! ... Load key \"%s\": bad permissions (the "
 		    "public half is still offered, so the server accepts the key and "
 		    "the login then fails)", k->path, f->mode, k->path);
+		remedy_run(fd ? &fd->remedy : NULL, ACT_CLIENT, 1, "chmod", "600", k->path,
+		    NULL);
 	} else {
 		if ((f->mode & 066) == 0)
 			return;		/* execute bits only: nobody can read it */
-		fix = xasprintf("chown %s %s && chmod 600 %s", a->name, q, q);
-		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, fix,
+		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, NULL,
 		    "private key %s is mode %04o and owned by %s, not %s: ssh uses "
 		    "it, but others can %s it", k->path, f->mode,
 		    uid_name(ctx->snap, f->uid, ob, sizeof(ob)), a->name,
 		    (f->mode & 044) ? "read" : "overwrite");
 		if (fd != NULL)
 			fd->blocks_login = 0;
+		if (fd != NULL && remedy_word_ok(a->name)) {
+			remedy_run(&fd->remedy, ACT_CLIENT, 0, "chown", a->name, k->path, NULL);
+			remedy_run(&fd->remedy, ACT_CLIENT, 0, "chmod", "600", k->path, NULL);
+		}
 	}
 	if (fd != NULL && k->pub_fp != NULL)
 		fd->key_fp = xstrdup(k->pub_fp);
-	free(fix);
 }
 
 /* The key ssh would read from a .pub file (authfile.c
@@ -168,14 +171,14 @@ pub_file_key(const struct snap_file *f, struct ak_line *l)
 
 static void
 check_pub(struct ka_ctx *ctx, const struct snap_account *a,
-    const struct snap_clientkey *k, const char *q)
+    const struct snap_clientkey *k)
 {
 	const struct snapshot *s = ctx->snap;
 	const struct snap_file *pf;
 	const char *why;
 	struct ka_finding *fd;
 	struct ak_line l;
-	char *pub = xasprintf("%s.pub", k->path), *fix;
+	char *pub = xasprintf("%s.pub", k->path);
 
 	if (open_target(s, pub, &pf, &why) != 1 || pf->type != SNAP_REG ||
 	    !pf->has_content) {
@@ -196,16 +199,22 @@ check_pub(struct ka_ctx *ctx, const struct snap_account *a,
 		return;		/* no key there: ssh uses the private file's */
 	}
 	if (strcmp(l.fp, k->pub_fp) != 0) {
-		fix = xasprintf("ssh-keygen -y -f %s > %s.pub", q, q);
-		fd = ctx_finding(ctx, "client.pub-mismatch", a->name, k->path, 0, fix,
+		fd = ctx_finding(ctx, "client.pub-mismatch", a->name, k->path, 0, NULL,
 		    "%s holds %s %s, but the private key %s is %s %s: ssh offers "
 		    "the .pub key instead of the real one and, if a server accepts "
 		    "it, fails with: private key %s contents do not match public",
 		    pub, l.keytype ? l.keytype : "?", l.fp, k->path,
 		    k->pub_type ? k->pub_type : "?", k->pub_fp, k->path);
-		if (fd != NULL)
+		if (fd != NULL) {
+			char *qk = shell_quote(k->path), *qp = shell_quote(pub);
+
 			fd->key_fp = xstrdup(k->pub_fp);
-		free(fix);
+			/* a redirection is no argv: said in words */
+			remedy_manual(&fd->remedy, "on the client: ssh-keygen -y -f %s > %s",
+			    qk, qp);
+			free(qk);
+			free(qp);
+		}
 	}
 	ak_line_free(&l);
 	free(pub);
@@ -230,7 +239,6 @@ check_key(struct ka_ctx *ctx, const struct snap_account *a,
 	const struct snapshot *s = ctx->snap;
 	const struct snap_file *f;
 	const char *why, *src = k->source ? k->source : "~/.ssh/config";
-	char *q = shell_quote(k->path);
 	struct ka_finding *fd;
 	int rc = open_target(s, k->path, &f, &why);
 
@@ -269,20 +277,20 @@ check_key(struct ka_ctx *ctx, const struct snap_account *a,
 	 * whose private half lives in an agent or token) ssh wants nothing. */
 	if (!known_format(k))
 		goto out;
-	check_key_mode(ctx, a, k, f, q);
+	check_key_mode(ctx, a, k, f);
 	if (k->encrypted == 0) {
-		char *fix = xasprintf("ssh-keygen -p -f %s", q);
-		fd = ctx_finding(ctx, "client.no-passphrase", a->name, k->path, 0, fix,
+		fd = ctx_finding(ctx, "client.no-passphrase", a->name, k->path, 0, NULL,
 		    "private key %s (%s%s%s) has no passphrase: a copy of the file is "
 		    "enough to use it", k->path, k->format, k->pub_type ? ", " : "",
 		    k->pub_type ? k->pub_type : "");
 		if (fd != NULL && k->pub_fp != NULL)
 			fd->key_fp = xstrdup(k->pub_fp);
-		free(fix);
+		remedy_run(fd ? &fd->remedy : NULL, ACT_CLIENT, 1, "ssh-keygen", "-p", "-f",
+		    k->path, NULL);
 	}
-	check_pub(ctx, a, k, q);
+	check_pub(ctx, a, k);
  out:
-	free(q);
+	return;
 }
 
 static void
@@ -291,7 +299,8 @@ check_config(struct ka_ctx *ctx, const struct snap_account *a)
 	const struct snapshot *s = ctx->snap;
 	const struct snap_file *f;
 	const char *why, *problem = NULL;
-	char *path = xasprintf("%s/.ssh/config", a->home), *q, *fix = NULL, ob[32];
+	char *path = xasprintf("%s/.ssh/config", a->home), ob[32];
+	struct ka_finding *fd = NULL;
 
 	/* The transport records the path as ssh builds it, home + suffix; a
 	 * hand-written snapshot may have it normalised. */
@@ -303,25 +312,24 @@ check_config(struct ka_ctx *ctx, const struct snap_account *a)
 		free(path);
 		return;		/* ssh reads no config it cannot open */
 	}
-	q = shell_quote(path);
-	if (f->uid != 0 && f->uid != a->uid) {
+	if (f->uid != 0 && f->uid != a->uid)
 		problem = "owner";
-		fix = xasprintf("chown %s %s && chmod 600 %s", a->name, q, q);
-	} else if ((f->mode & 002) || ((f->mode & 020) &&
-	    !(ctx->upg_allowed && snap_group_private(s, f->gid, a->uid, f->uid)))) {
+	else if ((f->mode & 002) || ((f->mode & 020) &&
+	    !(ctx->upg_allowed && snap_group_private(s, f->gid, a->uid, f->uid))))
 		problem = "mode";
-		fix = xasprintf("chmod go-w %s", q);
-	}
 	if (problem != NULL)
-		ctx_finding(ctx, "client.config-perms", a->name, path, 0, fix,
+		fd = ctx_finding(ctx, "client.config-perms", a->name, path, 0, NULL,
 		    "%s is mode %04o, owned by %s%s: ssh stops before connecting "
 		    "anywhere (%s). ssh prints: Bad owner or permissions on %s", path,
 		    f->mode, uid_name(s, f->uid, ob, sizeof(ob)),
 		    strcmp(problem, "owner") == 0 ? " (neither the user nor root)" :
 		    (f->mode & 002) ? " and world-writable" : " and group-writable",
 		    ctx->upg_rule ? ctx->upg_rule : "upstream rule", path);
-	free(fix);
-	free(q);
+	if (fd != NULL && strcmp(problem, "owner") == 0 && remedy_word_ok(a->name)) {
+		remedy_run(&fd->remedy, ACT_CLIENT, 0, "chown", a->name, path, NULL);
+		remedy_run(&fd->remedy, ACT_CLIENT, 0, "chmod", "600", path, NULL);
+	} else if (fd != NULL)
+		remedy_run(&fd->remedy, ACT_CLIENT, 1, "chmod", "go-w", path, NULL);
 	free(path);
 }
 

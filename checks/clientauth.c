@@ -99,45 +99,44 @@ signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 {
 	const struct identity *k = &d->ids->v[i];
 	int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
-	char *q = k->path ? shell_quote(k->path) : NULL, *fix, *m;
+	struct ka_finding *f;
+	char *q, *m;
 
-	if (k->source != IDENT_FILE || k->path == NULL) {
-		free(q);
+	if (k->source != IDENT_FILE || k->path == NULL)
 		return;
-	}
 	if (k->missing || k->unreadable) {
-		fix = xasprintf("ls -l %s   # give the right path with -i or IdentityFile", q);
 		key_finding(ctx, "client.key-unreadable", k, !strcmp(k->origin, "-i"),
-		    fix, "%s: %s", k->path, k->why ? k->why : "cannot be read");
-		free(fix);
+		    "give the right path with -i or IdentityFile", "%s: %s", k->path,
+		    k->why ? k->why : "cannot be read");
 	} else if (k->bad_mode) {
-		fix = xasprintf("chmod 600 %s", q);
 		m = xasprintf("mode %04o: ssh ignores the private key (\"UNPROTECTED "
 		    "PRIVATE KEY FILE\")%s", (unsigned)(k->mode & 07777), ok ?
 		    " after the server accepted its public half" : "");
-		key_finding(ctx, "client.key-mode", k, ok, fix, "%s: %s", k->path, m);
+		f = key_finding(ctx, "client.key-mode", k, ok, NULL, "%s: %s", k->path, m);
+		remedy_run(f ? &f->remedy : NULL, ACT_CLIENT, 1, "chmod", "600", k->path,
+		    NULL);
 		free(m);
-		free(fix);
 	} else if (k->pub_mismatch) {
-		fix = xasprintf("ssh-keygen -y -f %s > %s.pub", q, q);
 		m = xasprintf("%s.pub holds %s, but the private key is %s: ssh offers "
 		    "the .pub key and cannot sign for it", k->path, k->fp ? k->fp : "?",
 		    k->priv_fp ? k->priv_fp : "another key");
-		key_finding(ctx, "client.pub-mismatch", k, 1, fix, "%s%s", m, "");
+		q = shell_quote(k->path);
+		f = key_finding(ctx, "client.pub-mismatch", k, 1, NULL, "%s%s", m, "");
+		remedy_manual(f ? &f->remedy : NULL, "on the client: ssh-keygen -y -f %s > "
+		    "%s.pub", q, q);
+		free(q);
 		free(m);
-		free(fix);
 	} else if (k->encrypted) {
-		fix = xasprintf("ssh-add %s   # once, in the agent the job uses "
-		    "(SSH_AUTH_SOCK)", q);
 		m = xasprintf("the key has a passphrase, no agent holds it and "
 		    "BatchMode cannot ask for it%s", ok ? "; the server would "
 		    "accept it" : "");
-		key_finding(ctx, "client.passphrase", k, ok || k->blob == NULL, fix,
+		f = key_finding(ctx, "client.passphrase", k, ok || k->blob == NULL, NULL,
 		    "%s: %s", k->path, m);
+		remedy_run(f ? &f->remedy : NULL, ACT_CLIENT, 1, "ssh-add", k->path, NULL);
+		remedy_manual(f ? &f->remedy : NULL, "once, in the agent the job uses "
+		    "(SSH_AUTH_SOCK)");
 		free(m);
-		free(fix);
 	}
-	free(q);
 }
 
 static void
@@ -193,10 +192,13 @@ run(struct ka_ctx *ctx)
 	}
 	if (d->hung_up && d->late_ok >= 0) {
 		const struct identity *k = &d->ids->v[d->late_ok];
-		char *fix = k->path ? xasprintf("ssh -o IdentitiesOnly=yes -i %s ...   "
-		    "# or IdentitiesOnly yes + IdentityFile in ssh_config", k->path) :
+		char *q = k->path ? shell_quote(k->path) : NULL;
+		char *fix = q ? xasprintf("on the client: ssh -o IdentitiesOnly=yes -i %s "
+		    "..., or IdentitiesOnly yes + IdentityFile in ssh_config", q) :
 		    xstrdup("ssh-add -d the keys this host does not need, or "
 		    "IdentitiesOnly yes with the right IdentityFile");
+
+		free(q);
 		char *m = xasprintf("the server disconnected after %zu refused keys "
 		    "(MaxAuthTries); %s would have been accepted", d->offered,
 		    k->fp ? k->fp : origin_of(k));

@@ -96,6 +96,21 @@ weak(const char *type, int bits)
 	return strcmp(type, "ssh-dss") == 0 || (strcmp(type, "ssh-rsa") == 0 && bits < 2048);
 }
 
+/* "if the change is expected: ssh-keygen -R NAME -f FILE", quoted, then
+ * what else to do: a decision, since only checking out of band tells a
+ * rotation from an attack. */
+static void
+forget_fix(struct ka_finding *f, const char *name, const char *file,
+    const char *when, const char *then)
+{
+	const char *argv[] = { "ssh-keygen", "-R", name, "-f", file, NULL };
+
+	if (f == NULL)
+		return;
+	remedy_decide(&f->remedy, argv, "%s, on the client", when);
+	remedy_manual(&f->remedy, "%s", then);
+}
+
 static char *
 add_line_fix(const char *name, const struct presented *p)
 {
@@ -156,7 +171,6 @@ drift(struct ka_ctx *ctx)
 		struct kh_verdict v;
 		const struct kh_line *same = NULL;
 		int equal = 0;
-		char *fix;
 
 		kh_check(db, host, port, p[i].k.blob_type, p[i].k.blob, p[i].k.bloblen, &v);
 		p[i].st = v.status;
@@ -205,11 +219,7 @@ drift(struct ka_ctx *ctx)
 			struct ka_finding *f;
 
 			p[i].st = KH_CHANGED;
-			fix = xasprintf("if the change is expected (reinstall, rotation, checked "
-			    "out of band): ssh-keygen -R '%s' -f %s, then add the new key; "
-			    "otherwise investigate before anyone logs in", lookup ? lookup :
-			    name, same->file);
-			f = ctx_finding(ctx, "hostkey.changed", NULL, same->file, same->line, fix,
+			f = ctx_finding(ctx, "hostkey.changed", NULL, same->file, same->line, NULL,
 			    "%s now presents %s %s, but %s:%ld trusts %s for %s: ssh refuses "
 			    "(REMOTE HOST IDENTIFICATION HAS CHANGED)", ctx->snap->target,
 			    p[i].k.blob_type, p[i].k.fp, same->file, same->line,
@@ -218,7 +228,9 @@ drift(struct ka_ctx *ctx)
 				f->key_fp = xstrdup(p[i].k.fp);
 				f->blocks_login = 0;	/* settled below: only the key ssh meets */
 			}
-			free(fix);
+			forget_fix(f, lookup ? lookup : name, same->file, "if the change is "
+			    "expected (reinstall, rotation, checked out of band)", "then add "
+			    "the new key; otherwise investigate before anyone logs in");
 			continue;
 		}
 		p[i].st = KH_NEW;
@@ -270,14 +282,15 @@ drift(struct ka_ctx *ctx)
 				/* None of the pinned types is left: ssh meets this one
 				 * and calls every pinned key the offending one. */
 				const struct kh_line *l = ent[nent - 1];
-				fix = xasprintf("if the host was reinstalled (checked out of band): "
-				    "ssh-keygen -R '%s' -f %s, then add the keys it offers now",
-				    lookup ? lookup : name, l->file);
+				fix = NULL;
 				f = ctx_finding(ctx, "hostkey.changed", NULL, l->file, l->line, fix,
 				    "%s presents %s %s and none of the key types %s trusts for %s "
 				    "any more: ssh refuses (REMOTE HOST IDENTIFICATION HAS CHANGED, "
 				    "offending key at %s:%ld)", ctx->snap->target, p[i].k.blob_type,
 				    p[i].k.fp, l->file, lookup ? lookup : name, l->file, l->line);
+				forget_fix(f, lookup ? lookup : name, l->file, "if the host was "
+				    "reinstalled (checked out of band)", "then add the keys it "
+				    "offers now");
 			} else {
 				fix = add_line_fix(name, &p[i]);
 				f = ctx_finding(ctx, "hostkey.new-type", NULL, NULL, 0, fix,
@@ -310,14 +323,17 @@ drift(struct ka_ctx *ctx)
 				    memcmp(l->blob, p[i].k.blob, l->bloblen) == 0;
 			}
 		if (!l->is_cert && scannable(l->canon_type) && !offered && np > 0) {
-			char *fix = xasprintf("ssh-keygen -R '%s' -f %s   # removes every entry "
-			    "for the name; re-add the keys it still offers", lookup ? lookup :
-			    name, l->file);
-			ctx_finding(ctx, "hostkey.gone", NULL, l->file, l->line, fix,
-			    "%s:%ld trusts %s %s for %s, a key type the host no longer offers",
-			    l->file, l->line, l->canon_type, l->fp ? l->fp : "?",
-			    lookup ? lookup : name);
-			free(fix);
+			struct ka_finding *fd = ctx_finding(ctx, "hostkey.gone", NULL, l->file,
+			    l->line, NULL, "%s:%ld trusts %s %s for %s, a key type the host "
+			    "no longer offers", l->file, l->line, l->canon_type,
+			    l->fp ? l->fp : "?", lookup ? lookup : name);
+
+			if (fd != NULL) {
+				remedy_run(&fd->remedy, ACT_CLIENT, 1, "ssh-keygen", "-R",
+				    lookup ? lookup : name, "-f", l->file, NULL);
+				remedy_manual(&fd->remedy, "that removes every entry for the "
+				    "name: re-add the keys it still offers");
+			}
 		}
 		for (size_t f = 0; f < e; f++) {
 			const struct kh_line *k = ent[f];
@@ -327,10 +343,14 @@ drift(struct ka_ctx *ctx)
 				continue;
 			{
 				const struct kh_line *stale = matches ? k : l;
+				char *qh = shell_quote(host), *qt = shell_quote(l->canon_type);
 				char *fix = xasprintf("delete %s:%ld (the key the host no longer "
-				    "presents) after checking which one it presents: "
-				    "ssh-keyscan -t %s -p %d %s | ssh-keygen -lf -", stale->file,
-				    stale->line, l->canon_type, port ? port : 22, host);
+				    "presents) after checking which one it presents: on the "
+				    "client, ssh-keyscan -t %s -p %d %s | ssh-keygen -lf -",
+				    stale->file, stale->line, qt, port ? port : 22, qh);
+
+				free(qh);
+				free(qt);
 				ctx_finding(ctx, "hostkey.conflict", NULL, stale->file, stale->line,
 				    fix, "%s:%ld and %s:%ld both trust a %s key for %s, and they "
 				    "differ (%s, %s): ssh accepts either", k->file, k->line,
@@ -365,10 +385,12 @@ run(struct ka_ctx *ctx)
 	if (!n->probed || n->known_hosts == NULL)
 		return;
 	if (strcmp(n->known_hosts, "new") == 0) {
+		char *qa = shell_quote(n->address ? n->address : ctx->snap->target);
+
 		fix = xasprintf("compare %s with the host's own `ssh-keygen -lf "
-		    "/etc/ssh/ssh_host_*_key.pub`, then add it: ssh-keyscan -p %d %s >> "
-		    "~/.ssh/known_hosts", n->hostkey_fp, n->port,
-		    n->address ? n->address : ctx->snap->target);
+		    "/etc/ssh/ssh_host_*_key.pub`, then add it on the client: ssh-keyscan "
+		    "-p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp, n->port, qa);
+		free(qa);
 		ctx_finding(ctx, "hostkey.unknown", NULL, NULL, 0, fix,
 		    "%s presents %s %s, which no known_hosts entry lists for %s%s",
 		    ctx->snap->target, n->hostkey_type, n->hostkey_fp, name,
@@ -376,13 +398,13 @@ run(struct ka_ctx *ctx)
 		free(fix);
 	} else if (strcmp(n->known_hosts, "changed") == 0) {
 		char *file = xstrndup(where, strcspn(where, ":"));
-		fix = xasprintf("if the change is expected (reinstall, key rotation, "
-		    "verified out of band): ssh-keygen -R '%s' -f %s, then add the new "
-		    "key; otherwise investigate before anyone logs in", name, file);
-		ctx_finding(ctx, "hostkey.changed", NULL, NULL, 0, fix, "%s",
-		    n->error ? n->error : "the host key changed");
+		struct ka_finding *f = ctx_finding(ctx, "hostkey.changed", NULL, NULL, 0,
+		    NULL, "%s", n->error ? n->error : "the host key changed");
+
+		forget_fix(f, name, file, "if the change is expected (reinstall, key "
+		    "rotation, verified out of band)", "then add the new key; otherwise "
+		    "investigate before anyone logs in");
 		free(file);
-		free(fix);
 	} else if (strcmp(n->known_hosts, "revoked") == 0) {
 		fix = xstrdup("on the host: generate new host keys (rm /etc/ssh/ssh_host_*; "
 		    "ssh-keygen -A; systemctl restart ssh) and distribute them");
@@ -515,8 +537,11 @@ hostkey_db_check(const struct kh_db *db, const struct strlist *names,
 			if (!found) {
 				msg = xasprintf("%s:%ld trusts a key for %s, which is not in the "
 				    "inventory", l->file, l->line, l->hashed ? "a hashed name" : hosts);
-				fix = xasprintf("delete line %ld of %s if the host is gone (ssh-keygen "
-				    "-R NAME -f %s)", l->line, l->file, l->file);
+				char *qf = shell_quote(l->file);
+
+				fix = xasprintf("delete line %ld of %s if the host is gone "
+				    "(ssh-keygen -R NAME -f %s)", l->line, l->file, qf);
+				free(qf);
 				db_finding(out, o, "hostkey.orphan", l, fix, msg);
 				free(msg);
 				free(fix);

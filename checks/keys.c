@@ -103,14 +103,16 @@ usable(const struct ka_ctx *ctx, const struct ak_line *l)
 	    (l->opts.expiry == 0 || l->opts.expiry > ctx->snap->collected_at);
 }
 
-static char *
-fix_remove(const char *path, long line)
+/* Removing a key is the key owner's decision: prose with the command. */
+static void
+fix_remove(struct ka_finding *f, const char *path, long line)
 {
-	char *q = shell_quote(path);
-	char *s = xasprintf("sed -i '%ldd' %s", line, q);
+	char *d = xasprintf("%ldd", line);
+	const char *argv[] = { "sed", "-i", d, path, NULL };
 
-	free(q);
-	return s;
+	remedy_decide(f ? &f->remedy : NULL, argv, "decide with the key's owner "
+	    "whether it is still needed; if not, as the account");
+	free(d);
 }
 
 /* ------------------------------------------------------------ usage */
@@ -129,7 +131,8 @@ unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	struct usage *us = arg;
 	int64_t now = ctx->snap->collected_at;
 	const struct key_use *k;
-	char a[16], b[16], m[16], *name, *fix, *changed = NULL;
+	char a[16], b[16], m[16], *name, *changed = NULL;
+	struct ka_finding *f;
 
 	if (!usable(ctx, l))
 		return;
@@ -139,7 +142,6 @@ unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	if (k == NULL && !us->verdict)
 		return;
 	name = key_name(l);
-	fix = fix_remove(path, l->lineno);
 	ymd(us->first, a, sizeof(a));
 	ymd(us->last, b, sizeof(b));
 	/* a line added inside the window had less time to be used */
@@ -150,21 +152,21 @@ unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	}
 	if (k != NULL) {
 		ymd(k->last, m, sizeof(m));
-		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
 		    "key %s of %s last logged in on %s from %s, %lld days ago (more than "
 		    "--unused-days %d)", name, ku->name, m, k->last_addr ? k->last_addr : "?",
 		    (long long)((now - k->last) / DAY), us->days);
 	} else if (us->first > 0)
-		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
 		    "key %s of %s has no accepted login in sshd's logs from %s to %s "
 		    "(%lld days)%s", name, ku->name, a, b,
 		    (long long)((us->last - us->first) / DAY + 1), changed ? changed : "");
 	else
-		ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, fix,
+		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
 		    "key %s of %s has no accepted login in sshd's logs (which give no "
 		    "times: the window is unknown)", name, ku->name);
+	fix_remove(f, path, l->lineno);
 	free(changed);
-	free(fix);
 	free(name);
 }
 
@@ -363,7 +365,8 @@ orphaned(struct ka_ctx *ctx)
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 		const struct snap_account *a = u->acct;
-		char *why, *fix, *q;
+		char *why, *q;
+		struct ka_finding *f;
 
 		if (a == NULL || o[i].n == 0)
 			continue;
@@ -376,12 +379,11 @@ orphaned(struct ka_ctx *ctx)
 		else
 			continue;
 		q = shell_quote(o[i].path);
-		fix = xasprintf("remove the keys: : > %s (or re-enable the account if it "
-		    "is meant to log in)", q);
-		ctx_finding(ctx, "keys.orphaned", u->name, o[i].path, o[i].line, fix,
+		f = ctx_finding(ctx, "keys.orphaned", u->name, o[i].path, o[i].line, NULL,
 		    "account %s %s but %zu key%s still authorized for it", u->name, why,
 		    o[i].n, o[i].n == 1 ? " is" : "s are");
-		free(fix);
+		remedy_manual(f ? &f->remedy : NULL, "decide whether %s is meant to log "
+		    "in: if not, remove its keys (: > %s); if so, re-enable it", u->name, q);
 		free(q);
 		free(why);
 	}
@@ -435,8 +437,8 @@ left_homes(struct ka_ctx *ctx)
 						first = ak->lines[l].lineno;
 			if (n > 0) {
 				char *q = shell_quote(canon);
-				fix = xasprintf("rm %s (or the whole home, once nothing in it is "
-				    "needed)", q);
+				fix = xasprintf("decide whether anything in %s is still needed; "
+				    "if not, remove %s (or the whole directory)", m, q);
 				ctx_finding(ctx, "keys.orphaned", NULL, canon, first, fix,
 				    "%s is no account's home (a removed account's?), and %s "
 				    "still authorizes %zu key%s: an account given that home "
@@ -524,20 +526,19 @@ server_private_keys(struct ka_ctx *ctx)
 
 	for (size_t i = 0; i < s->nuserkeys; i++) {
 		const struct snap_userkey *k = &s->userkeys[i];
+		struct ka_finding *f;
 		int client = 0;
-		char *q, *fix;
 
 		for (size_t j = 0; j < s->nclientkeys && !client; j++)
 			client = strcmp(s->clientkeys[j].path, k->path) == 0;
 		if (client || k->encrypted != 0)
 			continue;
-		q = shell_quote(k->path);
-		fix = xasprintf("move it off the server, or set a passphrase: ssh-keygen -p -f %s", q);
-		ctx_finding(ctx, "keys.private-key-no-passphrase", k->user, k->path, 0, fix,
+		f = ctx_finding(ctx, "keys.private-key-no-passphrase", k->user, k->path, 0,
+		    "move it off the server, or set a passphrase",
 		    "%s's %s private key %s has no passphrase: whoever reads the file "
 		    "can use it", k->user, k->format, k->path);
-		free(fix);
-		free(q);
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "ssh-keygen", "-p", "-f",
+		    k->path, NULL);
 	}
 }
 

@@ -72,65 +72,82 @@ static const struct ka_rule rules[] = {
 	  "the message has the details." },
 };
 
-/* The fix for each failure, with the host's own port and address. */
+/* The host part of a target: no user@, no :port or [v6]:port. */
+static char *
+host_of(const char *target)
+{
+	const char *at = strrchr(target, '@'), *h = at ? at + 1 : target, *e;
+
+	if (h[0] == '[' && (e = strchr(h, ']')) != NULL)
+		return xstrndup(h + 1, (size_t)(e - h - 1));
+	if ((e = strchr(h, ':')) != NULL && strchr(e + 1, ':') == NULL)
+		return xstrndup(h, (size_t)(e - h));
+	return xstrdup(h);
+}
+
+/* The fix for each failure, with the host's own port and address; every
+ * name in a command shell-quoted. */
 static char *
 fix_for(const char *id, const struct snap_net *n, const char *target)
 {
-	const char *addr = n->address ? n->address : target;
+	char *host = host_of(target), *qh = shell_quote(host);
+	char *qa = shell_quote(n->address ? n->address : host);
+	char *qu = shell_quote(n->login_user ? n->login_user : "USER");
+	char *fix = NULL;
 
 	if (strcmp(id, "net.resolve") == 0)
-		return xasprintf("check the name: getent hosts %s (fix the inventory or "
-		    "ssh_config HostName)", target);
-	if (strcmp(id, "net.refused") == 0)
-		return xasprintf("on the host: systemctl start ssh; check that sshd "
+		fix = xasprintf("check the name: getent hosts %s (fix the inventory or "
+		    "ssh_config HostName)", qh);
+	else if (strcmp(id, "net.refused") == 0)
+		fix = xasprintf("on the host: systemctl start ssh; check that sshd "
 		    "listens on %s port %d (ss -tlnp | grep sshd; Port/ListenAddress)",
-		    addr, n->port);
-	if (strcmp(id, "net.timeout") == 0)
-		return xasprintf("allow TCP port %d from this scanner in the host's "
+		    qa, n->port);
+	else if (strcmp(id, "net.timeout") == 0)
+		fix = xasprintf("allow TCP port %d from this scanner in the host's "
 		    "firewall (e.g. nft add rule inet filter input tcp dport %d accept) "
 		    "and check the host is up", n->port, n->port);
-	if (strcmp(id, "net.no-banner") == 0)
-		return xasprintf("check what listens on %s port %d (ss -tlnp); if it is "
-		    "sshd, look at its log (journalctl -u ssh) and UseDNS", addr, n->port);
-	if (strcmp(id, "net.not-ssh") == 0)
-		return xasprintf("port %d is not sshd: set the right port in the "
+	else if (strcmp(id, "net.no-banner") == 0)
+		fix = xasprintf("check what listens on %s port %d (ss -tlnp); if it is "
+		    "sshd, look at its log (journalctl -u ssh) and UseDNS", qa, n->port);
+	else if (strcmp(id, "net.not-ssh") == 0)
+		fix = xasprintf("port %d is not sshd: set the right port in the "
 		    "inventory (host:port, ansible_port) or ssh_config Port", n->port);
-	if (strcmp(id, "net.ssh1") == 0)
-		return xstrdup("upgrade the server to OpenSSH (SSH-2)");
-	if (strcmp(id, "net.throttled") == 0)
-		return xstrdup("raise MaxStartups (e.g. MaxStartups 100:30:200) or "
+	else if (strcmp(id, "net.ssh1") == 0)
+		fix = xstrdup("upgrade the server to OpenSSH (SSH-2)");
+	else if (strcmp(id, "net.throttled") == 0)
+		fix = xstrdup("raise MaxStartups (e.g. MaxStartups 100:30:200) or "
 		    "PerSourcePenalties / fail2ban allowances for the scanner, or scan with "
 		    "fewer --jobs");
-	if (strcmp(id, "net.kex-failed") == 0)
-		return xstrdup("upgrade the server, or enable a modern KexAlgorithms/"
+	else if (strcmp(id, "net.kex-failed") == 0)
+		fix = xstrdup("upgrade the server, or enable a modern KexAlgorithms/"
 		    "HostKeyAlgorithms set in its sshd_config");
-	if (strcmp(id, "net.no-publickey") == 0)
-		return xstrdup("PubkeyAuthentication yes in sshd_config (and publickey in "
+	else if (strcmp(id, "net.no-publickey") == 0)
+		fix = xstrdup("PubkeyAuthentication yes in sshd_config (and publickey in "
 		    "AuthenticationMethods), then systemctl reload ssh");
-	if (strcmp(id, "net.password-offered") == 0)
-		return xstrdup("PasswordAuthentication no and KbdInteractiveAuthentication "
+	else if (strcmp(id, "net.password-offered") == 0)
+		fix = xstrdup("PasswordAuthentication no and KbdInteractiveAuthentication "
 		    "no in sshd_config, then systemctl reload ssh");
-	if (strcmp(id, "net.auth-failed") == 0)
-		return xasprintf("authorize keyaudit's key for %s on the host, or pass "
-		    "the right one with -i / -l", n->login_user ? n->login_user : "the user");
-	if (strcmp(id, "net.collect-failed") == 0)
-		return xstrdup("let the scan account run /bin/sh commands (no "
+	else if (strcmp(id, "net.auth-failed") == 0)
+		fix = xasprintf("authorize keyaudit's key for %s on the host, or pass "
+		    "the right one with -i / -l", qu);
+	else if (strcmp(id, "net.collect-failed") == 0)
+		fix = xstrdup("let the scan account run /bin/sh commands (no "
 		    "ForceCommand, a login shell that is not nologin)");
-	if (strcmp(id, "net.key-refused") == 0)
-		return xasprintf("see why on the server: keyaudit diagnose --local --user "
+	else if (strcmp(id, "net.key-refused") == 0)
+		fix = xasprintf("see why on the server: keyaudit diagnose --local --user "
 		    "%s --pubkey KEY.pub --from THIS-ADDRESS (run there), or "
-		    "--via ADMIN@%s from here", n->login_user ? n->login_user : "USER",
-		    addr);
-	if (strcmp(id, "net.session-failed") == 0)
-		return xasprintf("on the server: getent passwd %s (the shell), sshd -T "
-		    "-C user=%s | grep -Ei 'forcecommand|chrootdirectory'",
-		    n->login_user ? n->login_user : "USER",
-		    n->login_user ? n->login_user : "USER");
-	if (strcmp(id, "net.sudo-denied") == 0)
-		return xasprintf("echo '%s ALL=(root) NOPASSWD: /bin/sh' > "
-		    "/etc/sudoers.d/keyaudit (visudo -c), or scan as root",
-		    n->login_user ? n->login_user : "SCANUSER");
-	return NULL;
+		    "--via ADMIN@%s from here", qu, qa);
+	else if (strcmp(id, "net.session-failed") == 0)
+		fix = xasprintf("on the server: getent passwd %s (the shell), sshd -T "
+		    "-C user=%s | grep -Ei 'forcecommand|chrootdirectory'", qu, qu);
+	else if (strcmp(id, "net.sudo-denied") == 0)
+		fix = xasprintf("decide whether the scan account %s may run the collector "
+		    "as root (a sudoers rule, checked with visudo -c), or scan as root", qu);
+	free(host);
+	free(qh);
+	free(qa);
+	free(qu);
+	return fix;
 }
 
 static void

@@ -100,35 +100,34 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
     enum verdict v, int is_dir, const char *keyfile)
 {
 	const char *kind = is_dir ? "directory" : "file";
-	char ob[32], *fix, *q = shell_quote(f->path);
+	struct ka_finding *fd;
+	char ob[32];
 
 	if (v == BAD_OWNER) {
-		fix = xasprintf("chown %s %s", u->name, q);
-		ctx_finding(ctx, is_dir ? "perm.dir-owner" : "perm.file-owner", u->name,
-		    f->path, 0, fix,
+		fd = ctx_finding(ctx, is_dir ? "perm.dir-owner" : "perm.file-owner", u->name,
+		    f->path, 0, NULL,
 		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
 		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
 		    "or modes for %s %s", kind, f->path,
 		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
 		    kind, f->path);
+		ctx_fix_path(ctx, fd, u->acct, keyfile, "chown", u->name, f->path);
 	} else if (v == BAD_MODE) {
-		fix = xasprintf("chmod go-w %s", q);
-		ctx_finding(ctx, is_dir ? "perm.dir-mode" : "perm.file-mode", u->name,
-		    f->path, 0, fix,
+		fd = ctx_finding(ctx, is_dir ? "perm.dir-mode" : "perm.file-mode", u->name,
+		    f->path, 0, NULL,
 		    "%s %s is mode %04o (%s-writable): sshd refuses %s (StrictModes; "
 		    "%s). sshd logs: Authentication refused: bad ownership or modes "
 		    "for %s %s", kind, f->path, f->mode,
 		    (f->mode & 002) ? "world" : "group", keyfile, ctx->upg_rule, kind,
 		    f->path);
+		ctx_fix_path(ctx, fd, u->acct, keyfile, "chmod", "go-w", f->path);
 	} else {
-		fix = xasprintf("chmod g-w %s", q);
-		ctx_finding(ctx, "perm.group-writable-upg", u->name, f->path, 0, fix,
+		fd = ctx_finding(ctx, "perm.group-writable-upg", u->name, f->path, 0, NULL,
 		    "%s %s is mode %04o, group-writable; accepted only because its "
 		    "group holds just its owner (%s). Upstream OpenSSH would refuse "
 		    "%s", kind, f->path, f->mode, ctx->upg_rule, keyfile);
+		ctx_fix_path(ctx, fd, u->acct, keyfile, "chmod", "g-w", f->path);
 	}
-	free(fix);
-	free(q);
 }
 
 /* Has this component already been reported for this user? */
@@ -180,15 +179,22 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		char *up;
 
 		if (d != NULL && d->type == SNAP_DIR && !user_may(s, a, d, 1)) {
-			char *q = shell_quote(dir);
-			char *fix = xasprintf("chmod u+x,g+x %s   # or o+x, as fits", q);
-			ctx_finding(ctx, "perm.unreadable", u->name, path, 0, fix,
+			struct ka_finding *fd;
+
+			fd = ctx_finding(ctx, "perm.unreadable", u->name, path, 0, NULL,
 			    "%s cannot open %s: directory %s (mode %04o) is not searchable "
 			    "by %s. sshd logs: Could not open user '%s' authorized keys "
 			    "'%s': Permission denied", u->name, path, dir, d->mode, u->name,
 			    u->name, path);
-			free(q);
-			free(fix);
+			/* Only the owner's own search bit is repair; letting a
+			 * group or everyone in is a decision. */
+			if (d->uid == a->uid)
+				ctx_fix_path(ctx, fd, a, path, "chmod", "u+x", dir);
+			else
+				remedy_manual(fd ? &fd->remedy : NULL, "%s is not %s's: "
+				    "let %s search it (its owner decides how: a group, or "
+				    "o+x), or move the key file into %s's own home", dir,
+				    u->name, u->name, u->name);
 			free(dir);
 			free(canon);
 			return;
@@ -201,15 +207,17 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	}
 	free(dir);
 	if (f->type == SNAP_REG && !user_may(s, a, f, 4)) {
-		char *q = shell_quote(canon);
-		char *fix = f->uid == a->uid ? xasprintf("chmod u+r %s", q) :
-		    xasprintf("chown %s %s && chmod 600 %s", a->name, q, q);
-		ctx_finding(ctx, "perm.unreadable", u->name, path, 0, fix,
+		struct ka_finding *fd;
+
+		fd = ctx_finding(ctx, "perm.unreadable", u->name, path, 0, NULL,
 		    "%s cannot read %s (mode %04o, owner uid %u). sshd logs: Could not "
 		    "open user '%s' authorized keys '%s': Permission denied", u->name,
 		    canon, f->mode, f->uid, u->name, path);
-		free(q);
-		free(fix);
+		if (f->uid == a->uid)
+			ctx_fix_path(ctx, fd, a, path, "chmod", "u+r", canon);
+		else if (ctx_fix_path(ctx, fd, a, path, "chown", a->name, canon) != NULL &&
+		    fd->remedy.v[fd->remedy.n - 1].kind == ACT_RUN)
+			ctx_fix_path(ctx, fd, a, path, "chmod", "600", canon);
 		free(canon);
 		return;
 	}

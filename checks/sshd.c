@@ -698,31 +698,31 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 		    "collected or could not be read", r->path);
 		break;
 	case REV_MISSING: {
-		char *q = shell_quote(r->path), *fix = xasprintf("touch %s", q);
+		struct ka_finding *f;
 
 		d = directive(u->eff, "revokedkeys");
-		ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, 0, fix,
+		f = ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, 0, NULL,
 		    "%s: the file does not exist, so sshd cannot check any key "
 		    "against it and refuses every key for %s ('Error checking "
 		    "authentication key')", d, u->name);
+		ctx_fix_path(ctx, f, NULL, NULL, "touch", NULL, r->path);
 		free(d);
-		free(fix);
-		free(q);
 		break;
 	}
 	case REV_BROKEN: {
-		char *q = shell_quote(r->path);
-		char *fix = xasprintf("sed -n '%ldp' %s   # then correct or delete "
-		    "that line", r->badline, q);
+		char *pl = xasprintf("%ldp", r->badline);
+		struct ka_finding *f;
 
 		d = directive(u->eff, "revokedkeys");
-		ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, r->badline,
-		    fix, "%s: line %ld is not a public key; sshd's revocation check "
+		f = ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, r->badline,
+		    NULL, "%s: line %ld is not a public key; sshd's revocation check "
 		    "fails there and it refuses every key for %s not listed before "
 		    "that line", d, r->badline, u->name);
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 0, "sed", "-n", pl, r->path,
+		    NULL);
+		remedy_manual(f ? &f->remedy : NULL, "then correct or delete that line");
+		free(pl);
 		free(d);
-		free(fix);
-		free(q);
 		break;
 	}
 	case REV_KRL:
@@ -787,7 +787,10 @@ check_chroot(struct ka_ctx *ctx, const struct ka_user *u)
 			ctx_setting_where(ctx, u->eff, "chrootdirectory", &where, &line);
 			d = directive(u->eff, "chrootdirectory");
 			q = shell_quote(comp);
-			fix = xasprintf("chown root:root %s && chmod go-w %s", q, q);
+			/* taking a directory from its owner is a decision */
+			fix = xasprintf("decide who should own %s: sshd needs it root's "
+			    "and writable by nobody else (chown root:root %s && chmod go-w "
+			    "%s), which takes it from whoever writes there now", q, q, q);
 			ctx_finding(ctx, "sshd.chroot-perms", u->name, where, line, fix,
 			    "%s: %s is %s (owner uid %u, mode %04o): sshd accepts %s's key "
 			    "and then ends the session (\"bad ownership or modes for chroot "

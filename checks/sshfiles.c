@@ -73,7 +73,8 @@ static void
 check_dir(struct ka_ctx *ctx, const char *dir, struct strlist *seen)
 {
 	const struct snap_file *f;
-	char ob[32], *fix, *q;
+	struct ka_finding *fd;
+	char ob[32];
 
 	if (strlist_has(seen, dir))
 		return;
@@ -82,18 +83,15 @@ check_dir(struct ka_ctx *ctx, const char *dir, struct strlist *seen)
 		return;
 	if (f->uid == 0 && (f->mode & 022) == 0)
 		return;
-	q = shell_quote(dir);
-	if (f->uid != 0)
-		fix = xasprintf("chown root %s && chmod go-w %s", q, q);
-	else
-		fix = xasprintf("chmod go-w %s", q);
-	ctx_finding(ctx, "files.config-dir", NULL, dir, 0, fix, "%s is mode %04o, "
+	fd = ctx_finding(ctx, "files.config-dir", NULL, dir, 0, NULL, "%s is mode %04o, "
 	    "owner %s: %s can replace or add files that sshd reads as root", dir,
 	    f->mode & 07777, owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
 	    f->uid != 0 ? "its owner" : (f->mode & 002) ? "every user" :
 	    "every member of its group");
-	free(fix);
-	free(q);
+	if (f->uid != 0)
+		ctx_fix_path(ctx, fd, NULL, NULL, "chown", "root", dir);
+	if (f->mode & 022)
+		ctx_fix_path(ctx, fd, NULL, NULL, "chmod", "go-w", dir);
 }
 
 /* Every directory from path's parent up to "/". */
@@ -122,7 +120,8 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 {
 	const struct snap_file *f;
 	const char *why;
-	char *canon, ob[32], *q, *fix;
+	struct ka_finding *fd;
+	char *canon, ob[32];
 
 	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
 		if (strcmp(why, "missing") != 0)
@@ -132,26 +131,22 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 		return;
 	}
 	check_dirs_above(ctx, canon, dirs);
-	q = shell_quote(canon);
 	if (f->uid != 0) {
-		fix = xasprintf("chown root:root %s", q);
-		ctx_finding(ctx, "files.config-owner", NULL, canon, 0, fix,
+		fd = ctx_finding(ctx, "files.config-owner", NULL, canon, 0, NULL,
 		    "%s%s%s is owned by %s, who can change sshd's configuration",
 		    canon, strcmp(canon, path) ? ", the target of " : "",
 		    strcmp(canon, path) ? path : "",
 		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
-		free(fix);
+		ctx_fix_path(ctx, fd, NULL, NULL, "chown", "root:root", canon);
 	}
 	if ((f->mode & 022) != 0) {
-		fix = xasprintf("chmod go-w %s", q);
-		ctx_finding(ctx, "files.config-mode", NULL, canon, 0, fix,
+		fd = ctx_finding(ctx, "files.config-mode", NULL, canon, 0, NULL,
 		    "%s%s%s is mode %04o: %s can change sshd's configuration",
 		    canon, strcmp(canon, path) ? ", the target of " : "",
 		    strcmp(canon, path) ? path : "", f->mode & 07777,
 		    (f->mode & 002) ? "every user" : "every member of its group");
-		free(fix);
+		ctx_fix_path(ctx, fd, NULL, NULL, "chmod", "go-w", canon);
 	}
-	free(q);
 	free(canon);
 }
 
@@ -217,8 +212,9 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 {
 	const struct snap_file *f;
 	const char *why, *problem = NULL;
-	char *canon, *q, *fix, ob[32];
-	int group_ok;
+	struct ka_finding *fd;
+	char *canon, ob[32];
+	int group_ok, sshkeys;
 
 	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
 		/* sshd skips a host key that does not exist */
@@ -245,21 +241,18 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 		free(canon);
 		return;
 	}
-	q = shell_quote(canon);
-	if (rhel && have_ssh_keys)
-		fix = xasprintf("chown root:ssh_keys %s && chmod 0640 %s && %s", q, q,
-		    reload_cmd(ctx));
-	else
-		fix = xasprintf("chown root:root %s && chmod 0600 %s && %s", q, q,
-		    reload_cmd(ctx));
-	ctx_finding(ctx, "files.hostkey-perms", NULL, canon, 0, fix,
+	sshkeys = rhel && have_ssh_keys;
+	fd = ctx_finding(ctx, "files.hostkey-perms", NULL, canon, 0, NULL,
 	    "host private key %s (HostKey %s) is mode %04o, owner %s: it %s%s",
 	    canon, path, f->mode & 07777, owner_name(ctx->snap, f->uid, ob,
 	    sizeof(ob)), problem, f->uid == 0 && !rhel ? "; sshd refuses to load "
 	    "a root-owned host key with group or other bits, so clients no longer "
 	    "get this key (and with no other host key sshd does not start)" : "");
-	free(fix);
-	free(q);
+	if (ctx_fix_path(ctx, fd, NULL, NULL, "chown", sshkeys ? "root:ssh_keys" :
+	    "root:root", canon) != NULL && fd->remedy.v[fd->remedy.n - 1].kind == ACT_RUN) {
+		ctx_fix_path(ctx, fd, NULL, NULL, "chmod", sshkeys ? "0640" : "0600", canon);
+		remedy_manual(&fd->remedy, "then reload sshd: %s", reload_cmd(ctx));
+	}
 	free(canon);
 }
 

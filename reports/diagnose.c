@@ -39,6 +39,8 @@ print_safe(FILE *fp, const char *s)
 static void
 print_finding(FILE *fp, const struct ka_finding *f, const char *lead, int color)
 {
+	char *fix;
+
 	fprintf(fp, "%s%s%s%s [%s]: ", lead, color ? "\033[1m" : "", f->rule->id,
 	    color ? "\033[0m" : "", severity_name(f->severity));
 	print_safe(fp, f->message);
@@ -50,10 +52,11 @@ print_finding(FILE *fp, const struct ka_finding *f, const char *lead, int color)
 			fprintf(fp, ":%ld", f->line);
 		fputc('\n', fp);
 	}
-	if (f->fix != NULL) {
+	if ((fix = remedy_text(&f->remedy)) != NULL) {
 		fprintf(fp, "%*s  fix:   ", (int)strlen(lead), "");
-		print_safe(fp, f->fix);
+		print_safe(fp, fix);
 		fputc('\n', fp);
+		free(fix);
 	}
 }
 

@@ -1,14 +1,23 @@
 /* fixscript.c - --fix-script FILE: the suggested fixes as a POSIX shell
- * script for a person to review and run; keyaudit never runs it. One shell
- * function per host, then a dispatcher: `sh fixes.sh HOST` on the host, or
- * `ssh HOST sudo sh -s HOST < fixes.sh` from here.
+ * script for a person to review and run as root on each host; keyaudit never
+ * runs it. One shell function per host, then a dispatcher: `sh fixes.sh HOST`
+ * on the host, or `ssh HOST sudo sh -s HOST < fixes.sh` from here.
  *
- * A fix becomes a command only when it is one of a few idempotent verbs
- * (chmod, chown, chgrp, usermod, groupadd -f, touch, systemctl reload)
- * and every word of it is plain or single-quoted text, so
- * a name a hostile host chose (a user "x;rm -rf /") can never become shell
- * syntax. Everything else (config lines to add, prose, line deletions that
- * are not idempotent) is written as a comment for the person to do. */
+ * The script is written for a machine whose users may be hostile. A remedy
+ * becomes a live command only when it is a server command run as root whose
+ * path the check vouched for (remedy.h's target: inside the account's own
+ * home or sshd's root-owned files, reached without a symlink), and its verb
+ * is chmod with a mode that only takes bits away (or gives the owner its own
+ * read/search bit back), chown, or touch of a missing root file. Each such
+ * command goes through a guard function that, when it runs, enters the
+ * directory by its real name (cd -P, then pwd -P must be the scanned path),
+ * checks the path is still the scanned type and owner, not a symlink, and a
+ * file with one link, then acts on the name relative to that directory
+ * (chown -h never follows a link). So a symlink swapped in after the scan
+ * makes the command skip with a message, and one swapped in during the
+ * instant between check and chmod can only tighten a mode. Everything else
+ * -- prose, edits, client-side commands, commands as the user -- is a
+ * comment, and every word in it that came from a host is escaped. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,72 +30,64 @@ struct report {
 	size_t commands, manual;
 };
 
-static const char *const verbs[] = {
-	"chmod", "chown", "chgrp", "usermod", "groupadd", "touch", "systemctl",
+/* chmod modes that cannot widen access whatever file they land on. */
+static const char *const narrowing_modes[] = {
+	"go-w", "g-w", "o-w", "go-rwx", "u+r", "u+x", "u+rw", "600", "0600", "700",
 };
 
-static int
-safe_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    strchr("_./:,=+@%-*", c) != NULL;
-}
-
-/*
- * The command part of a fix (before "   # comment") as words, or -1: words
- * of safe characters or '...' without a quote inside, joined by single
- * spaces, "&&" between commands, each command an allowed verb.
- */
-static int
-runnable(const char *fix, size_t *len)
-{
-	const char *p = fix, *end = strstr(fix, " #");
-	int at_verb = 1, words = 0;
-
-	*len = end ? (size_t)(end - fix) : strlen(fix);
-	while ((size_t)(p - fix) < *len) {
-		const char *w = p;
-		size_t n;
-
-		if (*p == ' ') {
-			p++;
-			continue;
-		}
-		if (p[0] == '&' && p[1] == '&' && (p[2] == ' ' || p[2] == '\0') && !at_verb) {
-			at_verb = 1;
-			p += 2;
-			continue;
-		}
-		while ((size_t)(p - fix) < *len && *p != ' ') {
-			if (*p == '\'') {
-				const char *q = strchr(p + 1, '\'');
-				if (q == NULL || (size_t)(q - fix) >= *len)
-					return -1;
-				p = q + 1;
-			} else if (safe_char(*p))
-				p++;
-			else
-				return -1;
-		}
-		n = (size_t)(p - w);
-		if (at_verb) {
-			size_t v;
-
-			for (v = 0; v < KA_ARRLEN(verbs); v++)
-				if (strlen(verbs[v]) == n && strncmp(verbs[v], w, n) == 0)
-					break;
-			if (v == KA_ARRLEN(verbs))
-				return -1;
-			/* only the idempotent forms */
-			if ((strncmp(w, "groupadd", n) == 0 && strncmp(p, " -f ", 4) != 0) ||
-			    (strncmp(w, "systemctl", n) == 0 && strncmp(p, " reload ", 8) != 0))
-				return -1;
-			at_verb = 0;
-		}
-		words++;
-	}
-	return words > 0 && !at_verb ? 0 : -1;
-}
+static const char preamble[] =
+"#!/bin/sh\n"
+"# keyaudit fix script, written %s. keyaudit never runs it: review it.\n"
+"# Each host's fixes run on that host, as root:\n"
+"#   sh THIS_FILE HOST                     (on the host itself)\n"
+"#   ssh HOST sudo sh -s HOST < THIS_FILE  (from here)\n"
+"# Every command checks, when it runs, that the path it changes is still what\n"
+"# the scan saw (same type and owner, no symlink on the way, one link) and\n"
+"# skips with a message otherwise. Running it twice changes nothing more.\n"
+"# What is a decision (accounts, groups, shared directories, config edits,\n"
+"# steps on the client) is a comment for you to do.\n"
+"set -u\n"
+"\n"
+"# ka_at TYPE UID PATH: cd to PATH's directory by its real name (PATH itself\n"
+"# for a directory) and check PATH; KA_N is the name to act on.\n"
+"ka_at() {\n"
+"\tcase $1 in\n"
+"\td) ka_d=$3; KA_N=. ;;\n"
+"\t*) ka_d=${3%%/*}; KA_N=${3##*/}; [ -n \"$ka_d\" ] || ka_d=/ ;;\n"
+"\tesac\n"
+"\tif ! cd -P -- \"$ka_d\" 2>/dev/null || [ \"$(pwd -P)\" != \"$ka_d\" ]; then\n"
+"\t\techo \"keyaudit-fix: skipped $3: its directory is not what was scanned\" >&2\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"\tif [ \"$1\" = n ]; then\n"
+"\t\t[ \"$(stat -c %%u .)\" = 0 ] && [ ! -e \"$KA_N\" ] && [ ! -L \"$KA_N\" ] && return 0\n"
+"\t\techo \"keyaudit-fix: skipped $3: it exists now, or its directory is not root's\" >&2\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"\tif [ -L \"$KA_N\" ] || { [ \"$1\" = f ] && [ ! -f \"$KA_N\" ]; }; then\n"
+"\t\techo \"keyaudit-fix: skipped $3: no longer a regular file\" >&2\n"
+"\t\treturn 1\n"
+"\tfi\n"
+"\tka_s=$(stat -c '%%u %%h' -- \"$KA_N\" 2>/dev/null)\n"
+"\tcase $1:$ka_s in\n"
+"\tf:\"$2 1\"|d:\"$2 \"*) return 0 ;;\n"
+"\tesac\n"
+"\techo \"keyaudit-fix: skipped $3: its owner or link count changed since the scan\" >&2\n"
+"\treturn 1\n"
+"}\n"
+"# ka_chmod MODE TYPE UID PATH, ka_chown OWNER TYPE UID PATH, ka_touch PATH\n"
+"ka_chmod() (\n"
+"\tka_at \"$2\" \"$3\" \"$4\" || exit 0\n"
+"\tchmod \"$1\" -- \"$KA_N\" && echo \"keyaudit-fix: chmod $1 $4\"\n"
+")\n"
+"ka_chown() (\n"
+"\tka_at \"$2\" \"$3\" \"$4\" || exit 0\n"
+"\tchown -h -- \"$1\" \"$KA_N\" && echo \"keyaudit-fix: chown $1 $4\"\n"
+")\n"
+"ka_touch() (\n"
+"\tka_at n 0 \"$1\" || exit 0\n"
+"\t: >> \"$KA_N\" && echo \"keyaudit-fix: created $1\"\n"
+")\n";
 
 /* Text from findings as comment lines: printable, no line break. */
 static void
@@ -96,6 +97,53 @@ comment(FILE *out, const char *prefix, const char *s)
 
 	fprintf(out, "\t# %s%s\n", prefix, p);
 	free(p);
+}
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The guarded live form of a, or NULL when a stays a comment. */
+static char *
+live_command(const struct ka_action *a)
+{
+	const struct ka_act_target *t = &a->target;
+	const char *verb;
+	char *qarg, *qpath, *cmd = NULL;
+
+	if (a->kind != ACT_RUN || a->where != ACT_SERVER || a->as_user ||
+	    t->path == NULL || t->path[0] != '/' || a->argv.n < 2 ||
+	    strcmp(a->argv.v[a->argv.n - 1], t->path) != 0 ||
+	    (t->type != 'f' && t->type != 'd' && t->type != 'n'))
+		return NULL;
+	verb = a->argv.v[0];
+	if (strcmp(verb, "touch") == 0 && a->argv.n == 2 && t->type == 'n') {
+		qpath = shell_quote(t->path);
+		cmd = xasprintf("ka_touch %s", qpath);
+		free(qpath);
+		return cmd;
+	}
+	if (a->argv.n != 3 || t->type == 'n' || !remedy_word_ok(a->argv.v[1]))
+		return NULL;
+	/* 0640 lets a group read: only on sshd's own files, where no user can
+	 * swap anything in (ctx_fix_system vouched for every directory) */
+	if (strcmp(verb, "chmod") == 0 &&
+	    !in_list(a->argv.v[1], narrowing_modes, KA_ARRLEN(narrowing_modes)) &&
+	    !(strcmp(a->argv.v[1], "0640") == 0 && strncmp(t->path, "/etc/ssh/", 9) == 0))
+		return NULL;
+	if (strcmp(verb, "chmod") != 0 && strcmp(verb, "chown") != 0)
+		return NULL;
+	qarg = shell_quote(a->argv.v[1]);
+	qpath = shell_quote(t->path);
+	cmd = xasprintf("ka_%s %s %c %u %s", verb, qarg, t->type, (unsigned)t->uid, qpath);
+	free(qarg);
+	free(qpath);
+	return cmd;
 }
 
 static struct report *
@@ -110,15 +158,28 @@ r_open(FILE *out, const struct report_opts *o)
 	r->out = out;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(out, "#!/bin/sh\n"
-	    "# keyaudit fix script, written %s. keyaudit never runs it: review it.\n"
-	    "# Each host's fixes run on that host, as root:\n"
-	    "#   sh THIS_FILE HOST                     (on the host itself)\n"
-	    "#   ssh HOST sudo sh -s HOST < THIS_FILE  (from here)\n"
-	    "# Commands are idempotent (running twice changes nothing more); what is\n"
-	    "# not a safe command is left as a comment for you to do.\n"
-	    "set -eu\n", when);
+	fprintf(out, preamble, when);
 	return r;
+}
+
+static void
+put_remedy(struct report *r, const struct ka_remedy *rem)
+{
+	for (size_t i = 0; i < rem->n; i++) {
+		const struct ka_action *a = &rem->v[i];
+		char *live = live_command(a), *t;
+
+		if (live != NULL) {
+			fprintf(r->out, "\t%s\n", live);
+			free(live);
+			r->commands++;
+			continue;
+		}
+		t = action_text(a);
+		comment(r->out, "by hand: ", t);
+		free(t);
+		r->manual++;
+	}
 }
 
 static void
@@ -135,22 +196,16 @@ r_host(struct report *r, const struct ka_host_result *h)
 		const struct ka_finding *f = &h->findings[i];
 		char *what = xasprintf("[%s] %s: %s", severity_name(f->severity), f->rule->id,
 		    f->message);
-		size_t len;
 
 		fputc('\n', r->out);
 		comment(r->out, "", what);
 		free(what);
 		if (f->baselined != NULL)
 			comment(r->out, "baselined: ", f->baselined);
-		if (f->fix == NULL)
+		if (f->remedy.n == 0)
 			comment(r->out, "no fix to suggest", "");
-		else if (runnable(f->fix, &len) == 0) {
-			fprintf(r->out, "\t%.*s\n", (int)len, f->fix);
-			r->commands++;
-		} else {
-			comment(r->out, "by hand: ", f->fix);
-			r->manual++;
-		}
+		else
+			put_remedy(r, &f->remedy);
 	}
 	fprintf(r->out, "}\n");
 	free(name);
@@ -162,8 +217,8 @@ r_close(struct report *r, const struct ka_summary *s)
 	int rc;
 
 	(void)s;
-	fprintf(r->out, "\n# %zu command%s, %zu fix%s by hand\ncase ${1-} in\n", r->commands,
-	    r->commands == 1 ? "" : "s", r->manual, r->manual == 1 ? "" : "es");
+	fprintf(r->out, "\n# %zu command%s, %zu step%s by hand\ncase ${1-} in\n", r->commands,
+	    r->commands == 1 ? "" : "s", r->manual, r->manual == 1 ? "" : "s");
 	for (size_t i = 0; i < r->hosts.n; i++) {
 		char *q = shell_quote(r->hosts.v[i]);
 		fprintf(r->out, "%s) keyaudit_fix_%zu ;;\n", q, i);

@@ -54,10 +54,51 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
+/* The remedy as DESIGN's actions: {"run": [...], "where", "as", "target"},
+ * {"edit": {...}} or {"manual": "..."}. */
+json_t *
+report_json_remedy(const struct ka_remedy *r)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct ka_action *a = &r->v[i];
+		json_t *o = NULL, *argv;
+
+		switch (a->kind) {
+		case ACT_RUN:
+			argv = json_array();
+			for (size_t j = 0; j < a->argv.n; j++)
+				json_array_append_new(argv, report_jstr(a->argv.v[j]));
+			o = json_pack("{s:o,s:s,s:s}", "run", argv, "where",
+			    a->where == ACT_CLIENT ? "client" : "server", "as",
+			    a->as_user ? "user" : "root");
+			if (o != NULL && a->target.path != NULL)
+				json_object_set_new(o, "target", json_pack("{s:o,s:s,s:I}",
+				    "path", report_jstr(a->target.path), "type",
+				    a->target.type == 'd' ? "directory" : "file", "uid",
+				    (json_int_t)a->target.uid));
+			break;
+		case ACT_EDIT:
+			o = json_pack("{s:{s:o,s:I,s:o,s:o}}", "edit", "file",
+			    report_jstr(a->file), "line", (json_int_t)a->line, "old",
+			    report_jstr(a->old), "new", report_jstr(a->repl));
+			break;
+		case ACT_MANUAL:
+			o = json_pack("{s:o}", "manual", report_jstr(a->text));
+			break;
+		}
+		if (o != NULL)
+			json_array_append_new(list, o);
+	}
+	return list;
+}
+
 json_t *
 report_json_finding(const struct ka_finding *f, const char *host)
 {
 	json_t *o = json_object();
+	char *fix;
 
 	json_object_set_new(o, "check", json_string(f->rule->id));
 	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
@@ -67,7 +108,10 @@ report_json_finding(const struct ka_finding *f, const char *host)
 	json_object_set_new(o, "path", report_jstr(f->path));
 	json_object_set_new(o, "line", f->line > 0 ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "message", report_jstr(f->message));
-	json_object_set_new(o, "fix", report_jstr(f->fix));
+	fix = remedy_text(&f->remedy);
+	json_object_set_new(o, "fix", report_jstr(fix));
+	free(fix);
+	json_object_set_new(o, "remedy", report_json_remedy(&f->remedy));
 	if (f->key_fp != NULL)
 		json_object_set_new(o, "key_fp", report_jstr(f->key_fp));
 	if (f->baselined != NULL)

@@ -149,16 +149,17 @@ static int
 write_failure(xmlTextWriterPtr w, const struct ka_finding *f, const char *subject)
 {
 	struct buf text;
-	char *s;
+	char *s, *fix;
 	int rc = 0;
 
 	buf_init(&text);
 	buf_printf(&text, "[%s] %s %s%s\n", severity_name(f->severity), f->rule->id,
 	    subject, f->blocks_login ? " (blocks key login)" : "");
 	buf_puts(&text, f->message);
-	if (f->fix != NULL) {
+	if ((fix = remedy_text(&f->remedy)) != NULL) {
 		buf_puts(&text, "\nfix: ");
-		buf_puts(&text, f->fix);
+		buf_puts(&text, fix);
+		free(fix);
 	}
 	if (f->key_fp != NULL) {
 		buf_puts(&text, "\nkey: ");

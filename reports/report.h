@@ -54,6 +54,7 @@ const struct report_format *report_format_find(const char *name);
  * Strings pass through str_printable. */
 struct json_t;
 struct json_t *report_jstr(const char *s);
+struct json_t *report_json_remedy(const struct ka_remedy *r);
 struct json_t *report_json_finding(const struct ka_finding *f, const char *host);
 struct json_t *report_json_host(const struct ka_host_result *h);
 

@@ -163,18 +163,20 @@ r_host(struct report *r, const struct ka_host_result *h)
 	for (size_t i = 0; i < h->nfindings; i++) {
 		const struct ka_finding *f = &h->findings[i];
 		json_t *res, *loc = location(h->origin), *props;
-		char *text;
+		char *text, *fix;
 
 		finding_identity(h->target, f, id);
-		text = xasprintf("%s: %s%s%s", h->target, f->message, f->fix ? " Fix: " : "",
-		    f->fix ? f->fix : "");
+		fix = remedy_text(&f->remedy);
+		text = xasprintf("%s: %s%s%s", h->target, f->message, fix ? " Fix: " : "",
+		    fix ? fix : "");
 		props = json_pack("{s:o,s:o,s:o,s:s,s:b}", "host", report_jstr(h->target),
 		    "user", report_jstr(f->user), "path", report_jstr(f->path),
 		    "severity", severity_name(f->severity), "blocks_login", f->blocks_login);
 		if (f->line > 0)
 			json_object_set_new(props, "line", json_integer(f->line));
-		if (f->fix != NULL)
-			json_object_set_new(props, "fix", report_jstr(f->fix));
+		if (fix != NULL)
+			json_object_set_new(props, "fix", report_jstr(fix));
+		free(fix);
 		if (f->key_fp != NULL)
 			json_object_set_new(props, "key_fp", report_jstr(f->key_fp));
 		res = json_pack("{s:s,s:I,s:s,s:{s:o},s:{s:s},s:o}", "ruleId", f->rule->id,

@@ -85,7 +85,7 @@ print_finding(struct report *r, const struct ka_finding *f)
 {
 	FILE *out = r->out;
 	enum ka_severity sev = sev_clamp((int)f->severity);
-	char tag[16];
+	char tag[16], *fix;
 
 	snprintf(tag, sizeof(tag), "[%s]", severity_name(sev));
 	fprintf(out, "  %s%-10s%s %s%s%s", on(r, sev_color[sev]), tag, off(r),
@@ -104,10 +104,11 @@ print_finding(struct report *r, const struct ka_finding *f)
 	fputs(": ", out);
 	put_safe(out, f->message);
 	fputc('\n', out);
-	if (f->fix != NULL) {
+	if ((fix = remedy_text(&f->remedy)) != NULL) {
 		fprintf(out, "             %sfix:%s ", on(r, C_BOLD), off(r));
-		put_safe(out, f->fix);
+		put_safe(out, fix);
 		fputc('\n', out);
+		free(fix);
 	}
 	if (f->baselined != NULL) {
 		fputs("             baselined (does not fail the gate): ", out);

@@ -112,6 +112,23 @@ struct ka_finding *ctx_finding(struct ka_ctx *ctx, const char *rule_id,
 void ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Which paths a printed command may change (prescribe.c). FIX_IN_HOME:
+ * below the account's own home, FIX_HOME: the home itself, reached from
+ * via (the path sshd uses) without a symlink at or below the home;
+ * FIX_SYSTEM: sshd's own root-owned file under /etc/ssh. *why says why
+ * not, for FIX_NONE. */
+enum { FIX_NONE = 0, FIX_IN_HOME, FIX_HOME, FIX_SYSTEM };
+int ctx_fix_target(const struct ka_ctx *ctx, const struct snap_account *a,
+    const char *via, const char *path, const char **why);
+int ctx_fix_system(const struct ka_ctx *ctx, const char *path);
+/* Attach "VERB [ARG] PATH" to f (NULL: nothing): a root command on the
+ * server with PATH as its checked target when ctx_fix_target or
+ * ctx_fix_system allows it, else prose naming the command and why it is a
+ * person's decision. touch is for a PATH that does not exist. */
+struct ka_action *ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f,
+    const struct snap_account *a, const char *via, const char *verb,
+    const char *arg, const char *path);
+
 /* The sshd_config I/O backed by a snapshot (also used by the transports to
  * read what they collected). */
 void ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io);

@@ -53,7 +53,7 @@ host_result_free(struct ka_host_result *r)
 		free(f->user);
 		free(f->path);
 		free(f->message);
-		free(f->fix);
+		remedy_free(&f->remedy);
 		free(f->key_fp);
 	}
 	free(r->findings);
@@ -91,7 +91,8 @@ finding_add(struct ka_host_result *r, const struct ka_rule *rule, const char *us
 	f->user = user ? xstrdup(user) : NULL;
 	f->path = path ? xstrdup(path) : NULL;
 	f->line = line;
-	f->fix = fix ? xstrdup(fix) : NULL;
+	if (fix != NULL)
+		remedy_manual(&f->remedy, "%s", fix);
 	va_start(ap, fmt);
 	f->message = xvasprintf(fmt, ap);
 	va_end(ap);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "util.h"
+#include "remedy.h"
 
 enum ka_severity {
 	SEV_INFO = 0,
@@ -37,7 +38,7 @@ struct ka_finding {
 	char *path;			/* or NULL */
 	long line;			/* 0 = none */
 	char *message;			/* evidence included */
-	char *fix;			/* exact command or config line, or NULL */
+	struct ka_remedy remedy;	/* what to do (remedy.h); may be empty */
 	char *key_fp;			/* key fingerprint the finding is about, or NULL */
 	/* --baseline: the reason an entry accepts this finding (it then does
 	 * not fail the gate), or NULL; expired: an entry matched but its
@@ -89,8 +90,10 @@ void host_result_init(struct ka_host_result *r, const char *target);
 void host_result_free(struct ka_host_result *r);
 
 /* Add a finding with the rule's default severity and blocks_login. Strings
- * are copied; NULL is allowed for user, path, fix. Returns the finding so a
- * caller can adjust severity or blocks_login. */
+ * are copied; NULL is allowed for user, path, fix. A fix given here is prose
+ * (remedy_manual): commands are attached with remedy_run, so nothing becomes
+ * runnable by accident. Returns the finding so a caller can adjust severity,
+ * blocks_login or its remedy. */
 struct ka_finding *finding_add(struct ka_host_result *r, const struct ka_rule *rule,
     const char *user, const char *path, long line, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));

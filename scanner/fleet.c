@@ -312,10 +312,11 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 				    "(REMOTE HOST IDENTIFICATION HAS CHANGED)", same->file,
 				    key.blob_type, name, same->fp ? same->fp : "?", f->hosts.v[b],
 				    key.fp);
-				free(fd->fix);
-				fd->fix = xasprintf("on %s, as that account, after checking %s out "
-				    "of band: ssh-keygen -R '%s' -f %s", f->hosts.v[a], key.fp, name,
-				    path);
+				remedy_manual(&fd->remedy, "check %s out of band; if it is the "
+				    "host's key, on %s as the account that trusts the old one",
+				    key.fp, f->hosts.v[a]);
+				remedy_run(&fd->remedy, ACT_SERVER, 1, "ssh-keygen", "-R", name,
+				    "-f", path, NULL);
 				fd->key_fp = xstrdup(key.fp);
 				fd->blocks_login = 0;
 			}

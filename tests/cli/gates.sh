@@ -195,8 +195,9 @@ jq --arg inj "x;touch $T/pwned" '(.accounts[] | select(.name == "alice") | .name
     .users = [$inj]' fixtures/snapshots/account-nologin.json >"$T/hostile.json"
 "$KA" scan --snapshot "$T/hostile.json" --checks account --fix-script "$T/fix.sh" >/dev/null 2>&1
 sh -n "$T/fix.sh" && ok "--fix-script: the script parses (sh -n)" || nok "--fix-script: sh -n"
-grep -q '^	# by hand: usermod -s /bin/bash x;touch' "$T/fix.sh" &&
-    ok "--fix-script: a fix holding a hostile name is a comment, not a command" ||
+grep -q "^	# by hand: decide whether .*: usermod -s /bin/sh 'x;touch" "$T/fix.sh" &&
+    [ -z "$(grep -v '^	*#' "$T/fix.sh" | grep usermod)" ] &&
+    ok "--fix-script: an account change is a decision, a comment, and the hostile name in it is quoted" ||
     nok "--fix-script: hostile name" "$(grep -n usermod "$T/fix.sh")"
 sh "$T/fix.sh" fx >/dev/null 2>&1; rc=$?
 [ $rc = 0 ] && [ ! -e "$T/pwned" ] && ok "--fix-script: running it for that host runs nothing of the name" ||

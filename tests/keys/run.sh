@@ -291,7 +291,8 @@ has "$D/s9.json" keys.unused $U 2 "$(fp k2)" && [ "$(count "$D/s9.json" keys.unu
 chmod 0666 /home/$U/.ssh/authorized_keys
 login k1 && nok "sshd refuses a world-writable authorized_keys" || ok "sshd refuses a world-writable authorized_keys"
 "$KA" scan --user $U --checks perm --fix-script "$D/fix.sh" >/dev/null 2>&1
-grep -q "^	chmod go-w /home/$U/.ssh/authorized_keys$" "$D/fix.sh" && ok "--fix-script: the chmod is a command" ||
+grep -q "^	ka_chmod go-w f $(id -u $U) /home/$U/.ssh/authorized_keys$" "$D/fix.sh" &&
+    ok "--fix-script: the chmod is a command, guarded by the scanned type and owner" ||
     nok "--fix-script: chmod" "$(cat "$D/fix.sh")"
 sh "$D/fix.sh" local && sh "$D/fix.sh" local && login k1 &&
     [ "$(stat -c %a /home/$U/.ssh/authorized_keys)" = 644 ] &&

@@ -979,14 +979,14 @@ test_check_messages(void **state)
 				continue;
 			seen++;
 			if (str_has_control(f->message, strlen(f->message)) ||
-			    (f->fix && str_has_control(f->fix, strlen(f->fix))))
+			    (tu_fix(f) && str_has_control(tu_fix(f), strlen(tu_fix(f)))))
 				fail_msg("%s: %s has control characters", g.gl_pathv[i],
 				    f->rule->id);
 			if (f->line > 0) {
 				char pre[32];
 
 				snprintf(pre, sizeof(pre), "line %ld: ", f->line);
-				assert_non_null(f->fix);
+				assert_non_null(tu_fix(f));
 				assert_int_equal(strncmp(f->message, pre, strlen(pre)), 0);
 			}
 			if (strcmp(f->rule->id, "akeys.rsa-weak") == 0 ||

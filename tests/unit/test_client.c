@@ -552,7 +552,7 @@ test_check_key_mode(void **state)
 	f = only_finding(&r, "client.key-mode");
 	assert_int_equal(f->severity, SEV_HIGH);
 	assert_true(f->blocks_login);
-	assert_string_equal(f->fix, "chmod 600 /home/alice/.ssh/id_ed25519");
+	assert_string_equal(tu_fix(f), "on the client: chmod 600 /home/alice/.ssh/id_ed25519");
 	assert_non_null(strstr(f->message, "0640"));
 	assert_non_null(strstr(f->message, "UNPROTECTED PRIVATE KEY FILE"));
 	assert_string_equal(f->key_fp, "SHA256:kzd78GlM4xlUxAwFA+unyIy+HBqP0/uJMmp+0IUGCWE");
@@ -561,7 +561,7 @@ test_check_key_mode(void **state)
 	tu_scan_fixture("fixtures/snapshots/client-key-mode-foreign-owner-readable.json", &r);
 	f = only_finding(&r, "client.key-mode");
 	assert_false(f->blocks_login);
-	assert_string_equal(f->fix, "chown alice /home/alice/.ssh/id_ed25519 && "
+	assert_string_equal(tu_fix(f), "on the client: chown alice /home/alice/.ssh/id_ed25519 && "
 	    "chmod 600 /home/alice/.ssh/id_ed25519");
 	host_result_free(&r);
 }
@@ -577,14 +577,14 @@ test_check_pub_mismatch(void **state)
 	assert_true(f->blocks_login);
 	assert_non_null(strstr(f->message, "SHA256:YvPs86pelw2ZUXsfWEOgM77dHkrChPu8rFQHf82EKF8"));
 	assert_non_null(strstr(f->message, "SHA256:kzd78GlM4xlUxAwFA+unyIy+HBqP0/uJMmp+0IUGCWE"));
-	assert_string_equal(f->fix, "ssh-keygen -y -f /home/alice/.ssh/id_ed25519 > "
+	assert_string_equal(tu_fix(f), "on the client: ssh-keygen -y -f /home/alice/.ssh/id_ed25519 > "
 	    "/home/alice/.ssh/id_ed25519.pub");
 	host_result_free(&r);
 
 	/* A PEM key's public half is unknown: the comparison is a skip. */
 	tu_scan_fixture("fixtures/snapshots/client-pem-no-passphrase.json", &r);
 	f = only_finding(&r, "client.no-passphrase");
-	assert_string_equal(f->fix, "ssh-keygen -p -f /home/alice/.ssh/id_rsa");
+	assert_string_equal(tu_fix(f), "on the client: ssh-keygen -p -f /home/alice/.ssh/id_rsa");
 	assert_int_equal(r.nskips, 1);
 	assert_string_equal(r.skips[0].rule->id, "client.pub-mismatch");
 	host_result_free(&r);
@@ -598,14 +598,14 @@ test_check_config(void **state)
 
 	tu_scan_fixture("fixtures/snapshots/client-config-world-writable.json", &r);
 	f = only_finding(&r, "client.config-perms");
-	assert_string_equal(f->fix, "chmod go-w /home/alice/.ssh/config");
+	assert_string_equal(tu_fix(f), "on the client: chmod go-w /home/alice/.ssh/config");
 	assert_non_null(strstr(f->message, "Bad owner or permissions on /home/alice/.ssh/config"));
 	host_result_free(&r);
 
 	tu_scan_fixture("fixtures/snapshots/client-config-foreign-owner.json", &r);
 	f = only_finding(&r, "client.config-perms");
 	assert_non_null(strstr(f->message, "owned by bob"));
-	assert_string_equal(f->fix, "chown alice /home/alice/.ssh/config && "
+	assert_string_equal(tu_fix(f), "on the client: chown alice /home/alice/.ssh/config && "
 	    "chmod 600 /home/alice/.ssh/config");
 	host_result_free(&r);
 }
@@ -678,7 +678,7 @@ test_check_hostile_path(void **state)
 	scan_text(mod, NULL, &r);
 	f = only_finding(&r, "client.key-mode");
 	/* The fix is a command a user may paste: quoted for the shell. */
-	assert_string_equal(f->fix, "chmod 600 '/home/alice/.ssh/my key\033[2J'\\''x'");
+	assert_string_equal(tu_fix(f), "on the client: chmod 600 '/home/alice/.ssh/my key\033[2J'\\''x'");
 	host_result_free(&r);
 	free(mod);
 	free(text);

@@ -354,7 +354,7 @@ test_scan_forbid(void **state)
 	/* the item in the middle of the list is named, the fix leaves it out */
 	assert_non_null(strstr(f->message, "'aes256-cbc' matches /cbc$/"));
 	assert_non_null(strstr(f->message, "site.policy:1"));
-	assert_string_equal(f->fix, "in /etc/ssh/sshd_config line 10, change the line "
+	assert_string_equal(tu_fix(f), "in /etc/ssh/sshd_config line 10, change the line "
 	    "to 'Ciphers aes128-ctr,aes256-gcm@openssh.com', then run: sshd -t && "
 	    "systemctl reload ssh");
 	host_result_free(&r);
@@ -373,7 +373,7 @@ test_scan_forbid(void **state)
 	f = tu_find(&r, "policy.forbid", NULL, NULL);
 	assert_non_null(f);
 	assert_int_equal(f->line, 11);
-	assert_non_null(strstr(f->fix, "'MACs <a value not matching /hmac/>'"));
+	assert_non_null(strstr(tu_fix(f), "'MACs <a value not matching /hmac/>'"));
 	host_result_free(&r);
 	policy_free(p);
 }
@@ -420,7 +420,7 @@ test_scan_expect_other_keyword(void **state)
 	assert_non_null(f);
 	assert_int_equal(tu_count(&r, "policy.expect"), 1);
 	assert_non_null(strstr(f->message, "ClientAliveInterval 0 (OpenSSH default)"));
-	assert_string_equal(f->fix, "add 'ClientAliveInterval 300' to "
+	assert_string_equal(tu_fix(f), "add 'ClientAliveInterval 300' to "
 	    "/etc/ssh/sshd_config, then run: sshd -t && systemctl reload ssh");
 	host_result_free(&r);
 
@@ -445,7 +445,7 @@ test_scan_expect_match_user(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->line, 12);
 	assert_non_null(strstr(f->message, "in a Match block that applies to alice"));
-	assert_non_null(strstr(f->fix, "(in its Match block)"));
+	assert_non_null(strstr(tu_fix(f), "(in its Match block)"));
 	host_result_free(&r);
 	policy_free(p);
 }
@@ -468,18 +468,18 @@ test_scan_expect_builtin(void **state)
 	assert_null(f->user);
 	assert_int_equal(f->line, 3);
 	assert_non_null(strstr(f->message, "the policy allows at most 2"));
-	assert_non_null(strstr(f->fix, "'MaxAuthTries 2'"));
+	assert_non_null(strstr(tu_fix(f), "'MaxAuthTries 2'"));
 	/* prohibit-password (the default) is not "no" */
 	f = tu_find(&r, "sshd.permit-root-login", NULL, NULL);
 	assert_non_null(f);
 	assert_non_null(strstr(f->message, "without-password (OpenSSH default)"));
-	assert_non_null(strstr(f->fix, "'PermitRootLogin no'"));
+	assert_non_null(strstr(tu_fix(f), "'PermitRootLogin no'"));
 	f = tu_find(&r, "sshd.log-level", NULL, NULL);
 	assert_non_null(f);
-	assert_non_null(strstr(f->fix, "'LogLevel DEBUG'"));
+	assert_non_null(strstr(tu_fix(f), "'LogLevel DEBUG'"));
 	f = tu_find(&r, "sshd.required-rsa-size", NULL, NULL);
 	assert_non_null(f);
-	assert_non_null(strstr(f->fix, "'RequiredRSASize 4096'"));
+	assert_non_null(strstr(tu_fix(f), "'RequiredRSASize 4096'"));
 	host_result_free(&r);
 	policy_free(p);
 

@@ -351,8 +351,8 @@ fix_case(struct tree *t, const char *rule, const char *spec, const char *kw,
 		tu_dump(&r);
 		fail_msg("%s: %zu findings, expected 1", rule, r.nfindings);
 	}
-	assert_string_equal(r.findings[0].fix, expect_fix);
-	apply_fix(t, r.findings[0].fix);
+	assert_string_equal(tu_fix(&r.findings[0]), expect_fix);
+	apply_fix(t, tu_fix(&r.findings[0]));
 	host_result_free(&r);
 
 	tree_scan(t, rule, NULL, &r);
@@ -469,10 +469,10 @@ test_fix_policy_forbid(void **state)
 	    "Ciphers aes256-cbc,aes128-ctr,aes128-cbc,chacha20-poly1305@openssh.com\n");
 	tree_scan(&t, "policy.forbid", p, &r);
 	assert_int_equal(r.nfindings, 1);
-	assert_string_equal(r.findings[0].fix, "in /etc/ssh/sshd_config line 1, change "
+	assert_string_equal(tu_fix(&r.findings[0]), "in /etc/ssh/sshd_config line 1, change "
 	    "the line to 'Ciphers aes128-ctr,chacha20-poly1305@openssh.com', then run: "
 	    "sshd -t && systemctl reload ssh");
-	apply_fix(&t, r.findings[0].fix);
+	apply_fix(&t, tu_fix(&r.findings[0]));
 	host_result_free(&r);
 	tree_scan(&t, "policy.forbid", p, &r);
 	assert_int_equal(r.nfindings, 0);

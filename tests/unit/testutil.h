@@ -18,6 +18,20 @@
 #include "scanner/transport.h"
 #include "checks/check.h"
 
+/* A finding's remedy as text (NULL when it has none); the strings live
+ * until the test process ends, so assertions can compare them in place. */
+static inline const char *
+tu_fix(const struct ka_finding *f)
+{
+	static struct strlist keep;
+	char *t = remedy_text(&f->remedy);
+
+	if (t == NULL)
+		return NULL;
+	strlist_add_owned(&keep, t);
+	return t;
+}
+
 /* Tests run from the repository root (make does that). */
 static inline char *
 tu_read_file(const char *path, size_t *len)

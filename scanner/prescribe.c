@@ -1,0 +1,250 @@
+/* prescribe.c - which paths a printed command may change, for checks that
+ * prescribe chmod/chown/touch.
+ *
+ * keyaudit runs as root among users who control their homes, so a command it
+ * prints (and the fix script runs) must not be steerable: a user who links
+ * ~/.ssh/authorized_keys to /etc/shadow must get prose, not "chown u
+ * /etc/shadow". A path may be changed by a command only when it is
+ *   - inside the account's own home (the home itself or below it), reached
+ *     from the path sshd uses without any symlink at or below the home, the
+ *     home being no system directory and no other account's home or parent
+ *     of one; or
+ *   - one of sshd's own files under /etc/ssh whose every directory from /
+ *     is root's and writable by nobody else, reached without a symlink.
+ * Everything else becomes prose that names the command and why it is left to
+ * a person. Pure: reads the snapshot only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+
+/* Directories many accounts or the system depend on: never "a home". */
+static const char *const system_dirs[] = {
+	"/", "/bin", "/boot", "/dev", "/dev/shm", "/etc", "/home", "/lib", "/lib32",
+	"/lib64", "/media", "/mnt", "/nonexistent", "/opt", "/proc", "/run", "/sbin",
+	"/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local",
+	"/usr/sbin", "/var", "/var/lib", "/var/run", "/var/spool", "/var/tmp",
+	"/var/www",
+};
+
+static int
+is_system_dir(const char *p)
+{
+	for (size_t i = 0; i < KA_ARRLEN(system_dirs); i++)
+		if (strcmp(p, system_dirs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is inner equal to outer or below it? */
+static int
+within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return inner[0] == '/';
+	return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}
+
+static char *
+canonical(const struct snapshot *s, const char *path)
+{
+	char *c = NULL;
+	const char *why;
+
+	return snap_realpath(s, path, &c, &why) == 0 ? c : NULL;
+}
+
+/* The canonical home of a, when it is a's alone; NULL otherwise. */
+static char *
+own_home(const struct snapshot *s, const struct snap_account *a)
+{
+	char *home;
+
+	if (a->home == NULL || a->home[0] != '/' || (home = canonical(s, a->home)) == NULL)
+		return NULL;
+	if (is_system_dir(home) || is_system_dir(a->home)) {
+		free(home);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->naccounts; i++) {
+		const struct snap_account *b = &s->accounts[i];
+		char *bc;
+		int shared;
+
+		/* an account "at home" in / or /var owns neither */
+		if (b == a || strcmp(b->name, a->name) == 0 || b->home == NULL ||
+		    b->home[0] != '/' || is_system_dir(b->home))
+			continue;
+		/* another account's home equal to or below this one (a
+		 * parent of theirs is not this account's to change), or this
+		 * one below theirs */
+		shared = within(b->home, a->home) || within(a->home, b->home);
+		if (!shared && (bc = canonical(s, b->home)) != NULL) {
+			shared = within(bc, home) || within(home, bc);
+			free(bc);
+		}
+		if (shared) {
+			free(home);
+			return NULL;
+		}
+	}
+	return home;
+}
+
+/* The canonical form of via, when no symlink lies at or below home (the
+ * home's own canonical form being homec); NULL otherwise. */
+static char *
+no_link_below(const struct snapshot *s, const char *home, const char *homec,
+    const char *via)
+{
+	size_t hl = strlen(home);
+	char *c, *expect;
+	const char *rel;
+
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	if (strncmp(via, home, hl) != 0 || (via[hl] != '\0' && via[hl] != '/'))
+		return NULL;
+	if ((c = canonical(s, via)) == NULL)
+		return NULL;
+	for (rel = via + hl; *rel == '/'; rel++)
+		;
+	expect = *rel ? path_join(homec, rel) : xstrdup(homec);
+	if (strcmp(expect, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	free(expect);
+	return c;
+}
+
+int
+ctx_fix_target(const struct ka_ctx *ctx, const struct snap_account *a,
+    const char *via, const char *path, const char **why)
+{
+	const struct snapshot *s = ctx->snap;
+	char *homec, *viac;
+	int rc = FIX_NONE;
+
+	*why = "it is not inside the account's own home";
+	if (a == NULL || via == NULL || path == NULL || path[0] != '/')
+		return FIX_NONE;
+	if ((homec = own_home(s, a)) == NULL) {
+		*why = "the account's home is a system directory or shared with "
+		    "another account";
+		return FIX_NONE;
+	}
+	viac = no_link_below(s, a->home, homec, via);
+	/* the path changed is the one sshd uses, or a directory above it,
+	 * and inside the home */
+	if (viac != NULL && within(viac, path) && within(path, homec))
+		rc = strcmp(path, homec) == 0 ? FIX_HOME : FIX_IN_HOME;
+	else if (viac == NULL && within(via, a->home))
+		*why = "the account reaches it through a symlink it controls";
+	free(viac);
+	free(homec);
+	return rc;
+}
+
+int
+ctx_fix_system(const struct ka_ctx *ctx, const char *path)
+{
+	const struct snapshot *s = ctx->snap;
+	char *c, *dir;
+	int ok;
+
+	if (path == NULL || strncmp(path, "/etc/ssh/", 9) != 0 ||
+	    (c = canonical(s, path)) == NULL)
+		return FIX_NONE;
+	ok = strcmp(c, path) == 0;
+	free(c);
+	for (dir = path_dirname(path); ok; ) {
+		const struct snap_file *d = snap_stat(s, dir);
+		char *up;
+
+		ok = d != NULL && d->type == SNAP_DIR && d->uid == 0 && !(d->mode & 022);
+		if (strcmp(dir, "/") == 0)
+			break;
+		up = path_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	return ok ? FIX_SYSTEM : FIX_NONE;
+}
+
+/* The type letter of a target, or 0 when it cannot be one. */
+static char
+target_type(const struct snap_file *f)
+{
+	if (f == NULL)
+		return 0;
+	if (f->type == SNAP_NOENT)
+		return 'n';
+	if (f->type == SNAP_REG)
+		return 'f';
+	if (f->type == SNAP_DIR)
+		return 'd';
+	return 0;
+}
+
+struct ka_action *
+ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f, const struct snap_account *a,
+    const char *via, const char *verb, const char *arg, const char *path)
+{
+	const struct snap_file *st = snap_stat(ctx->snap, path);
+	struct ka_action *act;
+	char type = target_type(st);
+	const char *why;
+	int where, link;
+
+	if (f == NULL)
+		return NULL;
+	where = ctx_fix_target(ctx, a, via, path, &why);
+	link = where == FIX_NONE && strstr(why, "symlink") != NULL;
+	if (where == FIX_NONE && ctx_fix_system(ctx, path) == FIX_SYSTEM)
+		where = FIX_SYSTEM;
+	/* a home is the account's, but handing it over is not repair */
+	if (where == FIX_HOME && strcmp(verb, "chown") == 0) {
+		where = FIX_NONE;
+		why = "handing a home directory to an account is a decision";
+	}
+	if (where != FIX_NONE && (type == 0 || (type == 'n') != (strcmp(verb, "touch") == 0))) {
+		where = FIX_NONE;
+		why = "it is not what the command expects (a regular file or directory)";
+	}
+	if (where != FIX_NONE && arg != NULL && !remedy_word_ok(arg)) {
+		where = FIX_NONE;
+		why = "a name in it would read as an option";
+	}
+	if (where == FIX_NONE) {
+		struct ka_action tmp = { 0 };
+		char *cmd;
+
+		strlist_add(&tmp.argv, verb);
+		if (arg != NULL)
+			strlist_add(&tmp.argv, arg);
+		strlist_add(&tmp.argv, path);
+		tmp.kind = ACT_RUN;
+		cmd = action_command(&tmp);
+		strlist_free(&tmp.argv);
+		if (link)
+			act = remedy_manual(&f->remedy, "not a command: %s reaches %s "
+			    "through a symlink it controls. If that is not meant, replace "
+			    "the link with %s's own file (as %s); keyaudit never changes "
+			    "what such a link points at (%s would change %s for everything "
+			    "else that uses it)", via, path, a->name, a->name, cmd, path);
+		else
+			act = remedy_manual(&f->remedy, "not a command, %s: decide by hand "
+			    "(for %s, %s would change %s for everything else that uses it)",
+			    why, a != NULL ? a->name : "the account", cmd, path);
+		free(cmd);
+		return act;
+	}
+	act = arg != NULL ? remedy_run(&f->remedy, ACT_SERVER, 0, verb, arg, path, NULL) :
+	    remedy_run(&f->remedy, ACT_SERVER, 0, verb, path, NULL);
+	action_target(act, path, type, type == 'n' ? 0 : st->uid);
+	return act;
+}

@@ -1,0 +1,219 @@
+/* remedy.c - building and rendering the actions of a finding (remedy.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "remedy.h"
+
+static void
+action_free(struct ka_action *a)
+{
+	strlist_free(&a->argv);
+	free(a->target.path);
+	free(a->text);
+	free(a->file);
+	free(a->old);
+	free(a->repl);
+}
+
+void
+remedy_free(struct ka_remedy *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		action_free(&r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+remedy_copy(struct ka_remedy *dst, const struct ka_remedy *src)
+{
+	dst->n = src->n;
+	dst->v = src->n ? xcalloc(src->n, sizeof(*dst->v)) : NULL;
+	for (size_t i = 0; i < src->n; i++) {
+		const struct ka_action *s = &src->v[i];
+		struct ka_action *d = &dst->v[i];
+
+		*d = *s;
+		memset(&d->argv, 0, sizeof(d->argv));
+		for (size_t j = 0; j < s->argv.n; j++)
+			strlist_add(&d->argv, s->argv.v[j]);
+		d->target.path = dup_or_null(s->target.path);
+		d->text = dup_or_null(s->text);
+		d->file = dup_or_null(s->file);
+		d->old = dup_or_null(s->old);
+		d->repl = dup_or_null(s->repl);
+	}
+}
+
+static struct ka_action *
+add(struct ka_remedy *r, enum ka_act_kind kind)
+{
+	struct ka_action *a;
+
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	a = &r->v[r->n++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	return a;
+}
+
+struct ka_action *
+remedy_run(struct ka_remedy *r, enum ka_act_where where, int as_user,
+    const char *arg0, ...)
+{
+	struct ka_action *a;
+	const char *w;
+	va_list ap;
+
+	if (r == NULL)
+		return NULL;
+	a = add(r, ACT_RUN);
+	a->where = where;
+	a->as_user = as_user;
+	va_start(ap, arg0);
+	for (w = arg0; w != NULL; w = va_arg(ap, const char *))
+		strlist_add(&a->argv, w);
+	va_end(ap);
+	return a;
+}
+
+struct ka_action *
+remedy_manual(struct ka_remedy *r, const char *fmt, ...)
+{
+	struct ka_action *a;
+	va_list ap;
+
+	if (r == NULL)
+		return NULL;
+	a = add(r, ACT_MANUAL);
+	va_start(ap, fmt);
+	a->text = xvasprintf(fmt, ap);
+	va_end(ap);
+	return a;
+}
+
+struct ka_action *
+remedy_decide(struct ka_remedy *r, const char *const *argv, const char *fmt, ...)
+{
+	struct ka_action *a, cmd = { 0 };
+	char *why, *c;
+	va_list ap;
+
+	if (r == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	cmd.kind = ACT_RUN;
+	for (size_t i = 0; argv[i] != NULL; i++)
+		strlist_add(&cmd.argv, argv[i]);
+	c = action_command(&cmd);
+	a = remedy_manual(r, "%s%s%s", why, c ? ": " : "", c ? c : "");
+	free(c);
+	free(why);
+	strlist_free(&cmd.argv);
+	return a;
+}
+
+void
+action_target(struct ka_action *a, const char *path, char type, uint32_t uid)
+{
+	if (a == NULL)
+		return;
+	free(a->target.path);
+	a->target.path = xstrdup(path);
+	a->target.type = type;
+	a->target.uid = uid;
+}
+
+int
+remedy_word_ok(const char *s)
+{
+	if (s == NULL || *s == '\0' || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+char *
+action_command(const struct ka_action *a)
+{
+	struct buf b;
+
+	if (a->kind != ACT_RUN || a->argv.n == 0)
+		return NULL;
+	buf_init(&b);
+	for (size_t i = 0; i < a->argv.n; i++) {
+		char *q = shell_quote(a->argv.v[i]);
+
+		if (i > 0)
+			buf_putc(&b, ' ');
+		buf_puts(&b, q);
+		free(q);
+	}
+	return buf_steal(&b);
+}
+
+char *
+action_text(const struct ka_action *a)
+{
+	char *cmd, *t;
+
+	switch (a->kind) {
+	case ACT_RUN:
+		cmd = action_command(a);
+		if (cmd == NULL)
+			return xstrdup("");
+		t = xasprintf("%s%s%s", a->where == ACT_CLIENT ? "on the client: " : "",
+		    a->as_user && a->where == ACT_SERVER ? "as the user: " : "", cmd);
+		free(cmd);
+		return t;
+	case ACT_EDIT:
+		if (a->line > 0)
+			return xasprintf("in %s line %ld, change '%s' to '%s'", a->file,
+			    a->line, a->old ? a->old : "", a->repl ? a->repl : "");
+		return xasprintf("add '%s' to %s", a->repl ? a->repl : "", a->file);
+	case ACT_MANUAL:
+		break;
+	}
+	return xstrdup(a->text ? a->text : "");
+}
+
+/* Commands in a row that run in the same place as the same account read
+ * as one line: "on the client: chown u F && chmod 600 F". */
+static int
+same_place(const struct ka_action *a, const struct ka_action *b)
+{
+	return a->kind == ACT_RUN && b->kind == ACT_RUN && a->where == b->where &&
+	    a->as_user == b->as_user;
+}
+
+char *
+remedy_text(const struct ka_remedy *r)
+{
+	struct buf b;
+
+	if (r->n == 0)
+		return NULL;
+	buf_init(&b);
+	for (size_t i = 0; i < r->n; i++) {
+		char *t = i > 0 && same_place(&r->v[i - 1], &r->v[i]) ?
+		    action_command(&r->v[i]) : action_text(&r->v[i]);
+
+		if (i > 0)
+			buf_puts(&b, same_place(&r->v[i - 1], &r->v[i]) ? " && " : "; then ");
+		buf_puts(&b, t);
+		free(t);
+	}
+	return buf_steal(&b);
+}

@@ -1,0 +1,87 @@
+/* remedy.h - what to do about a finding, as data.
+ *
+ * A check attaches actions to its finding; the text, JSON, JUnit and SARIF
+ * reports and the fix script all render these same actions, so the command a
+ * person reads, the one a script runs and the one a test applies are one argv.
+ * Three kinds: a command (argv, where it runs, as whom, and what the path it
+ * changes was when scanned), an edit of one configuration line, and prose for
+ * what is a decision (unlocking an account, widening a shared directory,
+ * anything a hostile user could have steered). Nothing here does I/O. */
+#ifndef KA_REMEDY_H
+#define KA_REMEDY_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+enum ka_act_kind {
+	ACT_RUN = 0,
+	ACT_EDIT,
+	ACT_MANUAL,
+};
+
+enum ka_act_where {
+	ACT_SERVER = 0,		/* on the audited host */
+	ACT_CLIENT,		/* where the user logs in from */
+};
+
+/* The path a command changes, as the scan saw it: canonical, reached
+ * without a symlink, its type ('f' regular file, 'd' directory, 'n' not
+ * there yet: a file the command creates) and owner.
+ * The fix script acts only while the path still is exactly that. */
+struct ka_act_target {
+	char *path;		/* NULL: the command changes no path */
+	char type;
+	uint32_t uid;
+};
+
+struct ka_action {
+	enum ka_act_kind kind;
+	enum ka_act_where where;
+	int as_user;		/* ACT_RUN: as the account, not as root */
+	struct strlist argv;	/* ACT_RUN */
+	struct ka_act_target target;
+	char *text;		/* ACT_MANUAL: the decision, in words */
+	/* ACT_EDIT: replace line `line` of `file` (which read `old` when
+	 * scanned) by `repl`; line 0 inserts `repl` where it takes effect. */
+	char *file;
+	long line;
+	char *old;
+	char *repl;
+};
+
+struct ka_remedy {
+	struct ka_action *v;
+	size_t n;
+};
+
+void remedy_free(struct ka_remedy *r);
+void remedy_copy(struct ka_remedy *dst, const struct ka_remedy *src);
+
+/* A command; argv ends with NULL. Returns the action (to set its target),
+ * or NULL when r is NULL (a finding whose rule is off). */
+struct ka_action *remedy_run(struct ka_remedy *r, enum ka_act_where where,
+    int as_user, const char *arg0, ...) __attribute__((sentinel));
+struct ka_action *remedy_manual(struct ka_remedy *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void action_target(struct ka_action *a, const char *path, char type, uint32_t uid);
+/* A decision for a person, with the command that carries it out when the
+ * answer is yes (argv ends with NULL; its words are quoted when shown):
+ * prose, never run by the fix script. */
+struct ka_action *remedy_decide(struct ka_remedy *r, const char *const *argv,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Can a name a host chose stand as one argument of a printed command? Not
+ * empty, no leading '-' (it would read as an option), no control byte. */
+int remedy_word_ok(const char *s);
+
+/* One action as a person reads it: the command with every word
+ * shell-quoted as needed ("on the client: ..." for client commands), the
+ * prose, or the edit. Caller frees. */
+char *action_text(const struct ka_action *a);
+/* The command alone, words quoted; NULL for prose and edits. */
+char *action_command(const struct ka_action *a);
+/* Every action, in order, joined with "; then ". NULL when there is none. */
+char *remedy_text(const struct ka_remedy *r);
+
+#endif
