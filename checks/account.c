@@ -9,41 +9,103 @@
 #include "check.h"
 #include "../scanner/match.h"
 
-static const struct ka_rule rules[] = {
-	{ "account.missing", SEV_HIGH, 1, "the account does not exist",
-	  "sshd logs 'Invalid user NAME' and fails every method for it." },
-	{ "account.locked", SEV_HIGH, 1, "the account is locked and UsePAM is no",
-	  "Without PAM, sshd refuses a locked account (password field starting with "
-	  "'!') even for key login: 'User NAME not allowed because account is "
-	  "locked'. With UsePAM yes a locked password does not stop key login." },
-	{ "account.expired", SEV_HIGH, 1, "the account has expired",
-	  "An expired account (shadow expiry date passed) is refused by sshd without "
-	  "PAM and by pam_unix's account phase with it." },
-	{ "account.shell-missing", SEV_HIGH, 1, "the login shell does not exist",
-	  "sshd refuses the user: 'User NAME not allowed because shell SHELL does "
-	  "not exist'." },
-	{ "account.shell-not-executable", SEV_HIGH, 1,
-	  "the login shell is not an executable file",
-	  "sshd refuses the user: 'User NAME not allowed because shell SHELL is not "
-	  "executable'." },
-	{ "account.nologin", SEV_HIGH, 0,
-	  "the shell refuses sessions (nologin/false)",
-	  "The key is accepted, then the shell ends the session at once; only a "
-	  "forced command or port forwarding can still work." },
-	{ "account.home-missing", SEV_HIGH, 1, "the home directory does not exist",
-	  "Key files under a missing home cannot exist, so key login fails; the "
-	  "session would start in / as well." },
-	{ "account.deny-users", SEV_HIGH, 1, "the user is listed in DenyUsers",
-	  "sshd refuses the user before any key is looked at: 'User NAME from ADDR "
-	  "not allowed because listed in DenyUsers'." },
-	{ "account.not-allow-users", SEV_HIGH, 1, "AllowUsers is set and does not list the user",
-	  "'User NAME from ADDR not allowed because not listed in AllowUsers'." },
-	{ "account.deny-groups", SEV_HIGH, 1, "one of the user's groups is in DenyGroups",
-	  "'User NAME from ADDR not allowed because a group is listed in DenyGroups'." },
-	{ "account.not-allow-groups", SEV_HIGH, 1,
-	  "AllowGroups is set and none of the user's groups is in it",
-	  "'User NAME from ADDR not allowed because none of user's groups are listed "
-	  "in AllowGroups'." },
+const struct ka_rule rule_account_missing = {
+	.id = "account.missing", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the account does not exist",
+	.help = "sshd logs 'Invalid user NAME' and fails every method for it.",
+	.chain = CHAIN_ACCOUNT,
+};
+
+const struct ka_rule rule_account_locked = {
+	.id = "account.locked", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the account is locked and UsePAM is no",
+	.help = "Without PAM, sshd refuses a locked account (password field starting with "
+	    "'!') even for key login: 'User NAME not allowed because account is "
+	    "locked'. With UsePAM yes a locked password does not stop key login.",
+	.chain = CHAIN_ACCOUNT + 2,
+};
+
+const struct ka_rule rule_account_expired = {
+	.id = "account.expired", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the account has expired",
+	.help = "An expired account (shadow expiry date passed) is refused by sshd without "
+	    "PAM and by pam_unix's account phase with it.",
+	.chain = CHAIN_ACCOUNT + 3,
+};
+
+const struct ka_rule rule_account_shell_missing = {
+	.id = "account.shell-missing", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the login shell does not exist",
+	.help = "sshd refuses the user: 'User NAME not allowed because shell SHELL does "
+	    "not exist'.",
+	.chain = CHAIN_ACCOUNT + 4,
+};
+
+const struct ka_rule rule_account_shell_not_executable = {
+	.id = "account.shell-not-executable", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the login shell is not an executable file",
+	.help = "sshd refuses the user: 'User NAME not allowed because shell SHELL is not "
+	    "executable'.",
+	.chain = CHAIN_ACCOUNT + 5,
+};
+
+const struct ka_rule rule_account_nologin = {
+	.id = "account.nologin", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "the shell refuses sessions (nologin/false)",
+	.help = "The key is accepted, then the shell ends the session at once; only a "
+	    "forced command or port forwarding can still work.",
+	.chain = CHAIN_SESSION,
+};
+
+const struct ka_rule rule_account_home_missing = {
+	.id = "account.home-missing", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the home directory does not exist",
+	.help = "Key files under a missing home cannot exist, so key login fails; the "
+	    "session would start in / as well.",
+};
+
+const struct ka_rule rule_account_deny_users = {
+	.id = "account.deny-users", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the user is listed in DenyUsers",
+	.help = "sshd refuses the user before any key is looked at: 'User NAME from ADDR "
+	    "not allowed because listed in DenyUsers'.",
+	.chain = CHAIN_ACCOUNT + 6,
+};
+
+const struct ka_rule rule_account_not_allow_users = {
+	.id = "account.not-allow-users", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "AllowUsers is set and does not list the user",
+	.help = "'User NAME from ADDR not allowed because not listed in AllowUsers'.",
+	.chain = CHAIN_ACCOUNT + 7,
+};
+
+const struct ka_rule rule_account_deny_groups = {
+	.id = "account.deny-groups", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "one of the user's groups is in DenyGroups",
+	.help = "'User NAME from ADDR not allowed because a group is listed in DenyGroups'.",
+	.chain = CHAIN_ACCOUNT + 8,
+};
+
+const struct ka_rule rule_account_not_allow_groups = {
+	.id = "account.not-allow-groups", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "AllowGroups is set and none of the user's groups is in it",
+	.help = "'User NAME from ADDR not allowed because none of user's groups are listed "
+	    "in AllowGroups'.",
+	.chain = CHAIN_ACCOUNT + 9,
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_account_missing,
+	&rule_account_locked,
+	&rule_account_expired,
+	&rule_account_shell_missing,
+	&rule_account_shell_not_executable,
+	&rule_account_nologin,
+	&rule_account_home_missing,
+	&rule_account_deny_users,
+	&rule_account_not_allow_users,
+	&rule_account_deny_groups,
+	&rule_account_not_allow_groups,
 };
 
 static int
@@ -78,7 +140,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 		for (size_t j = 0; j < v->n; j++) {
 			if (match_user_entry(u->name, addr, addr, v->v[j])) {
 				origin = sshd_eff_origin(u->eff, "denyusers");
-				ctx_finding(ctx, "account.deny-users", u->name, v->file, v->line,
+				ctx_finding(ctx, &rule_account_deny_users, u->name, v->file, v->line,
 				    "remove the user from DenyUsers",
 				    "%s matches DenyUsers entry '%s' (%s): sshd refuses every "
 				    "login for it", u->name, v->v[j], origin);
@@ -96,7 +158,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 			struct ka_finding *f;
 
 			origin = sshd_eff_origin(u->eff, "allowusers");
-			f = ctx_finding(ctx, "account.not-allow-users", u->name, v->file, v->line,
+			f = ctx_finding(ctx, &rule_account_not_allow_users, u->name, v->file, v->line,
 			    NULL, "AllowUsers (%s) does not list %s%s%s: sshd refuses it",
 			    origin, u->name, addr ? " from " : "", addr ? addr : "");
 			remedy_manual(f ? &f->remedy : NULL, "decide whether %s may log in "
@@ -109,7 +171,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 	if ((v = sshd_eff_get(u->eff, "denygroups")) != NULL && v->n > 0 &&
 	    (g = group_match(u, v)) != NULL) {
 		origin = sshd_eff_origin(u->eff, "denygroups");
-		ctx_finding(ctx, "account.deny-groups", u->name, v->file, v->line,
+		ctx_finding(ctx, &rule_account_deny_groups, u->name, v->file, v->line,
 		    "remove the group from DenyGroups, or the user from the group",
 		    "%s is in group %s, listed in DenyGroups (%s): sshd refuses it",
 		    u->name, g, origin);
@@ -122,7 +184,7 @@ check_lists(struct ka_ctx *ctx, const struct ka_user *u)
 		struct ka_finding *f;
 
 		origin = sshd_eff_origin(u->eff, "allowgroups");
-		f = ctx_finding(ctx, "account.not-allow-groups", u->name, v->file, v->line,
+		f = ctx_finding(ctx, &rule_account_not_allow_groups, u->name, v->file, v->line,
 		    NULL, "none of %s's groups is in AllowGroups (%s): sshd refuses it",
 		    u->name, origin);
 		/* a group is a grant of access (sudo, admins): never a command */
@@ -149,27 +211,27 @@ check_shell(struct ka_ctx *ctx, const struct ka_user *u)
 	if (chroot != NULL && strcasecmp(chroot, "none") != 0)
 		return;
 	if (snap_file_get(ctx->snap, shell) == NULL) {
-		ctx_skip(ctx, "account.shell-missing", u->name, "%s was not collected", shell);
+		ctx_skip(ctx, &rule_account_shell_missing, u->name, "%s was not collected", shell);
 		return;
 	}
 	if (snap_realpath(ctx->snap, shell, &canon, &why) != 0) {
 		if (strcmp(why, "unknown") == 0)
-			ctx_skip(ctx, "account.shell-missing", u->name,
+			ctx_skip(ctx, &rule_account_shell_missing, u->name,
 			    "%s could not be examined", shell);
 		else
-			fd = ctx_finding(ctx, "account.shell-missing", u->name, shell, 0, NULL,
+			fd = ctx_finding(ctx, &rule_account_shell_missing, u->name, shell, 0, NULL,
 			    "shell %s of %s does not exist. sshd logs: User %s not allowed "
 			    "because shell %s does not exist", shell, u->name, u->name, shell);
 	} else {
 		f = snap_stat(ctx->snap, canon);
 		if (f->type != SNAP_REG || (f->mode & 0111) == 0)
-			fd = ctx_finding(ctx, "account.shell-not-executable", u->name, shell,
+			fd = ctx_finding(ctx, &rule_account_shell_not_executable, u->name, shell,
 			    0, NULL, "shell %s of %s is %s mode %04o, not an executable file. "
 			    "sshd logs: User %s not allowed because shell %s is not "
 			    "executable", shell, u->name, snap_ftype_name(f->type), f->mode,
 			    u->name, shell);
 		else if (is_nologin(shell))
-			fd = ctx_finding(ctx, "account.nologin", u->name, shell, 0, NULL,
+			fd = ctx_finding(ctx, &rule_account_nologin, u->name, shell, 0, NULL,
 			    "shell of %s is %s: sshd accepts the key, then the session ends "
 			    "at once (only forced commands and forwarding can work)", u->name,
 			    shell);
@@ -202,7 +264,7 @@ check_home(struct ka_ctx *ctx, const struct ka_user *u)
 		if (strncmp(u->akfiles.v[j], home, hl) == 0 &&
 		    (u->akfiles.v[j][hl] == '/' || hl == 1))
 			under = 1;
-	f = ctx_finding(ctx, "account.home-missing", u->name, home, 0, NULL,
+	f = ctx_finding(ctx, &rule_account_home_missing, u->name, home, 0, NULL,
 	    "home directory %s of %s does not exist%s", home, u->name,
 	    under ? ": no authorized_keys file under it can exist" : "");
 	if (f != NULL && !under)
@@ -221,24 +283,24 @@ run(struct ka_ctx *ctx)
 
 		if (a == NULL) {
 			if (s->accounts_known)
-				ctx_finding(ctx, "account.missing", u->name, NULL, 0, NULL,
+				ctx_finding(ctx, &rule_account_missing, u->name, NULL, 0, NULL,
 				    "no account %s in /etc/passwd: sshd logs 'Invalid user "
 				    "%s' and refuses every key", u->name, u->name);
 			else
-				ctx_skip(ctx, "account.missing", u->name,
+				ctx_skip(ctx, &rule_account_missing, u->name,
 				    "the password database was not readable");
 			continue;
 		}
 		pam = sshd_eff_bool(u->eff, "usepam") == 1;
 		if (!a->shadow_known) {
-			ctx_skip(ctx, "account.locked", u->name,
+			ctx_skip(ctx, &rule_account_locked, u->name,
 			    "/etc/shadow was not readable (run as root)");
 		} else {
 			if (a->locked && !pam) {
 				const char *argv[] = { "usermod", "-p", "*", u->name, NULL };
 				struct ka_finding *f;
 
-				f = ctx_finding(ctx, "account.locked", u->name, "/etc/shadow", 0,
+				f = ctx_finding(ctx, &rule_account_locked, u->name, "/etc/shadow", 0,
 				    NULL, "%s is locked (password field starts with '!') and "
 				    "UsePAM is no: sshd logs 'User %s not allowed because "
 				    "account is locked'", u->name, u->name);
@@ -252,7 +314,7 @@ run(struct ka_ctx *ctx)
 				const char *argv[] = { "chage", "-E", "-1", u->name, NULL };
 				struct ka_finding *f;
 
-				f = ctx_finding(ctx, "account.expired", u->name, "/etc/shadow", 0,
+				f = ctx_finding(ctx, &rule_account_expired, u->name, "/etc/shadow", 0,
 				    NULL, "%s expired on day %lld after 1970-01-01: %s refuses it",
 				    u->name, (long long)a->expire_day,
 				    pam ? "PAM's account phase" : "sshd");

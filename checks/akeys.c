@@ -17,80 +17,155 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "akeys.missing", SEV_HIGH, 1,
-	  "the user has no authorized_keys file",
-	  "None of the files AuthorizedKeysFile names for this user exists and no "
-	  "AuthorizedKeysCommand is configured, so sshd has no key to accept. sshd "
-	  "skips a missing file without logging anything above debug level." },
-	{ "akeys.no-usable-key", SEV_HIGH, 1,
-	  "authorized_keys holds no key sshd can use",
-	  "The user's key files exist, but not one line in them is a key sshd "
-	  "would accept: every line is blank, a comment, damaged, refused for its "
-	  "options, expired, or the file cannot be read as a file at all." },
-	{ "akeys.bad-options", SEV_HIGH, 1,
-	  "an authorized_keys line has options sshd rejects",
-	  "An unknown option, a malformed value (expiry-time, environment, "
-	  "permitopen, ...), a repeated command=/from=/principals= or an unclosed "
-	  "quote makes sshd ignore the whole line. sshd logs the reason only at "
-	  "debug level, so the key just looks refused." },
-	{ "akeys.bad-key", SEV_HIGH, 1,
-	  "an authorized_keys line holds no key sshd can read",
-	  "The key type is unknown, the base64 data is damaged (often by a line "
-	  "break or a lost character when pasting), the data does not match the "
-	  "type word, an RSA key is below the 1024 bits sshd reads at all, or the "
-	  "line is a certificate or an RFC 4716 block. sshd skips such lines "
-	  "silently." },
-	{ "akeys.expired", SEV_MEDIUM, 1,
-	  "an authorized_keys entry has expired (expiry-time)",
-	  "The expiry-time option is in the past (compared with the time the host "
-	  "was scanned): sshd finds the key and refuses it ('entry expired')." },
-	{ "akeys.principals-without-ca", SEV_HIGH, 1,
-	  "principals= on a key that is not a cert-authority",
-	  "principals= only makes sense with cert-authority. On a plain key sshd "
-	  "refuses the login ('principals on non-CA key')." },
-	{ "akeys.from-mismatch", SEV_HIGH, 1,
-	  "from= does not admit the client address",
-	  "The key's from= pattern list does not match the address given with "
-	  "--from (or a !pattern excludes it): sshd refuses the key with 'correct "
-	  "key but not from a permitted host'." },
-	{ "akeys.dsa", SEV_HIGH, 0,
-	  "DSA (ssh-dss) key",
-	  "DSA keys are 1024-bit and use SHA-1. OpenSSH disables them by default "
-	  "since 7.0 and removed DSA support entirely in 10.0: replace the key." },
-	{ "akeys.rsa-weak", SEV_HIGH, 0,
-	  "RSA key below 2048 bits",
-	  "RSA keys under 2048 bits are below every current recommendation; "
-	  "OpenSSH 9.1+ lets servers require more (RequiredRSASize)." },
-	{ "akeys.rsa-short", SEV_LOW, 0,
-	  "RSA key of 2048 to 3071 bits",
-	  "Acceptable today, but below the 3072 bits recommended for use beyond "
-	  "2030 (NIST SP 800-57). Ed25519 keys are shorter and stronger." },
-	{ "akeys.duplicate", SEV_LOW, 0,
-	  "the same key appears twice for one user",
-	  "sshd stops at the first line that accepts a key, so the options of a "
-	  "later copy never apply; the copies drift apart when one is edited." },
-	{ "akeys.private-key", SEV_CRITICAL, 0,
-	  "a private key is pasted into authorized_keys",
-	  "authorized_keys is meant for public keys. A private key in it is "
-	  "readable by whoever can read the file and its backups: remove it and "
-	  "treat the key as compromised." },
-	{ "akeys.control-chars", SEV_MEDIUM, 0,
-	  "control characters in an authorized_keys line",
-	  "Terminal escape sequences or other control characters in a comment or "
-	  "in options can hide or rewrite what cat, less or ssh-keygen -l show an "
-	  "administrator reviewing the file." },
-	{ "akeys.key-not-listed", SEV_HIGH, 1,
-	  "the key is in none of the user's authorized_keys files",
-	  "diagnose: the key being logged in with appears on no line of any file "
-	  "AuthorizedKeysFile names for the user (after Match), so sshd has "
-	  "nothing to compare it with and refuses it. A damaged copy of it (a "
-	  "lost character or a line break from pasting) counts as absent." },
-	{ "akeys.truncated", SEV_MEDIUM, 0,
-	  "authorized_keys was only partly examined",
-	  "The file is larger than keyaudit reads, or has more lines than it "
-	  "parses: sshd reads all of it, so keys after that point were not "
-	  "checked." },
+const struct ka_rule rule_akeys_missing = {
+	.id = "akeys.missing", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the user has no authorized_keys file",
+	.help = "None of the files AuthorizedKeysFile names for this user exists and no "
+	    "AuthorizedKeysCommand is configured, so sshd has no key to accept. sshd "
+	    "skips a missing file without logging anything above debug level.",
+	.chain = CHAIN_FILES + 2,
+};
+
+const struct ka_rule rule_akeys_no_usable_key = {
+	.id = "akeys.no-usable-key", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "authorized_keys holds no key sshd can use",
+	.help = "The user's key files exist, but not one line in them is a key sshd "
+	    "would accept: every line is blank, a comment, damaged, refused for its "
+	    "options, expired, or the file cannot be read as a file at all.",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_bad_options = {
+	.id = "akeys.bad-options", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "an authorized_keys line has options sshd rejects",
+	.help = "An unknown option, a malformed value (expiry-time, environment, "
+	    "permitopen, ...), a repeated command=/from=/principals= or an unclosed "
+	    "quote makes sshd ignore the whole line. sshd logs the reason only at "
+	    "debug level, so the key just looks refused.",
+	.chain = CHAIN_LINES,
+};
+
+const struct ka_rule rule_akeys_bad_key = {
+	.id = "akeys.bad-key", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "an authorized_keys line holds no key sshd can read",
+	.help = "The key type is unknown, the base64 data is damaged (often by a line "
+	    "break or a lost character when pasting), the data does not match the "
+	    "type word, an RSA key is below the 1024 bits sshd reads at all, or the "
+	    "line is a certificate or an RFC 4716 block. sshd skips such lines "
+	    "silently.",
+	.chain = CHAIN_LINES + 2,
+};
+
+const struct ka_rule rule_akeys_expired = {
+	.id = "akeys.expired", .severity = SEV_MEDIUM, .blocks_login = 1,
+	.title = "an authorized_keys entry has expired (expiry-time)",
+	.help = "The expiry-time option is in the past (compared with the time the host "
+	    "was scanned): sshd finds the key and refuses it ('entry expired').",
+	.chain = CHAIN_LINES + 6,
+};
+
+const struct ka_rule rule_akeys_principals_without_ca = {
+	.id = "akeys.principals-without-ca", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "principals= on a key that is not a cert-authority",
+	.help = "principals= only makes sense with cert-authority. On a plain key sshd "
+	    "refuses the login ('principals on non-CA key').",
+	.chain = CHAIN_LINES + 7,
+};
+
+const struct ka_rule rule_akeys_from_mismatch = {
+	.id = "akeys.from-mismatch", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "from= does not admit the client address",
+	.help = "The key's from= pattern list does not match the address given with "
+	    "--from (or a !pattern excludes it): sshd refuses the key with 'correct "
+	    "key but not from a permitted host'.",
+	.chain = CHAIN_LINES + 8,
+};
+
+const struct ka_rule rule_akeys_dsa = {
+	.id = "akeys.dsa", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "DSA (ssh-dss) key",
+	.help = "DSA keys are 1024-bit and use SHA-1. OpenSSH disables them by default "
+	    "since 7.0 and removed DSA support entirely in 10.0: replace the key.",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_rsa_weak = {
+	.id = "akeys.rsa-weak", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "RSA key below 2048 bits",
+	.help = "RSA keys under 2048 bits are below every current recommendation; "
+	    "OpenSSH 9.1+ lets servers require more (RequiredRSASize).",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_rsa_short = {
+	.id = "akeys.rsa-short", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "RSA key of 2048 to 3071 bits",
+	.help = "Acceptable today, but below the 3072 bits recommended for use beyond "
+	    "2030 (NIST SP 800-57). Ed25519 keys are shorter and stronger.",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_duplicate = {
+	.id = "akeys.duplicate", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "the same key appears twice for one user",
+	.help = "sshd stops at the first line that accepts a key, so the options of a "
+	    "later copy never apply; the copies drift apart when one is edited.",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_private_key = {
+	.id = "akeys.private-key", .severity = SEV_CRITICAL, .blocks_login = 0,
+	.title = "a private key is pasted into authorized_keys",
+	.help = "authorized_keys is meant for public keys. A private key in it is "
+	    "readable by whoever can read the file and its backups: remove it and "
+	    "treat the key as compromised.",
+	.chain = CHAIN_LINES + 4,
+};
+
+const struct ka_rule rule_akeys_control_chars = {
+	.id = "akeys.control-chars", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "control characters in an authorized_keys line",
+	.help = "Terminal escape sequences or other control characters in a comment or "
+	    "in options can hide or rewrite what cat, less or ssh-keygen -l show an "
+	    "administrator reviewing the file.",
+	.chain = CHAIN_LINES + 9,
+};
+
+const struct ka_rule rule_akeys_key_not_listed = {
+	.id = "akeys.key-not-listed", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the key is in none of the user's authorized_keys files",
+	.help = "diagnose: the key being logged in with appears on no line of any file "
+	    "AuthorizedKeysFile names for the user (after Match), so sshd has "
+	    "nothing to compare it with and refuses it. A damaged copy of it (a "
+	    "lost character or a line break from pasting) counts as absent.",
+	.chain = CHAIN_LINES + 5,
+};
+
+const struct ka_rule rule_akeys_truncated = {
+	.id = "akeys.truncated", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "authorized_keys was only partly examined",
+	.help = "The file is larger than keyaudit reads, or has more lines than it "
+	    "parses: sshd reads all of it, so keys after that point were not "
+	    "checked.",
+	.chain = CHAIN_LINES + 3,
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_akeys_missing,
+	&rule_akeys_no_usable_key,
+	&rule_akeys_bad_options,
+	&rule_akeys_bad_key,
+	&rule_akeys_expired,
+	&rule_akeys_principals_without_ca,
+	&rule_akeys_from_mismatch,
+	&rule_akeys_dsa,
+	&rule_akeys_rsa_weak,
+	&rule_akeys_rsa_short,
+	&rule_akeys_duplicate,
+	&rule_akeys_private_key,
+	&rule_akeys_control_chars,
+	&rule_akeys_key_not_listed,
+	&rule_akeys_truncated,
 };
 
 /* A key already listed for the user, and where. */
@@ -183,7 +258,7 @@ copy_id_fix(struct ka_ctx *ctx, struct ka_finding *f, const char *user,
 
 /* A finding about one line, with the line's key attached when it has one. */
 static struct ka_finding *
-line_finding(struct uscan *us, const char *id, const char *path,
+line_finding(struct uscan *us, const struct ka_rule *id, const char *path,
     const struct ak_line *l, const char *fix, const char *msg)
 {
 	struct ka_finding *f;
@@ -227,7 +302,7 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 	char *fix, *msg, *range = xasprintf("%ld,%ldd", l->lineno, last);
 
 	if (l->status == AK_PRIVATE) {
-		f = line_finding(us, "akeys.private-key", path, l, NULL, l->error);
+		f = line_finding(us, &rule_akeys_private_key, path, l, NULL, l->error);
 		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path,
 		    NULL);
 		remedy_manual(f ? &f->remedy : NULL, "replace that key pair: it is exposed");
@@ -244,7 +319,7 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 		msg = xasprintf("%s: sshd ignores the whole line %s", l->error,
 		    l->keytype == NULL ? "(its log says only \"invalid key option "
 		    "string\")" : "(it logs why only at debug level)");
-		line_finding(us, "akeys.bad-options", path, l, fix, msg);
+		line_finding(us, &rule_akeys_bad_options, path, l, fix, msg);
 		free(msg);
 		free(fix);
 		free(range);
@@ -252,7 +327,7 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 	}
 	msg = l->is_cert ? xstrdup(l->error) :
 	    xasprintf("%s; sshd skips the line silently", l->error);
-	f = line_finding(us, "akeys.bad-key", path, l, NULL, msg);
+	f = line_finding(us, &rule_akeys_bad_key, path, l, NULL, msg);
 	remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path, NULL);
 	if (l->is_cert)
 		remedy_manual(f ? &f->remedy : NULL, "add the CA's public key as: "
@@ -288,7 +363,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 		    "reads the time in its own time zone, keyaudit assumed UTC");
 		fix = xasprintf("set a later expiry-time on line %ld of %s, or remove "
 		    "the line", l->lineno, path);
-		line_finding(us, "akeys.expired", path, l, fix, msg);
+		line_finding(us, &rule_akeys_expired, path, l, fix, msg);
 		free(msg);
 		free(fix);
 		usable = 0;
@@ -296,7 +371,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 	if (o->principals != NULL && !o->cert_authority) {
 		fix = xasprintf("on line %ld of %s add cert-authority (if this is a CA "
 		    "key) or remove principals=", l->lineno, path);
-		line_finding(us, "akeys.principals-without-ca", path, l, fix,
+		line_finding(us, &rule_akeys_principals_without_ca, path, l, fix,
 		    "principals= on a key without cert-authority: sshd refuses the "
 		    "key (\"principals on non-CA key\")");
 		free(fix);
@@ -308,7 +383,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 
 		if (sshd_eff_bool(us->u->eff, "usedns") == 1 && from_has_names(o->from) &&
 		    !ak_from_matches(o->from, addr, NULL)) {
-			ctx_skip(ctx, "akeys.from-mismatch", path, "line %ld: from=\"%s\" "
+			ctx_skip(ctx, &rule_akeys_from_mismatch, path, "line %ld: from=\"%s\" "
 			    "names hosts and UseDNS is on: the client's host name is "
 			    "not known", l->lineno, from);
 		} else if (!ak_from_matches(o->from, addr, NULL)) {
@@ -318,7 +393,7 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 			    "from a permitted host\")", from, addr, us->u->name);
 			fix = xasprintf("add %s to from= on line %ld of %s, or connect "
 			    "from an address it lists", addr, l->lineno, path);
-			line_finding(us, "akeys.from-mismatch", path, l, fix, msg);
+			line_finding(us, &rule_akeys_from_mismatch, path, l, fix, msg);
 			free(msg);
 			free(fix);
 		}
@@ -330,14 +405,14 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 	if (canon != NULL && strcmp(canon, "ssh-dss") == 0) {
 		msg = xasprintf("DSA key %s: disabled by default since OpenSSH 7.0 "
 		    "and removed in 10.0", l->fp);
-		line_finding(us, "akeys.dsa", path, l, "ssh-keygen -t ed25519   # "
+		line_finding(us, &rule_akeys_dsa, path, l, "ssh-keygen -t ed25519   # "
 		    "and replace this key with the new one", msg);
 		free(msg);
 	} else if (canon != NULL && strcmp(canon, "ssh-rsa") == 0 && l->bits < 3072) {
 		msg = xasprintf("RSA key of %d bits (%s)%s", l->bits, l->fp,
 		    l->bits < 2048 ? ": below 2048 bits" : ": below the 3072 bits "
 		    "recommended beyond 2030");
-		line_finding(us, l->bits < 2048 ? "akeys.rsa-weak" : "akeys.rsa-short",
+		line_finding(us, l->bits < 2048 ? &rule_akeys_rsa_weak : &rule_akeys_rsa_short,
 		    path, l, "ssh-keygen -t ed25519   # and replace this key with the "
 		    "new one", msg);
 		free(msg);
@@ -400,7 +475,7 @@ duplicate_check(struct uscan *us, const char *path, const struct ak_line *l)
 	{
 		char *d = xasprintf("%ldd", l->lineno);
 
-		f = ctx_finding(us->ctx, "akeys.duplicate", us->u->name, path,
+		f = ctx_finding(us->ctx, &rule_akeys_duplicate, us->u->name, path,
 		    l->lineno, NULL, "line %ld: key %s was already listed at %s; sshd "
 		    "stops at the first line that accepts it, so this line's options "
 		    "may never apply", l->lineno, l->fp, k->where);
@@ -447,7 +522,7 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 			char *pl = xasprintf("%ldp", l->lineno);
 			struct ka_finding *fd;
 
-			fd = line_finding(us, "akeys.control-chars", path, l, NULL, msg);
+			fd = line_finding(us, &rule_akeys_control_chars, path, l, NULL, msg);
 			remedy_run(fd ? &fd->remedy : NULL, ACT_SERVER, 1, "sed", "-n", pl,
 			    path, NULL);
 			remedy_manual(fd ? &fd->remedy : NULL, "see them with cat -A, then "
@@ -459,12 +534,12 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 	}
 	if (f->truncated || af->lines_dropped > 0) {
 		if (f->truncated)
-			ctx_finding(us->ctx, "akeys.truncated", us->u->name, path, 0, NULL,
+			ctx_finding(us->ctx, &rule_akeys_truncated, us->u->name, path, 0, NULL,
 			    "%s is %lld bytes; keyaudit read the first %zu, so keys after "
 			    "that were not checked (sshd reads them all)", path,
 			    (long long)f->size, f->content_len);
 		else
-			ctx_finding(us->ctx, "akeys.truncated", us->u->name, path, 0, NULL,
+			ctx_finding(us->ctx, &rule_akeys_truncated, us->u->name, path, 0, NULL,
 			    "%s has more than %d lines; the last %ld were not checked "
 			    "(sshd reads them all)", path, AK_MAX_LINES, af->lines_dropped);
 		/* Whatever follows may hold a usable key. */
@@ -486,7 +561,7 @@ scan_file(struct uscan *us, const char *path)
 			return;		/* sshd skips it silently */
 		if (strcmp(why, "unknown") == 0) {
 			us->unknown = 1;
-			ctx_skip(us->ctx, "akeys.bad-key", path, "%s was not collected",
+			ctx_skip(us->ctx, &rule_akeys_bad_key, path, "%s was not collected",
 			    path);
 			return;
 		}
@@ -506,7 +581,7 @@ scan_file(struct uscan *us, const char *path)
 	}
 	if ((af = ctx_akfile(us->ctx, canon)) == NULL) {
 		us->unknown = 1;
-		ctx_skip(us->ctx, "akeys.bad-key", path, "the content of %s was not "
+		ctx_skip(us->ctx, &rule_akeys_bad_key, path, "the content of %s was not "
 		    "collected%s%s", path, f->read_error ? ": " : "",
 		    f->read_error ? f->read_error : "");
 		free(canon);
@@ -550,7 +625,7 @@ subject_verdict(struct uscan *us, const char *akcmd)
 	    "(perhaps a broken copy of this one)", us->bad_key_line, us->bad_key_path) :
 	    xstrdup("");
 	{
-		struct ka_finding *f = ctx_finding(ctx, "akeys.key-not-listed",
+		struct ka_finding *f = ctx_finding(ctx, &rule_akeys_key_not_listed,
 		    us->u->name, us->u->akfiles.v[0], 0, NULL, "%s key %s is on no "
 		    "line of %s's key files (%s)%s: sshd has nothing to match it",
 		    k->blob_type ? k->blob_type : "the", k->fp, us->u->name, files, hint);
@@ -598,12 +673,12 @@ run(struct ka_ctx *ctx)
 			struct ka_finding *f;
 
 			if (!us.exists)
-				f = ctx_finding(ctx, "akeys.missing", u->name, NULL, 0, NULL,
+				f = ctx_finding(ctx, &rule_akeys_missing, u->name, NULL, 0, NULL,
 				    "%s has no authorized_keys file (looked for %s) and no "
 				    "AuthorizedKeysCommand is set: sshd has no key to accept",
 				    u->name, files);
 			else
-				f = ctx_finding(ctx, "akeys.no-usable-key", u->name, NULL, 0,
+				f = ctx_finding(ctx, &rule_akeys_no_usable_key, u->name, NULL, 0,
 				    NULL, "none of %s's key files (%s) holds a key sshd would "
 				    "accept", u->name, files);
 			copy_id_fix(ctx, f, u->name, "KEY.pub");

@@ -9,37 +9,61 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "client.key-mode", SEV_HIGH, 1,
-	  "private key file is accessible by others",
-	  "ssh refuses a private key that belongs to the user and has any group "
-	  "or other permission bit (mode & 077), even read-only and even for a "
-	  "user-private group: 'WARNING: UNPROTECTED PRIVATE KEY FILE! ... This "
-	  "private key will be ignored.' It still offers the public half from "
-	  "the .pub file, so the server accepts the key and the login then "
-	  "fails. A key owned by someone else is used, but whoever can read it "
-	  "can use it." },
-	{ "client.no-passphrase", SEV_MEDIUM, 0,
-	  "private key has no passphrase",
-	  "Anyone who gets a copy of the file (a backup, a stolen disk, another "
-	  "admin) can log in with the key. A passphrase plus ssh-agent costs one "
-	  "prompt per session." },
-	{ "client.pub-mismatch", SEV_HIGH, 1,
-	  "the .pub file next to a private key holds a different key",
-	  "ssh takes an identity's public key from FILE.pub when there is one and "
-	  "offers that. A server that does not know it refuses, and ssh never "
-	  "offers the real key; a server that knows it accepts, and ssh then "
-	  "fails: 'private key FILE contents do not match public'." },
-	{ "client.config-perms", SEV_HIGH, 1,
-	  "~/.ssh/config is writable by others or owned by someone else",
-	  "ssh stops before connecting anywhere when the user's ~/.ssh/config is "
-	  "not owned by the user or root, or is group/world-writable: 'Bad owner "
-	  "or permissions on ~/.ssh/config'. Debian and Ubuntu accept group write "
-	  "when the group holds only the owner." },
-	{ "client.key-unreadable", SEV_LOW, 0,
-	  "an IdentityFile named in ~/.ssh/config is missing or unreadable",
-	  "ssh skips an IdentityFile it cannot load (visible only with -v: 'no "
-	  "such identity'), so the key the config promises is never offered." },
+const struct ka_rule rule_client_key_mode = {
+	.id = "client.key-mode", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "private key file is accessible by others",
+	.help = "ssh refuses a private key that belongs to the user and has any group "
+	    "or other permission bit (mode & 077), even read-only and even for a "
+	    "user-private group: 'WARNING: UNPROTECTED PRIVATE KEY FILE! ... This "
+	    "private key will be ignored.' It still offers the public half from "
+	    "the .pub file, so the server accepts the key and the login then "
+	    "fails. A key owned by someone else is used, but whoever can read it "
+	    "can use it.",
+	.chain = CHAIN_SIGNING,
+};
+
+const struct ka_rule rule_client_no_passphrase = {
+	.id = "client.no-passphrase", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "private key has no passphrase",
+	.help = "Anyone who gets a copy of the file (a backup, a stolen disk, another "
+	    "admin) can log in with the key. A passphrase plus ssh-agent costs one "
+	    "prompt per session.",
+};
+
+const struct ka_rule rule_client_pub_mismatch = {
+	.id = "client.pub-mismatch", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the .pub file next to a private key holds a different key",
+	.help = "ssh takes an identity's public key from FILE.pub when there is one and "
+	    "offers that. A server that does not know it refuses, and ssh never "
+	    "offers the real key; a server that knows it accepts, and ssh then "
+	    "fails: 'private key FILE contents do not match public'.",
+	.chain = CHAIN_CLIENT_KEYS + 2,
+};
+
+const struct ka_rule rule_client_config_perms = {
+	.id = "client.config-perms", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "~/.ssh/config is writable by others or owned by someone else",
+	.help = "ssh stops before connecting anywhere when the user's ~/.ssh/config is "
+	    "not owned by the user or root, or is group/world-writable: 'Bad owner "
+	    "or permissions on ~/.ssh/config'. Debian and Ubuntu accept group write "
+	    "when the group holds only the owner.",
+	.chain = CHAIN_CLIENT_CONFIG,
+};
+
+const struct ka_rule rule_client_key_unreadable = {
+	.id = "client.key-unreadable", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "an IdentityFile named in ~/.ssh/config is missing or unreadable",
+	.help = "ssh skips an IdentityFile it cannot load (visible only with -v: 'no "
+	    "such identity'), so the key the config promises is never offered.",
+	.chain = CHAIN_CLIENT_KEYS,
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_client_key_mode,
+	&rule_client_no_passphrase,
+	&rule_client_pub_mismatch,
+	&rule_client_config_perms,
+	&rule_client_key_unreadable,
 };
 
 
@@ -114,7 +138,7 @@ check_key_mode(struct ka_ctx *ctx, const struct snap_account *a,
 	if ((f->mode & 077) == 0)
 		return;
 	if (f->uid == a->uid) {
-		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_client_key_mode, a->name, k->path, 0, NULL,
 		    "private key %s is mode %04o: ssh ignores a key of its own user "
 		    "with any group or other bit. ssh prints: WARNING: UNPROTECTED "
 		    "PRIVATE KEY FILE! ... Load key \"%s\": bad permissions (the "
@@ -125,7 +149,7 @@ check_key_mode(struct ka_ctx *ctx, const struct snap_account *a,
 	} else {
 		if ((f->mode & 066) == 0)
 			return;		/* execute bits only: nobody can read it */
-		fd = ctx_finding(ctx, "client.key-mode", a->name, k->path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_client_key_mode, a->name, k->path, 0, NULL,
 		    "private key %s is mode %04o and owned by %s, not %s: ssh uses "
 		    "it, but others can %s it", k->path, f->mode,
 		    uid_name(ctx->snap, f->uid, ob, sizeof(ob)), a->name,
@@ -187,7 +211,7 @@ check_pub(struct ka_ctx *ctx, const struct snap_account *a,
 	}
 	if (k->pub_fp == NULL) {
 		if (pf->content_len > 0)
-			ctx_skip(ctx, "client.pub-mismatch", k->path, "the public half "
+			ctx_skip(ctx, &rule_client_pub_mismatch, k->path, "the public half "
 			    "of a %s-format private key is not recorded, so %s cannot "
 			    "be compared with it", k->format, pub);
 		free(pub);
@@ -199,7 +223,7 @@ check_pub(struct ka_ctx *ctx, const struct snap_account *a,
 		return;		/* no key there: ssh uses the private file's */
 	}
 	if (strcmp(l.fp, k->pub_fp) != 0) {
-		fd = ctx_finding(ctx, "client.pub-mismatch", a->name, k->path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_client_pub_mismatch, a->name, k->path, 0, NULL,
 		    "%s holds %s %s, but the private key %s is %s %s: ssh offers "
 		    "the .pub key instead of the real one and, if a server accepts "
 		    "it, fails with: private key %s contents do not match public",
@@ -243,7 +267,7 @@ check_key(struct ka_ctx *ctx, const struct snap_account *a,
 	int rc = open_target(s, k->path, &f, &why);
 
 	if (rc == -2) {
-		ctx_skip(ctx, "client.key-mode", k->path, "%s was not collected",
+		ctx_skip(ctx, &rule_client_key_mode, k->path, "%s was not collected",
 		    k->path);
 		goto out;
 	}
@@ -266,7 +290,7 @@ check_key(struct ka_ctx *ctx, const struct snap_account *a,
 			    f->mode, f->uid, a->name);
 		else
 			reason = xstrdup("is empty");
-		ctx_finding(ctx, "client.key-unreadable", a->name, k->path, 0, NULL,
+		ctx_finding(ctx, &rule_client_key_unreadable, a->name, k->path, 0, NULL,
 		    "IdentityFile %s (%s) %s: ssh skips it, so this key is never "
 		    "offered", k->path, src, reason);
 		free(reason);
@@ -279,7 +303,7 @@ check_key(struct ka_ctx *ctx, const struct snap_account *a,
 		goto out;
 	check_key_mode(ctx, a, k, f);
 	if (k->encrypted == 0) {
-		fd = ctx_finding(ctx, "client.no-passphrase", a->name, k->path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_client_no_passphrase, a->name, k->path, 0, NULL,
 		    "private key %s (%s%s%s) has no passphrase: a copy of the file is "
 		    "enough to use it", k->path, k->format, k->pub_type ? ", " : "",
 		    k->pub_type ? k->pub_type : "");
@@ -318,7 +342,7 @@ check_config(struct ka_ctx *ctx, const struct snap_account *a)
 	    !(ctx->upg_allowed && snap_group_private(s, f->gid, a->uid, f->uid))))
 		problem = "mode";
 	if (problem != NULL)
-		fd = ctx_finding(ctx, "client.config-perms", a->name, path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_client_config_perms, a->name, path, 0, NULL,
 		    "%s is mode %04o, owned by %s%s: ssh stops before connecting "
 		    "anywhere (%s). ssh prints: Bad owner or permissions on %s", path,
 		    f->mode, uid_name(s, f->uid, ob, sizeof(ob)),
@@ -342,7 +366,7 @@ run(struct ka_ctx *ctx)
 	if (s->client_user == NULL)
 		return;		/* the client side was not collected */
 	if ((a = snap_account_by_name(s, s->client_user)) == NULL) {
-		ctx_skip(ctx, "client.key-mode", s->client_user, "client user %s has "
+		ctx_skip(ctx, &rule_client_key_mode, s->client_user, "client user %s has "
 		    "no account entry in the snapshot", s->client_user);
 		return;
 	}

@@ -14,44 +14,84 @@
 #include "check.h"
 #include "../scanner/diagnose.h"
 
-static const struct ka_rule rules[] = {
-	{ "client.pubkey-disabled", SEV_HIGH, 1,
-	  "ssh_config turns public key authentication off",
-	  "With PubkeyAuthentication no, ssh never offers a key; under BatchMode "
-	  "(no password prompt) the login then fails with 'Permission denied'." },
-	{ "client.preferred-auth", SEV_HIGH, 1,
-	  "PreferredAuthentications leaves out publickey",
-	  "ssh tries only the methods PreferredAuthentications lists; without "
-	  "publickey it never offers a key." },
-	{ "client.no-identity", SEV_HIGH, 1,
-	  "ssh has no key to offer",
-	  "No identity file exists (or can be read) and no agent holds a key, "
-	  "so ssh goes straight to the methods that need a person." },
-	{ "client.passphrase", SEV_HIGH, 1,
-	  "the key needs a passphrase and nothing can supply it",
-	  "The private key is encrypted, the agent does not hold it, and "
-	  "BatchMode (scripts, cron, CI) forbids the prompt, so ssh cannot sign "
-	  "with it even though the server would accept it: ssh-add it to an "
-	  "agent the job can reach." },
-	{ "client.algorithm", SEV_HIGH, 1,
-	  "the client's PubkeyAcceptedAlgorithms excludes the key",
-	  "ssh skips a key whose signature algorithm its own "
-	  "PubkeyAcceptedAlgorithms does not list ('Skipping ssh-rsa key ...: "
-	  "key type ... not in PubkeyAcceptedAlgorithms' at -v)." },
-	{ "client.rsa-size", SEV_HIGH, 1,
-	  "the RSA key is below the client's RequiredRSASize",
-	  "ssh 9.1 and later do not offer RSA keys below RequiredRSASize." },
-	{ "client.too-many-keys", SEV_HIGH, 1,
-	  "the server hung up before ssh reached the right key",
-	  "sshd counts every key offered and refused against MaxAuthTries "
-	  "(default 6) and disconnects at the limit ('Too many authentication "
-	  "failures'). ssh offers agent keys first, so a full agent hides the "
-	  "right key: IdentitiesOnly yes with the right IdentityFile fixes it." },
-	{ "client.identities-only", SEV_HIGH, 1,
-	  "IdentitiesOnly hides the agent key the server accepts",
-	  "With IdentitiesOnly yes ssh offers only keys whose files the "
-	  "configuration names; the agent holds a key the server would accept, "
-	  "but no IdentityFile names it." },
+const struct ka_rule rule_client_pubkey_disabled = {
+	.id = "client.pubkey-disabled", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "ssh_config turns public key authentication off",
+	.help = "With PubkeyAuthentication no, ssh never offers a key; under BatchMode "
+	    "(no password prompt) the login then fails with 'Permission denied'.",
+	.chain = CHAIN_OFFER,
+};
+
+const struct ka_rule rule_client_preferred_auth = {
+	.id = "client.preferred-auth", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "PreferredAuthentications leaves out publickey",
+	.help = "ssh tries only the methods PreferredAuthentications lists; without "
+	    "publickey it never offers a key.",
+	.chain = CHAIN_OFFER + 2,
+};
+
+const struct ka_rule rule_client_no_identity = {
+	.id = "client.no-identity", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "ssh has no key to offer",
+	.help = "No identity file exists (or can be read) and no agent holds a key, "
+	    "so ssh goes straight to the methods that need a person.",
+	.chain = CHAIN_CLIENT_KEYS + 6,
+};
+
+const struct ka_rule rule_client_passphrase = {
+	.id = "client.passphrase", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the key needs a passphrase and nothing can supply it",
+	.help = "The private key is encrypted, the agent does not hold it, and "
+	    "BatchMode (scripts, cron, CI) forbids the prompt, so ssh cannot sign "
+	    "with it even though the server would accept it: ssh-add it to an "
+	    "agent the job can reach.",
+	.chain = CHAIN_SIGNING + 2,
+};
+
+const struct ka_rule rule_client_algorithm = {
+	.id = "client.algorithm", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the client's PubkeyAcceptedAlgorithms excludes the key",
+	.help = "ssh skips a key whose signature algorithm its own "
+	    "PubkeyAcceptedAlgorithms does not list ('Skipping ssh-rsa key ...: "
+	    "key type ... not in PubkeyAcceptedAlgorithms' at -v).",
+	.chain = CHAIN_CLIENT_KEYS + 3,
+};
+
+const struct ka_rule rule_client_rsa_size = {
+	.id = "client.rsa-size", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the RSA key is below the client's RequiredRSASize",
+	.help = "ssh 9.1 and later do not offer RSA keys below RequiredRSASize.",
+	.chain = CHAIN_CLIENT_KEYS + 4,
+};
+
+const struct ka_rule rule_client_too_many_keys = {
+	.id = "client.too-many-keys", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the server hung up before ssh reached the right key",
+	.help = "sshd counts every key offered and refused against MaxAuthTries "
+	    "(default 6) and disconnects at the limit ('Too many authentication "
+	    "failures'). ssh offers agent keys first, so a full agent hides the "
+	    "right key: IdentitiesOnly yes with the right IdentityFile fixes it.",
+	.chain = CHAIN_CLIENT_KEYS + 7,
+};
+
+const struct ka_rule rule_client_identities_only = {
+	.id = "client.identities-only", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "IdentitiesOnly hides the agent key the server accepts",
+	.help = "With IdentitiesOnly yes ssh offers only keys whose files the "
+	    "configuration names; the agent holds a key the server would accept, "
+	    "but no IdentityFile names it.",
+	.chain = CHAIN_CLIENT_KEYS + 5,
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_client_pubkey_disabled,
+	&rule_client_preferred_auth,
+	&rule_client_no_identity,
+	&rule_client_passphrase,
+	&rule_client_algorithm,
+	&rule_client_rsa_size,
+	&rule_client_too_many_keys,
+	&rule_client_identities_only,
 };
 
 /* Does a comma-separated list name this word (case-insensitive)? */
@@ -79,7 +119,7 @@ origin_of(const struct identity *id)
 }
 
 static struct ka_finding *
-key_finding(struct ka_ctx *ctx, const char *id, const struct identity *k,
+key_finding(struct ka_ctx *ctx, const struct ka_rule *id, const struct identity *k,
     int blocks, const char *fix, const char *fmt, const char *a, const char *b)
 {
 	struct ka_finding *f;
@@ -105,14 +145,14 @@ signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 	if (k->source != IDENT_FILE || k->path == NULL)
 		return;
 	if (k->missing || k->unreadable) {
-		key_finding(ctx, "client.key-unreadable", k, !strcmp(k->origin, "-i"),
+		key_finding(ctx, &rule_client_key_unreadable, k, !strcmp(k->origin, "-i"),
 		    "give the right path with -i or IdentityFile", "%s: %s", k->path,
 		    k->why ? k->why : "cannot be read");
 	} else if (k->bad_mode) {
 		m = xasprintf("mode %04o: ssh ignores the private key (\"UNPROTECTED "
 		    "PRIVATE KEY FILE\")%s", (unsigned)(k->mode & 07777), ok ?
 		    " after the server accepted its public half" : "");
-		f = key_finding(ctx, "client.key-mode", k, ok, NULL, "%s: %s", k->path, m);
+		f = key_finding(ctx, &rule_client_key_mode, k, ok, NULL, "%s: %s", k->path, m);
 		remedy_run(f ? &f->remedy : NULL, ACT_CLIENT, 1, "chmod", "600", k->path,
 		    NULL);
 		free(m);
@@ -121,7 +161,7 @@ signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 		    "the .pub key and cannot sign for it", k->path, k->fp ? k->fp : "?",
 		    k->priv_fp ? k->priv_fp : "another key");
 		q = shell_quote(k->path);
-		f = key_finding(ctx, "client.pub-mismatch", k, 1, NULL, "%s%s", m, "");
+		f = key_finding(ctx, &rule_client_pub_mismatch, k, 1, NULL, "%s%s", m, "");
 		remedy_manual(f ? &f->remedy : NULL, "on the client: ssh-keygen -y -f %s > "
 		    "%s.pub", q, q);
 		free(q);
@@ -130,7 +170,7 @@ signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 		m = xasprintf("the key has a passphrase, no agent holds it and "
 		    "BatchMode cannot ask for it%s", ok ? "; the server would "
 		    "accept it" : "");
-		f = key_finding(ctx, "client.passphrase", k, ok || k->blob == NULL, NULL,
+		f = key_finding(ctx, &rule_client_passphrase, k, ok || k->blob == NULL, NULL,
 		    "%s: %s", k->path, m);
 		remedy_run(f ? &f->remedy : NULL, ACT_CLIENT, 1, "ssh-add", k->path, NULL);
 		remedy_manual(f ? &f->remedy : NULL, "once, in the agent the job uses "
@@ -152,13 +192,13 @@ run(struct ka_ctx *ctx)
 	if (ch->pubkey_authentication != NULL &&
 	    (strcasecmp(ch->pubkey_authentication, "no") == 0 ||
 	    strcasecmp(ch->pubkey_authentication, "false") == 0))
-		ctx_finding(ctx, "client.pubkey-disabled", NULL, NULL, 0,
+		ctx_finding(ctx, &rule_client_pubkey_disabled, NULL, NULL, 0,
 		    "PubkeyAuthentication yes   # in ssh_config, for this host",
 		    "ssh_config sets PubkeyAuthentication %s: ssh offers no key",
 		    ch->pubkey_authentication);
 	if (ch->preferred_authentications != NULL &&
 	    !csv_has(ch->preferred_authentications, "publickey"))
-		ctx_finding(ctx, "client.preferred-auth", NULL, NULL, 0,
+		ctx_finding(ctx, &rule_client_preferred_auth, NULL, NULL, 0,
 		    "PreferredAuthentications publickey   # in ssh_config, or add it",
 		    "ssh_config sets PreferredAuthentications %s: ssh never tries "
 		    "publickey", ch->preferred_authentications);
@@ -168,14 +208,15 @@ run(struct ka_ctx *ctx)
 		int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
 
 		signing(ctx, d, i);
-		if (k->skip != NULL && k->skip_check != NULL) {
-			char *fix = strcmp(k->skip_check, "client.rsa-size") == 0 ?
-			    xstrdup("ssh-keygen -t ed25519   # a new key; or lower "
-			    "RequiredRSASize in ssh_config") :
-			    xasprintf("PubkeyAcceptedAlgorithms +%s   # in ssh_config",
+		if (k->skip != NULL && k->skip_why != IDENT_SKIP_NONE) {
+			int rsa = k->skip_why == IDENT_SKIP_RSA_SIZE;
+			char *fix = rsa ? xstrdup("make a new key (ssh-keygen -t ed25519), "
+			    "or lower RequiredRSASize in ssh_config") :
+			    xasprintf("add +%s to PubkeyAcceptedAlgorithms in ssh_config",
 			    k->type ? k->type : "TYPE");
-			key_finding(ctx, k->skip_check, k, ok || d->ids->n == 1, fix,
-			    "%s: %s", origin_of(k), k->skip);
+
+			key_finding(ctx, rsa ? &rule_client_rsa_size : &rule_client_algorithm,
+			    k, ok || d->ids->n == 1, fix, "%s: %s", origin_of(k), k->skip);
 			free(fix);
 		}
 		if (k->blob != NULL && k->skip == NULL)
@@ -184,7 +225,7 @@ run(struct ka_ctx *ctx)
 	if (usable == 0) {
 		char *why = xstrdup(d->ids->agent_error ? d->ids->agent_error :
 		    d->ids->agent_used ? "the agent holds no key" : "no agent");
-		ctx_finding(ctx, "client.no-identity", NULL, NULL, 0,
+		ctx_finding(ctx, &rule_client_no_identity, NULL, NULL, 0,
 		    "ssh-keygen -t ed25519   # then install KEY.pub on the server "
 		    "(ssh-copy-id)", "none of the %zu identity file%s ssh looks for "
 		    "can be offered, and %s", d->ids->n, d->ids->n == 1 ? "" : "s", why);
@@ -202,12 +243,12 @@ run(struct ka_ctx *ctx)
 		char *m = xasprintf("the server disconnected after %zu refused keys "
 		    "(MaxAuthTries); %s would have been accepted", d->offered,
 		    k->fp ? k->fp : origin_of(k));
-		key_finding(ctx, "client.too-many-keys", k, 1, fix, "%s%s", m, "");
+		key_finding(ctx, &rule_client_too_many_keys, k, 1, fix, "%s%s", m, "");
 		free(m);
 		free(fix);
 	}
 	if (d->hidden_ok >= 0)
-		ctx_finding(ctx, "client.identities-only", NULL, NULL, 0,
+		ctx_finding(ctx, &rule_client_identities_only, NULL, NULL, 0,
 		    "IdentityFile PATH-OF-THAT-KEY   # next to IdentitiesOnly yes",
 		    "IdentitiesOnly yes: the agent's key %s, which the server would "
 		    "accept, is never offered", d->hidden_fp ? d->hidden_fp : "?");

@@ -14,49 +14,108 @@
 #include "../scanner/knownhosts.h"
 #include "../scanner/policy.h"
 
-static const struct ka_rule rules[] = {
-	{ "hostkey.unknown", SEV_MEDIUM, 0, "the host key is not in known_hosts",
-	  "ssh with StrictHostKeyChecking would refuse (or ask about) this host. "
-	  "keyaudit did not log in unless --accept-unknown-hosts was given. Verify "
-	  "the fingerprint out of band, then add the key." },
-	{ "hostkey.changed", SEV_CRITICAL, 1, "the host key differs from known_hosts",
-	  "ssh refuses to log in (REMOTE HOST IDENTIFICATION HAS CHANGED): either the "
-	  "host was reinstalled or its key rotated, or someone is in the middle. "
-	  "keyaudit never logs in to such a host." },
-	{ "hostkey.revoked", SEV_CRITICAL, 1, "the host key is marked @revoked in known_hosts",
-	  "ssh refuses a revoked host key outright. The server still presents a key "
-	  "its administrators withdrew: it was compromised or never rotated." },
-	{ "hostkey.shared", SEV_HIGH, 0, "one host key on several hosts (cloned image)",
-	  "Hosts made from one image without regenerating host keys share a private "
-	  "key: any of them can impersonate the others, and known_hosts cannot tell "
-	  "them apart. Found by the fleet pass after all hosts were scanned." },
-	{ "hostkey.new-type", SEV_LOW, 0, "the host offers a key type known_hosts has no entry for",
-	  "Other types of this host are known, this one is not. ssh uses the known "
-	  "type, so logins work, but a client that prefers the new type (or "
-	  "UpdateHostKeys) sees an unknown key. Add the line after checking the "
-	  "fingerprint on the host." },
-	{ "hostkey.gone", SEV_LOW, 0, "a known_hosts entry whose key type the host no longer offers",
-	  "A stale entry: the host was reinstalled without that key type, or the "
-	  "key was removed. It trusts a key nobody should present any more." },
-	{ "hostkey.conflict", SEV_MEDIUM, 0, "two known_hosts entries for one host and key type disagree",
-	  "ssh accepts either key, so the older one stays trusted after a "
-	  "rotation: whoever holds the old private key can still impersonate the "
-	  "host." },
-	{ "hostkey.unmatchable", SEV_LOW, 0, "a known_hosts entry ssh can never select",
-	  "Its host patterns match no name ssh looks up: only negated patterns, "
-	  "'[host]:22' (ssh looks up plain 'host' for port 22) or 'host:port' "
-	  "without brackets. The line does nothing; it usually hides a mistake." },
-	{ "hostkey.weak", SEV_MEDIUM, 0, "a DSA or short RSA host key",
-	  "DSA host keys are disabled in OpenSSH 7.0 and later; RSA under 2048 "
-	  "bits is refused by RequiredRSASize (default 1024) or soon will be. "
-	  "Generate an Ed25519 host key (ssh-keygen -A)." },
-	{ "hostkey.orphan", SEV_LOW, 0, "a known_hosts entry for a host not in the inventory",
-	  "With --inventory-complete the inventory is the whole fleet: an entry "
-	  "for anything else is a decommissioned host or a typo, and stays "
-	  "trusted if that name or address is reused." },
-	{ "hostkey.bad-line", SEV_LOW, 0, "a known_hosts line ssh skips",
-	  "ssh ignores a line it cannot parse, silently: the key it was meant to "
-	  "pin is not pinned." },
+const struct ka_rule rule_hostkey_unknown = {
+	.id = "hostkey.unknown", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "the host key is not in known_hosts",
+	.help = "ssh with StrictHostKeyChecking would refuse (or ask about) this host. "
+	    "keyaudit did not log in unless --accept-unknown-hosts was given. Verify "
+	    "the fingerprint out of band, then add the key.",
+	.chain = CHAIN_HOSTKEY + 3,
+};
+
+const struct ka_rule rule_hostkey_changed = {
+	.id = "hostkey.changed", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "the host key differs from known_hosts",
+	.help = "ssh refuses to log in (REMOTE HOST IDENTIFICATION HAS CHANGED): either the "
+	    "host was reinstalled or its key rotated, or someone is in the middle. "
+	    "keyaudit never logs in to such a host.",
+	.chain = CHAIN_HOSTKEY + 2, .fleet = 1,
+};
+
+const struct ka_rule rule_hostkey_revoked = {
+	.id = "hostkey.revoked", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "the host key is marked @revoked in known_hosts",
+	.help = "ssh refuses a revoked host key outright. The server still presents a key "
+	    "its administrators withdrew: it was compromised or never rotated.",
+	.chain = CHAIN_HOSTKEY, .fleet = 1,
+};
+
+const struct ka_rule rule_hostkey_shared = {
+	.id = "hostkey.shared", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "one host key on several hosts (cloned image)",
+	.help = "Hosts made from one image without regenerating host keys share a private "
+	    "key: any of them can impersonate the others, and known_hosts cannot tell "
+	    "them apart. Found by the fleet pass after all hosts were scanned.",
+	.fleet = 1,
+};
+
+const struct ka_rule rule_hostkey_new_type = {
+	.id = "hostkey.new-type", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "the host offers a key type known_hosts has no entry for",
+	.help = "Other types of this host are known, this one is not. ssh uses the known "
+	    "type, so logins work, but a client that prefers the new type (or "
+	    "UpdateHostKeys) sees an unknown key. Add the line after checking the "
+	    "fingerprint on the host.",
+};
+
+const struct ka_rule rule_hostkey_gone = {
+	.id = "hostkey.gone", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "a known_hosts entry whose key type the host no longer offers",
+	.help = "A stale entry: the host was reinstalled without that key type, or the "
+	    "key was removed. It trusts a key nobody should present any more.",
+};
+
+const struct ka_rule rule_hostkey_conflict = {
+	.id = "hostkey.conflict", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "two known_hosts entries for one host and key type disagree",
+	.help = "ssh accepts either key, so the older one stays trusted after a "
+	    "rotation: whoever holds the old private key can still impersonate the "
+	    "host.",
+};
+
+const struct ka_rule rule_hostkey_unmatchable = {
+	.id = "hostkey.unmatchable", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "a known_hosts entry ssh can never select",
+	.help = "Its host patterns match no name ssh looks up: only negated patterns, "
+	    "'[host]:22' (ssh looks up plain 'host' for port 22) or 'host:port' "
+	    "without brackets. The line does nothing; it usually hides a mistake.",
+};
+
+const struct ka_rule rule_hostkey_weak = {
+	.id = "hostkey.weak", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "a DSA or short RSA host key",
+	.help = "DSA host keys are disabled in OpenSSH 7.0 and later; RSA under 2048 "
+	    "bits is refused by RequiredRSASize (default 1024) or soon will be. "
+	    "Generate an Ed25519 host key (ssh-keygen -A).",
+};
+
+const struct ka_rule rule_hostkey_orphan = {
+	.id = "hostkey.orphan", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "a known_hosts entry for a host not in the inventory",
+	.help = "With --inventory-complete the inventory is the whole fleet: an entry "
+	    "for anything else is a decommissioned host or a typo, and stays "
+	    "trusted if that name or address is reused.",
+};
+
+const struct ka_rule rule_hostkey_bad_line = {
+	.id = "hostkey.bad-line", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "a known_hosts line ssh skips",
+	.help = "ssh ignores a line it cannot parse, silently: the key it was meant to "
+	    "pin is not pinned.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_hostkey_unknown,
+	&rule_hostkey_changed,
+	&rule_hostkey_revoked,
+	&rule_hostkey_shared,
+	&rule_hostkey_new_type,
+	&rule_hostkey_gone,
+	&rule_hostkey_conflict,
+	&rule_hostkey_unmatchable,
+	&rule_hostkey_weak,
+	&rule_hostkey_orphan,
+	&rule_hostkey_bad_line,
 };
 
 
@@ -175,7 +234,7 @@ drift(struct ka_ctx *ctx)
 		kh_check(db, host, port, p[i].k.blob_type, p[i].k.blob, p[i].k.bloblen, &v);
 		p[i].st = v.status;
 		if (v.status == KH_REVOKED) {
-			struct ka_finding *f = ctx_finding(ctx, "hostkey.revoked", NULL, v.file,
+			struct ka_finding *f = ctx_finding(ctx, &rule_hostkey_revoked, NULL, v.file,
 			    v.line, "on the host: rm /etc/ssh/ssh_host_*; ssh-keygen -A; "
 			    "systemctl restart ssh; then distribute the new keys",
 			    "%s presents %s %s, marked @revoked at %s:%ld: ssh refuses it",
@@ -186,14 +245,14 @@ drift(struct ka_ctx *ctx)
 		}
 		kh_verdict_free(&v);
 		if (p[i].k.comment != NULL && strcmp(p[i].k.comment, "sha1-only") == 0)
-			ctx_finding(ctx, "hostkey.weak", NULL, NULL, 0,
+			ctx_finding(ctx, &rule_hostkey_weak, NULL, NULL, 0,
 			    "on the host: upgrade OpenSSH, or HostKeyAlgorithms with "
 			    "rsa-sha2-512,rsa-sha2-256 (and an Ed25519 host key: ssh-keygen -A)",
 			    "%s signs with its RSA key (%s) only as ssh-rsa (SHA-1), which "
 			    "OpenSSH 8.8 and later refuse by default", ctx->snap->target,
 			    p[i].k.fp);
 		if (weak(p[i].k.blob_type, p[i].k.bits))
-			ctx_finding(ctx, "hostkey.weak", NULL, NULL, 0,
+			ctx_finding(ctx, &rule_hostkey_weak, NULL, NULL, 0,
 			    "on the host: ssh-keygen -A (adds Ed25519), then remove the weak "
 			    "HostKey from sshd_config",
 			    "%s presents a %s host key of %d bits (%s)", ctx->snap->target,
@@ -219,7 +278,7 @@ drift(struct ka_ctx *ctx)
 			struct ka_finding *f;
 
 			p[i].st = KH_CHANGED;
-			f = ctx_finding(ctx, "hostkey.changed", NULL, same->file, same->line, NULL,
+			f = ctx_finding(ctx, &rule_hostkey_changed, NULL, same->file, same->line, NULL,
 			    "%s now presents %s %s, but %s:%ld trusts %s for %s: ssh refuses "
 			    "(REMOTE HOST IDENTIFICATION HAS CHANGED)", ctx->snap->target,
 			    p[i].k.blob_type, p[i].k.fp, same->file, same->line,
@@ -264,7 +323,7 @@ drift(struct ka_ctx *ctx)
 		struct ka_finding *f;
 
 		fix = add_line_fix(name, &p[met >= 0 ? met : 0]);
-		f = ctx_finding(ctx, "hostkey.unknown", NULL, NULL, 0, fix, "no known_hosts "
+		f = ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix, "no known_hosts "
 		    "entry for %s; it presents %s: ssh -o BatchMode=yes refuses it", name,
 		    what.data);
 		if (f != NULL)
@@ -283,7 +342,7 @@ drift(struct ka_ctx *ctx)
 				 * and calls every pinned key the offending one. */
 				const struct kh_line *l = ent[nent - 1];
 				fix = NULL;
-				f = ctx_finding(ctx, "hostkey.changed", NULL, l->file, l->line, fix,
+				f = ctx_finding(ctx, &rule_hostkey_changed, NULL, l->file, l->line, fix,
 				    "%s presents %s %s and none of the key types %s trusts for %s "
 				    "any more: ssh refuses (REMOTE HOST IDENTIFICATION HAS CHANGED, "
 				    "offending key at %s:%ld)", ctx->snap->target, p[i].k.blob_type,
@@ -293,7 +352,7 @@ drift(struct ka_ctx *ctx)
 				    "offers now");
 			} else {
 				fix = add_line_fix(name, &p[i]);
-				f = ctx_finding(ctx, "hostkey.new-type", NULL, NULL, 0, fix,
+				f = ctx_finding(ctx, &rule_hostkey_new_type, NULL, NULL, 0, fix,
 				    "%s offers %s %s; known_hosts has other types for %s but "
 				    "not this one", ctx->snap->target, p[i].k.blob_type,
 				    p[i].k.fp, lookup ? lookup : name);
@@ -306,8 +365,8 @@ drift(struct ka_ctx *ctx)
 	 * (a revoked type is not preferred, so ssh may well meet another). */
 	for (size_t i = first; i < ctx->out->nfindings; i++) {
 		struct ka_finding *f = &ctx->out->findings[i];
-		if ((strcmp(f->rule->id, "hostkey.changed") == 0 ||
-		    strcmp(f->rule->id, "hostkey.revoked") == 0) && f->key_fp != NULL)
+		if ((f->rule == &rule_hostkey_changed || f->rule == &rule_hostkey_revoked) &&
+		    f->key_fp != NULL)
 			f->blocks_login = met >= 0 && strcmp(f->key_fp, p[met].k.fp) == 0;
 	}
 
@@ -323,7 +382,7 @@ drift(struct ka_ctx *ctx)
 				    memcmp(l->blob, p[i].k.blob, l->bloblen) == 0;
 			}
 		if (!l->is_cert && scannable(l->canon_type) && !offered && np > 0) {
-			struct ka_finding *fd = ctx_finding(ctx, "hostkey.gone", NULL, l->file,
+			struct ka_finding *fd = ctx_finding(ctx, &rule_hostkey_gone, NULL, l->file,
 			    l->line, NULL, "%s:%ld trusts %s %s for %s, a key type the host "
 			    "no longer offers", l->file, l->line, l->canon_type,
 			    l->fp ? l->fp : "?", lookup ? lookup : name);
@@ -351,7 +410,7 @@ drift(struct ka_ctx *ctx)
 
 				free(qh);
 				free(qt);
-				ctx_finding(ctx, "hostkey.conflict", NULL, stale->file, stale->line,
+				ctx_finding(ctx, &rule_hostkey_conflict, NULL, stale->file, stale->line,
 				    fix, "%s:%ld and %s:%ld both trust a %s key for %s, and they "
 				    "differ (%s, %s): ssh accepts either", k->file, k->line,
 				    l->file, l->line, l->canon_type, lookup ? lookup : name,
@@ -391,14 +450,14 @@ run(struct ka_ctx *ctx)
 		    "/etc/ssh/ssh_host_*_key.pub`, then add it on the client: ssh-keyscan "
 		    "-p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp, n->port, qa);
 		free(qa);
-		ctx_finding(ctx, "hostkey.unknown", NULL, NULL, 0, fix,
+		ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix,
 		    "%s presents %s %s, which no known_hosts entry lists for %s%s",
 		    ctx->snap->target, n->hostkey_type, n->hostkey_fp, name,
 		    n->failure ? "; not logged in" : " (accepted: --accept-unknown-hosts)");
 		free(fix);
 	} else if (strcmp(n->known_hosts, "changed") == 0) {
 		char *file = xstrndup(where, strcspn(where, ":"));
-		struct ka_finding *f = ctx_finding(ctx, "hostkey.changed", NULL, NULL, 0,
+		struct ka_finding *f = ctx_finding(ctx, &rule_hostkey_changed, NULL, NULL, 0,
 		    NULL, "%s", n->error ? n->error : "the host key changed");
 
 		forget_fix(f, name, file, "if the change is expected (reinstall, key "
@@ -408,7 +467,7 @@ run(struct ka_ctx *ctx)
 	} else if (strcmp(n->known_hosts, "revoked") == 0) {
 		fix = xstrdup("on the host: generate new host keys (rm /etc/ssh/ssh_host_*; "
 		    "ssh-keygen -A; systemctl restart ssh) and distribute them");
-		ctx_finding(ctx, "hostkey.revoked", NULL, NULL, 0, fix, "%s",
+		ctx_finding(ctx, &rule_hostkey_revoked, NULL, NULL, 0, fix, "%s",
 		    n->error ? n->error : "the host key is revoked");
 		free(fix);
 	}
@@ -467,16 +526,15 @@ rule_on(const struct ka_options *o, const struct ka_rule *r)
 }
 
 static void
-db_finding(struct ka_host_result *out, const struct ka_options *o, const char *id,
+db_finding(struct ka_host_result *out, const struct ka_options *o, const struct ka_rule *r,
     const struct kh_line *l, const char *fix, const char *msg)
 {
-	const struct ka_rule *r = check_rule(id);
 	struct ka_finding *f;
 
 	if (!rule_on(o, r))
 		return;
 	f = finding_add(out, r, NULL, l->file, l->line, fix, "%s", msg);
-	f->severity = (enum ka_severity)policy_severity(o ? o->policy : NULL, id,
+	f->severity = (enum ka_severity)policy_severity(o ? o->policy : NULL, r->id,
 	    (int)f->severity);
 	if (l->fp != NULL)
 		f->key_fp = xstrdup(l->fp);
@@ -486,14 +544,14 @@ void
 hostkey_db_check(const struct kh_db *db, const struct strlist *names,
     const struct ka_options *o, struct ka_host_result *out)
 {
-	static const char *const ids[] = { "hostkey.bad-line", "hostkey.unmatchable",
-	    "hostkey.orphan", "hostkey.weak" };
+	static const struct ka_rule *const ids[] = { &rule_hostkey_bad_line,
+	    &rule_hostkey_unmatchable, &rule_hostkey_orphan, &rule_hostkey_weak };
 	size_t nran = 0;
 
 	out->ran = xcalloc(KA_ARRLEN(ids), sizeof(*out->ran));
 	for (size_t i = 0; i < KA_ARRLEN(ids); i++)
-		if ((ids[i] != ids[2] || names != NULL) && rule_on(o, check_rule(ids[i])))
-			out->ran[nran++] = check_rule(ids[i]);
+		if ((ids[i] != &rule_hostkey_orphan || names != NULL) && rule_on(o, ids[i]))
+			out->ran[nran++] = ids[i];
 	out->nran = nran;
 	for (size_t i = 0; i < kh_db_nlines(db); i++) {
 		const struct kh_line *l = kh_db_line(db, i);
@@ -504,7 +562,7 @@ hostkey_db_check(const struct kh_db *db, const struct strlist *names,
 			msg = xasprintf("%s:%ld: ssh skips this line: %s", l->file, l->line,
 			    l->error ? l->error : "cannot be parsed");
 			fix = xasprintf("fix or delete line %ld of %s", l->line, l->file);
-			db_finding(out, o, "hostkey.bad-line", l, fix, msg);
+			db_finding(out, o, &rule_hostkey_bad_line, l, fix, msg);
 			free(msg);
 			free(fix);
 			continue;
@@ -516,7 +574,7 @@ hostkey_db_check(const struct kh_db *db, const struct strlist *names,
 		    weak(l->canon_type, l->bits)) {
 			msg = xasprintf("%s:%ld trusts a %s key of %d bits for %s", l->file,
 			    l->line, l->canon_type, l->bits, hosts);
-			db_finding(out, o, "hostkey.weak", l, "replace it with the host's "
+			db_finding(out, o, &rule_hostkey_weak, l, "replace it with the host's "
 			    "Ed25519 key once the host has one (ssh-keygen -A on the host)", msg);
 			free(msg);
 		}
@@ -525,7 +583,7 @@ hostkey_db_check(const struct kh_db *db, const struct strlist *names,
 			    hosts, why);
 			fix = xasprintf("write the host as ssh looks it up ('host' for port 22, "
 			    "'[host]:port' otherwise), or delete line %ld of %s", l->line, l->file);
-			db_finding(out, o, "hostkey.unmatchable", l, fix, msg);
+			db_finding(out, o, &rule_hostkey_unmatchable, l, fix, msg);
 			free(msg);
 			free(fix);
 		} else if (names != NULL && l->marker == KH_MARK_NONE &&
@@ -542,7 +600,7 @@ hostkey_db_check(const struct kh_db *db, const struct strlist *names,
 				fix = xasprintf("delete line %ld of %s if the host is gone "
 				    "(ssh-keygen -R NAME -f %s)", l->line, l->file, qf);
 				free(qf);
-				db_finding(out, o, "hostkey.orphan", l, fix, msg);
+				db_finding(out, o, &rule_hostkey_orphan, l, fix, msg);
 				free(msg);
 				free(fix);
 			}

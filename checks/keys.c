@@ -16,60 +16,106 @@
 
 #define DAY 86400
 
-static const struct ka_rule rules[] = {
-	{ "keys.unused", SEV_LOW, 0, "an authorized key has not logged in for the whole log window",
-	  "sshd logs every accepted key (Accepted publickey ... SHA256:FP; at LogLevel "
-	  "VERBOSE also the authorized_keys file and line). A key with no login in "
-	  "everything the host's logs still hold, or none for --unused-days, is "
-	  "likely one nobody needs: a departed person's, a retired job's. What can "
-	  "be known is bounded by log retention, so the finding states the window. "
-	  "Runs when the scan reads the hosts' logs (--unused-days or --auth-log)." },
-	{ "keys.no-usage-data", SEV_INFO, 0, "the last use of this host's keys cannot be known",
-	  "Last use comes from sshd's own log lines. At LogLevel QUIET, FATAL or ERROR "
-	  "sshd logs no login; a log the collector cannot read (not root, no --sudo) "
-	  "or that lives elsewhere (--auth-log) says nothing; and logs shorter than "
-	  "--unused-days cannot show that a key went unused that long." },
-	{ "keys.old", SEV_LOW, 0, "an authorized key is older than --max-key-age",
-	  "Keys are credentials and get rotated like them. The age is the key "
-	  "registry's date where it has one, else the authorized_keys file's last "
-	  "change (the line is at least that old). Runs with --max-key-age DAYS." },
-	{ "keys.no-expiry", SEV_LOW, 0, "an authorized key has no expiry-time",
-	  "An expiry-time=\"YYYYMMDD\" option makes sshd itself refuse the key after "
-	  "that date, so forgotten keys stop working on their own. A site rule: it "
-	  "runs when a policy says 'check keys.no-expiry enable' (or --checks names "
-	  "it)." },
-	{ "keys.orphaned", SEV_MEDIUM, 0, "keys are authorized for an account that should not log in",
-	  "An account that is locked, expired or has a nologin shell still has keys "
-	  "in its AuthorizedKeysFile. With UsePAM yes a locked password does not "
-	  "stop key logins at all; otherwise the keys are dead weight that comes back "
-	  "to life when the account is unlocked. Remove them with the account's "
-	  "retirement. With --all-users also: a home left behind by a removed "
-	  "account (beside the other people's homes) whose authorized_keys still "
-	  "holds keys, which an account created with that name would get." },
-	{ "keys.shared", SEV_MEDIUM, 0, "one user key is authorized for several accounts or hosts",
-	  "The same key opening many accounts or hosts means one stolen private key "
-	  "(or one departed person) opens them all, and access cannot be revoked per "
-	  "account. Each host reports its own accounts; the fleet pass (after all "
-	  "hosts were scanned) reports keys found on two or more hosts." },
-	{ "keys.unregistered", SEV_MEDIUM, 0, "an authorized key is not in the key registry, or past its registered expiry",
-	  "With --key-registry FILE (CSV: fingerprint, owner, expires[, added]) every "
-	  "authorized key must be claimed by an owner: a key no one claims grants "
-	  "access no one answers for, and a key past the expiry its owner registered "
-	  "should have been removed." },
-	{ "keys.private-key-no-passphrase", SEV_HIGH, 0,
-	  "a private key without a passphrase is stored on this server",
-	  "An account's ~/.ssh/id_* private key with no passphrase works for anyone "
-	  "who can read the file: root, a backup, whoever takes over the account. "
-	  "Keys that open other hosts belong on the people's own machines (use "
-	  "ProxyJump or agent forwarding to a trusted host instead), and a key a job "
-	  "needs should be restricted where it is authorized (from=, command=). The "
-	  "invoking user's own keys are client.no-passphrase." },
-	{ "keys.root-unrestricted", SEV_MEDIUM, 0, "a root key has neither from= nor command=",
-	  "A key that logs in as root from anywhere with any command is the most "
-	  "valuable key on the host. from=\"ADDR\" limits where it works, "
-	  "command=\"...\" (or restrict plus a forced command) what it can do; "
-	  "automation keys need both. Not reported where PermitRootLogin is no or "
-	  "forced-commands-only: sshd lets no such key in." },
+const struct ka_rule rule_keys_unused = {
+	.id = "keys.unused", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "an authorized key has not logged in for the whole log window",
+	.help = "sshd logs every accepted key (Accepted publickey ... SHA256:FP; at LogLevel "
+	    "VERBOSE also the authorized_keys file and line). A key with no login in "
+	    "everything the host's logs still hold, or none for --unused-days, is "
+	    "likely one nobody needs: a departed person's, a retired job's. What can "
+	    "be known is bounded by log retention, so the finding states the window. "
+	    "Runs when the scan reads the hosts' logs (--unused-days or --auth-log).",
+};
+
+const struct ka_rule rule_keys_no_usage_data = {
+	.id = "keys.no-usage-data", .severity = SEV_INFO, .blocks_login = 0,
+	.title = "the last use of this host's keys cannot be known",
+	.help = "Last use comes from sshd's own log lines. At LogLevel QUIET, FATAL or ERROR "
+	    "sshd logs no login; a log the collector cannot read (not root, no --sudo) "
+	    "or that lives elsewhere (--auth-log) says nothing; and logs shorter than "
+	    "--unused-days cannot show that a key went unused that long.",
+};
+
+const struct ka_rule rule_keys_old = {
+	.id = "keys.old", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "an authorized key is older than --max-key-age",
+	.help = "Keys are credentials and get rotated like them. The age is the key "
+	    "registry's date where it has one, else the authorized_keys file's last "
+	    "change (the line is at least that old). Runs with --max-key-age DAYS.",
+};
+
+const struct ka_rule rule_keys_no_expiry = {
+	.id = "keys.no-expiry", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "an authorized key has no expiry-time",
+	.help = "An expiry-time=\"YYYYMMDD\" option makes sshd itself refuse the key after "
+	    "that date, so forgotten keys stop working on their own. A site rule: it "
+	    "runs when a policy says 'check keys.no-expiry enable' (or --checks names "
+	    "it).",
+	.opt_in = 1,
+};
+
+const struct ka_rule rule_keys_orphaned = {
+	.id = "keys.orphaned", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "keys are authorized for an account that should not log in",
+	.help = "An account that is locked, expired or has a nologin shell still has keys "
+	    "in its AuthorizedKeysFile. With UsePAM yes a locked password does not "
+	    "stop key logins at all; otherwise the keys are dead weight that comes back "
+	    "to life when the account is unlocked. Remove them with the account's "
+	    "retirement. With --all-users also: a home left behind by a removed "
+	    "account (beside the other people's homes) whose authorized_keys still "
+	    "holds keys, which an account created with that name would get.",
+};
+
+const struct ka_rule rule_keys_shared = {
+	.id = "keys.shared", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "one user key is authorized for several accounts or hosts",
+	.help = "The same key opening many accounts or hosts means one stolen private key "
+	    "(or one departed person) opens them all, and access cannot be revoked per "
+	    "account. Each host reports its own accounts; the fleet pass (after all "
+	    "hosts were scanned) reports keys found on two or more hosts.",
+	.fleet = 1,
+};
+
+const struct ka_rule rule_keys_unregistered = {
+	.id = "keys.unregistered", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "an authorized key is not in the key registry, or past its registered expiry",
+	.help = "With --key-registry FILE (CSV: fingerprint, owner, expires[, added]) every "
+	    "authorized key must be claimed by an owner: a key no one claims grants "
+	    "access no one answers for, and a key past the expiry its owner registered "
+	    "should have been removed.",
+};
+
+const struct ka_rule rule_keys_private_key_no_passphrase = {
+	.id = "keys.private-key-no-passphrase", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "a private key without a passphrase is stored on this server",
+	.help = "An account's ~/.ssh/id_* private key with no passphrase works for anyone "
+	    "who can read the file: root, a backup, whoever takes over the account. "
+	    "Keys that open other hosts belong on the people's own machines (use "
+	    "ProxyJump or agent forwarding to a trusted host instead), and a key a job "
+	    "needs should be restricted where it is authorized (from=, command=). The "
+	    "invoking user's own keys are client.no-passphrase.",
+};
+
+const struct ka_rule rule_keys_root_unrestricted = {
+	.id = "keys.root-unrestricted", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "a root key has neither from= nor command=",
+	.help = "A key that logs in as root from anywhere with any command is the most "
+	    "valuable key on the host. from=\"ADDR\" limits where it works, "
+	    "command=\"...\" (or restrict plus a forced command) what it can do; "
+	    "automation keys need both. Not reported where PermitRootLogin is no or "
+	    "forced-commands-only: sshd lets no such key in.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_keys_unused,
+	&rule_keys_no_usage_data,
+	&rule_keys_old,
+	&rule_keys_no_expiry,
+	&rule_keys_orphaned,
+	&rule_keys_shared,
+	&rule_keys_unregistered,
+	&rule_keys_private_key_no_passphrase,
+	&rule_keys_root_unrestricted,
 };
 
 static void
@@ -152,17 +198,17 @@ unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	}
 	if (k != NULL) {
 		ymd(k->last, m, sizeof(m));
-		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
+		f = ctx_finding(ctx, &rule_keys_unused, ku->name, path, l->lineno, NULL,
 		    "key %s of %s last logged in on %s from %s, %lld days ago (more than "
 		    "--unused-days %d)", name, ku->name, m, k->last_addr ? k->last_addr : "?",
 		    (long long)((now - k->last) / DAY), us->days);
 	} else if (us->first > 0)
-		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
+		f = ctx_finding(ctx, &rule_keys_unused, ku->name, path, l->lineno, NULL,
 		    "key %s of %s has no accepted login in sshd's logs from %s to %s "
 		    "(%lld days)%s", name, ku->name, a, b,
 		    (long long)((us->last - us->first) / DAY + 1), changed ? changed : "");
 	else
-		f = ctx_finding(ctx, "keys.unused", ku->name, path, l->lineno, NULL,
+		f = ctx_finding(ctx, &rule_keys_unused, ku->name, path, l->lineno, NULL,
 		    "key %s of %s has no accepted login in sshd's logs (which give no "
 		    "times: the window is unknown)", name, ku->name);
 	fix_remove(f, path, l->lineno);
@@ -213,11 +259,11 @@ unused_keys(struct ka_ctx *ctx)
 		long line;
 
 		ctx_setting_where(ctx, ctx->global, "loglevel", &path, &line);
-		ctx_finding(ctx, "keys.no-usage-data", NULL, path, line, "LogLevel VERBOSE",
+		ctx_finding(ctx, &rule_keys_no_usage_data, NULL, path, line, "LogLevel VERBOSE",
 		    "sshd logs no logins at LogLevel %s: the last use of %zu key%s cannot "
 		    "be known", level, nkeys, nkeys == 1 ? "" : "s");
 	} else if (read == 0)
-		ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+		ctx_finding(ctx, &rule_keys_no_usage_data, NULL, NULL, 0,
 		    s->privileged ? "name the file sshd logs to: --auth-log FILE" :
 		    "scan as root (--sudo over SSH), or name a readable log: --auth-log FILE",
 		    "no sshd log could be read (%s): the last use of %zu key%s cannot be "
@@ -227,14 +273,14 @@ unused_keys(struct ka_ctx *ctx)
 		ymd(us.first, a, sizeof(a));
 		ymd(us.last, b, sizeof(b));
 		if (us.first > 0)
-			ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+			ctx_finding(ctx, &rule_keys_no_usage_data, NULL, NULL, 0,
 			    "keep sshd's logs longer (logrotate: rotate/maxage; journald: "
 			    "MaxRetentionSec)", "sshd's logs cover %s to %s (%lld days), fewer "
 			    "than --unused-days %d: keys without a login in them may still "
 			    "be in use", a, b, (long long)((us.last - us.first) / DAY + 1),
 			    us.days);
 		else
-			ctx_finding(ctx, "keys.no-usage-data", NULL, NULL, 0,
+			ctx_finding(ctx, &rule_keys_no_usage_data, NULL, NULL, 0,
 			    "log with timestamps (syslog or the journal, not sshd -E)",
 			    "sshd's logs give no times, so --unused-days %d cannot be "
 			    "judged", us.days);
@@ -275,13 +321,13 @@ line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	name = key_name(l);
 	if (o != NULL && o->registry != NULL && !l->opts.cert_authority) {
 		if ((r = keyreg_find(o->registry, l->fp)) == NULL)
-			ctx_finding(ctx, "keys.unregistered", ku->name, path, l->lineno,
+			ctx_finding(ctx, &rule_keys_unregistered, ku->name, path, l->lineno,
 			    "add the key's owner to the registry, or remove the line",
 			    "key %s of %s is in no entry of the key registry: nobody "
 			    "claims it", name, ku->name);
 		else if (r->expires != 0 && r->expires <= now) {
 			ymd(r->expires - DAY, d, sizeof(d));
-			ctx_finding(ctx, "keys.unregistered", ku->name, path, l->lineno,
+			ctx_finding(ctx, &rule_keys_unregistered, ku->name, path, l->lineno,
 			    "remove the line (or renew the registration)",
 			    "key %s of %s expired on %s according to the key registry "
 			    "(owner %s, line %ld)", name, ku->name, d,
@@ -294,13 +340,13 @@ line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 		if (since > 0 && now - since > (int64_t)o->max_key_age * DAY) {
 			ymd(since, d, sizeof(d));
 			if (r != NULL && r->added > 0)
-				ctx_finding(ctx, "keys.old", ku->name, path, l->lineno,
+				ctx_finding(ctx, &rule_keys_old, ku->name, path, l->lineno,
 				    "generate a new key, authorize it, then remove this line",
 				    "key %s of %s was added on %s (the key registry's date): "
 				    "%lld days ago, more than --max-key-age %d", name, ku->name,
 				    d, (long long)((now - since) / DAY), o->max_key_age);
 			else
-				ctx_finding(ctx, "keys.old", ku->name, path, l->lineno,
+				ctx_finding(ctx, &rule_keys_old, ku->name, path, l->lineno,
 				    "generate a new key, authorize it, then remove this line",
 				    "key %s of %s is at least %lld days old (its file last "
 				    "changed on %s; the registry has no date for it), more "
@@ -309,12 +355,12 @@ line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 		}
 	}
 	if (l->opts.expiry == 0 && !l->opts.cert_authority)
-		ctx_finding(ctx, "keys.no-expiry", ku->name, path, l->lineno,
+		ctx_finding(ctx, &rule_keys_no_expiry, ku->name, path, l->lineno,
 		    "prefix the line with expiry-time=\"YYYYMMDD\"",
 		    "key %s of %s has no expiry-time", name, ku->name);
 	if (ku->acct->uid == 0 && l->opts.from == NULL && l->opts.command == NULL &&
 	    root_keys_allowed(ku))
-		ctx_finding(ctx, "keys.root-unrestricted", ku->name, path, l->lineno,
+		ctx_finding(ctx, &rule_keys_root_unrestricted, ku->name, path, l->lineno,
 		    "prefix the line with from=\"ADDRESSES\" and, for automation, "
 		    "restrict,command=\"...\"",
 		    "key %s logs in as %s (uid 0) from anywhere, with any command",
@@ -379,7 +425,7 @@ orphaned(struct ka_ctx *ctx)
 		else
 			continue;
 		q = shell_quote(o[i].path);
-		f = ctx_finding(ctx, "keys.orphaned", u->name, o[i].path, o[i].line, NULL,
+		f = ctx_finding(ctx, &rule_keys_orphaned, u->name, o[i].path, o[i].line, NULL,
 		    "account %s %s but %zu key%s still authorized for it", u->name, why,
 		    o[i].n, o[i].n == 1 ? " is" : "s are");
 		remedy_manual(f ? &f->remedy : NULL, "decide whether %s is meant to log "
@@ -439,7 +485,7 @@ left_homes(struct ka_ctx *ctx)
 				char *q = shell_quote(canon);
 				fix = xasprintf("decide whether anything in %s is still needed; "
 				    "if not, remove %s (or the whole directory)", m, q);
-				ctx_finding(ctx, "keys.orphaned", NULL, canon, first, fix,
+				ctx_finding(ctx, &rule_keys_orphaned, NULL, canon, first, fix,
 				    "%s is no account's home (a removed account's?), and %s "
 				    "still authorizes %zu key%s: an account given that home "
 				    "again gets them", m, canon, n, n == 1 ? "" : "s");
@@ -507,7 +553,7 @@ shared(struct ka_ctx *ctx)
 			if (j == i || strcmp(sh.v[j].user, sh.v[j - 1].user) != 0)
 				buf_printf(&who, "%s%s", n++ ? ", " : "", sh.v[j].user);
 		if (n >= 2) {
-			struct ka_finding *f = ctx_finding(ctx, "keys.shared", NULL, NULL, 0,
+			struct ka_finding *f = ctx_finding(ctx, &rule_keys_shared, NULL, NULL, 0,
 			    "give each person and each automation its own key; remove this "
 			    "one from the accounts that should not have it",
 			    "key %s is authorized for %zu accounts: %s", sh.v[i].fp, n, who.data);
@@ -533,7 +579,7 @@ server_private_keys(struct ka_ctx *ctx)
 			client = strcmp(s->clientkeys[j].path, k->path) == 0;
 		if (client || k->encrypted != 0)
 			continue;
-		f = ctx_finding(ctx, "keys.private-key-no-passphrase", k->user, k->path, 0,
+		f = ctx_finding(ctx, &rule_keys_private_key_no_passphrase, k->user, k->path, 0,
 		    "move it off the server, or set a passphrase",
 		    "%s's %s private key %s has no passphrase: whoever reads the file "
 		    "can use it", k->user, k->format, k->path);

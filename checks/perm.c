@@ -11,41 +11,81 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "perm.file-mode", SEV_HIGH, 1,
-	  "authorized_keys file is group- or world-writable",
-	  "With StrictModes yes sshd refuses an authorized_keys file that others can "
-	  "write, and logs only 'Authentication refused: bad ownership or modes for "
-	  "file'. The client just sees the key rejected." },
-	{ "perm.file-owner", SEV_HIGH, 1,
-	  "authorized_keys file is owned by someone other than the user or root",
-	  "sshd refuses a key file owned by another account (StrictModes)." },
-	{ "perm.dir-mode", SEV_HIGH, 1,
-	  "a directory above authorized_keys is group- or world-writable",
-	  "sshd checks every directory from the key file up to the home directory "
-	  "(up to / for files outside home); one writable by others refuses all "
-	  "keys below it." },
-	{ "perm.dir-owner", SEV_HIGH, 1,
-	  "a directory above authorized_keys is owned by someone other than the user or root",
-	  "Each directory on the walk must be owned by root or the user." },
-	{ "perm.not-regular", SEV_HIGH, 1,
-	  "AuthorizedKeysFile is not a regular file",
-	  "sshd opens the file and refuses it when it is a directory, FIFO, device "
-	  "or socket: 'User %s authorized keys %s is not a regular file'." },
-	{ "perm.unreadable", SEV_HIGH, 1,
-	  "the user cannot open the AuthorizedKeysFile",
-	  "sshd opens key files with the user's privileges; a file or directory the "
-	  "user cannot read or traverse is skipped: 'Could not open user ... "
-	  "Permission denied'." },
-	{ "perm.broken-path", SEV_HIGH, 1,
-	  "AuthorizedKeysFile path cannot be opened (symlink loop, not a directory)",
-	  "A symlink loop or a file used as a directory makes open() fail; sshd "
-	  "skips the file." },
-	{ "perm.group-writable-upg", SEV_LOW, 0,
-	  "group-writable, accepted only by Debian's user-private-group rule",
-	  "Debian and Ubuntu patch sshd to accept group write when the group holds "
-	  "only the owner. Upstream OpenSSH and RHEL refuse the same file; the "
-	  "setup breaks when copied to such a host." },
+const struct ka_rule rule_perm_file_mode = {
+	.id = "perm.file-mode", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "authorized_keys file is group- or world-writable",
+	.help = "With StrictModes yes sshd refuses an authorized_keys file that others can "
+	    "write, and logs only 'Authentication refused: bad ownership or modes for "
+	    "file'. The client just sees the key rejected.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_file_owner = {
+	.id = "perm.file-owner", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "authorized_keys file is owned by someone other than the user or root",
+	.help = "sshd refuses a key file owned by another account (StrictModes).",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_dir_mode = {
+	.id = "perm.dir-mode", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "a directory above authorized_keys is group- or world-writable",
+	.help = "sshd checks every directory from the key file up to the home directory "
+	    "(up to / for files outside home); one writable by others refuses all "
+	    "keys below it.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_dir_owner = {
+	.id = "perm.dir-owner", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "a directory above authorized_keys is owned by someone other than the user or root",
+	.help = "Each directory on the walk must be owned by root or the user.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_not_regular = {
+	.id = "perm.not-regular", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "AuthorizedKeysFile is not a regular file",
+	.help = "sshd opens the file and refuses it when it is a directory, FIFO, device "
+	    "or socket: 'User %s authorized keys %s is not a regular file'.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_unreadable = {
+	.id = "perm.unreadable", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the user cannot open the AuthorizedKeysFile",
+	.help = "sshd opens key files with the user's privileges; a file or directory the "
+	    "user cannot read or traverse is skipped: 'Could not open user ... "
+	    "Permission denied'.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_broken_path = {
+	.id = "perm.broken-path", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "AuthorizedKeysFile path cannot be opened (symlink loop, not a directory)",
+	.help = "A symlink loop or a file used as a directory makes open() fail; sshd "
+	    "skips the file.",
+	.chain = CHAIN_FILES,
+};
+
+const struct ka_rule rule_perm_group_writable_upg = {
+	.id = "perm.group-writable-upg", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "group-writable, accepted only by Debian's user-private-group rule",
+	.help = "Debian and Ubuntu patch sshd to accept group write when the group holds "
+	    "only the owner. Upstream OpenSSH and RHEL refuse the same file; the "
+	    "setup breaks when copied to such a host.",
+	.chain = CHAIN_FILES,
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_perm_file_mode,
+	&rule_perm_file_owner,
+	&rule_perm_dir_mode,
+	&rule_perm_dir_owner,
+	&rule_perm_not_regular,
+	&rule_perm_unreadable,
+	&rule_perm_broken_path,
+	&rule_perm_group_writable_upg,
 };
 
 
@@ -104,7 +144,7 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
 	char ob[32];
 
 	if (v == BAD_OWNER) {
-		fd = ctx_finding(ctx, is_dir ? "perm.dir-owner" : "perm.file-owner", u->name,
+		fd = ctx_finding(ctx, is_dir ? &rule_perm_dir_owner : &rule_perm_file_owner, u->name,
 		    f->path, 0, NULL,
 		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
 		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
@@ -113,7 +153,7 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
 		    kind, f->path);
 		ctx_fix_path(ctx, fd, u->acct, keyfile, "chown", u->name, f->path);
 	} else if (v == BAD_MODE) {
-		fd = ctx_finding(ctx, is_dir ? "perm.dir-mode" : "perm.file-mode", u->name,
+		fd = ctx_finding(ctx, is_dir ? &rule_perm_dir_mode : &rule_perm_file_mode, u->name,
 		    f->path, 0, NULL,
 		    "%s %s is mode %04o (%s-writable): sshd refuses %s (StrictModes; "
 		    "%s). sshd logs: Authentication refused: bad ownership or modes "
@@ -122,7 +162,7 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
 		    f->path);
 		ctx_fix_path(ctx, fd, u->acct, keyfile, "chmod", "go-w", f->path);
 	} else {
-		fd = ctx_finding(ctx, "perm.group-writable-upg", u->name, f->path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_perm_group_writable_upg, u->name, f->path, 0, NULL,
 		    "%s %s is mode %04o, group-writable; accepted only because its "
 		    "group holds just its owner (%s). Upstream OpenSSH would refuse "
 		    "%s", kind, f->path, f->mode, ctx->upg_rule, keyfile);
@@ -152,18 +192,18 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	enum verdict v;
 
 	if (snap_file_get(s, path) == NULL) {
-		ctx_skip(ctx, "perm.file-mode", path, "%s was not collected", path);
+		ctx_skip(ctx, &rule_perm_file_mode, path, "%s was not collected", path);
 		return;
 	}
 	if (snap_realpath(s, path, &canon, &why) != 0) {
 		if (strcmp(why, "missing") == 0)
 			return;		/* sshd skips a missing file silently */
 		if (strcmp(why, "unknown") == 0) {
-			ctx_skip(ctx, "perm.file-mode", path, "a component of %s could "
+			ctx_skip(ctx, &rule_perm_file_mode, path, "a component of %s could "
 			    "not be examined", path);
 			return;
 		}
-		ctx_finding(ctx, "perm.broken-path", u->name, path, 0, NULL,
+		ctx_finding(ctx, &rule_perm_broken_path, u->name, path, 0, NULL,
 		    "%s cannot be opened: %s. sshd logs: Could not open user '%s' "
 		    "authorized keys '%s': %s", path,
 		    strcmp(why, "loop") == 0 ? "symlink loop" : "a component is not a directory",
@@ -181,7 +221,7 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		if (d != NULL && d->type == SNAP_DIR && !user_may(s, a, d, 1)) {
 			struct ka_finding *fd;
 
-			fd = ctx_finding(ctx, "perm.unreadable", u->name, path, 0, NULL,
+			fd = ctx_finding(ctx, &rule_perm_unreadable, u->name, path, 0, NULL,
 			    "%s cannot open %s: directory %s (mode %04o) is not searchable "
 			    "by %s. sshd logs: Could not open user '%s' authorized keys "
 			    "'%s': Permission denied", u->name, path, dir, d->mode, u->name,
@@ -209,7 +249,7 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	if (f->type == SNAP_REG && !user_may(s, a, f, 4)) {
 		struct ka_finding *fd;
 
-		fd = ctx_finding(ctx, "perm.unreadable", u->name, path, 0, NULL,
+		fd = ctx_finding(ctx, &rule_perm_unreadable, u->name, path, 0, NULL,
 		    "%s cannot read %s (mode %04o, owner uid %u). sshd logs: Could not "
 		    "open user '%s' authorized keys '%s': Permission denied", u->name,
 		    canon, f->mode, f->uid, u->name, path);
@@ -222,7 +262,7 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		return;
 	}
 	if (f->type != SNAP_REG) {
-		ctx_finding(ctx, "perm.not-regular", u->name, path, 0, NULL,
+		ctx_finding(ctx, &rule_perm_not_regular, u->name, path, 0, NULL,
 		    "%s is a %s, not a regular file. sshd logs: User %s authorized keys "
 		    "%s is not a regular file", canon, snap_ftype_name(f->type), u->name,
 		    path);
@@ -241,7 +281,7 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		char *up;
 
 		if (d == NULL) {
-			ctx_skip(ctx, "perm.dir-mode", dir, "%s was not collected", dir);
+			ctx_skip(ctx, &rule_perm_dir_mode, dir, "%s was not collected", dir);
 			break;
 		}
 		if ((v = judge(ctx, d, a->uid)) != OK && !seen(done, dir))

@@ -10,21 +10,33 @@
 #include "check.h"
 #include "../scanner/policy.h"
 
-static const struct ka_rule rules[] = {
-	{ "policy.expect", SEV_MEDIUM, 0,
-	  "an sshd setting differs from the value the policy expects",
-	  "The policy file says `expect KEYWORD VALUE` and the effective value "
-	  "(Match blocks and defaults applied) is something else. Keywords with "
-	  "a built-in check (PermitRootLogin, LogLevel, MaxAuthTries, ...) "
-	  "report under that check instead." },
-	{ "policy.forbid", SEV_MEDIUM, 0,
-	  "an sshd setting has a value the policy forbids",
-	  "A value of the keyword matches a `forbid KEYWORD /REGEX/` line of the "
-	  "policy file (for instance a CBC cipher)." },
-	{ "policy.require", SEV_MEDIUM, 0,
-	  "an sshd setting lacks a value the policy requires",
-	  "No value of the keyword matches a `require KEYWORD /REGEX/` line of "
-	  "the policy file." },
+const struct ka_rule rule_policy_expect = {
+	.id = "policy.expect", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "an sshd setting differs from the value the policy expects",
+	.help = "The policy file says `expect KEYWORD VALUE` and the effective value "
+	    "(Match blocks and defaults applied) is something else. Keywords with "
+	    "a built-in check (PermitRootLogin, LogLevel, MaxAuthTries, ...) "
+	    "report under that check instead.",
+};
+
+const struct ka_rule rule_policy_forbid = {
+	.id = "policy.forbid", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "an sshd setting has a value the policy forbids",
+	.help = "A value of the keyword matches a `forbid KEYWORD /REGEX/` line of the "
+	    "policy file (for instance a CBC cipher).",
+};
+
+const struct ka_rule rule_policy_require = {
+	.id = "policy.require", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "an sshd setting lacks a value the policy requires",
+	.help = "No value of the keyword matches a `require KEYWORD /REGEX/` line of "
+	    "the policy file.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_policy_expect,
+	&rule_policy_forbid,
+	&rule_policy_require,
 };
 
 /* "Ciphers a,b (file:line)" with the value made printable. */
@@ -44,7 +56,7 @@ evidence(const struct sshd_eff *e, const char *kw)
 }
 
 static void
-emit(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
+emit(struct ka_ctx *ctx, const struct ka_rule *id, const struct ka_user *u,
     const struct sshd_eff *e, const char *kw, const char *fix, const char *why)
 {
 	char *ev = evidence(e, kw);
@@ -76,7 +88,7 @@ check_expect(struct ka_ctx *ctx, const struct sshd_eff *e, const struct ka_user 
 	line = xasprintf("%s %s", sshdpolicy_spelled(kw), pw);
 	fix = sshdpolicy_fix(ctx, e, kw, line);
 	why = xasprintf("the policy expects '%s'", line);
-	emit(ctx, "policy.expect", u, e, kw, fix, why);
+	emit(ctx, &rule_policy_expect, u, e, kw, fix, why);
 	free(why);
 	free(fix);
 	free(line);
@@ -183,7 +195,7 @@ check_constraint(struct ka_ctx *ctx, const struct ka_policy *p, size_t ci,
 			fix = sshdpolicy_fix(ctx, e, c->keyword, w);
 			free(w);
 		}
-		emit(ctx, "policy.forbid", u, e, c->keyword, fix, why);
+		emit(ctx, &rule_policy_forbid, u, e, c->keyword, fix, why);
 		free(line);
 		free(pm);
 		free(m);
@@ -201,7 +213,7 @@ check_constraint(struct ka_ctx *ctx, const struct ka_policy *p, size_t ci,
 		w = xasprintf("%s <a value matching /%s/>",
 		    sshdpolicy_spelled(c->keyword), pat);
 		fix = sshdpolicy_fix(ctx, e, c->keyword, w);
-		emit(ctx, "policy.require", u, e, c->keyword, fix, why);
+		emit(ctx, &rule_policy_require, u, e, c->keyword, fix, why);
 		free(w);
 	}
 	free(fix);
@@ -268,7 +280,7 @@ run(struct ka_ctx *ctx)
 		return;
 	if (!ctx->sshd_config_found) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
-			ctx_skip(ctx, rules[i].id, ctx_sshd_config_path(ctx), "the sshd "
+			ctx_skip(ctx, rules[i], ctx_sshd_config_path(ctx), "the sshd "
 			    "configuration could not be read");
 		return;
 	}

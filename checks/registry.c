@@ -28,8 +28,8 @@ check_rule(const char *id)
 	for (size_t i = 0; ka_checks[i] != NULL; i++) {
 		const struct ka_check *c = ka_checks[i];
 		for (size_t j = 0; j < c->nrules; j++)
-			if (strcmp(c->rules[j].id, id) == 0)
-				return &c->rules[j];
+			if (strcmp(c->rules[j]->id, id) == 0)
+				return c->rules[j];
 	}
 	return NULL;
 }
@@ -48,21 +48,5 @@ check_selected(const struct ka_rule *r, const struct strlist *only)
 		if (strlen(only->v[i]) == flen && strncmp(only->v[i], r->id, flen) == 0)
 			return 1;
 	}
-	return 0;
-}
-
-/* Site rules: they judge a choice some sites make and others do not (every
- * key with an expiry-time), so they run only where a policy's 'check ID
- * enable' or --checks ID asks for them. */
-static const char *const opt_in[] = {
-	"keys.no-expiry",
-};
-
-int
-check_opt_in(const struct ka_rule *r)
-{
-	for (size_t i = 0; i < sizeof(opt_in) / sizeof(opt_in[0]); i++)
-		if (strcmp(opt_in[i], r->id) == 0)
-			return 1;
 	return 0;
 }

@@ -17,25 +17,37 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "client.password-auth", SEV_LOW, 0,
-	  "ssh falls back to password login",
-	  "With PasswordAuthentication yes (ssh's default) a failing key quietly "
-	  "turns into a password prompt: key problems go unnoticed, and a "
-	  "password typed at a server you did not mean to reach is given away. "
-	  "Once keys work, set it to no." },
-	{ "client.strict-host-key-checking", SEV_MEDIUM, 0,
-	  "ssh accepts unknown host keys without asking",
-	  "StrictHostKeyChecking no connects to any host key it has never seen "
-	  "(and adds it), so a man in the middle on the first connection is "
-	  "never noticed. accept-new keeps the convenience for new hosts and "
-	  "still refuses changed keys; ask (the default) and yes are stricter." },
-	{ "client.forward-agent", SEV_MEDIUM, 0,
-	  "ssh forwards the user's agent",
-	  "With ForwardAgent on, root on the remote host (or anyone who controls "
-	  "it) can use the forwarded agent to log in wherever the user's keys "
-	  "work, for as long as the session lasts. ProxyJump reaches hosts "
-	  "behind a bastion without forwarding the agent." },
+const struct ka_rule rule_client_password_auth = {
+	.id = "client.password-auth", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "ssh falls back to password login",
+	.help = "With PasswordAuthentication yes (ssh's default) a failing key quietly "
+	    "turns into a password prompt: key problems go unnoticed, and a "
+	    "password typed at a server you did not mean to reach is given away. "
+	    "Once keys work, set it to no.",
+};
+
+const struct ka_rule rule_client_strict_host_key_checking = {
+	.id = "client.strict-host-key-checking", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "ssh accepts unknown host keys without asking",
+	.help = "StrictHostKeyChecking no connects to any host key it has never seen "
+	    "(and adds it), so a man in the middle on the first connection is "
+	    "never noticed. accept-new keeps the convenience for new hosts and "
+	    "still refuses changed keys; ask (the default) and yes are stricter.",
+};
+
+const struct ka_rule rule_client_forward_agent = {
+	.id = "client.forward-agent", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "ssh forwards the user's agent",
+	.help = "With ForwardAgent on, root on the remote host (or anyone who controls "
+	    "it) can use the forwarded agent to log in wherever the user's keys "
+	    "work, for as long as the session lasts. ProxyJump reaches hosts "
+	    "behind a bastion without forwarding the agent.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_client_password_auth,
+	&rule_client_strict_host_key_checking,
+	&rule_client_forward_agent,
 };
 
 #define SSHC_MAX_FILES 64
@@ -63,17 +75,17 @@ struct cconf {
 struct ckw {
 	const char *name;	/* lower-case */
 	const char *spelled;
-	const char *rule;
+	const struct ka_rule *rule;
 	const char *def;	/* ssh's compiled default */
 	const char *good;	/* the fix value */
 };
 
 static const struct ckw kws[] = {
-	{ "passwordauthentication", "PasswordAuthentication", "client.password-auth",
+	{ "passwordauthentication", "PasswordAuthentication", &rule_client_password_auth,
 	  "yes", "no" },
 	{ "stricthostkeychecking", "StrictHostKeyChecking",
-	  "client.strict-host-key-checking", "ask", "accept-new" },
-	{ "forwardagent", "ForwardAgent", "client.forward-agent", "no", "no" },
+	  &rule_client_strict_host_key_checking, "ask", "accept-new" },
+	{ "forwardagent", "ForwardAgent", &rule_client_forward_agent, "no", "no" },
 };
 
 /* Is this value the weak one? */
@@ -347,7 +359,7 @@ run(struct ka_ctx *ctx)
 	sys_known = known(ctx, sysconf);
 	if (!sys_known && (ucfg == NULL || !known(ctx, ucfg))) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
-			ctx_skip(ctx, rules[i].id, sysconf, "neither %s nor the client "
+			ctx_skip(ctx, rules[i], sysconf, "neither %s nor the client "
 			    "user's ~/.ssh/config was collected", sysconf);
 	} else {
 		for (size_t i = 0; i < KA_ARRLEN(kws); i++) {

@@ -15,87 +15,157 @@
 #include "check.h"
 #include "../scanner/match.h"
 
-static const struct ka_rule rules[] = {
-	{ "sshd.syntax", SEV_CRITICAL, 1,
-	  "sshd rejects its configuration",
-	  "An unknown keyword, a keyword not allowed inside Match, a bad value, a "
-	  "broken Match line or an Include loop makes sshd refuse the whole "
-	  "configuration: a running sshd keeps its old settings, but it will not "
-	  "restart, and every new sshd (after a reboot or upgrade) fails to start. "
-	  "`sshd -t` shows the same error." },
-	{ "sshd.pubkey-disabled", SEV_CRITICAL, 1,
-	  "public key authentication is switched off",
-	  "PubkeyAuthentication no (globally or in a Match block that applies to "
-	  "the user) makes sshd refuse every key, whatever authorized_keys holds." },
-	{ "sshd.no-keys-file", SEV_HIGH, 1,
-	  "sshd reads no authorized_keys file",
-	  "AuthorizedKeysFile none and no AuthorizedKeysCommand: sshd has nowhere "
-	  "to look for the user's keys, so no key can log in (certificates "
-	  "trusted through TrustedUserCAKeys excepted)." },
-	{ "sshd.strictmodes-off", SEV_MEDIUM, 0,
-	  "StrictModes is off",
-	  "With StrictModes no, sshd accepts authorized_keys files and home "
-	  "directories that other users can write, so anyone who can write there "
-	  "can add a key and log in as the user." },
-	{ "sshd.root-login", SEV_HIGH, 1,
-	  "PermitRootLogin refuses key login as root",
-	  "PermitRootLogin no refuses every login as root; forced-commands-only "
-	  "accepts only keys whose authorized_keys line has command=. The refusal "
-	  "is logged ('ROOT LOGIN REFUSED') but the client only sees 'Permission "
-	  "denied'." },
-	{ "sshd.auth-methods", SEV_HIGH, 1,
-	  "AuthenticationMethods needs more than a key",
-	  "When every list in AuthenticationMethods requires another method "
-	  "(password, keyboard-interactive, a second key) or lacks publickey, a key "
-	  "alone never completes the login: sshd answers 'partial success' and "
-	  "asks for more." },
-	{ "sshd.key-algorithm", SEV_HIGH, 1,
-	  "the key's algorithm is not accepted by sshd",
-	  "sshd only accepts keys whose signature algorithm is in "
-	  "PubkeyAcceptedAlgorithms (and, for cert-authority keys, certificates "
-	  "signed with an algorithm in CASignatureAlgorithms). ssh-dss is not in "
-	  "the default list, and ssh-rsa with SHA-1 has not been since 8.8; an "
-	  "RSA key still works through rsa-sha2-256/512." },
-	{ "sshd.rsa-size", SEV_HIGH, 1,
-	  "RSA key below RequiredRSASize",
-	  "sshd refuses RSA keys shorter than RequiredRSASize (1024 bits by "
-	  "default, often raised to 2048 or 3072)." },
-	{ "sshd.force-command", SEV_INFO, 0,
-	  "ForceCommand replaces every command the user asks for",
-	  "sshd runs the ForceCommand (through the user's shell) instead of the "
-	  "command or shell the client asked for. When that command fails or "
-	  "exits at once, the key login succeeds and the session still ends: "
-	  "'Accepted publickey' in sshd's log, nothing useful on the client." },
-	{ "sshd.chroot-perms", SEV_HIGH, 1,
-	  "ChrootDirectory is not root-owned or is writable by others",
-	  "sshd accepts the key, then ends the session: every component of the "
-	  "ChrootDirectory path must be a directory owned by root and not "
-	  "writable by group or others ('fatal: bad ownership or modes for chroot "
-	  "directory'). A user-owned home as chroot is the usual mistake." },
-	{ "sshd.revoked-key", SEV_HIGH, 1,
-	  "the key is revoked by RevokedKeys",
-	  "sshd refuses a key listed in the RevokedKeys file. A RevokedKeys file "
-	  "that is missing or holds a line that is not a public key makes the "
-	  "revocation check fail, and sshd then refuses every key." },
-	{ "sshd.revoked-krl", SEV_INFO, 0,
-	  "RevokedKeys is a binary key revocation list",
-	  "The RevokedKeys file is an OpenSSH KRL (ssh-keygen -k), which keyaudit "
-	  "does not decode: it cannot say which keys it revokes. Check a key with "
-	  "ssh-keygen -Q -f FILE key.pub." },
-	{ "sshd.password-auth", SEV_MEDIUM, 0,
-	  "password authentication is enabled",
-	  "PasswordAuthentication yes (the compiled default) lets anyone who can "
-	  "reach sshd guess passwords. With keys in place, switch it off." },
-	{ "sshd.kbdint-auth", SEV_MEDIUM, 0,
-	  "keyboard-interactive authentication is enabled",
-	  "KbdInteractiveAuthentication yes with UsePAM yes lets PAM ask for a "
-	  "password: password guessing stays possible even with "
-	  "PasswordAuthentication no." },
-	{ "sshd.config-unreadable", SEV_INFO, 0,
-	  "the sshd configuration could not be read",
-	  "The main sshd_config (or an Included file) was not collected or could "
-	  "not be read, usually because keyaudit ran without privileges: checks "
-	  "that depend on it use OpenSSH's compiled defaults and may be wrong." },
+const struct ka_rule rule_sshd_syntax = {
+	.id = "sshd.syntax", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "sshd rejects its configuration",
+	.help = "An unknown keyword, a keyword not allowed inside Match, a bad value, a "
+	    "broken Match line or an Include loop makes sshd refuse the whole "
+	    "configuration: a running sshd keeps its old settings, but it will not "
+	    "restart, and every new sshd (after a reboot or upgrade) fails to start. "
+	    "`sshd -t` shows the same error.",
+};
+
+const struct ka_rule rule_sshd_pubkey_disabled = {
+	.id = "sshd.pubkey-disabled", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "public key authentication is switched off",
+	.help = "PubkeyAuthentication no (globally or in a Match block that applies to "
+	    "the user) makes sshd refuse every key, whatever authorized_keys holds.",
+	.chain = CHAIN_METHODS,
+};
+
+const struct ka_rule rule_sshd_no_keys_file = {
+	.id = "sshd.no-keys-file", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "sshd reads no authorized_keys file",
+	.help = "AuthorizedKeysFile none and no AuthorizedKeysCommand: sshd has nowhere "
+	    "to look for the user's keys, so no key can log in (certificates "
+	    "trusted through TrustedUserCAKeys excepted).",
+	.chain = CHAIN_KEY + 5,
+};
+
+const struct ka_rule rule_sshd_strictmodes_off = {
+	.id = "sshd.strictmodes-off", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "StrictModes is off",
+	.help = "With StrictModes no, sshd accepts authorized_keys files and home "
+	    "directories that other users can write, so anyone who can write there "
+	    "can add a key and log in as the user.",
+};
+
+const struct ka_rule rule_sshd_root_login = {
+	.id = "sshd.root-login", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "PermitRootLogin refuses key login as root",
+	.help = "PermitRootLogin no refuses every login as root; forced-commands-only "
+	    "accepts only keys whose authorized_keys line has command=. The refusal "
+	    "is logged ('ROOT LOGIN REFUSED') but the client only sees 'Permission "
+	    "denied'.",
+	.chain = CHAIN_ROOT,
+};
+
+const struct ka_rule rule_sshd_auth_methods = {
+	.id = "sshd.auth-methods", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "AuthenticationMethods needs more than a key",
+	.help = "When every list in AuthenticationMethods requires another method "
+	    "(password, keyboard-interactive, a second key) or lacks publickey, a key "
+	    "alone never completes the login: sshd answers 'partial success' and "
+	    "asks for more.",
+	.chain = CHAIN_ROOT + 2,
+};
+
+const struct ka_rule rule_sshd_key_algorithm = {
+	.id = "sshd.key-algorithm", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the key's algorithm is not accepted by sshd",
+	.help = "sshd only accepts keys whose signature algorithm is in "
+	    "PubkeyAcceptedAlgorithms (and, for cert-authority keys, certificates "
+	    "signed with an algorithm in CASignatureAlgorithms). ssh-dss is not in "
+	    "the default list, and ssh-rsa with SHA-1 has not been since 8.8; an "
+	    "RSA key still works through rsa-sha2-256/512.",
+	.chain = CHAIN_KEY,
+};
+
+const struct ka_rule rule_sshd_rsa_size = {
+	.id = "sshd.rsa-size", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "RSA key below RequiredRSASize",
+	.help = "sshd refuses RSA keys shorter than RequiredRSASize (1024 bits by "
+	    "default, often raised to 2048 or 3072).",
+	.chain = CHAIN_KEY + 2,
+};
+
+const struct ka_rule rule_sshd_force_command = {
+	.id = "sshd.force-command", .severity = SEV_INFO, .blocks_login = 0,
+	.title = "ForceCommand replaces every command the user asks for",
+	.help = "sshd runs the ForceCommand (through the user's shell) instead of the "
+	    "command or shell the client asked for. When that command fails or "
+	    "exits at once, the key login succeeds and the session still ends: "
+	    "'Accepted publickey' in sshd's log, nothing useful on the client.",
+	.chain = CHAIN_SESSION + 3,
+};
+
+const struct ka_rule rule_sshd_chroot_perms = {
+	.id = "sshd.chroot-perms", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "ChrootDirectory is not root-owned or is writable by others",
+	.help = "sshd accepts the key, then ends the session: every component of the "
+	    "ChrootDirectory path must be a directory owned by root and not "
+	    "writable by group or others ('fatal: bad ownership or modes for chroot "
+	    "directory'). A user-owned home as chroot is the usual mistake.",
+	.chain = CHAIN_SESSION + 2,
+};
+
+const struct ka_rule rule_sshd_revoked_key = {
+	.id = "sshd.revoked-key", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the key is revoked by RevokedKeys",
+	.help = "sshd refuses a key listed in the RevokedKeys file. A RevokedKeys file "
+	    "that is missing or holds a line that is not a public key makes the "
+	    "revocation check fail, and sshd then refuses every key.",
+	.chain = CHAIN_KEY + 3,
+};
+
+const struct ka_rule rule_sshd_revoked_krl = {
+	.id = "sshd.revoked-krl", .severity = SEV_INFO, .blocks_login = 0,
+	.title = "RevokedKeys is a binary key revocation list",
+	.help = "The RevokedKeys file is an OpenSSH KRL (ssh-keygen -k), which keyaudit "
+	    "does not decode: it cannot say which keys it revokes. Check a key with "
+	    "ssh-keygen -Q -f FILE key.pub.",
+	.chain = CHAIN_KEY + 4,
+};
+
+const struct ka_rule rule_sshd_password_auth = {
+	.id = "sshd.password-auth", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "password authentication is enabled",
+	.help = "PasswordAuthentication yes (the compiled default) lets anyone who can "
+	    "reach sshd guess passwords. With keys in place, switch it off.",
+};
+
+const struct ka_rule rule_sshd_kbdint_auth = {
+	.id = "sshd.kbdint-auth", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "keyboard-interactive authentication is enabled",
+	.help = "KbdInteractiveAuthentication yes with UsePAM yes lets PAM ask for a "
+	    "password: password guessing stays possible even with "
+	    "PasswordAuthentication no.",
+};
+
+const struct ka_rule rule_sshd_config_unreadable = {
+	.id = "sshd.config-unreadable", .severity = SEV_INFO, .blocks_login = 0,
+	.title = "the sshd configuration could not be read",
+	.help = "The main sshd_config (or an Included file) was not collected or could "
+	    "not be read, usually because keyaudit ran without privileges: checks "
+	    "that depend on it use OpenSSH's compiled defaults and may be wrong.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_sshd_syntax,
+	&rule_sshd_pubkey_disabled,
+	&rule_sshd_no_keys_file,
+	&rule_sshd_strictmodes_off,
+	&rule_sshd_root_login,
+	&rule_sshd_auth_methods,
+	&rule_sshd_key_algorithm,
+	&rule_sshd_rsa_size,
+	&rule_sshd_force_command,
+	&rule_sshd_chroot_perms,
+	&rule_sshd_revoked_key,
+	&rule_sshd_revoked_krl,
+	&rule_sshd_password_auth,
+	&rule_sshd_kbdint_auth,
+	&rule_sshd_config_unreadable,
 };
 
 /* findings of sshd.syntax per host; sshd stops at the first anyway */
@@ -173,7 +243,7 @@ check_config_read(struct ka_ctx *ctx)
 		    f->read_error ? xasprintf("could not be read (%s)", f->read_error) :
 		    xstrdup("could not be read");
 
-		ctx_finding(ctx, "sshd.config-unreadable", NULL, main, 0,
+		ctx_finding(ctx, &rule_sshd_config_unreadable, NULL, main, 0,
 		    "run keyaudit with privileges (--sudo) so it can read the file",
 		    "%s %s: the sshd checks assume OpenSSH's compiled defaults "
 		    "(PubkeyAuthentication yes, PasswordAuthentication yes, "
@@ -187,7 +257,7 @@ check_config_read(struct ka_ctx *ctx)
 		if (e->unknown) {
 			if (strcmp(e->file, main) == 0 && e->line == 0)
 				continue;	/* reported above */
-			ctx_finding(ctx, "sshd.config-unreadable", NULL, e->file,
+			ctx_finding(ctx, &rule_sshd_config_unreadable, NULL, e->file,
 			    e->line, NULL, "%s: the sshd checks use what could be "
 			    "read and OpenSSH's defaults for the rest", e->msg);
 			continue;
@@ -195,7 +265,7 @@ check_config_read(struct ka_ctx *ctx)
 		if (accepted) {
 			/* The target's sshd -T ran on this configuration: sshd
 			 * accepts it, so the error is keyaudit's. */
-			ctx_skip(ctx, "sshd.syntax", e->file, "keyaudit finds '%s' at "
+			ctx_skip(ctx, &rule_sshd_syntax, e->file, "keyaudit finds '%s' at "
 			    "line %d but the target's sshd -T accepted the "
 			    "configuration (a keyaudit bug)", e->msg, e->line);
 			continue;
@@ -207,7 +277,7 @@ check_config_read(struct ka_ctx *ctx)
 			char *fix = xasprintf("edit %s line %d, then check with: sshd -t",
 			    q, e->line);
 
-			ctx_finding(ctx, "sshd.syntax", NULL, e->file, e->line, fix,
+			ctx_finding(ctx, &rule_sshd_syntax, NULL, e->file, e->line, fix,
 			    "sshd rejects its configuration: %s line %d: %s. sshd will "
 			    "not start (or restart) until this is fixed", e->file,
 			    e->line, e->msg);
@@ -225,7 +295,7 @@ check_config_read(struct ka_ctx *ctx)
  * place it is set.
  */
 static void
-check_enabled(struct ka_ctx *ctx, const char *kw, const char *rule,
+check_enabled(struct ka_ctx *ctx, const char *kw, const struct ka_rule *rule,
     const char *why)
 {
 	struct strlist seen = { 0 };
@@ -271,8 +341,8 @@ check_host(struct ka_ctx *ctx)
 
 	/* Only what the file says weakens the host: defaults are a guess. */
 	if (!ctx->sshd_config_found) {
-		static const char *const ids[] = { "sshd.strictmodes-off",
-		    "sshd.password-auth", "sshd.kbdint-auth" };
+		static const struct ka_rule *const ids[] = { &rule_sshd_strictmodes_off,
+		    &rule_sshd_password_auth, &rule_sshd_kbdint_auth };
 		for (size_t i = 0; i < KA_ARRLEN(ids); i++)
 			ctx_skip(ctx, ids[i], ctx_sshd_config_path(ctx), "the sshd configuration "
 			    "could not be read");
@@ -282,17 +352,17 @@ check_host(struct ka_ctx *ctx)
 		char *d = directive(ctx->global, "strictmodes");
 
 		ctx_setting_where(ctx, ctx->global, "strictmodes", &path, &line);
-		ctx_finding(ctx, "sshd.strictmodes-off", NULL, path, line,
+		ctx_finding(ctx, &rule_sshd_strictmodes_off, NULL, path, line,
 		    "StrictModes yes", "%s: sshd accepts authorized_keys files and "
 		    "directories that others can write, so whoever can write them can "
 		    "add a key", d);
 		free(d);
 	}
-	check_enabled(ctx, "passwordauthentication", "sshd.password-auth",
+	check_enabled(ctx, "passwordauthentication", &rule_sshd_password_auth,
 	    "anyone who reaches sshd can try passwords");
 	/* Without PAM, keyboard-interactive has no device on Linux. */
 	if (sshd_eff_bool(ctx->global, "usepam") == 1)
-		check_enabled(ctx, "kbdinteractiveauthentication", "sshd.kbdint-auth",
+		check_enabled(ctx, "kbdinteractiveauthentication", &rule_sshd_kbdint_auth,
 		    "with UsePAM yes, PAM asks for passwords through it");
 }
 
@@ -309,7 +379,7 @@ check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
 		return;
 	ctx_setting_where(ctx, u->eff, "pubkeyauthentication", &path, &line);
 	d = directive(u->eff, "pubkeyauthentication");
-	ctx_finding(ctx, "sshd.pubkey-disabled", u->name, path, line,
+	ctx_finding(ctx, &rule_sshd_pubkey_disabled, u->name, path, line,
 	    "PubkeyAuthentication yes", "%s: sshd refuses every key for %s",
 	    d, u->name);
 	free(d);
@@ -336,7 +406,7 @@ check_keys_file(struct ka_ctx *ctx, const struct ka_user *u)
 			return;
 	ctx_setting_where(ctx, u->eff, "authorizedkeysfile", &path, &line);
 	d = directive(u->eff, "authorizedkeysfile");
-	ctx_finding(ctx, "sshd.no-keys-file", u->name, path, line,
+	ctx_finding(ctx, &rule_sshd_no_keys_file, u->name, path, line,
 	    "AuthorizedKeysFile .ssh/authorized_keys", "%s and no "
 	    "AuthorizedKeysCommand: sshd reads no key for %s", d, u->name);
 	free(d);
@@ -389,16 +459,16 @@ check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
 	ctx_setting_where(ctx, u->eff, "authenticationmethods", &path, &line);
 	d = directive(u->eff, "authenticationmethods");
 	if (best > 1)
-		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		ctx_finding(ctx, &rule_sshd_auth_methods, u->name, path, line,
 		    "AuthenticationMethods publickey", "%s: %s needs %d different "
 		    "keys in one login; one key only earns 'partial success'", d,
 		    u->name, best);
 	else if (anypub)
-		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		ctx_finding(ctx, &rule_sshd_auth_methods, u->name, path, line,
 		    "AuthenticationMethods publickey", "%s: every list needs another "
 		    "method after the key, so a key alone never logs %s in", d, u->name);
 	else
-		ctx_finding(ctx, "sshd.auth-methods", u->name, path, line,
+		ctx_finding(ctx, &rule_sshd_auth_methods, u->name, path, line,
 		    "AuthenticationMethods publickey", "%s: publickey is in no list, "
 		    "so sshd never accepts a key for %s", d, u->name);
 	free(d);
@@ -555,7 +625,7 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 		if (!ok) {
 			d = directive(e, "casignaturealgorithms");
 			fix = xasprintf("CASignatureAlgorithms +%s", algs[0]);
-			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
+			f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path,
 			    l->lineno, fix, "%scert-authority key %s (%s) cannot "
 			    "sign certificates sshd accepts: %s", LW(l), l->fp, type, d);
 			set_fp(f, l->fp);
@@ -563,7 +633,7 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 			free(d);
 		} else if (!certs) {
 			d = directive(e, "pubkeyacceptedalgorithms");
-			f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path,
+			f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path,
 			    l->lineno, "PubkeyAcceptedAlgorithms +*-cert-v01@openssh.com",
 			    "%scert-authority key %s: no certificate type is "
 			    "accepted: %s", LW(l), l->fp, d);
@@ -580,7 +650,7 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 		fix = xstrdup("PubkeyAcceptedAlgorithms +rsa-sha2-512,rsa-sha2-256");
 	else
 		fix = xasprintf("PubkeyAcceptedAlgorithms +%s", type);
-	f = ctx_finding(k->ctx, "sshd.key-algorithm", k->u->name, path, l->lineno,
+	f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path, l->lineno,
 	    fix, "%s%s key %s is not accepted by %s: sshd refuses it",
 	    LW(l), type, l->fp, d);
 	set_fp(f, l->fp);
@@ -603,7 +673,7 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 	if (strcmp(type, "ssh-rsa") == 0 && !l->opts.cert_authority &&
 	    l->bits > 0 && l->bits < k->required_rsa) {
 		d = directive(e, "requiredrsasize");
-		f = ctx_finding(k->ctx, "sshd.rsa-size", k->u->name, path, l->lineno,
+		f = ctx_finding(k->ctx, &rule_sshd_rsa_size, k->u->name, path, l->lineno,
 		    "ssh-keygen -t ed25519   # and replace this key with the new one",
 		    "%sRSA key %s has %d bits, below %s: sshd refuses it",
 		    LW(l), l->fp, l->bits, d);
@@ -616,7 +686,7 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 			if (strcmp(k->rev->fps.v[i], l->fp) != 0)
 				continue;
 			d = directive(e, "revokedkeys");
-			f = ctx_finding(k->ctx, "sshd.revoked-key", k->u->name, path,
+			f = ctx_finding(k->ctx, &rule_sshd_revoked_key, k->u->name, path,
 			    l->lineno, "ssh-keygen -t ed25519   # a revoked key stays "
 			    "revoked: make a new one", "%skey %s is listed in "
 			    "%s: sshd refuses it ('Authentication key ... revoked by "
@@ -629,7 +699,7 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 
 	if (k->root_forced && l->opts.command == NULL && l->lineno > 0) {
 		d = directive(e, "permitrootlogin");
-		f = ctx_finding(k->ctx, "sshd.root-login", k->u->name, path, l->lineno,
+		f = ctx_finding(k->ctx, &rule_sshd_root_login, k->u->name, path, l->lineno,
 		    "PermitRootLogin prohibit-password", "%skey %s has no "
 		    "command= option and %s only lets root in with forced commands: "
 		    "sshd refuses it", LW(l), l->fp, d);
@@ -694,14 +764,14 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 
 	switch (r->state) {
 	case REV_UNKNOWN:
-		ctx_skip(ctx, "sshd.revoked-key", u->name, "RevokedKeys %s was not "
+		ctx_skip(ctx, &rule_sshd_revoked_key, u->name, "RevokedKeys %s was not "
 		    "collected or could not be read", r->path);
 		break;
 	case REV_MISSING: {
 		struct ka_finding *f;
 
 		d = directive(u->eff, "revokedkeys");
-		f = ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, 0, NULL,
+		f = ctx_finding(ctx, &rule_sshd_revoked_key, u->name, r->path, 0, NULL,
 		    "%s: the file does not exist, so sshd cannot check any key "
 		    "against it and refuses every key for %s ('Error checking "
 		    "authentication key')", d, u->name);
@@ -714,7 +784,7 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 		struct ka_finding *f;
 
 		d = directive(u->eff, "revokedkeys");
-		f = ctx_finding(ctx, "sshd.revoked-key", u->name, r->path, r->badline,
+		f = ctx_finding(ctx, &rule_sshd_revoked_key, u->name, r->path, r->badline,
 		    NULL, "%s: line %ld is not a public key; sshd's revocation check "
 		    "fails there and it refuses every key for %s not listed before "
 		    "that line", d, r->badline, u->name);
@@ -730,7 +800,7 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 			break;
 		strlist_add(krl_seen, r->path);
 		d = directive(u->eff, "revokedkeys");
-		ctx_finding(ctx, "sshd.revoked-krl", NULL, r->path, 0, NULL,
+		ctx_finding(ctx, &rule_sshd_revoked_krl, NULL, r->path, 0, NULL,
 		    "%s is a binary key revocation list: keyaudit cannot tell which "
 		    "keys it revokes (check one with: ssh-keygen -Q -f %s KEY.pub)",
 		    d, r->path);
@@ -751,7 +821,7 @@ check_force_command(struct ka_ctx *ctx, const struct ka_user *u)
 		return;
 	ctx_setting_where(ctx, u->eff, "forcecommand", &path, &line);
 	d = directive(u->eff, "forcecommand");
-	ctx_finding(ctx, "sshd.force-command", u->name, path, line, NULL,
+	ctx_finding(ctx, &rule_sshd_force_command, u->name, path, line, NULL,
 	    "%s: every session of %s runs this instead of the command asked for",
 	    d, u->name);
 	free(d);
@@ -779,7 +849,7 @@ check_chroot(struct ka_ctx *ctx, const struct ka_user *u)
 		*p = '\0';
 		f = snap_file_get(ctx->snap, comp);
 		if (f == NULL) {
-			ctx_skip(ctx, "sshd.chroot-perms", u->name, "%s was not "
+			ctx_skip(ctx, &rule_sshd_chroot_perms, u->name, "%s was not "
 			    "collected", comp);
 			break;
 		}
@@ -791,7 +861,7 @@ check_chroot(struct ka_ctx *ctx, const struct ka_user *u)
 			fix = xasprintf("decide who should own %s: sshd needs it root's "
 			    "and writable by nobody else (chown root:root %s && chmod go-w "
 			    "%s), which takes it from whoever writes there now", q, q, q);
-			ctx_finding(ctx, "sshd.chroot-perms", u->name, where, line, fix,
+			ctx_finding(ctx, &rule_sshd_chroot_perms, u->name, where, line, fix,
 			    "%s: %s is %s (owner uid %u, mode %04o): sshd accepts %s's key "
 			    "and then ends the session (\"bad ownership or modes for chroot "
 			    "directory\")", d, comp, f->type != SNAP_DIR ? "not a directory" :
@@ -827,7 +897,7 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen
 			char *d = directive(u->eff, "permitrootlogin");
 
 			ctx_setting_where(ctx, u->eff, "permitrootlogin", &path, &line);
-			ctx_finding(ctx, "sshd.root-login", u->name, path, line,
+			ctx_finding(ctx, &rule_sshd_root_login, u->name, path, line,
 			    "PermitRootLogin prohibit-password", "%s: sshd refuses every "
 			    "login as %s (uid 0), keys included", d, u->name);
 			free(d);

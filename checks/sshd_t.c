@@ -7,13 +7,17 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "sshd.engine-disagrees", SEV_MEDIUM, 0,
-	  "keyaudit's effective config differs from the target's sshd -T",
-	  "keyaudit evaluates sshd_config itself (Include, Match, defaults) so it can "
-	  "audit without root and offline. When it could also ask the target's sshd "
-	  "(sshd -T -C user=U) and the answers differ, keyaudit uses sshd's answer "
-	  "and reports the keywords: that is a keyaudit bug to report." },
+const struct ka_rule rule_sshd_engine_disagrees = {
+	.id = "sshd.engine-disagrees", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "keyaudit's effective config differs from the target's sshd -T",
+	.help = "keyaudit evaluates sshd_config itself (Include, Match, defaults) so it can "
+	    "audit without root and offline. When it could also ask the target's sshd "
+	    "(sshd -T -C user=U) and the answers differ, keyaudit uses sshd's answer "
+	    "and reports the keywords: that is a keyaudit bug to report.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_sshd_engine_disagrees,
 };
 
 static void
@@ -27,7 +31,7 @@ run(struct ka_ctx *ctx)
 		if (t == NULL)
 			continue;
 		if (t->output == NULL) {
-			ctx_skip(ctx, "sshd.engine-disagrees", u->name, "%s",
+			ctx_skip(ctx, &rule_sshd_engine_disagrees, u->name, "%s",
 			    t->error ? t->error : "sshd -T gave no output");
 			continue;
 		}
@@ -38,7 +42,7 @@ run(struct ka_ctx *ctx)
 			buf_printf(&kws, "%s%s", j ? ", " : "", u->disagree.v[j]);
 		if (u->disagree.n > 20)
 			buf_printf(&kws, " and %zu more", u->disagree.n - 20);
-		ctx_finding(ctx, "sshd.engine-disagrees", u->name, ctx->snap->sshd_config_path,
+		ctx_finding(ctx, &rule_sshd_engine_disagrees, u->name, ctx->snap->sshd_config_path,
 		    0, NULL, "for %s, keyaudit's reading of the configuration differs from "
 		    "sshd -T on: %s. Verdicts use sshd's answer; please report this "
 		    "keyaudit bug with 'keyaudit sshd-config -C user=%s' and 'sshd -T -C "

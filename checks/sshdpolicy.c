@@ -18,96 +18,168 @@
 #include "../scanner/match.h"
 #include "../scanner/policy.h"
 
-static const struct ka_rule rules[] = {
-	{ "sshd.permit-empty-passwords", SEV_HIGH, 0,
-	  "accounts with an empty password may log in",
-	  "PermitEmptyPasswords yes lets anyone log in to an account whose "
-	  "password is empty, with no credential at all, wherever password "
-	  "authentication is on." },
-	{ "sshd.permit-root-login", SEV_HIGH, 0,
-	  "root may log in with a password",
-	  "PermitRootLogin yes accepts every method for root, passwords included: "
-	  "root is the one account name every attacker guesses. "
-	  "prohibit-password keeps root key login working; no refuses root "
-	  "entirely (log in as yourself, then sudo)." },
-	{ "sshd.hostbased-auth", SEV_MEDIUM, 0,
-	  "host-based authentication is on",
-	  "HostbasedAuthentication yes trusts another host's word about who the "
-	  "user is (~/.shosts, /etc/hosts.equiv): one compromised client host "
-	  "opens every account that trusts it." },
-	{ "sshd.ignore-rhosts", SEV_MEDIUM, 0,
-	  "sshd reads users' .rhosts/.shosts files",
-	  "IgnoreRhosts no (or shosts-only) lets each user's ~/.rhosts or "
-	  "~/.shosts grant host-based access to the account, outside any central "
-	  "control." },
-	{ "sshd.permit-user-environment", SEV_MEDIUM, 0,
-	  "users can set environment variables for sshd",
-	  "PermitUserEnvironment lets ~/.ssh/environment and environment= "
-	  "options in authorized_keys set variables such as LD_PRELOAD before "
-	  "the session starts, which can bypass a forced command." },
-	{ "sshd.max-auth-tries", SEV_LOW, 0,
-	  "MaxAuthTries allows many attempts per connection",
-	  "Each connection may try MaxAuthTries credentials (default 6); a low "
-	  "limit (4 or less) slows guessing. Clients with many agent keys need "
-	  "IdentitiesOnly yes and an IdentityFile per host." },
-	{ "sshd.log-level", SEV_LOW, 0,
-	  "LogLevel below VERBOSE: key logins cannot be traced to a key",
-	  "At VERBOSE sshd logs the fingerprint of the key that logged in (and "
-	  "the authorized_keys file and line), which is what ties a login to a "
-	  "person and lets you see which keys are still used." },
-	{ "sshd.weak-pubkey-algorithms", SEV_MEDIUM, 0,
-	  "sshd accepts ssh-rsa (SHA-1) or ssh-dss signatures",
-	  "PubkeyAcceptedAlgorithms includes ssh-rsa (RSA with SHA-1 signatures) "
-	  "or ssh-dss (1024-bit DSA), both considered broken and off by default "
-	  "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512." },
-	{ "sshd.required-rsa-size", SEV_LOW, 0,
-	  "RequiredRSASize accepts RSA keys below 2048 bits",
-	  "RequiredRSASize (default 1024) is the smallest RSA key sshd accepts; "
-	  "1024-bit RSA is within reach of a well-funded attacker." },
-	{ "sshd.no-allow-list", SEV_LOW, 0,
-	  "neither AllowUsers nor AllowGroups limits who may log in",
-	  "Without AllowUsers or AllowGroups every account with a usable "
-	  "credential can log in over ssh, including service accounts that "
-	  "were never meant to. An AllowGroups line makes ssh access a group "
-	  "membership you can review." },
-	{ "sshd.agent-forwarding", SEV_LOW, 0,
-	  "agent forwarding is allowed",
-	  "With AllowAgentForwarding yes (the default) a user's forwarded agent "
-	  "is usable by root on this host, and by anyone who takes over the "
-	  "session, to log in elsewhere as that user." },
-	{ "sshd.tcp-forwarding", SEV_LOW, 0,
-	  "TCP forwarding is allowed",
-	  "With AllowTcpForwarding yes (the default) every ssh user can tunnel "
-	  "to any port this host can reach, bypassing network controls." },
-	{ "sshd.x11-forwarding", SEV_MEDIUM, 0,
-	  "X11 forwarding is allowed",
-	  "X11Forwarding yes exposes the client's X display to this host: root "
-	  "here (or an attacker) can read keystrokes and screen contents." },
-	{ "sshd.match-password", SEV_HIGH, 0,
-	  "a Match block turns password login back on for the user",
-	  "Password (or keyboard-interactive) login is off globally but a Match "
-	  "block switches it back on for some users: the exception is easy to "
-	  "miss and keeps those accounts open to password guessing." },
-	{ "sshd.removed-keyword", SEV_LOW, 0,
-	  "the configuration uses a keyword sshd ignores",
-	  "Keywords from removed features (SSH protocol 1, UsePrivilegeSeparation, "
-	  "UseLogin, ...) are accepted and ignored: the setting someone meant to "
-	  "make is not in force. sshd only logs 'Deprecated option'." },
-	{ "sshd.deprecated-keyword", SEV_INFO, 0,
-	  "the configuration uses an old name for a keyword",
-	  "Old names (ChallengeResponseAuthentication, PubkeyAcceptedKeyTypes, "
-	  "...) still work but read differently from what `sshd -T` and the "
-	  "manual say; future releases may drop them." },
-	{ "sshd.authkeys-file-duplicate", SEV_LOW, 0,
-	  "AuthorizedKeysFile names a file twice or is set twice",
-	  "A file listed twice in AuthorizedKeysFile is read twice; a second "
-	  "AuthorizedKeysFile line is ignored because the first value wins, so "
-	  "the files it names are not read at all." },
-	{ "sshd.authorized-keys2", SEV_LOW, 0,
-	  "sshd reads ~/.ssh/authorized_keys2",
-	  "authorized_keys2 has been deprecated since OpenSSH 3.0 but is still in "
-	  "the default AuthorizedKeysFile: keys hidden there are easy to "
-	  "overlook in reviews. List only .ssh/authorized_keys." },
+const struct ka_rule rule_sshd_permit_empty_passwords = {
+	.id = "sshd.permit-empty-passwords", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "accounts with an empty password may log in",
+	.help = "PermitEmptyPasswords yes lets anyone log in to an account whose "
+	    "password is empty, with no credential at all, wherever password "
+	    "authentication is on.",
+};
+
+const struct ka_rule rule_sshd_permit_root_login = {
+	.id = "sshd.permit-root-login", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "root may log in with a password",
+	.help = "PermitRootLogin yes accepts every method for root, passwords included: "
+	    "root is the one account name every attacker guesses. "
+	    "prohibit-password keeps root key login working; no refuses root "
+	    "entirely (log in as yourself, then sudo).",
+};
+
+const struct ka_rule rule_sshd_hostbased_auth = {
+	.id = "sshd.hostbased-auth", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "host-based authentication is on",
+	.help = "HostbasedAuthentication yes trusts another host's word about who the "
+	    "user is (~/.shosts, /etc/hosts.equiv): one compromised client host "
+	    "opens every account that trusts it.",
+};
+
+const struct ka_rule rule_sshd_ignore_rhosts = {
+	.id = "sshd.ignore-rhosts", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "sshd reads users' .rhosts/.shosts files",
+	.help = "IgnoreRhosts no (or shosts-only) lets each user's ~/.rhosts or "
+	    "~/.shosts grant host-based access to the account, outside any central "
+	    "control.",
+};
+
+const struct ka_rule rule_sshd_permit_user_environment = {
+	.id = "sshd.permit-user-environment", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "users can set environment variables for sshd",
+	.help = "PermitUserEnvironment lets ~/.ssh/environment and environment= "
+	    "options in authorized_keys set variables such as LD_PRELOAD before "
+	    "the session starts, which can bypass a forced command.",
+};
+
+const struct ka_rule rule_sshd_max_auth_tries = {
+	.id = "sshd.max-auth-tries", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "MaxAuthTries allows many attempts per connection",
+	.help = "Each connection may try MaxAuthTries credentials (default 6); a low "
+	    "limit (4 or less) slows guessing. Clients with many agent keys need "
+	    "IdentitiesOnly yes and an IdentityFile per host.",
+};
+
+const struct ka_rule rule_sshd_log_level = {
+	.id = "sshd.log-level", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "LogLevel below VERBOSE: key logins cannot be traced to a key",
+	.help = "At VERBOSE sshd logs the fingerprint of the key that logged in (and "
+	    "the authorized_keys file and line), which is what ties a login to a "
+	    "person and lets you see which keys are still used.",
+};
+
+const struct ka_rule rule_sshd_weak_pubkey_algorithms = {
+	.id = "sshd.weak-pubkey-algorithms", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "sshd accepts ssh-rsa (SHA-1) or ssh-dss signatures",
+	.help = "PubkeyAcceptedAlgorithms includes ssh-rsa (RSA with SHA-1 signatures) "
+	    "or ssh-dss (1024-bit DSA), both considered broken and off by default "
+	    "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512.",
+};
+
+const struct ka_rule rule_sshd_required_rsa_size = {
+	.id = "sshd.required-rsa-size", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "RequiredRSASize accepts RSA keys below 2048 bits",
+	.help = "RequiredRSASize (default 1024) is the smallest RSA key sshd accepts; "
+	    "1024-bit RSA is within reach of a well-funded attacker.",
+};
+
+const struct ka_rule rule_sshd_no_allow_list = {
+	.id = "sshd.no-allow-list", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "neither AllowUsers nor AllowGroups limits who may log in",
+	.help = "Without AllowUsers or AllowGroups every account with a usable "
+	    "credential can log in over ssh, including service accounts that "
+	    "were never meant to. An AllowGroups line makes ssh access a group "
+	    "membership you can review.",
+};
+
+const struct ka_rule rule_sshd_agent_forwarding = {
+	.id = "sshd.agent-forwarding", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "agent forwarding is allowed",
+	.help = "With AllowAgentForwarding yes (the default) a user's forwarded agent "
+	    "is usable by root on this host, and by anyone who takes over the "
+	    "session, to log in elsewhere as that user.",
+};
+
+const struct ka_rule rule_sshd_tcp_forwarding = {
+	.id = "sshd.tcp-forwarding", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "TCP forwarding is allowed",
+	.help = "With AllowTcpForwarding yes (the default) every ssh user can tunnel "
+	    "to any port this host can reach, bypassing network controls.",
+};
+
+const struct ka_rule rule_sshd_x11_forwarding = {
+	.id = "sshd.x11-forwarding", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.title = "X11 forwarding is allowed",
+	.help = "X11Forwarding yes exposes the client's X display to this host: root "
+	    "here (or an attacker) can read keystrokes and screen contents.",
+};
+
+const struct ka_rule rule_sshd_match_password = {
+	.id = "sshd.match-password", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "a Match block turns password login back on for the user",
+	.help = "Password (or keyboard-interactive) login is off globally but a Match "
+	    "block switches it back on for some users: the exception is easy to "
+	    "miss and keeps those accounts open to password guessing.",
+};
+
+const struct ka_rule rule_sshd_removed_keyword = {
+	.id = "sshd.removed-keyword", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "the configuration uses a keyword sshd ignores",
+	.help = "Keywords from removed features (SSH protocol 1, UsePrivilegeSeparation, "
+	    "UseLogin, ...) are accepted and ignored: the setting someone meant to "
+	    "make is not in force. sshd only logs 'Deprecated option'.",
+};
+
+const struct ka_rule rule_sshd_deprecated_keyword = {
+	.id = "sshd.deprecated-keyword", .severity = SEV_INFO, .blocks_login = 0,
+	.title = "the configuration uses an old name for a keyword",
+	.help = "Old names (ChallengeResponseAuthentication, PubkeyAcceptedKeyTypes, "
+	    "...) still work but read differently from what `sshd -T` and the "
+	    "manual say; future releases may drop them.",
+};
+
+const struct ka_rule rule_sshd_authkeys_file_duplicate = {
+	.id = "sshd.authkeys-file-duplicate", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "AuthorizedKeysFile names a file twice or is set twice",
+	.help = "A file listed twice in AuthorizedKeysFile is read twice; a second "
+	    "AuthorizedKeysFile line is ignored because the first value wins, so "
+	    "the files it names are not read at all.",
+};
+
+const struct ka_rule rule_sshd_authorized_keys2 = {
+	.id = "sshd.authorized-keys2", .severity = SEV_LOW, .blocks_login = 0,
+	.title = "sshd reads ~/.ssh/authorized_keys2",
+	.help = "authorized_keys2 has been deprecated since OpenSSH 3.0 but is still in "
+	    "the default AuthorizedKeysFile: keys hidden there are easy to "
+	    "overlook in reviews. List only .ssh/authorized_keys.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_sshd_permit_empty_passwords,
+	&rule_sshd_permit_root_login,
+	&rule_sshd_hostbased_auth,
+	&rule_sshd_ignore_rhosts,
+	&rule_sshd_permit_user_environment,
+	&rule_sshd_max_auth_tries,
+	&rule_sshd_log_level,
+	&rule_sshd_weak_pubkey_algorithms,
+	&rule_sshd_required_rsa_size,
+	&rule_sshd_no_allow_list,
+	&rule_sshd_agent_forwarding,
+	&rule_sshd_tcp_forwarding,
+	&rule_sshd_x11_forwarding,
+	&rule_sshd_match_password,
+	&rule_sshd_removed_keyword,
+	&rule_sshd_deprecated_keyword,
+	&rule_sshd_authkeys_file_duplicate,
+	&rule_sshd_authorized_keys2,
 };
 
 /* --------------------------------------------------- shared helpers */
@@ -424,7 +496,7 @@ same_values(const struct sshd_eff *a, const struct sshd_eff *b, const char *kw)
  * *why, and the config line that fixes it in *line.
  */
 struct setting {
-	const char *id;
+	const struct ka_rule *id;
 	const char *kw;
 	int (*weak)(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	    const char *expect, char **why, char **line);
@@ -696,19 +768,19 @@ weak_ak2(const struct ka_ctx *ctx, const struct sshd_eff *e,
 }
 
 static const struct setting settings[] = {
-	{ "sshd.permit-empty-passwords", "permitemptypasswords", weak_empty_passwords },
-	{ "sshd.permit-root-login", "permitrootlogin", weak_root_login },
-	{ "sshd.hostbased-auth", "hostbasedauthentication", weak_hostbased },
-	{ "sshd.ignore-rhosts", "ignorerhosts", weak_rhosts },
-	{ "sshd.permit-user-environment", "permituserenvironment", weak_user_env },
-	{ "sshd.max-auth-tries", "maxauthtries", weak_max_auth_tries },
-	{ "sshd.log-level", "loglevel", weak_log_level },
-	{ "sshd.weak-pubkey-algorithms", "pubkeyacceptedalgorithms", weak_pubkey_algs },
-	{ "sshd.required-rsa-size", "requiredrsasize", weak_rsa_size },
-	{ "sshd.agent-forwarding", "allowagentforwarding", weak_agent_fwd },
-	{ "sshd.tcp-forwarding", "allowtcpforwarding", weak_tcp_fwd },
-	{ "sshd.x11-forwarding", "x11forwarding", weak_x11_fwd },
-	{ "sshd.authorized-keys2", "authorizedkeysfile", weak_ak2 },
+	{ &rule_sshd_permit_empty_passwords, "permitemptypasswords", weak_empty_passwords },
+	{ &rule_sshd_permit_root_login, "permitrootlogin", weak_root_login },
+	{ &rule_sshd_hostbased_auth, "hostbasedauthentication", weak_hostbased },
+	{ &rule_sshd_ignore_rhosts, "ignorerhosts", weak_rhosts },
+	{ &rule_sshd_permit_user_environment, "permituserenvironment", weak_user_env },
+	{ &rule_sshd_max_auth_tries, "maxauthtries", weak_max_auth_tries },
+	{ &rule_sshd_log_level, "loglevel", weak_log_level },
+	{ &rule_sshd_weak_pubkey_algorithms, "pubkeyacceptedalgorithms", weak_pubkey_algs },
+	{ &rule_sshd_required_rsa_size, "requiredrsasize", weak_rsa_size },
+	{ &rule_sshd_agent_forwarding, "allowagentforwarding", weak_agent_fwd },
+	{ &rule_sshd_tcp_forwarding, "allowtcpforwarding", weak_tcp_fwd },
+	{ &rule_sshd_x11_forwarding, "x11forwarding", weak_x11_fwd },
+	{ &rule_sshd_authorized_keys2, "authorizedkeysfile", weak_ak2 },
 };
 
 /* Keywords whose `expect` a check of this family applies (the policy
@@ -730,7 +802,7 @@ policy_value(const struct ka_ctx *ctx, const char *kw)
 }
 
 static void
-report(struct ka_ctx *ctx, const char *id, const struct ka_user *u,
+report(struct ka_ctx *ctx, const struct ka_rule *id, const struct ka_user *u,
     const struct sshd_eff *e, const char *kw, const char *why, const char *line)
 {
 	char *d = directive(e, kw), *fix = sshdpolicy_fix(ctx, e, kw, line);
@@ -785,7 +857,7 @@ check_allow_list(struct ka_ctx *ctx)
 			continue;
 		any_expect = 1;
 		if (differs(ctx->global, kws[i], expect, &why, &line))
-			report(ctx, "sshd.no-allow-list", NULL, ctx->global, kws[i],
+			report(ctx, &rule_sshd_no_allow_list, NULL, ctx->global, kws[i],
 			    why, line);
 		free(why);
 		free(line);
@@ -798,7 +870,7 @@ check_allow_list(struct ka_ctx *ctx)
 		char *full = xasprintf("groupadd -f sshusers, then usermod -aG sshusers "
 		    "USER for each account that may log in with ssh; then %s", fix);
 
-		ctx_finding(ctx, "sshd.no-allow-list", NULL, ctx_sshd_config_path(ctx), 0, full,
+		ctx_finding(ctx, &rule_sshd_no_allow_list, NULL, ctx_sshd_config_path(ctx), 0, full,
 		    "AllowUsers and AllowGroups are not set: every account with a "
 		    "usable credential may log in over ssh");
 		free(full);
@@ -831,7 +903,7 @@ check_match_password(struct ka_ctx *ctx)
 			why = xasprintf("%s is off for the host but on for %s, who "
 			    "stays open to password guessing",
 			    sshdpolicy_spelled(kws[k]), u->name);
-			report(ctx, "sshd.match-password", u, u->eff, kws[k], why, line);
+			report(ctx, &rule_sshd_match_password, u, u->eff, kws[k], why, line);
 			free(why);
 			free(line);
 		}
@@ -904,7 +976,7 @@ check_old_keywords(struct ka_ctx *ctx, const struct rawconf *rc)
 			if (o->now == NULL && nrem++ < MAX_RAW_FINDINGS) {
 				fix = xasprintf("delete line %d of %s (it has no effect)",
 				    d->line, d->file);
-				ctx_finding(ctx, "sshd.removed-keyword", NULL, d->file,
+				ctx_finding(ctx, &rule_sshd_removed_keyword, NULL, d->file,
 				    d->line, fix, "'%s %s' at %s:%d is ignored by sshd "
 				    "(%s): whatever it was meant to set is not in force",
 				    word, args, d->file, d->line, o->note);
@@ -912,7 +984,7 @@ check_old_keywords(struct ka_ctx *ctx, const struct rawconf *rc)
 			} else if (o->now != NULL && ndep++ < MAX_RAW_FINDINGS) {
 				fix = xasprintf("in %s line %d, change the line to '%s %s'",
 				    d->file, d->line, o->now, args);
-				ctx_finding(ctx, "sshd.deprecated-keyword", NULL, d->file,
+				ctx_finding(ctx, &rule_sshd_deprecated_keyword, NULL, d->file,
 				    d->line, fix, "'%s' at %s:%d is an old name for %s (%s)",
 				    word, d->file, d->line, o->now, o->note);
 				free(fix);
@@ -958,7 +1030,7 @@ check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
 		    "change %s line %d to 'AuthorizedKeysFile %s %s'; then run: %s",
 		    d->line, d->file, first->file, first->line, fargs, args,
 		    reload_cmd(ctx));
-		ctx_finding(ctx, "sshd.authkeys-file-duplicate", NULL, d->file, d->line,
+		ctx_finding(ctx, &rule_sshd_authkeys_file_duplicate, NULL, d->file, d->line,
 		    fix, "'AuthorizedKeysFile %s' at %s:%d is ignored: the one at "
 		    "%s:%d ('%s') comes first and wins", args, d->file, d->line,
 		    first->file, first->line, fargs);
@@ -994,7 +1066,7 @@ check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
 				    "AuthorizedKeysFile .ssh/authorized_keys");
 
 				ctx_setting_where(ctx, e, "authorizedkeysfile", &path, &line);
-				ctx_finding(ctx, "sshd.authkeys-file-duplicate",
+				ctx_finding(ctx, &rule_sshd_authkeys_file_duplicate,
 				    us ? us->name : NULL, path, line, fix, "%s names %s "
 				    "twice: sshd reads the file twice%s%s", d, ent,
 				    us ? " for " : "", us ? us->name : "");
@@ -1016,7 +1088,7 @@ run(struct ka_ctx *ctx)
 	 * so with sshd.config-unreadable). */
 	if (!ctx->sshd_config_found) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
-			ctx_skip(ctx, rules[i].id, ctx_sshd_config_path(ctx), "the sshd "
+			ctx_skip(ctx, rules[i], ctx_sshd_config_path(ctx), "the sshd "
 			    "configuration could not be read");
 		return;
 	}

@@ -9,28 +9,44 @@
 
 #include "check.h"
 
-static const struct ka_rule rules[] = {
-	{ "files.config-owner", SEV_HIGH, 0,
-	  "an sshd configuration file is not owned by root",
-	  "sshd reads sshd_config and its drop-ins as root and never checks who "
-	  "owns them: the owner can change any setting, including turning "
-	  "password login or root login on." },
-	{ "files.config-mode", SEV_HIGH, 0,
-	  "an sshd configuration file is writable by group or others",
-	  "A group- or world-writable sshd_config or drop-in lets those users "
-	  "rewrite sshd's configuration (AuthorizedKeysCommand runs as they "
-	  "say, AuthorizedKeysFile points where they want)." },
-	{ "files.config-dir", SEV_HIGH, 0,
-	  "a directory holding sshd's configuration or host keys is writable by others",
-	  "Whoever can write /etc/ssh, a drop-in directory or a directory above "
-	  "them can replace the files in it or add a drop-in that sshd reads "
-	  "first." },
-	{ "files.hostkey-perms", SEV_HIGH, 0,
-	  "a host private key is not 0600 root (0640 root:ssh_keys on RHEL)",
-	  "A host private key others can read lets them impersonate this host "
-	  "to every client. sshd refuses to load a root-owned key with group or "
-	  "other bits (\"UNPROTECTED PRIVATE KEY FILE\"), so the key also stops "
-	  "being offered; RHEL's sshd accepts 0640 with group ssh_keys." },
+const struct ka_rule rule_files_config_owner = {
+	.id = "files.config-owner", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "an sshd configuration file is not owned by root",
+	.help = "sshd reads sshd_config and its drop-ins as root and never checks who "
+	    "owns them: the owner can change any setting, including turning "
+	    "password login or root login on.",
+};
+
+const struct ka_rule rule_files_config_mode = {
+	.id = "files.config-mode", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "an sshd configuration file is writable by group or others",
+	.help = "A group- or world-writable sshd_config or drop-in lets those users "
+	    "rewrite sshd's configuration (AuthorizedKeysCommand runs as they "
+	    "say, AuthorizedKeysFile points where they want).",
+};
+
+const struct ka_rule rule_files_config_dir = {
+	.id = "files.config-dir", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "a directory holding sshd's configuration or host keys is writable by others",
+	.help = "Whoever can write /etc/ssh, a drop-in directory or a directory above "
+	    "them can replace the files in it or add a drop-in that sshd reads "
+	    "first.",
+};
+
+const struct ka_rule rule_files_hostkey_perms = {
+	.id = "files.hostkey-perms", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "a host private key is not 0600 root (0640 root:ssh_keys on RHEL)",
+	.help = "A host private key others can read lets them impersonate this host "
+	    "to every client. sshd refuses to load a root-owned key with group or "
+	    "other bits (\"UNPROTECTED PRIVATE KEY FILE\"), so the key also stops "
+	    "being offered; RHEL's sshd accepts 0640 with group ssh_keys.",
+};
+
+static const struct ka_rule *const rules[] = {
+	&rule_files_config_owner,
+	&rule_files_config_mode,
+	&rule_files_config_dir,
+	&rule_files_hostkey_perms,
 };
 
 static const char *
@@ -83,7 +99,7 @@ check_dir(struct ka_ctx *ctx, const char *dir, struct strlist *seen)
 		return;
 	if (f->uid == 0 && (f->mode & 022) == 0)
 		return;
-	fd = ctx_finding(ctx, "files.config-dir", NULL, dir, 0, NULL, "%s is mode %04o, "
+	fd = ctx_finding(ctx, &rule_files_config_dir, NULL, dir, 0, NULL, "%s is mode %04o, "
 	    "owner %s: %s can replace or add files that sshd reads as root", dir,
 	    f->mode & 07777, owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
 	    f->uid != 0 ? "its owner" : (f->mode & 002) ? "every user" :
@@ -125,14 +141,14 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 
 	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
 		if (strcmp(why, "missing") != 0)
-			ctx_skip(ctx, "files.config-mode", path, "%s was not "
+			ctx_skip(ctx, &rule_files_config_mode, path, "%s was not "
 			    "collected or could not be examined", path);
 		free(canon);
 		return;
 	}
 	check_dirs_above(ctx, canon, dirs);
 	if (f->uid != 0) {
-		fd = ctx_finding(ctx, "files.config-owner", NULL, canon, 0, NULL,
+		fd = ctx_finding(ctx, &rule_files_config_owner, NULL, canon, 0, NULL,
 		    "%s%s%s is owned by %s, who can change sshd's configuration",
 		    canon, strcmp(canon, path) ? ", the target of " : "",
 		    strcmp(canon, path) ? path : "",
@@ -140,7 +156,7 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 		ctx_fix_path(ctx, fd, NULL, NULL, "chown", "root:root", canon);
 	}
 	if ((f->mode & 022) != 0) {
-		fd = ctx_finding(ctx, "files.config-mode", NULL, canon, 0, NULL,
+		fd = ctx_finding(ctx, &rule_files_config_mode, NULL, canon, 0, NULL,
 		    "%s%s%s is mode %04o: %s can change sshd's configuration",
 		    canon, strcmp(canon, path) ? ", the target of " : "",
 		    strcmp(canon, path) ? path : "", f->mode & 07777,
@@ -219,7 +235,7 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 	if ((f = resolve(ctx, path, &canon, &why)) == NULL) {
 		/* sshd skips a host key that does not exist */
 		if (strcmp(why, "missing") != 0)
-			ctx_skip(ctx, "files.hostkey-perms", path, "%s was not "
+			ctx_skip(ctx, &rule_files_hostkey_perms, path, "%s was not "
 			    "collected or could not be examined", path);
 		free(canon);
 		return;
@@ -242,7 +258,7 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 		return;
 	}
 	sshkeys = rhel && have_ssh_keys;
-	fd = ctx_finding(ctx, "files.hostkey-perms", NULL, canon, 0, NULL,
+	fd = ctx_finding(ctx, &rule_files_hostkey_perms, NULL, canon, 0, NULL,
 	    "host private key %s (HostKey %s) is mode %04o, owner %s: it %s%s",
 	    canon, path, f->mode & 07777, owner_name(ctx->snap, f->uid, ob,
 	    sizeof(ob)), problem, f->uid == 0 && !rhel ? "; sshd refuses to load "

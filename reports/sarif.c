@@ -64,7 +64,7 @@ rule_index(const struct ka_rule *rule)
 
 	for (size_t i = 0; ka_checks[i] != NULL; i++)
 		for (size_t j = 0; j < ka_checks[i]->nrules; j++, n++)
-			if (&ka_checks[i]->rules[j] == rule)
+			if (ka_checks[i]->rules[j] == rule)
 				return n;
 	return 0;
 }
@@ -81,7 +81,7 @@ r_open(FILE *out, const struct report_opts *o)
 	buf_init(&r->notes);
 	for (size_t i = 0; ka_checks[i] != NULL; i++)
 		for (size_t j = 0; j < ka_checks[i]->nrules; j++) {
-			const struct ka_rule *k = &ka_checks[i]->rules[j];
+			const struct ka_rule *k = ka_checks[i]->rules[j];
 
 			json_array_append_new(rules, json_pack("{s:s,s:s,s:{s:s},s:{s:s},"
 			    "s:{s:s},s:{s:s},s:{s:s,s:[s,s],s:b}}",

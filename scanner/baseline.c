@@ -82,7 +82,7 @@ entry_free(struct baseline_entry *e)
 static void
 entry_id(struct baseline_entry *e)
 {
-	struct ka_rule rule = { e->check, SEV_INFO, 0, "", "" };
+	struct ka_rule rule = { .id = e->check, .title = "", .help = "" };
 	struct ka_finding f;
 
 	memset(&f, 0, sizeof(f));

@@ -94,7 +94,8 @@ host_named(const struct doc *d, const char *target)
 static void
 identity(json_t *f, const char *host, char out[65])
 {
-	struct ka_rule rule = { str(f, "check") ? str(f, "check") : "?", SEV_INFO, 0, "", "" };
+	struct ka_rule rule = { .id = str(f, "check") ? str(f, "check") : "?", .title = "",
+	    .help = "" };
 	struct ka_finding k;
 
 	memset(&k, 0, sizeof(k));

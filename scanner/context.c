@@ -417,18 +417,6 @@ ctx_akfile(struct ka_ctx *ctx, const char *path)
 	return c->byfile[i];
 }
 
-static const struct ka_rule *
-rule_or_die(const char *id)
-{
-	const struct ka_rule *r = check_rule(id);
-
-	if (r == NULL) {
-		fprintf(stderr, "keyaudit: internal error: unknown check id %s\n", id);
-		exit(3);
-	}
-	return r;
-}
-
 const char *
 ctx_sshd_config_path(const struct ka_ctx *ctx)
 {
@@ -457,19 +445,18 @@ ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r)
 	const struct strlist *only;
 
 	if (ctx->opts == NULL)
-		return !check_opt_in(r);
+		return !r->opt_in;
 	only = ctx->opts->only;
-	if (check_opt_in(r) && !policy_check_opted_in(ctx->opts->policy, r->id) &&
+	if (r->opt_in && !policy_check_opted_in(ctx->opts->policy, r->id) &&
 	    !(only != NULL && strlist_has(only, r->id)))
 		return 0;
 	return check_selected(r, only) && policy_check_enabled(ctx->opts->policy, r->id);
 }
 
 struct ka_finding *
-ctx_finding(struct ka_ctx *ctx, const char *rule_id, const char *user,
+ctx_finding(struct ka_ctx *ctx, const struct ka_rule *r, const char *user,
     const char *path, long line, const char *fix, const char *fmt, ...)
 {
-	const struct ka_rule *r = rule_or_die(rule_id);
 	struct ka_finding *f;
 	va_list ap;
 	char *msg;
@@ -488,10 +475,9 @@ ctx_finding(struct ka_ctx *ctx, const char *rule_id, const char *user,
 }
 
 void
-ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
+ctx_skip(struct ka_ctx *ctx, const struct ka_rule *r, const char *subject,
     const char *fmt, ...)
 {
-	const struct ka_rule *r = rule_or_die(rule_id);
 	va_list ap;
 	char *msg;
 

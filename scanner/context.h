@@ -106,10 +106,10 @@ int ctx_rule_active(const struct ka_ctx *ctx, const struct ka_rule *r);
 
 /* Add a finding only when its rule is active; the policy may change its
  * severity. Returns NULL when the rule is not active. */
-struct ka_finding *ctx_finding(struct ka_ctx *ctx, const char *rule_id,
+struct ka_finding *ctx_finding(struct ka_ctx *ctx, const struct ka_rule *rule,
     const char *user, const char *path, long line, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-void ctx_skip(struct ka_ctx *ctx, const char *rule_id, const char *subject,
+void ctx_skip(struct ka_ctx *ctx, const struct ka_rule *rule, const char *subject,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Which paths a printed command may change (prescribe.c). FIX_IN_HOME:

@@ -550,47 +550,13 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 
 /* ---- the cause ------------------------------------------------------------ */
 
-/* The chain, in the order ssh and sshd walk it; a blocking finding earlier
- * in this list breaks the login before one later in it matters. */
-static const char *const chain[] = {
-	"client.config-perms",
-	"net.resolve", "net.refused", "net.timeout", "net.no-banner", "net.not-ssh",
-	"net.ssh1", "net.throttled", "net.kex-failed", "net.error",
-	"hostkey.revoked", "hostkey.changed", "hostkey.unknown",
-	"client.pubkey-disabled", "client.preferred-auth",
-	"account.missing", "account.locked", "account.expired",
-	"account.shell-missing", "account.shell-not-executable",
-	"account.deny-users", "account.not-allow-users", "account.deny-groups",
-	"account.not-allow-groups",
-	"sshd.pubkey-disabled", "net.no-publickey",
-	"client.key-unreadable", "client.pub-mismatch",
-	"client.algorithm", "client.rsa-size", "client.identities-only",
-	"client.no-identity", "client.too-many-keys",
-	"sshd.key-algorithm", "sshd.rsa-size", "sshd.revoked-key", "sshd.revoked-krl",
-	"sshd.no-keys-file", "perm.*", "akeys.missing",
-	/* a damaged line may be the one meant to hold the key */
-	"akeys.bad-options", "akeys.bad-key", "akeys.truncated", "akeys.private-key",
-	"akeys.key-not-listed",
-	"akeys.expired", "akeys.principals-without-ca", "akeys.from-mismatch",
-	"akeys.*",
-	"client.key-mode", "client.passphrase",
-	"sshd.root-login", "sshd.auth-methods",
-	"net.key-refused", "net.auth-failed",
-	"account.nologin", "sshd.chroot-perms", "sshd.force-command",
-	"net.session-failed",
-	"*",
-};
-
+/* Where a finding sits in the chain ssh and sshd walk (ka_rule.chain): a
+ * blocking finding earlier in it breaks the login before a later one
+ * matters; rules outside the chain come last. */
 static int
-chain_rank(const char *id)
+chain_rank(const struct ka_rule *r)
 {
-	for (size_t i = 0; i < KA_ARRLEN(chain); i++) {
-		size_t n = strlen(chain[i]);
-		if (strcmp(chain[i], id) == 0 || strcmp(chain[i], "*") == 0 ||
-		    (chain[i][n - 1] == '*' && strncmp(chain[i], id, n - 1) == 0))
-			return (int)i;
-	}
-	return (int)KA_ARRLEN(chain);
+	return r->chain > 0 ? r->chain : 1 << 29;
 }
 
 static long
@@ -605,10 +571,9 @@ decide(const struct ka_host_result *hr, int after_session)
 
 		/* ForceCommand and friends only count when the session failed. */
 		if (!f->blocks_login && !(after_session &&
-		    (strcmp(f->rule->id, "sshd.force-command") == 0 ||
-		    strcmp(f->rule->id, "account.nologin") == 0)))
+		    (f->rule == &rule_sshd_force_command || f->rule == &rule_account_nologin)))
 			continue;
-		r = chain_rank(f->rule->id);
+		r = chain_rank(f->rule);
 		if (r < rank) {
 			rank = r;
 			best = (long)i;
@@ -800,14 +765,11 @@ probe_unreached(struct diag *d, const struct kh_db *kh)
 }
 
 static struct ka_finding *
-add_rule_finding(struct ka_host_result *hr, const char *id, const char *path,
-    const char *fix, char *msg)
+add_rule_finding(struct ka_host_result *hr, const struct ka_rule *rule,
+    const char *path, const char *fix, char *msg)
 {
-	const struct ka_rule *rule = check_rule(id);
-	struct ka_finding *f = NULL;
+	struct ka_finding *f = finding_add(hr, rule, NULL, path, 0, fix, "%s", msg);
 
-	if (rule != NULL)
-		f = finding_add(hr, rule, NULL, path, 0, fix, "%s", msg);
 	free(msg);
 	return f;
 }
@@ -879,13 +841,19 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		if (*err != NULL && strstr(*err, "Bad owner or permissions") != NULL) {
 			/* ssh stops here too, before connecting. */
 			char *path = NULL, *p = strstr(*err, "permissions on ");
+			struct ka_finding *f;
+
 			if (p != NULL) {
 				p += strlen("permissions on ");
 				path = xstrndup(p, strcspn(p, " "));
 			}
-			add_rule_finding(&r->hr, "client.config-perms", path, path ?
-			    xasprintf("chmod 600 %s; chown %s %s", path, s->local_user, path) : NULL,
+			f = add_rule_finding(&r->hr, &rule_client_config_perms, path, NULL,
 			    xasprintf("%s: ssh stops before connecting anywhere", *err));
+			if (path != NULL && remedy_word_ok(s->local_user)) {
+				remedy_run(&f->remedy, ACT_CLIENT, 0, "chown", s->local_user,
+				    path, NULL);
+				remedy_run(&f->remedy, ACT_CLIENT, 0, "chmod", "600", path, NULL);
+			}
 			free(path);
 			free(*err);
 			*err = NULL;
@@ -986,7 +954,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	r->hr.status = scan_status(checked);
 	/* An unknown host key is a note in a scan; here ssh stopped at it. */
 	for (size_t i = 0; i < r->hr.nfindings; i++)
-		if (strcmp(r->hr.findings[i].rule->id, "hostkey.unknown") == 0 &&
+		if (r->hr.findings[i].rule == &rule_hostkey_unknown &&
 		    checked->net.failure != NULL &&
 		    strcmp(checked->net.failure, "hostkey-unknown") == 0)
 			r->hr.findings[i].blocks_login = 1;
@@ -1012,8 +980,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	if (r->cause >= 0 && strncmp(r->hr.findings[r->cause].rule->id,
 	    "net.", 4) != 0)
 		for (size_t i = 0; i < r->hr.nfindings; i++)
-			if (strcmp(r->hr.findings[i].rule->id, "net.key-refused") == 0 ||
-			    strcmp(r->hr.findings[i].rule->id, "net.session-failed") == 0)
+			if (r->hr.findings[i].rule == &rule_net_key_refused ||
+			    r->hr.findings[i].rule == &rule_net_session_failed)
 				r->hr.findings[i].blocks_login = 0;
 	tell(&d, r, connected, have_server);
 	if (checked == &srv)

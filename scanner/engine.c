@@ -164,8 +164,8 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 			continue;
 
 		for (size_t j = 0; j < c->nrules; j++) {
-			if (ctx_rule_active(&ctx, &c->rules[j])) {
-				out->ran[out->nran++] = &c->rules[j];
+			if (ctx_rule_active(&ctx, c->rules[j])) {
+				out->ran[out->nran++] = c->rules[j];
 				any = 1;
 			}
 		}

@@ -22,12 +22,26 @@ const char *severity_name(enum ka_severity s);
 int severity_from_name(const char *name);
 
 /* One check id with the metadata `keyaudit checks` lists. */
+/* One check id with its metadata. Every rule is a named object in its
+ * family's file under checks/ (rule_perm_file_mode for "perm.file-mode"),
+ * declared in checks/check.h: code refers to a rule by that handle, so a
+ * misspelt rule is a compile error, not a run-time one. */
 struct ka_rule {
 	const char *id;			/* "family.name", stable */
 	enum ka_severity severity;	/* default severity */
 	int blocks_login;		/* default: this alone makes the key login fail */
 	const char *title;		/* one line */
 	const char *help;		/* a paragraph: why it matters, what sshd does */
+	/* A site rule: off unless a policy's 'check ID enable' or --checks
+	 * names it (it judges a choice some sites make and others do not). */
+	int opt_in;
+	/* Where diagnose meets it in sshd's order (CHAIN_*, check.h): the
+	 * cause of a failed login is the blocking finding of lowest rank. 0:
+	 * never a cause. */
+	int chain;
+	/* Emitted by the fleet pass over every host's digest (fleet.c), not
+	 * by a host's checks. */
+	int fleet;
 };
 
 struct ka_finding {

@@ -330,14 +330,14 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 void
 fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *out)
 {
-	const struct ka_rule *shared_key = check_rule("keys.shared");
-	const struct ka_rule *shared_hk = check_rule("hostkey.shared");
+	const struct ka_rule *shared_key = &rule_keys_shared;
+	const struct ka_rule *shared_hk = &rule_hostkey_shared;
 	int key_on = check_selected(shared_key, o->only) &&
 	    policy_check_enabled(o->policy, shared_key->id);
 	int hk_on = check_selected(shared_hk, o->only) &&
 	    policy_check_enabled(o->policy, shared_hk->id);
-	const struct ka_rule *changed = check_rule("hostkey.changed");
-	const struct ka_rule *revoked = check_rule("hostkey.revoked");
+	const struct ka_rule *changed = &rule_hostkey_changed;
+	const struct ka_rule *revoked = &rule_hostkey_revoked;
 	int ch_on = check_selected(changed, o->only) &&
 	    policy_check_enabled(o->policy, changed->id);
 	int rv_on = check_selected(revoked, o->only) &&

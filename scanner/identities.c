@@ -414,7 +414,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 			/* ssh drops it silently ("ignoring ... agent key"). */
 			a->skip = xasprintf("the agent's %d-bit RSA key is below RequiredRSASize %ld",
 			    a->bits, minrsa);
-			a->skip_check = "client.rsa-size";
+			a->skip_why = IDENT_SKIP_RSA_SIZE;
 		}
 		for (size_t i = 0; a->skip == NULL && i < nfiles; i++) {
 			struct identity *f = &files[i];
@@ -466,11 +466,11 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 			    "PubkeyAcceptedAlgorithms (%s): ssh does not offer it", k->type,
 			    h->pubkey_accepted_algorithms ? h->pubkey_accepted_algorithms :
 			    "the default");
-			k->skip_check = "client.algorithm";
+			k->skip_why = IDENT_SKIP_ALGORITHM;
 		} else if (strcmp(k->type, "ssh-rsa") == 0 && k->bits < minrsa) {
 			k->skip = xasprintf("%d-bit RSA key, below RequiredRSASize %ld: ssh "
 			    "does not use it", k->bits, minrsa);
-			k->skip_check = "client.rsa-size";
+			k->skip_why = IDENT_SKIP_RSA_SIZE;
 		}
 	}
 }

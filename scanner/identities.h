@@ -24,6 +24,12 @@ enum ident_source {
 				 * offered in the agent's order, signed by it */
 };
 
+enum ident_skip {
+	IDENT_SKIP_NONE = 0,
+	IDENT_SKIP_ALGORITHM,	/* not in the client's PubkeyAcceptedAlgorithms */
+	IDENT_SKIP_RSA_SIZE,	/* RSA below the client's RequiredRSASize */
+};
+
 struct identity {
 	enum ident_source source;
 	char *path;		/* the IdentityFile, NULL for IDENT_AGENT */
@@ -49,8 +55,8 @@ struct identity {
 	int pub_mismatch;	/* FILE.pub holds another key than FILE */
 	char *priv_fp;		/* the private key's own fingerprint when known */
 	char *skip;		/* ssh does not offer it at all: why (printable), or NULL */
-	const char *skip_check;	/* the client.* check id for skip:
-				 * client.algorithm, client.rsa-size */
+	enum ident_skip skip_why;	/* why ssh would skip it (skip says it
+					 * in words); IDENT_SKIP_NONE: it does not */
 	char *why;		/* a short printable note for missing/unreadable */
 };
 

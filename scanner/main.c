@@ -1430,18 +1430,20 @@ cmd_checks(int argc, char **argv)
 	for (size_t i = 0, n = 0; ka_checks[i] != NULL; i++) {
 		const struct ka_check *c = ka_checks[i];
 		for (size_t j = 0; j < c->nrules; j++, n++) {
-			const struct ka_rule *r = &c->rules[j];
+			const struct ka_rule *r = c->rules[j];
 			if (json)
 				printf("%s\n {\"id\": \"%s\", \"severity\": \"%s\", "
-				    "\"blocks_login\": %s, \"opt_in\": %s, \"title\": \"%s\"}",
+				    "\"blocks_login\": %s, \"opt_in\": %s, \"fleet\": %s, "
+				    "\"title\": \"%s\"}",
 				    n ? "," : "", r->id, severity_name(r->severity),
 				    r->blocks_login ? "true" : "false",
-				    check_opt_in(r) ? "true" : "false", r->title);
+				    r->opt_in ? "true" : "false", r->fleet ? "true" : "false",
+				    r->title);
 			else
 				printf("%-34s %-8s %-13s %s%s\n", r->id,
 				    severity_name(r->severity),
 				    r->blocks_login ? "blocks-login" : "-", r->title,
-				    check_opt_in(r) ? " (off unless a policy enables it)" : "");
+				    r->opt_in ? " (off unless a policy enables it)" : "");
 		}
 	}
 	if (json)

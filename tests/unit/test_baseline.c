@@ -5,7 +5,8 @@
 #include "testutil.h"
 #include "scanner/baseline.h"
 
-static const struct ka_rule rule = { "perm.file-mode", SEV_HIGH, 1, "t", "h" };
+static const struct ka_rule rule = { .id = "perm.file-mode", .severity = SEV_HIGH, .blocks_login = 1,
+    .title = "t", .help = "h" };
 
 static void
 expect_err(const char *text, const char *msg)

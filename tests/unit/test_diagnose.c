@@ -236,7 +236,7 @@ test_client_facts(void **state)
 	id[1].bloblen = 1;
 	id[1].type = "ssh-rsa";
 	id[1].skip = "RSA key of 1024 bits is below RequiredRSASize 2048";
-	id[1].skip_check = "client.rsa-size";
+	id[1].skip_why = IDENT_SKIP_RSA_SIZE;
 	ids.v = id;
 	ids.n = 2;
 	tries[0].result = TRY_PK_OK;

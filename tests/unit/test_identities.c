@@ -136,7 +136,7 @@ test_files(void **state)
 	assert_string_equal(k->type, "ssh-rsa");
 	assert_int_equal(k->bits, 1024);
 	assert_non_null(k->skip);
-	assert_string_equal(k->skip_check, "client.rsa-size");
+	assert_int_equal(k->skip_why, IDENT_SKIP_RSA_SIZE);
 
 	k = find(&l, "nopub");
 	assert_non_null(k->blob);	/* from the private key file */
@@ -153,7 +153,7 @@ test_files(void **state)
 	h.required_rsa_size = NULL;
 	identities_build(&h, NULL, "none", 1000, &l);
 	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].skip_check, "client.algorithm");
+	assert_int_equal(l.v[0].skip_why, IDENT_SKIP_ALGORITHM);
 	ident_list_free(&l);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -14,11 +14,16 @@
 
 #define XSD "../shared/junit-10.xsd"
 
-static const struct ka_rule r_block = { "test.block", SEV_HIGH, 1, "blocks", "" };
-static const struct ka_rule r_sec = { "test.security", SEV_MEDIUM, 0, "unsafe", "" };
-static const struct ka_rule r_hyg = { "test.hygiene", SEV_LOW, 0, "untidy", "" };
-static const struct ka_rule r_dup = { "test.dup", SEV_INFO, 0, "twice", "" };
-static const struct ka_rule r_pass = { "test.pass", SEV_HIGH, 1, "passes", "" };
+static const struct ka_rule r_block = { .id = "test.block", .severity = SEV_HIGH, .blocks_login = 1,
+    .title = "blocks", .help = "" };
+static const struct ka_rule r_sec = { .id = "test.security", .severity = SEV_MEDIUM, .blocks_login = 0,
+    .title = "unsafe", .help = "" };
+static const struct ka_rule r_hyg = { .id = "test.hygiene", .severity = SEV_LOW, .blocks_login = 0,
+    .title = "untidy", .help = "" };
+static const struct ka_rule r_dup = { .id = "test.dup", .severity = SEV_INFO, .blocks_login = 0,
+    .title = "twice", .help = "" };
+static const struct ka_rule r_pass = { .id = "test.pass", .severity = SEV_HIGH, .blocks_login = 1,
+    .title = "passes", .help = "" };
 
 #define HOSTILE_MSG "mode 0777 \033[31mred\033]0;title\007 \033[2J done"
 /* Every byte 0x01-0x1f, DEL, C1 controls, an overlong NUL, a lone

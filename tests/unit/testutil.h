@@ -98,8 +98,8 @@ tu_login_rules(struct strlist *only)
 		for (size_t h = 0; h < sizeof(hard) / sizeof(*hard); h++)
 			skip |= ka_checks[i] == hard[h];
 		for (size_t j = 0; !skip && j < ka_checks[i]->nrules; j++)
-			if (!check_opt_in(&ka_checks[i]->rules[j]))
-				strlist_add(only, ka_checks[i]->rules[j].id);
+			if (!ka_checks[i]->rules[j]->opt_in)
+				strlist_add(only, ka_checks[i]->rules[j]->id);
 	}
 }
 
