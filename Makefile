@@ -25,7 +25,6 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-HDRS     := $(wildcard scanner/*.h checks/*.h reports/*.h)
 
 .PHONY: all check unit integration asan fuzz fuzz-build deps clean bench install
 
@@ -44,13 +43,15 @@ $(BUILD)/libkeyaudit.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(HDRS)
+# -MMD -MP: each object's header dependencies, written beside it (.d) and
+# read back below, so a change to one header rebuilds only its users.
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libkeyaudit.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkeyaudit.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Wno-unused-parameter -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 # The collector script is embedded as a C string: one literal per line, made
 # with sed alone (scanner/collector.c includes collector.inc).
@@ -83,12 +84,12 @@ FUZZ_OBJ    := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
 .SECONDARY: $(FUZZ_OBJ)
 fuzz-build: $(FUZZ_BIN)
 
-build-fuzz/obj/%.o: %.c $(HDRS)
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
+	clang $(FUZZ_FLAGS) -MMD -MP -fsanitize=fuzzer-no-link,address,undefined -DKA_VERSION='"$(VERSION)"' -c -o $@ $<
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) -MMD -MP -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 fuzz: fuzz-build
 	@FUZZ_SMOKE_SECONDS=$(FUZZ_SECONDS) tests/fuzz/smoke.sh
@@ -117,3 +118,5 @@ install: keyaudit
 
 clean:
 	rm -rf build build-asan build-fuzz keyaudit
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/scanner/main.d $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
