@@ -6,7 +6,8 @@
 
 #include "scanner/baseline.h"
 
-static const struct ka_rule rule = { "perm.file-mode", SEV_HIGH, 1, "t", "h" };
+static const struct ka_rule rule = { .id = "perm.file-mode", .severity = SEV_HIGH,
+	.blocks_login = 1, .title = "t", .help = "h" };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
