@@ -168,58 +168,19 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 
 /* ------------------------------------------------------- host keys */
 
-/* Value of KEY= in os-release text, unquoted, or NULL. */
-static char *
-osrelease_value(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = text; p != NULL && *p != '\0';) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-
-		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			const char *v = p + klen + 1;
-			size_t vn = n - klen - 1;
-
-			if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
-				v++;
-				vn -= 2;
-			}
-			return xstrndup(v, vn);
-		}
-		p = eol ? eol + 1 : NULL;
-	}
-	return NULL;
-}
-
 /* RHEL, CentOS, Fedora and their rebuilds patch sshd to accept a host key
  * readable by group ssh_keys. */
 static int
 rhel_family(const struct ka_ctx *ctx)
 {
-	static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
-	int rhel = 0;
+	for (int k = 0; k < 2; k++) {
+		const char *s = k ? ctx->os_like : ctx->os_id;
 
-	for (size_t i = 0; i < KA_ARRLEN(paths); i++) {
-		const struct snap_file *f = snap_file_get(ctx->snap, paths[i]);
-		char *id, *like;
-
-		if (f == NULL || !f->has_content)
-			continue;
-		id = osrelease_value(f->content, "ID");
-		like = osrelease_value(f->content, "ID_LIKE");
-		for (int k = 0; k < 2; k++) {
-			const char *s = k ? like : id;
-			if (s != NULL && (strstr(s, "rhel") || strstr(s, "fedora") ||
-			    strstr(s, "centos")))
-				rhel = 1;
-		}
-		free(id);
-		free(like);
-		break;
+		if (s != NULL && (strstr(s, "rhel") || strstr(s, "fedora") ||
+		    strstr(s, "centos")))
+			return 1;
 	}
-	return rhel;
+	return 0;
 }
 
 static void

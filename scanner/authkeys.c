@@ -22,6 +22,7 @@
 
 #include "authkeys.h"
 #include "match.h"
+#include "sshmisc.h"
 
 /* Limits sshd applies (sshbuf.h, auth-options.h, sshkey.h, misc.h). */
 #define SSHBUF_SIZE_MAX		0x8000000
@@ -108,58 +109,6 @@ static const struct ktype ktypes[] = {
 	{ "rsa-sha2-512", "RSA", "ssh-rsa", "ssh-rsa", KK_RSA, 0, 0 },
 	{ "rsa-sha2-512-cert-v01@openssh.com", "RSA-CERT",
 	    "ssh-rsa-cert-v01@openssh.com", "ssh-rsa", KK_RSA, 1, 0 },
-};
-
-/*
- * TCP service names sshd's getservbyname() knows on Debian (netbase 6.4
- * /etc/services, names and aliases), for permitopen/permitlisten ports. The
- * target's own file may differ; a name missing here is reported as such.
- */
-static const char *const tcp_services[] = {
-	"acr-nema", "afpovertcp", "amanda", "amandaidx", "amidxtape", "amqp",
-	"amqps", "asp", "auth", "authentication", "bacula-dir", "bacula-fd",
-	"bacula-sd", "bbs", "bgp", "bgpd", "binkp", "canna", "cfengine",
-	"chargen", "cisco-sccp", "clc-build-daemon", "cmd", "cmip-agent",
-	"cmip-man", "codaauth2", "codasrv", "codasrv-se", "csync2", "cvspserver",
-	"daap", "datametrics", "daytime", "db-lsp", "dcap", "dicom", "dict",
-	"dircproxy", "discard", "distcc", "domain", "domain-s", "echo",
-	"epmap", "epmd", "exec", "f5-globalsite", "f5-iquery", "fax", "fido",
-	"finger", "font-service", "freeciv", "ftp", "ftp-data", "ftps",
-	"ftps-data", "gdomap", "gds-db", "gds_db", "git", "gnunet", "gnutella-rtr",
-	"gnutella-svc", "gopher", "gpsd", "gris", "groupwise", "gsidcap",
-	"gsiftp", "gsigatekeeper", "hkp", "hprop", "http", "http-alt",
-	"https", "hylafax", "ident", "imap", "imap2", "imaps", "ingreslock",
-	"ipp", "iprop", "ircd", "ircs-u", "iscsi-target", "isisd", "isns",
-	"iso-tsap", "jabber-client", "jabber-server", "kamanda", "kdc",
-	"kerberos", "kerberos-adm", "kerberos-iv", "kerberos-master", "kerberos-sec",
-	"kerberos4", "kerberos5", "kermit", "klogin", "kpasswd", "krb-prop",
-	"krb5", "krb5_prop", "krb_prop", "krcmd", "kshell", "ldap", "ldaps",
-	"ldp", "loc-srv", "login", "lotusnote", "lotusnotes", "lrrd", "mail",
-	"mailq", "microsoft-ds", "moira-db", "moira-update", "moira_db",
-	"moira_update", "mon", "ms-sql-s", "ms-wbt-server", "mtn", "munin",
-	"mysql", "mysql-proxy", "nbd", "netbios-ssn", "netstat", "nfs",
-	"nicname", "nntp", "nntps", "nqs", "nrpe", "nsca", "ntske", "null",
-	"nut", "old-radacct", "old-radius", "omniorb", "openvpn", "ospf6d",
-	"ospfapi", "ospfd", "pawserv", "pop-3", "pop3", "pop3s", "poppassd",
-	"portmapper", "postgres", "postgresql", "printer", "proofd", "puppet",
-	"qmqp", "qmtp", "qotd", "quote", "radacct", "radius", "radius-acct",
-	"radmin-port", "readnews", "redis", "remctl", "ripd", "ripngd",
-	"rmiregistry", "rmtcfg", "rootd", "rpc2portmap", "rptp", "rsync",
-	"rtcm-sc104", "rtsp", "sa-msg-port", "saft", "sane", "sane-port",
-	"saned", "sge-execd", "sge-qmaster", "sge_execd", "sge_qmaster",
-	"sgi-cad", "shell", "sieve", "silc", "sink", "sip", "sip-tls",
-	"skkserv", "smtp", "smtps", "smux", "snmp", "snmp-trap", "snmptrap",
-	"snntp", "snpp", "socks", "source", "spamd", "spooler", "ssh",
-	"ssmtp", "submission", "submissions", "subversion", "sunrpc", "supfiledbg",
-	"supfilesrv", "suucp", "svn", "svrloc", "syslog", "syslog-tls",
-	"sysrqd", "systat", "tacacs", "tap", "tcpmux", "telnet", "telnets",
-	"tfido", "time", "timserver", "tinc", "tproxy", "tsap", "ttytst",
-	"untp", "urd", "users", "uucp", "uucpd", "venus", "venus-se", "wais",
-	"webcache", "webmin", "whois", "wnn6", "www", "x11", "x11-0", "x11-1",
-	"x11-2", "x11-3", "x11-4", "x11-5", "x11-6", "x11-7", "xfs", "xinetd",
-	"xmms2", "xmpp-client", "xmpp-server", "xtel", "xtelw", "z3950",
-	"zabbix-agent", "zabbix-trapper", "zebra", "zebrasrv", "zope",
-	"zope-ftp", "zserv",
 };
 
 /* A bounded quote of input for an error message: printable, cut short. */
@@ -860,38 +809,13 @@ opt_dequote(const char **pp, const char **err)
 	return buf_steal(&b);
 }
 
-/* strtonum(s, lo, hi) in base 10; -1 when s is not such a number. */
+/* strtonum(s, lo, hi); -1 when s is not such a number. */
 static long long
 str_to_num(const char *s, long long lo, long long hi)
 {
-	char *ep;
 	long long v;
 
-	errno = 0;
-	v = strtoll(s, &ep, 10);
-	if (ep == s || *ep != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	return v;
-}
-
-static int
-service_cmp(const void *a, const void *b)
-{
-	return strcmp(a, *(const char *const *)b);
-}
-
-/* a2port: a number 0-65535, else a TCP service name. */
-static int
-port_number(const char *s)
-{
-	long long v = str_to_num(s, 0, 65535);
-
-	if (v >= 0)
-		return (int)v;
-	if (bsearch(s, tcp_services, KA_ARRLEN(tcp_services),
-	    sizeof(tcp_services[0]), service_cmp) != NULL)
-		return 1;
-	return -1;
+	return ssh_strtonum(s, lo, hi, &v) == NULL ? v : -1;
 }
 
 /* handle_permit: "host:port" (or bare port for permitlisten). */
@@ -922,7 +846,7 @@ permit_check(const char *val, int bare_port_ok, char **fixed)
 		if (strlen(host) >= MAXHOSTLEN)
 			err = "invalid host name";
 		else if (port == NULL ||
-		    (strcmp(port, "*") != 0 && port_number(port) <= 0))
+		    (strcmp(port, "*") != 0 && ssh_a2port(port) <= 0))
 			err = "invalid port";
 	}
 	free(opt);

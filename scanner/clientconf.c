@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "clientconf.h"
+#include "sshmisc.h"
 #include "sshwords.h"
 #include "match.h"
 #include "sshdkeywords.h"
@@ -294,88 +295,8 @@ lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* OpenBSD strtonum(s, lo, hi): NULL and *out, or the error word. */
-static const char *
-str_tonum(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	long long v;
 
-	if (s == NULL || *s == '\0')
-		return "invalid";
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0')
-		return "invalid";
-	if ((v == LLONG_MIN && errno == ERANGE) || v < lo)
-		return "too small";
-	if ((v == LLONG_MAX && errno == ERANGE) || v > hi)
-		return "too large";
-	*out = v;
-	return NULL;
-}
 
-/* misc.c a2port() without /etc/services beyond "ssh". */
-static int
-a2port(const char *s)
-{
-	long long v;
-
-	if (str_tonum(s, 0, 65535, &v) == NULL)
-		return (int)v;
-	if (strcmp(s, "ssh") == 0)
-		return 22;
-	return -1;
-}
-
-/* misc.c convtime(): seconds, or -1. */
-static long
-convtime(const char *s)
-{
-	long total = 0, secs, mult;
-	const char *p = s;
-	char *endp;
-
-	if (p == NULL || *p == '\0')
-		return -1;
-	while (*p) {
-		errno = 0;
-		secs = strtol(p, &endp, 10);
-		if (p == endp || (errno == ERANGE && (secs == LONG_MIN || secs == LONG_MAX)) ||
-		    secs < 0)
-			return -1;
-		mult = 1;
-		switch (*endp++) {
-		case '\0':
-			endp--;
-			break;
-		case 's': case 'S':
-			break;
-		case 'm': case 'M':
-			mult = 60;
-			break;
-		case 'h': case 'H':
-			mult = 3600;
-			break;
-		case 'd': case 'D':
-			mult = 86400;
-			break;
-		case 'w': case 'W':
-			mult = 604800;
-			break;
-		default:
-			return -1;
-		}
-		if (secs > INT_MAX / mult)
-			return -1;
-		secs *= mult;
-		if (total > INT_MAX - secs)
-			return -1;
-		total += secs;
-		p = endp;
-	}
-	return total;
-}
 
 static int
 state_index(const char *const *states, const char *arg)
@@ -539,7 +460,7 @@ parse_hop(const char *s, char **userp, char **hostp, int *portp)
 		goto out;
 	if (*cp == ':') {
 		*cp++ = '\0';
-		if (*cp != '\0' && (port = a2port(cp)) <= 0)
+		if (*cp != '\0' && (port = ssh_a2port(cp)) <= 0)
 			goto out;
 		if (uri && *cp == '\0')
 			goto out;
@@ -783,7 +704,7 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 	case T_INT: {
 		long long n;
 		const char *why = arg == NULL || *arg == '\0' ? "missing" :
-		    str_tonum(arg, 0, INT_MAX, &n);
+		    ssh_strtonum(arg, 0, INT_MAX, &n);
 		if (why != NULL)
 			return perr(p, "integer value %s.", why);
 		break;
@@ -793,7 +714,7 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 			return perr(p, "missing time value.");
 		if (strcmp(arg, "none") == 0)
 			t = -1;
-		else if ((t = convtime(arg)) == -1)
+		else if ((t = ssh_convtime(arg)) == -1)
 			return perr(p, "invalid time value.");
 		e->num = (int)t;
 		break;
@@ -846,7 +767,7 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 	case T_PORT:
 		if (arg == NULL || *arg == '\0')
 			return perr(p, "Missing argument.");
-		if ((e->num = a2port(arg)) <= 0)
+		if ((e->num = ssh_a2port(arg)) <= 0)
 			return perr(p, "Bad port '%s'.", arg);
 		break;
 	case T_CIPHERS:
@@ -897,7 +818,7 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 			if (n != 0 && n < 16 && *end == '\0')
 				return perr(p, "RekeyLimit too small");
 		}
-		if (ac > 1 && strcmp(av[1], "none") != 0 && convtime(av[1]) == -1)
+		if (ac > 1 && strcmp(av[1], "none") != 0 && ssh_convtime(av[1]) == -1)
 			return perr(p, "invalid time value.");
 		used = ac > 1 ? 2 : 1;
 		break;
@@ -907,7 +828,7 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 			return perr(p, "Missing ControlPersist argument.");
 		if (strcmp(arg, "no") != 0 && strcmp(arg, "false") != 0 &&
 		    strcmp(arg, "yes") != 0 && strcmp(arg, "true") != 0 &&
-		    convtime(arg) < 0)
+		    ssh_convtime(arg) < 0)
 			return perr(p, "Bad ControlPersist argument.");
 		break;
 	case T_TUNDEV:
@@ -926,10 +847,10 @@ parse_values(struct pctx *p, const struct ckeyword *k, const char *kwname,
 		const char *a2 = ac > 1 ? av[1] : NULL;
 
 		if (s == 5 && a2 != NULL) {
-			if (convtime(a2) == -1)
+			if (ssh_convtime(a2) == -1)
 				return perr(p, "invalid time value.");
 		} else if (s == -1 && a2 == NULL) {
-			if (arg == NULL || convtime(arg) == -1)
+			if (arg == NULL || ssh_convtime(arg) == -1)
 				return perr(p, "unsupported option");
 		} else if (s == -1 || a2 != NULL)
 			return perr(p, "unsupported option");

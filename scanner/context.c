@@ -106,12 +106,27 @@ is_debianish(const char *s)
 	    strstr(s, "ubuntu") || strstr(s, "Ubuntu"));
 }
 
+/* ID and ID_LIKE of the target's os-release (/etc first, as systemd
+ * reads it), once per host. */
+static void
+read_os_release(struct ka_ctx *ctx)
+{
+	const struct snapshot *s = ctx->snap;
+	const struct snap_file *osr = snap_file_get(s, "/etc/os-release");
+
+	if (osr == NULL || !osr->has_content)
+		osr = snap_file_get(s, "/usr/lib/os-release");
+	if (osr != NULL && osr->has_content) {
+		ctx->os_id = osrelease_value(osr->content, "ID");
+		ctx->os_like = osrelease_value(osr->content, "ID_LIKE");
+	}
+}
+
 static void
 decide_upg_rule(struct ka_ctx *ctx)
 {
 	const struct snapshot *s = ctx->snap;
-	const struct snap_file *osr;
-	char *id = NULL, *like = NULL;
+	const char *id = ctx->os_id, *like = ctx->os_like;
 
 	if (s->sshd_version != NULL) {
 		ctx->upg_allowed = is_debianish(s->sshd_version);
@@ -119,13 +134,6 @@ decide_upg_rule(struct ka_ctx *ctx)
 		    ctx->upg_allowed ? "Debian user-group-modes" : "upstream",
 		    s->sshd_version);
 		return;
-	}
-	osr = snap_file_get(s, "/etc/os-release");
-	if (osr == NULL || !osr->has_content)
-		osr = snap_file_get(s, "/usr/lib/os-release");
-	if (osr != NULL && osr->has_content) {
-		id = osrelease_value(osr->content, "ID");
-		like = osrelease_value(osr->content, "ID_LIKE");
 	}
 	if (is_debianish(id) || is_debianish(like)) {
 		ctx->upg_allowed = 1;
@@ -137,8 +145,6 @@ decide_upg_rule(struct ka_ctx *ctx)
 		ctx->upg_rule = xasprintf("upstream rule: sshd version unknown, "
 		    "os-release ID=%s", id ? id : "unknown");
 	}
-	free(id);
-	free(like);
 }
 
 char *
@@ -354,6 +360,7 @@ ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
 		free(canon);
 	}
 	ctx->global = sshdconf_effective(ctx->sshd, NULL);
+	read_os_release(ctx);
 	decide_upg_rule(ctx);
 
 	ctx->nusers = snap->users.n;
@@ -392,6 +399,8 @@ ctx_free(struct ka_ctx *ctx)
 	sshd_eff_free(ctx->global);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);
+	free(ctx->os_id);
+	free(ctx->os_like);
 	memset(ctx, 0, sizeof(*ctx));
 }
 

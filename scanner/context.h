@@ -63,6 +63,8 @@ struct ka_ctx {
 	 * group holds only the owner. upg_rule says which rule and why. */
 	int upg_allowed;
 	char *upg_rule;
+	/* the target's os-release ID and ID_LIKE, or NULL */
+	char *os_id, *os_like;
 
 	struct ka_user *users;		/* the audited users, snapshot order */
 	size_t nusers;

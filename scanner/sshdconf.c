@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "match.h"
+#include "sshmisc.h"
 #include "sshwords.h"
 #include "sshdconf.h"
 #include "sshdkeywords.h"
@@ -221,24 +222,6 @@ args_left(const struct args *a)
 
 /* --------------------------------------------------- number conversions */
 
-/* OpenBSD strtonum(): NULL and *out, or the error word sshd prints. */
-static const char *
-str_tonum(const char *s, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (s == end || *end != '\0')
-		return "invalid";
-	if ((v == LLONG_MIN && errno == ERANGE) || v < min)
-		return "too small";
-	if ((v == LLONG_MAX && errno == ERANGE) || v > max)
-		return "too large";
-	*out = v;
-	return NULL;
-}
 
 /* misc.c atoi_err(). */
 static const char *
@@ -249,83 +232,12 @@ atoi_err(const char *s, int *out)
 
 	if (s == NULL || *s == '\0')
 		return "missing";
-	if ((e = str_tonum(s, 0, INT_MAX, &v)) == NULL)
+	if ((e = ssh_strtonum(s, 0, INT_MAX, &v)) == NULL)
 		*out = (int)v;
 	return e;
 }
 
-/* misc.c a2port() for numbers; a few service names stand in for
- * getservbyname() (which would read /etc/services). */
-static int
-a2port(const char *s)
-{
-	static const struct {
-		const char *name;
-		int port;
-	} svc[] = { { "ssh", 22 }, { "http", 80 }, { "https", 443 } };
-	long long v;
 
-	if (str_tonum(s, 0, 65535, &v) == NULL)
-		return (int)v;
-	for (size_t i = 0; i < KA_ARRLEN(svc); i++)
-		if (strcmp(s, svc[i].name) == 0)
-			return svc[i].port;
-	return -1;
-}
-
-/* misc.c convtime(): "1h30m" style; -1 when invalid. */
-static int
-convtime(const char *s)
-{
-	long total = 0;
-	const char *p = s;
-
-	if (p == NULL || *p == '\0')
-		return -1;
-	while (*p) {
-		char *end;
-		long secs, mult = 1;
-
-		errno = 0;
-		secs = strtol(p, &end, 10);
-		if (p == end || (errno == ERANGE && (secs == LONG_MIN ||
-		    secs == LONG_MAX)) || secs < 0)
-			return -1;
-		switch (*end) {
-		case '\0':
-			break;
-		case 's': case 'S':
-			end++;
-			break;
-		case 'm': case 'M':
-			mult = 60;
-			end++;
-			break;
-		case 'h': case 'H':
-			mult = 3600;
-			end++;
-			break;
-		case 'd': case 'D':
-			mult = 86400;
-			end++;
-			break;
-		case 'w': case 'W':
-			mult = 604800;
-			end++;
-			break;
-		default:
-			return -1;
-		}
-		if (secs > INT_MAX / mult)
-			return -1;
-		secs *= mult;
-		if (total > INT_MAX - secs)
-			return -1;
-		total += secs;
-		p = end;
-	}
-	return (int)total;
-}
 
 /* openbsd-compat scan_scaled(): "1G", "1.5M", "512"; binary units. */
 static int
@@ -1222,7 +1134,7 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 			}
 		} else if (strcasecmp(attr, "localport") == 0) {
 			k.t = C_LPORT;
-			if ((k.port = a2port(arg)) == -1) {
+			if ((k.port = ssh_a2port(arg)) == -1) {
 				perror_at(p, "Invalid LocalPort '%s' on Match line%s",
 				    arg, "");
 				return -1;
@@ -1295,7 +1207,7 @@ time_value(struct pctx *p, const char *arg, struct ev *e)
 		perror_at(p, "missing time value.%s", "", "");
 		return -1;
 	}
-	if ((v = convtime(arg)) == -1) {
+	if ((v = ssh_convtime(arg)) == -1) {
 		perror_at(p, "invalid time value.%s", "", "");
 		return -1;
 	}
@@ -1391,7 +1303,7 @@ permit_port(const char *s)
 
 	if (strcmp(s, "*") == 0)
 		return 0;
-	return (port = a2port(s)) > 0 ? port : -1;
+	return (port = ssh_a2port(s)) > 0 ? port : -1;
 }
 
 /* AllowUsers/DenyUsers entry valid? (match.c match_user() in test mode) */
@@ -1890,7 +1802,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 			perror_at(p, "missing port number.%s", "", "");
 			return -1;
 		}
-		if ((n = a2port(arg)) <= 0) {
+		if ((n = ssh_a2port(arg)) <= 0) {
 			perror_at(p, "Badly formatted port number.%s", "", "");
 			return -1;
 		}
@@ -1916,7 +1828,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 				return -1;
 			}
 			host = clean_host(host);
-			if (portp != NULL && (port = a2port(portp)) <= 0) {
+			if (portp != NULL && (port = ssh_a2port(portp)) <= 0) {
 				perror_at(p, "bad port number%s", "", "");
 				return -1;
 			}
@@ -2085,7 +1997,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 				}
 			} else {
 				const char *eq = strchr(arg, '=');
-				if (eq == NULL || eq == arg || convtime(eq + 1) < 0) {
+				if (eq == NULL || eq == arg || ssh_convtime(eq + 1) < 0) {
 					perror_at(p, "invalid channel timeout %s%s", arg, "");
 					return -1;
 				}
