@@ -19,7 +19,7 @@ BUILD   ?= build
 FUZZ_SECONDS ?= 30
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-LIB_SRC  := $(sort $(filter-out scanner/main.c,$(wildcard scanner/*.c checks/*.c reports/*.c)))
+LIB_SRC  := $(sort $(filter-out scanner/cli/main.c,$(wildcard scanner/*.c scanner/*/*.c checks/*.c reports/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -36,7 +36,7 @@ all: keyaudit
 keyaudit: $(BUILD)/keyaudit
 	cp $< $@
 
-$(BUILD)/keyaudit: $(BUILD)/scanner/main.o $(BUILD)/libkeyaudit.a
+$(BUILD)/keyaudit: $(BUILD)/scanner/cli/main.o $(BUILD)/libkeyaudit.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 $(BUILD)/libkeyaudit.a: $(LIB_OBJ)
@@ -54,12 +54,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkeyaudit.a
 	$(CC) $(ALL_CFLAGS) -MMD -MP -Wno-unused-parameter -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 # The collector script is embedded as a C string: one literal per line, made
-# with sed alone (scanner/collector.c includes collector.inc).
-$(BUILD)/scanner/collector.o: $(BUILD)/scanner/collector.inc
-$(BUILD)/scanner/collector.o: ALL_CFLAGS += -I$(BUILD)/scanner
-build-fuzz/obj/scanner/collector.o: build-fuzz/obj/scanner/collector.inc
-build-fuzz/obj/scanner/collector.o: FUZZ_FLAGS += -Ibuild-fuzz/obj/scanner
-%/scanner/collector.inc: scanner/collector.sh
+# with sed alone (scanner/transport/collector.c includes collector.inc).
+$(BUILD)/scanner/transport/collector.o: $(BUILD)/scanner/transport/collector.inc
+$(BUILD)/scanner/transport/collector.o: ALL_CFLAGS += -I$(BUILD)/scanner/transport
+build-fuzz/obj/scanner/transport/collector.o: build-fuzz/obj/scanner/transport/collector.inc
+build-fuzz/obj/scanner/transport/collector.o: FUZZ_FLAGS += -Ibuild-fuzz/obj/scanner/transport
+%/scanner/transport/collector.inc: scanner/transport/collector.sh
 	@mkdir -p $(dir $@)
 	sed -e '/^[[:space:]]*#/d' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
@@ -96,7 +96,7 @@ fuzz: fuzz-build
 
 # The sshd-log reader against grep (bench/usagelog.sh): a driver linked to
 # the library as it is built.
-$(BUILD)/bench/usagelog_bench: bench/usagelog_bench.c scanner/usagelog.h $(BUILD)/libkeyaudit.a
+$(BUILD)/bench/usagelog_bench: bench/usagelog_bench.c scanner/parse/usagelog.h $(BUILD)/libkeyaudit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) $(LDFLAGS)
 
@@ -119,4 +119,4 @@ install: keyaudit
 clean:
 	rm -rf build build-asan build-fuzz keyaudit
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/scanner/main.d $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/scanner/cli/main.d $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Benchmark: scanner/usagelog.c (bench/usagelog_bench.c over
+# Benchmark: scanner/parse/usagelog.c (bench/usagelog_bench.c over
 # usagelog_read_file) against `grep -c 'Accepted publickey'` on the same
 # generated auth.log, same machine, same run, the file in the page cache
 # for both; each runs twice and the second run counts. Prints MB/s of both,

@@ -1,4 +1,4 @@
-/* usagelog_bench.c - the benchmark's driver for scanner/usagelog.c (run by
+/* usagelog_bench.c - the benchmark's driver for scanner/parse/usagelog.c (run by
  * bench/usagelog.sh).
  *
  *   usagelog_bench [-v] FILE...   reads each file with usagelog_read_file and
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "scanner/usagelog.h"
+#include "scanner/parse/usagelog.h"
 
 #define USERS	3000
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "../scanner/match.h"
+#include "checks/check.h"
+#include "scanner/parse/match.h"
 
 const struct ka_rule rule_account_missing = {
 	.id = "account.missing", .severity = SEV_HIGH, .blocks_login = 1,

@@ -1,6 +1,6 @@
 /*
  * akeys.c - the content of each audited user's authorized_keys files, judged
- * line by line the way sshd reads them (scanner/authkeys.c): lines sshd skips
+ * line by line the way sshd reads them (scanner/parse/authkeys.c): lines sshd skips
  * and why (it says so only at debug level), keys it accepts but then refuses
  * (expiry-time, principals= without cert-authority, from=), keys that are
  * weak in themselves, and things that do not belong in the file at all.
@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_akeys_missing = {
 	.id = "akeys.missing", .severity = SEV_HIGH, .blocks_login = 1,

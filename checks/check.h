@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "../scanner/context.h"
-#include "../scanner/finding.h"
+#include "scanner/context.h"
+#include "scanner/finding.h"
 
 struct ka_check {
 	const char *family;		/* id prefix: "perm" */

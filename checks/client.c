@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_client_key_mode = {
 	.id = "client.key-mode", .severity = SEV_HIGH, .blocks_login = 1,

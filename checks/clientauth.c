@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "../scanner/diagnose.h"
+#include "checks/check.h"
+#include "scanner/diagnose.h"
 
 const struct ka_rule rule_client_pubkey_disabled = {
 	.id = "client.pubkey-disabled", .severity = SEV_HIGH, .blocks_login = 1,

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "../scanner/knownhosts.h"
-#include "../scanner/policy.h"
+#include "checks/check.h"
+#include "scanner/parse/knownhosts.h"
+#include "scanner/parse/policy.h"
 
 const struct ka_rule rule_hostkey_unknown = {
 	.id = "hostkey.unknown", .severity = SEV_MEDIUM, .blocks_login = 0,

@@ -9,10 +9,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "check.h"
-#include "../scanner/keylist.h"
-#include "../scanner/keyreg.h"
-#include "../scanner/usagelog.h"
+#include "checks/check.h"
+#include "scanner/keylist.h"
+#include "scanner/parse/keyreg.h"
+#include "scanner/parse/usagelog.h"
 
 #define DAY 86400
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_net_resolve = {
 	.id = "net.resolve", .severity = SEV_HIGH, .blocks_login = 1,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_perm_file_mode = {
 	.id = "perm.file-mode", .severity = SEV_HIGH, .blocks_login = 1,

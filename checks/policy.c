@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "../scanner/policy.h"
+#include "checks/check.h"
+#include "scanner/parse/policy.h"
 
 const struct ka_rule rule_policy_expect = {
 	.id = "policy.expect", .severity = SEV_MEDIUM, .blocks_login = 0,

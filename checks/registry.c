@@ -2,7 +2,7 @@
  * under checks/ and one line here. */
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_check *const ka_checks[] = {
 	&check_net,

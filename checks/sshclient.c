@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_client_password_auth = {
 	.id = "client.password-auth", .severity = SEV_LOW, .blocks_login = 0,

@@ -5,15 +5,15 @@
  * host (password and keyboard-interactive login, StrictModes off).
  *
  * Values come from the effective configuration the context computed
- * (scanner/sshdconf.c); every message names the directive and where it was
+ * (scanner/parse/sshdconf.c); every message names the directive and where it was
  * set, every fix is the line to put in sshd_config. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "../scanner/match.h"
+#include "checks/check.h"
+#include "scanner/parse/match.h"
 
 const struct ka_rule rule_sshd_syntax = {
 	.id = "sshd.syntax", .severity = SEV_CRITICAL, .blocks_login = 1,

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_sshd_engine_disagrees = {
 	.id = "sshd.engine-disagrees", .severity = SEV_MEDIUM, .blocks_login = 0,

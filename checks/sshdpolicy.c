@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "../scanner/match.h"
-#include "../scanner/policy.h"
+#include "checks/check.h"
+#include "scanner/parse/match.h"
+#include "scanner/parse/policy.h"
 
 const struct ka_rule rule_sshd_permit_empty_passwords = {
 	.id = "sshd.permit-empty-passwords", .severity = SEV_HIGH, .blocks_login = 0,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checks/check.h"
 
 const struct ka_rule rule_files_config_owner = {
 	.id = "files.config-owner", .severity = SEV_HIGH, .blocks_login = 0,

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "report.h"
-#include "../scanner/diagnose.h"
+#include "reports/report.h"
+#include "scanner/diagnose.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 struct report {
 	FILE *out;

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <jansson.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <libxml/xmlwriter.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 struct report {
 	FILE *out;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 enum metric { M_PASS, M_FINDINGS, M_BASELINED, M_UP, M_HOST_SECONDS, M_NMETRICS };
 

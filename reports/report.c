@@ -1,7 +1,7 @@
 /* report.c - the list of report formats and the run summary they share. */
 #include <string.h>
 
-#include "report.h"
+#include "reports/report.h"
 
 static const struct report_format *const formats[] = {
 	&report_text,

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "../scanner/finding.h"
+#include "scanner/finding.h"
 
 struct ka_summary {
 	size_t hosts;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "report.h"
-#include "../checks/check.h"
+#include "reports/report.h"
+#include "checks/check.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"

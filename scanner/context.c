@@ -9,10 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "context.h"
-#include "policy.h"
-#include "usagelog.h"
-#include "../checks/check.h"
+#include "scanner/context.h"
+#include "scanner/parse/policy.h"
+#include "scanner/parse/usagelog.h"
+#include "checks/check.h"
 
 struct ka_akcache {
 	struct ak_file **byfile;	/* indexed like snap->files */

@@ -5,10 +5,10 @@
 #ifndef KA_CONTEXT_H
 #define KA_CONTEXT_H
 
-#include "snapshot.h"
-#include "finding.h"
-#include "sshdconf.h"
-#include "authkeys.h"
+#include "scanner/snapshot.h"
+#include "scanner/finding.h"
+#include "scanner/parse/sshdconf.h"
+#include "scanner/parse/authkeys.h"
 
 struct ka_policy;
 struct diag_facts;

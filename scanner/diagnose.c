@@ -21,15 +21,15 @@
 
 #include <libssh/libssh.h>
 
-#include "../checks/check.h"
-#include "authlog.h"
-#include "diagnose.h"
-#include "engine.h"
-#include "inventory.h"
-#include "knownhosts.h"
-#include "scan.h"
-#include "transport.h"
-#include "transport_ssh.h"
+#include "checks/check.h"
+#include "scanner/parse/authlog.h"
+#include "scanner/diagnose.h"
+#include "scanner/engine.h"
+#include "scanner/parse/inventory.h"
+#include "scanner/parse/knownhosts.h"
+#include "scanner/scan.h"
+#include "scanner/transport/transport.h"
+#include "scanner/transport/transport_ssh.h"
 
 #define LOG_LIMIT (64u * 1024 * 1024)
 #define SESSION_OUTPUT_MAX 512

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "authkeys.h"
-#include "clientconf.h"
-#include "finding.h"
-#include "identities.h"
-#include "util.h"
+#include "scanner/parse/authkeys.h"
+#include "scanner/parse/clientconf.h"
+#include "scanner/finding.h"
+#include "scanner/transport/identities.h"
+#include "scanner/util.h"
 
 struct ka_policy;
 
@@ -121,7 +121,7 @@ void diag_result_free(struct diag_result *r);
 void diag_print_text(FILE *fp, const struct diag_result *r, int color);
 void diag_print_json(FILE *fp, const struct diag_result *r);
 
-/* scanner/cmd_diagnose.c: `keyaudit diagnose ARGS` */
+/* scanner/cli/cmd_diagnose.c: `keyaudit diagnose ARGS` */
 int cmd_diagnose(int argc, char **argv);
 
 #endif

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "fleet.h"
-#include "../checks/check.h"
+#include "scanner/engine.h"
+#include "scanner/fleet.h"
+#include "checks/check.h"
 
 /* Does finding f refuse the key file at path (canonical canon) or one of
  * its lines? A directory finding refuses every file below it. */

@@ -2,7 +2,7 @@
 #ifndef KA_ENGINE_H
 #define KA_ENGINE_H
 
-#include "context.h"
+#include "scanner/context.h"
 
 /* Fills out (already initialised with the target) with findings, skips and
  * the list of rules that ran, sorted for reporting. */

@@ -5,7 +5,7 @@
 
 #include <openssl/sha.h>
 
-#include "finding.h"
+#include "scanner/finding.h"
 
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical" };
 

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "util.h"
-#include "remedy.h"
+#include "scanner/util.h"
+#include "scanner/remedy.h"
 
 enum ka_severity {
 	SEV_INFO = 0,

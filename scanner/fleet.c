@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleet.h"
-#include "knownhosts.h"
-#include "policy.h"
-#include "../checks/check.h"
+#include "scanner/fleet.h"
+#include "scanner/parse/knownhosts.h"
+#include "scanner/parse/policy.h"
+#include "checks/check.h"
 
 #define FLEET_LIST_MAX 10	/* places named in one message */
 /* An account's known_hosts kept for the fleet pass; past this it is

@@ -6,7 +6,7 @@
 #ifndef KA_FLEET_H
 #define KA_FLEET_H
 
-#include "context.h"
+#include "scanner/context.h"
 
 struct host_digest {
 	struct strlist hostkey_fps;	/* "SHA256:..." of every host key seen */

@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "keylist.h"
-#include "keyreg.h"
+#include "scanner/keylist.h"
+#include "scanner/parse/keyreg.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "context.h"
-#include "usagelog.h"
+#include "scanner/context.h"
+#include "scanner/parse/usagelog.h"
 
 struct key_row {
 	char *host, *user;

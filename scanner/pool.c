@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "pool.h"
-#include "util.h"
+#include "scanner/pool.h"
+#include "scanner/util.h"
 
 struct pool {
 	const struct pool_ops *ops;

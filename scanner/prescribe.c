@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "scanner/context.h"
 
 /* Directories many accounts or the system depend on: never "a home". */
 static const char *const system_dirs[] = {

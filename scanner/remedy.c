@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "remedy.h"
+#include "scanner/remedy.h"
 
 static void
 action_free(struct ka_action *a)

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "util.h"
+#include "scanner/util.h"
 
 enum ka_act_kind {
 	ACT_RUN = 0,

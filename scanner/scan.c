@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "fleet.h"
-#include "pool.h"
-#include "scan.h"
-#include "transport_ssh.h"
+#include "scanner/engine.h"
+#include "scanner/fleet.h"
+#include "scanner/pool.h"
+#include "scanner/scan.h"
+#include "scanner/transport/transport_ssh.h"
 
 #define KH_FILE_LIMIT (64u * 1024 * 1024)
 

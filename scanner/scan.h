@@ -4,10 +4,10 @@
 #ifndef KA_SCAN_H
 #define KA_SCAN_H
 
-#include "clientconf.h"
-#include "context.h"
-#include "inventory.h"
-#include "transport.h"
+#include "scanner/parse/clientconf.h"
+#include "scanner/context.h"
+#include "scanner/parse/inventory.h"
+#include "scanner/transport/transport.h"
 
 struct kh_db;
 

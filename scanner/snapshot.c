@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "scanner/snapshot.h"
 
 /* Open addressing on path; sized to stay under half full. */
 struct snap_file_index {

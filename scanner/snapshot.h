@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "scanner/util.h"
 
 /* Bytes of a file's content a transport keeps; sshd reads all of it, we read
  * this much and say so (snap_file.truncated). */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <openssl/sha.h>
 
-#include "util.h"
+#include "scanner/util.h"
 
 static void
 oom(void)

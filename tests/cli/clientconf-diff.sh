@@ -1,5 +1,5 @@
 #!/bin/bash
-# Differential test of scanner/clientconf.c against the real ssh: for each
+# Differential test of scanner/parse/clientconf.c against the real ssh: for each
 # fixtures/ssh_config/*.conf and each "#@ HOST [USER|- [PORT]]" line in it,
 # `ssh -G -F FILE [-l USER] [-p PORT] HOST` and our resolution
 # (`test_clientconf --resolve FILE HOST USER PORT`) must print the same

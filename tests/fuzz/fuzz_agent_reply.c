@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/identities.h"
+#include "scanner/transport/identities.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

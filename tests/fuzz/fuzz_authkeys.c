@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scanner/authkeys.h"
+#include "scanner/parse/authkeys.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

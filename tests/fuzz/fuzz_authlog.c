@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/authlog.h"
+#include "scanner/parse/authlog.h"
 #include "scanner/util.h"
 
 /* The line as authlog shows it, the slow way: its first

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/baseline.h"
+#include "scanner/parse/baseline.h"
 
 static const struct ka_rule rule = { .id = "perm.file-mode", .severity = SEV_HIGH,
 	.blocks_login = 1, .title = "t", .help = "h" };

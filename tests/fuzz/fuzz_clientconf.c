@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/clientconf.h"
+#include "scanner/parse/clientconf.h"
 
 #define MAIN "/fuzz/config"
 

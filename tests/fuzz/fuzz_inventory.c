@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/inventory.h"
+#include "scanner/parse/inventory.h"
 #include "scanner/util.h"
 
 static int

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/keyreg.h"
+#include "scanner/parse/keyreg.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/knownhosts.h"
+#include "scanner/parse/knownhosts.h"
 #include "checks/check.h"
 #include "scanner/util.h"
 

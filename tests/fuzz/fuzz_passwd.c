@@ -1,7 +1,7 @@
 /* fuzz_passwd.c - passwd, group and shadow parsers over the same bytes. */
 #include <stdint.h>
 
-#include "scanner/passwd.h"
+#include "scanner/parse/passwd.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

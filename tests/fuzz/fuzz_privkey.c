@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/transport.h"
+#include "scanner/transport/transport.h"
 
 static size_t
 lines(const char *s, size_t n)

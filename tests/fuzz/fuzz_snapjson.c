@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "scanner/engine.h"
-#include "scanner/transport.h"
+#include "scanner/transport/transport.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

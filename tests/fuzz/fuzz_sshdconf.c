@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/sshdconf.h"
+#include "scanner/parse/sshdconf.h"
 
 #define MAIN "/etc/ssh/sshd_config"
 

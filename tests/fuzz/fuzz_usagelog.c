@@ -1,5 +1,5 @@
 /* fuzz_usagelog.c - libFuzzer target: any bytes as an sshd log for
- * scanner/usagelog.c, fed whole and again in pieces the input chooses
+ * scanner/parse/usagelog.c, fed whole and again in pieces the input chooses
  * (gzip input also through usagelog_read_file). Nothing may crash, hang,
  * leak or read past the data; and the target aborts unless the pieces read
  * as the whole, every key is printable and well-formed, sorted, and the
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scanner/usagelog.h"
+#include "scanner/parse/usagelog.h"
 #include "scanner/util.h"
 
 #define NOW	1795514400	/* 2026-11-24 10:00:00 UTC */

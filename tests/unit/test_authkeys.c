@@ -6,9 +6,9 @@
  */
 #include <glob.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 
-#include "scanner/authkeys.h"
+#include "scanner/parse/authkeys.h"
 
 /* Throwaway public keys (private halves discarded). */
 #define ED_B64	"AAAAC3NzaC1lZDI1NTE5AAAAIAOykq36Jb0WXZaO/KvWNGNO28qQXvu4HRqiQxBiIT0C"

@@ -1,12 +1,12 @@
 /* test_authlog.c - picking one login attempt's lines out of an sshd log
- * (scanner/authlog.c): real sshd -E output with interleaved connections,
+ * (scanner/parse/authlog.c): real sshd -E output with interleaved connections,
  * the same scenario in syslog, RFC 3339 and short-iso form (time window,
  * year, zone, pids), what decides the attempt without a port, and the
  * bounds: the cap, long lines, control characters, binary and huge input. */
 #include <time.h>
 
-#include "testutil.h"
-#include "scanner/authlog.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/authlog.h"
 
 #define GOOD_FP	"SHA256:VOg4e84MUDMRYz91Rmjg0MqQwgjDiN48xbhyYGmxOZE"
 #define BAD_FP	"SHA256:3eGgWkn5jq9pUnLFzPz2pUoDDh086UwThi85XQJz7EA"

@@ -1,9 +1,9 @@
-/* test_baseline.c - the baseline file (scanner/baseline.c): what it accepts,
+/* test_baseline.c - the baseline file (scanner/parse/baseline.c): what it accepts,
  * every error as one line, matching by identity (not message or line),
  * expiry through the day given, stale entries, and a written baseline read
  * back accepting exactly what it was written from. */
-#include "testutil.h"
-#include "scanner/baseline.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/baseline.h"
 
 static const struct ka_rule rule = { .id = "perm.file-mode", .severity = SEV_HIGH, .blocks_login = 1,
     .title = "t", .help = "h" };

@@ -1,12 +1,12 @@
-/* test_client.c - private-key facts and redaction (scanner/privkey.c) and
+/* test_client.c - private-key facts and redaction (scanner/parse/privkey.c) and
  * the client check family (checks/client.c). Keys are generated fresh with
  * ssh-keygen, the oracle for format and fingerprint; nothing secret is
  * committed. */
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "testutil.h"
-#include "scanner/authkeys.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/authkeys.h"
 
 static char tmpdir[] = "/tmp/ka-test-client-XXXXXX";
 

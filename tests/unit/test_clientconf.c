@@ -1,5 +1,5 @@
 /* test_clientconf.c - ssh_config parsed once and resolved per host
- * (scanner/clientconf.c) over an in-memory filesystem: Host and Match,
+ * (scanner/parse/clientconf.c) over an in-memory filesystem: Host and Match,
  * first value wins, Include, %-tokens, ProxyJump, and every error ssh
  * itself reports.
  *
@@ -15,8 +15,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include "testutil.h"
-#include "scanner/clientconf.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/clientconf.h"
 
 /* ------------------------------------------------------ in-memory files */
 

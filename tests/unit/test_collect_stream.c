@@ -17,9 +17,9 @@
 #include <spawn.h>
 #include <unistd.h>
 
-#include "testutil.h"
-#include "scanner/collector.h"
-#include "scanner/usagelog.h"
+#include "tests/unit/testutil.h"
+#include "scanner/transport/collector.h"
+#include "scanner/parse/usagelog.h"
 
 /* A record as the collector prints it. */
 static void

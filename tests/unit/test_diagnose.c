@@ -3,7 +3,7 @@
  * accepts it, its algorithm when no file lists it), and the client family
  * turning a connection's facts into findings. The walk against a real
  * sshd is tests/diagnose/. */
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 #include <jansson.h>
 
 #include "scanner/diagnose.h"

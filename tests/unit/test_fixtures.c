@@ -4,7 +4,7 @@
 #include <glob.h>
 #include <jansson.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 
 struct exp {
 	const char *check, *user, *path;

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 #include "scanner/fleet.h"
 #include "scanner/pool.h"
 

@@ -1,4 +1,4 @@
-/* test_identities.c - the keys ssh would offer (scanner/identities.c): the
+/* test_identities.c - the keys ssh would offer (scanner/transport/identities.c): the
  * client's PubkeyAcceptedAlgorithms arithmetic, and the facts read from
  * real key files made by ssh-keygen for the test: order (-i before
  * IdentityFile), mode, passphrase, a .pub that is not the private key's,
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "testutil.h"
-#include "scanner/identities.h"
+#include "tests/unit/testutil.h"
+#include "scanner/transport/identities.h"
 
 static void
 test_algorithms(void **state)

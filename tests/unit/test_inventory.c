@@ -1,11 +1,11 @@
-/* test_inventory.c - targets and inventories (scanner/inventory.c): the
+/* test_inventory.c - targets and inventories (scanner/parse/inventory.c): the
  * target syntax and its name checks, plain host lists, Ansible INI
  * (groups, children defined later, group variables and their precedence,
  * host ranges, --limit), and every error message with its file:line. */
 #include <unistd.h>
 
-#include "testutil.h"
-#include "scanner/inventory.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/inventory.h"
 
 static void
 parse_ok(const char *text, const char *limit, struct target_list *l)

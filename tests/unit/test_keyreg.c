@@ -1,8 +1,8 @@
-/* test_keyreg.c - the key registry CSV (scanner/keyreg.c): headers in any
+/* test_keyreg.c - the key registry CSV (scanner/parse/keyreg.c): headers in any
  * order or none, RFC 4180 quoting, CRLF, comments, dates and what "expires"
  * means, lookups, and every error with its line. */
-#include "testutil.h"
-#include "scanner/keyreg.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/keyreg.h"
 
 #define FA "SHA256:5JWy7vUlBF+wq8F5pvn14CZNMkRr3EAgorvelBIVOco"
 #define FB "SHA256:kV1l1pxzPe3jCllGTY70C48KfD0GjbPQ/8IkTG6w0Ls"

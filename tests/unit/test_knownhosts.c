@@ -14,9 +14,9 @@
 #include <ctype.h>
 #include <time.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 
-#include "scanner/knownhosts.h"
+#include "scanner/parse/knownhosts.h"
 #include "checks/check.h"
 
 /* Throwaway keys made with ssh-keygen (private halves discarded); the

@@ -1,10 +1,10 @@
-/* test_match.c - OpenSSH's pattern language (scanner/match.c). Expected
+/* test_match.c - OpenSSH's pattern language (scanner/parse/match.c). Expected
  * values were checked against OpenSSH 9.2's own match.c/addrmatch.c
  * compiled into a throwaway harness, including the corner cases below. */
 #include <time.h>
 
-#include "testutil.h"
-#include "scanner/match.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/match.h"
 
 static void
 test_pattern(void **state)

@@ -1,12 +1,12 @@
-/* test_policy.c - the policy file (scanner/policy.c): its parser and every
+/* test_policy.c - the policy file (scanner/parse/policy.c): its parser and every
  * error it reports, expected values normalised through the sshd_config
  * engine, the PCRE2 constraints and their limits; then whole scans of
  * fixtures/snapshots/policy-*.json with a policy, for the policy family and
  * for the built-in checks whose expectation or severity a policy changes. */
 #include <time.h>
 
-#include "testutil.h"
-#include "scanner/policy.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/policy.h"
 
 static struct ka_policy *
 parse_ok(const char *text)

@@ -9,7 +9,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 #include "reports/report.h"
 
 #define XSD "../shared/junit-10.xsd"

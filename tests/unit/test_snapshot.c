@@ -1,8 +1,8 @@
 /* test_snapshot.c - the snapshot model's own logic: path resolution over
  * recorded lstat results, the path index, passwd/group/shadow parsing, and
  * the JSON round trip. */
-#include "testutil.h"
-#include "scanner/passwd.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/passwd.h"
 
 static struct snap_file *
 add(struct snapshot *s, const char *path, enum snap_ftype t, const char *link)

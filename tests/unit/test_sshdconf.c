@@ -5,8 +5,8 @@
  * files (fixtures/sshd_config/NAME.sshd-T, recorded with sshd -T). */
 #include <errno.h>
 
-#include "testutil.h"
-#include "scanner/sshdconf.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/sshdconf.h"
 
 /* An in-memory file system for sshdconf_io. */
 struct memfile {

@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/unit/testutil.h"
 #include "checks/check.h"
-#include "scanner/policy.h"
+#include "scanner/parse/policy.h"
 
 static char tmpdir[] = "/tmp/ka-test-sshdpol-XXXXXX";
 static char *hostkey;

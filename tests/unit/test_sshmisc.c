@@ -1,7 +1,7 @@
-/* test_sshmisc.c - OpenSSH's small helpers (scanner/sshmisc.c): strtonum,
+/* test_sshmisc.c - OpenSSH's small helpers (scanner/parse/sshmisc.c): strtonum,
  * a2port, convtime, against what misc.c returns for the same words. */
-#include "testutil.h"
-#include "scanner/sshmisc.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/sshmisc.h"
 
 static void
 test_strtonum(void **state)

@@ -1,5 +1,5 @@
 /* test_usagelog.c - the last use of each authorized key from sshd's logs
- * (scanner/usagelog.c): a real sshd 9.2's lines as sshd -E, syslog, RFC
+ * (scanner/parse/usagelog.c): a real sshd 9.2's lines as sshd -E, syslog, RFC
  * 3339, journalctl -o short and short-iso; OpenSSH 7.x, 8.x and 10.x shapes
  * (certificates old and new, FIDO, MD5, interleaved connections, a new
  * year, sshd-session); look-alikes that must not count; lines split across
@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testutil.h"
-#include "scanner/usagelog.h"
+#include "tests/unit/testutil.h"
+#include "scanner/parse/usagelog.h"
 
 #define FIX		"fixtures/usagelog/"
 #define NOW		1795514400	/* 2026-11-24 10:00:00 UTC */

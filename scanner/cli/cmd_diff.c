@@ -1,0 +1,401 @@
+/* cmd_diff.c - `keyaudit diff OLD.json NEW.json`: what changed between two
+ * scans (their JSON reports): hosts added and removed, host keys changed,
+ * authorized keys added and removed, findings new and resolved. Findings
+ * are matched by finding_identity (check, host, user, path, key), so a
+ * reworded message or a moved line is not "new". Exit 1 when a new finding
+ * at or above --fail-on is not accepted by a baseline. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "scanner/cli/cmd_diff.h"
+#include "reports/report.h"
+
+#define DIFF_FILE_MAX (1024u * 1024 * 1024)
+
+static const char diff_help[] =
+"usage: keyaudit diff OLD.json NEW.json [--format text|json] [--fail-on SEVERITY]\n"
+"\n"
+"Compare two scan reports (keyaudit scan --format json or --json FILE): hosts\n"
+"added and removed, host keys changed, authorized keys added and removed,\n"
+"findings new and resolved. A finding is the same finding when its check,\n"
+"host, user, path and key are (not its message or line).\n"
+"\n"
+"  --format FMT          text (default) or json\n"
+"  --fail-on SEVERITY    exit 1 when a new finding is at or above it (default\n"
+"                        high; findings a baseline accepted do not count)\n"
+"\n"
+"exit status: 0 nothing new at --fail-on, 1 something is, 2 usage or input error.\n";
+
+struct doc {
+	const char *name;
+	json_t *root;
+	json_t *hosts;	/* array */
+};
+
+static int
+load(const char *path, struct doc *d, char **err)
+{
+	struct buf b;
+	json_error_t je;
+	int rc;
+
+	d->name = path;
+	d->root = NULL;
+	buf_init(&b);
+	rc = read_input_file(path, DIFF_FILE_MAX, &b, err);
+	if (rc != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	d->root = json_loadb(b.data ? b.data : "", b.len, 0, &je);
+	buf_free(&b);
+	if (d->root == NULL) {
+		char *t = str_printable(je.text, strlen(je.text));
+		*err = xasprintf("%s: line %d: expected a keyaudit JSON report: %s", path,
+		    je.line, t);
+		free(t);
+		return -1;
+	}
+	d->hosts = json_object_get(d->root, "hosts");
+	if (!json_is_object(d->root) || json_object_get(d->root, "keyaudit") == NULL ||
+	    !json_is_array(d->hosts)) {
+		*err = xasprintf("%s: expected a keyaudit scan report (an object with "
+		    "\"keyaudit\" and \"hosts\"; keyaudit scan --format json)", path);
+		json_decref(d->root);
+		d->root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static json_t *
+host_named(const struct doc *d, const char *target)
+{
+	size_t i;
+	json_t *h;
+
+	json_array_foreach(d->hosts, i, h)
+		if (str(h, "target") != NULL && strcmp(str(h, "target"), target) == 0)
+			return h;
+	return NULL;
+}
+
+static void
+identity(json_t *f, const char *host, char out[65])
+{
+	struct ka_rule rule = { .id = str(f, "check") ? str(f, "check") : "?", .title = "",
+	    .help = "" };
+	struct ka_finding k;
+
+	memset(&k, 0, sizeof(k));
+	k.rule = &rule;
+	k.user = (char *)str(f, "user");
+	k.path = (char *)str(f, "path");
+	k.key_fp = (char *)str(f, "key_fp");
+	finding_identity(host, &k, out);
+}
+
+/* Does array a hold a finding with this identity? */
+static int
+has_finding(json_t *a, const char *host, const char *id)
+{
+	size_t i;
+	json_t *f;
+	char other[65];
+
+	json_array_foreach(a, i, f) {
+		identity(f, host, other);
+		if (strcmp(other, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+same_key(json_t *a, json_t *b)
+{
+	const char *ka[] = { "user", "fingerprint", "path" };
+
+	for (size_t i = 0; i < KA_ARRLEN(ka); i++)
+		if (str(a, ka[i]) == NULL || str(b, ka[i]) == NULL ||
+		    strcmp(str(a, ka[i]), str(b, ka[i])) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+has_key(json_t *a, json_t *k)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(a, i, x)
+		if (same_key(x, k))
+			return 1;
+	return 0;
+}
+
+struct result {
+	json_t *hosts_added, *hosts_removed, *hostkeys, *keys_added, *keys_removed,
+	    *new_findings, *resolved;
+	size_t failing;
+};
+
+static void
+compare_host(struct result *r, json_t *oh, json_t *nh, const char *target, int fail_on)
+{
+	json_t *of = json_object_get(oh, "findings"), *nf = json_object_get(nh, "findings");
+	json_t *ok_ = json_object_get(oh, "keys"), *nk = json_object_get(nh, "keys"), *x;
+	const char *ohk = str(oh, "hostkey"), *nhk = str(nh, "hostkey");
+	char id[65];
+	size_t i;
+
+	if (ohk != NULL && nhk != NULL && strcmp(ohk, nhk) != 0)
+		json_array_append_new(r->hostkeys, json_pack("{s:s,s:s,s:s}", "host", target,
+		    "old", ohk, "new", nhk));
+	json_array_foreach(nf, i, x) {
+		identity(x, target, id);
+		if (!has_finding(of, target, id)) {
+			int sev = severity_from_name(str(x, "severity") ? str(x, "severity") : "");
+
+			json_array_append(r->new_findings, x);
+			if (sev >= fail_on && json_object_get(x, "baselined") == NULL)
+				r->failing++;
+		}
+	}
+	json_array_foreach(of, i, x) {
+		identity(x, target, id);
+		if (!has_finding(nf, target, id))
+			json_array_append(r->resolved, x);
+	}
+	/* a host that could not be collected has no keys: not "all removed" */
+	if (!json_is_array(ok_) || !json_is_array(nk) ||
+	    json_array_size(ok_) + json_array_size(nk) == 0)
+		return;
+	if (str(nh, "status") == NULL || strcmp(str(nh, "status"), "scanned") != 0 ||
+	    str(oh, "status") == NULL || strcmp(str(oh, "status"), "scanned") != 0)
+		return;
+	json_array_foreach(nk, i, x)
+		if (!has_key(ok_, x)) {
+			json_t *k = json_deep_copy(x);
+			json_object_set_new(k, "host", json_string(target));
+			json_array_append_new(r->keys_added, k);
+		}
+	json_array_foreach(ok_, i, x)
+		if (!has_key(nk, x)) {
+			json_t *k = json_deep_copy(x);
+			json_object_set_new(k, "host", json_string(target));
+			json_array_append_new(r->keys_removed, k);
+		}
+}
+
+static void
+print_finding(json_t *f, const char *mark)
+{
+	char *m = str_printable(str(f, "message") ? str(f, "message") : "",
+	    strlen(str(f, "message") ? str(f, "message") : ""));
+	char *h = str_printable(str(f, "host") ? str(f, "host") : "?",
+	    strlen(str(f, "host") ? str(f, "host") : "?"));
+
+	printf("  %s %s [%s] %s: %s%s\n", mark, h, str(f, "severity") ? str(f, "severity") : "?",
+	    str(f, "check") ? str(f, "check") : "?", m,
+	    json_object_get(f, "baselined") ? " (baselined)" : "");
+	free(m);
+	free(h);
+}
+
+static void
+print_key(json_t *k, const char *mark)
+{
+	const char *p[] = { str(k, "host"), str(k, "user"), str(k, "fingerprint"),
+	    str(k, "type"), str(k, "path") };
+	char *s[5];
+
+	for (int i = 0; i < 5; i++)
+		s[i] = str_printable(p[i] ? p[i] : "?", strlen(p[i] ? p[i] : "?"));
+	printf("  %s %s %s %s %s (%s:%lld)\n", mark, s[0], s[1], s[3], s[2], s[4],
+	    (long long)json_integer_value(json_object_get(k, "line")));
+	for (int i = 0; i < 5; i++)
+		free(s[i]);
+}
+
+static void
+print_text(const struct result *r, const char *oldn, const char *newn, int fail_on)
+{
+	size_t i;
+	json_t *x;
+
+	printf("keyaudit diff %s -> %s\n", oldn, newn);
+	if (json_array_size(r->hosts_added) + json_array_size(r->hosts_removed) > 0) {
+		printf("hosts\n");
+		json_array_foreach(r->hosts_added, i, x)
+			printf("  + %s\n", json_string_value(x));
+		json_array_foreach(r->hosts_removed, i, x)
+			printf("  - %s\n", json_string_value(x));
+	}
+	if (json_array_size(r->hostkeys) > 0) {
+		printf("host keys changed (%zu)\n", json_array_size(r->hostkeys));
+		json_array_foreach(r->hostkeys, i, x) {
+			char *h = str_printable(str(x, "host"), strlen(str(x, "host")));
+			printf("  ~ %s: %s -> %s\n", h, str(x, "old"), str(x, "new"));
+			free(h);
+		}
+	}
+	if (json_array_size(r->keys_added) + json_array_size(r->keys_removed) > 0) {
+		printf("authorized keys (%zu added, %zu removed)\n",
+		    json_array_size(r->keys_added), json_array_size(r->keys_removed));
+		json_array_foreach(r->keys_added, i, x)
+			print_key(x, "+");
+		json_array_foreach(r->keys_removed, i, x)
+			print_key(x, "-");
+	}
+	if (json_array_size(r->new_findings) > 0) {
+		printf("new findings (%zu)\n", json_array_size(r->new_findings));
+		json_array_foreach(r->new_findings, i, x)
+			print_finding(x, "+");
+	}
+	if (json_array_size(r->resolved) > 0) {
+		printf("resolved findings (%zu)\n", json_array_size(r->resolved));
+		json_array_foreach(r->resolved, i, x)
+			print_finding(x, "-");
+	}
+	printf("%zu new finding%s at or above %s: exit %d\n", r->failing,
+	    r->failing == 1 ? "" : "s", severity_name((enum ka_severity)fail_on),
+	    r->failing ? 1 : 0);
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "fail-on", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct doc od, nd;
+	struct result r;
+	const char *format = "text";
+	int c, fail_on = SEV_HIGH, rc;
+	char *err = NULL;
+	size_t i;
+	json_t *h;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			format = optarg;
+			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+				fprintf(stderr, "keyaudit diff: --format %s: expected text or json\n",
+				    format);
+				return 2;
+			}
+			break;
+		case 'x':
+			if ((fail_on = severity_from_name(optarg)) < 0) {
+				fprintf(stderr, "keyaudit diff: --fail-on %s: expected info, low, "
+				    "medium, high or critical\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			fputs(diff_help, stdout);
+			return 0;
+		default:
+			fprintf(stderr, "keyaudit diff: %s: unknown option or missing argument "
+			    "(see keyaudit diff --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "keyaudit diff: expected OLD.json NEW.json (see keyaudit diff "
+		    "--help)\n");
+		return 2;
+	}
+	if (load(argv[optind], &od, &err) != 0 || load(argv[optind + 1], &nd, &err) != 0) {
+		fprintf(stderr, "keyaudit: %s\n", err);
+		free(err);
+		json_decref(od.root);
+		return 2;
+	}
+	r.hosts_added = json_array();
+	r.hosts_removed = json_array();
+	r.hostkeys = json_array();
+	r.keys_added = json_array();
+	r.keys_removed = json_array();
+	r.new_findings = json_array();
+	r.resolved = json_array();
+	r.failing = 0;
+	json_array_foreach(nd.hosts, i, h) {
+		const char *t = str(h, "target");
+		json_t *oh;
+
+		if (t == NULL)
+			continue;
+		if ((oh = host_named(&od, t)) == NULL) {
+			json_t *empty = json_pack("{s:[],s:[]}", "findings", "keys");
+
+			json_array_append_new(r.hosts_added, json_string(t));
+			compare_host(&r, empty, h, t, fail_on);
+			json_decref(empty);
+		} else
+			compare_host(&r, oh, h, t, fail_on);
+	}
+	json_array_foreach(od.hosts, i, h) {
+		const char *t = str(h, "target");
+
+		if (t != NULL && host_named(&nd, t) == NULL) {
+			json_t *empty = json_pack("{s:[],s:[]}", "findings", "keys");
+
+			json_array_append_new(r.hosts_removed, json_string(t));
+			compare_host(&r, h, empty, t, fail_on);
+			json_decref(empty);
+		}
+	}
+	rc = r.failing > 0 ? 1 : 0;
+	if (strcmp(format, "json") == 0) {
+		json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:s,s:i}}",
+		    "command", "diff", "old", od.name, "new", nd.name,
+		    "hosts_added", r.hosts_added, "hosts_removed", r.hosts_removed,
+		    "hostkeys_changed", r.hostkeys, "keys_added", r.keys_added,
+		    "keys_removed", r.keys_removed, "new_findings", r.new_findings,
+		    "resolved_findings", r.resolved, "summary", "failing",
+		    (json_int_t)r.failing, "fail_on", severity_name((enum ka_severity)fail_on),
+		    "exit_code", rc);
+		char *t = o ? json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+
+		if (t != NULL)
+			printf("%s\n", t);
+		else
+			rc = 3;
+		free(t);
+		json_decref(o);
+	} else {
+		print_text(&r, od.name, nd.name, fail_on);
+		json_decref(r.hosts_added);
+		json_decref(r.hosts_removed);
+		json_decref(r.hostkeys);
+		json_decref(r.keys_added);
+		json_decref(r.keys_removed);
+		json_decref(r.new_findings);
+		json_decref(r.resolved);
+	}
+	json_decref(od.root);
+	json_decref(nd.root);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return 3;
+	return rc;
+}

@@ -1,0 +1,765 @@
+/* snapjson.c - snapshots to and from JSON. The JSON form is what `keyaudit
+ * collect` writes, what `scan --snapshot` reads, and what test fixtures are
+ * written in, so the reader is strict about types and says where it choked,
+ * and lenient only about optional fields. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "scanner/snapshot.h"
+#include "scanner/transport/transport.h"
+
+#define SNAP_SCHEMA 1
+/* A snapshot file is bounded: 10,000 accounts with 100,000 keys is ~20 MB. */
+#define SNAP_JSON_MAX (1024u * 1024 * 1024)
+
+struct rd {
+	const char *name;
+	char *err;
+};
+
+static int
+fail(struct rd *r, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct rd *r, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *full;
+
+	if (r->err != NULL)
+		return -1;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Messages quote input (paths, JSON tokens): one printable line. */
+	full = xasprintf("%s: %s: %s", r->name, what, msg);
+	r->err = str_printable(full, strlen(full));
+	free(full);
+	free(msg);
+	return -1;
+}
+
+/* Optional string: absent or null -> NULL; anything else but a string fails. */
+static int
+get_str(struct rd *r, json_t *o, const char *key, const char *what, char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return fail(r, what, "\"%s\" must be a string", key);
+	*out = xstrndup(json_string_value(v), json_string_length(v));
+	return 0;
+}
+
+static int
+get_int(struct rd *r, json_t *o, const char *key, const char *what, int64_t def,
+    int64_t min, int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return fail(r, what, "\"%s\" must be an integer", key);
+	*out = json_integer_value(v);
+	if (*out < min || *out > max)
+		return fail(r, what, "\"%s\" out of range", key);
+	return 0;
+}
+
+static int
+get_bool(struct rd *r, json_t *o, const char *key, const char *what, int *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return fail(r, what, "\"%s\" must be true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* Bytes written by set_bytes: key as text or key_b64. *out stays NULL when
+ * neither is there. */
+static int
+get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out,
+    size_t *len)
+{
+	json_t *v = json_object_get(o, key);
+	char *k, *b64 = NULL;
+	long dn;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v))
+			return fail(r, what, "\"%s\" must be a string", key);
+		*len = json_string_length(v);
+		*out = xstrndup(json_string_value(v), *len);
+		return 0;
+	}
+	k = xasprintf("%s_b64", key);
+	rc = get_str(r, o, k, what, &b64);
+	if (rc == 0 && b64 != NULL) {
+		n = strlen(b64);
+		*out = xmalloc(n / 4 * 3 + 4);
+		if ((dn = base64_decode(b64, n, (unsigned char *)*out, n / 4 * 3 + 3)) < 0) {
+			free(*out);
+			*out = NULL;
+			rc = fail(r, what, "\"%s\" is not valid base64", k);
+		} else {
+			*len = (size_t)dn;
+			(*out)[dn] = '\0';
+		}
+	}
+	free(k);
+	free(b64);
+	return rc;
+}
+
+static int
+get_strlist(struct rd *r, json_t *o, const char *key, const char *what,
+    struct strlist *out)
+{
+	json_t *v = json_object_get(o, key), *e;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return fail(r, what, "\"%s\" must be an array of strings", key);
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return fail(r, what, "\"%s\"[%zu] must be a string", key, i);
+		strlist_add(out, json_string_value(e));
+	}
+	return 0;
+}
+
+static json_t *
+get_array(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_array(v)) {
+		fail(r, key, "must be an array");
+		return NULL;
+	}
+	return v;
+}
+
+static int
+read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
+{
+	int64_t v;
+	json_t *sh;
+
+	if (!json_is_object(o))
+		return fail(r, what, "must be an object");
+	if (get_str(r, o, "name", what, &a->name) || a->name == NULL)
+		return fail(r, what, "\"name\" is required");
+	if (get_int(r, o, "uid", what, -1, 0, UINT32_MAX, &v) || v < 0)
+		return fail(r, what, "\"uid\" is required");
+	a->uid = (uint32_t)v;
+	if (get_int(r, o, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0)
+		return fail(r, what, "\"gid\" is required");
+	a->gid = (uint32_t)v;
+	if (get_str(r, o, "gecos", what, &a->gecos) ||
+	    get_str(r, o, "home", what, &a->home) ||
+	    get_str(r, o, "shell", what, &a->shell))
+		return -1;
+	if (a->home == NULL)
+		a->home = xstrdup("/");
+	if (a->shell == NULL)
+		a->shell = xstrdup("");
+	if (a->gecos == NULL)
+		a->gecos = xstrdup("");
+	a->expire_day = -1;
+	sh = json_object_get(o, "shadow");
+	if (sh != NULL && !json_is_null(sh)) {
+		if (!json_is_object(sh))
+			return fail(r, what, "\"shadow\" must be an object or null");
+		a->shadow_known = 1;
+		if (get_bool(r, sh, "locked", what, &a->locked) ||
+		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
+{
+	char what[64], *path = NULL, *type = NULL, *mode = NULL;
+	struct snap_file *f;
+	int64_t v;
+	int rc = -1;
+
+	snprintf(what, sizeof(what), "files[%zu]", idx);
+	if (!json_is_object(o))
+		return fail(r, what, "must be an object");
+	if (get_str(r, o, "path", what, &path) || get_str(r, o, "type", what, &type))
+		goto out;
+	if (path == NULL || path[0] != '/') {
+		fail(r, what, "\"path\" must be an absolute path");
+		goto out;
+	}
+	if (snap_file_get(s, path) != NULL) {
+		fail(r, what, "duplicate path %s", path);
+		goto out;
+	}
+	f = snap_file_add(s, path);
+	if (type == NULL || (f->type = snap_ftype_from_name(type),
+	    f->type == SNAP_UNKNOWN && strcmp(type, "unknown") != 0)) {
+		fail(r, what, "\"type\" must be one of file dir symlink fifo socket "
+		    "chardev blockdev missing unknown");
+		goto out;
+	}
+	if (get_str(r, o, "error", what, &f->error) ||
+	    get_str(r, o, "link", what, &f->link) ||
+	    get_str(r, o, "read_error", what, &f->read_error) ||
+	    get_bool(r, o, "truncated", what, &f->truncated) ||
+	    get_int(r, o, "size", what, 0, 0, INT64_MAX, &f->size) ||
+	    get_int(r, o, "mtime", what, 0, INT64_MIN, INT64_MAX, &f->mtime))
+		goto out;
+	if (f->type != SNAP_NOENT && f->type != SNAP_UNKNOWN) {
+		char *end;
+		unsigned long m;
+
+		if (get_str(r, o, "mode", what, &mode) || mode == NULL) {
+			fail(r, what, "\"mode\" (octal string, e.g. \"0644\") is required");
+			goto out;
+		}
+		m = strtoul(mode, &end, 8);
+		if (*mode == '\0' || *end != '\0' || m > 07777) {
+			fail(r, what, "\"mode\" must be an octal string up to 07777, not \"%s\"", mode);
+			goto out;
+		}
+		f->mode = (uint32_t)m;
+		if (get_int(r, o, "uid", what, -1, 0, UINT32_MAX, &v) || v < 0) {
+			fail(r, what, "\"uid\" is required");
+			goto out;
+		}
+		f->uid = (uint32_t)v;
+		if (get_int(r, o, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0) {
+			fail(r, what, "\"gid\" is required");
+			goto out;
+		}
+		f->gid = (uint32_t)v;
+	}
+	if (f->type == SNAP_LNK && f->link == NULL) {
+		fail(r, what, "a symlink needs \"link\"");
+		goto out;
+	}
+	if (get_bytes(r, o, "content", what, &f->content, &f->content_len) != 0)
+		goto out;
+	f->has_content = f->content != NULL;
+	if (r->err == NULL)
+		rc = 0;
+out:
+	free(path);
+	free(type);
+	free(mode);
+	return r->err ? -1 : rc;
+}
+
+static int
+read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *what)
+{
+	json_t *enc;
+
+	if (!json_is_object(o))
+		return fail(r, what, "must be an object");
+	if (get_str(r, o, "path", what, &k->path) || k->path == NULL)
+		return fail(r, what, "\"path\" is required");
+	if (get_str(r, o, "format", what, &k->format) ||
+	    get_str(r, o, "pub_type", what, &k->pub_type) ||
+	    get_str(r, o, "pub_fp", what, &k->pub_fp) ||
+	    get_str(r, o, "source", what, &k->source))
+		return -1;
+	if (k->format == NULL)
+		k->format = xstrdup("unknown");
+	if (k->source == NULL)
+		k->source = xstrdup("default");
+	enc = json_object_get(o, "encrypted");
+	k->encrypted = -1;
+	if (enc != NULL && !json_is_null(enc)) {
+		if (!json_is_boolean(enc))
+			return fail(r, what, "\"encrypted\" must be true, false or null");
+		k->encrypted = json_is_true(enc);
+	}
+	return 0;
+}
+
+/* "net": what the ssh transport saw; absent for local and file snapshots. */
+static int
+read_net(struct rd *r, json_t *o, struct snap_net *n)
+{
+	const char *w = "net";
+	int64_t port, tries;
+
+	if (!json_is_object(o))
+		return fail(r, w, "\"net\" must be an object");
+	n->probed = 1;
+	if (get_str(r, o, "address", w, &n->address) ||
+	    get_int(r, o, "port", w, 0, 0, 65535, &port) ||
+	    get_str(r, o, "via", w, &n->via) ||
+	    get_str(r, o, "failure", w, &n->failure) ||
+	    get_str(r, o, "error", w, &n->error) ||
+	    get_int(r, o, "tries", w, 0, 0, 1000, &tries) ||
+	    get_str(r, o, "banner", w, &n->banner) ||
+	    get_str(r, o, "kex", w, &n->kex) ||
+	    get_str(r, o, "hostkey_type", w, &n->hostkey_type) ||
+	    get_str(r, o, "hostkey", w, &n->hostkey) ||
+	    get_str(r, o, "hostkey_fp", w, &n->hostkey_fp) ||
+	    get_str(r, o, "known_hosts", w, &n->known_hosts) ||
+	    get_str(r, o, "known_hosts_where", w, &n->known_hosts_where) ||
+	    get_str(r, o, "known_hosts_name", w, &n->known_hosts_name) ||
+	    get_str(r, o, "login_user", w, &n->login_user) ||
+	    get_str(r, o, "login_with", w, &n->login_with) ||
+	    get_str(r, o, "sudo", w, &n->sudo))
+		return -1;
+	n->port = (int)port;
+	n->tries = (int)tries;
+	if (json_object_get(o, "hostkeys") != NULL &&
+	    get_strlist(r, o, "hostkeys", w, &n->hostkeys))
+		return -1;
+	if (json_object_get(o, "auth_methods") != NULL &&
+	    !json_is_null(json_object_get(o, "auth_methods"))) {
+		n->auth_known = 1;
+		if (get_strlist(r, o, "auth_methods", w, &n->auth_methods))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
+{
+	json_t *a, *e;
+	int64_t v;
+	size_t i;
+	char what[64];
+
+	if (!json_is_object(root))
+		return fail(r, "top level", "a snapshot is a JSON object");
+	if (get_int(r, root, "keyaudit_snapshot", "top level", -1, INT64_MIN, INT64_MAX, &v))
+		return -1;
+	if (v != SNAP_SCHEMA)
+		return fail(r, "top level", "\"keyaudit_snapshot\": %d expected (is this a "
+		    "snapshot written by keyaudit collect?)", SNAP_SCHEMA);
+	if (get_str(r, root, "target", "top level", &s->target) ||
+	    get_str(r, root, "hostname", "top level", &s->hostname) ||
+	    get_str(r, root, "transport", "top level", &s->transport) ||
+	    get_str(r, root, "root", "top level", &s->root) ||
+	    get_str(r, root, "sshd_version", "top level", &s->sshd_version) ||
+	    get_str(r, root, "sshd_config_path", "top level", &s->sshd_config_path) ||
+	    get_str(r, root, "client_user", "top level", &s->client_user) ||
+	    get_bool(r, root, "privileged", "top level", &s->privileged) ||
+	    get_bool(r, root, "accounts_known", "top level", &s->accounts_known) ||
+	    get_bool(r, root, "net_only", "top level", &s->net_only) ||
+	    get_int(r, root, "collected_at", "top level", 0, 0, INT64_MAX, &s->collected_at) ||
+	    get_strlist(r, root, "users", "top level", &s->users))
+		return -1;
+	if (s->target == NULL)
+		s->target = xstrdup(s->hostname ? s->hostname : "snapshot");
+	if ((e = json_object_get(root, "net")) != NULL && !json_is_null(e) &&
+	    read_net(r, e, &s->net) != 0)
+		return -1;
+
+	if ((a = get_array(r, root, "accounts")) != NULL) {
+		s->accounts = xcalloc(json_array_size(a), sizeof(*s->accounts));
+		json_array_foreach(a, i, e) {
+			snprintf(what, sizeof(what), "accounts[%zu]", i);
+			s->naccounts++;
+			if (read_account(r, e, &s->accounts[i], what))
+				return -1;
+		}
+	}
+	if ((a = get_array(r, root, "groups")) != NULL) {
+		s->groups = xcalloc(json_array_size(a), sizeof(*s->groups));
+		json_array_foreach(a, i, e) {
+			struct snap_group *g = &s->groups[i];
+			snprintf(what, sizeof(what), "groups[%zu]", i);
+			s->ngroups++;
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "name", what, &g->name) || g->name == NULL)
+				return fail(r, what, "\"name\" is required");
+			if (get_int(r, e, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0)
+				return fail(r, what, "\"gid\" is required");
+			g->gid = (uint32_t)v;
+			if (get_strlist(r, e, "members", what, &g->members))
+				return -1;
+		}
+	}
+	if ((a = get_array(r, root, "files")) != NULL) {
+		json_array_foreach(a, i, e) {
+			if (read_file_entry(r, s, e, i))
+				return -1;
+		}
+	}
+	if ((a = get_array(r, root, "globs")) != NULL) {
+		json_array_foreach(a, i, e) {
+			char *pat = NULL;
+			snprintf(what, sizeof(what), "globs[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "pattern", what, &pat) || pat == NULL)
+				return fail(r, what, "\"pattern\" is required");
+			if (get_strlist(r, e, "matches", what, &snap_glob_add(s, pat)->matches)) {
+				free(pat);
+				return -1;
+			}
+			free(pat);
+		}
+	}
+	if ((a = get_array(r, root, "sshd_t")) != NULL) {
+		s->sshd_t = xcalloc(json_array_size(a), sizeof(*s->sshd_t));
+		json_array_foreach(a, i, e) {
+			struct snap_sshd_t *t = &s->sshd_t[i];
+			snprintf(what, sizeof(what), "sshd_t[%zu]", i);
+			s->nsshd_t++;
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "user", what, &t->user) || t->user == NULL)
+				return fail(r, what, "\"user\" is required");
+			if (get_str(r, e, "output", what, &t->output) ||
+			    get_str(r, e, "error", what, &t->error))
+				return -1;
+		}
+	}
+	if ((a = get_array(r, root, "user_keys")) != NULL) {
+		json_array_foreach(a, i, e) {
+			struct snap_userkey *k;
+			char *user = NULL, *path = NULL;
+			json_t *enc;
+
+			snprintf(what, sizeof(what), "user_keys[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "user", what, &user) || get_str(r, e, "path", what, &path) ||
+			    user == NULL || path == NULL) {
+				free(user);
+				free(path);
+				return r->err ? -1 : fail(r, what, "\"user\" and \"path\" are required");
+			}
+			k = snap_userkey_add(s, user, path);
+			free(user);
+			free(path);
+			if (get_str(r, e, "format", what, &k->format))
+				return -1;
+			enc = json_object_get(e, "encrypted");
+			if (enc != NULL && !json_is_null(enc) && !json_is_boolean(enc))
+				return fail(r, what, "\"encrypted\" must be true, false or null");
+			k->encrypted = enc == NULL || json_is_null(enc) ? -1 : json_is_true(enc);
+		}
+	}
+	if ((a = get_array(r, root, "auth_logs")) != NULL) {
+		size_t total = 0;
+
+		s->authlogs_asked = 1;
+		json_array_foreach(a, i, e) {
+			struct snap_authlog *l;
+			char *src = NULL;
+
+			snprintf(what, sizeof(what), "auth_logs[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "source", what, &src) || src == NULL)
+				return fail(r, what, "\"source\" is required");
+			l = snap_authlog_add(s, src);
+			free(src);
+			if (get_bool(r, e, "truncated", what, &l->truncated) ||
+			    get_str(r, e, "error", what, &l->error) ||
+			    get_bytes(r, e, "lines", what, &l->lines, &l->len))
+				return -1;
+			if ((total += l->len) > SNAP_AUTHLOG_LIMIT)
+				return fail(r, what, "more log lines than a collector keeps");
+		}
+	}
+	if ((a = get_array(r, root, "client_keys")) != NULL) {
+		s->clientkeys = xcalloc(json_array_size(a), sizeof(*s->clientkeys));
+		json_array_foreach(a, i, e) {
+			snprintf(what, sizeof(what), "client_keys[%zu]", i);
+			s->nclientkeys++;
+			if (read_clientkey(r, e, &s->clientkeys[i], what))
+				return -1;
+		}
+	}
+	return r->err ? -1 : 0;
+}
+
+int
+snapshot_from_json(const char *text, size_t len, const char *name,
+    struct snapshot *out, char **err)
+{
+	struct rd r = { name, NULL };
+	json_error_t je;
+	json_t *root;
+
+	*err = NULL;
+	if (len > SNAP_JSON_MAX) {
+		*err = xasprintf("%s: snapshot larger than %u MiB", name,
+		    SNAP_JSON_MAX / (1024 * 1024));
+		return -1;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (root == NULL) {
+		char *full = xasprintf("%s:%d:%d: not valid JSON: %s", name, je.line,
+		    je.column, je.text);
+		*err = str_printable(full, strlen(full));
+		free(full);
+		return -1;
+	}
+	if (read_snapshot(&r, root, out) != 0) {
+		json_decref(root);
+		snapshot_free(out);
+		*err = r.err ? r.err : xasprintf("%s: invalid snapshot", name);
+		return -1;
+	}
+	json_decref(root);
+	return 0;
+}
+
+/* Names on a hostile host need not be UTF-8; JSON strings must be. Such a
+ * name is kept in escaped printable form rather than dropped. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *v;
+	char *p;
+
+	if (s == NULL)
+		return json_null();
+	if ((v = json_string(s)) != NULL)
+		return v;
+	p = str_printable(s, strlen(s));
+	v = json_string(p);
+	free(p);
+	return v;
+}
+
+static json_t *
+jstrn(const char *s, size_t n)
+{
+	return json_stringn(s, n);
+}
+
+/* Bytes as key (UTF-8 text) or key_b64 (anything else). */
+static void
+set_bytes(json_t *o, const char *key, const char *p, size_t n)
+{
+	if (utf8_valid(p, n))
+		json_object_set_new(o, key, jstrn(p, n));
+	else {
+		char *b = base64_encode((const unsigned char *)p, n);
+		char *k = xasprintf("%s_b64", key);
+
+		json_object_set_new(o, k, json_string(b));
+		free(k);
+		free(b);
+	}
+}
+
+static json_t *
+strlist_json(const struct strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, jstr(l->v[i]));
+	return a;
+}
+
+static json_t *
+file_json(const struct snap_file *f)
+{
+	json_t *o = json_object();
+	char mode[8];
+
+	json_object_set_new(o, "path", jstr(f->path));
+	json_object_set_new(o, "type", json_string(snap_ftype_name(f->type)));
+	if (f->error)
+		json_object_set_new(o, "error", jstr(f->error));
+	if (f->type != SNAP_NOENT && f->type != SNAP_UNKNOWN) {
+		snprintf(mode, sizeof(mode), "%04o", f->mode & 07777);
+		json_object_set_new(o, "mode", json_string(mode));
+		json_object_set_new(o, "uid", json_integer(f->uid));
+		json_object_set_new(o, "gid", json_integer(f->gid));
+		json_object_set_new(o, "size", json_integer(f->size));
+		json_object_set_new(o, "mtime", json_integer(f->mtime));
+	}
+	if (f->link)
+		json_object_set_new(o, "link", jstr(f->link));
+	if (f->has_content)
+		set_bytes(o, "content", f->content, f->content_len);
+	if (f->truncated)
+		json_object_set_new(o, "truncated", json_true());
+	if (f->read_error)
+		json_object_set_new(o, "read_error", jstr(f->read_error));
+	return o;
+}
+
+char *
+snapshot_to_json(const struct snapshot *s)
+{
+	json_t *root = json_object(), *a;
+	size_t i;
+	char *text;
+
+	json_object_set_new(root, "keyaudit_snapshot", json_integer(SNAP_SCHEMA));
+	json_object_set_new(root, "target", jstr(s->target));
+	json_object_set_new(root, "hostname", jstr(s->hostname));
+	json_object_set_new(root, "transport", jstr(s->transport));
+	json_object_set_new(root, "collected_at", json_integer(s->collected_at));
+	json_object_set_new(root, "root", jstr(s->root));
+	json_object_set_new(root, "sshd_version", jstr(s->sshd_version));
+	json_object_set_new(root, "sshd_config_path", jstr(s->sshd_config_path));
+	json_object_set_new(root, "privileged", json_boolean(s->privileged));
+	json_object_set_new(root, "accounts_known", json_boolean(s->accounts_known));
+
+	a = json_array();
+	for (i = 0; i < s->naccounts; i++) {
+		const struct snap_account *ac = &s->accounts[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "name", jstr(ac->name));
+		json_object_set_new(o, "uid", json_integer(ac->uid));
+		json_object_set_new(o, "gid", json_integer(ac->gid));
+		json_object_set_new(o, "gecos", jstr(ac->gecos));
+		json_object_set_new(o, "home", jstr(ac->home));
+		json_object_set_new(o, "shell", jstr(ac->shell));
+		if (ac->shadow_known)
+			json_object_set_new(o, "shadow", json_pack("{s:b,s:I}",
+			    "locked", ac->locked, "expire", (json_int_t)ac->expire_day));
+		else
+			json_object_set_new(o, "shadow", json_null());
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "accounts", a);
+
+	a = json_array();
+	for (i = 0; i < s->ngroups; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "name", jstr(s->groups[i].name));
+		json_object_set_new(o, "gid", json_integer(s->groups[i].gid));
+		json_object_set_new(o, "members", strlist_json(&s->groups[i].members));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "groups", a);
+	json_object_set_new(root, "users", strlist_json(&s->users));
+	json_object_set_new(root, "client_user", jstr(s->client_user));
+
+	a = json_array();
+	for (i = 0; i < s->nfiles; i++)
+		json_array_append_new(a, file_json(&s->files[i]));
+	json_object_set_new(root, "files", a);
+
+	a = json_array();
+	for (i = 0; i < s->nglobs; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "pattern", jstr(s->globs[i].pattern));
+		json_object_set_new(o, "matches", strlist_json(&s->globs[i].matches));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "globs", a);
+
+	a = json_array();
+	for (i = 0; i < s->nclientkeys; i++) {
+		const struct snap_clientkey *k = &s->clientkeys[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "path", jstr(k->path));
+		json_object_set_new(o, "format", jstr(k->format));
+		json_object_set_new(o, "encrypted", k->encrypted < 0 ? json_null() :
+		    json_boolean(k->encrypted));
+		json_object_set_new(o, "pub_type", jstr(k->pub_type));
+		json_object_set_new(o, "pub_fp", jstr(k->pub_fp));
+		json_object_set_new(o, "source", jstr(k->source));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "client_keys", a);
+
+	a = json_array();
+	for (i = 0; i < s->nsshd_t; i++)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}",
+		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
+		    "error", jstr(s->sshd_t[i].error)));
+	json_object_set_new(root, "sshd_t", a);
+
+	a = json_array();
+	for (i = 0; i < s->nuserkeys; i++) {
+		const struct snap_userkey *k = &s->userkeys[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "user", jstr(k->user),
+		    "path", jstr(k->path), "format", jstr(k->format), "encrypted",
+		    k->encrypted < 0 ? json_null() : json_boolean(k->encrypted)));
+	}
+	json_object_set_new(root, "user_keys", a);
+
+	if (s->authlogs_asked) {
+		a = json_array();
+		for (i = 0; i < s->nauthlogs; i++) {
+			const struct snap_authlog *l = &s->authlogs[i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "source", jstr(l->source));
+			if (l->lines != NULL)
+				set_bytes(o, "lines", l->lines, l->len);
+			if (l->truncated)
+				json_object_set_new(o, "truncated", json_true());
+			if (l->error != NULL)
+				json_object_set_new(o, "error", jstr(l->error));
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(root, "auth_logs", a);
+	}
+
+	if (s->net.probed) {
+		const struct snap_net *n = &s->net;
+		json_t *o = json_object();
+		json_object_set_new(o, "address", jstr(n->address));
+		json_object_set_new(o, "port", json_integer(n->port));
+		json_object_set_new(o, "via", jstr(n->via));
+		json_object_set_new(o, "failure", jstr(n->failure));
+		json_object_set_new(o, "error", jstr(n->error));
+		json_object_set_new(o, "tries", json_integer(n->tries));
+		json_object_set_new(o, "banner", jstr(n->banner));
+		json_object_set_new(o, "kex", jstr(n->kex));
+		json_object_set_new(o, "hostkey_type", jstr(n->hostkey_type));
+		json_object_set_new(o, "hostkey", jstr(n->hostkey));
+		json_object_set_new(o, "hostkey_fp", jstr(n->hostkey_fp));
+		if (n->hostkeys.n > 0)
+			json_object_set_new(o, "hostkeys", strlist_json(&n->hostkeys));
+		json_object_set_new(o, "known_hosts", jstr(n->known_hosts));
+		json_object_set_new(o, "known_hosts_where", jstr(n->known_hosts_where));
+		json_object_set_new(o, "known_hosts_name", jstr(n->known_hosts_name));
+		json_object_set_new(o, "auth_methods", n->auth_known ?
+		    strlist_json(&n->auth_methods) : json_null());
+		json_object_set_new(o, "login_user", jstr(n->login_user));
+		json_object_set_new(o, "login_with", jstr(n->login_with));
+		json_object_set_new(o, "sudo", jstr(n->sudo));
+		json_object_set_new(root, "net", o);
+	}
+	json_object_set_new(root, "net_only", json_boolean(s->net_only));
+
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL) {
+		fputs("keyaudit: out of memory\n", stderr);
+		exit(3);
+	}
+	return text;
+}

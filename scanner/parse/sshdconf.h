@@ -1,0 +1,97 @@
+/* sshdconf.h - sshd_config parsed the way servconf.c parses it, and the
+ * effective configuration for one connection (user, host, address, ...).
+ *
+ * Parsing is pure: the caller supplies how to read a file and how to expand
+ * an Include glob (from a snapshot, or from disk while collecting one). */
+#ifndef KA_SSHDCONF_H
+#define KA_SSHDCONF_H
+
+#include <stddef.h>
+
+#include "scanner/util.h"
+
+/* Include nesting limit, as servconf.c's SERVCONF_MAX_DEPTH. */
+#define SSHDCONF_MAX_DEPTH 16
+/* Arguments per directive and directives per configuration we accept. */
+#define SSHDCONF_MAX_ARGS 256
+#define SSHDCONF_MAX_DIRECTIVES 100000
+
+struct sshdconf_io {
+	/* 0 and the content, or -1 and errno (ENOENT is "no such file"). */
+	int (*read)(void *ctx, const char *path, const char **data, size_t *len);
+	/* Matches of an Include pattern, sorted like glob(3). 0, or -1 on error. */
+	int (*glob)(void *ctx, const char *pattern, struct strlist *out);
+	/* Home directory of a user, for "~" (NULL name: sshd's own user, root). */
+	const char *(*home_of)(void *ctx, const char *name);
+	void *ctx;
+};
+
+/* A problem sshd itself would reject the configuration for. */
+struct sshdconf_error {
+	char *file;
+	int line;		/* 0: the file as a whole */
+	char *msg;
+	int unknown;		/* not sshd's verdict: the file could not be
+				 * read, or a keyaudit limit was reached */
+};
+
+/* One keyword's effective value and where it came from. */
+struct sshd_value {
+	const char *keyword;	/* canonical, lower-case, as sshd -T prints it */
+	char **v;		/* values, each as sshd -T prints it */
+	size_t n;
+	const char *file;	/* NULL: OpenSSH's compiled default */
+	int line;
+};
+
+/* Connection context for Match. Any field may be NULL/0: criteria on unknown
+ * fields are treated as sshd -T treats a missing -C field. */
+struct sshd_conn {
+	const char *user;
+	const char *host;
+	const char *addr;
+	const char *laddr;
+	int lport;
+	const char *rdomain;
+	const char *const *groups;	/* the user's groups, primary first */
+	size_t ngroups;
+	int invalid_user;
+};
+
+struct sshd_config;
+struct sshd_eff;
+
+/* Never NULL; problems are in sshdconf_errors(). */
+struct sshd_config *sshdconf_parse(const char *path, const struct sshdconf_io *io);
+/* A configuration held in memory, with no Include to follow (sshd -T output,
+ * a policy's expected values). */
+struct sshd_config *sshdconf_parse_text(const char *name, const char *text);
+void sshdconf_free(struct sshd_config *c);
+size_t sshdconf_nerrors(const struct sshd_config *c);
+const struct sshdconf_error *sshdconf_error_at(const struct sshd_config *c, size_t i);
+/* Every file that was read, main file first (for evidence and collection). */
+const struct strlist *sshdconf_files(const struct sshd_config *c);
+
+/* conn NULL: global section only (what plain sshd -T prints). */
+struct sshd_eff *sshdconf_effective(const struct sshd_config *c, const struct sshd_conn *conn);
+void sshd_eff_free(struct sshd_eff *e);
+/* Never NULL for a keyword sshd knows (defaults fill the gaps); NULL otherwise. */
+const struct sshd_value *sshd_eff_get(const struct sshd_eff *e, const char *keyword);
+/* First value, or NULL when the keyword is unset/empty. */
+const char *sshd_eff_str(const struct sshd_eff *e, const char *keyword);
+/* "yes"-like first value: 1, "no": 0, anything else: -1. */
+int sshd_eff_bool(const struct sshd_eff *e, const char *keyword);
+/* "file:line" of the value, or "default". Caller frees. */
+char *sshd_eff_origin(const struct sshd_eff *e, const char *keyword);
+/* A value's words joined by blanks ("" when unset). Caller frees. */
+char *sshd_value_join(const struct sshd_value *v);
+/* Same words in the same order (two NULLs are equal). */
+int sshd_value_equal(const struct sshd_value *x, const struct sshd_value *y);
+/* The whole configuration in the form sshd -T prints it. */
+void sshd_eff_dump(const struct sshd_eff *e, struct buf *out);
+
+/* Does algorithm name alg appear in the effective PubkeyAcceptedAlgorithms
+ * (with +, -, ^ and patterns already applied)? */
+int sshd_eff_accepts_alg(const struct sshd_eff *e, const char *alg);
+
+#endif

@@ -1,0 +1,102 @@
+/* identities.h - the keys ssh would offer for one host, in the order ssh
+ * offers them (sshconnect2.c pubkey_prepare), and what ssh does with each:
+ * skip it before offering, offer it, or fail to sign after the server said
+ * yes. diagnose walks this list against the server. Reads the identity
+ * files' metadata and public halves and asks ssh-agent for its list; a
+ * private key is read only to learn its format, whether a passphrase
+ * protects it and its public half (privkey_facts), and is wiped at once. */
+#ifndef KA_IDENTITIES_H
+#define KA_IDENTITIES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "scanner/parse/clientconf.h"
+#include "scanner/util.h"
+
+/* ssh's cap on agent keys it lists (authfd.c MAX_AGENT_IDENTITIES). */
+#define IDENT_MAX_AGENT_KEYS 2048
+
+enum ident_source {
+	IDENT_FILE,		/* an IdentityFile (or -i) not held by the agent */
+	IDENT_AGENT,		/* an agent key that no IdentityFile names */
+	IDENT_AGENT_FILE,	/* an agent key an IdentityFile also names:
+				 * offered in the agent's order, signed by it */
+};
+
+enum ident_skip {
+	IDENT_SKIP_NONE = 0,
+	IDENT_SKIP_ALGORITHM,	/* not in the client's PubkeyAcceptedAlgorithms */
+	IDENT_SKIP_RSA_SIZE,	/* RSA below the client's RequiredRSASize */
+};
+
+struct identity {
+	enum ident_source source;
+	char *path;		/* the IdentityFile, NULL for IDENT_AGENT */
+	char *origin;		/* "-i", "default", "FILE:LINE" of IdentityFile, "agent" */
+	char *comment;		/* the agent's comment or the .pub comment, printable */
+
+	/* The public key ssh offers (from the agent, FILE.pub, or the
+	 * unencrypted private key), NULL when it has none to offer. */
+	char *type;		/* "ssh-ed25519", "ssh-rsa", ... */
+	unsigned char *blob;
+	size_t bloblen;
+	char *fp;		/* "SHA256:..." */
+	int bits;
+
+	/* What ssh will do with it (a zero value: fine). */
+	int missing;		/* neither FILE nor FILE.pub exists */
+	int unreadable;		/* FILE exists but cannot be opened (errno in why) */
+	int bad_mode;		/* FILE is the user's and mode & 077: ssh ignores it
+				 * after the server accepted the public half */
+	mode_t mode;		/* of FILE */
+	int encrypted;		/* 1: a passphrase, which BatchMode cannot ask for
+				 * (and the agent does not hold the key) */
+	int pub_mismatch;	/* FILE.pub holds another key than FILE */
+	char *priv_fp;		/* the private key's own fingerprint when known */
+	char *skip;		/* ssh does not offer it at all: why (printable), or NULL */
+	enum ident_skip skip_why;	/* why ssh would skip it (skip says it
+					 * in words); IDENT_SKIP_NONE: it does not */
+	char *why;		/* a short printable note for missing/unreadable */
+};
+
+struct ident_list {
+	struct identity *v;
+	size_t n;
+	int agent_used;		/* an agent socket was asked (not IdentityAgent none,
+				 * SSH_AUTH_SOCK set) */
+	size_t agent_keys;	/* keys the agent listed */
+	char *agent_error;	/* printable: why the agent could not be asked */
+	/* Agent keys IdentitiesOnly keeps ssh from offering (diagnose asks
+	 * the server about them on a separate connection). */
+	struct identity *hidden;
+	size_t nhidden;
+};
+
+/*
+ * The list for `ssh [-i cli_ids...] host` resolved as h (clientconf). cli_ids
+ * (may be NULL) come first and, when given, replace ssh's default files
+ * exactly as -i does (h->identity_files_default); h->identities_only drops
+ * agent keys no file names; the client's PubkeyAcceptedAlgorithms and
+ * RequiredRSASize mark keys ssh will skip. agent_sock: NULL means
+ * h->identity_agent, else $SSH_AUTH_SOCK; "none" disables the agent. The
+ * agent is asked with a deadline of timeout_ms. Never fails: problems are
+ * recorded per identity or in agent_error.
+ */
+void identities_build(const struct client_host *h, const struct strlist *cli_ids,
+    const char *agent_sock, int timeout_ms, struct ident_list *out);
+void ident_list_free(struct ident_list *l);
+
+/* An SSH2_AGENT_IDENTITIES_ANSWER message (type byte first, no length):
+ * the keys it lists, each with type, blob, fingerprint, bits and a
+ * printable comment. 0, or -1 when it is malformed (*keys then holds
+ * the keys read before the damage). Free each key's fields and *keys. */
+int ident_parse_agent_reply(const unsigned char *rep, size_t len,
+    struct identity **keys, size_t *nkeys);
+
+/* Does the client's PubkeyAcceptedAlgorithms value (NULL: ssh's default,
+ * may start with + - ^) accept a key of this type? Also used for the
+ * server-sig-algs check. 1 yes, 0 no. */
+int ident_alg_accepted(const char *client_algs, const char *keytype);
+
+#endif

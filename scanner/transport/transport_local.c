@@ -1,0 +1,904 @@
+/* transport_local.c - fill a snapshot from the machine keyaudit runs on, or
+ * from an image mounted at --root DIR as if DIR were "/".
+ *
+ * Every path is resolved here with the same algorithm the checks use later
+ * (path_resolve), recording each lstat on the way, so a snapshot holds
+ * exactly the components StrictModes will walk. Symlinks are followed by
+ * hand so an absolute link inside --root stays inside it. Read-only: nothing
+ * is ever opened for writing, no FIFO or device is ever opened. */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scanner/transport/transport.h"
+#include "scanner/context.h"
+#include "scanner/parse/passwd.h"
+
+extern char **environ;
+
+/* sshd -T prints ~100 lines; anything near this is not sshd -T. */
+#define SPAWN_OUTPUT_LIMIT (256u * 1024)
+#define SPAWN_SECONDS 10
+
+/* sshd is about 1 MiB; the version string sits in its read-only data. */
+#define SSHD_BINARY_LIMIT (16u * 1024 * 1024)
+
+struct lc {
+	struct snapshot *snap;
+	const char *root;	/* "" when none */
+};
+
+static char *
+host_path(const struct lc *lc, const char *path)
+{
+	return xasprintf("%s%s", lc->root, path);
+}
+
+static enum snap_ftype
+ftype_of(mode_t m)
+{
+	if (S_ISREG(m))
+		return SNAP_REG;
+	if (S_ISDIR(m))
+		return SNAP_DIR;
+	if (S_ISLNK(m))
+		return SNAP_LNK;
+	if (S_ISFIFO(m))
+		return SNAP_FIFO;
+	if (S_ISSOCK(m))
+		return SNAP_SOCK;
+	if (S_ISCHR(m))
+		return SNAP_CHR;
+	if (S_ISBLK(m))
+		return SNAP_BLK;
+	return SNAP_UNKNOWN;
+}
+
+/* path_lookup_fn: lstat one component and remember the answer. */
+static const struct snap_file *
+lstat_record(void *arg, const char *path)
+{
+	struct lc *lc = arg;
+	const struct snap_file *old = snap_file_get(lc->snap, path);
+	struct snap_file *f;
+	struct stat st;
+	char *hp;
+
+	if (old != NULL)
+		return old;
+	hp = host_path(lc, path);
+	f = snap_file_add(lc->snap, path);
+	if (lstat(hp, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			f->type = SNAP_NOENT;
+		else {
+			f->type = SNAP_UNKNOWN;
+			f->error = xstrdup(strerror(errno));
+		}
+		free(hp);
+		return f;
+	}
+	f->type = ftype_of(st.st_mode);
+	f->mode = st.st_mode & 07777;
+	f->uid = st.st_uid;
+	f->gid = st.st_gid;
+	f->size = st.st_size;
+	f->mtime = st.st_mtime;
+	if (f->type == SNAP_LNK) {
+		char buf[4096];
+		ssize_t n = readlink(hp, buf, sizeof(buf) - 1);
+		if (n >= 0) {
+			buf[n] = '\0';
+			f->link = xstrdup(buf);
+		} else {
+			f->type = SNAP_UNKNOWN;
+			f->error = xstrdup(strerror(errno));
+		}
+	}
+	free(hp);
+	return f;
+}
+
+/* Read a regular file's content, bounded; never blocks on odd files. */
+static void
+read_content(struct lc *lc, struct snap_file *f)
+{
+	char *hp = host_path(lc, f->path);
+	struct stat st;
+	struct buf b;
+	char tmp[65536];
+	ssize_t n;
+	int fd;
+
+	if (f->has_content || f->read_error != NULL || f->type != SNAP_REG) {
+		free(hp);
+		return;
+	}
+	fd = open(hp, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	free(hp);
+	if (fd < 0) {
+		f->read_error = xstrdup(strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		f->read_error = xstrdup("changed while being read");
+		close(fd);
+		return;
+	}
+	buf_init(&b);
+	while (b.len < SNAP_CONTENT_LIMIT) {
+		size_t want = sizeof(tmp);
+		if (want > SNAP_CONTENT_LIMIT - b.len)
+			want = SNAP_CONTENT_LIMIT - b.len;
+		n = read(fd, tmp, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->read_error = xstrdup(strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		buf_append(&b, tmp, (size_t)n);
+	}
+	if (b.len >= SNAP_CONTENT_LIMIT && read(fd, tmp, 1) > 0)
+		f->truncated = 1;
+	close(fd);
+	if (f->read_error != NULL) {
+		buf_free(&b);
+		return;
+	}
+	{
+		size_t rlen;
+		char *red = redact_private_blocks(b.data ? b.data : "", b.len, &rlen);
+		if (red != NULL) {
+			explicit_bzero(b.data, b.len);
+			buf_free(&b);
+			f->content = red;
+			f->content_len = rlen;
+		} else {
+			f->content_len = b.len;
+			f->content = buf_steal(&b);
+		}
+	}
+	f->has_content = 1;
+}
+
+/* Resolve path recording every component; read the final file's content
+ * when asked. Returns the final entry, or NULL when it does not resolve. */
+static struct snap_file *
+collect_path(struct lc *lc, const char *path, int content)
+{
+	char *canon = NULL;
+	const char *why;
+	struct snap_file *f;
+
+	if (path == NULL || path[0] != '/')
+		return NULL;
+	lstat_record(lc, path);
+	if (path_resolve(path, lstat_record, lc, &canon, &why) != 0)
+		return NULL;
+	f = (struct snap_file *)snap_file_get(lc->snap, canon);
+	free(canon);
+	if (f != NULL && content)
+		read_content(lc, f);
+	return f;
+}
+
+/* Whole small system file (passwd, group, ...), or NULL. */
+static const struct snap_file *
+system_file(struct lc *lc, const char *path)
+{
+	const struct snap_file *f = collect_path(lc, path, 1);
+
+	return f != NULL && f->has_content ? f : NULL;
+}
+
+/* sshdconf_io backed by the disk; records everything it reads. */
+static int
+disk_read(void *arg, const char *path, const char **data, size_t *len)
+{
+	struct snap_file *f = collect_path(arg, path, 1);
+
+	if (f == NULL || f->type == SNAP_NOENT) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!f->has_content) {
+		errno = f->type == SNAP_DIR ? EISDIR : EACCES;
+		return -1;
+	}
+	*data = f->content;
+	*len = f->content_len;
+	return 0;
+}
+
+static int
+disk_glob(void *arg, const char *pattern, struct strlist *out)
+{
+	struct lc *lc = arg;
+	struct snap_glob *sg = snap_glob_add(lc->snap, pattern);
+	size_t rootlen = strlen(lc->root);
+	char *hp = host_path(lc, pattern);
+	glob_t g;
+	int rc;
+
+	rc = glob(hp, 0, NULL, &g);
+	free(hp);
+	if (rc == 0) {
+		for (size_t i = 0; i < g.gl_pathc && i < 4096; i++) {
+			const char *m = g.gl_pathv[i] + rootlen;
+			if (!strlist_has(&sg->matches, m))
+				strlist_add(&sg->matches, m);
+		}
+	}
+	if (rc == 0 || rc == GLOB_NOMATCH) {
+		for (size_t i = 0; i < sg->matches.n; i++)
+			strlist_add(out, sg->matches.v[i]);
+	}
+	if (rc == 0)
+		globfree(&g);
+	return rc == 0 || rc == GLOB_NOMATCH ? 0 : -1;
+}
+
+static const char *
+disk_home_of(void *arg, const char *name)
+{
+	struct lc *lc = arg;
+	const struct snap_account *a;
+
+	a = name ? snap_account_by_name(lc->snap, name) : snap_account_by_uid(lc->snap, 0);
+	return a ? a->home : NULL;
+}
+
+/*
+ * The version sshd announces in its banner, read from the binary itself:
+ * `sshd -V` prints only "OpenSSH_9.2" on Debian, while the banner string
+ * "OpenSSH_9.2p1 Debian-2+deb12u10" (which decides the StrictModes rule) is
+ * compiled in. Works under --root too, and runs nothing. The longest
+ * "OpenSSH_<digits>.<digits>p<digits>[ <suffix>]" in the file wins.
+ */
+static char *
+sshd_version(struct lc *lc)
+{
+	char *hp = host_path(lc, "/usr/sbin/sshd");
+	char *data, *best = NULL;
+	size_t len = 0, bestlen = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(hp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	free(hp);
+	if (fd < 0)
+		return NULL;
+	data = xmalloc(SSHD_BINARY_LIMIT);
+	while (len < SSHD_BINARY_LIMIT &&
+	    (n = read(fd, data + len, SSHD_BINARY_LIMIT - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	for (size_t i = 0; i + 8 < len; i++) {
+		const char *p = data + i;
+		size_t j = 8;
+
+		if (p[0] != 'O' || memcmp(p, "OpenSSH_", 8) != 0)
+			continue;
+		while (i + j < len && isdigit((unsigned char)p[j]))
+			j++;
+		if (j == 8 || i + j >= len || p[j] != '.')
+			continue;
+		for (j++; i + j < len && isdigit((unsigned char)p[j]); j++)
+			;
+		if (i + j >= len || p[j] != 'p')
+			continue;
+		for (j++; i + j < len && isdigit((unsigned char)p[j]); j++)
+			;
+		if (i + j + 1 < len && p[j] == ' ' && isalnum((unsigned char)p[j + 1]))
+			for (j++; i + j < len && (isalnum((unsigned char)p[j]) ||
+			    strchr(".+~_-", p[j])) && p[j] != '\0'; j++)
+				;
+		if (j > bestlen && j < 128) {
+			best = data + i;
+			bestlen = j;
+		}
+	}
+	best = best ? xstrndup(best, bestlen) : NULL;
+	free(data);
+	return best;
+}
+
+/*
+ * Run argv (no shell: every argument is passed as is) with stdin from
+ * /dev/null; collect stdout and stderr, each bounded, for at most
+ * SPAWN_SECONDS. Returns the exit status, or -1 when it could not run or
+ * was killed.
+ */
+static int
+spawn_capture(const char *const argv[], struct buf *out, struct buf *err)
+{
+	posix_spawn_file_actions_t fa;
+	int po[2], pe[2], status, open_fds = 2;
+	struct timespec start, now;
+	pid_t pid;
+
+	if (pipe(po) != 0)
+		return -1;
+	if (pipe(pe) != 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawn_file_actions_addclose(&fa, po[0]);
+	posix_spawn_file_actions_addclose(&fa, pe[0]);
+	status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(po[1]);
+	close(pe[1]);
+	if (status != 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (open_fds > 0) {
+		struct pollfd pfd[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+		char tmp[8192];
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= SPAWN_SECONDS)
+			break;
+		if (poll(pfd, 2, 500) <= 0)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct buf *b = k == 0 ? out : err;
+			ssize_t n;
+
+			if (pfd[k].fd < 0 || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[k].fd, tmp, sizeof(tmp));
+			if (n <= 0) {
+				close(pfd[k].fd);
+				if (k == 0)
+					po[0] = -1;
+				else
+					pe[0] = -1;
+				open_fds--;
+			} else if (b->len < SPAWN_OUTPUT_LIMIT)
+				buf_append(b, tmp, (size_t)n);
+		}
+	}
+	if (po[0] >= 0)
+		close(po[0]);
+	if (pe[0] >= 0)
+		close(pe[0]);
+	if (open_fds > 0)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid || open_fds > 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * With privileges, ask the target's own sshd for each audited user's
+ * effective configuration (sshd -T loads host keys, so it needs root). The
+ * engine compares its own answer with this one; sshd's wins.
+ */
+static void
+collect_sshd_t(struct lc *lc, const struct collect_opts *o)
+{
+	struct snapshot *s = lc->snap;
+
+	if (o->root != NULL || geteuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
+		return;
+	s->sshd_t = xcalloc(s->users.n, sizeof(*s->sshd_t));
+	for (size_t i = 0; i < s->users.n; i++) {
+		const char *u = s->users.v[i];
+		struct snap_sshd_t *t;
+		struct buf out, err;
+		char *spec;
+		int rc;
+
+		/* -C takes a comma list: a name with ',' or '=' cannot be said. */
+		if (strpbrk(u, ",=") != NULL || u[0] == '-')
+			continue;
+		if (o->from_addr != NULL && strpbrk(o->from_addr, ",=") == NULL)
+			spec = xasprintf("user=%s,host=%s,addr=%s", u, o->from_addr,
+			    o->from_addr);
+		else
+			spec = xasprintf("user=%s", u);
+		{
+			const char *argv[] = { "/usr/sbin/sshd", "-T", "-f",
+			    s->sshd_config_path, "-C", spec, NULL };
+			buf_init(&out);
+			buf_init(&err);
+			rc = spawn_capture(argv, &out, &err);
+		}
+		t = &s->sshd_t[s->nsshd_t++];
+		t->user = xstrdup(u);
+		if (rc == 0 && out.len > 0 && out.len < SPAWN_OUTPUT_LIMIT)
+			t->output = buf_steal(&out);
+		else {
+			char *first = err.data ? xstrndup(err.data, strcspn(err.data, "\n")) :
+			    xstrdup("");
+			char *pr = str_printable(first, strlen(first));
+			t->error = rc < 0 ? xasprintf("sshd -T did not finish in %d s",
+			    SPAWN_SECONDS) : xasprintf("sshd -T exited %d: %s", rc, pr);
+			free(first);
+			free(pr);
+		}
+		buf_free(&out);
+		buf_free(&err);
+		free(spec);
+	}
+}
+
+static void
+collect_accounts(struct lc *lc)
+{
+	struct snapshot *s = lc->snap;
+	const struct snap_file *f;
+
+	if ((f = system_file(lc, "/etc/passwd")) != NULL) {
+		passwd_parse(f->content, f->content_len, s);
+		s->accounts_known = 1;
+	}
+	if ((f = system_file(lc, "/etc/group")) != NULL)
+		group_parse(f->content, f->content_len, s);
+	/* shadow is root-only; its content is never kept in the snapshot. */
+	{
+		struct snap_file *sf = collect_path(lc, "/etc/shadow", 1);
+		if (sf != NULL && sf->has_content) {
+			shadow_apply(sf->content, sf->content_len, s);
+			s->privileged = 1;
+			explicit_bzero(sf->content, sf->content_len);
+			free(sf->content);
+			sf->content = NULL;
+			sf->content_len = 0;
+			sf->has_content = 0;
+		}
+	}
+}
+
+static int
+choose_users(struct lc *lc, const struct collect_opts *o, char **err)
+{
+	struct snapshot *s = lc->snap;
+
+	if (o->all_users) {
+		if (geteuid() != 0 && o->root == NULL) {
+			*err = xstrdup("--all-users needs root (other users' files "
+			    "cannot be read otherwise)");
+			return -1;
+		}
+		for (size_t i = 0; i < s->naccounts; i++)
+			strlist_add(&s->users, s->accounts[i].name);
+		return 0;
+	}
+	if (o->users != NULL && o->users->n > 0) {
+		for (size_t i = 0; i < o->users->n; i++)
+			if (!strlist_has(&s->users, o->users->v[i]))
+				strlist_add(&s->users, o->users->v[i]);
+		return 0;
+	}
+	{
+		struct passwd *pw = getpwuid(getuid());
+		if (pw == NULL) {
+			*err = xasprintf("cannot find the invoking user (uid %u) in the "
+			    "password database; name one with --user", (unsigned)getuid());
+			return -1;
+		}
+		strlist_add(&s->users, pw->pw_name);
+		/* An account from NSS (LDAP, sssd) is not in /etc/passwd. */
+		if (o->root == NULL && snap_account_by_name(s, pw->pw_name) == NULL) {
+			struct snap_account *a;
+			s->accounts = xreallocarray(s->accounts, s->naccounts + 1,
+			    sizeof(*s->accounts));
+			a = &s->accounts[s->naccounts++];
+			memset(a, 0, sizeof(*a));
+			a->name = xstrdup(pw->pw_name);
+			a->uid = pw->pw_uid;
+			a->gid = pw->pw_gid;
+			a->gecos = xstrdup(pw->pw_gecos ? pw->pw_gecos : "");
+			a->home = xstrdup(pw->pw_dir ? pw->pw_dir : "/");
+			a->shell = xstrdup(pw->pw_shell ? pw->pw_shell : "");
+			a->expire_day = -1;
+		}
+	}
+	return 0;
+}
+
+/* The private keys an account keeps in ~/.ssh: from their first 200 bytes,
+ * as collector.sh reads them (userkey_facts), then wiped. */
+static void
+collect_userkeys(struct lc *lc, const struct snap_account *a)
+{
+	static const char *const names[] = { USERKEY_NAMES };
+
+	for (size_t i = 0; i < KA_ARRLEN(names); i++) {
+		char *rel = xasprintf(".ssh/%s", names[i]);
+		char *path = path_join(a->home, rel), *hp = host_path(lc, path);
+		char buf[201], *l2 = "", *nl;
+		const char *format;
+		struct snap_userkey *k;
+		struct stat st;
+		ssize_t n = -1;
+		int fd, enc;
+
+		if (lstat(hp, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (fd = open(hp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) >= 0) {
+			n = read(fd, buf, 200);
+			close(fd);
+		}
+		if (n >= 0) {
+			buf[n] = '\0';
+			if ((nl = strchr(buf, '\n')) != NULL) {
+				*nl = '\0';
+				l2 = nl + 1;
+				if ((nl = strchr(l2, '\n')) != NULL)
+					*nl = '\0';
+			}
+			if (buf[0] && buf[strlen(buf) - 1] == '\r')
+				buf[strlen(buf) - 1] = '\0';
+			if (l2[0] && l2[strlen(l2) - 1] == '\r')
+				l2[strlen(l2) - 1] = '\0';
+			userkey_facts(buf, l2, &format, &enc);
+			k = snap_userkey_add(lc->snap, a->name, path);
+			k->format = xstrdup(format);
+			k->encrypted = enc;
+			explicit_bzero(buf, sizeof(buf));
+		}
+		free(hp);
+		free(path);
+		free(rel);
+	}
+}
+
+/* Files the checks will read for each audited user, from the effective
+ * sshd config for that user. */
+static void
+collect_user_files(struct lc *lc)
+{
+	struct snapshot *s = lc->snap;
+	struct ka_host_result scratch;
+	struct ka_options none = { 0 };
+	struct ka_ctx ctx;
+	const char *kw[] = { "revokedkeys", "trustedusercakeys", "authorizedkeyscommand" };
+
+	host_result_init(&scratch, "collect");
+	ctx_init(&ctx, s, &none, &scratch);
+	for (size_t i = 0; i < KA_ARRLEN(kw); i++) {
+		const char *v = sshd_eff_str(ctx.global, kw[i]);
+		if (v != NULL && v[0] == '/')
+			collect_path(lc, v, i < 2);
+	}
+	/* Host private keys: their modes only, never their content. */
+	{
+		const struct sshd_value *hk = sshd_eff_get(ctx.global, "hostkey");
+		for (size_t i = 0; hk != NULL && i < hk->n; i++)
+			if (hk->v[i][0] == '/')
+				collect_path(lc, hk->v[i], 0);
+	}
+	for (size_t i = 0; i < ctx.nusers; i++) {
+		struct ka_user *u = &ctx.users[i];
+		const char *shell;
+
+		if (u->acct == NULL)
+			continue;
+		collect_path(lc, u->acct->home, 0);
+		shell = u->acct->shell[0] ? u->acct->shell : "/bin/sh";
+		collect_path(lc, shell, 0);
+		{
+			/* What the account trusts when it logs in elsewhere: the
+			 * fleet pass holds it against the keys the hosts present. */
+			char *kh = path_join(u->acct->home, ".ssh/known_hosts");
+			collect_path(lc, kh, 1);
+			free(kh);
+		}
+		for (size_t j = 0; j < u->akfiles.n; j++)
+			collect_path(lc, u->akfiles.v[j], 1);
+		collect_userkeys(lc, u->acct);
+		{
+			const char *rk = sshd_eff_str(u->eff, "revokedkeys");
+			const char *cr = sshd_eff_str(u->eff, "chrootdirectory");
+			char *crp;
+
+			if (rk != NULL && rk[0] == '/')
+				collect_path(lc, rk, 1);
+			if (cr != NULL && strcasecmp(cr, "none") != 0 &&
+			    (crp = expand_authorized_keys_path(cr, u->acct)) != NULL) {
+				collect_path(lc, crp, 0);
+				free(crp);
+			}
+		}
+	}
+	ctx_free(&ctx);
+	host_result_free(&scratch);
+}
+
+/*
+ * Homes left behind (--all-users): a directory beside the homes of the
+ * people's accounts (uid 1000 and up) that is no account's home keeps its
+ * authorized_keys for whoever is given that name next. collector.sh looks
+ * in the same places, in the same order.
+ */
+static void
+collect_left_homes(struct lc *lc)
+{
+	const struct snapshot *s = lc->snap;
+	struct strlist parents = { 0 };
+
+	for (size_t i = 0; i < s->naccounts; i++) {
+		const char *h = s->accounts[i].home;
+		const char *slash = strrchr(h, '/');
+
+		if (s->accounts[i].uid < 1000 || h[0] != '/' || slash == h ||
+		    slash[1] == '\0')
+			continue;
+		{
+			char *p = xstrndup(h, (size_t)(slash - h));
+			strlist_intern(&parents, p);
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < parents.n; i++) {
+		struct strlist m = { 0 };
+		char *pat = xasprintf("%s/*", parents.v[i]);
+
+		disk_glob(lc, pat, &m);
+		for (size_t j = 0; j < m.n; j++) {
+			char *hp = host_path(lc, m.v[j]);
+			struct stat st;
+			int home = 0, dir;
+
+			/* lstat only: collector.sh's test -d && ! test -L */
+			dir = lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
+			free(hp);
+			if (!dir)
+				continue;
+			for (size_t k = 0; k < s->naccounts && !home; k++)
+				home = strcmp(s->accounts[k].home, m.v[j]) == 0;
+			if (!home) {
+				char *ak = xasprintf("%s/.ssh/authorized_keys", m.v[j]);
+				collect_path(lc, ak, 1);
+				free(ak);
+			}
+		}
+		strlist_free(&m);
+		free(pat);
+	}
+	strlist_free(&parents);
+}
+
+static void
+add_clientkey(struct lc *lc, const char *path, const char *source)
+{
+	struct snapshot *s = lc->snap;
+	struct snap_clientkey *k;
+	struct snap_file *f;
+	char *pub;
+
+	for (size_t i = 0; i < s->nclientkeys; i++)
+		if (strcmp(s->clientkeys[i].path, path) == 0)
+			return;
+	f = collect_path(lc, path, 0);
+	if (f == NULL && strcmp(source, "default") == 0)
+		return;
+	s->clientkeys = xreallocarray(s->clientkeys, s->nclientkeys + 1, sizeof(*s->clientkeys));
+	k = &s->clientkeys[s->nclientkeys++];
+	memset(k, 0, sizeof(*k));
+	k->path = xstrdup(path);
+	k->source = xstrdup(source);
+	k->encrypted = -1;
+	if (f != NULL && f->type == SNAP_REG) {
+		/* Read for facts only; the bytes never reach the snapshot. */
+		char *hp = host_path(lc, f->path);
+		int fd = open(hp, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		free(hp);
+		if (fd >= 0) {
+			char *data = xmalloc(65536);
+			ssize_t n = read(fd, data, 65535);
+			close(fd);
+			if (n >= 0) {
+				privkey_facts(data, (size_t)n, &k->format, &k->encrypted,
+				    &k->pub_type, &k->pub_fp);
+				explicit_bzero(data, (size_t)n);
+			} else
+				f->read_error = xstrdup(strerror(errno));
+			free(data);
+		} else
+			f->read_error = xstrdup(strerror(errno));
+	}
+	if (k->format == NULL)
+		k->format = xstrdup("unknown");
+	pub = xasprintf("%s.pub", path);
+	collect_path(lc, pub, 1);
+	free(pub);
+}
+
+/*
+ * An ssh_config file and, recursively, what its Include lines name: relative
+ * patterns are under ~/.ssh for a user's file and /etc/ssh for the system's,
+ * as ssh reads them (readconf.c). Globs are recorded like sshd_config's.
+ */
+static void
+collect_ssh_config(struct lc *lc, const char *path, const char *home, int depth)
+{
+	struct snap_file *f = collect_path(lc, path, 1);
+	const char *p, *end;
+
+	if (f == NULL || !f->has_content || depth > SSHDCONF_MAX_DEPTH)
+		return;
+	for (p = f->content, end = f->content + f->content_len; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, n), *kw, *t, *save = NULL;
+
+		p = nl ? nl + 1 : end;
+		kw = strtok_r(line, " \t=\r", &save);
+		if (kw == NULL || strcasecmp(kw, "Include") != 0) {
+			free(line);
+			continue;
+		}
+		while ((t = strtok_r(NULL, " \t\r", &save)) != NULL) {
+			struct strlist m = { 0 };
+			size_t tl = strlen(t);
+			char *pat;
+
+			if (tl >= 2 && t[0] == '"' && t[tl - 1] == '"') {
+				t[tl - 1] = '\0';
+				t++;
+			}
+			if (strncmp(t, "~/", 2) == 0)
+				pat = home ? xasprintf("%s/%s", home, t + 2) : NULL;
+			else if (t[0] == '/')
+				pat = xstrdup(t);
+			else
+				pat = home ? xasprintf("%s/.ssh/%s", home, t) :
+				    xasprintf("/etc/ssh/%s", t);
+			if (pat == NULL)
+				continue;
+			if (strpbrk(pat, "*?[") == NULL)
+				strlist_add(&m, pat);
+			else
+				disk_glob(lc, pat, &m);
+			for (size_t i = 0; i < m.n; i++)
+				collect_ssh_config(lc, m.v[i], home, depth + 1);
+			strlist_free(&m);
+			free(pat);
+		}
+		free(line);
+	}
+}
+
+/* IdentityFile lines of ~/.ssh/config, any Host block: tilde-expanded. */
+static void
+collect_client(struct lc *lc, const struct snap_account *a)
+{
+	static const char *const defaults[] = {
+		"id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_dsa",
+	};
+	char *cfgpath = xasprintf("%s/.ssh/config", a->home);
+	struct snap_file *cfg;
+
+	lc->snap->client_user = xstrdup(a->name);
+	for (size_t i = 0; i < KA_ARRLEN(defaults); i++) {
+		char *p = xasprintf("%s/.ssh/%s", a->home, defaults[i]);
+		add_clientkey(lc, p, "default");
+		free(p);
+	}
+	collect_ssh_config(lc, cfgpath, a->home, 0);
+	cfg = collect_path(lc, cfgpath, 1);
+	if (cfg != NULL && cfg->has_content) {
+		const char *p = cfg->content, *end = cfg->content + cfg->content_len;
+		long lineno = 0;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			char *line = xstrndup(p, n), *kw, *val, *save = NULL;
+
+			lineno++;
+			kw = strtok_r(line, " \t=", &save);
+			val = kw ? strtok_r(NULL, " \t=\r", &save) : NULL;
+			if (kw && val && strcasecmp(kw, "IdentityFile") == 0) {
+				char *path, *src;
+				if (val[0] == '"') {
+					val++;
+					val[strcspn(val, "\"")] = '\0';
+				}
+				if (strncmp(val, "~/", 2) == 0)
+					path = xasprintf("%s/%s", a->home, val + 2);
+				else if (val[0] == '/')
+					path = xstrdup(val);
+				else
+					path = xasprintf("%s/.ssh/%s", a->home, val);
+				src = xasprintf("%s:%ld", cfgpath, lineno);
+				if (strchr(path, '%') == NULL)
+					add_clientkey(lc, path, src);
+				free(path);
+				free(src);
+			}
+			free(line);
+			p = nl ? nl + 1 : end;
+		}
+	}
+	free(cfgpath);
+}
+
+static int
+local_collect(const char *target, const struct collect_opts *o, struct snapshot *s,
+    char **err)
+{
+	struct lc lc = { s, o->root ? o->root : "" };
+	struct sshdconf_io io = { disk_read, disk_glob, disk_home_of, &lc };
+	struct sshd_config *cfg;
+	char host[256];
+
+	*err = NULL;
+	if (o->root != NULL) {
+		struct stat st;
+		if (o->root[0] != '/' || stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			*err = xasprintf("--root %s: not an absolute path to a directory", o->root);
+			return -1;
+		}
+		if (strcmp(o->root, "/") == 0)
+			lc.root = "";
+	}
+	s->target = xstrdup(target ? target : "local");
+	s->transport = xstrdup("local");
+	s->collected_at = (int64_t)time(NULL);
+	s->root = o->root ? xstrdup(o->root) : NULL;
+	if (o->root == NULL && gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		s->hostname = xstrdup(host);
+	} else {
+		const struct snap_file *h = system_file(&lc, "/etc/hostname");
+		s->hostname = h ? xstrndup(h->content, strcspn(h->content, "\r\n")) : NULL;
+	}
+	s->sshd_version = sshd_version(&lc);
+	collect_path(&lc, "/etc/os-release", 1);
+	collect_path(&lc, "/usr/lib/os-release", 1);
+
+	collect_accounts(&lc);
+	if (choose_users(&lc, o, err) != 0)
+		return -1;
+	s->privileged = s->privileged || geteuid() == 0;
+
+	s->sshd_config_path = xstrdup(o->sshd_config ? o->sshd_config : "/etc/ssh/sshd_config");
+	cfg = sshdconf_parse(s->sshd_config_path, &io);
+	sshdconf_free(cfg);
+	collect_user_files(&lc);
+	collect_sshd_t(&lc, o);
+	if (o->logs)
+		collect_auth_logs(s, o->root, o->log_files);
+
+	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
+	/* after ssh_config: the globs come in collector.sh's order */
+	if (o->all_users)
+		collect_left_homes(&lc);
+	if (o->client && o->root == NULL) {
+		const struct snap_account *a = snap_account_by_uid(s, getuid());
+		if (a != NULL)
+			collect_client(&lc, a);
+	}
+	return 0;
+}
+
+const struct transport transport_local = { "local", local_collect };
