@@ -121,7 +121,5 @@ void diag_result_free(struct diag_result *r);
 void diag_print_text(FILE *fp, const struct diag_result *r, int color);
 void diag_print_json(FILE *fp, const struct diag_result *r);
 
-/* scanner/cli/cmd_diagnose.c: `keyaudit diagnose ARGS` */
-int cmd_diagnose(int argc, char **argv);
 
 #endif

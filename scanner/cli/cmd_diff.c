@@ -4,30 +4,41 @@
  * are matched by finding_identity (check, host, user, path, key), so a
  * reworded message or a moved line is not "new". Exit 1 when a new finding
  * at or above --fail-on is not accepted by a baseline. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "scanner/cli/cmd_diff.h"
+#include "scanner/cli/cmd.h"
 #include "reports/report.h"
 
 #define DIFF_FILE_MAX (1024u * 1024 * 1024)
 
-static const char diff_help[] =
-"usage: keyaudit diff OLD.json NEW.json [--format text|json] [--fail-on SEVERITY]\n"
-"\n"
-"Compare two scan reports (keyaudit scan --format json or --json FILE): hosts\n"
-"added and removed, host keys changed, authorized keys added and removed,\n"
-"findings new and resolved. A finding is the same finding when its check,\n"
-"host, user, path and key are (not its message or line).\n"
-"\n"
-"  --format FMT          text (default) or json\n"
-"  --fail-on SEVERITY    exit 1 when a new finding is at or above it (default\n"
-"                        high; findings a baseline accepted do not count)\n"
-"\n"
-"exit status: 0 nothing new at --fail-on, 1 something is, 2 usage or input error.\n";
+static const char *const diff_formats[] = { "text", "json", NULL };
+
+static const struct cmd_option diff_options[] = {
+	{ &opt_format, "the changes", 0 },
+	{ &opt_fail_on, "exit 1 when a new finding is at or above it (findings a\n"
+	    "baseline accepted do not count)", 0 },
+	{ &opt_help, NULL, 0 },
+	{ NULL, NULL, 0 },
+};
+
+const struct cmd_entry cmd_diff_entry = {
+	.name = "diff",
+	.synopsis = "diff OLD.json NEW.json [--format text|json] [--fail-on SEVERITY]",
+	.summary = "what changed between two scans (keys, host keys, findings new\n"
+	    "and resolved)",
+	.about =
+	"Compare two scan reports (keyaudit scan --format json or --json FILE): hosts\n"
+	"added and removed, host keys changed, authorized keys added and removed,\n"
+	"findings new and resolved. A finding is the same finding when its check,\n"
+	"host, user, path and key are (not its message or line).\n\n",
+	.formats = diff_formats,
+	.options = diff_options,
+	.epilog = "exit status: 0 nothing new at --fail-on, 1 something is, 2 usage or input error.\n",
+	.exec = cmd_diff,
+};
 
 struct doc {
 	const char *name;
@@ -276,56 +287,19 @@ print_text(const struct result *r, const char *oldn, const char *newn, int fail_
 }
 
 int
-cmd_diff(int argc, char **argv)
+cmd_diff(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ "fail-on", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct doc od, nd;
 	struct result r;
-	const char *format = "text";
-	int c, fail_on = SEV_HIGH, rc;
+	const char *format = a->format;
+	int fail_on = (int)a->fail_on, rc;
 	char *err = NULL;
 	size_t i;
 	json_t *h;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'F':
-			format = optarg;
-			if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-				fprintf(stderr, "keyaudit diff: --format %s: expected text or json\n",
-				    format);
-				return 2;
-			}
-			break;
-		case 'x':
-			if ((fail_on = severity_from_name(optarg)) < 0) {
-				fprintf(stderr, "keyaudit diff: --fail-on %s: expected info, low, "
-				    "medium, high or critical\n", optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			fputs(diff_help, stdout);
-			return 0;
-		default:
-			fprintf(stderr, "keyaudit diff: %s: unknown option or missing argument "
-			    "(see keyaudit diff --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "keyaudit diff: expected OLD.json NEW.json (see keyaudit diff "
-		    "--help)\n");
-		return 2;
-	}
-	if (load(argv[optind], &od, &err) != 0 || load(argv[optind + 1], &nd, &err) != 0) {
+	if (a->positional.n != 2)
+		cli_usage("diff", "expected OLD.json NEW.json");
+	if (load(a->positional.v[0], &od, &err) != 0 || load(a->positional.v[1], &nd, &err) != 0) {
 		fprintf(stderr, "keyaudit: %s\n", err);
 		free(err);
 		json_decref(od.root);

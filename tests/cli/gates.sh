@@ -146,7 +146,7 @@ scan --baseline "$T/bad3.json" >/dev/null; rc=$?
     nok "baseline not JSON (exit $rc)" "$(cat "$T/err")"
 
 "$KA" known-hosts 127.0.0.1:1 --baseline "$T/bl.json" >/dev/null 2>"$T/err"; rc=$?
-[ $rc = 2 ] && grep -q "belong to 'keyaudit scan'" "$T/err" && ok "known-hosts --baseline: exit 2, not silently ignored" ||
+[ $rc = 2 ] && grep -q "not an option of 'known-hosts' (it belongs to scan)" "$T/err" && ok "known-hosts --baseline: exit 2, not silently ignored" ||
     nok "known-hosts --baseline (exit $rc)" "$(cat "$T/err")"
 "$KA" collect -o "$T/c.json" --sarif "$T/c.sarif" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && [ ! -e "$T/c.json" ] && ok "collect --sarif: exit 2, nothing written" || nok "collect --sarif (exit $rc)"
@@ -318,13 +318,65 @@ for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
 	grep -q "^ *$c\b" "$T/man.txt" || missing="$missing $c"
 done
 [ -z "$missing" ] && ok "the man page describes every command" || nok "the man page lacks:$missing"
-comp() { bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _keyaudit; echo "${COMPREPLY[*]}"' _ \
+# the completion asks the installed keyaudit for commands and options
+comp() { PATH="$T/dest/usr/bin:$PATH" bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _keyaudit; echo "${COMPREPLY[*]}"' _ \
     "$T/dest/usr/share/bash-completion/completions/keyaudit" "$@"; }
 [ "$(comp keyaudit di)" = "diagnose diff" ] && [ "$(comp keyaudit scan --fail-on c)" = critical ] &&
-    [ "$(PATH="$(dirname "$KA"):$PATH" comp keyaudit scan --checks keys.un)" = "keys.unused keys.unregistered" ] &&
+    [ "$(comp keyaudit scan --checks keys.un)" = "keys.unused keys.unregistered" ] &&
     [ "$(comp keyaudit keys --format c)" = csv ] &&
     ok "bash completion: commands, severities, check ids, per-command formats" ||
     nok "bash completion" "$(comp keyaudit di) / $(comp keyaudit scan --fail-on c)"
+
+
+# --- one option table: --help, the parser, the man page and the completion
+# name exactly the same options for every command
+"$KA" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' >"$T/cmds"
+scripts/manpage.sh "$KA" <docs/keyaudit.1.in >"$T/keyaudit.1"
+cmp -s "$T/keyaudit.1" docs/keyaudit.1 && ok "docs/keyaudit.1 is what scripts/manpage.sh makes from the table (make man)" ||
+    nok "docs/keyaudit.1 is stale: run make man" "$(diff "$T/keyaudit.1" docs/keyaudit.1 | head -n 8)"
+# opts_help CMD: the options --help lists, one per line, sorted
+opts_help() {
+	"$KA" "$1" --help | sed -n 's/^  \(-[^ ].*\)$/\1/p' | sed 's/  .*//; s/ [^-][^ ]*$//; s/,/ /g' |
+	    tr ' ' '\n' | grep '^-' | sort -u
+}
+# opts_man CMD: the options of the man page's section for CMD
+opts_man() {
+	awk -v s=".SS \"keyaudit $(echo "$1" | sed 's/-/\\\\-/g')\"" '
+	    $0 == s { on = 1; next } /^\.S[SH] / { on = 0 } on && prev == ".TP" { print } { prev = $0 }' docs/keyaudit.1 |
+	    sed 's/^\.B "//; s/"$//; s/\\-/-/g' | sed 's/ [^-][^ ]*$//; s/,/ /g' | tr ' ' '\n' | grep '^-' | sort -u
+}
+: >"$T/all.opts"
+while read -r c; do opts_help "$c" >>"$T/all.opts"; done <"$T/cmds"
+sort -u -o "$T/all.opts" "$T/all.opts"
+while read -r c; do
+	opts_help "$c" >"$T/h.$c"
+	opts_man "$c" >"$T/m.$c"
+	comp keyaudit "$c" - | tr ' ' '\n' | grep . | sort -u >"$T/c.$c"
+	bad=""
+	cmp -s "$T/h.$c" "$T/m.$c" || bad="$bad man: $(diff "$T/h.$c" "$T/m.$c" | grep '^[<>]' | tr '\n' ' ')"
+	cmp -s "$T/h.$c" "$T/c.$c" || bad="$bad completion: $(diff "$T/h.$c" "$T/c.$c" | grep '^[<>]' | tr '\n' ' ')"
+	# every listed option is one the parser takes (then --help stops it
+	# before anything runs; a value that is no file or number is an input
+	# error, not a refusal); every other one it refuses
+	"$KA" "$c" --help | sed -n 's/^  \(-[^ ].*\)$/\1/p' | sed 's/  .*//' |
+	    awk '$NF !~ /^-/ { for (i = 1; i < NF; i++) { o = $i; sub(/,$/, "", o); print o } }' >"$T/a.$c"
+	while read -r o; do
+		[ "$o" = -h ] || [ "$o" = --help ] && continue
+		if grep -qx -- "$o" "$T/a.$c"; then
+			"$KA" "$c" "$o" /nonexistent/ka-value --help >/dev/null 2>"$T/e" </dev/null
+		else
+			"$KA" "$c" "$o" --help >/dev/null 2>"$T/e" </dev/null
+		fi
+		grep -q -e "not an option" -e "unknown option" "$T/e" && bad="$bad parser refuses $o;"
+	done <"$T/h.$c"
+	comm -23 "$T/all.opts" "$T/h.$c" >"$T/other.$c"
+	while read -r o; do
+		"$KA" "$c" "$o" --help >/dev/null 2>"$T/e" </dev/null && bad="$bad parser takes $o;"
+		grep -q -e "not an option of '$c'" -e "unknown option" "$T/e" || bad="$bad $o: $(cat "$T/e");"
+	done <"$T/other.$c"
+	[ -s "$T/h.$c" ] && [ -z "$bad" ] && ok "$c: --help, the parser, the man page and the completion agree on $(wc -l <"$T/h.$c") options" ||
+	    nok "$c: options disagree" "$bad"
+done <"$T/cmds"
 
 echo "gates: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
