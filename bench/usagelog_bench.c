@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "scanner/parse/usagelog.h"
+#include "scanner/fileio.h"
 
 #define USERS	3000
 

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "checks/check.h"
-#include "scanner/diagnose.h"
+#include "scanner/clientfacts.h"
 
 const struct ka_rule rule_client_pubkey_disabled = {
 	.id = "client.pubkey-disabled", .severity = SEV_HIGH, .blocks_login = 1,

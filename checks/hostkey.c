@@ -12,7 +12,7 @@
 
 #include "checks/check.h"
 #include "scanner/parse/knownhosts.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 const struct ka_rule rule_hostkey_unknown = {
 	.id = "hostkey.unknown", .severity = SEV_MEDIUM, .blocks_login = 0,

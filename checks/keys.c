@@ -5,12 +5,12 @@
  * command=, one key opening several accounts. A key on several hosts is
  * found by the fleet pass (scanner/fleet.c) once all hosts are in. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "checks/check.h"
-#include "scanner/keylist.h"
 #include "scanner/parse/keyreg.h"
 #include "scanner/parse/usagelog.h"
 

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "checks/check.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 const struct ka_rule rule_policy_expect = {
 	.id = "policy.expect", .severity = SEV_MEDIUM, .blocks_login = 0,

@@ -16,7 +16,7 @@
 
 #include "checks/check.h"
 #include "scanner/parse/match.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 const struct ka_rule rule_sshd_permit_empty_passwords = {
 	.id = "sshd.permit-empty-passwords", .severity = SEV_HIGH, .blocks_login = 0,

@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "scanner/context.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 #include "scanner/parse/usagelog.h"
 #include "checks/check.h"
 
@@ -18,6 +19,17 @@ struct ka_akcache {
 	struct ak_file **byfile;	/* indexed like snap->files */
 	size_t n;
 };
+
+int64_t
+local_zone(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
 
 static int
 snap_read(void *arg, const char *path, const char **data, size_t *len)
@@ -508,7 +520,9 @@ ctx_usage(struct ka_ctx *ctx)
 		return NULL;
 	if (ctx->usage != NULL)
 		return ctx->usage;
-	ctx->usage = usagelog_new(s->collected_at);
+	/* an old snapshot without its time is read as of now */
+	ctx->usage = usagelog_new(s->collected_at ? s->collected_at : (int64_t)time(NULL));
+	usagelog_set_zone(ctx->usage, local_zone);
 	/* oldest first, as sshd wrote them; a source's last line ends with it */
 	for (size_t i = s->nauthlogs; i-- > 0;) {
 		const struct snap_authlog *l = &s->authlogs[i];

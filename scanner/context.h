@@ -135,4 +135,8 @@ struct ka_action *ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f,
  * read what they collected). */
 void ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io);
 
+/* This machine's offset from UTC at t (localtime_r): the zone syslog lines
+ * without one are read in. */
+int64_t local_zone(int64_t t);
+
 #endif

@@ -23,6 +23,7 @@
 
 #include "checks/check.h"
 #include "scanner/parse/authlog.h"
+#include "scanner/context.h"
 #include "scanner/diagnose.h"
 #include "scanner/engine.h"
 #include "scanner/parse/inventory.h"
@@ -30,6 +31,7 @@
 #include "scanner/scan.h"
 #include "scanner/transport/transport.h"
 #include "scanner/transport/transport_ssh.h"
+#include "scanner/fileio.h"
 
 #define LOG_LIMIT (64u * 1024 * 1024)
 #define SESSION_OUTPUT_MAX 512
@@ -694,6 +696,7 @@ quote_log(struct diag *d, struct diag_result *r, const char *user, const char *f
 	q.since = d->f.t_start - 2;
 	q.until = d->f.t_end + 2;
 	q.now = d->f.t_end;
+	q.zone = local_zone;
 	for (size_t i = 0; i < (given && given->n ? given->n : KA_ARRLEN(defaults)); i++) {
 		const char *path = given && given->n ? given->v[i] : defaults[i];
 		struct buf b;

@@ -44,51 +44,6 @@ struct diag_setup {
 	const struct ka_policy *policy;
 };
 
-/* What one offered key did (in ssh's order). */
-enum diag_try_result {
-	TRY_NOT_REACHED = 0,	/* ssh stopped before it */
-	TRY_SKIPPED,		/* ssh never offers it (identity.skip or no public half) */
-	TRY_REFUSED,		/* the server said no to the public key */
-	TRY_PK_OK,		/* the server would accept it; ssh could not sign */
-	TRY_SIGNED_REFUSED,	/* signed, and the server still refused */
-	TRY_PARTIAL,		/* accepted, but AuthenticationMethods wants more */
-	TRY_ACCEPTED,		/* logged in */
-	TRY_HUNG_UP,		/* the server disconnected at this key */
-};
-
-struct diag_try {
-	enum diag_try_result result;
-	int probe;		/* a second connection asked about it: 1 the server
-				 * would accept it, 0 refused, -1 not asked */
-	char *note;		/* printable detail, or NULL */
-};
-
-/* Everything the connection showed; the client and net checks read it. */
-struct diag_facts {
-	const struct client_host *ch;
-	const struct ident_list *ids;
-	struct diag_try *tries;		/* one per ids->v[i] */
-	int pubkey_blocked;		/* PubkeyAuthentication no / PreferredAuthentications */
-	int reached_auth;		/* the none request was answered */
-	int publickey_offered;
-	size_t offered;			/* keys ssh offered before it stopped */
-	int hung_up;			/* the server disconnected during auth */
-	long accepted;			/* identity index that logged in, -1 none */
-	long pk_ok;			/* first identity the server would accept, -1 */
-	long hidden_ok;			/* an agent key IdentitiesOnly hides that the
-					 * server accepts (index into hidden), -1 */
-	char *hidden_fp;
-	long late_ok;			/* after a hang-up: a key not reached that the
-					 * server would accept, -1 */
-	int session_tried;
-	int session_status;		/* exit status of `true`, -1 none */
-	char *session_error;		/* why there was no exit status */
-	char *session_output;		/* what the session printed (printable, short) */
-	char *server_sig_algs;		/* not known with libssh: NULL */
-	int local_port;			/* our source port (for sshd's log) */
-	char *local_addr;
-	int64_t t_start, t_end;
-};
 
 enum diag_status { STEP_SKIP = 0, STEP_PASS, STEP_FAIL };
 

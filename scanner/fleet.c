@@ -5,10 +5,11 @@
  * keys cost a handful of entries plus one small record per sighting. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scanner/fleet.h"
 #include "scanner/parse/knownhosts.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 #include "checks/check.h"
 
 #define FLEET_LIST_MAX 10	/* places named in one message */
@@ -263,6 +264,8 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
     const struct ka_rule *revoked)
 {
 	struct kh_db *db = kh_db_new();
+
+	kh_db_set_time(db, time(NULL));
 	char *where = xasprintf("%s:%s", f->hosts.v[a], path);
 
 	kh_db_add(db, where, text, strlen(text));

@@ -77,19 +77,6 @@ add_logs(struct key_rows *out, const struct snapshot *s, const struct usagelog *
 		usagelog_window(u, &g->first, &g->last, &lines, &g->logins);
 }
 
-const struct key_use *
-key_line_use(const struct usagelog *u, const char *user, const char *fp,
-    const char *path, long line)
-{
-	const struct key_use *k;
-
-	if (u == NULL || (k = usagelog_find(u, user, fp)) == NULL)
-		return NULL;
-	if (k->file != NULL && k->line > 0 && (strcmp(k->file, path) != 0 || k->line != line))
-		return NULL;
-	return k;
-}
-
 static void
 row_of(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
     const struct snap_file *st, const struct ak_line *l, void *arg)

@@ -55,11 +55,6 @@ struct key_rows {
  * logs the snapshot holds, appended to out. */
 void keylist_rows(const struct snapshot *s, const struct ka_options *o,
     struct key_rows *out);
-/* Did the login u describes go through this key line? VERBOSE logs name the
- * file:line, and then only that line was used (a key may be listed twice);
- * INFO logs name only the key. NULL: no login (or u NULL). */
-const struct key_use *key_line_use(const struct usagelog *u, const char *user,
-    const char *fp, const char *path, long line);
 /* All of src's rows and logs to the end of dst; src is left empty. */
 void keylist_move(struct key_rows *dst, struct key_rows *src);
 /* format: table, csv or json. */

@@ -16,6 +16,7 @@
 #include "scanner/pool.h"
 #include "scanner/scan.h"
 #include "scanner/transport/transport_ssh.h"
+#include "scanner/fileio.h"
 
 #define KH_FILE_LIMIT (64u * 1024 * 1024)
 
@@ -63,6 +64,8 @@ struct kh_db *
 scan_load_known_hosts(const struct strlist *files, int strict, char **err)
 {
 	struct kh_db *db = kh_db_new();
+
+	kh_db_set_time(db, time(NULL));
 
 	*err = NULL;
 	for (size_t i = 0; i < files->n; i++) {

@@ -1,5 +1,6 @@
 /* snapshot.c - the snapshot's storage, its path index, and path resolution
  * over collected lstat results (so StrictModes can be judged without I/O). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,26 +92,36 @@ snap_userkey_add(struct snapshot *s, const char *user, const char *path)
 	return k;
 }
 
+#define FACT_TOP(t, f, j, r, lo, hi) \
+	{ j, r, SNAP_FACT_##t, offsetof(struct snapshot, f), lo, hi },
+#define FACT_NET(t, f, j, r, lo, hi) \
+	{ j, r, SNAP_FACT_##t, offsetof(struct snap_net, f), lo, hi },
+
+const struct snap_fact snapshot_facts[] = {
+	SNAPSHOT_FACTS(FACT_TOP)
+	{ NULL, NULL, SNAP_FACT_STR, 0, 0, 0 },
+};
+
+const struct snap_fact snap_net_facts[] = {
+	SNAP_NET_FACTS(FACT_NET)
+	{ NULL, NULL, SNAP_FACT_STR, 0, 0, 0 },
+};
+
+/* The STR facts of a struct that a list describes. */
+static void
+facts_free(const struct snap_fact *facts, void *base)
+{
+	for (const struct snap_fact *f = facts; f->json != NULL; f++)
+		if (f->type == SNAP_FACT_STR)
+			free(*(char **)((char *)base + f->off));
+}
+
 void
 snap_net_free(struct snap_net *n)
 {
-	free(n->address);
-	free(n->via);
-	free(n->failure);
-	free(n->error);
-	free(n->banner);
-	free(n->kex);
-	free(n->hostkey_type);
-	free(n->hostkey);
-	free(n->hostkey_fp);
+	facts_free(snap_net_facts, n);
 	strlist_free(&n->hostkeys);
-	free(n->known_hosts);
-	free(n->known_hosts_where);
-	free(n->known_hosts_name);
 	strlist_free(&n->auth_methods);
-	free(n->login_user);
-	free(n->login_with);
-	free(n->sudo);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -129,12 +140,7 @@ snapshot_free(struct snapshot *s)
 {
 	size_t i;
 
-	free(s->target);
-	free(s->hostname);
-	free(s->transport);
-	free(s->root);
-	free(s->sshd_version);
-	free(s->sshd_config_path);
+	facts_free(snapshot_facts, s);
 	for (i = 0; i < s->nsshd_t; i++) {
 		free(s->sshd_t[i].user);
 		free(s->sshd_t[i].output);
@@ -167,7 +173,6 @@ snapshot_free(struct snapshot *s)
 	}
 	free(s->groups);
 	strlist_free(&s->users);
-	free(s->client_user);
 	for (i = 0; i < s->nfiles; i++)
 		file_free(&s->files[i]);
 	free(s->files);

@@ -102,34 +102,63 @@ struct snap_sshd_t {
 /* What the ssh transport learnt on the wire, before and while logging in.
  * A check reads these; only the transport sets them. failure names the
  * stage that stopped the scan (NULL: the collector ran). */
+/* The plain facts of the snapshot and of its network part, declared once:
+ * X(TYPE, field, "json name", "collector record" or NULL, min, max). The
+ * struct fields, snapshot_free, the snapshot JSON (snapjson.c) and the
+ * collector stream (collect_stream.c) are all made from these lists, so a
+ * new fact is its line here and whoever fills it (a transport). TYPE: STR
+ * (char *, owned), I64 (int64_t), INT (int), BOOL (int, 0 or 1). */
+#define SNAP_NET_FACTS(X) \
+	X(STR, address, "address", NULL, 0, 0)	/* the address connected to */ \
+	X(INT, port, "port", NULL, 0, 65535) \
+	X(STR, via, "via", NULL, 0, 0)		/* "ProxyJump HOST" / "ProxyCommand ..." */ \
+	/* resolve refused timeout no-banner not-ssh ssh1 throttled kex-failed \
+	 * hostkey-unknown hostkey-changed hostkey-revoked no-publickey \
+	 * auth-failed collect-failed error, or NULL */ \
+	X(STR, failure, "failure", NULL, 0, 0) \
+	X(STR, error, "error", NULL, 0, 0)	/* one printable line about the failure */ \
+	X(INT, tries, "tries", NULL, 0, 1000)	/* connection attempts (throttling retries) */ \
+	X(STR, banner, "banner", NULL, 0, 0)	/* the server's identification, printable */ \
+	X(STR, kex, "kex", NULL, 0, 0)		/* negotiated key exchange */ \
+	X(STR, hostkey_type, "hostkey_type", NULL, 0, 0)	/* e.g. "ssh-ed25519" */ \
+	X(STR, hostkey, "hostkey", NULL, 0, 0)	/* base64 blob of the host key */ \
+	X(STR, hostkey_fp, "hostkey_fp", NULL, 0, 0)	/* "SHA256:..." */ \
+	/* "ok" "new" "changed" "revoked", NULL unchecked; the deciding entry's \
+	 * "FILE:LINE"; the name looked up ("[h]:2222") */ \
+	X(STR, known_hosts, "known_hosts", NULL, 0, 0) \
+	X(STR, known_hosts_where, "known_hosts_where", NULL, 0, 0) \
+	X(STR, known_hosts_name, "known_hosts_name", NULL, 0, 0) \
+	X(STR, login_user, "login_user", NULL, 0, 0)	/* who we logged in as */ \
+	X(STR, login_with, "login_with", NULL, 0, 0)	/* "agent" or the identity file */ \
+	X(STR, sudo, "sudo", NULL, 0, 0)	/* --sudo: "ok" or "denied", else NULL */
+
+#define SNAP_FACT_CTYPE_STR char *
+#define SNAP_FACT_CTYPE_I64 int64_t
+#define SNAP_FACT_CTYPE_INT int
+#define SNAP_FACT_CTYPE_BOOL int
+#define SNAP_FACT_FIELD(t, f, j, r, lo, hi) SNAP_FACT_CTYPE_##t f;
+
 struct snap_net {
 	int probed;		/* an SSH connection was attempted */
-	char *address;		/* the address connected to (or NULL) */
-	int port;
-	char *via;		/* "ProxyJump HOST" / "ProxyCommand ..." or NULL */
-	char *failure;		/* resolve refused timeout no-banner not-ssh ssh1
-				 * throttled kex-failed hostkey-unknown
-				 * hostkey-changed hostkey-revoked no-publickey
-				 * auth-failed collect-failed error, or NULL */
-	char *error;		/* one printable line about the failure */
-	int tries;		/* connection attempts made (throttling retries) */
-	char *banner;		/* the server's identification line, printable */
-	char *kex;		/* negotiated key exchange */
-	char *hostkey_type;	/* e.g. "ssh-ed25519" */
-	char *hostkey;		/* base64 blob of the host key */
-	char *hostkey_fp;	/* "SHA256:..." */
+	SNAP_NET_FACTS(SNAP_FACT_FIELD)
 	struct strlist hostkeys;	/* known-hosts: every key the host offers,
 				 * one connection per algorithm as ssh-keyscan,
 				 * as "type base64" lines */
-	char *known_hosts;	/* "ok" "new" "changed" "revoked", NULL unchecked */
-	char *known_hosts_where; /* "FILE:LINE" of the deciding entry */
-	char *known_hosts_name;	/* the name looked up ("[h]:2222") */
 	int auth_known;		/* auth_methods below came from a "none" request */
 	struct strlist auth_methods;	/* as the server listed them */
-	char *login_user;	/* who we logged in as */
-	char *login_with;	/* "agent" or the identity file that worked */
-	char *sudo;		/* --sudo: "ok" or "denied"; NULL without --sudo */
 };
+
+enum snap_fact_type { SNAP_FACT_STR, SNAP_FACT_I64, SNAP_FACT_INT, SNAP_FACT_BOOL };
+
+/* One line of a facts list, as data (snapshot.c). */
+struct snap_fact {
+	const char *json;	/* its JSON name */
+	const char *record;	/* the collector record carrying it, or NULL */
+	enum snap_fact_type type;
+	size_t off;		/* in struct snapshot or struct snap_net */
+	int64_t min, max;	/* I64, INT */
+};
+extern const struct snap_fact snapshot_facts[], snap_net_facts[];	/* end: json NULL */
 
 /* One source of sshd's log lines (keys, scan --unused-days): a file on the
  * target or "journalctl". Not the whole log: the line it begins with (where
@@ -148,26 +177,30 @@ struct snap_authlog {
 struct snap_file_index;
 struct snap_lookup;
 
+#define SNAPSHOT_FACTS(X) \
+	X(STR, target, "target", NULL, 0, 0)	/* as the user named it: "local", "web1" */ \
+	X(STR, hostname, "hostname", "host", 0, 0) \
+	X(STR, transport, "transport", NULL, 0, 0)	/* "local", "ssh", "file" */ \
+	X(I64, collected_at, "collected_at", "time", 0, INT64_MAX)	/* checks' "now" */ \
+	X(STR, root, "root", NULL, 0, 0)	/* --root DIR, or NULL */ \
+	X(STR, sshd_version, "sshd_version", NULL, 0, 0)	/* sshd's version, or NULL */ \
+	X(STR, sshd_config_path, "sshd_config_path", "config", 0, 0)	/* as sshd reads it */ \
+	X(BOOL, privileged, "privileged", NULL, 0, 1)	/* root-only files were readable */ \
+	X(BOOL, accounts_known, "accounts_known", NULL, 0, 1)	/* passwd was readable */ \
+	X(STR, client_user, "client_user", NULL, 0, 0)	/* whose ~/.ssh/id_* was read */ \
+	/* the ssh transport stopped before collecting: only net facts are known */ \
+	X(BOOL, net_only, "net_only", NULL, 0, 1)
+
 struct snapshot {
-	/* identity */
-	char *target;		/* as the user named it: "local", "web1", ... */
-	char *hostname;
-	char *transport;	/* "local", "ssh", "file" */
-	int64_t collected_at;	/* unix time; checks use it as "now" */
-	char *root;		/* --root DIR, or NULL */
-	char *sshd_version;	/* `sshd -V` first line, or NULL */
-	char *sshd_config_path;	/* the main file, as sshd would read it */
-	int privileged;		/* collector could read root-only files */
+	SNAPSHOT_FACTS(SNAP_FACT_FIELD)
 
 	/* accounts */
 	struct snap_account *accounts;
 	size_t naccounts;
 	struct snap_group *groups;
 	size_t ngroups;
-	int accounts_known;	/* passwd was readable */
 
 	struct strlist users;	/* accounts being audited, in order */
-	char *client_user;	/* whose client side (~/.ssh/id_*) was read, or NULL */
 
 	struct snap_file *files;
 	size_t nfiles, capfiles;
@@ -192,8 +225,6 @@ struct snapshot {
 	size_t nauthlogs;
 
 	struct snap_net net;
-	int net_only;		/* the ssh transport stopped before collecting:
-				 * only the net facts are known */
 };
 
 void snapshot_init(struct snapshot *s);

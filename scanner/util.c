@@ -10,11 +10,17 @@
 
 #include "scanner/util.h"
 
+void
+ka_fatal(const char *msg)
+{
+	fprintf(stderr, "keyaudit: %s\n", msg);
+	exit(3);
+}
+
 static void
 oom(void)
 {
-	fputs("keyaudit: out of memory\n", stderr);
-	exit(3);
+	ka_fatal("out of memory");
 }
 
 void *
@@ -433,36 +439,6 @@ fingerprint_sha256(const unsigned char *blob, size_t len)
 	return fp;
 }
 
-/* Whole file into memory, bounded. 0; 1 when it does not exist; -1 + *err. */
-int
-read_file_bounded(const char *path, size_t limit, struct buf *b, char **err)
-{
-	FILE *f = fopen(path, "r");
-	char tmp[65536];
-	size_t n;
-
-	if (f == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 1;
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
-		if (b->len + n > limit) {
-			fclose(f);
-			*err = xasprintf("%s: larger than %zu MiB", path, limit >> 20);
-			return -1;
-		}
-		buf_append(b, tmp, n);
-	}
-	if (ferror(f)) {
-		fclose(f);
-		*err = xasprintf("%s: read error (a directory?)", path);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
 
 int64_t
 days_from_civil(int64_t y, int m, int d)
@@ -477,15 +453,6 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468 + (d - 1);
 }
 
-int
-read_input_file(const char *path, size_t limit, struct buf *b, char **err)
-{
-	int rc = read_file_bounded(path, limit, b, err);
-
-	if (rc == 1)
-		*err = xasprintf("%s: no such file", path);
-	return rc == 0 ? 0 : -1;
-}
 
 int64_t
 ymd_days(const char *s)

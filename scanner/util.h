@@ -9,6 +9,9 @@
 
 #define KA_ARRLEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* An internal error: one line on stderr and exit 3 (the one exit of the
+ * model, parsers and checks: out of memory, a broken build). */
+void ka_fatal(const char *msg) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
@@ -65,12 +68,6 @@ char *fingerprint_sha256(const unsigned char *blob, size_t len);
 
 int utf8_valid(const char *s, size_t len);
 
-/* A whole file appended to b, at most limit bytes. 0; 1 when it does not
- * exist; -1 with "PATH: ..." in *err (unreadable, too large, a directory). */
-int read_file_bounded(const char *path, size_t limit, struct buf *b, char **err);
-/* An input file the user named (a registry, a baseline, a report): the
- * same, with a missing file an error too ("PATH: no such file"). 0 or -1. */
-int read_input_file(const char *path, size_t limit, struct buf *b, char **err);
 
 /* "YYYY-MM-DD" (a real date, 1970 or later) as days since 1970-01-01, or
  * -1. For registry and baseline dates. */

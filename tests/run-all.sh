@@ -18,6 +18,10 @@ run_suite() {
 # separation directory (a fresh machine has no sshd started yet).
 [ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
 run_suite unit tests/run-unit.sh "$@"
+# the objects the tests were built with (build, or build-asan under make asan)
+build=build
+[ $# -gt 0 ] && build=$(dirname "$(dirname "$1")")
+run_suite layers tests/layers.sh "$build"
 run_suite cli tests/cli/run.sh
 run_suite gates tests/cli/gates.sh
 collect_bin=""; cc_bin=""; kh_bin=""

@@ -9,6 +9,7 @@
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
 #include "checks/check.h"
+#include "scanner/fileio.h"
 
 static void
 open_sink_file(struct sink *s, const char *format, const char *path,

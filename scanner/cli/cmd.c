@@ -14,7 +14,7 @@
 #include "scanner/cli/cmd.h"
 #include "scanner/parse/baseline.h"
 #include "scanner/parse/keyreg.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"

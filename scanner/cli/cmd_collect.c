@@ -7,6 +7,7 @@
 
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
+#include "scanner/parse/snapjson.h"
 
 static const struct cmd_option collect_options[] = {
 	{ &opt_output, NULL, 0 },

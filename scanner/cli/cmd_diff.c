@@ -11,6 +11,7 @@
 
 #include "scanner/cli/cmd.h"
 #include "reports/report.h"
+#include "scanner/fileio.h"
 
 #define DIFF_FILE_MAX (1024u * 1024 * 1024)
 

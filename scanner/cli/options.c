@@ -8,7 +8,8 @@
 #include "scanner/cli/cmd.h"
 #include "scanner/parse/baseline.h"
 #include "scanner/parse/keyreg.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
+#include "scanner/fileio.h"
 
 #define F(x) offsetof(struct cli_args, x)
 

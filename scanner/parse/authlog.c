@@ -625,7 +625,7 @@ authlog_attempt(const char *data, size_t len, const struct authlog_query *q,
 	c.port = q->port;
 	c.since = q->since;
 	c.until = q->until;
-	log_clock_init(&c.clock, q->now);
+	log_clock_init(&c.clock, q->now, q->zone);
 
 	if (!find_attempt(&c, &a))
 		return 0;

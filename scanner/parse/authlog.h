@@ -20,7 +20,8 @@ struct authlog_query {
 	int port;		/* client source port, 0 unknown */
 	const char *fp;		/* "SHA256:..." of the key, or NULL */
 	int64_t since, until;	/* unix time window of the attempt; 0 = no bound */
-	int64_t now;		/* for syslog lines without a year; 0 = time(NULL) */
+	int64_t now;		/* for syslog lines without a year */
+	int64_t (*zone)(int64_t);	/* their zone's UTC offset (NULL: UTC) */
 };
 
 /*

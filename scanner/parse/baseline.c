@@ -198,20 +198,6 @@ out:
 	return rc;
 }
 
-int
-baseline_load(const char *path, struct baseline *out, char **err)
-{
-	struct buf b;
-	int rc;
-
-	buf_init(&b);
-	memset(out, 0, sizeof(*out));
-	rc = read_input_file(path, BASELINE_FILE_MAX, &b, err);
-	if (rc == 0)
-		rc = baseline_parse(b.data ? b.data : "", b.len, path, out, err);
-	buf_free(&b);
-	return rc;
-}
 
 void
 baseline_free(struct baseline *b)

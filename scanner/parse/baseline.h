@@ -33,7 +33,6 @@ struct baseline {
  * where the parser knows it) in *err. */
 int baseline_parse(const char *data, size_t len, const char *name, struct baseline *out,
     char **err);
-int baseline_load(const char *path, struct baseline *out, char **err);
 void baseline_free(struct baseline *b);
 
 /* Mark h's findings that an entry accepts (until now): f->baselined. An

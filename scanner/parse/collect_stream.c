@@ -48,8 +48,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/transport/collector.h"
 #include "scanner/parse/passwd.h"
+#include "scanner/parse/privkey.h"
+#include "scanner/parse/collect_stream.h"
 
 #define TEXT_LIMIT	65536u		/* paths, names, messages */
 #define BIG_LIMIT	SNAP_CONTENT_LIMIT	/* shadow, sshdver, sshd -T */
@@ -405,17 +406,27 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		}
 		return 0;
 	}
-	if (strcmp(tag, "host") == 0 || strcmp(tag, "config") == 0) {
-		char **dst = tag[0] == 'h' ? &s->hostname : &s->sshd_config_path;
-		if (text(p, tag, v, n) != 0)
-			return -1;
-		free(*dst);
-		*dst = n ? xstrdup(v) : NULL;
-		return 0;
-	}
-	if (strcmp(tag, "time") == 0) {
-		if (parse_i64(v, n, &s->collected_at) != 0)
-			return fail(p, "time: not a number");
+	for (const struct snap_fact *fa = snapshot_facts; fa->json != NULL; fa++) {
+		void *field;
+		int64_t x;
+
+		if (fa->record == NULL || strcmp(tag, fa->record) != 0)
+			continue;
+		field = (char *)s + fa->off;
+		if (fa->type == SNAP_FACT_STR) {
+			if (text(p, tag, v, n) != 0)
+				return -1;
+			free(*(char **)field);
+			*(char **)field = n ? xstrdup(v) : NULL;
+			return 0;
+		}
+		if (parse_i64(v, n, &x) != 0 || x < fa->min || x > fa->max)
+			return fail(p, "%s: not a number from %lld to %lld", tag,
+			    (long long)fa->min, (long long)fa->max);
+		if (fa->type == SNAP_FACT_I64)
+			*(int64_t *)field = x;
+		else
+			*(int *)field = (int)x;
 		return 0;
 	}
 	if (strcmp(tag, "euid") == 0) {

@@ -67,8 +67,5 @@ int target_parse(const char *arg, const char *origin, struct target *out, char *
 int inventory_parse(const char *text, size_t len, const char *name, const char *limit,
     struct target_list *out, char **err);
 
-/* Reads the file (at most INVENTORY_MAX_BYTES), then inventory_parse. */
-int inventory_load(const char *path, const char *limit, struct target_list *out,
-    char **err);
 
 #endif

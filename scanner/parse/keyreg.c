@@ -280,20 +280,6 @@ fail:
 	return -1;
 }
 
-int
-keyreg_load(const char *path, struct keyreg *out, char **err)
-{
-	struct buf b;
-	int rc;
-
-	buf_init(&b);
-	memset(out, 0, sizeof(*out));
-	rc = read_input_file(path, KEYREG_FILE_MAX, &b, err);
-	if (rc == 0)
-		rc = keyreg_parse(b.data ? b.data : "", b.len, path, out, err);
-	buf_free(&b);
-	return rc;
-}
 
 const struct keyreg_entry *
 keyreg_find(const struct keyreg *r, const char *fp)

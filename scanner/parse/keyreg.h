@@ -29,8 +29,7 @@ struct keyreg {
 /* 0, or -1 with a one-line "NAME:LINE: what was expected" in *err. */
 int keyreg_parse(const char *data, size_t len, const char *name, struct keyreg *out,
     char **err);
-/* keyreg_parse over a file; errors name the path. */
-int keyreg_load(const char *path, struct keyreg *out, char **err);
+
 const struct keyreg_entry *keyreg_find(const struct keyreg *r, const char *fp);
 void keyreg_free(struct keyreg *r);
 

@@ -81,7 +81,6 @@ struct kh_db {
 	size_t bytes;
 	int full;
 	time_t now;
-	int have_now;
 
 	struct kh_scan *scan;
 	size_t nscan, scancap;
@@ -681,7 +680,6 @@ void
 kh_db_set_time(struct kh_db *db, time_t now)
 {
 	db->now = now;
-	db->have_now = 1;
 }
 
 int
@@ -941,7 +939,7 @@ pkey_read(struct pkey *k, const char *keytype, const unsigned char *blob,
 static int
 cert_valid(const struct kh_db *db, const struct pkey *k, const char *name)
 {
-	uint64_t now = (uint64_t)(db->have_now ? db->now : time(NULL));
+	uint64_t now = (uint64_t)db->now;
 	int named = k->principals.n == 0;
 
 	if (k->cert_type != SSH2_CERT_TYPE_HOST || now < k->valid_after ||

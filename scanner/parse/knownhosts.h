@@ -70,8 +70,8 @@ const struct kh_line *kh_db_line(const struct kh_db *db, size_t i);
 /* Bad lines and limits as "FILE:LINE: why", in order. */
 size_t kh_db_nerrors(const struct kh_db *db);
 const char *kh_db_error_at(const struct kh_db *db, size_t i);
-/* Time for certificate validity (default: time(NULL) at each check); tests
- * set it to make verdicts reproducible. */
+/* The time certificates are judged at: the caller's clock (a parser reads
+ * none); 0 until set, when every dated certificate is outside its window. */
 void kh_db_set_time(struct kh_db *db, time_t now);
 
 /* Does the line's host field match name, as ssh's match_maybe_hashed: a

@@ -48,27 +48,16 @@ same(const char *a, const char *b, size_t n)
 }
 
 void
-log_clock_init(struct log_clock *c, int64_t now)
+log_clock_init(struct log_clock *c, int64_t now, int64_t (*zone)(int64_t))
 {
 	time_t tt;
 
 	memset(c, 0, sizeof(*c));
-	c->now = now ? now : (int64_t)time(NULL);
-	tt = (time_t)c->now;
-	if (localtime_r(&tt, &c->now_tm) == NULL)
-		gmtime_r(&tt, &c->now_tm);
-}
-
-/* The local zone's offset from UTC at t. */
-static int64_t
-gmtoff(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (localtime_r(&tt, &tm) == NULL)
-		return 0;
-	return tm.tm_gmtoff;
+	c->now = now;
+	c->zone = zone;
+	tt = (time_t)(now + (zone ? zone(now) : 0));
+	if (gmtime_r(&tt, &c->now_tm) == NULL)
+		memset(&c->now_tm, 0, sizeof(c->now_tm));
 }
 
 /* The start of an hour of a syslog date, in local time (syslog writes no
@@ -86,8 +75,8 @@ local_hour(struct log_clock *u, int mon, int mday, int hour)
 		utc = days_from_civil(u->now_tm.tm_year + 1900 - back, mon + 1, mday) *
 		    86400 + hour * 3600;
 		/* the offset where the result lands, not where the guess does */
-		t = utc - gmtoff(utc);
-		t = utc - gmtoff(t);
+		t = utc - (u->zone ? u->zone(utc) : 0);
+		t = utc - (u->zone ? u->zone(t) : 0);
 		if (t <= u->now + 2 * 86400)
 			break;
 	}

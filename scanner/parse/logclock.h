@@ -8,6 +8,7 @@
 
 struct log_clock {
 	int64_t now;
+	int64_t (*zone)(int64_t);
 	struct tm now_tm;
 	/* the minute of the last syslog line, and of the last RFC 3339 one */
 	int sl_valid;
@@ -22,9 +23,11 @@ struct log_clock {
 	int64_t tc_base;
 };
 
-/* now: when the log is read (0: time(NULL)), for syslog dates without a
- * year: a log read in January still holds December. */
-void log_clock_init(struct log_clock *c, int64_t now);
+/* now: when the log is read, for syslog dates without a year (a log read
+ * in January still holds December). zone: the offset from UTC at a time of
+ * the zone syslog wrote in (the caller's: a parser reads no clock and no
+ * TZ), NULL for UTC. */
+void log_clock_init(struct log_clock *c, int64_t now, int64_t (*zone)(int64_t));
 /* "Nov 24 08:35:32 " (day padded with a space), as syslog and journalctl
  * -o short write it: bytes used (16), or 0. */
 size_t log_clock_syslog(struct log_clock *c, const char *p, size_t n, int64_t *t);

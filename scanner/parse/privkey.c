@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/transport/transport.h"
+#include "scanner/util.h"
+#include "scanner/parse/privkey.h"
 
 /* Base64 characters of the OpenSSH container decoded at most: the header
  * and public key come first and fit easily (a 16384-bit RSA public key is

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "scanner/snapshot.h"
-#include "scanner/transport/transport.h"
+#include "scanner/parse/snapjson.h"
 
 #define SNAP_SCHEMA 1
 /* A snapshot file is bounded: 10,000 accounts with 100,000 keys is ~20 MB. */
@@ -304,36 +304,49 @@ read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *wh
 	return 0;
 }
 
+/* The facts of one list (snapshot.h) from object o into the struct at base. */
+static int
+read_facts(struct rd *r, json_t *o, const char *what, const struct snap_fact *facts,
+    void *base)
+{
+	for (const struct snap_fact *f = facts; f->json != NULL; f++) {
+		void *field = (char *)base + f->off;
+		int64_t v;
+
+		switch (f->type) {
+		case SNAP_FACT_STR:
+			if (get_str(r, o, f->json, what, (char **)field))
+				return -1;
+			break;
+		case SNAP_FACT_BOOL:
+			if (get_bool(r, o, f->json, what, (int *)field))
+				return -1;
+			break;
+		case SNAP_FACT_INT:
+		case SNAP_FACT_I64:
+			if (get_int(r, o, f->json, what, f->min, f->min, f->max, &v))
+				return -1;
+			if (f->type == SNAP_FACT_INT)
+				*(int *)field = (int)v;
+			else
+				*(int64_t *)field = v;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* "net": what the ssh transport saw; absent for local and file snapshots. */
 static int
 read_net(struct rd *r, json_t *o, struct snap_net *n)
 {
 	const char *w = "net";
-	int64_t port, tries;
 
 	if (!json_is_object(o))
 		return fail(r, w, "\"net\" must be an object");
 	n->probed = 1;
-	if (get_str(r, o, "address", w, &n->address) ||
-	    get_int(r, o, "port", w, 0, 0, 65535, &port) ||
-	    get_str(r, o, "via", w, &n->via) ||
-	    get_str(r, o, "failure", w, &n->failure) ||
-	    get_str(r, o, "error", w, &n->error) ||
-	    get_int(r, o, "tries", w, 0, 0, 1000, &tries) ||
-	    get_str(r, o, "banner", w, &n->banner) ||
-	    get_str(r, o, "kex", w, &n->kex) ||
-	    get_str(r, o, "hostkey_type", w, &n->hostkey_type) ||
-	    get_str(r, o, "hostkey", w, &n->hostkey) ||
-	    get_str(r, o, "hostkey_fp", w, &n->hostkey_fp) ||
-	    get_str(r, o, "known_hosts", w, &n->known_hosts) ||
-	    get_str(r, o, "known_hosts_where", w, &n->known_hosts_where) ||
-	    get_str(r, o, "known_hosts_name", w, &n->known_hosts_name) ||
-	    get_str(r, o, "login_user", w, &n->login_user) ||
-	    get_str(r, o, "login_with", w, &n->login_with) ||
-	    get_str(r, o, "sudo", w, &n->sudo))
+	if (read_facts(r, o, w, snap_net_facts, n))
 		return -1;
-	n->port = (int)port;
-	n->tries = (int)tries;
 	if (json_object_get(o, "hostkeys") != NULL &&
 	    get_strlist(r, o, "hostkeys", w, &n->hostkeys))
 		return -1;
@@ -361,17 +374,7 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 	if (v != SNAP_SCHEMA)
 		return fail(r, "top level", "\"keyaudit_snapshot\": %d expected (is this a "
 		    "snapshot written by keyaudit collect?)", SNAP_SCHEMA);
-	if (get_str(r, root, "target", "top level", &s->target) ||
-	    get_str(r, root, "hostname", "top level", &s->hostname) ||
-	    get_str(r, root, "transport", "top level", &s->transport) ||
-	    get_str(r, root, "root", "top level", &s->root) ||
-	    get_str(r, root, "sshd_version", "top level", &s->sshd_version) ||
-	    get_str(r, root, "sshd_config_path", "top level", &s->sshd_config_path) ||
-	    get_str(r, root, "client_user", "top level", &s->client_user) ||
-	    get_bool(r, root, "privileged", "top level", &s->privileged) ||
-	    get_bool(r, root, "accounts_known", "top level", &s->accounts_known) ||
-	    get_bool(r, root, "net_only", "top level", &s->net_only) ||
-	    get_int(r, root, "collected_at", "top level", 0, 0, INT64_MAX, &s->collected_at) ||
+	if (read_facts(r, root, "top level", snapshot_facts, s) ||
 	    get_strlist(r, root, "users", "top level", &s->users))
 		return -1;
 	if (s->target == NULL)
@@ -614,6 +617,29 @@ file_json(const struct snap_file *f)
 	return o;
 }
 
+static void
+write_facts(json_t *o, const struct snap_fact *facts, const void *base)
+{
+	for (const struct snap_fact *f = facts; f->json != NULL; f++) {
+		const void *field = (const char *)base + f->off;
+
+		switch (f->type) {
+		case SNAP_FACT_STR:
+			json_object_set_new(o, f->json, jstr(*(char *const *)field));
+			break;
+		case SNAP_FACT_BOOL:
+			json_object_set_new(o, f->json, json_boolean(*(const int *)field));
+			break;
+		case SNAP_FACT_INT:
+			json_object_set_new(o, f->json, json_integer(*(const int *)field));
+			break;
+		case SNAP_FACT_I64:
+			json_object_set_new(o, f->json, json_integer(*(const int64_t *)field));
+			break;
+		}
+	}
+}
+
 char *
 snapshot_to_json(const struct snapshot *s)
 {
@@ -622,15 +648,7 @@ snapshot_to_json(const struct snapshot *s)
 	char *text;
 
 	json_object_set_new(root, "keyaudit_snapshot", json_integer(SNAP_SCHEMA));
-	json_object_set_new(root, "target", jstr(s->target));
-	json_object_set_new(root, "hostname", jstr(s->hostname));
-	json_object_set_new(root, "transport", jstr(s->transport));
-	json_object_set_new(root, "collected_at", json_integer(s->collected_at));
-	json_object_set_new(root, "root", jstr(s->root));
-	json_object_set_new(root, "sshd_version", jstr(s->sshd_version));
-	json_object_set_new(root, "sshd_config_path", jstr(s->sshd_config_path));
-	json_object_set_new(root, "privileged", json_boolean(s->privileged));
-	json_object_set_new(root, "accounts_known", json_boolean(s->accounts_known));
+	write_facts(root, snapshot_facts, s);
 
 	a = json_array();
 	for (i = 0; i < s->naccounts; i++) {
@@ -661,7 +679,6 @@ snapshot_to_json(const struct snapshot *s)
 	}
 	json_object_set_new(root, "groups", a);
 	json_object_set_new(root, "users", strlist_json(&s->users));
-	json_object_set_new(root, "client_user", jstr(s->client_user));
 
 	a = json_array();
 	for (i = 0; i < s->nfiles; i++)
@@ -730,36 +747,17 @@ snapshot_to_json(const struct snapshot *s)
 	if (s->net.probed) {
 		const struct snap_net *n = &s->net;
 		json_t *o = json_object();
-		json_object_set_new(o, "address", jstr(n->address));
-		json_object_set_new(o, "port", json_integer(n->port));
-		json_object_set_new(o, "via", jstr(n->via));
-		json_object_set_new(o, "failure", jstr(n->failure));
-		json_object_set_new(o, "error", jstr(n->error));
-		json_object_set_new(o, "tries", json_integer(n->tries));
-		json_object_set_new(o, "banner", jstr(n->banner));
-		json_object_set_new(o, "kex", jstr(n->kex));
-		json_object_set_new(o, "hostkey_type", jstr(n->hostkey_type));
-		json_object_set_new(o, "hostkey", jstr(n->hostkey));
-		json_object_set_new(o, "hostkey_fp", jstr(n->hostkey_fp));
+		write_facts(o, snap_net_facts, n);
 		if (n->hostkeys.n > 0)
 			json_object_set_new(o, "hostkeys", strlist_json(&n->hostkeys));
-		json_object_set_new(o, "known_hosts", jstr(n->known_hosts));
-		json_object_set_new(o, "known_hosts_where", jstr(n->known_hosts_where));
-		json_object_set_new(o, "known_hosts_name", jstr(n->known_hosts_name));
 		json_object_set_new(o, "auth_methods", n->auth_known ?
 		    strlist_json(&n->auth_methods) : json_null());
-		json_object_set_new(o, "login_user", jstr(n->login_user));
-		json_object_set_new(o, "login_with", jstr(n->login_with));
-		json_object_set_new(o, "sudo", jstr(n->sudo));
 		json_object_set_new(root, "net", o);
 	}
-	json_object_set_new(root, "net_only", json_boolean(s->net_only));
 
 	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (text == NULL) {
-		fputs("keyaudit: out of memory\n", stderr);
-		exit(3);
-	}
+	if (text == NULL)
+		ka_fatal("out of memory");
 	return text;
 }

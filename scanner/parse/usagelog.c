@@ -640,8 +640,8 @@ scan(struct usagelog *u, const char *data, size_t len)
 }
 
 /* The line kept across calls is complete (keep) or cut short (dropped). */
-static void
-tail_end(struct usagelog *u, int keep)
+void
+usagelog_break(struct usagelog *u, int keep)
 {
 	if (u->skipping)
 		u->lines++;
@@ -681,7 +681,7 @@ usagelog_feed(struct usagelog *u, const char *data, size_t len)
 			return;
 		}
 		tail_add(u, data, (size_t)(nl - data));
-		tail_end(u, 1);
+		usagelog_break(u, 1);
 		len -= (size_t)(nl + 1 - data);
 		data = nl + 1;
 	}
@@ -694,92 +694,10 @@ void
 usagelog_end(struct usagelog *u)
 {
 	if (u != NULL)
-		tail_end(u, 1);
+		usagelog_break(u, 1);
 }
 
 /* ------------------------------------------------------------ files */
-
-static int
-read_plain(struct usagelog *u, int fd, char *buf, const char *path, char **err)
-{
-	ssize_t r;
-
-	while ((r = read(fd, buf, READ_CHUNK)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*err = xasprintf("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		usagelog_feed(u, buf, (size_t)r);
-	}
-	return 0;
-}
-
-static int
-read_gzip(struct usagelog *u, int fd, char *buf, const char *path, char **err)
-{
-	gzFile gz;
-	const char *msg;
-	int r, zerr = Z_OK;
-
-	if ((gz = gzdopen(fd, "rb")) == NULL) {
-		*err = xasprintf("%s: gzip: %s", path, strerror(errno ? errno : ENOMEM));
-		close(fd);
-		return -1;
-	}
-	gzbuffer(gz, 128 * 1024);
-	while ((r = gzread(gz, buf, READ_CHUNK)) > 0)
-		usagelog_feed(u, buf, (size_t)r);
-	/* a truncated file reads as its end, with the error set */
-	msg = gzerror(gz, &zerr);
-	/* zlib puts its name for the file first: "<fd:3>: " */
-	if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
-		msg = strstr(msg, ": ") + 2;
-	if (r < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-		*err = xasprintf("%s: gzip: %s", path, zerr == Z_ERRNO ?
-		    strerror(errno) : zerr == Z_BUF_ERROR ? "truncated" : msg);
-		gzclose(gz);
-		return -1;
-	}
-	gzclose(gz);
-	return 0;
-}
-
-int
-usagelog_read_file(struct usagelog *u, const char *path, char **err)
-{
-	unsigned char magic[2];
-	struct stat st;
-	char *buf;
-	int fd, rc;
-
-	*err = NULL;
-	/* the file starts a line of its own */
-	tail_end(u, 1);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xasprintf("%s: %s", path, strerror(EISDIR));
-		close(fd);
-		return -1;
-	}
-	buf = xmalloc(READ_CHUNK);
-	/* gzip by its magic; pread leaves the offset (and fails on a pipe,
-	 * which is then read as text) */
-	if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-		rc = read_gzip(u, fd, buf, path, err);	/* closes fd */
-	else {
-		rc = read_plain(u, fd, buf, path, err);
-		close(fd);
-	}
-	free(buf);
-	/* the last line ends with the file; a broken one is dropped */
-	tail_end(u, rc == 0);
-	return rc;
-}
 
 /* ------------------------------------------------------------ setup */
 
@@ -791,10 +709,8 @@ compile(const char *src, int *jit)
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
 	    PCRE2_ANCHORED | PCRE2_DOTALL, &errcode, &erroff, NULL);
 
-	if (re == NULL) {
-		/* the patterns are constants: only a broken build gets here */
-		abort();
-	}
+	if (re == NULL)	/* the patterns are constants: only a broken build gets here */
+		ka_fatal("usagelog: a built-in pattern does not compile");
 	*jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
 	return re;
 }
@@ -804,7 +720,7 @@ usagelog_new(int64_t now)
 {
 	struct usagelog *u = xcalloc(1, sizeof(*u));
 
-	log_clock_init(&u->clock, now);
+	log_clock_init(&u->clock, now, NULL);
 	u->max_keys = USAGELOG_MAX_KEYS;
 	u->re_pub = compile(re_pub_src, &u->jit_pub);
 	u->re_key = compile(re_key_src, &u->jit_key);
@@ -812,7 +728,7 @@ usagelog_new(int64_t now)
 	u->md = pcre2_match_data_create(10, NULL);
 	u->mctx = pcre2_match_context_create(NULL);
 	if (u->md == NULL || u->mctx == NULL)
-		abort();
+		ka_fatal("out of memory");
 	pcre2_set_match_limit(u->mctx, MATCH_LIMIT);
 	u->pend = xcalloc(PEND_BUCKETS, sizeof(*u->pend));
 	u->ord = xcalloc(1, sizeof(*u->ord));
@@ -942,4 +858,23 @@ usagelog_free(struct usagelog *u)
 	pcre2_match_data_free(u->md);
 	pcre2_match_context_free(u->mctx);
 	free(u);
+}
+
+const struct key_use *
+key_line_use(const struct usagelog *u, const char *user, const char *fp,
+    const char *path, long line)
+{
+	const struct key_use *k;
+
+	if (u == NULL || (k = usagelog_find(u, user, fp)) == NULL)
+		return NULL;
+	if (k->file != NULL && k->line > 0 && (strcmp(k->file, path) != 0 || k->line != line))
+		return NULL;
+	return k;
+}
+
+void
+usagelog_set_zone(struct usagelog *u, int64_t (*zone)(int64_t))
+{
+	log_clock_init(&u->clock, u->clock.now, zone);
 }

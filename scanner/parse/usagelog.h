@@ -42,11 +42,10 @@ struct usagelog *usagelog_new(int64_t now);
 void usagelog_feed(struct usagelog *u, const char *data, size_t len);
 /* The end of the data: the last line even without a newline. */
 void usagelog_end(struct usagelog *u);
+/* A line ends here whatever follows (a file's start or end); keep: 0 drops
+ * the unfinished line instead (a file that could not be read whole). */
+void usagelog_break(struct usagelog *u, int keep);
 
-/* A whole file, plain or gzip (by its magic bytes), read in chunks; its
- * last line ends with the file. 0, or -1 with a one-line "PATH: why" in
- * *err (what was read before the error still counts). */
-int usagelog_read_file(struct usagelog *u, const char *path, char **err);
 
 /* The keys, sorted by user then fingerprint (strcmp), valid until the next
  * feed or free. */
@@ -68,5 +67,15 @@ unsigned long usagelog_dropped(const struct usagelog *u);
 void usagelog_set_max_keys(struct usagelog *u, size_t max);
 
 void usagelog_free(struct usagelog *u);
+
+/* Did the login u describes go through this key line? VERBOSE logs name the
+ * file:line, and then only that line was used (a key may be listed twice);
+ * INFO logs name only the key. NULL: no login (or u NULL). */
+const struct key_use *key_line_use(const struct usagelog *u, const char *user,
+    const char *fp, const char *path, long line);
+
+/* The zone syslog lines without one were written in (log_clock_init):
+ * by default UTC; the engine sets the local zone's. */
+void usagelog_set_zone(struct usagelog *u, int64_t (*zone)(int64_t));
 
 #endif

@@ -1,7 +1,7 @@
 /* collector.h - the read-only POSIX-sh collector (collector.sh, embedded at
- * build time), its parameters, the parser of its output stream, and the
- * transport that runs it locally with /bin/sh. The ssh transport will run
- * the same script over one exec channel and feed the same parser. */
+ * build time), its parameters, and the transport that runs it locally with
+ * /bin/sh. The ssh transport runs the same script over one exec channel;
+ * both feed scanner/parse/collect_stream.c. */
 #ifndef KA_COLLECTOR_H
 #define KA_COLLECTOR_H
 
@@ -9,12 +9,10 @@
 
 #include "scanner/snapshot.h"
 #include "scanner/transport/transport.h"
+#include "scanner/parse/collect_stream.h"
 
 /* The script text, NUL-terminated. */
 extern const char collector_script[];
-
-/* Whole collector output we accept: a few 8 MiB files at most. */
-#define COLLECT_STREAM_LIMIT (64u * 1024 * 1024)
 
 /*
  * The bytes to write to the collector's stdin for these options. Returns
@@ -24,18 +22,6 @@ extern const char collector_script[];
  */
 char *collector_params(const struct collect_opts *o, int run_sshd_t, size_t *len,
     char **err);
-
-/*
- * Collector output -> snapshot. target and transport name the snapshot.
- * 0 on success; -1 with "collector stream: record N: ..." in *err (caller
- * frees). Never reads past len; out is left valid (free it) either way.
- */
-int collect_stream_parse(const char *data, size_t len, const char *target,
-    const char *transport, struct snapshot *out, char **err);
-
-/* The version sshd announces, from candidate strings (see transport_local.c):
- * the longest "OpenSSH_<d>.<d>p<d>[ <suffix>]" in data, or NULL. */
-char *collect_sshd_version(const char *data, size_t len);
 
 /* Runs collector_script with /bin/sh on this machine (transport "exec"). */
 extern const struct transport transport_exec;

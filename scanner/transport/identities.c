@@ -21,6 +21,8 @@
 #include "scanner/transport/identities.h"
 #include "scanner/parse/match.h"
 #include "scanner/transport/transport.h"
+#include "scanner/parse/privkey.h"
+#include "scanner/fileio.h"
 
 /* ssh 9.2's compiled-in client PubkeyAcceptedAlgorithms (myproposal.h). */
 static const char default_algs[] =

@@ -13,65 +13,11 @@
 
 #include "scanner/parse/clientconf.h"
 #include "scanner/util.h"
+#include "scanner/clientfacts.h"
 
 /* ssh's cap on agent keys it lists (authfd.c MAX_AGENT_IDENTITIES). */
 #define IDENT_MAX_AGENT_KEYS 2048
 
-enum ident_source {
-	IDENT_FILE,		/* an IdentityFile (or -i) not held by the agent */
-	IDENT_AGENT,		/* an agent key that no IdentityFile names */
-	IDENT_AGENT_FILE,	/* an agent key an IdentityFile also names:
-				 * offered in the agent's order, signed by it */
-};
-
-enum ident_skip {
-	IDENT_SKIP_NONE = 0,
-	IDENT_SKIP_ALGORITHM,	/* not in the client's PubkeyAcceptedAlgorithms */
-	IDENT_SKIP_RSA_SIZE,	/* RSA below the client's RequiredRSASize */
-};
-
-struct identity {
-	enum ident_source source;
-	char *path;		/* the IdentityFile, NULL for IDENT_AGENT */
-	char *origin;		/* "-i", "default", "FILE:LINE" of IdentityFile, "agent" */
-	char *comment;		/* the agent's comment or the .pub comment, printable */
-
-	/* The public key ssh offers (from the agent, FILE.pub, or the
-	 * unencrypted private key), NULL when it has none to offer. */
-	char *type;		/* "ssh-ed25519", "ssh-rsa", ... */
-	unsigned char *blob;
-	size_t bloblen;
-	char *fp;		/* "SHA256:..." */
-	int bits;
-
-	/* What ssh will do with it (a zero value: fine). */
-	int missing;		/* neither FILE nor FILE.pub exists */
-	int unreadable;		/* FILE exists but cannot be opened (errno in why) */
-	int bad_mode;		/* FILE is the user's and mode & 077: ssh ignores it
-				 * after the server accepted the public half */
-	mode_t mode;		/* of FILE */
-	int encrypted;		/* 1: a passphrase, which BatchMode cannot ask for
-				 * (and the agent does not hold the key) */
-	int pub_mismatch;	/* FILE.pub holds another key than FILE */
-	char *priv_fp;		/* the private key's own fingerprint when known */
-	char *skip;		/* ssh does not offer it at all: why (printable), or NULL */
-	enum ident_skip skip_why;	/* why ssh would skip it (skip says it
-					 * in words); IDENT_SKIP_NONE: it does not */
-	char *why;		/* a short printable note for missing/unreadable */
-};
-
-struct ident_list {
-	struct identity *v;
-	size_t n;
-	int agent_used;		/* an agent socket was asked (not IdentityAgent none,
-				 * SSH_AUTH_SOCK set) */
-	size_t agent_keys;	/* keys the agent listed */
-	char *agent_error;	/* printable: why the agent could not be asked */
-	/* Agent keys IdentitiesOnly keeps ssh from offering (diagnose asks
-	 * the server about them on a separate connection). */
-	struct identity *hidden;
-	size_t nhidden;
-};
 
 /*
  * The list for `ssh [-i cli_ids...] host` resolved as h (clientconf). cli_ids

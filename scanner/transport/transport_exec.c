@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "scanner/transport/collector.h"
+#include "scanner/parse/collect_stream.h"
 
 #define EXEC_SECONDS 120
 #define EXEC_STDERR_LIMIT 4096u

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "scanner/transport/transport.h"
+#include "scanner/parse/snapjson.h"
 
 /* Larger than any real snapshot (10,000 accounts is ~30 MB). */
 #define SNAPFILE_MAX (1024L * 1024 * 1024)

@@ -27,6 +27,7 @@
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
 #include "scanner/parse/passwd.h"
+#include "scanner/parse/privkey.h"
 
 extern char **environ;
 

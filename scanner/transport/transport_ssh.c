@@ -44,6 +44,7 @@
 #include "scanner/parse/clientconf.h"
 #include "scanner/transport/collector.h"
 #include "scanner/transport/transport_ssh.h"
+#include "scanner/parse/collect_stream.h"
 
 extern char **environ;
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "scanner/transport/collector.h"
+#include "scanner/parse/snapjson.h"
+#include "scanner/parse/collect_stream.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

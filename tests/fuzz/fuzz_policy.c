@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "scanner/util.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

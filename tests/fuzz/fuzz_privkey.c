@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scanner/transport/transport.h"
+#include "scanner/parse/privkey.h"
 
 static size_t
 lines(const char *s, size_t n)

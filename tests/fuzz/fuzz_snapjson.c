@@ -7,6 +7,7 @@
 
 #include "scanner/engine.h"
 #include "scanner/transport/transport.h"
+#include "scanner/parse/snapjson.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,6 +15,7 @@
 
 #include "scanner/parse/usagelog.h"
 #include "scanner/util.h"
+#include "scanner/fileio.h"
 
 #define NOW	1795514400	/* 2026-11-24 10:00:00 UTC */
 

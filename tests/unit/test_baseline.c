@@ -4,6 +4,7 @@
  * back accepting exactly what it was written from. */
 #include "tests/unit/testutil.h"
 #include "scanner/parse/baseline.h"
+#include "scanner/fileio.h"
 
 static const struct ka_rule rule = { .id = "perm.file-mode", .severity = SEV_HIGH, .blocks_login = 1,
     .title = "t", .help = "h" };

@@ -7,6 +7,8 @@
 
 #include "tests/unit/testutil.h"
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/snapjson.h"
+#include "scanner/parse/privkey.h"
 
 static char tmpdir[] = "/tmp/ka-test-client-XXXXXX";
 

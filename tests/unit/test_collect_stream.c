@@ -20,6 +20,8 @@
 #include "tests/unit/testutil.h"
 #include "scanner/transport/collector.h"
 #include "scanner/parse/usagelog.h"
+#include "scanner/parse/snapjson.h"
+#include "scanner/parse/collect_stream.h"
 
 /* A record as the collector prints it. */
 static void

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "scanner/diagnose.h"
+#include "scanner/parse/snapjson.h"
 
 #define ED_LINE1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAOykq36Jb0WXZaO/KvWNGNO28qQXvu4HRqiQxBiIT0C"
 #define ED_OTHER "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIELFmIvmFpTs9GAz6LW827xT+LdVd3wPC8saSZK7WGn1"

@@ -6,6 +6,7 @@
 
 #include "tests/unit/testutil.h"
 #include "scanner/parse/inventory.h"
+#include "scanner/fileio.h"
 
 static void
 parse_ok(const char *text, const char *limit, struct target_list *l)

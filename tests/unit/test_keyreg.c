@@ -3,6 +3,7 @@
  * means, lookups, and every error with its line. */
 #include "tests/unit/testutil.h"
 #include "scanner/parse/keyreg.h"
+#include "scanner/fileio.h"
 
 #define FA "SHA256:5JWy7vUlBF+wq8F5pvn14CZNMkRr3EAgorvelBIVOco"
 #define FB "SHA256:kV1l1pxzPe3jCllGTY70C48KfD0GjbPQ/8IkTG6w0Ls"

@@ -6,7 +6,8 @@
 #include <time.h>
 
 #include "tests/unit/testutil.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
+#include "scanner/fileio.h"
 
 static struct ka_policy *
 parse_ok(const char *text)

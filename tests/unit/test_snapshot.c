@@ -3,6 +3,7 @@
  * the JSON round trip. */
 #include "tests/unit/testutil.h"
 #include "scanner/parse/passwd.h"
+#include "scanner/parse/snapjson.h"
 
 static struct snap_file *
 add(struct snapshot *s, const char *path, enum snap_ftype t, const char *link)

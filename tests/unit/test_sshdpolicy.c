@@ -11,7 +11,7 @@
 
 #include "tests/unit/testutil.h"
 #include "checks/check.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 
 static char tmpdir[] = "/tmp/ka-test-sshdpol-XXXXXX";
 static char *hostkey;

@@ -11,6 +11,7 @@
 
 #include "tests/unit/testutil.h"
 #include "scanner/parse/usagelog.h"
+#include "scanner/fileio.h"
 
 #define FIX		"fixtures/usagelog/"
 #define NOW		1795514400	/* 2026-11-24 10:00:00 UTC */

@@ -16,6 +16,7 @@
 #include "scanner/engine.h"
 #include "scanner/snapshot.h"
 #include "scanner/transport/transport.h"
+#include "scanner/parse/snapjson.h"
 #include "checks/check.h"
 
 /* A finding's remedy as text (NULL when it has none); the strings live

@@ -19,7 +19,7 @@
 
 #include "scanner/util.h"
 #include "scanner/finding.h"
-#include "scanner/parse/policy.h"
+#include "scanner/policy.h"
 #include "scanner/parse/sshdconf.h"
 #include "checks/check.h"
 
@@ -628,24 +628,3 @@ policy_constraint_matches(const struct ka_policy *p, size_t i, const char *value
 	return p->cons[i].pub.kind == POLICY_FORBID;
 }
 
-int
-policy_load(const char *path, struct ka_policy **out, char **err)
-{
-	struct buf b;
-	char *e = NULL;
-	int rc;
-
-	*out = NULL;
-	buf_init(&b);
-	if ((rc = read_file_bounded(path, POLICY_FILE_MAX, &b, &e)) != 0) {
-		/* e already starts with the path */
-		*err = rc > 0 ? xasprintf("%s: cannot read policy: no such file", path) :
-		    xasprintf("cannot read policy: %s", e);
-		free(e);
-		buf_free(&b);
-		return -1;
-	}
-	rc = policy_parse(b.data ? b.data : "", b.len, path, out, err);
-	buf_free(&b);
-	return rc;
-}

@@ -14,9 +14,6 @@ int policy_parse(const char *data, size_t len, const char *name,
 void policy_free(struct ka_policy *p);
 /* A policy file is small; anything over this is not one. */
 #define POLICY_FILE_MAX (1024 * 1024)
-/* policy_parse over the file at path; errors name the file. */
-int policy_load(const char *path, struct ka_policy **out, char **err);
-
 /* NULL policy means the built-in defaults everywhere. */
 int policy_check_enabled(const struct ka_policy *p, const char *check_id);
 /* Does a 'check ID enable' line (or its family's) turn on an opt-in rule? */
