@@ -428,6 +428,21 @@ csv_cell(struct buf *b, const char *s)
 		buf_putc(b, '"');
 }
 
+void
+ka_eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *m, *t;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	t = str_terminal(m);
+	fprintf(stderr, "%s\n", t);
+	free(t);
+	free(m);
+}
+
 char *
 shell_quote(const char *s)
 {

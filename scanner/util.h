@@ -64,6 +64,13 @@ char *str_terminal(const char *s);
 int str_shows_as_is(const char *s, size_t len);
 int str_has_control(const char *s, size_t len);
 
+/* One line on stderr: the formatted text through str_terminal, then a
+ * newline. Error messages name what the user, an inventory or a host gave
+ * (arguments, inventory lines, banners, paths), so none may drive the
+ * terminal or break the line in two; parts made printable already pass
+ * unchanged. */
+void ka_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* One CSV cell (RFC 4180: quoted when it holds a comma, a quote or a line
  * break, quotes doubled) appended to b, with a leading apostrophe when a
  * spreadsheet would read it as a formula: it starts with =, +, -, @, TAB or

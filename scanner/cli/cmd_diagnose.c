@@ -105,12 +105,13 @@ static void
 usage(const char *fmt, ...)
 {
 	va_list ap;
+	char *m;
 
-	fputs("keyaudit: diagnose: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputs(" (see 'keyaudit diagnose --help')\n", stderr);
+	ka_eprintf("keyaudit: diagnose: %s (see 'keyaudit diagnose --help')", m);
+	free(m);
 	exit(2);
 }
 
@@ -134,7 +135,7 @@ read_policy(const char *path)
 	char *err = NULL;
 
 	if (policy_load(path, &p, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		exit(2);
 	}
 	return p;
@@ -270,9 +271,7 @@ cmd_diagnose(int argc, char **argv)
 	s.home = home && *home ? home : pw ? pw->pw_dir : "/";
 
 	if (diagnose_run(&s, &r, &err) != 0) {
-		char *p = str_printable(err, strlen(err));
-		fprintf(stderr, "keyaudit: %s\n", p);
-		free(p);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		diag_result_free(&r);
 		rc = 2;

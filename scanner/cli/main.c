@@ -41,15 +41,17 @@ static void
 usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char *m;
 
-	fputs("keyaudit: ", stderr);
+	/* the message echoes arguments and inventory text: ka_eprintf escapes */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (cmd)
-		fprintf(stderr, " (see 'keyaudit %s --help')\n", cmd);
+		ka_eprintf("keyaudit: %s (see 'keyaudit %s --help')", m, cmd);
 	else
-		fputc('\n', stderr);
+		ka_eprintf("keyaudit: %s", m);
+	free(m);
 	exit(EXIT_USAGE);
 }
 
@@ -367,7 +369,7 @@ load_policy(const char *cmd, const char *path)
 
 	(void)cmd;
 	if (policy_load(path, &p, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		exit(EXIT_USAGE);
 	}
 	return p;
@@ -463,7 +465,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 				usage_error(cmd, "--baseline: give one baseline file");
 			a->baseline = xcalloc(1, sizeof(*a->baseline));
 			if (baseline_load(optarg, a->baseline, &err) != 0) {
-				fprintf(stderr, "keyaudit: %s\n", err);
+				ka_eprintf("keyaudit: %s", err);
 				exit(EXIT_USAGE);
 			}
 			break;
@@ -475,7 +477,7 @@ parse_scan_args(const char *cmd, const char *help, int argc, char **argv,
 				usage_error(cmd, "--key-registry: give one registry file");
 			a->registry = xcalloc(1, sizeof(*a->registry));
 			if (keyreg_load(optarg, a->registry, &err) != 0) {
-				fprintf(stderr, "keyaudit: %s\n", err);
+				ka_eprintf("keyaudit: %s", err);
 				exit(EXIT_USAGE);
 			}
 			break;
@@ -747,7 +749,7 @@ build_targets(const char *cmd, const struct scan_args *a, struct target_list *tl
 		struct target_list inv = { 0 };
 
 		if (inventory_load(a->inventory, a->limit, &inv, &err) != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			exit(EXIT_USAGE);
 		}
 		tl->v = xreallocarray(tl->v, tl->n + inv.n + 1, sizeof(*tl->v));
@@ -784,7 +786,7 @@ load_sshconf(const char *cmd, const struct scan_args *a, const char *user, const
 	cc = clientconf_load(a->sshconf_file ? files : NULL, a->sshconf_file ? 1 : 0,
 	    home, user, &clientconf_io_fs, &err);
 	if (cc == NULL) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		exit(EXIT_USAGE);
 	}
 	return cc;
@@ -958,7 +960,7 @@ cmd_scan(int argc, char **argv)
 		ss.emit = emit_host;
 		ss.emit_arg = &ec;
 		if (scan_run(&ss, &err) != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			rc = EXIT_USAGE;
 		}
@@ -981,7 +983,7 @@ cmd_scan(int argc, char **argv)
 		else
 			crc = collect_here(&co, &snap, &err);
 		if (crc != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			snapshot_free(&snap);
 			rc = EXIT_USAGE;
@@ -1163,7 +1165,7 @@ cmd_known_hosts(int argc, char **argv)
 		client_host_free(&ch);
 		db = scan_load_known_hosts(&files, a.known_hosts.n > 0, &err);
 		if (err != NULL) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			exit(EXIT_USAGE);
 		}
 		ko.known_hosts = db;
@@ -1186,7 +1188,7 @@ cmd_known_hosts(int argc, char **argv)
 	ss.emit = emit_host;
 	ss.emit_arg = &ec;
 	if (scan_run(&ss, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		rc = EXIT_USAGE;
 	}
@@ -1244,7 +1246,7 @@ keys_emit(void *arg, struct ka_host_result *hr, int fleet)
 
 	if (fleet || hr->status == HOST_SCANNED)
 		return;
-	fprintf(stderr, "keyaudit: %s: %s: %s\n", hr->target, host_status_name(hr->status),
+	ka_eprintf("keyaudit: %s: %s: %s", hr->target, host_status_name(hr->status),
 	    hr->error ? hr->error : "not collected");
 	(*failed)++;
 }
@@ -1295,7 +1297,7 @@ cmd_keys(int argc, char **argv)
 		ss.emit_arg = &failed;
 		ss.progress = !a.quiet && isatty(STDERR_FILENO);
 		if (scan_run(&ss, &err) != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			exit(EXIT_USAGE);
 		}
 		for (size_t i = 0; i < tl.n; i++)
@@ -1315,7 +1317,7 @@ cmd_keys(int argc, char **argv)
 			    transport_file.collect(a.snapshots.v[i], &co, &snap, &err) :
 			    collect_here(&co, &snap, &err);
 			if (crc != 0) {
-				fprintf(stderr, "keyaudit: %s\n", err);
+				ka_eprintf("keyaudit: %s", err);
 				exit(EXIT_USAGE);
 			}
 			keylist_rows(&snap, &ko, &all);
@@ -1368,14 +1370,14 @@ cmd_collect(int argc, char **argv)
 		clientconf_free(cc);
 		target_list_free(&tl);
 		if (rc != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			snapshot_free(&snap);
 			free_scan_args(&a);
 			return EXIT_FINDINGS;
 		}
 	} else if (collect_here(&co, &snap, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		snapshot_free(&snap);
 		free_scan_args(&a);
@@ -1485,6 +1487,22 @@ parse_conn_spec(const char *spec, struct sshd_conn *c, char **store)
 	}
 }
 
+/* Text of lines (sshd -T's form) to stdout, each line through str_terminal:
+ * a value from a config under --root or an Include is the image's choice. */
+static void
+print_lines(const char *text)
+{
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+		char *l = xstrndup(p, n), *t = str_terminal(l);
+
+		printf("%s\n", t);
+		free(t);
+		free(l);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static int
 cmd_sshd_config(int argc, char **argv)
 {
@@ -1526,7 +1544,7 @@ cmd_sshd_config(int argc, char **argv)
 	co.users = &users;
 	snapshot_init(&snap);
 	if (transport_local.collect("local", &co, &snap, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		rc = EXIT_USAGE;
 		goto out;
@@ -1535,7 +1553,7 @@ cmd_sshd_config(int argc, char **argv)
 	cfg = sshdconf_parse(snap.sshd_config_path, &io);
 	for (size_t i = 0; i < sshdconf_nerrors(cfg); i++) {
 		const struct sshdconf_error *e = sshdconf_error_at(cfg, i);
-		fprintf(stderr, "keyaudit: %s:%d: %s\n", e->file, e->line, e->msg);
+		ka_eprintf("keyaudit: %s:%d: %s", e->file, e->line, e->msg);
 		rc = EXIT_USAGE;
 	}
 	if (rc == 0) {
@@ -1558,7 +1576,7 @@ cmd_sshd_config(int argc, char **argv)
 		eff = sshdconf_effective(cfg, spec ? &conn : NULL);
 		buf_init(&out);
 		sshd_eff_dump(eff, &out);
-		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+		print_lines(out.data ? out.data : "");
 		buf_free(&out);
 		sshd_eff_free(eff);
 	}
