@@ -27,6 +27,30 @@ csv(const char *s)
 	return keep.v[keep.n - 1];
 }
 
+/* Printed commands: a word a host chose is one word to the shell, and a
+ * word that would not read as what runs is no command at all. */
+static void
+test_command_words(void **state)
+{
+	struct ka_remedy r = { 0 };
+	char *t;
+
+	remedy_run(&r, ACT_CLIENT, 1, "ssh-copy-id", "-i", "/home/a/k.pub",
+	    "alice@web1;touch /tmp/x;:", NULL);
+	remedy_run(&r, ACT_SERVER, 0, "chmod", "go-w", "/home/it's $(x)`y`", NULL);
+	t = remedy_text(&r);
+	assert_string_equal(t, "on the client: ssh-copy-id -i /home/a/k.pub "
+	    "'alice@web1;touch /tmp/x;:'; then chmod go-w '/home/it'\\''s $(x)`y`'");
+	free(t);
+	remedy_free(&r);
+	assert_true(remedy_word_ok("web1;touch /tmp/x;:"));
+	assert_false(remedy_word_ok("-oProxyCommand=x"));
+	assert_false(remedy_word_ok("web1\xe2\x80\xae"));	/* RLO */
+	assert_false(remedy_word_ok("web1\033[2J"));
+	assert_false(remedy_word_ok("web1\xff"));
+	assert_false(remedy_word_ok(""));
+}
+
 static void
 test_plain_text_unchanged(void **state)
 {
@@ -169,6 +193,7 @@ main(void)
 		cmocka_unit_test(test_terminal_idempotent),
 		cmocka_unit_test(test_csv_rfc4180),
 		cmocka_unit_test(test_csv_formula),
+		cmocka_unit_test(test_command_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
