@@ -10,11 +10,29 @@
 
 #include "scanner/util.h"
 
+static void (*fatal_hook)(void);
+
+void
+ka_on_fatal(void (*fn)(void))
+{
+	fatal_hook = fn;
+}
+
+void
+ka_oom(void)
+{
+	/* before anything else: the hook (outfile.c) removes temporary files,
+	 * and must not depend on exit handlers that may allocate */
+	if (fatal_hook != NULL)
+		fatal_hook();
+	fputs("keyaudit: out of memory\n", stderr);
+	exit(3);
+}
+
 static void
 oom(void)
 {
-	fputs("keyaudit: out of memory\n", stderr);
-	exit(3);
+	ka_oom();
 }
 
 void *

@@ -9,6 +9,12 @@
 
 #define KA_ARRLEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Allocation failure is the one error keyaudit does not survive: the fatal
+ * hook runs (it removes temporary files: scanner/cli/outfile.c), then
+ * "out of memory" and exit 3. The x* functions below call it. */
+void ka_oom(void) __attribute__((noreturn));
+void ka_on_fatal(void (*fn)(void));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);

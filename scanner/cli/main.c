@@ -19,6 +19,7 @@
 #include "scanner/parse/keyreg.h"
 #include "scanner/parse/baseline.h"
 #include "scanner/cli/cmd_diff.h"
+#include "scanner/cli/outfile.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/parse/policy.h"
 #include "scanner/scan.h"
@@ -621,46 +622,50 @@ struct sink {
 	struct report *r;
 	FILE *fp;
 	const char *path;
-	char *tmp;		/* written here, renamed to path when complete */
+	struct outfile out;	/* path's temporary (outfile.h) */
 };
 
 static void
 open_sink(struct sink *s, const char *format, const char *path, const struct report_opts *ro)
 {
+	char *err = NULL;
+
 	s->fmt = report_format_find(format);
 	s->path = path;
-	s->tmp = NULL;
 	/* A report file appears whole or not at all (CI artifacts, and the
-	 * textfile collector reading --prom while a scan runs): a temporary
-	 * file beside it, renamed at the end. */
+	 * textfile collector reading --prom while a scan runs): written
+	 * under a temporary name beside it, renamed at the end. */
 	if (path == NULL)
 		s->fp = stdout;
 	else {
-		s->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-		if ((s->fp = fopen(s->tmp, "wx")) == NULL)
-			usage_error(NULL, "%s: cannot write report: %s", s->tmp, strerror(errno));
+		if (outfile_open(&s->out, path, 0666, &err) != 0)
+			usage_error(NULL, "cannot write the report: %s", err);
+		s->fp = s->out.fp;
 	}
 	s->r = s->fmt->open(s->fp, ro);
 }
 
+/* The report finished and, for a file, renamed into place; with keep 0
+ * (an input error half way) a file is left as it was. */
 static int
-close_sink(struct sink *s, const struct ka_summary *sum)
+close_sink(struct sink *s, const struct ka_summary *sum, int keep)
 {
 	int rc = s->fmt->close(s->r, sum);
+	char *err = NULL;
 
-	if (fflush(s->fp) != 0 || ferror(s->fp))
+	if (s->path == NULL) {
+		if (fflush(s->fp) != 0 || ferror(s->fp))
+			rc = -1;
+	} else if (rc != 0 || !keep)
+		outfile_abort(&s->out);
+	else if (outfile_commit(&s->out, &err) != 0)
 		rc = -1;
-	if (s->path != NULL && fclose(s->fp) != 0)
-		rc = -1;
-	if (s->tmp != NULL && (rc != 0 || rename(s->tmp, s->path) != 0)) {
-		rc = -1;
-		unlink(s->tmp);
-	}
-	free(s->tmp);
-	s->tmp = NULL;
-	if (rc != 0)
-		fprintf(stderr, "keyaudit: %s: writing the report failed\n",
+	if (rc != 0 && err != NULL)
+		ka_eprintf("keyaudit: writing the report failed: %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: %s: writing the report failed",
 		    s->path ? s->path : "standard output");
+	free(err);
 	return rc;
 }
 
@@ -882,26 +887,26 @@ emit_host(void *arg, struct ka_host_result *hr, int fleet)
 static int
 write_baseline(const char *path, struct baseline_writer *w)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "wx");
+	struct outfile o;
+	char *err = NULL;
 	int rc;
 
-	if (fp == NULL) {
-		fprintf(stderr, "keyaudit: --write-baseline %s: %s\n", tmp, strerror(errno));
+	if (outfile_open(&o, path, 0666, &err) != 0) {
+		ka_eprintf("keyaudit: --write-baseline %s", err);
 		baseline_writer_finish(w, NULL);
-		free(tmp);
+		free(err);
 		return -1;
 	}
-	rc = baseline_writer_finish(w, fp);
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "keyaudit: --write-baseline %s: writing failed\n", path);
-		unlink(tmp);
-	}
-	free(tmp);
+	rc = baseline_writer_finish(w, o.fp);
+	if (rc != 0)
+		outfile_abort(&o);
+	else
+		rc = outfile_commit(&o, &err);
+	if (err != NULL)
+		ka_eprintf("keyaudit: --write-baseline %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: --write-baseline %s: writing failed", path);
+	free(err);
 	return rc;
 }
 
@@ -1011,7 +1016,7 @@ finish:
 	if (rc == 0)
 		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
-		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+		if (close_sink(&sinks[k], &sum, rc != EXIT_USAGE) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
 	if (ec.writer != NULL && write_baseline(a.write_baseline, ec.writer) != 0 &&
 	    rc != EXIT_USAGE)
@@ -1057,13 +1062,14 @@ cmp_str(const void *a, const void *b)
 }
 
 /* The pin file: sorted, one line per host and key type, written whole
- * (a temporary file renamed over it) so a half-written pin never exists. */
+ * (into its temporary, opened before the scan, then renamed over it) so a
+ * half-written pin never exists. */
 static int
-write_pin(const char *path, struct strlist *lists, size_t n, int hash)
+write_pin(struct outfile *pin, struct strlist *lists, size_t n, int hash)
 {
 	struct strlist all = { 0 };
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp;
+	FILE *fp = pin->fp;
+	char *path = xstrdup(pin->path), *err = NULL;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -1072,12 +1078,6 @@ write_pin(const char *path, struct strlist *lists, size_t n, int hash)
 				strlist_add(&all, lists[i].v[j]);
 	if (all.n > 1)
 		qsort(all.v, all.n, sizeof(*all.v), cmp_str);
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "keyaudit: %s: cannot write the pin: %s\n", tmp, strerror(errno));
-		free(tmp);
-		strlist_free(&all);
-		return -1;
-	}
 	fprintf(fp, "# keyaudit known-hosts --pin: %zu keys\n", all.n);
 	for (size_t i = 0; i < all.n && rc == 0; i++) {
 		const char *sp = strchr(all.v[i], ' ');
@@ -1091,13 +1091,16 @@ write_pin(const char *path, struct strlist *lists, size_t n, int hash)
 		free(h);
 		free(name);
 	}
-	if (fflush(fp) != 0 || ferror(fp) || fclose(fp) != 0 || rc != 0 ||
-	    rename(tmp, path) != 0) {
-		fprintf(stderr, "keyaudit: %s: writing the pin failed\n", path);
-		unlink(tmp);
-		rc = -1;
-	}
-	free(tmp);
+	if (rc != 0)
+		outfile_abort(pin);
+	else
+		rc = outfile_commit(pin, &err);
+	if (err != NULL)
+		ka_eprintf("keyaudit: writing the pin failed: %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: %s: writing the pin failed", path);
+	free(err);
+	free(path);
 	strlist_free(&all);
 	return rc;
 }
@@ -1117,6 +1120,7 @@ cmd_known_hosts(int argc, char **argv)
 	struct scan_setup ss;
 	struct emit_ctx ec;
 	struct strlist files = { 0 }, *pins = NULL;
+	struct outfile pin = { .slot = -1 };
 	struct kh_db *db = NULL;
 	size_t nsinks = 0;
 	char *err = NULL;
@@ -1180,6 +1184,10 @@ cmd_known_hosts(int argc, char **argv)
 	memset(&sum, 0, sizeof(sum));
 	sum.fail_on = a.fail_on;
 	ss.progress = !a.quiet && isatty(STDERR_FILENO);
+	/* the pin's temporary now, like the reports': an unwritable place is
+	 * an input error before any host is asked */
+	if (a.pin != NULL && outfile_open(&pin, a.pin, 0666, &err) != 0)
+		usage_error(NULL, "cannot write the pin: %s", err);
 	nsinks = open_sinks(sinks, &a, &ro);
 	memset(&ec, 0, sizeof(ec));
 	ec.sum = &sum;
@@ -1204,12 +1212,13 @@ cmd_known_hosts(int argc, char **argv)
 		host_result_free(&hr);
 		strlist_free(&names);
 	}
-	if (rc == 0 && a.pin != NULL && write_pin(a.pin, pins, tl.n, a.hash) != 0)
+	if (rc == 0 && a.pin != NULL && write_pin(&pin, pins, tl.n, a.hash) != 0)
 		rc = EXIT_INTERNAL;
+	outfile_abort(&pin);	/* not written: the old pin stays */
 	if (rc == 0)
 		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
-		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+		if (close_sink(&sinks[k], &sum, rc != EXIT_USAGE) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
 	for (size_t i = 0; pins != NULL && i < tl.n; i++)
 		strlist_free(&pins[i]);
@@ -1341,6 +1350,7 @@ cmd_collect(int argc, char **argv)
 	struct scan_args a;
 	struct collect_opts co;
 	struct snapshot snap;
+	struct outfile out;
 	char *err = NULL, *json;
 	FILE *fp;
 	int rc = 0;
@@ -1384,22 +1394,26 @@ cmd_collect(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json = snapshot_to_json(&snap);
+	/* 0600: a snapshot holds every account's key lines */
 	if (strcmp(a.output, "-") == 0)
 		fp = stdout;
+	else if (outfile_open(&out, a.output, 0600, &err) == 0)
+		fp = out.fp;
 	else {
-		mode_t old = umask(077);
-		fp = fopen(a.output, "w");
-		umask(old);
-	}
-	if (fp == NULL) {
-		fprintf(stderr, "keyaudit: %s: cannot write snapshot: %s\n", a.output,
-		    strerror(errno));
+		ka_eprintf("keyaudit: cannot write the snapshot: %s", err);
+		free(err);
+		err = NULL;
+		fp = NULL;
 		rc = EXIT_USAGE;
-	} else {
+	}
+	if (fp != NULL) {
 		fputs(json, fp);
 		fputc('\n', fp);
-		if (fflush(fp) != 0 || ferror(fp) || (fp != stdout && fclose(fp) != 0)) {
-			fprintf(stderr, "keyaudit: %s: writing the snapshot failed\n", a.output);
+		if (fp == stdout ? fflush(fp) != 0 || ferror(fp) :
+		    outfile_commit(&out, &err) != 0) {
+			ka_eprintf("keyaudit: writing the snapshot failed: %s",
+			    err ? err : a.output);
+			free(err);
 			rc = EXIT_INTERNAL;
 		}
 	}

@@ -759,9 +759,7 @@ snapshot_to_json(const struct snapshot *s)
 	 * bidi character of the host's reaches a terminal showing the file */
 	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(root);
-	if (text == NULL) {
-		fputs("keyaudit: out of memory\n", stderr);
-		exit(3);
-	}
+	if (text == NULL)
+		ka_oom();
 	return text;
 }
