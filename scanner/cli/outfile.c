@@ -21,8 +21,15 @@ static char *_Atomic slots[OUTFILE_SLOTS];
 /* A slot taken for a file about to be created: unlink("") removes nothing. */
 static char reserved[] = "";
 
-/* The signals that end keyaudit while it may be writing a file. */
+/* The signals that end keyaudit while it may be writing a file: sent
+ * (cleanup_signals), and the crashes a library may have when memory runs
+ * out (OpenSSL dereferences a lock it failed to allocate) or a bug does
+ * (fault_signals). */
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+/* What a fault signal did before (the default, or a sanitizer's report),
+ * done after the temporaries are gone. */
+static struct sigaction fault_old[KA_ARRLEN(fault_signals)];
 
 void
 outfile_remove_all(void)
@@ -54,6 +61,26 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* A crash: remove the temporaries, give the signal back to whoever had
+ * it before, and let it happen again. A fault returns to the instruction,
+ * which faults once more into the old handler with its real siginfo (a
+ * core dump, or AddressSanitizer's report); one sent by kill or abort() is
+ * raised again. */
+static void
+on_fault(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+
+	(void)uc;
+	outfile_remove_all();
+	for (size_t i = 0; i < KA_ARRLEN(fault_signals); i++)
+		if (fault_signals[i] == sig)
+			(void)sigaction(sig, &fault_old[i], NULL);
+	if (si == NULL || si->si_code <= 0 || sig == SIGABRT)
+		(void)raise(sig);
+	errno = saved;
+}
+
 static void
 on_exit_or_fatal(void)
 {
@@ -76,6 +103,14 @@ install(void)
 		if (sigaction(cleanup_signals[i], NULL, &old) == 0 &&
 		    old.sa_handler != SIG_IGN)
 			(void)sigaction(cleanup_signals[i], &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < KA_ARRLEN(fault_signals); i++)
+		if (sigaction(fault_signals[i], NULL, &fault_old[i]) == 0 &&
+		    fault_old[i].sa_handler != SIG_IGN)
+			(void)sigaction(fault_signals[i], &sa, NULL);
 	(void)atexit(on_exit_or_fatal);
 	ka_on_fatal(on_exit_or_fatal);
 	/* read once, before any worker thread exists: umask() can only be

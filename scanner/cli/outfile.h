@@ -8,10 +8,12 @@
  * name someone could plant a symlink at. It is registered the moment it
  * exists and removed on every way out that is not a successful rename: an
  * error return (outfile_abort), exit() (an atexit handler), the
- * out-of-memory exit of xmalloc and friends (util.c's fatal hook), and
+ * out-of-memory exit of xmalloc and friends (util.c's fatal hook),
  * SIGINT, SIGTERM, SIGHUP and SIGPIPE (a handler that unlinks the
  * registered names and re-raises the signal, so the exit status still says
- * which signal it was). */
+ * which signal it was), and a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+ * SIGABRT: unlink, then the signal's previous action, so a core dump or a
+ * sanitizer's report still happens). */
 #ifndef KA_OUTFILE_H
 #define KA_OUTFILE_H
 
