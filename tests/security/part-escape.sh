@@ -449,7 +449,20 @@ sig_run HUP 129 "scan --json --junit" "$KA" scan 127.0.0.1:2321 -F "$EB/empty" \
 
 # --- 8. the memory runs out half way: after the first file is created,
 # allocation N fails (tests/security/oomshim.c), for N from 0 to 4096
-if cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$EB/oomshim.so" tests/security/oomshim.c -ldl 2>"$EB/cc.err"; then
+# A sanitizer build has its own malloc in the executable, which the shim
+# cannot replace: probe first, and say so instead of failing.
+oom_probe() {
+	rm -rf "$TD/oom"
+	mkdir -p "$TD/oom"
+	{ KA_OOM_DIR=$TD/oom KA_OOM_AFTER=0 LD_PRELOAD=$EB/oomshim.so "$KA" collect --root "$IMG" \
+	    --all-users -o "$TD/oom/s.json" >/dev/null 2>"$EB/oom.err"; } 2>/dev/null
+	grep -q 'out of memory' "$EB/oom.err"
+}
+if ! cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$EB/oomshim.so" tests/security/oomshim.c -ldl 2>"$EB/cc.err"; then
+	t_nok "oomshim.c builds" "$(cat "$EB/cc.err")"
+elif ! oom_probe; then
+	t_skip "allocation failures half way" "an LD_PRELOAD malloc does not reach this keyaudit (a sanitizer build?)"
+else
 	oom_seen=0 oom_left=
 	for n in 0 1 2 3 5 8 13 40 200 1000 4096; do
 		rm -rf "$TD/oom"
@@ -479,7 +492,5 @@ if cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$EB/oomshim.so" tests/security
 	[ "$oom_seen" -ge 5 ] && [ -z "$oom_left" ] &&
 	    t_ok "allocation failures half way ($oom_seen out-of-memory exits): no temporary left, the old report kept" ||
 	    t_nok "allocation failure ($oom_seen out-of-memory exits)" "$oom_left"
-else
-	t_nok "oomshim.c builds" "$(cat "$EB/cc.err")"
 fi
 [ "$ESC_SSHD" = 1 ] && t_sshd_stop esc

@@ -84,6 +84,8 @@ test_controls(void **state)
 static void
 test_invalid_utf8(void **state)
 {
+	char *p;
+
 	assert_string_equal(pr("\xff\xfe"), "\\xff\\xfe");
 	assert_string_equal(pr("\xc0\xaf"), "\\xc0\\xaf");		/* overlong '/' */
 	assert_string_equal(pr("\xed\xa0\x80"), "\\xed\\xa0\\x80");	/* a surrogate */
@@ -91,7 +93,9 @@ test_invalid_utf8(void **state)
 	assert_string_equal(pr("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");	/* > U+10FFFF */
 	assert_false(str_shows_as_is("\xff", 1));
 	/* a NUL inside the given length is a byte like the others */
-	assert_string_equal(str_printable("a\0b", 3), "a\\x00b");
+	p = str_printable("a\0b", 3);
+	assert_string_equal(p, "a\\x00b");
+	free(p);
 }
 
 static void
