@@ -13,6 +13,7 @@
 
 #include "checks/check.h"
 #include "scanner/clientfacts.h"
+#include "scanner/parse/clientconf.h"
 
 const struct ka_rule rule_client_pubkey_disabled = {
 	.id = "client.pubkey-disabled", .severity = SEV_HIGH, .blocks_login = 1,

@@ -52,9 +52,9 @@ print_finding(FILE *fp, const struct ka_finding *f, const char *lead, int color)
 			fprintf(fp, ":%ld", f->line);
 		fputc('\n', fp);
 	}
-	if ((fix = remedy_text(&f->remedy)) != NULL) {
+	if ((fix = report_fix_text(&f->remedy)) != NULL) {
 		fprintf(fp, "%*s  fix:   ", (int)strlen(lead), "");
-		print_safe(fp, fix);
+		fputs(fix, fp);
 		fputc('\n', fp);
 		free(fix);
 	}

@@ -116,8 +116,11 @@ live_command(const struct ka_action *a)
 	const char *verb;
 	char *qarg, *qpath, *cmd = NULL;
 
+	/* a path that does not show as it is (a bidi override, a control byte)
+	 * would make the reviewed line read as another: a comment, escaped */
 	if (a->kind != ACT_RUN || a->where != ACT_SERVER || a->as_user ||
 	    t->path == NULL || t->path[0] != '/' || a->argv.n < 2 ||
+	    !str_shows_as_is(t->path, strlen(t->path)) ||
 	    strcmp(a->argv.v[a->argv.n - 1], t->path) != 0 ||
 	    (t->type != 'f' && t->type != 'd' && t->type != 'n'))
 		return NULL;
@@ -220,7 +223,20 @@ r_close(struct report *r, const struct ka_summary *s)
 	fprintf(r->out, "\n# %zu command%s, %zu step%s by hand\ncase ${1-} in\n", r->commands,
 	    r->commands == 1 ? "" : "s", r->manual, r->manual == 1 ? "" : "s");
 	for (size_t i = 0; i < r->hosts.n; i++) {
-		char *q = shell_quote(r->hosts.v[i]);
+		const char *h = r->hosts.v[i];
+		char *q;
+
+		/* a name that does not show as it is (a snapshot's target may be
+		 * anything) gets no pattern a reader could misread: its function
+		 * is named in a comment instead */
+		if (!str_shows_as_is(h, strlen(h))) {
+			q = str_printable(h, strlen(h));
+			fprintf(r->out, "# %s: run keyaudit_fix_%zu (the name has characters "
+			    "that do not show as they are)\n", q, i);
+			free(q);
+			continue;
+		}
+		q = shell_quote(h);
 		fprintf(r->out, "%s) keyaudit_fix_%zu ;;\n", q, i);
 		free(q);
 	}

@@ -108,8 +108,8 @@ report_json_finding(const struct ka_finding *f, const char *host)
 	json_object_set_new(o, "path", report_jstr(f->path));
 	json_object_set_new(o, "line", f->line > 0 ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "message", report_jstr(f->message));
-	fix = remedy_text(&f->remedy);
-	json_object_set_new(o, "fix", report_jstr(fix));
+	fix = report_fix_text(&f->remedy);
+	json_object_set_new(o, "fix", fix != NULL ? json_string(fix) : json_null());
 	free(fix);
 	json_object_set_new(o, "remedy", report_json_remedy(&f->remedy));
 	if (f->key_fp != NULL)

@@ -1,4 +1,5 @@
 /* report.c - the list of report formats and the run summary they share. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/report.h"
@@ -19,6 +20,18 @@ report_format_find(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+char *
+report_fix_text(const struct ka_remedy *r)
+{
+	char *fix = remedy_text(r), *t;
+
+	if (fix == NULL)
+		return NULL;
+	t = str_terminal(fix);
+	free(fix);
+	return t;
 }
 
 void

@@ -58,6 +58,13 @@ struct json_t *report_json_remedy(const struct ka_remedy *r);
 struct json_t *report_json_finding(const struct ka_finding *f, const char *host);
 struct json_t *report_json_host(const struct ka_host_result *h);
 
+/* A finding's fix as a person reads and pastes it (NULL when there is
+ * none): remedy_text through str_terminal rather than str_printable. Its
+ * commands are shell-quoted already, and doubling a backslash inside them
+ * would change the word the shell gets ('a'\''b' must stay as it is);
+ * controls, bidi and invisible characters are escaped all the same. */
+char *report_fix_text(const struct ka_remedy *r);
+
 /* The "summary" object of the JSON report (also diagnose's). */
 struct json_t *report_json_summary(const struct ka_summary *s);
 void summary_add_host(struct ka_summary *s, const struct ka_host_result *h);

@@ -174,8 +174,12 @@ r_host(struct report *r, const struct ka_host_result *h)
 		    "severity", severity_name(f->severity), "blocks_login", f->blocks_login);
 		if (f->line > 0)
 			json_object_set_new(props, "line", json_integer(f->line));
-		if (fix != NULL)
-			json_object_set_new(props, "fix", report_jstr(fix));
+		if (fix != NULL) {
+			char *t = report_fix_text(&f->remedy);
+
+			json_object_set_new(props, "fix", json_string(t));
+			free(t);
+		}
 		free(fix);
 		if (f->key_fp != NULL)
 			json_object_set_new(props, "key_fp", report_jstr(f->key_fp));

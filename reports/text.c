@@ -104,9 +104,9 @@ print_finding(struct report *r, const struct ka_finding *f)
 	fputs(": ", out);
 	put_safe(out, f->message);
 	fputc('\n', out);
-	if ((fix = remedy_text(&f->remedy)) != NULL) {
+	if ((fix = report_fix_text(&f->remedy)) != NULL) {
 		fprintf(out, "             %sfix:%s ", on(r, C_BOLD), off(r));
-		put_safe(out, fix);
+		fputs(fix, out);
 		fputc('\n', out);
 		free(fix);
 	}

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "scanner/parse/clientconf.h"
+#include "scanner/util.h"
+
+struct client_host;	/* scanner/parse/clientconf.h */
 
 enum ident_source {
 	IDENT_FILE,		/* an IdentityFile (or -i) not held by the agent */

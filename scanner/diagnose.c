@@ -989,11 +989,24 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	tell(&d, r, connected, have_server);
 	if (checked == &srv)
 		memset(&d.conn.net, 0, sizeof(d.conn.net));
-	if (!have_server && strcmp(r->verdict, "refused") == 0 && d.f.reached_auth)
+	if (!have_server && strcmp(r->verdict, "refused") == 0 && d.f.reached_auth) {
+		/* the account, the target as typed and ssh_config's HostName are
+		 * the user's words: each one word to the shell when pasted */
+		char *qu = shell_quote(user), *qt = shell_quote(s->target);
+		char *qh = shell_quote(d.ch.hostname), *qv = xasprintf("ADMIN@%s",
+		    d.ch.hostname), *qvq = shell_quote(qv);
+		char *qa = shell_quote(d.f.local_addr ? d.f.local_addr : "YOUR-ADDRESS");
+
 		r->server_hint = xasprintf("on %s, as root: keyaudit diagnose --local --user %s "
 		    "--pubkey KEY.pub --from %s   (or from here: keyaudit diagnose %s "
-		    "--via ADMIN@%s --sudo)", d.ch.hostname, user,
-		    d.f.local_addr ? d.f.local_addr : "YOUR-ADDRESS", s->target, d.ch.hostname);
+		    "--via %s --sudo)", qh, qu, qa, qt, qvq);
+		free(qu);
+		free(qt);
+		free(qh);
+		free(qv);
+		free(qvq);
+		free(qa);
+	}
 	if (have_server || (s->auth_logs && s->auth_logs->n))
 		quote_log(&d, r, user, have_subject ? subj.fp : NULL);
 	rc = 0;

@@ -1,7 +1,12 @@
 /* keylist.c - the key inventory of `keyaudit keys` (keylist.h): the rows
  * come from the same per-user context the checks use, so a key's file is
  * the one sshd would read for that user, and its status what sshd would
- * make of the line. Output as an aligned table, CSV (RFC 4180) or JSON. */
+ * make of the line. Output as an aligned table, CSV (RFC 4180) or JSON.
+ *
+ * Rows hold what was read (accounts, paths, comments, log sources and sshd
+ * settings are the host's choice); every string is made printable where it
+ * is written, in each of the three forms, so no escape sequence or bidi
+ * character reaches a terminal, and no CSV cell reads as a formula. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +22,14 @@
 #endif
 
 static char *
-printable_or_null(const char *s)
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* s as it may be shown (owned), or NULL for NULL. */
+static char *
+shown(const char *s)
 {
 	return s != NULL ? str_printable(s, strlen(s)) : NULL;
 }
@@ -38,8 +50,8 @@ add_row(struct key_rows *out, const struct snapshot *s, const char *user,
 	r->type = xstrdup(l->blob_type ? l->blob_type : l->keytype ? l->keytype : "?");
 	r->bits = l->bits;
 	r->fp = xstrdup(l->fp ? l->fp : "?");
-	r->comment = printable_or_null(l->comment);
-	r->options = printable_or_null(l->options_text);
+	r->comment = dup_or_null(l->comment);
+	r->options = dup_or_null(l->options_text);
 	r->file_mtime = mtime;
 	if (l->status == AK_BAD_OPTIONS)
 		r->status = xasprintf("dead: %s", l->error ? l->error : "bad options");
@@ -64,13 +76,10 @@ add_logs(struct key_rows *out, const struct snapshot *s, const struct usagelog *
 	for (size_t i = 0; i < s->nauthlogs; i++) {
 		const struct snap_authlog *l = &s->authlogs[i];
 
-		char *src = str_printable(l->source, strlen(l->source));
-
 		if (l->error != NULL)
-			strlist_add_owned(&g->sources, xasprintf("%s: %s", src, l->error));
+			strlist_add_owned(&g->sources, xasprintf("%s: %s", l->source, l->error));
 		else
-			strlist_add(&g->sources, src);
-		free(src);
+			strlist_add(&g->sources, l->source);
 		g->truncated |= l->truncated;
 	}
 	if (u != NULL)
@@ -91,7 +100,7 @@ row_of(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	r = &out->v[out->n - 1];
 	if (ctx->opts->registry != NULL && l->fp != NULL &&
 	    (e = keyreg_find(ctx->opts->registry, l->fp)) != NULL) {
-		r->owner = printable_or_null(e->owner);
+		r->owner = dup_or_null(e->owner);
 		r->added = e->added;
 	}
 	since = r->added > 0 ? r->added : r->file_mtime;
@@ -127,13 +136,10 @@ add_notes(struct ka_ctx *ctx, struct key_logs *g)
 				who.v[j] = w;
 			}
 		}
-		for (size_t j = 0; j < vals.n; j++) {
-			char *v = str_printable(vals.v[j], strlen(vals.v[j]));
+		for (size_t j = 0; j < vals.n; j++)
 			strlist_add_owned(&g->notes, xasprintf("%s %s (for %s) can authorize "
-			    "keys no file lists: they are not in this inventory", spelt[k], v,
-			    who.v[j]));
-			free(v);
-		}
+			    "keys no file lists: they are not in this inventory", spelt[k],
+			    vals.v[j], who.v[j]));
 		strlist_free(&vals);
 		strlist_free(&who);
 	}
@@ -194,22 +200,48 @@ last_used_text(const struct key_row *r, char *buf, size_t n)
 	return buf;
 }
 
+/* One row as it is shown: every string printable. */
+struct row_text {
+	char *host, *user, *path, *type, *fp, *comment, *options, *status;
+	char *last_from, *owner;
+};
+
 static void
-csv_field(FILE *fp, const char *s, int last)
+row_text(const struct key_row *k, struct row_text *t)
 {
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\n\r") != NULL) {
-		fputc('"', fp);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', fp);
-			fputc(*s, fp);
-		}
-		fputc('"', fp);
-	} else
-		fputs(s, fp);
-	fputc(last ? '\n' : ',', fp);
+	t->host = shown(k->host);
+	t->user = shown(k->user);
+	t->path = shown(k->path);
+	t->type = shown(k->type);
+	t->fp = shown(k->fp);
+	t->comment = shown(k->comment);
+	t->options = shown(k->options);
+	t->status = shown(k->status);
+	t->last_from = shown(k->last_from);
+	t->owner = shown(k->owner);
+}
+
+static void
+row_text_free(struct row_text *t)
+{
+	free(t->host);
+	free(t->user);
+	free(t->path);
+	free(t->type);
+	free(t->fp);
+	free(t->comment);
+	free(t->options);
+	free(t->status);
+	free(t->last_from);
+	free(t->owner);
+}
+
+/* One CSV cell of printable text (csv_cell: RFC 4180, formulas defused). */
+static void
+csv_field(struct buf *b, const char *s, int last)
+{
+	csv_cell(b, s);
+	buf_putc(b, last ? '\n' : ',');
 }
 
 static void
@@ -220,49 +252,60 @@ print_csv(FILE *fp, const struct key_rows *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
 		char line[24], bits[16], logins[24], used[40], mod[40];
+		struct row_text t;
+		struct buf b;
 
+		row_text(k, &t);
+		buf_init(&b);
 		snprintf(line, sizeof(line), "%ld", k->line);
 		snprintf(bits, sizeof(bits), "%d", k->bits);
 		snprintf(logins, sizeof(logins), "%lu", k->logins);
 		iso_time(k->file_mtime, mod, sizeof(mod));
-		csv_field(fp, k->host, 0);
-		csv_field(fp, k->user, 0);
-		csv_field(fp, k->path, 0);
-		csv_field(fp, line, 0);
-		csv_field(fp, k->type, 0);
-		csv_field(fp, bits, 0);
-		csv_field(fp, k->fp, 0);
-		csv_field(fp, k->comment, 0);
-		csv_field(fp, k->options, 0);
-		csv_field(fp, k->status, 0);
+		csv_field(&b, t.host, 0);
+		csv_field(&b, t.user, 0);
+		csv_field(&b, t.path, 0);
+		csv_field(&b, line, 0);
+		csv_field(&b, t.type, 0);
+		csv_field(&b, bits, 0);
+		csv_field(&b, t.fp, 0);
+		csv_field(&b, t.comment, 0);
+		csv_field(&b, t.options, 0);
+		csv_field(&b, t.status, 0);
 		if (k->log_known && k->logins > 0 && k->last_used > 0)
 			iso_time(k->last_used, used, sizeof(used));
 		else
 			snprintf(used, sizeof(used), "%s", !k->log_known ? "unknown" :
 			    k->logins ? "used" : "never");
-		csv_field(fp, used, 0);
-		csv_field(fp, k->last_from, 0);
-		csv_field(fp, logins, 0);
-		csv_field(fp, mod, 0);
-		csv_field(fp, k->owner, 0);
+		csv_field(&b, used, 0);
+		csv_field(&b, t.last_from, 0);
+		csv_field(&b, logins, 0);
+		csv_field(&b, mod, 0);
+		csv_field(&b, t.owner, 0);
 		iso_time(k->added, mod, sizeof(mod));
-		csv_field(fp, k->added > 0 ? mod : "", 0);
+		csv_field(&b, k->added > 0 ? mod : "", 0);
 		snprintf(mod, sizeof(mod), "%ld", k->age_days);
-		csv_field(fp, k->age_days >= 0 ? mod : "", 1);
+		csv_field(&b, k->age_days >= 0 ? mod : "", 1);
+		fwrite(b.data, 1, b.len, fp);
+		buf_free(&b);
+		row_text_free(&t);
 	}
 }
 
 static void
 print_table(FILE *fp, const struct key_rows *r)
 {
+	struct row_text *t = xcalloc(r->n + 1, sizeof(*t));
 	size_t wh = 4, wu = 4, wf = 9;
 
 	for (size_t i = 0; i < r->n; i++) {
-		size_t pl = strlen(r->v[i].path) + 12;
-		if (strlen(r->v[i].host) > wh)
-			wh = strlen(r->v[i].host);
-		if (strlen(r->v[i].user) > wu)
-			wu = strlen(r->v[i].user);
+		size_t pl;
+
+		row_text(&r->v[i], &t[i]);
+		pl = strlen(t[i].path) + 12;
+		if (strlen(t[i].host) > wh)
+			wh = strlen(t[i].host);
+		if (strlen(t[i].user) > wu)
+			wu = strlen(t[i].user);
 		if (pl > wf)
 			wf = pl;
 	}
@@ -271,29 +314,40 @@ print_table(FILE *fp, const struct key_rows *r)
 	    "LAST USED", "AGE", "STATUS / COMMENT");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
-		char fl[4200], used[40], age[24];
+		const struct row_text *s = &t[i];
+		char *fl, used[40], age[24];
 
-		snprintf(fl, sizeof(fl), "%s:%ld", k->path, k->line);
+		fl = xasprintf("%s:%ld", s->path, k->line);
 		if (k->age_days >= 0)
 			snprintf(age, sizeof(age), "%ldd", k->age_days);
 		else
 			snprintf(age, sizeof(age), "?");
 		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s %6s  %s%s%s%s%s\n", (int)wh,
-		    k->host, (int)wu, k->user, (int)wf, fl, k->type, k->bits, k->fp,
-		    last_used_text(k, used, sizeof(used)), age, k->status,
-		    k->comment ? " / " : "", k->comment ? k->comment : "",
-		    k->owner ? " / owner " : "", k->owner ? k->owner : "");
+		    s->host, (int)wu, s->user, (int)wf, fl, s->type, k->bits, s->fp,
+		    last_used_text(k, used, sizeof(used)), age, s->status,
+		    s->comment ? " / " : "", s->comment ? s->comment : "",
+		    s->owner ? " / owner " : "", s->owner ? s->owner : "");
+		free(fl);
 	}
 	fprintf(fp, "%zu key%s\n", r->n, r->n == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n; i++)
+		row_text_free(&t[i]);
+	free(t);
 	for (size_t i = 0; i < r->nlogs; i++) {
 		const struct key_logs *g = &r->logs[i];
-		char a[40], b[40];
+		char a[40], b[40], *host = shown(g->host), *v;
 
-		for (size_t j = 0; j < g->notes.n; j++)
-			fprintf(fp, "%s: note: %s\n", g->host, g->notes.v[j]);
-		if (!g->asked)
+		for (size_t j = 0; j < g->notes.n; j++) {
+			v = shown(g->notes.v[j]);
+			fprintf(fp, "%s: note: %s\n", host, v);
+			free(v);
+		}
+		if (!g->asked) {
+			free(host);
 			continue;
-		fprintf(fp, "%s: ", g->host);
+		}
+		fprintf(fp, "%s: ", host);
+		free(host);
 		if (g->sources.n == 0)
 			fputs("no sshd log found (give --auth-log FILE)\n", fp);
 		else {
@@ -306,17 +360,29 @@ print_table(FILE *fp, const struct key_rows *r)
 			else
 				fprintf(fp, "%lu key login%s, no times in the logs; ",
 				    g->logins, g->logins == 1 ? "" : "s");
-			for (size_t j = 0; j < g->sources.n; j++)
-				fprintf(fp, "%s%s", j ? ", " : "", g->sources.v[j]);
+			for (size_t j = 0; j < g->sources.n; j++) {
+				v = shown(g->sources.v[j]);
+				fprintf(fp, "%s%s", j ? ", " : "", v);
+				free(v);
+			}
 			fputc('\n', fp);
 		}
 	}
 }
 
+/* A JSON string of s made printable (as reports/json.c does), or null. */
 static json_t *
 jstr(const char *s)
 {
-	return s != NULL ? json_string(s) : json_null();
+	char *p;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	p = str_printable(s, strlen(s));
+	j = json_string(p);
+	free(p);
+	return j != NULL ? j : json_null();
 }
 
 static json_t *
@@ -343,7 +409,7 @@ print_json(FILE *fp, const struct key_rows *r)
 
 		for (size_t j = 0; j < g->sources.n; j++)
 			json_array_append_new(src, jstr(g->sources.v[j]));
-		json_object_set_new(w, "host", json_string(g->host));
+		json_object_set_new(w, "host", jstr(g->host));
 		json_object_set_new(w, "read", json_boolean(g->asked));
 		json_object_set_new(w, "sources", src);
 		json_object_set_new(w, "first", jtime(g->first));
@@ -361,16 +427,16 @@ print_json(FILE *fp, const struct key_rows *r)
 		const struct key_row *k = &r->v[i];
 		json_t *e = json_object();
 
-		json_object_set_new(e, "host", json_string(k->host));
-		json_object_set_new(e, "user", json_string(k->user));
-		json_object_set_new(e, "path", json_string(k->path));
+		json_object_set_new(e, "host", jstr(k->host));
+		json_object_set_new(e, "user", jstr(k->user));
+		json_object_set_new(e, "path", jstr(k->path));
 		json_object_set_new(e, "line", json_integer(k->line));
-		json_object_set_new(e, "type", json_string(k->type));
+		json_object_set_new(e, "type", jstr(k->type));
 		json_object_set_new(e, "bits", json_integer(k->bits));
-		json_object_set_new(e, "fingerprint", json_string(k->fp));
+		json_object_set_new(e, "fingerprint", jstr(k->fp));
 		json_object_set_new(e, "comment", jstr(k->comment));
 		json_object_set_new(e, "options", jstr(k->options));
-		json_object_set_new(e, "status", json_string(k->status));
+		json_object_set_new(e, "status", jstr(k->status));
 		iso_time(k->last_used, buf, sizeof(buf));
 		json_object_set_new(e, "last_used", k->log_known && k->last_used > 0 ?
 		    json_string(buf) : json_null());

@@ -18,8 +18,8 @@ struct key_row {
 	char *type;		/* as sshd reads it: "ssh-ed25519" */
 	int bits;
 	char *fp;		/* "SHA256:..." */
-	char *comment;		/* printable, or NULL */
-	char *options;		/* printable, or NULL */
+	char *comment;		/* as written (made printable when shown), or NULL */
+	char *options;		/* as written, or NULL */
 	char *status;		/* usable, expired, or "dead: why" */
 	int64_t file_mtime;	/* of the file: the line is at most this old */
 	char *owner;		/* --key-registry's owner, or NULL */

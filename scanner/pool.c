@@ -80,9 +80,16 @@ pool_run(size_t n, int jobs, size_t result_size, const struct pool_ops *ops, voi
 	pthread_cond_init(&p.can_take, NULL);
 	pthread_condattr_destroy(&ca);
 
-	/* Workers take no signals; SIGINT stays with the calling thread. */
+	/* Workers take no signals; SIGINT stays with the calling thread. A
+	 * fault is the faulting thread's own and cannot be blocked (the
+	 * kernel then kills without running a handler, and outfile.c's
+	 * removes the temporary files on a crash). */
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
 	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int t = 0; t < jobs; t++)
 		if (pthread_create(&threads[nthreads], NULL, worker, &p) == 0)

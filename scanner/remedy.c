@@ -139,10 +139,10 @@ remedy_word_ok(const char *s)
 {
 	if (s == NULL || *s == '\0' || *s == '-')
 		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	/* quoted, any byte is one word to the shell; but a person reads the
+	 * command before pasting it, and a bidi override or a byte that is no
+	 * UTF-8 makes it read as another command */
+	return str_shows_as_is(s, strlen(s));
 }
 
 char *

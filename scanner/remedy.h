@@ -72,7 +72,9 @@ struct ka_action *remedy_decide(struct ka_remedy *r, const char *const *argv,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Can a name a host chose stand as one argument of a printed command? Not
- * empty, no leading '-' (it would read as an option), no control byte. */
+ * empty, no leading '-' (it would read as an option), and shown as it is
+ * (str_shows_as_is: no control byte, no invalid UTF-8, no bidi or
+ * invisible character), so the command a person reads is the one that runs. */
 int remedy_word_ok(const char *s);
 
 /* One action as a person reads it: the command with every word

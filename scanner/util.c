@@ -10,9 +10,21 @@
 
 #include "scanner/util.h"
 
+static void (*fatal_hook)(void);
+
+void
+ka_on_fatal(void (*fn)(void))
+{
+	fatal_hook = fn;
+}
+
 void
 ka_fatal(const char *msg)
 {
+	/* before anything else: the hook (outfile.c) removes temporary files,
+	 * and must not depend on exit handlers that may allocate */
+	if (fatal_hook != NULL)
+		fatal_hook();
 	fprintf(stderr, "keyaudit: %s\n", msg);
 	exit(3);
 }
@@ -227,15 +239,18 @@ strlist_free(struct strlist *l)
 	l->n = l->cap = 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+/* Length of the valid UTF-8 sequence at s (1..4), its code point in *cpp,
+ * or 0 when it is not one. */
 static size_t
-utf8_seq(const unsigned char *s, size_t len)
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cpp)
 {
 	size_t n, i;
 	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cpp = s[0];
 		return 1;
+	}
 	if ((s[0] & 0xe0) == 0xc0) {
 		n = 2;
 		cp = s[0] & 0x1f;
@@ -258,10 +273,50 @@ utf8_seq(const unsigned char *s, size_t len)
 	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls (U+0080..U+009F) act as escapes on some terminals. */
-	if (cp >= 0x80 && cp <= 0x9f)
+	*cpp = cp;
+	return n;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0; C1 controls (U+0080..
+ * U+009F) count as invalid: they act as escapes on some terminals. */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+	size_t n = utf8_decode(s, len, &cp);
+
+	if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 		return 0;
 	return n;
+}
+
+/*
+ * Characters that are valid text but change how the text around them is
+ * shown without being seen themselves, so a name holding one reads as a
+ * different name (CVE-2021-42574, "Trojan Source"): the bidi embeddings,
+ * overrides, isolates and marks reorder what follows, U+2028/U+2029 break
+ * the line in editors and some terminals (one error line shown as two),
+ * and the zero-width, filler and tag characters make two different names
+ * look the same. None belongs in an account, a path, a host or a key
+ * comment that someone must read right, so all are shown as \uXXXX. Joiners
+ * in emoji and Persian text are escaped too: being readable as what the
+ * bytes are matters more here than the glyph.
+ */
+static int
+cp_invisible(uint32_t cp)
+{
+	return cp == 0x00ad ||			/* soft hyphen */
+	    cp == 0x034f ||			/* combining grapheme joiner */
+	    cp == 0x061c ||			/* arabic letter mark */
+	    cp == 0x115f || cp == 0x1160 ||	/* hangul fillers */
+	    cp == 0x180e ||			/* mongolian vowel separator */
+	    (cp >= 0x200b && cp <= 0x200f) ||	/* zero width, LRM, RLM */
+	    (cp >= 0x2028 && cp <= 0x202e) ||	/* line/para separators, LRE..RLO */
+	    (cp >= 0x2060 && cp <= 0x206f) ||	/* word joiner, LRI..PDI, deprecated */
+	    cp == 0x3164 || cp == 0xffa0 ||	/* hangul fillers */
+	    cp == 0xfeff ||			/* zero width no-break space, BOM */
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||	/* interlinear annotation */
+	    (cp >= 0xe0000 && cp <= 0xe007f);	/* tags */
 }
 
 int
@@ -296,29 +351,114 @@ str_has_control(const char *s, size_t len)
 	return 0;
 }
 
-char *
-str_printable(const char *s, size_t len)
+/* The escaping behind str_printable (bs: a backslash is doubled, so the
+ * output reads back unambiguously) and str_terminal (bs 0: text that was
+ * escaped already passes unchanged). */
+static char *
+escape(const char *s, size_t len, int bs)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
 	size_t i = 0, n;
+	uint32_t cp;
 
 	buf_init(&b);
 	buf_reserve(&b, len);
 	while (i < len) {
-		if (p[i] >= 0x20 && p[i] != 0x7f && p[i] != '\\' &&
-		    (n = utf8_seq(p + i, len - i)) != 0) {
-			buf_append(&b, p + i, n);
+		if (p[i] == '\\' && bs) {
+			buf_puts(&b, "\\\\");
+			i++;
+			continue;
+		}
+		if (p[i] >= 0x20 && p[i] != 0x7f && (n = utf8_seq(p + i, len - i)) != 0) {
+			(void)utf8_decode(p + i, len - i, &cp);
+			if (cp_invisible(cp))
+				buf_printf(&b, cp > 0xffff ? "\\U%08x" : "\\u%04x",
+				    (unsigned)cp);
+			else
+				buf_append(&b, p + i, n);
 			i += n;
 			continue;
 		}
-		if (p[i] == '\\')
-			buf_puts(&b, "\\\\");
-		else
-			buf_printf(&b, "\\x%02x", p[i]);
+		buf_printf(&b, "\\x%02x", p[i]);
 		i++;
 	}
 	return buf_steal(&b);
+}
+
+char *
+str_printable(const char *s, size_t len)
+{
+	return escape(s, len, 1);
+}
+
+char *
+str_terminal(const char *s)
+{
+	return escape(s, strlen(s), 0);
+}
+
+int
+str_shows_as_is(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		(void)utf8_decode(p + i, len - i, &cp);
+		if (cp_invisible(cp))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* OWASP's CSV injection advice: a cell a spreadsheet would read as a
+ * formula (=, +, -, @) or whose leading TAB/CR it would strip before doing
+ * so gets a leading apostrophe, which spreadsheets show as text and hide. */
+static int
+csv_formula_start(int c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+void
+csv_cell(struct buf *b, const char *s)
+{
+	int quote;
+
+	if (s == NULL)
+		s = "";
+	quote = strpbrk(s, ",\"\n\r") != NULL || csv_formula_start((unsigned char)*s);
+	if (quote)
+		buf_putc(b, '"');
+	if (csv_formula_start((unsigned char)*s))
+		buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	if (quote)
+		buf_putc(b, '"');
+}
+
+void
+ka_eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *m, *t;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	t = str_terminal(m);
+	fprintf(stderr, "%s\n", t);
+	free(t);
+	free(m);
 }
 
 char *

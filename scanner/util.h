@@ -9,9 +9,13 @@
 
 #define KA_ARRLEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* An internal error: one line on stderr and exit 3 (the one exit of the
- * model, parsers and checks: out of memory, a broken build). */
+/* An error keyaudit does not survive (out of memory, a broken build; the
+ * one exit of the model, parsers and checks): the fatal hook runs (it
+ * removes temporary files: scanner/cli/outfile.c), then one line on stderr
+ * and exit 3. The x* functions below call it. */
 void ka_fatal(const char *msg) __attribute__((noreturn));
+void ka_on_fatal(void (*fn)(void));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
@@ -49,10 +53,37 @@ int strlist_has(const struct strlist *l, const char *s);
 const char *strlist_intern(struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 
-/* Text safe to show on a terminal or in a report: control characters and
- * escape sequences become \xNN, invalid UTF-8 bytes too. Caller frees. */
+/* Text safe to show on a terminal or in a report, and that reads as the
+ * bytes it is: C0 controls, DEL, C1 controls and bytes that are not UTF-8
+ * become \xNN; characters that are invisible or reorder what follows them
+ * (bidi embeddings, overrides, isolates and marks, U+2028/U+2029, zero-width
+ * and filler characters, tags; util.c lists them) become \uXXXX or
+ * \UXXXXXXXX; a backslash becomes \\. Every output of keyaudit a person may
+ * read (terminal, text, JSON, XML, CSV, comments in a fix script) shows text
+ * from hosts, inventories and users through this. Caller frees. */
 char *str_printable(const char *s, size_t len);
+/* The same escaping, but a backslash stays as it is: for a whole message
+ * (an error line for stderr) whose parts may have been made printable
+ * already, which therefore pass unchanged. Caller frees. */
+char *str_terminal(const char *s);
+/* 1 when str_printable would change nothing but backslashes: the text shows
+ * on a terminal as what it is. */
+int str_shows_as_is(const char *s, size_t len);
 int str_has_control(const char *s, size_t len);
+
+/* One line on stderr: the formatted text through str_terminal, then a
+ * newline. Error messages name what the user, an inventory or a host gave
+ * (arguments, inventory lines, banners, paths), so none may drive the
+ * terminal or break the line in two; parts made printable already pass
+ * unchanged. */
+void ka_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One CSV cell (RFC 4180: quoted when it holds a comma, a quote or a line
+ * break, quotes doubled) appended to b, with a leading apostrophe when a
+ * spreadsheet would read it as a formula: it starts with =, +, -, @, TAB or
+ * CR (OWASP, "CSV injection"). s is shown as given (make it printable
+ * first); NULL is an empty cell. */
+void csv_cell(struct buf *b, const char *s);
 
 /* Single-quote a string for a POSIX shell command shown as a suggested fix. */
 char *shell_quote(const char *s);

@@ -15,40 +15,42 @@ static void
 open_sink_file(struct sink *s, const char *format, const char *path,
     const struct report_opts *ro)
 {
+	char *err = NULL;
+
 	s->fmt = report_format_find(format);
 	s->path = path;
-	s->tmp = NULL;
 	/* A report file appears whole or not at all (CI artifacts, and the
-	 * textfile collector reading --prom while a scan runs): a temporary
-	 * file beside it, renamed at the end. */
+	 * textfile collector reading --prom while a scan runs): written
+	 * under a temporary name beside it, renamed at the end. */
 	if (path == NULL)
 		s->fp = stdout;
 	else {
-		s->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-		if ((s->fp = fopen(s->tmp, "wx")) == NULL)
-			cli_usage(NULL, "%s: cannot write report: %s", s->tmp, strerror(errno));
+		if (outfile_open(&s->out, path, 0666, &err) != 0)
+			cli_usage(NULL, "cannot write the report: %s", err);
+		s->fp = s->out.fp;
 	}
 	s->r = s->fmt->open(s->fp, ro);
 }
 
 int
-close_sink(struct sink *s, const struct ka_summary *sum)
+close_sink(struct sink *s, const struct ka_summary *sum, int keep)
 {
 	int rc = s->fmt->close(s->r, sum);
+	char *err = NULL;
 
-	if (fflush(s->fp) != 0 || ferror(s->fp))
+	if (s->path == NULL) {
+		if (fflush(s->fp) != 0 || ferror(s->fp))
+			rc = -1;
+	} else if (rc != 0 || !keep)
+		outfile_abort(&s->out);
+	else if (outfile_commit(&s->out, &err) != 0)
 		rc = -1;
-	if (s->path != NULL && fclose(s->fp) != 0)
-		rc = -1;
-	if (s->tmp != NULL && (rc != 0 || rename(s->tmp, s->path) != 0)) {
-		rc = -1;
-		unlink(s->tmp);
-	}
-	free(s->tmp);
-	s->tmp = NULL;
-	if (rc != 0)
-		fprintf(stderr, "keyaudit: %s: writing the report failed\n",
+	if (rc != 0 && err != NULL)
+		ka_eprintf("keyaudit: writing the report failed: %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: %s: writing the report failed",
 		    s->path ? s->path : "standard output");
+	free(err);
 	return rc;
 }
 
@@ -106,26 +108,26 @@ emit_host(void *arg, struct ka_host_result *hr, int fleet)
 int
 write_baseline(const char *path, struct baseline_writer *w)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "wx");
+	struct outfile o;
+	char *err = NULL;
 	int rc;
 
-	if (fp == NULL) {
-		fprintf(stderr, "keyaudit: --write-baseline %s: %s\n", tmp, strerror(errno));
+	if (outfile_open(&o, path, 0666, &err) != 0) {
+		ka_eprintf("keyaudit: --write-baseline %s", err);
 		baseline_writer_finish(w, NULL);
-		free(tmp);
+		free(err);
 		return -1;
 	}
-	rc = baseline_writer_finish(w, fp);
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "keyaudit: --write-baseline %s: writing failed\n", path);
-		unlink(tmp);
-	}
-	free(tmp);
+	rc = baseline_writer_finish(w, o.fp);
+	if (rc != 0)
+		outfile_abort(&o);
+	else
+		rc = outfile_commit(&o, &err);
+	if (err != NULL)
+		ka_eprintf("keyaudit: --write-baseline %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: --write-baseline %s: writing failed", path);
+	free(err);
 	return rc;
 }
 

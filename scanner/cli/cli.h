@@ -13,6 +13,7 @@
 #include "scanner/parse/baseline.h"
 #include "scanner/transport/transport.h"
 #include "reports/report.h"
+#include "scanner/cli/outfile.h"
 
 /* A report: on standard output, or a file written under a temporary name
  * and renamed when complete. */
@@ -21,7 +22,7 @@ struct sink {
 	struct report *r;
 	FILE *fp;
 	const char *path;
-	char *tmp;
+	struct outfile out;	/* path's temporary (outfile.h) */
 };
 
 /* Standard output plus one per report file option (--json, --junit,
@@ -29,7 +30,9 @@ struct sink {
 #define SINKS_MAX 6
 
 size_t open_sinks(struct sink *sinks, const struct cli_args *a, struct report_opts *ro);
-int close_sink(struct sink *s, const struct ka_summary *sum);
+/* The report finished and, for a file, renamed into place; with keep 0
+ * (an input error half way) a file is left as it was. */
+int close_sink(struct sink *s, const struct ka_summary *sum, int keep);
 
 /* 1 when a host could not be checked or a finding is at --fail-on or above. */
 int summary_exit(struct ka_summary *sum);

@@ -44,31 +44,24 @@ void
 cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *p;
+	char *m;
 
+	/* the message echoes arguments and inventory text: ka_eprintf escapes */
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	m = xvasprintf(fmt, ap);
 	va_end(ap);
-	/* the message may quote an argument: never raw control bytes */
-	p = msg ? str_printable(msg, strlen(msg)) : NULL;
-	fprintf(stderr, "keyaudit: %s", p ? p : "usage error");
 	if (cmd)
-		fprintf(stderr, " (see 'keyaudit %s --help')\n", cmd);
+		ka_eprintf("keyaudit: %s (see 'keyaudit %s --help')", m, cmd);
 	else
-		fputc('\n', stderr);
-	free(p);
-	free(msg);
+		ka_eprintf("keyaudit: %s", m);
+	free(m);
 	exit(EXIT_USAGE);
 }
 
 void
 cli_input_error(const char *msg)
 {
-	char *p = str_printable(msg, strlen(msg));
-
-	fprintf(stderr, "keyaudit: %s\n", p);
-	free(p);
+	ka_eprintf("keyaudit: %s", msg);
 	exit(EXIT_USAGE);
 }
 

@@ -52,6 +52,7 @@ cmd_collect(struct cli_args *a)
 {
 	struct collect_opts co;
 	struct snapshot snap;
+	struct outfile out;
 	char *err = NULL, *json;
 	FILE *fp;
 	int rc = 0;
@@ -74,9 +75,7 @@ cmd_collect(struct cli_args *a)
 		clientconf_free(cc);
 		target_list_free(&tl);
 		if (rc != 0) {
-			char *p = str_printable(err, strlen(err));
-			fprintf(stderr, "keyaudit: %s\n", p);
-			free(p);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			snapshot_free(&snap);
 			return EXIT_FINDINGS;
@@ -88,20 +87,24 @@ cmd_collect(struct cli_args *a)
 	json = snapshot_to_json(&snap);
 	if (strcmp(a->output, "-") == 0)
 		fp = stdout;
+	/* 0600: a snapshot holds every account's key lines */
+	else if (outfile_open(&out, a->output, 0600, &err) == 0)
+		fp = out.fp;
 	else {
-		mode_t old = umask(077);
-		fp = fopen(a->output, "w");
-		umask(old);
-	}
-	if (fp == NULL) {
-		fprintf(stderr, "keyaudit: %s: cannot write snapshot: %s\n", a->output,
-		    strerror(errno));
+		ka_eprintf("keyaudit: cannot write the snapshot: %s", err);
+		free(err);
+		err = NULL;
+		fp = NULL;
 		rc = EXIT_USAGE;
-	} else {
+	}
+	if (fp != NULL) {
 		fputs(json, fp);
 		fputc('\n', fp);
-		if (fflush(fp) != 0 || ferror(fp) || (fp != stdout && fclose(fp) != 0)) {
-			fprintf(stderr, "keyaudit: %s: writing the snapshot failed\n", a->output);
+		if (fp == stdout ? fflush(fp) != 0 || ferror(fp) :
+		    outfile_commit(&out, &err) != 0) {
+			ka_eprintf("keyaudit: writing the snapshot failed: %s",
+			    err ? err : a->output);
+			free(err);
 			rc = EXIT_INTERNAL;
 		}
 	}

@@ -140,9 +140,7 @@ cmd_diagnose(struct cli_args *a)
 	s.home = home && *home ? home : pw ? pw->pw_dir : "/";
 
 	if (diagnose_run(&s, &r, &err) != 0) {
-		char *p = str_printable(err, strlen(err));
-		fprintf(stderr, "keyaudit: %s\n", p);
-		free(p);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		diag_result_free(&r);
 		return EXIT_USAGE;

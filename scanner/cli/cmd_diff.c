@@ -212,34 +212,102 @@ compare_host(struct result *r, json_t *oh, json_t *nh, const char *target, int f
 		}
 }
 
+/*
+ * The reports compared are files anyone may have written, so every string
+ * from them is shown through str_terminal: keyaudit's own reports carry
+ * text already made printable (its backslashes pass unchanged, so "\x1b"
+ * reads as it did in the scan), and a raw escape, bidi character or line
+ * break in a forged one is escaped here.
+ */
+static void
+put(const char *s)
+{
+	char *t = str_terminal(s != NULL ? s : "?");
+
+	fputs(t, stdout);
+	free(t);
+}
+
+/* printf-style line whose %s arguments are all shown through put(): the
+ * words in fmt are keyaudit's own. */
+static void
+line(const char *fmt, ...)
+{
+	va_list ap;
+	char *m, *t;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	t = str_terminal(m);
+	printf("%s\n", t);
+	free(t);
+	free(m);
+}
+
 static void
 print_finding(json_t *f, const char *mark)
 {
-	char *m = str_printable(str(f, "message") ? str(f, "message") : "",
-	    strlen(str(f, "message") ? str(f, "message") : ""));
-	char *h = str_printable(str(f, "host") ? str(f, "host") : "?",
-	    strlen(str(f, "host") ? str(f, "host") : "?"));
-
-	printf("  %s %s [%s] %s: %s%s\n", mark, h, str(f, "severity") ? str(f, "severity") : "?",
-	    str(f, "check") ? str(f, "check") : "?", m,
-	    json_object_get(f, "baselined") ? " (baselined)" : "");
-	free(m);
-	free(h);
+	printf("  %s ", mark);
+	put(str(f, "host"));
+	fputs(" [", stdout);
+	put(str(f, "severity"));
+	fputs("] ", stdout);
+	put(str(f, "check"));
+	fputs(": ", stdout);
+	put(str(f, "message") ? str(f, "message") : "");
+	printf("%s\n", json_object_get(f, "baselined") ? " (baselined)" : "");
 }
 
 static void
 print_key(json_t *k, const char *mark)
 {
-	const char *p[] = { str(k, "host"), str(k, "user"), str(k, "fingerprint"),
-	    str(k, "type"), str(k, "path") };
-	char *s[5];
+	const char *p[] = { str(k, "host"), str(k, "user"), str(k, "type"),
+	    str(k, "fingerprint"), str(k, "path") };
 
-	for (int i = 0; i < 5; i++)
-		s[i] = str_printable(p[i] ? p[i] : "?", strlen(p[i] ? p[i] : "?"));
-	printf("  %s %s %s %s %s (%s:%lld)\n", mark, s[0], s[1], s[3], s[2], s[4],
-	    (long long)json_integer_value(json_object_get(k, "line")));
-	for (int i = 0; i < 5; i++)
-		free(s[i]);
+	printf("  %s", mark);
+	for (int i = 0; i < 4; i++) {
+		fputc(' ', stdout);
+		put(p[i]);
+	}
+	fputs(" (", stdout);
+	put(p[4]);
+	printf(":%lld)\n", (long long)json_integer_value(json_object_get(k, "line")));
+}
+
+/* Every string (and object key) of j through str_terminal, for the JSON
+ * form: the encoder escapes C0 controls but writes C1 and bidi
+ * characters raw. */
+static json_t *
+terminal_json(json_t *j)
+{
+	json_t *o, *v;
+	const char *k;
+	size_t i;
+	char *t;
+
+	if (json_is_string(j)) {
+		t = str_terminal(json_string_value(j));
+		o = json_string(t);
+		free(t);
+		return o != NULL ? o : json_null();
+	}
+	if (json_is_array(j)) {
+		o = json_array();
+		json_array_foreach(j, i, v)
+			json_array_append_new(o, terminal_json(v));
+		return o;
+	}
+	if (json_is_object(j)) {
+		o = json_object();
+		json_object_foreach(j, k, v) {
+			t = str_terminal(k);
+			json_object_set_new(o, t, terminal_json(v));
+			free(t);
+		}
+		return o;
+	}
+	return json_incref(j);
 }
 
 static void
@@ -248,21 +316,18 @@ print_text(const struct result *r, const char *oldn, const char *newn, int fail_
 	size_t i;
 	json_t *x;
 
-	printf("keyaudit diff %s -> %s\n", oldn, newn);
+	line("keyaudit diff %s -> %s", oldn, newn);
 	if (json_array_size(r->hosts_added) + json_array_size(r->hosts_removed) > 0) {
 		printf("hosts\n");
 		json_array_foreach(r->hosts_added, i, x)
-			printf("  + %s\n", json_string_value(x));
+			line("  + %s", json_string_value(x));
 		json_array_foreach(r->hosts_removed, i, x)
-			printf("  - %s\n", json_string_value(x));
+			line("  - %s", json_string_value(x));
 	}
 	if (json_array_size(r->hostkeys) > 0) {
 		printf("host keys changed (%zu)\n", json_array_size(r->hostkeys));
-		json_array_foreach(r->hostkeys, i, x) {
-			char *h = str_printable(str(x, "host"), strlen(str(x, "host")));
-			printf("  ~ %s: %s -> %s\n", h, str(x, "old"), str(x, "new"));
-			free(h);
-		}
+		json_array_foreach(r->hostkeys, i, x)
+			line("  ~ %s: %s -> %s", str(x, "host"), str(x, "old"), str(x, "new"));
 	}
 	if (json_array_size(r->keys_added) + json_array_size(r->keys_removed) > 0) {
 		printf("authorized keys (%zu added, %zu removed)\n",
@@ -301,7 +366,7 @@ cmd_diff(struct cli_args *a)
 	if (a->positional.n != 2)
 		cli_usage("diff", "expected OLD.json NEW.json");
 	if (load(a->positional.v[0], &od, &err) != 0 || load(a->positional.v[1], &nd, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		json_decref(od.root);
 		return 2;
@@ -350,7 +415,10 @@ cmd_diff(struct cli_args *a)
 		    "resolved_findings", r.resolved, "summary", "failing",
 		    (json_int_t)r.failing, "fail_on", severity_name((enum ka_severity)fail_on),
 		    "exit_code", rc);
-		char *t = o ? json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+		json_t *shown = o ? terminal_json(o) : NULL;
+		char *t = shown ? json_dumps(shown, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+
+		json_decref(shown);
 
 		if (t != NULL)
 			printf("%s\n", t);

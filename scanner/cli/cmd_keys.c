@@ -89,16 +89,11 @@ static void
 keys_emit(void *arg, struct ka_host_result *hr, int fleet)
 {
 	int *failed = arg;
-	char *t, *e;
 
 	if (fleet || hr->status == HOST_SCANNED)
 		return;
-	t = str_printable(hr->target, strlen(hr->target));
-	e = hr->error ? str_printable(hr->error, strlen(hr->error)) : NULL;
-	fprintf(stderr, "keyaudit: %s: %s: %s\n", t, host_status_name(hr->status),
-	    e ? e : "not collected");
-	free(t);
-	free(e);
+	ka_eprintf("keyaudit: %s: %s: %s", hr->target, host_status_name(hr->status),
+	    hr->error ? hr->error : "not collected");
 	(*failed)++;
 }
 

@@ -108,13 +108,14 @@ cmp_str(const void *a, const void *b)
 }
 
 /* The pin file: sorted, one line per host and key type, written whole
- * (a temporary file renamed over it) so a half-written pin never exists. */
+ * (into its temporary, opened before the scan, then renamed over it) so a
+ * half-written pin never exists. */
 static int
-write_pin(const char *path, struct strlist *lists, size_t n, int hash)
+write_pin(struct outfile *pin, struct strlist *lists, size_t n, int hash)
 {
 	struct strlist all = { 0 };
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp;
+	FILE *fp = pin->fp;
+	char *path = xstrdup(pin->path), *err = NULL;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -123,12 +124,6 @@ write_pin(const char *path, struct strlist *lists, size_t n, int hash)
 				strlist_add(&all, lists[i].v[j]);
 	if (all.n > 1)
 		qsort(all.v, all.n, sizeof(*all.v), cmp_str);
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "keyaudit: %s: cannot write the pin: %s\n", tmp, strerror(errno));
-		free(tmp);
-		strlist_free(&all);
-		return -1;
-	}
 	fprintf(fp, "# keyaudit known-hosts --pin: %zu keys\n", all.n);
 	for (size_t i = 0; i < all.n && rc == 0; i++) {
 		const char *sp = strchr(all.v[i], ' ');
@@ -142,13 +137,16 @@ write_pin(const char *path, struct strlist *lists, size_t n, int hash)
 		free(h);
 		free(name);
 	}
-	if (fflush(fp) != 0 || ferror(fp) || fclose(fp) != 0 || rc != 0 ||
-	    rename(tmp, path) != 0) {
-		fprintf(stderr, "keyaudit: %s: writing the pin failed\n", path);
-		unlink(tmp);
-		rc = -1;
-	}
-	free(tmp);
+	if (rc != 0)
+		outfile_abort(pin);
+	else
+		rc = outfile_commit(pin, &err);
+	if (err != NULL)
+		ka_eprintf("keyaudit: writing the pin failed: %s", err);
+	else if (rc != 0)
+		ka_eprintf("keyaudit: %s: writing the pin failed", path);
+	free(err);
+	free(path);
 	strlist_free(&all);
 	return rc;
 }
@@ -168,6 +166,7 @@ cmd_known_hosts(struct cli_args *a)
 	struct emit_ctx ec;
 	struct strlist files = { 0 }, *pins = NULL;
 	struct kh_db *db = NULL;
+	struct outfile pin = { .slot = -1 };
 	size_t nsinks = 0;
 	char *err = NULL;
 	int rc = 0;
@@ -193,6 +192,10 @@ cmd_known_hosts(struct cli_args *a)
 		if (tl.v[i].host == NULL)
 			cli_usage(cmd, "'local' has no host keys to scan over SSH: give host names");
 	ss.keyscan = 1;
+	/* the pin's temporary now, like the reports': an unwritable place is
+	 * an input error before any host is asked */
+	if (a->pin != NULL && outfile_open(&pin, a->pin, 0666, &err) != 0)
+		cli_usage(NULL, "cannot write the pin: %s", err);
 
 	/* What clients trust: the files given, else ssh_config's (as
 	 * resolved for the first target). */
@@ -229,7 +232,7 @@ cmd_known_hosts(struct cli_args *a)
 	ss.emit = emit_host;
 	ss.emit_arg = &ec;
 	if (scan_run(&ss, &err) != 0) {
-		fprintf(stderr, "keyaudit: %s\n", err);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		rc = EXIT_USAGE;
 	}
@@ -245,12 +248,13 @@ cmd_known_hosts(struct cli_args *a)
 		host_result_free(&hr);
 		strlist_free(&names);
 	}
-	if (rc == 0 && a->pin != NULL && write_pin(a->pin, pins, tl.n, a->hash) != 0)
+	if (rc == 0 && a->pin != NULL && write_pin(&pin, pins, tl.n, a->hash) != 0)
 		rc = EXIT_INTERNAL;
+	outfile_abort(&pin);	/* not written: the old pin stays */
 	if (rc == 0)
 		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
-		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+		if (close_sink(&sinks[k], &sum, rc != EXIT_USAGE) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
 	for (size_t i = 0; pins != NULL && i < tl.n; i++)
 		strlist_free(&pins[i]);

@@ -129,7 +129,7 @@ cmd_scan(struct cli_args *a)
 		ss.emit = emit_host;
 		ss.emit_arg = &ec;
 		if (scan_run(&ss, &err) != 0) {
-			fprintf(stderr, "keyaudit: %s\n", err);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			rc = EXIT_USAGE;
 		}
@@ -152,9 +152,7 @@ cmd_scan(struct cli_args *a)
 		else
 			crc = collect_here(&co, &snap, &err);
 		if (crc != 0) {
-			char *p = str_printable(err, strlen(err));
-			fprintf(stderr, "keyaudit: %s\n", p);
-			free(p);
+			ka_eprintf("keyaudit: %s", err);
 			free(err);
 			snapshot_free(&snap);
 			rc = EXIT_USAGE;
@@ -182,7 +180,7 @@ finish:
 	if (rc == 0)
 		rc = summary_exit(&sum);
 	for (size_t k = 0; k < nsinks; k++)
-		if (close_sink(&sinks[k], &sum) != 0 && rc != EXIT_USAGE)
+		if (close_sink(&sinks[k], &sum, rc != EXIT_USAGE) != 0 && rc != EXIT_USAGE)
 			rc = EXIT_INTERNAL;
 	if (ec.writer != NULL && write_baseline(a->write_baseline, ec.writer) != 0 &&
 	    rc != EXIT_USAGE)

@@ -62,6 +62,22 @@ parse_conn_spec(const char *spec, struct sshd_conn *c, char **store)
 	}
 }
 
+/* Text of lines (sshd -T's form) to stdout, each line through str_terminal:
+ * a value from a config under --root or an Include is the image's choice. */
+static void
+print_lines(const char *text)
+{
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+		char *l = xstrndup(p, n), *t = str_terminal(l);
+
+		printf("%s\n", t);
+		free(t);
+		free(l);
+		p += n + (p[n] == '\n');
+	}
+}
+
 /* The account's primary group first, then the groups that list it. */
 static const char **
 groups_of(const struct snapshot *snap, const struct snap_account *acct, size_t *ng)
@@ -107,9 +123,7 @@ cmd_sshd_config(struct cli_args *a)
 	co.users = &users;
 	snapshot_init(&snap);
 	if (transport_local.collect("local", &co, &snap, &err) != 0) {
-		char *p = str_printable(err, strlen(err));
-		fprintf(stderr, "keyaudit: %s\n", p);
-		free(p);
+		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		rc = EXIT_USAGE;
 		goto out;
@@ -118,7 +132,7 @@ cmd_sshd_config(struct cli_args *a)
 	cfg = sshdconf_parse(snap.sshd_config_path, &io);
 	for (size_t i = 0; i < sshdconf_nerrors(cfg); i++) {
 		const struct sshdconf_error *e = sshdconf_error_at(cfg, i);
-		fprintf(stderr, "keyaudit: %s:%d: %s\n", e->file, e->line, e->msg);
+		ka_eprintf("keyaudit: %s:%d: %s", e->file, e->line, e->msg);
 		rc = EXIT_USAGE;
 	}
 	if (rc == 0) {
@@ -134,7 +148,7 @@ cmd_sshd_config(struct cli_args *a)
 		eff = sshdconf_effective(cfg, spec ? &conn : NULL);
 		buf_init(&out);
 		sshd_eff_dump(eff, &out);
-		fwrite(out.data ? out.data : "", 1, out.len, stdout);
+		print_lines(out.data ? out.data : "");
 		buf_free(&out);
 		sshd_eff_free(eff);
 	}

@@ -755,7 +755,9 @@ snapshot_to_json(const struct snapshot *s)
 		json_object_set_new(root, "net", o);
 	}
 
-	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	/* \uXXXX for everything past ASCII: the same data, and no C1 or
+	 * bidi character of the host's reaches a terminal showing the file */
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(root);
 	if (text == NULL)
 		ka_fatal("out of memory");

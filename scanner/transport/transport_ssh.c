@@ -125,8 +125,13 @@ wd_start(void)
 	pthread_t t;
 	sigset_t all, old;
 
-	/* The watchdog takes no signals: they belong to the main thread. */
+	/* The watchdog takes no signals: they belong to the main thread
+	 * (but its own faults, which cannot be blocked: see pool.c). */
 	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&t, NULL, wd_main, NULL) == 0)
 		pthread_detach(t);
