@@ -123,6 +123,30 @@ struct cmd_option {
 	int letter;			/* 0: the option's own; -1: none */
 };
 
+/* Option groups several commands take the same way. */
+#define CMD_OPTIONS_CONNECT \
+	{ &opt_sshconf, NULL, 0 }, \
+	{ &opt_identity, NULL, 0 }, \
+	{ &opt_login, NULL, 0 }, \
+	{ &opt_port, NULL, 0 }, \
+	{ &opt_jobs, NULL, 0 }, \
+	{ &opt_timeout, NULL, 0 }, \
+	{ &opt_known_hosts, NULL, 0 }, \
+	{ &opt_accept_unknown, NULL, 0 }, \
+	{ &opt_sudo, NULL, 0 }
+#define CMD_OPTIONS_ACCOUNTS \
+	{ &opt_user, NULL, 0 }, \
+	{ &opt_all_users, NULL, 0 }, \
+	{ &opt_root, NULL, 0 }, \
+	{ &opt_sshd_config, NULL, 0 }, \
+	{ &opt_from, NULL, 0 }
+#define CMD_OPTIONS_REPORTS \
+	{ &opt_format, NULL, 0 }, \
+	{ &opt_json, NULL, 0 }, \
+	{ &opt_junit, NULL, 0 }, \
+	{ &opt_sarif, NULL, 0 }, \
+	{ &opt_prom, NULL, 0 }
+
 struct cmd_entry {
 	const char *name;
 	const char *synopsis;		/* after "usage: keyaudit ", lines joined by \n */

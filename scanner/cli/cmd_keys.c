@@ -16,21 +16,9 @@ static const struct cmd_option keys_options[] = {
 	{ &opt_limit, NULL, 0 },
 	{ &opt_snapshot, NULL, 0 },
 	{ NULL, "connecting (as for scan):", 0 },
-	{ &opt_sshconf, NULL, 0 },
-	{ &opt_identity, NULL, 0 },
-	{ &opt_login, NULL, 0 },
-	{ &opt_port, NULL, 0 },
-	{ &opt_jobs, NULL, 0 },
-	{ &opt_timeout, NULL, 0 },
-	{ &opt_known_hosts, NULL, 0 },
-	{ &opt_accept_unknown, NULL, 0 },
-	{ &opt_sudo, NULL, 0 },
+	CMD_OPTIONS_CONNECT,
 	{ NULL, "what to list:", 0 },
-	{ &opt_user, NULL, 0 },
-	{ &opt_all_users, NULL, 0 },
-	{ &opt_root, NULL, 0 },
-	{ &opt_sshd_config, NULL, 0 },
-	{ &opt_from, NULL, 0 },
+	CMD_OPTIONS_ACCOUNTS,
 	{ &opt_auth_log, "the log to read last use from, a path on each host\n"
 	    "(repeatable; syslog, RFC 3339, journalctl -o\n"
 	    "short/short-iso, sshd -E; plain or gzip). Default on\n"

@@ -33,11 +33,7 @@ static const struct cmd_option kh_options[] = {
 	{ &opt_checks, NULL, 0 },
 	{ &opt_policy, NULL, 0 },
 	{ NULL, "reports:", 0 },
-	{ &opt_format, NULL, 0 },
-	{ &opt_json, NULL, 0 },
-	{ &opt_junit, NULL, 0 },
-	{ &opt_sarif, NULL, 0 },
-	{ &opt_prom, NULL, 0 },
+	CMD_OPTIONS_REPORTS,
 	{ &opt_fail_on, "exit 1 at or above: info low medium high critical\n"
 	    "(changed and revoked keys are critical)", 0 },
 	{ &opt_quiet, NULL, 0 },
