@@ -169,6 +169,9 @@ tree_snapshot(const struct tree *t, struct snapshot *s)
 			g->matches.v[j] = g->matches.v[j - 1];
 			g->matches.v[j - 1] = x;
 		}
+	/* what an Include naming the file itself globs to */
+	for (size_t i = 0; i < t->n; i++)
+		strlist_add(&snap_glob_add(s, t->f[i].path)->matches, t->f[i].path);
 }
 
 /* Findings of one rule (and the policy, if any) for the tree. */
@@ -788,6 +791,45 @@ test_client_strict_host_key_checking(void **state)
 	    sizeof(cases) / sizeof(*cases));
 }
 
+/* ----------------------------------------- the lines as sshd reads them */
+
+/*
+ * An Include names a file whose name holds a blank, quoted as sshd_config(5)
+ * allows. The checks read the lines through sshdconf.c now; the reader they
+ * had split Include on blanks and kept the quotes, so it never opened the
+ * file and missed the old keyword in it, and a drop-in fix was computed
+ * from the wrong pattern. sshd reads the file: -T shows the value it sets.
+ */
+static void
+test_include_quoted(void **state)
+{
+	struct tree t = { .version = "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.11 19 Sep 2023" };
+	struct ka_host_result r;
+
+	tree_set(&t, "/etc/ssh/sshd_config",
+	    "Include \"/etc/ssh/my site.conf\" /etc/ssh/sshd_config.d/\"*.conf\"\n");
+	tree_set(&t, "/etc/ssh/my site.conf", "ChallengeResponseAuthentication no\n");
+	tree_scan(&t, "sshd.deprecated-keyword", NULL, &r);
+	if (r.nfindings != 1)
+		tu_dump(&r);
+	assert_int_equal(r.nfindings, 1);
+	assert_string_equal(r.findings[0].path, "/etc/ssh/my site.conf");
+	assert_int_equal(r.findings[0].line, 1);
+	host_result_free(&r);
+	/* the second pattern, quoted mid-word, is Debian's drop-in directory */
+	fix_case(&t, "sshd.max-auth-tries", NULL, "maxauthtries", "4",
+	    "add 'MaxAuthTries 4' to /etc/ssh/sshd_config.d/50-keyaudit.conf, then "
+	    "run: sshd -t && systemctl reload ssh");
+	if (is_root()) {
+		char *out = sshd_T(&t, NULL), *v = T_value(out, "kbdinteractiveauthentication");
+
+		assert_string_equal(v, "no");
+		free(v);
+		free(out);
+	}
+	tree_free(&t);
+}
+
 int
 main(void)
 {
@@ -798,6 +840,7 @@ main(void)
 		cmocka_unit_test(test_fix_match_user),
 		cmocka_unit_test(test_fix_policy_forbid),
 		cmocka_unit_test(test_old_keywords),
+		cmocka_unit_test(test_include_quoted),
 		cmocka_unit_test(test_hostkey_modes_match_sshd),
 		cmocka_unit_test(test_client_forward_agent),
 		cmocka_unit_test(test_client_strict_host_key_checking),
