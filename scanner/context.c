@@ -75,6 +75,54 @@ ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io)
 	io->ctx = (void *)snap;
 }
 
+/* clientconf wants its own copy; a directory reads as empty, as with ssh.
+ * Modes are not checked here: client.c judges them. */
+static int
+snap_read_copy(void *arg, const char *path, int checkperm, char **data, size_t *len)
+{
+	const char *d = "";
+	size_t n = 0;
+
+	(void)checkperm;
+	if (snap_read(arg, path, &d, &n) != 0 && errno != EISDIR)
+		return -1;
+	*data = xmalloc(n + 1);
+	memcpy(*data, d, n);
+	(*data)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* The collectors record globs only for patterns with a wildcard; glob(3)
+ * gives any other pattern back as itself, and a missing file is skipped
+ * as ssh skips it. */
+static int
+snap_client_glob(void *arg, const char *pattern, struct strlist *out)
+{
+	if (strpbrk(pattern, "*?[") == NULL) {
+		strlist_add(out, pattern);
+		return 0;
+	}
+	return snap_globfn(arg, pattern, out);
+}
+
+static const char *
+snap_hostname(void *arg)
+{
+	return ((const struct snapshot *)arg)->hostname;
+}
+
+void
+ctx_clientconf_io(const struct snapshot *snap, struct clientconf_io *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->read = snap_read_copy;
+	io->glob = snap_client_glob;
+	io->home_of = snap_home_of;
+	io->local_hostname = snap_hostname;
+	io->ctx = (void *)snap;
+}
+
 /* Value of KEY= in os-release text, unquoted, or NULL. */
 static char *
 osrelease_value(const char *text, const char *key)
