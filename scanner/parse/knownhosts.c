@@ -31,6 +31,7 @@
 #include "scanner/parse/authkeys.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/parse/match.h"
+#include "scanner/parse/sshbuf.h"
 #include "scanner/util.h"
 
 #define HASH_MAGIC	"|1|"
@@ -751,55 +752,13 @@ candidates(const struct kh_db *db, const char *name, struct cands *out)
 
 /* --- the presented key --- */
 
-struct wire {
-	const unsigned char *p;
-	size_t len, off;
-};
-
-static int
-w_u32(struct wire *w, uint32_t *v)
-{
-	if (w->len - w->off < 4)
-		return -1;
-	*v = (uint32_t)w->p[w->off] << 24 | (uint32_t)w->p[w->off + 1] << 16 |
-	    (uint32_t)w->p[w->off + 2] << 8 | w->p[w->off + 3];
-	w->off += 4;
-	return 0;
-}
-
-static int
-w_u64(struct wire *w, uint64_t *v)
-{
-	uint32_t a, b;
-
-	if (w_u32(w, &a) != 0 || w_u32(w, &b) != 0)
-		return -1;
-	*v = (uint64_t)a << 32 | b;
-	return 0;
-}
-
-static int
-w_string(struct wire *w, const unsigned char **d, size_t *n)
-{
-	uint32_t len;
-
-	if (w_u32(w, &len) != 0 || w->len - w->off < len)
-		return -1;
-	*d = w->p + w->off;
-	*n = len;
-	w->off += len;
-	return 0;
-}
-
+/* The next string as a C string (sshbuf_get_cstring), or NULL. */
 static char *
-w_cstring(struct wire *w)
+w_cstring(struct sshbuf *w)
 {
-	const unsigned char *d;
-	size_t n;
+	char *s;
 
-	if (w_string(w, &d, &n) != 0 || memchr(d, '\0', n) != NULL)
-		return NULL;
-	return xstrndup((const char *)d, n);
+	return sshbuf_get_cstring(w, &s) == 0 ? s : NULL;
 }
 
 /* The fingerprint of a key blob, if ssh could read it; the type word is
@@ -808,9 +767,12 @@ static int
 blob_fp(const unsigned char *blob, size_t len, const char *fallback,
     struct ak_line *al, char **why)
 {
-	struct wire w = { blob, len, 0 };
-	char *name = w_cstring(&w), *b64, *text;
+	struct sshbuf w;
+	char *name, *b64, *text;
 	const char *word = NULL;
+
+	sshbuf_init(&w, blob, len);
+	name = w_cstring(&w);
 
 	memset(al, 0, sizeof(*al));
 	if (name != NULL && ak_canonical_type(name) != NULL)
@@ -858,44 +820,47 @@ cert_key_fields(const char *canon)
 static int
 read_cert(struct pkey *k, const unsigned char *blob, size_t len)
 {
-	struct wire w = { blob, len, 0 }, pr, sw;
-	const unsigned char *d, *ca, *sig;
-	size_t n, can, sign;
+	struct sshbuf w, pr, sw;
+	const unsigned char *d, *ca;
+	size_t n, can;
 	uint64_t serial;
-	char *type = w_cstring(&w), *s;
-	const char *canon = type ? ak_canonical_type(type) : NULL;
+	char *type, *s;
+	const char *canon;
 	struct ak_line al;
 	char *why = NULL;
 	int nf;
 
+	sshbuf_init(&w, blob, len);
+	type = w_cstring(&w);
+	canon = type ? ak_canonical_type(type) : NULL;
 	free(type);
 	if (canon == NULL)
 		return -1;
 	nf = cert_key_fields(canon);
-	if (w_string(&w, &d, &n) != 0)		/* nonce */
+	if (sshbuf_get_string(&w, &d, &n) != 0)	/* nonce */
 		return -1;
 	while (nf-- > 0)
-		if (w_string(&w, &d, &n) != 0)
+		if (sshbuf_get_string(&w, &d, &n) != 0)
 			return -1;
-	if (w_u64(&w, &serial) != 0 || w_u32(&w, &k->cert_type) != 0 ||
-	    w_string(&w, &d, &n) != 0 ||		/* key id */
-	    w_string(&w, &d, &n) != 0)			/* principals */
+	if (sshbuf_get_u64(&w, &serial) != 0 || sshbuf_get_u32(&w, &k->cert_type) != 0 ||
+	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* key id */
+	    sshbuf_get_sub(&w, &pr) != 0)		/* principals */
 		return -1;
-	pr = (struct wire){ d, n, 0 };
-	while (pr.off < pr.len) {
+	while (sshbuf_left(&pr) > 0) {
 		if ((s = w_cstring(&pr)) == NULL)
 			return -1;
 		strlist_add_owned(&k->principals, s);
 	}
-	if (w_u64(&w, &k->valid_after) != 0 || w_u64(&w, &k->valid_before) != 0 ||
-	    w_string(&w, &d, &n) != 0)			/* critical options */
+	if (sshbuf_get_u64(&w, &k->valid_after) != 0 ||
+	    sshbuf_get_u64(&w, &k->valid_before) != 0 ||
+	    sshbuf_get_string(&w, &d, &n) != 0)		/* critical options */
 		return -1;
 	k->critical = n != 0;
-	if (w_string(&w, &d, &n) != 0 ||		/* extensions */
-	    w_string(&w, &d, &n) != 0 ||		/* reserved */
-	    w_string(&w, &ca, &can) != 0 || w_string(&w, &sig, &sign) != 0)
+	if (sshbuf_get_string(&w, &d, &n) != 0 ||	/* extensions */
+	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* reserved */
+	    sshbuf_get_string(&w, &ca, &can) != 0 ||
+	    sshbuf_get_sub(&w, &sw) != 0)		/* signature */
 		return -1;
-	sw = (struct wire){ sig, sign, 0 };
 	k->sigtype = w_cstring(&sw);
 	/* A CA key ssh could not read matches no @cert-authority line. */
 	if (blob_fp(ca, can, NULL, &al, &why) == 0) {
