@@ -32,6 +32,7 @@
 #include "scanner/parse/knownhosts.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
+#include "scanner/strmap.h"
 #include "scanner/util.h"
 
 #define HASH_MAGIC	"|1|"
@@ -62,10 +63,9 @@ struct kh_hm {
 	SHA_CTX in, out;
 };
 
-/* A plain name in the index and the lines naming it, in file order. */
+/* The lines naming a plain name (db->namemap's entry of the same index),
+ * in file order. */
 struct kh_name {
-	char *name;
-	uint32_t hash;
 	uint32_t head, tail;	/* into db->post, UINT32_MAX = none */
 };
 
@@ -89,10 +89,9 @@ struct kh_db {
 	struct kh_hm *hm;
 	size_t nhm, hmcap;
 
+	struct strmap namemap;	/* plain names, each with names[] of its index */
 	struct kh_name *names;
-	size_t nnames, namecap;
-	uint32_t *slots;	/* index + 1 into names; 0 = empty */
-	size_t nslots;
+	size_t namecap;
 	struct kh_post *post;
 	size_t npost, postcap;
 };
@@ -146,18 +145,6 @@ host_port(const char *lhost, int port)
 	if (port == 0 || port == 22)
 		return xstrdup(lhost);
 	return xasprintf("[%s]:%d", lhost, port);
-}
-
-static uint32_t
-name_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
 }
 
 /* --- parsing --- */
@@ -370,66 +357,23 @@ parse_line(struct kh_line *l, const char *s)
 /* --- the index --- */
 
 static void
-index_grow(struct kh_db *db)
-{
-	size_t ns = db->nslots ? db->nslots * 2 : 256;
-	uint32_t *slots = xcalloc(ns, sizeof(*slots));
-
-	for (size_t i = 0; i < db->nnames; i++) {
-		size_t j = db->names[i].hash & (ns - 1);
-
-		while (slots[j] != 0)
-			j = (j + 1) & (ns - 1);
-		slots[j] = (uint32_t)i + 1;
-	}
-	free(db->slots);
-	db->slots = slots;
-	db->nslots = ns;
-}
-
-static struct kh_name *
-index_find(const struct kh_db *db, const char *s, size_t n, uint32_t h,
-    size_t *slot)
-{
-	size_t j;
-
-	if (db->nslots == 0)
-		return NULL;
-	for (j = h & (db->nslots - 1); db->slots[j] != 0;
-	    j = (j + 1) & (db->nslots - 1)) {
-		struct kh_name *e = &db->names[db->slots[j] - 1];
-
-		if (e->hash == h && strncmp(e->name, s, n) == 0 &&
-		    e->name[n] == '\0')
-			return e;
-	}
-	if (slot != NULL)
-		*slot = j;
-	return NULL;
-}
-
-static void
 index_add(struct kh_db *db, const char *s, size_t n, uint32_t line)
 {
-	uint32_t h = name_hash(s, n);
 	struct kh_name *e;
 	struct kh_post *p;
-	size_t slot;
+	size_t i;
+	int added;
 
-	if (db->nslots == 0 || (db->nnames + 1) * 2 > db->nslots)
-		index_grow(db);
-	if ((e = index_find(db, s, n, h, &slot)) == NULL) {
-		if (db->nnames == db->namecap) {
+	i = strmap_add(&db->namemap, s, n, 0, &added);
+	if (added) {
+		if (i >= db->namecap) {
 			db->namecap = db->namecap ? db->namecap * 2 : 64;
 			db->names = xreallocarray(db->names, db->namecap,
 			    sizeof(*db->names));
 		}
-		e = &db->names[db->nnames++];
-		e->name = xstrndup(s, n);
-		e->hash = h;
-		e->head = e->tail = UINT32_MAX;
-		db->slots[slot] = (uint32_t)db->nnames;
+		db->names[i].head = db->names[i].tail = UINT32_MAX;
 	}
+	e = &db->names[i];
 	/* A line naming the host twice is one entry. */
 	if (e->tail != UINT32_MAX && db->post[e->tail].line == line)
 		return;
@@ -644,10 +588,8 @@ kh_db_free(struct kh_db *db)
 		free(db->scan[i].lpattern);
 	free(db->scan);
 	free(db->hm);
-	for (size_t i = 0; i < db->nnames; i++)
-		free(db->names[i].name);
+	strmap_free(&db->namemap);
 	free(db->names);
-	free(db->slots);
 	free(db->post);
 	strlist_free(&db->files);
 	strlist_free(&db->errors);
@@ -720,13 +662,12 @@ cands_add(struct cands *c, uint32_t v)
 static void
 candidates(const struct kh_db *db, const char *name, struct cands *out)
 {
-	const struct kh_name *e;
 	struct cands s = { 0 };
 	uint32_t p = UINT32_MAX;
-	size_t n = strlen(name), j = 0;
+	size_t n = strlen(name), j = 0, i;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < db->nscan; i++) {
+	for (i = 0; i < db->nscan; i++) {
 		const struct kh_scan *sc = &db->scan[i];
 		const struct kh_line *l = &db->lines[sc->line];
 		int m;
@@ -738,8 +679,8 @@ candidates(const struct kh_db *db, const char *name, struct cands *out)
 		if (m)
 			cands_add(&s, sc->line);
 	}
-	if ((e = index_find(db, name, n, name_hash(name, n), NULL)) != NULL)
-		p = e->head;
+	if ((i = strmap_find(&db->namemap, name, n)) != STRMAP_NONE)
+		p = db->names[i].head;
 	while (p != UINT32_MAX || j < s.n) {
 		if (p != UINT32_MAX && (j == s.n || db->post[p].line < s.v[j])) {
 			cands_add(out, db->post[p].line);
