@@ -208,6 +208,7 @@ run(struct ka_ctx *ctx)
 	static const char sysconf[] = "/etc/ssh/ssh_config";
 	const struct snap_account *a = ctx->snap->client_user ?
 	    snap_account_by_name(ctx->snap, ctx->snap->client_user) : NULL;
+	struct sshdconf_io files;
 	struct clientconf_io io;
 	struct clientconf *cc;
 	char *ucfg = NULL, *err = NULL;
@@ -215,7 +216,8 @@ run(struct ka_ctx *ctx)
 
 	/* The lines as ssh reads them, past any error ssh would stop at:
 	 * a weak line still counts once the error is fixed. */
-	ctx_clientconf_io(ctx->snap, &io);
+	ctx_sshdconf_io(ctx->snap, &files);
+	ctx_clientconf_io(&files, &io);
 	cc = clientconf_read_all(a ? a->home : NULL, a ? a->name : NULL, &io, &err);
 	free(err);
 	if (a != NULL)
