@@ -10,7 +10,6 @@
  * is reported for the hosts it really decides, and ssh's compiled default
  * when nothing decides for "every other host". Plain data only: the files
  * come from the snapshot. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,26 +49,13 @@ static const struct ka_rule *const rules[] = {
 	&rule_client_forward_agent,
 };
 
-#define SSHC_MAX_FILES 64
-#define SSHC_MAX_BYTES (16u * 1024 * 1024)
-#define SSHC_MAX_DIRECTIVES 100000
-
+/* A directive that sets one of kws[], with what the report needs. */
 struct cdir {
-	const char *file;
-	int line;
+	const struct ssh_directive *d;
 	int kw;			/* index into kws[] */
-	char *value;		/* first argument, unquoted */
+	const char *value;	/* first word */
 	int all;		/* applies to every host */
-	char *scope;		/* the Host/Match line, or NULL */
-	int user;		/* from the user's files */
-};
-
-struct cconf {
-	struct cdir *v;
-	size_t n, cap;
-	struct strlist names;
-	size_t nfiles;
-	size_t nbytes;
+	const struct ssh_directive *block;	/* its Host/Match line, or NULL */
 };
 
 struct ckw {
@@ -104,168 +90,44 @@ weak(int kw, const char *v)
 	}
 }
 
+/* Does a block line apply to every host? "Match all", or a Host line with
+ * a "*" pattern and no negated one (each word is one pattern, as ssh
+ * reads Host: "a,*" is a single pattern that "web" does not match). */
 static int
-blank(int c)
+block_all(const struct ssh_directive *b)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Does a Host line match every host? Only a plain "*" among its patterns,
- * with no negation, does. */
-static int
-host_all(const char *args)
-{
-	char *copy = xstrdup(args), *save = NULL, *t;
 	int star = 0, neg = 0;
 
-	for (t = strtok_r(copy, " \t,", &save); t != NULL; t = strtok_r(NULL, " \t,", &save)) {
-		if (t[0] == '!')
+	if (strcmp(b->keyword, "match") == 0)
+		return b->ac == 1 && strcasecmp(b->av[0], "all") == 0;
+	for (int i = 0; i < b->ac; i++) {
+		if (b->av[i][0] == '!')
 			neg = 1;
-		else if (strcmp(t, "*") == 0 || strcmp(t, "\"*\"") == 0)
+		else if (strcmp(b->av[i], "*") == 0)
 			star = 1;
 	}
-	free(copy);
 	return star && !neg;
 }
 
-struct walk {
-	struct cconf *cc;
-	const struct sshdconf_io *io;
-	const char *home;	/* the client user's, for ~ and user Includes */
-	int user;
-};
-
-static void read_file(struct walk *w, const char *path, int all, const char *scope,
-    int depth);
-
-static void
-include(struct walk *w, const char *args, int all, const char *scope, int depth)
+/* The directive at i, when it sets one of kws[] to a value. */
+static int
+cdir_at(const struct ssh_directives *dl, size_t i, struct cdir *c)
 {
-	char *copy = xstrdup(args), *save = NULL, *t;
+	const struct ssh_directive *d = &dl->v[i];
 
-	for (t = strtok_r(copy, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
-		struct strlist m = { 0 };
-		char *pat;
-		size_t n = strlen(t);
-
-		if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
-			t[n - 1] = '\0';
-			t++;
-		}
-		if (strncmp(t, "~/", 2) == 0)
-			pat = w->home ? xasprintf("%s/%s", w->home, t + 2) : NULL;
-		else if (t[0] == '/')
-			pat = xstrdup(t);
-		else if (w->user)
-			pat = w->home ? xasprintf("%s/.ssh/%s", w->home, t) : NULL;
-		else
-			pat = xasprintf("/etc/ssh/%s", t);
-		if (pat == NULL)
+	if (d->ac < 1)
+		return 0;
+	for (size_t k = 0; k < KA_ARRLEN(kws); k++) {
+		if (strcmp(d->keyword, kws[k].name) != 0)
 			continue;
-		if (strpbrk(pat, "*?[") == NULL)
-			strlist_add(&m, pat);
-		else
-			(void)w->io->glob(w->io->ctx, pat, &m);
-		for (size_t i = 0; i < m.n; i++)
-			read_file(w, m.v[i], all, scope, depth + 1);
-		strlist_free(&m);
-		free(pat);
+		c->d = d;
+		c->kw = (int)k;
+		c->value = d->av[0];
+		c->block = d->block >= 0 ? &dl->v[d->block] : NULL;
+		c->all = c->block == NULL || block_all(c->block);
+		return 1;
 	}
-	free(copy);
-}
-
-static void
-read_file(struct walk *w, const char *path, int all, const char *scope, int depth)
-{
-	struct cconf *cc = w->cc;
-	const char *data, *file;
-	char *myscope = scope ? xstrdup(scope) : NULL;
-	size_t len, pos = 0;
-	int lineno = 0;
-
-	if (depth > 16 || cc->nfiles++ >= SSHC_MAX_FILES ||
-	    cc->nbytes >= SSHC_MAX_BYTES ||
-	    w->io->read(w->io->ctx, path, &data, &len) != 0) {
-		free(myscope);
-		return;
-	}
-	cc->nbytes += len;
-	file = strlist_intern(&cc->names, path);
-	while (pos < len && cc->n < SSHC_MAX_DIRECTIVES) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-		const char *s = data + pos, *e, *k, *nul = memchr(s, '\0', n);
-		char *kw, *args;
-		int ki = -1;
-
-		lineno++;
-		pos += n + (nl ? 1 : 0);
-		e = nul ? nul : s + n;
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		if (s == e || *s == '#')
-			continue;
-		for (k = s; s < e && !blank((unsigned char)*s) && *s != '='; s++)
-			;
-		kw = xstrndup(k, (size_t)(s - k));
-		for (char *c = kw; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		if (s < e && *s == '=')
-			s++;
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		while (e > s && blank((unsigned char)e[-1]))
-			e--;
-		args = xstrndup(s, (size_t)(e - s));
-		if (strcmp(kw, "host") == 0 || strcmp(kw, "match") == 0) {
-			/* A block ends at the next Host/Match or the end of the
-			 * file; an included file's blocks do not leak out. */
-			all = strcmp(kw, "host") == 0 ? host_all(args) :
-			    strcasecmp(args, "all") == 0;
-			free(myscope);
-			myscope = xasprintf("%s %s", kw[0] == 'h' ? "Host" : "Match", args);
-		} else if (strcmp(kw, "include") == 0)
-			include(w, args, all, myscope, depth);
-		for (size_t i = 0; i < KA_ARRLEN(kws); i++)
-			if (strcmp(kw, kws[i].name) == 0)
-				ki = (int)i;
-		if (ki >= 0 && *args != '\0') {
-			struct cdir *d;
-			size_t vn = strcspn(args, " \t");
-
-			if (cc->n == cc->cap) {
-				cc->cap = cc->cap ? cc->cap * 2 : 16;
-				cc->v = xreallocarray(cc->v, cc->cap, sizeof(*cc->v));
-			}
-			d = &cc->v[cc->n++];
-			d->file = file;
-			d->line = lineno;
-			d->kw = ki;
-			if (vn >= 2 && args[0] == '"' && args[vn - 1] == '"')
-				d->value = xstrndup(args + 1, vn - 2);
-			else
-				d->value = xstrndup(args, vn);
-			d->all = all;
-			d->scope = myscope ? xstrdup(myscope) : NULL;
-			d->user = w->user;
-		}
-		free(args);
-		free(kw);
-	}
-	free(myscope);
-}
-
-static void
-cconf_free(struct cconf *cc)
-{
-	for (size_t i = 0; i < cc->n; i++) {
-		free(cc->v[i].value);
-		free(cc->v[i].scope);
-	}
-	free(cc->v);
-	strlist_free(&cc->names);
+	return 0;
 }
 
 /* Was the file collected (present or known to be missing)? */
@@ -279,19 +141,27 @@ known(const struct ka_ctx *ctx, const char *path)
 }
 
 static void
-report_directive(struct ka_ctx *ctx, const struct cdir *d, const char *user)
+report_directive(struct ka_ctx *ctx, const struct cdir *c, const char *user)
 {
-	const struct ckw *k = &kws[d->kw];
-	char *v = str_printable(d->value, strlen(d->value));
-	char *scope = d->scope ? str_printable(d->scope, strlen(d->scope)) : NULL;
+	const struct ckw *k = &kws[c->kw];
+	const struct ssh_directive *d = c->d;
+	char *v = str_printable(c->value, strlen(c->value));
+	char *scope = NULL;
 	char *fix = xasprintf("in %s line %d, change the line to '%s %s'%s", d->file,
-	    d->line, k->spelled, k->good, d->all ? "" : " (or drop it, if these "
+	    d->line, k->spelled, k->good, c->all ? "" : " (or drop it, if these "
 	    "hosts do not need it)");
 
+	if (c->block != NULL) {
+		char *text = xasprintf("%s %s", c->block->keyword[0] == 'h' ? "Host" :
+		    "Match", c->block->args);
+
+		scope = str_printable(text, strlen(text));
+		free(text);
+	}
 	ctx_finding(ctx, k->rule, d->user ? user : NULL, d->file, d->line, fix,
 	    "%s %s (%s:%d) %s%s%s", k->spelled, v, d->file, d->line,
-	    d->all ? "applies to every host" : "applies to hosts matching '",
-	    d->all ? "" : scope, d->all ? "" : "'");
+	    c->all ? "applies to every host" : "applies to hosts matching '",
+	    c->all ? "" : scope, c->all ? "" : "'");
 	free(fix);
 	free(scope);
 	free(v);
@@ -303,20 +173,20 @@ report_directive(struct ka_ctx *ctx, const struct cdir *d, const char *user)
  * override it, so it is judged on its own).
  */
 static void
-check_keyword(struct ka_ctx *ctx, const struct cconf *cc, int ki, int user_side,
-    const char *user, const char *sysconf, int sys_known)
+check_keyword(struct ka_ctx *ctx, const struct ssh_directives *dl, int ki,
+    int user_side, const char *user, const char *sysconf, int sys_known)
 {
 	const struct ckw *k = &kws[ki];
 	int decided = 0;
 
-	for (size_t i = 0; i < cc->n && !decided; i++) {
-		const struct cdir *d = &cc->v[i];
+	for (size_t i = 0; i < dl->n && !decided; i++) {
+		struct cdir c;
 
-		if (d->kw != ki || d->user != user_side)
+		if (!cdir_at(dl, i, &c) || c.kw != ki || c.d->user != user_side)
 			continue;
-		if (weak(ki, d->value))
-			report_directive(ctx, d, user);
-		decided = d->all;
+		if (weak(ki, c.value))
+			report_directive(ctx, &c, user);
+		decided = c.all;
 	}
 	if (user_side || decided || !sys_known || !weak(ki, k->def))
 		return;
@@ -338,24 +208,20 @@ run(struct ka_ctx *ctx)
 	static const char sysconf[] = "/etc/ssh/ssh_config";
 	const struct snap_account *a = ctx->snap->client_user ?
 	    snap_account_by_name(ctx->snap, ctx->snap->client_user) : NULL;
-	struct sshdconf_io io;
-	struct cconf cc;
-	struct walk w;
-	char *ucfg = NULL;
+	struct sshdconf_io files;
+	struct clientconf_io io;
+	struct clientconf *cc;
+	char *ucfg = NULL, *err = NULL;
 	int sys_known;
 
-	memset(&cc, 0, sizeof(cc));
-	ctx_sshdconf_io(ctx->snap, &io);
-	w.cc = &cc;
-	w.io = &io;
-	w.home = a ? a->home : NULL;
-	if (a != NULL) {
+	/* The lines as ssh reads them, past any error ssh would stop at:
+	 * a weak line still counts once the error is fixed. */
+	ctx_sshdconf_io(ctx->snap, &files);
+	ctx_clientconf_io(&files, &io);
+	cc = clientconf_read_all(a ? a->home : NULL, a ? a->name : NULL, &io, &err);
+	free(err);
+	if (a != NULL)
 		ucfg = path_join(a->home, ".ssh/config");
-		w.user = 1;
-		read_file(&w, ucfg, 1, NULL, 0);
-	}
-	w.user = 0;
-	read_file(&w, sysconf, 1, NULL, 0);
 	sys_known = known(ctx, sysconf);
 	if (!sys_known && (ucfg == NULL || !known(ctx, ucfg))) {
 		for (size_t i = 0; i < KA_ARRLEN(rules); i++)
@@ -363,12 +229,13 @@ run(struct ka_ctx *ctx)
 			    "user's ~/.ssh/config was collected", sysconf);
 	} else {
 		for (size_t i = 0; i < KA_ARRLEN(kws); i++) {
-			check_keyword(ctx, &cc, (int)i, 1, a ? a->name : NULL,
+			check_keyword(ctx, clientconf_directives(cc), (int)i, 1,
+			    a ? a->name : NULL, sysconf, sys_known);
+			check_keyword(ctx, clientconf_directives(cc), (int)i, 0, NULL,
 			    sysconf, sys_known);
-			check_keyword(ctx, &cc, (int)i, 0, NULL, sysconf, sys_known);
 		}
 	}
-	cconf_free(&cc);
+	clientconf_free(cc);
 	free(ucfg);
 }
 

@@ -8,7 +8,6 @@
  * KbdInteractiveAuthentication, StrictModes, ...) are checks/sshd.c's; this
  * family shares its "sshd" prefix. A policy file's `expect KEYWORD VALUE`
  * replaces the built-in expectation of the check tied to that keyword. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,196 +227,6 @@ reload_cmd(const struct ka_ctx *ctx)
 	    "sshd -t && systemctl reload sshd";
 }
 
-/* ------------------------------------------- raw directives, in order */
-
-/*
- * The directives as written, in the order sshd reads them (Includes
- * expanded where they stand), for what the effective configuration cannot
- * show: keywords sshd ignores, directives that lose to an earlier one, and
- * where a new line would take effect. Evaluation stays sshdconf.c's job.
- */
-struct rawdir {
-	const char *file;	/* from sshdconf_files() or the main path */
-	int line;
-	char *kw;		/* lower-case */
-	char *word;		/* the keyword as written */
-	char *args;		/* the rest of the line, raw */
-	int in_match;
-};
-
-struct rawconf {
-	struct rawdir *v;
-	size_t n, cap;
-	struct strlist names;	/* file names the directives point to */
-	size_t nfiles;
-	size_t nbytes;		/* read so far, against RAW_MAX_BYTES */
-	/* main file only */
-	char *dropin;		/* where a new global line wins, or NULL */
-	int match_line;		/* first Match line, 0: none */
-};
-
-/* An Include of itself multiplies the work; these end it. */
-#define RAW_MAX_FILES 1000
-#define RAW_MAX_BYTES (64u * 1024 * 1024)
-
-static int
-blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Where a drop-in named 50-keyaudit.conf would be read, given an Include
- * pattern: its directory when the name fits the pattern's last part. */
-static char *
-dropin_for(const char *pattern)
-{
-	const char *slash = strrchr(pattern, '/');
-	char *dir;
-
-	if (slash == NULL || slash == pattern)
-		return NULL;
-	dir = xstrndup(pattern, (size_t)(slash - pattern));
-	if (strpbrk(dir, "*?[") != NULL || !match_pattern("50-keyaudit.conf", slash + 1)) {
-		free(dir);
-		return NULL;
-	}
-	{
-		char *r = xasprintf("%s/50-keyaudit.conf", dir);
-		free(dir);
-		return r;
-	}
-}
-
-static void raw_file(struct rawconf *rc, const struct sshdconf_io *io,
-    const char *path, int in_match, int depth, int follow);
-
-/* Each pattern of an Include line, relative ones under /etc/ssh as sshd
- * reads them; "~" forms are skipped. */
-static void
-raw_include(struct rawconf *rc, const struct sshdconf_io *io, const char *args,
-    int in_match, int depth, int follow, int is_main)
-{
-	char *copy = xstrdup(args), *save = NULL, *tok;
-
-	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t", &save)) {
-		char *pat;
-		struct strlist m = { 0 };
-
-		if (tok[0] == '"' && strlen(tok) >= 2 && tok[strlen(tok) - 1] == '"') {
-			tok[strlen(tok) - 1] = '\0';
-			tok++;
-		}
-		if (tok[0] == '~' || tok[0] == '\0')
-			continue;
-		pat = tok[0] == '/' ? xstrdup(tok) : xasprintf("/etc/ssh/%s", tok);
-		/* The first global Include of a directory a drop-in fits. */
-		if (is_main && !in_match && rc->dropin == NULL)
-			rc->dropin = dropin_for(pat);
-		if (follow && depth < SSHDCONF_MAX_DEPTH && io->glob(io->ctx, pat, &m) == 0)
-			for (size_t i = 0; i < m.n; i++)
-				raw_file(rc, io, m.v[i], in_match, depth + 1, follow);
-		strlist_free(&m);
-		free(pat);
-	}
-	free(copy);
-}
-
-static void
-raw_file(struct rawconf *rc, const struct sshdconf_io *io, const char *path,
-    int in_match, int depth, int follow)
-{
-	const char *data, *file;
-	size_t len, pos = 0;
-	int lineno = 0, is_main = depth == 0;
-
-	if (rc->nfiles++ >= RAW_MAX_FILES || rc->nbytes >= RAW_MAX_BYTES ||
-	    io->read(io->ctx, path, &data, &len) != 0)
-		return;
-	rc->nbytes += len;
-	file = strlist_intern(&rc->names, path);
-	while (pos < len && rc->n < SSHDCONF_MAX_DIRECTIVES) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-		const char *s = data + pos, *e, *nul = memchr(s, '\0', n);
-		struct rawdir *d;
-		char *kw;
-
-		lineno++;
-		pos += n + (nl ? 1 : 0);
-		e = nul ? nul : s + n;
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		if (s == e || *s == '#')
-			continue;
-		{
-			const char *k = s;
-			while (s < e && !blank((unsigned char)*s) && *s != '=')
-				s++;
-			kw = xstrndup(k, (size_t)(s - k));
-		}
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		if (s < e && *s == '=')
-			s++;
-		while (s < e && blank((unsigned char)*s))
-			s++;
-		while (e > s && blank((unsigned char)e[-1]))
-			e--;
-		if (rc->n == rc->cap) {
-			rc->cap = rc->cap ? rc->cap * 2 : 32;
-			rc->v = xreallocarray(rc->v, rc->cap, sizeof(*rc->v));
-		}
-		d = &rc->v[rc->n++];
-		d->file = file;
-		d->line = lineno;
-		d->kw = kw;
-		d->word = xstrdup(kw);
-		for (char *c = kw; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		d->args = xstrndup(s, (size_t)(e - s));
-		if (strcmp(kw, "match") == 0) {
-			/* A Match runs to the end of its file (sshd restores
-			 * the including file's state after an Include). */
-			in_match = 1;
-			if (is_main && rc->match_line == 0)
-				rc->match_line = lineno;
-		}
-		d->in_match = in_match;
-		/* Placing a fix needs nothing past the first Match. */
-		if (in_match && !follow)
-			break;
-		if (strcmp(kw, "include") == 0) {
-			char *args = xstrdup(d->args);
-			raw_include(rc, io, args, in_match, depth, follow, is_main);
-			free(args);
-		}
-	}
-}
-
-static void
-raw_load(const struct ka_ctx *ctx, struct rawconf *rc, int follow)
-{
-	struct sshdconf_io io;
-
-	memset(rc, 0, sizeof(*rc));
-	ctx_sshdconf_io(ctx->snap, &io);
-	raw_file(rc, &io, ctx_sshd_config_path(ctx), 0, 0, follow);
-}
-
-static void
-raw_free(struct rawconf *rc)
-{
-	for (size_t i = 0; i < rc->n; i++) {
-		free(rc->v[i].kw);
-		free(rc->v[i].word);
-		free(rc->v[i].args);
-	}
-	free(rc->v);
-	strlist_free(&rc->names);
-	free(rc->dropin);
-}
-
 /* ------------------------------------------------------- the fix */
 
 /*
@@ -433,8 +242,8 @@ sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
 {
 	const struct sshd_value *v = sshd_eff_get(e, kw);
 	const struct sshd_value *g = sshd_eff_get(ctx->global, kw);
-	struct rawconf rc;
-	char *where, *fix;
+	char *where, *fix, *dropin;
+	int match_line;
 
 	if (v != NULL && v->file != NULL) {
 		int in_match = e != ctx->global && (g == NULL || g->file == NULL ||
@@ -445,15 +254,16 @@ sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
 		    reload_cmd(ctx));
 		return fix;
 	}
-	raw_load(ctx, &rc, 0);
-	if (rc.dropin != NULL)
-		where = xasprintf("add '%s' to %s", cfgline, rc.dropin);
-	else if (rc.match_line > 0)
+	dropin = sshdconf_dropin(ctx->sshd, "50-keyaudit.conf");
+	match_line = sshdconf_first_match_line(ctx->sshd);
+	if (dropin != NULL)
+		where = xasprintf("add '%s' to %s", cfgline, dropin);
+	else if (match_line > 0)
 		where = xasprintf("add '%s' to %s before line %d (its first Match "
-		    "block)", cfgline, ctx_sshd_config_path(ctx), rc.match_line);
+		    "block)", cfgline, ctx_sshd_config_path(ctx), match_line);
 	else
 		where = xasprintf("add '%s' to %s", cfgline, ctx_sshd_config_path(ctx));
-	raw_free(&rc);
+	free(dropin);
 	fix = xasprintf("%s, then run: %s", where, reload_cmd(ctx));
 	free(where);
 	return fix;
@@ -953,26 +763,26 @@ static const struct oldkw oldkws[] = {
 	{ "keepalive", "TCPKeepAlive", "an old name" },
 };
 
-/* Findings per host for one raw-directive rule: a generated config could
- * hold thousands. */
+/* Findings per host for one rule over the lines as written: a generated
+ * config could hold thousands. */
 #define MAX_RAW_FINDINGS 50
 
 static void
-check_old_keywords(struct ka_ctx *ctx, const struct rawconf *rc)
+check_old_keywords(struct ka_ctx *ctx, const struct ssh_directives *dl)
 {
 	size_t nrem = 0, ndep = 0;
 
-	for (size_t i = 0; i < rc->n; i++) {
-		const struct rawdir *d = &rc->v[i];
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct ssh_directive *d = &dl->v[i];
 		char *args, *word, *fix;
 
 		for (size_t k = 0; k < KA_ARRLEN(oldkws); k++) {
 			const struct oldkw *o = &oldkws[k];
 
-			if (strcmp(d->kw, o->name) != 0)
+			if (strcmp(d->keyword, o->name) != 0)
 				continue;
 			args = str_printable(d->args, strlen(d->args));
-			word = str_printable(d->word, strlen(d->word));
+			word = str_printable(d->spelled, strlen(d->spelled));
 			if (o->now == NULL && nrem++ < MAX_RAW_FINDINGS) {
 				fix = xasprintf("delete line %d of %s (it has no effect)",
 				    d->line, d->file);
@@ -1006,17 +816,17 @@ ak_norm(const char *entry)
 }
 
 static void
-check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
+check_ak_duplicates(struct ka_ctx *ctx, const struct ssh_directives *dl)
 {
-	const struct rawdir *first = NULL;
+	const struct ssh_directive *first = NULL;
 	size_t nf = 0;
 
 	/* A second global AuthorizedKeysFile line loses to the first. */
-	for (size_t i = 0; i < rc->n; i++) {
-		const struct rawdir *d = &rc->v[i];
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct ssh_directive *d = &dl->v[i];
 		char *args, *fargs, *fix;
 
-		if (d->in_match || strcmp(d->kw, "authorizedkeysfile") != 0)
+		if (d->block != -1 || strcmp(d->keyword, "authorizedkeysfile") != 0)
 			continue;
 		if (first == NULL) {
 			first = d;
@@ -1082,8 +892,6 @@ check_ak_duplicates(struct ka_ctx *ctx, const struct rawconf *rc)
 static void
 run(struct ka_ctx *ctx)
 {
-	struct rawconf rc;
-
 	/* Defaults are a guess when the file could not be read (sshd.c says
 	 * so with sshd.config-unreadable). */
 	if (!ctx->sshd_config_found) {
@@ -1096,10 +904,8 @@ run(struct ka_ctx *ctx)
 		check_setting(ctx, &settings[i]);
 	check_allow_list(ctx);
 	check_match_password(ctx);
-	raw_load(ctx, &rc, 1);
-	check_old_keywords(ctx, &rc);
-	check_ak_duplicates(ctx, &rc);
-	raw_free(&rc);
+	check_old_keywords(ctx, sshdconf_directives(ctx->sshd));
+	check_ak_duplicates(ctx, sshdconf_directives(ctx->sshd));
 }
 
 const struct ka_check check_sshdpolicy = { "sshd", rules, KA_ARRLEN(rules), run };

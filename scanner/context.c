@@ -87,6 +87,62 @@ ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io)
 	io->ctx = (void *)snap;
 }
 
+/* clientconf wants its own copy; a directory reads as empty, as with ssh.
+ * Modes are not checked here: client.c judges them. */
+static int
+files_read_copy(void *arg, const char *path, int checkperm, char **data, size_t *len)
+{
+	const struct sshdconf_io *files = arg;
+	const char *d = "";
+	size_t n = 0;
+
+	(void)checkperm;
+	if (files->read(files->ctx, path, &d, &n) != 0) {
+		if (errno != EISDIR)
+			return -1;
+		d = "";
+		n = 0;
+	}
+	*data = xmalloc(n + 1);
+	memcpy(*data, d, n);
+	(*data)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* The collectors glob only patterns with a wildcard, as collector.sh does;
+ * glob(3) gives any other pattern back as itself, and a missing file is
+ * skipped as ssh skips it. */
+static int
+files_glob(void *arg, const char *pattern, struct strlist *out)
+{
+	const struct sshdconf_io *files = arg;
+
+	if (strpbrk(pattern, "*?[") == NULL) {
+		strlist_add(out, pattern);
+		return 0;
+	}
+	return files->glob(files->ctx, pattern, out);
+}
+
+static const char *
+files_home_of(void *arg, const char *name)
+{
+	const struct sshdconf_io *files = arg;
+
+	return files->home_of(files->ctx, name);
+}
+
+void
+ctx_clientconf_io(const struct sshdconf_io *files, struct clientconf_io *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->read = files_read_copy;
+	io->glob = files_glob;
+	io->home_of = files_home_of;
+	io->ctx = (void *)files;
+}
+
 /* Value of KEY= in os-release text, unquoted, or NULL. */
 static char *
 osrelease_value(const char *text, const char *key)

@@ -8,6 +8,7 @@
 #include "scanner/snapshot.h"
 #include "scanner/finding.h"
 #include "scanner/parse/sshdconf.h"
+#include "scanner/parse/clientconf.h"
 #include "scanner/parse/authkeys.h"
 
 struct ka_policy;
@@ -134,6 +135,9 @@ struct ka_action *ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f,
 /* The sshd_config I/O backed by a snapshot (also used by the transports to
  * read what they collected). */
 void ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io);
+/* The ssh_config I/O over the files an sshd_config I/O reads (a snapshot's,
+ * or the disk's while collecting), which must outlive it. */
+void ctx_clientconf_io(const struct sshdconf_io *files, struct clientconf_io *io);
 
 /* This machine's offset from UTC at t (localtime_r): the zone syslog lines
  * without one are read in. */

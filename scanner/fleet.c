@@ -1,6 +1,6 @@
 /* fleet.c - the fleet pass. Each host contributes its host key fingerprint
  * and the fingerprints of the keys that can log in to its audited accounts;
- * fingerprints are interned in one hash table, each with the list of
+ * fingerprints are interned in one string map, each with the list of
  * (host, account) where it was seen, so 10,000 hosts that share a handful of
  * keys cost a handful of entries plus one small record per sighting. */
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "scanner/fleet.h"
+#include "scanner/strmap.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/policy.h"
 #include "checks/check.h"
@@ -27,24 +28,25 @@ struct sighting {
 	struct sighting *next;
 };
 
+/* A fingerprint, as entry i of the fps map. */
 struct fp_entry {
-	char *fp;
+	const char *fp;		/* the map's copy */
 	int is_hostkey;
 	size_t count, nhosts;
 	size_t last_host;	/* to count hosts once */
 	struct sighting *first, *last;
-	struct fp_entry *next;	/* hash chain */
-	struct fp_entry *order;	/* insertion order */
 };
 
 struct fleet {
 	struct strlist hosts;
 	struct kh_host *kh;	/* one per host */
 	size_t nkh;
-	struct strlist users;	/* interned account names */
-	struct fp_entry **table;
-	size_t nbuckets, nentries;
-	struct fp_entry *head, *tail;
+	struct strmap users;	/* account names, interned */
+	/* "h" or "k" (host key or not) and the fingerprint, in the order
+	 * first seen; ent[i] is entry i's */
+	struct strmap fps;
+	struct fp_entry *ent;
+	size_t entcap;
 };
 
 void
@@ -131,64 +133,34 @@ host_digest_free(struct host_digest *d)
 struct fleet *
 fleet_new(void)
 {
-	struct fleet *f = xcalloc(1, sizeof(*f));
-
-	f->nbuckets = 1024;
-	f->table = xcalloc(f->nbuckets, sizeof(*f->table));
-	return f;
-}
-
-static size_t
-hash(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-static void
-grow(struct fleet *f)
-{
-	size_t nb = f->nbuckets * 2;
-	struct fp_entry **t = xcalloc(nb, sizeof(*t));
-
-	for (struct fp_entry *e = f->head; e != NULL; e = e->order) {
-		size_t b = hash(e->fp) & (nb - 1);
-		e->next = t[b];
-		t[b] = e;
-	}
-	free(f->table);
-	f->table = t;
-	f->nbuckets = nb;
+	return xcalloc(1, sizeof(struct fleet));
 }
 
 static void
 sight(struct fleet *f, const char *fp, int is_hostkey, size_t host, const char *user)
 {
-	size_t b = hash(fp) & (f->nbuckets - 1);
+	size_t n = strlen(fp), i;
+	char *key = xmalloc(n + 2);
 	struct fp_entry *e;
 	struct sighting *s;
+	int added;
 
-	for (e = f->table[b]; e != NULL; e = e->next)
-		if (e->is_hostkey == is_hostkey && strcmp(e->fp, fp) == 0)
-			break;
-	if (e == NULL) {
-		e = xcalloc(1, sizeof(*e));
-		e->fp = xstrdup(fp);
+	key[0] = is_hostkey ? 'h' : 'k';
+	memcpy(key + 1, fp, n + 1);
+	i = strmap_add(&f->fps, key, n + 1, 0, &added);
+	free(key);
+	if (added) {
+		if (i >= f->entcap) {
+			f->entcap = f->entcap ? f->entcap * 2 : 256;
+			f->ent = xreallocarray(f->ent, f->entcap, sizeof(*f->ent));
+		}
+		e = &f->ent[i];
+		memset(e, 0, sizeof(*e));
+		e->fp = strmap_at(&f->fps, i)->key + 1;
 		e->is_hostkey = is_hostkey;
 		e->last_host = (size_t)-1;
-		e->next = f->table[b];
-		f->table[b] = e;
-		if (f->tail)
-			f->tail->order = e;
-		else
-			f->head = e;
-		f->tail = e;
-		if (++f->nentries > f->nbuckets)
-			grow(f);
 	}
+	e = &f->ent[i];
 	/* One account listing a key twice is one sighting. */
 	if (e->last != NULL && e->last->host == host && e->last->user == user)
 		return;
@@ -226,12 +198,14 @@ fleet_add(struct fleet *f, const char *target, const struct host_digest *d)
 		sight(f, d->hostkey_fps.v[i], 1, host, NULL);
 	for (size_t i = 0; i < d->keys.n; i++) {
 		const char *sp = strchr(d->keys.v[i], ' ');
+		size_t u;
 		char *fp;
 
 		if (sp == NULL)
 			continue;
 		fp = xstrndup(d->keys.v[i], (size_t)(sp - d->keys.v[i]));
-		sight(f, fp, 0, host, strlist_intern(&f->users, sp + 1));
+		u = strmap_add(&f->users, sp + 1, strlen(sp + 1), 0, NULL);
+		sight(f, fp, 0, host, strmap_at(&f->users, u)->key);
 		free(fp);
 	}
 }
@@ -365,7 +339,8 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 	for (size_t i = before; i < out->nfindings; i++)
 		out->findings[i].severity = (enum ka_severity)policy_severity(o->policy,
 		    out->findings[i].rule->id, (int)out->findings[i].severity);
-	for (const struct fp_entry *e = f->head; e != NULL; e = e->order) {
+	for (size_t i = 0; i < strmap_count(&f->fps); i++) {
+		const struct fp_entry *e = &f->ent[i];
 		struct ka_finding *fd = NULL;
 		char *where;
 
@@ -397,21 +372,18 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 void
 fleet_free(struct fleet *f)
 {
-	struct fp_entry *e, *next;
-
 	if (f == NULL)
 		return;
-	for (e = f->head; e != NULL; e = next) {
+	for (size_t i = 0; i < strmap_count(&f->fps); i++) {
 		struct sighting *s, *sn;
-		next = e->order;
-		for (s = e->first; s != NULL; s = sn) {
+
+		for (s = f->ent[i].first; s != NULL; s = sn) {
 			sn = s->next;
 			free(s);
 		}
-		free(e->fp);
-		free(e);
 	}
-	free(f->table);
+	free(f->ent);
+	strmap_free(&f->fps);
 	for (size_t i = 0; i < f->nkh; i++) {
 		strlist_free(&f->kh[i].names);
 		strlist_free(&f->kh[i].hostkeys);
@@ -419,6 +391,6 @@ fleet_free(struct fleet *f)
 	}
 	free(f->kh);
 	strlist_free(&f->hosts);
-	strlist_free(&f->users);
+	strmap_free(&f->users);
 	free(f);
 }

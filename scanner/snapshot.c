@@ -5,60 +5,20 @@
 #include <string.h>
 
 #include "scanner/snapshot.h"
+#include "scanner/strmap.h"
 
-/* Open addressing on path; sized to stay under half full. */
+/* Path -> index into files. */
 struct snap_file_index {
-	size_t *slots;		/* file index + 1; 0 = empty */
-	size_t cap;
+	struct strmap paths;
 };
 
 enum ik { IK_ACCT_NAME, IK_ACCT_UID, IK_GRP_NAME, IK_GRP_GID, IK_N };
 
+/* Name or id (its four bytes) -> index into accounts or groups. */
 struct snap_lookup {
-	struct {
-		size_t *slots;		/* entry index + 1; 0 = empty */
-		size_t cap, done;
-	} ix[IK_N];
+	struct strmap map[IK_N];
+	size_t done[IK_N];	/* entries added to map so far */
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void
-index_insert(struct snap_file_index *ix, const struct snap_file *files, size_t i)
-{
-	size_t j = hash_str(files[i].path) & (ix->cap - 1);
-
-	while (ix->slots[j] != 0)
-		j = (j + 1) & (ix->cap - 1);
-	ix->slots[j] = i + 1;
-}
-
-static void
-index_grow(struct snapshot *s)
-{
-	struct snap_file_index *ix = s->index;
-
-	if (ix == NULL) {
-		ix = s->index = xcalloc(1, sizeof(*ix));
-	}
-	if (ix->cap != 0 && s->nfiles * 2 < ix->cap)
-		return;
-	free(ix->slots);
-	ix->cap = ix->cap ? ix->cap * 2 : 64;
-	while (s->nfiles * 2 >= ix->cap)
-		ix->cap *= 2;
-	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
-	for (size_t i = 0; i < s->nfiles; i++)
-		index_insert(ix, s->files, i);
-}
 
 void
 snapshot_init(struct snapshot *s)
@@ -177,7 +137,7 @@ snapshot_free(struct snapshot *s)
 		file_free(&s->files[i]);
 	free(s->files);
 	if (s->index) {
-		free(s->index->slots);
+		strmap_free(&s->index->paths);
 		free(s->index);
 	}
 	for (i = 0; i < s->nglobs; i++) {
@@ -195,7 +155,7 @@ snapshot_free(struct snapshot *s)
 	free(s->clientkeys);
 	if (s->lookup) {
 		for (i = 0; i < IK_N; i++)
-			free(s->lookup->ix[i].slots);
+			strmap_free(&s->lookup->map[i]);
 		free(s->lookup);
 	}
 	snapshot_init(s);
@@ -204,19 +164,11 @@ snapshot_free(struct snapshot *s)
 const struct snap_file *
 snap_file_get(const struct snapshot *s, const char *path)
 {
-	const struct snap_file_index *ix = s->index;
-	size_t j;
+	size_t i;
 
-	if (ix == NULL || ix->cap == 0)
+	if (s->index == NULL || !strmap_get(&s->index->paths, path, strlen(path), &i))
 		return NULL;
-	j = hash_str(path) & (ix->cap - 1);
-	while (ix->slots[j] != 0) {
-		const struct snap_file *f = &s->files[ix->slots[j] - 1];
-		if (strcmp(f->path, path) == 0)
-			return f;
-		j = (j + 1) & (ix->cap - 1);
-	}
-	return NULL;
+	return &s->files[i];
 }
 
 struct snap_file *
@@ -235,99 +187,71 @@ snap_file_add(struct snapshot *s, const char *path)
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
 	f->type = SNAP_UNKNOWN;
-	index_grow(s);
-	if (s->index->cap != 0 && snap_file_get(s, path) == NULL)
-		index_insert(s->index, s->files, s->nfiles - 1);
+	if (s->index == NULL)
+		s->index = xcalloc(1, sizeof(*s->index));
+	strmap_add(&s->index->paths, path, strlen(path), s->nfiles - 1, NULL);
 	return f;
 }
 
 /*
- * Account and group lookups by name and by id, hashed: a fleet host or the
- * benchmark has 10,000 accounts and every check asks. The arrays only grow,
- * so each index catches up lazily with the entries added since it was last
- * used. With duplicate keys the first entry wins, as with getpwnam(3).
+ * Account and group lookups by name and by id, in string maps: a fleet
+ * host or the benchmark has 10,000 accounts and every check asks. The
+ * arrays only grow, so each map catches up lazily with the entries added
+ * since it was last used. With duplicate keys the first entry wins, as
+ * with getpwnam(3).
  */
-static uint64_t
-hash_num(uint32_t v)
-{
-	uint64_t h = v * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
 static size_t
 ik_count(const struct snapshot *s, enum ik k)
 {
 	return k <= IK_ACCT_UID ? s->naccounts : s->ngroups;
 }
 
-static uint64_t
-ik_entry_hash(const struct snapshot *s, enum ik k, size_t i)
+/* Entry i's key for map k: the name, or the id's four bytes in *num. */
+static const char *
+ik_key(const struct snapshot *s, enum ik k, size_t i, uint32_t *num, size_t *len)
 {
+	const char *name;
+
 	switch (k) {
 	case IK_ACCT_NAME:
-		return hash_str(s->accounts[i].name);
-	case IK_ACCT_UID:
-		return hash_num(s->accounts[i].uid);
+		name = s->accounts[i].name;
+		break;
 	case IK_GRP_NAME:
-		return hash_str(s->groups[i].name);
-	default:
-		return hash_num(s->groups[i].gid);
-	}
-}
-
-static int
-ik_entry_is(const struct snapshot *s, enum ik k, size_t i, const char *name, uint32_t num)
-{
-	switch (k) {
-	case IK_ACCT_NAME:
-		return strcmp(s->accounts[i].name, name) == 0;
+		name = s->groups[i].name;
+		break;
 	case IK_ACCT_UID:
-		return s->accounts[i].uid == num;
-	case IK_GRP_NAME:
-		return strcmp(s->groups[i].name, name) == 0;
+		*num = s->accounts[i].uid;
+		*len = sizeof(*num);
+		return (const char *)num;
 	default:
-		return s->groups[i].gid == num;
+		*num = s->groups[i].gid;
+		*len = sizeof(*num);
+		return (const char *)num;
 	}
-}
-
-static void
-ik_insert(const struct snapshot *s, struct snap_lookup *lk, enum ik k, size_t i)
-{
-	size_t mask = lk->ix[k].cap - 1, j = ik_entry_hash(s, k, i) & mask;
-
-	while (lk->ix[k].slots[j] != 0)
-		j = (j + 1) & mask;
-	lk->ix[k].slots[j] = i + 1;
+	*len = strlen(name);
+	return name;
 }
 
 static size_t
 ik_find(const struct snapshot *cs, enum ik k, const char *name, uint32_t num)
 {
-	struct snapshot *s = (struct snapshot *)cs;	/* the index is a cache */
-	size_t n = ik_count(s, k), mask, j;
+	struct snapshot *s = (struct snapshot *)cs;	/* the maps are a cache */
 	struct snap_lookup *lk;
+	size_t n = ik_count(s, k), i;
 
 	if (s->lookup == NULL)
 		s->lookup = xcalloc(1, sizeof(*s->lookup));
 	lk = s->lookup;
-	if (n * 2 >= lk->ix[k].cap) {
-		free(lk->ix[k].slots);
-		lk->ix[k].cap = 64;
-		while (n * 2 >= lk->ix[k].cap)
-			lk->ix[k].cap *= 2;
-		lk->ix[k].slots = xcalloc(lk->ix[k].cap, sizeof(size_t));
-		lk->ix[k].done = 0;
+	for (; lk->done[k] < n; lk->done[k]++) {
+		uint32_t v;
+		size_t len;
+		const char *key = ik_key(s, k, lk->done[k], &v, &len);
+
+		strmap_add(&lk->map[k], key, len, lk->done[k], NULL);
 	}
-	for (; lk->ix[k].done < n; lk->ix[k].done++)
-		ik_insert(s, lk, k, lk->ix[k].done);
-	mask = lk->ix[k].cap - 1;
-	j = (name ? hash_str(name) : hash_num(num)) & mask;
-	while (lk->ix[k].slots[j] != 0) {
-		size_t i = lk->ix[k].slots[j] - 1;
-		if (ik_entry_is(s, k, i, name, num))
-			return i;
-		j = (j + 1) & mask;
-	}
+	if (name != NULL ? strmap_get(&lk->map[k], name, strlen(name), &i) :
+	    strmap_get(&lk->map[k], &num, sizeof(num), &i))
+		return i;
 	return SIZE_MAX;
 }
 

@@ -22,11 +22,10 @@
 
 #include "scanner/parse/authkeys.h"
 #include "scanner/parse/match.h"
+#include "scanner/parse/sshbuf.h"
 #include "scanner/parse/sshmisc.h"
 
 /* Limits sshd applies (sshbuf.h, auth-options.h, sshkey.h, misc.h). */
-#define SSHBUF_SIZE_MAX		0x8000000
-#define MAX_BIGNUM_BYTES	(16384 / 8)
 #define MAX_ECPOINT_BYTES	((528 * 2 / 8) + 1)
 #define RSA_MIN_BITS		1024
 #define AUTHOPT_PERMIT_MAX	4096
@@ -228,92 +227,23 @@ key_b64_decode(const char *s, unsigned char *out)
 	return (long)o;
 }
 
-/* A bounded reader over an SSH wire-format blob (RFC 4251 strings). */
-struct rd {
-	const unsigned char *p;
-	size_t len, off;
-};
-
+/* sshbuf_get_bignum2, with what sshd would say about a bad one. */
 static int
-rd_u32(struct rd *r, uint32_t *v)
+rd_bignum(struct sshbuf *r, const unsigned char **d, size_t *n, const char **err)
 {
-	if (r->len - r->off < 4)
+	switch (sshbuf_get_bignum2(r, d, n)) {
+	case 0:
+		return 0;
+	case SSHBUF_NEGATIVE:
+		*err = "key data holds a negative number";
 		return -1;
-	*v = (uint32_t)r->p[r->off] << 24 | (uint32_t)r->p[r->off + 1] << 16 |
-	    (uint32_t)r->p[r->off + 2] << 8 | r->p[r->off + 3];
-	r->off += 4;
-	return 0;
-}
-
-static int
-rd_u64(struct rd *r)
-{
-	uint32_t a, b;
-
-	return rd_u32(r, &a) == 0 && rd_u32(r, &b) == 0 ? 0 : -1;
-}
-
-static int
-rd_string(struct rd *r, const unsigned char **d, size_t *n)
-{
-	uint32_t len;
-
-	if (rd_u32(r, &len) != 0)
+	case SSHBUF_TOO_LARGE:
+		*err = "key data holds a number over 16384 bits";
 		return -1;
-	if (len > SSHBUF_SIZE_MAX - 4 || r->len - r->off < len) {
-		r->off -= 4;
-		return -1;
-	}
-	*d = r->p + r->off;
-	*n = len;
-	r->off += len;
-	return 0;
-}
-
-/* sshbuf_get_cstring: a NUL is allowed only as the last byte. */
-static int
-rd_cstring(struct rd *r, char **s)
-{
-	const unsigned char *d, *z;
-	size_t n;
-
-	if (rd_string(r, &d, &n) != 0)
-		return -1;
-	if (n > 0 && (z = memchr(d, '\0', n)) != NULL && z < d + n - 1)
-		return -1;
-	if (n > 0 && d[n - 1] == '\0')
-		n--;
-	*s = xstrndup((const char *)d, n);
-	return 0;
-}
-
-/* sshbuf_get_bignum2_bytes_direct: no sign bit, bounded, zeros trimmed. */
-static int
-rd_bignum(struct rd *r, const unsigned char **d, size_t *n, const char **err)
-{
-	const unsigned char *p;
-	size_t len;
-
-	if (rd_string(r, &p, &len) != 0) {
+	default:
 		*err = "key data is truncated";
 		return -1;
 	}
-	if (len != 0 && (p[0] & 0x80) != 0) {
-		*err = "key data holds a negative number";
-		return -1;
-	}
-	if (len > MAX_BIGNUM_BYTES + 1 ||
-	    (len == MAX_BIGNUM_BYTES + 1 && p[0] != 0)) {
-		*err = "key data holds a number over 16384 bits";
-		return -1;
-	}
-	while (len > 0 && *p == 0) {
-		p++;
-		len--;
-	}
-	*d = p;
-	*n = len;
-	return 0;
 }
 
 static int
@@ -435,11 +365,11 @@ struct keyinfo {
 	struct buf plain;	/* plain-key serialisation, for the fingerprint */
 };
 
-static int parse_blob(struct rd *r, int allow_cert, struct keyinfo *ki, char **err);
+static int parse_blob(struct sshbuf *r, int allow_cert, struct keyinfo *ki, char **err);
 
 /* Key fields shared by plain keys and certificates (deserialize_public). */
 static int
-parse_fields(struct rd *r, struct keyinfo *ki, char **err)
+parse_fields(struct sshbuf *r, struct keyinfo *ki, char **err)
 {
 	const unsigned char *a, *b, *c, *d;
 	size_t an, bn, cn, dn;
@@ -478,7 +408,7 @@ parse_fields(struct rd *r, struct keyinfo *ki, char **err)
 			goto fail;
 		}
 		ki->bits = ki->t->curve;
-		if (rd_cstring(r, &s) != 0)
+		if (sshbuf_get_cstring(r, &s) != 0)
 			goto fail;
 		snprintf(want, sizeof(want), "nistp%d", ki->bits);
 		if (strcmp(s, want) != 0) {
@@ -491,7 +421,7 @@ parse_fields(struct rd *r, struct keyinfo *ki, char **err)
 		}
 		put_string(&ki->plain, s, strlen(s));
 		free(s);
-		if (rd_string(r, &a, &an) != 0)
+		if (sshbuf_get_string(r, &a, &an) != 0)
 			goto fail;
 		if (!ec_point_ok(ki->bits, a, an)) {
 			e = "ECDSA public key is not a valid point on its curve";
@@ -501,7 +431,7 @@ parse_fields(struct rd *r, struct keyinfo *ki, char **err)
 		break;
 	case KK_ED25519:
 	case KK_ED25519_SK:
-		if (rd_string(r, &a, &an) != 0)
+		if (sshbuf_get_string(r, &a, &an) != 0)
 			goto fail;
 		if (an != 32) {
 			*err = xasprintf("Ed25519 public key is %zu bytes, not 32", an);
@@ -513,7 +443,7 @@ parse_fields(struct rd *r, struct keyinfo *ki, char **err)
 	}
 	if (ki->t->kind == KK_ECDSA_SK || ki->t->kind == KK_ED25519_SK) {
 		/* Security keys carry their FIDO application ("ssh:"). */
-		if (rd_cstring(r, &s) != 0) {
+		if (sshbuf_get_cstring(r, &s) != 0) {
 			e = "security key data has no application string";
 			goto fail;
 		}
@@ -530,12 +460,13 @@ parse_fields(struct rd *r, struct keyinfo *ki, char **err)
 static int
 pairs_ok(const unsigned char *d, size_t n)
 {
-	struct rd r = { d, n, 0 };
+	struct sshbuf r;
 	const unsigned char *x;
 	size_t xn;
 
-	while (r.off < r.len)
-		if (rd_string(&r, &x, &xn) != 0 || rd_string(&r, &x, &xn) != 0)
+	sshbuf_init(&r, d, n);
+	while (sshbuf_left(&r) > 0)
+		if (sshbuf_get_string(&r, &x, &xn) != 0 || sshbuf_get_string(&r, &x, &xn) != 0)
 			return 0;
 	return 1;
 }
@@ -545,34 +476,34 @@ pairs_ok(const unsigned char *d, size_t n)
  * parsed but not verified: keyaudit trusts what ssh-keygen wrote.
  */
 static int
-parse_cert(struct rd *r, char **err)
+parse_cert(struct sshbuf *r, char **err)
 {
 	const unsigned char *d, *ca, *sig;
 	size_t n, can, sign, np = 0;
 	uint32_t type;
 	char *s;
-	struct rd pr;
+	struct sshbuf pr;
 	struct keyinfo cak;
 
-	if (rd_u64(r) != 0 || rd_u32(r, &type) != 0 || rd_cstring(r, &s) != 0)
+	if (sshbuf_skip(r, 8) != 0 || sshbuf_get_u32(r, &type) != 0 || sshbuf_get_cstring(r, &s) != 0)
 		goto trunc;
 	free(s);
-	if (rd_string(r, &d, &n) != 0)
+	if (sshbuf_get_string(r, &d, &n) != 0)
 		goto trunc;
-	pr = (struct rd){ d, n, 0 };
-	if (rd_u64(r) != 0 || rd_u64(r) != 0)
+	sshbuf_init(&pr, d, n);
+	if (sshbuf_skip(r, 8) != 0 || sshbuf_skip(r, 8) != 0)
 		goto trunc;
-	if (rd_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
-	    rd_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
-	    rd_string(r, &d, &n) != 0 || rd_string(r, &ca, &can) != 0 ||
-	    rd_string(r, &sig, &sign) != 0)
+	if (sshbuf_get_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
+	    sshbuf_get_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
+	    sshbuf_get_string(r, &d, &n) != 0 || sshbuf_get_string(r, &ca, &can) != 0 ||
+	    sshbuf_get_string(r, &sig, &sign) != 0)
 		goto trunc;
 	if (type != 1 && type != 2) {
 		*err = xasprintf("certificate of unknown type %u", type);
 		return -1;
 	}
-	while (pr.off < pr.len) {
-		if (np++ >= CERT_MAX_PRINCIPALS || rd_cstring(&pr, &s) != 0) {
+	while (sshbuf_left(&pr) > 0) {
+		if (np++ >= CERT_MAX_PRINCIPALS || sshbuf_get_cstring(&pr, &s) != 0) {
 			*err = xstrdup("certificate principals are malformed");
 			return -1;
 		}
@@ -581,9 +512,12 @@ parse_cert(struct rd *r, char **err)
 	memset(&cak, 0, sizeof(cak));
 	buf_init(&cak.plain);
 	{
-		struct rd cr = { ca, can, 0 };
+		struct sshbuf cr;
 		char *cerr = NULL;
-		int rc = parse_blob(&cr, 0, &cak, &cerr);
+		int rc;
+
+		sshbuf_init(&cr, ca, can);
+		rc = parse_blob(&cr, 0, &cak, &cerr);
 
 		buf_free(&cak.plain);
 		free(cak.blobname);
@@ -601,12 +535,12 @@ parse_cert(struct rd *r, char **err)
 
 /* sshkey_from_blob_internal. */
 static int
-parse_blob(struct rd *r, int allow_cert, struct keyinfo *ki, char **err)
+parse_blob(struct sshbuf *r, int allow_cert, struct keyinfo *ki, char **err)
 {
 	const unsigned char *nonce;
 	size_t nn;
 
-	if (rd_cstring(r, &ki->blobname) != 0) {
+	if (sshbuf_get_cstring(r, &ki->blobname) != 0) {
 		*err = xstrdup("key data is truncated or malformed");
 		return -1;
 	}
@@ -621,7 +555,7 @@ parse_blob(struct rd *r, int allow_cert, struct keyinfo *ki, char **err)
 		return -1;
 	}
 	put_string(&ki->plain, ki->t->plain, strlen(ki->t->plain));
-	if (ki->t->cert && rd_string(r, &nonce, &nn) != 0) {
+	if (ki->t->cert && sshbuf_get_string(r, &nonce, &nn) != 0) {
 		*err = xstrdup("certificate data is truncated");
 		return -1;
 	}
@@ -629,7 +563,7 @@ parse_blob(struct rd *r, int allow_cert, struct keyinfo *ki, char **err)
 		return -1;
 	if (ki->t->cert && parse_cert(r, err) != 0)
 		return -1;
-	if (r->off != r->len) {
+	if (sshbuf_left(r) != 0) {
 		*err = xstrdup("unexpected bytes after the key data");
 		return -1;
 	}
@@ -695,7 +629,9 @@ read_key(const char *cp, struct keyread *k)
 	}
 	k->bloblen = (size_t)n;
 	{
-		struct rd r = { k->blob, k->bloblen, 0 };
+		struct sshbuf r;
+
+		sshbuf_init(&r, k->blob, k->bloblen);
 		rc = parse_blob(&r, 1, &k->ki, &k->err);
 	}
 	/* A key that only fails sshd's size rule still has an identity. */

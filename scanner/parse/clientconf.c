@@ -244,6 +244,8 @@ struct clientconf {
 	struct strlist files;	/* files read, in order */
 	char *home, *local_user, *thishost, *shorthost, *uidstr;
 	struct clientconf_io io;
+	struct ssh_directives dirs;	/* every line read, in order */
+	int keep_going;		/* read every line past an error (clientconf_read_all) */
 	int has_final;		/* some Match has "final": ssh always makes two passes */
 	int seen_ignore;	/* an IgnoreUnknown came before (while parsing) */
 	size_t nbytes, nfiles;
@@ -256,6 +258,7 @@ struct pctx {
 	int line;
 	int userconf;
 	int depth;
+	long block;		/* the Host/Match holding this line, in dirs */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -651,7 +654,7 @@ do_include(struct pctx *p, char **av, int ac)
 			perr(p, "glob failed for %s.", pat);
 			rc = -1;
 		}
-		for (size_t k = 0; k < m.n && rc == 0; k++) {
+		for (size_t k = 0; k < m.n && (rc == 0 || p->c->keep_going); k++) {
 			if (ev_push(p, EV_INC_BEGIN) == NULL ||
 			    read_file(p, m.v[k], p->userconf, 1, p->depth + 1, 0) != 0 ||
 			    ev_push(p, EV_INC_END) == NULL)
@@ -659,7 +662,7 @@ do_include(struct pctx *p, char **av, int ac)
 		}
 		strlist_free(&m);
 		free(pat);
-		if (rc != 0)
+		if (rc != 0 && !p->c->keep_going)
 			return -1;
 	}
 	return 0;
@@ -956,9 +959,23 @@ parse_line(struct pctx *p, char *line)
 		keyword = ssh_strdelim(&str);
 	if (keyword == NULL || *keyword == '\0' || *keyword == '\n' || *keyword == '#')
 		return 0;
-	lower(keyword);
 	if (str != NULL)
 		str += strspn(str, WS);
+	if (p->c->dirs.n >= CLIENTCONF_MAX_DIRECTIVES)
+		return perr(p, "more than %d directives (keyaudit's limit)",
+		    CLIENTCONF_MAX_DIRECTIVES);
+	{
+		struct ssh_directive *d = ssh_directives_add(&p->c->dirs, p->file,
+		    p->line, keyword, str, MAX_ARGS);
+
+		/* A block ends at the next Host or Match, or with its file. */
+		if (strcmp(d->keyword, "host") == 0 || strcmp(d->keyword, "match") == 0)
+			p->block = (long)p->c->dirs.n - 1;
+		d->block = p->block;
+		d->depth = p->depth;
+		d->user = p->userconf;
+	}
+	lower(keyword);
 	if (str == NULL || *str == '\0')
 		return perr(p, "no argument after keyword \"%s\"", keyword);
 	k = kw_lookup(keyword);
@@ -1069,6 +1086,8 @@ read_file(struct pctx *parent, const char *path, int userconf, int checkperm,
 	p.file = strlist_intern(&c->names, path);
 	p.userconf = userconf;
 	p.depth = depth;
+	/* an included file starts in its Include's block */
+	p.block = depth > 0 ? parent->block : -1;
 	if (depth == 0 && ev_push(&p, EV_FILE) == NULL) {
 		free(data);
 		return -1;
@@ -1076,17 +1095,18 @@ read_file(struct pctx *parent, const char *path, int userconf, int checkperm,
 	/* getline() then C strings: a NUL ends its line early */
 	data = xrealloc(data, len + 1);
 	data[len] = '\0';
-	for (s = data; rc == 0 && s < data + len; s = next) {
+	for (s = data; (rc == 0 || c->keep_going) && s < data + len; s = next) {
 		char *nl = memchr(s, '\n', (size_t)(data + len - s));
 
 		next = nl ? nl + 1 : data + len;
 		if (nl)
 			*nl = '\0';
 		p.line++;
-		rc = parse_line(&p, s);
+		if (parse_line(&p, s) != 0)
+			rc = -1;
 	}
 	free(data);
-	return rc;
+	return c->keep_going ? 0 : rc;
 }
 
 static char *
@@ -1097,32 +1117,56 @@ default_hostname(const struct clientconf_io *io)
 	return xstrdup(h != NULL && *h != '\0' ? h : "localhost");
 }
 
-struct clientconf *
-clientconf_load(const char *const *files, size_t nfiles, const char *home,
-    const char *local_user, const struct clientconf_io *io, char **err)
+static struct clientconf *
+clientconf_new(const char *home, const char *local_user, const struct clientconf_io *io)
 {
 	struct clientconf *c = xcalloc(1, sizeof(*c));
-	struct pctx top;
-	int rc = 0;
 
-	*err = NULL;
 	c->io = *io;
 	c->home = xstrdup(home ? home : "/");
 	c->local_user = xstrdup(local_user ? local_user : "root");
 	c->thishost = default_hostname(io);
 	c->shorthost = xstrndup(c->thishost, strcspn(c->thishost, "."));
 	c->uidstr = xasprintf("%ld", io->local_uid ? io->local_uid(io->ctx) : 0L);
+	return c;
+}
+
+/* ssh's default files: ~/.ssh/config (user, checked), then the system's. */
+static int
+read_defaults(struct clientconf *c, int user)
+{
+	static const char sys[] = "/etc/ssh/ssh_config";
+	struct pctx top;
+	int rc = 0;
+
+	memset(&top, 0, sizeof(top));
+	top.c = c;
+	if (user) {
+		char *path = xasprintf("%s/.ssh/config", c->home);
+
+		top.file = path;
+		rc = read_file(&top, path, 1, 1, 0, 0);
+		free(path);
+	}
+	top.file = sys;
+	if (rc == 0 || c->keep_going)
+		rc = read_file(&top, sys, 0, 0, 0, 0);
+	return rc;
+}
+
+struct clientconf *
+clientconf_load(const char *const *files, size_t nfiles, const char *home,
+    const char *local_user, const struct clientconf_io *io, char **err)
+{
+	struct clientconf *c = clientconf_new(home, local_user, io);
+	struct pctx top;
+	int rc = 0;
+
+	*err = NULL;
 	memset(&top, 0, sizeof(top));
 	top.c = c;
 	if (nfiles == 0 || files == NULL) {
-		char *user = xasprintf("%s/.ssh/config", c->home);
-
-		top.file = user;
-		rc = read_file(&top, user, 1, 1, 0, 0);
-		top.file = "/etc/ssh/ssh_config";
-		if (rc == 0)
-			rc = read_file(&top, "/etc/ssh/ssh_config", 0, 0, 0, 0);
-		free(user);
+		rc = read_defaults(c, 1);
 	} else {
 		for (size_t i = 0; i < nfiles && rc == 0; i++) {
 			if (strcasecmp(files[i], "none") == 0)
@@ -1140,6 +1184,19 @@ clientconf_load(const char *const *files, size_t nfiles, const char *home,
 	return c;
 }
 
+struct clientconf *
+clientconf_read_all(const char *home, const char *local_user,
+    const struct clientconf_io *io, char **err)
+{
+	struct clientconf *c = clientconf_new(home, local_user, io);
+
+	c->keep_going = 1;
+	(void)read_defaults(c, home != NULL);
+	*err = c->err;
+	c->err = NULL;
+	return c;
+}
+
 void
 clientconf_free(struct clientconf *c)
 {
@@ -1153,6 +1210,7 @@ clientconf_free(struct clientconf *c)
 		free(e->crit);
 	}
 	free(c->ev);
+	ssh_directives_free(&c->dirs);
 	strlist_free(&c->names);
 	strlist_free(&c->files);
 	free(c->home);
@@ -1168,6 +1226,12 @@ const struct strlist *
 clientconf_files(const struct clientconf *c)
 {
 	return &c->files;
+}
+
+const struct ssh_directives *
+clientconf_directives(const struct clientconf *c)
+{
+	return &c->dirs;
 }
 
 /* --------------------------------------------------------------- resolve */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "scanner/util.h"
+#include "scanner/parse/sshwords.h"
 
 /* Include nesting, as readconf.c's READCONF_MAX_DEPTH. */
 #define CLIENTCONF_MAX_DEPTH 16
@@ -64,6 +65,21 @@ struct clientconf *clientconf_load(const char *const *files, size_t nfiles,
 void clientconf_free(struct clientconf *c);
 /* Every file read, in order (for evidence and collection). */
 const struct strlist *clientconf_files(const struct clientconf *c);
+/* Every directive line read, in the order ssh reads them (see struct
+ * ssh_directive; Host and Match open blocks, user marks the user's files). */
+const struct ssh_directives *clientconf_directives(const struct clientconf *c);
+
+/*
+ * For checks that judge what the files say rather than resolve a host:
+ * ssh's default files (home's .ssh/config when home is not NULL, then
+ * /etc/ssh/ssh_config), every line of every file read past an error, as ssh
+ * reads a whole file before it gives up on it. Never NULL; *err is the
+ * first error ssh (or a keyaudit limit) would stop at, or NULL (caller
+ * frees). With *err set, ask only clientconf_directives() and
+ * clientconf_files() of the result.
+ */
+struct clientconf *clientconf_read_all(const char *home, const char *local_user,
+    const struct clientconf_io *io, char **err);
 
 struct client_host {
 	char *hostname;		/* HostName with %h/%% expanded, else the host as given;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "scanner/parse/inventory.h"
+#include "scanner/strmap.h"
 #include "scanner/util.h"
 
 #define TARGET_MAX_LEN 1024
@@ -293,76 +294,6 @@ target_parse(const char *arg, const char *origin, struct target *out, char **err
 	return 0;
 }
 
-/* ----------------------------------------------------- string -> index */
-
-struct smap {
-	const char **k;
-	size_t *v;
-	size_t n, cap;
-};
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static int
-smap_get(const struct smap *m, const char *key, size_t *v)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return 0;
-	for (i = hash_str(key) & (m->cap - 1); m->k[i] != NULL; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->k[i], key) == 0) {
-			*v = m->v[i];
-			return 1;
-		}
-	return 0;
-}
-
-/* key must outlive the map; an existing key keeps its value. */
-static void
-smap_put(struct smap *m, const char *key, size_t v)
-{
-	size_t i;
-
-	if (2 * (m->n + 1) > m->cap) {
-		struct smap g = { 0 };
-
-		g.cap = m->cap ? m->cap * 2 : 64;
-		g.k = xcalloc(g.cap, sizeof(*g.k));
-		g.v = xcalloc(g.cap, sizeof(*g.v));
-		for (i = 0; i < m->cap; i++)
-			if (m->k[i] != NULL)
-				smap_put(&g, m->k[i], m->v[i]);
-		free(m->k);
-		free(m->v);
-		*m = g;
-	}
-	for (i = hash_str(key) & (m->cap - 1); m->k[i] != NULL; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->k[i], key) == 0)
-			return;
-	m->k[i] = key;
-	m->v[i] = v;
-	m->n++;
-}
-
-static void
-smap_free(struct smap *m)
-{
-	free(m->k);
-	free(m->v);
-	memset(m, 0, sizeof(*m));
-}
-
 /* ------------------------------------------------------ line iteration */
 
 struct lines {
@@ -397,7 +328,7 @@ next_line(struct lines *ls, const char **s, size_t *n)
 
 static int
 parse_plain(const char *text, size_t len, const char *name, struct target_list *out,
-    struct smap *seen, char **err)
+    struct strmap *seen, char **err)
 {
 	struct lines ls = { text, text + len, 0 };
 	const char *s;
@@ -432,7 +363,7 @@ parse_plain(const char *text, size_t len, const char *name, struct target_list *
 		}
 		free(origin);
 		free(line);
-		if (smap_get(seen, t.name, &dummy)) {
+		if (strmap_get(seen, t.name, strlen(t.name), &dummy)) {
 			target_free(&t);
 			continue;
 		}
@@ -443,7 +374,7 @@ parse_plain(const char *text, size_t len, const char *name, struct target_list *
 			return -1;
 		}
 		*target_list_add(out) = t;
-		smap_put(seen, out->v[out->n - 1].name, out->n - 1);
+		strmap_add(seen, t.name, strlen(t.name), out->n - 1, NULL);
 	}
 	return 0;
 }
@@ -494,7 +425,7 @@ struct ini {
 	size_t ng, capg;
 	struct ihost *h;
 	size_t nh, caph;
-	struct smap gmap, hmap;
+	struct strmap gmap, hmap;
 	size_t generated;
 	unsigned mark;
 	char *err;
@@ -547,8 +478,8 @@ ini_free(struct ini *in)
 	}
 	free(in->g);
 	free(in->h);
-	smap_free(&in->gmap);
-	smap_free(&in->hmap);
+	strmap_free(&in->gmap);
+	strmap_free(&in->hmap);
 	free(in->err);
 }
 
@@ -580,7 +511,7 @@ group_get(struct ini *in, const char *name, int line)
 {
 	size_t i;
 
-	if (smap_get(&in->gmap, name, &i))
+	if (strmap_get(&in->gmap, name, strlen(name), &i))
 		return (long)i;
 	if (in->ng >= MAX_GROUPS)
 		return ini_error(in, line, "more than %d groups (keyaudit's limit)",
@@ -592,7 +523,7 @@ group_get(struct ini *in, const char *name, int line)
 	memset(&in->g[in->ng], 0, sizeof(in->g[0]));
 	in->g[in->ng].name = xstrdup(name);
 	in->g[in->ng].ref_line = line;
-	smap_put(&in->gmap, in->g[in->ng].name, in->ng);
+	strmap_add(&in->gmap, name, strlen(name), in->ng, NULL);
 	return (long)in->ng++;
 }
 
@@ -1071,7 +1002,7 @@ vars:
 		size_t hi;
 		struct ihost *h;
 
-		if (!smap_get(&in->hmap, names.v[i], &hi)) {
+		if (!strmap_get(&in->hmap, names.v[i], strlen(names.v[i]), &hi)) {
 			if (in->nh >= INVENTORY_MAX_HOSTS) {
 				ini_error(in, line, "more than %d hosts (keyaudit's limit)",
 				    INVENTORY_MAX_HOSTS);
@@ -1090,7 +1021,7 @@ vars:
 			 * from the host's first line only */
 			if (port != 0)
 				h->vars.v[V_PORT] = xasprintf("%d", port);
-			smap_put(&in->hmap, h->name, in->nh);
+			strmap_add(&in->hmap, h->name, strlen(h->name), in->nh, NULL);
 			hi = in->nh++;
 		}
 		h = &in->h[hi];
@@ -1331,7 +1262,7 @@ apply_limit(struct ini *in, const char *limit, unsigned char *sel)
 		size_t v;
 
 		/* a host name with ':' (IPv6) stays whole */
-		if (smap_get(&in->hmap, item, &v))
+		if (strmap_get(&in->hmap, item, strlen(item), &v))
 			strlist_add(&parts, item);
 		else {
 			char *s2 = NULL, *part;
@@ -1342,7 +1273,7 @@ apply_limit(struct ini *in, const char *limit, unsigned char *sel)
 		for (size_t p = 0; p < parts.n && rc == 0; p++) {
 			const char *nm = parts.v[p];
 
-			if (smap_get(&in->gmap, nm, &v) && in->g[v].declared) {
+			if (strmap_get(&in->gmap, nm, strlen(nm), &v) && in->g[v].declared) {
 				struct idx stack = { 0 };
 
 				in->mark++;
@@ -1359,7 +1290,7 @@ apply_limit(struct ini *in, const char *limit, unsigned char *sel)
 						idx_add(&stack, in->g[g].children.v[k]);
 				}
 				free(stack.v);
-			} else if (smap_get(&in->hmap, nm, &v))
+			} else if (strmap_get(&in->hmap, nm, strlen(nm), &v))
 				sel[v] = 1;
 			else {
 				char *pn = str_printable(nm, strlen(nm));
@@ -1632,10 +1563,10 @@ inventory_parse(const char *text, size_t len, const char *name, const char *limi
 		}
 		ini_free(&in);
 	} else {
-		struct smap seen = { 0 };
+		struct strmap seen = { 0 };
 
 		rc = parse_plain(text, len, name, &tmp, &seen, err);
-		smap_free(&seen);
+		strmap_free(&seen);
 		if (rc == 0 && limit != NULL) {
 			unsigned char *sel = xcalloc(tmp.n ? tmp.n : 1, 1);
 			size_t keep = 0;

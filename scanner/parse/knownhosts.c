@@ -31,6 +31,8 @@
 #include "scanner/parse/authkeys.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/parse/match.h"
+#include "scanner/parse/sshbuf.h"
+#include "scanner/strmap.h"
 #include "scanner/util.h"
 
 #define HASH_MAGIC	"|1|"
@@ -61,10 +63,9 @@ struct kh_hm {
 	SHA_CTX in, out;
 };
 
-/* A plain name in the index and the lines naming it, in file order. */
+/* The lines naming a plain name (db->namemap's entry of the same index),
+ * in file order. */
 struct kh_name {
-	char *name;
-	uint32_t hash;
 	uint32_t head, tail;	/* into db->post, UINT32_MAX = none */
 };
 
@@ -87,10 +88,9 @@ struct kh_db {
 	struct kh_hm *hm;
 	size_t nhm, hmcap;
 
+	struct strmap namemap;	/* plain names, each with names[] of its index */
 	struct kh_name *names;
-	size_t nnames, namecap;
-	uint32_t *slots;	/* index + 1 into names; 0 = empty */
-	size_t nslots;
+	size_t namecap;
 	struct kh_post *post;
 	size_t npost, postcap;
 };
@@ -144,18 +144,6 @@ host_port(const char *lhost, int port)
 	if (port == 0 || port == 22)
 		return xstrdup(lhost);
 	return xasprintf("[%s]:%d", lhost, port);
-}
-
-static uint32_t
-name_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
 }
 
 /* --- parsing --- */
@@ -368,66 +356,23 @@ parse_line(struct kh_line *l, const char *s)
 /* --- the index --- */
 
 static void
-index_grow(struct kh_db *db)
-{
-	size_t ns = db->nslots ? db->nslots * 2 : 256;
-	uint32_t *slots = xcalloc(ns, sizeof(*slots));
-
-	for (size_t i = 0; i < db->nnames; i++) {
-		size_t j = db->names[i].hash & (ns - 1);
-
-		while (slots[j] != 0)
-			j = (j + 1) & (ns - 1);
-		slots[j] = (uint32_t)i + 1;
-	}
-	free(db->slots);
-	db->slots = slots;
-	db->nslots = ns;
-}
-
-static struct kh_name *
-index_find(const struct kh_db *db, const char *s, size_t n, uint32_t h,
-    size_t *slot)
-{
-	size_t j;
-
-	if (db->nslots == 0)
-		return NULL;
-	for (j = h & (db->nslots - 1); db->slots[j] != 0;
-	    j = (j + 1) & (db->nslots - 1)) {
-		struct kh_name *e = &db->names[db->slots[j] - 1];
-
-		if (e->hash == h && strncmp(e->name, s, n) == 0 &&
-		    e->name[n] == '\0')
-			return e;
-	}
-	if (slot != NULL)
-		*slot = j;
-	return NULL;
-}
-
-static void
 index_add(struct kh_db *db, const char *s, size_t n, uint32_t line)
 {
-	uint32_t h = name_hash(s, n);
 	struct kh_name *e;
 	struct kh_post *p;
-	size_t slot;
+	size_t i;
+	int added;
 
-	if (db->nslots == 0 || (db->nnames + 1) * 2 > db->nslots)
-		index_grow(db);
-	if ((e = index_find(db, s, n, h, &slot)) == NULL) {
-		if (db->nnames == db->namecap) {
+	i = strmap_add(&db->namemap, s, n, 0, &added);
+	if (added) {
+		if (i >= db->namecap) {
 			db->namecap = db->namecap ? db->namecap * 2 : 64;
 			db->names = xreallocarray(db->names, db->namecap,
 			    sizeof(*db->names));
 		}
-		e = &db->names[db->nnames++];
-		e->name = xstrndup(s, n);
-		e->hash = h;
-		e->head = e->tail = UINT32_MAX;
-		db->slots[slot] = (uint32_t)db->nnames;
+		db->names[i].head = db->names[i].tail = UINT32_MAX;
 	}
+	e = &db->names[i];
 	/* A line naming the host twice is one entry. */
 	if (e->tail != UINT32_MAX && db->post[e->tail].line == line)
 		return;
@@ -642,10 +587,8 @@ kh_db_free(struct kh_db *db)
 		free(db->scan[i].lpattern);
 	free(db->scan);
 	free(db->hm);
-	for (size_t i = 0; i < db->nnames; i++)
-		free(db->names[i].name);
+	strmap_free(&db->namemap);
 	free(db->names);
-	free(db->slots);
 	free(db->post);
 	strlist_free(&db->files);
 	strlist_free(&db->errors);
@@ -717,13 +660,12 @@ cands_add(struct cands *c, uint32_t v)
 static void
 candidates(const struct kh_db *db, const char *name, struct cands *out)
 {
-	const struct kh_name *e;
 	struct cands s = { 0 };
 	uint32_t p = UINT32_MAX;
-	size_t n = strlen(name), j = 0;
+	size_t n = strlen(name), j = 0, i;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < db->nscan; i++) {
+	for (i = 0; i < db->nscan; i++) {
 		const struct kh_scan *sc = &db->scan[i];
 		const struct kh_line *l = &db->lines[sc->line];
 		int m;
@@ -735,8 +677,8 @@ candidates(const struct kh_db *db, const char *name, struct cands *out)
 		if (m)
 			cands_add(&s, sc->line);
 	}
-	if ((e = index_find(db, name, n, name_hash(name, n), NULL)) != NULL)
-		p = e->head;
+	if ((i = strmap_find(&db->namemap, name, n)) != STRMAP_NONE)
+		p = db->names[i].head;
 	while (p != UINT32_MAX || j < s.n) {
 		if (p != UINT32_MAX && (j == s.n || db->post[p].line < s.v[j])) {
 			cands_add(out, db->post[p].line);
@@ -749,55 +691,13 @@ candidates(const struct kh_db *db, const char *name, struct cands *out)
 
 /* --- the presented key --- */
 
-struct wire {
-	const unsigned char *p;
-	size_t len, off;
-};
-
-static int
-w_u32(struct wire *w, uint32_t *v)
-{
-	if (w->len - w->off < 4)
-		return -1;
-	*v = (uint32_t)w->p[w->off] << 24 | (uint32_t)w->p[w->off + 1] << 16 |
-	    (uint32_t)w->p[w->off + 2] << 8 | w->p[w->off + 3];
-	w->off += 4;
-	return 0;
-}
-
-static int
-w_u64(struct wire *w, uint64_t *v)
-{
-	uint32_t a, b;
-
-	if (w_u32(w, &a) != 0 || w_u32(w, &b) != 0)
-		return -1;
-	*v = (uint64_t)a << 32 | b;
-	return 0;
-}
-
-static int
-w_string(struct wire *w, const unsigned char **d, size_t *n)
-{
-	uint32_t len;
-
-	if (w_u32(w, &len) != 0 || w->len - w->off < len)
-		return -1;
-	*d = w->p + w->off;
-	*n = len;
-	w->off += len;
-	return 0;
-}
-
+/* The next string as a C string (sshbuf_get_cstring), or NULL. */
 static char *
-w_cstring(struct wire *w)
+w_cstring(struct sshbuf *w)
 {
-	const unsigned char *d;
-	size_t n;
+	char *s;
 
-	if (w_string(w, &d, &n) != 0 || memchr(d, '\0', n) != NULL)
-		return NULL;
-	return xstrndup((const char *)d, n);
+	return sshbuf_get_cstring(w, &s) == 0 ? s : NULL;
 }
 
 /* The fingerprint of a key blob, if ssh could read it; the type word is
@@ -806,9 +706,12 @@ static int
 blob_fp(const unsigned char *blob, size_t len, const char *fallback,
     struct ak_line *al, char **why)
 {
-	struct wire w = { blob, len, 0 };
-	char *name = w_cstring(&w), *b64, *text;
+	struct sshbuf w;
+	char *name, *b64, *text;
 	const char *word = NULL;
+
+	sshbuf_init(&w, blob, len);
+	name = w_cstring(&w);
 
 	memset(al, 0, sizeof(*al));
 	if (name != NULL && ak_canonical_type(name) != NULL)
@@ -856,44 +759,47 @@ cert_key_fields(const char *canon)
 static int
 read_cert(struct pkey *k, const unsigned char *blob, size_t len)
 {
-	struct wire w = { blob, len, 0 }, pr, sw;
-	const unsigned char *d, *ca, *sig;
-	size_t n, can, sign;
+	struct sshbuf w, pr, sw;
+	const unsigned char *d, *ca;
+	size_t n, can;
 	uint64_t serial;
-	char *type = w_cstring(&w), *s;
-	const char *canon = type ? ak_canonical_type(type) : NULL;
+	char *type, *s;
+	const char *canon;
 	struct ak_line al;
 	char *why = NULL;
 	int nf;
 
+	sshbuf_init(&w, blob, len);
+	type = w_cstring(&w);
+	canon = type ? ak_canonical_type(type) : NULL;
 	free(type);
 	if (canon == NULL)
 		return -1;
 	nf = cert_key_fields(canon);
-	if (w_string(&w, &d, &n) != 0)		/* nonce */
+	if (sshbuf_get_string(&w, &d, &n) != 0)	/* nonce */
 		return -1;
 	while (nf-- > 0)
-		if (w_string(&w, &d, &n) != 0)
+		if (sshbuf_get_string(&w, &d, &n) != 0)
 			return -1;
-	if (w_u64(&w, &serial) != 0 || w_u32(&w, &k->cert_type) != 0 ||
-	    w_string(&w, &d, &n) != 0 ||		/* key id */
-	    w_string(&w, &d, &n) != 0)			/* principals */
+	if (sshbuf_get_u64(&w, &serial) != 0 || sshbuf_get_u32(&w, &k->cert_type) != 0 ||
+	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* key id */
+	    sshbuf_get_sub(&w, &pr) != 0)		/* principals */
 		return -1;
-	pr = (struct wire){ d, n, 0 };
-	while (pr.off < pr.len) {
+	while (sshbuf_left(&pr) > 0) {
 		if ((s = w_cstring(&pr)) == NULL)
 			return -1;
 		strlist_add_owned(&k->principals, s);
 	}
-	if (w_u64(&w, &k->valid_after) != 0 || w_u64(&w, &k->valid_before) != 0 ||
-	    w_string(&w, &d, &n) != 0)			/* critical options */
+	if (sshbuf_get_u64(&w, &k->valid_after) != 0 ||
+	    sshbuf_get_u64(&w, &k->valid_before) != 0 ||
+	    sshbuf_get_string(&w, &d, &n) != 0)		/* critical options */
 		return -1;
 	k->critical = n != 0;
-	if (w_string(&w, &d, &n) != 0 ||		/* extensions */
-	    w_string(&w, &d, &n) != 0 ||		/* reserved */
-	    w_string(&w, &ca, &can) != 0 || w_string(&w, &sig, &sign) != 0)
+	if (sshbuf_get_string(&w, &d, &n) != 0 ||	/* extensions */
+	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* reserved */
+	    sshbuf_get_string(&w, &ca, &can) != 0 ||
+	    sshbuf_get_sub(&w, &sw) != 0)		/* signature */
 		return -1;
-	sw = (struct wire){ sig, sign, 0 };
 	k->sigtype = w_cstring(&sw);
 	/* A CA key ssh could not read matches no @cert-authority line. */
 	if (blob_fp(ca, can, NULL, &al, &why) == 0) {

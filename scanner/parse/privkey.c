@@ -9,6 +9,7 @@
 
 #include "scanner/util.h"
 #include "scanner/parse/privkey.h"
+#include "scanner/parse/sshbuf.h"
 
 /* Base64 characters of the OpenSSH container decoded at most: the header
  * and public key come first and fit easily (a 16384-bit RSA public key is
@@ -63,38 +64,6 @@ is_b64(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
 }
 
-/* Big-endian SSH wire reader over a bounded buffer. */
-struct rd {
-	const unsigned char *p;
-	size_t left;
-};
-
-static int
-rd_u32(struct rd *r, uint32_t *v)
-{
-	if (r->left < 4)
-		return -1;
-	*v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
-	    (uint32_t)r->p[2] << 8 | r->p[3];
-	r->p += 4;
-	r->left -= 4;
-	return 0;
-}
-
-static int
-rd_string(struct rd *r, const unsigned char **s, size_t *n)
-{
-	uint32_t len;
-
-	if (rd_u32(r, &len) != 0 || len > r->left)
-		return -1;
-	*s = r->p;
-	*n = len;
-	r->p += len;
-	r->left -= len;
-	return 0;
-}
-
 /* A key type name as it appears in a blob: short and plain, or not one. */
 static char *
 type_name(const unsigned char *s, size_t n)
@@ -125,7 +94,7 @@ openssh_facts(const char *data, size_t len, int *encrypted, char **pub_type,
 	size_t off, n, cap = 0, slen, bloblen;
 	const char *line;
 	long dlen;
-	struct rd r;
+	struct sshbuf r, kb;
 	uint32_t nkeys;
 	int bad = 0;
 
@@ -159,27 +128,23 @@ openssh_facts(const char *data, size_t len, int *encrypted, char **pub_type,
 	bin = xmalloc(cap);
 	if ((dlen = base64_decode(b64.data, b64.len, bin, cap)) < 0)
 		goto out;
-	r.p = bin;
-	r.left = (size_t)dlen;
-	if (r.left < sizeof(OPENSSH_MAGIC) ||
-	    memcmp(r.p, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)) != 0)
+	if ((size_t)dlen < sizeof(OPENSSH_MAGIC) ||
+	    memcmp(bin, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)) != 0)
 		goto out;
-	r.p += sizeof(OPENSSH_MAGIC);
-	r.left -= sizeof(OPENSSH_MAGIC);
-	if (rd_string(&r, &s, &slen) != 0)
+	sshbuf_init(&r, bin, (size_t)dlen);
+	if (sshbuf_skip(&r, sizeof(OPENSSH_MAGIC)) != 0 ||
+	    sshbuf_get_string(&r, &s, &slen) != 0)	/* ciphername */
 		goto out;
 	*encrypted = !(slen == 4 && memcmp(s, "none", 4) == 0);
-	if (rd_string(&r, &s, &slen) != 0 ||		/* kdfname */
-	    rd_string(&r, &s, &slen) != 0 ||		/* kdfoptions */
-	    rd_u32(&r, &nkeys) != 0 || nkeys == 0 ||
-	    rd_string(&r, &blob, &bloblen) != 0)
+	if (sshbuf_get_string(&r, &s, &slen) != 0 ||	/* kdfname */
+	    sshbuf_get_string(&r, &s, &slen) != 0 ||	/* kdfoptions */
+	    sshbuf_get_u32(&r, &nkeys) != 0 || nkeys == 0 ||
+	    sshbuf_get_string(&r, &blob, &bloblen) != 0)
 		goto out;
-	{
-		struct rd kb = { blob, bloblen };
-		if (rd_string(&kb, &s, &slen) != 0 ||
-		    (*pub_type = type_name(s, slen)) == NULL)
-			goto out;
-	}
+	sshbuf_init(&kb, blob, bloblen);
+	if (sshbuf_get_string(&kb, &s, &slen) != 0 ||
+	    (*pub_type = type_name(s, slen)) == NULL)
+		goto out;
 	*pub_fp = fingerprint_sha256(blob, bloblen);
 	if (pub_blob != NULL) {
 		*pub_blob = xmalloc(bloblen);

@@ -116,6 +116,7 @@ struct sshd_config {
 	struct ev *evs;
 	size_t nevs, capevs;
 	struct optset global;		/* the startup pass */
+	struct ssh_directives dirs;	/* every line read, in order */
 	const struct sshdconf_io *io;	/* only during sshdconf_parse() */
 	size_t ndirectives, nbytes, nincluded;
 	int stopped;			/* a budget ran out */
@@ -972,6 +973,7 @@ struct pctx {
 	const char *file;		/* interned */
 	int line;
 	int depth;
+	long block;			/* the Match holding this line, in dirs */
 };
 
 static const char *
@@ -1041,6 +1043,16 @@ include_file(struct pctx *p, const char *path)
 	run_event(p->r, ev_push(p->c, &e));
 }
 
+/* An Include pattern as sshd globs it: relative ones under /etc/ssh; "~"
+ * is not expanded (servconf.c calls glob(3) without GLOB_TILDE). */
+static char *
+include_pattern(const char *arg)
+{
+	if (arg[0] != '/' && arg[0] != '~')
+		return xasprintf("%s/%s", SSHD_DIR, arg);
+	return xstrdup(arg);
+}
+
 static void
 do_include(struct pctx *p, struct args *a)
 {
@@ -1057,10 +1069,7 @@ do_include(struct pctx *p, struct args *a)
 			return;
 		}
 		n++;
-		if (arg[0] != '/' && arg[0] != '~')
-			pat = xasprintf("%s/%s", SSHD_DIR, arg);
-		else
-			pat = xstrdup(arg);
+		pat = include_pattern(arg);
 		if (io->glob == NULL || io->glob(io->ctx, pat, &m) != 0) {
 			perror_at(p, "include \"%s\" glob failed%s", pat, "");
 		} else {
@@ -2090,6 +2099,17 @@ parse_line(struct pctx *p, char *line)
 		budget_exceeded(p, "100000 directives");
 		return;
 	}
+	{
+		struct ssh_directive *d = ssh_directives_add(&c->dirs, p->file,
+		    p->line, kw, str, SSHDCONF_MAX_ARGS);
+
+		/* A Match runs to the end of its file: sshd restores the
+		 * including file's state after an Include. */
+		if (strcmp(d->keyword, "match") == 0)
+			p->block = (long)c->dirs.n - 1;
+		d->block = p->block;
+		d->depth = p->depth;
+	}
 	if (str == NULL || *str == '\0') {
 		perror_at(p, "no argument after keyword \"%s\"%s", kw, "");
 		return;
@@ -2549,6 +2569,7 @@ sshdconf_parse(const char *path, const struct sshdconf_io *io)
 	p.c = c;
 	p.r = &r;
 	p.file = intern(c, path);
+	p.block = -1;
 	if (io == NULL || io->read == NULL || io->read(io->ctx, path, &data, &len) != 0) {
 		char *pp = pr(path);
 		add_error(c, path, 0, 1, "cannot read %s: %s", pp,
@@ -2645,6 +2666,7 @@ sshdconf_free(struct sshd_config *c)
 		ev_free(&c->evs[i]);
 	free(c->evs);
 	optset_free(&c->global);
+	ssh_directives_free(&c->dirs);
 	strlist_free(&c->files);
 	strlist_free(&c->names);
 	free(c);
@@ -2666,6 +2688,49 @@ const struct strlist *
 sshdconf_files(const struct sshd_config *c)
 {
 	return &c->files;
+}
+
+const struct ssh_directives *
+sshdconf_directives(const struct sshd_config *c)
+{
+	return &c->dirs;
+}
+
+int
+sshdconf_first_match_line(const struct sshd_config *c)
+{
+	for (size_t i = 0; i < c->dirs.n; i++)
+		if (c->dirs.v[i].depth == 0 && strcmp(c->dirs.v[i].keyword, "match") == 0)
+			return c->dirs.v[i].line;
+	return 0;
+}
+
+char *
+sshdconf_dropin(const struct sshd_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->dirs.n; i++) {
+		const struct ssh_directive *d = &c->dirs.v[i];
+
+		if (d->depth != 0 || d->block != -1 || strcmp(d->keyword, "include") != 0)
+			continue;
+		for (int k = 0; k < d->ac; k++) {
+			char *pat = include_pattern(d->av[k]), *dir = NULL, *r = NULL;
+			const char *slash = strrchr(pat, '/');
+
+			/* An absolute directory with no wildcard, and a last
+			 * part the name fits. */
+			if (pat[0] == '/' && slash != pat) {
+				dir = xstrndup(pat, (size_t)(slash - pat));
+				if (strpbrk(dir, "*?[") == NULL && match_pattern(name, slash + 1))
+					r = xasprintf("%s/%s", dir, name);
+			}
+			free(dir);
+			free(pat);
+			if (r != NULL)
+				return r;
+		}
+	}
+	return NULL;
 }
 
 struct sshd_eff *

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "scanner/util.h"
+#include "scanner/parse/sshwords.h"
 
 /* Include nesting limit, as servconf.c's SERVCONF_MAX_DEPTH. */
 #define SSHDCONF_MAX_DEPTH 16
@@ -71,6 +72,19 @@ size_t sshdconf_nerrors(const struct sshd_config *c);
 const struct sshdconf_error *sshdconf_error_at(const struct sshd_config *c, size_t i);
 /* Every file that was read, main file first (for evidence and collection). */
 const struct strlist *sshdconf_files(const struct sshd_config *c);
+/* Every directive line read, in the order sshd reads them (see struct
+ * ssh_directive): the text as written, for what the effective values cannot
+ * show. Lines past a keyaudit budget are not in it. */
+const struct ssh_directives *sshdconf_directives(const struct sshd_config *c);
+/* Line of the main file's first Match, 0 when it has none: a global line
+ * added above it takes effect. */
+int sshdconf_first_match_line(const struct sshd_config *c);
+/* Where sshd would read a drop-in file called name ahead of every Match:
+ * "DIR/name" for the main file's first Include outside Match whose pattern
+ * is DIR/PATTERN with name fitting PATTERN (Debian's stock
+ * Include of sshd_config.d/ *.conf), whether or not DIR exists.
+ * NULL when there is none. Caller frees. */
+char *sshdconf_dropin(const struct sshd_config *c, const char *name);
 
 /* conn NULL: global section only (what plain sshd -T prints). */
 struct sshd_eff *sshdconf_effective(const struct sshd_config *c, const struct sshd_conn *conn);

@@ -1,5 +1,6 @@
 /* sshwords.c - OpenSSH's word splitting for configuration lines (misc.c),
  * one copy for both configuration readers. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,4 +108,44 @@ ssh_argv_split(const char *s, int max, char ***avp, int *acp)
 	*avp = av;
 	*acp = ac;
 	return 0;
+}
+
+struct ssh_directive *
+ssh_directives_add(struct ssh_directives *l, const char *file, int line,
+    const char *keyword, const char *rest, int max_args)
+{
+	struct ssh_directive *d;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+	d->file = file;
+	d->line = line;
+	d->spelled = xstrdup(keyword);
+	d->keyword = xstrdup(keyword);
+	for (char *c = d->keyword; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	d->args = xstrdup(rest ? rest : "");
+	if (ssh_argv_split(d->args, max_args, &d->av, &d->ac) != 0) {
+		d->av = NULL;
+		d->ac = -1;
+	}
+	d->block = -1;
+	return d;
+}
+
+void
+ssh_directives_free(struct ssh_directives *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].keyword);
+		free(l->v[i].spelled);
+		free(l->v[i].args);
+		ssh_argv_free(l->v[i].av, l->v[i].ac > 0 ? l->v[i].ac : 0);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

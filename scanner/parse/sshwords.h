@@ -20,4 +20,42 @@ char *ssh_strdelim(char **s);
 int ssh_argv_split(const char *s, int max, char ***avp, int *acp);
 void ssh_argv_free(char **av, int ac);
 
+/*
+ * One configuration line as the reader met it, in reading order with each
+ * Include's files where the Include stands: what checks need to judge the
+ * text itself (keywords sshd ignores, a line that loses to an earlier one,
+ * where a new line would take effect). Both readers fill a list of these
+ * as they parse; evaluation stays theirs.
+ */
+struct ssh_directive {
+	const char *file;	/* owned by the reader's result */
+	int line;
+	char *keyword;		/* lower-case */
+	char *spelled;		/* the keyword as written */
+	char *args;		/* the rest of the line as written (after the
+				 * keyword and its '=', trailing blanks cut) */
+	char **av;		/* args as ssh_argv_split() splits them */
+	int ac;			/* -1: not split (a quote does not close, or
+				 * more than max_args words); av NULL */
+	/* The Match (or, for ssh_config, Host) line whose block holds this
+	 * one, as an index into the list; a block line is its own. -1: the
+	 * top of its file, outside any block. A block runs to the next block
+	 * line or the end of its file; an included file starts in the block
+	 * its Include stands in, and its own blocks end with it. */
+	long block;
+	int depth;		/* Include depth: 0 in a file read first-hand */
+	int user;		/* ssh_config: from the user's files */
+};
+
+struct ssh_directives {
+	struct ssh_directive *v;
+	size_t n, cap;
+};
+
+/* Append a line: keyword and rest as the reader split them (rest may be
+ * NULL); the words are split here. Returns the new entry. */
+struct ssh_directive *ssh_directives_add(struct ssh_directives *l, const char *file,
+    int line, const char *keyword, const char *rest, int max_args);
+void ssh_directives_free(struct ssh_directives *l);
+
 #endif

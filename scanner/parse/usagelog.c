@@ -10,9 +10,9 @@
  *   - a candidate's header (time, host, PROG[PID]) is checked by hand, and
  *     only then is its message matched, by PCRE2 patterns compiled and
  *     JIT-compiled once, with one match_data;
- *   - keys live in an open-addressing hash table over entries kept in
- *     blocks that never move; a line allocates only for a key or an
- *     authorized_keys name never seen before.
+ *   - keys and authorized_keys names live in string maps (strmap.c) beside
+ *     entries kept in blocks that never move; a line allocates only for a
+ *     key or an authorized_keys name never seen before.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -32,9 +32,11 @@
 
 #include "scanner/parse/logclock.h"
 #include "scanner/parse/usagelog.h"
+#include "scanner/strmap.h"
 #include "scanner/util.h"
 
 #define FP_MAX		64	/* "SHA256:" and 43 digits; "MD5:" and 47 */
+#define USER_MAX	100	/* the pattern's %.100s */
 #define ADDR_MAX	64	/* an IPv6 address with a zone, and the NUL */
 #define TYPE_MAX	33
 #define BLOCK_SHIFT	10	/* entries per block: 1024 */
@@ -76,23 +78,11 @@ static const char re_cert_src[] =
     "Accepted certificate ID \".*\" \\(serial [0-9]+\\) signed by CA " TYPE_RE
     " (" FP_RE ") found at (.{1,4096}):([0-9]{1,9})\\z";
 
-/* What a lookup reads comes first, the key inline when short: a log of
- * gigabytes streams through the caches, and each miss is a login's cost. */
+/* One key, numbered as its "user NUL fp" key in the keys map. */
 struct ent {
-	uint64_t hash;
-	uint32_t userlen, fplen;
-	char *key;		/* user NUL fp, as logged: what the table compares */
-	char kbuf[80];		/* the key when it fits, else it is allocated */
 	struct key_use k;
 	char addr[ADDR_MAX];
 	char type[TYPE_MAX];
-};
-
-/* An authorized_keys name, kept once however many keys point at it. */
-struct fname {
-	char *raw, *shown;
-	size_t len;
-	uint64_t hash;
 };
 
 /* What an "Accepted key ... found at" line said, until its login comes:
@@ -127,15 +117,15 @@ struct usagelog {
 
 	struct log_clock clock;
 
+	struct strmap keys;	/* "user NUL fp" as logged -> its ent */
 	struct ent **blocks;
 	size_t nblocks, n, max_keys;
-	uint64_t *slot;		/* the hash's top half, index + 1; 0 is free */
-	size_t cap;
 
-	struct fname *files;
-	size_t nfiles, filecap, filebytes;
-	uint64_t *fslot;
-	size_t fcap;
+	/* authorized_keys names, each kept once however many keys point at
+	 * it: as logged in the map, printable in shown (same index) */
+	struct strmap files;
+	char **shown;
+	size_t showncap, filebytes;
 
 	struct pend (*pend)[PEND_WAYS];
 	uint64_t seq;
@@ -150,26 +140,6 @@ is_digit(int ch)
 {
 	return ch >= '0' && ch <= '9';
 }
-
-/* A hash of n bytes, eight at a time: it runs on every key and file name
- * a login line names, where a byte-at-a-time hash showed in profiles. */
-static uint64_t
-hash_bytes(uint64_t h, const char *p, size_t n)
-{
-	uint64_t w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	for (w = 0; n > 0; p++, n--)
-		w = w << 8 | (unsigned char)*p;
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ h >> 32;
-}
-
-#define HASH_INIT	14695981039346656037ULL
 
 /* The first n bytes (8 to 16) of a and b are equal: two overlapping 8-byte
  * loads, as memcmp with a length it does not know is a call. */
@@ -241,128 +211,57 @@ ent_at(const struct usagelog *u, size_t i)
 	return &u->blocks[i >> BLOCK_SHIFT][i & (BLOCK_SIZE - 1)];
 }
 
-/* A slot: the top of the hash beside the index, so that a probe reads an
- * entry only when it is most likely the one. */
-#define SLOT(h, i)	((h) >> 32 << 32 | (uint64_t)(i))
-#define SLOT_TAG(v)	((v) >> 32)
-#define SLOT_INDEX(v)	((size_t)((v) & 0xffffffffu) - 1)
-
-static void
-keys_grow(struct usagelog *u)
-{
-	size_t cap = u->cap ? u->cap * 2 : 1024;
-	uint64_t *slot = xcalloc(cap, sizeof(*slot));
-
-	for (size_t i = 0; i < u->n; i++) {
-		uint64_t h = ent_at(u, i)->hash;
-		size_t s = h & (cap - 1);
-
-		while (slot[s] != 0)
-			s = (s + 1) & (cap - 1);
-		slot[s] = SLOT(h, i + 1);
-	}
-	free(u->slot);
-	u->slot = slot;
-	u->cap = cap;
-}
-
 /* The entry of (user, fp), added when new; NULL when the table is full. */
 static struct ent *
 key_get(struct usagelog *u, const char *user, size_t ul, const char *fp, size_t fl)
 {
-	uint64_t h = hash_bytes(hash_bytes(HASH_INIT, user, ul), fp, fl);
-	size_t s;
+	char key[USER_MAX + 1 + FP_MAX];
+	size_t n = ul + 1 + fl, i;
 	struct ent *e;
 
-	if (u->cap == 0)
-		keys_grow(u);
-	for (s = h & (u->cap - 1); u->slot[s] != 0; s = (s + 1) & (u->cap - 1)) {
-		if (SLOT_TAG(u->slot[s]) != h >> 32)
-			continue;
-		e = ent_at(u, SLOT_INDEX(u->slot[s]));
-		if (e->userlen == ul && e->fplen == fl &&
-		    memcmp(e->key, user, ul) == 0 && memcmp(e->key + ul + 1, fp, fl) == 0)
-			return e;
-	}
+	if (n > sizeof(key))
+		return NULL;
+	memcpy(key, user, ul);
+	key[ul] = '\0';
+	memcpy(key + ul + 1, fp, fl);
+	if ((i = strmap_find(&u->keys, key, n)) != STRMAP_NONE)
+		return ent_at(u, i);
 	if (u->n >= u->max_keys)
 		return NULL;
 	if ((u->n >> BLOCK_SHIFT) >= u->nblocks) {
 		u->blocks = xreallocarray(u->blocks, u->nblocks + 1, sizeof(*u->blocks));
 		u->blocks[u->nblocks++] = xcalloc(BLOCK_SIZE, sizeof(struct ent));
 	}
-	e = ent_at(u, u->n);
-	e->key = ul + fl + 2 <= sizeof(e->kbuf) ? e->kbuf : xmalloc(ul + fl + 2);
-	memcpy(e->key, user, ul);
-	e->key[ul] = '\0';
-	memcpy(e->key + ul + 1, fp, fl);
-	e->key[ul + 1 + fl] = '\0';
-	e->userlen = (uint32_t)ul;
-	e->fplen = (uint32_t)fl;
-	e->hash = h;
+	i = strmap_add(&u->keys, key, n, 0, NULL);	/* u->n: both count keys */
+	e = ent_at(u, u->n++);
 	e->k.user = str_printable(user, ul);
-	e->k.fp = e->key + ul + 1;	/* the pattern lets only base64 and hex in */
+	/* the pattern lets only base64 and hex in */
+	e->k.fp = strmap_at(&u->keys, i)->key + ul + 1;
 	e->k.last_addr = e->addr;
 	e->k.type = e->type;
-	u->slot[s] = SLOT(h, ++u->n);
-	if (u->n * 2 > u->cap)
-		keys_grow(u);
 	return e;
 }
 
 /* ------------------------------------------------ authorized_keys names */
 
-static void
-files_grow(struct usagelog *u)
-{
-	size_t cap = u->fcap ? u->fcap * 2 : 64;
-	uint64_t *slot = xcalloc(cap, sizeof(*slot));
-
-	for (size_t i = 0; i < u->nfiles; i++) {
-		uint64_t h = u->files[i].hash;
-		size_t s = h & (cap - 1);
-
-		while (slot[s] != 0)
-			s = (s + 1) & (cap - 1);
-		slot[s] = SLOT(h, i + 1);
-	}
-	free(u->fslot);
-	u->fslot = slot;
-	u->fcap = cap;
-}
-
 /* The name kept for file (printable), NULL past the bounds. */
 static const char *
 file_get(struct usagelog *u, const char *file, size_t len)
 {
-	uint64_t h = hash_bytes(HASH_INIT, file, len);
-	struct fname *f;
-	size_t s;
+	size_t i = strmap_find(&u->files, file, len);
 
-	if (u->fcap == 0)
-		files_grow(u);
-	for (s = h & (u->fcap - 1); u->fslot[s] != 0; s = (s + 1) & (u->fcap - 1)) {
-		if (SLOT_TAG(u->fslot[s]) != h >> 32)
-			continue;
-		f = &u->files[SLOT_INDEX(u->fslot[s])];
-		if (f->len == len && memcmp(f->raw, file, len) == 0)
-			return f->shown;
-	}
-	if (u->nfiles >= FILES_MAX || u->filebytes + len > FILES_BYTES)
+	if (i != STRMAP_NONE)
+		return u->shown[i];
+	if (strmap_count(&u->files) >= FILES_MAX || u->filebytes + len > FILES_BYTES)
 		return NULL;
-	if (u->nfiles == u->filecap) {
-		u->filecap = u->filecap ? u->filecap * 2 : 64;
-		u->files = xreallocarray(u->files, u->filecap, sizeof(*u->files));
+	i = strmap_add(&u->files, file, len, 0, NULL);
+	if (i >= u->showncap) {
+		u->showncap = u->showncap ? u->showncap * 2 : 64;
+		u->shown = xreallocarray(u->shown, u->showncap, sizeof(*u->shown));
 	}
-	f = &u->files[u->nfiles];
-	f->raw = xstrndup(file, len);
-	f->shown = str_printable(file, len);
-	f->len = len;
-	f->hash = h;
+	u->shown[i] = str_printable(file, len);
 	u->filebytes += len;
-	u->fslot[s] = SLOT(h, ++u->nfiles);
-	if (u->nfiles * 2 > u->fcap)
-		files_grow(u);
-	return f->shown;
+	return u->shown[i];
 }
 
 /* ------------------------------------------- "Accepted key" lines waiting */
@@ -371,7 +270,7 @@ static struct pend *
 pend_slot(struct usagelog *u, long pid, const char *fp, size_t fl, int create)
 {
 	uint64_t h = pid >= 0 ? ((uint64_t)pid * 0x9e3779b97f4a7c15ULL) >> 32 :
-	    hash_bytes(HASH_INIT, fp, fl);
+	    strmap_hash(fp, fl);
 	struct pend *b = u->pend[h & (PEND_BUCKETS - 1)], *free_ = NULL, *old = NULL;
 
 	for (int i = 0; i < PEND_WAYS; i++) {
@@ -721,6 +620,8 @@ usagelog_new(int64_t now)
 	struct usagelog *u = xcalloc(1, sizeof(*u));
 
 	log_clock_init(&u->clock, now, NULL);
+	strmap_init(&u->keys, 0);
+	strmap_init(&u->files, 0);
 	u->max_keys = USAGELOG_MAX_KEYS;
 	u->re_pub = compile(re_pub_src, &u->jit_pub);
 	u->re_key = compile(re_key_src, &u->jit_key);
@@ -832,23 +733,16 @@ usagelog_free(struct usagelog *u)
 {
 	if (u == NULL)
 		return;
-	for (size_t i = 0; i < u->n; i++) {
-		struct ent *e = ent_at(u, i);
-
-		free(e->k.user);
-		if (e->key != e->kbuf)
-			free(e->key);
-	}
+	for (size_t i = 0; i < u->n; i++)
+		free(ent_at(u, i)->k.user);
 	for (size_t i = 0; i < u->nblocks; i++)
 		free(u->blocks[i]);
 	free(u->blocks);
-	free(u->slot);
-	for (size_t i = 0; i < u->nfiles; i++) {
-		free(u->files[i].raw);
-		free(u->files[i].shown);
-	}
-	free(u->files);
-	free(u->fslot);
+	strmap_free(&u->keys);
+	for (size_t i = 0; i < strmap_count(&u->files); i++)
+		free(u->shown[i]);
+	free(u->shown);
+	strmap_free(&u->files);
 	free(u->pend);
 	free(u->ord->v);
 	free(u->ord);

@@ -16,7 +16,8 @@
 
 /* One (user, fingerprint): every accepted login with that key, aggregated. */
 struct key_use {
-	char *user, *fp;	/* printable; fp "SHA256:..." as logged */
+	char *user;		/* printable */
+	const char *fp;		/* "SHA256:..." as logged */
 	char *type;		/* as logged: "ED25519", "RSA", "ED25519-CERT" ... */
 	int64_t last;		/* unix time of the last accepted login, 0 unknown */
 	char *last_addr;	/* where that login came from */

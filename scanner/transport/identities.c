@@ -20,6 +20,7 @@
 #include "scanner/parse/authkeys.h"
 #include "scanner/transport/identities.h"
 #include "scanner/parse/match.h"
+#include "scanner/parse/sshbuf.h"
 #include "scanner/transport/transport.h"
 #include "scanner/parse/privkey.h"
 #include "scanner/fileio.h"
@@ -87,15 +88,15 @@ set_public(struct identity *k, const unsigned char *blob, size_t len)
 {
 	struct ak_line l;
 	char *b64 = base64_encode(blob, len), *line;
-	uint32_t tl;
+	struct sshbuf b;
+	const unsigned char *t;
+	size_t tl;
 	char type[128];
 
-	if (len < 4)
+	sshbuf_init(&b, blob, len);
+	if (sshbuf_get_string(&b, &t, &tl) != 0 || tl == 0 || tl >= sizeof(type))
 		goto bad;
-	tl = (uint32_t)blob[0] << 24 | (uint32_t)blob[1] << 16 | (uint32_t)blob[2] << 8 | blob[3];
-	if (tl == 0 || tl >= sizeof(type) || tl > len - 4)
-		goto bad;
-	memcpy(type, blob + 4, tl);
+	memcpy(type, t, tl);
 	type[tl] = '\0';
 	line = xasprintf("%s %s", type, b64);
 	memset(&l, 0, sizeof(l));
@@ -238,12 +239,6 @@ io_full(int fd, void *p, size_t n, int writing, double deadline)
 	return 0;
 }
 
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static char *
 agent_socket(const struct client_host *h, const char *override)
 {
@@ -265,34 +260,35 @@ int
 ident_parse_agent_reply(const unsigned char *rep, size_t len, struct identity **keys,
     size_t *nkeys)
 {
+	struct sshbuf b;
+	uint8_t type;
 	uint32_t n;
-	size_t off = 5;
 
 	*keys = NULL;
 	*nkeys = 0;
-	if (len < 5 || rep[0] != SSH2_AGENT_IDENTITIES_ANSWER)
+	sshbuf_init(&b, rep, len);
+	if (sshbuf_get_u8(&b, &type) != 0 || type != SSH2_AGENT_IDENTITIES_ANSWER ||
+	    sshbuf_get_u32(&b, &n) != 0)
 		return -1;
-	n = get_u32(rep + 1);
-	if (n > IDENT_MAX_AGENT_KEYS || n > (len - 5) / 8)
+	/* each key is two strings, eight bytes at the least */
+	if (n > IDENT_MAX_AGENT_KEYS || n > sshbuf_left(&b) / 8)
 		return -1;
 	*keys = xcalloc(n ? n : 1, sizeof(**keys));
 	for (uint32_t i = 0; i < n; i++) {
 		struct identity *k = &(*keys)[*nkeys];
+		const unsigned char *blob, *cmt;
 		size_t bl, cl;
 
-		if (len - off < 4 || (bl = get_u32(rep + off)) > len - off - 4)
+		if (sshbuf_get_string(&b, &blob, &bl) != 0 ||
+		    sshbuf_get_string(&b, &cmt, &cl) != 0)
 			return -1;
-		off += 4;
 		memset(k, 0, sizeof(*k));
-		if (len - off - bl < 4 || (cl = get_u32(rep + off + bl)) > len - off - bl - 4)
-			return -1;
 		/* A key type ssh knows and libssh does not is left out, as ssh
 		 * leaves out what it cannot parse. */
-		if (set_public(k, rep + off, bl) == 0) {
-			k->comment = str_printable((const char *)rep + off + bl + 4, cl);
+		if (set_public(k, blob, bl) == 0) {
+			k->comment = str_printable((const char *)cmt, cl);
 			(*nkeys)++;
 		}
-		off += bl + 4 + cl;
 	}
 	return 0;
 }
@@ -306,6 +302,7 @@ agent_list(struct ident_list *out, const char *path, int timeout_ms,
 	struct timespec ts;
 	unsigned char req[5] = { 0, 0, 0, 1, SSH2_AGENTC_REQUEST_IDENTITIES }, hdr[4];
 	unsigned char *rep = NULL;
+	struct sshbuf hb;
 	uint32_t len;
 	double deadline;
 	int fd;
@@ -332,9 +329,10 @@ agent_list(struct ident_list *out, const char *path, int timeout_ms,
 			close(fd);
 		return;
 	}
+	sshbuf_init(&hb, hdr, sizeof(hdr));
 	if (io_full(fd, req, sizeof(req), 1, deadline) != 0 ||
 	    io_full(fd, hdr, 4, 0, deadline) != 0 ||
-	    (len = get_u32(hdr)) < 5 || len > AGENT_REPLY_MAX) {
+	    sshbuf_get_u32(&hb, &len) != 0 || len < 5 || len > AGENT_REPLY_MAX) {
 		out->agent_error = xstrdup("the agent did not answer");
 		close(fd);
 		return;

@@ -735,12 +735,13 @@ add_clientkey(struct lc *lc, const char *path, const char *source)
 }
 
 /*
- * An ssh_config file and, recursively, what its Include lines name: relative
- * patterns are under ~/.ssh for a user's file and /etc/ssh for the system's,
- * as ssh reads them (readconf.c). Globs are recorded like sshd_config's.
+ * The system's ssh_config and, recursively, what its Include lines name,
+ * the way collector.sh collects it on a remote host: relative patterns
+ * under /etc/ssh, "~" skipped (ssh refuses it in a system file), only
+ * patterns with a wildcard globbed.
  */
 static void
-collect_ssh_config(struct lc *lc, const char *path, const char *home, int depth)
+collect_ssh_config(struct lc *lc, const char *path, int depth)
 {
 	struct snap_file *f = collect_path(lc, path, 1);
 	const char *p, *end;
@@ -767,26 +768,37 @@ collect_ssh_config(struct lc *lc, const char *path, const char *home, int depth)
 				t[tl - 1] = '\0';
 				t++;
 			}
-			if (strncmp(t, "~/", 2) == 0)
-				pat = home ? xasprintf("%s/%s", home, t + 2) : NULL;
-			else if (t[0] == '/')
-				pat = xstrdup(t);
-			else
-				pat = home ? xasprintf("%s/.ssh/%s", home, t) :
-				    xasprintf("/etc/ssh/%s", t);
-			if (pat == NULL)
+			if (t[0] == '~')
 				continue;
+			pat = t[0] == '/' ? xstrdup(t) : xasprintf("/etc/ssh/%s", t);
 			if (strpbrk(pat, "*?[") == NULL)
 				strlist_add(&m, pat);
 			else
 				disk_glob(lc, pat, &m);
 			for (size_t i = 0; i < m.n; i++)
-				collect_ssh_config(lc, m.v[i], home, depth + 1);
+				collect_ssh_config(lc, m.v[i], depth + 1);
 			strlist_free(&m);
 			free(pat);
 		}
 		free(line);
 	}
+}
+
+/*
+ * The client user's ssh_config files (~/.ssh/config, then the system's) and
+ * what their Include lines name, read through clientconf.c: the files the
+ * client checks will read from the snapshot, quotes, "~user/" and all.
+ */
+static void
+collect_client_config(struct lc *lc, const struct snap_account *a)
+{
+	struct sshdconf_io files = { disk_read, disk_glob, disk_home_of, lc };
+	struct clientconf_io io;
+	char *err = NULL;
+
+	ctx_clientconf_io(&files, &io);
+	clientconf_free(clientconf_read_all(a->home, a->name, &io, &err));
+	free(err);
 }
 
 /* IdentityFile lines of ~/.ssh/config, any Host block: tilde-expanded. */
@@ -805,7 +817,7 @@ collect_client(struct lc *lc, const struct snap_account *a)
 		add_clientkey(lc, p, "default");
 		free(p);
 	}
-	collect_ssh_config(lc, cfgpath, a->home, 0);
+	collect_client_config(lc, a);
 	cfg = collect_path(lc, cfgpath, 1);
 	if (cfg != NULL && cfg->has_content) {
 		const char *p = cfg->content, *end = cfg->content + cfg->content_len;
@@ -891,7 +903,7 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 	if (o->logs)
 		collect_auth_logs(s, o->root, o->log_files);
 
-	collect_ssh_config(&lc, "/etc/ssh/ssh_config", NULL, 0);
+	collect_ssh_config(&lc, "/etc/ssh/ssh_config", 0);
 	/* after ssh_config: the globs come in collector.sh's order */
 	if (o->all_users)
 		collect_left_homes(&lc);

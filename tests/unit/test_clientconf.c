@@ -672,6 +672,71 @@ test_include(void **state)
 	clientconf_free(c);
 }
 
+/* The lines as ssh read them, for checks that judge the text: the default
+ * files in order (the user's marked), Includes where they stand with
+ * "~user/" expanded and quotes honoured, the Host/Match block of each line
+ * (an included file starts in its Include's block; its own end with it). */
+static void
+test_directives(void **state)
+{
+	static const struct mfile files[] = {
+		{ "/home/alice/.ssh/config", "Host web\n  Include ~bob/\"my hosts\"\n"
+		  "  ForwardAgent=yes\n", 0, 0 },
+		{ "/home/bob/my hosts", "User b # comment\nHost db\n  Port 1\n", 0, 0 },
+		{ "/etc/ssh/ssh_config", "Bogus yes\nForwardAgent no\n", 0, 0 },
+		{ NULL, NULL, 0, 0 },
+	};
+	static const struct {
+		const char *file, *kw;
+		int line, ac, depth, user;
+		long block;
+	} want[] = {
+		{ "/home/alice/.ssh/config", "host", 1, 1, 0, 1, 0 },
+		{ "/home/alice/.ssh/config", "include", 2, 1, 0, 1, 0 },
+		{ "/home/bob/my hosts", "user", 1, 1, 1, 1, 0 },
+		{ "/home/bob/my hosts", "host", 2, 1, 1, 1, 3 },
+		{ "/home/bob/my hosts", "port", 3, 1, 1, 1, 3 },
+		{ "/home/alice/.ssh/config", "forwardagent", 3, 1, 0, 1, 0 },
+		{ "/etc/ssh/ssh_config", "bogus", 1, 1, 0, 0, -1 },
+		{ "/etc/ssh/ssh_config", "forwardagent", 2, 1, 0, 0, -1 },
+	};
+	const struct ssh_directives *dl;
+	struct clientconf *c;
+	char *err = NULL;
+
+	memset(&the_fs, 0, sizeof(the_fs));
+	the_fs.files = files;
+	/* ssh stops at the unknown keyword; the lines after it are still
+	 * what the files say */
+	c = clientconf_read_all("/home/alice", "alice", &mio, &err);
+	assert_non_null(c);
+	assert_err_has(err, "/etc/ssh/ssh_config:1: Bad configuration option: bogus");
+	dl = clientconf_directives(c);
+	assert_int_equal(dl->n, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < dl->n; i++) {
+		assert_string_equal(dl->v[i].file, want[i].file);
+		assert_string_equal(dl->v[i].keyword, want[i].kw);
+		assert_int_equal(dl->v[i].line, want[i].line);
+		assert_int_equal(dl->v[i].ac, want[i].ac);
+		assert_int_equal(dl->v[i].depth, want[i].depth);
+		assert_int_equal(dl->v[i].user, want[i].user);
+		assert_int_equal(dl->v[i].block, want[i].block);
+	}
+	assert_string_equal(dl->v[1].av[0], "~bob/my hosts");
+	assert_string_equal(dl->v[2].args, "b # comment");
+	assert_string_equal(dl->v[5].spelled, "ForwardAgent");
+	assert_string_equal(dl->v[5].args, "yes");
+	clientconf_free(c);
+	/* without a home only the system file is read */
+	c = clientconf_read_all(NULL, NULL, &mio, &err);
+	assert_err_has(err, "Bad configuration option");
+	assert_int_equal(clientconf_directives(c)->n, 2);
+	clientconf_free(c);
+	/* clientconf_load keeps the list too, and stops at the error */
+	assert_null(clientconf_load(NULL, 0, "/home/alice", "alice", &mio, &err));
+	free(err);
+}
+
 /* An Include inside an inactive block is read (and checked), but nothing in
  * it applies, whatever its own Host lines say. */
 static void
@@ -1031,6 +1096,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_syntax_forms),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_inactive),
+		cmocka_unit_test(test_directives),
 		cmocka_unit_test(test_default_files),
 		cmocka_unit_test(test_ignore_unknown),
 		cmocka_unit_test(test_errors),

@@ -447,6 +447,76 @@ test_include(void **state)
 	sshdconf_free(c);
 }
 
+/* The lines as sshd read them, for checks that judge the text: Includes
+ * where they stand, words as sshd splits them (quotes, comments), the
+ * Match block each line is in (an included file starts in its Include's
+ * block and its own Match ends with it), and where a fix would go. */
+static void
+test_directives(void **state)
+{
+	static const struct memfile files[] = {
+		{ "/etc/ssh/sshd_config", "Include \"/etc/ssh/sshd_config.d/*.conf\" # stock\n"
+		  "Port 22\n"
+		  "  AuthorizedKeysFile \".ssh/my keys\" .ssh/b\n"
+		  "Match User alice\n"
+		  "  Include extra.conf\n"
+		  "  PubkeyAcceptedKeyTypes=ssh-ed25519\n", 0 },
+		{ "/etc/ssh/sshd_config.d/a b.conf", "Match User bob\nX11Forwarding yes\n", 0 },
+		{ "/etc/ssh/extra.conf", "LogLevel VERBOSE\n", 0 },
+	};
+	static const char *const globs[] = {
+		"/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/a b.conf", NULL,
+		"/etc/ssh/extra.conf", "/etc/ssh/extra.conf", NULL, NULL,
+	};
+	struct memfs fs = { files, 3, globs, 0, 0 };
+	struct sshd_config *c = parse_fs(&fs, "/etc/ssh/sshd_config");
+	const struct ssh_directives *dl = sshdconf_directives(c);
+	static const struct {
+		const char *file, *kw;
+		int line, ac, depth;
+		long block;
+	} want[] = {
+		{ "/etc/ssh/sshd_config", "include", 1, 1, 0, -1 },
+		{ "/etc/ssh/sshd_config.d/a b.conf", "match", 1, 2, 1, 1 },
+		{ "/etc/ssh/sshd_config.d/a b.conf", "x11forwarding", 2, 1, 1, 1 },
+		{ "/etc/ssh/sshd_config", "port", 2, 1, 0, -1 },
+		{ "/etc/ssh/sshd_config", "authorizedkeysfile", 3, 2, 0, -1 },
+		{ "/etc/ssh/sshd_config", "match", 4, 2, 0, 5 },
+		{ "/etc/ssh/sshd_config", "include", 5, 1, 0, 5 },
+		{ "/etc/ssh/extra.conf", "loglevel", 1, 1, 1, 5 },
+		{ "/etc/ssh/sshd_config", "pubkeyacceptedkeytypes", 6, 1, 0, 5 },
+	};
+	char *d;
+
+	assert_no_errors(c);
+	assert_int_equal(dl->n, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < dl->n; i++) {
+		assert_string_equal(dl->v[i].file, want[i].file);
+		assert_string_equal(dl->v[i].keyword, want[i].kw);
+		assert_int_equal(dl->v[i].line, want[i].line);
+		assert_int_equal(dl->v[i].ac, want[i].ac);
+		assert_int_equal(dl->v[i].depth, want[i].depth);
+		assert_int_equal(dl->v[i].block, want[i].block);
+	}
+	assert_string_equal(dl->v[0].av[0], "/etc/ssh/sshd_config.d/*.conf");
+	assert_string_equal(dl->v[4].spelled, "AuthorizedKeysFile");
+	assert_string_equal(dl->v[4].args, "\".ssh/my keys\" .ssh/b");
+	assert_string_equal(dl->v[4].av[0], ".ssh/my keys");
+	assert_string_equal(dl->v[8].spelled, "PubkeyAcceptedKeyTypes");
+	assert_string_equal(dl->v[8].args, "ssh-ed25519");
+	assert_int_equal(sshdconf_first_match_line(c), 4);
+	d = sshdconf_dropin(c, "50-keyaudit.conf");
+	assert_string_equal(d, "/etc/ssh/sshd_config.d/50-keyaudit.conf");
+	free(d);
+	/* a name the pattern does not take, and no Include at all */
+	assert_null(sshdconf_dropin(c, "50-keyaudit"));
+	sshdconf_free(c);
+	c = parse_text("Port 22\nMatch all\n  Include /etc/ssh/sshd_config.d/*.conf\n");
+	assert_null(sshdconf_dropin(c, "50-keyaudit.conf"));
+	assert_int_equal(sshdconf_first_match_line(c), 2);
+	sshdconf_free(c);
+}
+
 static void
 test_include_loop(void **state)
 {
@@ -843,6 +913,7 @@ main(void)
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_loop),
+		cmocka_unit_test(test_directives),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_match_all),
 		cmocka_unit_test(test_algorithms),

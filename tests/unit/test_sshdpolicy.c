@@ -169,6 +169,9 @@ tree_snapshot(const struct tree *t, struct snapshot *s)
 			g->matches.v[j] = g->matches.v[j - 1];
 			g->matches.v[j - 1] = x;
 		}
+	/* what an Include naming the file itself globs to */
+	for (size_t i = 0; i < t->n; i++)
+		strlist_add(&snap_glob_add(s, t->f[i].path)->matches, t->f[i].path);
 }
 
 /* Findings of one rule (and the policy, if any) for the tree. */
@@ -701,9 +704,10 @@ ssh_G_weak(const char *config, const char *kw)
 	return weak;
 }
 
-/* Does keyaudit report rule for a ~/.ssh/config with this text? */
+/* Does keyaudit report rule for a ~/.ssh/config with this text, and more
+ * files (path, text, ..., NULL) beside it? */
 static int
-client_reported(const char *rule, const char *config)
+client_reported_with(const char *rule, const char *config, const char *const *more)
 {
 	struct snapshot s;
 	struct strlist only = { 0 };
@@ -724,6 +728,12 @@ client_reported(const char *rule, const char *config)
 	f->has_content = 1;
 	f->content = xstrdup(config);
 	f->content_len = strlen(config);
+	for (; more != NULL && *more != NULL; more += 2) {
+		f = add_node(&s, more[0], SNAP_REG, 0644);
+		f->has_content = 1;
+		f->content = xstrdup(more[1]);
+		f->content_len = strlen(more[1]);
+	}
 	strlist_add(&only, rule);
 	o.only = &only;
 	host_result_init(&r, s.target);
@@ -733,6 +743,12 @@ client_reported(const char *rule, const char *config)
 	snapshot_free(&s);
 	strlist_free(&only);
 	return reported;
+}
+
+static int
+client_reported(const char *rule, const char *config)
+{
+	return client_reported_with(rule, config, NULL);
 }
 
 static void
@@ -762,6 +778,11 @@ test_client_forward_agent(void **state)
 		{ "Host *\n  ForwardAgent no\nHost bastion\n  ForwardAgent yes\n", 0 },
 		{ "Host * !internal\n  ForwardAgent $SSH_AUTH_SOCK\n", 1 },
 		{ "Match all\n  ForwardAgent no\nHost bastion\n  ForwardAgent yes\n", 0 },
+		{ "Match all # every host\n  ForwardAgent no\nHost *\n  ForwardAgent yes\n", 0 },
+		/* one pattern, not a list: "bastion,*" matches no probe, so
+		 * the Host * line decides (the checks' own reader took it for
+		 * every host and stayed silent) */
+		{ "Host bastion,*\n  ForwardAgent no\nHost *\n  ForwardAgent yes\n", 1 },
 		{ "# nothing\n", 0 },
 	};
 
@@ -771,6 +792,91 @@ test_client_forward_agent(void **state)
 	 * which hosts the user reaches, so the line is reported anyway. */
 	assert_int_equal(client_reported("client.forward-agent",
 	    "Host nowhere.invalid\n  ForwardAgent yes\n"), 1);
+}
+
+/* ssh -G -F config for host "other": its forwardagent value. */
+static char *
+ssh_G_forwardagent(const char *config)
+{
+	char *cfg = xasprintf("%s/ssh_config", tmpdir), *cmd, line[1024], *v = NULL;
+	FILE *f = fopen(cfg, "w"), *p;
+
+	assert_non_null(f);
+	fputs(config, f);
+	fclose(f);
+	cmd = xasprintf("ssh -G -F '%s' other 2>/dev/null", cfg);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, "forwardagent ", 13) == 0)
+			v = xstrndup(line + 13, strcspn(line + 13, "\n"));
+	pclose(p);
+	free(cmd);
+	free(cfg);
+	return v;
+}
+
+/*
+ * Include as ssh reads it, where the checks' own reader did not: a quoted
+ * file name with a blank (it split on blanks and kept the quotes) and
+ * "~user/" (it took the word as a path relative to ~/.ssh). keyaudit reads
+ * the included ForwardAgent yes now; ssh -G, given the same lines over
+ * real files, agrees.
+ */
+static void
+test_client_include(void **state)
+{
+	static const char *const blank[] = {
+		"/home/alice/.ssh/my hosts.conf", "ForwardAgent yes\n", NULL,
+	};
+	static const char *const tilde[] = {
+		"/home/alice/.ssh/more.conf", "ForwardAgent yes\n", NULL,
+	};
+
+	assert_int_equal(client_reported_with("client.forward-agent",
+	    "Include \"/home/alice/.ssh/my hosts.conf\"\n", blank), 1);
+	assert_int_equal(client_reported_with("client.forward-agent",
+	    "Include ~alice/.ssh/more.conf\n", tilde), 1);
+	if (access("/usr/bin/ssh", X_OK) != 0 || geteuid() != 0)
+		return;
+	{
+		/* the same lines, over files ssh can open: a blank under
+		 * tmpdir, and ~root/ (this test's own home) */
+		char *dir = xstrdup("/root/.ka-test-client-XXXXXX"), *file, *cmd, *v;
+		char *cfg;
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		file = xasprintf("%s/my hosts.conf", tmpdir);
+		f = fopen(file, "w");
+		assert_non_null(f);
+		fputs("ForwardAgent yes\n", f);
+		fclose(f);
+		cfg = xasprintf("Include \"%s\"\n", file);
+		v = ssh_G_forwardagent(cfg);
+		assert_non_null(v);
+		assert_string_equal(v, "yes");
+		free(v);
+		free(cfg);
+		free(file);
+
+		file = xasprintf("%s/more.conf", dir);
+		f = fopen(file, "w");
+		assert_non_null(f);
+		fputs("ForwardAgent yes\n", f);
+		fclose(f);
+		cfg = xasprintf("Include ~root/%s/more.conf\n", dir + strlen("/root/"));
+		v = ssh_G_forwardagent(cfg);
+		assert_non_null(v);
+		assert_string_equal(v, "yes");
+		free(v);
+		free(cfg);
+		free(file);
+		cmd = xasprintf("rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		free(dir);
+	}
 }
 
 static void
@@ -788,6 +894,45 @@ test_client_strict_host_key_checking(void **state)
 	    sizeof(cases) / sizeof(*cases));
 }
 
+/* ----------------------------------------- the lines as sshd reads them */
+
+/*
+ * An Include names a file whose name holds a blank, quoted as sshd_config(5)
+ * allows. The checks read the lines through sshdconf.c now; the reader they
+ * had split Include on blanks and kept the quotes, so it never opened the
+ * file and missed the old keyword in it, and a drop-in fix was computed
+ * from the wrong pattern. sshd reads the file: -T shows the value it sets.
+ */
+static void
+test_include_quoted(void **state)
+{
+	struct tree t = { .version = "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.11 19 Sep 2023" };
+	struct ka_host_result r;
+
+	tree_set(&t, "/etc/ssh/sshd_config",
+	    "Include \"/etc/ssh/my site.conf\" /etc/ssh/sshd_config.d/\"*.conf\"\n");
+	tree_set(&t, "/etc/ssh/my site.conf", "ChallengeResponseAuthentication no\n");
+	tree_scan(&t, "sshd.deprecated-keyword", NULL, &r);
+	if (r.nfindings != 1)
+		tu_dump(&r);
+	assert_int_equal(r.nfindings, 1);
+	assert_string_equal(r.findings[0].path, "/etc/ssh/my site.conf");
+	assert_int_equal(r.findings[0].line, 1);
+	host_result_free(&r);
+	/* the second pattern, quoted mid-word, is Debian's drop-in directory */
+	fix_case(&t, "sshd.max-auth-tries", NULL, "maxauthtries", "4",
+	    "add 'MaxAuthTries 4' to /etc/ssh/sshd_config.d/50-keyaudit.conf, then "
+	    "run: sshd -t && systemctl reload ssh");
+	if (is_root()) {
+		char *out = sshd_T(&t, NULL), *v = T_value(out, "kbdinteractiveauthentication");
+
+		assert_string_equal(v, "no");
+		free(v);
+		free(out);
+	}
+	tree_free(&t);
+}
+
 int
 main(void)
 {
@@ -798,9 +943,11 @@ main(void)
 		cmocka_unit_test(test_fix_match_user),
 		cmocka_unit_test(test_fix_policy_forbid),
 		cmocka_unit_test(test_old_keywords),
+		cmocka_unit_test(test_include_quoted),
 		cmocka_unit_test(test_hostkey_modes_match_sshd),
 		cmocka_unit_test(test_client_forward_agent),
 		cmocka_unit_test(test_client_strict_host_key_checking),
+		cmocka_unit_test(test_client_include),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
