@@ -643,7 +643,9 @@ userkey_from(struct lc *lc, const char *user, const char *path, char *buf)
 
 /* Who reads for an account: as root, the account itself with the groups
  * initgroups(3) would give it (from the image's group file under --root,
- * whose accounts NSS does not know); otherwise keyaudit as itself. */
+ * whose accounts NSS does not know); otherwise (and for uid 0) keyaudit as
+ * itself, still in a child, so a FIFO or /proc never reaches this process.
+ * collector.sh draws the same line. */
 static void
 account_cred(const struct lc *lc, const char *name, uint32_t uid, uint32_t gid,
     int with_groups, struct readas_cred *c)
@@ -651,7 +653,7 @@ account_cred(const struct lc *lc, const char *name, uint32_t uid, uint32_t gid,
 	const struct snapshot *s = lc->snap;
 
 	memset(c, 0, sizeof(*c));
-	if (geteuid() != 0)
+	if (geteuid() != 0 || uid == 0)
 		return;
 	c->switch_to = 1;
 	c->uid = uid;
@@ -673,7 +675,8 @@ account_cred(const struct lc *lc, const char *name, uint32_t uid, uint32_t gid,
 
 /* Run one account's reader and keep what it read: content where the
  * account could read it, its denial where it could not (the content some
- * other reader got stays, for the others). */
+ * other reader got stays, for the others). Reading as keyaudit itself, a
+ * failure is the file's read_error, as any read of keyaudit's. */
 static void
 uread_run(struct lc *lc, struct uread *r, const char *who, const struct readas_cred *c)
 {
@@ -685,9 +688,12 @@ uread_run(struct lc *lc, struct uread *r, const char *who, const struct readas_c
 		if (it->kind == READAS_KEYHEAD_BYTES) {
 			if (it->data != NULL)
 				userkey_from(lc, who, it->path, it->data);
-		} else if (it->why != NULL)
+		} else if (it->why != NULL && c->switch_to)
 			snap_file_deny(f, who, it->why);
-		else if (!f->has_content) {
+		else if (it->why != NULL) {
+			if (!f->has_content && f->read_error == NULL)
+				f->read_error = xstrdup(it->why);
+		} else if (!f->has_content) {
 			struct buf b;
 
 			buf_init(&b);

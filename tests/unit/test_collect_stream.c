@@ -581,14 +581,14 @@ test_params(void **state)
 	strlist_add(&users, "b$(reboot)`x`");
 	o.users = &users;
 	o.from_addr = "192.0.2.1";
-	p = collector_params(&o, 1, &len, &err);
+	p = collector_params(&o, 1, 0, &len, &err);
 	assert_non_null(p);
 	assert_string_equal(p, "keyaudit-collect 1\nconfig /etc/ssh/sshd_config\n"
 	    "user alice\nuser b$(reboot)`x`\nfrom 192.0.2.1\nsshdt 1\nend\n");
 	assert_int_equal(len, strlen(p));
 	free(p);
 	strlist_add(&users, "evil\nall");
-	assert_null(collector_params(&o, 1, &len, &err));
+	assert_null(collector_params(&o, 1, 0, &len, &err));
 	assert_non_null(strstr(err, "line break"));
 	assert_null(strchr(err, '\n'));
 	free(err);
@@ -597,12 +597,12 @@ test_params(void **state)
 	o.all_users = 1;
 	o.from_addr = NULL;
 	o.sshd_config = "/tmp/x\r";
-	assert_null(collector_params(&o, 0, &len, &err));
+	assert_null(collector_params(&o, 0, 0, &len, &err));
 	free(err);
 	o.sshd_config = "/srv/sshd config";
-	p = collector_params(&o, 0, &len, &err);
+	p = collector_params(&o, 0, 30, &len, &err);
 	assert_string_equal(p, "keyaudit-collect 1\nconfig /srv/sshd config\nall\n"
-	    "sshdt 0\nend\n");
+	    "sshdt 0\ndeadline 30\nend\n");
 	free(p);
 }
 
