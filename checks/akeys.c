@@ -579,11 +579,12 @@ scan_file(struct uscan *us, const char *path)
 		free(canon);
 		return;			/* perm.not-regular says why */
 	}
-	if ((af = ctx_akfile(us->ctx, canon)) == NULL) {
+	if ((af = ctx_akfile(us->ctx, canon, us->u->name)) == NULL) {
+		const char *rwhy = snap_unreadable_for(f, us->u->name);
+
 		us->unknown = 1;
 		ctx_skip(us->ctx, &rule_akeys_bad_key, path, "the content of %s was not "
-		    "collected%s%s", path, f->read_error ? ": " : "",
-		    f->read_error ? f->read_error : "");
+		    "collected%s%s", path, rwhy ? ": " : "", rwhy ? rwhy : "");
 		free(canon);
 		return;
 	}

@@ -477,7 +477,7 @@ left_homes(struct ka_ctx *ctx)
 				continue;
 			path = xasprintf("%s/.ssh/authorized_keys", m);
 			if (snap_realpath(s, path, &canon, &why) == 0 &&
-			    (ak = ctx_akfile(ctx, canon)) != NULL)
+			    (ak = ctx_akfile(ctx, canon, "")) != NULL)
 				for (size_t l = 0; l < ak->n; l++)
 					if (ak->lines[l].status == AK_KEY && n++ == 0)
 						first = ak->lines[l].lineno;

@@ -733,7 +733,7 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 			continue;
 		if (strlist_has(&seen, canon) ||
 		    (f = snap_stat(ctx->snap, canon)) == NULL || f->type != SNAP_REG ||
-		    (af = ctx_akfile(ctx, canon)) == NULL) {
+		    (af = ctx_akfile(ctx, canon, u->name)) == NULL) {
 			free(canon);
 			continue;
 		}

@@ -473,13 +473,13 @@ ctx_free(struct ka_ctx *ctx)
 }
 
 const struct ak_file *
-ctx_akfile(struct ka_ctx *ctx, const char *path)
+ctx_akfile(struct ka_ctx *ctx, const char *path, const char *reader)
 {
 	const struct snap_file *f = snap_file_get(ctx->snap, path);
 	struct ka_akcache *c = ctx->akcache;
 	size_t i;
 
-	if (f == NULL || !f->has_content)
+	if (f == NULL || snap_unreadable_for(f, reader) != NULL)
 		return NULL;
 	i = (size_t)(f - ctx->snap->files);
 	if (c->n < ctx->snap->nfiles) {
@@ -618,7 +618,7 @@ ctx_foreach_key(struct ka_ctx *ctx, ctx_key_fn fn, void *arg)
 			if (snap_realpath(s, u->akfiles.v[j], &canon, &why) != 0)
 				continue;
 			/* AuthorizedKeysFile may name one file twice */
-			if (strlist_has(&seen, canon) || (ak = ctx_akfile(ctx, canon)) == NULL) {
+			if (strlist_has(&seen, canon) || (ak = ctx_akfile(ctx, canon, u->name)) == NULL) {
 				free(canon);
 				continue;
 			}

@@ -78,8 +78,12 @@ void ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
     const struct ka_options *opts, struct ka_host_result *out);
 void ctx_free(struct ka_ctx *ctx);
 
-/* Parsed authorized_keys for a canonical path (NULL when no content). */
-const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path);
+/* Parsed authorized_keys for a canonical path as the account named reader
+ * could read it (sshd opens these files as the user): NULL when there is no
+ * content, or reader's credentials could not read it (snap_unreadable_for
+ * says why). "" is the owner of a home no account has. */
+const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path,
+    const char *reader);
 
 /* Expand one AuthorizedKeysFile entry for an account: %h %u %U %%, and
  * relative paths under home. NULL on an unknown %-token. */

@@ -91,7 +91,7 @@ settle_blocking(struct ka_ctx *ctx)
 			if (snap_realpath(ctx->snap, path, &c, &why) != 0)
 				c = xstrdup(path);
 			strlist_add_owned(&canon, c);
-			if ((ak = ctx_akfile(ctx, c)) == NULL)
+			if ((ak = ctx_akfile(ctx, c, u->name)) == NULL)
 				continue;
 			for (size_t k = first; k < last && !dead; k++)
 				dead = refuses_file(&r->findings[ix[k]], path, c);

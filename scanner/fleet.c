@@ -94,7 +94,8 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 		if (u->acct == NULL)
 			continue;
 		kh = path_join(u->acct->home, ".ssh/known_hosts");
-		if ((kf = snap_file_get(s, kh)) != NULL && kf->has_content &&
+		if ((kf = snap_file_get(s, kh)) != NULL &&
+		    snap_unreadable_for(kf, u->name) == NULL &&
 		    kf->content_len > 0 && !strlist_has(&d->kh_files, kh)) {
 			strlist_add(&d->kh_files, kh);
 			strlist_add_owned(&d->kh_files, xstrndup(kf->content,
@@ -108,7 +109,7 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 
 			if (snap_realpath(s, u->akfiles.v[j], &canon, &why) != 0)
 				continue;
-			ak = ctx_akfile(ctx, canon);
+			ak = ctx_akfile(ctx, canon, u->name);
 			free(canon);
 			for (size_t l = 0; ak != NULL && l < ak->n; l++)
 				if (ak->lines[l].status == AK_KEY && ak->lines[l].fp != NULL &&

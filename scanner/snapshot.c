@@ -93,6 +93,43 @@ file_free(struct snap_file *f)
 	free(f->link);
 	free(f->content);
 	free(f->read_error);
+	for (size_t i = 0; i < f->ndenied; i++) {
+		free(f->denied[i].user);
+		free(f->denied[i].why);
+	}
+	free(f->denied);
+}
+
+void
+snap_file_deny(struct snap_file *f, const char *user, const char *why)
+{
+	struct snap_denial *d = NULL;
+
+	for (size_t i = 0; i < f->ndenied && d == NULL; i++)
+		if (strcmp(f->denied[i].user, user) == 0)
+			d = &f->denied[i];
+	if (d == NULL) {
+		f->denied = xreallocarray(f->denied, f->ndenied + 1, sizeof(*f->denied));
+		d = &f->denied[f->ndenied++];
+		d->user = xstrdup(user);
+	} else
+		free(d->why);
+	d->why = xstrdup(why);
+	if (!f->has_content) {
+		free(f->read_error);
+		f->read_error = xstrdup(why);
+	}
+}
+
+const char *
+snap_unreadable_for(const struct snap_file *f, const char *user)
+{
+	for (size_t i = 0; user != NULL && i < f->ndenied; i++)
+		if (strcmp(f->denied[i].user, user) == 0)
+			return f->denied[i].why;
+	if (!f->has_content)
+		return f->read_error ? f->read_error : "not read";
+	return NULL;
 }
 
 void

@@ -30,6 +30,14 @@ enum snap_ftype {
 	SNAP_UNKNOWN,	/* lstat failed for another reason (see error) */
 };
 
+/* An account whose own credentials could not read a file that its
+ * configuration names (sshd reads those as the user): why, as open(2) or the
+ * collector said. "" names the owner of a home no account has. */
+struct snap_denial {
+	char *user;
+	char *why;
+};
+
 /* One lstat(2) result, plus content when the collector was asked for it. */
 struct snap_file {
 	char *path;		/* absolute path on the target, no --root prefix */
@@ -44,7 +52,13 @@ struct snap_file {
 	char *content;		/* NUL-terminated; may contain NULs inside */
 	size_t content_len;
 	int truncated;		/* content stopped at SNAP_CONTENT_LIMIT */
-	char *read_error;	/* open/read failed (as keyaudit, not as the user) */
+	char *read_error;	/* nobody's read succeeded: the last failure */
+	/* Files an account reaches through paths it controls are read with
+	 * that account's credentials (see README, "read as the user"): the
+	 * content above is what some reader could read; these accounts could
+	 * not, and must not be shown it. */
+	struct snap_denial *denied;
+	size_t ndenied;
 };
 
 struct snap_account {
@@ -235,6 +249,13 @@ void snap_net_free(struct snap_net *n);
 struct snap_authlog *snap_authlog_add(struct snapshot *s, const char *source);
 struct snap_userkey *snap_userkey_add(struct snapshot *s, const char *user,
     const char *path);
+
+/* Record that user's credentials could not read f (why); the content stays
+ * for the others. Without content, why becomes the read_error too. */
+void snap_file_deny(struct snap_file *f, const char *user, const char *why);
+/* Why user may not see f's content: its denial, or f's read_error when
+ * nobody read it; NULL when f's content is user's to see. */
+const char *snap_unreadable_for(const struct snap_file *f, const char *user);
 
 /* Lookups. NULL when the path was not collected. */
 const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);

@@ -20,6 +20,9 @@
  *	link	readlink(2) of a symlink	data	the file's bytes
  *	trunc	data stopped at SNAP_CONTENT_LIMIT
  *	rerr	the content could not be read: why
+ *	uerr	"USER LF WHY": USER's credentials could not read it (the
+ *		collector reads what an account's configuration names as that
+ *		account, as sshd does); the content, if any, stays for others
  *	shadow	/etc/shadow with every password field replaced by "x" or "!x"
  *	user	an audited user, in order	all	audit every passwd account
  *	me	the collector's own user name	nss	its getent passwd line
@@ -287,6 +290,21 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		f->content = NULL;
 		f->content_len = 0;
 		f->has_content = f->truncated = 0;
+		return 0;
+	}
+	if (strcmp(tag, "uerr") == 0) {
+		const char *nl;
+		char *u;
+
+		if (need_file(p, tag) != 0 || text(p, tag, v, n) != 0)
+			return -1;
+		if ((nl = memchr(v, '\n', n)) == NULL || nl == v + n - 1)
+			return fail(p, "uerr: \"USER\\nWHY\" expected");
+		if (f->ndenied >= MAX_USERS)
+			return fail(p, "uerr: too many accounts");
+		u = xstrndup(v, (size_t)(nl - v));
+		snap_file_deny(f, u, nl + 1);
+		free(u);
 		return 0;
 	}
 	if (strcmp(tag, "glob") == 0) {

@@ -200,6 +200,42 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 	return 0;
 }
 
+/* "unreadable_by": the accounts whose credentials could not read the file.
+ * The file's own read_error stays as written (snap_file_deny would set it). */
+static int
+read_denials(struct rd *r, json_t *o, struct snap_file *f, const char *what)
+{
+	json_t *d = json_object_get(o, "unreadable_by"), *e;
+	char *keep = f->read_error;
+	size_t k;
+	int rc = 0;
+
+	if (d == NULL || json_is_null(d))
+		return 0;
+	if (!json_is_array(d))
+		return fail(r, what, "\"unreadable_by\" must be an array");
+	f->read_error = NULL;
+	json_array_foreach(d, k, e) {
+		char *u = NULL, *why = NULL;
+
+		if (!json_is_object(e) || get_str(r, e, "user", what, &u) ||
+		    get_str(r, e, "error", what, &why) || u == NULL || why == NULL) {
+			if (r->err == NULL)
+				fail(r, what, "\"unreadable_by\"[%zu] needs \"user\" and "
+				    "\"error\"", k);
+			rc = -1;
+		} else
+			snap_file_deny(f, u, why);
+		free(u);
+		free(why);
+		if (rc != 0)
+			break;
+	}
+	free(f->read_error);
+	f->read_error = keep;
+	return rc;
+}
+
 static int
 read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 {
@@ -267,6 +303,8 @@ read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 	if (get_bytes(r, o, "content", what, &f->content, &f->content_len) != 0)
 		goto out;
 	f->has_content = f->content != NULL;
+	if (read_denials(r, o, f, what) != 0)
+		goto out;
 	if (r->err == NULL)
 		rc = 0;
 out:
@@ -614,6 +652,17 @@ file_json(const struct snap_file *f)
 		json_object_set_new(o, "truncated", json_true());
 	if (f->read_error)
 		json_object_set_new(o, "read_error", jstr(f->read_error));
+	if (f->ndenied > 0) {
+		json_t *d = json_array();
+
+		for (size_t i = 0; i < f->ndenied; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "user", jstr(f->denied[i].user));
+			json_object_set_new(e, "error", jstr(f->denied[i].why));
+			json_array_append_new(d, e);
+		}
+		json_object_set_new(o, "unreadable_by", d);
+	}
 	return o;
 }
 

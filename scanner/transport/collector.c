@@ -26,7 +26,8 @@ param_ok(const char *what, const char *v, char **err)
 }
 
 char *
-collector_params(const struct collect_opts *o, int run_sshd_t, size_t *len, char **err)
+collector_params(const struct collect_opts *o, int run_sshd_t, int deadline_s,
+    size_t *len, char **err)
 {
 	const char *cfg = o->sshd_config ? o->sshd_config : "/etc/ssh/sshd_config";
 	struct buf b;
@@ -54,6 +55,8 @@ collector_params(const struct collect_opts *o, int run_sshd_t, size_t *len, char
 		buf_printf(&b, "from %s\n", o->from_addr);
 	}
 	buf_printf(&b, "sshdt %d\n", run_sshd_t ? 1 : 0);
+	if (deadline_s > 0)
+		buf_printf(&b, "deadline %d\n", deadline_s);
 	if (o->logs) {
 		buf_puts(&b, "logs\n");
 		for (size_t i = 0; o->log_files != NULL && i < o->log_files->n; i++) {

@@ -18,10 +18,12 @@ extern const char collector_script[];
  * The bytes to write to the collector's stdin for these options. Returns
  * NULL with a one-line message in *err (caller frees) when an option cannot
  * be said (a NUL or newline in a user name or path). run_sshd_t: let the
- * collector run `sshd -T` (it still does so only as root).
+ * collector run `sshd -T` (it still does so only as root). deadline_s > 0:
+ * the collector ends itself and everything it started on the host after
+ * that many seconds (keyaudit stops waiting then anyway).
  */
-char *collector_params(const struct collect_opts *o, int run_sshd_t, size_t *len,
-    char **err);
+char *collector_params(const struct collect_opts *o, int run_sshd_t, int deadline_s,
+    size_t *len, char **err);
 
 /* Runs collector_script with /bin/sh on this machine (transport "exec"). */
 extern const struct transport transport_exec;

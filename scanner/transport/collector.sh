@@ -11,6 +11,15 @@
 # $1 says how the transport started it: "sudo" (through sudo -n) or
 # "sudo-denied" (sudo wanted a password: it runs as the login user).
 #
+# As root it reads what an account controls (its AuthorizedKeysFiles,
+# known_hosts, ~/.ssh/id_*) as that account, as sshd does: one reader per
+# account through setpriv (else runuser), which tests each file's type
+# before it opens it and opens with dd iflag=nonblock where dd has it, so
+# a link to a root-only file gives "Permission denied", never its bytes,
+# and a FIFO swapped in never blocks. Without a way to switch users that
+# content is reported as not read, never read as root. With a deadline it
+# ends itself and everything it started when keyaudit stops waiting.
+#
 # It runs on every host of a fleet, so it spares processes: paths are
 # walked with the shell's own tests, their lstat facts come from one stat
 # run per batch (prefetch), small files are read by the shell itself, and
@@ -49,6 +58,7 @@ FROM=
 SSHDT=1
 LOGS=0
 LOGF=
+DL=
 IFS= read -r l
 if [ "$l" != "keyaudit-collect 1" ]; then
 	printf 'KACOLLECT 1\n'
@@ -71,9 +81,51 @@ while IFS= read -r l; do
 	"sshdt "*) SSHDT=${l#sshdt } ;;
 	logs) LOGS=1 ;;
 	"logfile "*) LOGF=$LOGF${l#logfile }$NL ;;
+	"deadline "*) DL=${l#deadline } ;;
 	esac
 done
 exec </dev/null
+case $DL in ""|*[!0-9]*|?????*) DL= ;; esac
+
+# uptime_s: whole seconds since boot into UPS (empty when unknown), read by
+# the shell itself.
+uptime_s() {
+	UPS=
+	IFS=' .' read -r UPS l 2>/dev/null </proc/uptime
+	case $UPS in ""|*[!0-9]*) UPS= ;; esac
+}
+uptime_s
+UP0=$UPS
+
+# The deadline: a watchdog kills the collector's process group (under sshd,
+# or under sudo whose child it is, that group is this session's; the exec
+# transport gives it its own) or, when someone else leads the group, the
+# collector alone. Readers run in groups of their own, each bounded by the
+# time left. Its output goes nowhere: it must not hold the stream open.
+WD=
+if [ -n "$DL" ]; then
+	wd_st=
+	IFS= read -r wd_st 2>/dev/null </proc/self/stat
+	wd_st=${wd_st##*") "}
+	set -- $wd_st
+	WDT=$$
+	if [ "${3-}" = "$$" ] || { [ "$SUDO" = sudo ] && [ "${3-}" = "$PPID" ]; }; then
+		WDT=-$3
+	fi
+	(
+		trap 'kill $wd_s 2>/dev/null; exit 0' TERM
+		sleep $DL &
+		wd_s=$!
+		wait $wd_s && kill -KILL $WDT
+	) </dev/null >/dev/null 2>&1 &
+	WD=$!
+fi
+# finish: the last record, and the watchdog (with its sleep) gone.
+finish() {
+	rec end ""
+	[ -n "$WD" ] && kill $WD 2>/dev/null
+	exit 0
+}
 
 # myeuid: the effective uid, from the kernel's own account of this shell
 # when there is one (it is what id -u prints), else from id.
@@ -538,6 +590,30 @@ text() {
 	SLP=$1
 }
 
+# regsize PATH: the size lstat reported for the regular file PATH (just
+# walked), into RSZ; empty when it is not known.
+regsize() {
+	RSZ=
+	case $1 in
+	*"$NL"*)
+		# Never cached: the walk that just ended here said its size.
+		[ "$LSP" = "$1" ] && [ "$LS_T" = reg ] && RSZ=$LS_S ;;
+	*)
+		case $C in
+		*"$NL$1$NL=r "*) ;;
+		*)
+			pend "$1"
+			flush ;;
+		esac
+		case $C in
+		*"$NL$1$NL=r "*)
+			RSZ=${C#*"$NL$1$NL=r "}
+			RSZ=${RSZ%%"$NL"*} ;;
+		esac ;;
+	esac
+	case $RSZ in *[!0-9]*) RSZ= ;; esac
+}
+
 # content PATH: the bytes of a regular file, at most LIM, as long as lstat
 # said: a file that changes in between cannot break the stream.
 content() {
@@ -557,25 +633,15 @@ content() {
 		rec rerr "Permission denied"
 		return 1
 	fi
-	ct_n=
+	# the kernel's files are not files anyone keeps (transport_local.c
+	# refuses them by fstatfs)
 	case $1 in
-	*"$NL"*)
-		# Never cached: the walk that just ended here said its size.
-		[ "$LSP" = "$1" ] && [ "$LS_T" = reg ] && ct_n=$LS_S ;;
-	*)
-		case $C in
-		*"$NL$1$NL=r "*) ;;
-		*)
-			pend "$1"
-			flush ;;
-		esac
-		case $C in
-		*"$NL$1$NL=r "*)
-			ct_n=${C#*"$NL$1$NL=r "}
-			ct_n=${ct_n%%"$NL"*} ;;
-		esac ;;
+	/proc/*|/sys/*)
+		rec rerr "on a kernel file system (proc, sys): not read"
+		return 1 ;;
 	esac
-	case $ct_n in *[!0-9]*) ct_n= ;; esac
+	regsize "$1"
+	ct_n=$RSZ
 	ct_t=0
 	if [ -n "$ct_n" ]; then
 		if [ $ct_n -gt $LIM ]; then
@@ -626,6 +692,248 @@ cpath() {
 	return 0
 }
 
+# --- reading as the account ------------------------------------------------
+# RDR is the reader, run by "sh -c" with the account's credentials and an
+# empty environment: $1 the account (for its records), $2 1 when dd can
+# open without blocking, then the items: "c SIZE PATH" (content, SIZE as
+# root's lstat said) and "k PATH" (a private key's first 200 bytes, judged
+# here as userkey_facts judges them). Every test of a file's type is made
+# before it is opened; a file read is read whole into the shell first, so
+# a record is printed only when its bytes are there.
+RDR='
+LIM=8388608
+NL="
+"
+U=$1
+DDNB=$2
+shift 2
+rec() {
+	printf "%s %d\n%s\n" "$1" "${#2}" "$2"
+}
+deny() {
+	rec uerr "$U$NL$1"
+}
+rbytes() {
+	if [ "$DDNB" = 1 ]; then
+		dd if="$1" iflag=nonblock,count_bytes bs=65536 count=$2 2>/dev/null
+	else
+		head -c $2 "$1" 2>/dev/null
+	fi
+}
+# why PATH: the answer open(O_NONBLOCK) and fstat would give, from tests
+# that open nothing; empty when it is a readable regular file.
+why() {
+	W=
+	if [ -L "$1" ]; then
+		W="Too many levels of symbolic links"
+	elif [ ! -e "$1" ]; then
+		W="Permission denied"
+		[ -x "${1%/*}/" ] && W="No such file or directory"
+	elif [ ! -r "$1" ]; then
+		W="Permission denied"
+	elif [ -d "$1" ]; then
+		W="not a regular file (a directory)"
+	elif [ -p "$1" ]; then
+		W="not a regular file (a FIFO): not opened for reading"
+	elif [ -c "$1" ] || [ -b "$1" ]; then
+		W="not a regular file (a device)"
+	elif [ -S "$1" ]; then
+		W="not a regular file (a socket)"
+	elif [ ! -f "$1" ]; then
+		W="not a regular file"
+	else
+		case $1 in
+		/proc/*|/sys/*) W="on a kernel file system (proc, sys): not read" ;;
+		esac
+	fi
+}
+while [ $# -ge 2 ]; do
+	case $1 in
+	c)
+		[ $# -ge 3 ] || break
+		n=$2
+		p=$3
+		shift 3
+		rec path "$p"
+		why "$p"
+		if [ -n "$W" ]; then
+			deny "$W"
+			continue
+		fi
+		t=0
+		if [ $n -gt $LIM ]; then
+			n=$LIM
+			t=1
+		fi
+		s=$(rbytes "$p" $n; echo x)
+		s=${s%x}
+		if [ ${#s} != $n ]; then
+			# a NUL byte, or a file that changed: measure, then send
+			# that many bytes, padded or cut; only when reads cannot
+			# block, else not at all
+			if [ "$DDNB" != 1 ]; then
+				deny "changed while being read"
+				continue
+			fi
+			s=
+			n=$(rbytes "$p" $((LIM + 1)) | wc -c)
+			n=$((n))
+			t=0
+			if [ $n -gt $LIM ]; then
+				n=$LIM
+				t=1
+			fi
+			printf "data %d\n" $n
+			{ rbytes "$p" $n; head -c $n /dev/zero; } | head -c $n
+			printf "\n"
+		else
+			printf "data %d\n%s\n" $n "$s"
+		fi
+		s=
+		[ $t = 1 ] && rec trunc ""
+		;;
+	k)
+		p=$2
+		shift 2
+		why "$p"
+		[ -z "$W" ] || continue
+		k=$(rbytes "$p" 200; echo x)
+		k=${k%x}
+		k1=${k%%"$NL"*}
+		k2=
+		case $k in *"$NL"*) k2=${k#*"$NL"}; k2=${k2%%"$NL"*} ;; esac
+		k=
+		k1=${k1%"$(printf "\r")"}
+		k2=${k2%"$(printf "\r")"}
+		f=unknown
+		e=-1
+		case $k1 in
+		"-----BEGIN OPENSSH PRIVATE KEY-----")
+			f=openssh
+			case $k2 in
+			b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u*) e=0 ;;
+			b3BlbnNzaC1rZXktdjEAAAAA*) e=1 ;;
+			esac ;;
+		"-----BEGIN RSA PRIVATE KEY-----"|"-----BEGIN DSA PRIVATE KEY-----"|"-----BEGIN EC PRIVATE KEY-----")
+			f=pem
+			e=0
+			case $k2 in Proc-Type:*ENCRYPTED*) e=1 ;; esac ;;
+		"-----BEGIN PRIVATE KEY-----") f=pkcs8; e=0 ;;
+		"-----BEGIN ENCRYPTED PRIVATE KEY-----") f=pkcs8; e=1 ;;
+		esac
+		k1=
+		k2=
+		rec ukey "$p"
+		rec ukfacts "$e $f $U"
+		;;
+	*) break ;;
+	esac
+done
+exit 0
+'
+# The account being read for ("UID:GID:NAME"; NAME empty for a home no
+# account has) and its items, quoted for eval.
+RDA=
+RDARGS=
+# How to switch: setpriv, runuser or none (found at the first reader);
+# DDNB 1 when dd opens without blocking.
+SWM=
+DDNB=0
+
+# q STRING: STRING single-quoted for eval, into Q.
+q() {
+	q_s=$1
+	Q=
+	while :; do
+		case $q_s in
+		*"'"*)
+			Q=$Q${q_s%%"'"*}"'\\''"
+			q_s=${q_s#*"'"} ;;
+		*)
+			Q="'$Q$q_s'"
+			break ;;
+		esac
+	done
+}
+
+rd_method() {
+	[ -n "$SWM" ] && return
+	SWM=none
+	if command -v setpriv >/dev/null 2>&1 &&
+	    setpriv --reuid=65534 --regid=65534 --clear-groups true >/dev/null 2>&1; then
+		SWM=setpriv
+	elif command -v runuser >/dev/null 2>&1 &&
+	    runuser -u nobody -- true >/dev/null 2>&1; then
+		SWM=runuser
+	fi
+	dd if=/dev/null iflag=nonblock,count_bytes count=0 >/dev/null 2>&1 && DDNB=1
+}
+
+# rd_add KIND PATH: one item for the current account's reader; a content
+# item needs the size root's walk found (RSZ).
+rd_add() {
+	q "$2"
+	case $1 in
+	c) RDARGS="$RDARGS c $RSZ $Q" ;;
+	k) RDARGS="$RDARGS k $Q" ;;
+	esac
+}
+
+# rd_flush: run the current account's reader. Its records go straight into
+# the stream; when it cannot run, or does not finish, each content item is
+# reported as not read by the account (never read as root instead).
+rd_flush() {
+	[ -n "$RDARGS" ] || return 0
+	rf_a=$RDARGS
+	RDARGS=
+	rd_method
+	rf_uid=${RDA%%:*}
+	rf_r=${RDA#*:}
+	rf_gid=${rf_r%%:*}
+	rf_name=${rf_r#*:}
+	rf_to=10
+	if [ -n "$DL" ] && [ -n "$UP0" ]; then
+		uptime_s
+		[ -n "$UPS" ] && rf_to=$((UP0 + DL - UPS - 1))
+		[ $rf_to -gt 10 ] && rf_to=10
+	fi
+	rf_why=
+	set --
+	if [ $rf_to -le 0 ]; then
+		rf_why="not read: the collector's deadline passed"
+	elif [ $SWM = setpriv ]; then
+		if [ -n "$rf_name" ]; then
+			set -- setpriv --reuid="$rf_uid" --regid="$rf_gid" --init-groups --
+		else
+			set -- setpriv --reuid="$rf_uid" --regid="$rf_gid" --groups="$rf_gid" --
+		fi
+	elif [ $SWM = runuser ] && [ -n "$rf_name" ]; then
+		set -- runuser -u "$rf_name" --
+	else
+		rf_why="content not read: cannot read as the user"
+	fi
+	if [ -z "$rf_why" ]; then
+		# timeout (GNU) puts the reader in a process group of its own and
+		# kills the whole group when time is up
+		command -v timeout >/dev/null 2>&1 && set -- timeout -s KILL $rf_to "$@"
+		eval "set -- \"\$@\" env -i \"PATH=\$PATH\" LC_ALL=C sh -c \"\$RDR\" keyaudit-reader \"\$rf_name\" $DDNB $rf_a"
+		"$@" </dev/null 2>/dev/null
+		rf_rc=$?
+		[ $rf_rc = 0 ] && return 0
+		rf_why="not read: the reader did not finish (exit $rf_rc)"
+	fi
+	eval "set -- $rf_a"
+	while [ $# -ge 2 ]; do
+		case $1 in
+		c)
+			rec path "$3"
+			rec uerr "$rf_name$NL$rf_why"
+			shift 3 ;;
+		*) shift 2 ;;
+		esac
+	done
+}
+
 # prefetch LIST: walk every path of LIST (one per line, each after one
 # flag character) without reading anything, so that their lstat facts
 # come in a few stat runs: one per level of symlinks not seen before.
@@ -639,6 +947,7 @@ prefetch() {
 		IFS=$NL
 		for pf_w in $pf_todo; do
 			IFS=$SPC
+			case $pf_w in [ak]*) continue ;; esac
 			cpath "${pf_w#?}" 0
 			[ $? = 2 ] && pf_next=$pf_next$pf_w$NL
 		done
@@ -718,8 +1027,7 @@ fi
 if [ $ALL = 1 ]; then
 	if [ "$EUID_" != 0 ]; then
 		rec fatal "--all-users needs root (other users' files cannot be read otherwise)"
-		rec end ""
-		exit 0
+		finish
 	fi
 	rec all ""
 elif [ -z "$USERS" ]; then
@@ -975,13 +1283,30 @@ akexp() {
 
 # --- the files the configuration names, and each audited user ---------------
 # First listed (WANT: one per line, "1" or "0" for "with content" before
-# the path), then prefetched together, then collected in order.
+# the path), then prefetched together, then collected in order. As root,
+# what an account controls is listed after "aUID:GID:NAME" with "u" (walked
+# by root, content read by the account's reader) or "k" (a private key in
+# ~/.ssh, only read by the reader).
 WANT=
+# "UID:GID:NAME" of the account being listed, when it has a reader
+RDNOW=
 
 # want FLAG PATH
 want() {
 	case $2 in
-	*"$NL"*) cpath "$2" "$1" ;;
+	*"$NL"*)
+		if [ "$1" = u ]; then
+			# not listable: walked and read at once, by its own reader
+			cpath "$2" 0 && [ "$RT" = reg ] || return
+			regsize "$RC"
+			[ -n "$RSZ" ] || return
+			rd_flush
+			RDA=$RDNOW
+			rd_add c "$RC"
+			rd_flush
+		else
+			cpath "$2" "$1"
+		fi ;;
 	*) WANT=$WANT$1$2$NL ;;
 	esac
 }
@@ -1011,7 +1336,8 @@ for l in $PW; do
 		case "$NL$USERS" in *"$NL$pw_name$NL"*) ;; *) continue ;; esac
 	fi
 	r=${l#*:}; r=${r#*:}
-	pw_uid=${r%%:*}; r=${r#*:}; r=${r#*:}; r=${r#*:}
+	pw_uid=${r%%:*}; r=${r#*:}
+	pw_gid=${r%%:*}; r=${r#*:}; r=${r#*:}
 	pw_home=${r%%:*}
 	pw_shell=${r#*:}
 	[ -z "$pw_shell" ] && pw_shell=/bin/sh
@@ -1028,11 +1354,32 @@ for l in $PW; do
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
+	# Another account's files are read as that account (uid 0 and an
+	# unprivileged collector read as themselves, inline).
+	UF=1
+	RDNOW=
+	case $pw_uid/$pw_gid in
+	*[!0-9/]*|/*|*/) ;;
+	*)
+		if [ "$EUID_" = 0 ] && [ "$pw_uid" != 0 ]; then
+			UF=u
+			RDNOW=$pw_uid:$pw_gid:$pw_name
+			WANT=${WANT}a$RDNOW$NL
+		fi ;;
+	esac
 	# Private keys kept on this host: judged from their first 200 bytes
 	# here (userkey_facts in privkey.c), never sent.
 	for n in id_rsa id_ecdsa id_ecdsa_sk id_ed25519 id_ed25519_sk id_dsa; do
 		f=${pw_home%/}/.ssh/$n
-		[ -f "$f" ] && [ ! -L "$f" ] && [ -r "$f" ] || continue
+		[ -f "$f" ] && [ ! -L "$f" ] || continue
+		if [ $UF = u ]; then
+			case $f in
+			*"$NL"*) ;;
+			*) WANT=${WANT}k$f$NL ;;
+			esac
+			continue
+		fi
+		[ -r "$f" ] || continue
 		uk=$(head -c 200 "$f" 2>/dev/null; echo x)
 		uk=${uk%x}
 		uk1=${uk%%"$NL"*}
@@ -1057,15 +1404,15 @@ for l in $PW; do
 		rec ukfacts "$uke $ukf $pw_name"
 	done
 	case $pw_home in
-	*/) want 1 "${pw_home}.ssh/known_hosts" ;;
-	*) want 1 "$pw_home/.ssh/known_hosts" ;;
+	*/) want $UF "${pw_home}.ssh/known_hosts" ;;
+	*) want $UF "$pw_home/.ssh/known_hosts" ;;
 	esac
 	IFS=$NL
 	for t in $AKF; do
 		[ "$t" = none ] && continue
 		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
-			want 1 "$AKP"
+			want $UF "$AKP"
 		fi
 		IFS=$NL
 	done
@@ -1096,7 +1443,25 @@ if [ $ALL = 1 ]; then
 			rec gm "$m"
 			[ -d "$m" ] && [ ! -L "$m" ] || continue
 			case "$NL$HOMES" in *"$NL$m$NL"*) continue ;; esac
-			want 1 "$m/.ssh/authorized_keys"
+			# no account: read as whoever owns the directory (a user
+			# may make one beside the homes, under a 1777 parent)
+			RDNOW=
+			if [ "$EUID_" = 0 ]; then
+				lh=$(stat -c '%u:%g' "$m" 2>/dev/null)
+				case $lh in
+				0:*|""|*[!0-9:]*) ;;
+				*) RDNOW=$lh: ;;
+				esac
+			fi
+			if [ -n "$RDNOW" ]; then
+				case $m in
+				*"$NL"*) ;;
+				*) WANT=${WANT}a$RDNOW$NL ;;
+				esac
+				want u "$m/.ssh/authorized_keys"
+			else
+				want 1 "$m/.ssh/authorized_keys"
+			fi
 		done
 		set -f
 		IFS=$NL
@@ -1110,7 +1475,18 @@ wchunk() {
 	IFS=$NL
 	for wc_w in $1; do
 		IFS=$SPC
-		cpath "${wc_w#?}" "${wc_w%"${wc_w#?}"}"
+		case $wc_w in
+		a*)
+			rd_flush
+			RDA=${wc_w#a} ;;
+		k*) rd_add k "${wc_w#?}" ;;
+		u*)
+			if cpath "${wc_w#?}" 0 && [ "$RT" = reg ]; then
+				regsize "$RC"
+				[ -n "$RSZ" ] && rd_add c "$RC"
+			fi ;;
+		*) cpath "${wc_w#?}" "${wc_w%"${wc_w#?}"}" ;;
+		esac
 		IFS=$NL
 	done
 	IFS=$SPC
@@ -1131,6 +1507,7 @@ for w in $WANT; do
 done
 IFS=$SPC
 [ -n "$WC" ] && wchunk "$WC"
+rd_flush
 WANT=
 WC=
 flush
@@ -1276,4 +1653,4 @@ if [ "$LOGS" = 1 ]; then
 	fi
 	IFS=$SPC
 fi
-rec end ""
+finish

@@ -5,9 +5,12 @@
  * the same budget kept as `tail -c` keeps it.
  *
  * Only a few lines of a log matter, so a log of any size costs one pass and
- * at most twice SNAP_AUTHLOG_LIMIT of memory. */
+ * at most twice SNAP_AUTHLOG_LIMIT of memory. Under --root every log path
+ * resolves inside the image (inroot.c): its /var/log/auth.log may be a link
+ * to /etc/shadow, and the first line of a log is kept. */
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <poll.h>
@@ -20,6 +23,7 @@
 
 #include <zlib.h>
 
+#include "scanner/transport/inroot.h"
 #include "scanner/transport/transport.h"
 
 extern char **environ;
@@ -163,10 +167,10 @@ ends_with(const char *s, const char *suffix)
 /* One file, as collector.sh's logsrc: the checks in the same order, gzip
  * by name. */
 static void
-log_file(struct snapshot *s, const char *root, const char *path, size_t *budget)
+log_file(struct snapshot *s, int rootfd, const char *path, size_t *budget)
 {
 	struct snap_authlog *a = snap_authlog_add(s, path);
-	char *hp = xasprintf("%s%s", root, path);
+	char *hp = xstrdup(path);
 	struct lfilter f;
 	struct stat st;
 	char tmp[65536];
@@ -176,7 +180,18 @@ log_file(struct snapshot *s, const char *root, const char *path, size_t *budget)
 		a->error = xstrdup("not read: the 16 MiB for log lines went to newer logs");
 		goto out;
 	}
-	if (stat(hp, &st) != 0) {
+	if (rootfd >= 0) {
+		fd = inroot_open(rootfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			a->error = xstrdup(fd < 0 && errno != ENOENT && errno != ENOTDIR ?
+			    "not readable by the collector's user" : "no such file");
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			a->error = xstrdup("not a regular file");
+			goto out;
+		}
+	} else if (stat(hp, &st) != 0) {
 		a->error = xstrdup("no such file");
 		goto out;
 	}
@@ -184,7 +199,8 @@ log_file(struct snapshot *s, const char *root, const char *path, size_t *budget)
 		a->error = xstrdup("not a regular file");
 		goto out;
 	}
-	if (access(hp, R_OK) != 0 || (fd = open(hp, O_RDONLY | O_NOCTTY | O_NONBLOCK)) < 0) {
+	if (fd < 0 && (access(hp, R_OK) != 0 ||
+	    (fd = open(hp, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)) {
 		a->error = xstrdup("not readable by the collector's user");
 		goto out;
 	}
@@ -229,14 +245,17 @@ out:
 }
 
 static int
-exists(const char *root, const char *path)
+exists(int rootfd, const char *path)
 {
-	char *hp = xasprintf("%s%s", root, path);
 	struct stat st;
-	int r = stat(hp, &st) == 0;
+	int fd;
 
-	free(hp);
-	return r;
+	if (rootfd < 0)
+		return stat(path, &st) == 0;
+	if ((fd = inroot_open(rootfd, path, O_PATH)) < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 /* journalctl's sshd lines, at most JOURNAL_SECONDS; what came before a
@@ -305,51 +324,64 @@ collect_auth_logs(struct snapshot *s, const char *root, const struct strlist *fi
 {
 	static const char *const bases[] = { "/var/log/auth.log", "/var/log/secure" };
 	size_t budget = SNAP_AUTHLOG_LIMIT;
-	int any = 0;
+	int any = 0, rootfd = -1;
 
-	if (root == NULL)
-		root = "";
+	if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0 &&
+	    (rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
 	s->authlogs_asked = 1;
 	if (files != NULL && files->n > 0) {
 		for (size_t i = 0; i < files->n; i++)
-			log_file(s, root, files->v[i], &budget);
-		return;
+			log_file(s, rootfd, files->v[i], &budget);
+		goto out;
 	}
 	for (size_t b = 0; b < KA_ARRLEN(bases); b++) {
-		char *pat, *p;
+		char *pat, *p, **m = NULL;
+		size_t nm = 0;
 		glob_t g;
+		int rc;
 
-		if (exists(root, bases[b])) {
-			log_file(s, root, bases[b], &budget);
+		if (exists(rootfd, bases[b])) {
+			log_file(s, rootfd, bases[b], &budget);
 			any = 1;
 		}
 		for (int n = 1; n <= MAX_ROTATIONS; n++) {
 			p = xasprintf("%s.%d", bases[b], n);
-			if (!exists(root, p)) {
+			if (!exists(rootfd, p)) {
 				free(p);
 				p = xasprintf("%s.%d.gz", bases[b], n);
-				if (!exists(root, p)) {
+				if (!exists(rootfd, p)) {
 					free(p);
 					break;
 				}
 			}
-			log_file(s, root, p, &budget);
+			log_file(s, rootfd, p, &budget);
 			free(p);
 			any = 1;
 		}
 		/* logrotate dateext: newest (last in glob's order) first */
-		pat = xasprintf("%s%s-[0-9]*", root, bases[b]);
-		if (glob(pat, 0, NULL, &g) == 0) {
-			for (size_t i = g.gl_pathc; i-- > 0;) {
-				if (!exists("", g.gl_pathv[i]))
-					continue;
-				log_file(s, root, g.gl_pathv[i] + strlen(root), &budget);
-				any = 1;
-			}
-			globfree(&g);
+		pat = xasprintf("%s-[0-9]*", bases[b]);
+		if (rootfd >= 0)
+			rc = inroot_glob(rootfd, pat, 4096, &m, &nm);
+		else if ((rc = glob(pat, 0, NULL, &g)) == 0) {
+			m = g.gl_pathv;
+			nm = g.gl_pathc;
 		}
+		for (size_t i = nm; rc == 0 && i-- > 0;) {
+			if (!exists(rootfd, m[i]))
+				continue;
+			log_file(s, rootfd, m[i], &budget);
+			any = 1;
+		}
+		if (rc == 0 && rootfd >= 0)
+			inroot_globfree(m, nm);
+		else if (rc == 0)
+			globfree(&g);
 		free(pat);
 	}
-	if (!any && root[0] == '\0')
+	if (!any && rootfd < 0)
 		log_journal(s, &budget);
+out:
+	if (rootfd >= 0)
+		close(rootfd);
 }

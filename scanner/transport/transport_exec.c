@@ -49,6 +49,7 @@ run_collector(const char *input, size_t inlen, struct buf *out, struct buf *errb
 	char *const argv[] = { "/bin/sh", "-c", (char *)collector_script,
 	    "keyaudit-collector", NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	struct timespec start;
 	size_t written = 0;
@@ -65,7 +66,13 @@ run_collector(const char *input, size_t inlen, struct buf *out, struct buf *errb
 	posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	status = posix_spawn(&pid, argv[0], &fa, NULL, argv, exec_env);
+	/* its own process group, as under sshd: at its deadline the collector
+	 * kills that group, everything it started, and never keyaudit */
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	status = posix_spawn(&pid, argv[0], &fa, &at, argv, exec_env);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (status != 0) {
 		*err = xasprintf("collector: cannot run /bin/sh: %s", strerror(status));
@@ -128,7 +135,7 @@ run_collector(const char *input, size_t inlen, struct buf *out, struct buf *errb
 			break;
 	}
 	if (why != NULL) {
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL);
 		killed = 1;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -165,7 +172,7 @@ exec_collect(const char *target, const struct collect_opts *o, struct snapshot *
 		    "--root is for the local transport");
 		return -1;
 	}
-	if ((input = collector_params(o, 1, &inlen, err)) == NULL)
+	if ((input = collector_params(o, 1, EXEC_SECONDS, &inlen, err)) == NULL)
 		return -1;
 	buf_init(&out);
 	buf_init(&errb);

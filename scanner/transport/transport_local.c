@@ -4,8 +4,13 @@
  * Every path is resolved here with the same algorithm the checks use later
  * (path_resolve), recording each lstat on the way, so a snapshot holds
  * exactly the components StrictModes will walk. Symlinks are followed by
- * hand so an absolute link inside --root stays inside it. Read-only: nothing
- * is ever opened for writing, no FIFO or device is ever opened. */
+ * hand, and under --root every system call resolves inside DIR (inroot.c),
+ * so a link in the image never leads to this machine's files. Metadata is
+ * root's (sshd's StrictModes walk runs as root); the content of what an
+ * account controls (its AuthorizedKeysFiles, known_hosts, ~/.ssh/id_*) is
+ * read with the account's credentials (readas.c), as sshd reads it.
+ * Read-only: nothing is ever opened for writing, no FIFO or device is ever
+ * opened for reading. */
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -24,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scanner/transport/inroot.h"
+#include "scanner/transport/readas.h"
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
 #include "scanner/parse/passwd.h"
@@ -41,7 +48,30 @@ extern char **environ;
 struct lc {
 	struct snapshot *snap;
 	const char *root;	/* "" when none */
+	int rootfd;		/* --root DIR opened O_PATH, or -1 */
 };
+
+/* lstat(2), readlink(2) and open(2) of a target path: under --root inside
+ * the image (the directories on the way resolve there too). */
+static int
+lc_lstat(const struct lc *lc, const char *path, struct stat *st)
+{
+	return lc->rootfd >= 0 ? inroot_lstat(lc->rootfd, path, st) : lstat(path, st);
+}
+
+static ssize_t
+lc_readlink(const struct lc *lc, const char *path, char *buf, size_t size)
+{
+	return lc->rootfd >= 0 ? inroot_readlink(lc->rootfd, path, buf, size) :
+	    readlink(path, buf, size);
+}
+
+static int
+lc_open(const struct lc *lc, const char *path, int flags)
+{
+	return lc->rootfd >= 0 ? inroot_open(lc->rootfd, path, flags) :
+	    open(path, flags | O_CLOEXEC);
+}
 
 static char *
 host_path(const struct lc *lc, const char *path)
@@ -77,20 +107,17 @@ lstat_record(void *arg, const char *path)
 	const struct snap_file *old = snap_file_get(lc->snap, path);
 	struct snap_file *f;
 	struct stat st;
-	char *hp;
 
 	if (old != NULL)
 		return old;
-	hp = host_path(lc, path);
 	f = snap_file_add(lc->snap, path);
-	if (lstat(hp, &st) != 0) {
+	if (lc_lstat(lc, path, &st) != 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			f->type = SNAP_NOENT;
 		else {
 			f->type = SNAP_UNKNOWN;
 			f->error = xstrdup(strerror(errno));
 		}
-		free(hp);
 		return f;
 	}
 	f->type = ftype_of(st.st_mode);
@@ -101,7 +128,7 @@ lstat_record(void *arg, const char *path)
 	f->mtime = st.st_mtime;
 	if (f->type == SNAP_LNK) {
 		char buf[4096];
-		ssize_t n = readlink(hp, buf, sizeof(buf) - 1);
+		ssize_t n = lc_readlink(lc, path, buf, sizeof(buf) - 1);
 		if (n >= 0) {
 			buf[n] = '\0';
 			f->link = xstrdup(buf);
@@ -110,27 +137,48 @@ lstat_record(void *arg, const char *path)
 			f->error = xstrdup(strerror(errno));
 		}
 	}
-	free(hp);
 	return f;
 }
 
-/* Read a regular file's content, bounded; never blocks on odd files. */
+/* Content as it is kept: a pasted private key blanked line for line. */
+static void
+set_content(struct snap_file *f, struct buf *b)
+{
+	size_t rlen;
+	char *red = redact_private_blocks(b->data ? b->data : "", b->len, &rlen);
+
+	if (red != NULL) {
+		explicit_bzero(b->data, b->len);
+		buf_free(b);
+		f->content = red;
+		f->content_len = rlen;
+	} else {
+		f->content_len = b->len;
+		f->content = buf_steal(b);
+	}
+	f->has_content = 1;
+	free(f->read_error);
+	f->read_error = NULL;
+}
+
+/* Read a system file's content as keyaudit (sshd reads these as root),
+ * bounded; never blocks on odd files. A file some account could not read
+ * through its own paths is still read here: the denial is that account's. */
 static void
 read_content(struct lc *lc, struct snap_file *f)
 {
-	char *hp = host_path(lc, f->path);
 	struct stat st;
 	struct buf b;
 	char tmp[65536];
 	ssize_t n;
 	int fd;
 
-	if (f->has_content || f->read_error != NULL || f->type != SNAP_REG) {
-		free(hp);
+	if (f->has_content || (f->read_error != NULL && f->ndenied == 0) ||
+	    f->type != SNAP_REG)
 		return;
-	}
-	fd = open(hp, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	free(hp);
+	free(f->read_error);
+	f->read_error = NULL;
+	fd = lc_open(lc, f->path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0) {
 		f->read_error = xstrdup(strerror(errno));
 		return;
@@ -163,20 +211,7 @@ read_content(struct lc *lc, struct snap_file *f)
 		buf_free(&b);
 		return;
 	}
-	{
-		size_t rlen;
-		char *red = redact_private_blocks(b.data ? b.data : "", b.len, &rlen);
-		if (red != NULL) {
-			explicit_bzero(b.data, b.len);
-			buf_free(&b);
-			f->content = red;
-			f->content_len = rlen;
-		} else {
-			f->content_len = b.len;
-			f->content = buf_steal(&b);
-		}
-	}
-	f->has_content = 1;
+	set_content(f, &b);
 }
 
 /* Resolve path recording every component; read the final file's content
@@ -233,25 +268,27 @@ disk_glob(void *arg, const char *pattern, struct strlist *out)
 {
 	struct lc *lc = arg;
 	struct snap_glob *sg = snap_glob_add(lc->snap, pattern);
-	size_t rootlen = strlen(lc->root);
-	char *hp = host_path(lc, pattern);
+	char **m = NULL;
+	size_t n = 0;
 	glob_t g;
 	int rc;
 
-	rc = glob(hp, 0, NULL, &g);
-	free(hp);
-	if (rc == 0) {
-		for (size_t i = 0; i < g.gl_pathc && i < 4096; i++) {
-			const char *m = g.gl_pathv[i] + rootlen;
-			if (!strlist_has(&sg->matches, m))
-				strlist_add(&sg->matches, m);
-		}
+	if (lc->rootfd >= 0)
+		rc = inroot_glob(lc->rootfd, pattern, 4096, &m, &n);
+	else if ((rc = glob(pattern, 0, NULL, &g)) == 0) {
+		m = g.gl_pathv;
+		n = g.gl_pathc < 4096 ? g.gl_pathc : 4096;
 	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!strlist_has(&sg->matches, m[i]))
+			strlist_add(&sg->matches, m[i]);
 	if (rc == 0 || rc == GLOB_NOMATCH) {
 		for (size_t i = 0; i < sg->matches.n; i++)
 			strlist_add(out, sg->matches.v[i]);
 	}
-	if (rc == 0)
+	if (rc == 0 && lc->rootfd >= 0)
+		inroot_globfree(m, n);
+	else if (rc == 0)
 		globfree(&g);
 	return rc == 0 || rc == GLOB_NOMATCH ? 0 : -1;
 }
@@ -276,16 +313,19 @@ disk_home_of(void *arg, const char *name)
 static char *
 sshd_version(struct lc *lc)
 {
-	char *hp = host_path(lc, "/usr/sbin/sshd");
 	char *data, *best = NULL;
 	size_t len = 0, bestlen = 0;
+	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(hp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	free(hp);
+	fd = lc_open(lc, "/usr/sbin/sshd", O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	data = xmalloc(SSHD_BINARY_LIMIT);
 	while (len < SSHD_BINARY_LIMIT &&
 	    (n = read(fd, data + len, SSHD_BINARY_LIMIT - len)) > 0)
@@ -526,50 +566,150 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 	return 0;
 }
 
-/* The private keys an account keeps in ~/.ssh: from their first 200 bytes,
- * as collector.sh reads them (userkey_facts), then wiped. */
+/* What one account's reader is asked: content for a snapshot entry, or the
+ * head of a private key in ~/.ssh (files[i] NULL). */
+struct uread {
+	struct readas_item *items;
+	struct snap_file **files;
+	size_t n;
+};
+
 static void
-collect_userkeys(struct lc *lc, const struct snap_account *a)
+uread_add(struct uread *r, const char *path, enum readas_kind kind, struct snap_file *f)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].kind == kind && strcmp(r->items[i].path, path) == 0)
+			return;
+	r->items = xreallocarray(r->items, r->n + 1, sizeof(*r->items));
+	r->files = xreallocarray(r->files, r->n + 1, sizeof(*r->files));
+	memset(&r->items[r->n], 0, sizeof(r->items[r->n]));
+	r->items[r->n].path = xstrdup(path);
+	r->items[r->n].kind = kind;
+	r->files[r->n++] = f;
+}
+
+/* Resolve path as collect_path does (root's lstat walk: sshd's StrictModes
+ * walk is root's too) and queue its content for the account's reader. */
+static void
+collect_user_path(struct lc *lc, struct uread *r, const char *path)
+{
+	struct snap_file *f = collect_path(lc, path, 0);
+
+	if (f != NULL && f->type == SNAP_REG)
+		uread_add(r, f->path, READAS_CONTENT, f);
+}
+
+/* The private keys an account keeps in ~/.ssh, judged from their first 200
+ * bytes as collector.sh judges them (userkey_facts): queued when root's
+ * lstat says a regular file; the reader reads them as the account. */
+static void
+queue_userkeys(struct lc *lc, struct uread *r, const struct snap_account *a)
 {
 	static const char *const names[] = { USERKEY_NAMES };
 
 	for (size_t i = 0; i < KA_ARRLEN(names); i++) {
 		char *rel = xasprintf(".ssh/%s", names[i]);
-		char *path = path_join(a->home, rel), *hp = host_path(lc, path);
-		char buf[201], *l2 = "", *nl;
-		const char *format;
-		struct snap_userkey *k;
+		char *path = path_join(a->home, rel);
 		struct stat st;
-		ssize_t n = -1;
-		int fd, enc;
 
-		if (lstat(hp, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (fd = open(hp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)) >= 0) {
-			n = read(fd, buf, 200);
-			close(fd);
-		}
-		if (n >= 0) {
-			buf[n] = '\0';
-			if ((nl = strchr(buf, '\n')) != NULL) {
-				*nl = '\0';
-				l2 = nl + 1;
-				if ((nl = strchr(l2, '\n')) != NULL)
-					*nl = '\0';
-			}
-			if (buf[0] && buf[strlen(buf) - 1] == '\r')
-				buf[strlen(buf) - 1] = '\0';
-			if (l2[0] && l2[strlen(l2) - 1] == '\r')
-				l2[strlen(l2) - 1] = '\0';
-			userkey_facts(buf, l2, &format, &enc);
-			k = snap_userkey_add(lc->snap, a->name, path);
-			k->format = xstrdup(format);
-			k->encrypted = enc;
-			explicit_bzero(buf, sizeof(buf));
-		}
-		free(hp);
+		if (lc_lstat(lc, path, &st) == 0 && S_ISREG(st.st_mode))
+			uread_add(r, path, READAS_KEYHEAD_BYTES, NULL);
 		free(path);
 		free(rel);
 	}
+}
+
+static void
+userkey_from(struct lc *lc, const char *user, const char *path, char *buf)
+{
+	char *l2 = "", *nl;
+	const char *format;
+	struct snap_userkey *k;
+	int enc;
+
+	if ((nl = strchr(buf, '\n')) != NULL) {
+		*nl = '\0';
+		l2 = nl + 1;
+		if ((nl = strchr(l2, '\n')) != NULL)
+			*nl = '\0';
+	}
+	if (buf[0] && buf[strlen(buf) - 1] == '\r')
+		buf[strlen(buf) - 1] = '\0';
+	if (l2[0] && l2[strlen(l2) - 1] == '\r')
+		l2[strlen(l2) - 1] = '\0';
+	userkey_facts(buf, l2, &format, &enc);
+	k = snap_userkey_add(lc->snap, user, path);
+	k->format = xstrdup(format);
+	k->encrypted = enc;
+}
+
+/* Who reads for an account: as root, the account itself with the groups
+ * initgroups(3) would give it (from the image's group file under --root,
+ * whose accounts NSS does not know); otherwise (and for uid 0) keyaudit as
+ * itself, still in a child, so a FIFO or /proc never reaches this process.
+ * collector.sh draws the same line. */
+static void
+account_cred(const struct lc *lc, const char *name, uint32_t uid, uint32_t gid,
+    int with_groups, struct readas_cred *c)
+{
+	const struct snapshot *s = lc->snap;
+
+	memset(c, 0, sizeof(*c));
+	if (geteuid() != 0 || uid == 0)
+		return;
+	c->switch_to = 1;
+	c->uid = uid;
+	c->gid = gid;
+	if (!with_groups) {
+		c->groups = xcalloc(1, sizeof(*c->groups));
+		c->groups[0] = gid;
+		c->ngroups = 1;
+	} else if (lc->rootfd < 0)
+		c->groups = readas_grouplist(name, gid, &c->ngroups);
+	else {
+		c->groups = xcalloc(s->ngroups + 1, sizeof(*c->groups));
+		c->groups[c->ngroups++] = gid;
+		for (size_t i = 0; i < s->ngroups && c->ngroups < 65536; i++)
+			if (s->groups[i].gid != gid && strlist_has(&s->groups[i].members, name))
+				c->groups[c->ngroups++] = s->groups[i].gid;
+	}
+}
+
+/* Run one account's reader and keep what it read: content where the
+ * account could read it, its denial where it could not (the content some
+ * other reader got stays, for the others). Reading as keyaudit itself, a
+ * failure is the file's read_error, as any read of keyaudit's. */
+static void
+uread_run(struct lc *lc, struct uread *r, const char *who, const struct readas_cred *c)
+{
+	readas_run(c, lc->rootfd, r->items, r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		struct readas_item *it = &r->items[i];
+		struct snap_file *f = r->files[i];
+
+		if (it->kind == READAS_KEYHEAD_BYTES) {
+			if (it->data != NULL)
+				userkey_from(lc, who, it->path, it->data);
+		} else if (it->why != NULL && c->switch_to)
+			snap_file_deny(f, who, it->why);
+		else if (it->why != NULL) {
+			if (!f->has_content && f->read_error == NULL)
+				f->read_error = xstrdup(it->why);
+		} else if (!f->has_content) {
+			struct buf b;
+
+			buf_init(&b);
+			buf_append(&b, it->data, it->len);
+			set_content(f, &b);
+			f->truncated = it->truncated;
+		}
+	}
+	readas_free(r->items, r->n);
+	for (size_t i = 0; i < r->n; i++)
+		free((char *)r->items[i].path);
+	free(r->items);
+	free(r->files);
+	memset(r, 0, sizeof(*r));
 }
 
 /* Files the checks will read for each audited user, from the effective
@@ -581,6 +721,7 @@ collect_user_files(struct lc *lc)
 	struct ka_host_result scratch;
 	struct ka_options none = { 0 };
 	struct ka_ctx ctx;
+	struct uread ur = { 0 };
 	const char *kw[] = { "revokedkeys", "trustedusercakeys", "authorizedkeyscommand" };
 
 	host_result_init(&scratch, "collect");
@@ -610,12 +751,19 @@ collect_user_files(struct lc *lc)
 			/* What the account trusts when it logs in elsewhere: the
 			 * fleet pass holds it against the keys the hosts present. */
 			char *kh = path_join(u->acct->home, ".ssh/known_hosts");
-			collect_path(lc, kh, 1);
+			collect_user_path(lc, &ur, kh);
 			free(kh);
 		}
 		for (size_t j = 0; j < u->akfiles.n; j++)
-			collect_path(lc, u->akfiles.v[j], 1);
-		collect_userkeys(lc, u->acct);
+			collect_user_path(lc, &ur, u->akfiles.v[j]);
+		queue_userkeys(lc, &ur, u->acct);
+		if (ur.n > 0) {
+			struct readas_cred c;
+
+			account_cred(lc, u->acct->name, u->acct->uid, u->acct->gid, 1, &c);
+			uread_run(lc, &ur, u->acct->name, &c);
+			free(c.groups);
+		}
 		{
 			const char *rk = sshd_eff_str(u->eff, "revokedkeys");
 			const char *cr = sshd_eff_str(u->eff, "chrootdirectory");
@@ -665,20 +813,29 @@ collect_left_homes(struct lc *lc)
 
 		disk_glob(lc, pat, &m);
 		for (size_t j = 0; j < m.n; j++) {
-			char *hp = host_path(lc, m.v[j]);
 			struct stat st;
 			int home = 0, dir;
 
 			/* lstat only: collector.sh's test -d && ! test -L */
-			dir = lstat(hp, &st) == 0 && S_ISDIR(st.st_mode);
-			free(hp);
+			dir = lc_lstat(lc, m.v[j], &st) == 0 && S_ISDIR(st.st_mode);
 			if (!dir)
 				continue;
 			for (size_t k = 0; k < s->naccounts && !home; k++)
 				home = strcmp(s->accounts[k].home, m.v[j]) == 0;
 			if (!home) {
+				/* no account: read as whoever owns the directory (a
+				 * user may make one beside the homes, under a 1777
+				 * parent), with that gid alone */
 				char *ak = xasprintf("%s/.ssh/authorized_keys", m.v[j]);
-				collect_path(lc, ak, 1);
+				struct uread ur = { 0 };
+				struct readas_cred c;
+
+				collect_user_path(lc, &ur, ak);
+				if (ur.n > 0) {
+					account_cred(lc, "", st.st_uid, st.st_gid, 0, &c);
+					uread_run(lc, &ur, "", &c);
+					free(c.groups);
+				}
 				free(ak);
 			}
 		}
@@ -857,10 +1014,10 @@ collect_client(struct lc *lc, const struct snap_account *a)
 }
 
 static int
-local_collect(const char *target, const struct collect_opts *o, struct snapshot *s,
-    char **err)
+local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *o,
+    struct snapshot *s, char **err)
 {
-	struct lc lc = { s, o->root ? o->root : "" };
+	struct lc lc = *lcp;
 	struct sshdconf_io io = { disk_read, disk_glob, disk_home_of, &lc };
 	struct sshd_config *cfg;
 	char host[256];
@@ -874,6 +1031,11 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 		}
 		if (strcmp(o->root, "/") == 0)
 			lc.root = "";
+		else if ((lc.rootfd = open(o->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			*err = xasprintf("--root %s: %s", o->root, strerror(errno));
+			return -1;
+		}
+		lcp->rootfd = lc.rootfd;
 	}
 	s->target = xstrdup(target ? target : "local");
 	s->transport = xstrdup("local");
@@ -913,6 +1075,19 @@ local_collect(const char *target, const struct collect_opts *o, struct snapshot 
 			collect_client(&lc, a);
 	}
 	return 0;
+}
+
+static int
+local_collect(const char *target, const struct collect_opts *o, struct snapshot *s,
+    char **err)
+{
+	struct lc lc = { s, o->root ? o->root : "", -1 };
+	int rc;
+
+	rc = local_collect_in(&lc, target, o, s, err);
+	if (lc.rootfd >= 0)
+		close(lc.rootfd);
+	return rc;
 }
 
 const struct transport transport_local = { "local", local_collect };

@@ -1003,7 +1003,10 @@ collect(struct conn *c)
 	pthread_once(&exec_once, exec_build);
 	buf_init(&out);
 	buf_init(&errb);
-	if ((input = collector_params(c->o->collect, 1, &inlen, &err)) == NULL) {
+	/* the collector's own deadline on the host: when keyaudit stops waiting,
+	 * nothing it started there is left running */
+	if ((input = collector_params(c->o->collect, 1,
+	    (ms_left(c->deadline) + 999) / 1000, &inlen, &err)) == NULL) {
 		set_failure(c->s, "error", "%s", err);
 		goto done;
 	}

@@ -4,6 +4,9 @@
 # identical snapshot facts (every path both contain, accounts, groups, globs,
 # sshd -T) and identical findings. Run under /bin/sh (the exec transport),
 # and under `busybox sh` with BusyBox applets when busybox is installed.
+# As root both read an account's files as the account (kaukey's here); on a
+# host with no setpriv or runuser (BusyBox) the collector must say that
+# content was not read as the user, never read it as root.
 # Usage: tests/cli/collector.sh [KEYAUDIT [TEST_COLLECT_STREAM]]
 set -u
 cd "$(dirname "$0")/../.." || exit 3
@@ -95,6 +98,10 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1; then
 		ssh-keygen -q -t ed25519 -N 'pw' -f "$UK/.ssh/id_ed25519_sk" </dev/null
 		printf 'not a key\r\nat all\n' > "$UK/.ssh/id_dsa"
 		ln -s id_rsa "$UK/.ssh/id_ecdsa_sk"
+		# content read as kaukey: a key file and known_hosts (0600)
+		cp "$T/k.pub" "$UK/.ssh/authorized_keys"
+		echo "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$T/k.pub")" > "$UK/.ssh/known_hosts"
+		chmod 0600 "$UK/.ssh/known_hosts"
 		chown -R kaukey: "$UK"
 		USERS="$USERS kaukey"
 		trap 'rm -rf "$T" "$W"; userdel -r kaukey >/dev/null 2>&1' EXIT
@@ -103,13 +110,11 @@ fi
 me=$(id -un 2>/dev/null)
 case " $USERS " in *" $me "*) ;; *) USERS="$USERS $me" ;; esac
 
-# compare NAME LOCAL_JSON EXEC_JSON
-compare() {
+# compare_files NAME LOCAL_JSON EXEC_JSON: every path both recorded, the same
+compare_files() {
 	n=$1
 	l=$2
 	e=$3
-	# The client side (~/.ssh/id_*) is not the collector's job yet.
-	jq 'del(.client_keys) | .client_user = null' "$l" > "$l.srv"
 	# ... nor are its files: the client's key files and ~/.ssh/config.
 	jq -S '[.client_keys[]? | .path, .path + ".pub"] as $c |
 	    .files | map(select(.path as $p | ($c | index([$p]) | not) and
@@ -138,6 +143,16 @@ compare() {
 	else
 		rbad "$n: paths only in the local snapshot: $onlylocal"
 	fi
+}
+
+# compare NAME LOCAL_JSON EXEC_JSON
+compare() {
+	n=$1
+	l=$2
+	e=$3
+	compare_files "$n" "$l" "$e"
+	# The client side (~/.ssh/id_*) is not the collector's job yet.
+	jq 'del(.client_keys) | .client_user = null' "$l" > "$l.srv"
 	for k in hostname sshd_version sshd_config_path privileged accounts_known \
 	    accounts groups users globs sshd_t user_keys; do
 		a=$(jq -cS ".$k" "$l.srv")
@@ -205,30 +220,85 @@ run_case case_test
 
 "$TB" --script > "$W/script"
 
+# noswitch_compare NAME LOCAL_JSON EXEC_JSON: a collector that could not
+# switch users: kaukey's files carry "cannot read as the user" and no
+# content, its private keys are not judged, and everything else is equal.
+NOSW="content not read: cannot read as the user"
+noswitch_compare() {
+	n=$1
+	l=$2
+	e=$3
+	if [ -z "$UK" ]; then
+		rok "$n: no account to read as (not root)"
+		return
+	fi
+	denied=$(jq -c --arg w "$NOSW" '[.files[] | select(.unreadable_by != null) |
+	    {path, has: (.content != null), u: [.unreadable_by[] | select(.error == $w) | .user]}] | sort_by(.path)' "$e")
+	want=$(jq -c --arg h "$UK" '[.files[] | select((.path == $h + "/.ssh/authorized_keys" or
+	    .path == $h + "/.ssh/known_hosts") and .content != null) | {path, has: false, u: ["kaukey"]}] | sort_by(.path)' "$l")
+	if [ "$denied" = "$want" ] && [ "$(printf '%s' "$want" | jq length)" = 2 ]; then
+		rok "$n: kaukey's two files: not read, 'cannot read as the user'"
+	else
+		rbad "$n: kaukey's files: exec $denied, expected $want"
+	fi
+	if jq -e '[.user_keys[] | select(.user == "kaukey")] | length == 0' "$e" >/dev/null; then
+		rok "$n: kaukey's private keys not judged (never read as root)"
+	else
+		rbad "$n: kaukey's private keys were read: $(jq -c .user_keys "$e")"
+	fi
+	jq 'del(.user_keys[]? | select(.user == "kaukey")) | del(.files[] | select(.unreadable_by != null))' "$e" > "$e.ns"
+	jq --arg h "$UK" 'del(.user_keys[]? | select(.user == "kaukey")) |
+	    del(.files[] | select(.path == $h + "/.ssh/authorized_keys" or .path == $h + "/.ssh/known_hosts"))' "$l" > "$l.ns"
+	compare_files "$n" "$l.ns" "$e.ns"
+}
+
+case_noswitch() {
+	# shellcheck disable=SC2086
+	"$KA" collect -o "$W/l8.json" --sshd-config "$T/sshd_config" $uargs >/dev/null 2>&1 ||
+	    rbad "keyaudit collect (no-switch case)"
+	if env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin KA_COLLECTOR_TESTPATH="$W/nosw" \
+	    /bin/sh -c "$(cat "$W/script")" keyaudit-collector < "$W/params" > "$W/ns.out" 2> "$W/ns.err" &&
+	    "$TB" --parse-stream < "$W/ns.out" > "$W/e8.json" 2>> "$W/ns.err"; then
+		noswitch_compare "no setpriv, no runuser" "$W/l8.json" "$W/e8.json"
+	else
+		rbad "no-switch collector: $(head -c 500 "$W/ns.err")"
+	fi
+}
+
 case_busybox() {
 	# shellcheck disable=SC2086
 	"$KA" collect -o "$W/l3.json" --sshd-config "$T/sshd_config" $uargs >/dev/null 2>&1 ||
 	    rbad "keyaudit collect (busybox case)"
 	if env -i PATH="$W/bb:/usr/sbin:/usr/bin:/sbin:/bin" KA_COLLECTOR_TESTPATH="$W/bb" \
-	    busybox sh -c "$(cat "$W/script")" < "$W/params" > "$W/bb.out" 2> "$W/bb.err" &&
+	    "$W/bb/sh" -c "$(cat "$W/script")" < "$W/params" > "$W/bb.out" 2> "$W/bb.err" &&
 	    "$TB" --parse-stream < "$W/bb.out" > "$W/e3.json" 2>> "$W/bb.err"; then
-		compare "busybox" "$W/l3.json" "$W/e3.json"
+		noswitch_compare "busybox" "$W/l3.json" "$W/e3.json"
 	else
 		rbad "busybox sh: $(head -c 500 "$W/bb.err")"
 	fi
 }
 
-# 3. The same under BusyBox: its sh and its applets (stat, head, readlink...).
+# 3. A host with no way to switch users: setpriv and runuser fail there.
+mkdir "$W/nosw"
+for a in setpriv runuser; do
+	printf '#!/bin/sh\nexit 127\n' > "$W/nosw/$a"
+	chmod 755 "$W/nosw/$a"
+done
+{
+	printf 'keyaudit-collect 1\nconfig %s\n' "$T/sshd_config"
+	for u in $USERS; do printf 'user %s\n' "$u"; done
+	printf 'sshdt 1\nend\n'
+} > "$W/params"
+run_case case_noswitch
+
+# 3a. The same under BusyBox: its sh and its applets (stat, head, readlink...),
+# and like a BusyBox host neither setpriv nor runuser.
 if command -v busybox >/dev/null 2>&1; then
 	mkdir "$W/bb"
 	for a in sh stat head wc tr grep sed readlink id uname date timeout; do
 		ln -s "$(command -v busybox)" "$W/bb/$a"
 	done
-	{
-		printf 'keyaudit-collect 1\nconfig %s\n' "$T/sshd_config"
-		for u in $USERS; do printf 'user %s\n' "$u"; done
-		printf 'sshdt 1\nend\n'
-	} > "$W/params"
+	cp "$W/nosw/setpriv" "$W/nosw/runuser" "$W/bb/"
 	run_case case_busybox
 else
 	echo "skip busybox: not installed (apt-get install busybox)"
@@ -328,7 +398,7 @@ fi
 # script looks up in PATH is a wrapper here that counts its runs (the
 # wrappers write; the script does not).
 mkdir "$W/cnt"
-for a in stat head wc tr grep sed readlink id uname date timeout getent dd cat; do
+for a in stat head wc tr grep sed readlink id uname date timeout getent dd cat setpriv runuser env sleep; do
 	real=$(command -v "$a") || continue
 	printf '#!/bin/sh\necho %s >> "%s/calls"\nexec %s "$@"\n' "$a" "$W" "$real" \
 	    > "$W/cnt/$a"
@@ -361,11 +431,17 @@ if [ "$(id -u)" = 0 ]; then
 	printf 'keyaudit-collect 1\nall\nsshdt 0\nend\n' > "$W/pall"
 	na=$(runs "$W/pall")
 	nu=$(grep -c '^[^#]' /etc/passwd)
+	# Each account with files of its own costs its reader, started by
+	# root through timeout and setpriv (what the reader runs is the
+	# account's, not counted here); the first reader also costs a probe
+	# of setpriv and of dd.
+	nr=$(grep -c '^setpriv$' "$W/calls")
+	nr=$((nr > 0 ? nr - 1 : 0))
 	case $na in
-	[0-9]*) if [ "$na" -le $((n1 + 10)) ]; then
-			ok "all $nu users cost $na processes (one user: $n1)"
+	[0-9]*) if [ "$na" -le $((n1 + 10 + 2 + 2 * nr)) ]; then
+			ok "all $nu users cost $na processes (one user: $n1; $nr accounts read with their own credentials)"
 		else
-			bad "all $nu users cost $na processes (one user: $n1): $(sort "$W/calls" | uniq -c | tr '\n' ' ')"
+			bad "all $nu users cost $na processes (one user: $n1; $nr readers): $(sort "$W/calls" | uniq -c | tr '\n' ' ')"
 		fi ;;
 	*) bad "the counted --all-users collection did not parse" ;;
 	esac

@@ -207,8 +207,12 @@ usermod -s /bin/sh $S
 
 # a home left behind by a removed account still holds keys (--all-users)
 getent passwd kagone >/dev/null && userdel -r kagone >/dev/null 2>&1
-useradd -m -u 1996 -s /bin/sh kagone && install -d -m 0700 /home/kagone/.ssh &&
-    cat "$D/k3.pub" "$D/k4.pub" > /home/kagone/.ssh/authorized_keys && userdel kagone
+# (its files are the account's, as they were when it left: keyaudit reads a
+# home no account has as the home's owner, and a root-only ~/.ssh in it
+# would be "Permission denied" to that owner, as to whoever gets the home)
+useradd -m -u 1996 -s /bin/sh kagone && install -d -m 0700 -o kagone -g kagone /home/kagone/.ssh &&
+    cat "$D/k3.pub" "$D/k4.pub" > /home/kagone/.ssh/authorized_keys &&
+    chown kagone:kagone /home/kagone/.ssh/authorized_keys && userdel kagone
 "$KA" scan --all-users --checks keys --sshd-config "$D/sshd_config2" --format json > "$D/s11.json" 2>/dev/null
 has "$D/s11.json" keys.orphaned "" 1 "/home/kagone is no account's home" &&
     jq -e '[.hosts[0].findings[] | select(.check == "keys.orphaned" and .path == "/home/kagone/.ssh/authorized_keys") | .message | contains("2 keys")] == [true]' "$D/s11.json" >/dev/null &&

@@ -395,6 +395,58 @@ test_sudo(void **state)
 
 /* The collector reports in batches and may report a path again: each report
  * updates the entry, the last one wins, field by field. */
+/* uerr: one account's credentials could not read a file; the content
+ * another reader got stays for the others, in either order, and a file no
+ * one could read says why. */
+static void
+test_user_denials(void **state)
+{
+	struct snapshot s;
+	struct buf b;
+	char *err = NULL;
+	const struct snap_file *f;
+
+	base_stream(&b);
+	recs(&b, "path", "/x/shared");
+	recs(&b, "stat", "81a4 0 0 5 2");
+	recs(&b, "uerr", "alice\nPermission denied");
+	recs(&b, "path", "/x/shared");
+	recs(&b, "data", "hello");
+	recs(&b, "path", "/x/shared");
+	recs(&b, "uerr", "carol\ncontent not read: cannot read as the user");
+	recs(&b, "path", "/x/none");
+	recs(&b, "stat", "8180 0 0 5 2");
+	recs(&b, "uerr", "alice\nPermission denied");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), 0);
+	f = snap_file_get(&s, "/x/shared");
+	assert_true(f->has_content);
+	assert_null(f->read_error);
+	assert_int_equal(f->ndenied, 2);
+	assert_string_equal(snap_unreadable_for(f, "alice"), "Permission denied");
+	assert_string_equal(snap_unreadable_for(f, "carol"),
+	    "content not read: cannot read as the user");
+	assert_null(snap_unreadable_for(f, "bob"));
+	f = snap_file_get(&s, "/x/none");
+	assert_false(f->has_content);
+	assert_string_equal(f->read_error, "Permission denied");
+	assert_string_equal(snap_unreadable_for(f, "bob"), "Permission denied");
+	snapshot_free(&s);
+	buf_free(&b);
+
+	/* a uerr payload without the user's line, or outside a path */
+	base_stream(&b);
+	recs(&b, "path", "/x/a");
+	recs(&b, "uerr", "alice");
+	recs(&b, "end", "");
+	assert_int_equal(parse(&b, &s, &err), -1);
+	assert_non_null(strstr(err, "uerr"));
+	free(err);
+	err = NULL;
+	snapshot_free(&s);
+	buf_free(&b);
+}
+
 static void
 test_repeated_reports(void **state)
 {
@@ -531,14 +583,14 @@ test_params(void **state)
 	strlist_add(&users, "b$(reboot)`x`");
 	o.users = &users;
 	o.from_addr = "192.0.2.1";
-	p = collector_params(&o, 1, &len, &err);
+	p = collector_params(&o, 1, 0, &len, &err);
 	assert_non_null(p);
 	assert_string_equal(p, "keyaudit-collect 1\nconfig /etc/ssh/sshd_config\n"
 	    "user alice\nuser b$(reboot)`x`\nfrom 192.0.2.1\nsshdt 1\nend\n");
 	assert_int_equal(len, strlen(p));
 	free(p);
 	strlist_add(&users, "evil\nall");
-	assert_null(collector_params(&o, 1, &len, &err));
+	assert_null(collector_params(&o, 1, 0, &len, &err));
 	assert_non_null(strstr(err, "line break"));
 	assert_null(strchr(err, '\n'));
 	free(err);
@@ -547,12 +599,12 @@ test_params(void **state)
 	o.all_users = 1;
 	o.from_addr = NULL;
 	o.sshd_config = "/tmp/x\r";
-	assert_null(collector_params(&o, 0, &len, &err));
+	assert_null(collector_params(&o, 0, 0, &len, &err));
 	free(err);
 	o.sshd_config = "/srv/sshd config";
-	p = collector_params(&o, 0, &len, &err);
+	p = collector_params(&o, 0, 30, &len, &err);
 	assert_string_equal(p, "keyaudit-collect 1\nconfig /srv/sshd config\nall\n"
-	    "sshdt 0\nend\n");
+	    "sshdt 0\ndeadline 30\nend\n");
 	free(p);
 }
 
@@ -1057,6 +1109,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_sudo),
 		cmocka_unit_test(test_repeated_reports),
+		cmocka_unit_test(test_user_denials),
 		cmocka_unit_test(test_exec_this_machine),
 		cmocka_unit_test(test_script_sudo_arg),
 		cmocka_unit_test(test_exec_equals_local),

@@ -180,6 +180,7 @@ test_json_roundtrip(void **state)
 	f->content_len = 4;
 	f->has_content = 1;
 	f->truncated = 1;
+	snap_file_deny(f, "b", "Permission denied");
 	strlist_add(&s.users, "a");
 	json = snapshot_to_json(&s);
 	snapshot_init(&s2);
@@ -190,6 +191,9 @@ test_json_roundtrip(void **state)
 	assert_int_equal(f->content_len, 4);
 	assert_memory_equal(f->content, "a\0b\xff", 4);
 	assert_true(f->truncated);
+	assert_null(f->read_error);
+	assert_null(snap_unreadable_for(f, "a"));
+	assert_string_equal(snap_unreadable_for(f, "b"), "Permission denied");
 	assert_string_equal(snap_file_get(&s2, "/home/a/.ssh")->link, "../../srv/a");
 	json2 = snapshot_to_json(&s2);
 	assert_string_equal(json, json2);
@@ -213,6 +217,7 @@ test_json_errors(void **state)
 		{ "{\"keyaudit_snapshot\":1,\"accounts\":[{\"name\":\"a\",\"uid\":-1,\"gid\":0}]}", "accounts[0]" },
 		{ "{\"keyaudit_snapshot\":1,\"files\":[{\"path\":\"/a\",\"type\":\"missing\"},{\"path\":\"/a\",\"type\":\"missing\"}]}", "duplicate" },
 		{ "{\"keyaudit_snapshot\":1,\"users\":\"alice\"}", "users" },
+		{ "{\"keyaudit_snapshot\":1,\"files\":[{\"path\":\"/a\",\"type\":\"missing\",\"unreadable_by\":[{\"user\":\"a\"}]}]}", "unreadable_by" },
 	};
 
 	for (size_t i = 0; i < KA_ARRLEN(cases); i++) {
