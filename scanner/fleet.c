@@ -98,7 +98,7 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 			    kf->content_len < FLEET_KH_BYTES ? kf->content_len : FLEET_KH_BYTES));
 		}
 		free(kh);
-		for (size_t j = 0; j < u->akfiles.n; j++) {
+		for (size_t j = 0; !u->keys_unexamined && j < u->akfiles.n; j++) {
 			const struct ak_file *ak;
 			char *canon = NULL;
 			const char *why;
