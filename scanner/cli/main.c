@@ -103,7 +103,7 @@ static const char scan_help[] =
 "  -l, --login USER      log in as USER where the target names none\n"
 "  -p, --port N          port where the target names none\n"
 "  -j, --jobs N          hosts at once (default 32)\n"
-"  --timeout SECONDS     per host, from name lookup to the end of collection\n"
+"  --timeout SECONDS     per remote host, name lookup to the end of checking\n"
 "                        (default 10)\n"
 "  --known-hosts FILE    check host keys against FILE (repeatable) instead of\n"
 "                        ssh_config's UserKnownHostsFile/GlobalKnownHostsFile.\n"
