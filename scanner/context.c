@@ -602,7 +602,12 @@ admit_key_lines(struct ka_ctx *ctx)
 			strlist_add_owned(&seen, canon);
 			if (ak == NULL) {
 				const struct snap_file *f = snap_file_get(ctx->snap, seen.v[seen.n - 1]);
-				refused |= f != NULL && f->has_content;
+
+				/* not collected: akeys says so; not parsed: counted */
+				if (f != NULL && f->has_content) {
+					refused = 1;
+					lines += count_lines(f->content, f->content_len);
+				}
 				continue;
 			}
 			lines += ak->n;

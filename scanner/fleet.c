@@ -15,6 +15,10 @@
 /* An account's known_hosts kept for the fleet pass; past this it is
  * judged by its first bytes only (the finding says so). */
 #define FLEET_KH_BYTES (1024 * 1024)
+/* known_hosts files one host leaves for the fleet pass, which keeps them
+ * until the run ends: a host of thousands of accounts each with its own
+ * file must not hold the fleet's memory (the first ones are judged). */
+#define FLEET_KH_FILES 256
 
 struct kh_host {
 	struct strlist names, hostkeys, files;	/* as in host_digest */
@@ -91,7 +95,8 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 		if (u->acct == NULL)
 			continue;
 		kh = path_join(u->acct->home, ".ssh/known_hosts");
-		if ((kf = snap_file_get(s, kh)) != NULL && kf->has_content &&
+		if (d->kh_files.n < 2 * FLEET_KH_FILES &&
+		    (kf = snap_file_get(s, kh)) != NULL && kf->has_content &&
 		    kf->content_len > 0 && !strlist_has(&d->kh_files, kh)) {
 			strlist_add(&d->kh_files, kh);
 			strlist_add_owned(&d->kh_files, xstrndup(kf->content,
