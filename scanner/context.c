@@ -289,27 +289,77 @@ diff_dumps(const char *mine, const char *theirs, struct strlist *out)
 	strlist_free(&b);
 }
 
+static int
+by_tuser(const void *a, const void *b)
+{
+	const struct snap_sshd_t *x = *(const struct snap_sshd_t *const *)a;
+	const struct snap_sshd_t *y = *(const struct snap_sshd_t *const *)b;
+	int c = strcmp(x->user, y->user);
+
+	/* the first answer for a user wins, as snap_sshd_t_for has it */
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/* The target's sshd -T answer for a user, by binary search: a host may
+ * send one for each of 100,000 accounts. */
+static const struct snap_sshd_t *
+sshd_t_for(struct ka_ctx *ctx, const char *user)
+{
+	const struct snapshot *s = ctx->snap;
+	size_t lo = 0, hi = s->nsshd_t;
+
+	if (s->nsshd_t == 0)
+		return NULL;
+	if (ctx->sshd_t_index == NULL) {
+		ctx->sshd_t_index = xcalloc(s->nsshd_t, sizeof(*ctx->sshd_t_index));
+		for (size_t i = 0; i < s->nsshd_t; i++)
+			ctx->sshd_t_index[i] = &s->sshd_t[i];
+		qsort(ctx->sshd_t_index, s->nsshd_t, sizeof(*ctx->sshd_t_index), by_tuser);
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ctx->sshd_t_index[mid]->user, user) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nsshd_t && strcmp(ctx->sshd_t_index[lo]->user, user) == 0 ?
+	    ctx->sshd_t_index[lo] : NULL;
+}
+
 /* With the target's own sshd -T answer for this user: compare, and when
- * the engine disagrees, believe sshd (and say so: a keyaudit bug). */
-static void
+ * the engine disagrees, believe sshd (and say so: a keyaudit bug). The
+ * user's own configuration counts against the host's budget of distinct
+ * ones: -1 when it is spent (a host can answer for every account). */
+static int
 reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 {
-	const struct snap_sshd_t *t = snap_sshd_t_for(ctx->snap, u->name);
-	struct buf mine;
+	const struct snap_sshd_t *t = sshd_t_for(ctx, u->name);
 
 	if (t == NULL || t->output == NULL)
-		return;
-	buf_init(&mine);
-	sshd_eff_dump(u->eff, &mine);
-	diff_dumps(mine.data ? mine.data : "", t->output, &u->disagree);
-	buf_free(&mine);
+		return 0;
+	/* accounts share a few configurations: dump each once */
+	if (ctx->dumped != u->eff) {
+		buf_free(&ctx->dump);
+		buf_init(&ctx->dump);
+		sshd_eff_dump(u->eff, &ctx->dump);
+		ctx->dumped = u->eff;
+	}
+	diff_dumps(ctx->dump.data ? ctx->dump.data : "", t->output, &u->disagree);
 	if (u->disagree.n == 0)
-		return;
+		return 0;
+	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
+		strlist_free(&u->disagree);
+		return -1;
+	}
+	ctx->budget.effs++;
 	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output);
 	if (u->eff_own)
 		sshd_eff_free(u->eff);
 	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
 	u->eff_own = 1;
+	return 0;
 }
 
 static int
@@ -355,7 +405,7 @@ eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
 				return c->v[i].eff;
 			}
 	}
-	if (ctx->budget.max_effs > 0 && c->n >= ctx->budget.max_effs) {
+	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
 		free(key);
 		return NULL;
 	}
@@ -389,7 +439,7 @@ eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
 	c->v[i].keylen = keylen;
 	c->v[i].eff = e;
 	c->n++;
-	ctx->budget.effs = c->n;
+	ctx->budget.effs++;
 	return e;
 }
 
@@ -408,9 +458,8 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 	conn.groups = u->groups;
 	conn.ngroups = u->ngroups;
 	conn.invalid_user = u->acct == NULL;
-	if ((u->eff = eff_for(ctx, &conn)) == NULL)
+	if ((u->eff = eff_for(ctx, &conn)) == NULL || reconcile_with_sshd(ctx, u) != 0)
 		return -1;
-	reconcile_with_sshd(ctx, u);
 
 	if (u->acct == NULL)
 		return 0;
@@ -746,6 +795,8 @@ ctx_free(struct ka_ctx *ctx)
 	if (ctx->usage != NULL)
 		usagelog_free(ctx->usage);
 	strlist_free(&ctx->budget.late_work);
+	free(ctx->sshd_t_index);
+	buf_free(&ctx->dump);
 	sshd_eff_free(ctx->global);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);

@@ -72,7 +72,8 @@ struct ka_budget_state {
 				 * content once) */
 	size_t max_pairs;	/* key lines examined, summed over accounts */
 	size_t max_accounts;	/* accounts audited */
-	size_t max_effs;	/* distinct effective sshd configurations */
+	size_t max_effs;	/* distinct effective sshd configurations
+				 * (and sshd -T answers that differ) */
 	double deadline;	/* CLOCK_MONOTONIC seconds; 0: none */
 	int timeout;		/* the seconds the deadline stands for */
 
@@ -114,6 +115,9 @@ struct ka_ctx {
 
 	struct ka_akcache *akcache;
 	struct ka_effcache *effcache;
+	const struct snap_sshd_t **sshd_t_index;	/* by user, made on first use */
+	const struct sshd_eff *dumped;	/* whose sshd -T text dump holds */
+	struct buf dump;
 	struct usagelog *usage;		/* ctx_usage */
 	struct ka_budget_state budget;
 };

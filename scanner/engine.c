@@ -181,8 +181,9 @@ budget_finding(struct ka_ctx *ctx, const struct ka_check *const *notrun, size_t 
 	}
 	if (b->eff_users > 0) {
 		PART();
-		buf_printf(&m, "sshd configurations: limit %zu distinct Match outcomes per "
-		    "host; ", b->max_effs);
+		buf_printf(&m, "sshd configurations: limit %zu distinct effective "
+		    "configurations (Match outcomes, differing sshd -T answers) per host; ",
+		    b->max_effs);
 		put_count(&m, b->eff_users);
 		buf_puts(&m, " accounts with another one not audited");
 	}

@@ -6,15 +6,17 @@
 #   . tests/security/budget-gen.sh
 #   bg_amplify DIR ACCOUNTS LINES > answer    accounts sharing one home whose
 #                                             authorized_keys has LINES lines
+#   bg_keys DIR ACCOUNTS LINES > answer       the same, LINES distinct keys
 #   bg_accounts DIR ACCOUNTS > answer         ACCOUNTS accounts, all audited
 #   bg_match DIR BLOCKS USERS > answer        BLOCKS Match blocks, USERS users
+#   bg_sshdt DIR ACCOUNTS > answer            an sshd -T answer per account
 #   bg_inject DIR > answer                    account names that are shell
 #                                             and terminal syntax
 #
 # DIR is scratch space for the payloads. Every stream is well formed and
 # ends with its end record: the hostility is in the size of what it says.
 
-# bg_rec TAG TEXT: one record whose payload is TEXT (bytes: LC_ALL=C)
+# bg_rec TAG TEXT: one record whose payload is TEXT (its length in bytes)
 bg_rec() {
 	printf '%s %d\n%s\n' "$1" "$(printf '%s' "$2" | wc -c)" "$2"
 }
@@ -177,5 +179,31 @@ bg_inject() {
 		bg_rec noent ''
 	done
 	bg_rec all ''
+	bg_rec end ''
+}
+
+# bg_sshdt DIR ACCOUNTS: a root collector's sshd -T answer for every
+# account, each disagreeing with the configuration (every account would
+# get a parsed configuration of its own)
+bg_sshdt() {
+	local d=$1 n=$2
+	mkdir -p "$d"
+	awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+	    printf "t%06d:x:%d:100::/h/%d:/bin/sh\n", i, 2000 + i, i }' > "$d/passwd"
+	echo 'users:x:100:' > "$d/group"
+	printf 'PubkeyAuthentication yes\n' > "$d/sshd_config"
+	bg_head
+	bg_system "$d"
+	bg_path /h '41ed 0 0 4096 1700000000'
+	bg_rec all ''
+	# one awk for all records: the text is ASCII, so length() is bytes
+	awk -v n="$n" 'BEGIN {
+		t = "pubkeyauthentication no"
+		for (i = 0; i < 60; i++)
+			t = t "\nacceptenv V" i
+		for (i = 0; i < n; i++) {
+			u = sprintf("t%06d", i)
+			printf "tuser %d\n%s\ntout %d\n%s\n", length(u), u, length(t), t
+		} }'
 	bg_rec end ''
 }

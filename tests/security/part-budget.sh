@@ -6,8 +6,9 @@
 # budget-gen.sh: 250 accounts sharing one home whose authorized_keys has
 # 100,000 lines (the 212 KB answer of issue 15), the same with 90,000
 # distinct valid keys (7.9 MB), 200,000 accounts, 30,000 Match blocks for
-# 20,000 accounts, names that are shell syntax and terminal escapes, and a
-# remote that writes to stderr and exits. All in one scan: each hostile
+# 20,000 accounts, names that are shell syntax and terminal escapes, a
+# remote that writes to stderr and exits, and an sshd -T answer for each of
+# 20,000 accounts that disagrees with the configuration. All in one scan: each hostile
 # host must end with its own budget or error finding, the healthy host
 # must be reported as usual, every report file must be whole and valid,
 # and the run must stay within generous bounds of memory and time that the
@@ -20,7 +21,7 @@ mkdir -p "$BD"
 chmod 755 "$BD"
 . tests/security/budget-gen.sh
 BT=10		# --timeout: the Match-heavy host needs longer than this
-BUSERS="kasb0 kasb1 kasb2 kasb3 kasb4 kasb5 kasb6"
+BUSERS="kasb0 kasb1 kasb2 kasb3 kasb4 kasb5 kasb6 kasb7"
 
 # the answers, readable by the accounts sshd runs ForceCommand as
 bg_amplify "$BD/g1" 250 100000 > "$BD/a.kasb1"
@@ -28,6 +29,7 @@ bg_keys "$BD/g2" 250 90000 > "$BD/a.kasb2"
 bg_accounts "$BD/g3" 200000 > "$BD/a.kasb3"
 bg_match "$BD/g4" 30000 20000 > "$BD/a.kasb4"
 bg_inject "$BD/g5" > "$BD/a.kasb5"
+bg_sshdt "$BD/g7" 20000 > "$BD/a.kasb7"
 chmod 644 "$BD"/a.*
 {
 	echo '#!/bin/sh'
@@ -120,6 +122,12 @@ if t_sshd budget 127.0.0.1 2310 "ForceCommand $BD/answer.sh" \
 		    t_nok "budget: Match-heavy host took ${d}s (bound 2 x --timeout)" ;;
 	*) t_nok "budget: Match-heavy config: net.budget at the deadline" "$(bst kasb4) $(bchecks kasb4) $m" ;;
 	esac
+	m=$(bmsg kasb7 net.budget)
+	case $m in
+	*"sshd configurations: limit 2000 distinct effective configurations"*" accounts with another one not audited"*)
+		t_ok "budget: 20,000 sshd -T answers that disagree: net.budget: ${m#*examined: }" ;;
+	*) t_nok "budget: sshd -T answers: net.budget" "$(bst kasb7) $(bchecks kasb7) $m" ;;
+	esac
 	m=$(jq -r '.hosts[] | select(.target == "kasb6@127.0.0.1:2310") | .error // ""' "$BD/out.json" 2>/dev/null)
 	d=$(bdur kasb6)
 	case $(bchecks kasb6):$m in
@@ -168,9 +176,9 @@ $fix -> $(tr '\n' ' ' < "$BD/args" 2>/dev/null)"
 	fi
 
 	# every report file whole and valid
-	jq -e '(.hosts | length == 8) and (.summary.hosts == 7) and ([.hosts[].target] | index("fleet") != null)' \
+	jq -e '(.hosts | length == 9) and (.summary.hosts == 8) and ([.hosts[].target] | index("fleet") != null)' \
 	    "$BD/out.json" >/dev/null 2>&1 &&
-	    t_ok "budget: the JSON report parses: 7 hosts, the fleet entry, the summary" ||
+	    t_ok "budget: the JSON report parses: 8 hosts, the fleet entry, the summary" ||
 	    t_nok "budget: JSON report" "$(head -c 300 "$BD/out.json")"
 	if xsd=$(t_schema junit); then
 		xmllint --noout --schema "$xsd" "$BD/out.xml" 2>"$BD/x.err" &&

@@ -45,7 +45,8 @@ keyfile(int lines, const char *tag)
  * own content. config: sshd_config text.
  */
 static void
-stream(struct buf *b, int users, int shared, int lines, const char *config)
+stream_x(struct buf *b, int users, int shared, int lines, const char *config,
+    const char *extra)
 {
 	struct buf pw;
 	char *ak;
@@ -82,9 +83,17 @@ stream(struct buf *b, int users, int shared, int lines, const char *config)
 		path(b, h, st, ak);
 		free(ak);
 	}
+	if (extra != NULL)
+		buf_puts(b, extra);
 	rec(b, "all", "");
 	rec(b, "end", "");
 	buf_free(&pw);
+}
+
+static void
+stream(struct buf *b, int users, int shared, int lines, const char *config)
+{
+	stream_x(b, users, shared, lines, config, NULL);
 }
 
 static void
@@ -302,10 +311,43 @@ test_effs(void **state)
 	check(&s, &bud, &r2);
 	m = budget_msg(&r2);
 	assert_non_null(m);
-	assert_non_null(strstr(m, "sshd configurations: limit 1 distinct Match outcomes "
-	    "per host; 1 accounts with another one not audited"));
+	assert_non_null(strstr(m, "sshd configurations: limit 1 distinct effective "
+	    "configurations (Match outcomes, differing sshd -T answers) per host; 1 accounts "
+	    "with another one not audited"));
 	assert_int_equal(r2.keys.n, 2);
 	host_result_free(&r2);
+	snapshot_free(&s);
+}
+
+/* The host's own sshd -T answers that differ from keyaudit's count as
+ * configurations of their own: a host can send one for every account. */
+static void
+test_sshd_t(void **state)
+{
+	struct buf b, x;
+	struct snapshot s;
+	struct ka_host_result r;
+	struct ka_budget bud = { .effs = 2 };
+	const char *m;
+
+	buf_init(&x);
+	for (int i = 0; i < 3; i++) {
+		char u[16];
+
+		snprintf(u, sizeof(u), "u%d", i);
+		rec(&x, "tuser", u);
+		rec(&x, "tout", "pubkeyauthentication no");
+	}
+	stream_x(&b, 3, 1, 2, "PubkeyAuthentication yes\n", x.data);
+	buf_free(&x);
+	parse(&b, &s);
+	check(&s, &bud, &r);
+	m = budget_msg(&r);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "per host; 2 accounts with another one not audited"));
+	/* the one audited account is judged by what its sshd said */
+	assert_int_equal(count(&r, &rule_sshd_engine_disagrees), 1);
+	host_result_free(&r);
 	snapshot_free(&s);
 }
 
@@ -384,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_key_lines),
 		cmocka_unit_test(test_parse_once),
 		cmocka_unit_test(test_effs),
+		cmocka_unit_test(test_sshd_t),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_match_key),
 	};
