@@ -871,7 +871,10 @@ ctx_finding(struct ka_ctx *ctx, const struct ka_rule *r, const char *user,
 
 	if (!ctx_rule_active(ctx, r))
 		return NULL;
-	if (ctx->budget.max_findings > 0 && ctx->out->nfindings >= ctx->budget.max_findings) {
+	/* a twentieth is kept for findings about the host (its sshd config,
+	 * its files): thousands of accounts must not crowd those out */
+	if (ctx->budget.max_findings > 0 && ctx->out->nfindings >= ctx->budget.max_findings -
+	    (user != NULL ? ctx->budget.max_findings / 20 : 0)) {
 		struct ka_budget_state *b = &ctx->budget;
 
 		/* counted by rule, the first few rules, for the message */

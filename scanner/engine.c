@@ -207,7 +207,8 @@ budget_finding(struct ka_ctx *ctx, const struct ka_check *const *notrun, size_t 
 	}
 	if (b->findings_dropped > 0) {
 		PART();
-		buf_printf(&m, "findings: limit %zu per host; ", b->max_findings);
+		buf_printf(&m, "findings: limit %zu per host (%zu about accounts); ",
+		    b->max_findings, b->max_findings - b->max_findings / 20);
 		put_count(&m, b->findings_dropped);
 		buf_puts(&m, " more not recorded");
 		for (size_t i = 0; i < KA_BUDGET_TOP && b->dropped[i].rule != NULL; i++) {

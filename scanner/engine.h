@@ -15,7 +15,8 @@
  * host of 5,000 accounts with 20 keys each uses a fifth of them) and keep
  * one host's checking well under 512 MB.
  */
-#define KA_BUDGET_FINDINGS	20000	/* findings (and skips) recorded */
+#define KA_BUDGET_FINDINGS	20000	/* findings (and skips) recorded; a
+					 * twentieth only for the host's own */
 #define KA_BUDGET_KEY_LINES	300000	/* authorized_keys lines parsed */
 #define KA_BUDGET_PAIRS		200000	/* key lines examined over all accounts */
 #define KA_BUDGET_ACCOUNTS	100000	/* accounts audited */
