@@ -157,7 +157,9 @@ budget_finding(struct ka_ctx *ctx, const struct ka_check *const *notrun, size_t 
 
 	buf_init(&m);
 #define PART() buf_puts(&m, parts++ ? "; " : "")
-	if (b->late || b->late_users > 0 || nnotrun > 0 || b->late_work.n > 0) {
+	/* only when something was left: a host that timed out in collection
+	 * has nothing to check, and its net finding says why */
+	if (b->late_users > 0 || nnotrun > 0 || b->late_work.n > 0) {
 		PART();
 		if (b->timeout > 0)
 			buf_printf(&m, "deadline: --timeout %d s passed while checking", b->timeout);
@@ -239,7 +241,7 @@ budget_finding(struct ka_ctx *ctx, const struct ka_check *const *notrun, size_t 
 	    m.data);
 	remedy_manual(&f->remedy, "look at this host by hand: what it holds is far beyond "
 	    "a usual host (or it is lying to the scanner)");
-	if (b->late || nnotrun > 0)
+	if (b->late_users > 0 || nnotrun > 0 || b->late_work.n > 0)
 		remedy_manual(&f->remedy, "for a slow but honest host, scan it alone with a "
 		    "longer --timeout");
 	buf_free(&m);
@@ -295,7 +297,7 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 		/* Past the deadline no family starts (the finding lists them)
 		 * but net and hostkey, which judge the connection, not what
 		 * the host sent, in constant time. */
-		if (ctx_late(&ctx) && c != &check_net && c != &check_hostkey) {
+		if (c != &check_net && c != &check_hostkey && ctx_late(&ctx)) {
 			size_t k;
 
 			for (k = 0; k < nnotrun && strcmp(notrun[k]->family, c->family) != 0; k++)

@@ -388,6 +388,28 @@ test_deadline(void **state)
 	snapshot_free(&s);
 }
 
+/* A host whose collection ran into the deadline has nothing left to
+ * check: its net finding says why, and no net.budget is added. */
+static void
+test_deadline_net_only(void **state)
+{
+	struct snapshot s;
+	struct ka_host_result r;
+	struct ka_budget bud = { .deadline = 1, .timeout = 7 };
+
+	snapshot_init(&s);
+	s.target = xstrdup("slow");
+	s.net.probed = 1;
+	s.net_only = 1;
+	s.net.failure = xstrdup("timeout");
+	s.net.error = xstrdup("no answer in 7 s");
+	check(&s, &bud, &r);
+	assert_null(budget_msg(&r));
+	assert_int_equal(count(&r, &rule_net_timeout), 1);
+	host_result_free(&r);
+	snapshot_free(&s);
+}
+
 /* Users and glob matches are deduplicated through a hash set (a walk over
  * every record before was quadratic: 10^6 users took hours): the same
  * lists, in the same order, as before. */
@@ -486,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_effs),
 		cmocka_unit_test(test_sshd_t),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_deadline_net_only),
 		cmocka_unit_test(test_match_key),
 		cmocka_unit_test(test_stream_dedupe),
 	};
