@@ -281,6 +281,8 @@ run(struct ka_ctx *ctx)
 		const struct snap_account *a = u->acct;
 		int pam;
 
+		if (ctx_late(ctx) && ctx_stopped(ctx, "account", "accounts", i, ctx->nusers))
+			break;
 		if (a == NULL) {
 			if (s->accounts_known)
 				ctx_finding(ctx, &rule_account_missing, u->name, NULL, 0, NULL,

@@ -650,7 +650,11 @@ run(struct ka_ctx *ctx)
 		const char *cmd;
 		struct uscan us;
 
-		if (u->acct == NULL)
+		if (ctx_late(ctx) && ctx_stopped(ctx, "akeys", "accounts", i, ctx->nusers))
+			break;
+		/* past the host's key-line budget: net.budget says so, and
+		 * no verdict on lines that were not read */
+		if (u->acct == NULL || u->keys_unexamined)
 			continue;
 		memset(&us, 0, sizeof(us));
 		us.ctx = ctx;

@@ -116,7 +116,8 @@ extern const struct ka_rule rule_net_resolve,
     rule_net_sudo_denied,
     rule_net_key_refused,
     rule_net_session_failed,
-    rule_net_error;
+    rule_net_error,
+    rule_net_budget;
 
 /* checks/perm.c */
 extern const struct ka_rule rule_perm_file_mode,

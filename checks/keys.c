@@ -471,6 +471,9 @@ left_homes(struct ka_ctx *ctx)
 			long first = 0;
 			int home = 0;
 
+			if (ctx_late(ctx) && ctx_stopped(ctx, "keys.orphaned",
+			    "directories", j, g->matches.n))
+				break;
 			for (size_t k = 0; k < s->naccounts && !home; k++)
 				home = strcmp(s->accounts[k].home, m) == 0;
 			if (home || d == NULL || d->type != SNAP_DIR)

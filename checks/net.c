@@ -144,6 +144,20 @@ const struct ka_rule rule_net_error = {
 	.chain = CHAIN_NETWORK + 9,
 };
 
+const struct ka_rule rule_net_budget = {
+	.id = "net.budget", .severity = SEV_HIGH, .blocks_login = 0,
+	.title = "the host was not fully examined: it exceeded a per-host budget",
+	.help = "What one host sends may cost the scan only so much: findings, "
+	    "authorized_keys lines parsed, key lines examined over all accounts, "
+	    "accounts, distinct Match configurations, and its --timeout, which "
+	    "covers checking as well as collection. Past one, the rest of the host "
+	    "is left out so every other host is still reported; the message names "
+	    "each budget, its limit and what was not examined. Real hosts stay far "
+	    "below them: a host that reaches one holds something to look at by "
+	    "hand (thousands of accounts sharing one huge key file, say), or needs "
+	    "a longer --timeout.",
+};
+
 static const struct ka_rule *const rules[] = {
 	&rule_net_resolve,
 	&rule_net_refused,
@@ -161,6 +175,7 @@ static const struct ka_rule *const rules[] = {
 	&rule_net_key_refused,
 	&rule_net_session_failed,
 	&rule_net_error,
+	&rule_net_budget,
 };
 
 /* The host part of a target: no user@, no :port or [v6]:port. */

@@ -306,6 +306,8 @@ run(struct ka_ctx *ctx)
 		const char *why;
 		int strict;
 
+		if (ctx_late(ctx) && ctx_stopped(ctx, "perm", "accounts", i, ctx->nusers))
+			break;
 		if (u->acct == NULL)
 			continue;
 		strict = sshd_eff_bool(u->eff, "strictmodes") != 0;

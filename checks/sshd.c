@@ -723,7 +723,7 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 	k.rev = rev;
 	k.root_forced = root_forced;
 	k.required_rsa = rs ? atoi(rs) : 1024;
-	for (size_t i = 0; i < u->akfiles.n; i++) {
+	for (size_t i = 0; !u->keys_unexamined && i < u->akfiles.n; i++) {
 		const char *path = u->akfiles.v[i], *why;
 		const struct snap_file *f;
 		const struct ak_file *af;
@@ -922,6 +922,8 @@ run(struct ka_ctx *ctx)
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 
+		if (ctx_late(ctx) && ctx_stopped(ctx, "sshd", "accounts", i, ctx->nusers))
+			break;
 		/* account.missing covers users that do not exist */
 		if (u->acct == NULL || u->eff == NULL)
 			continue;

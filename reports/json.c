@@ -128,63 +128,140 @@ report_json_finding(const struct ka_finding *f, const char *host)
 	return o;
 }
 
-json_t *
-report_json_host(const struct ka_host_result *h)
+/* The host's fields before its arrays. */
+static json_t *
+host_head(const struct ka_host_result *h)
 {
-	json_t *o = json_object(), *a;
+	json_t *o = json_object();
 
 	json_object_set_new(o, "target", report_jstr(h->target));
 	json_object_set_new(o, "address", report_jstr(h->address));
 	json_object_set_new(o, "port", h->port > 0 ? json_integer(h->port) : json_null());
 	json_object_set_new(o, "status", json_string(host_status_name(h->status)));
 	json_object_set_new(o, "error", report_jstr(h->error));
+	return o;
+}
+
+static json_t *
+skip_json(const struct ka_skip *s)
+{
+	json_t *so = json_object();
+
+	json_object_set_new(so, "check", s->rule ? json_string(s->rule->id) : json_null());
+	json_object_set_new(so, "subject", report_jstr(s->subject));
+	json_object_set_new(so, "reason", report_jstr(s->reason));
+	return so;
+}
+
+/* One "USER\tFP\tTYPE\tPATH\tLINE" key line, or NULL when malformed. */
+static json_t *
+key_json(const char *line)
+{
+	char *f[5] = { NULL }, *dup = xstrdup(line), *p = dup;
+	json_t *o = NULL;
+
+	for (int k = 0; k < 5; k++)
+		f[k] = strsep(&p, "\t");
+	if (f[4] != NULL)
+		o = json_pack("{s:o,s:o,s:o,s:o,s:I}", "user", report_jstr(f[0]),
+		    "fingerprint", report_jstr(f[1]), "type", report_jstr(f[2]), "path",
+		    report_jstr(f[3]), "line", (json_int_t)strtol(f[4], NULL, 10));
+	free(dup);
+	return o;
+}
+
+json_t *
+report_json_host(const struct ka_host_result *h)
+{
+	json_t *o = host_head(h), *a;
+
 	a = json_array();
 	for (size_t i = 0; i < h->nfindings; i++)
 		json_array_append_new(a, report_json_finding(&h->findings[i], h->target));
 	json_object_set_new(o, "findings", a);
 	a = json_array();
-	for (size_t i = 0; i < h->nskips; i++) {
-		const struct ka_skip *s = &h->skips[i];
-		json_t *so = json_object();
-		json_object_set_new(so, "check", s->rule ? json_string(s->rule->id) : json_null());
-		json_object_set_new(so, "subject", report_jstr(s->subject));
-		json_object_set_new(so, "reason", report_jstr(s->reason));
-		json_array_append_new(a, so);
-	}
+	for (size_t i = 0; i < h->nskips; i++)
+		json_array_append_new(a, skip_json(&h->skips[i]));
 	json_object_set_new(o, "skipped", a);
 	json_object_set_new(o, "hostkey", report_jstr(h->hostkey));
 	a = json_array();
 	for (size_t i = 0; i < h->keys.n; i++) {
-		char *f[5] = { NULL }, *dup = xstrdup(h->keys.v[i]), *p = dup;
-
-		for (int k = 0; k < 5; k++)
-			f[k] = strsep(&p, "\t");
-		if (f[4] != NULL)
-			json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:I}", "user",
-			    report_jstr(f[0]), "fingerprint", report_jstr(f[1]), "type",
-			    report_jstr(f[2]), "path", report_jstr(f[3]), "line",
-			    (json_int_t)strtol(f[4], NULL, 10)));
-		free(dup);
+		json_t *k = key_json(h->keys.v[i]);
+		if (k != NULL)
+			json_array_append_new(a, k);
 	}
 	json_object_set_new(o, "keys", a);
 	return o;
 }
 
+/* Write v compactly and free it; 0, or -1 when it could not be encoded
+ * (only allocation fails). */
+static int
+put_json(FILE *out, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY) : NULL;
+
+	json_decref(v);
+	if (text == NULL)
+		return -1;
+	fputs(text, out);
+	free(text);
+	return 0;
+}
+
+/*
+ * One host, element by element: the document report_json_host gives,
+ * without holding it as one tree. A host's findings and key lines are
+ * bounded by its budgets (engine.h), but 200,000 key lines as one jansson
+ * tree cost hundreds of megabytes; written one at a time, each costs only
+ * itself.
+ */
 static void
 r_host(struct report *r, const struct ka_host_result *h)
 {
-	json_t *o = report_json_host(h);
-	char *text;
+	json_t *head = host_head(h);
+	char *text = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	size_t n;
+	int bad = 0;
 
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (text == NULL) {
+	json_decref(head);
+	if (text == NULL || (n = strlen(text)) < 2 || text[n - 1] != '}') {
 		/* Only allocation fails here; the document must stay valid. */
+		free(text);
 		r->failed = 1;
 		return;
 	}
-	fprintf(r->out, "%s\n%s", r->hosts++ ? "," : "", text);
+	text[n - 1] = '\0';	/* the arrays follow inside the object */
+	fprintf(r->out, "%s\n%s,\"findings\":[", r->hosts++ ? "," : "", text);
 	free(text);
+	for (size_t i = 0; i < h->nfindings; i++) {
+		if (i > 0)
+			fputc(',', r->out);
+		bad |= put_json(r->out, report_json_finding(&h->findings[i], h->target));
+	}
+	fputs("],\"skipped\":[", r->out);
+	for (size_t i = 0; i < h->nskips; i++) {
+		if (i > 0)
+			fputc(',', r->out);
+		bad |= put_json(r->out, skip_json(&h->skips[i]));
+	}
+	fputs("],\"hostkey\":", r->out);
+	bad |= put_json(r->out, report_jstr(h->hostkey));
+	fputs(",\"keys\":[", r->out);
+	for (size_t i = 0, nk = 0; i < h->keys.n; i++) {
+		json_t *k = key_json(h->keys.v[i]);
+
+		if (k == NULL)
+			continue;
+		if (nk++ > 0)
+			fputc(',', r->out);
+		bad |= put_json(r->out, k);
+	}
+	fputs("]}", r->out);
+	/* a value that could not be written leaves the document invalid */
+	if (bad)
+		r->failed = 1;
 }
 
 json_t *

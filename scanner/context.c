@@ -9,15 +9,24 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
+#include <time.h>
 
 #include "scanner/context.h"
+#include "scanner/engine.h"
 #include "scanner/policy.h"
 #include "scanner/parse/usagelog.h"
 #include "checks/check.h"
 
-struct ka_akcache {
-	struct ak_file **byfile;	/* indexed like snap->files */
-	size_t n;
+/*
+ * Parsed authorized_keys, once per distinct content: accounts that share a
+ * home (or each keep a copy of one file) share one parse. byfile points
+ * into parsed (AK_REFUSED: the host's key-line budget was spent).
+ */
+struct ak_parsed {
+	uint64_t hash;
+	const char *content;		/* the first file's, in the snapshot */
+	size_t len;
+	struct ak_file ak;
 };
 
 int64_t
@@ -29,6 +38,41 @@ local_zone(int64_t t)
 	if (localtime_r(&tt, &tm) == NULL)
 		return 0;
 	return tm.tm_gmtoff;
+}
+
+struct ka_akcache {
+	const struct ak_file **byfile;	/* indexed like snap->files */
+	size_t n;
+	struct ak_parsed **parsed;	/* owned; open addressing by hash */
+	size_t nparsed, capparsed;
+};
+
+static const struct ak_file ak_refused;
+#define AK_REFUSED (&ak_refused)
+
+/* Effective configurations by Match verdicts (sshdconf_match_key), packed
+ * a bit per Match line: owned here, shared by the users. */
+struct eff_entry {
+	uint64_t hash;
+	unsigned char *key;
+	size_t keylen;
+	struct sshd_eff *eff;
+};
+
+struct ka_effcache {
+	struct eff_entry *v;		/* open addressing by hash */
+	size_t n, cap;
+};
+
+static uint64_t
+fnv64(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
 }
 
 static int
@@ -313,28 +357,162 @@ diff_dumps(const char *mine, const char *theirs, struct strlist *out)
 	strlist_free(&b);
 }
 
-/* With the target's own sshd -T answer for this user: compare, and when
- * the engine disagrees, believe sshd (and say so: a keyaudit bug). */
-static void
-reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
+static int
+by_tuser(const void *a, const void *b)
 {
-	const struct snap_sshd_t *t = snap_sshd_t_for(ctx->snap, u->name);
-	struct buf mine;
+	const struct snap_sshd_t *x = *(const struct snap_sshd_t *const *)a;
+	const struct snap_sshd_t *y = *(const struct snap_sshd_t *const *)b;
+	int c = strcmp(x->user, y->user);
 
-	if (t == NULL || t->output == NULL)
-		return;
-	buf_init(&mine);
-	sshd_eff_dump(u->eff, &mine);
-	diff_dumps(mine.data ? mine.data : "", t->output, &u->disagree);
-	buf_free(&mine);
-	if (u->disagree.n == 0)
-		return;
-	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output);
-	sshd_eff_free(u->eff);
-	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
+	/* the first answer for a user wins, as snap_sshd_t_for has it */
+	return c != 0 ? c : (x < y ? -1 : x > y);
 }
 
-static void
+/* The target's sshd -T answer for a user, by binary search: a host may
+ * send one for each of 100,000 accounts. */
+static const struct snap_sshd_t *
+sshd_t_for(struct ka_ctx *ctx, const char *user)
+{
+	const struct snapshot *s = ctx->snap;
+	size_t lo = 0, hi = s->nsshd_t;
+
+	if (s->nsshd_t == 0)
+		return NULL;
+	if (ctx->sshd_t_index == NULL) {
+		ctx->sshd_t_index = xcalloc(s->nsshd_t, sizeof(*ctx->sshd_t_index));
+		for (size_t i = 0; i < s->nsshd_t; i++)
+			ctx->sshd_t_index[i] = &s->sshd_t[i];
+		qsort(ctx->sshd_t_index, s->nsshd_t, sizeof(*ctx->sshd_t_index), by_tuser);
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ctx->sshd_t_index[mid]->user, user) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nsshd_t && strcmp(ctx->sshd_t_index[lo]->user, user) == 0 ?
+	    ctx->sshd_t_index[lo] : NULL;
+}
+
+/* With the target's own sshd -T answer for this user: compare, and when
+ * the engine disagrees, believe sshd (and say so: a keyaudit bug). The
+ * user's own configuration counts against the host's budget of distinct
+ * ones: -1 when it is spent (a host can answer for every account). */
+static int
+reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
+{
+	const struct snap_sshd_t *t = sshd_t_for(ctx, u->name);
+
+	if (t == NULL || t->output == NULL)
+		return 0;
+	/* accounts share a few configurations: dump each once */
+	if (ctx->dumped != u->eff) {
+		buf_free(&ctx->dump);
+		buf_init(&ctx->dump);
+		sshd_eff_dump(u->eff, &ctx->dump);
+		ctx->dumped = u->eff;
+	}
+	diff_dumps(ctx->dump.data ? ctx->dump.data : "", t->output, &u->disagree);
+	if (u->disagree.n == 0)
+		return 0;
+	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
+		strlist_free(&u->disagree);
+		return -1;
+	}
+	ctx->budget.effs++;
+	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output);
+	if (u->eff_own)
+		sshd_eff_free(u->eff);
+	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
+	u->eff_own = 1;
+	return 0;
+}
+
+static int
+stop_late(void *arg)
+{
+	return ctx_late(arg);
+}
+
+/* The shared effective configuration for conn, made on first use; NULL
+ * when it would be one more than the host's budget allows, or when the
+ * deadline passed while it was worked out (ctx_late says which). */
+static struct sshd_eff *
+eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
+{
+	struct ka_effcache *c = ctx->effcache;
+	struct buf text;
+	unsigned char *key;
+	size_t nbits, keylen, i;
+	uint64_t h;
+	struct sshd_eff *e;
+
+	buf_init(&text);
+	conn->stop = stop_late;
+	conn->stop_arg = ctx;
+	if (sshdconf_match_key(ctx->sshd, conn, &text) != 0) {
+		buf_free(&text);
+		return NULL;
+	}
+	nbits = text.len - 1;
+	keylen = (nbits + 7) / 8 + 1;
+	key = xcalloc(keylen, 1);
+	for (i = 0; i < nbits; i++)
+		if (text.data[i] == '1')
+			key[i / 8] |= (unsigned char)(1u << (i % 8));
+	key[keylen - 1] = (unsigned char)(nbits % 8);
+	buf_free(&text);
+	h = fnv64(key, keylen);
+	if (c->cap > 0) {
+		for (i = (size_t)h & (c->cap - 1); c->v[i].key != NULL; i = (i + 1) & (c->cap - 1))
+			if (c->v[i].hash == h && c->v[i].keylen == keylen &&
+			    memcmp(c->v[i].key, key, keylen) == 0) {
+				free(key);
+				return c->v[i].eff;
+			}
+	}
+	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
+		free(key);
+		return NULL;
+	}
+	if ((c->n + 1) * 2 > c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct eff_entry *nv = xcalloc(ncap, sizeof(*nv));
+
+		for (size_t j = 0; j < c->cap; j++) {
+			if (c->v[j].key == NULL)
+				continue;
+			for (i = (size_t)c->v[j].hash & (ncap - 1); nv[i].key != NULL;
+			    i = (i + 1) & (ncap - 1))
+				;
+			nv[i] = c->v[j];
+		}
+		free(c->v);
+		c->v = nv;
+		c->cap = ncap;
+	}
+	e = sshdconf_effective(ctx->sshd, conn);
+	if (ctx_late(ctx)) {
+		/* stopped half way: not this user's configuration */
+		sshd_eff_free(e);
+		free(key);
+		return NULL;
+	}
+	for (i = (size_t)h & (c->cap - 1); c->v[i].key != NULL; i = (i + 1) & (c->cap - 1))
+		;
+	c->v[i].hash = h;
+	c->v[i].key = key;
+	c->v[i].keylen = keylen;
+	c->v[i].eff = e;
+	c->n++;
+	ctx->budget.effs++;
+	return e;
+}
+
+/* 0, or -1 when the user's effective configuration is past the budget. */
+static int
 setup_user(struct ka_ctx *ctx, struct ka_user *u)
 {
 	const struct snapshot *s = ctx->snap;
@@ -348,11 +526,11 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 	conn.groups = u->groups;
 	conn.ngroups = u->ngroups;
 	conn.invalid_user = u->acct == NULL;
-	u->eff = sshdconf_effective(ctx->sshd, &conn);
-	reconcile_with_sshd(ctx, u);
+	if ((u->eff = eff_for(ctx, &conn)) == NULL || reconcile_with_sshd(ctx, u) != 0)
+		return -1;
 
 	if (u->acct == NULL)
-		return;
+		return 0;
 	v = sshd_eff_get(u->eff, "authorizedkeysfile");
 	for (size_t i = 0; v != NULL && i < v->n; i++) {
 		char *path;
@@ -361,6 +539,7 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 		if ((path = expand_authorized_keys_path(v->v[i], u->acct)) != NULL)
 			strlist_add_owned(&u->akfiles, path);
 	}
+	return 0;
 }
 
 /* Each audited user's groups, primary first, in one pass over the group
@@ -394,6 +573,10 @@ user_groups(struct ka_ctx *ctx)
 			u = &ctx->users[slot[a - s->accounts] - 1];
 			if (u->ngroups > 0 && strcmp(u->groups[0], gr->name) == 0)
 				continue;
+			/* the kernel's NGROUPS_MAX: sshd's user has no more, and
+			 * Match Group works through every one per Match line */
+			if (u->ngroups >= 65536)
+				continue;
 			if (u->ngroups % 8 == 0)
 				u->groups = xreallocarray(u->groups, u->ngroups + 8,
 				    sizeof(*u->groups));
@@ -403,18 +586,192 @@ user_groups(struct ka_ctx *ctx)
 	free(slot);
 }
 
+int
+ctx_late(struct ka_ctx *ctx)
+{
+	struct timespec ts;
+
+	if (ctx->budget.late)
+		return 1;
+	if (ctx->budget.deadline <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((double)ts.tv_sec + ts.tv_nsec / 1e9 >= ctx->budget.deadline)
+		ctx->budget.late = 1;
+	return ctx->budget.late;
+}
+
+int
+ctx_stopped(struct ka_ctx *ctx, const char *family, const char *what,
+    size_t done, size_t total)
+{
+	struct strlist *l = &ctx->budget.late_work;
+	size_t n = strlen(family);
+
+	/* a loop that runs several times (ctx_foreach_key) says it once */
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->v[i], family, n) == 0 && l->v[i][n] == ':')
+			return 1;
+	strlist_add_owned(l, xasprintf("%s: %zu of %zu %s not examined",
+	    family, total - done, total, what));
+	return 1;
+}
+
+/* Lines of an authorized_keys content ak_parse would keep. */
+static size_t
+count_lines(const char *p, size_t len)
+{
+	size_t n = 0;
+	const char *e = p + len, *nl;
+
+	for (; p < e && n < AK_MAX_LINES; p = nl + 1) {
+		n++;
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			break;
+	}
+	return n;
+}
+
+/* The parse of f (snapshot index i), shared by content, charged to the
+ * host's key-line budget once; AK_REFUSED past it. */
+static const struct ak_file *
+akfile_parse(struct ka_ctx *ctx, const struct snap_file *f, size_t i)
+{
+	struct ka_akcache *c = ctx->akcache;
+	struct ka_budget_state *b = &ctx->budget;
+	uint64_t h = fnv64(f->content, f->content_len);
+	struct ak_parsed *p;
+	size_t j, lines;
+
+	if (c->capparsed > 0)
+		for (j = (size_t)h & (c->capparsed - 1); (p = c->parsed[j]) != NULL;
+		    j = (j + 1) & (c->capparsed - 1))
+			if (p->hash == h && p->len == f->content_len &&
+			    memcmp(p->content, f->content, p->len) == 0)
+				return c->byfile[i] = &p->ak;
+	lines = count_lines(f->content, f->content_len);
+	if (b->max_key_lines > 0 && b->key_lines + lines > b->max_key_lines) {
+		b->files_unparsed++;
+		b->lines_unparsed += lines;
+		return c->byfile[i] = AK_REFUSED;
+	}
+	b->key_lines += lines;
+	if ((c->nparsed + 1) * 2 > c->capparsed) {
+		size_t ncap = c->capparsed ? c->capparsed * 2 : 16;
+		struct ak_parsed **nv = xcalloc(ncap, sizeof(*nv));
+
+		for (size_t k = 0; k < c->capparsed; k++) {
+			if (c->parsed[k] == NULL)
+				continue;
+			for (j = (size_t)c->parsed[k]->hash & (ncap - 1); nv[j] != NULL;
+			    j = (j + 1) & (ncap - 1))
+				;
+			nv[j] = c->parsed[k];
+		}
+		free(c->parsed);
+		c->parsed = nv;
+		c->capparsed = ncap;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->hash = h;
+	p->content = f->content;
+	p->len = f->content_len;
+	ak_parse(f->content, f->content_len, &p->ak);
+	for (j = (size_t)h & (c->capparsed - 1); c->parsed[j] != NULL;
+	    j = (j + 1) & (c->capparsed - 1))
+		;
+	c->parsed[j] = p;
+	c->nparsed++;
+	return c->byfile[i] = &p->ak;
+}
+
+/*
+ * Which users' key lines the checks examine: in audit order, as long as
+ * the lines of their files (each canonical file once per user) fit the
+ * host's budget and every file could be parsed. The others keep their
+ * file list (perm still walks it) but no check reads their lines.
+ */
+static void
+admit_key_lines(struct ka_ctx *ctx)
+{
+	struct ka_budget_state *b = &ctx->budget;
+
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		struct ka_user *u = &ctx->users[i];
+		struct strlist seen = { 0 };
+		size_t lines = 0;
+		int refused = 0;
+
+		if (u->acct == NULL)
+			continue;
+		for (size_t j = 0; j < u->akfiles.n; j++) {
+			const struct ak_file *ak;
+			char *canon = NULL;
+			const char *why;
+
+			if (snap_realpath(ctx->snap, u->akfiles.v[j], &canon, &why) != 0)
+				continue;
+			if (strlist_has(&seen, canon)) {
+				free(canon);
+				continue;
+			}
+			ak = ctx_akfile(ctx, canon, u->name);
+			strlist_add_owned(&seen, canon);
+			if (ak == NULL) {
+				const struct snap_file *f = snap_file_get(ctx->snap, seen.v[seen.n - 1]);
+
+				/* not collected, or not readable by the account: akeys
+				 * says so; not parsed: counted */
+				if (f != NULL && f->has_content &&
+				    snap_unreadable_for(f, u->name) == NULL) {
+					refused = 1;
+					lines += count_lines(f->content, f->content_len);
+				}
+				continue;
+			}
+			lines += ak->n;
+		}
+		strlist_free(&seen);
+		if (!refused && (b->max_pairs == 0 || b->pairs + lines <= b->max_pairs)) {
+			b->pairs += lines;
+			continue;
+		}
+		u->keys_unexamined = 1;
+		b->pair_users++;
+		b->pairs_unexamined += lines;
+	}
+}
+
 void
 ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
     const struct ka_options *opts, struct ka_host_result *out)
 {
+	ctx_init_budget(ctx, snap, opts, NULL, out);
+}
+
+void
+ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
+    const struct ka_options *opts, const struct ka_budget *lim,
+    struct ka_host_result *out)
+{
+	struct ka_budget_state *b;
 	struct sshdconf_io io;
 	const char *cfgpath;
 	const struct snap_file *main;
+	size_t w;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->snap = snap;
 	ctx->opts = opts;
 	ctx->out = out;
+	b = &ctx->budget;
+	b->max_findings = lim && lim->findings ? lim->findings : KA_BUDGET_FINDINGS;
+	b->max_key_lines = lim && lim->key_lines ? lim->key_lines : KA_BUDGET_KEY_LINES;
+	b->max_pairs = lim && lim->pairs ? lim->pairs : KA_BUDGET_PAIRS;
+	b->max_accounts = lim && lim->accounts ? lim->accounts : KA_BUDGET_ACCOUNTS;
+	b->max_effs = lim && lim->effs ? lim->effs : KA_BUDGET_EFFS;
+	b->deadline = lim ? lim->deadline : 0;
+	b->timeout = lim ? lim->timeout : 0;
 	cfgpath = snap->sshd_config_path ? snap->sshd_config_path : "/etc/ssh/sshd_config";
 	ctx_sshdconf_io(snap, &io);
 	ctx->sshd = sshdconf_parse(cfgpath, &io);
@@ -430,22 +787,56 @@ ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
 	ctx->global = sshdconf_effective(ctx->sshd, NULL);
 	read_os_release(ctx);
 	decide_upg_rule(ctx);
+	ctx->akcache = xcalloc(1, sizeof(*ctx->akcache));
+	ctx->effcache = xcalloc(1, sizeof(*ctx->effcache));
 
+	/* Accounts past the budget are not audited at all: each costs a
+	 * context entry, and the checks work per account. */
 	ctx->nusers = snap->users.n;
-	ctx->users = xcalloc(ctx->nusers, sizeof(*ctx->users));
+	if (ctx->nusers > b->max_accounts) {
+		b->accounts_dropped = ctx->nusers - b->max_accounts;
+		ctx->nusers = b->max_accounts;
+	}
+	ctx->users = xcalloc(ctx->nusers + 1, sizeof(*ctx->users));
 	for (size_t i = 0; i < ctx->nusers; i++)
 		ctx->users[i].name = snap->users.v[i];
 	user_groups(ctx);
-	for (size_t i = 0; i < ctx->nusers; i++)
-		setup_user(ctx, &ctx->users[i]);
-	ctx->akcache = xcalloc(1, sizeof(*ctx->akcache));
+	/* Users the deadline or the configuration budget leaves out are
+	 * dropped from the list, so no check sees half of one. */
+	for (size_t i = w = 0; i < ctx->nusers; i++) {
+		struct ka_user *u = &ctx->users[i];
+
+		if (ctx_late(ctx)) {
+			b->late_users += ctx->nusers - i;
+			for (size_t j = i; j < ctx->nusers; j++)
+				free(ctx->users[j].groups);
+			break;
+		}
+		if (setup_user(ctx, u) != 0) {
+			free(u->groups);
+			if (!ctx_late(ctx)) {
+				b->eff_users++;
+				continue;
+			}
+			b->late_users += ctx->nusers - i;
+			for (size_t j = i + 1; j < ctx->nusers; j++)
+				free(ctx->users[j].groups);
+			break;
+		}
+		if (w != i)
+			ctx->users[w] = *u;
+		w++;
+	}
+	ctx->nusers = w;
+	admit_key_lines(ctx);
 }
 
 void
 ctx_free(struct ka_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nusers; i++) {
-		sshd_eff_free(ctx->users[i].eff);
+		if (ctx->users[i].eff_own)
+			sshd_eff_free(ctx->users[i].eff);
 		strlist_free(&ctx->users[i].akfiles);
 		strlist_free(&ctx->users[i].disagree);
 		free(ctx->users[i].groups);
@@ -453,17 +844,29 @@ ctx_free(struct ka_ctx *ctx)
 	}
 	free(ctx->users);
 	if (ctx->akcache) {
-		for (size_t i = 0; i < ctx->akcache->n; i++) {
-			if (ctx->akcache->byfile[i]) {
-				ak_file_free(ctx->akcache->byfile[i]);
-				free(ctx->akcache->byfile[i]);
+		for (size_t i = 0; i < ctx->akcache->capparsed; i++) {
+			if (ctx->akcache->parsed[i] != NULL) {
+				ak_file_free(&ctx->akcache->parsed[i]->ak);
+				free(ctx->akcache->parsed[i]);
 			}
 		}
+		free(ctx->akcache->parsed);
 		free(ctx->akcache->byfile);
 		free(ctx->akcache);
 	}
+	if (ctx->effcache) {
+		for (size_t i = 0; i < ctx->effcache->cap; i++) {
+			free(ctx->effcache->v[i].key);
+			sshd_eff_free(ctx->effcache->v[i].eff);
+		}
+		free(ctx->effcache->v);
+		free(ctx->effcache);
+	}
 	if (ctx->usage != NULL)
 		usagelog_free(ctx->usage);
+	strlist_free(&ctx->budget.late_work);
+	free(ctx->sshd_t_index);
+	buf_free(&ctx->dump);
 	sshd_eff_free(ctx->global);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);
@@ -477,6 +880,7 @@ ctx_akfile(struct ka_ctx *ctx, const char *path, const char *reader)
 {
 	const struct snap_file *f = snap_file_get(ctx->snap, path);
 	struct ka_akcache *c = ctx->akcache;
+	const struct ak_file *ak;
 	size_t i;
 
 	if (f == NULL || snap_unreadable_for(f, reader) != NULL)
@@ -487,11 +891,8 @@ ctx_akfile(struct ka_ctx *ctx, const char *path, const char *reader)
 		memset(c->byfile + c->n, 0, (ctx->snap->nfiles - c->n) * sizeof(*c->byfile));
 		c->n = ctx->snap->nfiles;
 	}
-	if (c->byfile[i] == NULL) {
-		c->byfile[i] = xcalloc(1, sizeof(struct ak_file));
-		ak_parse(f->content, f->content_len, c->byfile[i]);
-	}
-	return c->byfile[i];
+	ak = c->byfile[i] != NULL ? c->byfile[i] : akfile_parse(ctx, f, i);
+	return ak == AK_REFUSED ? NULL : ak;
 }
 
 const char *
@@ -540,6 +941,24 @@ ctx_finding(struct ka_ctx *ctx, const struct ka_rule *r, const char *user,
 
 	if (!ctx_rule_active(ctx, r))
 		return NULL;
+	/* a twentieth is kept for findings about the host (its sshd config,
+	 * its files): thousands of accounts must not crowd those out */
+	if (ctx->budget.max_findings > 0 && ctx->out->nfindings >= ctx->budget.max_findings -
+	    (user != NULL ? ctx->budget.max_findings / 20 : 0)) {
+		struct ka_budget_state *b = &ctx->budget;
+
+		/* counted by rule, the first few rules, for the message */
+		b->findings_dropped++;
+		for (size_t k = 0; k < KA_BUDGET_TOP; k++) {
+			if (b->dropped[k].rule == NULL)
+				b->dropped[k].rule = r;
+			if (b->dropped[k].rule == r) {
+				b->dropped[k].n++;
+				break;
+			}
+		}
+		return NULL;
+	}
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -560,6 +979,10 @@ ctx_skip(struct ka_ctx *ctx, const struct ka_rule *r, const char *subject,
 
 	if (!ctx_rule_active(ctx, r))
 		return;
+	if (ctx->budget.max_findings > 0 && ctx->out->nskips >= ctx->budget.max_findings) {
+		ctx->budget.skips_dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -608,7 +1031,9 @@ ctx_foreach_key(struct ka_ctx *ctx, ctx_key_fn fn, void *arg)
 		const struct ka_user *u = &ctx->users[i];
 		struct strlist seen = { 0 };
 
-		if (u->acct == NULL)
+		if (ctx_late(ctx) && ctx_stopped(ctx, "key lines", "accounts", i, ctx->nusers))
+			break;
+		if (u->acct == NULL || u->keys_unexamined)
 			continue;
 		for (size_t j = 0; j < u->akfiles.n; j++) {
 			const struct ak_file *ak;

@@ -41,8 +41,16 @@ struct ka_user {
 	const struct snap_account *acct;	/* NULL: no such account */
 	const char **groups;			/* group names, primary first */
 	size_t ngroups;
-	struct sshd_eff *eff;			/* effective config for this user */
-	struct strlist akfiles;			/* expanded AuthorizedKeysFile paths */
+	/* effective config for this user: shared by every user whose Match
+	 * verdicts are the same (owned by the context), or the user's own
+	 * when sshd -T disagreed (eff_own) */
+	struct sshd_eff *eff;
+	int eff_own;
+	/* expanded AuthorizedKeysFile paths whose lines the checks examine;
+	 * empty when the host's budget for key lines was spent before this
+	 * user (keys_unexamined: the checks say nothing about their lines) */
+	struct strlist akfiles;
+	int keys_unexamined;
 	/* Keywords where keyaudit's engine and the target's `sshd -T` differ;
 	 * when there are any, eff is sshd's answer (parsed from its output). */
 	struct strlist disagree;
@@ -50,6 +58,42 @@ struct ka_user {
 };
 
 struct ka_akcache;
+struct ka_effcache;
+
+/*
+ * What one host may cost the checks, whatever it sent (engine.h sets the
+ * limits; 0 means none). Past a limit the work is left out and counted
+ * here, and the engine reports the count as one net.budget finding, so
+ * memory and time stay bounded and the report says what was not examined.
+ */
+#define KA_BUDGET_TOP 4
+struct ka_budget_state {
+	size_t max_findings;	/* findings, and skips, recorded */
+	size_t max_key_lines;	/* authorized_keys lines parsed (each distinct
+				 * content once) */
+	size_t max_pairs;	/* key lines examined, summed over accounts */
+	size_t max_accounts;	/* accounts audited */
+	size_t max_effs;	/* distinct effective sshd configurations
+				 * (and sshd -T answers that differ) */
+	double deadline;	/* CLOCK_MONOTONIC seconds; 0: none */
+	int timeout;		/* the seconds the deadline stands for */
+
+	size_t findings_dropped, skips_dropped;
+	struct {
+		const struct ka_rule *rule;
+		size_t n;
+	} dropped[KA_BUDGET_TOP];	/* the rules dropped most, roughly */
+	size_t key_lines;		/* parsed */
+	size_t files_unparsed, lines_unparsed;
+	size_t pairs;			/* examined */
+	size_t pair_users, pairs_unexamined;	/* users (lines) left out */
+	size_t effs;
+	size_t eff_users;		/* users past max_effs: not audited */
+	size_t accounts_dropped;	/* users past max_accounts */
+	int late;			/* the deadline passed while checking */
+	size_t late_users;		/* users not set up at the deadline */
+	struct strlist late_work;	/* "family: N of M accounts", "family" */
+};
 
 struct ka_ctx {
 	const struct snapshot *snap;
@@ -71,11 +115,31 @@ struct ka_ctx {
 	size_t nusers;
 
 	struct ka_akcache *akcache;
+	struct ka_effcache *effcache;
+	const struct snap_sshd_t **sshd_t_index;	/* by user, made on first use */
+	const struct sshd_eff *dumped;	/* whose sshd -T text dump holds */
+	struct buf dump;
 	struct usagelog *usage;		/* ctx_usage */
+	struct ka_budget_state budget;
 };
+
+/* Limits for ctx_init_budget; any 0 field takes engine.h's default. */
+struct ka_budget;
 
 void ctx_init(struct ka_ctx *ctx, const struct snapshot *snap,
     const struct ka_options *opts, struct ka_host_result *out);
+/* The same with a host's budget (NULL: the defaults, no deadline). */
+void ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
+    const struct ka_options *opts, const struct ka_budget *b,
+    struct ka_host_result *out);
+
+/* Has the host's deadline passed? Cheap enough for every user of a loop;
+ * once it has, it stays passed. */
+int ctx_late(struct ka_ctx *ctx);
+/* A check's loop over users (or what) stopped at the deadline after done:
+ * remember what was left (for the net.budget finding). Returns 1. */
+int ctx_stopped(struct ka_ctx *ctx, const char *family, const char *what,
+    size_t done, size_t total);
 void ctx_free(struct ka_ctx *ctx);
 
 /* Parsed authorized_keys for a canonical path as the account named reader

@@ -1,5 +1,6 @@
 /* engine.c - one snapshot in, one host result out: every selected check
  * family runs over the shared context, then findings are put in report order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +81,7 @@ settle_blocking(struct ka_ctx *ctx)
 		for (last = first; last < nix &&
 		    strcmp(r->findings[ix[last]].user, u->name) == 0; last++)
 			;
-		if (u->acct == NULL || first == last)
+		if (u->acct == NULL || u->keys_unexamined || first == last)
 			continue;
 		for (size_t j = 0; j < u->akfiles.n; j++) {
 			const char *path = u->akfiles.v[j], *why;
@@ -162,7 +163,132 @@ void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
 {
-	engine_check_host(s, o, out, NULL);
+	engine_check_host(s, o, NULL, out, NULL);
+}
+
+/* "1,234,567": the counts in a budget message are read by people. */
+static void
+put_count(struct buf *b, size_t n)
+{
+	char d[32];
+	int len = snprintf(d, sizeof(d), "%zu", n);
+
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_putc(b, ',');
+		buf_putc(b, d[i]);
+	}
+}
+
+/*
+ * One net.budget finding for every budget the host reached: which, its
+ * limit, and what was left out. Added past the findings budget and
+ * whatever --checks or the policy select: a report must never look
+ * complete when it is not.
+ */
+static void
+budget_finding(struct ka_ctx *ctx, const struct ka_check *const *notrun, size_t nnotrun)
+{
+	const struct ka_budget_state *b = &ctx->budget;
+	struct ka_host_result *out = ctx->out;
+	struct ka_finding *f;
+	struct buf m;
+	int parts = 0, ran = 0;
+
+	buf_init(&m);
+#define PART() buf_puts(&m, parts++ ? "; " : "")
+	/* only when something was left: a host that timed out in collection
+	 * has nothing to check, and its net finding says why */
+	if (b->late_users > 0 || nnotrun > 0 || b->late_work.n > 0) {
+		PART();
+		if (b->timeout > 0)
+			buf_printf(&m, "deadline: --timeout %d s passed while checking", b->timeout);
+		else
+			buf_puts(&m, "deadline: the host's time ran out while checking");
+		if (b->late_users > 0) {
+			buf_puts(&m, ", ");
+			put_count(&m, b->late_users);
+			buf_puts(&m, " accounts not set up");
+		}
+		for (size_t i = 0; i < b->late_work.n; i++)
+			buf_printf(&m, ", %s", b->late_work.v[i]);
+		for (size_t i = 0; i < nnotrun; i++)
+			buf_printf(&m, "%s%s", i == 0 ? ", not run: " : " ", notrun[i]->family);
+	}
+	if (b->accounts_dropped > 0) {
+		PART();
+		buf_printf(&m, "accounts: limit %zu per host; ", b->max_accounts);
+		put_count(&m, b->accounts_dropped);
+		buf_puts(&m, " more accounts not audited");
+	}
+	if (b->eff_users > 0) {
+		PART();
+		buf_printf(&m, "sshd configurations: limit %zu distinct effective "
+		    "configurations (Match outcomes, differing sshd -T answers) per host; ",
+		    b->max_effs);
+		put_count(&m, b->eff_users);
+		buf_puts(&m, " accounts with another one not audited");
+	}
+	if (b->files_unparsed > 0) {
+		PART();
+		buf_printf(&m, "key lines: limit %zu authorized_keys lines parsed per host; ",
+		    b->max_key_lines);
+		put_count(&m, b->files_unparsed);
+		buf_puts(&m, " files (");
+		put_count(&m, b->lines_unparsed);
+		buf_puts(&m, " lines) not parsed");
+	}
+	if (b->pair_users > 0) {
+		PART();
+		buf_printf(&m, "accounts x key lines: limit %zu key lines examined over all "
+		    "accounts; ", b->max_pairs);
+		put_count(&m, b->pair_users);
+		buf_puts(&m, " accounts (");
+		put_count(&m, b->pairs_unexamined);
+		buf_puts(&m, " lines) whose keys were not examined");
+	}
+	if (b->findings_dropped > 0) {
+		PART();
+		buf_printf(&m, "findings: limit %zu per host (%zu about accounts); ",
+		    b->max_findings, b->max_findings - b->max_findings / 20);
+		put_count(&m, b->findings_dropped);
+		buf_puts(&m, " more not recorded");
+		for (size_t i = 0; i < KA_BUDGET_TOP && b->dropped[i].rule != NULL; i++) {
+			buf_printf(&m, "%s%s ", i == 0 ? " (" : ", ", b->dropped[i].rule->id);
+			put_count(&m, b->dropped[i].n);
+		}
+		if (b->dropped[0].rule != NULL) {
+			size_t listed = 0;
+
+			for (size_t i = 0; i < KA_BUDGET_TOP; i++)
+				listed += b->dropped[i].n;
+			buf_puts(&m, b->findings_dropped > listed ? ", ...)" : ")");
+		}
+	}
+	if (b->skips_dropped > 0) {
+		PART();
+		buf_printf(&m, "skipped checks: limit %zu per host; ", b->max_findings);
+		put_count(&m, b->skips_dropped);
+		buf_puts(&m, " more not listed");
+	}
+#undef PART
+	if (parts == 0) {
+		buf_free(&m);
+		return;
+	}
+	f = finding_add(out, &rule_net_budget, NULL, NULL, 0, NULL,
+	    "%s was not fully examined: %s", ctx->snap->target ? ctx->snap->target : "the host",
+	    m.data);
+	remedy_manual(&f->remedy, "look at this host by hand: what it holds is far beyond "
+	    "a usual host (or it is lying to the scanner)");
+	if (b->late_users > 0 || nnotrun > 0 || b->late_work.n > 0)
+		remedy_manual(&f->remedy, "for a slow but honest host, scan it alone with a "
+		    "longer --timeout");
+	buf_free(&m);
+	for (size_t i = 0; i < out->nran; i++)
+		ran |= out->ran[i] == &rule_net_budget;
+	if (!ran)
+		out->ran[out->nran++] = &rule_net_budget;
 }
 
 static void
@@ -179,17 +305,19 @@ list_key(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 
 void
 engine_check_host(const struct snapshot *s, const struct ka_options *o,
-    struct ka_host_result *out, struct host_digest *digest)
+    const struct ka_budget *b, struct ka_host_result *out,
+    struct host_digest *digest)
 {
 	struct ka_ctx ctx;
-	size_t nrules = 0;
+	const struct ka_check *notrun[32];
+	size_t nrules = 0, nnotrun = 0;
 
 	for (size_t i = 0; ka_checks[i] != NULL; i++)
 		nrules += ka_checks[i]->nrules;
 	out->ran = xcalloc(nrules, sizeof(*out->ran));
 	out->nran = 0;
 
-	ctx_init(&ctx, s, o, out);
+	ctx_init_budget(&ctx, s, o, b, out);
 	for (size_t i = 0; ka_checks[i] != NULL; i++) {
 		const struct ka_check *c = ka_checks[i];
 		int any = 0;
@@ -202,21 +330,33 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 		/* What ssh offers is known only to diagnose's connection. */
 		if (c == &check_clientauth && (o == NULL || o->diag == NULL))
 			continue;
+		for (size_t j = 0; j < c->nrules && !any; j++)
+			any = ctx_rule_active(&ctx, c->rules[j]);
+		if (!any)
+			continue;
+		/* Past the deadline no family starts (the finding lists them)
+		 * but net and hostkey, which judge the connection, not what
+		 * the host sent, in constant time. */
+		if (c != &check_net && c != &check_hostkey && ctx_late(&ctx)) {
+			size_t k;
 
-		for (size_t j = 0; j < c->nrules; j++) {
-			if (ctx_rule_active(&ctx, c->rules[j])) {
-				out->ran[out->nran++] = c->rules[j];
-				any = 1;
-			}
+			for (k = 0; k < nnotrun && strcmp(notrun[k]->family, c->family) != 0; k++)
+				;
+			if (k == nnotrun && nnotrun < KA_ARRLEN(notrun))
+				notrun[nnotrun++] = c;
+			continue;
 		}
-		if (any)
-			c->run(&ctx);
+		for (size_t j = 0; j < c->nrules; j++)
+			if (ctx_rule_active(&ctx, c->rules[j]))
+				out->ran[out->nran++] = c->rules[j];
+		c->run(&ctx);
 	}
 	settle_blocking(&ctx);
 	if (o == NULL || o->subject == NULL)
 		quiet_keyless(&ctx);
 	if (!s->net_only)
 		ctx_foreach_key(&ctx, list_key, &out->keys);
+	budget_finding(&ctx, notrun, nnotrun);
 	if (s->net.hostkey_fp != NULL)
 		out->hostkey = xasprintf("%s %s", s->net.hostkey_type ? s->net.hostkey_type : "?",
 		    s->net.hostkey_fp);

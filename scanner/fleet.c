@@ -17,6 +17,10 @@
 /* An account's known_hosts kept for the fleet pass; past this it is
  * judged by its first bytes only (the finding says so). */
 #define FLEET_KH_BYTES (1024 * 1024)
+/* known_hosts files one host leaves for the fleet pass, which keeps them
+ * until the run ends: a host of thousands of accounts each with its own
+ * file must not hold the fleet's memory (the first ones are judged). */
+#define FLEET_KH_FILES 256
 
 struct kh_host {
 	struct strlist names, hostkeys, files;	/* as in host_digest */
@@ -94,7 +98,8 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 		if (u->acct == NULL)
 			continue;
 		kh = path_join(u->acct->home, ".ssh/known_hosts");
-		if ((kf = snap_file_get(s, kh)) != NULL &&
+		if (d->kh_files.n < 2 * FLEET_KH_FILES &&
+		    (kf = snap_file_get(s, kh)) != NULL && kf->has_content &&
 		    snap_unreadable_for(kf, u->name) == NULL &&
 		    kf->content_len > 0 && !strlist_has(&d->kh_files, kh)) {
 			strlist_add(&d->kh_files, kh);
@@ -102,7 +107,7 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 			    kf->content_len < FLEET_KH_BYTES ? kf->content_len : FLEET_KH_BYTES));
 		}
 		free(kh);
-		for (size_t j = 0; j < u->akfiles.n; j++) {
+		for (size_t j = 0; !u->keys_unexamined && j < u->akfiles.n; j++) {
 			const struct ak_file *ak;
 			char *canon = NULL;
 			const char *why;

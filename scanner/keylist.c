@@ -172,6 +172,20 @@ keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_ro
 	}
 	add_logs(out, s, u);
 	add_notes(&ctx, &out->logs[out->nlogs - 1]);
+	{
+		/* the host's budgets (engine.h) hold here as in scan: say
+		 * whose keys are not in the inventory, never leave them out
+		 * silently */
+		const struct ka_budget_state *b = &ctx.budget;
+		size_t left = b->pair_users + b->accounts_dropped + b->eff_users;
+
+		if (left > 0)
+			strlist_add_owned(&out->logs[out->nlogs - 1].notes, xasprintf("the keys "
+			    "of %zu accounts are not listed: the host is past keyaudit's "
+			    "per-host budgets (%zu key lines over all accounts, %zu accounts, "
+			    "%zu distinct sshd configurations); scan it for the details",
+			    left, b->max_pairs, b->max_accounts, b->max_effs));
+	}
 	ctx_free(&ctx);
 	host_result_free(&scratch);
 }

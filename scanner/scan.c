@@ -223,8 +223,10 @@ work(void *arg, size_t i, void *result)
 	struct host_out *out = result;
 	struct snapshot snap;
 	struct timespec t0, t1;
+	struct ka_budget b;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&b, 0, sizeof(b));
 	snapshot_init(&snap);
 	if (t->host == NULL) {
 		char *err = NULL;
@@ -243,11 +245,16 @@ work(void *arg, size_t i, void *result)
 		}
 		free(snap.target);
 		snap.target = xstrdup(t->name);
-	} else
+	} else {
+		/* --timeout covers the whole host, checking included: what a
+		 * remote host sent must not cost more time than it may. */
+		b.timeout = st->s->timeout > 0 ? st->s->timeout : 10;
+		b.deadline = (double)t0.tv_sec + t0.tv_nsec / 1e9 + b.timeout;
 		scan_remote(st, t, &snap);
+	}
 	host_result_init(&out->hr, t->name);
 	out->hr.origin = origin_of(t);
-	engine_check_host(&snap, st->s->checks, &out->hr, &out->digest);
+	engine_check_host(&snap, st->s->checks, &b, &out->hr, &out->digest);
 	if (st->s->on_snapshot != NULL)
 		st->s->on_snapshot(st->s->snapshot_arg, i, &snap);
 	if (st->s->hostkeys != NULL && snap.net.known_hosts_name != NULL)

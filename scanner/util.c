@@ -476,8 +476,11 @@ shell_quote(const char *s)
 	buf_init(&b);
 	buf_putc(&b, '\'');
 	for (const char *p = s; *p; p++) {
+		/* '"'"', not '\'': every report shows a command through
+		 * str_printable, which doubles a backslash, and '\\'' pasted
+		 * into a shell ends the quoting (a home named q'`cmd` ran cmd) */
 		if (*p == '\'')
-			buf_puts(&b, "'\\''");
+			buf_puts(&b, "'\"'\"'");
 		else
 			buf_putc(&b, *p);
 	}

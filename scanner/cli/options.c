@@ -78,7 +78,7 @@ const struct cli_option opt_jobs = { .name = "jobs", .letter = 'j', .type = OT_N
 	.help = "hosts at once" };
 const struct cli_option opt_timeout = { .name = "timeout", .type = OT_NUM,
 	.arg = "SECONDS", .field = F(timeout), .min = 1, .max = 86400, .def = "10",
-	.help = "per host, from name lookup to the end of collection" };
+	.help = "per remote host, from name lookup to the end of checking (a host past it gets net.budget)" };
 const struct cli_option opt_known_hosts = { .name = "known-hosts", .type = OT_PATHS,
 	.arg = "FILE", .field = F(known_hosts), .readable = 1,
 	.help = "check host keys against FILE (repeatable) instead of\n"

@@ -139,6 +139,10 @@ struct runner {
 		unsigned flags;
 	} stack[SSHDCONF_MAX_DEPTH + 2];
 	int depth;
+	/* sshdconf_match_key: record each Match verdict here and apply
+	 * nothing (NULL: apply as sshd does) */
+	struct buf *key;
+	int stopped;			/* ci->stop said so */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -936,11 +940,17 @@ run_event(struct runner *r, long idx)
 
 	switch (e->type) {
 	case EV_MATCH:
+		if (r->ci != NULL && r->ci->stop != NULL && r->ci->stop(r->ci->stop_arg)) {
+			r->stopped = 1;
+			break;
+		}
 		if (r->flags & ST_NEVERMATCH)
 			r->active = 0;
 		else
 			r->active = match_eval(e, r->ci);
 		r->flags &= ~ST_MATCH_ONLY;
+		if (r->key != NULL)
+			buf_putc(r->key, r->active ? '1' : '0');
 		break;
 	case EV_INC_BEGIN:
 		r->stack[r->depth].oactive = r->active;
@@ -958,7 +968,7 @@ run_event(struct runner *r, long idx)
 		break;
 	case EV_DIR:
 		/* Pass 1 refused these lines already; pass 2 skips them. */
-		if (!r->active && !(e->kwd->flags & KWF_MATCH))
+		if (r->key != NULL || (!r->active && !(e->kwd->flags & KWF_MATCH)))
 			break;
 		apply(r, e, idx);
 		break;
@@ -2749,11 +2759,32 @@ sshdconf_effective(const struct sshd_config *cc, const struct sshd_conn *conn)
 	r.o = &mo;
 	r.active = 0;
 	r.flags = ST_MATCH_ONLY;
-	for (size_t i = 0; i < c->nevs; i++)
+	for (size_t i = 0; i < c->nevs && !r.stopped; i++)
 		run_event(&r, (long)i);
 	e = build_eff(c, &c->global, &mo);
 	optset_free(&mo);
 	return e;
+}
+
+int
+sshdconf_match_key(const struct sshd_config *cc, const struct sshd_conn *conn,
+    struct buf *key)
+{
+	static const struct sshd_conn blank;
+	struct runner r;
+
+	memset(&r, 0, sizeof(r));
+	r.c = (struct sshd_config *)cc;
+	r.ci = conn ? conn : &blank;
+	r.flags = ST_MATCH_ONLY;
+	r.key = key;
+	/* Only Match lines and Include nesting decide which directives apply
+	 * (apply() never looks at the connection): their verdicts, in order,
+	 * name the effective configuration. */
+	for (size_t i = 0; i < cc->nevs && !r.stopped; i++)
+		run_event(&r, (long)i);
+	buf_putc(key, '\0');
+	return r.stopped ? -1 : 0;
 }
 
 void

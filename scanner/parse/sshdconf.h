@@ -57,6 +57,13 @@ struct sshd_conn {
 	const char *const *groups;	/* the user's groups, primary first */
 	size_t ngroups;
 	int invalid_user;
+	/* Asked before each Match line when not NULL: nonzero stops the
+	 * evaluation there (a caller's deadline; one configuration can hold
+	 * tens of thousands of Match lines). The result is then incomplete:
+	 * sshdconf_match_key says so, an effective configuration must be
+	 * thrown away by the caller that stopped it. */
+	int (*stop)(void *arg);
+	void *stop_arg;
 };
 
 struct sshd_config;
@@ -89,6 +96,13 @@ char *sshdconf_dropin(const struct sshd_config *c, const char *name);
 /* conn NULL: global section only (what plain sshd -T prints). */
 struct sshd_eff *sshdconf_effective(const struct sshd_config *c, const struct sshd_conn *conn);
 void sshd_eff_free(struct sshd_eff *e);
+/* What decides sshdconf_effective for conn: the verdict of every Match line
+ * in order, as '0'/'1' text appended to key (NUL-terminated); 0, or -1 when
+ * conn->stop stopped it. Connections
+ * with equal keys get equal effective configurations, so a host's accounts
+ * can share one per key instead of one each. */
+int sshdconf_match_key(const struct sshd_config *c, const struct sshd_conn *conn,
+    struct buf *key);
 /* Never NULL for a keyword sshd knows (defaults fill the gaps); NULL otherwise. */
 const struct sshd_value *sshd_eff_get(const struct sshd_eff *e, const char *keyword);
 /* First value, or NULL when the keyword is unset/empty. */

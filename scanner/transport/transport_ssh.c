@@ -1028,10 +1028,30 @@ collect(struct conn *c)
 
 		if (left == 0)
 			break;
-		n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 0, left);
-		if (n == SSH_AGAIN || (n == 0 && !ssh_channel_is_eof(ch)))
+		/*
+		 * stderr is read as it comes, the first STDERR_LIMIT bytes
+		 * kept: libssh calls a channel at its end only once both
+		 * streams are drained (a remote that wrote a line to stderr
+		 * and exited cost the whole --timeout, spinning), and a
+		 * remote that fills stderr must not stall its stdout.
+		 */
+		while ((n = ssh_channel_read_nonblocking(ch, tmp, sizeof(tmp), 1)) > 0)
+			if (errb.len < STDERR_LIMIT)
+				buf_append(&errb, tmp, (size_t)n < STDERR_LIMIT - errb.len ?
+				    (size_t)n : STDERR_LIMIT - errb.len);
+		if (n == SSH_ERROR)
+			break;
+		/* a slice, so stderr is looked at while stdout is silent */
+		n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 0, left < 200 ? left : 200);
+		if (n == SSH_AGAIN || n == 0) {
+			/* the end: EOF or a closed channel, and nothing left
+			 * in either stream (the next turn reads what is) */
+			if ((ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch)) &&
+			    ssh_channel_poll(ch, 0) <= 0 && ssh_channel_poll(ch, 1) <= 0)
+				break;
 			continue;
-		if (n <= 0)
+		}
+		if (n < 0)
 			break;
 		if (out.len + (size_t)n > COLLECT_STREAM_LIMIT) {
 			set_failure(c->s, "collect-failed", "the collector printed more "
@@ -1046,11 +1066,12 @@ collect(struct conn *c)
 		    "--timeout)", c->o->timeout, out.len);
 		goto done;
 	}
-	while (errb.len < STDERR_LIMIT) {
+	while (errb.len < STDERR_LIMIT && !ssh_channel_is_closed(ch)) {
 		int n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 1, 100);
 		if (n <= 0)
 			break;
-		buf_append(&errb, tmp, (size_t)n);
+		buf_append(&errb, tmp, (size_t)n < STDERR_LIMIT - errb.len ?
+		    (size_t)n : STDERR_LIMIT - errb.len);
 	}
 	status = ssh_channel_get_exit_status(ch);
 	{

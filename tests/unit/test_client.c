@@ -680,7 +680,7 @@ test_check_hostile_path(void **state)
 	scan_text(mod, NULL, &r);
 	f = only_finding(&r, "client.key-mode");
 	/* The fix is a command a user may paste: quoted for the shell. */
-	assert_string_equal(tu_fix(f), "on the client: chmod 600 '/home/alice/.ssh/my key\033[2J'\\''x'");
+	assert_string_equal(tu_fix(f), "on the client: chmod 600 '/home/alice/.ssh/my key\033[2J'\"'\"'x'");
 	host_result_free(&r);
 	free(mod);
 	free(text);

@@ -40,7 +40,7 @@ test_command_words(void **state)
 	remedy_run(&r, ACT_SERVER, 0, "chmod", "go-w", "/home/it's $(x)`y`", NULL);
 	t = remedy_text(&r);
 	assert_string_equal(t, "on the client: ssh-copy-id -i /home/a/k.pub "
-	    "'alice@web1;touch /tmp/x;:'; then chmod go-w '/home/it'\\''s $(x)`y`'");
+	    "'alice@web1;touch /tmp/x;:'; then chmod go-w '/home/it'\"'\"'s $(x)`y`'");
 	free(t);
 	remedy_free(&r);
 	assert_true(remedy_word_ok("web1;touch /tmp/x;:"));
