@@ -7,12 +7,14 @@
 #
 #   SUITE=security; . tests/lib.sh
 #   t_ok "what held" / t_nok "what did not" [DETAIL] / t_skip "what" "why"
+#                                (DETAIL: its first $T_DETAIL_LINES lines, 20)
 #   t_check "what" CMD...        t_ok when CMD succeeds, else t_nok
 #   t_finish                     "SUITE: N passed, N failed[, N skipped]", exit
 #   t_need_root                  one skip and t_finish unless root
 #   t_setup [PARENT]             $T_BASE and the cleanup trap
 #   t_user NAME [SHELL [HOME]]   t_group NAME [MEMBER...]   t_keyfile USER KEY.pub
-#   t_cleanup_add KIND WHAT      undo WHAT at exit (pid, file, user, group, list)
+#   t_cleanup_add KIND WHAT      undo WHAT at exit (pid, proc, file, user, group, list)
+#   t_kill PID WANT              kill PID if its command line still holds WANT
 #   t_sshd NAME ADDR PORT [LINE...] / t_sshd_config ... / t_sshd_stop NAME
 #   t_in_use ADDR:PORT   t_free_port   t_known_hosts NAME ADDR PORT
 #   t_schema junit|sarif   t_valid junit|sarif FILE
@@ -32,7 +34,7 @@ t_ok() { T_PASSED=$((T_PASSED + 1)); echo "ok - $1"; }
 t_nok() {
 	T_FAILED=$((T_FAILED + 1))
 	echo "not ok - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 20 | sed 's/^/#   /'
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -n "${T_DETAIL_LINES:-20}" | sed 's/^/#   /'
 	return 0
 }
 t_skip() { T_SKIPPED=$((T_SKIPPED + 1)); echo "skip - $1: $2"; }
@@ -82,12 +84,21 @@ t_setup() {
 	fi
 }
 
-# t_cleanup_add KIND WHAT: undo WHAT at exit. KIND is pid (killed), sshd
-# ("PID CONFIG": killed only while its command line still names CONFIG,
-# since pids are reused), user, group (deleted), file (removed, -r), or
-# list (another cleanup list, undone first: a suite's per-case list).
+# t_cleanup_add KIND WHAT: undo WHAT at exit. KIND is pid (killed), proc
+# ("PID WANT": t_kill PID WANT), user, group (deleted), file (removed, -r),
+# or list (another cleanup list, undone first: a suite's per-case list).
 t_cleanup_add() {
 	echo "$1 $2" >> "${T_LIST:-$T_BASE/cleanup.list}"
+}
+
+# t_kill PID WANT: kill PID only while its command line holds WANT: pids
+# are reused, and a process this run started may be long gone.
+t_kill() {
+	[ -n "$1" ] && [ -r "/proc/$1/cmdline" ] || return 0
+	if tr '\0' ' ' < "/proc/$1/cmdline" | grep -qF -- "$2"; then
+		kill "$1" 2>/dev/null
+	fi
+	return 0
 }
 
 # t_undo LIST: undo one cleanup list, newest first: processes (a live
@@ -102,11 +113,7 @@ t_undo() {
 	tac "$_t_l" | while read -r kind what; do
 		case $kind in
 		pid) kill "$what" 2>/dev/null ;;
-		sshd)
-			if [ -r "/proc/${what%% *}/cmdline" ] &&
-			    tr '\0' ' ' < "/proc/${what%% *}/cmdline" | grep -qF -- "${what#* }"; then
-				kill "${what%% *}" 2>/dev/null
-			fi ;;
+		proc) t_kill "${what%% *}" "${what#* }" ;;
 		esac
 	done
 	sleep 0.1
@@ -246,10 +253,11 @@ _t_listens() {
 
 # t_sshd NAME ADDR PORT [LINE...]: a real sshd (t_sshd_config writes its
 # config) in the foreground of a background job, logging to $T_SSHD_LOG
-# (default $T_BASE/NAME/log, emptied first); waits until it listens on
-# every ListenAddress. 1 when an address is in use, sshd -t refuses the
-# config or sshd does not come up, with the reason in $T_SSHD_WHY (and on
-# stdout as a comment). The pid is $(t_sshd_pid NAME).
+# (default $T_BASE/NAME/log, emptied first; "syslog": no -E, sshd logs to
+# syslog); waits until it listens on every ListenAddress. 1 when an
+# address is in use, sshd -t refuses the config or sshd does not come up,
+# with the reason in $T_SSHD_WHY (and on stdout as a comment). The pid is
+# $(t_sshd_pid NAME).
 t_sshd() {
 	_t_name=$1
 	T_SSHD_WHY=
@@ -269,10 +277,15 @@ t_sshd() {
 		echo "# sshd $_t_name: $T_SSHD_WHY"
 		return 1
 	fi
-	: > "$_t_log"
-	"$_t_sshd" -D -f "$_t_cfg" -E "$_t_log" </dev/null >/dev/null 2>&1 &
+	if [ "$_t_log" = syslog ]; then
+		_t_log=/dev/null
+		"$_t_sshd" -D -f "$_t_cfg" </dev/null >/dev/null 2>&1 &
+	else
+		: > "$_t_log"
+		"$_t_sshd" -D -f "$_t_cfg" -E "$_t_log" </dev/null >/dev/null 2>&1 &
+	fi
 	_t_pid=$!
-	t_cleanup_add sshd "$_t_pid $_t_cfg"
+	t_cleanup_add proc "$_t_pid $_t_cfg"
 	eval "T_SSHD_PID_$(echo "$_t_name" | tr -c 'A-Za-z0-9_\n' _)=$_t_pid"
 	_t_n=$(_t_listens "$_t_cfg" | wc -l)
 	for _ in $(seq 1 200); do
