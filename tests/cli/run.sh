@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 3
 KA=${KA:-./keyaudit}
 SUITE=cli
 . tests/lib.sh
-t_setup
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
 T=$T_BASE
 
 # expect_exit CODE NAME CMD...: runs CMD, checks its exit status.
