@@ -64,7 +64,7 @@ EOC
 T_SSHD_DEFAULTS='UsePAM no
 PasswordAuthentication no'
 mapfile -t SSHD_LINES < "$D/sshd.lines"
-T_SSHD_CONFIG=$D/sshd_config T_SSHD_LOG=$D/sshd.log t_sshd hostile 127.0.0.1 2296 "${SSHD_LINES[@]}" ||
+T_SSHD_CONFIG=$D/sshd_config T_SSHD_LOG=$D/sshd.log t_sshd sshd 127.0.0.1 2296 "${SSHD_LINES[@]}" ||
     { nok "sshd -t accepts the test config, sshd starts" "$T_SSHD_WHY"; finish; }
 cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c || { nok "hostile.c builds"; finish; }
 for h in binary:241 huge:242 endless:243; do
