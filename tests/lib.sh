@@ -120,9 +120,7 @@ t_undo() {
 	tac "$_t_l" | while read -r kind what; do
 		case $kind in
 		user)
-			pkill -KILL -u "$what" 2>/dev/null
-			getent passwd "$what" >/dev/null && userdel -r "$what" >/dev/null 2>&1
-			getent passwd "$what" >/dev/null && userdel -f "$what" >/dev/null 2>&1
+			_t_deluser "$what" kill
 			getent passwd "$what" >/dev/null && echo "# cleanup: cannot delete user $what" >&2 ;;
 		esac
 	done
@@ -147,6 +145,18 @@ t_cleanup() {
 	fi
 }
 
+# _t_deluser NAME [kill]: the account and its home gone; with "kill" its
+# processes first (our own account's sessions, at cleanup). A process still
+# running as it (a sudo left behind by a timed-out scan of another run)
+# does not keep it: userdel -f.
+_t_deluser() {
+	getent passwd "$1" >/dev/null || return 0
+	[ -n "${2:-}" ] && pkill -KILL -u "$1" 2>/dev/null
+	userdel -r "$1" >/dev/null 2>&1 && return 0
+	getent passwd "$1" >/dev/null && userdel -f -r "$1" >/dev/null 2>&1
+	return 0
+}
+
 # t_user NAME [SHELL [HOME]]: a fresh account (removed first if a dead run
 # left it) with a user-private group, a 0755 home (/home/NAME unless HOME)
 # and password field "*" (useradd's "!" is a locked account to sshd with
@@ -156,7 +166,7 @@ t_user() {
 	_t_shell=${2:-/bin/sh}
 	t_cleanup_add user "$_t_name"
 	t_cleanup_add group "$_t_name"
-	getent passwd "$_t_name" >/dev/null && userdel -r "$_t_name" >/dev/null 2>&1
+	_t_deluser "$_t_name"
 	getent group "$_t_name" >/dev/null && groupdel "$_t_name" >/dev/null 2>&1
 	useradd --create-home ${3:+--home-dir "$3"} --user-group --shell "$_t_shell" \
 	    --password '*' "$_t_name" || return 1
