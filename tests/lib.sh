@@ -158,9 +158,10 @@ _t_deluser() {
 }
 
 # t_user NAME [SHELL [HOME]]: a fresh account (removed first if a dead run
-# left it) with a user-private group, a 0755 home (/home/NAME unless HOME)
-# and password field "*" (useradd's "!" is a locked account to sshd with
-# UsePAM no). Undone at exit.
+# left it, and so is a home left without its account) with a user-private
+# group, a new 0755 home (/home/NAME unless HOME) and password field "*"
+# (useradd's "!" is a locked account to sshd with UsePAM no). Undone at
+# exit.
 t_user() {
 	_t_name=$1
 	_t_shell=${2:-/bin/sh}
@@ -168,6 +169,7 @@ t_user() {
 	t_cleanup_add group "$_t_name"
 	_t_deluser "$_t_name"
 	getent group "$_t_name" >/dev/null && groupdel "$_t_name" >/dev/null 2>&1
+	rm -rf "${3:-/home/$_t_name}"
 	useradd --create-home ${3:+--home-dir "$3"} --user-group --shell "$_t_shell" \
 	    --password '*' "$_t_name" || return 1
 	chmod 755 "$(getent passwd "$_t_name" | cut -d: -f6)"
@@ -263,8 +265,8 @@ _t_listens() {
 
 # t_sshd NAME ADDR PORT [LINE...]: a real sshd (t_sshd_config writes its
 # config) in the foreground of a background job, logging to $T_SSHD_LOG
-# (default $T_BASE/NAME/log, emptied first; "syslog": no -E, sshd logs to
-# syslog); waits until it listens on every ListenAddress. 1 when an
+# (default $T_BASE/NAME/log, emptied first, made by sshd 0600 when new;
+# "syslog": no -E, sshd logs to syslog); waits until it listens on every ListenAddress. 1 when an
 # address is in use, sshd -t refuses the config or sshd does not come up,
 # with the reason in $T_SSHD_WHY (and on stdout as a comment). The pid is
 # $(t_sshd_pid NAME).
@@ -291,7 +293,8 @@ t_sshd() {
 		_t_log=/dev/null
 		"$_t_sshd" -D -f "$_t_cfg" </dev/null >/dev/null 2>&1 &
 	else
-		: > "$_t_log"
+		# emptied, keeping its mode; a new one is sshd's (0600)
+		[ -e "$_t_log" ] && : > "$_t_log"
 		"$_t_sshd" -D -f "$_t_cfg" -E "$_t_log" </dev/null >/dev/null 2>&1 &
 	fi
 	_t_pid=$!
