@@ -1,10 +1,12 @@
 # keyaudit - build, tests, sanitizers, fuzzing.
 #
 #   make            build ./keyaudit
-#   make check      unit tests, fuzz-target build, integration against a real sshd (root)
+#   make check      every suite (tests/run-all.sh): unit, cli, fuzz, and as root the
+#                   ones against a real sshd; installs what they need first (test-deps)
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
-#   make deps       install the Debian packages the build and tests need
+#   make deps       install the Debian packages the build needs
+#   make test-deps  that, and the packages the test suites need
 #   make install    keyaudit, keyaudit.1 and bash completion under PREFIX (/usr/local)
 #   make man        docs/keyaudit.1 from docs/keyaudit.1.in and the option table
 
@@ -31,7 +33,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-.PHONY: all check unit integration asan fuzz fuzz-build deps clean bench install man
+.PHONY: all check unit integration asan fuzz fuzz-build deps test-deps clean bench install man
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -75,7 +77,7 @@ integration: keyaudit
 	@tests/integration/run.sh
 
 # Runs every suite and ends with one "N passed, N failed" line.
-check: $(TEST_BIN) keyaudit fuzz-build
+check: test-deps $(TEST_BIN) keyaudit fuzz-build
 	@tests/run-all.sh $(TEST_BIN)
 
 asan:
@@ -111,6 +113,9 @@ bench: keyaudit $(BUILD)/bench/usagelog_bench
 
 deps:
 	@scripts/deps.sh
+
+test-deps:
+	@scripts/deps.sh --test
 
 # The manual page's OPTIONS come from each command's --help (the option
 # table); tests/cli/gates.sh fails when the committed page is stale.

@@ -30,9 +30,12 @@ for t in /usr/bin/time ssh-audit jq bc; do
 done
 KA=$PWD/keyaudit
 [ -x "$KA" ] || { echo "bench/fleet.sh: build keyaudit first (make)" >&2; exit 2; }
+SUITE=bench-fleet
+. tests/lib.sh
 . tests/fleet/lib.sh
-D=$(mktemp -d /srv/kabench.XXXXXX)
-trap 'fleet_stop "$D"; [ -n "${KEEP:-}" ] || rm -rf "$D"' EXIT
+[ -n "${KEEP:-}" ] && KA_TEST_KEEP=1
+t_setup /srv	# its EXIT trap stops the fleet and removes its accounts
+D=$T_BASE
 [ "$S" -gt 12 ] || S=13	# more than 12: the all-healthy set
 echo "starting $S sshd instances..."
 fleet_start "$D" "$S" >/dev/null || exit 1

@@ -1,15 +1,41 @@
 #!/bin/sh
-# Installs the Debian packages keyaudit needs to build and test, and says
-# which. Only what is missing is installed; sudo is used when not root. The
-# openssh-server package is installed without starting the system sshd
-# (tests start their own on 127.0.0.1).
+# Installs the Debian packages keyaudit needs, and says which:
+#
+#   scripts/deps.sh          (make deps)       what building needs: the
+#                            compiler, the -dev libraries, cmocka for the
+#                            unit tests, clang for the fuzz targets
+#   scripts/deps.sh --test   (make test-deps)  that, and what the test
+#                            suites run: a real OpenSSH, the schema
+#                            validators, jq, node_exporter, ...
+#
+# Only what is missing is installed; sudo is used when not root. Package
+# scripts are kept from starting services (openssh-server, rsyslog and
+# prometheus-node-exporter would start theirs; the tests start their own
+# sshd on 127.0.0.1 and node_exporter on a test port).
 set -eu
 
-PKGS="gcc make pkg-config libssh-dev libssl-dev libpcre2-dev libxml2-dev
-libjansson-dev libcmocka-dev openssh-server openssh-client libxml2-utils
-clang libclang-rt-14-dev jq passwd procps sudo bc time ssh-audit zlib1g-dev
-rsyslog python3-jsonschema prometheus-node-exporter
+BUILD_PKGS="gcc make pkg-config libssh-dev libssl-dev libpcre2-dev libxml2-dev
+libjansson-dev zlib1g-dev libcmocka-dev clang libclang-rt-14-dev"
+# openssh-*: the oracles and the sshd the suites start; libxml2-utils,
+# python3-jsonschema: JUnit and SARIF against their schemas; iproute2: ss
+# (ports in use); passwd, sudo, procps: throwaway accounts, --sudo, pkill;
+# bc, time, ssh-audit: the fleet test and benchmark; rsyslog: the keys
+# test's syslog; prometheus-node-exporter: reads --prom; groff-base: the man
+# page; python3-yaml: the CI examples.
+TEST_PKGS="openssh-server openssh-client libxml2-utils python3-jsonschema jq
+iproute2 passwd sudo procps bc time ssh-audit rsyslog prometheus-node-exporter
 groff-base python3-yaml"
+
+test=
+case ${1:-} in
+--test) test=1 ;;
+"") ;;
+*) echo "usage: scripts/deps.sh [--test]" >&2; exit 2 ;;
+esac
+PKGS=$BUILD_PKGS
+[ -n "$test" ] && PKGS="$BUILD_PKGS $TEST_PKGS"
+what=build
+[ -n "$test" ] && what="build and test"
 
 missing=""
 for p in $PKGS; do
@@ -17,23 +43,24 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO="sudo"
+fi
 # sshd -T (the differential tests) loads the system host keys.
 hostkeys() {
+	[ -n "$test" ] || return 0
 	if ! ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
 		echo "deps: generating the system's missing sshd host keys (ssh-keygen -A)"
 		$SUDO ssh-keygen -A
 	fi
 }
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO="sudo"
-fi
 if [ -z "$missing" ]; then
-	echo "deps: all present ($(echo $PKGS | wc -w) packages)"
+	echo "deps: $what: all present ($(echo $PKGS | wc -w) packages)"
 	hostkeys
 	exit 0
 fi
-echo "deps: installing:$missing"
+echo "deps: $what: installing:$missing"
 # Keep the package scripts from starting services (sshd on port 22).
 policy=""
 if [ ! -e /usr/sbin/policy-rc.d ]; then

@@ -12,9 +12,10 @@
 set -u
 cd "$(dirname "$0")/.." || exit 3
 BUILD=${1:-build}
-passed=0; failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 20 | sed 's/^/#   /'; }
+SUITE=layers
+. tests/lib.sh
+ok() { t_ok "$@"; }
+nok() { t_nok "$@"; }
 
 MODEL="scanner/util scanner/strmap scanner/snapshot scanner/finding scanner/remedy scanner/clientfacts"
 
@@ -105,5 +106,4 @@ else
 	nok "the symbol rule does not catch fopen"
 fi
 
-echo "layers: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

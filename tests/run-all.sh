@@ -2,7 +2,8 @@
 # The whole suite, as `make check` and CI run it: unit tests (cmocka), the
 # command-line tests, a short run of every fuzz target over its seed corpus,
 # and the integration tests against a real sshd (root only). Each suite
-# prints "<suite>: N passed, N failed"; this adds them up into the last line.
+# prints "<suite>: N passed, N failed[, N skipped]" (tests/lib.sh's
+# t_finish); this adds them up into the last line.
 set -u
 cd "$(dirname "$0")/.." || exit 3
 log=$(mktemp)
@@ -49,15 +50,21 @@ else
 	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, keys, diagnose, hostile, security: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
-passed=0; failed=0
-for n in $(sed -n 's/^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log" | tr ' ' ':'); do
-	passed=$((passed + ${n%%:*}))
-	failed=$((failed + ${n##*:}))
+passed=0; failed=0; skipped=0
+for n in $(sed -n 's/^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}.*$/\1:\2:\4/p' "$log"); do
+	p=${n%%:*}; f=${n#*:}; s=${f#*:}; f=${f%%:*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${s:-0}))
 done
 suites=$(grep -c '^[a-z-]*: [0-9]* passed, [0-9]* failed' "$log")
 if [ "$suites" -lt 4 ]; then
 	echo "a suite ended without its summary line"
 	failed=$((failed + 1))
 fi
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

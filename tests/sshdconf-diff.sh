@@ -8,24 +8,24 @@
 #
 # Needs root (sshd -T loads host keys) and the host keys in /etc/ssh.
 # Usage: tests/sshdconf-diff.sh [-v] [KEYAUDIT] [FILE...]
+# (-v is accepted for old habits: every result is printed anyway)
 set -u
-verbose=0
-[ "${1:-}" = "-v" ] && { verbose=1; shift; }
+[ "${1:-}" = "-v" ] && shift
 ka=${1:-./keyaudit}
 [ $# -gt 0 ] && shift
 sshd=${SSHD:-/usr/sbin/sshd}
 top=$(pwd)
 case $ka in /*) ;; *) ka=$top/$ka ;; esac
 [ -x "$ka" ] || { echo "sshdconf-diff: no keyaudit binary at $ka" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "sshdconf-diff: skipped (needs root)"; exit 0; }
-[ -d /run/sshd ] || mkdir -p /run/sshd
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
+SUITE=sshdconf-diff
+. "$(dirname "$0")/lib.sh"
+t_need_root
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
+tmp=$T_BASE
 
 if [ $# -eq 0 ]; then
 	set -- "$top"/fixtures/sshd_config/*.conf
 fi
-pass=0 fail=0 skip=0
 
 one() {	# FILE SPEC
 	f=$1 spec=$2
@@ -43,29 +43,22 @@ one() {	# FILE SPEC
 	fi
 	what="$(basename "$f")${spec:+ -C $spec}"
 	if grep -q "not in connection test specification" "$tmp/sshd.err"; then
-		skip=$((skip + 1))
-		[ $verbose = 1 ] && echo "skip $what: sshd needs more -C fields"
+		t_skip "$what" "sshd needs more -C fields"
 		return
 	fi
 	if [ $src -ne 0 ] && [ $krc -ne 0 ]; then
-		pass=$((pass + 1))
-		[ $verbose = 1 ] && echo "ok   $what (both reject: $(head -c 120 "$tmp/sshd.err" | tr '\n' ' '))"
+		t_ok "$what (both reject: $(head -c 120 "$tmp/sshd.err" | tr '\n' ' '))"
 		return
 	fi
 	if [ $src -ne 0 ] || [ $krc -ne 0 ]; then
-		fail=$((fail + 1))
-		echo "FAIL $what: sshd rc=$src keyaudit rc=$krc"
-		sed 's/^/  sshd: /' "$tmp/sshd.err" | head -5
-		sed 's/^/  keyaudit: /' "$tmp/ka.err" | head -5
+		t_nok "$what: sshd rc=$src keyaudit rc=$krc" \
+		    "$(sed 's/^/sshd: /' "$tmp/sshd.err" | head -5; sed 's/^/keyaudit: /' "$tmp/ka.err" | head -5)"
 		return
 	fi
 	if diff -u "$tmp/sshd" "$tmp/ka" >"$tmp/diff"; then
-		pass=$((pass + 1))
-		[ $verbose = 1 ] && echo "ok   $what"
+		t_ok "$what"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $what:"
-		sed -n '3,$p' "$tmp/diff" | grep '^[-+]' | head -20 | sed 's/^/  /'
+		t_nok "$what" "$(sed -n '3,$p' "$tmp/diff" | grep '^[-+]' | head -20)"
 	fi
 }
 
@@ -89,5 +82,4 @@ for f in "$@"; do
 		one "$c" "$spec"
 	done <"$tmp/specs"
 done
-echo "sshdconf-diff: $pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+t_finish

@@ -17,11 +17,10 @@ BIN=${1:?usage: $0 path/to/test_clientconf}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 [ -x "$BIN" ] || { echo "clientconf-diff: $BIN is not executable"; exit 3; }
 command -v ssh >/dev/null || { echo "clientconf-diff: ssh not found"; exit 3; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() { failed=$((failed + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'; }
+SUITE=clientconf-diff
+. tests/lib.sh
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
+T=$T_BASE
 
 KEYS='^(user|hostname|port|identitiesonly|stricthostkeychecking|proxycommand|proxyjump|connecttimeout|hostkeyalias|userknownhostsfile|globalknownhostsfile) '
 
@@ -48,18 +47,18 @@ for conf in "$T"/conf/*.conf; do
 		    "${port:-0}" 2>"$T/our.err"); grc=$?
 		if [ $wrc -ne 0 ] || [ $grc -ne 0 ]; then
 			if [ $wrc -ne 0 ] && [ $grc -ne 0 ]; then
-				ok "$label: both refuse"
+				t_ok "$label: both refuse"
 			else
-				nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"
+				t_nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"
 			fi
 			continue
 		fi
 		w=$(printf '%s\n' "$want" | grep -E "$KEYS" | sort)
 		g=$(printf '%s\n' "$got" | grep -E "$KEYS" | sort)
 		if [ "$w" = "$g" ]; then
-			ok "$label"
+			t_ok "$label"
 		else
-			nok "$label" "$(diff <(echo "$w") <(echo "$g") | sed -n 's/^[<>] /&/p' | sed 's/^</ssh:/;s/^>/ours:/')"
+			t_nok "$label" "$(diff <(echo "$w") <(echo "$g") | sed -n 's/^[<>] /&/p' | sed 's/^</ssh:/;s/^>/ours:/')"
 		fi
 		# identity files, expanded, as ssh itself loads them
 		ssh -vvv -F "$conf" -o "ProxyCommand=true" -o BatchMode=yes \
@@ -68,11 +67,11 @@ for conf in "$T"/conf/*.conf; do
 		    awk '{ if (prev != "" && $0 == prev "-cert") { prev = ""; next } print; prev = $0 }')
 		g=$(printf '%s\n' "$got" | sed -n 's/^identityfile //p')
 		if ! grep -q 'Executing proxy command' "$T/v.err"; then
-			nok "$label: identity files (ssh -vvv did not get that far)" "$(tail -n 5 "$T/v.err")"
+			t_nok "$label: identity files (ssh -vvv did not get that far)" "$(tail -n 5 "$T/v.err")"
 		elif [ "$w" = "$g" ]; then
-			ok "$label: identity files"
+			t_ok "$label: identity files"
 		else
-			nok "$label: identity files" "$(diff <(echo "$w") <(echo "$g") | sed -n 's/^[<>] /&/p' | sed 's/^</ssh:/;s/^>/ours:/')"
+			t_nok "$label: identity files" "$(diff <(echo "$w") <(echo "$g") | sed -n 's/^[<>] /&/p' | sed 's/^</ssh:/;s/^>/ours:/')"
 		fi
 	done < <(grep '^#@ ' "$conf")
 done
@@ -88,14 +87,14 @@ check_lines() {	# FILE WANT(0|255)
 		"$BIN" --resolve "$T/one.conf" x >/dev/null 2>"$T/our.err"; grc=$?
 		label="$(basename "$1") #$n: $(printf '%s' "$line" | cut -c1-60)"
 		if [ "$2" -eq 0 ]; then
-			if [ $wrc -eq 0 ] && [ $grc -eq 0 ]; then ok "$label: both accept"
-			else nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"; fi
+			if [ $wrc -eq 0 ] && [ $grc -eq 0 ]; then t_ok "$label: both accept"
+			else t_nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"; fi
 		else
 			if [ $wrc -eq 255 ] && [ $grc -eq 255 ] && [ "$(wc -l <"$T/our.err")" -eq 1 ] &&
 			    grep -q "one.conf:[0-9]*: " "$T/our.err"; then
-				ok "$label: both refuse ($(cut -c1-70 "$T/our.err"))"
+				t_ok "$label: both refuse ($(cut -c1-70 "$T/our.err"))"
 			else
-				nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"
+				t_nok "$label: ssh exit $wrc, ours $grc" "$(cat "$T/ssh.err" "$T/our.err")"
 			fi
 		fi
 	done <"$1"
@@ -103,5 +102,4 @@ check_lines() {	# FILE WANT(0|255)
 check_lines fixtures/ssh_config/errors.txt 255
 check_lines fixtures/ssh_config/accepted.txt 0
 
-echo "clientconf-diff: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

@@ -12,10 +12,10 @@ set -u
 cd "$(dirname "$0")/../.." || exit 3
 KA=${1:-./keyaudit}
 TB=${2:-build/tests/test_collect_stream}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $(printf '%s' "$1" | head -c 600)"; }
+SUITE=collector
+. tests/lib.sh
+ok() { t_ok "$1"; }
+bad() { t_nok "$(printf '%s' "$1" | head -c 600)"; }
 # Inside a case, results are kept until the case is final (see run_case).
 RES=
 rok() { RES="${RES}ok	$1
@@ -45,9 +45,8 @@ run_case() {
 }
 
 if ! command -v jq >/dev/null 2>&1 || [ ! -x "$KA" ] || [ ! -x "$TB" ]; then
-	echo "collector: needs jq, $KA and $TB"
-	echo "collector: 0 passed, 1 failed"
-	exit 1
+	t_nok "collector: needs jq, $KA and $TB"
+	t_finish
 fi
 T=$(mktemp -d)	# the tree being collected: nothing is written to it later
 W=$(mktemp -d)	# results
@@ -467,5 +466,4 @@ else
 	bad "the script may write: $writes"
 fi
 
-echo "collector: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+t_finish

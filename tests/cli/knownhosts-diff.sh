@@ -24,24 +24,12 @@ bin=${1:-}
 [ -n "$bin" ] || { echo "usage: $0 [-v] TEST_KNOWNHOSTS_BINARY" >&2; exit 2; }
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 [ -x "$bin" ] || { echo "knownhosts-diff: no test binary at $bin" >&2; exit 2; }
-sshd=${SSHD:-/usr/sbin/sshd}
 H1=127.0.0.61 P1=2261 H2=127.0.0.62
 
-tmp=$(mktemp -d /tmp/kh-diff.XXXXXX) || exit 2
-sshd_pid=
-cleanup() {
-	if [ -n "$sshd_pid" ]; then
-		kill "$sshd_pid" 2>/dev/null
-		wait "$sshd_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); [ $verbose = 1 ] && echo "ok $*"; :; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+SUITE=knownhosts-diff
+. "$(dirname "$0")/../lib.sh"
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
+tmp=$T_BASE
 
 # ~/.ssh must be the same afterwards.
 home_ssh=$(getent passwd "$(id -un)" | cut -d: -f6)/.ssh
@@ -113,55 +101,29 @@ for f in "$m.plain" "$m.hashed"; do
 		    sed 's/ *$//' >"$tmp/want"
 		"$bin" --match "$n" "$f" | sed 's/^.*:\([0-9]*\)/\1/' >"$tmp/got"
 		if cmp -s "$tmp/want" "$tmp/got"; then
-			ok "match $(basename "$f") $n: $(tr '\n' ' ' <"$tmp/want")"
+			t_ok "match $(basename "$f") $n: $(tr '\n' ' ' <"$tmp/want")"
 		else
-			bad "match $(basename "$f") $n: ssh-keygen [$(tr '\n' ' ' <"$tmp/want")] keyaudit [$(tr '\n' ' ' <"$tmp/got")]"
+			t_nok "match $(basename "$f") $n: ssh-keygen [$(tr '\n' ' ' <"$tmp/want")] keyaudit [$(tr '\n' ' ' <"$tmp/got")]"
 		fi
 	done
 done
 
 if [ "$(id -u)" != 0 ]; then
-	echo "knownhosts-diff: verdicts against a real ssh skipped (sshd needs root)"
-	echo "knownhosts-diff: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
+	t_skip "verdicts against a real ssh" "sshd needs root"
+	t_finish
 fi
 
 # --- (b) verdicts against a real ssh -------------------------------------
 
-[ -d /run/sshd ] || mkdir -p /run/sshd
 keygen ed25519 host_ed25519
 keygen rsa host_rsa
 ssh-keygen -q -s "$tmp/ca" -I kh-diff -h -n "$H1,$H2" -V always:forever \
     "$tmp/host_ed25519.pub" >/dev/null 2>&1
-cat >"$tmp/sshd_config" <<EOF
-ListenAddress $H1:$P1
-ListenAddress $H2:22
-HostKey $tmp/host_ed25519
-HostKey $tmp/host_rsa
-HostCertificate $tmp/host_ed25519-cert.pub
-PidFile $tmp/sshd.pid
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AuthorizedKeysFile none
-LogLevel ERROR
-EOF
-"$sshd" -f "$tmp/sshd_config" -D -e 2>"$tmp/sshd.log" &
-sshd_pid=$!
-up=0
-for _ in $(seq 1 50); do
-	if ssh-keyscan -T 2 -p "$P1" "$H1" >/dev/null 2>&1 &&
-	    ssh-keyscan -T 2 "$H2" >/dev/null 2>&1; then
-		up=1
-		break
-	fi
-	sleep 0.1
-done
-if [ $up = 0 ]; then
-	bad "sshd did not start: $(head -c 300 "$tmp/sshd.log")"
-	echo "knownhosts-diff: $pass passed, $fail failed"
-	exit 1
+if ! t_sshd kh "$H1" "$P1" "ListenAddress $H2:22" \
+    "HostKey $tmp/host_ed25519" "HostKey $tmp/host_rsa" \
+    "HostCertificate $tmp/host_ed25519-cert.pub" "AuthorizedKeysFile none"; then
+	t_nok "sshd did not start: $T_SSHD_WHY"
+	t_finish
 fi
 
 # What the server presents, as ssh-keyscan reads it.
@@ -170,8 +132,8 @@ ssh-keyscan -t rsa -p "$P1" "$H1" 2>/dev/null | grep -v '^#' >"$tmp/srv_rsa"
 ssh-keyscan -c -t ed25519 -p "$P1" "$H1" 2>/dev/null | grep -v '^#' >"$tmp/srv_cert"
 K=$(cut -d' ' -f3 "$tmp/srv_ed")
 KR=$(cut -d' ' -f3 "$tmp/srv_rsa")
-grep -q ssh-ed25519-cert "$tmp/srv_cert" || bad "ssh-keyscan -c gave no certificate"
-[ "$K" = "$(b64 host_ed25519)" ] || bad "ssh-keyscan key is not the host key"
+grep -q ssh-ed25519-cert "$tmp/srv_cert" || t_nok "ssh-keyscan -c gave no certificate"
+[ "$K" = "$(b64 host_ed25519)" ] || t_nok "ssh-keyscan key is not the host key"
 CA=$(b64 ca) CA2=$(b64 ca2) HK1="[$H1]:$P1"
 
 # ssh's verdict and the line it names, from its stderr.
@@ -228,9 +190,9 @@ case_() {
 	# ssh names no line for a revoked key
 	[ "$want" = REVOKED ] && gotv=${gotv%% *}
 	if [ "$want" = "$gotv" ]; then
-		ok "$name: $want ($got)"
+		t_ok "$name: $want ($got)"
 	else
-		bad "$name: ssh says '$want', keyaudit '$got'"
+		t_nok "$name: ssh says '$want', keyaudit '$got'"
 		[ $verbose = 1 ] && grep -v '^debug' "$tmp/err" | sed 's/^/    ssh: /' | head -8
 	fi
 }
@@ -338,9 +300,9 @@ order_case() {	# NAME PORT LINES...
 	want=$(sed -n 's/^debug2: host key algorithms: //p' "$tmp/err" | head -n 1)
 	got=$("$bin" --order "$H1" "$port" "$ALGS" "$f")
 	if [ -n "$want" ] && [ "$want" = "$got" ]; then
-		ok "order $name"
+		t_ok "order $name"
 	else
-		bad "order $name: ssh '$want' keyaudit '$got'"
+		t_nok "order $name: ssh '$want' keyaudit '$got'"
 	fi
 }
 order_case "nothing known" $P1
@@ -354,9 +316,8 @@ order_case "rsa known, revoked" $P1 "$HK1 ssh-rsa $KR" "@revoked * ssh-rsa $KR"
 # --- ~/.ssh untouched -----------------------------------------------------
 
 if [ "$(state_of_home)" = "$home_before" ]; then
-	ok "~/.ssh unchanged"
+	t_ok "~/.ssh unchanged"
 else
-	bad "~/.ssh changed during the test"
+	t_nok "~/.ssh changed during the test"
 fi
-echo "knownhosts-diff: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+t_finish

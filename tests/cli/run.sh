@@ -5,27 +5,25 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 KA=${KA:-./keyaudit}
-XSD=../shared/junit-10.xsd
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0; failed=0
+SUITE=cli
+. tests/lib.sh
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
+T=$T_BASE
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 20 | sed 's/^/    /'; }
 # expect_exit CODE NAME CMD...: runs CMD, checks its exit status.
 expect_exit() {
 	want=$1; name=$2; shift 2
 	"$@" >"$T/out" 2>"$T/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else nok "$name (exit $got, want $want)" "$(cat "$T/err")"; fi
+	if [ "$got" -eq "$want" ]; then t_ok "$name"; else t_nok "$name (exit $got, want $want)" "$(cat "$T/err")"; fi
 }
 # The error is exactly one line and mentions every word given.
 one_line_error() {
 	name=$1; shift
 	lines=$(wc -l <"$T/err")
 	for w in "$@"; do
-		if ! grep -qF -- "$w" "$T/err"; then nok "$name: stderr names '$w'" "$(cat "$T/err")"; return; fi
+		if ! grep -qF -- "$w" "$T/err"; then t_nok "$name: stderr names '$w'" "$(cat "$T/err")"; return; fi
 	done
-	if [ "$lines" -eq 1 ]; then ok "$name: one-line error"; else nok "$name: $lines lines on stderr" "$(cat "$T/err")"; fi
+	if [ "$lines" -eq 1 ]; then t_ok "$name: one-line error"; else t_nok "$name: $lines lines on stderr" "$(cat "$T/err")"; fi
 }
 
 # A fake system: alice (the invoking uid, so files we create are "hers").
@@ -46,10 +44,10 @@ mkroot() {
 
 # --- basics
 expect_exit 0 "--version" "$KA" --version
-grep -q "^keyaudit [0-9]" "$T/out" && ok "--version prints the version" || nok "--version prints the version"
+grep -q "^keyaudit [0-9]" "$T/out" && t_ok "--version prints the version" || t_nok "--version prints the version"
 for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
-	grep -q "usage: keyaudit $c" "$T/out" && ok "$c --help shows usage" || nok "$c --help shows usage"
+	grep -q "usage: keyaudit $c" "$T/out" && t_ok "$c --help shows usage" || t_nok "$c --help shows usage"
 done
 expect_exit 2 "unknown command" "$KA" frobnicate
 one_line_error "unknown command" frobnicate
@@ -61,13 +59,13 @@ one_line_error "unknown --checks" nosuch.check
 expect_exit 2 "bad --format" "$KA" scan --format yaml
 expect_exit 0 "checks" "$KA" checks
 n=$(wc -l <"$T/out")
-[ "$n" -ge 40 ] && ok "checks lists $n checks" || nok "checks lists only $n checks"
+[ "$n" -ge 40 ] && t_ok "checks lists $n checks" || t_nok "checks lists only $n checks"
 for id in perm.file-mode perm.dir-mode akeys.bad-options sshd.pubkey-disabled account.locked client.key-mode; do
-	grep -q "^$id " "$T/out" && ok "checks lists $id" || nok "checks lists $id"
+	grep -q "^$id " "$T/out" && t_ok "checks lists $id" || t_nok "checks lists $id"
 done
 expect_exit 0 "checks --format json" "$KA" checks --format json
 jq -e 'length >= 40 and all(.[]; .id and .severity and (.blocks_login|type=="boolean"))' "$T/out" >/dev/null &&
-	ok "checks json is well-formed" || nok "checks json is well-formed"
+	t_ok "checks json is well-formed" || t_nok "checks json is well-formed"
 
 # --- diagnose: usage and input errors are exit 2 with one line, before any connection
 expect_exit 2 "diagnose without a target" "$KA" diagnose
@@ -96,7 +94,7 @@ expect_exit 2 "known-hosts: local has no host keys over SSH" "$KA" known-hosts l
 expect_exit 2 "known-hosts: a missing --known-hosts file" "$KA" known-hosts 127.0.0.1 --known-hosts "$T/nope"
 one_line_error "known-hosts: a missing --known-hosts file" "$T/nope"
 expect_exit 2 "scan: --pin belongs to known-hosts" "$KA" scan --pin "$T/p"
-[ ! -e "$T/p" ] && ok "known-hosts: no pin written on a usage error" || nok "known-hosts: no pin written on a usage error"
+[ ! -e "$T/p" ] && t_ok "known-hosts: no pin written on a usage error" || t_nok "known-hosts: no pin written on a usage error"
 
 # --- bad input: one line naming the file (and line), exit 2
 expect_exit 2 "missing snapshot" "$KA" scan --snapshot "$T/nope.json"
@@ -153,35 +151,35 @@ jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
     .hosts[0].status == "unreachable" and .hosts[0].findings[0].check == "net.resolve" and
     .hosts[1].status == "unreachable" and .hosts[1].findings[0].check == "net.refused" and
     .hosts[1].findings[0].fix != null and .summary.hosts == 2' "$T/out" >/dev/null &&
-	ok "unreachable hosts reported in order, each with its finding" ||
-	nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
+	t_ok "unreachable hosts reported in order, each with its finding" ||
+	t_nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
 expect_exit 2 "collect without -o" "$KA" collect
 
 # --- a clean fake system, then a broken one
 mkroot "$T/r1"
 expect_exit 0 "clean system exits 0" "$KA" scan --root "$T/r1" --user alice --format json
 jq -e '.schema == 1 and (.hosts|length) == 1 and .hosts[0].status == "scanned"' "$T/out" >/dev/null &&
-	ok "json report shape" || nok "json report shape" "$(head -c 600 "$T/out")"
+	t_ok "json report shape" || t_nok "json report shape" "$(head -c 600 "$T/out")"
 chmod 777 "$T/r1/home/alice/.ssh"
 expect_exit 1 "world-writable .ssh exits 1" "$KA" scan --root "$T/r1" --user alice --format json
 jq -e '[.hosts[0].findings[] | select(.check == "perm.dir-mode" and .blocks_login and .path == "/home/alice/.ssh")] | length == 1' "$T/out" >/dev/null &&
-	ok "perm.dir-mode reported for .ssh" || nok "perm.dir-mode reported for .ssh" "$(cat "$T/out")"
+	t_ok "perm.dir-mode reported for .ssh" || t_nok "perm.dir-mode reported for .ssh" "$(cat "$T/out")"
 jq -e '.hosts[0].findings[] | select(.check == "perm.dir-mode") | .fix | test("chmod go-w")' "$T/out" >/dev/null &&
-	ok "fix is a chmod" || nok "fix is a chmod"
+	t_ok "fix is a chmod" || t_nok "fix is a chmod"
 expect_exit 0 "--fail-on critical ignores high" "$KA" scan --root "$T/r1" --user alice --fail-on critical --format json
 expect_exit 0 "--checks filters" "$KA" scan --root "$T/r1" --user alice --checks akeys --format json
 jq -e '[.hosts[0].findings[] | select(.check|startswith("perm."))] | length == 0' "$T/out" >/dev/null &&
-	ok "--checks akeys drops perm findings" || nok "--checks akeys drops perm findings"
+	t_ok "--checks akeys drops perm findings" || t_nok "--checks akeys drops perm findings"
 
 # --- snapshot round trip equals the live scan
 expect_exit 1 "live scan" "$KA" scan --root "$T/r1" --user alice --format json
 jq -S '.hosts[0].findings' "$T/out" >"$T/live"
 expect_exit 0 "collect" "$KA" collect --root "$T/r1" --user alice -o "$T/snap.json"
-[ "$(stat -c %a "$T/snap.json")" = 600 ] && ok "snapshot written mode 0600" || nok "snapshot written mode 0600"
+[ "$(stat -c %a "$T/snap.json")" = 600 ] && t_ok "snapshot written mode 0600" || t_nok "snapshot written mode 0600"
 expect_exit 1 "scan --snapshot" "$KA" scan --snapshot "$T/snap.json" --format json
 jq -S '.hosts[0].findings' "$T/out" >"$T/offline"
-if cmp -s "$T/live" "$T/offline" && [ "$(jq length "$T/live")" -gt 0 ]; then ok "snapshot findings equal live findings"
-else nok "snapshot findings equal live findings" "$(diff "$T/live" "$T/offline")"; fi
+if cmp -s "$T/live" "$T/offline" && [ "$(jq length "$T/live")" -gt 0 ]; then t_ok "snapshot findings equal live findings"
+else t_nok "snapshot findings equal live findings" "$(diff "$T/live" "$T/offline")"; fi
 
 # --- policy file: bad lines are input errors with file:line; a good one applies
 expect_exit 2 "missing policy file" "$KA" scan --root "$T/r1" --user alice --policy "$T/nope.policy"
@@ -192,54 +190,53 @@ one_line_error "unknown check in policy" "$T/bad.policy:3"
 printf 'check perm.dir-mode severity critical\n' >"$T/crit.policy"
 expect_exit 1 "policy raises a severity" "$KA" scan --root "$T/r1" --user alice --policy "$T/crit.policy" --fail-on critical --format json
 jq -e '.hosts[0].findings[] | select(.check == "perm.dir-mode") | .severity == "critical"' "$T/out" >/dev/null &&
-	ok "policy severity reported" || nok "policy severity reported"
+	t_ok "policy severity reported" || t_nok "policy severity reported"
 printf 'check perm.dir-mode disable\n' >"$T/off.policy"
 "$KA" scan --root "$T/r1" --user alice --policy "$T/off.policy" --format json >"$T/out" 2>/dev/null
 jq -e '[.hosts[0].findings[] | select(.check == "perm.dir-mode")] | length == 0' "$T/out" >/dev/null &&
-	ok "policy disables a check" || nok "policy disables a check"
+	t_ok "policy disables a check" || t_nok "policy disables a check"
 
 # --- sshd-config prints the effective configuration, sshd -T style
 printf 'PasswordAuthentication no\nMatch User alice\n  PasswordAuthentication yes\n' >"$T/m.conf"
 expect_exit 0 "sshd-config -f" "$KA" sshd-config -f "$T/m.conf"
-grep -qx "passwordauthentication no" "$T/out" && ok "sshd-config global value" || nok "sshd-config global value"
+grep -qx "passwordauthentication no" "$T/out" && t_ok "sshd-config global value" || t_nok "sshd-config global value"
 expect_exit 0 "sshd-config -C user=alice" "$KA" sshd-config -f "$T/m.conf" -C user=alice,host=h,addr=10.0.0.1
-grep -qx "passwordauthentication yes" "$T/out" && ok "sshd-config applies Match" || nok "sshd-config applies Match"
+grep -qx "passwordauthentication yes" "$T/out" && t_ok "sshd-config applies Match" || t_nok "sshd-config applies Match"
 printf 'PasswordAuthentication maybe\n' >"$T/bad.conf"
 expect_exit 2 "sshd-config on a bad config" "$KA" sshd-config -f "$T/bad.conf"
-grep -q "$T/bad.conf:1" "$T/err" && ok "bad config names file:line" || nok "bad config names file:line" "$(cat "$T/err")"
+grep -q "$T/bad.conf:1" "$T/err" && t_ok "bad config names file:line" || t_nok "bad config names file:line" "$(cat "$T/err")"
 
 # --- JUnit validates against the schema
 expect_exit 1 "junit to stdout" "$KA" scan --root "$T/r1" --user alice --format junit
-if xmllint --noout --schema "$XSD" "$T/out" 2>"$T/xerr"; then ok "junit validates"; else nok "junit validates" "$(cat "$T/xerr")"; fi
+t_valid_junit "junit validates" "$T/out"
 expect_exit 1 "--junit FILE" "$KA" scan --root "$T/r1" --user alice --junit "$T/j.xml" --json "$T/j.json"
-xmllint --noout --schema "$XSD" "$T/j.xml" 2>/dev/null && ok "--junit file validates" || nok "--junit file validates"
-jq -e '.hosts[0].findings|length > 0' "$T/j.json" >/dev/null && ok "--json file written" || nok "--json file written"
+t_valid_junit "--junit file validates" "$T/j.xml"
+jq -e '.hosts[0].findings|length > 0' "$T/j.json" >/dev/null && t_ok "--json file written" || t_nok "--json file written"
 
 # --- hostile content: escape sequences never reach the terminal raw
 mkroot "$T/r2"
 printf 'ssh-ed25519 %s evil\033]0;pwned\007\033[31mred\n' "$(cut -d' ' -f2 "$T/key_r2.pub")" >>"$T/r2/home/alice/.ssh/authorized_keys"
 expect_exit 0 "escape sequences in a comment" "$KA" scan --root "$T/r2" --user alice --fail-on critical
-if grep -q "$(printf '\033')" "$T/out"; then nok "no raw ESC in text output"; else ok "no raw ESC in text output"; fi
-grep -q "akeys.control-chars" "$T/out" && ok "control characters reported" || nok "control characters reported" "$(cat "$T/out")"
+if grep -q "$(printf '\033')" "$T/out"; then t_nok "no raw ESC in text output"; else t_ok "no raw ESC in text output"; fi
+grep -q "akeys.control-chars" "$T/out" && t_ok "control characters reported" || t_nok "control characters reported" "$(cat "$T/out")"
 expect_exit 0 "escape sequences, junit" "$KA" scan --root "$T/r2" --user alice --fail-on critical --format junit
-xmllint --noout --schema "$XSD" "$T/out" 2>/dev/null && ok "junit with escapes validates" || nok "junit with escapes validates"
+t_valid_junit "junit with escapes validates" "$T/out"
 
 # --- a 2 GB authorized_keys: bounded read, finding says truncated
 mkroot "$T/r3"
 truncate -s 2G "$T/r3/home/alice/.ssh/authorized_keys"
 expect_exit 0 "2 GB authorized_keys (medium finding only)" timeout 60 "$KA" scan --root "$T/r3" --user alice --format json
 jq -e '.hosts[0].findings[] | select(.check == "akeys.truncated")' "$T/out" >/dev/null &&
-	ok "truncated file reported" || nok "truncated file reported" "$(head -c 800 "$T/out")"
+	t_ok "truncated file reported" || t_nok "truncated file reported" "$(head -c 800 "$T/out")"
 
 # --- no colour when not a terminal or NO_COLOR is set
 "$KA" scan --root "$T/r1" --user alice >"$T/out" 2>&1
-grep -q "$(printf '\033\\[')" "$T/out" && nok "no colour when not a terminal" || ok "no colour when not a terminal"
+grep -q "$(printf '\033\\[')" "$T/out" && t_nok "no colour when not a terminal" || t_ok "no colour when not a terminal"
 if command -v script >/dev/null; then
 	NO_COLOR=1 script -qc "$KA scan --root $T/r1 --user alice" /dev/null >"$T/out" 2>&1
-	grep -q "$(printf '\033\\[')" "$T/out" && nok "NO_COLOR respected on a terminal" || ok "NO_COLOR respected on a terminal"
+	grep -q "$(printf '\033\\[')" "$T/out" && t_nok "NO_COLOR respected on a terminal" || t_ok "NO_COLOR respected on a terminal"
 	script -qc "$KA scan --root $T/r1 --user alice" /dev/null >"$T/out" 2>&1
-	grep -q "$(printf '\033\\[')" "$T/out" && ok "colour on a terminal" || nok "colour on a terminal"
+	grep -q "$(printf '\033\\[')" "$T/out" && t_ok "colour on a terminal" || t_nok "colour on a terminal"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

@@ -9,6 +9,8 @@
 #   KA_DIAG_KEEP=1 ...          keep the run's directory (logs) at exit
 # Ends "diagnose: N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 3
+SUITE=diagnose
+. tests/lib.sh
 . tests/diagnose/lib.sh
 
 AK=/home/kadu/.ssh/authorized_keys

@@ -1,10 +1,11 @@
 # lib.sh - a loopback fleet for the fleet test and bench/fleet.sh (root):
 # real sshd instances on 127.0.0.10N:2200, each with its own host key,
 # config and authorized keys, several broken on purpose, plus hostile
-# endpoints (tests/fleet/hostile.c) on 127.0.0.2NN:2200. Sourced.
+# endpoints (tests/fleet/hostile.c) on 127.0.0.2NN:2200. Sourced after
+# tests/lib.sh, whose t_setup made DIR ($T_BASE) and whose cleanup trap
+# stops every process and removes every account and file made here.
 #
 #   fleet_start DIR [N]   N sshd instances (default: the 12 of the test set)
-#   fleet_stop DIR        everything started, every account and file made
 #
 # The test set (the instance number is the last octet minus 100):
 #   i1  healthy, ed25519 host key       i7  known_hosts has another key
@@ -24,14 +25,15 @@ HOSTILE="silent:201 http:202 smtp:203 close:204 endless:205 kexreset:206 ssh1:20
 
 fleet_accounts() {
 	for u in $FLEET_USERS; do
-		id "$u" >/dev/null 2>&1 || useradd -m -s /bin/sh "$u" || return 1
-		usermod -p '*' "$u"	# not locked: sshd refuses locked accounts
+		t_user "$u" || return 1
 	done
+	t_cleanup_add file /etc/sudoers.d/keyaudit-fleet
 	echo 'kascan ALL=(root) NOPASSWD: ALL' > /etc/sudoers.d/keyaudit-fleet
 	chmod 440 /etc/sudoers.d/keyaudit-fleet
 }
 
-# fleet_instance DIR N EXTRA_CONFIG: config, host key, keys of instance N.
+# fleet_instance DIR N EXTRA_CONFIG: host key, keys and sshd of instance N
+# (t_sshd: config $DIR/iN/sshd_config, log $DIR/iN/log).
 fleet_instance() {
 	d=$1/i$2
 	mkdir -p "$d/keys"
@@ -46,19 +48,6 @@ fleet_instance() {
 	else
 		ssh-keygen -q -t $t -N '' -C "i$2" -f "$d/hk" >/dev/null
 	fi
-	{
-		# first value wins: the instance's own settings come first
-		printf '%s\n' "$3"
-		echo "ListenAddress 127.0.0.$((100 + $2)):$FLEET_PORT"
-		echo "HostKey $d/hk"
-		echo "PidFile $d/pid"
-		echo "UsePAM no"
-		echo "LogLevel VERBOSE"
-		echo "PasswordAuthentication no"
-		echo "KbdInteractiveAuthentication no"
-		echo "AuthorizedKeysFile $d/keys/%u"
-		echo "PermitRootLogin prohibit-password"
-	} > "$d/sshd_config"
 	if [ "$2" != 6 ] || [ "$FLEET_N" -gt 12 ]; then
 		cp "$1/id_scan.pub" "$d/keys/kascan"
 		cp "$1/id_scan.pub" "$d/keys/kaplain"
@@ -69,7 +58,10 @@ fleet_instance() {
 	fi
 	chmod 644 "$d/keys/"* 2>/dev/null
 	[ "$2" = 3 ] && chmod 664 "$d/keys/kafa"
-	return 0
+	# the instance's own settings, then the fleet's (t_sshd adds the
+	# address, host key and defaults for keywords not set here)
+	t_sshd "i$2" "127.0.0.$((100 + $2))" $FLEET_PORT "$3" \
+	    "AuthorizedKeysFile $d/keys/%u" "PermitRootLogin prohibit-password"
 }
 
 fleet_start() {
@@ -103,39 +95,33 @@ PasswordAuthentication yes" ;;
 		    echo "$name $key" >> "$D/known_hosts" ;;
 		*) echo "$name $key" >> "$D/known_hosts" ;;
 		esac
-		/usr/sbin/sshd -f "$D/i$i/sshd_config" -E "$D/i$i/log" || return 1
 	done
 	# Hostile endpoints (test set only).
 	if [ "$N" -le 12 ]; then
 		cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c || return 1
 		for h in $HOSTILE; do
 			"$D/hostile" "${h%%:*}" "127.0.0.${h##*:}" $FLEET_PORT > "$D/hostile.${h%%:*}" 2>&1 &
-			echo $! >> "$D/hostile.pids"
+			t_cleanup_add pid $!
 		done
-	fi
-	# Every instance listening, every endpoint ready (bounded).
-	for try in $(seq 1 100); do
-		ready=0
-		for i in $(seq 1 "$N"); do
-			grep -q "Server listening" "$D/i$i/log" 2>/dev/null && ready=$((ready + 1))
+		# Every endpoint ready (bounded); t_sshd waited for each sshd.
+		want=$(echo $HOSTILE | wc -w)
+		for try in $(seq 1 100); do
+			ready=0
+			for h in $HOSTILE; do
+				grep -q ready "$D/hostile.${h%%:*}" 2>/dev/null && ready=$((ready + 1))
+			done
+			[ "$ready" -ge "$want" ] && break
+			sleep 0.1
 		done
-		for h in $HOSTILE; do
-			[ "$N" -gt 12 ] && break
-			grep -q ready "$D/hostile.${h%%:*}" 2>/dev/null && ready=$((ready + 1))
-		done
-		want=$N
-		[ "$N" -le 12 ] && want=$((N + $(echo $HOSTILE | wc -w)))
-		[ "$ready" -ge "$want" ] && break
-		sleep 0.1
-	done
-	if [ "$ready" -lt "$want" ]; then
-		echo "fleet: only $ready of $want endpoints came up" >&2
-		return 1
+		if [ "$ready" -lt "$want" ]; then
+			echo "fleet: only $ready of $want hostile endpoints came up" >&2
+			return 1
+		fi
 	fi
 	# i12: one unauthenticated connection held open fills MaxStartups 1.
 	if [ "$N" = 12 ]; then
 		( exec 3<>/dev/tcp/127.0.0.112/$FLEET_PORT && exec sleep 600 ) &
-		echo $! > "$D/hold.pid"
+		t_cleanup_add pid $!
 		sleep 0.3
 	fi
 	fleet_files "$D" "$N"
@@ -193,20 +179,4 @@ fleet_files() {
 		echo "  StrictHostKeyChecking yes"
 		echo "  BatchMode yes"
 	} > "$D/ssh_config"
-}
-
-fleet_stop() {
-	D=$1
-	[ -f "$D/hold.pid" ] && kill "$(cat "$D/hold.pid")" 2>/dev/null
-	for p in "$D"/i*/pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-	done
-	if [ -f "$D/hostile.pids" ]; then
-		while read -r p; do kill "$p" 2>/dev/null; done < "$D/hostile.pids"
-	fi
-	rm -f /etc/sudoers.d/keyaudit-fleet
-	for u in $FLEET_USERS; do
-		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
-	done
-	return 0
 }

@@ -6,27 +6,26 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 KA=${KA:-$PWD/keyaudit}
+SUITE=fleet
+. tests/lib.sh
 . tests/fleet/lib.sh
-passed=0; failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/    /'; }
-check() { if eval "$2"; then ok "$1"; else nok "$1" "${3:-}"; fi; }
+# check NAME EXPR [DETAIL]: t_ok when the shell expression EXPR holds
+check() { if eval "$2"; then t_ok "$1"; else t_nok "$1" "${3:-}"; fi; }
 
-if [ "$(id -u)" -ne 0 ] || ! command -v jq >/dev/null || [ ! -x "$KA" ]; then
-	echo "fleet: needs root, jq and $KA"
-	echo "fleet: 0 passed, 1 failed"
-	exit 1
+t_need_root
+if ! command -v jq >/dev/null || [ ! -x "$KA" ]; then
+	t_nok "fleet: needs jq and $KA"
+	t_finish
 fi
-D=$(mktemp -d /srv/kafleet.XXXXXX 2>/dev/null || mktemp -d)
-W=
-trap 'fleet_stop "$D"; rm -rf "$D" ${W:+"$W"}' EXIT
+# under /srv: the collect comparison below looks at /srv, not at /var/lib
+t_setup /srv
+D=$T_BASE
 sum_before=$(cat ~/.ssh/* /etc/ssh/* 2>/dev/null | sha256sum)
 if ! fleet_start "$D"; then
-	nok "the fleet starts" "$(tail -n 5 "$D"/i*/log 2>/dev/null)"
-	echo "fleet: $passed passed, $failed failed"
-	exit 1
+	t_nok "the fleet starts" "$(tail -n 5 "$D"/i*/log 2>/dev/null)"
+	t_finish
 fi
-ok "12 sshd instances and $(echo $HOSTILE | wc -w) hostile endpoints up"
+t_ok "12 sshd instances and $(echo $HOSTILE | wc -w) hostile endpoints up"
 
 TIMEOUT=5
 scan() {
@@ -58,18 +57,18 @@ check "the scan keeps its deadline (wall ${wall}s < $((3 * TIMEOUT + 10))s)" \
 expect() {	# expect HOST STATUS CHECK... (each CHECK present)
 	h=$1; s=$2; shift 2
 	got=$(st "$h")
-	if [ "$got" != "$s" ]; then nok "$h: status $s" "$(hostdump "$h")"; return; fi
+	if [ "$got" != "$s" ]; then t_nok "$h: status $s" "$(hostdump "$h")"; return; fi
 	for c in "$@"; do
-		if ! has "$h" "$c"; then nok "$h: $c" "$(hostdump "$h")"; return; fi
+		if ! has "$h" "$c"; then t_nok "$h: $c" "$(hostdump "$h")"; return; fi
 	done
-	ok "$h: $s${*:+, }$*"
+	t_ok "$h: $s${*:+, }$*"
 }
 absent() {	# absent HOST CHECK...
 	h=$1; shift
 	for c in "$@"; do
-		if has "$h" "$c"; then nok "$h: no $c" "$(hostdump "$h")"; return; fi
+		if has "$h" "$c"; then t_nok "$h: no $c" "$(hostdump "$h")"; return; fi
 	done
-	ok "$h: none of $*"
+	t_ok "$h: none of $*"
 }
 for h in i1 i2 i3 i4 i10; do
 	expect $h scanned
@@ -171,6 +170,7 @@ fi
 
 # --- the same machine collected locally and over SSH gives the same facts
 W=$(mktemp -d)	# outside D: writing into D would change what is collected
+t_cleanup_add file "$W"
 "$KA" collect local -o "$W/local.json" --user kafa --user kafb \
     --sshd-config "$D/i1/sshd_config" 2>"$D/err"
 "$KA" collect kascan@127.0.0.101:2200 -o "$W/ssh.json" --sudo --user kafa --user kafb \
@@ -191,11 +191,10 @@ if [ -s "$W/local.json" ] && [ -s "$W/ssh.json" ]; then
 	check "collected both ways: same findings" '[ "$fl" = "$fs" ]' "local $fl
 ssh   $fs"
 else
-	nok "collected both ways" "$(cat "$D/err")"
+	t_nok "collected both ways" "$(cat "$D/err")"
 fi
 
 sum_after=$(cat ~/.ssh/* /etc/ssh/* 2>/dev/null | sha256sum)
 check "nothing under ~/.ssh or /etc/ssh changed" '[ "$sum_before" = "$sum_after" ]'
 
-echo "fleet: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

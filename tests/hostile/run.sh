@@ -13,35 +13,23 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 3
 KA=${KEYAUDIT:-$PWD/keyaudit}
-XSD=../shared/junit-10.xsd
-SARIF_SCHEMA=../shared/sarif-schema-2.1.0.json
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'; return 0; }
-finish() { echo "hostile: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+SUITE=hostile
+. tests/lib.sh
+ok() { t_ok "$@"; }
+nok() { t_nok "$@"; }
+finish() { t_finish; }
 
-[ "$(id -u)" -eq 0 ] || { nok "needs root"; finish; }
-ss -Hltn | awk '{ print $4 }' | grep -qxF 127.0.0.1:2296 && { nok "127.0.0.1:2296 in use"; finish; }
-D=$(mktemp -d /var/tmp/ka-hostile.XXXXXX) || exit 3
-chmod 755 "$D"
+t_need_root
+t_in_use 127.0.0.1:2296 && { nok "127.0.0.1:2296 in use"; finish; }
+[ -n "${KA_HOSTILE_KEEP:-}" ] && KA_TEST_KEEP=1
+t_setup /var/tmp
+D=$T_BASE
 USERS="kahz0 kahz1 kahz2 kahz3 kahz4 kahz5 kahz6 kahz7 kahz8"
-SPID= PIDS=
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for u in $USERS; do getent passwd "$u" >/dev/null && userdel -r "$u" >/dev/null 2>&1; done
-	[ -n "${KA_HOSTILE_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 ssh-keygen -q -t ed25519 -N '' -C scan -f "$D/k" </dev/null
 ssh-keygen -q -t ed25519 -N '' -f "$D/hk" </dev/null
 for u in $USERS; do
-	getent passwd "$u" >/dev/null && userdel -r "$u" >/dev/null 2>&1
-	useradd -m -s /bin/sh "$u" && usermod -p '*' "$u" && chmod 755 "/home/$u"
+	t_user "$u"
 	install -d -m 0700 -o "$u" -g "$u" "/home/$u/.ssh"
 	install -m 0600 -o "$u" -g "$u" "$D/k.pub" "/home/$u/.ssh/authorized_keys"
 done
@@ -53,12 +41,9 @@ mkfifo -m 0600 /home/kahz7/.ssh/authorized_keys2 && chown kahz7: /home/kahz7/.ss
 ESCNAME=$(printf '.ssh/k\033]0;x\007name')
 printf 'not a key\n' > "/home/kahz8/$ESCNAME" && chown kahz8: "/home/kahz8/$ESCNAME" && chmod 600 "/home/kahz8/$ESCNAME"
 esc=$(printf 'printf "KACOLLECT 1\\\\nfatal 21\\\\n\\\\033]0;pwned\\\\007\\\\033[31m\\\\001\\\\002\\\\377\\\\376 x\\\\n"')
-cat > "$D/sshd_config" <<EOC
-ListenAddress 127.0.0.1:2296
+cat > "$D/sshd.lines" <<EOC
 HostKey $D/hk
 PidFile $D/sshd.pid
-UsePAM no
-PasswordAuthentication no
 AuthorizedKeysFile .ssh/authorized_keys .ssh/authorized_keys2
 Match User kahz1
 	ForceCommand head -c 1073741824 /dev/zero
@@ -73,14 +58,18 @@ Match User kahz5
 Match User kahz8
 	AuthorizedKeysFile .ssh/authorized_keys "$ESCNAME"
 EOC
-mkdir -p /run/sshd
-/usr/sbin/sshd -t -f "$D/sshd_config" || { nok "sshd -t accepts the test config"; finish; }
-/usr/sbin/sshd -D -f "$D/sshd_config" -E "$D/sshd.log" </dev/null >/dev/null 2>&1 &
-SPID=$!
+# the sshd_config the scan reads too: these lines, then tests/lib.sh's
+# (the address, its defaults less KbdInteractiveAuthentication and
+# LogLevel), the Match blocks last
+T_SSHD_DEFAULTS='UsePAM no
+PasswordAuthentication no'
+mapfile -t SSHD_LINES < "$D/sshd.lines"
+T_SSHD_CONFIG=$D/sshd_config T_SSHD_LOG=$D/sshd.log t_sshd sshd 127.0.0.1 2296 "${SSHD_LINES[@]}" ||
+    { nok "sshd -t accepts the test config, sshd starts" "$T_SSHD_WHY"; finish; }
 cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c || { nok "hostile.c builds"; finish; }
 for h in binary:241 huge:242 endless:243; do
 	"$D/hostile" "${h%%:*}" "127.0.0.${h##*:}" 2296 > "$D/h.${h%%:*}" 2>&1 &
-	PIDS="$PIDS $!"
+	t_cleanup_add pid $!
 done
 for _ in $(seq 1 100); do
 	n=0
@@ -144,10 +133,8 @@ for a in 241:binary 242:huge 243:endless; do
 	esac
 done
 jq -e '.hosts | length == 13' "$D/out.json" >/dev/null && ok "the JSON report parses: every host and the fleet entry" || nok "JSON report"
-xmllint --noout --schema "$XSD" "$D/out.xml" 2>"$D/x.err" && ok "the JUnit report validates" || nok "JUnit" "$(head -5 "$D/x.err")"
-v=$($PY -c 'import json, sys, jsonschema
-jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$SARIF_SCHEMA" "$D/out.sarif" 2>&1 | tail -n 2)
-[ -z "$v" ] && ok "the SARIF report validates" || nok "SARIF" "$v"
+t_valid_junit "the JUnit report validates" "$D/out.xml"
+t_valid_sarif "the SARIF report validates" "$D/out.sarif"
 if grep -q "$(printf '\033')" "$D/out.json" "$D/out.xml" "$D/out.sarif" "$D/out.prom" "$D/err"; then
 	nok "no raw ESC in any report or on stderr"
 else

@@ -1,16 +1,24 @@
 # lib.sh - helpers for the integration harness: throwaway accounts, keys and
 # sshd configs, one real login attempt per scenario against an sshd on
-# 127.0.0.1, and the comparison with keyaudit's verdict. Sourced by run.sh.
+# 127.0.0.1, and the comparison with keyaudit's verdict. Sourced by run.sh
+# after tests/lib.sh, which counts, makes the accounts and the sshd, and
+# undoes them.
 #
 # A scenario is a shell function registered with `scenario NAME FUNC`. It runs
 # in a subshell under `set -e` and uses the it_* helpers below to build its
 # world; the harness then starts sshd, tries the login and runs keyaudit.
 #
-# Everything created on the system is written to $IT_CLEANUP before it is
-# created, so the EXIT/INT/TERM trap in the main shell can undo it even when a
-# scenario subshell dies half way.
+# Everything created on the system is written to the scenario's cleanup list
+# ($T_LIST = $SCDIR/cleanup.list, named in the run's list) before it is
+# created, so the EXIT/INT/TERM trap of tests/lib.sh can undo it even when a
+# scenario subshell dies half way; each list is undone when its scenario ends.
 
-IT_SSHD=/usr/sbin/sshd
+IT_SSHD=${SSHD:-/usr/sbin/sshd}
+# The sshd defaults of tests/lib.sh, less the password settings: a scenario
+# starts from sshd's own defaults.
+T_SSHD_DEFAULTS='UsePAM no
+StrictModes yes
+LogLevel DEBUG3'
 IT_NAMES=()
 IT_FUNCS=()
 
@@ -32,17 +40,14 @@ it_log()
 it_require()
 {
 	local missing="" t
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "integration: skipped (needs root)"
-		exit 77
-	fi
+	t_need_root
 	for t in "$IT_SSHD" ssh ssh-keygen jq useradd userdel groupadd \
 	    groupdel usermod gpasswd timeout; do
 		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 	done
 	if [ -n "$missing" ]; then
-		echo "integration: skipped (missing:$missing)"
-		exit 77
+		t_skip integration "missing:$missing"
+		t_finish
 	fi
 }
 
@@ -51,16 +56,10 @@ it_require()
 # and a 1777 /tmp would refuse them for a reason that is not the scenario's.
 it_setup()
 {
-	local parent=${KA_IT_TMPDIR:-/var/lib} d
-	BASE=$(mktemp -d "$parent/keyaudit-it.XXXXXX") || {
-		echo "integration: cannot create a temp dir under $parent"
-		exit 2
-	}
-	chmod 755 "$BASE"
-	: > "$BASE/cleanup.list"
-	trap it_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	local d
+	[ -n "${KA_IT_KEEP:-}" ] && KA_TEST_KEEP=1
+	t_setup "${KA_IT_TMPDIR:-}"
+	BASE=$T_BASE
 
 	d=$BASE
 	while [ "$d" != / ]; do
@@ -72,72 +71,10 @@ it_setup()
 		fi
 	done
 
-	# sshd refuses to start without its privilege separation directory;
-	# the service unit normally creates it. Removed again at exit when
-	# we were the ones who made it.
-	if [ ! -d /run/sshd ]; then
-		mkdir -m 0755 /run/sshd
-		echo "rundir /run/sshd" >> "$BASE/cleanup.list"
-	fi
-
 	mkdir -m 0755 "$BASE/home"
 	ssh-keygen -q -t ed25519 -N '' -C keyaudit-it-host \
 	    -f "$BASE/hostkey" || exit 2
 	IT_RAND=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-}
-
-# it_undo LIST: kill the sshd, delete the accounts and groups named in LIST.
-# Processes first (a live session keeps a user "in use"), then accounts, then
-# groups (a user-private group goes with its user), newest first.
-it_undo()
-{
-	local list=$1 kind what
-	[ -f "$list" ] || return 0
-	tac "$list" | while read -r kind what; do
-		[ "$kind" = pid ] || continue
-		# Only our own sshd: the pid may have been reused since.
-		if [ -r "/proc/$what/cmdline" ] &&
-		    tr '\0' ' ' < "/proc/$what/cmdline" | grep -qF "$BASE"; then
-			kill "$what" 2>/dev/null
-		fi
-	done
-	tac "$list" | while read -r kind what; do
-		[ "$kind" = user ] || continue
-		# userdel -r fails (after deleting the account) when the home
-		# is not the user's; the rm of $BASE covers that.
-		getent passwd "$what" >/dev/null &&
-		    userdel -r "$what" >/dev/null 2>&1
-		getent passwd "$what" >/dev/null &&
-		    userdel -f "$what" >/dev/null 2>&1
-		getent passwd "$what" >/dev/null &&
-		    it_log "# cleanup: cannot delete user $what"
-	done
-	tac "$list" | while read -r kind what; do
-		[ "$kind" = group ] || continue
-		getent group "$what" >/dev/null &&
-		    groupdel "$what" >/dev/null 2>&1
-		getent group "$what" >/dev/null &&
-		    it_log "# cleanup: cannot delete group $what"
-	done
-	mv "$list" "$list.done"
-}
-
-it_cleanup()
-{
-	local l
-	trap - EXIT INT TERM
-	[ -n "${BASE:-}" ] && [ -d "$BASE" ] || return 0
-	for l in "$BASE"/sc-*/cleanup.list; do
-		it_undo "$l"
-	done
-	if grep -qs '^rundir /run/sshd$' "$BASE/cleanup.list"; then
-		rmdir /run/sshd 2>/dev/null
-	fi
-	if [ -n "${KA_IT_KEEP:-}" ]; then
-		it_log "# kept $BASE"
-	else
-		rm -rf "$BASE"
-	fi
 }
 
 # ---------------------------------------------------------------------------
@@ -152,11 +89,7 @@ it_user()
 	IT_NUSER=$((IT_NUSER + 1))
 	name=ka$IT_RAND-$N
 	[ "$IT_NUSER" -eq 1 ] || name=$name-u$IT_NUSER
-	echo "user $name" >> "$IT_CLEANUP"
-	echo "group $name" >> "$IT_CLEANUP"
-	useradd --home-dir "$BASE/home/$name" --create-home --user-group \
-	    --shell "$shell" --password '*' "$name"
-	chmod 755 "$BASE/home/$name"
+	t_user "$name" "$shell" "$BASE/home/$name"
 	printf -v "$var" %s "$name"
 }
 
@@ -167,11 +100,7 @@ it_group()
 	shift
 	IT_NGROUP=$((IT_NGROUP + 1))
 	name=ka$IT_RAND-$N-g$IT_NGROUP
-	echo "group $name" >> "$IT_CLEANUP"
-	groupadd "$name"
-	for m in "$@"; do
-		gpasswd -a "$m" "$name" >/dev/null
-	done
+	t_group "$name" "$@"
 	printf -v "$var" %s "$name"
 }
 
@@ -263,52 +192,13 @@ it_config_invalid()
 # ---------------------------------------------------------------------------
 # One attempt: sshd config, sshd, ssh, keyaudit, verdicts.
 
-it_free_port()
-{
-	local p i
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-		if ! command -v ss >/dev/null 2>&1 ||
-		    [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	echo "$p"
-}
-
-# A keyword is written by the harness only when the scenario did not set it,
-# so the config never relies on first-value-wins by accident.
-it_cfg_has()
-{
-	local l
-	for l in "${IT_CFG[@]}"; do
-		case ${l,,} in
-		"${1,,}"[\ =\	]*) return 0 ;;
-		esac
-	done
-	return 1
-}
-
+# it_write_config PORT: the scenario's sshd_config ($SCDIR/sshd_config):
+# its global lines, then the harness's (t_sshd_config: the address, the
+# run's host key, T_SSHD_DEFAULTS for keywords the scenario did not set),
+# then its Match blocks.
 it_write_config()
 {
-	local port=$1 cfg=$SCDIR/sshd_config l
-	{
-		echo "# keyaudit integration scenario $N: $IT_NAME"
-		for l in "${IT_CFG[@]}"; do
-			echo "$l"
-		done
-		echo "Port $port"
-		echo "ListenAddress 127.0.0.1"
-		echo "HostKey $BASE/hostkey"
-		echo "PidFile $SCDIR/sshd.pid"
-		it_cfg_has UsePAM || echo "UsePAM no"
-		it_cfg_has StrictModes || echo "StrictModes yes"
-		it_cfg_has LogLevel || echo "LogLevel DEBUG3"
-		for l in "${IT_MATCH[@]}"; do
-			echo "$l"
-		done
-	} > "$cfg"
+	t_sshd_config "sc-$N" 127.0.0.1 "$1" "${IT_SSHD_LINES[@]}"
 }
 
 # Lines of the sshd log that say why a key was or was not accepted.
@@ -323,7 +213,7 @@ it_sshd_reason()
 	grep -E "$re" "$SCDIR/sshd.log" 2>/dev/null |
 	    grep -v -e auth_shadow_acctexpired -e 'sending debug message' |
 	    sed -e 's/^debug[0-9]: //' -e 's/ \[preauth\]$//' |
-	    awk '!seen[$0]++' | head -n 6 | sed -e 's/^/#   sshd: /'
+	    awk '!seen[$0]++' | head -n 6 | sed -e 's/^/sshd: /'
 
 }
 
@@ -331,35 +221,19 @@ it_sshd_reason()
 # because another process may grab the one we picked.
 it_start_sshd()
 {
-	local i
 	for _ in 1 2 3 4 5; do
-		IT_PORT=$(it_free_port)
-		it_write_config "$IT_PORT"
-		: > "$SCDIR/sshd.log"
-		"$IT_SSHD" -D -f "$SCDIR/sshd_config" -E "$SCDIR/sshd.log" \
-		    </dev/null >/dev/null 2>&1 &
-		IT_PID=$!
-		echo "pid $IT_PID" >> "$IT_CLEANUP"
-		for i in $(seq 1 100); do
-			if grep -q "Server listening on 127.0.0.1 port $IT_PORT" \
-			    "$SCDIR/sshd.log"; then
-				return 0
-			fi
-			kill -0 "$IT_PID" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill "$IT_PID" 2>/dev/null
-		wait "$IT_PID" 2>/dev/null
-		IT_PID=
+		IT_PORT=$(t_free_port)
+		if t_sshd "sc-$N" 127.0.0.1 "$IT_PORT" "${IT_SSHD_LINES[@]}" >/dev/null; then
+			IT_PID=$(t_sshd_pid "sc-$N")
+			return 0
+		fi
 	done
 	return 1
 }
 
 it_stop_sshd()
 {
-	[ -n "${IT_PID:-}" ] || return 0
-	kill "$IT_PID" 2>/dev/null
-	wait "$IT_PID" 2>/dev/null
+	t_sshd_stop "sc-$N"
 	IT_PID=
 }
 
@@ -431,8 +305,16 @@ it_has_check()
 	return 1
 }
 
-# Runs the scenario function and the attempt; prints the TAP line. Exit
-# status 0 = passed. Runs in a subshell.
+# it_why WHY [DETAIL]: why the scenario failed, and the lines that show it,
+# for it_main to report (it_run_one runs in a subshell).
+it_why()
+{
+	printf '%s' "$1" > "$SCDIR/why"
+	printf '%s' "${2:-}" > "$SCDIR/detail"
+}
+
+# Runs the scenario function and the attempt. Exit status 0 = passed; on a
+# failure it_why says why. Runs in a subshell.
 it_run_one()
 {
 	N=$1 IT_NAME=$2
@@ -440,8 +322,11 @@ it_run_one()
 	KA_FINDINGS='' KA_CHECKS='' KA_VERDICT=''
 	SCDIR=$BASE/sc-$N
 	mkdir -m 0755 "$SCDIR"
-	IT_CLEANUP=$SCDIR/cleanup.list
-	: > "$IT_CLEANUP"
+	# the scenario's accounts, groups and sshd go on its own list
+	t_cleanup_add list "$SCDIR/cleanup.list"
+	T_LIST=$SCDIR/cleanup.list
+	: > "$T_LIST"
+	T_SSHD_LOG=$SCDIR/sshd.log
 	IT_NUSER=0 IT_NGROUP=0 IT_NKEY=0 IT_INVALID='' IT_NO_VERDICT=''
 	IT_CFG=() IT_MATCH=() IT_CHECKS=() IT_KA_ARGS=() IT_SSH_ARGS=()
 	IT_EXPECT=
@@ -457,8 +342,7 @@ it_run_one()
 	) > "$SCDIR/setup.log" 2>&1
 	# shellcheck disable=SC2181
 	if [ $? -ne 0 ]; then
-		echo "not ok $N - $IT_NAME (scenario set-up failed)"
-		sed -e 's/^/#   /' "$SCDIR/setup.log" | tail -n 5
+		it_why "scenario set-up failed" "$(tail -n 5 "$SCDIR/setup.log")"
 		return 1
 	fi
 	# The set-up ran in its own subshell; take its variables back.
@@ -466,9 +350,11 @@ it_run_one()
 	. "$SCDIR/state.sh"
 	LOGIN_FP=$(ssh-keygen -l -f "$LOGIN_KEY.pub" 2>/dev/null |
 	    awk '{ print $2 }')
+	IT_SSHD_LINES=("# keyaudit integration scenario $N: $IT_NAME"
+	    "${IT_CFG[@]}" "HostKey $BASE/hostkey" "${IT_MATCH[@]}")
 
 	if [ -n "$IT_INVALID" ]; then
-		it_write_config "$(it_free_port)"
+		it_write_config "$(t_free_port)"
 		if "$IT_SSHD" -t -f "$SCDIR/sshd_config" > "$SCDIR/sshd.log" 2>&1
 		then
 			sshd_verdict=accepted
@@ -477,16 +363,14 @@ it_run_one()
 			sshd_verdict=refused
 		fi
 	else
-		it_write_config "$(it_free_port)"
+		it_write_config "$(t_free_port)"
 		if ! "$IT_SSHD" -t -f "$SCDIR/sshd_config" > "$SCDIR/sshd-t.log" 2>&1
 		then
-			echo "not ok $N - $IT_NAME (sshd -t rejected the config)"
-			sed -e 's/^/#   /' "$SCDIR/sshd-t.log" | head -n 5
+			it_why "sshd -t rejected the config" "$(head -n 5 "$SCDIR/sshd-t.log")"
 			return 1
 		fi
 		if ! it_start_sshd; then
-			echo "not ok $N - $IT_NAME (sshd did not start)"
-			sed -e 's/^/#   /' "$SCDIR/sshd.log" | tail -n 5
+			it_why "sshd did not start" "$(tail -n 5 "$SCDIR/sshd.log")"
 			return 1
 		fi
 		sshd_verdict=$(it_try_login)
@@ -526,18 +410,15 @@ it_run_one()
 	fi
 
 	if [ -z "$why" ]; then
-		echo "ok $N - $IT_NAME"
 		if [ -n "${KA_IT_VERBOSE:-}" ]; then
-			it_sshd_reason
-			[ -n "${KA_FINDINGS:-}" ] &&
-			    echo "#   keyaudit: $KA_FINDINGS"
+			it_why "" "$(it_sshd_reason
+			    [ -n "${KA_FINDINGS:-}" ] && echo "keyaudit: $KA_FINDINGS")"
 		fi
 		return 0
 	fi
-	echo "not ok $N - $IT_NAME ($why)"
-	it_sshd_reason
-	[ -s "$SCDIR/keyaudit.err" ] &&
-	    sed -e 's/^/#   keyaudit stderr: /' "$SCDIR/keyaudit.err" | head -n 3
+	it_why "$why" "$(it_sshd_reason
+	    [ -s "$SCDIR/keyaudit.err" ] &&
+	    sed -e 's/^/keyaudit stderr: /' "$SCDIR/keyaudit.err" | head -n 3)"
 	return 1
 }
 
@@ -562,7 +443,7 @@ it_dump_state()
 # of the patterns (all when none), then print the summary line.
 it_main()
 {
-	local i n=0 passed=0 failed=0 want p
+	local i n=0 want p d
 	it_require
 	KEYAUDIT=${KEYAUDIT:-$IT_ROOT/keyaudit}
 	if [ -z "${KA_IT_SSHD_ONLY:-}" ] && [ ! -x "$KEYAUDIT" ]; then
@@ -581,15 +462,19 @@ it_main()
 			done
 			[ -n "$want" ] || continue
 		fi
+		d=$BASE/sc-$n
+		# Not inside `if`: bash would ignore the set -e of the scenario's
+		# set-up subshell in a condition.
 		(it_run_one "$n" "${IT_NAMES[$i]}" "${IT_FUNCS[$i]}")
 		# shellcheck disable=SC2181
 		if [ $? -eq 0 ]; then
-			passed=$((passed + 1))
+			t_ok "$n ${IT_NAMES[$i]}"
+			[ -s "$d/detail" ] && sed -e 's/^/#   /' "$d/detail"
 		else
-			failed=$((failed + 1))
+			t_nok "$n ${IT_NAMES[$i]}$(cat "$d/why" 2>/dev/null |
+			    sed 's/.*/ (&)/')" "$(cat "$d/detail" 2>/dev/null)"
 		fi
-		it_undo "$BASE/sc-$n/cleanup.list"
+		t_undo "$d/cleanup.list"
 	done
-	echo "integration: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	t_finish
 }

@@ -11,13 +11,16 @@
 # sshd's reason and keyaudit's findings for passing scenarios too),
 # KA_IT_KEEP=1 (keep the temp dir; accounts are always removed),
 # KA_IT_TMPDIR (parent of the temp dir, default /var/lib).
-# Needs root; exits 77 ("skipped") otherwise.
+# Needs root; counts one skip otherwise (tests/lib.sh's t_need_root).
 
 set -u
 IT_DIR=$(cd "$(dirname "$0")" && pwd)
 IT_ROOT=$(cd "$IT_DIR/../.." && pwd)
 cd "$IT_ROOT" || exit 2
 
+SUITE=integration
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 # shellcheck source=tests/integration/lib.sh
 . "$IT_DIR/lib.sh"
 for f in "$IT_DIR"/scenarios/*.sh; do

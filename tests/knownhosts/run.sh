@@ -17,46 +17,18 @@ set -u
 cd "$(dirname "$0")/../.." || exit 3
 KA=${KEYAUDIT:-$PWD/keyaudit}
 SSHD=/usr/sbin/sshd
-passed=0 failed=0
+SUITE=known-hosts
+. tests/lib.sh
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-nok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 12 | sed 's/^/#   /'
-	return 0
-}
-finish() {
-	echo "known-hosts: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "known-hosts: needs root (sshd instances with their own host keys)"
-	nok "root"
-	finish
-fi
+t_need_root
 for t in "$SSHD" ssh ssh-keygen ssh-keyscan jq; do
-	command -v "$t" >/dev/null 2>&1 || { nok "tool $t is missing"; finish; }
+	command -v "$t" >/dev/null 2>&1 || { t_nok "tool $t is missing"; t_finish; }
 done
-[ -x "$KA" ] || { nok "$KA not built"; finish; }
+[ -x "$KA" ] || { t_nok "$KA not built"; t_finish; }
 
-D=$(mktemp -d /tmp/ka-known-hosts.XXXXXX) || exit 3
-chmod 755 "$D"
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	[ -n "${MADE_USER:-}" ] && userdel -r kakh >/dev/null 2>&1
-	[ -n "${KA_KH_KEEP:-}" ] && echo "# kept $D" || rm -rf "$D"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-mkdir -p /run/sshd
+[ -n "${KA_KH_KEEP:-}" ] && KA_TEST_KEEP=1
+t_setup "${TMPDIR:-/tmp}"	# no sshd StrictModes walk starts below it
+D=$T_BASE
 
 # Hosts: name -> address:port.
 declare -A ADDR=( [h1]=127.0.0.1:2281 [h2]=127.0.0.1:2282 [h3]=127.0.0.1:2283
@@ -65,9 +37,9 @@ declare -A ADDR=( [h1]=127.0.0.1:2281 [h2]=127.0.0.1:2282 [h3]=127.0.0.1:2283
 HOSTS="h1 h2 h3 h4 h5 h6 h7"
 for h in $HOSTS h8; do
 	a=${ADDR[$h]}
-	if ss -Hltn | awk '{ print $4 }' | grep -qxF "$a"; then
-		nok "$a is in use"
-		finish
+	if t_in_use "$a"; then
+		t_nok "$a is in use"
+		t_finish
 	fi
 done
 
@@ -87,40 +59,22 @@ host_keys() {
 	done
 }
 
-# start H: (re)start H's sshd with the host keys in $D/H.hk_*.
+# start H: (re)start H's sshd with the host keys in $D/H.hk_* (and the
+# config line in $EXTRA_H).
 start() {
-	local h=$1 a=${ADDR[$1]} k i
-	stop "$h"
-	{
-		echo "ListenAddress $a"
-		for k in "$D/$h".hk_*; do
-			case $k in *.pub) ;; *) echo "HostKey $k" ;; esac
-		done
-		echo "PidFile $D/$h.pid"
-		echo "UsePAM no"
-		echo "PasswordAuthentication no"
-		echo "KbdInteractiveAuthentication no"
-		echo "AuthorizedKeysFile none"
-		local extra="EXTRA_$h"
-		[ -n "${!extra:-}" ] && echo "${!extra}"
-	} > "$D/$h.cfg"
-	: > "$D/$h.log"
-	"$SSHD" -D -f "$D/$h.cfg" -E "$D/$h.log" </dev/null >/dev/null 2>&1 &
-	eval "PID_$h=$!"
-	PIDS+=("$!")
-	for i in $(seq 1 100); do
-		grep -q "Server listening" "$D/$h.log" && return 0
-		sleep 0.05
+	local h=$1 a=${ADDR[$1]} k extra="EXTRA_$1"
+	local lines=()
+	t_sshd_stop "$h"
+	for k in "$D/$h".hk_*; do
+		case $k in *.pub) ;; *) lines+=("HostKey $k") ;; esac
 	done
-	nok "sshd $h did not start: $(tail -n 2 "$D/$h.log")"
-	finish
+	lines+=("AuthorizedKeysFile none")
+	[ -n "${!extra:-}" ] && lines+=("${!extra}")
+	t_sshd "$h" "${a%:*}" "${a##*:}" "${lines[@]}" >/dev/null ||
+	    { t_nok "sshd $h did not start: $T_SSHD_WHY"; t_finish; }
 }
 stop() {
-	local v="PID_$1"
-	[ -n "${!v:-}" ] || return 0
-	kill "${!v}" 2>/dev/null
-	wait "${!v}" 2>/dev/null
-	eval "PID_$1="
+	t_sshd_stop "$1"
 }
 
 # The name ssh looks up for H: host for port 22, else [host]:port.
@@ -182,9 +136,9 @@ for h in $HOSTS; do TARGETS+=("$(target "$h")"); done
 
 # --- 1. the pin equals ssh-keyscan; each name is found by ssh-keygen -F
 if "$KA" known-hosts --pin "$D/pin" "${TARGETS[@]}" > "$D/pin.out" 2>&1; then
-	ok "pin: keyaudit known-hosts --pin exits 0"
+	t_ok "pin: keyaudit known-hosts --pin exits 0"
 else
-	nok "pin: keyaudit known-hosts --pin exits 0" "$(cat "$D/pin.out")"
+	t_nok "pin: keyaudit known-hosts --pin exits 0" "$(cat "$D/pin.out")"
 fi
 : > "$D/keyscan"
 for h in $HOSTS; do
@@ -192,37 +146,37 @@ for h in $HOSTS; do
 	ssh-keyscan -T 5 -p "${a##*:}" "${a%:*}" 2>/dev/null >> "$D/keyscan"
 done
 if diff <(grep -v '^#' "$D/pin") <(LC_ALL=C sort -u "$D/keyscan") > "$D/pin.diff"; then
-	ok "pin: the same lines as ssh-keyscan (sorted), $(grep -vc '^#' "$D/pin") keys"
+	t_ok "pin: the same lines as ssh-keyscan (sorted), $(grep -vc '^#' "$D/pin") keys"
 else
-	nok "pin: the same lines as ssh-keyscan" "$(cat "$D/pin.diff")"
+	t_nok "pin: the same lines as ssh-keyscan" "$(cat "$D/pin.diff")"
 fi
 "$KA" known-hosts --pin "$D/pin.hashed" --hash "${TARGETS[@]}" > /dev/null 2>&1
 for h in $HOSTS; do
 	n=$(ls "$D/$h".hk_*.pub | wc -l)
 	for f in pin pin.hashed; do
 		got=$(ssh-keygen -F "$(khname "$h")" -f "$D/$f" 2>/dev/null | grep -vc '^#')
-		[ "$got" = "$n" ] && ok "$f: ssh-keygen -F $(khname "$h") finds its $n keys" ||
-		    nok "$f: ssh-keygen -F $(khname "$h") finds its $n keys (got $got)"
+		[ "$got" = "$n" ] && t_ok "$f: ssh-keygen -F $(khname "$h") finds its $n keys" ||
+		    t_nok "$f: ssh-keygen -F $(khname "$h") finds its $n keys (got $got)"
 	done
 done
 if grep -v '^#' "$D/pin.hashed" | cut -d' ' -f1 | grep -qv '^|1|'; then
-	nok "--hash: every name hashed"
+	t_nok "--hash: every name hashed"
 else
-	ok "--hash: every name hashed"
+	t_ok "--hash: every name hashed"
 fi
 
 # --- 2. no drift: nothing to report, every host passes ssh's check
 for f in pin pin.hashed; do
 	ka "$D/$f" "$D/nodrift.json" "${TARGETS[@]}"
 	n=$(jq '[.hosts[].findings[]] | length' "$D/nodrift.json" 2>/dev/null)
-	[ "$KRC" = 0 ] && [ "$n" = 0 ] && ok "no drift ($f): exit 0, no findings" ||
-	    nok "no drift ($f): exit 0, no findings (exit $KRC, $n findings)" \
+	[ "$KRC" = 0 ] && [ "$n" = 0 ] && t_ok "no drift ($f): exit 0, no findings" ||
+	    t_nok "no drift ($f): exit 0, no findings (exit $KRC, $n findings)" \
 	    "$(jq -c '[.hosts[] | {target, f: [.findings[].check]}]' "$D/nodrift.json" 2>&1; cat "$D/nodrift.json.err")"
 done
 for h in $HOSTS; do
 	o=$(oracle "$h" "$D/pin.hashed")
-	[ "$o" = ok ] && ok "no drift: ssh accepts $h's key from the hashed pin" ||
-	    nok "no drift: ssh accepts $h's key from the hashed pin (ssh: $o)"
+	[ "$o" = ok ] && t_ok "no drift: ssh accepts $h's key from the hashed pin" ||
+	    t_nok "no drift: ssh accepts $h's key from the hashed pin (ssh: $o)"
 done
 
 # the README's CI gate before anything drifted
@@ -230,8 +184,8 @@ printf '%s\n' "${TARGETS[@]}" > "$D/inventory"
 (cd "$D" && "$KA" known-hosts -f inventory --known-hosts pin --junit kh-ok.xml \
     --timeout 10 > gate-ok.out 2>&1)
 g=$?
-[ "$g" = 0 ] && ok "README gate: exit 0 while the fleet matches its pin" ||
-    nok "README gate: exit 0 while the fleet matches its pin (got $g)" "$(tail -n 5 "$D/gate-ok.out")"
+[ "$g" = 0 ] && t_ok "README gate: exit 0 while the fleet matches its pin" ||
+    t_nok "README gate: exit 0 while the fleet matches its pin (got $g)" "$(tail -n 5 "$D/gate-ok.out")"
 
 # --- 3. drift, one break per host
 host_keys h1 ed25519 ecdsa rsa				# h1: every key regenerated
@@ -263,22 +217,18 @@ printf '%s\n' "${TARGETS[@]}" > "$D/inventory"
 "$KA" known-hosts -f "$D/inventory" --inventory-complete --known-hosts "$D/pin.drift" \
     --timeout 10 --format json > "$D/drift.json" 2> "$D/drift.json.err"
 KRC=$?
-[ "$KRC" = 1 ] && ok "drift: exit 1 (changed and revoked keys are critical)" ||
-    nok "drift: exit 1 (got $KRC)" "$(cat "$D/drift.json.err")"
+[ "$KRC" = 1 ] && t_ok "drift: exit 1 (changed and revoked keys are critical)" ||
+    t_nok "drift: exit 1 (got $KRC)" "$(cat "$D/drift.json.err")"
 
 # the README's CI gate, as written: -f inventory --known-hosts PIN --junit
 (cd "$D" && "$KA" known-hosts -f inventory --known-hosts pin.drift --junit kh.xml \
     --timeout 10 > gate.out 2>&1)
 g=$?
-[ "$g" = 1 ] && ok "README gate: exit 1 on the drifted pin" ||
-    nok "README gate: exit 1 on the drifted pin (got $g)" "$(tail -n 5 "$D/gate.out")"
-if [ -f ../shared/junit-10.xsd ] && command -v xmllint >/dev/null 2>&1; then
-	xmllint --noout --schema ../shared/junit-10.xsd "$D/kh.xml" > "$D/xsd.out" 2>&1 &&
-	    ok "README gate: the JUnit report is valid against junit-10.xsd" ||
-	    nok "README gate: JUnit valid" "$(cat "$D/xsd.out")"
-	grep -q 'hostkey.changed' "$D/kh.xml" && ok "README gate: the JUnit report names hostkey.changed" ||
-	    nok "README gate: the JUnit report names hostkey.changed"
-fi
+[ "$g" = 1 ] && t_ok "README gate: exit 1 on the drifted pin" ||
+    t_nok "README gate: exit 1 on the drifted pin (got $g)" "$(tail -n 5 "$D/gate.out")"
+t_valid_junit "README gate: the JUnit report is valid against junit-10.xsd" "$D/kh.xml"
+grep -q 'hostkey.changed' "$D/kh.xml" && t_ok "README gate: the JUnit report names hostkey.changed" ||
+    t_nok "README gate: the JUnit report names hostkey.changed"
 
 # keyaudit's blocking verdict per host against the real ssh
 declare -A WANT=( [h1]=changed [h2]=ok [h3]=ok [h4]=changed [h5]=revoked [h6]=unknown [h7]=changed )
@@ -286,11 +236,11 @@ for h in $HOSTS; do
 	o=$(oracle "$h" "$D/pin.drift")
 	k=$(blocking "$h" "$D/drift.json")
 	if [ "$o" != "${WANT[$h]}" ]; then
-		nok "drift $h: scenario broken: ssh says $o, expected ${WANT[$h]}"
+		t_nok "drift $h: scenario broken: ssh says $o, expected ${WANT[$h]}"
 	elif [ "$k" = "$([ "$o" = ok ] && echo ok || echo "hostkey.$o")" ]; then
-		ok "drift $h: keyaudit and ssh agree ($o)"
+		t_ok "drift $h: keyaudit and ssh agree ($o)"
 	else
-		nok "drift $h: ssh says $o, keyaudit's blocking finding is $k" \
+		t_nok "drift $h: ssh says $o, keyaudit's blocking finding is $k" \
 		    "$(jq -c --arg t "$(target "$h")" '.hosts[] | select(.target == $t) | [.findings[] | [.check, .blocks_login, .message]]' "$D/drift.json")"
 	fi
 done
@@ -298,9 +248,9 @@ done
 # the non-blocking drift each host shows
 expect() {	# expect NAME TARGET CHECK
 	if has "$2" "$3" "$D/drift.json"; then
-		ok "drift $1: $3"
+		t_ok "drift $1: $3"
 	else
-		nok "drift $1: $3" "$(jq -c --arg t "$2" '.hosts[] | select(.target == $t) | [.findings[].check]' "$D/drift.json")"
+		t_nok "drift $1: $3" "$(jq -c --arg t "$2" '.hosts[] | select(.target == $t) | [.findings[].check]' "$D/drift.json")"
 	fi
 }
 expect h2 "$(target h2)" hostkey.new-type
@@ -315,44 +265,43 @@ expect files known_hosts hostkey.orphan
 line=$(jq -r --arg t "$(target h1)" '[.hosts[] | select(.target == $t) | .findings[] |
     select(.check == "hostkey.changed")][0] | "\(.path):\(.line)"' "$D/drift.json")
 want=$(grep -n "^\[127.0.0.1\]:2281 ssh-ed25519 " "$D/pin.drift" | cut -d: -f1)
-[ "$line" = "$D/pin.drift:$want" ] && ok "drift h1: the changed ed25519 key cites $line" ||
-    nok "drift h1: the changed ed25519 key cites line $want (got $line)"
+[ "$line" = "$D/pin.drift:$want" ] && t_ok "drift h1: the changed ed25519 key cites $line" ||
+    t_nok "drift h1: the changed ed25519 key cites line $want (got $line)"
 jq -r '.hosts[].findings[] | select(.check == "hostkey.changed") | .fix' "$D/drift.json" |
     grep -q "ssh-keygen -R '\[127.0.0.1\]:2281' -f $D/pin.drift" &&
-    ok "drift h1: the fix is ssh-keygen -R '[127.0.0.1]:2281' -f FILE" ||
-    nok "drift h1: the fix is ssh-keygen -R"
+    t_ok "drift h1: the fix is ssh-keygen -R '[127.0.0.1]:2281' -f FILE" ||
+    t_nok "drift h1: the fix is ssh-keygen -R"
 # no finding for the hosts that did not drift in that way
 if has "$(target h2)" hostkey.changed "$D/drift.json"; then
-	nok "drift h2: an added key type is not a changed key"
+	t_nok "drift h2: an added key type is not a changed key"
 else
-	ok "drift h2: an added key type is not a changed key"
+	t_ok "drift h2: an added key type is not a changed key"
 fi
 # nothing was written
 if cmp -s "$D/pin.drift" <(drifted); then
-	ok "known_hosts files are never written"
+	t_ok "known_hosts files are never written"
 else
-	nok "known_hosts files are never written"
+	t_nok "known_hosts files are never written"
 fi
 
 # --- 4. re-pinned after review: the gate passes again
 "$KA" known-hosts --pin "$D/pin2" "${TARGETS[@]}" > /dev/null 2>&1
 ka "$D/pin2" "$D/repin.json" "${TARGETS[@]}"
 n=$(jq '[.hosts[] | select(.target != "fleet") | .findings[]] | length' "$D/repin.json" 2>/dev/null)
-[ "$n" = 0 ] && ok "re-pinned: no drift left (only the cloned key remains, as fleet)" ||
-    nok "re-pinned: no drift left ($n findings)" "$(jq -c '[.hosts[] | {target, f: [.findings[].check]}]' "$D/repin.json")"
+[ "$n" = 0 ] && t_ok "re-pinned: no drift left (only the cloned key remains, as fleet)" ||
+    t_nok "re-pinned: no drift left ($n findings)" "$(jq -c '[.hosts[] | {target, f: [.findings[].check]}]' "$D/repin.json")"
 
 # --- 5. an unreachable host is a per-host finding, the others are judged
 ka "$D/pin2" "$D/down.json" "${TARGETS[@]}" 127.0.0.1:2289
 st=$(jq -r '.hosts[] | select(.target == "127.0.0.1:2289") | .status' "$D/down.json" 2>/dev/null)
-[ "$st" = unreachable ] && [ "$KRC" = 1 ] && ok "a dead port: unreachable, exit 1" ||
-    nok "a dead port: unreachable, exit 1 (status $st, exit $KRC)"
+[ "$st" = unreachable ] && [ "$KRC" = 1 ] && t_ok "a dead port: unreachable, exit 1" ||
+    t_nok "a dead port: unreachable, exit 1 (status $st, exit $KRC)"
 
 # --- 6. an account's own known_hosts, found by a scan, against the fleet
 # kakh on this machine pinned h3 long ago (another ed25519 key): the scan
 # of this machine and h3 holds the file against what h3 presents, and the
 # real ssh run as kakh agrees that it refuses.
-getent passwd kakh >/dev/null && userdel -r kakh >/dev/null 2>&1
-useradd -m -s /bin/sh kakh && MADE_USER=1
+t_user kakh
 install -d -m 0700 -o kakh -g kakh /home/kakh/.ssh
 {
 	echo "[127.0.0.1]:2283 $(cut -d' ' -f1,2 "$D/old.pub")"
@@ -368,14 +317,14 @@ case $o in *"IDENTIFICATION HAS CHANGED"*) o=changed ;; *) o=other ;; esac
 n=$(jq '[.hosts[] | select(.target == "fleet") | .findings[] | select(.check == "hostkey.changed")
     | select(.path == "local:/home/kakh/.ssh/known_hosts" and .line == 1)] | length' "$D/scan.json" 2>/dev/null)
 if [ "$o" = changed ] && [ "$n" = 1 ]; then
-	ok "scan: kakh's known_hosts pins another key for h3; ssh as kakh refuses, the fleet pass names its line 1"
+	t_ok "scan: kakh's known_hosts pins another key for h3; ssh as kakh refuses, the fleet pass names its line 1"
 else
-	nok "scan: kakh's stale entry for h3 (ssh as kakh: $o, findings at line 1: $n)" \
+	t_nok "scan: kakh's stale entry for h3 (ssh as kakh: $o, findings at line 1: $n)" \
 	    "$(jq -c '[.hosts[] | {target, f: [.findings[] | [.check, .path, .line]]}]' "$D/scan.json" 2>&1; head -3 "$D/scan.json.err")"
 fi
 n=$(jq '[.hosts[] | select(.target == "fleet") | .findings[] | select(.check == "hostkey.changed")] | length' "$D/scan.json" 2>/dev/null)
-[ "$n" = 1 ] && ok "scan: kakh's correct entry for h2 is not reported" ||
-    nok "scan: only the stale entry is reported ($n changed findings)"
+[ "$n" = 1 ] && t_ok "scan: kakh's correct entry for h2 is not reported" ||
+    t_nok "scan: only the stale entry is reported ($n changed findings)"
 
 # --- 7. a host that signs only with ssh-rsa (SHA-1): ssh 9.2 cannot
 # negotiate; keyaudit says so, still lists the key, and calls it weak.
@@ -390,9 +339,9 @@ k=$(jq -c '[.hosts[0].findings[] | .check] | sort' "$D/h8.json" 2>/dev/null)
 case $o in *"no matching host key type"*) o=refused ;; esac
 if [ "$o" = refused ] && [ "$k" = '["hostkey.weak","net.kex-failed"]' ] &&
     grep -q "^\[127.0.0.1\]:2288 ssh-rsa " "$D/pin.h8"; then
-	ok "ssh-rsa only: ssh cannot negotiate, keyaudit names net.kex-failed and hostkey.weak and still pins the key"
+	t_ok "ssh-rsa only: ssh cannot negotiate, keyaudit names net.kex-failed and hostkey.weak and still pins the key"
 else
-	nok "ssh-rsa only (ssh: $o, keyaudit: $k)" "$(cat "$D/pin.h8")"
+	t_nok "ssh-rsa only (ssh: $o, keyaudit: $k)" "$(cat "$D/pin.h8")"
 fi
 
 # --- 8. entries ssh can never select, proven by ssh itself: "[h]:22" for
@@ -406,18 +355,18 @@ for h in h7 h2; do
 	o=$(oracle "$h" "$D/unmatchable")
 	k=$(blocking "$h" "$D/unm.json")
 	[ "$o" = unknown ] && [ "$k" = hostkey.unknown ] &&
-	    ok "unmatchable: ssh and keyaudit find no entry for $h" ||
-	    nok "unmatchable: $h (ssh: $o, keyaudit: $k)"
+	    t_ok "unmatchable: ssh and keyaudit find no entry for $h" ||
+	    t_nok "unmatchable: $h (ssh: $o, keyaudit: $k)"
 done
 n=$(jq '[.hosts[] | select(.target == "known_hosts") | .findings[] | select(.check == "hostkey.unmatchable")] | length' "$D/unm.json")
-[ "$n" = 2 ] && ok "unmatchable: both lines reported" || nok "unmatchable: both lines reported ($n)"
+[ "$n" = 2 ] && t_ok "unmatchable: both lines reported" || t_nok "unmatchable: both lines reported ($n)"
 
 # --- 9. hostile endpoints: a tarpit and an HTTP server among the hosts
 # cost one per-host finding each and change nothing for the others.
 if cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c 2>"$D/cc.err"; then
 	for e in blackhole:88 http:89; do
 		"$D/hostile" "${e%%:*}" "127.0.0.${e##*:}" 2290 > "$D/hostile.${e%%:*}" 2>&1 &
-		PIDS+=("$!")
+		t_cleanup_add pid $!
 	done
 	for _ in $(seq 1 50); do
 		[ "$(cat "$D"/hostile.* 2>/dev/null | grep -c ready)" -ge 2 ] && break
@@ -428,11 +377,11 @@ if cc -O2 -Wall -Wextra -Werror -o "$D/hostile" tests/fleet/hostile.c 2>"$D/cc.e
 	t=$(jq -r '[.hosts[] | select(.target == "127.0.0.88:2290") | .findings[].check] | join(",")' "$D/hostile.json" 2>/dev/null)
 	w=$(jq -r '[.hosts[] | select(.target == "127.0.0.89:2290") | .findings[].check] | join(",")' "$D/hostile.json" 2>/dev/null)
 	h=$(jq -r --arg t "$(target h2)" '[.hosts[] | select(.target == $t) | .status] | join(",")' "$D/hostile.json" 2>/dev/null)
-	[ "$t" = net.timeout ] && ok "hostile: the tarpit is net.timeout" || nok "hostile: the tarpit is net.timeout (got $t)"
-	[ "$w" = net.not-ssh ] && ok "hostile: the HTTP server is net.not-ssh" || nok "hostile: the HTTP server is net.not-ssh (got $w)"
-	[ "$h" = scanned ] && ok "hostile: h2 between them is judged as usual" || nok "hostile: h2 is judged (status $h)"
+	[ "$t" = net.timeout ] && t_ok "hostile: the tarpit is net.timeout" || t_nok "hostile: the tarpit is net.timeout (got $t)"
+	[ "$w" = net.not-ssh ] && t_ok "hostile: the HTTP server is net.not-ssh" || t_nok "hostile: the HTTP server is net.not-ssh (got $w)"
+	[ "$h" = scanned ] && t_ok "hostile: h2 between them is judged as usual" || t_nok "hostile: h2 is judged (status $h)"
 else
-	nok "hostile endpoints build" "$(cat "$D/cc.err")"
+	t_nok "hostile endpoints build" "$(cat "$D/cc.err")"
 fi
 
-finish
+t_finish
