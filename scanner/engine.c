@@ -118,6 +118,46 @@ settle_blocking(struct ka_ctx *ctx)
 	free(ix);
 }
 
+/* A finding about why key login fails for an account that does not use it. */
+static int
+about_unused_login(const struct ka_finding *f, void *arg)
+{
+	const char *user = arg;
+	const char *id = f->rule->id;
+
+	return f->user != NULL && strcmp(f->user, user) == 0 &&
+	    (strncmp(id, "akeys.", 6) == 0 || strncmp(id, "perm.", 5) == 0 ||
+	    strncmp(id, "account.", 8) == 0);
+}
+
+/*
+ * Quiet where nothing is wrong: when the accounts were not named (--all-users,
+ * or the login user by default), an account with no authorized_keys file and
+ * no AuthorizedKeysCommand does not use key login, so why key login would
+ * fail for it (no keys, a nologin shell, a locked password, a missing home:
+ * what service accounts are meant to look like) is not a finding. An account
+ * named with --user is judged whatever it holds; an account with keys is
+ * judged whether named or not (keys.orphaned says when it cannot log in).
+ */
+static void
+quiet_keyless(struct ka_ctx *ctx)
+{
+	struct ka_host_result *r = ctx->out;
+
+	if (ctx->snap->users_named)
+		return;
+	for (size_t i = 0; i < ctx->nusers; i++) {
+		const char *user = ctx->users[i].name;
+		int keyless = 0;
+
+		for (size_t k = 0; k < r->nfindings && !keyless; k++)
+			keyless = r->findings[k].rule == &rule_akeys_missing &&
+			    r->findings[k].user != NULL && strcmp(r->findings[k].user, user) == 0;
+		if (keyless)
+			host_result_drop(r, about_unused_login, (void *)user);
+	}
+}
+
 void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
@@ -173,6 +213,8 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 			c->run(&ctx);
 	}
 	settle_blocking(&ctx);
+	if (o == NULL || o->subject == NULL)
+		quiet_keyless(&ctx);
 	if (!s->net_only)
 		ctx_foreach_key(&ctx, list_key, &out->keys);
 	if (s->net.hostkey_fp != NULL)

@@ -43,19 +43,39 @@ host_result_init(struct ka_host_result *r, const char *target)
 	r->target = xstrdup(target ? target : "local");
 }
 
+static void
+finding_free(struct ka_finding *f)
+{
+	free(f->user);
+	free(f->path);
+	free(f->message);
+	remedy_free(&f->remedy);
+	free(f->key_fp);
+}
+
+size_t
+host_result_drop(struct ka_host_result *r, int (*drop)(const struct ka_finding *, void *),
+    void *arg)
+{
+	size_t keep = 0, n = r->nfindings;
+
+	for (size_t i = 0; i < n; i++) {
+		if (drop(&r->findings[i], arg))
+			finding_free(&r->findings[i]);
+		else
+			r->findings[keep++] = r->findings[i];
+	}
+	r->nfindings = keep;
+	return n - keep;
+}
+
 void
 host_result_free(struct ka_host_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nfindings; i++) {
-		struct ka_finding *f = &r->findings[i];
-		free(f->user);
-		free(f->path);
-		free(f->message);
-		remedy_free(&f->remedy);
-		free(f->key_fp);
-	}
+	for (i = 0; i < r->nfindings; i++)
+		finding_free(&r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->nskips; i++) {
 		free(r->skips[i].subject);

@@ -102,6 +102,9 @@ struct ka_host_result {
 
 void host_result_init(struct ka_host_result *r, const char *target);
 void host_result_free(struct ka_host_result *r);
+/* Removes the findings drop() says yes to; returns how many. */
+size_t host_result_drop(struct ka_host_result *r,
+    int (*drop)(const struct ka_finding *, void *), void *arg);
 
 /* Add a finding with the rule's default severity and blocks_login. Strings
  * are copied; NULL is allowed for user, path, fix. A fix given here is prose

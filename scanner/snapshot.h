@@ -188,6 +188,8 @@ struct snap_lookup;
 	X(BOOL, privileged, "privileged", NULL, 0, 1)	/* root-only files were readable */ \
 	X(BOOL, accounts_known, "accounts_known", NULL, 0, 1)	/* passwd was readable */ \
 	X(STR, client_user, "client_user", NULL, 0, 0)	/* whose ~/.ssh/id_* was read */ \
+	/* the audited accounts were named (--user): judged whatever they hold */ \
+	X(BOOL, users_named, "users_named", "named", 0, 1) \
 	/* the ssh transport stopped before collecting: only net facts are known */ \
 	X(BOOL, net_only, "net_only", NULL, 0, 1)
 

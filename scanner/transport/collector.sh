@@ -102,6 +102,8 @@ rec time "$(date +%s)"
 myeuid
 rec euid "$EUID_"
 rec config "$CFG"
+# accounts named with --user are judged whatever they hold (engine.c)
+if [ $ALL = 0 ] && [ -n "$USERS" ]; then rec named 1; fi
 case $SUDO in
 sudo) rec sudo ok ;;
 sudo-denied) rec sudo denied ;;

@@ -496,6 +496,7 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 		for (size_t i = 0; i < o->users->n; i++)
 			if (!strlist_has(&s->users, o->users->v[i]))
 				strlist_add(&s->users, o->users->v[i]);
+		s->users_named = 1;
 		return 0;
 	}
 	{
