@@ -9,7 +9,7 @@ PKGS="gcc make pkg-config libssh-dev libssl-dev libpcre2-dev libxml2-dev
 libjansson-dev libcmocka-dev openssh-server openssh-client libxml2-utils
 clang libclang-rt-14-dev jq passwd procps sudo bc time ssh-audit zlib1g-dev
 rsyslog python3-jsonschema prometheus-node-exporter
-groff-base python3-yaml"
+groff-base python3-yaml debootstrap"
 
 missing=""
 for p in $PKGS; do
