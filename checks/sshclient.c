@@ -32,7 +32,13 @@ const struct ka_rule rule_client_strict_host_key_checking = {
 	.help = "StrictHostKeyChecking no connects to any host key it has never seen "
 	    "(and adds it), so a man in the middle on the first connection is "
 	    "never noticed. accept-new keeps the convenience for new hosts and "
-	    "still refuses changed keys; ask (the default) and yes are stricter.",
+	    "still refuses changed keys; ask (the default) and yes are stricter. "
+	    "Not reported for a Host block whose every pattern names one of "
+	    "systemd-ssh-proxy's local transports (unix/, vsock/, vsock-mux/, "
+	    "machine/: Debian 13's /etc/ssh/ssh_config.d/20-systemd-ssh-proxy.conf): "
+	    "those names cannot be resolved, so ssh reaches them only through that "
+	    "block's proxy over an AF_UNIX or AF_VSOCK socket on this machine, never "
+	    "across a network where a man in the middle could sit.",
 };
 
 const struct ka_rule rule_client_forward_agent = {
@@ -62,6 +68,7 @@ struct cdir {
 	int all;		/* applies to every host */
 	char *scope;		/* the Host/Match line, or NULL */
 	int user;		/* from the user's files */
+	int local;		/* in a Host block of local transports only */
 };
 
 struct cconf {
@@ -126,6 +133,30 @@ host_all(const char *args)
 	}
 	free(copy);
 	return star && !neg;
+}
+
+/* Does every pattern of a Host line name one of systemd-ssh-proxy's local
+ * transports (an AF_UNIX path, an AF_VSOCK CID, a machined machine)? Such a
+ * name holds a '/', so no resolver answers for it: ssh gets there only
+ * through the block's ProxyCommand, on this machine. */
+static int
+host_local(const char *args)
+{
+	static const char *const pfx[] = { "unix/", "vsock/", "vsock-mux/", "machine/" };
+	char *copy = xstrdup(args), *save = NULL, *t;
+	int n = 0, local = 1;
+
+	for (t = strtok_r(copy, " \t,", &save); t != NULL && local;
+	    t = strtok_r(NULL, " \t,", &save)) {
+		int ok = 0;
+
+		for (size_t i = 0; i < KA_ARRLEN(pfx) && !ok; i++)
+			ok = strncmp(t, pfx[i], strlen(pfx[i])) == 0;
+		local = ok;
+		n++;
+	}
+	free(copy);
+	return local && n > 0;
 }
 
 struct walk {
@@ -249,6 +280,8 @@ read_file(struct walk *w, const char *path, int all, const char *scope, int dept
 				d->value = xstrndup(args, vn);
 			d->all = all;
 			d->scope = myscope ? xstrdup(myscope) : NULL;
+			d->local = myscope != NULL && strncmp(myscope, "Host ", 5) == 0 &&
+			    host_local(myscope + 5);
 			d->user = w->user;
 		}
 		free(args);
@@ -313,6 +346,8 @@ check_keyword(struct ka_ctx *ctx, const struct cconf *cc, int ki, int user_side,
 		const struct cdir *d = &cc->v[i];
 
 		if (d->kw != ki || d->user != user_side)
+			continue;
+		if (k->rule == &rule_client_strict_host_key_checking && d->local)
 			continue;
 		if (weak(ki, d->value))
 			report_directive(ctx, d, user);
