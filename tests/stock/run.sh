@@ -294,7 +294,7 @@ for rel in "${releases[@]}"; do
 	    jq -e '[.hosts[].findings[] | select(.check == "perm.file-owner" and .user == "kagood" and .blocks_login)] | length == 1' \
 	    "$W/broken.json" >/dev/null &&
 	    [ "$(ids "$W/broken.json" kagood)" = "$(ids "$W/stock.json")" ] &&
-	    t_ok "$rel, kagood broken: exactly kagood's findings ($(at_high "$W/broken.json" | cut -d' ' -f1 | sort -u | paste -sd' '))), exit 1" ||
+	    t_ok "$rel, kagood broken: exactly kagood's findings ($(at_high "$W/broken.json" | cut -d' ' -f1 | sort -u | paste -sd' ')), exit 1" ||
 	    t_nok "$rel, kagood broken: exactly kagood's findings, exit 1 (exit $rc)" "$(at_high "$W/broken.json"; diff <(ids "$W/stock.json") <(ids "$W/broken.json" kagood))"
 	"$KA" scan --root "$C" --all-users --no-color >"$W/broken.txt" 2>&1
 	rc=$?
