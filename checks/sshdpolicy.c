@@ -80,7 +80,10 @@ const struct ka_rule rule_sshd_weak_pubkey_algorithms = {
 	.title = "sshd accepts ssh-rsa (SHA-1) or ssh-dss signatures",
 	.help = "PubkeyAcceptedAlgorithms includes ssh-rsa (RSA with SHA-1 signatures) "
 	    "or ssh-dss (1024-bit DSA), both considered broken and off by default "
-	    "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512.",
+	    "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512. An "
+	    "sshd older than 8.8 (Debian 11's 8.4) that leaves the keyword at its "
+	    "default accepts ssh-rsa; the fix line is PubkeyAcceptedKeyTypes there "
+	    "before 8.5, which has no PubkeyAcceptedAlgorithms.",
 };
 
 const struct ka_rule rule_sshd_required_rsa_size = {
@@ -696,13 +699,27 @@ weak_pubkey_algs(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	    "ssh-dss", "ssh-dss-cert-v01@openssh.com" };
 	struct buf b;
 
-	(void)ctx;
+	const struct sshd_value *v = sshd_eff_get(e, "pubkeyacceptedalgorithms");
+
 	if (expect)
 		return differs(e, "pubkeyacceptedalgorithms", expect, why, line);
 	buf_init(&b);
 	for (size_t i = 0; i < KA_ARRLEN(weak); i++)
 		if (sshd_eff_accepts_alg(e, weak[i]))
 			buf_printf(&b, "%s%s", b.len ? ", " : "", weak[i]);
+	if (b.len == 0 && v != NULL && v->file == NULL && sshd_before(ctx, 808)) {
+		/* The default above is OpenSSH 9.2's; up to 8.7 the compiled
+		 * default still held ssh-rsa (sshd -T on Debian 11 shows it). */
+		buf_free(&b);
+		*why = xasprintf("that is OpenSSH 9.2's default; this sshd (%s) is older "
+		    "than 8.8, whose own default still accepts ssh-rsa and "
+		    "ssh-rsa-cert-v01@openssh.com: SHA-1 signatures, broken",
+		    ctx->snap->sshd_version);
+		*line = xasprintf("%s -ssh-rsa,ssh-rsa-cert-v01@openssh.com",
+		    sshd_before(ctx, 805) ? "PubkeyAcceptedKeyTypes" :
+		    "PubkeyAcceptedAlgorithms");
+		return 1;
+	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return 0;
