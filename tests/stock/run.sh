@@ -201,7 +201,13 @@ for rel in "${releases[@]}"; do
 		[ "$(v x11forwarding)" = yes ] || ! has sshd.x11-forwarding || bad="$bad [x11 off, reported]"
 		[ "$(v permitrootlogin)" = yes ] && ! has sshd.permit-root-login && bad="$bad [root passwords, not reported]"
 		[ "$(v strictmodes)" = yes ] || bad="$bad strictmodes=$(v strictmodes)"
-		[ -z "$bad" ] && t_ok "$rel stock: the root's own sshd -T agrees (pubkey, passwords, X11, root, StrictModes)" ||
+		# before 8.5 the keyword is pubkeyacceptedkeytypes
+		algs=",$(v pubkeyacceptedalgorithms)$(v pubkeyacceptedkeytypes),"
+		case $algs in
+		*,ssh-rsa,* | *,ssh-dss,*) has sshd.weak-pubkey-algorithms || bad="$bad [ssh-rsa accepted, not reported]" ;;
+		*) has sshd.weak-pubkey-algorithms && bad="$bad [no SHA-1 algorithm, reported]" ;;
+		esac
+		[ -z "$bad" ] && t_ok "$rel stock: the root's own sshd -T agrees (pubkey, passwords, X11, root, StrictModes, SHA-1 algorithms)" ||
 		    t_nok "$rel stock: sshd -T against keyaudit" "$bad"
 	else
 		t_nok "$rel stock: chroot sshd -T runs" "$(cat "$W/err")"
