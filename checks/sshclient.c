@@ -31,7 +31,13 @@ const struct ka_rule rule_client_strict_host_key_checking = {
 	.help = "StrictHostKeyChecking no connects to any host key it has never seen "
 	    "(and adds it), so a man in the middle on the first connection is "
 	    "never noticed. accept-new keeps the convenience for new hosts and "
-	    "still refuses changed keys; ask (the default) and yes are stricter.",
+	    "still refuses changed keys; ask (the default) and yes are stricter. "
+	    "Not reported for a Host block whose every pattern names one of "
+	    "systemd-ssh-proxy's local transports (unix/, vsock/, vsock-mux/, "
+	    "machine/: Debian 13's /etc/ssh/ssh_config.d/20-systemd-ssh-proxy.conf): "
+	    "those names cannot be resolved, so ssh reaches them only through that "
+	    "block's proxy over an AF_UNIX or AF_VSOCK socket on this machine, never "
+	    "across a network where a man in the middle could sit.",
 };
 
 const struct ka_rule rule_client_forward_agent = {
@@ -109,6 +115,26 @@ block_all(const struct ssh_directive *b)
 	return star && !neg;
 }
 
+/* Does every pattern of a Host line name one of systemd-ssh-proxy's local
+ * transports (an AF_UNIX path, an AF_VSOCK CID, a machined machine)? Such a
+ * name holds a '/', so no resolver answers for it: ssh gets there only
+ * through the block's ProxyCommand, on this machine. */
+static int
+block_local(const struct ssh_directive *b)
+{
+	static const char *const pfx[] = { "unix/", "vsock/", "vsock-mux/", "machine/" };
+	int local = b != NULL && strcmp(b->keyword, "host") == 0 && b->ac > 0;
+
+	for (int i = 0; local && i < b->ac; i++) {
+		int ok = 0;
+
+		for (size_t k = 0; k < KA_ARRLEN(pfx) && !ok; k++)
+			ok = strncmp(b->av[i], pfx[k], strlen(pfx[k])) == 0;
+		local = ok;
+	}
+	return local;
+}
+
 /* The directive at i, when it sets one of kws[] to a value. */
 static int
 cdir_at(const struct ssh_directives *dl, size_t i, struct cdir *c)
@@ -184,7 +210,10 @@ check_keyword(struct ka_ctx *ctx, const struct ssh_directives *dl, int ki,
 
 		if (!cdir_at(dl, i, &c) || c.kw != ki || c.d->user != user_side)
 			continue;
-		if (weak(ki, c.value))
+		/* no network between ssh and a local transport: no man in
+		 * the middle for host key checking to catch */
+		if (weak(ki, c.value) && !(k->rule == &rule_client_strict_host_key_checking &&
+		    block_local(c.block)))
 			report_directive(ctx, &c, user);
 		decided = c.all;
 	}

@@ -79,14 +79,19 @@ const struct ka_rule rule_sshd_weak_pubkey_algorithms = {
 	.title = "sshd accepts ssh-rsa (SHA-1) or ssh-dss signatures",
 	.help = "PubkeyAcceptedAlgorithms includes ssh-rsa (RSA with SHA-1 signatures) "
 	    "or ssh-dss (1024-bit DSA), both considered broken and off by default "
-	    "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512.",
+	    "since OpenSSH 8.8. RSA keys keep working with rsa-sha2-256/512. An "
+	    "sshd older than 8.8 (Debian 11's 8.4) that leaves the keyword at its "
+	    "default accepts ssh-rsa; the fix line is PubkeyAcceptedKeyTypes there "
+	    "before 8.5, which has no PubkeyAcceptedAlgorithms.",
 };
 
 const struct ka_rule rule_sshd_required_rsa_size = {
 	.id = "sshd.required-rsa-size", .severity = SEV_LOW, .blocks_login = 0,
 	.title = "RequiredRSASize accepts RSA keys below 2048 bits",
 	.help = "RequiredRSASize (default 1024) is the smallest RSA key sshd accepts; "
-	    "1024-bit RSA is within reach of a well-funded attacker.",
+	    "1024-bit RSA is within reach of a well-funded attacker. Not reported "
+	    "for an sshd older than OpenSSH 9.1 (Debian 11's 8.4): it has no "
+	    "RequiredRSASize, and the fix line would stop it from starting.",
 };
 
 const struct ka_rule rule_sshd_no_allow_list = {
@@ -141,7 +146,10 @@ const struct ka_rule rule_sshd_deprecated_keyword = {
 	.title = "the configuration uses an old name for a keyword",
 	.help = "Old names (ChallengeResponseAuthentication, PubkeyAcceptedKeyTypes, "
 	    "...) still work but read differently from what `sshd -T` and the "
-	    "manual say; future releases may drop them.",
+	    "manual say; future releases may drop them. A name is old only from "
+	    "the release that renamed it: on an older sshd (Debian 11's OpenSSH "
+	    "8.4 ships ChallengeResponseAuthentication) it is the current name, "
+	    "and PubkeyAcceptedAlgorithms would not even parse there.",
 };
 
 const struct ka_rule rule_sshd_authkeys_file_duplicate = {
@@ -310,7 +318,32 @@ struct setting {
 	const char *kw;
 	int (*weak)(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	    const char *expect, char **why, char **line);
+	int since;		/* the OpenSSH release that has kw (901: 9.1), or 0 */
 };
+
+/* The audited sshd's release as major*100+minor ("OpenSSH_8.4p1 Debian-5"
+ * is 804), or 0 when it is not known. */
+static int
+openssh_release(const struct ka_ctx *ctx)
+{
+	const char *v = ctx->snap->sshd_version;
+	int major = 0, minor = 0;
+
+	if (v == NULL || (v = strstr(v, "OpenSSH_")) == NULL ||
+	    sscanf(v + 8, "%d.%d", &major, &minor) != 2 || major < 1 || minor < 0 ||
+	    minor > 99)
+		return 0;
+	return major * 100 + minor;
+}
+
+/* Does the audited sshd predate release (a keyword, a name)? Unknown: no. */
+static int
+sshd_before(const struct ka_ctx *ctx, int release)
+{
+	int have = openssh_release(ctx);
+
+	return release > 0 && have > 0 && have < release;
+}
 
 static const char *
 str(const struct sshd_eff *e, const char *kw)
@@ -476,13 +509,27 @@ weak_pubkey_algs(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	    "ssh-dss", "ssh-dss-cert-v01@openssh.com" };
 	struct buf b;
 
-	(void)ctx;
+	const struct sshd_value *v = sshd_eff_get(e, "pubkeyacceptedalgorithms");
+
 	if (expect)
 		return differs(e, "pubkeyacceptedalgorithms", expect, why, line);
 	buf_init(&b);
 	for (size_t i = 0; i < KA_ARRLEN(weak); i++)
 		if (sshd_eff_accepts_alg(e, weak[i]))
 			buf_printf(&b, "%s%s", b.len ? ", " : "", weak[i]);
+	if (b.len == 0 && v != NULL && v->file == NULL && sshd_before(ctx, 808)) {
+		/* The default above is OpenSSH 9.2's; up to 8.7 the compiled
+		 * default still held ssh-rsa (sshd -T on Debian 11 shows it). */
+		buf_free(&b);
+		*why = xasprintf("that is OpenSSH 9.2's default; this sshd (%s) is older "
+		    "than 8.8, whose own default still accepts ssh-rsa and "
+		    "ssh-rsa-cert-v01@openssh.com: SHA-1 signatures, broken",
+		    ctx->snap->sshd_version);
+		*line = xasprintf("%s -ssh-rsa,ssh-rsa-cert-v01@openssh.com",
+		    sshd_before(ctx, 805) ? "PubkeyAcceptedKeyTypes" :
+		    "PubkeyAcceptedAlgorithms");
+		return 1;
+	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return 0;
@@ -578,19 +625,19 @@ weak_ak2(const struct ka_ctx *ctx, const struct sshd_eff *e,
 }
 
 static const struct setting settings[] = {
-	{ &rule_sshd_permit_empty_passwords, "permitemptypasswords", weak_empty_passwords },
-	{ &rule_sshd_permit_root_login, "permitrootlogin", weak_root_login },
-	{ &rule_sshd_hostbased_auth, "hostbasedauthentication", weak_hostbased },
-	{ &rule_sshd_ignore_rhosts, "ignorerhosts", weak_rhosts },
-	{ &rule_sshd_permit_user_environment, "permituserenvironment", weak_user_env },
-	{ &rule_sshd_max_auth_tries, "maxauthtries", weak_max_auth_tries },
-	{ &rule_sshd_log_level, "loglevel", weak_log_level },
-	{ &rule_sshd_weak_pubkey_algorithms, "pubkeyacceptedalgorithms", weak_pubkey_algs },
-	{ &rule_sshd_required_rsa_size, "requiredrsasize", weak_rsa_size },
-	{ &rule_sshd_agent_forwarding, "allowagentforwarding", weak_agent_fwd },
-	{ &rule_sshd_tcp_forwarding, "allowtcpforwarding", weak_tcp_fwd },
-	{ &rule_sshd_x11_forwarding, "x11forwarding", weak_x11_fwd },
-	{ &rule_sshd_authorized_keys2, "authorizedkeysfile", weak_ak2 },
+	{ &rule_sshd_permit_empty_passwords, "permitemptypasswords", weak_empty_passwords, 0 },
+	{ &rule_sshd_permit_root_login, "permitrootlogin", weak_root_login, 0 },
+	{ &rule_sshd_hostbased_auth, "hostbasedauthentication", weak_hostbased, 0 },
+	{ &rule_sshd_ignore_rhosts, "ignorerhosts", weak_rhosts, 0 },
+	{ &rule_sshd_permit_user_environment, "permituserenvironment", weak_user_env, 0 },
+	{ &rule_sshd_max_auth_tries, "maxauthtries", weak_max_auth_tries, 0 },
+	{ &rule_sshd_log_level, "loglevel", weak_log_level, 0 },
+	{ &rule_sshd_weak_pubkey_algorithms, "pubkeyacceptedalgorithms", weak_pubkey_algs, 0 },
+	{ &rule_sshd_required_rsa_size, "requiredrsasize", weak_rsa_size, 901 },
+	{ &rule_sshd_agent_forwarding, "allowagentforwarding", weak_agent_fwd, 0 },
+	{ &rule_sshd_tcp_forwarding, "allowtcpforwarding", weak_tcp_fwd, 0 },
+	{ &rule_sshd_x11_forwarding, "x11forwarding", weak_x11_fwd, 0 },
+	{ &rule_sshd_authorized_keys2, "authorizedkeysfile", weak_ak2, 0 },
 };
 
 /* Keywords whose `expect` a check of this family applies (the policy
@@ -636,6 +683,8 @@ check_setting(struct ka_ctx *ctx, const struct setting *s)
 {
 	const char *expect = policy_value(ctx, s->kw);
 
+	if (sshd_before(ctx, s->since))
+		return;
 	for (size_t i = 0; i <= ctx->nusers; i++) {
 		const struct ka_user *u = i == 0 ? NULL : &ctx->users[i - 1];
 		const struct sshd_eff *e = u ? u->eff : ctx->global;
@@ -726,41 +775,42 @@ struct oldkw {
 	const char *name;	/* lower-case */
 	const char *now;	/* the current name, or NULL: ignored */
 	const char *note;
+	int since;		/* the release that renamed it (807: 8.7), or 0 */
 };
 
 static const struct oldkw oldkws[] = {
-	{ "protocol", NULL, "SSH protocol 1 is gone; sshd speaks only 2" },
+	{ "protocol", NULL, "SSH protocol 1 is gone; sshd speaks only 2", 0 },
 	{ "useprivilegeseparation", NULL, "privilege separation is always on "
-	  "since OpenSSH 7.5" },
-	{ "rsaauthentication", NULL, "an SSH protocol 1 option" },
-	{ "rhostsrsaauthentication", NULL, "an SSH protocol 1 option" },
-	{ "rhostsauthentication", NULL, "an SSH protocol 1 option" },
-	{ "keyregenerationinterval", NULL, "an SSH protocol 1 option" },
-	{ "serverkeybits", NULL, "an SSH protocol 1 option" },
-	{ "uselogin", NULL, "removed in OpenSSH 7.4" },
+	  "since OpenSSH 7.5", 0 },
+	{ "rsaauthentication", NULL, "an SSH protocol 1 option", 0 },
+	{ "rhostsrsaauthentication", NULL, "an SSH protocol 1 option", 0 },
+	{ "rhostsauthentication", NULL, "an SSH protocol 1 option", 0 },
+	{ "keyregenerationinterval", NULL, "an SSH protocol 1 option", 0 },
+	{ "serverkeybits", NULL, "an SSH protocol 1 option", 0 },
+	{ "uselogin", NULL, "removed in OpenSSH 7.4", 0 },
 	{ "authorizedkeysfile2", NULL, "list every file in AuthorizedKeysFile "
-	  "instead" },
+	  "instead", 0 },
 	{ "pamauthenticationviakbdint", NULL, "KbdInteractiveAuthentication "
-	  "with UsePAM replaces it" },
-	{ "checkmail", NULL, "removed long ago" },
-	{ "verifyreversemapping", NULL, "UseDNS replaces it" },
-	{ "reversemappingcheck", NULL, "UseDNS replaces it" },
-	{ "permitblacklistedkeys", NULL, "Debian's weak-key blacklist is gone" },
-	{ "kerberosgetafstoken", NULL, "not supported by this sshd" },
-	{ "kerberostgtpassing", NULL, "not supported by this sshd" },
-	{ "afstokenpassing", NULL, "not supported by this sshd" },
-	{ "gssusesessionccache", NULL, "not supported by this sshd" },
-	{ "gssapiusesessioncredcache", NULL, "not supported by this sshd" },
+	  "with UsePAM replaces it", 0 },
+	{ "checkmail", NULL, "removed long ago", 0 },
+	{ "verifyreversemapping", NULL, "UseDNS replaces it", 0 },
+	{ "reversemappingcheck", NULL, "UseDNS replaces it", 0 },
+	{ "permitblacklistedkeys", NULL, "Debian's weak-key blacklist is gone", 0 },
+	{ "kerberosgetafstoken", NULL, "not supported by this sshd", 0 },
+	{ "kerberostgtpassing", NULL, "not supported by this sshd", 0 },
+	{ "afstokenpassing", NULL, "not supported by this sshd", 0 },
+	{ "gssusesessionccache", NULL, "not supported by this sshd", 0 },
+	{ "gssapiusesessioncredcache", NULL, "not supported by this sshd", 0 },
 	{ "challengeresponseauthentication", "KbdInteractiveAuthentication",
-	  "renamed in OpenSSH 8.7" },
+	  "renamed in OpenSSH 8.7", 807 },
 	{ "pubkeyacceptedkeytypes", "PubkeyAcceptedAlgorithms", "renamed in "
-	  "OpenSSH 8.5" },
+	  "OpenSSH 8.5", 805 },
 	{ "hostbasedacceptedkeytypes", "HostbasedAcceptedAlgorithms", "renamed "
-	  "in OpenSSH 8.5" },
-	{ "dsaauthentication", "PubkeyAuthentication", "an SSH protocol 1 name" },
-	{ "skeyauthentication", "KbdInteractiveAuthentication", "S/Key is gone" },
-	{ "hostdsakey", "HostKey", "an old name" },
-	{ "keepalive", "TCPKeepAlive", "an old name" },
+	  "in OpenSSH 8.5", 805 },
+	{ "dsaauthentication", "PubkeyAuthentication", "an SSH protocol 1 name", 0 },
+	{ "skeyauthentication", "KbdInteractiveAuthentication", "S/Key is gone", 0 },
+	{ "hostdsakey", "HostKey", "an old name", 0 },
+	{ "keepalive", "TCPKeepAlive", "an old name", 0 },
 };
 
 /* Findings per host for one rule over the lines as written: a generated
@@ -781,6 +831,9 @@ check_old_keywords(struct ka_ctx *ctx, const struct ssh_directives *dl)
 
 			if (strcmp(d->keyword, o->name) != 0)
 				continue;
+			/* before the rename the old name is the current one */
+			if (sshd_before(ctx, o->since))
+				break;
 			args = str_printable(d->args, strlen(d->args));
 			word = str_printable(d->spelled, strlen(d->spelled));
 			if (o->now == NULL && nrem++ < MAX_RAW_FINDINGS) {

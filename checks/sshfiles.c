@@ -30,7 +30,12 @@ const struct ka_rule rule_files_config_dir = {
 	.title = "a directory holding sshd's configuration or host keys is writable by others",
 	.help = "Whoever can write /etc/ssh, a drop-in directory or a directory above "
 	    "them can replace the files in it or add a drop-in that sshd reads "
-	    "first.",
+	    "first. A root-owned sticky directory above them (a 1777 /tmp) is not "
+	    "reported: the sticky bit lets only an entry's owner or root rename "
+	    "or remove it, so other users can add names there but replace "
+	    "nothing sshd reads (an owner other than root is reported at the "
+	    "entry). /etc/ssh and the drop-in directories themselves are judged "
+	    "without that exception, since a file added there is read.",
 };
 
 const struct ka_rule rule_files_hostkey_perms = {
@@ -85,47 +90,69 @@ resolve(const struct ka_ctx *ctx, const char *path, char **canon, const char **w
 
 /* ------------------------------------------------------ directories */
 
+/*
+ * dir holds child, the next component on the way to a file sshd reads (NULL:
+ * dir is where sshd reads whatever is added, /etc/ssh or a drop-in
+ * directory). In a root-owned sticky directory (a 1777 /tmp) only root and
+ * the entry's owner may rename or remove an entry (unlink(2), EPERM): the
+ * users who may write there cannot replace child, and an owner of child
+ * other than root is reported at child itself (its directory, file or host
+ * key check). Such a directory is judged again, without the exception, when
+ * it is itself a place sshd reads from.
+ */
 static void
-check_dir(struct ka_ctx *ctx, const char *dir, struct strlist *seen)
+check_dir(struct ka_ctx *ctx, const char *dir, const char *child, struct strlist *seen)
 {
-	const struct snap_file *f;
+	const struct snap_file *f, *c;
 	struct ka_finding *fd;
 	char ob[32];
 
 	if (strlist_has(seen, dir))
 		return;
+	if ((f = snap_stat(ctx->snap, dir)) == NULL || f->type != SNAP_DIR) {
+		strlist_add(seen, dir);
+		return;
+	}
+	if (f->uid == 0 && (f->mode & 022) == 0) {
+		strlist_add(seen, dir);
+		return;
+	}
+	if (child != NULL && f->uid == 0 && (f->mode & 01000) != 0 &&
+	    (c = snap_stat(ctx->snap, child)) != NULL && c->type != SNAP_NOENT &&
+	    c->type != SNAP_UNKNOWN)
+		return;
 	strlist_add(seen, dir);
-	if ((f = snap_stat(ctx->snap, dir)) == NULL || f->type != SNAP_DIR)
-		return;
-	if (f->uid == 0 && (f->mode & 022) == 0)
-		return;
 	fd = ctx_finding(ctx, &rule_files_config_dir, NULL, dir, 0, NULL, "%s is mode %04o, "
-	    "owner %s: %s can replace or add files that sshd reads as root", dir,
+	    "owner %s: %s can %s files that sshd reads as root", dir,
 	    f->mode & 07777, owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
 	    f->uid != 0 ? "its owner" : (f->mode & 002) ? "every user" :
-	    "every member of its group");
+	    "every member of its group", f->uid == 0 && (f->mode & 01000) ?
+	    "add" : "replace or add");
 	if (f->uid != 0)
 		ctx_fix_path(ctx, fd, NULL, NULL, "chown", "root", dir);
 	if (f->mode & 022)
 		ctx_fix_path(ctx, fd, NULL, NULL, "chmod", "go-w", dir);
 }
 
-/* Every directory from path's parent up to "/". */
+/* Every directory from path's parent up to "/"; with reads_added, path's
+ * parent is a place sshd reads files added to (a drop-in directory). */
 static void
-check_dirs_above(struct ka_ctx *ctx, const char *path, struct strlist *seen)
+check_dirs_above(struct ka_ctx *ctx, const char *path, int reads_added, struct strlist *seen)
 {
-	char *d = path_dirname(path);
+	char *d = path_dirname(path), *child = xstrdup(path);
 
 	for (int hops = 0; hops < 256; hops++) {
 		char *up;
 
-		check_dir(ctx, d, seen);
+		check_dir(ctx, d, hops == 0 && reads_added ? NULL : child, seen);
 		if (strcmp(d, "/") == 0)
 			break;
 		up = path_dirname(d);
-		free(d);
+		free(child);
+		child = d;
 		d = up;
 	}
+	free(child);
 	free(d);
 }
 
@@ -146,7 +173,7 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 		free(canon);
 		return;
 	}
-	check_dirs_above(ctx, canon, dirs);
+	check_dirs_above(ctx, canon, 0, dirs);
 	if (f->uid != 0) {
 		fd = ctx_finding(ctx, &rule_files_config_owner, NULL, canon, 0, NULL,
 		    "%s%s%s is owned by %s, who can change sshd's configuration",
@@ -201,7 +228,7 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 		free(canon);
 		return;
 	}
-	check_dirs_above(ctx, canon, dirs);
+	check_dirs_above(ctx, canon, 0, dirs);
 	if (f->type != SNAP_REG) {
 		free(canon);
 		return;
@@ -247,14 +274,14 @@ run(struct ka_ctx *ctx)
 		check_config_file(ctx, files->v[i], &dirs);
 	/* /etc/ssh and each Include directory, even when nothing in them
 	 * was read: a file added there would be. */
-	check_dir(ctx, "/etc/ssh", &dirs);
+	check_dir(ctx, "/etc/ssh", NULL, &dirs);
 	for (size_t i = 0; i < ctx->snap->nglobs; i++) {
 		const char *pat = ctx->snap->globs[i].pattern;
 		const char *slash = strrchr(pat, '/');
 
 		if (slash != NULL && pat[0] == '/' &&
 		    strcspn(pat, "*?[") > (size_t)(slash - pat))
-			check_dirs_above(ctx, pat, &dirs);
+			check_dirs_above(ctx, pat, 1, &dirs);
 	}
 	for (size_t i = 0; hk != NULL && i < hk->n; i++) {
 		size_t n = strlen(hk->v[i]);
