@@ -67,6 +67,7 @@ open_sinks(struct sink *sinks, const struct cli_args *a, struct report_opts *ro)
 	};
 	size_t n = 0;
 
+	ro->fail_on = a->fail_on;	/* JUnit's failures are the gate's */
 	open_sink_file(&sinks[n++], a->format, NULL, ro);
 	ro->color = 0;
 	for (size_t i = 0; i < KA_ARRLEN(files); i++)

@@ -214,6 +214,27 @@ if xmllint --noout --schema "$XSD" "$T/out" 2>"$T/xerr"; then ok "junit validate
 expect_exit 1 "--junit FILE" "$KA" scan --root "$T/r1" --user alice --junit "$T/j.xml" --json "$T/j.json"
 xmllint --noout --schema "$XSD" "$T/j.xml" 2>/dev/null && ok "--junit file validates" || nok "--junit file validates"
 jq -e '.hosts[0].findings|length > 0' "$T/j.json" >/dev/null && ok "--json file written" || nok "--json file written"
+# JUnit agrees with the gate: its failures are exactly the findings at or
+# above --fail-on (the exit status's rule), the rest stay visible as passing
+# testcases with the finding in <system-out>; one testcase per finding, each
+# name unique in its suite
+for fo in info medium high critical; do
+	"$KA" scan --root "$T/r1" --user alice --fail-on $fo --format junit --json "$T/g.json" >"$T/g.xml" 2>/dev/null; rc=$?
+	nf=$(jq '.hosts[0].findings | length' "$T/g.json")
+	want=$(jq --arg fo $fo '["info","low","medium","high","critical"] as $s |
+	    [.hosts[0].findings[] | select(.severity as $v | ($s | index($v)) >= ($s | index($fo)))] | length' "$T/g.json")
+	got=$(xmllint --xpath 'count(//testcase[failure])' "$T/g.xml")
+	attr=$(xmllint --xpath 'string(//testsuite/@failures)' "$T/g.xml")
+	shown=$(xmllint --xpath 'count(//testcase[failure or system-out])' "$T/g.xml")
+	dups=$(xmllint --xpath '//testcase/@name' "$T/g.xml" | sort | uniq -d)
+	exp=0; [ "$want" -gt 0 ] && exp=1
+	if [ "$got" = "$want" ] && [ "$attr" = "$want" ] && [ "$shown" = "$nf" ] && [ -z "$dups" ] && [ $rc = $exp ] &&
+	    xmllint --noout --schema "$XSD" "$T/g.xml" 2>/dev/null; then
+		ok "JUnit --fail-on $fo: $got failures = the findings at or above it (exit $rc), all $nf findings shown, names unique"
+	else
+		nok "JUnit --fail-on $fo: $got failures ($attr), want $want; $shown of $nf shown; exit $rc; dups: $dups"
+	fi
+done
 
 # --- hostile content: escape sequences never reach the terminal raw
 mkroot "$T/r2"
