@@ -277,6 +277,16 @@ now_s(void)
 }
 
 static void
+clear_progress(struct scan_state *st)
+{
+	if (!st->tick_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	st->tick_shown = 0;
+}
+
+static void
 emit(void *arg, size_t i, void *result)
 {
 	struct scan_state *st = arg;
@@ -285,6 +295,10 @@ emit(void *arg, size_t i, void *result)
 	(void)i;
 	if (out->hr.status != HOST_SCANNED)
 		st->failed++;
+	/* The report may go to the same terminal: the progress line is taken
+	 * away before a host is printed (the next tick draws it again below),
+	 * or the host's first line would continue it. */
+	clear_progress(st);
 	st->s->emit(st->s->emit_arg, &out->hr, 0);
 	if (st->fleet != NULL)
 		fleet_add(st->fleet, out->hr.target, &out->digest);
@@ -303,8 +317,7 @@ tick(void *arg, size_t done, size_t running)
 	if (!st->s->progress)
 		return;
 	if (done == total && running == 0) {
-		if (st->tick_shown)
-			fputs("\r\033[K", stderr);
+		clear_progress(st);
 		return;
 	}
 	if (t - st->last_tick < 0.2)

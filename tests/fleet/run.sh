@@ -163,6 +163,13 @@ if command -v script >/dev/null; then
 	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 >/dev/null" /dev/null > "$D/tty" 2>&1
 	check "progress line on a terminal (done/total, rate, failures)" \
 	    'grep -q "keyaudit: [0-9]*/2 hosts" "$D/tty"' "$(tr '\r' '\n' < "$D/tty" | head -n 5)"
+	# with the report on the same terminal: every progress line ends at a
+	# \r (redrawn, or cleared before a host is printed and at the end), so
+	# no host's first line continues it and none is left behind
+	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2" /dev/null > "$D/tty" 2>&1
+	check "progress line cleared before each host's report and at the end" \
+	    'perl -0777 -ne '\''my $n = 0; while (/keyaudit: \d+\/\d+ hosts([^\r]*)(\r|\z)/g) { $n++; exit 1 if $2 ne "\r" || $1 =~ /\n|==/ } exit($n ? 0 : 2)'\'' "$D/tty"' \
+	    "$(tr '\r' '\n' < "$D/tty" | grep -a -A1 'hosts,' | head -n 6)"
 	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 --quiet >/dev/null" /dev/null > "$D/tty" 2>&1
 	check "no progress line with --quiet" '! grep -q "hosts," "$D/tty"' "$(head -c 300 "$D/tty")"
 	scan 127.0.0.201 127.0.0.101 --timeout 2 > /dev/null 2> "$D/err"
