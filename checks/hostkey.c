@@ -538,6 +538,9 @@ db_finding(struct ka_host_result *out, const struct ka_options *o, const struct 
 	    (int)f->severity);
 	if (l->fp != NULL)
 		f->key_fp = xstrdup(l->fp);
+	/* the known_hosts files are the client's, here: a report that points
+	 * at files (SARIF) puts the finding on its line */
+	f->origin = xasprintf("%s:%ld", l->file, l->line);
 }
 
 void

@@ -55,6 +55,7 @@ host_result_free(struct ka_host_result *r)
 		free(f->message);
 		remedy_free(&f->remedy);
 		free(f->key_fp);
+		free(f->origin);
 	}
 	free(r->findings);
 	for (i = 0; i < r->nskips; i++) {

@@ -59,6 +59,11 @@ struct ka_finding {
 	 * expiry has passed (the finding fails again). Owned by the baseline. */
 	const char *baselined;
 	int64_t baseline_expired;
+	/* Where a report that points at files (SARIF) anchors this finding
+	 * when it is not the host's origin: "FILE:LINE" or "FILE", or NULL.
+	 * The fleet entry's findings take the inventory line of a host
+	 * involved; the known_hosts entry's the known_hosts line. */
+	char *origin;
 };
 
 /* A check that could not run for this host or subject, and why. */

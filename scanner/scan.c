@@ -301,7 +301,7 @@ emit(void *arg, size_t i, void *result)
 	clear_progress(st);
 	st->s->emit(st->s->emit_arg, &out->hr, 0);
 	if (st->fleet != NULL)
-		fleet_add(st->fleet, out->hr.target, &out->digest);
+		fleet_add(st->fleet, out->hr.target, out->hr.origin, &out->digest);
 	host_result_free(&out->hr);
 	host_digest_free(&out->digest);
 }

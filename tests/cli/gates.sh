@@ -83,6 +83,15 @@ jq -e --arg f "$T/inv" '[.runs[0].results[] | select(.properties.host == "127.0.
     .locations[0].physicalLocation | select(.region.startLine == 5)] | length >= 1' "$T/inv.sarif" >/dev/null &&
     ok "SARIF: results sit on the inventory line of their host (2 and 5)" ||
     nok "SARIF: anchored on the inventory" "$(jq -c '[.runs[0].results[] | [.properties.host, .ruleId, .locations[0].physicalLocation]]' "$T/inv.sarif")"
+# entries that are no host (known-hosts' judgement of the known_hosts files,
+# the fleet pass) point at a file too: a bad known_hosts line at its line
+printf '# pinned\nnot a known_hosts line\n' >"$T/kh"
+"$KA" known-hosts 127.0.0.1:1 --known-hosts "$T/kh" --timeout 3 --sarif "$T/kh.sarif" >/dev/null 2>"$T/err"
+v=$(sarif_valid "$T/kh.sarif")
+[ -z "$v" ] && jq -e --arg f "$T/kh" '[.runs[0].results[] | select(.ruleId == "hostkey.bad-line") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == $f and .region.startLine == 2)] | length == 1' "$T/kh.sarif" >/dev/null &&
+    ok "SARIF: known-hosts' findings about a known_hosts file sit on its line (and validate)" ||
+    nok "SARIF: known_hosts entry located" "$v $(jq -c '[.runs[0].results[] | [.ruleId, .locations[0].physicalLocation]]' "$T/kh.sarif")"
 
 # --- baselines
 mkroot "$T/r1"

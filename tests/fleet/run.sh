@@ -134,6 +134,23 @@ scan -f "$D/hosts.txt" > "$D/out.json" 2>/dev/null
 check "plain host list: same statuses" \
     '[ "$(jq -r "[.hosts[] | .status] | join(\" \")" "$D/out.json")" = "scanned scanned scanned scanned scanned auth-failed auth-failed error error error error unreachable scanned" ]' \
     "$(jq -c '[.hosts[] | [.target, .status]]' "$D/out.json")"
+# a list whose targets carry the login user (kascan@127.0.0.101:2200), kafa's
+# key K on both (i1's sshd_config names the key files; one machine): the
+# fleet entry names the account on the host, kafa@127.0.0.101:2200, never
+# kafa@kascan@...; and in SARIF the fleet's result sits on the list line of
+# the first host involved (line 2), as each host's results sit on its own
+printf '# two of the fleet\nkascan@127.0.0.101:2200\nkascan@127.0.0.102:2200\n' > "$D/pair.txt"
+scan -f "$D/pair.txt" --user kafa --sshd-config "$D/i1/sshd_config" --sarif "$D/out.sarif" > "$D/out.json" 2>/dev/null
+check "fleet entry: accounts as user@host, not user@login@host" \
+    'jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared\") | .message |
+    select(test(\"kafa@127.0.0.101:2200, kafa@127.0.0.102:2200\") and (test(\"@kascan@\") | not))] | length == 1" "$D/out.json" >/dev/null' \
+    "$(jq -c '[.hosts[-1].findings[].message]' "$D/out.json")"
+check "SARIF: the fleet's result carries the host list's line (and validates)" \
+    'jq -e --arg f "$D/pair.txt" "[.runs[0].results[] | select(.properties.host == \"fleet\" and .ruleId == \"keys.shared\") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == \$f and .region.startLine == 2)] | length == 1" "$D/out.sarif" >/dev/null &&
+    python3 -c "import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))" ../shared/sarif-schema-2.1.0.json "$D/out.sarif"' \
+    "$(jq -c '[.runs[0].results[] | select(.properties.host == "fleet") | [.ruleId, .locations]]' "$D/out.sarif" 2>&1 | head -c 600)"
 scan kascan@127.0.0.108:2200 --accept-unknown-hosts > "$D/out.json" 2>/dev/null
 expect kascan@127.0.0.108:2200 scanned hostkey.unknown
 scan kaplain@127.0.0.101:2200 --sudo > "$D/out.json" 2>/dev/null
