@@ -925,6 +925,10 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		so.hook_arg = &d;
 		d.f.t_start = (int64_t)time(NULL);
 		ssh_scan(&tg, &so, &d.conn);
+		/* the hostkey checks' blocks_login: what ssh does with the
+		 * verdict under this StrictHostKeyChecking (host_key_gate's) */
+		free(d.conn.net.strict_host_key_checking);
+		d.conn.net.strict_host_key_checking = xstrdup(d.strict ? d.strict : "ask");
 		connected = 1;
 		if (d.f.reached_auth && d.f.accepted < 0 && !d.f.pubkey_blocked)
 			probe_unreached(&d, kh);
@@ -955,12 +959,6 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	ko.diag = &d.f;
 	engine_check_snapshot(checked, &ko, &r->hr);
 	r->hr.status = scan_status(checked);
-	/* An unknown host key is a note in a scan; here ssh stopped at it. */
-	for (size_t i = 0; i < r->hr.nfindings; i++)
-		if (r->hr.findings[i].rule == &rule_hostkey_unknown &&
-		    checked->net.failure != NULL &&
-		    strcmp(checked->net.failure, "hostkey-unknown") == 0)
-			r->hr.findings[i].blocks_login = 1;
 	if (checked->net.address != NULL)
 		r->hr.address = xstrdup(checked->net.address);
 	r->hr.port = checked->net.port;

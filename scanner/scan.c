@@ -210,6 +210,11 @@ scan_remote(struct scan_state *st, const struct target *t, struct snapshot *snap
 		so.known_hosts = NULL;
 	}
 	ssh_scan(&tg, &so, snap);
+	/* what ssh -o BatchMode=yes does with the host key verdict (the
+	 * hostkey checks' blocks_login) */
+	free(snap->net.strict_host_key_checking);
+	snap->net.strict_host_key_checking = ch.strict_host_key_checking ?
+	    xstrdup(ch.strict_host_key_checking) : NULL;
 	strlist_free(&ids);
 	strlist_free(&khfiles);
 	client_host_free(&ch);
