@@ -176,6 +176,10 @@ diag_print_json(FILE *fp, const struct diag_result *r)
 	json_object_set_new(o, "log_source", report_jstr(r->log_source));
 	json_object_set_new(o, "server_hint", report_jstr(r->server_hint));
 	host = report_json_host(&r->hr);
+	/* the host's status says what happened to this login: ok when it
+	 * works, else unreachable, auth-failed or error as in a scan */
+	if (strcmp(r->verdict, "ok") == 0)
+		json_object_set_new(host, "status", json_string("ok"));
 	a = json_array();
 	json_array_append_new(a, host);
 	json_object_set_new(o, "hosts", a);

@@ -974,6 +974,15 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		r->verdict = "unreachable";
 	else
 		r->verdict = "refused";
+	/* The connection stopped in the session hook, never collecting, so
+	 * scan_status() reads it as "not collected" (error). Here the host was
+	 * reached: a login that works is no failed host (the JSON says ok), a
+	 * key refused at authentication is auth-failed. */
+	if (strcmp(r->verdict, "ok") == 0)
+		r->hr.status = HOST_SCANNED;
+	else if (r->hr.status == HOST_ERROR && d.f.reached_auth && d.f.accepted < 0 &&
+	    (checked->net.failure == NULL || strcmp(checked->net.failure, "key-refused") == 0))
+		r->hr.status = HOST_AUTH_FAILED;
 	if (strcmp(r->verdict, "ok") != 0)
 		r->cause = decide(&r->hr, d.f.session_tried);
 	/* "The server refused" is the client's view of a cause found elsewhere

@@ -481,6 +481,9 @@ dg_judge()
 	if [ "$want" = ok ]; then
 		[ "$KA_VERDICT" = ok ] || { echo "expected verdict ok got $KA_VERDICT/$KA_CAUSE"; return; }
 		[ "$KA_CAUSE" = null ] || { echo "expected cause null got $KA_CAUSE"; return; }
+		# a login that works is no failed host: status ok, not error
+		jq -e '.hosts[0].status == "ok" and .summary.hosts_failed == 0' "$KA_OUT" >/dev/null 2>&1 ||
+		    { echo "expected .hosts[0].status ok and no failed host got $(jq -c '[.hosts[0].status, .summary.hosts_failed]' "$KA_OUT" 2>&1)"; return; }
 	else
 		[ "$KA_VERDICT" != ok ] || { echo "expected verdict not ok ($want) got ok"; return; }
 		[ "$KA_CAUSE" = "$want" ] || { echo "expected $want got $KA_CAUSE (verdict $KA_VERDICT)"; return; }
