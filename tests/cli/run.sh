@@ -85,6 +85,14 @@ expect_exit 2 "diagnose: --pubkey that is not a key" "$KA" diagnose --local --us
 one_line_error "diagnose: --pubkey that is not a key" "$T/bad.pub" "line 1"
 expect_exit 2 "diagnose: bad target" "$KA" diagnose 'u@-oProxyCommand=x'
 one_line_error "diagnose: bad target" "argument"
+# an option without its value takes the next option as the value: one line
+# naming what was missing, never a later complaint about the wrong word
+expect_exit 2 "diagnose --via without its host" "$KA" diagnose u@127.0.0.1 --via
+one_line_error "diagnose --via without its host" "--via needs [USER@]HOST[:PORT]"
+expect_exit 2 "diagnose --via followed by an option" "$KA" diagnose u@127.0.0.1 --via -i "$T/k"
+one_line_error "diagnose --via followed by an option" "--via needs [USER@]HOST[:PORT]" "got the option -i"
+expect_exit 2 "diagnose --via --local" "$KA" diagnose --via --local
+one_line_error "diagnose --via --local" "--via needs"
 
 # --- known-hosts: usage errors before any connection
 expect_exit 2 "known-hosts without a target" "$KA" known-hosts
