@@ -215,6 +215,9 @@ grep -qx "passwordauthentication yes" "$T/out" && ok "sshd-config applies Match"
 printf 'PasswordAuthentication maybe\n' >"$T/bad.conf"
 expect_exit 2 "sshd-config on a bad config" "$KA" sshd-config -f "$T/bad.conf"
 grep -q "$T/bad.conf:1" "$T/err" && ok "bad config names file:line" || nok "bad config names file:line" "$(cat "$T/err")"
+expect_exit 2 "sshd-config -f a missing file" "$KA" sshd-config -f "$T/nonexistent.conf"
+one_line_error "sshd-config -f a missing file" "$T/nonexistent.conf" "No such file"
+grep -q ":0:" "$T/err" && nok "a missing config names no line 0" "$(cat "$T/err")" || ok "a missing config names no line 0"
 
 # --- JUnit validates against the schema
 expect_exit 1 "junit to stdout" "$KA" scan --root "$T/r1" --user alice --format junit
