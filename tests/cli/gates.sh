@@ -141,6 +141,9 @@ v=$(sarif_valid "$T/b.sarif")
 [ -z "$v" ] && jq -e 'all(.runs[0].results[]; .suppressions[0].kind == "external")' "$T/b.sarif" >/dev/null &&
     ok "SARIF: baselined results carry an external suppression (and validate)" || nok "SARIF suppressions" "$v"
 # bad baselines: exit 2, one line naming the file
+scan --baseline "$T/none.json" >/dev/null; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "none.json: no such file (a first baseline is written with --write-baseline $T/none.json)" "$T/err" &&
+    ok "a missing baseline: exit 2, one line pointing at --write-baseline" || nok "missing baseline (exit $rc)" "$(cat "$T/err")"
 printf '{"keyaudit_baseline": 1, "entries": [{"check": "perm.file-mode", "host": "local"}]}' >"$T/bad1.json"
 scan --baseline "$T/bad1.json" >/dev/null; rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "bad1.json: entries\[0\]: expected \"check\", \"host\" and a non-empty \"reason\"" "$T/err" &&
