@@ -228,6 +228,15 @@ jq '.target = "we\"b\\1\nx"' fixtures/snapshots/account-locked-no-pam.json >"$T/
 "$KA" scan --snapshot fixtures/snapshots/account-locked-no-pam.json --snapshot "$T/odd.json" \
     --prom "$T/prom/keyaudit.prom" >/dev/null 2>&1
 ls "$T/prom" | grep -q tmp && nok "--prom leaves no temporary file" || ok "--prom leaves no temporary file"
+# a write that fails (here the file size limit): exit 3, one line naming the
+# file asked for (never its temporary) and why, the previous metrics kept
+cp "$T/prom/keyaudit.prom" "$T/prom.before"
+(trap '' XFSZ; ulimit -f 1; "$KA" scan --snapshot fixtures/snapshots/account-locked-no-pam.json \
+    --prom "$T/prom/keyaudit.prom" >/dev/null 2>"$T/err"); rc=$?
+[ $rc = 3 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "keyaudit: $T/prom/keyaudit.prom: writing the report failed: File too large" "$T/err" &&
+    ! grep -q '\.tmp\.' "$T/err" && cmp -s "$T/prom.before" "$T/prom/keyaudit.prom" && [ "$(ls "$T/prom")" = keyaudit.prom ] &&
+    ok "--prom write error: exit 3, one line naming the file (not its temporary) and why, old metrics kept" ||
+    nok "--prom write error (exit $rc)" "$(cat "$T/err"; ls "$T/prom")"
 grep -q '^keyaudit_check_pass{host="fx",check="account.locked"} 0$' "$T/prom/keyaudit.prom" &&
     grep -q '^keyaudit_check_pass{host="fx",check="perm.file-mode"} 1$' "$T/prom/keyaudit.prom" &&
     grep -q '^keyaudit_findings{host="fx",severity="high"} [1-9]' "$T/prom/keyaudit.prom" &&
