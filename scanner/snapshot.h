@@ -109,6 +109,8 @@ struct snap_sshd_t {
  * new fact is its line here and whoever fills it (a transport). TYPE: STR
  * (char *, owned), I64 (int64_t), INT (int), BOOL (int, 0 or 1). */
 #define SNAP_NET_FACTS(X) \
+	/* the name connected to, ssh_config applied (HostName, not an alias) */ \
+	X(STR, host, "host", NULL, 0, 0) \
 	X(STR, address, "address", NULL, 0, 0)	/* the address connected to */ \
 	X(INT, port, "port", NULL, 0, 65535) \
 	X(STR, via, "via", NULL, 0, 0)		/* "ProxyJump HOST" / "ProxyCommand ..." */ \

@@ -163,6 +163,14 @@ jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
     .hosts[1].findings[0].fix != null and .summary.hosts == 2' "$T/out" >/dev/null &&
 	ok "unreachable hosts reported in order, each with its finding" ||
 	nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
+# the resolve fix names the name looked up: not user@host, not an alias
+# (getent knows neither), but ssh_config's HostName
+printf 'Host alias1\n  HostName no-such-host.invalid\n  UserKnownHostsFile /dev/null\n' >"$T/ssh_config_alias"
+"$KA" scan -F "$T/ssh_config_alias" nobody@no-such-host.invalid alias1 --timeout 5 --format json >"$T/out" 2>/dev/null
+jq -e '[.hosts[0, 1].findings[] | select(.check == "net.resolve") | .fix] |
+    length == 2 and all(.[]; startswith("check the name: getent hosts no-such-host.invalid "))' "$T/out" >/dev/null &&
+	ok "net.resolve's fix: getent hosts the HostName (not user@host, not the alias)" ||
+	nok "net.resolve's fix names the name looked up" "$(jq -c '[.hosts[].findings[] | .fix]' "$T/out")"
 expect_exit 2 "collect without -o" "$KA" collect
 
 # --- a clean fake system, then a broken one
