@@ -118,6 +118,45 @@ settle_blocking(struct ka_ctx *ctx)
 	free(ix);
 }
 
+/*
+ * net.password-offered is the server's answer to a "none" request: seen
+ * from outside, it cannot say why. When the collected configuration says
+ * the same (sshd.password-auth, sshd.kbdint-auth: the directive, the file,
+ * the line and the fix), it is one problem reported twice, so the outside
+ * view gives way; it stays when the configuration disagrees with what the
+ * server offers (another config file running, a Match for the scan user).
+ * The rule is then listed as skipped, saying where the problem went, not
+ * as a check that passed.
+ */
+static void
+drop_restated(struct ka_host_result *r)
+{
+	const struct ka_rule *by = NULL;
+	int dropped = 0;
+
+	for (size_t k = 0; k < r->nfindings && by == NULL; k++)
+		if (r->findings[k].rule == &rule_sshd_password_auth ||
+		    r->findings[k].rule == &rule_sshd_kbdint_auth)
+			by = r->findings[k].rule;
+	if (by == NULL)
+		return;
+	for (size_t k = r->nfindings; k-- > 0; )
+		if (r->findings[k].rule == &rule_net_password_offered) {
+			finding_remove(r, k);
+			dropped = 1;
+		}
+	if (!dropped)
+		return;
+	for (size_t k = 0; k < r->nran; k++)
+		if (r->ran[k] == &rule_net_password_offered) {
+			memmove(&r->ran[k], &r->ran[k + 1], (r->nran - k - 1) * sizeof(*r->ran));
+			r->nran--;
+			break;
+		}
+	skip_add(r, &rule_net_password_offered, NULL, "the server offers passwords as "
+	    "its configuration says: reported as %s, with the line to change", by->id);
+}
+
 void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
@@ -173,6 +212,7 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 			c->run(&ctx);
 	}
 	settle_blocking(&ctx);
+	drop_restated(out);
 	if (!s->net_only)
 		ctx_foreach_key(&ctx, list_key, &out->keys);
 	if (s->net.hostkey_fp != NULL)

@@ -43,20 +43,35 @@ host_result_init(struct ka_host_result *r, const char *target)
 	r->target = xstrdup(target ? target : "local");
 }
 
+static void
+finding_free(struct ka_finding *f)
+{
+	free(f->user);
+	free(f->path);
+	free(f->message);
+	remedy_free(&f->remedy);
+	free(f->key_fp);
+	free(f->origin);
+}
+
+void
+finding_remove(struct ka_host_result *r, size_t i)
+{
+	if (i >= r->nfindings)
+		return;
+	finding_free(&r->findings[i]);
+	memmove(&r->findings[i], &r->findings[i + 1],
+	    (r->nfindings - i - 1) * sizeof(*r->findings));
+	r->nfindings--;
+}
+
 void
 host_result_free(struct ka_host_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nfindings; i++) {
-		struct ka_finding *f = &r->findings[i];
-		free(f->user);
-		free(f->path);
-		free(f->message);
-		remedy_free(&f->remedy);
-		free(f->key_fp);
-		free(f->origin);
-	}
+	for (i = 0; i < r->nfindings; i++)
+		finding_free(&r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->nskips; i++) {
 		free(r->skips[i].subject);

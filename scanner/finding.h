@@ -124,6 +124,9 @@ void skip_add(struct ka_host_result *r, const struct ka_rule *rule,
  * message or line, which change with wording and edits. 64 hex digits. */
 void finding_identity(const char *host, const struct ka_finding *f, char out[65]);
 
+/* Remove finding i, freeing what it holds; later findings move up. */
+void finding_remove(struct ka_host_result *r, size_t i);
+
 /* Sort findings: blocking first, then severity (high to low), then check
  * id, user, path, line: the order every report uses. */
 void host_result_sort(struct ka_host_result *r);

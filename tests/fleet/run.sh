@@ -82,7 +82,10 @@ absent i1 net.password-offered perm.file-mode akeys.expired
 expect i2 scanned akeys.expired
 absent i2 net.password-offered
 expect i3 scanned perm.file-mode
-expect i4 scanned net.password-offered sshd.password-auth
+# passwords on, seen from outside and in i4's sshd_config: reported once,
+# from the configuration (the line to change), not twice
+expect i4 scanned sshd.password-auth
+absent i4 net.password-offered
 expect i5 auth-failed net.no-publickey net.password-offered
 expect i6 auth-failed net.auth-failed
 expect i7 error hostkey.changed
@@ -162,7 +165,10 @@ scan pcmd3 > "$D/out.json" 2>/dev/null
 expect pcmd3 scanned
 "$KA" scan -l kascan -p 2200 127.0.0.104 --known-hosts "$D/known_hosts" -i "$D/id_scan" \
     -F /dev/null --format json > "$D/out.json" 2>/dev/null
-expect 127.0.0.104 scanned net.password-offered
+expect 127.0.0.104 scanned
+check "127.0.0.104: passwords reported once (this machine's sshd_config judged in i4's place)" \
+    '[ "$(jq "[.hosts[0].findings[].check | select(. == \"net.password-offered\" or . == \"sshd.password-auth\")] | length" "$D/out.json")" = 1 ]' \
+    "$(hostdump 127.0.0.104)"
 # the agent: no -i and no IdentityFile, the key only in ssh-agent
 printf 'Host *\n  Port 2200\n  User kascan\n  UserKnownHostsFile %s\n' "$D/known_hosts" > "$D/agent_config"
 SSH_AUTH_SOCK= "$KA" scan -F "$D/agent_config" 127.0.0.101 --format json > "$D/out.json" 2>/dev/null
