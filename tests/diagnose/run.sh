@@ -125,10 +125,11 @@ c_identities_only()
 	REPAIR='CC=()'
 }
 
-# No -i, no agent, no ~/.ssh/id_* of kadc's.
+# No -i, no agent, no ~/.ssh/id_* of kadc's. ssh passes over its default
+# names that do not exist without a word, and so does keyaudit.
 c_no_identity()
 {
-	EXPECT=client.no-identity KEYS=()
+	EXPECT=client.no-identity KEYS=() NO_FINDING=client.key-unreadable
 	REPAIR='KEYS=("$C/id_ed")'
 }
 
