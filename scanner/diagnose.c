@@ -668,9 +668,12 @@ server:
 			    strncmp(id, "net.", 4) != 0 && strncmp(id, "hostkey.", 8) != 0)
 				bad = 1;
 		}
+		const char *what = r->any_key ? "the keys the account's files list" :
+		    "this key";
+
 		step(r, 5, "server", bad ? STEP_FAIL : STEP_PASS, bad ?
-		    xstrdup("sshd's configuration or the account refuses this key") :
-		    xstrdup("nothing in sshd's order refuses this key"));
+		    xasprintf("sshd's configuration or the account refuses %s", what) :
+		    xasprintf("nothing in sshd's order refuses %s", what));
 	}
 	if (d->f.session_tried)
 		step(r, 6, "session", d->f.session_status == 0 ? STEP_PASS : STEP_FAIL,
@@ -822,6 +825,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		r->key_desc = key_desc;
 		key_desc = NULL;
 		r->predicted = 1;
+		r->any_key = !have_subject;
 		r->cause = decide(&r->hr, 0);
 		r->verdict = r->cause >= 0 ? "refused" : "ok";
 		tell(&d, r, 0, 1);

@@ -85,6 +85,15 @@ expect_exit 2 "diagnose: --pubkey that is not a key" "$KA" diagnose --local --us
 one_line_error "diagnose: --pubkey that is not a key" "$T/bad.pub" "line 1"
 expect_exit 2 "diagnose: bad target" "$KA" diagnose 'u@-oProxyCommand=x'
 one_line_error "diagnose: bad target" "argument"
+# --local without --pubkey: no key was judged, and the report says so
+# rather than a bare "verdict: ok"
+mkroot "$T/rl"
+expect_exit 0 "diagnose --local without --pubkey" "$KA" diagnose --local --root "$T/rl" --user alice --no-color
+grep -q "^keyaudit diagnose alice@local  key none given (--pubkey KEY.pub judges one)$" "$T/out" &&
+    grep -q "^verdict: ok for the keys the account's files list (predicted .*no key was given" "$T/out" &&
+    grep -q "server   nothing in sshd's order refuses the keys the account's files list" "$T/out" &&
+    ok "diagnose --local without --pubkey: says no key was given, and what ok is about" ||
+    nok "diagnose --local without --pubkey names what was judged" "$(cat "$T/out")"
 # an option without its value takes the next option as the value: one line
 # naming what was missing, never a later complaint about the wrong word
 expect_exit 2 "diagnose --via without its host" "$KA" diagnose u@127.0.0.1 --via
