@@ -452,6 +452,33 @@ drift(struct ka_ctx *ctx)
 	free(lookup);
 }
 
+/* "ssh-keygen -lf 'FILE.pub'; ..." for the HostKey files sshd's
+ * configuration names, when the server side was read (a scan that
+ * collected the host, diagnose --local or --via); NULL otherwise, and the
+ * fix falls back to the usual /etc/ssh names. */
+static char *
+own_host_keys(struct ka_ctx *ctx)
+{
+	const struct sshd_value *hk;
+	struct buf b;
+
+	if (ctx->snap->net_only || !ctx->sshd_config_found || ctx->global == NULL ||
+	    (hk = sshd_eff_get(ctx->global, "hostkey")) == NULL || hk->n == 0)
+		return NULL;
+	buf_init(&b);
+	for (size_t i = 0; i < hk->n; i++) {
+		size_t n = strlen(hk->v[i]);
+		char *pub = n > 4 && strcmp(hk->v[i] + n - 4, ".pub") == 0 ?
+		    xstrdup(hk->v[i]) : xasprintf("%s.pub", hk->v[i]);
+		char *q = shell_quote(pub);
+
+		buf_printf(&b, "%sssh-keygen -lf %s", i ? "; " : "", q);
+		free(q);
+		free(pub);
+	}
+	return buf_steal(&b);
+}
+
 static void
 run(struct ka_ctx *ctx)
 {
@@ -470,10 +497,12 @@ run(struct ka_ctx *ctx)
 		return;
 	if (strcmp(n->known_hosts, "new") == 0) {
 		char *qa = shell_quote(n->address ? n->address : ctx->snap->target);
+		char *own = own_host_keys(ctx);
 
-		fix = xasprintf("compare %s with the host's own `ssh-keygen -lf "
-		    "/etc/ssh/ssh_host_*_key.pub`, then add it on the client: ssh-keyscan "
-		    "-p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp, n->port, qa);
+		fix = xasprintf("compare %s with the host's own `%s`, then add it on the "
+		    "client: ssh-keyscan -p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp,
+		    own ? own : "ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub", n->port, qa);
+		free(own);
 		free(qa);
 		f = ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix,
 		    "%s presents %s %s, which no known_hosts entry lists for %s%s%s",

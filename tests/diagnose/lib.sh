@@ -31,6 +31,7 @@
 #   WANT_LOG  an ERE that keyaudit's .log must match (sshd's own line)
 #   WANT_FINDING  a check id that must be among .findings (not the cause)
 #   NO_FINDING  a check id that must not be reported at all (cause or finding)
+#   WANT_FIX  an ERE that the cause's fix must match
 
 PORT=2240
 DEADPORT=2249
@@ -253,7 +254,7 @@ dg_reset()
 	MODE=client EXPECT= NEXT=
 	TUSER=kadu THOST=127.0.0.1 TPORT=$PORT
 	KEYS=("$C/id_ed")
-	CC=() SC=() SM=() AGENT=() USE_F=1 NOSSHD= REPAIR= WANT_LOG= WANT_FINDING= NO_FINDING=
+	CC=() SC=() SM=() AGENT=() USE_F=1 NOSSHD= REPAIR= WANT_LOG= WANT_FINDING= NO_FINDING= WANT_FIX=
 	HOMECFG_MODE=0600 HOLD=
 }
 
@@ -545,6 +546,10 @@ dg_run_one()
 			if [ -z "$why" ] && [ -n "$WANT_FINDING" ] &&
 			    ! jq -e --arg c "$WANT_FINDING" '[.findings[]?.check] | index($c) != null' "$KA_OUT" >/dev/null 2>&1; then
 				why="expected $WANT_FINDING among .findings got $(jq -c '[.findings[]?.check]' "$KA_OUT" 2>/dev/null)"
+			fi
+			if [ -z "$why" ] && [ -n "$WANT_FIX" ] &&
+			    ! jq -r '.cause.fix // ""' "$KA_OUT" 2>/dev/null | grep -qE -- "$WANT_FIX"; then
+				why="expected the cause's fix to match /$WANT_FIX/ got $(jq -c '.cause.fix' "$KA_OUT" 2>/dev/null)"
 			fi
 			if [ -z "$why" ] && [ -n "$NO_FINDING" ] &&
 			    jq -e --arg c "$NO_FINDING" '[.cause.check?, .findings[]?.check] | index($c) != null' "$KA_OUT" >/dev/null 2>&1; then
