@@ -176,7 +176,7 @@ jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
 # (getent knows neither), but ssh_config's HostName
 printf 'Host alias1\n  HostName no-such-host.invalid\n  UserKnownHostsFile /dev/null\n' >"$T/ssh_config_alias"
 "$KA" scan -F "$T/ssh_config_alias" nobody@no-such-host.invalid alias1 --timeout 5 --format json >"$T/out" 2>/dev/null
-jq -e '[.hosts[0, 1].findings[] | select(.check == "net.resolve") | .fix] |
+[ -s "$T/out" ] && jq -e '[.hosts[0, 1].findings[] | select(.check == "net.resolve") | .fix] |
     length == 2 and all(.[]; startswith("check the name: getent hosts no-such-host.invalid "))' "$T/out" >/dev/null &&
 	ok "net.resolve's fix: getent hosts the HostName (not user@host, not the alias)" ||
 	nok "net.resolve's fix names the name looked up" "$(jq -c '[.hosts[].findings[] | .fix]' "$T/out")"
@@ -263,6 +263,14 @@ for fo in info medium high critical; do
 		nok "JUnit --fail-on $fo: $got failures ($attr), want $want; $shown of $nf shown; exit $rc; dups: $dups"
 	fi
 done
+
+# an Ansible host with ansible_connection=local is this machine (here the
+# image under --root), not a host to ssh to
+printf '[control]\nctrl ansible_connection=local\n' >"$T/local.ini"
+"$KA" scan -f "$T/local.ini" --root "$T/r1" --user alice --format json >"$T/out" 2>"$T/err"
+[ -s "$T/out" ] && jq -e '.hosts | length == 1 and .[0].target == "ctrl" and .[0].status == "scanned" and .[0].address == null' "$T/out" >/dev/null &&
+    ok "inventory: ansible_connection=local audits this machine" ||
+    nok "inventory: ansible_connection=local" "$(cat "$T/err"; head -c 400 "$T/out")"
 
 # --- hostile content: escape sequences never reach the terminal raw
 mkroot "$T/r2"
