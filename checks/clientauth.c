@@ -145,6 +145,12 @@ signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 
 	if (k->source != IDENT_FILE || k->path == NULL)
 		return;
+	/* ssh tries its default names (~/.ssh/id_rsa, id_ecdsa, ...) and
+	 * passes over those that do not exist without a word: only a file
+	 * someone named (-i, IdentityFile) is missing, or one that exists and
+	 * cannot be read */
+	if (k->missing && k->origin != NULL && strcmp(k->origin, "default") == 0)
+		return;
 	if (k->missing || k->unreadable) {
 		key_finding(ctx, &rule_client_key_unreadable, k, !strcmp(k->origin, "-i"),
 		    "give the right path with -i or IdentityFile", "%s: %s", k->path,

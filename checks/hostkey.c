@@ -15,11 +15,13 @@
 #include "scanner/policy.h"
 
 const struct ka_rule rule_hostkey_unknown = {
-	.id = "hostkey.unknown", .severity = SEV_MEDIUM, .blocks_login = 0,
+	.id = "hostkey.unknown", .severity = SEV_MEDIUM, .blocks_login = 1,
 	.title = "the host key is not in known_hosts",
-	.help = "ssh with StrictHostKeyChecking would refuse (or ask about) this host. "
-	    "keyaudit did not log in unless --accept-unknown-hosts was given. Verify "
-	    "the fingerprint out of band, then add the key.",
+	.help = "ssh -o BatchMode=yes refuses this host when StrictHostKeyChecking is yes "
+	    "or ask (the default: BatchMode cannot ask), so it blocks key login there; "
+	    "with accept-new or no ssh adds the key and logs in, and the finding does "
+	    "not block. keyaudit did not log in unless --accept-unknown-hosts was "
+	    "given. Verify the fingerprint out of band, then add the key.",
 	.chain = CHAIN_HOSTKEY + 3,
 };
 
@@ -103,6 +105,26 @@ const struct ka_rule rule_hostkey_bad_line = {
 	.help = "ssh ignores a line it cannot parse, silently: the key it was meant to "
 	    "pin is not pinned.",
 };
+
+/* Whether ssh -o BatchMode=yes, with StrictHostKeyChecking as the client's
+ * ssh_config sets it for this host (ask when unknown, ssh's default), stops
+ * at this known_hosts verdict (sshconnect.c check_host_key): an unknown key
+ * unless accept-new or no (BatchMode cannot ask), a changed key unless no
+ * (ssh then warns and goes on with public keys), a revoked key always. This
+ * is the one meaning of a hostkey finding's blocks_login, in scan,
+ * known-hosts and diagnose alike. */
+static int
+ssh_stops(const struct snap_net *n, const char *verdict)
+{
+	const char *st = n->strict_host_key_checking ? n->strict_host_key_checking : "ask";
+	int off = strcmp(st, "false") == 0 || strcmp(st, "no") == 0;
+
+	if (strcmp(verdict, "new") == 0)
+		return !off && strcmp(st, "accept-new") != 0;
+	if (strcmp(verdict, "changed") == 0)
+		return !off;
+	return 1;
+}
 
 static const struct ka_rule *const rules[] = {
 	&rule_hostkey_unknown,
@@ -327,7 +349,7 @@ drift(struct ka_ctx *ctx)
 		    "entry for %s; it presents %s: ssh -o BatchMode=yes refuses it", name,
 		    what.data);
 		if (f != NULL)
-			f->blocks_login = 1;
+			f->blocks_login = ssh_stops(&ctx->snap->net, "new");
 		free(fix);
 		buf_free(&what);
 	} else
@@ -367,7 +389,9 @@ drift(struct ka_ctx *ctx)
 		struct ka_finding *f = &ctx->out->findings[i];
 		if ((f->rule == &rule_hostkey_changed || f->rule == &rule_hostkey_revoked) &&
 		    f->key_fp != NULL)
-			f->blocks_login = met >= 0 && strcmp(f->key_fp, p[met].k.fp) == 0;
+			f->blocks_login = met >= 0 && strcmp(f->key_fp, p[met].k.fp) == 0 &&
+			    ssh_stops(&ctx->snap->net, f->rule == &rule_hostkey_changed ?
+			    "changed" : "revoked");
 	}
 
 	/* Entries against what is offered: stale types, disagreeing pairs. */
@@ -428,12 +452,40 @@ drift(struct ka_ctx *ctx)
 	free(lookup);
 }
 
+/* "ssh-keygen -lf 'FILE.pub'; ..." for the HostKey files sshd's
+ * configuration names, when the server side was read (a scan that
+ * collected the host, diagnose --local or --via); NULL otherwise, and the
+ * fix falls back to the usual /etc/ssh names. */
+static char *
+own_host_keys(struct ka_ctx *ctx)
+{
+	const struct sshd_value *hk;
+	struct buf b;
+
+	if (ctx->snap->net_only || !ctx->sshd_config_found || ctx->global == NULL ||
+	    (hk = sshd_eff_get(ctx->global, "hostkey")) == NULL || hk->n == 0)
+		return NULL;
+	buf_init(&b);
+	for (size_t i = 0; i < hk->n; i++) {
+		size_t n = strlen(hk->v[i]);
+		char *pub = n > 4 && strcmp(hk->v[i] + n - 4, ".pub") == 0 ?
+		    xstrdup(hk->v[i]) : xasprintf("%s.pub", hk->v[i]);
+		char *q = shell_quote(pub);
+
+		buf_printf(&b, "%sssh-keygen -lf %s", i ? "; " : "", q);
+		free(q);
+		free(pub);
+	}
+	return buf_steal(&b);
+}
+
 static void
 run(struct ka_ctx *ctx)
 {
 	const struct snap_net *n = &ctx->snap->net;
 	const char *where = n->known_hosts_where ? n->known_hosts_where : "known_hosts";
 	const char *name = n->known_hosts_name ? n->known_hosts_name : ctx->snap->target;
+	struct ka_finding *f;
 	char *fix;
 
 	if (n->probed && n->hostkeys.n > 0 && ctx->opts != NULL &&
@@ -445,21 +497,28 @@ run(struct ka_ctx *ctx)
 		return;
 	if (strcmp(n->known_hosts, "new") == 0) {
 		char *qa = shell_quote(n->address ? n->address : ctx->snap->target);
+		char *own = own_host_keys(ctx);
 
-		fix = xasprintf("compare %s with the host's own `ssh-keygen -lf "
-		    "/etc/ssh/ssh_host_*_key.pub`, then add it on the client: ssh-keyscan "
-		    "-p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp, n->port, qa);
+		fix = xasprintf("compare %s with the host's own `%s`, then add it on the "
+		    "client: ssh-keyscan -p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp,
+		    own ? own : "ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub", n->port, qa);
+		free(own);
 		free(qa);
-		ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix,
-		    "%s presents %s %s, which no known_hosts entry lists for %s%s",
+		f = ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix,
+		    "%s presents %s %s, which no known_hosts entry lists for %s%s%s",
 		    ctx->snap->target, n->hostkey_type, n->hostkey_fp, name,
-		    n->failure ? "; not logged in" : " (accepted: --accept-unknown-hosts)");
+		    n->failure ? "; not logged in" : " (accepted: --accept-unknown-hosts)",
+		    ssh_stops(n, "new") ? ": ssh -o BatchMode=yes refuses it" : "");
+		if (f != NULL)
+			f->blocks_login = ssh_stops(n, "new");
 		free(fix);
 	} else if (strcmp(n->known_hosts, "changed") == 0) {
 		char *file = xstrndup(where, strcspn(where, ":"));
-		struct ka_finding *f = ctx_finding(ctx, &rule_hostkey_changed, NULL, NULL, 0,
+		f = ctx_finding(ctx, &rule_hostkey_changed, NULL, NULL, 0,
 		    NULL, "%s", n->error ? n->error : "the host key changed");
 
+		if (f != NULL)
+			f->blocks_login = ssh_stops(n, "changed");
 		forget_fix(f, name, file, "if the change is expected (reinstall, key "
 		    "rotation, verified out of band)", "then add the new key; otherwise "
 		    "investigate before anyone logs in");
@@ -538,6 +597,9 @@ db_finding(struct ka_host_result *out, const struct ka_options *o, const struct 
 	    (int)f->severity);
 	if (l->fp != NULL)
 		f->key_fp = xstrdup(l->fp);
+	/* the known_hosts files are the client's, here: a report that points
+	 * at files (SARIF) puts the finding on its line */
+	f->origin = xasprintf("%s:%ld", l->file, l->line);
 }
 
 void

@@ -196,7 +196,9 @@ host_of(const char *target)
 static char *
 fix_for(const struct ka_rule *id, const struct snap_net *n, const char *target)
 {
-	char *host = host_of(target), *qh = shell_quote(host);
+	/* the name looked up: ssh_config's HostName, else the target's host
+	 * part (never user@host, never an alias getent cannot know) */
+	char *host = n->host ? xstrdup(n->host) : host_of(target), *qh = shell_quote(host);
 	char *qa = shell_quote(n->address ? n->address : host);
 	char *qu = shell_quote(n->login_user ? n->login_user : "USER");
 	char *fix = NULL;

@@ -74,7 +74,8 @@ diag_print_text(FILE *fp, const struct diag_result *r, int color)
 	if (r->key_desc != NULL) {
 		fputs("  key ", fp);
 		print_safe(fp, r->key_desc);
-	}
+	} else if (r->any_key)
+		fputs("  key none given (--pubkey KEY.pub judges one)", fp);
 	fputs("\n\n", fp);
 	for (int i = 0; i < DIAG_STEPS; i++) {
 		const struct diag_step *s = &r->steps[i];
@@ -86,9 +87,11 @@ diag_print_text(FILE *fp, const struct diag_result *r, int color)
 		    "not reached" : "");
 		fputc('\n', fp);
 	}
-	fprintf(fp, "\nverdict: %s%s%s%s\n", color ? "\033[1m" : "", r->verdict,
-	    color ? "\033[0m" : "", r->predicted ? " (predicted from the server's "
-	    "configuration; no login was tried)" : "");
+	fprintf(fp, "\nverdict: %s%s%s%s%s\n", color ? "\033[1m" : "", r->verdict,
+	    color ? "\033[0m" : "", r->any_key ? " for the keys the account's files "
+	    "list" : "", r->predicted ? r->any_key ? " (predicted from the server's "
+	    "configuration; no key was given, no login was tried)" : " (predicted "
+	    "from the server's configuration; no login was tried)" : "");
 	if (r->cause >= 0)
 		print_finding(fp, &r->hr.findings[r->cause], "cause:   ", color);
 	else if (strcmp(r->verdict, "ok") != 0)
@@ -176,6 +179,10 @@ diag_print_json(FILE *fp, const struct diag_result *r)
 	json_object_set_new(o, "log_source", report_jstr(r->log_source));
 	json_object_set_new(o, "server_hint", report_jstr(r->server_hint));
 	host = report_json_host(&r->hr);
+	/* the host's status says what happened to this login: ok when it
+	 * works, else unreachable, auth-failed or error as in a scan */
+	if (strcmp(r->verdict, "ok") == 0)
+		json_object_set_new(host, "status", json_string("ok"));
 	a = json_array();
 	json_array_append_new(a, host);
 	json_object_set_new(o, "hosts", a);

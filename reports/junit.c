@@ -1,10 +1,15 @@
-/* junit.c - JUnit XML for CI (DESIGN.md "JUnit"; validates against
- * junit-10.xsd): one <testsuite> per host, one <testcase> per check and
- * subject with a <failure> per finding, a passing <testcase> for each check
- * that ran and found nothing, <skipped> where a check could not run, and
- * <error> for a host that could not be scanned. A suite's counts are
- * attributes written before its testcases, so they are counted from the
- * host result first; nothing is kept between hosts. */
+/* junit.c - JUnit XML for CI (validates against junit-10.xsd), agreeing
+ * with the exit status: one <testsuite> per host, one <testcase> per
+ * finding (classname the check, name the check and its subject, unique in
+ * the suite: CI readers show one result per name). A finding at or above
+ * --fail-on that no baseline accepts is a <failure>, exactly what makes
+ * the exit status 1; one below it is a passing testcase with the finding in
+ * <system-out>, one a baseline accepts is <skipped> (with the finding in
+ * <system-out> too). A check that ran and found nothing is a passing
+ * testcase, a check that could not run <skipped>, a host that could not be
+ * scanned an <error>. A suite's counts are attributes written before its
+ * testcases, so they are counted from the host result first; nothing is
+ * kept between hosts. */
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
@@ -15,6 +20,7 @@ struct report {
 	FILE *out;
 	xmlTextWriterPtr w;
 	int failed;
+	enum ka_severity fail_on;
 };
 
 /* Text XML 1.0 can carry: str_printable already leaves only printable
@@ -72,8 +78,8 @@ r_open(FILE *out, const struct report_opts *o)
 	struct report *r = xcalloc(1, sizeof(*r));
 	xmlOutputBufferPtr ob = xmlOutputBufferCreateFile(out, NULL);
 
-	(void)o;
 	r->out = out;
+	r->fail_on = o != NULL ? o->fail_on : SEV_HIGH;
 	if (ob == NULL || (r->w = xmlNewTextWriter(ob)) == NULL) {
 		if (ob != NULL)
 			xmlOutputBufferClose(ob);
@@ -111,46 +117,74 @@ subject_of(const struct ka_finding *f, const char *target)
 	return buf_steal(&b);
 }
 
-static int
-str_cmp_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
+/* One testcase of a suite: its name, and what tells it apart when two
+ * names are equal (a finding's key; else its place). */
+struct tcase {
+	char *name;
+	const char *key_fp;
+	size_t order;
+};
 
-/* Findings grouped by check and subject, report order kept inside a group
- * (the pointers point into one array, so their order is that order). */
 static int
-subject_cmp(const void *pa, const void *pb)
+tcase_cmp(const void *pa, const void *pb)
 {
-	const struct ka_finding *a = *(const struct ka_finding *const *)pa;
-	const struct ka_finding *b = *(const struct ka_finding *const *)pb;
-	int c;
+	const struct tcase *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
 
-	if ((c = strcmp(a->rule->id, b->rule->id)) != 0 ||
-	    (c = str_cmp_null(a->user, b->user)) != 0 ||
-	    (c = str_cmp_null(a->path, b->path)) != 0)
+	if (c != 0)
 		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return a < b ? -1 : a > b;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 static int
-same_subject(const struct ka_finding *a, const struct ka_finding *b)
+tcase_order_cmp(const void *pa, const void *pb)
 {
-	return strcmp(a->rule->id, b->rule->id) == 0 &&
-	    str_cmp_null(a->user, b->user) == 0 &&
-	    str_cmp_null(a->path, b->path) == 0 && a->line == b->line;
+	const struct tcase *a = pa, *b = pb;
+
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static int
-write_failure(xmlTextWriterPtr w, const struct ka_finding *f, const char *subject)
+/* Names unique within the suite: equal names get the finding's key
+ * fingerprint first (stable across runs), then " #2", " #3" in report
+ * order. Leaves v in its original order. */
+static void
+unique_names(struct tcase *v, size_t n)
+{
+	for (int pass = 0; pass < 4 && n > 1; pass++) {
+		int renamed = 0;
+
+		qsort(v, n, sizeof(*v), tcase_cmp);
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && strcmp(v[i].name, v[j].name) == 0; j++)
+				;
+			if (j - i < 2)
+				continue;
+			for (size_t k = i; k < j; k++) {
+				char *nn = NULL;
+
+				if (pass == 0 && v[k].key_fp != NULL)
+					nn = xasprintf("%s %s", v[k].name, v[k].key_fp);
+				else if (pass > 0 && k > i)
+					nn = xasprintf("%s #%zu", v[k].name, k - i + 1);
+				if (nn != NULL) {
+					free(v[k].name);
+					v[k].name = nn;
+					renamed = 1;
+				}
+			}
+		}
+		if (!renamed && pass > 0)
+			break;
+	}
+	qsort(v, n, sizeof(*v), tcase_order_cmp);
+}
+
+/* The finding as a person reads it in a CI report. Caller frees. */
+static char *
+finding_text(const struct ka_finding *f, const char *subject)
 {
 	struct buf text;
-	char *s, *fix;
-	int rc = 0;
+	char *fix;
 
 	buf_init(&text);
 	buf_printf(&text, "[%s] %s %s%s\n", severity_name(f->severity), f->rule->id,
@@ -165,12 +199,18 @@ write_failure(xmlTextWriterPtr w, const struct ka_finding *f, const char *subjec
 		buf_puts(&text, "\nkey: ");
 		buf_puts(&text, f->key_fp);
 	}
-	/* Each part is cleaned on its own so the newlines stay newlines. */
-	if (xmlTextWriterStartElement(w, X("failure")) < 0 ||
-	    attr(w, "message", f->message) < 0 ||
-	    attr(w, "type", severity_name(f->severity)) < 0)
-		rc = -1;
-	for (char *line = text.data, *nl; rc == 0 && line != NULL; line = nl) {
+	return buf_steal(&text);
+}
+
+/* Text content, each line cleaned on its own so newlines stay newlines. */
+static int
+write_lines(xmlTextWriterPtr w, char *text)
+{
+	int rc = 0;
+
+	for (char *line = text, *nl; rc == 0 && line != NULL; line = nl) {
+		char *s;
+
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
 		s = xml_clean(line);
@@ -179,9 +219,47 @@ write_failure(xmlTextWriterPtr w, const struct ka_finding *f, const char *subjec
 			rc = -1;
 		free(s);
 	}
+	return rc;
+}
+
+/* A finding's testcase: <failure> when it fails the gate, <skipped> when
+ * a baseline accepts it, and the finding in <system-out> otherwise (a
+ * passing case still shows what was found, below --fail-on). */
+static int
+write_finding(xmlTextWriterPtr w, const struct ka_finding *f, const char *name,
+    const char *subject, enum ka_severity fail_on)
+{
+	char *text = finding_text(f, subject);
+	int rc = 0;
+
+	if (xmlTextWriterStartElement(w, X("testcase")) < 0 ||
+	    attr(w, "classname", f->rule->id) < 0 || attr(w, "name", name) < 0)
+		rc = -1;
+	if (rc == 0 && finding_fails_gate(f, fail_on)) {
+		if (xmlTextWriterStartElement(w, X("failure")) < 0 ||
+		    attr(w, "message", f->message) < 0 ||
+		    attr(w, "type", severity_name(f->severity)) < 0 ||
+		    write_lines(w, text) < 0 || xmlTextWriterEndElement(w) < 0)
+			rc = -1;
+	} else if (rc == 0) {
+		if (f->baselined != NULL &&
+		    (xmlTextWriterStartElement(w, X("skipped")) < 0 ||
+		    attr(w, "message", f->baselined) < 0 ||
+		    xmlTextWriterEndElement(w) < 0))
+			rc = -1;
+		if (rc == 0 && f->baselined == NULL) {
+			char *note = xasprintf("%s\n(below --fail-on %s: reported, not a "
+			    "failure)", text, severity_name(fail_on));
+			free(text);
+			text = note;
+		}
+		if (rc == 0 && (xmlTextWriterStartElement(w, X("system-out")) < 0 ||
+		    write_lines(w, text) < 0 || xmlTextWriterEndElement(w) < 0))
+			rc = -1;
+	}
 	if (xmlTextWriterEndElement(w) < 0)
 		rc = -1;
-	buf_free(&text);
+	free(text);
 	return rc;
 }
 
@@ -195,87 +273,102 @@ rule_has_finding(const struct ka_host_result *h, const struct ka_rule *rule)
 	return 0;
 }
 
-/* Findings in testcase order: grouped by check and subject. Returns the
- * number of groups (testcases with failures). Caller frees *out. */
-static size_t
-group_findings(const struct ka_host_result *h, const struct ka_finding ***out)
-{
-	const struct ka_finding **v = xcalloc(h->nfindings, sizeof(*v));
-	size_t groups = 0;
+/* The suite's testcases in the order they are written: the host's error,
+ * each finding in report order, each check that passed, each skip. */
+struct cases {
+	struct tcase *v;
+	char **subjects;		/* per finding */
+	size_t n;
+	size_t errors, passed, failures, accepted;
+};
 
-	for (size_t i = 0; i < h->nfindings; i++)
-		v[i] = &h->findings[i];
-	if (h->nfindings > 1)
-		qsort(v, h->nfindings, sizeof(*v), subject_cmp);
-	for (size_t i = 0; i < h->nfindings; i++)
-		if (i == 0 || !same_subject(v[i - 1], v[i]))
-			groups++;
-	*out = v;
-	return groups;
+static void
+add_case(struct cases *c, char *name, const char *key_fp)
+{
+	c->v[c->n].name = name;
+	c->v[c->n].key_fp = key_fp;
+	c->v[c->n].order = c->n;
+	c->n++;
+}
+
+static void
+cases_build(struct cases *c, const struct ka_host_result *h, enum ka_severity fail_on)
+{
+	memset(c, 0, sizeof(*c));
+	c->v = xcalloc(1 + h->nfindings + h->nran + h->nskips, sizeof(*c->v));
+	c->subjects = xcalloc(h->nfindings + 1, sizeof(*c->subjects));
+	if (h->status != HOST_SCANNED) {
+		c->errors = 1;
+		add_case(c, xasprintf("keyaudit.host %s", h->target), NULL);
+	}
+	for (size_t i = 0; i < h->nfindings; i++) {
+		const struct ka_finding *f = &h->findings[i];
+
+		c->subjects[i] = subject_of(f, h->target);
+		add_case(c, xasprintf("%s %s", f->rule->id, c->subjects[i]), f->key_fp);
+		c->failures += finding_fails_gate(f, fail_on);
+		c->accepted += f->baselined != NULL;
+	}
+	for (size_t i = 0; i < h->nran; i++)
+		if (!rule_has_finding(h, h->ran[i])) {
+			c->passed++;
+			add_case(c, xasprintf("%s %s", h->ran[i]->id, h->target), NULL);
+		}
+	for (size_t i = 0; i < h->nskips; i++) {
+		const struct ka_skip *s = &h->skips[i];
+
+		add_case(c, xasprintf("%s %s", s->rule ? s->rule->id : "keyaudit",
+		    s->subject ? s->subject : h->target), NULL);
+	}
+	unique_names(c->v, c->n);
+}
+
+static void
+cases_free(struct cases *c, size_t nfindings)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].name);
+	for (size_t i = 0; i < nfindings; i++)
+		free(c->subjects[i]);
+	free(c->subjects);
+	free(c->v);
 }
 
 static int
-all_baselined(const struct ka_finding **v, size_t from, size_t to)
+write_cases(xmlTextWriterPtr w, const struct ka_host_result *h, const struct cases *c,
+    enum ka_severity fail_on)
 {
-	for (size_t k = from; k < to; k++)
-		if (v[k]->baselined == NULL)
-			return 0;
-	return 1;
-}
-
-static int
-write_cases(xmlTextWriterPtr w, const struct ka_host_result *h,
-    const struct ka_finding **v)
-{
-	size_t i, j;
+	size_t k = 0;
 	int rc = 0;
 
 	if (h->status != HOST_SCANNED &&
 	    (xmlTextWriterStartElement(w, X("testcase")) < 0 ||
 	    attr(w, "classname", "keyaudit.host") < 0 ||
-	    attr(w, "name", h->target) < 0 ||
+	    attr(w, "name", c->v[k++].name) < 0 ||
 	    xmlTextWriterStartElement(w, X("error")) < 0 ||
 	    attr(w, "message", h->error ? h->error : host_status_name(h->status)) < 0 ||
 	    attr(w, "type", host_status_name(h->status)) < 0 ||
 	    xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0))
 		rc = -1;
 
-	for (i = 0; i < h->nfindings && rc == 0; i = j) {
-		char *subject = subject_of(v[i], h->target);
+	for (size_t i = 0; i < h->nfindings && rc == 0; i++)
+		rc = write_finding(w, &h->findings[i], c->v[k++].name, c->subjects[i],
+		    fail_on);
 
-		if (xmlTextWriterStartElement(w, X("testcase")) < 0 ||
-		    attr(w, "classname", v[i]->rule->id) < 0 ||
-		    attr(w, "name", subject) < 0)
-			rc = -1;
-		for (j = i; j < h->nfindings && same_subject(v[i], v[j]); j++)
-			if (rc == 0 && v[j]->baselined == NULL)
-				rc = write_failure(w, v[j], subject);
-		/* every finding of the case accepted by the baseline: skipped,
-		 * so CI shows it without failing */
-		if (rc == 0 && all_baselined(v, i, j) &&
-		    (xmlTextWriterStartElement(w, X("skipped")) < 0 ||
-		    attr(w, "message", v[i]->baselined) < 0 ||
-		    xmlTextWriterEndElement(w) < 0))
-			rc = -1;
-		if (xmlTextWriterEndElement(w) < 0)
-			rc = -1;
-		free(subject);
-	}
-
-	for (i = 0; i < h->nran && rc == 0; i++) {
+	for (size_t i = 0; i < h->nran && rc == 0; i++) {
 		if (rule_has_finding(h, h->ran[i]))
 			continue;
 		if (xmlTextWriterStartElement(w, X("testcase")) < 0 ||
 		    attr(w, "classname", h->ran[i]->id) < 0 ||
-		    attr(w, "name", h->target) < 0 || xmlTextWriterEndElement(w) < 0)
+		    attr(w, "name", c->v[k++].name) < 0 || xmlTextWriterEndElement(w) < 0)
 			rc = -1;
 	}
 
-	for (i = 0; i < h->nskips && rc == 0; i++) {
+	for (size_t i = 0; i < h->nskips && rc == 0; i++) {
 		const struct ka_skip *s = &h->skips[i];
 		if (xmlTextWriterStartElement(w, X("testcase")) < 0 ||
 		    attr(w, "classname", s->rule ? s->rule->id : "keyaudit") < 0 ||
-		    attr(w, "name", s->subject ? s->subject : h->target) < 0 ||
+		    attr(w, "name", c->v[k++].name) < 0 ||
 		    xmlTextWriterStartElement(w, X("skipped")) < 0 ||
 		    attr(w, "message", s->reason) < 0 ||
 		    xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0)
@@ -287,35 +380,26 @@ write_cases(xmlTextWriterPtr w, const struct ka_host_result *h,
 static void
 r_host(struct report *r, const struct ka_host_result *h)
 {
-	const struct ka_finding **v;
-	size_t groups, passed = 0, errors = h->status != HOST_SCANNED, accepted = 0;
+	struct cases c;
 	char tbuf[32];
 
 	if (r->w == NULL || r->failed)
 		return;
-	groups = group_findings(h, &v);
-	for (size_t i = 0; i < h->nran; i++)
-		if (!rule_has_finding(h, h->ran[i]))
-			passed++;
-	for (size_t i = 0, j; i < h->nfindings; i = j) {
-		for (j = i; j < h->nfindings && same_subject(v[i], v[j]); j++)
-			;
-		accepted += all_baselined(v, i, j);
-	}
+	cases_build(&c, h, r->fail_on);
 	snprintf(tbuf, sizeof(tbuf), "%.3f", h->duration >= 0 && h->duration < 1e9 ?
 	    h->duration : 0.0);
 	if (xmlTextWriterStartElement(r->w, X("testsuite")) < 0 ||
 	    attr(r->w, "name", h->target) < 0 ||
-	    attrf(r->w, "tests", errors + groups + passed + h->nskips) < 0 ||
-	    attrf(r->w, "failures", groups - accepted) < 0 ||
-	    attrf(r->w, "errors", errors) < 0 ||
-	    attrf(r->w, "skipped", h->nskips + accepted) < 0 ||
+	    attrf(r->w, "tests", c.n) < 0 ||
+	    attrf(r->w, "failures", c.failures) < 0 ||
+	    attrf(r->w, "errors", c.errors) < 0 ||
+	    attrf(r->w, "skipped", h->nskips + c.accepted) < 0 ||
 	    xmlTextWriterWriteAttribute(r->w, X("time"), X(tbuf)) < 0 ||
 	    (h->address != NULL && attr(r->w, "hostname", h->address) < 0) ||
-	    write_cases(r->w, h, v) < 0 ||
+	    write_cases(r->w, h, &c, r->fail_on) < 0 ||
 	    xmlTextWriterEndElement(r->w) < 0 || xmlTextWriterFlush(r->w) < 0)
 		r->failed = 1;
-	free(v);
+	cases_free(&c, h->nfindings);
 }
 
 static int

@@ -34,6 +34,12 @@ report_fix_text(const struct ka_remedy *r)
 	return t;
 }
 
+int
+finding_fails_gate(const struct ka_finding *f, enum ka_severity fail_on)
+{
+	return f->baselined == NULL && f->severity >= fail_on;
+}
+
 void
 summary_add_host(struct ka_summary *s, const struct ka_host_result *h)
 {

@@ -28,7 +28,14 @@ struct report_opts {
 	int color;			/* ANSI colour allowed */
 	int quiet;			/* text: only hosts with findings */
 	const char *command;		/* "scan", "diagnose" */
+	/* --fail-on: the gate. JUnit fails exactly the findings at or above
+	 * it that no baseline accepts, as the exit status does. */
+	enum ka_severity fail_on;
 };
+
+/* Whether a finding fails the gate of --fail-on (summary_exit's rule for
+ * one finding): at or above it and not accepted by a baseline. */
+int finding_fails_gate(const struct ka_finding *f, enum ka_severity fail_on);
 
 struct report;
 

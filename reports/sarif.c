@@ -162,7 +162,7 @@ r_host(struct report *r, const struct ka_host_result *h)
 	}
 	for (size_t i = 0; i < h->nfindings; i++) {
 		const struct ka_finding *f = &h->findings[i];
-		json_t *res, *loc = location(h->origin), *props;
+		json_t *res, *loc = location(f->origin ? f->origin : h->origin), *props;
 		char *text, *fix;
 
 		finding_identity(h->target, f, id);

@@ -668,9 +668,12 @@ server:
 			    strncmp(id, "net.", 4) != 0 && strncmp(id, "hostkey.", 8) != 0)
 				bad = 1;
 		}
+		const char *what = r->any_key ? "the keys the account's files list" :
+		    "this key";
+
 		step(r, 5, "server", bad ? STEP_FAIL : STEP_PASS, bad ?
-		    xstrdup("sshd's configuration or the account refuses this key") :
-		    xstrdup("nothing in sshd's order refuses this key"));
+		    xasprintf("sshd's configuration or the account refuses %s", what) :
+		    xasprintf("nothing in sshd's order refuses %s", what));
 	}
 	if (d->f.session_tried)
 		step(r, 6, "session", d->f.session_status == 0 ? STEP_PASS : STEP_FAIL,
@@ -822,6 +825,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		r->key_desc = key_desc;
 		key_desc = NULL;
 		r->predicted = 1;
+		r->any_key = !have_subject;
 		r->cause = decide(&r->hr, 0);
 		r->verdict = r->cause >= 0 ? "refused" : "ok";
 		tell(&d, r, 0, 1);
@@ -925,6 +929,10 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		so.hook_arg = &d;
 		d.f.t_start = (int64_t)time(NULL);
 		ssh_scan(&tg, &so, &d.conn);
+		/* the hostkey checks' blocks_login: what ssh does with the
+		 * verdict under this StrictHostKeyChecking (host_key_gate's) */
+		free(d.conn.net.strict_host_key_checking);
+		d.conn.net.strict_host_key_checking = xstrdup(d.strict ? d.strict : "ask");
 		connected = 1;
 		if (d.f.reached_auth && d.f.accepted < 0 && !d.f.pubkey_blocked)
 			probe_unreached(&d, kh);
@@ -955,12 +963,6 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	ko.diag = &d.f;
 	engine_check_snapshot(checked, &ko, &r->hr);
 	r->hr.status = scan_status(checked);
-	/* An unknown host key is a note in a scan; here ssh stopped at it. */
-	for (size_t i = 0; i < r->hr.nfindings; i++)
-		if (r->hr.findings[i].rule == &rule_hostkey_unknown &&
-		    checked->net.failure != NULL &&
-		    strcmp(checked->net.failure, "hostkey-unknown") == 0)
-			r->hr.findings[i].blocks_login = 1;
 	if (checked->net.address != NULL)
 		r->hr.address = xstrdup(checked->net.address);
 	r->hr.port = checked->net.port;
@@ -976,6 +978,15 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		r->verdict = "unreachable";
 	else
 		r->verdict = "refused";
+	/* The connection stopped in the session hook, never collecting, so
+	 * scan_status() reads it as "not collected" (error). Here the host was
+	 * reached: a login that works is no failed host (the JSON says ok), a
+	 * key refused at authentication is auth-failed. */
+	if (strcmp(r->verdict, "ok") == 0)
+		r->hr.status = HOST_SCANNED;
+	else if (r->hr.status == HOST_ERROR && d.f.reached_auth && d.f.accepted < 0 &&
+	    (checked->net.failure == NULL || strcmp(checked->net.failure, "key-refused") == 0))
+		r->hr.status = HOST_AUTH_FAILED;
 	if (strcmp(r->verdict, "ok") != 0)
 		r->cause = decide(&r->hr, d.f.session_tried);
 	/* "The server refused" is the client's view of a cause found elsewhere

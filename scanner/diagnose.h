@@ -60,6 +60,9 @@ struct diag_result {
 	char *key_desc;			/* the key under diagnosis, or NULL */
 	const char *verdict;		/* ok refused unreachable error */
 	int predicted;			/* no connection was made: --local etc. only */
+	/* --local without --pubkey: no one key was judged, but whether sshd
+	 * lets in the keys the account's files list */
+	int any_key;
 	struct diag_step steps[DIAG_STEPS];
 	struct ka_host_result hr;	/* every finding, cause first */
 	long cause;			/* index into hr.findings, -1 none */

@@ -159,6 +159,46 @@ quiet_keyless(struct ka_ctx *ctx)
 	}
 }
 
+static int
+is_password_offered(const struct ka_finding *f, void *arg)
+{
+	(void)arg;
+	return f->rule == &rule_net_password_offered;
+}
+
+/*
+ * net.password-offered is the server's answer to a "none" request: seen
+ * from outside, it cannot say why. When the collected configuration says
+ * the same (sshd.password-auth, sshd.kbdint-auth: the directive, the file,
+ * the line and the fix), it is one problem reported twice, so the outside
+ * view gives way; it stays when the configuration disagrees with what the
+ * server offers (another config file running, a Match for the scan user).
+ * The rule is then listed as skipped, saying where the problem went, not
+ * as a check that passed.
+ */
+static void
+drop_restated(struct ka_host_result *r)
+{
+	const struct ka_rule *by = NULL;
+
+	for (size_t k = 0; k < r->nfindings && by == NULL; k++)
+		if (r->findings[k].rule == &rule_sshd_password_auth ||
+		    r->findings[k].rule == &rule_sshd_kbdint_auth)
+			by = r->findings[k].rule;
+	if (by == NULL)
+		return;
+	if (host_result_drop(r, is_password_offered, NULL) == 0)
+		return;
+	for (size_t k = 0; k < r->nran; k++)
+		if (r->ran[k] == &rule_net_password_offered) {
+			memmove(&r->ran[k], &r->ran[k + 1], (r->nran - k - 1) * sizeof(*r->ran));
+			r->nran--;
+			break;
+		}
+	skip_add(r, &rule_net_password_offered, NULL, "the server offers passwords as "
+	    "its configuration says: reported as %s, with the line to change", by->id);
+}
+
 void
 engine_check_snapshot(const struct snapshot *s, const struct ka_options *o,
     struct ka_host_result *out)
@@ -354,6 +394,7 @@ engine_check_host(const struct snapshot *s, const struct ka_options *o,
 	settle_blocking(&ctx);
 	if (o == NULL || o->subject == NULL)
 		quiet_keyless(&ctx);
+	drop_restated(out);
 	if (!s->net_only)
 		ctx_foreach_key(&ctx, list_key, &out->keys);
 	budget_finding(&ctx, notrun, nnotrun);

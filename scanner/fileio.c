@@ -71,7 +71,13 @@ baseline_load(const char *path, struct baseline *out, char **err)
 
 	buf_init(&b);
 	memset(out, 0, sizeof(*out));
-	rc = read_input_file(path, BASELINE_FILE_MAX, &b, err);
+	rc = read_file_bounded(path, BASELINE_FILE_MAX, &b, err);
+	if (rc == 1) {
+		/* the first run of a gate has none yet: say how one is made */
+		*err = xasprintf("%s: no such file (a first baseline is written with "
+		    "--write-baseline %s)", path, path);
+		rc = -1;
+	}
 	if (rc == 0)
 		rc = baseline_parse(b.data ? b.data : "", b.len, path, out, err);
 	buf_free(&b);

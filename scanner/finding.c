@@ -51,6 +51,7 @@ finding_free(struct ka_finding *f)
 	free(f->message);
 	remedy_free(&f->remedy);
 	free(f->key_fp);
+	free(f->origin);
 }
 
 size_t

@@ -59,6 +59,11 @@ struct ka_finding {
 	 * expiry has passed (the finding fails again). Owned by the baseline. */
 	const char *baselined;
 	int64_t baseline_expired;
+	/* Where a report that points at files (SARIF) anchors this finding
+	 * when it is not the host's origin: "FILE:LINE" or "FILE", or NULL.
+	 * The fleet entry's findings take the inventory line of a host
+	 * involved; the known_hosts entry's the known_hosts line. */
+	char *origin;
 };
 
 /* A check that could not run for this host or subject, and why. */
@@ -121,6 +126,7 @@ void skip_add(struct ka_host_result *r, const struct ka_rule *rule,
  * SHA-256 over check, host, user, path and key fingerprint, never the
  * message or line, which change with wording and edits. 64 hex digits. */
 void finding_identity(const char *host, const struct ka_finding *f, char out[65]);
+
 
 /* Sort findings: blocking first, then severity (high to low), then check
  * id, user, path, line: the order every report uses. */

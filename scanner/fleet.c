@@ -43,6 +43,7 @@ struct fp_entry {
 
 struct fleet {
 	struct strlist hosts;
+	char **origins;		/* per host: its inventory line, or NULL */
 	struct kh_host *kh;	/* one per host */
 	size_t nkh;
 	struct strmap users;	/* account names, interned */
@@ -186,11 +187,14 @@ sight(struct fleet *f, const char *fp, int is_hostkey, size_t host, const char *
 }
 
 void
-fleet_add(struct fleet *f, const char *target, const struct host_digest *d)
+fleet_add(struct fleet *f, const char *target, const char *origin,
+    const struct host_digest *d)
 {
 	size_t host = f->hosts.n;
 
 	strlist_add(&f->hosts, target);
+	f->origins = xreallocarray(f->origins, host + 1, sizeof(*f->origins));
+	f->origins[host] = origin != NULL ? xstrdup(origin) : NULL;
 	f->kh = xreallocarray(f->kh, f->nkh + 1, sizeof(*f->kh));
 	memset(&f->kh[f->nkh], 0, sizeof(*f->kh));
 	for (size_t i = 0; i < d->kh_names.n; i++)
@@ -216,6 +220,18 @@ fleet_add(struct fleet *f, const char *target, const struct host_digest *d)
 	}
 }
 
+/* The host part of a target: "db1:2222" of "admin@db1:2222" (the login
+ * user is how the scan got in, not where the account is; "kafa@admin@db1"
+ * read as nonsense). Names cannot hold '@' (inventory.c). */
+static const char *
+host_part(const char *target)
+{
+	const char *at = strrchr(target, '@');
+
+	return at != NULL && at[1] != '\0' ? at + 1 : target;
+}
+
+/* "kafa@db1, kafa@db2 and 3 more", or for a host key "db1, db2". */
 static char *
 places(const struct fleet *f, const struct fp_entry *e)
 {
@@ -228,10 +244,25 @@ places(const struct fleet *f, const struct fp_entry *e)
 			buf_printf(&b, " and %zu more", e->count - n);
 			break;
 		}
-		buf_printf(&b, "%s%s%s%s", n ? ", " : "", s->user ? s->user : "",
-		    s->user ? "@" : "", f->hosts.v[s->host]);
+		if (s->user != NULL)
+			buf_printf(&b, "%s%s@%s", n ? ", " : "", s->user,
+			    host_part(f->hosts.v[s->host]));
+		else
+			buf_printf(&b, "%s%s", n ? ", " : "", f->hosts.v[s->host]);
 	}
 	return buf_steal(&b);
+}
+
+/* A fleet finding sits on the inventory line of the first host involved
+ * that has one (SARIF needs a file to put an alert on). */
+static void
+anchor(const struct fleet *f, const struct fp_entry *e, struct ka_finding *fd)
+{
+	for (const struct sighting *s = e->first; s != NULL; s = s->next)
+		if (f->origins[s->host] != NULL) {
+			fd->origin = xstrdup(f->origins[s->host]);
+			return;
+		}
 }
 
 
@@ -288,6 +319,8 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 				    key.blob_type, key.fp, f->hosts.v[b]);
 				fd->key_fp = xstrdup(key.fp);
 				fd->blocks_login = 0;
+				if (f->origins[a] != NULL)
+					fd->origin = xstrdup(f->origins[a]);
 			} else if (!equal && same != NULL && changed != NULL) {
 				struct ka_finding *fd = finding_add(out, changed, NULL, same->file,
 				    same->line, NULL, "%s trusts another %s key for %s (%s) than "
@@ -302,6 +335,8 @@ kh_cross(const struct fleet *f, size_t a, const char *path, const char *text,
 				    "-f", path, NULL);
 				fd->key_fp = xstrdup(key.fp);
 				fd->blocks_login = 0;
+				if (f->origins[a] != NULL)
+					fd->origin = xstrdup(f->origins[a]);
 			}
 			ak_line_free(&key);
 		}
@@ -368,9 +403,11 @@ fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *
 			fd->key_fp = xstrdup(e->fp);
 			free(where);
 		}
-		if (fd != NULL)
+		if (fd != NULL) {
 			fd->severity = (enum ka_severity)policy_severity(o->policy,
 			    fd->rule->id, (int)fd->severity);
+			anchor(f, e, fd);
+		}
 	}
 	host_result_sort(out);
 }
@@ -396,6 +433,9 @@ fleet_free(struct fleet *f)
 		strlist_free(&f->kh[i].files);
 	}
 	free(f->kh);
+	for (size_t i = 0; i < f->hosts.n; i++)
+		free(f->origins[i]);
+	free(f->origins);
 	strlist_free(&f->hosts);
 	strmap_free(&f->users);
 	free(f);

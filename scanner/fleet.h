@@ -25,8 +25,10 @@ void host_digest_free(struct host_digest *d);
 
 struct fleet;
 struct fleet *fleet_new(void);
-/* Hosts are added in inventory order; target is copied. */
-void fleet_add(struct fleet *f, const char *target, const struct host_digest *d);
+/* Hosts are added in inventory order; target and origin (the host's
+ * "FILE:LINE" in an inventory, or NULL) are copied. */
+void fleet_add(struct fleet *f, const char *target, const char *origin,
+    const struct host_digest *d);
 /* The fleet findings as one result with target "fleet" (empty when there
  * is nothing to say, or fewer than two hosts). */
 void fleet_check(struct fleet *f, const struct ka_options *o, struct ka_host_result *out);

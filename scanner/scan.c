@@ -210,6 +210,11 @@ scan_remote(struct scan_state *st, const struct target *t, struct snapshot *snap
 		so.known_hosts = NULL;
 	}
 	ssh_scan(&tg, &so, snap);
+	/* what ssh -o BatchMode=yes does with the host key verdict (the
+	 * hostkey checks' blocks_login) */
+	free(snap->net.strict_host_key_checking);
+	snap->net.strict_host_key_checking = ch.strict_host_key_checking ?
+	    xstrdup(ch.strict_host_key_checking) : NULL;
 	strlist_free(&ids);
 	strlist_free(&khfiles);
 	client_host_free(&ch);
@@ -284,6 +289,16 @@ now_s(void)
 }
 
 static void
+clear_progress(struct scan_state *st)
+{
+	if (!st->tick_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	st->tick_shown = 0;
+}
+
+static void
 emit(void *arg, size_t i, void *result)
 {
 	struct scan_state *st = arg;
@@ -292,9 +307,13 @@ emit(void *arg, size_t i, void *result)
 	(void)i;
 	if (out->hr.status != HOST_SCANNED)
 		st->failed++;
+	/* The report may go to the same terminal: the progress line is taken
+	 * away before a host is printed (the next tick draws it again below),
+	 * or the host's first line would continue it. */
+	clear_progress(st);
 	st->s->emit(st->s->emit_arg, &out->hr, 0);
 	if (st->fleet != NULL)
-		fleet_add(st->fleet, out->hr.target, &out->digest);
+		fleet_add(st->fleet, out->hr.target, out->hr.origin, &out->digest);
 	host_result_free(&out->hr);
 	host_digest_free(&out->digest);
 }
@@ -310,8 +329,7 @@ tick(void *arg, size_t done, size_t running)
 	if (!st->s->progress)
 		return;
 	if (done == total && running == 0) {
-		if (st->tick_shown)
-			fputs("\r\033[K", stderr);
+		clear_progress(st);
 		return;
 	}
 	if (t - st->last_tick < 0.2)

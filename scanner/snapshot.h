@@ -123,6 +123,8 @@ struct snap_sshd_t {
  * new fact is its line here and whoever fills it (a transport). TYPE: STR
  * (char *, owned), I64 (int64_t), INT (int), BOOL (int, 0 or 1). */
 #define SNAP_NET_FACTS(X) \
+	/* the name connected to, ssh_config applied (HostName, not an alias) */ \
+	X(STR, host, "host", NULL, 0, 0) \
 	X(STR, address, "address", NULL, 0, 0)	/* the address connected to */ \
 	X(INT, port, "port", NULL, 0, 65535) \
 	X(STR, via, "via", NULL, 0, 0)		/* "ProxyJump HOST" / "ProxyCommand ..." */ \
@@ -142,6 +144,10 @@ struct snap_sshd_t {
 	X(STR, known_hosts, "known_hosts", NULL, 0, 0) \
 	X(STR, known_hosts_where, "known_hosts_where", NULL, 0, 0) \
 	X(STR, known_hosts_name, "known_hosts_name", NULL, 0, 0) \
+	/* the client's StrictHostKeyChecking for this host as ssh -G prints \
+	 * it (true false ask accept-new), NULL: not resolved (ssh's default, \
+	 * ask): what ssh -o BatchMode=yes does with the verdict above */ \
+	X(STR, strict_host_key_checking, "strict_host_key_checking", NULL, 0, 0) \
 	X(STR, login_user, "login_user", NULL, 0, 0)	/* who we logged in as */ \
 	X(STR, login_with, "login_with", NULL, 0, 0)	/* "agent" or the identity file */ \
 	X(STR, sudo, "sudo", NULL, 0, 0)	/* --sudo: "ok" or "denied", else NULL */

@@ -35,8 +35,13 @@ open_sink_file(struct sink *s, const char *format, const char *path,
 int
 close_sink(struct sink *s, const struct ka_summary *sum, int keep)
 {
-	int rc = s->fmt->close(s->r, sum);
+	int rc, e;
 	char *err = NULL;
+
+	/* a report fails at its last write or flush: keep why */
+	errno = 0;
+	rc = s->fmt->close(s->r, sum);
+	e = errno;
 
 	if (s->path == NULL) {
 		if (fflush(s->fp) != 0 || ferror(s->fp))
@@ -45,11 +50,12 @@ close_sink(struct sink *s, const struct ka_summary *sum, int keep)
 		outfile_abort(&s->out);
 	else if (outfile_commit(&s->out, &err) != 0)
 		rc = -1;
+	/* the file asked for, never its temporary */
 	if (rc != 0 && err != NULL)
 		ka_eprintf("keyaudit: writing the report failed: %s", err);
 	else if (rc != 0)
-		ka_eprintf("keyaudit: %s: writing the report failed",
-		    s->path ? s->path : "standard output");
+		ka_eprintf("keyaudit: %s: writing the report failed%s%s",
+		    s->path ? s->path : "standard output", e ? ": " : "", e ? strerror(e) : "");
 	free(err);
 	return rc;
 }
@@ -67,6 +73,7 @@ open_sinks(struct sink *sinks, const struct cli_args *a, struct report_opts *ro)
 	};
 	size_t n = 0;
 
+	ro->fail_on = a->fail_on;	/* JUnit's failures are the gate's */
 	open_sink_file(&sinks[n++], a->format, NULL, ro);
 	ro->color = 0;
 	for (size_t i = 0; i < KA_ARRLEN(files); i++)

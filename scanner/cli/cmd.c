@@ -321,6 +321,29 @@ set_value(const struct cmd_entry *ce, const struct cmd_option *co, const char *v
 	}
 }
 
+/* Whether s is one of this command's options as typed ("--sudo",
+ * "--via=x", "-i", "-ifile"): getopt hands it over as the value of an
+ * option given without one ("--via --sudo"), which then fails later with a
+ * message about the wrong word. */
+static int
+is_option_word(const struct cmd_entry *ce, const char *s)
+{
+	if (s == NULL || s[0] != '-' || s[1] == '\0')
+		return 0;
+	for (const struct cmd_option *co = ce->options; co->opt || co->help; co++) {
+		size_t n;
+
+		if (co->opt == NULL)
+			continue;
+		if (s[1] == '-' && co->opt->name != NULL && (n = strlen(co->opt->name)) > 0 &&
+		    strncmp(s + 2, co->opt->name, n) == 0 && (s[2 + n] == '\0' || s[2 + n] == '='))
+			return 1;
+		if (s[1] != '-' && letter_of(co) != 0 && s[1] == letter_of(co))
+			return 1;
+	}
+	return 0;
+}
+
 void
 cli_parse(const struct cmd_entry *ce, int argc, char **argv, struct cli_args *a)
 {
@@ -397,6 +420,16 @@ cli_parse(const struct cmd_entry *ce, int argc, char **argv, struct cli_args *a)
 		if (co->opt == &opt_help) {
 			print_help(ce, stdout);
 			exit(0);
+		}
+		if (co->opt->arg != NULL && is_option_word(ce, optarg)) {
+			char nm[64];
+
+			if (c < 256)
+				snprintf(nm, sizeof(nm), "-%c", c);
+			else
+				flag_name(co, nm, sizeof(nm));
+			cli_usage(ce->name, "%s needs %s (got the option %s)", nm, co->opt->arg,
+			    optarg);
 		}
 		set_value(ce, co, optarg, a, given[k], c < 256);
 		given[k]++;

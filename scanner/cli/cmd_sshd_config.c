@@ -132,7 +132,14 @@ cmd_sshd_config(struct cli_args *a)
 	cfg = sshdconf_parse(snap.sshd_config_path, &io);
 	for (size_t i = 0; i < sshdconf_nerrors(cfg); i++) {
 		const struct sshdconf_error *e = sshdconf_error_at(cfg, i);
-		ka_eprintf("keyaudit: %s:%d: %s", e->file, e->line, e->msg);
+		/* FILE:LINE for a line sshd would reject; a file that could
+		 * not be read has no line (never "FILE:0") */
+		if (e->line > 0)
+			ka_eprintf("keyaudit: %s:%d: %s", e->file, e->line, e->msg);
+		else if (strstr(e->msg, e->file) != NULL)
+			ka_eprintf("keyaudit: %s", e->msg);
+		else
+			ka_eprintf("keyaudit: %s: %s", e->file, e->msg);
 		rc = EXIT_USAGE;
 	}
 	if (rc == 0) {

@@ -382,12 +382,19 @@ parse_plain(const char *text, size_t len, const char *name, struct target_list *
 /* ----------------------------------------------------------- Ansible INI */
 
 /* The connection variables keyaudit reads; everything else is ignored. */
-enum { V_HOST, V_SSH_HOST, V_PORT, V_SSH_PORT, V_USER, V_SSH_USER, V_SSHD_CONFIG, NVARS };
+enum { V_HOST, V_SSH_HOST, V_PORT, V_SSH_PORT, V_USER, V_SSH_USER, V_SSHD_CONFIG,
+	V_CONNECTION, NVARS };
 
 static const char *const var_names[NVARS] = {
 	"ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port",
-	"ansible_user", "ansible_ssh_user", "keyaudit_sshd_config",
+	"ansible_user", "ansible_ssh_user", "keyaudit_sshd_config", "ansible_connection",
 };
+
+/* ansible_connection values keyaudit can follow: the ssh ones (it connects
+ * with its own SSH client) and local (Ansible runs on the control node
+ * itself: keyaudit audits this machine). */
+static const char *const ssh_connections[] = { "ssh", "smart", "paramiko",
+	"paramiko_ssh", NULL };
 
 struct vars {
 	char *v[NVARS];
@@ -586,6 +593,18 @@ looks_like_ini(const char *text, size_t len)
 		if (section_header(s, n, &nm, &nl, &tag, &tl) &&
 		    (tag == NULL || tag_is(tag, tl, "children") || tag_is(tag, tl, "vars")))
 			return 1;
+		/* an ungrouped host with variables ("web1 ansible_host=10.0.0.1"):
+		 * valid Ansible INI with no section at all, never a plain target */
+		{
+			size_t a = 0;
+
+			while (a < n && !isspace((unsigned char)s[a]))
+				a++;
+			while (a < n && isspace((unsigned char)s[a]))
+				a++;
+			if (a < n && s[a] != '#' && memchr(s + a, '=', n - a) != NULL)
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -705,6 +724,19 @@ set_var(struct ini *in, int line, struct vars *vs, const char *key, const char *
 	case V_USER:
 	case V_SSH_USER:
 		msg = user_problem(key, v);
+		break;
+	case V_CONNECTION:
+		/* checked for the hosts selected (a --limit may leave out the
+		 * winrm group): here only that it is a plain word */
+		for (const char *c = v; *c != '\0' && msg == NULL; c++)
+			if (!name_char((unsigned char)*c)) {
+				char *pv = str_printable(v, strlen(v));
+				msg = xasprintf("ansible_connection '%s' is not a plugin name",
+				    pv);
+				free(pv);
+			}
+		if (*v == '\0')
+			msg = xstrdup("empty ansible_connection (expected ssh or local)");
 		break;
 	case V_SSHD_CONFIG:
 		if (v[0] != '/' || strlen(v) > PATH_VAR_MAX ||
@@ -1449,6 +1481,7 @@ parse_ini(struct ini *in, const char *text, size_t len, const char *limit,
 		const char *v[NVARS] = { 0 };
 		struct ihost *h = &in->h[hi];
 		struct target *t;
+		int local;
 
 		if (!sel[hi])
 			continue;
@@ -1459,10 +1492,43 @@ parse_ini(struct ini *in, const char *text, size_t len, const char *limit,
 		for (size_t k = 0; k < groups.n; k++)
 			merge_vars(v, &in->g[groups.v[k]].vars);
 		merge_vars(v, &h->vars);
+		if (v[V_CONNECTION] != NULL && strcmp(v[V_CONNECTION], "local") != 0) {
+			int known = 0;
+
+			for (size_t k = 0; ssh_connections[k] != NULL; k++)
+				known |= strcmp(v[V_CONNECTION], ssh_connections[k]) == 0;
+			if (!known) {
+				char *pn = str_printable(h->name, strlen(h->name));
+				ini_error(in, h->line, "host '%s': ansible_connection=%s is "
+				    "not one keyaudit can audit through (ssh, smart, paramiko "
+				    "or local); leave it out with --limit", pn, v[V_CONNECTION]);
+				free(pn);
+				goto out;
+			}
+		}
+		local = v[V_CONNECTION] != NULL && strcmp(v[V_CONNECTION], "local") == 0;
+		/* 'local' is keyaudit's name for this machine (on the command
+		 * line and in a host list); Ansible would ssh to a host of that
+		 * name. Said either way, it is clear: */
+		if (!local && strcmp(h->name, "local") == 0 && v[V_HOST] == NULL &&
+		    v[V_SSH_HOST] == NULL) {
+			ini_error(in, h->line, "host 'local' is keyaudit's name for this "
+			    "machine, and Ansible's for a host to ssh to: add "
+			    "ansible_connection=local to audit this machine, or "
+			    "ansible_host=ADDRESS for a host named local");
+			goto out;
+		}
 		t = target_list_add(out);
 		t->name = xstrdup(h->name);
-		t->host = xstrdup(h->host);
+		/* ansible_connection=local: Ansible runs on the control node, so
+		 * keyaudit audits this machine (no ssh, no host/port/user) */
+		t->host = local ? NULL : xstrdup(h->host);
 		t->origin = xasprintf("%s:%d", in->file, h->line);
+		if (local) {
+			if (v[V_SSHD_CONFIG])
+				t->sshd_config = xstrdup(v[V_SSHD_CONFIG]);
+			continue;
+		}
 		/* Ansible's ssh plugin lists ansible_ssh_* after ansible_* and
 		 * the last one defined wins */
 		if (v[V_PORT] || v[V_SSH_PORT])

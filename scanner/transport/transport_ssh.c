@@ -1244,6 +1244,7 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 	s->target = xstrdup(t->name);
 	s->transport = xstrdup("ssh");
 	s->net.probed = 1;
+	s->net.host = t->host ? xstrdup(t->host) : NULL;
 	s->net.port = t->port;
 	s->net_only = 1;
 	/* Ask for the key type known_hosts has, as ssh does (else a host

@@ -74,6 +74,15 @@ jq -e --arg f "$T/inv" '[.runs[0].results[] | select(.properties.host == "127.0.
     .locations[0].physicalLocation | select(.region.startLine == 5)] | length >= 1' "$T/inv.sarif" >/dev/null &&
     t_ok "SARIF: results sit on the inventory line of their host (2 and 5)" ||
     t_nok "SARIF: anchored on the inventory" "$(jq -c '[.runs[0].results[] | [.properties.host, .ruleId, .locations[0].physicalLocation]]' "$T/inv.sarif")"
+# entries that are no host (known-hosts' judgement of the known_hosts files,
+# the fleet pass) point at a file too: a bad known_hosts line at its line
+printf '# pinned\nnot a known_hosts line\n' >"$T/kh"
+"$KA" known-hosts 127.0.0.1:1 --known-hosts "$T/kh" --timeout 3 --sarif "$T/kh.sarif" >/dev/null 2>"$T/err"
+v=$(t_valid sarif "$T/kh.sarif"); vr=$?
+[ $vr != 1 ] && jq -e --arg f "$T/kh" '[.runs[0].results[] | select(.ruleId == "hostkey.bad-line") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == $f and .region.startLine == 2)] | length == 1' "$T/kh.sarif" >/dev/null &&
+    t_ok_schema "SARIF: known-hosts' findings about a known_hosts file sit on its line (and validate)" sarif ||
+    t_nok "SARIF: known_hosts entry located" "$v $(jq -c '[.runs[0].results[] | [.ruleId, .locations[0].physicalLocation]]' "$T/kh.sarif")"
 
 # --- baselines
 mkroot "$T/r1"
@@ -123,6 +132,9 @@ v=$(t_valid sarif "$T/b.sarif"); vr=$?
 [ $vr != 1 ] && jq -e 'all(.runs[0].results[]; .suppressions[0].kind == "external")' "$T/b.sarif" >/dev/null &&
     t_ok_schema "SARIF: baselined results carry an external suppression (and validate)" sarif || t_nok "SARIF suppressions" "$v"
 # bad baselines: exit 2, one line naming the file
+scan --baseline "$T/none.json" >/dev/null; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "none.json: no such file (a first baseline is written with --write-baseline $T/none.json)" "$T/err" &&
+    t_ok "a missing baseline: exit 2, one line pointing at --write-baseline" || t_nok "missing baseline (exit $rc)" "$(cat "$T/err")"
 printf '{"keyaudit_baseline": 1, "entries": [{"check": "perm.file-mode", "host": "local"}]}' >"$T/bad1.json"
 scan --baseline "$T/bad1.json" >/dev/null; rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "bad1.json: entries\[0\]: expected \"check\", \"host\" and a non-empty \"reason\"" "$T/err" &&
@@ -207,6 +219,15 @@ jq '.target = "we\"b\\1\nx"' fixtures/snapshots/account-locked-no-pam.json >"$T/
 "$KA" scan --snapshot fixtures/snapshots/account-locked-no-pam.json --snapshot "$T/odd.json" \
     --prom "$T/prom/keyaudit.prom" >/dev/null 2>&1
 ls "$T/prom" | grep -q tmp && t_nok "--prom leaves no temporary file" || t_ok "--prom leaves no temporary file"
+# a write that fails (here the file size limit): exit 3, one line naming the
+# file asked for (never its temporary) and why, the previous metrics kept
+cp "$T/prom/keyaudit.prom" "$T/prom.before"
+(trap '' XFSZ; ulimit -f 1; "$KA" scan --snapshot fixtures/snapshots/account-locked-no-pam.json \
+    --prom "$T/prom/keyaudit.prom" >/dev/null 2>"$T/err"); rc=$?
+[ $rc = 3 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "keyaudit: $T/prom/keyaudit.prom: writing the report failed: File too large" "$T/err" &&
+    ! grep -q '\.tmp\.' "$T/err" && cmp -s "$T/prom.before" "$T/prom/keyaudit.prom" && [ "$(ls "$T/prom")" = keyaudit.prom ] &&
+    t_ok "--prom write error: exit 3, one line naming the file (not its temporary) and why, old metrics kept" ||
+    t_nok "--prom write error (exit $rc)" "$(cat "$T/err"; ls "$T/prom")"
 grep -q '^keyaudit_check_pass{host="fx",check="account.locked"} 0$' "$T/prom/keyaudit.prom" &&
     grep -q '^keyaudit_check_pass{host="fx",check="perm.file-mode"} 1$' "$T/prom/keyaudit.prom" &&
     grep -q '^keyaudit_findings{host="fx",severity="high"} [1-9]' "$T/prom/keyaudit.prom" &&

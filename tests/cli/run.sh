@@ -83,6 +83,23 @@ expect_exit 2 "diagnose: --pubkey that is not a key" "$KA" diagnose --local --us
 one_line_error "diagnose: --pubkey that is not a key" "$T/bad.pub" "line 1"
 expect_exit 2 "diagnose: bad target" "$KA" diagnose 'u@-oProxyCommand=x'
 one_line_error "diagnose: bad target" "argument"
+# --local without --pubkey: no key was judged, and the report says so
+# rather than a bare "verdict: ok"
+mkroot "$T/rl"
+expect_exit 0 "diagnose --local without --pubkey" "$KA" diagnose --local --root "$T/rl" --user alice --no-color
+grep -q "^keyaudit diagnose alice@local  key none given (--pubkey KEY.pub judges one)$" "$T/out" &&
+    grep -q "^verdict: ok for the keys the account's files list (predicted .*no key was given" "$T/out" &&
+    grep -q "server   nothing in sshd's order refuses the keys the account's files list" "$T/out" &&
+    t_ok "diagnose --local without --pubkey: says no key was given, and what ok is about" ||
+    t_nok "diagnose --local without --pubkey names what was judged" "$(cat "$T/out")"
+# an option without its value takes the next option as the value: one line
+# naming what was missing, never a later complaint about the wrong word
+expect_exit 2 "diagnose --via without its host" "$KA" diagnose u@127.0.0.1 --via
+one_line_error "diagnose --via without its host" "--via needs [USER@]HOST[:PORT]"
+expect_exit 2 "diagnose --via followed by an option" "$KA" diagnose u@127.0.0.1 --via -i "$T/k"
+one_line_error "diagnose --via followed by an option" "--via needs [USER@]HOST[:PORT]" "got the option -i"
+expect_exit 2 "diagnose --via --local" "$KA" diagnose --via --local
+one_line_error "diagnose --via --local" "--via needs"
 
 # --- known-hosts: usage errors before any connection
 expect_exit 2 "known-hosts without a target" "$KA" known-hosts
@@ -153,6 +170,14 @@ jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
     .hosts[1].findings[0].fix != null and .summary.hosts == 2' "$T/out" >/dev/null &&
 	t_ok "unreachable hosts reported in order, each with its finding" ||
 	t_nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
+# the resolve fix names the name looked up: not user@host, not an alias
+# (getent knows neither), but ssh_config's HostName
+printf 'Host alias1\n  HostName no-such-host.invalid\n  UserKnownHostsFile /dev/null\n' >"$T/ssh_config_alias"
+"$KA" scan -F "$T/ssh_config_alias" nobody@no-such-host.invalid alias1 --timeout 5 --format json >"$T/out" 2>/dev/null
+[ -s "$T/out" ] && jq -e '[.hosts[0, 1].findings[] | select(.check == "net.resolve") | .fix] |
+    length == 2 and all(.[]; startswith("check the name: getent hosts no-such-host.invalid "))' "$T/out" >/dev/null &&
+	t_ok "net.resolve's fix: getent hosts the HostName (not user@host, not the alias)" ||
+	t_nok "net.resolve's fix names the name looked up" "$(jq -c '[.hosts[].findings[] | .fix]' "$T/out")"
 expect_exit 2 "collect without -o" "$KA" collect
 
 # --- a clean fake system, then a broken one
@@ -205,6 +230,9 @@ grep -qx "passwordauthentication yes" "$T/out" && t_ok "sshd-config applies Matc
 printf 'PasswordAuthentication maybe\n' >"$T/bad.conf"
 expect_exit 2 "sshd-config on a bad config" "$KA" sshd-config -f "$T/bad.conf"
 grep -q "$T/bad.conf:1" "$T/err" && t_ok "bad config names file:line" || t_nok "bad config names file:line" "$(cat "$T/err")"
+expect_exit 2 "sshd-config -f a missing file" "$KA" sshd-config -f "$T/nonexistent.conf"
+one_line_error "sshd-config -f a missing file" "$T/nonexistent.conf" "No such file"
+grep -q ":0:" "$T/err" && t_nok "a missing config names no line 0" "$(cat "$T/err")" || t_ok "a missing config names no line 0"
 
 # --- JUnit validates against the schema
 expect_exit 1 "junit to stdout" "$KA" scan --root "$T/r1" --user alice --format junit
@@ -212,6 +240,36 @@ t_valid_junit "junit validates" "$T/out"
 expect_exit 1 "--junit FILE" "$KA" scan --root "$T/r1" --user alice --junit "$T/j.xml" --json "$T/j.json"
 t_valid_junit "--junit file validates" "$T/j.xml"
 jq -e '.hosts[0].findings|length > 0' "$T/j.json" >/dev/null && t_ok "--json file written" || t_nok "--json file written"
+# JUnit agrees with the gate: its failures are exactly the findings at or
+# above --fail-on (the exit status's rule), the rest stay visible as passing
+# testcases with the finding in <system-out>; one testcase per finding, each
+# name unique in its suite
+for fo in info medium high critical; do
+	"$KA" scan --root "$T/r1" --user alice --fail-on $fo --format junit --json "$T/g.json" >"$T/g.xml" 2>/dev/null; rc=$?
+	nf=$(jq '.hosts[0].findings | length' "$T/g.json")
+	want=$(jq --arg fo $fo '["info","low","medium","high","critical"] as $s |
+	    [.hosts[0].findings[] | select(.severity as $v | ($s | index($v)) >= ($s | index($fo)))] | length' "$T/g.json")
+	got=$(xmllint --xpath 'count(//testcase[failure])' "$T/g.xml")
+	attr=$(xmllint --xpath 'string(//testsuite/@failures)' "$T/g.xml")
+	shown=$(xmllint --xpath 'count(//testcase[failure or system-out])' "$T/g.xml")
+	dups=$(xmllint --xpath '//testcase/@name' "$T/g.xml" | sort | uniq -d)
+	exp=0; [ "$want" -gt 0 ] && exp=1
+	v=$(t_valid junit "$T/g.xml"); vr=$?
+	if [ "$got" = "$want" ] && [ "$attr" = "$want" ] && [ "$shown" = "$nf" ] && [ -z "$dups" ] && [ $rc = $exp ] &&
+	    [ $vr != 1 ]; then
+		t_ok_schema "JUnit --fail-on $fo: $got failures = the findings at or above it (exit $rc), all $nf findings shown, names unique" junit
+	else
+		t_nok "JUnit --fail-on $fo: $got failures ($attr), want $want; $shown of $nf shown; exit $rc; dups: $dups"
+	fi
+done
+
+# an Ansible host with ansible_connection=local is this machine (here the
+# image under --root), not a host to ssh to
+printf '[control]\nctrl ansible_connection=local\n' >"$T/local.ini"
+"$KA" scan -f "$T/local.ini" --root "$T/r1" --user alice --format json >"$T/out" 2>"$T/err"
+[ -s "$T/out" ] && jq -e '.hosts | length == 1 and .[0].target == "ctrl" and .[0].status == "scanned" and .[0].address == null' "$T/out" >/dev/null &&
+    t_ok "inventory: ansible_connection=local audits this machine" ||
+    t_nok "inventory: ansible_connection=local" "$(cat "$T/err"; head -c 400 "$T/out")"
 
 # --- hostile content: escape sequences never reach the terminal raw
 mkroot "$T/r2"

@@ -32,6 +32,8 @@
 #             or, with NEXT set, still fail and keyaudit must name NEXT
 #   WANT_LOG  an ERE that keyaudit's .log must match (sshd's own line)
 #   WANT_FINDING  a check id that must be among .findings (not the cause)
+#   NO_FINDING  a check id that must not be reported at all (cause or finding)
+#   WANT_FIX  an ERE that the cause's fix must match
 
 PORT=2240
 DEADPORT=2249
@@ -190,7 +192,7 @@ dg_reset()
 	MODE=client EXPECT= NEXT=
 	TUSER=kadu THOST=127.0.0.1 TPORT=$PORT
 	KEYS=("$C/id_ed")
-	CC=() SC=() SM=() AGENT=() USE_F=1 NOSSHD= REPAIR= WANT_LOG= WANT_FINDING=
+	CC=() SC=() SM=() AGENT=() USE_F=1 NOSSHD= REPAIR= WANT_LOG= WANT_FINDING= NO_FINDING= WANT_FIX=
 	HOMECFG_MODE=0600 HOLD=
 }
 
@@ -394,6 +396,9 @@ dg_judge()
 	if [ "$want" = ok ]; then
 		[ "$KA_VERDICT" = ok ] || { echo "expected verdict ok got $KA_VERDICT/$KA_CAUSE"; return; }
 		[ "$KA_CAUSE" = null ] || { echo "expected cause null got $KA_CAUSE"; return; }
+		# a login that works is no failed host: status ok, not error
+		jq -e '.hosts[0].status == "ok" and .summary.hosts_failed == 0' "$KA_OUT" >/dev/null 2>&1 ||
+		    { echo "expected .hosts[0].status ok and no failed host got $(jq -c '[.hosts[0].status, .summary.hosts_failed]' "$KA_OUT" 2>&1)"; return; }
 	else
 		[ "$KA_VERDICT" != ok ] || { echo "expected verdict not ok ($want) got ok"; return; }
 		[ "$KA_CAUSE" = "$want" ] || { echo "expected $want got $KA_CAUSE (verdict $KA_VERDICT)"; return; }
@@ -453,6 +458,14 @@ dg_run_one()
 			if [ -z "$why" ] && [ -n "$WANT_FINDING" ] &&
 			    ! jq -e --arg c "$WANT_FINDING" '[.findings[]?.check] | index($c) != null' "$KA_OUT" >/dev/null 2>&1; then
 				why="expected $WANT_FINDING among .findings got $(jq -c '[.findings[]?.check]' "$KA_OUT" 2>/dev/null)"
+			fi
+			if [ -z "$why" ] && [ -n "$WANT_FIX" ] &&
+			    ! jq -r '.cause.fix // ""' "$KA_OUT" 2>/dev/null | grep -qE -- "$WANT_FIX"; then
+				why="expected the cause's fix to match /$WANT_FIX/ got $(jq -c '.cause.fix' "$KA_OUT" 2>/dev/null)"
+			fi
+			if [ -z "$why" ] && [ -n "$NO_FINDING" ] &&
+			    jq -e --arg c "$NO_FINDING" '[.cause.check?, .findings[]?.check] | index($c) != null' "$KA_OUT" >/dev/null 2>&1; then
+				why="expected no $NO_FINDING got $(jq -c '[.findings[]? | [.check, .path]]' "$KA_OUT" 2>/dev/null)"
 			fi
 		fi
 		if [ -n "$why" ]; then

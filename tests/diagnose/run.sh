@@ -127,10 +127,11 @@ c_identities_only()
 	REPAIR='CC=()'
 }
 
-# No -i, no agent, no ~/.ssh/id_* of kadc's.
+# No -i, no agent, no ~/.ssh/id_* of kadc's. ssh passes over its default
+# names that do not exist without a word, and so does keyaudit.
 c_no_identity()
 {
-	EXPECT=client.no-identity KEYS=()
+	EXPECT=client.no-identity KEYS=() NO_FINDING=client.key-unreadable
 	REPAIR='KEYS=("$C/id_ed")'
 }
 
@@ -195,6 +196,14 @@ h_revoked()
 	REPAIR='dg_known_hosts'
 }
 
+# With --local keyaudit reads sshd's HostKey: the fix names the real file
+# to compare the fingerprint with, not /etc/ssh/ssh_host_*.
+h_unknown_local()
+{
+	h_unknown
+	MODE=local WANT_FIX="ssh-keygen -lf $S/hk\\.pub"
+}
+
 sc "client/net.refused" n_refused
 sc "client/net.timeout" n_timeout
 sc "client/net.no-banner" n_no_banner
@@ -206,6 +215,7 @@ sc "client/net.throttled-maxstartups" n_maxstartups
 sc "client/hostkey.unknown" h_unknown
 sc "client/hostkey.changed" h_changed
 sc "client/hostkey.revoked" h_revoked
+sc "local/hostkey.unknown" h_unknown_local
 
 # ---------------------------------------------------------------------------
 # The server, seen by keyaudit (MODE is the first argument). In via mode

@@ -81,7 +81,10 @@ absent i1 net.password-offered perm.file-mode akeys.expired
 expect i2 scanned akeys.expired
 absent i2 net.password-offered
 expect i3 scanned perm.file-mode
-expect i4 scanned net.password-offered sshd.password-auth
+# passwords on, seen from outside and in i4's sshd_config: reported once,
+# from the configuration (the line to change), not twice
+expect i4 scanned sshd.password-auth
+absent i4 net.password-offered
 expect i5 auth-failed net.no-publickey net.password-offered
 expect i6 auth-failed net.auth-failed
 expect i7 error hostkey.changed
@@ -133,6 +136,23 @@ scan -f "$D/hosts.txt" > "$D/out.json" 2>/dev/null
 check "plain host list: same statuses" \
     '[ "$(jq -r "[.hosts[] | .status] | join(\" \")" "$D/out.json")" = "scanned scanned scanned scanned scanned auth-failed auth-failed error error error error unreachable scanned" ]' \
     "$(jq -c '[.hosts[] | [.target, .status]]' "$D/out.json")"
+# a list whose targets carry the login user (kascan@127.0.0.101:2200), kafa's
+# key K on both (i1's sshd_config names the key files; one machine): the
+# fleet entry names the account on the host, kafa@127.0.0.101:2200, never
+# kafa@kascan@...; and in SARIF the fleet's result sits on the list line of
+# the first host involved (line 2), as each host's results sit on its own
+printf '# two of the fleet\nkascan@127.0.0.101:2200\nkascan@127.0.0.102:2200\n' > "$D/pair.txt"
+scan -f "$D/pair.txt" --user kafa --sshd-config "$D/i1/sshd_config" --sarif "$D/out.sarif" > "$D/out.json" 2>/dev/null
+check "fleet entry: accounts as user@host, not user@login@host" \
+    '[ -s "$D/out.json" ] && jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared\") | .message |
+    select(test(\"kafa@127.0.0.101:2200, kafa@127.0.0.102:2200\") and (test(\"@kascan@\") | not))] | length == 1" "$D/out.json" >/dev/null' \
+    "$(jq -c '[.hosts[-1].findings[].message]' "$D/out.json")"
+check "SARIF: the fleet's result carries the host list's line (and validates)" \
+    'jq -e --arg f "$D/pair.txt" "[.runs[0].results[] | select(.properties.host == \"fleet\" and .ruleId == \"keys.shared\") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == \$f and .region.startLine == 2)] | length == 1" "$D/out.sarif" >/dev/null &&
+    python3 -c "import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))" ../shared/sarif-schema-2.1.0.json "$D/out.sarif"' \
+    "$(jq -c '[.runs[0].results[] | select(.properties.host == "fleet") | [.ruleId, .locations]]' "$D/out.sarif" 2>&1 | head -c 600)"
 scan kascan@127.0.0.108:2200 --accept-unknown-hosts > "$D/out.json" 2>/dev/null
 expect kascan@127.0.0.108:2200 scanned hostkey.unknown
 scan kaplain@127.0.0.101:2200 --sudo > "$D/out.json" 2>/dev/null
@@ -144,7 +164,10 @@ scan pcmd3 > "$D/out.json" 2>/dev/null
 expect pcmd3 scanned
 "$KA" scan -l kascan -p 2200 127.0.0.104 --known-hosts "$D/known_hosts" -i "$D/id_scan" \
     -F /dev/null --format json > "$D/out.json" 2>/dev/null
-expect 127.0.0.104 scanned net.password-offered
+expect 127.0.0.104 scanned
+check "127.0.0.104: passwords reported once (this machine's sshd_config judged in i4's place)" \
+    '[ "$(jq "[.hosts[0].findings[].check | select(. == \"net.password-offered\" or . == \"sshd.password-auth\")] | length" "$D/out.json")" = 1 ]' \
+    "$(hostdump 127.0.0.104)"
 # the agent: no -i and no IdentityFile, the key only in ssh-agent
 printf 'Host *\n  Port 2200\n  User kascan\n  UserKnownHostsFile %s\n' "$D/known_hosts" > "$D/agent_config"
 SSH_AUTH_SOCK= "$KA" scan -F "$D/agent_config" 127.0.0.101 --format json > "$D/out.json" 2>/dev/null
@@ -162,6 +185,13 @@ if command -v script >/dev/null; then
 	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 >/dev/null" /dev/null > "$D/tty" 2>&1
 	check "progress line on a terminal (done/total, rate, failures)" \
 	    'grep -q "keyaudit: [0-9]*/2 hosts" "$D/tty"' "$(tr '\r' '\n' < "$D/tty" | head -n 5)"
+	# with the report on the same terminal: every progress line ends at a
+	# \r (redrawn, or cleared before a host is printed and at the end), so
+	# no host's first line continues it and none is left behind
+	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2" /dev/null > "$D/tty" 2>&1
+	check "progress line cleared before each host's report and at the end" \
+	    'perl -0777 -ne '\''my $n = 0; while (/keyaudit: \d+\/\d+ hosts([^\r]*)(\r|\z)/g) { $n++; exit 1 if $2 ne "\r" || $1 =~ /\n|==/ } exit($n ? 0 : 2)'\'' "$D/tty"' \
+	    "$(tr '\r' '\n' < "$D/tty" | grep -a -A1 'hosts,' | head -n 6)"
 	script -qc "'$KA' scan -F '$D/ssh_config' 127.0.0.201 127.0.0.101 --timeout 2 --quiet >/dev/null" /dev/null > "$D/tty" 2>&1
 	check "no progress line with --quiet" '! grep -q "hosts," "$D/tty"' "$(head -c 300 "$D/tty")"
 	scan 127.0.0.201 127.0.0.101 --timeout 2 > /dev/null 2> "$D/err"

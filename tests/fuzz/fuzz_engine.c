@@ -106,8 +106,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine_check_host(&s, &o, &budget, &hr, &dg);
 	/* the fleet pass sees this host twice: shared keys and host keys */
 	fl = fleet_new();
-	fleet_add(fl, "fuzz-a", &dg);
-	fleet_add(fl, "fuzz-b", &dg);
+	fleet_add(fl, "fuzz-a", "fuzz-a.inventory:1", &dg);
+	fleet_add(fl, "fuzz-b", NULL, &dg);
 	host_result_init(&fr, "fleet");
 	fleet_check(fl, &o, &fr);
 	report_all(&hr, &fr);

@@ -245,6 +245,31 @@ for h in $HOSTS; do
 	fi
 done
 
+# blocks_login means one thing in every command: what ssh -o BatchMode=yes
+# does under the client's StrictHostKeyChecking. h6, which nobody pinned:
+# under ask (ssh's default) ssh refuses it, and scan and known-hosts both
+# call hostkey.unknown blocking; under accept-new ssh gets past the host
+# key, and neither does.
+t6=$(target h6)
+for shkc in ask accept-new; do
+	printf 'Host *\n  StrictHostKeyChecking %s\n' "$shkc" > "$D/cfg.$shkc"
+	"$KA" scan -F "$D/cfg.$shkc" --known-hosts "$D/pin.drift" --timeout 10 --format json \
+	    "$t6" > "$D/u-scan.json" 2>/dev/null
+	"$KA" known-hosts -F "$D/cfg.$shkc" --known-hosts "$D/pin.drift" --timeout 10 \
+	    --format json "$t6" > "$D/u-kh.json" 2>/dev/null
+	bs=$(jq -r '[.hosts[0].findings[] | select(.check == "hostkey.unknown") | .blocks_login] | join(",")' "$D/u-scan.json" 2>&1)
+	bk=$(jq -r '[.hosts[0].findings[] | select(.check == "hostkey.unknown") | .blocks_login] | join(",")' "$D/u-kh.json" 2>&1)
+	cp "$D/pin.drift" "$D/pin.$shkc"	# accept-new writes the key there
+	out=$(timeout 20 ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=$shkc \
+	    -o UserKnownHostsFile="$D/pin.$shkc" -o GlobalKnownHostsFile=/dev/null \
+	    -o UpdateHostKeys=no -o ConnectTimeout=5 -o PubkeyAuthentication=no \
+	    -p "${t6##*:}" "nobody@${t6%:*}" true 2>&1 </dev/null)
+	case $out in *"Permission denied"*) want=false ;; *) want=true ;; esac
+	[ "$bs" = "$want" ] && [ "$bk" = "$want" ] &&
+	    t_ok "hostkey.unknown under StrictHostKeyChecking $shkc: scan and known-hosts agree with ssh (blocks: $want)" ||
+	    t_nok "hostkey.unknown under StrictHostKeyChecking $shkc: scan says $bs, known-hosts $bk, ssh: $want" "$out"
+done
+
 # the non-blocking drift each host shows
 expect() {	# expect NAME TARGET CHECK
 	if has "$2" "$3" "$D/drift.json"; then

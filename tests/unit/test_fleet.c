@@ -132,36 +132,46 @@ test_fleet_shared(void **state)
 	struct ka_options o = { 0 };
 	const char *h1[] = { "SHA256:K1 alice", "SHA256:K1 bob", "SHA256:K2 alice",
 	    "SHA256:K3 carol", "SHA256:K3 carol", NULL };
-	const char *h2[] = { "SHA256:K4 alice", NULL };
-	const char *h3[] = { "SHA256:K2 dave", NULL };
+	const char *h2[] = { "SHA256:K4 alice", "SHA256:K5 erin", NULL };
+	const char *h3[] = { "SHA256:K2 dave", "SHA256:K5 erin", NULL };
 	const struct ka_finding *fd;
 
+	/* web1 is scanned as admin@web1 (a login user in the target); web2
+	 * was named on the command line (no inventory line) */
 	digest(&d, "SHA256:HA", h1);
-	fleet_add(f, "web1", &d);
+	fleet_add(f, "admin@web1", "inv:3", &d);
 	host_digest_free(&d);
 	digest(&d, "SHA256:HB", h2);
-	fleet_add(f, "web2", &d);
+	fleet_add(f, "web2", NULL, &d);
 	host_digest_free(&d);
 	digest(&d, "SHA256:HA", h3);
-	fleet_add(f, "web3", &d);
+	fleet_add(f, "web3", "inv:5", &d);
 	host_digest_free(&d);
 	digest(&d, NULL, NULL);		/* unreachable host: nothing */
-	fleet_add(f, "web4", &d);
+	fleet_add(f, "web4", "inv:6", &d);
 	host_digest_free(&d);
 
 	host_result_init(&r, "fleet");
 	fleet_check(f, &o, &r);
 	/* K1: two accounts on one host (the host's own keys.shared says so);
 	 * K2: two hosts; K3 listed twice by one account is one sighting; K4
-	 * once. HA on web1 and web3. */
-	assert_int_equal(r.nfindings, 2);
+	 * once; K5 on web2 and web3. HA on web1 and web3. */
+	assert_int_equal(r.nfindings, 3);
 	assert_null(find(&r, "keys.shared", "SHA256:K1"));
 	assert_non_null(fd = find(&r, "keys.shared", "SHA256:K2"));
+	/* the account on the host, not on the login: never alice@admin@web1 */
 	assert_non_null(strstr(fd->message, "alice@web1, dave@web3"));
+	assert_null(strstr(fd->message, "@admin@"));
+	/* anchored on the inventory line of the first host involved */
+	assert_string_equal(fd->origin, "inv:3");
 	assert_null(find(&r, "keys.shared", "SHA256:K3"));
 	assert_null(find(&r, "keys.shared", "SHA256:K4"));
+	assert_non_null(fd = find(&r, "keys.shared", "SHA256:K5"));
+	assert_non_null(strstr(fd->message, "erin@web2, erin@web3"));
+	assert_string_equal(fd->origin, "inv:5");	/* web2 has no line */
 	assert_non_null(fd = find(&r, "hostkey.shared", "SHA256:HA"));
-	assert_non_null(strstr(fd->message, "2 hosts: web1, web3"));
+	assert_non_null(strstr(fd->message, "2 hosts: admin@web1, web3"));
+	assert_string_equal(fd->origin, "inv:3");
 	assert_null(find(&r, "hostkey.shared", "SHA256:HB"));
 	/* and the accounts' known_hosts against the fleet's keys (none here) */
 	assert_int_equal(r.nran, 4);
@@ -203,7 +213,7 @@ test_fleet_many(void **state)
 		snprintf(own, sizeof(own), "SHA256:OWN%d root", i);
 		digest(&d, NULL, keys);
 		snprintf(name, sizeof(name), "h%04d", i);
-		fleet_add(f, name, &d);
+		fleet_add(f, name, NULL, &d);
 		host_digest_free(&d);
 	}
 	host_result_init(&r, "fleet");

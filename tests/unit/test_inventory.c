@@ -466,6 +466,69 @@ test_detection(void **state)
 	target_list_free(&l);
 }
 
+/* What the issue found mishandled: ansible_connection=local (this
+ * machine, not a host to ssh to), an inventory of ungrouped hosts with
+ * variables and no section (Ansible INI, not a plain list), and a host
+ * named 'local' (keyaudit's word for this machine, Ansible's for a host). */
+static void
+test_ini_local_and_ungrouped(void **state)
+{
+	struct target_list l;
+
+	parse_ok("[ctl]\nctrl ansible_connection=local ansible_user=x "
+	    "keyaudit_sshd_config=/etc/ssh/other\n[web]\nweb1 ansible_connection=ssh\n"
+	    "[web:vars]\nansible_connection=smart\n", NULL, &l);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].name, "ctrl");
+	assert_null(l.v[0].host);			/* this machine */
+	assert_null(l.v[0].user);
+	assert_string_equal(l.v[0].sshd_config, "/etc/ssh/other");
+	assert_string_equal(l.v[0].origin, "inv:2");
+	assert_string_equal(l.v[1].host, "web1");
+	target_list_free(&l);
+	/* a group var says it for every host of the group */
+	parse_ok("[ctl]\nc1\nc2\n[ctl:vars]\nansible_connection=local\n", NULL, &l);
+	assert_int_equal(l.n, 2);
+	assert_null(l.v[0].host);
+	assert_null(l.v[1].host);
+	target_list_free(&l);
+
+	/* no section at all, variables on the host lines */
+	parse_ok("web1 ansible_host=10.0.0.1 ansible_port=2222\n"
+	    "web2 ansible_user=deploy # a comment\nweb3\n", NULL, &l);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0].address, "10.0.0.1");
+	assert_int_equal(l.v[0].port, 2222);
+	assert_string_equal(l.v[1].user, "deploy");
+	assert_string_equal(l.v[2].host, "web3");
+	target_list_free(&l);
+	/* a plain list stays a plain list, comments and all */
+	parse_ok("web1 # a=b\nlocal\n", NULL, &l);
+	assert_int_equal(l.n, 2);
+	assert_null(l.v[1].host);
+	target_list_free(&l);
+
+	/* 'local' in an INI inventory must say which it is */
+	parse_err("[x]\nlocal\n", NULL, "inv:2: ", "add ansible_connection=local");
+	parse_ok("[x]\nlocal ansible_connection=local\n", NULL, &l);
+	assert_null(l.v[0].host);
+	target_list_free(&l);
+	parse_ok("[x]\nlocal ansible_host=10.0.0.9\n", NULL, &l);
+	assert_string_equal(l.v[0].host, "local");
+	assert_string_equal(l.v[0].address, "10.0.0.9");
+	target_list_free(&l);
+
+	/* a connection keyaudit cannot follow: an error naming the host's
+	 * line, unless --limit leaves the host out */
+	parse_err("[win]\nw1\n[win:vars]\nansible_connection=winrm\n[lin]\nl1\n", NULL,
+	    "inv:2: ", "ansible_connection=winrm is not one keyaudit can audit");
+	parse_ok("[win]\nw1\n[win:vars]\nansible_connection=winrm\n[lin]\nl1\n", "lin", &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].host, "l1");
+	target_list_free(&l);
+	parse_err("[g]\nh ansible_connection='a b'\n", NULL, "inv:2: ", "not a plugin name");
+}
+
 /* Appends to what is there; leaves it alone on an error. */
 static void
 test_append(void **state)
@@ -557,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_ini_errors),
 		cmocka_unit_test(test_ini_children_later),
 		cmocka_unit_test(test_detection),
+		cmocka_unit_test(test_ini_local_and_ungrouped),
 		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_load),

@@ -288,7 +288,7 @@ test_json_no_hosts(void **state)
 static void
 test_text_sections(void **state)
 {
-	struct report_opts o = { 0, 0, "scan" };
+	struct report_opts o = { 0, 0, "scan", SEV_HIGH };
 	size_t len;
 	char *text = render("text", &o, 3, &len);
 	const char *blk, *sec, *hyg, *skp, *web1_end;
@@ -331,7 +331,7 @@ test_text_sections(void **state)
 static void
 test_text_quiet(void **state)
 {
-	struct report_opts o = { 0, 1, "scan" };
+	struct report_opts o = { 0, 1, "scan", SEV_HIGH };
 	char *text = render("text", &o, 3, NULL);
 
 	assert_null(strstr(text, "== empty"));
@@ -345,7 +345,7 @@ test_text_quiet(void **state)
 static void
 test_text_color(void **state)
 {
-	struct report_opts o = { 1, 0, "scan" };
+	struct report_opts o = { 1, 0, "scan", SEV_HIGH };
 	size_t len;
 	char *text = render("text", &o, 3, &len);
 
@@ -390,20 +390,27 @@ prop_num(xmlNodePtr n, const char *name)
 }
 
 /* Count a suite's testcases by what they hold, and compare with its
- * attributes. */
+ * attributes; every testcase name is unique in the suite. */
 static void
 check_suite(xmlNodePtr suite, size_t want_tests, size_t want_failures,
     size_t want_errors, size_t want_skipped, size_t want_failure_elems)
 {
 	size_t tests = 0, failures = 0, errors = 0, skipped = 0, felems = 0;
+	struct strlist names = { 0 };
 
 	for (xmlNodePtr tc = suite->children; tc; tc = tc->next) {
 		int has_f = 0, has_e = 0, has_s = 0;
+		xmlChar *name;
+
 		if (!is(tc, "testcase"))
 			continue;
 		tests++;
 		xmlFree(prop(tc, "classname"));
-		xmlFree(prop(tc, "name"));
+		name = prop(tc, "name");
+		if (strlist_has(&names, (char *)name))
+			fail_msg("two testcases named '%s'", (char *)name);
+		strlist_add(&names, (char *)name);
+		xmlFree(name);
 		for (xmlNodePtr c = tc->children; c; c = c->next) {
 			if (is(c, "failure")) {
 				has_f = 1;
@@ -416,6 +423,7 @@ check_suite(xmlNodePtr suite, size_t want_tests, size_t want_failures,
 		errors += has_e;
 		skipped += has_s;
 	}
+	strlist_free(&names);
 	assert_int_equal(tests, want_tests);
 	assert_int_equal(failures, want_failures);
 	assert_int_equal(errors, want_errors);
@@ -427,16 +435,13 @@ check_suite(xmlNodePtr suite, size_t want_tests, size_t want_failures,
 	assert_int_equal(prop_num(suite, "skipped"), skipped);
 }
 
+/* The report's text valid against the schema CI uses (xmllint). */
 static void
-test_junit_schema(void **state)
+assert_junit_valid(const char *text, size_t len)
 {
 	char path[] = "/tmp/ka-test-junit-XXXXXX";
-	int fd = mkstemp(path);
-	size_t len;
-	char *text = render("junit", NULL, 3, &len), *cmd;
-	xmlDocPtr doc;
-	xmlNodePtr root, suite;
-	int rc, nsuite = 0;
+	int fd = mkstemp(path), rc;
+	char *cmd, *log;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
@@ -446,16 +451,26 @@ test_junit_schema(void **state)
 	cmd = xasprintf("xmllint --noout --schema %s %s >%s.log 2>&1", XSD, path, path);
 	rc = system(cmd);
 	free(cmd);
+	log = xasprintf("%s.log", path);
 	if (rc != 0) {
-		char *log = xasprintf("%s.log", path), *msg = tu_read_file(log, NULL);
+		char *msg = tu_read_file(log, NULL);
 		fail_msg("xmllint rejects the JUnit report (status %d): %s\n%s", rc, msg, text);
 	}
-	{
-		char *log = xasprintf("%s.log", path);
-		unlink(log);
-		free(log);
-	}
+	unlink(log);
+	free(log);
+	unlink(path);
+}
 
+static void
+test_junit_schema(void **state)
+{
+	size_t len;
+	char *text = render("junit", NULL, 3, &len);
+	xmlDocPtr doc;
+	xmlNodePtr root, suite;
+	int nsuite = 0;
+
+	assert_junit_valid(text, len);
 	doc = xmlReadMemory(text, (int)len, "junit.xml", NULL, XML_PARSE_NONET);
 	assert_non_null(doc);
 	root = xmlDocGetRootElement(doc);
@@ -468,9 +483,10 @@ test_junit_schema(void **state)
 		switch (nsuite++) {
 		case 0:
 			assert_string_equal((char *)name, "web1");
-			/* 4 subjects with failures (the two test.dup findings
-			 * share one), 1 passing rule, 2 skips. */
-			check_suite(suite, 7, 4, 0, 2, 5);
+			/* one testcase per finding (5), 1 passing rule, 2
+			 * skips; the default gate (high) fails test.block
+			 * alone */
+			check_suite(suite, 8, 1, 0, 2, 1);
 			break;
 		case 1:
 			assert_string_equal((char *)name, "db\\x1b[2J");
@@ -495,12 +511,80 @@ test_junit_schema(void **state)
 	assert_non_null(strstr(text, "&lt;b&gt;&amp;amp;&lt;/b&gt;"));
 	assert_non_null(strstr(text, "<error message=\"connect: Connection refused "
 	    "\\x1b[31m\\xff\" type=\"unreachable\"/>"));
-	assert_non_null(strstr(text, "classname=\"test.pass\" name=\"web1\""));
-	assert_null(strstr(text, "classname=\"test.block\" name=\"web1\""));
+	assert_non_null(strstr(text, "classname=\"test.pass\" name=\"test.pass web1\""));
+	assert_null(strstr(text, "classname=\"test.block\" name=\"test.block web1\""));
 	assert_non_null(strstr(text, "<skipped message=\"sshd -T could not run\"/>"));
+	/* the two findings of one check and subject: two testcases, the
+	 * second numbered, each with its own text */
+	assert_non_null(strstr(text, "name=\"test.dup alice /home/alice/.ssh/authorized_keys:7\""));
+	assert_non_null(strstr(text, "name=\"test.dup alice /home/alice/.ssh/authorized_keys:7 #2\""));
+	assert_non_null(strstr(text, "second of two"));
 	assert_null(strstr(text, "\357\277\276"));
 	xmlFreeDoc(doc);
-	unlink(path);
+	free(text);
+}
+
+/* The first suite of a rendering, parsed; caller frees the document. */
+static xmlNodePtr
+first_suite(const char *text, size_t len, xmlDocPtr *doc)
+{
+	xmlNodePtr s;
+
+	*doc = xmlReadMemory(text, (int)len, "junit.xml", NULL, XML_PARSE_NONET);
+	assert_non_null(*doc);
+	for (s = xmlDocGetRootElement(*doc)->children; s && !is(s, "testsuite"); s = s->next)
+		;
+	assert_non_null(s);
+	return s;
+}
+
+/* JUnit agrees with the gate: a failure is exactly a finding at or above
+ * --fail-on that no baseline accepts; the rest pass (the finding in
+ * <system-out>) or, accepted, are skipped. */
+static void
+test_junit_gate(void **state)
+{
+	struct report_opts o = { .command = "scan" };
+	static const struct {
+		enum ka_severity fail_on;
+		size_t failures;
+	} cases[] = {
+		{ SEV_INFO, 5 }, { SEV_LOW, 3 }, { SEV_MEDIUM, 2 }, { SEV_HIGH, 1 },
+		{ SEV_CRITICAL, 0 },
+	};
+	struct ka_finding *blockf = NULL;
+	xmlDocPtr doc;
+	size_t len;
+	char *text;
+
+	for (size_t i = 0; i < KA_ARRLEN(cases); i++) {
+		o.fail_on = cases[i].fail_on;
+		text = render("junit", &o, 1, &len);
+		assert_junit_valid(text, len);
+		check_suite(first_suite(text, len, &doc), 8, cases[i].failures, 0, 2,
+		    cases[i].failures);
+		/* every finding is in the report, failing or not */
+		assert_non_null(strstr(text, "first of two"));
+		assert_non_null(strstr(text, "tags &lt;b&gt;"));
+		if (cases[i].failures < 5)
+			assert_non_null(strstr(text, "<system-out>"));
+		xmlFreeDoc(doc);
+		free(text);
+	}
+	/* the one failing finding accepted by a baseline: skipped, and the
+	 * suite has no failure left */
+	for (size_t i = 0; i < fx.h[0].nfindings; i++)
+		if (fx.h[0].findings[i].rule == &r_block)
+			blockf = &fx.h[0].findings[i];
+	assert_non_null(blockf);
+	blockf->baselined = "accepted until 2099-12-31: ticket 42";
+	o.fail_on = SEV_HIGH;
+	text = render("junit", &o, 1, &len);
+	assert_junit_valid(text, len);
+	check_suite(first_suite(text, len, &doc), 8, 0, 0, 3, 0);
+	assert_non_null(strstr(text, "<skipped message=\"accepted until 2099-12-31: ticket 42\"/>"));
+	blockf->baselined = NULL;
+	xmlFreeDoc(doc);
 	free(text);
 }
 
@@ -530,7 +614,7 @@ test_fixture_all_formats(void **state)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *out = open_memstream(&text, &len);
-		struct report_opts o = { 0, 0, "scan" };
+		struct report_opts o = { 0, 0, "scan", SEV_HIGH };
 		struct ka_summary sum = { 0 };
 		struct report *rep = rf->open(out, &o);
 
@@ -555,6 +639,7 @@ main(void)
 		cmocka_unit_test(test_text_quiet),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_junit_schema),
+		cmocka_unit_test(test_junit_gate),
 		cmocka_unit_test(test_junit_no_hosts),
 		cmocka_unit_test(test_fixture_all_formats),
 	};
