@@ -13,6 +13,7 @@
 
 #include "scanner/context.h"
 #include "scanner/engine.h"
+#include "scanner/strmap.h"
 #include "scanner/policy.h"
 #include "scanner/parse/usagelog.h"
 #include "checks/check.h"
@@ -23,7 +24,6 @@
  * into parsed (AK_REFUSED: the host's key-line budget was spent).
  */
 struct ak_parsed {
-	uint64_t hash;
 	const char *content;		/* the first file's, in the snapshot */
 	size_t len;
 	struct ak_file ak;
@@ -43,37 +43,24 @@ local_zone(int64_t t)
 struct ka_akcache {
 	const struct ak_file **byfile;	/* indexed like snap->files */
 	size_t n;
-	struct ak_parsed **parsed;	/* owned; open addressing by hash */
-	size_t nparsed, capparsed;
+	/* parses by content: the key is the content's hash and length, the
+	 * value an index into parsed; a hit is confirmed byte for byte */
+	struct strmap bycontent;
+	struct ak_parsed **parsed;	/* owned */
+	size_t nparsed;
 };
 
 static const struct ak_file ak_refused;
 #define AK_REFUSED (&ak_refused)
 
 /* Effective configurations by Match verdicts (sshdconf_match_key), packed
- * a bit per Match line: owned here, shared by the users. */
-struct eff_entry {
-	uint64_t hash;
-	unsigned char *key;
-	size_t keylen;
-	struct sshd_eff *eff;
-};
-
+ * a bit per Match line, mapped to an index into v: owned here, shared by
+ * the users. */
 struct ka_effcache {
-	struct eff_entry *v;		/* open addressing by hash */
-	size_t n, cap;
+	struct strmap bykey;
+	struct sshd_eff **v;
+	size_t n;
 };
-
-static uint64_t
-fnv64(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ULL;
-	return h;
-}
 
 static int
 snap_read(void *arg, const char *path, const char **data, size_t *len)
@@ -446,7 +433,6 @@ eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
 	struct buf text;
 	unsigned char *key;
 	size_t nbits, keylen, i;
-	uint64_t h;
 	struct sshd_eff *e;
 
 	buf_init(&text);
@@ -464,34 +450,13 @@ eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
 			key[i / 8] |= (unsigned char)(1u << (i % 8));
 	key[keylen - 1] = (unsigned char)(nbits % 8);
 	buf_free(&text);
-	h = fnv64(key, keylen);
-	if (c->cap > 0) {
-		for (i = (size_t)h & (c->cap - 1); c->v[i].key != NULL; i = (i + 1) & (c->cap - 1))
-			if (c->v[i].hash == h && c->v[i].keylen == keylen &&
-			    memcmp(c->v[i].key, key, keylen) == 0) {
-				free(key);
-				return c->v[i].eff;
-			}
+	if (strmap_get(&c->bykey, key, keylen, &i)) {
+		free(key);
+		return c->v[i];
 	}
 	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
 		free(key);
 		return NULL;
-	}
-	if ((c->n + 1) * 2 > c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		struct eff_entry *nv = xcalloc(ncap, sizeof(*nv));
-
-		for (size_t j = 0; j < c->cap; j++) {
-			if (c->v[j].key == NULL)
-				continue;
-			for (i = (size_t)c->v[j].hash & (ncap - 1); nv[i].key != NULL;
-			    i = (i + 1) & (ncap - 1))
-				;
-			nv[i] = c->v[j];
-		}
-		free(c->v);
-		c->v = nv;
-		c->cap = ncap;
 	}
 	e = sshdconf_effective(ctx->sshd, conn);
 	if (ctx_late(ctx)) {
@@ -500,13 +465,11 @@ eff_for(struct ka_ctx *ctx, struct sshd_conn *conn)
 		free(key);
 		return NULL;
 	}
-	for (i = (size_t)h & (c->cap - 1); c->v[i].key != NULL; i = (i + 1) & (c->cap - 1))
-		;
-	c->v[i].hash = h;
-	c->v[i].key = key;
-	c->v[i].keylen = keylen;
-	c->v[i].eff = e;
+	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
+	c->v[c->n] = e;
+	strmap_add(&c->bykey, key, keylen, c->n, NULL);
 	c->n++;
+	free(key);
 	ctx->budget.effs++;
 	return e;
 }
@@ -639,16 +602,13 @@ akfile_parse(struct ka_ctx *ctx, const struct snap_file *f, size_t i)
 {
 	struct ka_akcache *c = ctx->akcache;
 	struct ka_budget_state *b = &ctx->budget;
-	uint64_t h = fnv64(f->content, f->content_len);
+	uint64_t key[2] = { strmap_hash(f->content, f->content_len), f->content_len };
 	struct ak_parsed *p;
 	size_t j, lines;
 
-	if (c->capparsed > 0)
-		for (j = (size_t)h & (c->capparsed - 1); (p = c->parsed[j]) != NULL;
-		    j = (j + 1) & (c->capparsed - 1))
-			if (p->hash == h && p->len == f->content_len &&
-			    memcmp(p->content, f->content, p->len) == 0)
-				return c->byfile[i] = &p->ak;
+	if (strmap_get(&c->bycontent, key, sizeof(key), &j) &&
+	    memcmp(c->parsed[j]->content, f->content, f->content_len) == 0)
+		return c->byfile[i] = &c->parsed[j]->ak;
 	lines = count_lines(f->content, f->content_len);
 	if (b->max_key_lines > 0 && b->key_lines + lines > b->max_key_lines) {
 		b->files_unparsed++;
@@ -656,31 +616,14 @@ akfile_parse(struct ka_ctx *ctx, const struct snap_file *f, size_t i)
 		return c->byfile[i] = AK_REFUSED;
 	}
 	b->key_lines += lines;
-	if ((c->nparsed + 1) * 2 > c->capparsed) {
-		size_t ncap = c->capparsed ? c->capparsed * 2 : 16;
-		struct ak_parsed **nv = xcalloc(ncap, sizeof(*nv));
-
-		for (size_t k = 0; k < c->capparsed; k++) {
-			if (c->parsed[k] == NULL)
-				continue;
-			for (j = (size_t)c->parsed[k]->hash & (ncap - 1); nv[j] != NULL;
-			    j = (j + 1) & (ncap - 1))
-				;
-			nv[j] = c->parsed[k];
-		}
-		free(c->parsed);
-		c->parsed = nv;
-		c->capparsed = ncap;
-	}
 	p = xcalloc(1, sizeof(*p));
-	p->hash = h;
 	p->content = f->content;
 	p->len = f->content_len;
 	ak_parse(f->content, f->content_len, &p->ak);
-	for (j = (size_t)h & (c->capparsed - 1); c->parsed[j] != NULL;
-	    j = (j + 1) & (c->capparsed - 1))
-		;
-	c->parsed[j] = p;
+	c->parsed = xreallocarray(c->parsed, c->nparsed + 1, sizeof(*c->parsed));
+	c->parsed[c->nparsed] = p;
+	/* a (hash, length) twin with other bytes is parsed, not shared */
+	strmap_add(&c->bycontent, key, sizeof(key), c->nparsed, NULL);
 	c->nparsed++;
 	return c->byfile[i] = &p->ak;
 }
@@ -844,22 +787,20 @@ ctx_free(struct ka_ctx *ctx)
 	}
 	free(ctx->users);
 	if (ctx->akcache) {
-		for (size_t i = 0; i < ctx->akcache->capparsed; i++) {
-			if (ctx->akcache->parsed[i] != NULL) {
-				ak_file_free(&ctx->akcache->parsed[i]->ak);
-				free(ctx->akcache->parsed[i]);
-			}
+		for (size_t i = 0; i < ctx->akcache->nparsed; i++) {
+			ak_file_free(&ctx->akcache->parsed[i]->ak);
+			free(ctx->akcache->parsed[i]);
 		}
 		free(ctx->akcache->parsed);
+		strmap_free(&ctx->akcache->bycontent);
 		free(ctx->akcache->byfile);
 		free(ctx->akcache);
 	}
 	if (ctx->effcache) {
-		for (size_t i = 0; i < ctx->effcache->cap; i++) {
-			free(ctx->effcache->v[i].key);
-			sshd_eff_free(ctx->effcache->v[i].eff);
-		}
+		for (size_t i = 0; i < ctx->effcache->n; i++)
+			sshd_eff_free(ctx->effcache->v[i]);
 		free(ctx->effcache->v);
+		strmap_free(&ctx->effcache->bykey);
 		free(ctx->effcache);
 	}
 	if (ctx->usage != NULL)
