@@ -54,21 +54,13 @@
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
 #include "scanner/parse/collect_stream.h"
+#include "scanner/strmap.h"
 
 #define TEXT_LIMIT	65536u		/* paths, names, messages */
 #define BIG_LIMIT	SNAP_CONTENT_LIMIT	/* shadow, sshdver, sshd -T */
 #define MAX_FILES	1000000u
 #define MAX_USERS	1000000u
 #define MAX_GLOB_MATCHES 4096u
-
-/* Strings of a list, hashed (index + 1 per slot): a record that must be
- * new in its list (a user, a glob match) is checked in constant time, not
- * by a walk over all before it (1,000,000 user records were 5 x 10^11
- * comparisons, hours for one host). */
-struct sset {
-	size_t *slot;
-	size_t cap, n;
-};
 
 struct sp {
 	struct snapshot *s;
@@ -84,66 +76,23 @@ struct sp {
 	const char *shadow, *nss, *sshdver;
 	size_t shadowlen, nsslen, sshdverlen;
 	struct strlist users;
-	struct sset userset, gmset;	/* over users, and p->glob's matches */
+	/* over users, and over p->glob's matches: a record that must be new in
+	 * its list is checked in constant time, not by a walk over all before
+	 * it (1,000,000 user records were 5 x 10^11 comparisons) */
+	struct strmap userset, gmset;
 	char *fatal;
 	char **err;
 };
 
-static uint64_t
-sset_hash(const char *v)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (; *v; v++)
-		h = (h ^ (unsigned char)*v) * 1099511628211ULL;
-	return h;
-}
-
-static void
-sset_put(struct sset *st, const struct strlist *l, size_t idx)
-{
-	size_t i;
-
-	if ((st->n + 1) * 2 > st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 64;
-		size_t *ns = xcalloc(ncap, sizeof(*ns));
-
-		for (size_t k = 0; k < st->cap; k++) {
-			if (st->slot[k] == 0)
-				continue;
-			for (i = sset_hash(l->v[st->slot[k] - 1]) & (ncap - 1); ns[i] != 0;
-			    i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = st->slot[k];
-		}
-		free(st->slot);
-		st->slot = ns;
-		st->cap = ncap;
-	}
-	for (i = sset_hash(l->v[idx]) & (st->cap - 1); st->slot[i] != 0; i = (i + 1) & (st->cap - 1))
-		;
-	st->slot[i] = idx + 1;
-	st->n++;
-}
-
 /* Add v to l unless the set over l has it. */
 static void
-sset_add(struct sset *st, struct strlist *l, const char *v)
+sset_add(struct strmap *st, struct strlist *l, const char *v)
 {
-	if (st->cap > 0)
-		for (size_t i = sset_hash(v) & (st->cap - 1); st->slot[i] != 0;
-		    i = (i + 1) & (st->cap - 1))
-			if (strcmp(l->v[st->slot[i] - 1], v) == 0)
-				return;
-	strlist_add(l, v);
-	sset_put(st, l, l->n - 1);
-}
+	int added = 0;
 
-static void
-sset_free(struct sset *st)
-{
-	free(st->slot);
-	memset(st, 0, sizeof(*st));
+	strmap_add(st, v, strlen(v), l->n, &added);
+	if (added)
+		strlist_add(l, v);
 }
 
 static int
@@ -381,9 +330,10 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 			return fail(p, "glob: too many patterns");
 		p->glob = snap_glob_add(s, v);
 		/* the set follows the current glob (it may be one seen before) */
-		sset_free(&p->gmset);
+		strmap_free(&p->gmset);
 		for (size_t i = 0; i < p->glob->matches.n; i++)
-			sset_put(&p->gmset, &p->glob->matches, i);
+			strmap_add(&p->gmset, p->glob->matches.v[i],
+			    strlen(p->glob->matches.v[i]), i, NULL);
 		return 0;
 	}
 	if (strcmp(tag, "gm") == 0) {
@@ -737,8 +687,8 @@ out:
 	free(p.fatal);
 	free(p.ukey);
 	strlist_free(&p.users);
-	sset_free(&p.userset);
-	sset_free(&p.gmset);
+	strmap_free(&p.userset);
+	strmap_free(&p.gmset);
 	return rc;
 }
 
