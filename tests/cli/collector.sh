@@ -300,7 +300,7 @@ if command -v busybox >/dev/null 2>&1; then
 	cp "$W/nosw/setpriv" "$W/nosw/runuser" "$W/bb/"
 	run_case case_busybox
 else
-	echo "skip busybox: not installed (apt-get install busybox)"
+	t_skip "busybox sh and applets" "busybox is not installed (make test-deps installs it)"
 fi
 
 # 3b. sshd's logs: explicit files of every kind (syslog with CRLF and a last
