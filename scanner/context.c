@@ -74,17 +74,7 @@ snap_read(void *arg, const char *path, const char **data, size_t *len)
 		f = snap_file_get(arg, canon);
 		free(canon);
 	}
-	if (f == NULL || f->type == SNAP_NOENT) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (!f->has_content) {
-		errno = f->type == SNAP_DIR ? EISDIR : EACCES;
-		return -1;
-	}
-	*data = f->content;
-	*len = f->content_len;
-	return 0;
+	return snap_file_data(f, data, len);
 }
 
 static int

@@ -1,5 +1,6 @@
 /* snapshot.c - the snapshot's storage, its path index, and path resolution
  * over collected lstat results (so StrictModes can be judged without I/O). */
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,4 +582,20 @@ snap_ftype_from_name(const char *name)
 		if (strcmp(ftype_names[i], name) == 0)
 			return (enum snap_ftype)i;
 	return SNAP_UNKNOWN;
+}
+
+int
+snap_file_data(const struct snap_file *f, const char **data, size_t *len)
+{
+	if (f == NULL || f->type == SNAP_NOENT) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!f->has_content) {
+		errno = f->type == SNAP_DIR ? EISDIR : EACCES;
+		return -1;
+	}
+	*data = f->content;
+	*len = f->content_len;
+	return 0;
 }

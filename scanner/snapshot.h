@@ -265,6 +265,10 @@ const char *snap_unreadable_for(const struct snap_file *f, const char *user);
 
 /* Lookups. NULL when the path was not collected. */
 const struct snap_file *snap_file_get(const struct snapshot *s, const char *path);
+/* A collected file's content for a reader callback (sshdconf_io,
+ * clientconf_io): 0, or -1 with errno ENOENT (not there), EISDIR or
+ * EACCES (no content). */
+int snap_file_data(const struct snap_file *f, const char **data, size_t *len);
 /* Adds (or returns the existing) entry for path; the caller fills it. */
 struct snap_file *snap_file_add(struct snapshot *s, const char *path);
 

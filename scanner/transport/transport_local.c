@@ -250,17 +250,7 @@ disk_read(void *arg, const char *path, const char **data, size_t *len)
 {
 	struct snap_file *f = collect_path(arg, path, 1);
 
-	if (f == NULL || f->type == SNAP_NOENT) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (!f->has_content) {
-		errno = f->type == SNAP_DIR ? EISDIR : EACCES;
-		return -1;
-	}
-	*data = f->content;
-	*len = f->content_len;
-	return 0;
+	return snap_file_data(f, data, len);
 }
 
 static int
