@@ -50,9 +50,9 @@ check "report is JSON with every inventory host and the fleet entry" \
 order=$(jq -r '[.hosts[].target] | join(" ")' "$D/out.json")
 want="i1 i2 i3 i4 i10 i5 i6 i7 i8 i9 i11 i12 silent http smtp close endless kexreset ssh1 blackhole refused unresolvable fleet"
 check "hosts in inventory order" '[ "$order" = "$want" ]' "$order"
-# Each hostile host costs at most its deadline, and they run side by side.
-check "the scan keeps its deadline (wall ${wall}s < $((3 * TIMEOUT + 10))s)" \
-    '[ "$(echo "$wall < 3 * $TIMEOUT + 10" | bc)" = 1 ]'
+# Each hostile host costs at most its deadline, and they run side by side:
+# reported, not asserted (no timed assertions; each host's verdict is below)
+echo "# the scan took ${wall}s (--timeout $TIMEOUT, hosts side by side)"
 
 expect() {	# expect HOST STATUS CHECK... (each CHECK present)
 	h=$1; s=$2; shift 2

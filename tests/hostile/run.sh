@@ -95,8 +95,8 @@ rc=$?
 wall=$(echo "$(date +%s.%N) - $start" | bc)
 rss=$(tail -n 1 "$D/rss")
 [ $rc = 1 ] && ok "the scan ends, exit 1" || nok "exit 1 (got $rc)" "$(cat "$D/err")"
-[ "$(echo "$wall < 2 * $TIMEOUT + 5" | bc)" = 1 ] && ok "the whole scan took ${wall}s (hosts side by side, each within --timeout $TIMEOUT)" ||
-    nok "bounded time: ${wall}s"
+# reported, not asserted (no timed assertions; each host's verdict is below)
+echo "# the whole scan took ${wall}s (hosts side by side, --timeout $TIMEOUT)"
 # AddressSanitizer's shadow memory and quarantine (make asan) multiply RSS
 lim=262144
 nm -a "$KA" 2>/dev/null | grep -q __asan_init && lim=1048576
