@@ -293,6 +293,113 @@ block_last(const struct ak_file *af, size_t i)
 	return af->lines[i].lineno;
 }
 
+/* Lines first.. (n of them) of the file sshd reads at path, joined by
+ * '\n', as the file holds them; NULL when they were not collected whole. */
+static char *
+raw_lines(struct uscan *us, const char *canon, long first, long n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (long k = 0; k < n; k++) {
+		char *t = ctx_file_line(us->ctx, canon, first + k);
+
+		if (t == NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s%s", k ? "\n" : "", t);
+		free(t);
+	}
+	return buf_steal(&b);
+}
+
+/* An edit of the account's own key file: lines first.. (n) become repl
+ * (NULL: deleted), done as the account when the file is the account's,
+ * inside its home, reached without a symlink (the fix script then applies
+ * it); 0 when the lines could not be named (not collected). */
+static int
+user_edit(struct uscan *us, struct ka_finding *f, const char *path, long first,
+    long n, const char *repl)
+{
+	const struct snap_account *a = us->u->acct;
+	const struct snap_file *st;
+	struct ka_action *act;
+	char *canon = NULL, *old;
+	const char *why;
+
+	if (f == NULL || snap_realpath(us->ctx->snap, path, &canon, &why) != 0)
+		return 0;
+	if ((old = raw_lines(us, canon, first, n)) == NULL) {
+		free(canon);
+		return 0;
+	}
+	act = remedy_edit(&f->remedy, 1, canon, first, old, repl, NULL, NULL);
+	st = snap_stat(us->ctx->snap, canon);
+	if (a != NULL && st != NULL && st->type == SNAP_REG && st->uid == a->uid &&
+	    a->uid != 0 && ctx_fix_target(us->ctx, a, path, canon, &why) == FIX_IN_HOME)
+		action_target(act, canon, 'f', st->uid);
+	free(old);
+	free(canon);
+	return 1;
+}
+
+/* A key wrapped over lines i.. (a terminal or an editor broke it): each
+ * part alone is no key, the parts joined are one. Returns how many lines
+ * it spans (2 to 4), the joined line in *joined; 0 when it is not that. */
+static long
+wrapped_key(struct uscan *us, const char *canon, const struct ak_file *af, size_t i,
+    char **joined, struct ak_line *key)
+{
+	const struct ak_line *l = &af->lines[i];
+
+	*joined = NULL;
+	if (l->status != AK_BAD_KEY || l->is_cert)
+		return 0;
+	for (size_t k = 1; k <= 3 && i + k < af->n; k++) {
+		const struct ak_line *m = &af->lines[i + k];
+
+		if (m->status != AK_BAD_KEY || m->lineno != l->lineno + (long)k)
+			return 0;
+		/* a part that is a key type word of its own starts another
+		 * line, not this one's end */
+		for (int sep = 0; sep < 2; sep++) {
+			struct buf b;
+
+			buf_init(&b);
+			buf_puts(&b, "");
+			for (size_t j = 0; j <= k; j++) {
+				char *t = ctx_file_line(us->ctx, canon, af->lines[i + j].lineno);
+				size_t len;
+
+				if (t == NULL) {
+					buf_free(&b);
+					return 0;
+				}
+				len = strlen(t);
+				while (len > 0 && (t[len - 1] == '\r' || t[len - 1] == ' ' ||
+				    t[len - 1] == '\t'))
+					len--;
+				if (j > 0 && sep)
+					buf_putc(&b, ' ');
+				buf_append(&b, j > 0 ? t + strspn(t, " \t") : t,
+				    j > 0 ? len - strspn(t, " \t") : len);
+				free(t);
+			}
+			memset(key, 0, sizeof(*key));
+			ak_parse_line(b.data, b.len, l->lineno, key);
+			if (key->status == AK_KEY) {
+				*joined = buf_steal(&b);
+				return (long)k + 1;
+			}
+			ak_line_free(key);
+			buf_free(&b);
+		}
+	}
+	return 0;
+}
+
 static void
 bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 {
@@ -328,7 +435,9 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 	msg = l->is_cert ? xstrdup(l->error) :
 	    xasprintf("%s; sshd skips the line silently", l->error);
 	f = line_finding(us, &rule_akeys_bad_key, path, l, NULL, msg);
-	remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path, NULL);
+	if (!user_edit(us, f, path, l->lineno, last - l->lineno + 1, NULL))
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path,
+		    NULL);
 	if (l->is_cert)
 		remedy_manual(f ? &f->remedy : NULL, "add the CA's public key as: "
 		    "cert-authority <CA key>");
@@ -482,10 +591,37 @@ duplicate_check(struct uscan *us, const char *path, const struct ak_line *l)
 		set_fp(f, l->fp);
 		remedy_manual(f ? &f->remedy : NULL, "once the copy at %s has the "
 		    "options you want", k->where);
-		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", d, path, NULL);
+		if (!user_edit(us, f, path, l->lineno, 1, NULL))
+			remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", d, path,
+			    NULL);
 		free(d);
 	}
 	free(id);
+}
+
+/* A wrapped key: one finding at its first line, whose fix joins exactly
+ * its parts into one line (deleting the parts would leave the key out,
+ * and, with their line numbers shifted by the first deletion, delete a
+ * colleague's key after them). */
+static void
+wrapped_finding(struct uscan *us, const char *path, const struct ak_file *af, size_t i,
+    long n, const char *joined, const struct ak_line *key)
+{
+	const struct ak_line *l = &af->lines[i];
+	struct ka_finding *f;
+
+	f = ctx_finding(us->ctx, &rule_akeys_bad_key, us->u->name, path, l->lineno, NULL,
+	    "lines %ld-%ld: one %s key (%s) wrapped over %ld lines; sshd reads each "
+	    "line alone and skips them all silently", l->lineno, l->lineno + n - 1,
+	    key->blob_type ? key->blob_type : key->keytype, key->fp, n);
+	set_fp(f, key->fp);
+	if (f != NULL && !user_edit(us, f, path, l->lineno, n, joined))
+		remedy_manual(&f->remedy, "join lines %ld-%ld of %s into one line",
+		    l->lineno, l->lineno + n - 1, path);
+	if (us->bad_key_line == 0) {
+		us->bad_key_line = l->lineno;
+		us->bad_key_path = xstrdup(path);
+	}
 }
 
 static void
@@ -494,9 +630,21 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 {
 	for (size_t i = 0; i < af->n; i++) {
 		const struct ak_line *l = &af->lines[i];
+		struct ak_line key;
+		char *joined;
+		long n;
 
 		if (l->status == AK_BLANK || continues_block(af, i))
 			continue;
+		if ((n = wrapped_key(us, f->path, af, i, &joined, &key)) > 0) {
+			if (is_subject(us, &key))
+				us->subject_found = 1;
+			wrapped_finding(us, path, af, i, n, joined, &key);
+			ak_line_free(&key);
+			free(joined);
+			i += (size_t)n - 1;
+			continue;
+		}
 		if (l->status != AK_KEY) {
 			if (is_subject(us, l))
 				us->subject_found = 1;

@@ -54,6 +54,34 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
+/* An edit's old text: consecutive lines, each made printable, joined by
+ * a newline (JSON carries it as \n). */
+static json_t *
+jlines(const char *s)
+{
+	struct buf b;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, "\n");
+		char *t = str_printable(p, n);
+
+		buf_puts(&b, t);
+		free(t);
+		if (p[n] == '\0')
+			break;
+		buf_putc(&b, '\n');
+		p += n + 1;
+	}
+	j = json_string(b.data);
+	buf_free(&b);
+	return j != NULL ? j : json_null();
+}
+
 /* The remedy as DESIGN's actions: {"run": [...], "where", "as", "target"},
  * {"edit": {...}} or {"manual": "..."}. */
 json_t *
@@ -78,7 +106,7 @@ report_json_remedy(const struct ka_remedy *r)
 			/* old null: an insertion at line; new null: a deletion */
 			o = json_pack("{s:{s:o,s:I,s:o,s:o,s:s,s:o}}", "edit", "file",
 			    report_jstr(a->file), "line", (json_int_t)a->line, "old",
-			    report_jstr(a->old), "new", report_jstr(a->repl), "as",
+			    jlines(a->old), "new", report_jstr(a->repl), "as",
 			    a->as_user ? "user" : "root", "sshd_config",
 			    report_jstr(a->config));
 			break;
