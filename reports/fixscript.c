@@ -278,14 +278,15 @@ live_command(const struct ka_action *a)
 	return cmd;
 }
 
-/* Every line of s (an edit's old or new text) shows as it is. */
+/* Every line of s (an edit's old or new text) shows as it is; a tab (a
+ * Match block's indentation) is a blank to the reader. */
 static int
 lines_show(const char *s)
 {
 	if (s == NULL)
 		return 1;
 	for (const char *p = s;;) {
-		size_t n = strcspn(p, "\n");
+		size_t n = strcspn(p, "\n\t");
 
 		if (!str_shows_as_is(p, n))
 			return 0;

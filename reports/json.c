@@ -54,8 +54,9 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
-/* An edit's old text: consecutive lines, each made printable, joined by
- * a newline (JSON carries it as \n). */
+/* An edit's old or new text: consecutive lines, each made printable,
+ * joined by a newline, tabs kept (JSON carries them as \n and \t), so it
+ * is the file's text. */
 static json_t *
 jlines(const char *s)
 {
@@ -67,14 +68,14 @@ jlines(const char *s)
 	buf_init(&b);
 	buf_puts(&b, "");
 	for (const char *p = s;;) {
-		size_t n = strcspn(p, "\n");
+		size_t n = strcspn(p, "\n\t");
 		char *t = str_printable(p, n);
 
 		buf_puts(&b, t);
 		free(t);
 		if (p[n] == '\0')
 			break;
-		buf_putc(&b, '\n');
+		buf_putc(&b, p[n]);
 		p += n + 1;
 	}
 	j = json_string(b.data);
@@ -106,7 +107,7 @@ report_json_remedy(const struct ka_remedy *r)
 			/* old null: an insertion at line; new null: a deletion */
 			o = json_pack("{s:{s:o,s:I,s:o,s:o,s:s,s:o}}", "edit", "file",
 			    report_jstr(a->file), "line", (json_int_t)a->line, "old",
-			    jlines(a->old), "new", report_jstr(a->repl), "as",
+			    jlines(a->old), "new", jlines(a->repl), "as",
 			    a->as_user ? "user" : "root", "sshd_config",
 			    report_jstr(a->config));
 			break;

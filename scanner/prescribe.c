@@ -330,6 +330,20 @@ ctx_fix_config_file(const struct ka_ctx *ctx, const char *path)
 	if (path == NULL || path[0] != '/' || !remedy_word_ok(path))
 		return 0;
 	dir = path_dirname(path);
+	/* a drop-in directory no glob found anything in was not collected:
+	 * its parents vouch, the fix script checks it (root's, writable by
+	 * nobody else) when it runs */
+	if (snap_stat(s, dir) == NULL && strcmp(dir, "/") != 0) {
+		char *up = path_dirname(dir);
+
+		ok = root_dirs(s, up);
+		free(up);
+		free(dir);
+		if (!ok)
+			return 0;
+		f = snap_stat(s, path);
+		return f == NULL ? 'n' : 0;
+	}
 	ok = root_dirs(s, dir);
 	free(dir);
 	if (!ok)
