@@ -187,6 +187,14 @@ after_chown(struct ka_action *act, uint32_t uid)
 		act->target.uid = uid;
 }
 
+static int
+in_home(const char *path, const char *home)
+{
+	size_t n = home != NULL ? strlen(home) : 0;
+
+	return n > 1 && strncmp(path, home, n) == 0 && path[n] == '/';
+}
+
 /* Has this component already been reported for this user? */
 static int
 seen(struct strlist *done, const char *path)
@@ -274,6 +282,12 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		dir = up;
 	}
 	free(dir);
+	/* A file outside the account's own home that it cannot reach is one
+	 * problem: what else is wrong there is not the account's to fix. */
+	if (unreadable && !in_home(canon, home_canon)) {
+		free(canon);
+		return;
+	}
 	if (!unreadable && f->type == SNAP_REG && !user_may(s, a, f, 4)) {
 		struct ka_finding *fd;
 
@@ -295,6 +309,10 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 			after_chown(ctx_fix_path(ctx, fd, a, path, "chmod", "600", canon),
 			    a->uid);
 		unreadable = 1;
+	}
+	if (unreadable && !in_home(canon, home_canon)) {
+		free(canon);
+		return;
 	}
 	if (!unreadable && f->type != SNAP_REG) {
 		ctx_finding(ctx, &rule_perm_not_regular, u->name, path, 0, NULL,
