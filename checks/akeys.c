@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "checks/check.h"
+#include "scanner/clientfacts.h"
 
 const struct ka_rule rule_akeys_missing = {
 	.id = "akeys.missing", .severity = SEV_HIGH, .blocks_login = 1,
@@ -235,25 +236,84 @@ from_has_names(const char *from)
 	return 0;
 }
 
-/* Install a key from the client: ssh-copy-id to the account on this host,
- * every word quoted; prose when a name could read as an option. */
+/* Where the client reaches this host, as typed: the target's host (an
+ * alias stays an alias: ssh-copy-id reads ssh_config too) and its port
+ * (0: none given). diagnose: the host and port it connected to. A local
+ * scan or a snapshot has only the host's own name. */
+static char *
+reach(const struct ka_ctx *ctx, int *port)
+{
+	const struct diag_facts *d = ctx->opts ? ctx->opts->diag : NULL;
+	const char *t = ctx->snap->target, *at, *end;
+
+	*port = 0;
+	if (d != NULL && d->ch != NULL && d->ch->hostname != NULL) {
+		*port = d->ch->port;
+		return xstrdup(d->ch->hostname);
+	}
+	/* only a host reached over ssh was named the way clients reach it */
+	if (t == NULL || ctx->snap->transport == NULL || strcmp(ctx->snap->transport, "ssh") != 0)
+		return xstrdup(ctx->snap->hostname ? ctx->snap->hostname :
+		    t != NULL ? t : "localhost");
+	if ((at = strrchr(t, '@')) != NULL)
+		t = at + 1;
+	if (t[0] == '[' && (end = strchr(t, ']')) != NULL) {
+		if (end[1] == ':')
+			*port = atoi(end + 2);
+		return xstrndup(t + 1, (size_t)(end - t - 1));
+	}
+	if ((end = strchr(t, ':')) != NULL && strchr(end + 1, ':') == NULL) {
+		*port = atoi(end + 1);
+		return xstrndup(t, (size_t)(end - t));
+	}
+	return xstrdup(t);
+}
+
+/* The key file diagnose was asked about, when it came from a file. */
+static const char *
+subject_key_file(const struct ka_ctx *ctx)
+{
+	const struct diag_facts *d = ctx->opts ? ctx->opts->diag : NULL;
+	const struct ak_line *k = ctx->opts ? ctx->opts->subject : NULL;
+
+	if (d == NULL || d->ids == NULL || k == NULL || k->fp == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->ids->n; i++)
+		if (d->ids->v[i].path != NULL && d->ids->v[i].fp != NULL &&
+		    strcmp(d->ids->v[i].fp, k->fp) == 0)
+			return d->ids->v[i].path;
+	return NULL;
+}
+
+/* Install a key from the client: ssh-copy-id to the account on this host
+ * as the client reaches it (the port too), with the key file when it is
+ * known, every word quoted; prose when a name could read as an option. */
 static void
 copy_id_fix(struct ka_ctx *ctx, struct ka_finding *f, const char *user,
     const char *pub)
 {
-	const char *host = ctx->snap->hostname ? ctx->snap->hostname : ctx->snap->target;
-	char *dest;
+	const char *key = subject_key_file(ctx);
+	char *host, *dest, pbuf[16];
+	int port;
 
 	if (f == NULL)
 		return;
+	if (key == NULL || !remedy_word_ok(key))
+		key = pub;
+	host = reach(ctx, &port);
 	dest = xasprintf("%s@%s", user, host);
-	if (remedy_word_ok(user) && remedy_word_ok(host) && strchr(host, '@') == NULL)
-		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", pub, dest, NULL);
-	else
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	if (!remedy_word_ok(user) || !remedy_word_ok(host) || strchr(host, '@') != NULL)
 		remedy_manual(&f->remedy, "install the key for %s from the client "
 		    "(the account or host name is unusual: check it before typing it)",
 		    user);
+	else if (port > 0 && port != 22)
+		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", key, "-p", pbuf,
+		    dest, NULL);
+	else
+		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", key, dest, NULL);
 	free(dest);
+	free(host);
 }
 
 /* A finding about one line, with the line's key attached when it has one. */
