@@ -280,6 +280,38 @@ scenario locked decide d_locked "the account is locked (UsePAM no)"
 scenario auth-methods decide d_auth_methods "AuthenticationMethods needs two keys"
 scenario nologin decide d_nologin "the account's shell is nologin"
 
+# ------------------------------------------------ a key on no line
+# The fix is a client step: ssh-copy-id to the target as typed (its port
+# too) with the key file diagnose was given, not the server's host name
+# and KEY.pub. Run as written (with the account's password login off, it
+# is the one step this corpus cannot take for the admin), it is checked
+# word for word.
+if [ ${#ONLY[@]} -eq 0 ] || printf '%s\n' "${ONLY[@]}" | grep -qx copy-id; then
+	U=kafxcp
+	if t_user "$U"; then
+		t_keyfile "$U" "$K/col.pub"
+		if t_sshd copy-id "$ADDR" "$PORT" "AuthorizedKeysFile .ssh/authorized_keys"; then
+			t_known_hosts copy-id "$ADDR" "$PORT" > "$T_BASE/kh"
+			"$KA" diagnose "$U@$ADDR:$PORT" -i "$K/own" --known-hosts "$T_BASE/kh" --local \
+			    --sshd-config "$T_BASE/copy-id/sshd_config" --format json \
+			    >"$T_BASE/copy-id/d.json" 2>"$T_BASE/copy-id/d.err"
+			if jq -e --arg k "$K/own" --arg d "$U@$ADDR" --arg p "$PORT" '[.. | objects |
+			    select(has("run")) | .run] | any(. == ["ssh-copy-id", "-i", $k, "-p", $p, $d])' \
+			    "$T_BASE/copy-id/d.json" >/dev/null 2>&1; then
+				t_ok "copy-id: a key on no line: ssh-copy-id -i KEY -p $PORT $U@$ADDR, as typed"
+			else
+				t_nok "copy-id: the ssh-copy-id fix" "$(jq -c '[.. | objects | select(has("run")) | .run]' \
+				    "$T_BASE/copy-id/d.json" 2>&1; head -3 "$T_BASE/copy-id/d.err")"
+			fi
+			t_sshd_stop copy-id
+		else
+			t_nok "copy-id: sshd starts" "$T_SSHD_WHY"
+		fi
+	else
+		t_nok "copy-id: account $U"
+	fi
+fi
+
 # ------------------------------------------------ what the settings became
 # (the scenarios' directories are kept until the end)
 for s in password-dropin password-default password-match; do
