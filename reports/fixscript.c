@@ -17,7 +17,8 @@
  * makes the command skip with a message, and one swapped in during the
  * instant between check and chmod can only tighten a mode.
  *
- * Edits with a target are live too, after the commands (an ownership fix
+ * Edits with a target are live too (of sshd's files only for a finding
+ * that blocks a login: a hardening change is for a person to review), after the commands (an ownership fix
  * may be what lets the account write its own file), each file's from its
  * last line up so the line numbers of the ones still to come stay right:
  * an edit of sshd's root-owned files as root (a backup beside it, the edit
@@ -61,6 +62,7 @@ static const char preamble[] =
 "# the scan saw (same type and owner, no symlink on the way, one link) and\n"
 "# skips with a message otherwise. Running it twice changes nothing more.\n"
 "# Edits come last, each file from its last line up: sshd's files as root\n"
+"# for what blocks a login (hardening changes are left for you to review)\n"
 "# (a backup beside the file, sshd -t, the backup restored when sshd -t\n"
 "# refuses the edit, then one reload), an account's authorized_keys as that\n"
 "# account; an edit whose line no longer reads as scanned is skipped.\n"
@@ -379,8 +381,12 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
+/* A root edit of sshd's configuration is live when the finding blocks a
+ * login (the repair this script is for); a hardening change (password
+ * login off, forwarding off) changes the server for everyone and is
+ * reviewed and applied by a person. */
 static void
-put_remedy(struct report *r, const struct ka_remedy *rem)
+put_remedy(struct report *r, const struct ka_remedy *rem, int blocks)
 {
 	for (size_t i = 0; i < rem->n; i++) {
 		const struct ka_action *a = &rem->v[i];
@@ -392,7 +398,15 @@ put_remedy(struct report *r, const struct ka_remedy *rem)
 			r->commands++;
 			continue;
 		}
-		if ((live = live_edit(a)) != NULL) {
+		if ((live = live_edit(a)) != NULL && !blocks && !a->as_user) {
+			free(live);
+			t = action_text(a);
+			comment(r->out, "by hand, a change for everyone (review it): ", t);
+			free(t);
+			r->manual++;
+			continue;
+		}
+		if (live != NULL) {
 			free(live);
 			t = action_text(a);
 			comment(r->out, "edit, applied after the commands below: ", t);
@@ -433,7 +447,7 @@ r_host(struct report *r, const struct ka_host_result *h)
 		if (f->remedy.n == 0)
 			comment(r->out, "no fix to suggest", "");
 		else
-			put_remedy(r, &f->remedy);
+			put_remedy(r, &f->remedy, f->blocks_login);
 	}
 	if (r->npend > 0) {
 		int root = 0;

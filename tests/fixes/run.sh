@@ -314,8 +314,40 @@ fi
 
 # ------------------------------------------------ what the settings became
 # (the scenarios' directories are kept until the end)
+# PasswordAuthentication is a change for everyone, so the fix script
+# leaves it to a person: the test applies the JSON edit exactly as given
+# (the line that wins, or a new line where it wins) and asks sshd -T.
+apply_json_edit() {
+	local e file line old new
+	e=$(jq -c --arg c "$2" 'first(.hosts[].findings[] | select(.check == $c) |
+	    .remedy[] | select(.edit) | .edit) // empty' "$1")
+	[ -n "$e" ] || return 1
+	file=$(jq -r .file <<<"$e")
+	line=$(jq -r .line <<<"$e")
+	new=$(jq -r .new <<<"$e")
+	if jq -e '.old == null' <<<"$e" >/dev/null; then
+		[ -e "$file" ] || : > "$file"
+		KA_LINE=$line KA_NEW=$new awk 'NR == ENVIRON["KA_LINE"] + 0 { print ENVIRON["KA_NEW"] }
+		    { print } END { if (NR < ENVIRON["KA_LINE"] + 0) print ENVIRON["KA_NEW"] }' \
+		    "$file" > "$file.new" || return 1
+	else
+		old=$(jq -r .old <<<"$e")
+		KA_LINE=$line KA_OLD=$old KA_NEW=$new awk 'NR == ENVIRON["KA_LINE"] + 0 {
+		    if ($0 != ENVIRON["KA_OLD"]) exit 3; print ENVIRON["KA_NEW"]; next } { print }' \
+		    "$file" > "$file.new" || return 1
+	fi
+	cat "$file.new" > "$file"
+	rm -f "$file.new"
+}
 for s in password-dropin password-default password-match; do
 	[ -f "$T_BASE/$s/sshd_config" ] || continue
+	if ! grep -q 'by hand, a change for everyone.*PasswordAuthentication no' "$T_BASE/$s/fix.sh"; then
+		t_nok "$s: the fix script leaves PasswordAuthentication to a person" "$(grep -i password "$T_BASE/$s/fix.sh")"
+	fi
+	apply_json_edit "$T_BASE/$s/scan.json" sshd.password-auth ||
+	    t_nok "$s: the JSON edit for sshd.password-auth applies"
+	"${SSHD:-/usr/sbin/sshd}" -t -f "$T_BASE/$s/sshd_config" >/dev/null 2>&1 ||
+	    t_nok "$s: sshd -t after the PasswordAuthentication edit"
 	v=$("${SSHD:-/usr/sbin/sshd}" -T -f "$T_BASE/$s/sshd_config" -C user=nobody,host=h,addr=192.0.2.1 2>/dev/null |
 	    awk '$1 == "passwordauthentication" { print $2 }')
 	[ "$v" = no ] && t_ok "$s: sshd -T says passwordauthentication no after the fix" ||
