@@ -187,7 +187,7 @@ static const char preamble[] =
 "ka_uedit() {\n"
 "\tKA_EDITS=$((KA_EDITS + 1))\n"
 "\t( ka_at f \"$2\" \"$3\" ) || return 0\n"
-"\tka_g=$(getent passwd \"$2\" | cut -d: -f4)\n"
+"\tka_g=$(id -g -- \"+$2\" 2>/dev/null)\n"
 "\t[ -n \"$ka_g\" ] || { echo \"keyaudit-fix: skipped $3: no account has uid $2\" >&2; return 0; }\n"
 "\tka_o=$(setsid -w setpriv --reuid=\"$2\" --regid=\"$ka_g\" --clear-groups --reset-env -- \\\n"
 "\t    env KA_OP=\"$1\" KA_LINE=\"$4\" KA_OLD=\"$5\" KA_NEW=\"$6\" KA_MOVE=1 KA_AWK=\"$KA_AWK\" \\\n"
@@ -401,7 +401,8 @@ put_remedy(struct report *r, const struct ka_remedy *rem, int blocks)
 		if ((live = live_edit(a)) != NULL && !blocks && !a->as_user) {
 			free(live);
 			t = action_text(a);
-			comment(r->out, "by hand, a change for everyone (review it): ", t);
+			comment(r->out, "by hand: ", t);
+			comment(r->out, "  (a change for every account, so not run: review it)", "");
 			free(t);
 			r->manual++;
 			continue;

@@ -341,7 +341,8 @@ apply_json_edit() {
 }
 for s in password-dropin password-default password-match; do
 	[ -f "$T_BASE/$s/sshd_config" ] || continue
-	if ! grep -q 'by hand, a change for everyone.*PasswordAuthentication no' "$T_BASE/$s/fix.sh"; then
+	if ! grep -q 'by hand: .*PasswordAuthentication no' "$T_BASE/$s/fix.sh" ||
+	    fx_live "$T_BASE/$s/fix.sh" | grep -q PasswordAuthentication; then
 		t_nok "$s: the fix script leaves PasswordAuthentication to a person" "$(grep -i password "$T_BASE/$s/fix.sh")"
 	fi
 	apply_json_edit "$T_BASE/$s/scan.json" sshd.password-auth ||
