@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "checks/check.h"
+#include "scanner/clientfacts.h"
 
 const struct ka_rule rule_akeys_missing = {
 	.id = "akeys.missing", .severity = SEV_HIGH, .blocks_login = 1,
@@ -235,25 +236,84 @@ from_has_names(const char *from)
 	return 0;
 }
 
-/* Install a key from the client: ssh-copy-id to the account on this host,
- * every word quoted; prose when a name could read as an option. */
+/* Where the client reaches this host, as typed: the target's host (an
+ * alias stays an alias: ssh-copy-id reads ssh_config too) and its port
+ * (0: none given). diagnose: the host and port it connected to. A local
+ * scan or a snapshot has only the host's own name. */
+static char *
+reach(const struct ka_ctx *ctx, int *port)
+{
+	const struct diag_facts *d = ctx->opts ? ctx->opts->diag : NULL;
+	const char *t = ctx->snap->target, *at, *end;
+
+	*port = 0;
+	if (d != NULL && d->ch != NULL && d->ch->hostname != NULL) {
+		*port = d->ch->port;
+		return xstrdup(d->ch->hostname);
+	}
+	/* only a host reached over ssh was named the way clients reach it */
+	if (t == NULL || ctx->snap->transport == NULL || strcmp(ctx->snap->transport, "ssh") != 0)
+		return xstrdup(ctx->snap->hostname ? ctx->snap->hostname :
+		    t != NULL ? t : "localhost");
+	if ((at = strrchr(t, '@')) != NULL)
+		t = at + 1;
+	if (t[0] == '[' && (end = strchr(t, ']')) != NULL) {
+		if (end[1] == ':')
+			*port = atoi(end + 2);
+		return xstrndup(t + 1, (size_t)(end - t - 1));
+	}
+	if ((end = strchr(t, ':')) != NULL && strchr(end + 1, ':') == NULL) {
+		*port = atoi(end + 1);
+		return xstrndup(t, (size_t)(end - t));
+	}
+	return xstrdup(t);
+}
+
+/* The key file diagnose was asked about, when it came from a file. */
+static const char *
+subject_key_file(const struct ka_ctx *ctx)
+{
+	const struct diag_facts *d = ctx->opts ? ctx->opts->diag : NULL;
+	const struct ak_line *k = ctx->opts ? ctx->opts->subject : NULL;
+
+	if (d == NULL || d->ids == NULL || k == NULL || k->fp == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->ids->n; i++)
+		if (d->ids->v[i].path != NULL && d->ids->v[i].fp != NULL &&
+		    strcmp(d->ids->v[i].fp, k->fp) == 0)
+			return d->ids->v[i].path;
+	return NULL;
+}
+
+/* Install a key from the client: ssh-copy-id to the account on this host
+ * as the client reaches it (the port too), with the key file when it is
+ * known, every word quoted; prose when a name could read as an option. */
 static void
 copy_id_fix(struct ka_ctx *ctx, struct ka_finding *f, const char *user,
     const char *pub)
 {
-	const char *host = ctx->snap->hostname ? ctx->snap->hostname : ctx->snap->target;
-	char *dest;
+	const char *key = subject_key_file(ctx);
+	char *host, *dest, pbuf[16];
+	int port;
 
 	if (f == NULL)
 		return;
+	if (key == NULL || !remedy_word_ok(key))
+		key = pub;
+	host = reach(ctx, &port);
 	dest = xasprintf("%s@%s", user, host);
-	if (remedy_word_ok(user) && remedy_word_ok(host) && strchr(host, '@') == NULL)
-		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", pub, dest, NULL);
-	else
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	if (!remedy_word_ok(user) || !remedy_word_ok(host) || strchr(host, '@') != NULL)
 		remedy_manual(&f->remedy, "install the key for %s from the client "
 		    "(the account or host name is unusual: check it before typing it)",
 		    user);
+	else if (port > 0 && port != 22)
+		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", key, "-p", pbuf,
+		    dest, NULL);
+	else
+		remedy_run(&f->remedy, ACT_CLIENT, 1, "ssh-copy-id", "-i", key, dest, NULL);
 	free(dest);
+	free(host);
 }
 
 /* A finding about one line, with the line's key attached when it has one. */
@@ -293,6 +353,113 @@ block_last(const struct ak_file *af, size_t i)
 	return af->lines[i].lineno;
 }
 
+/* Lines first.. (n of them) of the file sshd reads at path, joined by
+ * '\n', as the file holds them; NULL when they were not collected whole. */
+static char *
+raw_lines(struct uscan *us, const char *canon, long first, long n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (long k = 0; k < n; k++) {
+		char *t = ctx_file_line(us->ctx, canon, first + k);
+
+		if (t == NULL) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_printf(&b, "%s%s", k ? "\n" : "", t);
+		free(t);
+	}
+	return buf_steal(&b);
+}
+
+/* An edit of the account's own key file: lines first.. (n) become repl
+ * (NULL: deleted), done as the account when the file is the account's,
+ * inside its home, reached without a symlink (the fix script then applies
+ * it); 0 when the lines could not be named (not collected). */
+static int
+user_edit(struct uscan *us, struct ka_finding *f, const char *path, long first,
+    long n, const char *repl)
+{
+	const struct snap_account *a = us->u->acct;
+	const struct snap_file *st;
+	struct ka_action *act;
+	char *canon = NULL, *old;
+	const char *why;
+
+	if (f == NULL || snap_realpath(us->ctx->snap, path, &canon, &why) != 0)
+		return 0;
+	if ((old = raw_lines(us, canon, first, n)) == NULL) {
+		free(canon);
+		return 0;
+	}
+	act = remedy_edit(&f->remedy, 1, canon, first, old, repl, NULL, NULL);
+	st = snap_stat(us->ctx->snap, canon);
+	if (a != NULL && st != NULL && st->type == SNAP_REG && st->uid == a->uid &&
+	    a->uid != 0 && ctx_fix_target(us->ctx, a, path, canon, &why) == FIX_IN_HOME)
+		action_target(act, canon, 'f', st->uid);
+	free(old);
+	free(canon);
+	return 1;
+}
+
+/* A key wrapped over lines i.. (a terminal or an editor broke it): each
+ * part alone is no key, the parts joined are one. Returns how many lines
+ * it spans (2 to 4), the joined line in *joined; 0 when it is not that. */
+static long
+wrapped_key(struct uscan *us, const char *canon, const struct ak_file *af, size_t i,
+    char **joined, struct ak_line *key)
+{
+	const struct ak_line *l = &af->lines[i];
+
+	*joined = NULL;
+	if (l->status != AK_BAD_KEY || l->is_cert)
+		return 0;
+	for (size_t k = 1; k <= 3 && i + k < af->n; k++) {
+		const struct ak_line *m = &af->lines[i + k];
+
+		if (m->status != AK_BAD_KEY || m->lineno != l->lineno + (long)k)
+			return 0;
+		/* a part that is a key type word of its own starts another
+		 * line, not this one's end */
+		for (int sep = 0; sep < 2; sep++) {
+			struct buf b;
+
+			buf_init(&b);
+			buf_puts(&b, "");
+			for (size_t j = 0; j <= k; j++) {
+				char *t = ctx_file_line(us->ctx, canon, af->lines[i + j].lineno);
+				size_t len;
+
+				if (t == NULL) {
+					buf_free(&b);
+					return 0;
+				}
+				len = strlen(t);
+				while (len > 0 && (t[len - 1] == '\r' || t[len - 1] == ' ' ||
+				    t[len - 1] == '\t'))
+					len--;
+				if (j > 0 && sep)
+					buf_putc(&b, ' ');
+				buf_append(&b, j > 0 ? t + strspn(t, " \t") : t,
+				    j > 0 ? len - strspn(t, " \t") : len);
+				free(t);
+			}
+			memset(key, 0, sizeof(*key));
+			ak_parse_line(b.data, b.len, l->lineno, key);
+			if (key->status == AK_KEY) {
+				*joined = buf_steal(&b);
+				return (long)k + 1;
+			}
+			ak_line_free(key);
+			buf_free(&b);
+		}
+	}
+	return 0;
+}
+
 static void
 bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 {
@@ -328,7 +495,9 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 	msg = l->is_cert ? xstrdup(l->error) :
 	    xasprintf("%s; sshd skips the line silently", l->error);
 	f = line_finding(us, &rule_akeys_bad_key, path, l, NULL, msg);
-	remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path, NULL);
+	if (!user_edit(us, f, path, l->lineno, last - l->lineno + 1, NULL))
+		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", range, path,
+		    NULL);
 	if (l->is_cert)
 		remedy_manual(f ? &f->remedy : NULL, "add the CA's public key as: "
 		    "cert-authority <CA key>");
@@ -482,10 +651,37 @@ duplicate_check(struct uscan *us, const char *path, const struct ak_line *l)
 		set_fp(f, l->fp);
 		remedy_manual(f ? &f->remedy : NULL, "once the copy at %s has the "
 		    "options you want", k->where);
-		remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", d, path, NULL);
+		if (!user_edit(us, f, path, l->lineno, 1, NULL))
+			remedy_run(f ? &f->remedy : NULL, ACT_SERVER, 1, "sed", "-i", d, path,
+			    NULL);
 		free(d);
 	}
 	free(id);
+}
+
+/* A wrapped key: one finding at its first line, whose fix joins exactly
+ * its parts into one line (deleting the parts would leave the key out,
+ * and, with their line numbers shifted by the first deletion, delete a
+ * colleague's key after them). */
+static void
+wrapped_finding(struct uscan *us, const char *path, const struct ak_file *af, size_t i,
+    long n, const char *joined, const struct ak_line *key)
+{
+	const struct ak_line *l = &af->lines[i];
+	struct ka_finding *f;
+
+	f = ctx_finding(us->ctx, &rule_akeys_bad_key, us->u->name, path, l->lineno, NULL,
+	    "lines %ld-%ld: one %s key (%s) wrapped over %ld lines; sshd reads each "
+	    "line alone and skips them all silently", l->lineno, l->lineno + n - 1,
+	    key->blob_type ? key->blob_type : key->keytype, key->fp, n);
+	set_fp(f, key->fp);
+	if (f != NULL && !user_edit(us, f, path, l->lineno, n, joined))
+		remedy_manual(&f->remedy, "join lines %ld-%ld of %s into one line",
+		    l->lineno, l->lineno + n - 1, path);
+	if (us->bad_key_line == 0) {
+		us->bad_key_line = l->lineno;
+		us->bad_key_path = xstrdup(path);
+	}
 }
 
 static void
@@ -494,9 +690,21 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 {
 	for (size_t i = 0; i < af->n; i++) {
 		const struct ak_line *l = &af->lines[i];
+		struct ak_line key;
+		char *joined;
+		long n;
 
 		if (l->status == AK_BLANK || continues_block(af, i))
 			continue;
+		if ((n = wrapped_key(us, f->path, af, i, &joined, &key)) > 0) {
+			if (is_subject(us, &key))
+				us->subject_found = 1;
+			wrapped_finding(us, path, af, i, n, joined, &key);
+			ak_line_free(&key);
+			free(joined);
+			i += (size_t)n - 1;
+			continue;
+		}
 		if (l->status != AK_KEY) {
 			if (is_subject(us, l))
 				us->subject_found = 1;

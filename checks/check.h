@@ -235,5 +235,15 @@ int sshdpolicy_covers(const char *keyword);
 const char *sshdpolicy_spelled(const char *keyword);
 char *sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
     const char *keyword, const char *cfgline);
+/* An algorithm list directive ("PubkeyAcceptedAlgorithms LIST") that
+ * takes away the names in drop and adds those in add (NULL-terminated
+ * lists). Where a line sets the list (v->file), the fix replaces that
+ * line, so the list is written out: the value that wins now, as sshd -T
+ * gives it, less and plus those names (a relative +/-/^ form there would
+ * be relative to OpenSSH's default, not to the admin's list: "+x" in
+ * place of a narrow list widens it back to the default). Where nothing
+ * sets it, the relative form is exact. Caller frees. */
+char *sshdpolicy_alg_line(const char *spelled, const struct sshd_value *v,
+    const char *const *drop, const char *const *add);
 
 #endif

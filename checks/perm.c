@@ -89,21 +89,27 @@ static const struct ka_rule *const rules[] = {
 };
 
 
-enum verdict { OK, BAD_OWNER, BAD_MODE, OK_UPG };
+/* What is wrong with one component: an owner sshd refuses and a mode it
+ * refuses are two problems, both reported (a scan shows every problem at
+ * once, not one per round of fixing). */
+enum { OK = 0, BAD_OWNER = 1, BAD_MODE = 2, OK_UPG = 4 };
 
-static enum verdict
+static int
 judge(const struct ka_ctx *ctx, const struct snap_file *f, uint32_t uid)
 {
+	int v = OK;
+
 	if (f->uid != 0 && f->uid != uid)
-		return BAD_OWNER;
+		v |= BAD_OWNER;
 	if (f->mode & 002)
-		return BAD_MODE;
-	if (f->mode & 020) {
+		v |= BAD_MODE;
+	else if (f->mode & 020) {
 		if (ctx->upg_allowed && snap_group_private(ctx->snap, f->gid, uid, f->uid))
-			return OK_UPG;
-		return BAD_MODE;
+			v |= OK_UPG;
+		else
+			v |= BAD_MODE;
 	}
-	return OK;
+	return v;
 }
 
 /* Linux permission classes: owner, else group, else other. */
@@ -135,24 +141,17 @@ owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
 	return buf;
 }
 
+/* The mode fix comes first: its guard expects the owner the scan saw, and
+ * the owner fix changes it. */
 static void
 report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *f,
-    enum verdict v, int is_dir, const char *keyfile)
+    int v, int is_dir, const char *keyfile)
 {
 	const char *kind = is_dir ? "directory" : "file";
 	struct ka_finding *fd;
 	char ob[32];
 
-	if (v == BAD_OWNER) {
-		fd = ctx_finding(ctx, is_dir ? &rule_perm_dir_owner : &rule_perm_file_owner, u->name,
-		    f->path, 0, NULL,
-		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
-		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
-		    "or modes for %s %s", kind, f->path,
-		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
-		    kind, f->path);
-		ctx_fix_path(ctx, fd, u->acct, keyfile, "chown", u->name, f->path);
-	} else if (v == BAD_MODE) {
+	if (v & BAD_MODE) {
 		fd = ctx_finding(ctx, is_dir ? &rule_perm_dir_mode : &rule_perm_file_mode, u->name,
 		    f->path, 0, NULL,
 		    "%s %s is mode %04o (%s-writable): sshd refuses %s (StrictModes; "
@@ -161,13 +160,39 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
 		    (f->mode & 002) ? "world" : "group", keyfile, ctx->upg_rule, kind,
 		    f->path);
 		ctx_fix_path(ctx, fd, u->acct, keyfile, "chmod", "go-w", f->path);
-	} else {
+	} else if (v & OK_UPG) {
 		fd = ctx_finding(ctx, &rule_perm_group_writable_upg, u->name, f->path, 0, NULL,
 		    "%s %s is mode %04o, group-writable; accepted only because its "
 		    "group holds just its owner (%s). Upstream OpenSSH would refuse "
 		    "%s", kind, f->path, f->mode, ctx->upg_rule, keyfile);
 		ctx_fix_path(ctx, fd, u->acct, keyfile, "chmod", "g-w", f->path);
 	}
+	if (v & BAD_OWNER) {
+		fd = ctx_finding(ctx, is_dir ? &rule_perm_dir_owner : &rule_perm_file_owner, u->name,
+		    f->path, 0, NULL,
+		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
+		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
+		    "or modes for %s %s", kind, f->path,
+		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
+		    kind, f->path);
+		ctx_fix_path(ctx, fd, u->acct, keyfile, "chown", u->name, f->path);
+	}
+}
+
+/* A chmod that runs after the owner fix: its guard expects the account. */
+static void
+after_chown(struct ka_action *act, uint32_t uid)
+{
+	if (act != NULL && act->kind == ACT_RUN && act->target.path != NULL)
+		act->target.uid = uid;
+}
+
+static int
+in_home(const char *path, const char *home)
+{
+	size_t n = home != NULL ? strlen(home) : 0;
+
+	return n > 1 && strncmp(path, home, n) == 0 && path[n] == '/';
 }
 
 /* Has this component already been reported for this user? */
@@ -189,7 +214,7 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	const struct snap_file *f;
 	char *canon = NULL, *dir;
 	const char *why;
-	enum verdict v;
+	int v, unreadable = 0;
 
 	if (snap_file_get(s, path) == NULL) {
 		ctx_skip(ctx, &rule_perm_file_mode, path, "%s was not collected", path);
@@ -227,17 +252,28 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 			    "'%s': Permission denied", u->name, path, dir, d->mode, u->name,
 			    u->name, path);
 			/* Only the owner's own search bit is repair; letting a
-			 * group or everyone in is a decision. */
+			 * group or everyone in is a decision. A directory in
+			 * the home owned by another account is given back
+			 * (perm.dir-owner's chown, or here without StrictModes),
+			 * then searched by its owner. */
 			if (d->uid == a->uid)
 				ctx_fix_path(ctx, fd, a, path, "chmod", "u+x", dir);
-			else
+			else if (d->uid != 0 && fd != NULL &&
+			    (strict ? ctx_fix_target(ctx, a, path, dir, &why) == FIX_IN_HOME :
+			    ctx_fix_path(ctx, fd, a, path, "chown", a->name, dir) != NULL &&
+			    fd->remedy.v[fd->remedy.n - 1].kind == ACT_RUN)) {
+				if (strict)
+					remedy_manual(&fd->remedy, "after perm.dir-owner gives %s "
+					    "back to %s", dir, u->name);
+				after_chown(ctx_fix_path(ctx, fd, a, path, "chmod", "u+x",
+				    dir), a->uid);
+			} else
 				remedy_manual(fd ? &fd->remedy : NULL, "%s is not %s's: "
 				    "let %s search it (its owner decides how: a group, or "
 				    "o+x), or move the key file into %s's own home", dir,
 				    u->name, u->name, u->name);
-			free(dir);
-			free(canon);
-			return;
+			unreadable = 1;
+			break;
 		}
 		if (strcmp(dir, "/") == 0)
 			break;
@@ -246,7 +282,13 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		dir = up;
 	}
 	free(dir);
-	if (f->type == SNAP_REG && !user_may(s, a, f, 4)) {
+	/* A file outside the account's own home that it cannot reach is one
+	 * problem: what else is wrong there is not the account's to fix. */
+	if (unreadable && !in_home(canon, home_canon)) {
+		free(canon);
+		return;
+	}
+	if (!unreadable && f->type == SNAP_REG && !user_may(s, a, f, 4)) {
 		struct ka_finding *fd;
 
 		fd = ctx_finding(ctx, &rule_perm_unreadable, u->name, path, 0, NULL,
@@ -255,13 +297,24 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		    canon, f->mode, f->uid, u->name, path);
 		if (f->uid == a->uid)
 			ctx_fix_path(ctx, fd, a, path, "chmod", "u+r", canon);
-		else if (ctx_fix_path(ctx, fd, a, path, "chown", a->name, canon) != NULL &&
+		else if (fd != NULL && strict && f->uid != 0 &&
+		    ctx_fix_target(ctx, a, path, canon, &why) != FIX_NONE) {
+			/* perm.file-owner's chown comes first */
+			remedy_manual(&fd->remedy, "after perm.file-owner gives %s back to "
+			    "%s", canon, u->name);
+			after_chown(ctx_fix_path(ctx, fd, a, path, "chmod", "600", canon),
+			    a->uid);
+		} else if (ctx_fix_path(ctx, fd, a, path, "chown", a->name, canon) != NULL &&
 		    fd->remedy.v[fd->remedy.n - 1].kind == ACT_RUN)
-			ctx_fix_path(ctx, fd, a, path, "chmod", "600", canon);
+			after_chown(ctx_fix_path(ctx, fd, a, path, "chmod", "600", canon),
+			    a->uid);
+		unreadable = 1;
+	}
+	if (unreadable && !in_home(canon, home_canon)) {
 		free(canon);
 		return;
 	}
-	if (f->type != SNAP_REG) {
+	if (!unreadable && f->type != SNAP_REG) {
 		ctx_finding(ctx, &rule_perm_not_regular, u->name, path, 0, NULL,
 		    "%s is a %s, not a regular file. sshd logs: User %s authorized keys "
 		    "%s is not a regular file", canon, snap_ftype_name(f->type), u->name,

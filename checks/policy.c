@@ -55,20 +55,28 @@ evidence(const struct sshd_eff *e, const char *kw)
 	return s;
 }
 
+/* The finding, with the fix: an edit that makes cfgline take effect when
+ * it is a whole directive (literal), else the sentence saying where a
+ * line of that shape goes. */
 static void
 emit(struct ka_ctx *ctx, const struct ka_rule *id, const struct ka_user *u,
-    const struct sshd_eff *e, const char *kw, const char *fix, const char *why)
+    const struct sshd_eff *e, const char *kw, const char *cfgline, int literal,
+    const char *why)
 {
-	char *ev = evidence(e, kw);
+	char *ev = evidence(e, kw), *fix = literal ? NULL : sshdpolicy_fix(ctx, e, kw, cfgline);
+	struct ka_finding *f;
 	const char *path;
 	long line;
 
 	ctx_setting_where(ctx, e, kw, &path, &line);
 	if (u == NULL)
-		ctx_finding(ctx, id, NULL, path, line, fix, "%s: %s", ev, why);
+		f = ctx_finding(ctx, id, NULL, path, line, fix, "%s: %s", ev, why);
 	else
-		ctx_finding(ctx, id, u->name, path, line, fix, "%s, in a Match block "
+		f = ctx_finding(ctx, id, u->name, path, line, fix, "%s, in a Match block "
 		    "that applies to %s: %s", ev, u->name, why);
+	if (literal)
+		ctx_fix_config(ctx, f, e, kw, cfgline);
+	free(fix);
 	free(ev);
 }
 
@@ -78,7 +86,7 @@ static void
 check_expect(struct ka_ctx *ctx, const struct sshd_eff *e, const struct ka_user *u,
     const char *kw, const char *want)
 {
-	char *have = sshd_value_join(sshd_eff_get(e, kw)), *line, *fix, *why, *pw;
+	char *have = sshd_value_join(sshd_eff_get(e, kw)), *line, *why, *pw;
 
 	if (strcasecmp(have, want) == 0) {
 		free(have);
@@ -86,11 +94,9 @@ check_expect(struct ka_ctx *ctx, const struct sshd_eff *e, const struct ka_user 
 	}
 	pw = str_printable(want, strlen(want));
 	line = xasprintf("%s %s", sshdpolicy_spelled(kw), pw);
-	fix = sshdpolicy_fix(ctx, e, kw, line);
 	why = xasprintf("the policy expects '%s'", line);
-	emit(ctx, &rule_policy_expect, u, e, kw, fix, why);
+	emit(ctx, &rule_policy_expect, u, e, kw, line, 1, why);
 	free(why);
-	free(fix);
 	free(line);
 	free(pw);
 	free(have);
@@ -175,7 +181,7 @@ check_constraint(struct ka_ctx *ctx, const struct ka_policy *p, size_t ci,
 	const struct sshd_value *v = sshd_eff_get(e, c->keyword);
 	/* the policy parser admits no control characters */
 	const char *pat = c->pattern;
-	char *why, *fix, *m;
+	char *why, *m;
 
 	if (c->kind == POLICY_FORBID) {
 		char *line, *pm;
@@ -187,15 +193,15 @@ check_constraint(struct ka_ctx *ctx, const struct ka_policy *p, size_t ci,
 		    pm, pat, c->file, c->line);
 		if ((line = without_matches(p, ci, c->keyword, v)) != NULL) {
 			char *pl = str_printable(line, strlen(line));
-			fix = sshdpolicy_fix(ctx, e, c->keyword, pl);
+			emit(ctx, &rule_policy_forbid, u, e, c->keyword, pl,
+			    strcmp(pl, line) == 0, why);
 			free(pl);
 		} else {
 			char *w = xasprintf("%s <a value not matching /%s/>",
 			    sshdpolicy_spelled(c->keyword), pat);
-			fix = sshdpolicy_fix(ctx, e, c->keyword, w);
+			emit(ctx, &rule_policy_forbid, u, e, c->keyword, w, 0, why);
 			free(w);
 		}
-		emit(ctx, &rule_policy_forbid, u, e, c->keyword, fix, why);
 		free(line);
 		free(pm);
 		free(m);
@@ -212,11 +218,9 @@ check_constraint(struct ka_ctx *ctx, const struct ka_policy *p, size_t ci,
 		    "(%s:%d)", pat, c->file, c->line);
 		w = xasprintf("%s <a value matching /%s/>",
 		    sshdpolicy_spelled(c->keyword), pat);
-		fix = sshdpolicy_fix(ctx, e, c->keyword, w);
-		emit(ctx, &rule_policy_require, u, e, c->keyword, fix, why);
+		emit(ctx, &rule_policy_require, u, e, c->keyword, w, 0, why);
 		free(w);
 	}
-	free(fix);
 	free(why);
 }
 

@@ -304,6 +304,7 @@ check_enabled(struct ka_ctx *ctx, const char *kw, const struct ka_rule *rule,
 	for (size_t i = 0; i <= ctx->nusers; i++) {
 		const struct ka_user *u = i == 0 ? NULL : &ctx->users[i - 1];
 		const struct sshd_eff *e = u ? u->eff : ctx->global;
+		struct ka_finding *f;
 		char *origin, *d;
 		const char *path;
 		long line;
@@ -323,10 +324,11 @@ check_enabled(struct ka_ctx *ctx, const char *kw, const struct ka_rule *rule,
 		ctx_setting_where(ctx, e, kw, &path, &line);
 		d = directive(e, kw);
 		if (u == NULL)
-			ctx_finding(ctx, rule, NULL, path, line, fix, "%s: %s", d, why);
+			f = ctx_finding(ctx, rule, NULL, path, line, NULL, "%s: %s", d, why);
 		else
-			ctx_finding(ctx, rule, NULL, path, line, fix, "%s, in a Match "
+			f = ctx_finding(ctx, rule, NULL, path, line, NULL, "%s, in a Match "
 			    "block that applies to %s: %s", d, u->name, why);
+		ctx_fix_config(ctx, f, e, kw, fix);
 		free(d);
 	}
 	strlist_free(&seen);
@@ -352,10 +354,10 @@ check_host(struct ka_ctx *ctx)
 		char *d = directive(ctx->global, "strictmodes");
 
 		ctx_setting_where(ctx, ctx->global, "strictmodes", &path, &line);
-		ctx_finding(ctx, &rule_sshd_strictmodes_off, NULL, path, line,
-		    "StrictModes yes", "%s: sshd accepts authorized_keys files and "
+		ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_strictmodes_off, NULL,
+		    path, line, NULL, "%s: sshd accepts authorized_keys files and "
 		    "directories that others can write, so whoever can write them can "
-		    "add a key", d);
+		    "add a key", d), ctx->global, "strictmodes", "StrictModes yes");
 		free(d);
 	}
 	check_enabled(ctx, "passwordauthentication", &rule_sshd_password_auth,
@@ -379,9 +381,9 @@ check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
 		return;
 	ctx_setting_where(ctx, u->eff, "pubkeyauthentication", &path, &line);
 	d = directive(u->eff, "pubkeyauthentication");
-	ctx_finding(ctx, &rule_sshd_pubkey_disabled, u->name, path, line,
-	    "PubkeyAuthentication yes", "%s: sshd refuses every key for %s",
-	    d, u->name);
+	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_pubkey_disabled, u->name, path,
+	    line, NULL, "%s: sshd refuses every key for %s", d, u->name), u->eff,
+	    "pubkeyauthentication", "PubkeyAuthentication yes");
 	free(d);
 }
 
@@ -406,9 +408,10 @@ check_keys_file(struct ka_ctx *ctx, const struct ka_user *u)
 			return;
 	ctx_setting_where(ctx, u->eff, "authorizedkeysfile", &path, &line);
 	d = directive(u->eff, "authorizedkeysfile");
-	ctx_finding(ctx, &rule_sshd_no_keys_file, u->name, path, line,
-	    "AuthorizedKeysFile .ssh/authorized_keys", "%s and no "
-	    "AuthorizedKeysCommand: sshd reads no key for %s", d, u->name);
+	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_no_keys_file, u->name, path,
+	    line, NULL, "%s and no AuthorizedKeysCommand: sshd reads no key for %s",
+	    d, u->name), u->eff, "authorizedkeysfile",
+	    "AuthorizedKeysFile .ssh/authorized_keys");
 	free(d);
 }
 
@@ -646,14 +649,27 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 		if (sshd_eff_accepts_alg(e, algs[i]))
 			return;
 	d = directive(e, "pubkeyacceptedalgorithms");
-	if (strcmp(type, "ssh-rsa") == 0)
-		fix = xstrdup("PubkeyAcceptedAlgorithms +rsa-sha2-512,rsa-sha2-256");
-	else
-		fix = xasprintf("PubkeyAcceptedAlgorithms +%s", type);
-	f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path, l->lineno,
-	    fix, "%s%s key %s is not accepted by %s: sshd refuses it",
-	    LW(l), type, l->fp, d);
-	set_fp(f, l->fp);
+	{
+		static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", NULL };
+		const char *one[] = { type, NULL };
+		const struct sshd_value *v = sshd_eff_get(e, "pubkeyacceptedalgorithms");
+
+		fix = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", v, NULL,
+		    strcmp(type, "ssh-rsa") == 0 ? rsa : one);
+		f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path,
+		    l->lineno, NULL, "%s%s key %s is not accepted by %s: sshd refuses it",
+		    LW(l), type, l->fp, d);
+		set_fp(f, l->fp);
+		/* a key type sshd leaves out by default (DSA) is enabled only
+		 * by a decision: the better fix is a new key */
+		if (v != NULL && v->file == NULL && f != NULL)
+			remedy_manual(&f->remedy, "%s does not accept %s keys by default: "
+			    "replace the key (ssh-keygen -t ed25519), or decide to add "
+			    "'%s' to the sshd configuration", k->ctx->snap->sshd_version ?
+			    k->ctx->snap->sshd_version : "this sshd", type, fix);
+		else
+			ctx_fix_config(k->ctx, f, e, "pubkeyacceptedalgorithms", fix);
+	}
 	free(fix);
 	free(d);
 }

@@ -227,13 +227,7 @@ sshdpolicy_spelled(const char *kw)
 	return kw;
 }
 
-/* Debian and Ubuntu call the unit ssh, everyone else sshd. */
-static const char *
-reload_cmd(const struct ka_ctx *ctx)
-{
-	return ctx->upg_allowed ? "sshd -t && systemctl reload ssh" :
-	    "sshd -t && systemctl reload sshd";
-}
+#define reload_cmd ctx_reload_cmd
 
 /* ------------------------------------------------------- the fix */
 
@@ -275,6 +269,57 @@ sshdpolicy_fix(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	fix = xasprintf("%s, then run: %s", where, reload_cmd(ctx));
 	free(where);
 	return fix;
+}
+
+static int
+in_names(const char *s, size_t n, const char *const *names)
+{
+	for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+		if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+sshdpolicy_alg_line(const char *spelled, const struct sshd_value *v,
+    const char *const *drop, const char *const *add)
+{
+	struct buf b;
+	char *list;
+
+	buf_init(&b);
+	buf_printf(&b, "%s ", spelled);
+	if (v == NULL || v->file == NULL) {
+		const char *const *names = add != NULL && add[0] != NULL ? add : drop;
+
+		buf_putc(&b, names == add ? '+' : '-');
+		for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+			buf_printf(&b, "%s%s", i ? "," : "", names[i]);
+		return buf_steal(&b);
+	}
+	list = sshd_value_join(v);
+	{
+		size_t start = b.len;
+
+		for (const char *p = list; *p != '\0'; ) {
+			size_t n = strcspn(p, ", ");
+
+			if (n > 0 && !in_names(p, n, drop) && !in_names(p, n, add)) {
+				if (b.len > start)
+					buf_putc(&b, ',');
+				buf_append(&b, p, n);
+			}
+			p += n;
+			p += strspn(p, ", ");
+		}
+		for (size_t i = 0; add != NULL && add[i] != NULL; i++) {
+			if (b.len > start)
+				buf_putc(&b, ',');
+			buf_puts(&b, add[i]);
+		}
+	}
+	free(list);
+	return buf_steal(&b);
 }
 
 /* "LogLevel INFO (OpenSSH default)". Caller frees. */
@@ -537,8 +582,12 @@ weak_pubkey_algs(const struct ka_ctx *ctx, const struct sshd_eff *e,
 	*why = xasprintf("it accepts %s: SHA-1 or DSA signatures, both broken",
 	    b.data);
 	buf_free(&b);
-	*line = xstrdup("PubkeyAcceptedAlgorithms -ssh-rsa,ssh-rsa-cert-v01@openssh.com,"
-	    "ssh-dss,ssh-dss-cert-v01@openssh.com");
+	{
+		static const char *const drop[] = { "ssh-rsa", "ssh-rsa-cert-v01@openssh.com",
+		    "ssh-dss", "ssh-dss-cert-v01@openssh.com", NULL };
+
+		*line = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", v, drop, NULL);
+	}
 	return 1;
 }
 
@@ -662,17 +711,18 @@ static void
 report(struct ka_ctx *ctx, const struct ka_rule *id, const struct ka_user *u,
     const struct sshd_eff *e, const char *kw, const char *why, const char *line)
 {
-	char *d = directive(e, kw), *fix = sshdpolicy_fix(ctx, e, kw, line);
+	char *d = directive(e, kw);
+	struct ka_finding *f;
 	const char *path;
 	long lno;
 
 	ctx_setting_where(ctx, e, kw, &path, &lno);
 	if (u == NULL)
-		ctx_finding(ctx, id, NULL, path, lno, fix, "%s: %s", d, why);
+		f = ctx_finding(ctx, id, NULL, path, lno, NULL, "%s: %s", d, why);
 	else
-		ctx_finding(ctx, id, u->name, path, lno, fix, "%s, in a Match block "
+		f = ctx_finding(ctx, id, u->name, path, lno, NULL, "%s, in a Match block "
 		    "that applies to %s: %s", d, u->name, why);
-	free(fix);
+	ctx_fix_config(ctx, f, e, kw, line);
 	free(d);
 }
 

@@ -54,6 +54,35 @@ r_open(FILE *out, const struct report_opts *o)
 	return r;
 }
 
+/* An edit's old or new text: consecutive lines, each made printable,
+ * joined by a newline, tabs kept (JSON carries them as \n and \t), so it
+ * is the file's text. */
+static json_t *
+jlines(const char *s)
+{
+	struct buf b;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, "\n\t");
+		char *t = str_printable(p, n);
+
+		buf_puts(&b, t);
+		free(t);
+		if (p[n] == '\0')
+			break;
+		buf_putc(&b, p[n]);
+		p += n + 1;
+	}
+	j = json_string(b.data);
+	buf_free(&b);
+	return j != NULL ? j : json_null();
+}
+
 /* The remedy as DESIGN's actions: {"run": [...], "where", "as", "target"},
  * {"edit": {...}} or {"manual": "..."}. */
 json_t *
@@ -73,21 +102,24 @@ report_json_remedy(const struct ka_remedy *r)
 			o = json_pack("{s:o,s:s,s:s}", "run", argv, "where",
 			    a->where == ACT_CLIENT ? "client" : "server", "as",
 			    a->as_user ? "user" : "root");
-			if (o != NULL && a->target.path != NULL)
-				json_object_set_new(o, "target", json_pack("{s:o,s:s,s:I}",
-				    "path", report_jstr(a->target.path), "type",
-				    a->target.type == 'd' ? "directory" : "file", "uid",
-				    (json_int_t)a->target.uid));
 			break;
 		case ACT_EDIT:
-			o = json_pack("{s:{s:o,s:I,s:o,s:o}}", "edit", "file",
+			/* old null: an insertion at line; new null: a deletion */
+			o = json_pack("{s:{s:o,s:I,s:o,s:o,s:s,s:o}}", "edit", "file",
 			    report_jstr(a->file), "line", (json_int_t)a->line, "old",
-			    report_jstr(a->old), "new", report_jstr(a->repl));
+			    jlines(a->old), "new", jlines(a->repl), "as",
+			    a->as_user ? "user" : "root", "sshd_config",
+			    report_jstr(a->config));
 			break;
 		case ACT_MANUAL:
 			o = json_pack("{s:o}", "manual", report_jstr(a->text));
 			break;
 		}
+		if (o != NULL && a->kind != ACT_MANUAL && a->target.path != NULL)
+			json_object_set_new(o, "target", json_pack("{s:o,s:s,s:I}",
+			    "path", report_jstr(a->target.path), "type",
+			    a->target.type == 'd' ? "directory" : a->target.type == 'n' ?
+			    "absent" : "file", "uid", (json_int_t)a->target.uid));
 		if (o != NULL)
 			json_array_append_new(list, o);
 	}

@@ -492,6 +492,17 @@ setup_user(struct ka_ctx *ctx, struct ka_user *u)
 		if ((path = expand_authorized_keys_path(v->v[i], u->acct)) != NULL)
 			strlist_add_owned(&u->akfiles, path);
 	}
+	/* AuthorizedKeysFile none and no command: sshd.no-keys-file's fix
+	 * makes sshd read .ssh/authorized_keys, so that file is judged now,
+	 * and the scan shows what would still block the login after it */
+	if (u->akfiles.n == 0 && v != NULL && v->n > 0) {
+		const char *cmd = sshd_eff_str(u->eff, "authorizedkeyscommand");
+		char *path;
+
+		if ((cmd == NULL || strcasecmp(cmd, "none") == 0) &&
+		    (path = expand_authorized_keys_path(".ssh/authorized_keys", u->acct)) != NULL)
+			strlist_add_owned(&u->akfiles, path);
+	}
 	return 0;
 }
 

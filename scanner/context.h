@@ -200,6 +200,29 @@ struct ka_action *ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f,
     const struct snap_account *a, const char *via, const char *verb,
     const char *arg, const char *path);
 
+/* Line n (1-based) of a collected file, without its newline; NULL when
+ * the file's content was not read whole, or the line is not there. */
+char *ctx_file_line(const struct ka_ctx *ctx, const char *path, long n);
+/* Lines of a collected file (a last line without newline counts); -1 when
+ * its content was not read whole. */
+long ctx_file_nlines(const struct ka_ctx *ctx, const char *path);
+/* May the fix script edit path as one of sshd's files? 'f': a regular
+ * file of root's, writable by nobody else, reached without a symlink,
+ * every directory from / root's and writable by nobody else; 'n': not
+ * there, in such a directory (an edit creates it); 0: neither. */
+char ctx_fix_config_file(const struct ka_ctx *ctx, const char *path);
+/* "sshd -t && systemctl reload ssh" (sshd off Debian). */
+const char *ctx_reload_cmd(const struct ka_ctx *ctx);
+/* Attach to f the edit that makes cfgline (a whole directive) take
+ * effect for e: the line that sets kw for e now is changed (the first
+ * value wins, so a line added after it would change nothing); a default
+ * gets a new line in the drop-in the main file Includes ahead of every
+ * Match (Debian's sshd_config.d), else before the main file's first
+ * Match, else at its end. The edit's text is the sentence a person
+ * follows; its target is set when the fix script may apply it. */
+struct ka_action *ctx_fix_config(struct ka_ctx *ctx, struct ka_finding *f,
+    const struct sshd_eff *e, const char *kw, const char *cfgline);
+
 /* The sshd_config I/O backed by a snapshot (also used by the transports to
  * read what they collected). */
 void ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io);

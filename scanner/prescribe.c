@@ -248,3 +248,208 @@ ctx_fix_path(struct ka_ctx *ctx, struct ka_finding *f, const struct snap_account
 	action_target(act, path, type, type == 'n' ? 0 : st->uid);
 	return act;
 }
+
+/* ------------------------------------------------------------ edits */
+
+char *
+ctx_file_line(const struct ka_ctx *ctx, const char *path, long n)
+{
+	const struct snap_file *f = snap_file_get(ctx->snap, path);
+	const char *p, *end, *nl;
+
+	if (f == NULL || !f->has_content || f->content == NULL || f->truncated || n < 1)
+		return NULL;
+	p = f->content;
+	end = p + f->content_len;
+	for (long i = 1; p < end; i++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (i == n) {
+			/* a line holding a NUL is not one an edit can name */
+			if (memchr(p, '\0', (size_t)(nl - p)) != NULL)
+				return NULL;
+			return xstrndup(p, (size_t)(nl - p));
+		}
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+long
+ctx_file_nlines(const struct ka_ctx *ctx, const char *path)
+{
+	const struct snap_file *f = snap_file_get(ctx->snap, path);
+	long n = 0;
+
+	if (f == NULL || !f->has_content || f->content == NULL || f->truncated)
+		return -1;
+	for (size_t i = 0; i < f->content_len; i++)
+		if (f->content[i] == '\n')
+			n++;
+	if (f->content_len > 0 && f->content[f->content_len - 1] != '\n')
+		n++;
+	return n;
+}
+
+/* Is every directory from dir up to / root's and writable by nobody else? */
+static int
+root_dirs(const struct snapshot *s, const char *dir0)
+{
+	char *dir = xstrdup(dir0);
+	int ok = 1;
+
+	for (;;) {
+		const struct snap_file *d = snap_stat(s, dir);
+		char *up;
+
+		/* "/" itself is not always collected: the fix script's cd -P
+		 * and pwd -P see it as it is when it runs */
+		if (d == NULL && strcmp(dir, "/") == 0)
+			break;
+		ok = d != NULL && d->type == SNAP_DIR && d->uid == 0 && !(d->mode & 022);
+		if (!ok || strcmp(dir, "/") == 0)
+			break;
+		up = path_dirname(dir);
+		free(dir);
+		dir = up;
+	}
+	free(dir);
+	return ok;
+}
+
+char
+ctx_fix_config_file(const struct ka_ctx *ctx, const char *path)
+{
+	const struct snapshot *s = ctx->snap;
+	const struct snap_file *f;
+	char *c = NULL, *dir;
+	const char *why;
+	int ok;
+
+	if (path == NULL || path[0] != '/' || !remedy_word_ok(path))
+		return 0;
+	dir = path_dirname(path);
+	/* a drop-in directory no glob found anything in was not collected:
+	 * its parents vouch, the fix script checks it (root's, writable by
+	 * nobody else) when it runs */
+	if (snap_stat(s, dir) == NULL && strcmp(dir, "/") != 0) {
+		char *up = path_dirname(dir);
+
+		ok = root_dirs(s, up);
+		free(up);
+		free(dir);
+		if (!ok)
+			return 0;
+		f = snap_stat(s, path);
+		return f == NULL ? 'n' : 0;
+	}
+	ok = root_dirs(s, dir);
+	free(dir);
+	if (!ok)
+		return 0;
+	/* a file no glob matched was not collected: the fix script creates
+	 * it only when it still is not there */
+	f = snap_stat(s, path);
+	if (f == NULL || f->type == SNAP_NOENT)
+		return 'n';
+	if (snap_realpath(s, path, &c, &why) != 0)
+		return 0;
+	ok = strcmp(c, path) == 0;
+	free(c);
+	f = snap_stat(s, path);
+	if (!ok || f == NULL || f->type != SNAP_REG || f->uid != 0 || (f->mode & 022))
+		return 0;
+	return 'f';
+}
+
+/* Debian and Ubuntu call the unit ssh, everyone else sshd. */
+const char *
+ctx_reload_cmd(const struct ka_ctx *ctx)
+{
+	return ctx->upg_allowed ? "sshd -t && systemctl reload ssh" :
+	    "sshd -t && systemctl reload sshd";
+}
+
+/* The leading blanks of line (a Match block's indentation), then text. */
+static char *
+indented(const char *line, const char *text)
+{
+	size_t n = line != NULL ? strspn(line, " \t") : 0;
+
+	return xasprintf("%.*s%s", (int)n, line != NULL ? line : "", text);
+}
+
+struct ka_action *
+ctx_fix_config(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *e,
+    const char *kw, const char *cfgline)
+{
+	const struct sshd_value *v = sshd_eff_get(e, kw);
+	const struct sshd_value *g = sshd_eff_get(ctx->global, kw);
+	const char *main_cfg = ctx_sshd_config_path(ctx);
+	struct ka_action *a;
+	char *text, *old, *repl, *dropin, type;
+	const char *file;
+	long line;
+	int match_line;
+
+	if (f == NULL)
+		return NULL;
+	if (v != NULL && v->file != NULL) {
+		int in_match = e != ctx->global && (g == NULL || g->file == NULL ||
+		    strcmp(g->file, v->file) != 0 || g->line != v->line);
+
+		text = xasprintf("in %s line %d%s, change the line to '%s', then run: %s",
+		    v->file, v->line, in_match ? " (in its Match block)" : "", cfgline,
+		    ctx_reload_cmd(ctx));
+		old = ctx_file_line(ctx, v->file, v->line);
+		if (old == NULL) {
+			/* the line was not read: a person looks at it */
+			a = remedy_manual(&f->remedy, "%s", text);
+			free(text);
+			return a;
+		}
+		repl = indented(old, cfgline);
+		a = remedy_edit(&f->remedy, 0, v->file, v->line, old, repl, main_cfg, text);
+		if (ctx_fix_config_file(ctx, v->file) == 'f')
+			action_target(a, v->file, 'f', 0);
+		free(repl);
+		free(old);
+		free(text);
+		return a;
+	}
+	dropin = sshdconf_dropin(ctx->sshd, "50-keyaudit.conf");
+	match_line = sshdconf_first_match_line(ctx->sshd);
+	type = 0;
+	if (dropin != NULL) {
+		text = xasprintf("add '%s' to %s, then run: %s", cfgline, dropin,
+		    ctx_reload_cmd(ctx));
+		file = dropin;
+		type = ctx_fix_config_file(ctx, dropin);
+		line = type == 'n' ? 1 : ctx_file_nlines(ctx, dropin) + 1;
+	} else if (match_line > 0) {
+		text = xasprintf("add '%s' to %s before line %d (its first Match block), "
+		    "then run: %s", cfgline, main_cfg, match_line, ctx_reload_cmd(ctx));
+		file = main_cfg;
+		line = match_line;
+	} else {
+		text = xasprintf("add '%s' to %s, then run: %s", cfgline, main_cfg,
+		    ctx_reload_cmd(ctx));
+		file = main_cfg;
+		line = ctx_file_nlines(ctx, main_cfg) + 1;
+	}
+	if (type == 0 && file == main_cfg)
+		type = ctx_fix_config_file(ctx, main_cfg) == 'f' ? 'f' : 0;
+	if (line < 1) {
+		a = remedy_manual(&f->remedy, "%s", text);
+	} else {
+		a = remedy_edit(&f->remedy, 0, file, line, NULL, cfgline, main_cfg, text);
+		if (type == 'f')
+			action_target(a, file, 'f', 0);
+		else if (type == 'n')
+			action_target(a, file, 'n', 0);
+	}
+	free(text);
+	free(dropin);
+	return a;
+}

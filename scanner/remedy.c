@@ -14,6 +14,7 @@ action_free(struct ka_action *a)
 	free(a->file);
 	free(a->old);
 	free(a->repl);
+	free(a->config);
 }
 
 void
@@ -50,6 +51,7 @@ remedy_copy(struct ka_remedy *dst, const struct ka_remedy *src)
 		d->file = dup_or_null(s->file);
 		d->old = dup_or_null(s->old);
 		d->repl = dup_or_null(s->repl);
+		d->config = dup_or_null(s->config);
 	}
 }
 
@@ -134,6 +136,38 @@ action_target(struct ka_action *a, const char *path, char type, uint32_t uid)
 	a->target.uid = uid;
 }
 
+struct ka_action *
+remedy_edit(struct ka_remedy *r, int as_user, const char *file, long line,
+    const char *old, const char *repl, const char *config, const char *text)
+{
+	struct ka_action *a;
+
+	if (r == NULL)
+		return NULL;
+	a = add(r, ACT_EDIT);
+	a->as_user = as_user;
+	a->file = xstrdup(file);
+	a->line = line;
+	a->old = dup_or_null(old);
+	a->repl = dup_or_null(repl);
+	a->config = dup_or_null(config);
+	a->text = dup_or_null(text);
+	return a;
+}
+
+long
+action_old_lines(const struct ka_action *a)
+{
+	long n = 1;
+
+	if (a->kind != ACT_EDIT || a->old == NULL)
+		return 0;
+	for (const char *p = a->old; *p; p++)
+		if (*p == '\n')
+			n++;
+	return n;
+}
+
 int
 remedy_word_ok(const char *s)
 {
@@ -164,6 +198,37 @@ action_command(const struct ka_action *a)
 	return buf_steal(&b);
 }
 
+/* An edit as a sentence: "in F line N, change 'OLD' to 'NEW'", "in F
+ * lines N-M, join 'A' and 'B' into 'AB'", "in F line N, delete 'OLD'",
+ * "add 'NEW' to F before line N". A wrapped key's parts are shown as they
+ * are: the join is what the reader checks. */
+static char *
+edit_text(const struct ka_action *a)
+{
+	long n = action_old_lines(a);
+	const char *who = a->as_user ? "as the user: " : "";
+	char *old, *t, *p;
+
+	if (a->old == NULL)
+		return xasprintf("%sadd '%s' to %s before line %ld", who,
+		    a->repl ? a->repl : "", a->file, a->line);
+	old = xstrdup(a->old);
+	for (p = old; (p = strchr(p, '\n')) != NULL; )
+		*p = ' ';
+	if (a->repl == NULL)
+		t = n > 1 ? xasprintf("%sin %s lines %ld-%ld, delete them", who, a->file,
+		    a->line, a->line + n - 1) :
+		    xasprintf("%sin %s line %ld, delete '%s'", who, a->file, a->line, old);
+	else if (n > 1)
+		t = xasprintf("%sin %s lines %ld-%ld, join the %ld parts into one line: "
+		    "'%s'", who, a->file, a->line, a->line + n - 1, n, a->repl);
+	else
+		t = xasprintf("%sin %s line %ld, change '%s' to '%s'", who, a->file,
+		    a->line, old, a->repl);
+	free(old);
+	return t;
+}
+
 char *
 action_text(const struct ka_action *a)
 {
@@ -179,10 +244,9 @@ action_text(const struct ka_action *a)
 		free(cmd);
 		return t;
 	case ACT_EDIT:
-		if (a->line > 0)
-			return xasprintf("in %s line %ld, change '%s' to '%s'", a->file,
-			    a->line, a->old ? a->old : "", a->repl ? a->repl : "");
-		return xasprintf("add '%s' to %s", a->repl ? a->repl : "", a->file);
+		if (a->text != NULL)
+			return xstrdup(a->text);
+		return edit_text(a);
 	case ACT_MANUAL:
 		break;
 	}

@@ -41,13 +41,22 @@ struct ka_action {
 	int as_user;		/* ACT_RUN: as the account, not as root */
 	struct strlist argv;	/* ACT_RUN */
 	struct ka_act_target target;
-	char *text;		/* ACT_MANUAL: the decision, in words */
-	/* ACT_EDIT: replace line `line` of `file` (which read `old` when
-	 * scanned) by `repl`; line 0 inserts `repl` where it takes effect. */
+	char *text;		/* ACT_MANUAL: the decision, in words; ACT_EDIT:
+				 * how a person reads the edit, or NULL */
+	/* ACT_EDIT: lines `line`.. of `file` read `old` when scanned (one
+	 * line, or consecutive lines joined by '\n': a key wrapped over
+	 * them); they become `repl` (NULL: they are deleted). old NULL: an
+	 * insertion, `repl` becomes line `line` (one past the end appends;
+	 * a file of target type 'n' is created). as_user: the account edits
+	 * its own file (authorized_keys), else root edits one of sshd's
+	 * root-owned files, and `config` is the main sshd_config to check
+	 * with sshd -t (then reload). The target, when set, is what the
+	 * file was when scanned and that it may be edited by the fix script. */
 	char *file;
 	long line;
 	char *old;
 	char *repl;
+	char *config;
 };
 
 struct ka_remedy {
@@ -65,6 +74,13 @@ struct ka_action *remedy_run(struct ka_remedy *r, enum ka_act_where where,
 struct ka_action *remedy_manual(struct ka_remedy *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void action_target(struct ka_action *a, const char *path, char type, uint32_t uid);
+/* An edit (see struct ka_action); old NULL inserts. text: how a person
+ * reads it (NULL: a plain rendering). NULL when r is NULL. */
+struct ka_action *remedy_edit(struct ka_remedy *r, int as_user, const char *file,
+    long line, const char *old, const char *repl, const char *config,
+    const char *text);
+/* How many lines an edit's old text spans (0 for an insertion). */
+long action_old_lines(const struct ka_action *a);
 /* A decision for a person, with the command that carries it out when the
  * answer is yes (argv ends with NULL; its words are quoted when shown):
  * prose, never run by the fix script. */

@@ -456,6 +456,38 @@ test_fix_match_user(void **state)
 	tree_free(&t);
 }
 
+/* An algorithm list set by a line is written out: the admin's list less
+ * and plus what is needed, never a relative form that would be relative
+ * to the default; a default gets the relative form, which is exact. */
+static void
+test_alg_line(void **state)
+{
+	char *list = xstrdup("rsa-sha2-512,ssh-rsa,ecdsa-sha2-nistp256");
+	char *words[] = { list };
+	struct sshd_value set = { .keyword = "pubkeyacceptedalgorithms", .v = words, .n = 1,
+	    .file = "/etc/ssh/sshd_config", .line = 7 };
+	struct sshd_value dflt = set;
+	const char *add[] = { "ssh-ed25519", NULL }, *drop[] = { "ssh-rsa", NULL };
+	char *l;
+
+	(void)state;
+	l = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", &set, NULL, add);
+	assert_string_equal(l, "PubkeyAcceptedAlgorithms "
+	    "rsa-sha2-512,ssh-rsa,ecdsa-sha2-nistp256,ssh-ed25519");
+	free(l);
+	l = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", &set, drop, NULL);
+	assert_string_equal(l, "PubkeyAcceptedAlgorithms rsa-sha2-512,ecdsa-sha2-nistp256");
+	free(l);
+	dflt.file = NULL;
+	l = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", &dflt, NULL, add);
+	assert_string_equal(l, "PubkeyAcceptedAlgorithms +ssh-ed25519");
+	free(l);
+	l = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", &dflt, drop, NULL);
+	assert_string_equal(l, "PubkeyAcceptedAlgorithms -ssh-rsa");
+	free(l);
+	free(list);
+}
+
 /* The policy family's fix for a forbidden cipher: paste it, and sshd -T has
  * no CBC cipher left. */
 static void
@@ -942,6 +974,7 @@ main(void)
 		cmocka_unit_test(test_fix_in_dropin),
 		cmocka_unit_test(test_fix_match_user),
 		cmocka_unit_test(test_fix_policy_forbid),
+		cmocka_unit_test(test_alg_line),
 		cmocka_unit_test(test_old_keywords),
 		cmocka_unit_test(test_include_quoted),
 		cmocka_unit_test(test_hostkey_modes_match_sshd),
