@@ -133,6 +133,53 @@ location(const char *origin)
 	return pl;
 }
 
+/*
+ * SARIF's fixes from the remedy's edits (commands and decisions change no
+ * file SARIF could point at; they stay in the message and properties.fix):
+ * the lines an edit replaces or deletes (old, one line or a wrapped key's
+ * lines), or an empty region where an insertion goes. NULL when the
+ * remedy has no edit.
+ */
+static json_t *
+sarif_fixes(const struct ka_remedy *rm)
+{
+	json_t *fixes = json_array();
+
+	for (size_t i = 0; i < rm->n; i++) {
+		const struct ka_action *a = &rm->v[i];
+		json_t *region, *fix;
+		char *desc, *ins;
+		long n;
+
+		if (a->kind != ACT_EDIT || a->file == NULL || a->line < 1)
+			continue;
+		n = action_old_lines(a);
+		if (n > 0)
+			region = json_pack("{s:I,s:I}", "startLine", (json_int_t)a->line,
+			    "endLine", (json_int_t)(a->line + n - 1));
+		else
+			region = json_pack("{s:I,s:i,s:I,s:i}", "startLine", (json_int_t)a->line,
+			    "startColumn", 1, "endLine", (json_int_t)a->line, "endColumn", 1);
+		desc = action_text(a);
+		/* an insertion adds whole lines; a replacement keeps the line's end */
+		ins = n > 0 ? NULL : xasprintf("%s\n", a->repl != NULL ? a->repl : "");
+		fix = json_pack("{s:{s:o},s:[{s:{s:o},s:[{s:o,s:{s:o}}]}]}",
+		    "description", "text", report_jstr(desc ? desc : "edit"),
+		    "artifactChanges", "artifactLocation", "uri", report_jstr(a->file),
+		    "replacements", "deletedRegion", region, "insertedContent", "text",
+		    report_jstr(ins != NULL ? ins : a->repl != NULL ? a->repl : ""));
+		free(desc);
+		free(ins);
+		if (fix != NULL)
+			json_array_append_new(fixes, fix);
+	}
+	if (json_array_size(fixes) == 0) {
+		json_decref(fixes);
+		return NULL;
+	}
+	return fixes;
+}
+
 static void
 r_host(struct report *r, const struct ka_host_result *h)
 {
@@ -162,7 +209,7 @@ r_host(struct report *r, const struct ka_host_result *h)
 	}
 	for (size_t i = 0; i < h->nfindings; i++) {
 		const struct ka_finding *f = &h->findings[i];
-		json_t *res, *loc = location(f->origin ? f->origin : h->origin), *props;
+		json_t *res, *loc = location(f->origin ? f->origin : h->origin), *props, *fixes;
 		char *text, *fix;
 
 		finding_identity(h->target, f, id);
@@ -187,6 +234,8 @@ r_host(struct report *r, const struct ka_host_result *h)
 		    "ruleIndex", (json_int_t)rule_index(f->rule), "level", level_of(f->severity),
 		    "message", "text", report_jstr(text),
 		    "partialFingerprints", "keyaudit/v1", id, "properties", props);
+		if (res != NULL && (fixes = sarif_fixes(&f->remedy)) != NULL)
+			json_object_set_new(res, "fixes", fixes);
 		if (res != NULL && f->baselined != NULL)
 			json_object_set_new(res, "suppressions", json_pack("[{s:s,s:o}]",
 			    "kind", "external", "justification", report_jstr(f->baselined)));

@@ -341,6 +341,21 @@ comp() { PATH="$T/dest/usr/bin:$PATH" bash -c 'source "$1"; shift; COMP_WORDS=("
     t_nok "bash completion" "$(comp keyaudit di) / $(comp keyaudit scan --fail-on c)"
 
 
+# SARIF fixes are made from the remedy's edits: the line that wins, replaced
+"$KA" scan --snapshot fixtures/snapshots/sshd-pubkey-disabled-dropin-wins.json --format sarif \
+    >"$T/fix.sarif" 2>/dev/null
+"$KA" scan --snapshot fixtures/snapshots/sshd-pubkey-disabled-dropin-wins.json --format json \
+    >"$T/fix.json" 2>/dev/null
+e=$(jq -c '[.hosts[0].findings[] | select(.check == "sshd.pubkey-disabled") | .remedy[] |
+    select(.edit) | .edit | {file, line, new}][0]' "$T/fix.json")
+v=$(t_valid sarif "$T/fix.sarif"); vr=$?
+[ $vr != 1 ] && [ "$e" != null ] && jq -e --argjson e "$e" '[.runs[0].results[] | select(.ruleId == "sshd.pubkey-disabled") |
+    .fixes[0].artifactChanges[0] | select(.artifactLocation.uri == $e.file and
+    .replacements[0].deletedRegion.startLine == $e.line and .replacements[0].insertedContent.text == $e.new)] |
+    length == 1' "$T/fix.sarif" >/dev/null &&
+    t_ok_schema "SARIF fixes: the JSON remedy's edit (file, line, new) as an artifact change (and validate)" sarif ||
+    t_nok "SARIF fixes from the remedy's edit" "$e $v $(jq -c '[.runs[0].results[] | .fixes]' "$T/fix.sarif")"
+
 # --- one option table: --help, the parser, the man page and the completion
 # name exactly the same options for every command
 "$KA" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' >"$T/cmds"
