@@ -147,12 +147,14 @@ check "fleet entry: accounts as user@host, not user@login@host" \
     '[ -s "$D/out.json" ] && jq -e "[.hosts[-1].findings[] | select(.check == \"keys.shared\") | .message |
     select(test(\"kafa@127.0.0.101:2200, kafa@127.0.0.102:2200\") and (test(\"@kascan@\") | not))] | length == 1" "$D/out.json" >/dev/null' \
     "$(jq -c '[.hosts[-1].findings[].message]' "$D/out.json")"
-check "SARIF: the fleet's result carries the host list's line (and validates)" \
-    'jq -e --arg f "$D/pair.txt" "[.runs[0].results[] | select(.properties.host == \"fleet\" and .ruleId == \"keys.shared\") |
-    .locations[0].physicalLocation | select(.artifactLocation.uri == \$f and .region.startLine == 2)] | length == 1" "$D/out.sarif" >/dev/null &&
-    python3 -c "import json, sys, jsonschema
-jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))" ../shared/sarif-schema-2.1.0.json "$D/out.sarif"' \
-    "$(jq -c '[.runs[0].results[] | select(.properties.host == "fleet") | [.ruleId, .locations]]' "$D/out.sarif" 2>&1 | head -c 600)"
+v=$(t_valid sarif "$D/out.sarif"); vr=$?
+if [ $vr != 1 ] && jq -e --arg f "$D/pair.txt" '[.runs[0].results[] | select(.properties.host == "fleet" and .ruleId == "keys.shared") |
+    .locations[0].physicalLocation | select(.artifactLocation.uri == $f and .region.startLine == 2)] | length == 1' "$D/out.sarif" >/dev/null; then
+	t_ok_schema "SARIF: the fleet's result carries the host list's line (and validates)" sarif
+else
+	t_nok "SARIF: the fleet's result carries the host list's line (and validates)" \
+	    "$v $(jq -c '[.runs[0].results[] | select(.properties.host == "fleet") | [.ruleId, .locations]]' "$D/out.sarif" 2>&1 | head -c 600)"
+fi
 scan kascan@127.0.0.108:2200 --accept-unknown-hosts > "$D/out.json" 2>/dev/null
 expect kascan@127.0.0.108:2200 scanned hostkey.unknown
 scan kaplain@127.0.0.101:2200 --sudo > "$D/out.json" 2>/dev/null

@@ -12,7 +12,24 @@
 #include "tests/unit/testutil.h"
 #include "reports/report.h"
 
-#define XSD "../shared/junit-10.xsd"
+/* The JUnit schema where the suites find it (tests/lib.sh t_schema):
+ * $KEYAUDIT_SCHEMAS, else ../shared; NULL when neither has it (the
+ * validating tests are then skipped, never failed: a clone anywhere). */
+static const char *
+junit_xsd(void)
+{
+	static char path[4096];
+	const char *dirs[] = { getenv("KEYAUDIT_SCHEMAS"), "../shared" };
+
+	for (size_t i = 0; i < 2; i++) {
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		snprintf(path, sizeof(path), "%s/junit-10.xsd", dirs[i]);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return NULL;
+}
 
 static const struct ka_rule r_block = { .id = "test.block", .severity = SEV_HIGH, .blocks_login = 1,
     .title = "blocks", .help = "" };
@@ -440,15 +457,22 @@ static void
 assert_junit_valid(const char *text, size_t len)
 {
 	char path[] = "/tmp/ka-test-junit-XXXXXX";
-	int fd = mkstemp(path), rc;
+	const char *xsd = junit_xsd();
+	int fd, rc;
 	char *cmd, *log;
 
+	/* the schema check alone is skipped (the test's other assertions
+	 * still run): said on the test's output, never a failure */
+	if (xsd == NULL) {
+		print_message("skip: JUnit not validated: no junit-10.xsd in "
+		    "$KEYAUDIT_SCHEMAS or ../shared\n");
+		return;
+	}
+	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	close(fd);
-	if (access(XSD, R_OK) != 0)
-		fail_msg("%s not found: run the tests from the repository root", XSD);
-	cmd = xasprintf("xmllint --noout --schema %s %s >%s.log 2>&1", XSD, path, path);
+	cmd = xasprintf("xmllint --noout --schema %s %s >%s.log 2>&1", xsd, path, path);
 	rc = system(cmd);
 	free(cmd);
 	log = xasprintf("%s.log", path);
