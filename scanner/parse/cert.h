@@ -32,7 +32,10 @@ struct cert_option {
 };
 
 struct ssh_cert {
-	char *type;		/* the blob's type: "ssh-ed25519-cert-v01@openssh.com" */
+	char *type;		/* the certificate type, canonical as sshd names it
+				 * (sshkey_ssh_name): "ssh-ed25519-cert-v01@openssh.com";
+				 * a blob named rsa-sha2-512-cert-v01@... reads as
+				 * "ssh-rsa-cert-v01@openssh.com" */
 	char *key_type;		/* the certified key's plain type: "ssh-ed25519" */
 	unsigned char *key_blob;	/* the certified key as a plain key blob */
 	size_t key_bloblen;
