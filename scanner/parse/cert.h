@@ -67,8 +67,9 @@ struct ssh_cert {
 	size_t options_dropped;
 	/* what sshd's sshauthopt_from_cert would refuse in the options when
 	 * the certificate is used (an unknown critical option, force-command
-	 * twice, extra data...), in sshd's words; NULL when nothing. The
-	 * source-address list's syntax is not judged here. */
+	 * twice, a source-address list it cannot read, extra data...), in
+	 * sshd's words; NULL when nothing. A client address against
+	 * source-address: match_cidr_list (match.h). */
 	char *options_error;
 };
 

@@ -534,14 +534,15 @@ krl_parse(const unsigned char *data, size_t len, char **err)
 	char *e = NULL, *comment;
 	int nsect = 0;
 
-	*err = NULL;
+	if (err != NULL)
+		*err = NULL;
 	if (!krl_is_krl(data, len)) {
-		*err = xstrdup("not a KRL (no SSHKRL magic)");
-		return NULL;
+		e = xstrdup("not a KRL (no SSHKRL magic)");
+		goto fail_early;
 	}
 	if (len > KRL_MAX_LEN) {
-		*err = xstrdup("KRL larger than 1 GiB");
-		return NULL;
+		e = xstrdup("KRL larger than 1 GiB");
+		goto fail_early;
 	}
 	k = xcalloc(1, sizeof(*k));
 	buf_init(&k->arena);
@@ -649,8 +650,12 @@ krl_parse(const unsigned char *data, size_t len, char **err)
 		e = t;
 	}
  fail:
-	*err = e;
 	krl_free(k);
+ fail_early:
+	if (err != NULL)
+		*err = e;
+	else
+		free(e);
 	return NULL;
 }
 

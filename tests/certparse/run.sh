@@ -9,7 +9,9 @@
 #   - every certificate: cert_verify's verdict equals whether ssh-keygen
 #     can read it at all (cert_parse in sshkey.c verifies the signature);
 #   - every KRL x every certificate and public key: the revoked verdict
-#     equals `ssh-keygen -Q -f KRL FILE`'s exit status.
+#     equals `ssh-keygen -Q -f KRL FILE`'s exit status;
+#   - source-address lists: match_cidr_list refuses what ssh-keygen -O
+#     source-address= refuses.
 # Not root: nothing is made on the system.
 #
 # usage: tests/certparse/run.sh [build/tests/certtool]
@@ -133,6 +135,47 @@ for krl in "$FX"/*.krl; do
 		t_nok "$kname: KRL version: ssh-keygen '$wv', ours '$gv'"
 	fi
 done
+
+# source-address lists: ssh-keygen -O source-address= signs only what
+# addr_match_cidr_list(NULL, LIST) accepts; so must match_cidr_list.
+cp "$FX/k_other.pub" "$T/sa.pub"
+while IFS= read -r list; do
+	rm -f "$T/sa-cert.pub"
+	ssh-keygen -q -s "$FX/ca_ed25519.key" -I sa -O source-address="$list" \
+	    "$T/sa.pub" >/dev/null 2>&1
+	want=$?
+	[ "$want" -ne 0 ] && want=1
+	"$BIN" cidr "$list" >/dev/null
+	got=$?
+	if [ "$want" -eq "$got" ]; then
+		t_ok "source-address '$list': $([ "$want" -eq 0 ] && echo valid || echo invalid)"
+	else
+		t_nok "source-address '$list': ssh-keygen $want, ours $got"
+	fi
+done <<'LISTS'
+10.0.0.0/8
+127.0.0.1
+10.0.0.0/8,192.168.1.0/24
+::1
+2001:db8::/32
+10.0.0.1/8
+10.0.0.0/33
+2001:db8::/129
+*
+10.0.0.*
+!10.0.0.0/8
+10.0.0.0/8,
+,10.0.0.0/8
+host.example
+127.1
+0x7f.0.0.1
+10.0.0.0/
+10.0.0.0/x
+fe80::1%1
+1.2.3.4/32,::/0
+0.0.0.0/0
+10.0.0.0 /8
+LISTS
 
 # A damaged KRL: ssh-keygen refuses it, so must krl_parse.
 head -c 60 "$FX/krl_keys.krl" > "$T/short.krl"
