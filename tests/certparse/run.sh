@@ -10,6 +10,8 @@
 #     can read it at all (cert_parse in sshkey.c verifies the signature);
 #   - every KRL x every certificate and public key: the revoked verdict
 #     equals `ssh-keygen -Q -f KRL FILE`'s exit status;
+#   - every KRL: its header and what it holds, counted, as
+#     `ssh-keygen -Q -l` lists them;
 #   - source-address lists: match_cidr_list refuses what ssh-keygen -O
 #     source-address= refuses.
 # Not root: nothing is made on the system.
@@ -124,16 +126,44 @@ done
 [ "$nrev" -ge 20 ] && t_ok "$nrev revoked verdicts among them" ||
     t_nok "only $nrev revoked verdicts"
 
-# Header facts as ssh-keygen -Q -l (krl_dump) prints them.
+# What ssh-keygen -Q -l (krl_dump) lists, counted as krl_counts counts:
+# the header, serials (ranges summed), key ids, explicit keys ("hash:
+# SHA256:fp # type"), SHA256 hashes (hex), SHA1 hashes, CA scopes.
+dump_counts() {
+	ssh-keygen -Q -l -f "$1" 2>/dev/null | awk '
+	/^# KRL version / { print "version " $4 }
+	/^# Generated at / { g = $4 }
+	/^serial: / { split($2, r, "-"); serials += (r[2] == "" ? 1 : r[2] - r[1] + 1) }
+	/^id: / { ids++ }
+	/^hash: SHA256:.* # / { keys++; next }
+	/^hash: SHA256:[0-9a-f]+$/ { sha256++ }
+	/^# hash SHA1:/ { sha1++ }
+	/^# CA key |^# Wildcard CA/ { cas++ }
+	END {
+		print "generated " g
+		printf "serials %d\nkey_ids %d\nkeys %d\nsha1 %d\nsha256 %d\ncas %d\n",
+		    serials, ids, keys, sha1, sha256, cas
+	}'
+}
 for krl in "$FX"/*.krl; do
 	kname=$(basename "$krl" .krl)
-	wv=$(ssh-keygen -Q -l -f "$krl" 2>/dev/null | sed -n 's/^# KRL version //p')
-	gv=$("$BIN" krlinfo "$krl" | sed -n 's/^version //p')
-	if [ -n "$wv" ] && [ "$wv" = "$gv" ]; then
-		t_ok "$kname: KRL version $gv"
-	else
-		t_nok "$kname: KRL version: ssh-keygen '$wv', ours '$gv'"
-	fi
+	dump_counts "$krl" > "$T/wantc"
+	"$BIN" krlinfo "$krl" | grep -v '^comment' |
+	    while read -r k v; do
+		if [ "$k" = generated ]; then
+			v=$(date -u -d "@$v" +%Y%m%dT%H%M%S)
+		fi
+		echo "$k $v"
+	    done > "$T/gotc"
+	for k in version generated serials key_ids keys sha1 sha256 cas; do
+		w=$(sed -n "s/^$k //p" "$T/wantc")
+		g=$(sed -n "s/^$k //p" "$T/gotc")
+		if [ -n "$w" ] && [ "$w" = "$g" ]; then
+			t_ok "$kname: $k $g"
+		else
+			t_nok "$kname: $k: ssh-keygen -Q -l '$w', ours '$g'"
+		fi
+	done
 done
 
 # source-address lists: ssh-keygen -O source-address= signs only what
