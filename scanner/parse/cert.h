@@ -14,7 +14,8 @@
 
 /* sshkey.c SSHKEY_CERT_MAX_PRINCIPALS */
 #define CERT_MAX_PRINCIPALS	256
-/* critical options plus extensions keyaudit keeps */
+/* critical options, and extensions, keyaudit keeps of each section (the
+ * rest are checked and counted in options_dropped) */
 #define CERT_MAX_OPTIONS	64
 
 enum cert_kind { CERT_USER = 1, CERT_HOST = 2 };

@@ -35,7 +35,9 @@ void krl_counts(const struct krl *k, struct krl_counts *out);
 
 /* Is a plain key (its blob) revoked: explicitly, by SHA1 or by SHA256
  * fingerprint? 1 yes with *why (allocated, e.g. "key SHA256:... is
- * revoked by its SHA256 fingerprint"), 0 no. */
+ * revoked by its SHA256 fingerprint"), 0 no. The key is compared as sshd
+ * serialises it (an RSA blob with a leading zero is the same key); a
+ * certificate's blob is answered as krl_cert_revoked. why may be NULL. */
 int krl_key_revoked(const struct krl *k, const unsigned char *blob, size_t len,
     char **why);
 /* Is a certificate revoked: by serial or key id under its CA (or under
