@@ -59,6 +59,18 @@ extern const struct ka_rule rule_akeys_missing,
     rule_akeys_key_not_listed,
     rule_akeys_truncated;
 
+/* checks/certca.c */
+extern const struct ka_rule rule_cert_ca_file_missing,
+    rule_cert_ca_file_writable,
+    rule_cert_principals_file_missing,
+    rule_cert_ca_weak,
+    rule_cert_ca_trusted_twice,
+    rule_cert_ca_unrestricted,
+    rule_cert_krl_invalid,
+    rule_cert_trust_map,
+    rule_cert_ca_retired,
+    rule_cert_krl_stale;
+
 /* checks/client.c */
 extern const struct ka_rule rule_client_key_mode,
     rule_client_no_passphrase,
@@ -218,6 +230,7 @@ extern const struct ka_check check_net;
 extern const struct ka_check check_hostkey;
 extern const struct ka_check check_keys;
 extern const struct ka_check check_clientauth;
+extern const struct ka_check check_certca;
 
 /* checks/hostkey.c: the known_hosts files of known-hosts themselves: lines
  * ssh skips or can never select, weak trusted keys, and (names: every name

@@ -15,6 +15,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_sshd_t,
 	&check_perm,
 	&check_akeys,
+	&check_certca,
 	&check_client,
 	&check_sshclient,
 	&check_clientauth,
