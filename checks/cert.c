@@ -564,7 +564,6 @@ by_trusted_ca(struct cctx *cc, struct way *w)
 			    "%s accepts; keyaudit does not run it (the rest of the "
 			    "certificate's path was judged as if it names one)", pc,
 			    cc->u->name);
-			cc->unknown = 1;
 			found = 1;
 		}
 	}
