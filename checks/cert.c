@@ -639,12 +639,12 @@ principal_fix(struct cctx *cc, struct ka_finding *f)
 
 		if (st != NULL && st->type == SNAP_REG && st->uid == a->uid && a->uid != 0 &&
 		    n >= 0 && ctx_fix_target(cc->ctx, a, pfp, canon, &why) == FIX_IN_HOME) {
-			struct ka_action *act = remedy_edit(&f->remedy, 1, canon, n + 1,
-			    NULL, p, NULL, NULL);
+			struct ka_action *act;
 
-			action_target(act, canon, 'f', st->uid);
 			remedy_manual(&f->remedy, "only if %s may log in as principal \"%s\" "
 			    "of this CA", cc->u->name, p);
+			act = remedy_edit(&f->remedy, 1, canon, n + 1, NULL, p, NULL, NULL);
+			action_target(act, canon, 'f', st->uid);
 			free(canon);
 			free(pfp);
 			return;

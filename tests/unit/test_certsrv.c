@@ -243,6 +243,44 @@ test_scan_quiet(void **state)
 	host_result_free(&r);
 }
 
+/* scan: a cert-authority line holding one of the client's own keys is no
+ * way in for that key */
+static void
+test_scan_client_key_as_ca(void **state)
+{
+	const char *ca = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM4EvRn/TV4BVjDy7hWOgxayiTqP5fEDoERWW5OGz6vC";
+	struct snapshot s;
+	struct ka_options o = { 0 };
+	struct strlist only = { 0 };
+	struct ka_host_result r;
+	struct ak_line l;
+	const struct ka_finding *f;
+
+	(void)state;
+	ak_parse_line(ca, strlen(ca), 1, &l);
+	assert_int_equal(l.status, AK_KEY);
+	tu_load_snapshot(BASE, &s);
+	s.clientkeys = xcalloc(1, sizeof(*s.clientkeys));
+	s.nclientkeys = 1;
+	s.clientkeys[0].path = xstrdup("/root/.ssh/id_ed25519");
+	s.clientkeys[0].format = xstrdup("openssh");
+	s.clientkeys[0].source = xstrdup("default");
+	s.clientkeys[0].pub_fp = xstrdup(l.fp);
+	tu_login_rules(&only);
+	o.only = &only;
+	host_result_init(&r, s.target);
+	engine_check_snapshot(&s, &o, &r);
+	f = tu_find(&r, "akeys.cert-authority-key", "alice", NULL);
+	assert_non_null(f);
+	assert_int_equal(f->line, 5);	/* after a blank line and a CRLF line */
+	assert_string_equal(f->key_fp, l.fp);
+	assert_non_null(strstr(f->message, "/root/.ssh/id_ed25519"));
+	host_result_free(&r);
+	snapshot_free(&s);
+	strlist_free(&only);
+	ak_line_free(&l);
+}
+
 static void
 test_parse_options(void **state)
 {
@@ -270,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_ca_line),
 		cmocka_unit_test(test_key_stage),
 		cmocka_unit_test(test_scan_quiet),
+		cmocka_unit_test(test_scan_client_key_as_ca),
 		cmocka_unit_test(test_parse_options),
 	};
 
