@@ -467,8 +467,10 @@ principals_file(struct cctx *cc, const char *path, struct way *w, long *pline)
 			if ((hash = strchr(cp, '#')) != NULL)
 				*hash = '\0';
 			ep = cp + strlen(cp);
+			/* sshd trims blanks and newlines only: "ops\r" is
+			 * not "ops" */
 			while (ep > cp && (ep[-1] == ' ' || ep[-1] == '\t' ||
-			    ep[-1] == '\r' || ep[-1] == '\n'))
+			    ep[-1] == '\n'))
 				*--ep = '\0';
 			if (*cp == '\0') {
 				free(line);
@@ -540,7 +542,9 @@ by_trusted_ca(struct cctx *cc, struct way *w)
 	free(canon);
 	ak_parse(f->content, f->content_len, &af);
 	for (size_t i = 0; i < af.n && !listed; i++)
+		/* sshkey_in_file: a bare key per line, no options */
 		listed = af.lines[i].status == AK_KEY && !af.lines[i].is_cert &&
+		    af.lines[i].options_text == NULL &&
 		    af.lines[i].fp != NULL && strcmp(af.lines[i].fp, cc->c->ca_fp) == 0;
 	ak_file_free(&af);
 	if (!listed)
@@ -879,6 +883,31 @@ settle(struct cctx *cc)
 	}
 }
 
+/* sshd asks AuthorizedKeysCommand last (user_key_command_allowed2): its
+ * output may hold a cert-authority line that accepts the certificate.
+ * keyaudit runs nothing, so what refused above decides nothing alone. */
+static void
+keys_command_may_accept(struct cctx *cc)
+{
+	const char *akc = sshd_eff_str(cc->u->eff, "authorizedkeyscommand");
+	const char *akcu = sshd_eff_str(cc->u->eff, "authorizedkeyscommanduser");
+	struct ka_host_result *r = cc->ctx->out;
+
+	if (akc == NULL || strcmp(akc, "none") == 0 || akcu == NULL ||
+	    strcmp(akcu, "none") == 0)
+		return;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct ka_finding *f = &r->findings[i];
+
+		if (f->user != NULL && strcmp(f->user, cc->u->name) == 0 &&
+		    f->rule->chain >= CHAIN_LINES && strncmp(f->rule->id, "cert.", 5) == 0)
+			f->blocks_login = 0;
+	}
+	ctx_skip(cc->ctx, &rule_cert_ca_untrusted, cc->u->name, "AuthorizedKeysCommand "
+	    "%s may still accept the certificate (a cert-authority line in its "
+	    "output); keyaudit does not run it", akc);
+}
+
 static void
 check_user(struct cctx *cc)
 {
@@ -952,6 +981,8 @@ check_user(struct cctx *cc)
 		free(ways[i].path);
 	}
 	free(ways);
+	if (!cc->accepted)
+		keys_command_may_accept(cc);
 	if ((fc = cert_critical(c, "force-command")) != NULL) {
 		char *s = str_printable(fc, strlen(fc));
 		struct ka_finding *f = ctx_finding(cc->ctx, &rule_cert_force_command,
