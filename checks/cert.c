@@ -530,6 +530,7 @@ by_trusted_ca(struct cctx *cc, struct way *w)
 	const char *why;
 	char *canon = NULL, *pfp = NULL;
 	struct ak_file af;
+	struct way pend = { 0 };
 	int listed = 0, found = 0, use_ap, r = 0;
 	long pline = 0;
 
@@ -555,8 +556,11 @@ by_trusted_ca(struct cctx *cc, struct way *w)
 		r = principals_file(cc, pfp, w, &pline);
 		found = r == 1;
 	}
-	if (w->rule != NULL)
-		goto out;	/* a principal line whose options refuse */
+	/* a principal line whose options refuse is judged after the
+	 * certificate itself (auth_authorise_keyopts "principals" comes
+	 * after sshkey_cert_check_authority and the certificate's options) */
+	pend = *w;
+	memset(w, 0, sizeof(*w));
 	if (!found && pc != NULL && strcmp(pc, "none") != 0) {
 		if (pcu == NULL || strcmp(pcu, "none") == 0)
 			;	/* sshd: "No user for AuthorizedPrincipalsCommand" */
@@ -594,8 +598,15 @@ by_trusted_ca(struct cctx *cc, struct way *w)
 		goto out;
 	if (check_cert_options(cc, w, tf, 0) != 0)
 		goto out;
+	if (pend.rule != NULL) {
+		*w = pend;
+		memset(&pend, 0, sizeof(pend));
+		goto out;
+	}
 	cc->accepted = 1;
  out:
+	free(pend.msg);
+	free(pend.path);
 	free(pfp);
 	return 1;
 }

@@ -178,6 +178,10 @@ test_principals_file(void **state)
 	diag(CERTS "user_ed25519-cert.pub", cfg, "from=\"10.0.0.0/8\" bob\n", NULL,
 	    "192.0.2.1", &r);
 	expect_cause(&r, "cert.source-address");
+	/* the certificate itself is judged before the line's options */
+	diag(CERTS "user_expired-cert.pub", cfg, "from=\"10.0.0.0/8\" alice\n", NULL,
+	    "192.0.2.1", &r);
+	expect_cause(&r, "cert.expired");
 	/* a line whose options sshd rejects is skipped */
 	diag(CERTS "user_ed25519-cert.pub", cfg, "bogus-option bob\n", NULL,
 	    "10.1.1.1", &r);
