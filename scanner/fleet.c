@@ -28,9 +28,12 @@ struct kh_host {
 	struct strlist names, hostkeys, files;	/* as in host_digest */
 };
 
-/* A host's user-certificate trust, as in host_digest. */
+/* A host's user-certificate trust, as in host_digest. What it revokes is
+ * one of the fleet's distinct revocation sets (rev; SIZE_MAX: none): the
+ * hosts of a fleet mostly share one KRL, which is then kept once. */
 struct cert_host {
-	struct strlist cas, revoked, krl_cas;
+	struct strlist cas, krl_cas;
+	size_t rev;
 	int revoked_set, krl;
 	uint64_t krl_version, krl_generated;
 };
@@ -60,6 +63,8 @@ struct fleet {
 	struct kh_host *kh;	/* one per host */
 	size_t nkh;
 	struct cert_host *cert;	/* one per host */
+	struct strmap revkeys;	/* a revocation set's fingerprints, joined */
+	struct strmap *revsets;	/* entry i of revkeys: its fingerprints */
 	struct strmap users;	/* account names, interned */
 	/* "h" or "k" (host key or not) and the fingerprint, in the order
 	 * first seen; ent[i] is entry i's */
@@ -91,9 +96,10 @@ cert_digest(struct ka_ctx *ctx, struct host_digest *d)
 		const struct strlist *fps = r->is_krl ? &r->sum.key_fps : &r->list_fps;
 
 		d->revoked_set = 1;
-		for (size_t j = 0; j < fps->n; j++)
-			if (!strlist_has(&d->revoked, fps->v[j]))
-				strlist_add(&d->revoked, fps->v[j]);
+		/* krlsum keeps each fingerprint once and at most
+		 * KRLSUM_MAX_FPS of them; a second file may repeat one */
+		for (size_t j = 0; j < fps->n && d->revoked.n < 4 * KRLSUM_MAX_FPS; j++)
+			strlist_add(&d->revoked, fps->v[j]);
 		if (!r->is_krl || r->krl_error != NULL || r->state != CA_FILE_OK || d->krl)
 			continue;
 		d->krl = 1;
@@ -241,6 +247,32 @@ sight(struct fleet *f, const char *fp, int is_hostkey, size_t host, const char *
 	}
 }
 
+/* The index of the distinct revocation set l (SIZE_MAX for none). */
+static size_t
+revset(struct fleet *f, const struct strlist *l)
+{
+	struct buf b;
+	size_t i;
+	int added;
+
+	if (l->n == 0)
+		return SIZE_MAX;
+	buf_init(&b);
+	for (size_t k = 0; k < l->n; k++)
+		buf_printf(&b, "%s\n", l->v[k]);
+	i = strmap_add(&f->revkeys, b.data, b.len, 0, &added);
+	buf_free(&b);
+	if (i == STRMAP_NONE)
+		return SIZE_MAX;
+	if (added) {
+		f->revsets = xreallocarray(f->revsets, i + 1, sizeof(*f->revsets));
+		memset(&f->revsets[i], 0, sizeof(*f->revsets));
+		for (size_t k = 0; k < l->n; k++)
+			strmap_add(&f->revsets[i], l->v[k], strlen(l->v[k]), 0, NULL);
+	}
+	return i;
+}
+
 void
 fleet_add(struct fleet *f, const char *target, const char *origin,
     const struct host_digest *d)
@@ -267,8 +299,7 @@ fleet_add(struct fleet *f, const char *target, const char *origin,
 		memset(c, 0, sizeof(*c));
 		for (size_t i = 0; i < d->cas.n && i < FLEET_CAS; i++)
 			strlist_add(&c->cas, d->cas.v[i]);
-		for (size_t i = 0; i < d->revoked.n; i++)
-			strlist_add(&c->revoked, d->revoked.v[i]);
+		c->rev = revset(f, &d->revoked);
 		for (size_t i = 0; i < d->krl_cas.n; i++)
 			strlist_add(&c->krl_cas, d->krl_cas.v[i]);
 		c->revoked_set = d->revoked_set;
@@ -546,16 +577,22 @@ ca_places(const struct fleet *f, const struct ca_ent *c,
 }
 
 static int
-revokes(const struct cert_host *h, const struct ca_ent *c)
+revokes(const struct fleet *f, const struct cert_host *h, const struct ca_ent *c)
 {
-	return strlist_has(&h->revoked, c->fp) || strlist_has(&h->revoked, c->sha1);
+	const struct strmap *m;
+
+	if (h->rev == SIZE_MAX)
+		return 0;
+	m = &f->revsets[h->rev];
+	return strmap_find(m, c->fp, strlen(c->fp)) != STRMAP_NONE ||
+	    strmap_find(m, c->sha1, strlen(c->sha1)) != STRMAP_NONE;
 }
 
 static int
 not_revoking(const struct fleet *f, const struct ca_ent *c, size_t host, void *arg)
 {
 	(void)arg;
-	return !revokes(&f->cert[host], c);
+	return !revokes(f, &f->cert[host], c);
 }
 
 /* Is a's KRL older than b's: a lower version, or the same one generated
@@ -626,7 +663,7 @@ cert_pass(const struct fleet *f, struct ka_host_result *out, int tm_on, int rt_o
 		/* retired: revoked as a key on some host */
 		buf_init(&by);
 		for (size_t h = 0; h < f->hosts.n; h++)
-			if (revokes(&f->cert[h], c))
+			if (revokes(f, &f->cert[h], c))
 				buf_printf(&by, "%s%s", by.len ? ", " : "", f->hosts.v[h]);
 		if (rt_on && by.len > 0) {
 			where = ca_places(f, c, not_revoking, NULL, &cnt, &first);
@@ -812,10 +849,13 @@ fleet_free(struct fleet *f)
 	free(f->kh);
 	for (size_t i = 0; i < f->hosts.n; i++) {
 		strlist_free(&f->cert[i].cas);
-		strlist_free(&f->cert[i].revoked);
 		strlist_free(&f->cert[i].krl_cas);
 	}
 	free(f->cert);
+	for (size_t i = 0; i < strmap_count(&f->revkeys); i++)
+		strmap_free(&f->revsets[i]);
+	free(f->revsets);
+	strmap_free(&f->revkeys);
 	for (size_t i = 0; i < f->hosts.n; i++)
 		free(f->origins[i]);
 	free(f->origins);
