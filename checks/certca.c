@@ -521,7 +521,6 @@ owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
 static void
 check_file_missing(struct ka_ctx *ctx, const struct certca_cafile *cf)
 {
-	char *d = NULL;
 	struct ka_finding *f;
 
 	switch (cf->state) {
@@ -545,14 +544,12 @@ check_file_missing(struct ka_ctx *ctx, const struct certca_cafile *cf)
 		break;
 	}
 	if (cf->badline > 0) {
-		d = ctx_file_line(ctx, cf->path, cf->badline);
 		f = ctx_finding(ctx, &rule_cert_ca_file_missing, NULL, cf->path,
 		    cf->badline, NULL, "TrustedUserCAKeys %s (for %s): line %ld is not a "
 		    "public key; sshd stops reading the file there, so no CA on a later "
 		    "line is trusted", cf->path, cf->users, cf->badline);
 		if (f != NULL)
 			remedy_manual(&f->remedy, "correct or delete that line");
-		free(d);
 	}
 }
 

@@ -28,9 +28,11 @@ def f(path, content, mode="0644", uid=0):
 
 def missing(path): return {"path": path, "type": "missing"}
 
-def fixture(name, config, files, expect, users_named=True, ak=None):
+def fixture(name, config, files, expect, users_named=True, ak=None, logs=None):
     s = copy.deepcopy(base)
     s["users_named"] = users_named
+    if logs is not None:
+        s["auth_logs"] = [{"source": "/var/log/auth.log", "lines": logs}]
     for e in s["files"]:
         if e["path"] == "/etc/ssh/sshd_config":
             e["content"] += config
@@ -93,6 +95,15 @@ fixture("cert-principals-file-missing", TU + PF,
 fixture("cert-principals-file-unnamed-quiet", TU + PF,
         [f(CAF, ED + "\n"), d("/etc/ssh/principals"), missing("/etc/ssh/principals/alice")],
         [], users_named=False)
+# not named, but its logs show a certificate login (sshd 9.2's line)
+fixture("cert-principals-file-logs", TU + PF,
+        [f(CAF, ED + "\n"), d("/etc/ssh/principals"), missing("/etc/ssh/principals/alice")],
+        [x("cert.principals-file-missing", "/etc/ssh/principals/alice", 0, "alice")],
+        users_named=False,
+        logs="2025-12-30T10:00:00.000000+00:00 fx sshd[4242]: Accepted publickey for "
+        "alice from 192.0.2.7 port 50000 ssh2: ED25519-CERT "
+        "SHA256:QePphhwUqpkO6fjDAxPJl2vE7Xc5cv7oZmeD+oOXYhM ID alice@ca (serial 5) CA "
+        "ED25519 SHA256:SXUyUHL2im2TTMQeSicKnuSa7ICR/L2AyGi8tItZ64g\n")
 fixture("cert-principals-file-ok", TU + PF,
         [f(CAF, ED + "\n"), d("/etc/ssh/principals"),
          f("/etc/ssh/principals/alice", "alice\nfrom=\"10.0.0.0/8\" ops\n")], [])
