@@ -98,8 +98,9 @@ fixture("cert-principals-file-unnamed-quiet", TU + PF,
 # not named, but its logs show a certificate login (sshd 9.2's line)
 fixture("cert-principals-file-logs", TU + PF,
         [f(CAF, ED + "\n"), d("/etc/ssh/principals"), missing("/etc/ssh/principals/alice")],
-        [x("cert.principals-file-missing", "/etc/ssh/principals/alice", 0, "alice")],
-        users_named=False,
+        [x("cert.principals-file-missing", "/etc/ssh/principals/alice", 0, "alice"),
+         x("keys.unused", AK, 1, "alice")],
+        users_named=False, ak=akey,
         logs="2025-12-30T10:00:00.000000+00:00 fx sshd[4242]: Accepted publickey for "
         "alice from 192.0.2.7 port 50000 ssh2: ED25519-CERT "
         "SHA256:QePphhwUqpkO6fjDAxPJl2vE7Xc5cv7oZmeD+oOXYhM ID alice@ca (serial 5) CA "
