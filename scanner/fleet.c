@@ -548,26 +548,37 @@ ca_free(struct ca_ent *v, size_t n)
 	free(v);
 }
 
-/* "h1 (all users), h2 (alice)" for the sightings that pass keep (NULL:
- * all), at most FLEET_LIST_MAX named. */
+/* "h1 (all users), h2 (alice; bob)" for the hosts whose sightings pass
+ * keep (NULL: all), at most FLEET_LIST_MAX named; *count is hosts. A
+ * host's sightings are consecutive (ca_collect reads host by host). */
 static char *
 ca_places(const struct fleet *f, const struct ca_ent *c,
     int (*keep)(const struct fleet *, const struct ca_ent *, size_t, void *), void *arg,
     size_t *count, size_t *first)
 {
 	struct buf b;
-	size_t n = 0;
+	size_t n = 0, last = SIZE_MAX;
 
 	buf_init(&b);
 	*first = SIZE_MAX;
 	for (size_t i = 0; i < c->n; i++) {
-		if (keep != NULL && !keep(f, c, c->v[i].host, arg))
+		size_t h = c->v[i].host;
+
+		if (keep != NULL && !keep(f, c, h, arg))
 			continue;
 		if (*first == SIZE_MAX)
-			*first = c->v[i].host;
+			*first = h;
+		if (h == last) {
+			/* another scope of the host just named */
+			if (n <= FLEET_LIST_MAX && b.len > 0 && b.data[b.len - 1] == ')') {
+				b.data[--b.len] = '\0';
+				buf_printf(&b, "; %s)", c->v[i].scope);
+			}
+			continue;
+		}
+		last = h;
 		if (n < FLEET_LIST_MAX)
-			buf_printf(&b, "%s%s (%s)", n ? ", " : "", f->hosts.v[c->v[i].host],
-			    c->v[i].scope);
+			buf_printf(&b, "%s%s (%s)", n ? ", " : "", f->hosts.v[h], c->v[i].scope);
 		n++;
 	}
 	if (n > FLEET_LIST_MAX)

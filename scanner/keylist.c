@@ -242,7 +242,8 @@ cert_rows(struct ka_ctx *ctx, struct key_rows *out)
 			    v->sum.key_fps.n, v->sum.ca_fps.n, v->sum.ca_fps.n == 1 ? "" : "s",
 			    v->sum.any_ca ? " and any CA" : "");
 		} else
-			r->status = xasprintf("%zu keys", v->list_fps.n / 2);
+			r->status = xasprintf("%zu key%s", v->list_fps.n / 2,
+			    v->list_fps.n == 2 ? "" : "s");
 	}
 	certca_free(&t);
 }

@@ -181,8 +181,9 @@ test_fleet_certs(void **state)
 	    1, 1, 3, 2000);
 	fleet_add(f, "h1", "inv:1", &d);
 	host_digest_free(&d);
-	/* h2: CA1 for alice only, CA2 for all; KRL v3 of an earlier date */
-	cert_digest(&d, (const char *[]){ CA1 "alice", CA2 "all users", NULL }, NULL,
+	/* h2: CA1 for alice and bob (two cert-authority lines), CA2 for all;
+	 * KRL v3 of an earlier date */
+	cert_digest(&d, (const char *[]){ CA1 "alice", CA1 "bob", CA2 "all users", NULL }, NULL,
 	    (const char *[]){ "SHA256:CA1", NULL }, 1, 1, 3, 1000);
 	fleet_add(f, "h2", NULL, &d);
 	host_digest_free(&d);
@@ -205,7 +206,7 @@ test_fleet_certs(void **state)
 	assert_int_equal(count_check(&r, "cert.trust-map"), 2);
 	assert_non_null(fd = find(&r, "cert.trust-map", "SHA256:CA1"));
 	assert_non_null(strstr(fd->message, "trusted by 4 hosts: h1 (all users), "
-	    "h2 (alice), h3 (all users), h5 (all users)"));
+	    "h2 (alice; bob), h3 (all users), h5 (all users)"));
 	assert_string_equal(fd->origin, "inv:1");
 	assert_int_equal(fd->severity, SEV_INFO);
 	assert_non_null(fd = find(&r, "cert.trust-map", "SHA256:CA2"));
