@@ -43,7 +43,13 @@ kg ua "a plain" -t ed25519
 kg uc "a cert" -t ed25519
 ssh-keygen -q -s "$K/ca1" -I "kcqa cert" -n $A -z 5 "$K/uc.pub" || t_nok "ssh-keygen -s"
 cp "$K/ua" "$K/ua.key"
-chmod 600 "$K"/ua "$K"/uc
+# the same key certified by the weak CAs (a copy each: -s writes KEY-cert.pub)
+for w in dsa rsa1k; do
+	cp "$K/uc" "$K/uc_$w"
+	cp "$K/uc.pub" "$K/uc_$w.pub"
+	ssh-keygen -q -s "$K/$w" -I "kcqa $w cert" -n $A -z 9 "$K/uc_$w.pub" || t_nok "ssh-keygen -s $w"
+done
+chmod 600 "$K"/ua "$K"/uc "$K"/uc_dsa "$K"/uc_rsa1k
 # a KRL revoking serial 7 of ca1 and the key ca2 (version 2), an older one
 # (version 1) revoking serial 6 of ca1
 printf 'serial: 7\n' > "$K/spec7"
@@ -155,6 +161,12 @@ check "scan: a directory above it owned by $B is cert.ca-file-writable" \
     'has "$D/w2.json" cert.ca-file-writable "$E/ca is a directory mode 0755 owner $B"' "$(certs "$D/w2.json")"
 chown root "$E/ca"
 cat "$K/ca1.pub" "$K/dsa.pub" "$K/rsa1k.pub" > "$E/ca/trusted"
+# what sshd 9.2 makes of them: the 1024-bit RSA CA's certificate logs in
+# (the risk), the DSA CA's is refused (CASignatureAlgorithms has no ssh-dss)
+check "sshd: a certificate of the 1024-bit RSA CA logs in" \
+    'login "$K/uc_rsa1k" "$K/uc_rsa1k-cert.pub"' "$(tail -n 3 "$D/s1/log")"
+check "sshd: a certificate of the DSA CA is refused" \
+    '! login "$K/uc_dsa" "$K/uc_dsa-cert.pub"'
 scan_local "$D/weak.json"
 check "scan: a DSA and a 1024-bit RSA CA are cert.ca-weak, twice" \
     '[ "$(jq "[.hosts[0].findings[] | select(.check == \"cert.ca-weak\")] | length" "$D/weak.json")" = 2 ] &&
