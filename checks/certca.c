@@ -187,12 +187,25 @@ file_state(const struct ka_ctx *ctx, const char *path, const char *reader,
 	return f;
 }
 
-/* Append name to a "alice, bob" list. */
+/* Names a "alice, bob" list spells out; the rest are counted. */
+#define CERTCA_NAMES 10
+
+/* Append name to a "alice, bob" list of *n names (an --all-users host of
+ * thousands of accounts costs CERTCA_NAMES names, not a string as long as
+ * its passwd). */
 static void
 add_name(char **list, size_t *n, const char *name)
 {
-	char *s = *list == NULL ? xstrdup(name) : xasprintf("%s, %s", *list, name);
+	char *s;
 
+	if (*n < CERTCA_NAMES)
+		s = *list == NULL ? xstrdup(name) : xasprintf("%s, %s", *list, name);
+	else if (*n == CERTCA_NAMES)
+		s = xasprintf("%s and others", *list);
+	else {
+		(*n)++;
+		return;
+	}
 	free(*list);
 	*list = s;
 	(*n)++;
@@ -313,6 +326,7 @@ ca_line(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	if ((c = add_ca(t, NULL, l)) == NULL)
 		return;
 	c->user = u->name;
+	c->u = u;
 	c->principals = l->opts.principals;
 	c->path = xstrdup(path);
 }
@@ -477,22 +491,20 @@ certca_scope(const struct certca_ca *c)
 
 /* ------------------------------------------------------------ judging */
 
-/* Is name one of a "alice, bob" list? */
+/* Does account u's configuration name path as TrustedUserCAKeys? */
 static int
-users_has(const char *list, const char *name)
+user_trusts_file(const struct ka_user *u, const char *path)
 {
-	size_t n = strlen(name);
+	const char *v = u->eff != NULL ? sshd_eff_str(u->eff, "trustedusercakeys") : NULL;
+	char *p;
+	int same;
 
-	for (const char *p = list; p != NULL && *p != '\0';) {
-		size_t w = strcspn(p, ",");
-
-		if (w == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += w;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
-	return 0;
+	if (is_none(v))
+		return 0;
+	p = path_join("/", v);
+	same = strcmp(p, path) == 0;
+	free(p);
+	return same;
 }
 
 /* "2026-12-07T14:25:01Z", or "never" for 0. */
@@ -727,7 +739,7 @@ check_ca(struct ka_ctx *ctx, const struct certca *t, const struct certca_ca *c)
 			const struct certca_ca *g = &t->cas[i];
 
 			if (!g->global || strcmp(g->l->fp, l->fp) != 0 ||
-			    !users_has(g->users, c->user))
+			    !user_trusts_file(c->u, g->path))
 				continue;
 			f = ctx_finding(ctx, &rule_cert_ca_trusted_twice, c->user, c->path,
 			    c->line, NULL, "CA %s %s is trusted for %s both by TrustedUserCAKeys "

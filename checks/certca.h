@@ -21,6 +21,7 @@ enum certca_state {
 struct certca_ca {
 	int global;		/* a TrustedUserCAKeys line; else cert-authority */
 	const char *user;	/* cert-authority: the account (the context's) */
+	const struct ka_user *u;	/* ... and its context */
 	const char *users;	/* TrustedUserCAKeys: the file's users (its own) */
 	int all_users;		/* TrustedUserCAKeys named for every audited account */
 	const char *path;	/* the file as configured / canonical key file */
