@@ -91,6 +91,11 @@ login() {
 	    -o IdentityAgent=none -i "$1" ${2:+-o CertificateFile="$2"} \
 	    -o ConnectTimeout=5 $A@127.0.0.1 true 2>/dev/null
 }
+diag() {	# diag KEY.pub: diagnose's verdict and cause for kcqa's key
+	"$KA" diagnose --local --user $A --pubkey "$1" --from 127.0.0.1 \
+	    --sshd-config "$CFG" --format json 2>/dev/null |
+	    jq -r '(.verdict // "none") + " " + (.cause.check // "none")' 2>/dev/null
+}
 scan_local() {	# scan_local OUT [args]: scan this machine with s1's config
 	out=$1
 	shift
@@ -111,6 +116,11 @@ mv "$E/ca/trusted" "$E/ca/trusted.away"
 check "sshd: TrustedUserCAKeys missing: the certificate is refused" \
     '! login "$K/uc" "$K/uc-cert.pub"'
 check "sshd: TrustedUserCAKeys missing: the plain key still logs in" 'login "$K/ua"'
+d=$(diag "$K/ua.pub")
+check "diagnose: TrustedUserCAKeys missing does not stop the plain key" '[ "$d" = "ok none" ]' "$d"
+d=$(diag "$K/uc-cert.pub")
+check "diagnose: TrustedUserCAKeys missing: the certificate is refused as cert.ca-untrusted (checks/cert.c)" \
+    '[ "$d" = "refused cert.ca-untrusted" ]' "$d"
 scan_local "$D/missing.json"
 check "scan: TrustedUserCAKeys missing is cert.ca-file-missing (high)" \
     'has "$D/missing.json" cert.ca-file-missing "no such file" &&
@@ -138,8 +148,16 @@ check "scan: cert.krl-invalid, blocking, with the KRL's version, date and commen
     'has "$D/badkrl.json" cert.krl-invalid "KRL version 9, generated 2026-01-01T00:00:00Z, comment \"kcq broken krl\"" &&
     jq -e "[.hosts[0].findings[] | select(.check == \"cert.krl-invalid\")][0].blocks_login" "$D/badkrl.json" >/dev/null' \
     "$(certs "$D/badkrl.json") $(jq -c '.hosts[0].findings[] | select(.check == "cert.krl-invalid") | .message' "$D/badkrl.json")"
+d=$(diag "$K/ua.pub")
+check "diagnose: the plain key under an unloadable KRL: refused, cause cert.krl-invalid" \
+    '[ "$d" = "refused cert.krl-invalid" ]' "$d"
+d=$(diag "$K/uc-cert.pub")
+check "diagnose: the certificate under an unloadable KRL: refused, cause cert.krl-invalid" \
+    '[ "$d" = "refused cert.krl-invalid" ]' "$d"
 cp "$K/new.krl" "$E/revoked"
 check "sshd: a KRL that loads: the plain key logs in" 'login "$K/ua"'
+d=$(diag "$K/ua.pub")
+check "diagnose: the plain key with a KRL that loads: ok" '[ "$d" = "ok none" ]' "$d"
 scan_local "$D/goodkrl.json"
 check "scan: no cert.krl-invalid for a KRL that loads" '! has "$D/goodkrl.json" cert.krl-invalid' \
     "$(certs "$D/goodkrl.json")"
