@@ -19,6 +19,7 @@
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/keyblob.h"
+#include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
 
 /* PROTOCOL.certkeys: the certificate types. */
@@ -117,8 +118,8 @@ named(const unsigned char *name, size_t n, const char *want)
  * What sshd's sshauthopt_from_cert (auth-options.c cert_option_list) says
  * of the sections when a certificate is used to log in: a name with a NUL,
  * an unknown critical option, force-command or source-address twice or not
- * one string, a known option with data after it. NULL when sshd accepts
- * them. source-address's list syntax is left to the caller (match.c).
+ * one string, a source-address list addr_match_cidr_list refuses, a known
+ * option with data after it. NULL when sshd accepts them.
  */
 static char *
 options_verdict(const unsigned char *d, size_t n, int crit)
@@ -161,6 +162,15 @@ options_verdict(const unsigned char *d, size_t n, int crit)
 				return e;
 			}
 			free(q);
+			if (seen == &source) {
+				char *list = xstrndup((const char *)s, sl);
+				int bad = match_cidr_list(NULL, list) == -1;
+
+				free(list);
+				if (bad)
+					return xstrdup("Certificate source-address "
+					    "contents invalid");
+			}
 			found = 1;
 		}
 		q = kb_shown((const char *)name, namelen);

@@ -32,7 +32,10 @@ struct cert_option {
 };
 
 struct ssh_cert {
-	char *type;		/* the blob's type: "ssh-ed25519-cert-v01@openssh.com" */
+	char *type;		/* the certificate type, canonical as sshd names it
+				 * (sshkey_ssh_name): "ssh-ed25519-cert-v01@openssh.com";
+				 * a blob named rsa-sha2-512-cert-v01@... reads as
+				 * "ssh-rsa-cert-v01@openssh.com" */
 	char *key_type;		/* the certified key's plain type: "ssh-ed25519" */
 	unsigned char *key_blob;	/* the certified key as a plain key blob */
 	size_t key_bloblen;
@@ -64,8 +67,9 @@ struct ssh_cert {
 	size_t options_dropped;
 	/* what sshd's sshauthopt_from_cert would refuse in the options when
 	 * the certificate is used (an unknown critical option, force-command
-	 * twice, extra data...), in sshd's words; NULL when nothing. The
-	 * source-address list's syntax is not judged here. */
+	 * twice, a source-address list it cannot read, extra data...), in
+	 * sshd's words; NULL when nothing. A client address against
+	 * source-address: match_cidr_list (match.h). */
 	char *options_error;
 };
 

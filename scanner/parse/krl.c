@@ -483,9 +483,17 @@ cmp_ref(const void *a, const void *b, void *ctx)
 
 	if (x->scope != y->scope)
 		return x->scope < y->scope ? -1 : 1;
-	if ((c = memcmp(arena_at(k, x->off), arena_at(k, y->off), n)) != 0)
+	if (n > 0 &&
+	    (c = memcmp(arena_at(k, x->off), arena_at(k, y->off), n)) != 0)
 		return c;
 	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static void
+sort_refs(struct krl *k, struct ref *v, size_t n)
+{
+	if (n > 1)
+		qsort_r(v, n, sizeof(*v), cmp_ref, k);
 }
 
 /* Sorted, and overlapping or touching ranges of a scope merged. */
@@ -494,7 +502,8 @@ merge_ranges(struct krl *k)
 {
 	size_t o = 0;
 
-	qsort(k->ranges, k->nranges, sizeof(*k->ranges), cmp_range);
+	if (k->nranges > 1)
+		qsort(k->ranges, k->nranges, sizeof(*k->ranges), cmp_range);
 	for (size_t i = 0; i < k->nranges; i++) {
 		struct range *p = o > 0 ? &k->ranges[o - 1] : NULL;
 
@@ -525,14 +534,15 @@ krl_parse(const unsigned char *data, size_t len, char **err)
 	char *e = NULL, *comment;
 	int nsect = 0;
 
-	*err = NULL;
+	if (err != NULL)
+		*err = NULL;
 	if (!krl_is_krl(data, len)) {
-		*err = xstrdup("not a KRL (no SSHKRL magic)");
-		return NULL;
+		e = xstrdup("not a KRL (no SSHKRL magic)");
+		goto fail_early;
 	}
 	if (len > KRL_MAX_LEN) {
-		*err = xstrdup("KRL larger than 1 GiB");
-		return NULL;
+		e = xstrdup("KRL larger than 1 GiB");
+		goto fail_early;
 	}
 	k = xcalloc(1, sizeof(*k));
 	buf_init(&k->arena);
@@ -606,10 +616,10 @@ krl_parse(const unsigned char *data, size_t len, char **err)
 		}
 	}
 	merge_ranges(k);
-	qsort_r(k->ids, k->nids, sizeof(*k->ids), cmp_ref, k);
-	qsort_r(k->keys, k->nkeys, sizeof(*k->keys), cmp_ref, k);
-	qsort_r(k->sha1, k->nsha1, sizeof(*k->sha1), cmp_ref, k);
-	qsort_r(k->sha256, k->nsha256, sizeof(*k->sha256), cmp_ref, k);
+	sort_refs(k, k->ids, k->nids);
+	sort_refs(k, k->keys, k->nkeys);
+	sort_refs(k, k->sha1, k->nsha1);
+	sort_refs(k, k->sha256, k->nsha256);
 	/* ssh_krl_from_blob: a KRL all of whose signers it revokes is
 	 * refused */
 	if (k->signers.n > 0) {
@@ -640,8 +650,12 @@ krl_parse(const unsigned char *data, size_t len, char **err)
 		e = t;
 	}
  fail:
-	*err = e;
 	krl_free(k);
+ fail_early:
+	if (err != NULL)
+		*err = e;
+	else
+		free(e);
 	return NULL;
 }
 
@@ -660,7 +674,7 @@ find_ref(const struct krl *k, const struct ref *v, size_t n, uint32_t scope,
 			r = v[m].scope < scope ? -1 : 1;
 		else {
 			c = v[m].len < len ? v[m].len : len;
-			r = memcmp(arena_at(k, v[m].off), d, c);
+			r = c > 0 ? memcmp(arena_at(k, v[m].off), d, c) : 0;
 			if (r == 0)
 				r = v[m].len < len ? -1 : v[m].len > len;
 		}

@@ -308,6 +308,46 @@ match_addr_list(const char *addr, const char *list)
 	return ret;
 }
 
+/* Characters addr_match_cidr_list lets through to the address parser. */
+#define CIDR_CHARS	"0123456789abcdefABCDEF.:/"
+/* INET6_ADDRSTRLEN + 3: the longest entry it reads. */
+#define CIDR_ENTRY_MAX	(46 + 3)
+
+int
+match_cidr_list(const char *addr, const char *list)
+{
+	struct xaddr try, net;
+	const char *p = list;
+	unsigned masklen;
+	int ret = 0, r;
+
+	if (addr != NULL && addr_parse(addr, &try) != 0)
+		return 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *item;
+
+		if (n == 0 || n > CIDR_ENTRY_MAX)
+			return -1;
+		item = xstrndup(p, n);
+		/* sshd notes bad characters and reads on: a later entry
+		 * that matches still decides (addr_match_cidr_list) */
+		if (strspn(item, CIDR_CHARS) != n)
+			ret = -1;
+		r = cidr_parse(item, &net, &masklen);
+		free(item);
+		if (r != 0)
+			return -1;
+		if (addr != NULL && net_contains(&try, &net, masklen))
+			ret = 1;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return ret;
+}
+
 int
 match_user_entry(const char *user, const char *host, const char *addr,
     const char *pattern)

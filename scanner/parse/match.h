@@ -11,6 +11,10 @@ int match_pattern(const char *s, const char *pattern);
 int match_pattern_list(const char *s, const char *list, int dolower);
 /* Address against a CIDR/wildcard list: 1 match, 0 no, -1 negated, -2 error. */
 int match_addr_list(const char *addr, const char *list);
+/* addr_match_cidr_list: addresses and CIDR blocks only, no wildcards or
+ * negation (a certificate's source-address): 1 match, 0 no, -1 the list is
+ * invalid. addr NULL only checks the list. */
+int match_cidr_list(const char *addr, const char *list);
 /* AllowUsers/DenyUsers entry "user[@host|@addr/cidr]": 1 matches, 0 not.
  * host NULL: the address stands in for it (UseDNS no); an entry with @
  * never matches when the address is unknown. */

@@ -11,6 +11,8 @@
  *                                  if any is) or "FILE: ok"; a file is a
  *                                  certificate or a plain public key
  *   certtool krlinfo KRL           header facts and counts
+ *   certtool cidr LIST [ADDR]      match_cidr_list: "invalid" (exit 1),
+ *                                  "match", "no match"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/krl.h"
+#include "scanner/parse/match.h"
 #include "scanner/util.h"
 
 static char *
@@ -205,7 +208,13 @@ main(int argc, char **argv)
 		return revoked(argv[2], argv + 3, argc - 3);
 	if (argc == 3 && strcmp(argv[1], "krlinfo") == 0)
 		return krlinfo(argv[2]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "cidr") == 0) {
+		int r = match_cidr_list(argc == 4 ? argv[3] : NULL, argv[2]);
+
+		printf("%s\n", r == -1 ? "invalid" : r == 1 ? "match" : "no match");
+		return r == -1;
+	}
 	fprintf(stderr, "usage: certtool describe|verify CERT | revoked KRL "
-	    "FILE... | krlinfo KRL\n");
+	    "FILE... | krlinfo KRL | cidr LIST [ADDR]\n");
 	return 3;
 }

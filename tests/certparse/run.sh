@@ -9,7 +9,11 @@
 #   - every certificate: cert_verify's verdict equals whether ssh-keygen
 #     can read it at all (cert_parse in sshkey.c verifies the signature);
 #   - every KRL x every certificate and public key: the revoked verdict
-#     equals `ssh-keygen -Q -f KRL FILE`'s exit status.
+#     equals `ssh-keygen -Q -f KRL FILE`'s exit status;
+#   - every KRL: its header and what it holds, counted, as
+#     `ssh-keygen -Q -l` lists them;
+#   - source-address lists: match_cidr_list refuses what ssh-keygen -O
+#     source-address= refuses.
 # Not root: nothing is made on the system.
 #
 # usage: tests/certparse/run.sh [build/tests/certtool]
@@ -122,17 +126,86 @@ done
 [ "$nrev" -ge 20 ] && t_ok "$nrev revoked verdicts among them" ||
     t_nok "only $nrev revoked verdicts"
 
-# Header facts as ssh-keygen -Q -l (krl_dump) prints them.
+# What ssh-keygen -Q -l (krl_dump) lists, counted as krl_counts counts:
+# the header, serials (ranges summed), key ids, explicit keys ("hash:
+# SHA256:fp # type"), SHA256 hashes (hex), SHA1 hashes, CA scopes.
+dump_counts() {
+	ssh-keygen -Q -l -f "$1" 2>/dev/null | awk '
+	/^# KRL version / { print "version " $4 }
+	/^# Generated at / { g = $4 }
+	/^serial: / { split($2, r, "-"); serials += (r[2] == "" ? 1 : r[2] - r[1] + 1) }
+	/^id: / { ids++ }
+	/^hash: SHA256:.* # / { keys++; next }
+	/^hash: SHA256:[0-9a-f]+$/ { sha256++ }
+	/^# hash SHA1:/ { sha1++ }
+	/^# CA key |^# Wildcard CA/ { cas++ }
+	END {
+		print "generated " g
+		printf "serials %d\nkey_ids %d\nkeys %d\nsha1 %d\nsha256 %d\ncas %d\n",
+		    serials, ids, keys, sha1, sha256, cas
+	}'
+}
 for krl in "$FX"/*.krl; do
 	kname=$(basename "$krl" .krl)
-	wv=$(ssh-keygen -Q -l -f "$krl" 2>/dev/null | sed -n 's/^# KRL version //p')
-	gv=$("$BIN" krlinfo "$krl" | sed -n 's/^version //p')
-	if [ -n "$wv" ] && [ "$wv" = "$gv" ]; then
-		t_ok "$kname: KRL version $gv"
-	else
-		t_nok "$kname: KRL version: ssh-keygen '$wv', ours '$gv'"
-	fi
+	dump_counts "$krl" > "$T/wantc"
+	"$BIN" krlinfo "$krl" | grep -v '^comment' |
+	    while read -r k v; do
+		if [ "$k" = generated ]; then
+			v=$(date -u -d "@$v" +%Y%m%dT%H%M%S)
+		fi
+		echo "$k $v"
+	    done > "$T/gotc"
+	for k in version generated serials key_ids keys sha1 sha256 cas; do
+		w=$(sed -n "s/^$k //p" "$T/wantc")
+		g=$(sed -n "s/^$k //p" "$T/gotc")
+		if [ -n "$w" ] && [ "$w" = "$g" ]; then
+			t_ok "$kname: $k $g"
+		else
+			t_nok "$kname: $k: ssh-keygen -Q -l '$w', ours '$g'"
+		fi
+	done
 done
+
+# source-address lists: ssh-keygen -O source-address= signs only what
+# addr_match_cidr_list(NULL, LIST) accepts; so must match_cidr_list.
+cp "$FX/k_other.pub" "$T/sa.pub"
+while IFS= read -r list; do
+	rm -f "$T/sa-cert.pub"
+	ssh-keygen -q -s "$FX/ca_ed25519.key" -I sa -O source-address="$list" \
+	    "$T/sa.pub" >/dev/null 2>&1
+	want=$?
+	[ "$want" -ne 0 ] && want=1
+	"$BIN" cidr "$list" >/dev/null
+	got=$?
+	if [ "$want" -eq "$got" ]; then
+		t_ok "source-address '$list': $([ "$want" -eq 0 ] && echo valid || echo invalid)"
+	else
+		t_nok "source-address '$list': ssh-keygen $want, ours $got"
+	fi
+done <<'LISTS'
+10.0.0.0/8
+127.0.0.1
+10.0.0.0/8,192.168.1.0/24
+::1
+2001:db8::/32
+10.0.0.1/8
+10.0.0.0/33
+2001:db8::/129
+*
+10.0.0.*
+!10.0.0.0/8
+10.0.0.0/8,
+,10.0.0.0/8
+host.example
+127.1
+0x7f.0.0.1
+10.0.0.0/
+10.0.0.0/x
+fe80::1%1
+1.2.3.4/32,::/0
+0.0.0.0/0
+10.0.0.0 /8
+LISTS
 
 # A damaged KRL: ssh-keygen refuses it, so must krl_parse.
 head -c 60 "$FX/krl_keys.krl" > "$T/short.krl"

@@ -11,6 +11,7 @@
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/keyblob.h"
+#include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
 
 #define FX "fixtures/certs/"
@@ -507,6 +508,16 @@ test_made(void **state)
 	assert_string_equal(cert_critical(&c, "force-command"), "/bin/true");
 	cert_free(&c);
 	free(b);
+	/* a source-address that is no CIDR list */
+	m.crit = "source-address";
+	m.crit_twice = 0;
+	b = mk(&m, &len);
+	assert_int_equal(cert_parse(b, len, &c, &err), 0);
+	assert_string_equal(c.options_error,
+	    "Certificate source-address contents invalid");
+	cert_free(&c);
+	free(b);
+	m.crit = NULL;
 
 	/* every truncation of a real certificate fails cleanly */
 	b = cert_blob("user_rsa512", &len);
@@ -560,6 +571,26 @@ test_text(void **state)
 	free(err);
 }
 
+/* A client address against source-address (addr_match_cidr_list). */
+static void
+test_cidr(void **state)
+{
+	assert_int_equal(match_cidr_list("10.1.2.3", "10.0.0.0/8"), 1);
+	assert_int_equal(match_cidr_list("11.1.2.3", "10.0.0.0/8"), 0);
+	assert_int_equal(match_cidr_list("192.168.1.9",
+	    "10.0.0.0/8,192.168.1.0/24"), 1);
+	assert_int_equal(match_cidr_list("::1", "127.0.0.1,::1"), 1);
+	assert_int_equal(match_cidr_list("2001:db8::5", "2001:db8::/32"), 1);
+	assert_int_equal(match_cidr_list("127.0.0.1", "::/0"), 0);
+	/* not an address: no match; a bad list: invalid */
+	assert_int_equal(match_cidr_list("host", "10.0.0.0/8"), 0);
+	assert_int_equal(match_cidr_list("10.0.0.1", "10.0.0.*"), -1);
+	assert_int_equal(match_cidr_list("10.0.0.1", "!10.0.0.0/8"), -1);
+	assert_int_equal(match_cidr_list("10.0.0.1", "10.0.0.0/8,"), -1);
+	assert_int_equal(match_cidr_list(NULL, "10.0.0.0/8"), 0);
+	assert_int_equal(match_cidr_list(NULL, "10.0.0.1/8"), -1);
+}
+
 int
 main(void)
 {
@@ -572,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_time_describe),
 		cmocka_unit_test(test_made),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_cidr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
