@@ -818,9 +818,13 @@ revoked_stage(struct cctx *cc)
 		    &err);
 
 		if (k == NULL) {
-			free(err);	/* sshd refuses every key: sshd.* says so */
+			/* sshd cannot load it and refuses every key ("Error
+			 * checking authentication key") */
+			reason = xasprintf("the KRL cannot be loaded (%s), so sshd "
+			    "refuses every key", err ? err : "?");
+			free(err);
 			free(canon);
-			return 0;
+			goto found;
 		}
 		if (krl_cert_revoked(k, c, &reason) == 1)
 			;
@@ -851,9 +855,10 @@ revoked_stage(struct cctx *cc)
 	free(canon);
 	if (reason == NULL)
 		return 0;
-	emit(cc, &rule_cert_revoked, rpath, 0, xasprintf("certificate %s (serial "
-	    "%llu) is revoked by RevokedKeys %s: %s", c->key_fp,
-	    (unsigned long long)c->serial, rk, reason));
+ found:
+	emit(cc, &rule_cert_revoked, rpath, 0, xasprintf("RevokedKeys %s refuses "
+	    "certificate %s (serial %llu): %s", rk, c->key_fp,
+	    (unsigned long long)c->serial, reason));
 	free(reason);
 	return -1;
 }

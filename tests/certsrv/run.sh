@@ -255,6 +255,11 @@ start "$TRUST" "RevokedKeys $B/krl-ca"
 scenario "CA revoked in a KRL" cert.revoked "$B/c/user-cert.pub"
 
 reset_user
+printf 'SSHKRL\n\0not a KRL at all' > "$B/krl-bad"
+start "$TRUST" "RevokedKeys $B/krl-bad"
+scenario "a KRL sshd cannot load refuses every key" cert.revoked "$B/c/user-cert.pub"
+
+reset_user
 cp "$B/k/u.pub" "$B/revoked-list"
 start "$TRUST" "RevokedKeys $B/revoked-list"
 scenario "certified key in a plain RevokedKeys list" cert.revoked "$B/c/user-cert.pub"
