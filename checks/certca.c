@@ -252,10 +252,11 @@ gather_files(struct ka_ctx *ctx, struct certca *t)
 		for (size_t k = 0; k < cf->ak.n; k++) {
 			const struct ak_line *l = &cf->ak.lines[k];
 
-			if (l->status == AK_BLANK)
+			/* a certificate reads (sshkey_read), and matches no CA */
+			if (l->status == AK_BLANK || (l->is_cert && l->options_text == NULL))
 				continue;
 			/* sshkey_read: a key, with nothing before it */
-			if (l->status != AK_KEY || l->options_text != NULL || l->is_cert) {
+			if (l->status != AK_KEY || l->options_text != NULL) {
 				if (l->status == AK_BAD_KEY && l->error != NULL &&
 				    strstr(l->error, "refuses RSA keys below") != NULL)
 					continue;	/* SSH_ERR_KEY_LENGTH: skipped */
@@ -300,8 +301,8 @@ gather_global_cas(struct ka_ctx *ctx, struct certca *t)
 
 			if (cf->badline > 0 && l->lineno >= cf->badline)
 				break;
-			if (l->status != AK_KEY || l->fp == NULL || l->blob == NULL ||
-			    (c = add_ca(t, cf->path, l)) == NULL)
+			if (l->status != AK_KEY || l->is_cert || l->fp == NULL ||
+			    l->blob == NULL || (c = add_ca(t, cf->path, l)) == NULL)
 				continue;
 			c->global = 1;
 			c->users = cf->users;

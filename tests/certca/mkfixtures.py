@@ -65,6 +65,8 @@ fixture("cert-ca-file-missing", TU, [missing(CAF)], [x("cert.ca-file-missing", C
 fixture("cert-ca-file-not-regular", TU, [d(CAF)], [x("cert.ca-file-missing", CAF)])
 fixture("cert-ca-file-bad-line", TU, [f(CAF, "# CAs\nssh-ed25519 notbase64\n" + ED + "\n")],
         [x("cert.ca-file-missing", CAF, 2)])
+# a certificate line reads as a key to sshd (and matches no CA): no stop
+fixture("cert-ca-file-cert-line", TU, [f(CAF, pub("user_ed25519-cert.pub") + "\n" + ED + "\n")], [])
 fixture("cert-ca-file-writable", TU, [f(CAF, ED + "\n", mode="0666")],
         [x("cert.ca-file-writable", CAF)])
 fixture("cert-ca-file-foreign-owner", TU, [f(CAF, ED + "\n", uid=1000)],

@@ -134,6 +134,13 @@ check "sshd: a bad line before the CA in TrustedUserCAKeys: the certificate is r
 scan_local "$D/badline.json"
 check "scan: that line is cert.ca-file-missing at line 1" \
     'has "$D/badline.json" cert.ca-file-missing "line 1 is not a public key"' "$(certs "$D/badline.json")"
+# a certificate line is read (and matches no CA): the CA after it counts
+{ cat "$K/uc-cert.pub"; cat "$K/ca1.pub"; } > "$E/ca/trusted"
+check "sshd: a certificate line before the CA in TrustedUserCAKeys: the certificate logs in" \
+    'login "$K/uc" "$K/uc-cert.pub"'
+scan_local "$D/certline.json"
+check "scan: that line is no cert.ca-file-missing" '! has "$D/certline.json" cert.ca-file-missing' \
+    "$(certs "$D/certline.json")"
 cp "$K/ca1.pub" "$E/ca/trusted"
 check "sshd: with the file back the certificate logs in again" 'login "$K/uc" "$K/uc-cert.pub"'
 
