@@ -207,7 +207,7 @@ seen(struct strlist *done, const char *path)
 
 static void
 check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
-    int strict, const char *home_canon, struct strlist *done)
+    int strict, const char *home_canon, struct strlist *done, const char *what)
 {
 	const struct snapshot *s = ctx->snap;
 	const struct snap_account *a = u->acct;
@@ -230,9 +230,9 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 		}
 		ctx_finding(ctx, &rule_perm_broken_path, u->name, path, 0, NULL,
 		    "%s cannot be opened: %s. sshd logs: Could not open user '%s' "
-		    "authorized keys '%s': %s", path,
+		    "%s '%s': %s", path,
 		    strcmp(why, "loop") == 0 ? "symlink loop" : "a component is not a directory",
-		    u->name, path,
+		    u->name, what, path,
 		    strcmp(why, "loop") == 0 ? "Too many levels of symbolic links" : "Not a directory");
 		return;
 	}
@@ -248,9 +248,9 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 
 			fd = ctx_finding(ctx, &rule_perm_unreadable, u->name, path, 0, NULL,
 			    "%s cannot open %s: directory %s (mode %04o) is not searchable "
-			    "by %s. sshd logs: Could not open user '%s' authorized keys "
+			    "by %s. sshd logs: Could not open user '%s' %s "
 			    "'%s': Permission denied", u->name, path, dir, d->mode, u->name,
-			    u->name, path);
+			    u->name, what, path);
 			/* Only the owner's own search bit is repair; letting a
 			 * group or everyone in is a decision. A directory in
 			 * the home owned by another account is given back
@@ -293,8 +293,8 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 
 		fd = ctx_finding(ctx, &rule_perm_unreadable, u->name, path, 0, NULL,
 		    "%s cannot read %s (mode %04o, owner uid %u). sshd logs: Could not "
-		    "open user '%s' authorized keys '%s': Permission denied", u->name,
-		    canon, f->mode, f->uid, u->name, path);
+		    "open user '%s' %s '%s': Permission denied", u->name,
+		    canon, f->mode, f->uid, u->name, what, path);
 		if (f->uid == a->uid)
 			ctx_fix_path(ctx, fd, a, path, "chmod", "u+r", canon);
 		else if (fd != NULL && strict && f->uid != 0 &&
@@ -316,9 +316,9 @@ check_keyfile(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	}
 	if (!unreadable && f->type != SNAP_REG) {
 		ctx_finding(ctx, &rule_perm_not_regular, u->name, path, 0, NULL,
-		    "%s is a %s, not a regular file. sshd logs: User %s authorized keys "
+		    "%s is a %s, not a regular file. sshd logs: User %s %s "
 		    "%s is not a regular file", canon, snap_ftype_name(f->type), u->name,
-		    path);
+		    what, path);
 		free(canon);
 		return;
 	}
@@ -367,7 +367,21 @@ run(struct ka_ctx *ctx)
 		if (snap_realpath(ctx->snap, u->acct->home, &home, &why) != 0)
 			home = NULL;
 		for (size_t j = 0; j < u->akfiles.n; j++)
-			check_keyfile(ctx, u, u->akfiles.v[j], strict, home, &done);
+			check_keyfile(ctx, u, u->akfiles.v[j], strict, home, &done,
+			    "authorized keys");
+		{
+			/* AuthorizedPrincipalsFile is opened the same way
+			 * (auth_openprincipals: as the user, StrictModes) */
+			const char *pf = sshd_eff_str(u->eff, "authorizedprincipalsfile");
+			char *pfp;
+
+			if (pf != NULL && strcmp(pf, "none") != 0 &&
+			    (pfp = expand_authorized_keys_path(pf, u->acct)) != NULL) {
+				check_keyfile(ctx, u, pfp, strict, home, &done,
+				    "authorized principals");
+				free(pfp);
+			}
+		}
 		free(home);
 		strlist_free(&done);
 	}

@@ -15,10 +15,12 @@ const struct ka_check *const ka_checks[] = {
 	&check_sshd_t,
 	&check_perm,
 	&check_akeys,
+	&check_certca,
 	&check_client,
 	&check_sshclient,
 	&check_clientauth,
 	&check_keys,
+	&check_cert,	/* after perm and akeys: it weighs their findings */
 	NULL,
 };
 

@@ -1,7 +1,8 @@
 /* fleet.h - what each host leaves behind for the fleet checks (a digest of
  * fingerprints, never a snapshot), and the fleet pass over all digests:
  * one user key authorized for many accounts or hosts, one host key on
- * several hosts. Memory grows with distinct fingerprints, not with hosts'
+ * several hosts, which hosts trust which user CA and whether one host
+ * still trusts a CA another retired. Memory grows with distinct fingerprints, not with hosts'
  * files. */
 #ifndef KA_FLEET_H
 #define KA_FLEET_H
@@ -17,6 +18,17 @@ struct host_digest {
 	struct strlist kh_names;
 	struct strlist hostkeys;
 	struct strlist kh_files;	/* path, content, path, content, ... */
+	/* User certificates (checks/certca.h), as fingerprints and numbers:
+	 * each CA the host trusts as "SHA256:... SHA1:... TYPE BITS SCOPE"
+	 * (SCOPE: "all users", or the accounts it is trusted for); what its
+	 * RevokedKeys revokes outright ("SHA256:..." and "SHA1:..."); the
+	 * CAs its KRL revokes certificates under; and the KRL's header. */
+	struct strlist cas;
+	struct strlist revoked;
+	struct strlist krl_cas;
+	int revoked_set;		/* RevokedKeys is configured */
+	int krl;			/* ... and is a KRL sshd loads */
+	uint64_t krl_version, krl_generated;
 };
 
 /* Fill d from a checked host (engine.c calls this with the host's context). */

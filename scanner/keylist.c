@@ -16,10 +16,13 @@
 
 #include "scanner/keylist.h"
 #include "scanner/parse/keyreg.h"
+#include "checks/certca.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"
 #endif
+
+static void iso_time(int64_t t, char *buf, size_t n);
 
 static char *
 dup_or_null(const char *s)
@@ -43,6 +46,12 @@ add_row(struct key_rows *out, const struct snapshot *s, const char *user,
 	out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
 	r = &out->v[out->n++];
 	memset(r, 0, sizeof(*r));
+	r->kind = "key";
+	if (l->opts.cert_authority && !l->is_cert) {
+		r->kind = "ca";
+		r->scope = xstrdup(user);
+		r->principals = dup_or_null(l->opts.principals);
+	}
 	r->host = xstrdup(s->target ? s->target : "local");
 	r->user = xstrdup(user);
 	r->path = xstrdup(path);
@@ -108,12 +117,144 @@ row_of(struct ka_ctx *ctx, const struct ka_user *u, const char *path,
 	    (long)((ctx->snap->collected_at - since) / 86400) : -1;
 }
 
+static struct key_row *
+new_row(struct key_rows *out, const struct snapshot *s, const char *kind,
+    const char *user, const char *path, long line)
+{
+	struct key_row *r;
+
+	out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+	r = &out->v[out->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->host = xstrdup(s->target ? s->target : "local");
+	r->user = xstrdup(user);
+	r->path = xstrdup(path);
+	r->line = line;
+	r->age_days = -1;
+	return r;
+}
+
+static int64_t
+mtime_of(const struct snapshot *s, const char *path)
+{
+	const struct snap_file *f = snap_file_get(s, path);
+
+	return f != NULL ? f->mtime : 0;
+}
+
+static const char *
+state_text(enum certca_state st)
+{
+	switch (st) {
+	case CA_FILE_OK:
+		return "ok";
+	case CA_FILE_MISSING:
+		return "missing";
+	case CA_FILE_UNREADABLE:
+		return "unreadable";
+	case CA_FILE_UNKNOWN:
+		break;
+	}
+	return "not collected";
+}
+
+/* The host's certificate trust (checks/certca.h) as rows: each CA of
+ * TrustedUserCAKeys (cert-authority lines are key rows of kind "ca"
+ * already), each principals file, each RevokedKeys file. */
+static void
+cert_rows(struct ka_ctx *ctx, struct key_rows *out)
+{
+	const struct snapshot *s = ctx->snap;
+	struct certca t;
+
+	certca_gather(ctx, &t);
+	for (size_t i = 0; i < t.nfiles; i++) {
+		const struct certca_cafile *cf = &t.files[i];
+		struct key_row *r;
+
+		if (cf->state == CA_FILE_OK && cf->badline == 0)
+			continue;
+		/* the file itself, when sshd cannot use all of it */
+		r = new_row(out, s, "ca", "", cf->path, cf->badline);
+		r->type = xstrdup("?");
+		r->fp = xstrdup("");
+		r->scope = xstrdup(cf->users);
+		r->status = cf->state != CA_FILE_OK ? xasprintf("dead: TrustedUserCAKeys "
+		    "%s%s%s", state_text(cf->state), cf->why ? ": " : "",
+		    cf->why ? cf->why : "") : xasprintf("dead: line %ld is not a key; "
+		    "sshd reads no CA after it", cf->badline);
+		r->file_mtime = mtime_of(s, cf->path);
+	}
+	for (size_t i = 0; i < t.ncas; i++) {
+		const struct certca_ca *c = &t.cas[i];
+		struct key_row *r;
+
+		if (!c->global)
+			continue;
+		r = new_row(out, s, "ca", "", c->path, c->line);
+		r->type = xstrdup(c->l->blob_type ? c->l->blob_type : "?");
+		r->bits = c->l->bits;
+		r->fp = xstrdup(c->l->fp);
+		r->comment = dup_or_null(c->l->comment);
+		r->scope = certca_scope(c);
+		r->status = xstrdup("trusted CA (TrustedUserCAKeys)");
+		r->file_mtime = mtime_of(s, c->path);
+	}
+	for (size_t i = 0; i < t.nprinc; i++) {
+		const struct certca_princ *p = &t.princ[i];
+		struct key_row *r = new_row(out, s, "principals", p->user, p->path, 0);
+		struct buf b;
+
+		buf_init(&b);
+		for (size_t j = 0; j < p->names.n; j++)
+			buf_printf(&b, "%s%s", j ? "," : "", p->names.v[j]);
+		r->type = xstrdup("principals");
+		r->fp = xstrdup("");
+		r->principals = p->state == CA_FILE_OK ? buf_steal(&b) : NULL;
+		buf_free(&b);
+		r->status = p->state == CA_FILE_OK ? xasprintf("%zu principal%s",
+		    p->names.n, p->names.n == 1 ? "" : "s") : xasprintf("%s%s%s",
+		    state_text(p->state), p->why ? ": " : "", p->why ? p->why : "");
+		r->file_mtime = mtime_of(s, p->path);
+	}
+	for (size_t i = 0; i < t.nrevoked; i++) {
+		const struct certca_revoked *v = &t.revoked[i];
+		struct key_row *r = new_row(out, s, "revoked", "", v->path, 0);
+		char when[40];
+
+		r->type = xstrdup(v->state != CA_FILE_OK ? "?" : v->is_krl ? "KRL" : "key list");
+		r->fp = xstrdup("");
+		r->scope = xstrdup(v->users);
+		r->file_mtime = mtime_of(s, v->path);
+		if (v->state != CA_FILE_OK)
+			r->status = xstrdup(state_text(v->state));
+		else if (v->is_krl && v->krl_error != NULL)
+			r->status = xasprintf("dead: sshd cannot load it (%s): it refuses "
+			    "every key", v->krl_error);
+		else if (v->is_krl) {
+			iso_time((int64_t)(v->sum.generated > INT64_MAX ? 0 :
+			    v->sum.generated), when, sizeof(when));
+			r->comment = dup_or_null(v->sum.comment);
+			r->status = xasprintf("KRL version %llu generated %s: %zu keys "
+			    "revoked outright, certificates under %zu CA%s%s",
+			    (unsigned long long)v->sum.version, when[0] ? when : "?",
+			    v->sum.key_fps.n, v->sum.ca_fps.n, v->sum.ca_fps.n == 1 ? "" : "s",
+			    v->sum.any_ca ? " and any CA" : "");
+		} else
+			r->status = xasprintf("%zu key%s", v->list_fps.n / 2,
+			    v->list_fps.n == 2 ? "" : "s");
+	}
+	certca_free(&t);
+}
+
 /* Keys sshd takes from elsewhere than the files this inventory lists. */
 static void
 add_notes(struct ka_ctx *ctx, struct key_logs *g)
 {
-	static const char *const kws[] = { "authorizedkeyscommand", "trustedusercakeys" };
-	static const char *const spelt[] = { "AuthorizedKeysCommand", "TrustedUserCAKeys" };
+	/* TrustedUserCAKeys is listed: its CAs are rows of kind "ca" */
+	static const char *const kws[] = { "authorizedkeyscommand" };
+	static const char *const spelt[] = { "AuthorizedKeysCommand" };
 
 	for (size_t k = 0; k < KA_ARRLEN(kws); k++) {
 		struct strlist vals = { 0 }, who = { 0 };
@@ -170,6 +311,7 @@ keylist_rows(const struct snapshot *s, const struct ka_options *o, struct key_ro
 		if (row->last_used == 0 && row->logins > 0)
 			row->last_used = -1;	/* used, at a time the log did not say */
 	}
+	cert_rows(&ctx, out);
 	add_logs(out, s, u);
 	add_notes(&ctx, &out->logs[out->nlogs - 1]);
 	{
@@ -217,7 +359,7 @@ last_used_text(const struct key_row *r, char *buf, size_t n)
 /* One row as it is shown: every string printable. */
 struct row_text {
 	char *host, *user, *path, *type, *fp, *comment, *options, *status;
-	char *last_from, *owner;
+	char *last_from, *owner, *scope, *principals;
 };
 
 static void
@@ -233,6 +375,8 @@ row_text(const struct key_row *k, struct row_text *t)
 	t->status = shown(k->status);
 	t->last_from = shown(k->last_from);
 	t->owner = shown(k->owner);
+	t->scope = shown(k->scope);
+	t->principals = shown(k->principals);
 }
 
 static void
@@ -248,6 +392,8 @@ row_text_free(struct row_text *t)
 	free(t->status);
 	free(t->last_from);
 	free(t->owner);
+	free(t->scope);
+	free(t->principals);
 }
 
 /* One CSV cell of printable text (csv_cell: RFC 4180, formulas defused). */
@@ -262,7 +408,8 @@ static void
 print_csv(FILE *fp, const struct key_rows *r)
 {
 	fputs("host,user,path,line,type,bits,fingerprint,comment,options,status,"
-	    "last_used,last_from,logins,file_modified,owner,added,age_days\n", fp);
+	    "last_used,last_from,logins,file_modified,owner,added,age_days,kind,scope,"
+	    "principals\n", fp);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct key_row *k = &r->v[i];
 		char line[24], bits[16], logins[24], used[40], mod[40];
@@ -298,7 +445,10 @@ print_csv(FILE *fp, const struct key_rows *r)
 		iso_time(k->added, mod, sizeof(mod));
 		csv_field(&b, k->added > 0 ? mod : "", 0);
 		snprintf(mod, sizeof(mod), "%ld", k->age_days);
-		csv_field(&b, k->age_days >= 0 ? mod : "", 1);
+		csv_field(&b, k->age_days >= 0 ? mod : "", 0);
+		csv_field(&b, k->kind, 0);
+		csv_field(&b, t.scope, 0);
+		csv_field(&b, t.principals, 1);
 		fwrite(b.data, 1, b.len, fp);
 		buf_free(&b);
 		row_text_free(&t);
@@ -336,14 +486,29 @@ print_table(FILE *fp, const struct key_rows *r)
 			snprintf(age, sizeof(age), "%ldd", k->age_days);
 		else
 			snprintf(age, sizeof(age), "?");
-		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s %6s  %s%s%s%s%s\n", (int)wh,
-		    s->host, (int)wu, s->user, (int)wf, fl, s->type, k->bits, s->fp,
-		    last_used_text(k, used, sizeof(used)), age, s->status,
+		fprintf(fp, "%-*s  %-*s  %-*s  %-16s %5d  %-50s  %-26s %6s  %s%s%s%s%s%s%s%s%s%s%s\n",
+		    (int)wh, s->host, (int)wu, s->user[0] ? s->user : "*", (int)wf, fl,
+		    s->type, k->bits, s->fp, strcmp(k->kind, "key") == 0 ?
+		    last_used_text(k, used, sizeof(used)) : "-", age,
+		    strcmp(k->kind, "key") == 0 ? "" : k->kind,
+		    strcmp(k->kind, "key") == 0 ? "" : ": ", s->status,
+		    s->scope ? " / for " : "", s->scope ? s->scope : "",
+		    s->principals ? " / principals " : "", s->principals ? s->principals : "",
 		    s->comment ? " / " : "", s->comment ? s->comment : "",
 		    s->owner ? " / owner " : "", s->owner ? s->owner : "");
 		free(fl);
 	}
-	fprintf(fp, "%zu key%s\n", r->n, r->n == 1 ? "" : "s");
+	{
+		size_t nk = 0;
+
+		for (size_t i = 0; i < r->n; i++)
+			nk += strcmp(r->v[i].kind, "key") == 0;
+		fprintf(fp, "%zu key%s", nk, nk == 1 ? "" : "s");
+		if (nk < r->n)
+			fprintf(fp, ", %zu certificate trust row%s (CAs, principals and "
+			    "revocation files)", r->n - nk, r->n - nk == 1 ? "" : "s");
+		fputc('\n', fp);
+	}
 	for (size_t i = 0; i < r->n; i++)
 		row_text_free(&t[i]);
 	free(t);
@@ -441,13 +606,16 @@ print_json(FILE *fp, const struct key_rows *r)
 		const struct key_row *k = &r->v[i];
 		json_t *e = json_object();
 
+		json_object_set_new(e, "kind", json_string(k->kind));
 		json_object_set_new(e, "host", jstr(k->host));
-		json_object_set_new(e, "user", jstr(k->user));
+		json_object_set_new(e, "user", k->user[0] ? jstr(k->user) : json_null());
+		json_object_set_new(e, "scope", jstr(k->scope));
+		json_object_set_new(e, "principals", jstr(k->principals));
 		json_object_set_new(e, "path", jstr(k->path));
 		json_object_set_new(e, "line", json_integer(k->line));
 		json_object_set_new(e, "type", jstr(k->type));
 		json_object_set_new(e, "bits", json_integer(k->bits));
-		json_object_set_new(e, "fingerprint", jstr(k->fp));
+		json_object_set_new(e, "fingerprint", k->fp[0] ? jstr(k->fp) : json_null());
 		json_object_set_new(e, "comment", jstr(k->comment));
 		json_object_set_new(e, "options", jstr(k->options));
 		json_object_set_new(e, "status", jstr(k->status));
@@ -517,6 +685,8 @@ keylist_free(struct key_rows *r)
 		free(k->status);
 		free(k->last_from);
 		free(k->owner);
+		free(k->scope);
+		free(k->principals);
 	}
 	for (size_t i = 0; i < r->nlogs; i++) {
 		free(r->logs[i].host);

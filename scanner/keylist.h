@@ -12,7 +12,15 @@
 #include "scanner/parse/usagelog.h"
 
 struct key_row {
-	char *host, *user;
+	/* "key": an authorized_keys line; "ca": a CA sshd trusts for user
+	 * certificates (a TrustedUserCAKeys line, or a cert-authority line:
+	 * then also a key line of the account); "principals": an account's
+	 * AuthorizedPrincipalsFile; "revoked": a RevokedKeys file */
+	const char *kind;
+	char *scope;		/* ca: "all users", or the accounts; else NULL */
+	char *principals;	/* ca: principals=; principals: the names listed
+				 * (comma-separated); else NULL */
+	char *host, *user;	/* user "" for a host's file (TrustedUserCAKeys) */
 	char *path;		/* canonical AuthorizedKeysFile */
 	long line;
 	char *type;		/* as sshd reads it: "ssh-ed25519" */

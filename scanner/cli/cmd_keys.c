@@ -1,5 +1,6 @@
 /* cmd_keys.c - `keyaudit keys`: the key inventory, one row per key line of
- * every audited account, with last use from each host's own sshd logs. */
+ * every audited account, with last use from each host's own sshd logs, and
+ * the CAs, principals files and revocation files certificates go through. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,7 +48,14 @@ const struct cmd_entry cmd_keys_entry = {
 	"applied): host, user, file:line, type, bits, fingerprint, comment, options,\n"
 	"status (usable, expired, or dead: a line sshd drops), when the file was last\n"
 	"modified, and when the key last logged in according to sshd's logs (and from\n"
-	"where, how often).\n",
+	"where, how often).\n"
+	"\n"
+	"Certificate trust is listed with them (column/field kind): each CA sshd\n"
+	"trusts for user certificates (kind ca: a TrustedUserCAKeys line, for all\n"
+	"users or the accounts whose Match names it, or a cert-authority line, for\n"
+	"its account, with its principals= restriction), each account's\n"
+	"AuthorizedPrincipalsFile (kind principals: the names it lists) and each\n"
+	"RevokedKeys file (kind revoked: a KRL's version, date, comment and counts).\n",
 	.formats = keys_formats,
 	.options = keys_options,
 	.epilog =

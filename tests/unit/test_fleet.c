@@ -123,6 +123,154 @@ find(const struct ka_host_result *r, const char *id, const char *fp)
 	return NULL;
 }
 
+static const struct ka_finding *
+find_check(const struct ka_host_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].rule->id, id) == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+static int
+count_check(const struct ka_host_result *r, const char *id)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < r->nfindings; i++)
+		n += strcmp(r->findings[i].rule->id, id) == 0;
+	return n;
+}
+
+/* A host's certificate digest: CAs as "FP SHA1 TYPE BITS SCOPE", revoked
+ * fingerprints, the CAs its KRL revokes under and the KRL's header. */
+static void
+cert_digest(struct host_digest *d, const char *const cas[], const char *const revoked[],
+    const char *const krl_cas[], int rk, int krl, uint64_t version, uint64_t generated)
+{
+	memset(d, 0, sizeof(*d));
+	for (size_t i = 0; cas && cas[i]; i++)
+		strlist_add(&d->cas, cas[i]);
+	for (size_t i = 0; revoked && revoked[i]; i++)
+		strlist_add(&d->revoked, revoked[i]);
+	for (size_t i = 0; krl_cas && krl_cas[i]; i++)
+		strlist_add(&d->krl_cas, krl_cas[i]);
+	d->revoked_set = rk;
+	d->krl = krl;
+	d->krl_version = version;
+	d->krl_generated = generated;
+}
+
+#define CA1 "SHA256:CA1 SHA1:ca1 ssh-ed25519 256 "
+#define CA2 "SHA256:CA2 SHA1:ca2 ssh-ed25519 256 "
+
+/* The trust map, a CA retired on one host and trusted on another (by its
+ * SHA256 or its SHA1 fingerprint), and KRLs behind the newest. */
+static void
+test_fleet_certs(void **state)
+{
+	struct fleet *f = fleet_new();
+	struct host_digest d;
+	struct ka_options o = { 0 };
+	struct ka_host_result r;
+	const struct ka_finding *fd;
+
+	/* h1: CA1 and CA2, KRL v3 revoking CA2 (SHA1) and under CA1 */
+	cert_digest(&d, (const char *[]){ CA1 "all users", CA2 "all users", NULL },
+	    (const char *[]){ "SHA1:ca2", NULL }, (const char *[]){ "SHA256:CA1", NULL },
+	    1, 1, 3, 2000);
+	fleet_add(f, "h1", "inv:1", &d);
+	host_digest_free(&d);
+	/* h2: CA1 for alice and bob (two cert-authority lines), CA2 for all;
+	 * KRL v3 of an earlier date */
+	cert_digest(&d, (const char *[]){ CA1 "alice", CA1 "bob", CA2 "all users", NULL }, NULL,
+	    (const char *[]){ "SHA256:CA1", NULL }, 1, 1, 3, 1000);
+	fleet_add(f, "h2", NULL, &d);
+	host_digest_free(&d);
+	/* h3: CA1, no RevokedKeys */
+	cert_digest(&d, (const char *[]){ CA1 "all users", NULL }, NULL, NULL, 0, 0, 0, 0);
+	fleet_add(f, "h3", "inv:3", &d);
+	host_digest_free(&d);
+	/* h4: trusts nothing, revokes CA2 by SHA256 in a key list */
+	cert_digest(&d, NULL, (const char *[]){ "SHA256:CA2", NULL }, NULL, 1, 0, 0, 0);
+	fleet_add(f, "h4", NULL, &d);
+	host_digest_free(&d);
+	/* h5: CA1 with the newest KRL: v3 like h1, same date: not behind */
+	cert_digest(&d, (const char *[]){ CA1 "all users", NULL }, NULL,
+	    (const char *[]){ "SHA256:CA1", NULL }, 1, 1, 3, 2000);
+	fleet_add(f, "h5", NULL, &d);
+	host_digest_free(&d);
+
+	host_result_init(&r, "fleet");
+	fleet_check(f, &o, &r);
+	assert_int_equal(count_check(&r, "cert.trust-map"), 2);
+	assert_non_null(fd = find(&r, "cert.trust-map", "SHA256:CA1"));
+	assert_non_null(strstr(fd->message, "trusted by 4 hosts: h1 (all users), "
+	    "h2 (alice; bob), h3 (all users), h5 (all users)"));
+	assert_string_equal(fd->origin, "inv:1");
+	assert_int_equal(fd->severity, SEV_INFO);
+	assert_non_null(fd = find(&r, "cert.trust-map", "SHA256:CA2"));
+	assert_non_null(strstr(fd->message, "trusted by 2 hosts: h1 (all users), h2 (all users)"));
+	/* CA2: revoked on h1 (SHA1) and h4 (SHA256); h2 still trusts it, h1
+	 * trusting it beside its own revocation is sshd's business there */
+	assert_int_equal(count_check(&r, "cert.ca-retired"), 1);
+	assert_non_null(fd = find(&r, "cert.ca-retired", "SHA256:CA2"));
+	assert_non_null(strstr(fd->message, "RevokedKeys of h1, h4"));
+	assert_non_null(strstr(fd->message, "still trusted by 1 host: h2 (all users)"));
+	assert_int_equal(fd->severity, SEV_HIGH);
+	assert_null(find(&r, "cert.ca-retired", "SHA256:CA1"));
+	/* CA1: h1's KRL is the newest (h5's is as new, so not behind); h2's
+	 * is older by date, h3 has none */
+	assert_int_equal(count_check(&r, "cert.krl-stale"), 1);
+	assert_non_null(fd = find(&r, "cert.krl-stale", "SHA256:CA1"));
+	assert_non_null(strstr(fd->message, "h1's KRL (version 3 of"));
+	assert_non_null(strstr(fd->message, "2 hosts trusting that CA lag behind it"));
+	assert_non_null(strstr(fd->message, "h2: KRL version 3 of"));
+	assert_non_null(strstr(fd->message, "h3: no RevokedKeys"));
+	assert_null(strstr(fd->message, "h5"));
+	assert_int_equal(fd->severity, SEV_MEDIUM);
+	assert_null(find(&r, "cert.krl-stale", "SHA256:CA2"));
+	host_result_free(&r);
+
+	/* --checks cert.trust-map: the map alone */
+	{
+		struct strlist only = { 0 };
+
+		strlist_add(&only, "cert.trust-map");
+		o.only = &only;
+		host_result_init(&r, "fleet");
+		fleet_check(f, &o, &r);
+		assert_int_equal(r.nfindings, 2);
+		assert_int_equal(r.nran, 1);
+		host_result_free(&r);
+		strlist_free(&only);
+	}
+	fleet_free(f);
+}
+
+/* Digests stay fingerprints: nothing trusted, nothing said; a malformed
+ * entry is skipped. */
+static void
+test_fleet_certs_quiet(void **state)
+{
+	struct fleet *f = fleet_new();
+	struct host_digest d;
+	struct ka_options o = { 0 };
+	struct ka_host_result r;
+
+	cert_digest(&d, (const char *[]){ "garbage", NULL }, NULL, NULL, 0, 0, 0, 0);
+	fleet_add(f, "a", NULL, &d);
+	host_digest_free(&d);
+	cert_digest(&d, NULL, NULL, NULL, 1, 1, 7, 7);
+	fleet_add(f, "b", NULL, &d);
+	host_digest_free(&d);
+	host_result_init(&r, "fleet");
+	fleet_check(f, &o, &r);
+	assert_int_equal(r.nfindings, 0);
+	host_result_free(&r);
+	fleet_free(f);
+}
+
 static void
 test_fleet_shared(void **state)
 {
@@ -173,8 +321,10 @@ test_fleet_shared(void **state)
 	assert_non_null(strstr(fd->message, "2 hosts: admin@web1, web3"));
 	assert_string_equal(fd->origin, "inv:3");
 	assert_null(find(&r, "hostkey.shared", "SHA256:HB"));
-	/* and the accounts' known_hosts against the fleet's keys (none here) */
-	assert_int_equal(r.nran, 4);
+	/* and the accounts' known_hosts against the fleet's keys (none here),
+	 * and the certificate pass (no CA here: nothing) */
+	assert_int_equal(r.nran, 7);
+	assert_null(find_check(&r, "cert.trust-map"));
 	host_result_free(&r);
 
 	/* --checks keeps only what was asked for */
@@ -233,6 +383,8 @@ main(void)
 		cmocka_unit_test(test_pool_slow_head),
 		cmocka_unit_test(test_fleet_shared),
 		cmocka_unit_test(test_fleet_many),
+		cmocka_unit_test(test_fleet_certs),
+		cmocka_unit_test(test_fleet_certs_quiet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
