@@ -31,6 +31,7 @@
 #include "scanner/scan.h"
 #include "scanner/transport/transport.h"
 #include "scanner/transport/transport_ssh.h"
+#include "scanner/transport/agentproxy.h"
 #include "scanner/fileio.h"
 
 #define LOG_LIMIT (64u * 1024 * 1024)
@@ -47,6 +48,8 @@ struct diag {
 	/* probe connection */
 	const struct identity *probe_key;
 	int probe_answer;
+	/* the one-key agent libssh signs through (agentproxy.h) */
+	struct agent_proxy *proxy;
 };
 
 /* ---- the connection, as ssh makes it ------------------------------------- */
@@ -187,29 +190,77 @@ run_session(struct diag *d, ssh_session ssh, double deadline)
 	ssh_channel_free(ch);
 }
 
-/* Can ssh sign for this key, once the server said it would accept it? */
+/* Can ssh sign for this key, once the server said it would accept it? A
+ * certificate is signed by its signer (identities.c resolve_signers), or
+ * by the private key ssh loads from its own path. */
 static int
-can_sign(const struct identity *k)
+can_sign(const struct diag *d, const struct identity *k)
 {
+	if (k->is_cert && k->signer >= 0 && (size_t)k->signer < d->ids.n)
+		return can_sign(d, &d->ids.v[k->signer]);
 	if (k->source != IDENT_FILE)
 		return 1;
 	return !(k->bad_mode || k->unreadable || k->missing || k->pub_mismatch ||
-	    k->encrypted);
+	    k->encrypted || k->cert_mismatch || k->cert_no_key);
+}
+
+/* Through the agent, one identity at a time: libssh is given the proxy as
+ * its agent, listing only `offer` and signing with `with`. */
+static int
+sign_agent(struct diag *d, ssh_session ssh, const struct identity *offer,
+    const struct identity *with)
+{
+	if (d->proxy == NULL) {
+		int fd;
+
+		if ((d->proxy = agent_proxy_start(d->ids.agent_path, &fd)) == NULL)
+			return SSH_AUTH_DENIED;
+		if (ssh_set_agent_socket(ssh, fd) != SSH_OK) {
+			close(fd);
+			return SSH_AUTH_DENIED;
+		}
+	}
+	agent_proxy_set(d->proxy, offer->blob, offer->bloblen, with->blob, with->bloblen);
+	return ssh_userauth_agent(ssh, NULL);
+}
+
+/* A private key file, with the certificate attached when there is one
+ * (libssh offers the certificate and signs with the key). */
+static int
+sign_file(ssh_session ssh, const char *path, const struct identity *cert)
+{
+	ssh_key priv = NULL, c = NULL;
+	int rc = SSH_AUTH_DENIED;
+
+	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &priv) != SSH_OK)
+		return SSH_AUTH_DENIED;
+	if (cert != NULL) {
+		char *b64 = base64_encode(cert->blob, cert->bloblen);
+
+		if (ssh_pki_import_cert_base64(b64, ssh_key_type_from_name(cert->type),
+		    &c) != SSH_OK || ssh_pki_copy_cert_to_privkey(c, priv) != SSH_OK) {
+			free(b64);
+			goto out;
+		}
+		free(b64);
+	}
+	rc = ssh_userauth_publickey(ssh, NULL, priv);
+ out:
+	ssh_key_free(c);
+	ssh_key_free(priv);
+	return rc;
 }
 
 static int
-sign_in(ssh_session ssh, const struct identity *k)
+sign_in(struct diag *d, ssh_session ssh, const struct identity *k)
 {
-	ssh_key priv = NULL;
-	int rc;
+	const struct identity *s = k;
 
-	if (k->source != IDENT_FILE)
-		return ssh_userauth_agent(ssh, NULL);
-	if (ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &priv) != SSH_OK)
-		return SSH_AUTH_DENIED;
-	rc = ssh_userauth_publickey(ssh, NULL, priv);
-	ssh_key_free(priv);
-	return rc;
+	if (k->is_cert && k->signer >= 0 && (size_t)k->signer < d->ids.n)
+		s = &d->ids.v[k->signer];
+	if (s->source != IDENT_FILE)
+		return sign_agent(d, ssh, k, s);
+	return sign_file(ssh, s->path, k->is_cert ? k : NULL);
 }
 
 static void
@@ -294,11 +345,11 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		}
 		if (d->f.pk_ok < 0)
 			d->f.pk_ok = (long)i;
-		if (!can_sign(k)) {
+		if (!can_sign(d, k)) {
 			t->result = TRY_PK_OK;
 			continue;
 		}
-		rc = sign_in(ssh, k);
+		rc = sign_in(d, ssh, k);
 		if (!ssh_is_connected(ssh))
 			rc = SSH_AUTH_ERROR;
 		if (rc == SSH_AUTH_SUCCESS) {
@@ -318,8 +369,10 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		t->result = TRY_SIGNED_REFUSED;
 	}
 	if (d->f.accepted >= 0) {
-		s->net.login_with = xstrdup(d->ids.v[d->f.accepted].path ?
-		    d->ids.v[d->f.accepted].path : "agent");
+		const struct identity *w = &d->ids.v[d->f.accepted];
+
+		s->net.login_with = xstrdup(w->cert_path ? w->cert_path : w->path ?
+		    w->path : "agent");
 		run_session(d, ssh, deadline);
 		if (d->f.session_status != 0)
 			set_failure(s, "session-failed", d->f.session_error ?
@@ -523,8 +576,18 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 		k = &d->ids.v[d->f.accepted];
 	else if (d->f.pk_ok >= 0)
 		k = &d->ids.v[d->f.pk_ok];
+	/* Nothing got further than a refusal: a certificate is the credential
+	 * its owner meant (ssh offers the plain key beside it first). */
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].is_cert &&
+		    d->ids.v[i].skip == NULL && strcmp(d->ids.v[i].origin, "-i") == 0)
+			k = &d->ids.v[i];
 	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
 		if (d->ids.v[i].blob != NULL && strcmp(d->ids.v[i].origin, "-i") == 0)
+			k = &d->ids.v[i];
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].is_cert &&
+		    d->ids.v[i].skip == NULL)
 			k = &d->ids.v[i];
 	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
 		if (d->ids.v[i].blob != NULL && d->ids.v[i].skip == NULL)
@@ -541,12 +604,19 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 	}
 	ak_parse_line(line, strlen(line), 0, l);
 	free(line);
+	if (ident_cert_usable(l)) {
+		/* the subject is the certificate itself (is_cert, its blob):
+		 * the server view walks sshd's certificate path with it */
+		l->status = AK_KEY;
+		free(l->error);
+		l->error = NULL;
+	}
 	if (l->status != AK_KEY) {
 		ak_line_free(l);
 		return 0;
 	}
-	*desc = xasprintf("%s %s (%s)", k->type, k->fp, k->path ? k->path :
-	    k->comment ? k->comment : "agent");
+	*desc = xasprintf("%s %s (%s)", k->type, k->fp, k->cert_path ? k->cert_path :
+	    k->path ? k->path : k->comment ? k->comment : "agent");
 	return 1;
 }
 
@@ -648,8 +718,9 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 		if (!d->f.publickey_offered || d->f.pubkey_blocked)
 			step(r, 4, "key", STEP_SKIP, NULL);
 		else if (d->f.accepted >= 0)
-			step(r, 4, "key", STEP_PASS, xasprintf("%s accepted",
-			    d->ids.v[d->f.accepted].fp));
+			step(r, 4, "key", STEP_PASS, xasprintf("%s%s accepted",
+			    d->ids.v[d->f.accepted].fp, d->ids.v[d->f.accepted].is_cert ?
+			    " (certificate)" : ""));
 		else
 			step(r, 4, "key", STEP_FAIL, xasprintf("%zu offered, %s",
 			    d->f.offered, d->f.pk_ok >= 0 ? "one the server would accept "
@@ -929,6 +1000,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		so.hook_arg = &d;
 		d.f.t_start = (int64_t)time(NULL);
 		ssh_scan(&tg, &so, &d.conn);
+		agent_proxy_stop(d.proxy);
+		d.proxy = NULL;
 		/* the hostkey checks' blocks_login: what ssh does with the
 		 * verdict under this StrictHostKeyChecking (host_key_gate's) */
 		free(d.conn.net.strict_host_key_checking);
