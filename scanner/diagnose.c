@@ -52,6 +52,8 @@ struct diag {
 	struct agent_proxy *proxy;
 };
 
+static int csv_has_word(const char *list, const char *w);
+
 /* ---- the connection, as ssh makes it ------------------------------------- */
 
 static ssh_key
@@ -263,6 +265,39 @@ sign_in(struct diag *d, ssh_session ssh, const struct identity *k)
 	return sign_file(ssh, s->path, k->is_cert ? k : NULL);
 }
 
+/*
+ * The signature algorithm of an RSA key or certificate, as ssh picks it
+ * (sshconnect2.c key_sig_algorithm): the first entry of the client's
+ * PubkeyAcceptedAlgorithms of the key's type whose signature algorithm the
+ * server lists in server-sig-algs. libssh 0.10 picks SHA-512, then SHA-256,
+ * when the plain names rsa-sha2-512 / rsa-sha2-256 are in its accepted list
+ * (for certificates too), so a list that names only the certificate
+ * algorithms gets the plain names of those added. Only when ssh_config sets
+ * the list: libssh's default is ssh's.
+ */
+static void
+client_algorithms(struct diag *d, ssh_session ssh)
+{
+	static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256" };
+	char *list, *more;
+
+	if (d->ch.pubkey_accepted_algorithms == NULL)
+		return;
+	list = ident_effective_algs(d->ch.pubkey_accepted_algorithms);
+	for (size_t i = 0; i < KA_ARRLEN(rsa); i++) {
+		char *cert = xasprintf("%s-cert-v01@openssh.com", rsa[i]);
+
+		if (csv_has_word(list, cert) && !csv_has_word(list, rsa[i])) {
+			more = xasprintf("%s,%s", list, rsa[i]);
+			free(list);
+			list = more;
+		}
+		free(cert);
+	}
+	(void)ssh_options_set(ssh, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, list);
+	free(list);
+}
+
 static void
 hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 {
@@ -278,6 +313,7 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		    "publickey authentication"));
 		return;
 	}
+	client_algorithms(d, ssh);
 	rc = ssh_userauth_none(ssh, NULL);
 	if (rc == SSH_AUTH_SUCCESS) {
 		d->f.reached_auth = 1;

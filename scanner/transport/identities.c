@@ -45,8 +45,8 @@ static const char default_algs[] =
 #define SSH2_AGENT_IDENTITIES_ANSWER 12
 
 /* The effective list for a +, - or ^ value, as kex_assemble_names. */
-static char *
-effective_algs(const char *v)
+char *
+ident_effective_algs(const char *v)
 {
 	struct buf b;
 	char *copy, *tok, *save = NULL;
@@ -71,7 +71,7 @@ effective_algs(const char *v)
 int
 ident_alg_accepted(const char *client_algs, const char *keytype)
 {
-	char *list = effective_algs(client_algs);
+	char *list = ident_effective_algs(client_algs);
 	int ok = match_pattern_list(keytype, list, 0) == 1;
 
 	/* An RSA key is usable when any RSA signature algorithm is. */

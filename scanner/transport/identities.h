@@ -50,5 +50,8 @@ int ident_cert_usable(const struct ak_line *l);
  * may start with + - ^) accept a key of this type? Also used for the
  * server-sig-algs check. 1 yes, 0 no. */
 int ident_alg_accepted(const char *client_algs, const char *keytype);
+/* The effective list of a PubkeyAcceptedAlgorithms value (NULL: ssh's
+ * default; + - ^ applied to it). Caller frees. */
+char *ident_effective_algs(const char *client_algs);
 
 #endif
