@@ -423,7 +423,15 @@ run(struct ka_ctx *ctx)
 		free(m);
 		free(fix);
 	}
-	if (d->hidden_ok >= 0)
+	if (d->hidden_ok >= 0 && (size_t)d->hidden_ok < d->ids->nhidden &&
+	    d->ids->hidden[d->hidden_ok].is_cert)
+		ctx_finding(ctx, &rule_client_identities_only, NULL, NULL, 0,
+		    "CertificateFile PATH-OF-THAT-CERTIFICATE (or KEY-cert.pub beside "
+		    "the IdentityFile KEY)   # next to IdentitiesOnly yes",
+		    "IdentitiesOnly yes: the agent's certificate for %s, which the "
+		    "server would accept, is never offered (no KEY-cert.pub beside an "
+		    "identity file holds it)", d->hidden_fp ? d->hidden_fp : "?");
+	else if (d->hidden_ok >= 0)
 		ctx_finding(ctx, &rule_client_identities_only, NULL, NULL, 0,
 		    "IdentityFile PATH-OF-THAT-KEY   # next to IdentitiesOnly yes",
 		    "IdentitiesOnly yes: the agent's key %s, which the server would "

@@ -217,7 +217,7 @@ identitiesonly-hides-agent-cert() {	# IdentitiesOnly: the agent's certificate
 	CC=("IdentitiesOnly yes")
 	KEYS=("$C/k_other")
 	AGENT=(k)
-	EXPECT=client.identities-only
+	EXPECT=client.identities-only WANT_MSG="agent's certificate"
 }
 
 sc cert-without-private-key
