@@ -58,10 +58,11 @@ sign() {	# sign CA KEY ID [ssh-keygen options...]: KEY-cert.pub
 	ssh-keygen -q -t ed25519 -N '' -C kcc-ca-other -f "$S/ca_other" &&
 	ssh-keygen -q -t ed25519 -N '' -C kcc-host -f "$S/hk" &&
 	gen k ed25519 && gen k2 ed25519 && gen r rsa 3072 && gen e ed25519 &&
-	gen n ed25519 && gen u ed25519 && gen h ed25519 &&
+	gen n ed25519 && gen u ed25519 && gen h ed25519 && gen ec ecdsa 384 &&
 	sign ca k kcc-k -n kccu &&
 	sign ca k2 kcc-k2 -n kccu &&
 	sign ca r kcc-r -n kccu &&
+	sign ca ec kcc-ec -n kccu &&
 	sign ca e kcc-expired -n kccu -V 20200101000000:20200102000000 &&
 	sign ca n kcc-future -n kccu -V 20990101000000:20990102000000 &&
 	sign ca_other u kcc-untrusted -n kccu &&
@@ -293,6 +294,13 @@ rsa-cert-client-picks-sha2-256() {	# the client's PubkeyAcceptedAlgorithms
 	CC=("PubkeyAcceptedAlgorithms rsa-sha2-256-cert-v01@openssh.com")
 	KEYS=("$C/r")
 	EXPECT=ok WANT_KEY='ssh-rsa-cert-v01@openssh.com'
+}
+
+sc ecdsa-cert
+ecdsa-cert() {		# ecdsa-sha2-nistp384-cert-v01@openssh.com beside -i
+	put ec
+	KEYS=("$C/ec")
+	EXPECT=ok WANT_KEY='ecdsa-sha2-nistp384-cert-v01@openssh.com'
 }
 
 sc rsa-agent-cert-sha2-512
