@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/cert.h"
 #include "scanner/transport/identities.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
@@ -98,59 +99,33 @@ ident_cert_usable(const struct ak_line *l)
 	    strncmp(l->error, refusal, sizeof(refusal) - 1) == 0));
 }
 
-/* How many strings a certified key's fields take (sshkey.c
- * deserialize_public for each certificate type), -1 unknown. */
-static int
-cert_key_strings(const char *type)
-{
-	static const struct { const char *prefix; int n; } t[] = {
-		{ "ssh-rsa-cert", 2 }, { "rsa-sha2-", 2 }, { "ssh-dss-cert", 4 },
-		{ "ecdsa-sha2-", 2 }, { "ssh-ed25519-cert", 1 },
-		{ "sk-ecdsa-sha2-", 3 }, { "sk-ssh-ed25519-cert", 2 },
-	};
-
-	for (size_t i = 0; i < KA_ARRLEN(t); i++)
-		if (strncmp(type, t[i].prefix, strlen(t[i].prefix)) == 0)
-			return t[i].n;
-	return -1;
-}
-
 /*
- * The certificate fields the client side judges: user or host, key id and
- * validity window (PROTOCOL.certkeys). The blob was already read whole by
- * the authorized_keys parser; this only walks to the fields. The full
- * reader, with the CA signature, is scanner/parse/cert.c (cert_parse);
- * these few fields are all ssh itself looks at before it offers one.
+ * The certificate fields the client side judges (scanner/parse/cert.c):
+ * user or host, key id, validity window. ssh reads a certificate with its
+ * CA signature checked (sshkey.c cert_parse) and passes over one that does
+ * not verify without a word: skip says so.
  */
 static void
 cert_window(struct identity *k)
 {
-	struct sshbuf b;
-	const unsigned char *d;
-	size_t n;
-	uint64_t serial;
-	int nk = cert_key_strings(k->type);
+	struct ssh_cert c;
+	char *err = NULL;
 
-	sshbuf_init(&b, k->blob, k->bloblen);
-	if (nk < 0 || sshbuf_get_string(&b, &d, &n) != 0 ||	/* type */
-	    sshbuf_get_string(&b, &d, &n) != 0)			/* nonce */
-		return;
-	for (int i = 0; i < nk; i++)
-		if (sshbuf_get_string(&b, &d, &n) != 0)
-			return;
-	if (sshbuf_get_u64(&b, &serial) != 0 || sshbuf_get_u32(&b, &k->cert_kind) != 0 ||
-	    sshbuf_get_string(&b, &d, &n) != 0) {
-		k->cert_kind = 0;
+	memset(&c, 0, sizeof(c));
+	if (cert_parse(k->blob, k->bloblen, &c, &err) != 0) {
+		k->skip = xasprintf("ssh cannot read the certificate: %s", err ? err : "?");
+		free(err);
 		return;
 	}
-	k->cert_key_id = str_printable((const char *)d, n);
-	if (sshbuf_get_string(&b, &d, &n) != 0 ||		/* principals */
-	    sshbuf_get_u64(&b, &k->cert_valid_after) != 0 ||
-	    sshbuf_get_u64(&b, &k->cert_valid_before) != 0) {
-		k->cert_kind = 0;
-		k->cert_valid_after = 0;
-		k->cert_valid_before = 0;
-	}
+	k->cert_kind = c.kind;
+	k->cert_valid_after = c.valid_after;
+	k->cert_valid_before = c.valid_before;
+	k->cert_key_id = c.key_id ? str_printable(c.key_id, strlen(c.key_id)) : NULL;
+	if (cert_verify(&c, &err) == 0)
+		k->skip = xstrdup("the CA's signature on the certificate does not verify: "
+		    "ssh does not load it");
+	free(err);
+	cert_free(&c);
 }
 
 /* Fill the public-key fields from a blob, through the authorized_keys line
@@ -657,10 +632,6 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 		struct identity c;
 
 		certificate_file(h->certificate_files.v[i], &c);
-		if (c.blob != NULL && c.cert_kind != 1) {
-			c.skip = xstrdup("not a user certificate: ssh ignores it");
-			c.skip_why = IDENT_SKIP_NONE;
-		}
 		push(out, &cap, &c);
 	}
 
@@ -672,7 +643,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 		struct identity *a = &agent[j];
 		int found = 0;
 
-		if (!strncmp(a->type, "ssh-rsa", 7) && a->bits < minrsa) {
+		if (a->skip == NULL && !strncmp(a->type, "ssh-rsa", 7) && a->bits < minrsa) {
 			/* ssh drops it silently ("ignoring ... agent key"). */
 			a->skip = xasprintf("the agent's %d-bit RSA key is below RequiredRSASize %ld",
 			    a->bits, minrsa);
@@ -721,6 +692,12 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 
 		if (k->skip != NULL || k->type == NULL)
 			continue;
+		if (k->is_cert && k->cert_kind != 1) {
+			/* pubkey_prepare: "ignoring certificate ...: not a user
+			 * certificate" */
+			k->skip = xstrdup("not a user certificate: ssh ignores it");
+			continue;
+		}
 		if (!ident_alg_accepted(h->pubkey_accepted_algorithms, k->type)) {
 			k->skip = xasprintf("%s keys are not in the client's "
 			    "PubkeyAcceptedAlgorithms (%s): ssh does not offer it", k->type,

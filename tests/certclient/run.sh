@@ -67,6 +67,12 @@ sign() {	# sign CA KEY ID [ssh-keygen options...]: KEY-cert.pub
 	sign ca n kcc-future -n kccu -V 20990101000000:20990102000000 &&
 	sign ca_other u kcc-untrusted -n kccu &&
 	sign ca h kcc-host-cert -h -n kccu
+	gen bad ed25519 && sign ca bad kcc-bad -n kccu &&
+	# the last byte of the CA's signature changed: ssh cannot load it
+	python3 -c 'import base64, sys
+t, b, *c = open(sys.argv[1]).read().split()
+d = bytearray(base64.b64decode(b)); d[-1] ^= 1
+open(sys.argv[1], "w").write(t + " " + base64.b64encode(bytes(d)).decode() + "\n")' "$K/bad-cert.pub"
 } || { t_nok "keys and certificates"; t_finish; }
 KH=$C/known_hosts
 
@@ -316,6 +322,14 @@ host-cert-beside-key() {	# a host certificate as h-cert.pub: ssh ignores it
 	put h
 	KEYS=("$C/h")
 	EXPECT=net.key-refused
+}
+
+sc cert-bad-signature
+cert-bad-signature() {	# ssh does not load a certificate whose CA signature
+	# fails: only the plain key is offered (and refused)
+	put bad
+	KEYS=("$C/bad")
+	EXPECT=net.key-refused WANT_MSG='refused every key ssh offered \(1\)'
 }
 
 sc certificatefile-turns-off-cert-beside
