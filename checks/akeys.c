@@ -151,6 +151,16 @@ const struct ka_rule rule_akeys_truncated = {
 	.chain = CHAIN_LINES + 3,
 };
 
+const struct ka_rule rule_akeys_cert_authority_key = {
+	.id = "akeys.cert-authority-key", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "a plain key listed only on a cert-authority line",
+	.help = "cert-authority makes the line's key a CA: sshd then accepts only "
+	    "certificates signed by it, never the key itself (auth_check_authkey_line "
+	    "skips a CA line for a plain key). A user's own key put there by mistake "
+	    "does not log in.",
+	.chain = CHAIN_LINES + 5,
+};
+
 static const struct ka_rule *const rules[] = {
 	&rule_akeys_missing,
 	&rule_akeys_no_usable_key,
@@ -167,6 +177,7 @@ static const struct ka_rule *const rules[] = {
 	&rule_akeys_control_chars,
 	&rule_akeys_key_not_listed,
 	&rule_akeys_truncated,
+	&rule_akeys_cert_authority_key,
 };
 
 /* A key already listed for the user, and where. */
@@ -187,6 +198,8 @@ struct uscan {
 	int usable;			/* a line sshd would accept */
 	int subject_found;		/* diagnose: a line holds the key */
 	int subject_ok;			/* ... and sshd would accept it there */
+	long subject_ca_line;		/* ... as a CA (cert-authority) */
+	char *subject_ca_path;
 	long bad_key_line;		/* first damaged key line, for the hint */
 	char *bad_key_path;
 };
@@ -196,6 +209,9 @@ is_subject(const struct uscan *us, const struct ak_line *l)
 {
 	const struct ak_line *k = us->ctx->opts ? us->ctx->opts->subject : NULL;
 
+	/* a certificate never matches a plain line (cert.c follows it) */
+	if (us->ctx->opts != NULL && us->ctx->opts->subject_cert != NULL)
+		return 0;
 	return k != NULL && k->fp != NULL && l->fp != NULL && strcmp(k->fp, l->fp) == 0;
 }
 
@@ -511,6 +527,43 @@ bad_line(struct uscan *us, const char *path, const struct ak_file *af, size_t i)
 	free(range);
 }
 
+/* A plain key on a cert-authority line logs in only as a CA. The finding
+ * for a key the user holds: diagnose's key, or (scan) a key of the client
+ * keyaudit runs as; the line's fix drops cert-authority only as a
+ * decision (the line may be a real CA). */
+static void
+ca_key_finding(struct uscan *us, const char *path, const struct ak_line *l,
+    const char *whose)
+{
+	struct ka_finding *f;
+
+	f = ctx_finding(us->ctx, &rule_akeys_cert_authority_key, us->u->name, path,
+	    l->lineno, NULL, "line %ld: %s %s is listed only with cert-authority: "
+	    "sshd takes it as a CA and accepts only certificates it signed, never "
+	    "the key itself", l->lineno, whose, l->fp);
+	set_fp(f, l->fp);
+	if (f != NULL)
+		remedy_manual(&f->remedy, "if line %ld of %s is %s's own key and not "
+		    "a CA: remove cert-authority (and principals=) from it, or add "
+		    "the key again on a line of its own", l->lineno, path, us->u->name);
+}
+
+static void
+client_key_as_ca(struct uscan *us, const char *path, const struct ak_line *l)
+{
+	const struct snapshot *s = us->ctx->snap;
+
+	for (size_t i = 0; i < s->nclientkeys; i++)
+		if (s->clientkeys[i].pub_fp != NULL &&
+		    strcmp(s->clientkeys[i].pub_fp, l->fp) == 0) {
+			char *w = xasprintf("the client's key %s,", s->clientkeys[i].path);
+
+			ca_key_finding(us, path, l, w);
+			free(w);
+			return;
+		}
+}
+
 /* Checks on a line sshd reads as a key; returns 1 when sshd would accept it. */
 static int
 key_line(struct uscan *us, const char *path, const struct ak_line *l)
@@ -590,7 +643,13 @@ key_line(struct uscan *us, const char *path, const struct ak_line *l)
 		us->subject_found = 1;
 		if (usable && from_ok && !o->cert_authority)
 			us->subject_ok = 1;
-	}
+		if (o->cert_authority && us->subject_ca_line == 0) {
+			us->subject_ca_line = l->lineno;
+			us->subject_ca_path = xstrdup(path);
+		}
+	} else if (o->cert_authority && l->fp != NULL &&
+	    (ctx->opts == NULL || ctx->opts->subject == NULL))
+		client_key_as_ca(us, path, l);
 	return usable;
 }
 
@@ -811,6 +870,8 @@ subject_verdict(struct uscan *us, const char *akcmd)
 	struct ka_host_result *r = ctx->out;
 	char *files, *t, *hint;
 
+	if (ctx->opts->subject_cert != NULL)
+		return 1;	/* a certificate: cert.c follows its CA */
 	if (us->subject_ok) {
 		for (size_t i = 0; i < r->nfindings; i++) {
 			struct ka_finding *f = &r->findings[i];
@@ -819,6 +880,15 @@ subject_verdict(struct uscan *us, const char *akcmd)
 			    strcmp(f->user, us->u->name) == 0)
 				f->blocks_login = 0;
 		}
+		return 1;
+	}
+	if (us->subject_ca_line > 0) {
+		struct ak_line l;
+
+		memset(&l, 0, sizeof(l));
+		l.lineno = us->subject_ca_line;
+		l.fp = k->fp;
+		ca_key_finding(us, us->subject_ca_path, &l, "the key");
 		return 1;
 	}
 	if (us->subject_found || us->unknown || !us->exists ||
@@ -899,6 +969,7 @@ run(struct ka_ctx *ctx)
 		}
 		strlist_free(&us.canon_seen);
 		free(us.bad_key_path);
+		free(us.subject_ca_path);
 		for (size_t k = 0; k < us.capseen; k++) {
 			free(us.seen[k].id);
 			free(us.seen[k].where);

@@ -57,7 +57,22 @@ extern const struct ka_rule rule_akeys_missing,
     rule_akeys_private_key,
     rule_akeys_control_chars,
     rule_akeys_key_not_listed,
-    rule_akeys_truncated;
+    rule_akeys_truncated,
+    rule_akeys_cert_authority_key;
+
+/* checks/cert.c */
+extern const struct ka_rule rule_cert_signature_invalid,
+    rule_cert_algorithm,
+    rule_cert_ca_signature_algorithm,
+    rule_cert_revoked,
+    rule_cert_ca_untrusted,
+    rule_cert_principal,
+    rule_cert_host_cert,
+    rule_cert_not_yet_valid,
+    rule_cert_expired,
+    rule_cert_critical_option,
+    rule_cert_source_address,
+    rule_cert_force_command;
 
 /* checks/client.c */
 extern const struct ka_rule rule_client_key_mode,
@@ -218,6 +233,7 @@ extern const struct ka_check check_net;
 extern const struct ka_check check_hostkey;
 extern const struct ka_check check_keys;
 extern const struct ka_check check_clientauth;
+extern const struct ka_check check_cert;
 
 /* checks/hostkey.c: the known_hosts files of known-hosts themselves: lines
  * ssh skips or can never select, weak trusted keys, and (names: every name

@@ -368,6 +368,18 @@ run(struct ka_ctx *ctx)
 			home = NULL;
 		for (size_t j = 0; j < u->akfiles.n; j++)
 			check_keyfile(ctx, u, u->akfiles.v[j], strict, home, &done);
+		{
+			/* AuthorizedPrincipalsFile is opened the same way
+			 * (auth_openprincipals: as the user, StrictModes) */
+			const char *pf = sshd_eff_str(u->eff, "authorizedprincipalsfile");
+			char *pfp;
+
+			if (pf != NULL && strcmp(pf, "none") != 0 &&
+			    (pfp = expand_authorized_keys_path(pf, u->acct)) != NULL) {
+				check_keyfile(ctx, u, pfp, strict, home, &done);
+				free(pfp);
+			}
+		}
 		free(home);
 		strlist_free(&done);
 	}

@@ -19,6 +19,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_sshclient,
 	&check_clientauth,
 	&check_keys,
+	&check_cert,	/* after perm and akeys: it weighs their findings */
 	NULL,
 };
 

@@ -767,7 +767,8 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 	strlist_free(&seen);
 	/* diagnose: sshd judges the key's algorithm, size and revocation
 	 * before it opens any file, so a key no file lists is judged too. */
-	if (subj != NULL && !listed && subj->fp != NULL)
+	if (subj != NULL && !listed && subj->fp != NULL &&
+	    ctx->opts->subject_cert == NULL)	/* a certificate: cert.c */
 		check_key_line(&k, NULL, subj);
 }
 

@@ -12,6 +12,7 @@
 #include "scanner/parse/authkeys.h"
 
 struct ka_policy;
+struct ssh_cert;
 struct diag_facts;
 struct kh_db;
 struct keyreg;
@@ -24,6 +25,12 @@ struct ka_options {
 	 * findings decide; the key is checked even where no file lists it),
 	 * and what the client connection showed. NULL in a scan. */
 	const struct ak_line *subject;
+	/* diagnose --pubkey CERT: the certificate itself (subject is then
+	 * its certified key as a plain key: what sshd's log names), and
+	 * the file it came from (for "ssh-keygen -L -f FILE"). sshd matches
+	 * a certificate only through a CA (cert.c), never a plain line. */
+	const struct ssh_cert *subject_cert;
+	const char *subject_cert_file;
 	const struct diag_facts *diag;
 	/* known-hosts: what clients trust; every key a host offers
 	 * (net.hostkeys) is judged against it. NULL in a scan. */

@@ -23,6 +23,7 @@
 
 #include "checks/check.h"
 #include "scanner/parse/authlog.h"
+#include "scanner/parse/cert.h"
 #include "scanner/context.h"
 #include "scanner/diagnose.h"
 #include "scanner/engine.h"
@@ -45,6 +46,11 @@ struct diag {
 	struct diag_facts f;
 	struct snapshot conn;		/* the connection's net facts */
 	const char *strict;		/* StrictHostKeyChecking as ssh -G prints it */
+	/* --pubkey CERT: the certificate under diagnosis */
+	struct ssh_cert cert;
+	int have_cert;
+	const char *cert_file;	/* where it came from (--pubkey, the client's
+				 * certificate file), NULL for the agent's */
 	/* probe connection */
 	const struct identity *probe_key;
 	int probe_answer;
@@ -577,6 +583,42 @@ server_view(struct diag *d, const char *user, struct snapshot *out, char **err)
 	return rc;
 }
 
+/* --pubkey KEY-cert.pub, or the certificate ssh got furthest with: parse
+ * the certificate (text is its file, src names it) and make l its
+ * certified key as a plain key line. 1, or -1 with *err. */
+static int
+cert_subject(struct diag *d, const char *src, const char *text, size_t len,
+    struct ak_line *l, char **desc, char **err)
+{
+	char *e = NULL, *line, *b64, *id;
+
+	ak_line_free(l);
+	if (cert_parse_text(text ? text : "", len, &d->cert, &e) != 0) {
+		*err = xasprintf("--pubkey %s: not a certificate sshd can read: %s",
+		    src, e ? e : "?");
+		free(e);
+		return -1;
+	}
+	d->have_cert = 1;
+	b64 = base64_encode(d->cert.key_blob, d->cert.key_bloblen);
+	line = xasprintf("%s %s", d->cert.key_type, b64);
+	ak_parse_line(line, strlen(line), 0, l);
+	free(line);
+	free(b64);
+	if (l->status != AK_KEY) {
+		*err = xasprintf("--pubkey %s: the certified key cannot be read%s%s",
+		    src, l->error ? ": " : "", l->error ? l->error : "");
+		ak_line_free(l);
+		return -1;
+	}
+	id = str_printable(d->cert.key_id, strlen(d->cert.key_id));
+	*desc = xasprintf("%s certificate \"%s\" serial %llu of key %s, CA %s (%s)",
+	    d->cert.type, id, (unsigned long long)d->cert.serial, d->cert.key_fp,
+	    d->cert.ca_fp, src);
+	free(id);
+	return 1;
+}
+
 /* The key whose login is explained, as an authorized_keys line. */
 static int
 subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
@@ -597,6 +639,17 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 			return -1;
 		}
 		ak_parse_line(b.data ? b.data : "", b.len, 1, l);
+		if (l->status != AK_KEY && l->is_cert) {
+			/* a certificate: the subject is its certified key (what
+			 * sshd's log names), the certificate goes to cert.c */
+			int rc = cert_subject(d, d->s->pubkey, b.data, b.len, l, desc,
+			    err);
+
+			d->cert_file = d->s->pubkey;
+
+			buf_free(&b);
+			return rc;
+		}
 		buf_free(&b);
 		if (l->status != AK_KEY) {
 			*err = xasprintf("--pubkey %s: line 1: expected a public key "
@@ -638,15 +691,23 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 		line = xasprintf("%s %s", k->type, b64);
 		free(b64);
 	}
+	if (k->is_cert) {
+		/* as with --pubkey CERT: the subject is the certified key, the
+		 * certificate goes to cert.c (the server view's certificate path) */
+		const char *src = k->cert_path ? k->cert_path : "the agent's certificate";
+		char *e = NULL;
+		int rc = cert_subject(d, src, line, strlen(line), l, desc, &e);
+
+		free(line);
+		if (rc < 0) {
+			free(e);
+			return 0;
+		}
+		d->cert_file = k->cert_path;
+		return 1;
+	}
 	ak_parse_line(line, strlen(line), 0, l);
 	free(line);
-	if (ident_cert_usable(l)) {
-		/* the subject is the certificate itself (is_cert, its blob):
-		 * the server view walks sshd's certificate path with it */
-		l->status = AK_KEY;
-		free(l->error);
-		l->error = NULL;
-	}
 	if (l->status != AK_KEY) {
 		ak_line_free(l);
 		return 0;
@@ -925,6 +986,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		ko.from_addr = s->from;
 		ko.policy = s->policy;
 		ko.subject = have_subject ? &subj : NULL;
+		ko.subject_cert = d.have_cert ? &d.cert : NULL;
+		ko.subject_cert_file = d.have_cert ? d.cert_file : NULL;
 		host_result_init(&r->hr, "local");
 		engine_check_snapshot(&srv, &ko, &r->hr);
 		r->target = xstrdup("local");
@@ -1069,6 +1132,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	ko.from_addr = s->from ? s->from : d.f.local_addr;
 	ko.policy = s->policy;
 	ko.subject = have_subject ? &subj : NULL;
+	ko.subject_cert = d.have_cert ? &d.cert : NULL;
+	ko.subject_cert_file = d.have_cert ? d.cert_file : NULL;
 	ko.diag = &d.f;
 	engine_check_snapshot(checked, &ko, &r->hr);
 	r->hr.status = scan_status(checked);
@@ -1138,6 +1203,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	}
 	free(key_desc);
 	ak_line_free(&subj);
+	if (d.have_cert)
+		cert_free(&d.cert);
 	target_free(&t);
 	clientconf_free(cc);
 	if (kh != NULL)

@@ -98,8 +98,10 @@ settle_blocking(struct ka_ctx *ctx)
 				dead = refuses_file(&r->findings[ix[k]], path, c);
 			for (size_t l = 0; !dead && l < ak->n; l++) {
 				/* diagnose asks about one key: only its lines count */
+				/* a certificate matches no plain line: cert.c
+				 * settles its own */
 				int ok = ak->lines[l].status == AK_KEY && (subj == NULL ||
-				    (ak->lines[l].fp != NULL &&
+				    (ctx->opts->subject_cert == NULL && ak->lines[l].fp != NULL &&
 				    strcmp(ak->lines[l].fp, subj->fp) == 0));
 				for (size_t k = first; k < last && ok; k++)
 					ok = !refuses_line(&r->findings[ix[k]], path, c,

@@ -1265,13 +1265,25 @@ ak_parse_line(const char *line, size_t len, long lineno, struct ak_line *out)
 	free(s);
 }
 
-void
-ak_line_free(struct ak_line *l)
+int
+ak_parse_options(const char *s, struct ak_options *o, char **err)
 {
-	struct ak_options *o = &l->opts;
+	memset(o, 0, sizeof(*o));
+	*err = NULL;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (parse_options(s, o, err) != 0) {
+		ak_options_free(o);
+		if (*err == NULL)
+			*err = xstrdup("bad options");
+		return -1;
+	}
+	return 0;
+}
 
-	free(l->error);
-	free(l->options_text);
+void
+ak_options_free(struct ak_options *o)
+{
 	free(o->command);
 	free(o->from);
 	free(o->principals);
@@ -1280,6 +1292,15 @@ ak_line_free(struct ak_line *l)
 	strlist_free(&o->permitopen);
 	strlist_free(&o->permitlisten);
 	free(o->tunnel);
+	memset(o, 0, sizeof(*o));
+}
+
+void
+ak_line_free(struct ak_line *l)
+{
+	free(l->error);
+	free(l->options_text);
+	ak_options_free(&l->opts);
 	free(l->keytype);
 	free(l->blob_type);
 	free(l->blob);

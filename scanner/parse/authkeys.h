@@ -75,6 +75,11 @@ void ak_parse(const char *data, size_t len, struct ak_file *out);
 /* One line without its newline; lineno is stored as given. */
 void ak_parse_line(const char *line, size_t len, long lineno, struct ak_line *out);
 void ak_line_free(struct ak_line *l);
+/* An options string alone (sshauthopt_parse: up to the first blank), as
+ * an AuthorizedPrincipalsFile line carries it before its principal. 0, or
+ * -1 with *err (allocated) saying why sshd rejects it. */
+int ak_parse_options(const char *s, struct ak_options *o, char **err);
+void ak_options_free(struct ak_options *o);
 void ak_file_free(struct ak_file *f);
 
 /* Canonical key type name for a type word, or NULL when sshd does not know

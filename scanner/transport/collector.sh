@@ -1057,6 +1057,7 @@ RK=
 HK=
 CMDS=
 CHR=
+APF=
 NFILES=0
 PARSED=$NL
 
@@ -1160,6 +1161,12 @@ conffile() {
 		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]*)
 			cf_k=C
 			cf_l=${cf_l#?????????????????????} ;;
+		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Pp][Rr][Ii][Nn][Cc][Ii][Pp][Aa][Ll][Ss][Ff][Ii][Ll][Ee][[:space:]=]*)
+			cf_k=P
+			cf_l=${cf_l#????????????????????????} ;;
+		[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Pp][Rr][Ii][Nn][Cc][Ii][Pp][Aa][Ll][Ss][Cc][Oo][Mm][Mm][Aa][Nn][Dd][[:space:]=]*)
+			cf_k=C
+			cf_l=${cf_l#???????????????????????????} ;;
 		[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]*)
 			cf_k=H
 			cf_l=${cf_l#???????} ;;
@@ -1176,6 +1183,7 @@ conffile() {
 		C) words "$cf_l"; CMDS=$CMDS${WORDS%%"$NL"*}$NL ;;
 		H) words "$cf_l"; HK=$HK${WORDS%%"$NL"*}$NL ;;
 		D) words "$cf_l"; CHR=$CHR${WORDS%%"$NL"*}$NL ;;
+		P) words "$cf_l"; APF=$APF${WORDS%%"$NL"*}$NL ;;
 		esac
 		IFS=$NL
 	done
@@ -1410,6 +1418,16 @@ for l in $PW; do
 	IFS=$NL
 	for t in $AKF; do
 		[ "$t" = none ] && continue
+		IFS=$SPC
+		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
+			want $UF "$AKP"
+		fi
+		IFS=$NL
+	done
+	# AuthorizedPrincipalsFile: read as the user, like AuthorizedKeysFile
+	# (auth_openprincipals opens it with the user's credentials).
+	for t in $APF; do
+		case $t in none|"") continue ;; esac
 		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
 			want $UF "$AKP"

@@ -712,14 +712,23 @@ collect_user_files(struct lc *lc)
 	struct ka_options none = { 0 };
 	struct ka_ctx ctx;
 	struct uread ur = { 0 };
-	const char *kw[] = { "revokedkeys", "trustedusercakeys", "authorizedkeyscommand" };
+	/* with content: the CA and revocation files; modes only: the
+	 * commands (StrictModes-like checks on what sshd runs) */
+	const char *kw[] = { "revokedkeys", "trustedusercakeys", "authorizedkeyscommand",
+	    "authorizedprincipalscommand" };
 
 	host_result_init(&scratch, "collect");
 	ctx_init(&ctx, s, &none, &scratch);
 	for (size_t i = 0; i < KA_ARRLEN(kw); i++) {
 		const char *v = sshd_eff_str(ctx.global, kw[i]);
-		if (v != NULL && v[0] == '/')
-			collect_path(lc, v, i < 2);
+		char *prog;
+
+		if (v == NULL || v[0] != '/')
+			continue;
+		/* a command's program is its first word */
+		prog = i < 2 ? xstrdup(v) : xstrndup(v, strcspn(v, " \t"));
+		collect_path(lc, prog, i < 2);
+		free(prog);
 	}
 	/* Host private keys: their modes only, never their content. */
 	{
@@ -746,6 +755,18 @@ collect_user_files(struct lc *lc)
 		}
 		for (size_t j = 0; j < u->akfiles.n; j++)
 			collect_user_path(lc, &ur, u->akfiles.v[j]);
+		{
+			/* AuthorizedPrincipalsFile: opened as the user, with
+			 * StrictModes, like authorized_keys (auth_openprincipals) */
+			const char *pf = sshd_eff_str(u->eff, "authorizedprincipalsfile");
+			char *pfp;
+
+			if (pf != NULL && strcmp(pf, "none") != 0 &&
+			    (pfp = expand_authorized_keys_path(pf, u->acct)) != NULL) {
+				collect_user_path(lc, &ur, pfp);
+				free(pfp);
+			}
+		}
 		queue_userkeys(lc, &ur, u->acct);
 		if (ur.n > 0) {
 			struct readas_cred c;
@@ -759,8 +780,18 @@ collect_user_files(struct lc *lc)
 			const char *cr = sshd_eff_str(u->eff, "chrootdirectory");
 			char *crp;
 
+			const char *pc = sshd_eff_str(u->eff, "authorizedprincipalscommand");
+
 			if (rk != NULL && rk[0] == '/')
 				collect_path(lc, rk, 1);
+			/* the command's program: its first word, as sshd
+			 * runs it (argv_split) */
+			if (pc != NULL && pc[0] == '/') {
+				char *prog = xstrndup(pc, strcspn(pc, " \t"));
+
+				collect_path(lc, prog, 0);
+				free(prog);
+			}
 			if (cr != NULL && strcasecmp(cr, "none") != 0 &&
 			    (crp = expand_authorized_keys_path(cr, u->acct)) != NULL) {
 				collect_path(lc, crp, 0);

@@ -66,6 +66,7 @@ sign() {	# sign CA KEY ID [ssh-keygen options...]: KEY-cert.pub
 	sign ca e kcc-expired -n kccu -V 20200101000000:20200102000000 &&
 	sign ca n kcc-future -n kccu -V 20990101000000:20990102000000 &&
 	sign ca_other u kcc-untrusted -n kccu &&
+	gen p ed25519 && sign ca p kcc-other-principal -n someone-else &&
 	sign ca h kcc-host-cert -h -n kccu
 	gen bad ed25519 && sign ca bad kcc-bad -n kccu &&
 	# the last byte of the CA's signature changed: ssh cannot load it
@@ -91,7 +92,7 @@ reset() {
 	chmod 0600 /home/kccu/.ssh/authorized_keys
 	echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/hk.pub")" > "$KH"
 	chmod 0644 "$KH"
-	EXPECT= KEYS=() CC=() AGENT=() SC=() WANT_MSG= WANT_KEY= WANT_FINDING=
+	EXPECT= KEYS=() CC=() AGENT=() SC=() WANT_MSG= WANT_KEY= WANT_FINDING= VIEW=
 }
 
 # put NAME [AS]: a key (and its certificate and .pub) in the client's dir.
@@ -355,6 +356,40 @@ agent-cert-maxauthtries() {	# MaxAuthTries 3: the plain key and the
 	EXPECT=ok WANT_KEY='ssh-ed25519-cert-v01@openssh.com'
 }
 
+# With a view of the server (--local, as root, reading sshd's files): the
+# certificate that got furthest is the subject the server side explains.
+
+sc server-view-cert-ok
+server-view-cert-ok() {
+	put k
+	KEYS=("$C/k")
+	VIEW=local EXPECT=ok WANT_KEY='certificate "kcc-k"'
+}
+
+sc server-view-cert-expired
+server-view-cert-expired() {	# the host's clock says so too: cert.expired
+	put e
+	KEYS=("$C/e")
+	VIEW=local EXPECT=cert.expired WANT_KEY='certificate "kcc-expired"'
+	WANT_FINDING=client.cert-expired
+}
+
+sc server-view-cert-principal
+server-view-cert-principal() {	# the certificate names another principal
+	put p
+	KEYS=("$C/p")
+	VIEW=local EXPECT=cert.principal WANT_KEY='certificate "kcc-other-principal"'
+}
+
+sc server-view-cert-untrusted-ca
+server-view-cert-untrusted-ca() {	# a CertificateFile from a CA sshd does not trust
+	put u
+	install -d -m 0700 -o kccc -g kccc "$C/certs"
+	mv "$C/u-cert.pub" "$C/certs/u-cert.pub"
+	CC=("CertificateFile $C/certs/u-cert.pub" "IdentityFile $C/u")
+	VIEW=local EXPECT=cert.ca-untrusted WANT_KEY='certificate "kcc-untrusted"'
+}
+
 # ---------------------------------------------------------------------------
 
 run_one() {
@@ -392,9 +427,19 @@ run_one() {
 	fi
 	# 2. keyaudit, as the same account with the same inputs
 	out=$B/ka.$n.json
-	as_client timeout 60 "$KEYAUDIT" diagnose "kccu@127.0.0.1:$PORT" "${args[@]}" \
-	    -F "$C/ssh_config" --timeout "$TIMEOUT" --format json --no-color \
-	    </dev/null > "$out" 2> "$out.err"
+	if [ "$VIEW" = local ]; then
+		# reading kccu's 0700 ~/.ssh needs root, as on a real server
+		env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C \
+		    ${SOCK:+SSH_AUTH_SOCK="$SOCK"} timeout 60 "$KEYAUDIT" diagnose \
+		    "kccu@127.0.0.1:$PORT" "${args[@]}" -F "$C/ssh_config" \
+		    --timeout "$TIMEOUT" --format json --no-color --local \
+		    --sshd-config "$S/sshd_config" --auth-log "$S/sshd.log" \
+		    </dev/null > "$out" 2> "$out.err"
+	else
+		as_client timeout 60 "$KEYAUDIT" diagnose "kccu@127.0.0.1:$PORT" "${args[@]}" \
+		    -F "$C/ssh_config" --timeout "$TIMEOUT" --format json --no-color \
+		    </dev/null > "$out" 2> "$out.err"
+	fi
 	ka_rc=$?
 	v=$(jq -r '.verdict' "$out" 2>/dev/null) || v="(not JSON)"
 	cause=$(jq -r '.cause.check // "null"' "$out" 2>/dev/null)
@@ -413,13 +458,17 @@ run_one() {
 	if [ -z "$why" ] && [ -n "$WANT_KEY" ] && ! printf '%s\n' "$key" | grep -qE -- "$WANT_KEY"; then
 		why="expected .key to match /$WANT_KEY/ got: $key"
 	fi
+	if [ -z "$why" ] && [ -n "$WANT_FINDING" ] &&
+	    ! jq -e --arg c "$WANT_FINDING" '[.findings[]?.check] | index($c) != null' "$out" >/dev/null 2>&1; then
+		why="expected $WANT_FINDING among .findings got $(jq -c '[.findings[]?.check]' "$out" 2>/dev/null)"
+	fi
 	if [ -n "$why" ]; then
 		t_nok "$name: $why (ssh rc $ssh_rc)" "$(grep -E 'Offering|Server accepts|Authenticated|denied|match|Load key|no such identity|Certificate' "$B/ssh.$n.log" | head -n 6 | sed 's/^/ssh: /'
 			jq -c '[.steps[4].summary, [.findings[]? | [.check, .message]]]' "$out" 2>/dev/null | head -c 1500 | sed 's/^/keyaudit: /'
 			head -n 3 "$out.err" | sed 's/^/keyaudit stderr: /')"
 		return
 	fi
-	t_ok "$name: ssh and keyaudit: ${EXPECT}"
+	t_ok "$name: ssh and keyaudit${VIEW:+ --$VIEW}: ${EXPECT}"
 }
 
 ran=0

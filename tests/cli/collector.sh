@@ -74,7 +74,12 @@ AuthorizedKeysFile $T/keys/%u .ssh/authorized_keys %h/.ssh/authorized_keys2
 RevokedKeys $T/revoked
 AuthorizedKeysCommand $T/loop1/cmd
 AuthorizedKeysCommandUser nobody
+AuthorizedPrincipalsFile .ssh/principals_%u
+AuthorizedPrincipalsCommand $T/pcmd %u
+AuthorizedPrincipalsCommandUser nobody
 EOF
+printf '#!/bin/sh\necho "$1"\n' > "$T/pcmd"
+chmod 0755 "$T/pcmd"
 cat > "$T/conf.d/a.conf" <<EOF
 # comment
 Match User root
@@ -99,6 +104,10 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null 2>&1; then
 		ln -s id_rsa "$UK/.ssh/id_ecdsa_sk"
 		# content read as kaukey: a key file and known_hosts (0600)
 		cp "$T/k.pub" "$UK/.ssh/authorized_keys"
+		# a principals file (AuthorizedPrincipalsFile in the test
+		# config), read as kaukey too, and group-writable
+		printf 'kaukey\nfrom="10.0.0.0/8" ops\n' > "$UK/.ssh/principals_kaukey"
+		chmod 0620 "$UK/.ssh/principals_kaukey"
 		echo "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$T/k.pub")" > "$UK/.ssh/known_hosts"
 		chmod 0600 "$UK/.ssh/known_hosts"
 		chown -R kaukey: "$UK"
@@ -211,6 +220,14 @@ dir/root" '.files[] | select(.path == $p and .content != null)' "$W/e2.json" >/d
 		else
 			rbad "the path with a newline is missing"
 		fi
+		if [ -n "$UK" ] && jq -e --arg p "$UK/.ssh/principals_kaukey" '.files[] |
+		    select(.path == $p and .content == "kaukey\nfrom=\"10.0.0.0/8\" ops\n")' \
+		    "$W/e2.json" >/dev/null && jq -e --arg p "$T/pcmd" '.files[] |
+		    select(.path == $p and .content == null)' "$W/e2.json" >/dev/null; then
+			rok "AuthorizedPrincipalsFile read as the user (%u, relative to home), the principals command's modes"
+		elif [ -n "$UK" ]; then
+			rbad "principals file or command not collected: $(jq -c '[.files[] | select(.path | test("principals|pcmd"))]' "$W/e2.json")"
+		fi
 	else
 		rbad "exec transport (test config): $(cat "$W/e2.err")"
 	fi
@@ -234,9 +251,10 @@ noswitch_compare() {
 	denied=$(jq -c --arg w "$NOSW" '[.files[] | select(.unreadable_by != null) |
 	    {path, has: (.content != null), u: [.unreadable_by[] | select(.error == $w) | .user]}] | sort_by(.path)' "$e")
 	want=$(jq -c --arg h "$UK" '[.files[] | select((.path == $h + "/.ssh/authorized_keys" or
-	    .path == $h + "/.ssh/known_hosts") and .content != null) | {path, has: false, u: ["kaukey"]}] | sort_by(.path)' "$l")
-	if [ "$denied" = "$want" ] && [ "$(printf '%s' "$want" | jq length)" = 2 ]; then
-		rok "$n: kaukey's two files: not read, 'cannot read as the user'"
+	    .path == $h + "/.ssh/known_hosts" or .path == $h + "/.ssh/principals_kaukey") and
+	    .content != null) | {path, has: false, u: ["kaukey"]}] | sort_by(.path)' "$l")
+	if [ "$denied" = "$want" ] && [ "$(printf '%s' "$want" | jq length)" = 3 ]; then
+		rok "$n: kaukey's three files (keys, known_hosts, principals): not read, 'cannot read as the user'"
 	else
 		rbad "$n: kaukey's files: exec $denied, expected $want"
 	fi
@@ -247,7 +265,8 @@ noswitch_compare() {
 	fi
 	jq 'del(.user_keys[]? | select(.user == "kaukey")) | del(.files[] | select(.unreadable_by != null))' "$e" > "$e.ns"
 	jq --arg h "$UK" 'del(.user_keys[]? | select(.user == "kaukey")) |
-	    del(.files[] | select(.path == $h + "/.ssh/authorized_keys" or .path == $h + "/.ssh/known_hosts"))' "$l" > "$l.ns"
+	    del(.files[] | select(.path == $h + "/.ssh/authorized_keys" or .path == $h + "/.ssh/known_hosts" or
+	    .path == $h + "/.ssh/principals_kaukey"))' "$l" > "$l.ns"
 	compare_files "$n" "$l.ns" "$e.ns"
 }
 
