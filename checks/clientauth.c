@@ -172,7 +172,9 @@ key_finding(struct ka_ctx *ctx, const struct ka_rule *id, const struct identity 
 {
 	struct ka_finding *f;
 
-	f = ctx_finding(ctx, id, NULL, k->path, 0, fix, fmt, a, b);
+	/* a certificate's finding is about the certificate file */
+	f = ctx_finding(ctx, id, NULL, k->is_cert && k->cert_path ? k->cert_path :
+	    k->path, 0, fix, fmt, a, b);
 	if (f != NULL) {
 		f->blocks_login = blocks;
 		if (k->fp != NULL)

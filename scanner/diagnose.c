@@ -1183,8 +1183,9 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		char *qa = shell_quote(d.f.local_addr ? d.f.local_addr : "YOUR-ADDRESS");
 
 		r->server_hint = xasprintf("on %s, as root: keyaudit diagnose --local --user %s "
-		    "--pubkey KEY.pub --from %s   (or from here: keyaudit diagnose %s "
-		    "--via %s --sudo)", qh, qu, qa, qt, qvq);
+		    "--pubkey %s --from %s   (or from here: keyaudit diagnose %s "
+		    "--via %s --sudo)", qh, qu, d.have_cert ? "KEY-cert.pub" : "KEY.pub",
+		    qa, qt, qvq);
 		free(qu);
 		free(qt);
 		free(qh);

@@ -92,7 +92,7 @@ reset() {
 	chmod 0600 /home/kccu/.ssh/authorized_keys
 	echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/hk.pub")" > "$KH"
 	chmod 0644 "$KH"
-	EXPECT= KEYS=() CC=() AGENT=() SC=() WANT_MSG= WANT_KEY= WANT_FINDING= VIEW=
+	EXPECT= KEYS=() CC=() AGENT=() SC=() WANT_MSG= WANT_KEY= WANT_FINDING= VIEW= WANT_TEXT=
 }
 
 # put NAME [AS]: a key (and its certificate and .pub) in the client's dir.
@@ -254,7 +254,7 @@ cert-expired() {	# the certificate expired in 2020: ssh offers it, sshd refuses
 	put e
 	KEYS=("$C/e")
 	EXPECT=client.cert-expired WANT_MSG="expired at 2020-01-0[12].*client's clock"
-	WANT_KEY='cert-v01@openssh.com'
+	WANT_KEY='cert-v01@openssh.com' WANT_TEXT='expired at 2020-01-0'
 }
 
 sc cert-not-yet-valid
@@ -461,6 +461,13 @@ run_one() {
 	if [ -z "$why" ] && [ -n "$WANT_FINDING" ] &&
 	    ! jq -e --arg c "$WANT_FINDING" '[.findings[]?.check] | index($c) != null' "$out" >/dev/null 2>&1; then
 		why="expected $WANT_FINDING among .findings got $(jq -c '[.findings[]?.check]' "$out" 2>/dev/null)"
+	fi
+	if [ -z "$why" ] && [ -n "$WANT_TEXT" ]; then
+		# the text report says it too
+		as_client timeout 60 "$KEYAUDIT" diagnose "kccu@127.0.0.1:$PORT" "${args[@]}" \
+		    -F "$C/ssh_config" --timeout "$TIMEOUT" --no-color </dev/null > "$out.txt" 2>&1
+		grep -qE -- "$WANT_TEXT" "$out.txt" ||
+		    why="expected the text report to match /$WANT_TEXT/ got: $(head -c 600 "$out.txt")"
 	fi
 	if [ -n "$why" ]; then
 		t_nok "$name: $why (ssh rc $ssh_rc)" "$(grep -E 'Offering|Server accepts|Authenticated|denied|match|Load key|no such identity|Certificate' "$B/ssh.$n.log" | head -n 6 | sed 's/^/ssh: /'
