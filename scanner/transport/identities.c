@@ -618,6 +618,18 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 		for (size_t i = 0; i < nplain; i++) {
 			plain[i].source = IDENT_FILE;
 			load_file(&plain[i], uid);
+			/* an identity file that is itself a certificate (-i
+			 * KEY-cert.pub): ssh offers it, and cannot load it to
+			 * sign unless a key of the list is its key */
+			if (plain[i].blob == NULL && !plain[i].missing &&
+			    load_cert_file(&plain[i], plain[i].path, 0) == 0) {
+				plain[i].cert_path = xstrdup(plain[i].path);
+				plain[i].unreadable = 0;
+			} else if (plain[i].blob != NULL && plain[i].is_cert)
+				/* FILE.pub holds a certificate: ssh offers it as
+				 * FILE's key and signs with FILE */
+				plain[i].cert_path = xasprintf("%s.pub", plain[i].path);
+
 			files[nfiles++] = plain[i];
 			if (h->certificate_files.n == 0 &&
 			    sibling_cert(&plain[i], &files[nfiles]) == 0)

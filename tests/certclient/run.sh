@@ -177,6 +177,14 @@ cert-beside-i() {	# -i k with k-cert.pub beside it; the plain key is unknown
 	EXPECT=ok WANT_KEY='ssh-ed25519-cert-v01@openssh.com .*k-cert\.pub'
 }
 
+sc i-names-the-certificate
+i-names-the-certificate() {	# -i KEY-cert.pub, KEY beside it: ssh offers the
+	# certificate and then tries to load KEY-cert.pub itself to sign
+	put k
+	KEYS=("$C/k-cert.pub")
+	EXPECT=client.cert-no-key WANT_KEY='ssh-ed25519-cert-v01@openssh.com'
+}
+
 sc certificatefile
 certificatefile() {	# CertificateFile (elsewhere) + IdentityFile of its key
 	put k2
