@@ -5,6 +5,7 @@
  * a missing file, an RSA key under RequiredRSASize; certificates beside
  * them and from CertificateFile, and who signs for each. The agent side is
  * exercised against a real ssh-agent by tests/diagnose/. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -234,6 +235,49 @@ test_certificates(void **state)
 	assert_null(l.v[2].blob);
 	assert_false(l.v[3].is_cert || l.v[4].is_cert);
 	ident_list_free(&l);
+
+	/* an agent's list holding the key and its certificate (ssh-add) */
+	{
+		FILE *fp;
+		char text[4096], *b64, *sp;
+		unsigned char blob[4096], rep[8192];
+		long bl;
+		size_t n = 0;
+		struct identity *keys;
+		size_t nkeys;
+
+		p = path("k-cert.pub");
+		assert_non_null(fp = fopen(p, "r"));
+		free(p);
+		assert_non_null(fgets(text, sizeof(text), fp));
+		fclose(fp);
+		b64 = strchr(text, ' ') + 1;
+		sp = strchr(b64, ' ');
+		if (sp != NULL)
+			*sp = '\0';
+		bl = base64_decode(b64, strlen(b64), blob, sizeof(blob));
+		assert_true(bl > 0);
+		rep[n++] = 12;
+		rep[n++] = 0; rep[n++] = 0; rep[n++] = 0; rep[n++] = 1;
+		rep[n++] = 0; rep[n++] = 0; rep[n++] = (unsigned char)(bl >> 8);
+		rep[n++] = (unsigned char)bl;
+		memcpy(rep + n, blob, (size_t)bl);
+		n += (size_t)bl;
+		rep[n++] = 0; rep[n++] = 0; rep[n++] = 0; rep[n++] = 1;
+		rep[n++] = 'c';
+		assert_int_equal(ident_parse_agent_reply(rep, n, &keys, &nkeys), 0);
+		assert_int_equal(nkeys, 1);
+		assert_true(keys[0].is_cert);
+		assert_int_equal(keys[0].cert_kind, 1);
+		assert_string_equal(keys[0].cert_key_id, "kid");
+		assert_null(keys[0].skip);
+		free(keys[0].type);
+		free(keys[0].blob);
+		free(keys[0].fp);
+		free(keys[0].comment);
+		free(keys[0].cert_key_id);
+		free(keys);
+	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
