@@ -89,14 +89,20 @@ ident_alg_accepted(const char *client_algs, const char *keytype)
 int
 ident_cert_usable(const struct ak_line *l)
 {
-	/* authkeys.c reads a certificate whole, then refuses the line with
-	 * this one message (sshd never matches a certificate line there);
-	 * any other error is a certificate it could not read */
-	static const char refusal[] = "a certificate (";
+	/* authkeys.c refuses every certificate line (sshd never matches one
+	 * there) but keeps its blob; whether ssh can read it is cert.c's */
+	struct ssh_cert c;
+	char *err = NULL;
+	int ok;
 
-	return l->is_cert && l->blob != NULL && l->fp != NULL &&
-	    (l->status == AK_KEY || (l->status == AK_BAD_KEY && l->error != NULL &&
-	    strncmp(l->error, refusal, sizeof(refusal) - 1) == 0));
+	if (!l->is_cert || l->blob == NULL || l->fp == NULL)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	ok = cert_parse(l->blob, l->bloblen, &c, &err) == 0;
+	if (ok)
+		cert_free(&c);
+	free(err);
+	return ok;
 }
 
 /*
