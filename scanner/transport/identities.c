@@ -86,7 +86,8 @@ ident_alg_accepted(const char *client_algs, const char *keytype)
 	return ok;
 }
 
-int
+/* Is this parsed line a certificate ssh can read? */
+static int
 ident_cert_usable(const struct ak_line *l)
 {
 	/* authkeys.c refuses every certificate line (sshd never matches one

@@ -40,12 +40,6 @@ void ident_list_free(struct ident_list *l);
 int ident_parse_agent_reply(const unsigned char *rep, size_t len,
     struct identity **keys, size_t *nkeys);
 
-/* Is this parsed line a certificate read whole? The authorized_keys parser
- * refuses every certificate line (sshd never matches one there); ssh
- * offers them. 1 yes, 0 no. */
-struct ak_line;
-int ident_cert_usable(const struct ak_line *l);
-
 /* Does the client's PubkeyAcceptedAlgorithms value (NULL: ssh's default,
  * may start with + - ^) accept a key of this type? Also used for the
  * server-sig-algs check. 1 yes, 0 no. */
