@@ -85,7 +85,7 @@ SSHD_LINES=
 
 reset() {
 	stop_agent
-	rm -rf "${C:?}"/* /home/kccu/.ssh
+	rm -rf "${C:?}"/* /home/kccu/.ssh /home/kccc/.ssh
 	install -d -m 0700 -o kccu -g kccu /home/kccu/.ssh
 	: > /home/kccu/.ssh/authorized_keys
 	chown kccu:kccu /home/kccu/.ssh/authorized_keys
@@ -183,6 +183,25 @@ i-names-the-certificate() {	# -i KEY-cert.pub, KEY beside it: ssh offers the
 	put k
 	KEYS=("$C/k-cert.pub")
 	EXPECT=client.cert-no-key WANT_KEY='ssh-ed25519-cert-v01@openssh.com'
+}
+
+sc default-identity-cert
+default-identity-cert() {	# no -i, no IdentityFile: ~/.ssh/id_ed25519 and
+	# its id_ed25519-cert.pub, ssh's defaults
+	install -d -m 0700 -o kccc -g kccc /home/kccc/.ssh
+	install -m 0600 -o kccc -g kccc "$K/k" /home/kccc/.ssh/id_ed25519
+	install -m 0644 -o kccc -g kccc "$K/k.pub" /home/kccc/.ssh/id_ed25519.pub
+	install -m 0644 -o kccc -g kccc "$K/k-cert.pub" /home/kccc/.ssh/id_ed25519-cert.pub
+	EXPECT=ok WANT_KEY='ssh-ed25519-cert-v01@openssh.com .*id_ed25519-cert\.pub'
+}
+
+sc plain-key-first
+plain-key-first() {	# the plain key is authorized too: ssh offers it first,
+	# and it is the key that logs in
+	put k
+	authorize k
+	KEYS=("$C/k")
+	EXPECT=ok WANT_KEY='^ssh-ed25519 SHA256:'
 }
 
 sc certificatefile
