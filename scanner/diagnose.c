@@ -913,6 +913,16 @@ csv_has_word(const char *list, const char *w)
 	return 0;
 }
 
+static int
+offered_elsewhere(const struct diag *d, const struct identity *h)
+{
+	for (size_t i = 0; i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].bloblen == h->bloblen &&
+		    memcmp(d->ids.v[i].blob, h->blob, h->bloblen) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 probe_unreached(struct diag *d, const struct kh_db *kh)
 {
@@ -931,11 +941,17 @@ probe_unreached(struct diag *d, const struct kh_db *kh)
 		    t->result != TRY_SKIPPED)
 			d->f.late_ok = (long)i;
 	}
-	for (size_t i = 0; i < d->ids.nhidden && probes < MAX_PROBES; i++, probes++)
+	for (size_t i = 0; i < d->ids.nhidden && probes < MAX_PROBES; i++) {
+		/* the same certificate from a CertificateFile is offered: what
+		 * IdentitiesOnly hid there is the agent's key, not the cert */
+		if (offered_elsewhere(d, &d->ids.hidden[i]))
+			continue;
+		probes++;
 		if (probe(d, &d->ids.hidden[i], kh) == 1 && d->f.hidden_ok < 0) {
 			d->f.hidden_ok = (long)i;
 			d->f.hidden_fp = xstrdup(d->ids.hidden[i].fp);
 		}
+	}
 }
 
 static struct ka_finding *

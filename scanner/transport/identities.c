@@ -581,10 +581,19 @@ resolve_signers(struct ident_list *l)
 			continue;
 		/* ssh loads c->path as the private key */
 		if (c->cert_path != NULL && strcmp(c->path, c->cert_path) == 0) {
+			int hidden = 0;
+
+			for (size_t j = 0; j < l->nhidden; j++)
+				if (!l->hidden[j].is_cert && l->hidden[j].fp != NULL &&
+				    strcmp(l->hidden[j].fp, c->fp) == 0)
+					hidden = 1;
 			c->cert_no_key = 1;
 			free(c->why);
-			c->why = xasprintf("no identity file holds its key, and ssh "
-			    "cannot load the certificate file %s as a private key", c->path);
+			c->why = hidden ? xstrdup("the agent holds its key, but "
+			    "IdentitiesOnly keeps ssh from using an agent key no "
+			    "IdentityFile names: add the IdentityFile of that key") :
+			    xasprintf("no identity file holds its key, and ssh cannot "
+			    "load the certificate file %s as a private key", c->path);
 		} else if (c->missing || c->unreadable) {
 			c->cert_no_key = 1;
 		} else if (c->priv_fp != NULL && strcmp(c->priv_fp, c->fp) != 0)

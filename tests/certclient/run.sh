@@ -255,6 +255,19 @@ identitiesonly-hides-agent-cert() {	# IdentitiesOnly: the agent's certificate
 	EXPECT=client.identities-only WANT_MSG="agent's certificate"
 }
 
+sc identitiesonly-certificatefile-agent-key
+identitiesonly-certificatefile-agent-key() {	# IdentitiesOnly + CertificateFile,
+	# the key only in the agent: ssh drops the agent's identities (no
+	# identity file holds them) and has nothing to sign with
+	put k
+	install -d -m 0700 -o kccc -g kccc "$C/certs"
+	cp "$C/k-cert.pub" "$C/certs/k.cert"
+	chown kccc:kccc "$C/certs/k.cert"
+	CC=("IdentitiesOnly yes" "CertificateFile $C/certs/k.cert")
+	AGENT=(k)
+	EXPECT=client.cert-no-key WANT_MSG='IdentitiesOnly'
+}
+
 sc cert-without-private-key
 cert-without-private-key() {	# a CertificateFile whose key no file or agent holds
 	put k2
