@@ -3,13 +3,17 @@
  * yes (readconf.c, sshconnect2.c pubkey_prepare and identity_sign,
  * authfile.c): settings that stop it from trying keys at all, keys it never
  * offers, keys the server would accept that it cannot sign with, and the
- * server hanging up before the right key came. diagnose only: it reads the
- * facts of its connection (struct diag_facts) and the identity list.
+ * server hanging up before the right key came, and certificates ssh cannot
+ * sign for or that are outside their validity window at the client's clock.
+ * diagnose only: it reads the facts of its connection (struct diag_facts)
+ * and the identity list.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "checks/check.h"
 #include "scanner/clientfacts.h"
@@ -84,6 +88,45 @@ const struct ka_rule rule_client_identities_only = {
 	.chain = CHAIN_CLIENT_KEYS + 5,
 };
 
+const struct ka_rule rule_client_cert_mismatch = {
+	.id = "client.cert-mismatch", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the certificate is for another key than its private key file",
+	.help = "ssh offers FILE-cert.pub (or a CertificateFile) and, when no key "
+	    "of its list matches the certified key, loads FILE to sign; FILE holds "
+	    "another key, so after the server accepts the certificate ssh stops: "
+	    "'private key FILE contents do not match public'.",
+	.chain = CHAIN_SIGNING + 3,
+};
+
+const struct ka_rule rule_client_cert_no_key = {
+	.id = "client.cert-no-key", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "ssh has no private key for the certificate",
+	.help = "A certificate is only the public half: ssh signs with the key it "
+	    "certifies, from the agent or an identity file holding that key. With "
+	    "neither (a CertificateFile without the IdentityFile of its key, a "
+	    "missing FILE beside FILE-cert.pub), the server accepts the "
+	    "certificate and ssh cannot sign.",
+	.chain = CHAIN_SIGNING + 4,
+};
+
+const struct ka_rule rule_client_cert_expired = {
+	.id = "client.cert-expired", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the certificate has expired (client clock)",
+	.help = "ssh offers an expired certificate all the same; sshd refuses it "
+	    "('Certificate invalid: expired'). The client's clock says it expired; "
+	    "the server judges by its own.",
+	.chain = CHAIN_LINES + 50,
+};
+
+const struct ka_rule rule_client_cert_not_yet_valid = {
+	.id = "client.cert-not-yet-valid", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "the certificate is not valid yet (client clock)",
+	.help = "ssh offers it; sshd refuses a certificate before its valid-after "
+	    "time ('Certificate invalid: not yet valid'). A clock that runs "
+	    "behind on either side shows up here.",
+	.chain = CHAIN_LINES + 51,
+};
+
 static const struct ka_rule *const rules[] = {
 	&rule_client_pubkey_disabled,
 	&rule_client_preferred_auth,
@@ -93,6 +136,10 @@ static const struct ka_rule *const rules[] = {
 	&rule_client_rsa_size,
 	&rule_client_too_many_keys,
 	&rule_client_identities_only,
+	&rule_client_cert_mismatch,
+	&rule_client_cert_no_key,
+	&rule_client_cert_expired,
+	&rule_client_cert_not_yet_valid,
 };
 
 /* Does a comma-separated list name this word (case-insensitive)? */
@@ -125,7 +172,9 @@ key_finding(struct ka_ctx *ctx, const struct ka_rule *id, const struct identity 
 {
 	struct ka_finding *f;
 
-	f = ctx_finding(ctx, id, NULL, k->path, 0, fix, fmt, a, b);
+	/* a certificate's finding is about the certificate file */
+	f = ctx_finding(ctx, id, NULL, k->is_cert && k->cert_path ? k->cert_path :
+	    k->path, 0, fix, fmt, a, b);
 	if (f != NULL) {
 		f->blocks_login = blocks;
 		if (k->fp != NULL)
@@ -134,16 +183,135 @@ key_finding(struct ka_ctx *ctx, const struct ka_rule *id, const struct identity 
 	return f;
 }
 
+/* Would the server take identity i (PK_OK, or a probe said so)? */
+static int
+accepted(const struct diag_facts *d, size_t i)
+{
+	return d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
+}
+
+/* Does identity i sign for a certificate the server would take? */
+static int
+signs_accepted_cert(const struct diag_facts *d, size_t i)
+{
+	for (size_t j = 0; j < d->ids->n; j++)
+		if (d->ids->v[j].is_cert && d->ids->v[j].signer == (long)i && accepted(d, j))
+			return 1;
+	return 0;
+}
+
+/* A certificate time as ssh-keygen -L prints it (UTC). */
+static void
+cert_when(uint64_t t, char *out, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t > (uint64_t)INT64_MAX || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		snprintf(out, n, "%" PRIu64, t);
+}
+
+/* What ssh does with a certificate: sign for it (with the key its signer
+ * or its own path holds), and offer it whatever its validity window says,
+ * which sshd then judges at its own clock. */
+static void
+certificate(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
+{
+	const struct identity *k = &d->ids->v[i];
+	const struct identity *s = k->signer >= 0 && (size_t)k->signer < d->ids->n ?
+	    &d->ids->v[k->signer] : k;
+	const char *cp = k->cert_path ? k->cert_path : "the agent's certificate";
+	int ok = accepted(d, i), refused;
+	struct ka_finding *f;
+	char *q, when[32];
+
+	if (k->blob == NULL) {
+		if (k->missing || k->unreadable)
+			key_finding(ctx, &rule_client_key_unreadable, k, 0,
+			    "give the right path in CertificateFile", "%s: %s", cp,
+			    k->why ? k->why : "cannot be read");
+		return;
+	}
+	if (k->cert_kind != 1)
+		return;		/* ssh ignores it: no user certificate */
+	if (s->source == IDENT_FILE && s->path != NULL) {
+		if (k->cert_mismatch) {
+			char *m = xasprintf("%s certifies %s, but the private key ssh "
+			    "signs with, %s, is %s: ssh offers the certificate and cannot "
+			    "sign for it (\"private key %s contents do not match public\")",
+			    cp, k->fp, k->path, k->priv_fp ? k->priv_fp : "another key",
+			    k->path);
+
+			f = key_finding(ctx, &rule_client_cert_mismatch, k, ok, NULL, "%s%s",
+			    m, "");
+			remedy_manual(f ? &f->remedy : NULL, "on the client: put the "
+			    "certificate of %s beside it (ssh-keygen -L -f CERT shows which "
+			    "key a certificate certifies), or name the matching key with "
+			    "IdentityFile", k->path);
+			free(m);
+		} else if (k->cert_no_key || s->missing || s->unreadable) {
+			char *m = xasprintf("%s: ssh has no private key for %s (%s)%s", cp,
+			    k->fp, s == k && k->why ? k->why : s->path ? s->path : "?",
+			    ok ? "; the server would accept the certificate" : "");
+
+			if (s != k && s->why != NULL) {
+				char *m2 = xasprintf("%s: ssh has no private key for %s (%s: "
+				    "%s)%s", cp, k->fp, s->path, s->why, ok ? "; the server "
+				    "would accept the certificate" : "");
+				free(m);
+				m = m2;
+			}
+			f = key_finding(ctx, &rule_client_cert_no_key, k, ok, NULL, "%s%s", m, "");
+			q = shell_quote(cp);
+			remedy_manual(f ? &f->remedy : NULL, "on the client: IdentityFile "
+			    "with the private key %s certifies (next to CertificateFile %s), "
+			    "or ssh-add that key", k->fp, q);
+			free(q);
+			free(m);
+		}
+	}
+	/* the validity window at this machine's clock (the connection's start) */
+	refused = d->accepted < 0 && (d->tries[i].result == TRY_REFUSED ||
+	    d->tries[i].result == TRY_SIGNED_REFUSED || d->tries[i].probe == 0);
+	if (d->t_start > 0 && (uint64_t)d->t_start >= k->cert_valid_before) {
+		char *m;
+
+		cert_when(k->cert_valid_before, when, sizeof(when));
+		m = xasprintf("%s (ID \"%s\") expired at %s UTC by the client's clock: "
+		    "ssh offers it, sshd refuses it", cp, k->cert_key_id ?
+		    k->cert_key_id : "?", when);
+		f = key_finding(ctx, &rule_client_cert_expired, k, refused, NULL, "%s%s",
+		    m, "");
+		remedy_manual(f ? &f->remedy : NULL, "have the CA sign a new certificate "
+		    "(ssh-keygen -s CA -I ID -n PRINCIPALS -V +52w KEY.pub), and check "
+		    "the clocks of both machines");
+		free(m);
+	} else if (d->t_start > 0 && (uint64_t)d->t_start < k->cert_valid_after) {
+		char *m;
+
+		cert_when(k->cert_valid_after, when, sizeof(when));
+		m = xasprintf("%s (ID \"%s\") is valid only from %s UTC by the client's "
+		    "clock: ssh offers it, sshd refuses it until then", cp,
+		    k->cert_key_id ? k->cert_key_id : "?", when);
+		f = key_finding(ctx, &rule_client_cert_not_yet_valid, k, refused, NULL,
+		    "%s%s", m, "");
+		remedy_manual(f ? &f->remedy : NULL, "wait, or have the CA sign one "
+		    "valid now; check the clocks of both machines (timedatectl)");
+		free(m);
+	}
+}
+
 /* Keys ssh offers that the server would take if ssh could sign. */
 static void
 signing(struct ka_ctx *ctx, const struct diag_facts *d, size_t i)
 {
 	const struct identity *k = &d->ids->v[i];
-	int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
+	int ok = accepted(d, i) || signs_accepted_cert(d, i);
 	struct ka_finding *f;
 	char *q, *m;
 
-	if (k->source != IDENT_FILE || k->path == NULL)
+	if (k->source != IDENT_FILE || k->path == NULL || k->is_cert)
 		return;
 	/* ssh tries its default names (~/.ssh/id_rsa, id_ecdsa, ...) and
 	 * passes over those that do not exist without a word: only a file
@@ -214,7 +382,10 @@ run(struct ka_ctx *ctx)
 		const struct identity *k = &d->ids->v[i];
 		int ok = d->tries[i].result == TRY_PK_OK || d->tries[i].probe == 1;
 
-		signing(ctx, d, i);
+		if (k->is_cert)
+			certificate(ctx, d, i);
+		else
+			signing(ctx, d, i);
 		if (k->skip != NULL && k->skip_why != IDENT_SKIP_NONE) {
 			int rsa = k->skip_why == IDENT_SKIP_RSA_SIZE;
 			char *fix = rsa ? xstrdup("make a new key (ssh-keygen -t ed25519), "
@@ -254,7 +425,15 @@ run(struct ka_ctx *ctx)
 		free(m);
 		free(fix);
 	}
-	if (d->hidden_ok >= 0)
+	if (d->hidden_ok >= 0 && (size_t)d->hidden_ok < d->ids->nhidden &&
+	    d->ids->hidden[d->hidden_ok].is_cert)
+		ctx_finding(ctx, &rule_client_identities_only, NULL, NULL, 0,
+		    "CertificateFile PATH-OF-THAT-CERTIFICATE (or KEY-cert.pub beside "
+		    "the IdentityFile KEY)   # next to IdentitiesOnly yes",
+		    "IdentitiesOnly yes: the agent's certificate for %s, which the "
+		    "server would accept, is never offered (no KEY-cert.pub beside an "
+		    "identity file holds it)", d->hidden_fp ? d->hidden_fp : "?");
+	else if (d->hidden_ok >= 0)
 		ctx_finding(ctx, &rule_client_identities_only, NULL, NULL, 0,
 		    "IdentityFile PATH-OF-THAT-KEY   # next to IdentitiesOnly yes",
 		    "IdentitiesOnly yes: the agent's key %s, which the server would "

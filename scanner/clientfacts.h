@@ -54,6 +54,26 @@ struct identity {
 	enum ident_skip skip_why;	/* why ssh would skip it (skip says it
 					 * in words); IDENT_SKIP_NONE: it does not */
 	char *why;		/* a short printable note for missing/unreadable */
+
+	/* A certificate (PROTOCOL.certkeys): type and blob are the
+	 * certificate's, fp its key's (as ssh -v prints both). ssh offers a
+	 * FILE-cert(.pub) beside each identity file right after the file's
+	 * own key, CertificateFile certificates before everything, an
+	 * agent's certificates in the agent's order. */
+	int is_cert;
+	char *cert_path;	/* the certificate file; NULL for an agent's */
+	uint32_t cert_kind;	/* 1 user, 2 host, 0 not read */
+	uint64_t cert_valid_after, cert_valid_before;	/* 0, UINT64_MAX: forever */
+	char *cert_key_id;	/* printable */
+	long signer;		/* index (in the list) of the identity whose private
+				 * key signs for the certificate (sshconnect2.c
+				 * sign_and_send_pubkey: a plain key with the same
+				 * public key, else one of the same file name
+				 * without a public half); -1: ssh loads path itself
+				 * (or the agent signs with the certificate) */
+	int cert_mismatch;	/* the private key ssh loads for it (path) is another
+				 * key: "private key ... contents do not match public" */
+	int cert_no_key;	/* no private key ssh can load for it (why says why) */
 };
 
 struct ident_list {
@@ -63,6 +83,7 @@ struct ident_list {
 				 * SSH_AUTH_SOCK set) */
 	size_t agent_keys;	/* keys the agent listed */
 	char *agent_error;	/* printable: why the agent could not be asked */
+	char *agent_path;	/* the agent socket asked, NULL when none */
 	/* Agent keys IdentitiesOnly keeps ssh from offering (diagnose asks
 	 * the server about them on a separate connection). */
 	struct identity *hidden;

@@ -32,6 +32,7 @@
 #include "scanner/scan.h"
 #include "scanner/transport/transport.h"
 #include "scanner/transport/transport_ssh.h"
+#include "scanner/transport/agentproxy.h"
 #include "scanner/fileio.h"
 
 #define LOG_LIMIT (64u * 1024 * 1024)
@@ -48,10 +49,16 @@ struct diag {
 	/* --pubkey CERT: the certificate under diagnosis */
 	struct ssh_cert cert;
 	int have_cert;
+	const char *cert_file;	/* where it came from (--pubkey, the client's
+				 * certificate file), NULL for the agent's */
 	/* probe connection */
 	const struct identity *probe_key;
 	int probe_answer;
+	/* the one-key agent libssh signs through (agentproxy.h) */
+	struct agent_proxy *proxy;
 };
+
+static int csv_has_word(const char *list, const char *w);
 
 /* ---- the connection, as ssh makes it ------------------------------------- */
 
@@ -191,29 +198,110 @@ run_session(struct diag *d, ssh_session ssh, double deadline)
 	ssh_channel_free(ch);
 }
 
-/* Can ssh sign for this key, once the server said it would accept it? */
+/* Can ssh sign for this key, once the server said it would accept it? A
+ * certificate is signed by its signer (identities.c resolve_signers), or
+ * by the private key ssh loads from its own path. */
 static int
-can_sign(const struct identity *k)
+can_sign(const struct diag *d, const struct identity *k)
 {
+	if (k->is_cert && k->signer >= 0 && (size_t)k->signer < d->ids.n)
+		return can_sign(d, &d->ids.v[k->signer]);
 	if (k->source != IDENT_FILE)
 		return 1;
 	return !(k->bad_mode || k->unreadable || k->missing || k->pub_mismatch ||
-	    k->encrypted);
+	    k->encrypted || k->cert_mismatch || k->cert_no_key);
+}
+
+/* Through the agent, one identity at a time: libssh is given the proxy as
+ * its agent, listing only `offer` and signing with `with`. */
+static int
+sign_agent(struct diag *d, ssh_session ssh, const struct identity *offer,
+    const struct identity *with)
+{
+	if (d->proxy == NULL) {
+		int fd;
+
+		if ((d->proxy = agent_proxy_start(d->ids.agent_path, &fd)) == NULL)
+			return SSH_AUTH_DENIED;
+		if (ssh_set_agent_socket(ssh, fd) != SSH_OK) {
+			close(fd);
+			return SSH_AUTH_DENIED;
+		}
+	}
+	agent_proxy_set(d->proxy, offer->blob, offer->bloblen, with->blob, with->bloblen);
+	return ssh_userauth_agent(ssh, NULL);
+}
+
+/* A private key file, with the certificate attached when there is one
+ * (libssh offers the certificate and signs with the key). */
+static int
+sign_file(ssh_session ssh, const char *path, const struct identity *cert)
+{
+	ssh_key priv = NULL, c = NULL;
+	int rc = SSH_AUTH_DENIED;
+
+	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &priv) != SSH_OK)
+		return SSH_AUTH_DENIED;
+	if (cert != NULL) {
+		char *b64 = base64_encode(cert->blob, cert->bloblen);
+
+		if (ssh_pki_import_cert_base64(b64, ssh_key_type_from_name(cert->type),
+		    &c) != SSH_OK || ssh_pki_copy_cert_to_privkey(c, priv) != SSH_OK) {
+			free(b64);
+			goto out;
+		}
+		free(b64);
+	}
+	rc = ssh_userauth_publickey(ssh, NULL, priv);
+ out:
+	ssh_key_free(c);
+	ssh_key_free(priv);
+	return rc;
 }
 
 static int
-sign_in(ssh_session ssh, const struct identity *k)
+sign_in(struct diag *d, ssh_session ssh, const struct identity *k)
 {
-	ssh_key priv = NULL;
-	int rc;
+	const struct identity *s = k;
 
-	if (k->source != IDENT_FILE)
-		return ssh_userauth_agent(ssh, NULL);
-	if (ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &priv) != SSH_OK)
-		return SSH_AUTH_DENIED;
-	rc = ssh_userauth_publickey(ssh, NULL, priv);
-	ssh_key_free(priv);
-	return rc;
+	if (k->is_cert && k->signer >= 0 && (size_t)k->signer < d->ids.n)
+		s = &d->ids.v[k->signer];
+	if (s->source != IDENT_FILE)
+		return sign_agent(d, ssh, k, s);
+	return sign_file(ssh, s->path, k->is_cert ? k : NULL);
+}
+
+/*
+ * The signature algorithm of an RSA key or certificate, as ssh picks it
+ * (sshconnect2.c key_sig_algorithm): the first entry of the client's
+ * PubkeyAcceptedAlgorithms of the key's type whose signature algorithm the
+ * server lists in server-sig-algs. libssh 0.10 picks SHA-512, then SHA-256,
+ * when the plain names rsa-sha2-512 / rsa-sha2-256 are in its accepted list
+ * (for certificates too), so a list that names only the certificate
+ * algorithms gets the plain names of those added. Only when ssh_config sets
+ * the list: libssh's default is ssh's.
+ */
+static void
+client_algorithms(struct diag *d, ssh_session ssh)
+{
+	static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256" };
+	char *list, *more;
+
+	if (d->ch.pubkey_accepted_algorithms == NULL)
+		return;
+	list = ident_effective_algs(d->ch.pubkey_accepted_algorithms);
+	for (size_t i = 0; i < KA_ARRLEN(rsa); i++) {
+		char *cert = xasprintf("%s-cert-v01@openssh.com", rsa[i]);
+
+		if (csv_has_word(list, cert) && !csv_has_word(list, rsa[i])) {
+			more = xasprintf("%s,%s", list, rsa[i]);
+			free(list);
+			list = more;
+		}
+		free(cert);
+	}
+	(void)ssh_options_set(ssh, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, list);
+	free(list);
 }
 
 static void
@@ -231,6 +319,7 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		    "publickey authentication"));
 		return;
 	}
+	client_algorithms(d, ssh);
 	rc = ssh_userauth_none(ssh, NULL);
 	if (rc == SSH_AUTH_SUCCESS) {
 		d->f.reached_auth = 1;
@@ -298,11 +387,11 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		}
 		if (d->f.pk_ok < 0)
 			d->f.pk_ok = (long)i;
-		if (!can_sign(k)) {
+		if (!can_sign(d, k)) {
 			t->result = TRY_PK_OK;
 			continue;
 		}
-		rc = sign_in(ssh, k);
+		rc = sign_in(d, ssh, k);
 		if (!ssh_is_connected(ssh))
 			rc = SSH_AUTH_ERROR;
 		if (rc == SSH_AUTH_SUCCESS) {
@@ -322,8 +411,10 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 		t->result = TRY_SIGNED_REFUSED;
 	}
 	if (d->f.accepted >= 0) {
-		s->net.login_with = xstrdup(d->ids.v[d->f.accepted].path ?
-		    d->ids.v[d->f.accepted].path : "agent");
+		const struct identity *w = &d->ids.v[d->f.accepted];
+
+		s->net.login_with = xstrdup(w->cert_path ? w->cert_path : w->path ?
+		    w->path : "agent");
 		run_session(d, ssh, deadline);
 		if (d->f.session_status != 0)
 			set_failure(s, "session-failed", d->f.session_error ?
@@ -492,18 +583,19 @@ server_view(struct diag *d, const char *user, struct snapshot *out, char **err)
 	return rc;
 }
 
-/* --pubkey KEY-cert.pub: parse the certificate (text is its file) and
- * make l its certified key as a plain key line. 1, or -1 with *err. */
+/* --pubkey KEY-cert.pub, or the certificate ssh got furthest with: parse
+ * the certificate (text is its file, src names it) and make l its
+ * certified key as a plain key line. 1, or -1 with *err. */
 static int
-cert_subject(struct diag *d, const char *text, size_t len, struct ak_line *l,
-    char **desc, char **err)
+cert_subject(struct diag *d, const char *src, const char *text, size_t len,
+    struct ak_line *l, char **desc, char **err)
 {
 	char *e = NULL, *line, *b64, *id;
 
 	ak_line_free(l);
 	if (cert_parse_text(text ? text : "", len, &d->cert, &e) != 0) {
 		*err = xasprintf("--pubkey %s: not a certificate sshd can read: %s",
-		    d->s->pubkey, e ? e : "?");
+		    src, e ? e : "?");
 		free(e);
 		return -1;
 	}
@@ -515,14 +607,14 @@ cert_subject(struct diag *d, const char *text, size_t len, struct ak_line *l,
 	free(b64);
 	if (l->status != AK_KEY) {
 		*err = xasprintf("--pubkey %s: the certified key cannot be read%s%s",
-		    d->s->pubkey, l->error ? ": " : "", l->error ? l->error : "");
+		    src, l->error ? ": " : "", l->error ? l->error : "");
 		ak_line_free(l);
 		return -1;
 	}
 	id = str_printable(d->cert.key_id, strlen(d->cert.key_id));
 	*desc = xasprintf("%s certificate \"%s\" serial %llu of key %s, CA %s (%s)",
 	    d->cert.type, id, (unsigned long long)d->cert.serial, d->cert.key_fp,
-	    d->cert.ca_fp, d->s->pubkey);
+	    d->cert.ca_fp, src);
 	free(id);
 	return 1;
 }
@@ -550,7 +642,10 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 		if (l->status != AK_KEY && l->is_cert) {
 			/* a certificate: the subject is its certified key (what
 			 * sshd's log names), the certificate goes to cert.c */
-			int rc = cert_subject(d, b.data, b.len, l, desc, err);
+			int rc = cert_subject(d, d->s->pubkey, b.data, b.len, l, desc,
+			    err);
+
+			d->cert_file = d->s->pubkey;
 
 			buf_free(&b);
 			return rc;
@@ -570,8 +665,18 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 		k = &d->ids.v[d->f.accepted];
 	else if (d->f.pk_ok >= 0)
 		k = &d->ids.v[d->f.pk_ok];
+	/* Nothing got further than a refusal: a certificate is the credential
+	 * its owner meant (ssh offers the plain key beside it first). */
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].is_cert &&
+		    d->ids.v[i].skip == NULL && strcmp(d->ids.v[i].origin, "-i") == 0)
+			k = &d->ids.v[i];
 	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
 		if (d->ids.v[i].blob != NULL && strcmp(d->ids.v[i].origin, "-i") == 0)
+			k = &d->ids.v[i];
+	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].is_cert &&
+		    d->ids.v[i].skip == NULL)
 			k = &d->ids.v[i];
 	for (size_t i = 0; k == NULL && i < d->ids.n; i++)
 		if (d->ids.v[i].blob != NULL && d->ids.v[i].skip == NULL)
@@ -586,14 +691,29 @@ subject_line(struct diag *d, struct ak_line *l, char **desc, char **err)
 		line = xasprintf("%s %s", k->type, b64);
 		free(b64);
 	}
+	if (k->is_cert) {
+		/* as with --pubkey CERT: the subject is the certified key, the
+		 * certificate goes to cert.c (the server view's certificate path) */
+		const char *src = k->cert_path ? k->cert_path : "the agent's certificate";
+		char *e = NULL;
+		int rc = cert_subject(d, src, line, strlen(line), l, desc, &e);
+
+		free(line);
+		if (rc < 0) {
+			free(e);
+			return 0;
+		}
+		d->cert_file = k->cert_path;
+		return 1;
+	}
 	ak_parse_line(line, strlen(line), 0, l);
 	free(line);
 	if (l->status != AK_KEY) {
 		ak_line_free(l);
 		return 0;
 	}
-	*desc = xasprintf("%s %s (%s)", k->type, k->fp, k->path ? k->path :
-	    k->comment ? k->comment : "agent");
+	*desc = xasprintf("%s %s (%s)", k->type, k->fp, k->cert_path ? k->cert_path :
+	    k->path ? k->path : k->comment ? k->comment : "agent");
 	return 1;
 }
 
@@ -695,8 +815,9 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 		if (!d->f.publickey_offered || d->f.pubkey_blocked)
 			step(r, 4, "key", STEP_SKIP, NULL);
 		else if (d->f.accepted >= 0)
-			step(r, 4, "key", STEP_PASS, xasprintf("%s accepted",
-			    d->ids.v[d->f.accepted].fp));
+			step(r, 4, "key", STEP_PASS, xasprintf("%s%s accepted",
+			    d->ids.v[d->f.accepted].fp, d->ids.v[d->f.accepted].is_cert ?
+			    " (certificate)" : ""));
 		else
 			step(r, 4, "key", STEP_FAIL, xasprintf("%zu offered, %s",
 			    d->f.offered, d->f.pk_ok >= 0 ? "one the server would accept "
@@ -792,6 +913,16 @@ csv_has_word(const char *list, const char *w)
 	return 0;
 }
 
+static int
+offered_elsewhere(const struct diag *d, const struct identity *h)
+{
+	for (size_t i = 0; i < d->ids.n; i++)
+		if (d->ids.v[i].blob != NULL && d->ids.v[i].bloblen == h->bloblen &&
+		    memcmp(d->ids.v[i].blob, h->blob, h->bloblen) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 probe_unreached(struct diag *d, const struct kh_db *kh)
 {
@@ -810,11 +941,17 @@ probe_unreached(struct diag *d, const struct kh_db *kh)
 		    t->result != TRY_SKIPPED)
 			d->f.late_ok = (long)i;
 	}
-	for (size_t i = 0; i < d->ids.nhidden && probes < MAX_PROBES; i++, probes++)
+	for (size_t i = 0; i < d->ids.nhidden && probes < MAX_PROBES; i++) {
+		/* the same certificate from a CertificateFile is offered: what
+		 * IdentitiesOnly hid there is the agent's key, not the cert */
+		if (offered_elsewhere(d, &d->ids.hidden[i]))
+			continue;
+		probes++;
 		if (probe(d, &d->ids.hidden[i], kh) == 1 && d->f.hidden_ok < 0) {
 			d->f.hidden_ok = (long)i;
 			d->f.hidden_fp = xstrdup(d->ids.hidden[i].fp);
 		}
+	}
 }
 
 static struct ka_finding *
@@ -866,7 +1003,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		ko.policy = s->policy;
 		ko.subject = have_subject ? &subj : NULL;
 		ko.subject_cert = d.have_cert ? &d.cert : NULL;
-		ko.subject_cert_file = d.have_cert ? s->pubkey : NULL;
+		ko.subject_cert_file = d.have_cert ? d.cert_file : NULL;
 		host_result_init(&r->hr, "local");
 		engine_check_snapshot(&srv, &ko, &r->hr);
 		r->target = xstrdup("local");
@@ -978,6 +1115,8 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		so.hook_arg = &d;
 		d.f.t_start = (int64_t)time(NULL);
 		ssh_scan(&tg, &so, &d.conn);
+		agent_proxy_stop(d.proxy);
+		d.proxy = NULL;
 		/* the hostkey checks' blocks_login: what ssh does with the
 		 * verdict under this StrictHostKeyChecking (host_key_gate's) */
 		free(d.conn.net.strict_host_key_checking);
@@ -1010,7 +1149,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	ko.policy = s->policy;
 	ko.subject = have_subject ? &subj : NULL;
 	ko.subject_cert = d.have_cert ? &d.cert : NULL;
-	ko.subject_cert_file = d.have_cert ? s->pubkey : NULL;
+	ko.subject_cert_file = d.have_cert ? d.cert_file : NULL;
 	ko.diag = &d.f;
 	engine_check_snapshot(checked, &ko, &r->hr);
 	r->hr.status = scan_status(checked);
@@ -1060,8 +1199,9 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		char *qa = shell_quote(d.f.local_addr ? d.f.local_addr : "YOUR-ADDRESS");
 
 		r->server_hint = xasprintf("on %s, as root: keyaudit diagnose --local --user %s "
-		    "--pubkey KEY.pub --from %s   (or from here: keyaudit diagnose %s "
-		    "--via %s --sudo)", qh, qu, qa, qt, qvq);
+		    "--pubkey %s --from %s   (or from here: keyaudit diagnose %s "
+		    "--via %s --sudo)", qh, qu, d.have_cert ? "KEY-cert.pub" : "KEY.pub",
+		    qa, qt, qvq);
 		free(qu);
 		free(qt);
 		free(qh);

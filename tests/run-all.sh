@@ -46,13 +46,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite keys tests/keys/run.sh
 	run_suite certca tests/certca/run.sh
 	run_suite diagnose tests/diagnose/run.sh
+	run_suite certclient tests/certclient/run.sh
 	run_suite hostile tests/hostile/run.sh
 	run_suite security tests/security/run.sh
 	run_suite fixes tests/fixes/run.sh
 	run_suite stock tests/stock/run.sh
 	run_suite certsrv tests/certsrv/run.sh
 else
-	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, keys, certca, diagnose, hostile, security, fixes, stock, certsrv: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
+	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, keys, certca, diagnose, certclient, hostile, security, fixes, stock, certsrv: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0; skipped=0

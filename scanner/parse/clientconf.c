@@ -26,13 +26,14 @@
 
 #define WS " \t\r\n"
 #define SSH_MAX_IDENTITY_FILES 100
+#define SSH_MAX_CERTIFICATE_FILES 100
 #define SSH_MAX_HOSTS_FILES 32
 #define MAX_ARGS 1024
 
 /* What the resolution keeps; every other keyword is only checked. */
 enum ckw {
 	C_OTHER, C_HOST, C_MATCH, C_INCLUDE, C_HOSTNAME, C_PORT, C_USER,
-	C_IDENTITYFILE, C_IDENTITIESONLY, C_PROXYCOMMAND, C_PROXYJUMP,
+	C_IDENTITYFILE, C_CERTFILE, C_IDENTITIESONLY, C_PROXYCOMMAND, C_PROXYJUMP,
 	C_CONNECTTIMEOUT, C_HOSTKEYALIAS, C_USERKH, C_GLOBALKH, C_STRICT,
 	C_CANON, C_IGNOREUNKNOWN,
 	/* kept as their first raw value, for diagnose */
@@ -127,7 +128,7 @@ static const struct ckeyword ckeywords[] = {
 	{ "identityfile", C_IDENTITYFILE, T_STR, NULL },
 	{ "identityfile2", C_IDENTITYFILE, T_STR, NULL },
 	{ "identitiesonly", C_IDENTITIESONLY, T_FLAG, NULL },
-	{ "certificatefile", C_OTHER, T_STR, NULL },
+	{ "certificatefile", C_CERTFILE, T_STR, NULL },
 	{ "addkeystoagent", C_OTHER, T_ADDKEYS, NULL },
 	{ "identityagent", C_IDAGENT, T_AGENT, NULL },
 	{ "hostname", C_HOSTNAME, T_STR, NULL },
@@ -1244,6 +1245,8 @@ struct ropts {
 	int port, idonly, ctimeout, ctimeout_set, canon;
 	struct strlist ids;
 	unsigned char *id_user;
+	struct strlist certs;		/* CertificateFile, in order */
+	unsigned char *cert_user;
 	const char *const *ukh, *const *gkh;
 	int nukh, ngkh;
 };
@@ -1493,6 +1496,20 @@ apply_opt(struct rctx *r, const struct cev *e)
 		o->id_user = xrealloc(o->id_user, o->ids.n);
 		o->id_user[o->ids.n - 1] = e->userconf;
 		break;
+	case C_CERTFILE:
+		/* readconf.c add_certificate_file: a name already given by
+		 * the same kind of file is not added twice */
+		for (size_t i = 0; i < o->certs.n; i++)
+			if (o->cert_user[i] == e->userconf &&
+			    strcmp(o->certs.v[i], e->av[0]) == 0)
+				return 0;
+		if (o->certs.n >= SSH_MAX_CERTIFICATE_FILES)
+			return rerr(r, e, "Too many certificate files specified (max %d)",
+			    SSH_MAX_CERTIFICATE_FILES);
+		strlist_add(&o->certs, e->av[0]);
+		o->cert_user = xrealloc(o->cert_user, o->certs.n);
+		o->cert_user[o->certs.n - 1] = e->userconf;
+		break;
 	case C_IDENTITIESONLY:
 		if (o->idonly < 0)
 			o->idonly = e->num;
@@ -1672,6 +1689,7 @@ client_host_free(struct client_host *h)
 	free(h->hostname);
 	free(h->user);
 	strlist_free(&h->identity_files);
+	strlist_free(&h->certificate_files);
 	free(h->proxy_command);
 	free(h->proxy_jump);
 	free(h->host_key_alias);
@@ -1835,6 +1853,19 @@ clientconf_resolve(const struct clientconf *c, const char *host, const char *use
 			free(t);
 			strlist_add_owned(&out->identity_files, x);
 		}
+		/* ssh.c load_public_identity_files: the same expansions */
+		for (size_t i = 0; i < r.o.certs.n; i++) {
+			char *t, *x;
+
+			if ((t = tilde(c, r.o.certs.v[i], &why)) == NULL ||
+			    (x = expand(c, t, keys, vals, 1, &why)) == NULL) {
+				rerr(&r, NULL, "CertificateFile \"%s\": %s", r.o.certs.v[i], why);
+				free(t);
+				goto out;
+			}
+			free(t);
+			strlist_add_owned(&out->certificate_files, x);
+		}
 		if (r.o.nukh == 0) {
 			r.o.ukh = def_ukh;
 			r.o.nukh = 2;
@@ -1875,5 +1906,7 @@ out:
 	free(hka);
 	strlist_free(&r.o.ids);
 	free(r.o.id_user);
+	strlist_free(&r.o.certs);
+	free(r.o.cert_user);
 	return rc;
 }

@@ -90,6 +90,9 @@ struct client_host {
 				 * ${VAR}); "none" dropped; ssh's defaults when unset */
 	int identity_files_default;	/* 1: no IdentityFile was set (a -i file
 				 * would replace these defaults, as with ssh) */
+	struct strlist certificate_files;	/* CertificateFile, expanded as
+				 * IdentityFile; none set: ssh tries FILE-cert(.pub)
+				 * beside each identity file */
 	int identities_only;
 	char *proxy_command;	/* raw (the transport expands %h %p %r %n), NULL when
 				 * unset or "none" */

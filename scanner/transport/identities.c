@@ -1,9 +1,13 @@
 /* identities.c - the keys ssh offers for one host, in ssh's order
- * (sshconnect2.c pubkey_prepare): agent keys first in the agent's order
- * (those an IdentityFile names are "preferred" there), then the remaining
- * files; then the client's PubkeyAcceptedAlgorithms and RequiredRSASize
- * drop keys before any is offered. A private key is read only for its
- * public half and whether a passphrase protects it; the bytes are wiped. */
+ * (ssh.c load_public_identity_files, sshconnect2.c pubkey_prepare):
+ * CertificateFile certificates first, then agent keys in the agent's order
+ * (those an identity file names are "preferred" there), then the remaining
+ * files, each followed by its FILE-cert.pub when no CertificateFile is set;
+ * then the client's PubkeyAcceptedAlgorithms and RequiredRSASize drop keys
+ * before any is offered. For each certificate, the identity whose private
+ * key signs for it (sign_and_send_pubkey). A private key is read only for
+ * its public half and whether a passphrase protects it; the bytes are
+ * wiped. */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -18,6 +22,7 @@
 #include <unistd.h>
 
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/cert.h"
 #include "scanner/transport/identities.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
@@ -41,8 +46,8 @@ static const char default_algs[] =
 #define SSH2_AGENT_IDENTITIES_ANSWER 12
 
 /* The effective list for a +, - or ^ value, as kex_assemble_names. */
-static char *
-effective_algs(const char *v)
+char *
+ident_effective_algs(const char *v)
 {
 	struct buf b;
 	char *copy, *tok, *save = NULL;
@@ -67,7 +72,7 @@ effective_algs(const char *v)
 int
 ident_alg_accepted(const char *client_algs, const char *keytype)
 {
-	char *list = effective_algs(client_algs);
+	char *list = ident_effective_algs(client_algs);
 	int ok = match_pattern_list(keytype, list, 0) == 1;
 
 	/* An RSA key is usable when any RSA signature algorithm is. */
@@ -79,6 +84,55 @@ ident_alg_accepted(const char *client_algs, const char *keytype)
 		    match_pattern_list("rsa-sha2-256-cert-v01@openssh.com", list, 0) == 1;
 	free(list);
 	return ok;
+}
+
+/* Is this parsed line a certificate ssh can read? */
+static int
+ident_cert_usable(const struct ak_line *l)
+{
+	/* authkeys.c refuses every certificate line (sshd never matches one
+	 * there) but keeps its blob; whether ssh can read it is cert.c's */
+	struct ssh_cert c;
+	char *err = NULL;
+	int ok;
+
+	if (!l->is_cert || l->blob == NULL || l->fp == NULL)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	ok = cert_parse(l->blob, l->bloblen, &c, &err) == 0;
+	if (ok)
+		cert_free(&c);
+	free(err);
+	return ok;
+}
+
+/*
+ * The certificate fields the client side judges (scanner/parse/cert.c):
+ * user or host, key id, validity window. ssh reads a certificate with its
+ * CA signature checked (sshkey.c cert_parse) and passes over one that does
+ * not verify without a word: skip says so.
+ */
+static void
+cert_window(struct identity *k)
+{
+	struct ssh_cert c;
+	char *err = NULL;
+
+	memset(&c, 0, sizeof(c));
+	if (cert_parse(k->blob, k->bloblen, &c, &err) != 0) {
+		k->skip = xasprintf("ssh cannot read the certificate: %s", err ? err : "?");
+		free(err);
+		return;
+	}
+	k->cert_kind = c.kind;
+	k->cert_valid_after = c.valid_after;
+	k->cert_valid_before = c.valid_before;
+	k->cert_key_id = c.key_id ? str_printable(c.key_id, strlen(c.key_id)) : NULL;
+	if (cert_verify(&c, &err) == 0)
+		k->skip = xstrdup("the CA's signature on the certificate does not verify: "
+		    "ssh does not load it");
+	free(err);
+	cert_free(&c);
 }
 
 /* Fill the public-key fields from a blob, through the authorized_keys line
@@ -103,7 +157,7 @@ set_public(struct identity *k, const unsigned char *blob, size_t len)
 	ak_parse_line(line, strlen(line), 0, &l);
 	free(line);
 	free(b64);
-	if (l.status != AK_KEY) {
+	if (l.status != AK_KEY && !ident_cert_usable(&l)) {
 		ak_line_free(&l);
 		return -1;
 	}
@@ -113,7 +167,10 @@ set_public(struct identity *k, const unsigned char *blob, size_t len)
 	l.blob = NULL;
 	k->fp = xstrdup(l.fp);
 	k->bits = l.bits;
+	k->is_cert = l.is_cert;
 	ak_line_free(&l);
+	if (k->is_cert)
+		cert_window(k);
 	return 0;
  bad:
 	free(b64);
@@ -145,7 +202,7 @@ load_pub_file(struct identity *k, const char *pubpath)
 			n--;
 		ak_parse_line(t, n, 1, &l);
 	}
-	if (l.status == AK_KEY && l.blob != NULL) {
+	if ((l.status == AK_KEY || ident_cert_usable(&l)) && l.blob != NULL) {
 		rc = set_public(k, l.blob, l.bloblen);
 		if (rc == 0 && l.comment != NULL && k->comment == NULL)
 			k->comment = str_printable(l.comment, strlen(l.comment));
@@ -372,45 +429,249 @@ required_rsa_size(const struct client_host *h)
 	return (*end == '\0' && v > 0) ? v : 1024;
 }
 
+/* A certificate file as sshkey_load_public reads it: FILE itself, then
+ * FILE.pub. 0 when it holds a user or host certificate. */
+static int
+load_cert_file(struct identity *c, const char *file, int try_pub)
+{
+	char *pub;
+	int rc;
+
+	rc = load_pub_file(c, file);
+	if (rc != 0 && try_pub) {
+		pub = xasprintf("%s.pub", file);
+		rc = load_pub_file(c, pub);
+		if (rc == 0) {
+			free(c->cert_path);
+			c->cert_path = pub;
+		} else
+			free(pub);
+	}
+	if (rc == 0 && !c->is_cert)
+		return -1;	/* ssh: "is not a certificate", skipped */
+	return rc;
+}
+
+static void
+identity_clear(struct identity *k)
+{
+	free(k->type);
+	free(k->blob);
+	free(k->fp);
+	free(k->comment);
+	free(k->cert_key_id);
+	free(k->cert_path);
+	k->type = k->fp = k->comment = k->cert_key_id = k->cert_path = NULL;
+	k->blob = NULL;
+	k->bloblen = 0;
+	k->is_cert = 0;
+}
+
+/*
+ * FILE-cert beside an identity file (ssh.c: only when no CertificateFile
+ * is set). ssh keeps the private key's name for it: the certificate is
+ * "FILE ED25519-CERT ..." in ssh -v, and ssh loads FILE to sign when no
+ * plain key in the list matches it. The private file's facts come along.
+ */
+static int
+sibling_cert(const struct identity *f, struct identity *c)
+{
+	char *cp = xasprintf("%s-cert", f->path);
+
+	memset(c, 0, sizeof(*c));
+	c->cert_path = xstrdup(cp);
+	if (load_cert_file(c, cp, 1) != 0) {
+		free(cp);
+		identity_clear(c);
+		return -1;
+	}
+	free(cp);
+	c->source = IDENT_FILE;
+	c->path = xstrdup(f->path);
+	c->origin = xstrdup(f->origin);
+	c->missing = f->missing;
+	c->unreadable = f->unreadable;
+	c->bad_mode = f->bad_mode;
+	c->mode = f->mode;
+	c->encrypted = f->encrypted;
+	c->priv_fp = f->priv_fp ? xstrdup(f->priv_fp) : NULL;
+	c->why = f->why ? xstrdup(f->why) : NULL;
+	return 0;
+}
+
+/* A CertificateFile entry; ssh skips one it cannot load silently (-v:
+ * "certificate file ... type -1"), keyaudit keeps it with why. */
+static void
+certificate_file(const char *path, struct identity *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->source = IDENT_FILE;
+	c->path = xstrdup(path);
+	c->cert_path = xstrdup(path);
+	c->origin = xstrdup("CertificateFile");
+	if (load_cert_file(c, path, 1) != 0) {
+		struct stat st;
+
+		identity_clear(c);
+		c->cert_path = xstrdup(path);
+		c->is_cert = 1;
+		if (stat(path, &st) != 0) {
+			c->missing = 1;
+			c->why = xstrdup(strerror(errno));
+		} else {
+			c->unreadable = 1;
+			c->why = xstrdup("not a certificate ssh can read");
+		}
+	}
+}
+
+/* sshconnect2.c id_filename_matches: the same name, or the certificate's
+ * name is the private key's plus ".pub" or "-cert.pub". */
+static int
+filename_matches(const char *cert, const char *priv)
+{
+	static const char *const suffixes[] = { ".pub", "-cert.pub" };
+	size_t len = strlen(cert), plen = strlen(priv);
+
+	if (strcmp(cert, priv) == 0)
+		return 1;
+	for (size_t i = 0; i < KA_ARRLEN(suffixes); i++) {
+		size_t sl = strlen(suffixes[i]);
+		if (len > sl && plen == len - sl &&
+		    strcmp(cert + len - sl, suffixes[i]) == 0 &&
+		    memcmp(cert, priv, plen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Who signs for each certificate (sign_and_send_pubkey): a plain key of the
+ * list with the same public key (an agent's: the agent signs; a file's: ssh
+ * loads that file), else for a file's certificate an identity of the same
+ * file name that has no public half, else the certificate's own path (or
+ * the agent, which holds the certificate with its key).
+ */
+static void
+resolve_signers(struct ident_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i].signer = -1;
+	for (size_t i = 0; i < l->n; i++) {
+		struct identity *c = &l->v[i];
+
+		if (!c->is_cert || c->blob == NULL)
+			continue;
+		for (size_t j = 0; j < l->n && c->signer < 0; j++) {
+			const struct identity *p = &l->v[j];
+			if (j != i && !p->is_cert && p->fp != NULL &&
+			    p->skip_why != IDENT_SKIP_ALGORITHM &&
+			    strcmp(p->fp, c->fp) == 0)
+				c->signer = (long)j;
+		}
+		if (c->signer < 0 && c->source == IDENT_FILE)
+			for (size_t j = 0; j < l->n && c->signer < 0; j++) {
+				const struct identity *p = &l->v[j];
+				if (j != i && p->blob == NULL && p->path != NULL &&
+				    p->source == IDENT_FILE && !p->is_cert &&
+				    filename_matches(c->path, p->path))
+					c->signer = (long)j;
+			}
+		if (c->signer >= 0 || c->source != IDENT_FILE)
+			continue;
+		/* ssh loads c->path as the private key */
+		if (c->cert_path != NULL && strcmp(c->path, c->cert_path) == 0) {
+			int hidden = 0;
+
+			for (size_t j = 0; j < l->nhidden; j++)
+				if (!l->hidden[j].is_cert && l->hidden[j].fp != NULL &&
+				    strcmp(l->hidden[j].fp, c->fp) == 0)
+					hidden = 1;
+			c->cert_no_key = 1;
+			free(c->why);
+			c->why = hidden ? xstrdup("the agent holds its key, but "
+			    "IdentitiesOnly keeps ssh from using an agent key no "
+			    "IdentityFile names: add the IdentityFile of that key") :
+			    xasprintf("no identity file holds its key, and ssh cannot "
+			    "load the certificate file %s as a private key", c->path);
+		} else if (c->missing || c->unreadable) {
+			c->cert_no_key = 1;
+		} else if (c->priv_fp != NULL && strcmp(c->priv_fp, c->fp) != 0)
+			c->cert_mismatch = 1;
+	}
+}
+
 void
 identities_build(const struct client_host *h, const struct strlist *cli_ids,
     const char *agent_sock, int timeout_ms, struct ident_list *out)
 {
 	struct identity *files = NULL, *agent = NULL;
-	size_t nfiles = 0, nagent = 0, cap = 0;
+	size_t nfiles = 0, nagent = 0, cap = 0, nplain = 0, ncand;
 	char *sock;
 	long minrsa = required_rsa_size(h);
 	uid_t uid = getuid();
 
 	memset(out, 0, sizeof(*out));
-	files = xcalloc((cli_ids ? cli_ids->n : 0) + h->identity_files.n + 1, sizeof(*files));
-	for (size_t i = 0; cli_ids != NULL && i < cli_ids->n; i++) {
-		files[nfiles].path = xstrdup(cli_ids->v[i]);
-		files[nfiles++].origin = xstrdup("-i");
-	}
-	/* -i replaces ssh's default files, not the ones ssh_config names. */
-	if (nfiles == 0 || !h->identity_files_default)
-		for (size_t i = 0; i < h->identity_files.n; i++) {
-			if (cli_ids != NULL && strlist_has(cli_ids, h->identity_files.v[i]))
-				continue;
-			files[nfiles].path = xstrdup(h->identity_files.v[i]);
-			files[nfiles++].origin = xstrdup(h->identity_files_default ?
-			    "default" : "IdentityFile");
+	ncand = (cli_ids ? cli_ids->n : 0) + h->identity_files.n;
+	/* each file may bring its -cert */
+	files = xcalloc(2 * ncand + 1, sizeof(*files));
+	{
+		struct identity *plain = xcalloc(ncand + 1, sizeof(*plain));
+
+		for (size_t i = 0; cli_ids != NULL && i < cli_ids->n; i++) {
+			plain[nplain].path = xstrdup(cli_ids->v[i]);
+			plain[nplain++].origin = xstrdup("-i");
 		}
-	for (size_t i = 0; i < nfiles; i++) {
-		files[i].source = IDENT_FILE;
-		load_file(&files[i], uid);
+		/* -i replaces ssh's default files, not the ones ssh_config names. */
+		if (nplain == 0 || !h->identity_files_default)
+			for (size_t i = 0; i < h->identity_files.n; i++) {
+				if (cli_ids != NULL && strlist_has(cli_ids, h->identity_files.v[i]))
+					continue;
+				plain[nplain].path = xstrdup(h->identity_files.v[i]);
+				plain[nplain++].origin = xstrdup(h->identity_files_default ?
+				    "default" : "IdentityFile");
+			}
+		for (size_t i = 0; i < nplain; i++) {
+			plain[i].source = IDENT_FILE;
+			load_file(&plain[i], uid);
+			/* an identity file that is itself a certificate (-i
+			 * KEY-cert.pub): ssh offers it, and cannot load it to
+			 * sign unless a key of the list is its key */
+			if (plain[i].blob == NULL && !plain[i].missing &&
+			    load_cert_file(&plain[i], plain[i].path, 0) == 0) {
+				plain[i].cert_path = xstrdup(plain[i].path);
+				plain[i].unreadable = 0;
+			} else if (plain[i].blob != NULL && plain[i].is_cert)
+				/* FILE.pub holds a certificate: ssh offers it as
+				 * FILE's key and signs with FILE */
+				plain[i].cert_path = xasprintf("%s.pub", plain[i].path);
+
+			files[nfiles++] = plain[i];
+			if (h->certificate_files.n == 0 &&
+			    sibling_cert(&plain[i], &files[nfiles]) == 0)
+				nfiles++;
+		}
+		free(plain);
+	}
+
+	/* CertificateFile certificates lead the list (pubkey_prepare's
+	 * "preferred" before the agent is asked). */
+	for (size_t i = 0; i < h->certificate_files.n && i < 100; i++) {
+		struct identity c;
+
+		certificate_file(h->certificate_files.v[i], &c);
+		push(out, &cap, &c);
 	}
 
 	if ((sock = agent_socket(h, agent_sock)) != NULL) {
 		agent_list(out, sock, timeout_ms, &agent, &nagent);
-		free(sock);
+		out->agent_path = sock;
 	}
 	for (size_t j = 0; j < nagent; j++) {
 		struct identity *a = &agent[j];
 		int found = 0;
 
-		if (strcmp(a->type, "ssh-rsa") == 0 && a->bits < minrsa) {
+		if (a->skip == NULL && !strncmp(a->type, "ssh-rsa", 7) && a->bits < minrsa) {
 			/* ssh drops it silently ("ignoring ... agent key"). */
 			a->skip = xasprintf("the agent's %d-bit RSA key is below RequiredRSASize %ld",
 			    a->bits, minrsa);
@@ -418,6 +679,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 		}
 		for (size_t i = 0; a->skip == NULL && i < nfiles; i++) {
 			struct identity *f = &files[i];
+			/* sshkey_equal: the same key, or the same certificate */
 			if (f->path == NULL || f->blob == NULL || f->bloblen != a->bloblen ||
 			    memcmp(f->blob, a->blob, a->bloblen) != 0)
 				continue;
@@ -427,10 +689,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 			push(out, &cap, f);
 			f->path = NULL;		/* moved */
 			found = 1;
-			free(a->type);
-			free(a->blob);
-			free(a->fp);
-			free(a->comment);
+			identity_clear(a);
 			break;
 		}
 		if (found)
@@ -461,6 +720,12 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 
 		if (k->skip != NULL || k->type == NULL)
 			continue;
+		if (k->is_cert && k->cert_kind != 1) {
+			/* pubkey_prepare: "ignoring certificate ...: not a user
+			 * certificate" */
+			k->skip = xstrdup("not a user certificate: ssh ignores it");
+			continue;
+		}
 		if (!ident_alg_accepted(h->pubkey_accepted_algorithms, k->type)) {
 			k->skip = xasprintf("%s keys are not in the client's "
 			    "PubkeyAcceptedAlgorithms (%s): ssh does not offer it", k->type,
@@ -473,6 +738,7 @@ identities_build(const struct client_host *h, const struct strlist *cli_ids,
 			k->skip_why = IDENT_SKIP_RSA_SIZE;
 		}
 	}
+	resolve_signers(out);
 }
 
 static void
@@ -487,6 +753,8 @@ identity_free(struct identity *k)
 		free(k->priv_fp);
 		free(k->skip);
 		free(k->why);
+		free(k->cert_path);
+		free(k->cert_key_id);
 }
 
 void
@@ -499,5 +767,6 @@ ident_list_free(struct ident_list *l)
 	free(l->hidden);
 	free(l->v);
 	free(l->agent_error);
+	free(l->agent_path);
 	memset(l, 0, sizeof(*l));
 }

@@ -44,5 +44,8 @@ int ident_parse_agent_reply(const unsigned char *rep, size_t len,
  * may start with + - ^) accept a key of this type? Also used for the
  * server-sig-algs check. 1 yes, 0 no. */
 int ident_alg_accepted(const char *client_algs, const char *keytype);
+/* The effective list of a PubkeyAcceptedAlgorithms value (NULL: ssh's
+ * default; + - ^ applied to it). Caller frees. */
+char *ident_effective_algs(const char *client_algs);
 
 #endif

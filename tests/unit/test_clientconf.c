@@ -396,6 +396,31 @@ test_match_final(void **state)
 	clientconf_free(c);
 }
 
+/* CertificateFile: every value kept in order (a repeat once), expanded as
+ * IdentityFile is. */
+static void
+test_certificate_file(void **state)
+{
+	struct clientconf *c = load_text(
+	    "Host foo\n"
+	    "  CertificateFile ~/.ssh/%r-cert.pub\n"
+	    "  CertificateFile /etc/ssh/cert.pub\n"
+	    "Host *\n"
+	    "  CertificateFile ~/.ssh/%r-cert.pub\n");
+	struct client_host h;
+
+	(void)state;
+	resolve(c, "foo", "bob", 0, &h);
+	assert_int_equal(h.certificate_files.n, 2);
+	assert_string_equal(h.certificate_files.v[0], "/home/alice/.ssh/bob-cert.pub");
+	assert_string_equal(h.certificate_files.v[1], "/etc/ssh/cert.pub");
+	client_host_free(&h);
+	resolve(c, "other", NULL, 0, &h);
+	assert_int_equal(h.certificate_files.n, 1);
+	client_host_free(&h);
+	clientconf_free(c);
+}
+
 /* Match exec never runs: the block is skipped and a note says so. */
 static void
 test_match_exec(void **state)
@@ -1104,6 +1129,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_system_file_errors),
 		cmocka_unit_test(test_hostname_token_error),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_certificate_file),
 	};
 
 	if (argc >= 2 && strcmp(argv[1], "--resolve") == 0)
