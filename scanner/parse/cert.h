@@ -25,6 +25,10 @@ enum cert_kind { CERT_USER = 1, CERT_HOST = 2 };
 struct cert_option {
 	char *name;
 	char *value;
+	/* the option's data as written (ssh-keygen -L shows unknown ones in
+	 * hex) */
+	unsigned char *data;
+	size_t datalen;
 };
 
 struct ssh_cert {
@@ -56,6 +60,13 @@ struct ssh_cert {
 	size_t signed_len;
 	unsigned char *sig;
 	size_t siglen;
+	/* options past CERT_MAX_OPTIONS in either section: checked, not kept */
+	size_t options_dropped;
+	/* what sshd's sshauthopt_from_cert would refuse in the options when
+	 * the certificate is used (an unknown critical option, force-command
+	 * twice, extra data...), in sshd's words; NULL when nothing. The
+	 * source-address list's syntax is not judged here. */
+	char *options_error;
 };
 
 /* A certificate blob (the base64 of a -cert.pub line, decoded). 0, or -1
