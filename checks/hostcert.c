@@ -8,6 +8,7 @@
  * with an algorithm its CASignatureAlgorithms leaves out (ssh-rsa, SHA-1).
  * Family "cert", beside cert.c (user certificates) and certca.c. The
  * client side, @cert-authority in known_hosts, is hostkey.c's (khcert.c). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,12 +131,23 @@ host_names(const struct ka_ctx *ctx, struct strlist *out)
 		size_t n = h[0] == '[' ? strcspn(h + 1, "]") : strcspn(h, ":");
 		char *name = xstrndup(h + (h[0] == '['), n);
 
+		/* ssh compares the name it connects to, lower-cased */
+		for (char *c = name; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+
 		if (!strlist_has(out, name))
 			strlist_add(out, name);
 		free(name);
 	}
-	if (s->net.host != NULL && !strlist_has(out, s->net.host))
-		strlist_add(out, s->net.host);
+	if (s->net.host != NULL) {
+		char *name = xstrdup(s->net.host);
+
+		for (char *c = name; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!strlist_has(out, name))
+			strlist_add(out, name);
+		free(name);
+	}
 }
 
 static char *
