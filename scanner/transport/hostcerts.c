@@ -26,7 +26,12 @@ paired(const struct sshd_eff *g, const struct snapshot *s, const struct ssh_cert
 
 		free(pub);
 		if (f == NULL || f->type != SNAP_REG || !f->has_content) {
-			unknown |= f == NULL || f->type != SNAP_NOENT;
+			/* no KEY.pub: sshd may still read the public half from the
+			 * private key, unless that is missing too */
+			const struct snap_file *priv = snap_file_get(s, hk->v[i]);
+
+			unknown |= f == NULL || f->type != SNAP_NOENT || priv == NULL ||
+			    priv->type != SNAP_NOENT;
 			continue;
 		}
 		ak_parse_line(f->content, strcspn(f->content, "\n"), 1, &k);
