@@ -33,7 +33,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-.PHONY: all check unit integration asan fuzz fuzz-build deps test-deps clean bench install man
+.PHONY: all check unit integration asan fuzz fuzz-build deps test-deps clean bench install man certtool
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -73,11 +73,19 @@ build-fuzz/obj/scanner/transport/collector.o: FUZZ_FLAGS += -Ibuild-fuzz/obj/sca
 unit: $(TEST_BIN) keyaudit
 	@tests/run-unit.sh $(TEST_BIN)
 
+# The certificate and KRL parsers' driver for tests/certparse/run.sh (held
+# against ssh-keygen -L and -Q); a test tool, not installed.
+CERTTOOL := $(BUILD)/tests/certtool
+certtool: $(CERTTOOL)
+$(CERTTOOL): tests/certparse/certtool.c $(BUILD)/libkeyaudit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libkeyaudit.a $(PKG_LIBS) $(LDFLAGS)
+
 integration: keyaudit
 	@tests/integration/run.sh
 
 # Runs every suite and ends with one "N passed, N failed" line.
-check: test-deps $(TEST_BIN) keyaudit fuzz-build
+check: test-deps $(TEST_BIN) $(CERTTOOL) keyaudit fuzz-build
 	@tests/run-all.sh $(TEST_BIN)
 
 asan:
@@ -134,4 +142,4 @@ install: keyaudit
 clean:
 	rm -rf build build-asan build-fuzz keyaudit
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(CERTTOOL).d $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -35,6 +35,7 @@ for t in "$@"; do
 done
 run_suite collector tests/cli/collector.sh ./keyaudit "$collect_bin"
 run_suite clientconf-diff tests/cli/clientconf-diff.sh "$cc_bin"
+run_suite certparse tests/certparse/run.sh "$build/tests/certtool"
 run_suite fuzz tests/fuzz/smoke.sh
 if [ "$(id -u)" -eq 0 ]; then
 	run_suite sshdconf-diff tests/sshdconf-diff.sh

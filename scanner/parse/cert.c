@@ -583,14 +583,14 @@ struct cakey {
 };
 
 static int
-read_cakey(const struct ssh_cert *c, struct cakey *k)
+read_cakey(const unsigned char *blob, size_t len, struct cakey *k)
 {
 	struct sshbuf r;
 	char *name;
 	int nf = 1, i;
 
 	memset(k, 0, sizeof(*k));
-	sshbuf_init(&r, c->ca_blob, c->ca_bloblen);
+	sshbuf_init(&r, blob, len);
 	if (sshbuf_get_cstring(&r, &name) != 0)
 		return -1;
 	k->t = kb_type_by_blobname(name);
@@ -771,6 +771,19 @@ rsa_md(const char *alg)
 int
 cert_verify(const struct ssh_cert *c, char **err)
 {
+	if (err != NULL)
+		*err = NULL;
+	if (c->ca_blob == NULL || c->sig == NULL)
+		return fail(err, xstrdup("the CA key is unreadable"));
+	return cert_sig_verify(c->ca_blob, c->ca_bloblen, c->sig, c->siglen,
+	    c->signed_data, c->signed_len, err);
+}
+
+int
+cert_sig_verify(const unsigned char *key, size_t keylen,
+    const unsigned char *sig, size_t siglen, const unsigned char *data,
+    size_t datalen, char **err)
+{
 	struct cakey k;
 	struct sshbuf r, in;
 	const unsigned char *s, *er, *es;
@@ -783,9 +796,9 @@ cert_verify(const struct ssh_cert *c, char **err)
 
 	if (err != NULL)
 		*err = NULL;
-	if (c->ca_blob == NULL || read_cakey(c, &k) != 0)
-		return fail(err, xstrdup("the CA key is unreadable"));
-	sshbuf_init(&r, c->sig, c->siglen);
+	if (read_cakey(key, keylen, &k) != 0)
+		return fail(err, xstrdup("the signing key is unreadable"));
+	sshbuf_init(&r, sig, siglen);
 	if (sshbuf_get_cstring(&r, &alg) != 0 ||
 	    sshbuf_get_string(&r, &s, &sn) != 0) {
 		free(alg);
@@ -809,19 +822,19 @@ cert_verify(const struct ssh_cert *c, char **err)
 		if (strcmp(alg, "ssh-ed25519") != 0 || sn != 64) {
 			if (err != NULL)
 				*err = xasprintf("an Ed25519 CA cannot make a "
-				    "%zu-byte %s signature", sn, c->sig_alg);
+				    "%zu-byte %s signature", sn, alg);
 			goto out;
 		}
 		pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
 		    k.f[0], k.fn[0]);
-		rc = evp_verify(pk, NULL, s, sn, c->signed_data, c->signed_len);
+		rc = evp_verify(pk, NULL, s, sn, data, datalen);
 		break;
 	case KB_ECDSA:
 		/* the signature's type is the key's own name */
 		if (strcmp(alg, k.t->plain) != 0) {
 			if (err != NULL)
 				*err = xasprintf("an %s CA cannot make a %s "
-				    "signature", k.t->plain, c->sig_alg);
+				    "signature", k.t->plain, alg);
 			goto out;
 		}
 		sshbuf_init(&in, s, sn);
@@ -836,14 +849,13 @@ cert_verify(const struct ssh_cert *c, char **err)
 		md = k.t->curve == 256 ? EVP_sha256() :
 		    k.t->curve == 384 ? EVP_sha384() : EVP_sha512();
 		pk = ec_key(&k);
-		rc = evp_verify(pk, md, der, derlen, c->signed_data,
-		    c->signed_len);
+		rc = evp_verify(pk, md, der, derlen, data, datalen);
 		break;
 	case KB_RSA:
 		if ((md = rsa_md(alg)) == NULL) {
 			if (err != NULL)
 				*err = xasprintf("an RSA CA cannot make a %s "
-				    "signature", c->sig_alg);
+				    "signature", alg);
 			goto out;
 		}
 		/* ssh_rsa_verify: a short signature is padded to the
@@ -858,8 +870,7 @@ cert_verify(const struct ssh_cert *c, char **err)
 		padded = xcalloc(1, modlen);
 		memcpy(padded + modlen - sn, s, sn);
 		pk = rsa_key(&k);
-		rc = evp_verify(pk, md, padded, modlen, c->signed_data,
-		    c->signed_len);
+		rc = evp_verify(pk, md, padded, modlen, data, datalen);
 		break;
 	case KB_DSA:
 		/* ssh_dss_verify: 40 bytes, r and s of 160 bits, SHA-1 */
@@ -870,8 +881,7 @@ cert_verify(const struct ssh_cert *c, char **err)
 			goto out;
 		}
 		pk = dsa_key(&k);
-		rc = evp_verify(pk, EVP_sha1(), der, derlen, c->signed_data,
-		    c->signed_len);
+		rc = evp_verify(pk, EVP_sha1(), der, derlen, data, datalen);
 		break;
 	default:
 		rc = -1;
@@ -879,10 +889,9 @@ cert_verify(const struct ssh_cert *c, char **err)
 	}
 	if (rc == -1)
 		fail(err, xasprintf("libcrypto cannot check a %s signature here",
-		    c->sig_alg));
+		    alg));
 	else if (rc == 0 && err != NULL)
-		*err = xasprintf("the %s signature by CA %s does not verify",
-		    c->sig_alg, c->ca_fp);
+		*err = xasprintf("the %s signature does not verify", alg);
  out:
 	free(alg);
 	free(der);

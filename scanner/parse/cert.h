@@ -84,6 +84,11 @@ void cert_free(struct ssh_cert *c);
  * sshd and ssh refuse a certificate whose signature fails before they look
  * at anything else). 1 valid, 0 invalid, -1 not checkable here (*err). */
 int cert_verify(const struct ssh_cert *c, char **err);
+/* sshkey_verify itself: a signature blob by a plain key blob over data
+ * (cert_verify, KRL signature sections). Same answers as cert_verify. */
+int cert_sig_verify(const unsigned char *key, size_t keylen,
+    const unsigned char *sig, size_t siglen, const unsigned char *data,
+    size_t datalen, char **err);
 
 /* The validity window at now (seconds since the epoch, the caller's clock):
  * 0 inside, -1 not yet valid, 1 expired. */
