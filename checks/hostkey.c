@@ -658,9 +658,9 @@ run(struct ka_ctx *ctx)
 		char *qa = shell_quote(n->address ? n->address : ctx->snap->target);
 		char *own = own_host_keys(ctx);
 		const char *pending = n->hostcert != NULL && strcmp(n->hostcert,
-		    "pending") == 0 ? "; known_hosts pins it by @cert-authority only, and its "
-		    "HostCertificate could not be collected (libssh 0.10 cannot be shown a "
-		    "host certificate): not verified" : "";
+		    "pending") == 0 ? "; known_hosts pins it by @cert-authority only: libssh "
+		    "0.10 cannot be shown a host certificate, and the host's HostCertificate "
+		    "was not read (no view of its files), so it was not verified" : "";
 
 		fix = xasprintf("compare %s with the host's own `%s`, then add it on the "
 		    "client: ssh-keyscan -p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp,
@@ -671,7 +671,7 @@ run(struct ka_ctx *ctx)
 		    "%s presents %s %s, which no known_hosts entry lists for %s%s%s%s",
 		    ctx->snap->target, n->hostkey_type, n->hostkey_fp, name,
 		    n->failure ? "; not logged in" : n->hostcert != NULL ?
-		    " (logged in to read its HostCertificate)" :
+		    " (logged in, as ssh would try the certificate a CA line asks for)" :
 		    " (accepted: --accept-unknown-hosts)",
 		    ssh_stops(n, "new") ? ": ssh -o BatchMode=yes refuses it" : "", pending);
 		if (f != NULL)

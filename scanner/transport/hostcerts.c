@@ -45,7 +45,7 @@ paired(const struct sshd_eff *g, const struct snapshot *s, const struct ssh_cert
 }
 
 int
-hostcert_pick(const struct snapshot *s, struct ssh_cert *out, const char **path,
+hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
     char **why)
 {
 	struct ka_host_result scratch;
@@ -56,6 +56,7 @@ hostcert_pick(const struct snapshot *s, struct ssh_cert *out, const char **path,
 	int best = -1, found = 0;
 
 	*why = NULL;
+	*path = NULL;
 	host_result_init(&scratch, "hostcert");
 	ctx_init(&ctx, s, &none, &scratch);
 	buf_init(&skipped);
@@ -89,7 +90,9 @@ hostcert_pick(const struct snapshot *s, struct ssh_cert *out, const char **path,
 			if (found)
 				cert_free(out);
 			*out = c;
-			*path = hc->v[i];
+			/* the configuration is the context's, freed below */
+			free(*path);
+			*path = xstrdup(hc->v[i]);
 			best = r;
 			found = 1;
 		} else
@@ -112,8 +115,7 @@ hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
 	struct snap_net *n = &s->net;
 	struct khc_verdict v;
 	struct ssh_cert c;
-	const char *path = NULL;
-	char *why = NULL, *wire;
+	char *path = NULL, *why = NULL, *wire;
 
 	if (db == NULL || s->net_only)
 		return;
@@ -127,7 +129,7 @@ hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
 		n->hostcert_why = why;
 		return;
 	}
-	n->hostcert_path = xstrdup(path);
+	n->hostcert_path = path;
 	khc_check(db, name, port, &c, now, &v);
 	wire = n->hostkey_fp != NULL && c.key_fp != NULL &&
 	    strcmp(n->hostkey_fp, c.key_fp) == 0 ? xstrdup("it certifies the key the "

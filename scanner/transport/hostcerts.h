@@ -17,8 +17,9 @@
  * certificate algorithm order (Ed25519, ECDSA, RSA), of those sshd loads
  * (a certificate that parses, whose signature verifies and, where the
  * HostKey's KEY.pub was collected, that certifies a HostKey). 0 and *out
- * (and *path, the file; not owned) filled, or -1 with *why (allocated). */
-int hostcert_pick(const struct snapshot *s, struct ssh_cert *out, const char **path,
+ * and *path (the file) filled, or -1 with *why; *path and *why are the
+ * caller's to free. */
+int hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
     char **why);
 
 /* After collection, for a host whose plain key known_hosts does not know

@@ -9,7 +9,8 @@
 # file is given) and `keyaudit scan USER@HOST -p 2450 --known-hosts KH`
 # (a host pinned only by a CA is logged in to and its HostCertificate, as
 # the collector read it, is judged), with the cert.host-cert-* findings
-# of the host's own side. sshd instances on 127.0.0.1:2450 and
+# of the host's own side; and `keyaudit diagnose --local` (the verdict,
+# and hostkey.cert-untrusted as the cause where ssh refuses). sshd instances on 127.0.0.1:2450 and
 # 127.0.0.151-159:2450, one at a time; accounts kch*.
 #   tests/hostcert/run.sh            ends "hostcert: N passed, N failed"
 set -u
@@ -102,6 +103,18 @@ scenario() {
 		t_ok "$name: scan: $got"
 	else
 		t_nok "$name: scan: expected '$want_scan', got '$got'" "$(jq -c '.hosts[0] | [.error, [.findings[] | select(.check | test("^hostkey|^cert|^net")) | [.check, .message]]]' "$D/scan.json" 2>/dev/null; cat "$D/scan.err")"
+	fi
+	# diagnose with the server view read here (--local): the login is
+	# made as ssh would try it, the certificate judged from the host's file
+	local want_diag="refused hostkey.cert-untrusted"
+	[ "$want_ssh" = ok ] && want_diag="ok "
+	"$KA" diagnose "kch1@$addr" -p $PORT -i "$D/id" --known-hosts "$D/$name.kh" --local \
+	    --sshd-config "$D/$name/sshd_config" --format json > "$D/diag.json" 2> "$D/diag.err"
+	got=$(jq -r '"\(.verdict) \(if .cause then .cause.check else "" end)"' "$D/diag.json" 2>/dev/null)
+	if [ "$got" = "$want_diag" ]; then
+		t_ok "$name: diagnose --local: $got"
+	else
+		t_nok "$name: diagnose --local: expected '$want_diag', got '$got'" "$(jq -c '[.verdict, .cause, [.hosts[0].findings[]? | [.check, .blocks_login]]]' "$D/diag.json" 2>/dev/null; head -c 600 "$D/diag.json"; cat "$D/diag.err")"
 	fi
 	# the reason ssh gave is the reason keyaudit gives, and the scan says
 	# what it verified how
