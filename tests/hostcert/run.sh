@@ -104,6 +104,17 @@ scenario() {
 	else
 		t_nok "$name: scan: expected '$want_scan', got '$got'" "$(jq -c '.hosts[0] | [.error, [.findings[] | select(.check | test("^hostkey|^cert|^net")) | [.check, .message]]]' "$D/scan.json" 2>/dev/null; cat "$D/scan.err")"
 	fi
+	# the same verdict from the snapshot `keyaudit collect` saves (net.hostcert*)
+	"$KA" collect "kch1@$addr" -p $PORT -i "$D/id" --known-hosts "$D/$name.kh" \
+	    --sshd-config "$D/$name/sshd_config" -o "$D/snap.json" >/dev/null 2>&1
+	"$KA" scan --snapshot "$D/snap.json" --format json > "$D/snapscan.json" 2>/dev/null
+	got=$(jq -r '.hosts[0] | [.status] + ([.findings[] | select(.check | test("^hostkey[.]|^cert[.]host-cert")) |
+	    "\(.check):\(.blocks_login)"] | sort) | join(" ")' "$D/snapscan.json")
+	if [ "$got" = "$want_scan" ]; then
+		t_ok "$name: collect, then scan --snapshot: the same ($(jq -r '.net.hostcert // "no certificate judged"' "$D/snap.json"))"
+	else
+		t_nok "$name: scan --snapshot: expected '$want_scan', got '$got'"
+	fi
 	# diagnose with the server view read here (--local): the login is
 	# made as ssh would try it, the certificate judged from the host's file
 	local want_diag="refused hostkey.cert-untrusted"
@@ -138,6 +149,7 @@ scenario() {
 			t_nok "$name: reason '$phrase' in both messages" "$(jq -c '[.hosts[0].findings[] | select(.check == "hostkey.cert-untrusted") | .message]' "$D/kh.json" "$D/scan.json")"
 		fi
 	fi
+	[ -n "${EXTRA:-}" ] && "$EXTRA"
 	t_sshd_stop "$name"
 }
 
@@ -151,10 +163,23 @@ NOW_OK="-V -5m:+1h"
 # certify NAME CA ARGS...: $D/NAME-cert.pub for the host key
 certify() { local n=$1 ca=$2; shift 2; cp "$D/hk.pub" "$D/$n.pub"; sign "$n" "$ca" "$@"; }
 
+# without --host-cert, known-hosts cannot verify a CA-pinned host and says so
+no_cert_given() {
+	if "$KA" known-hosts 127.0.0.1 -p $PORT --known-hosts "$D/valid.kh" --format json 2>/dev/null |
+	    jq -e '[.hosts[0].findings[] | select(.check == "hostkey.unknown") | .message |
+	    contains("cannot ask a host for its certificate")] | any' >/dev/null; then
+		t_ok "valid: known-hosts without --host-cert: hostkey.unknown, not verified, saying why"
+	else
+		t_nok "valid: known-hosts without --host-cert"
+	fi
+}
+
 # 1. a valid host certificate pinned by @cert-authority: ssh logs in
 certify valid ca -n 127.0.0.1,127.0.0.151,127.0.0.152,127.0.0.153,127.0.0.154,127.0.0.155,127.0.0.156,127.0.0.157,127.0.0.158,127.0.0.159 $NOW_OK
+EXTRA=no_cert_given
 scenario valid 127.0.0.1 "@cert-authority [127.0.0.1]:$PORT $CA" "$D/valid-cert.pub" \
     ok "" "scanned"
+EXTRA=
 
 # 2. the wrong CA pinned
 scenario wrong-ca 127.0.0.151 "@cert-authority [127.0.0.151]:$PORT $CA2" "$D/valid-cert.pub" \
