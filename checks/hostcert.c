@@ -86,7 +86,7 @@ static const struct ka_rule *const rules[] = {
  * KEY.pub as collected (the private key's bytes are never read). 1 a
  * HostKey has its key, 0 none has, -1 not every KEY.pub could be read. */
 static int
-has_host_key(const struct ka_ctx *ctx, const struct ssh_cert *c, const char **key)
+has_host_key(const struct ka_ctx *ctx, const struct ssh_cert *c)
 {
 	const struct sshd_value *hk = sshd_eff_get(ctx->global, "hostkey");
 	int unknown = 0;
@@ -110,10 +110,8 @@ has_host_key(const struct ka_ctx *ctx, const struct ssh_cert *c, const char **ke
 		same = k.status == AK_KEY && k.bloblen == c->key_bloblen &&
 		    memcmp(k.blob, c->key_blob, k.bloblen) == 0;
 		ak_line_free(&k);
-		if (same) {
-			*key = hk->v[i];
+		if (same)
 			return 1;
-		}
 	}
 	return unknown ? -1 : 0;
 }
@@ -171,7 +169,7 @@ static void
 judge_cert(struct ka_ctx *ctx, const char *path)
 {
 	const struct snap_file *f = snap_file_get(ctx->snap, path);
-	const char *key = NULL, *why;
+	const char *why;
 	struct ssh_cert c;
 	char *err = NULL, *fix;
 	int64_t now = ctx->snap->collected_at;
@@ -217,7 +215,7 @@ judge_cert(struct ka_ctx *ctx, const char *path)
 		cert_free(&c);
 		return;
 	}
-	switch (has_host_key(ctx, &c, &key)) {
+	switch (has_host_key(ctx, &c)) {
 	case 0:
 		ctx_finding(ctx, &rule_cert_host_cert_no_key, NULL, path, 1, "sign the public "
 		    "key of one of the HostKey files (ssh-keygen -s CA -h ... HOSTKEY.pub), or "
@@ -231,7 +229,6 @@ judge_cert(struct ka_ctx *ctx, const char *path)
 	default:
 		break;
 	}
-	(void)key;
 	if ((w = cert_validity(&c, now)) != 0) {
 		char *t = cert_time(w < 0 ? c.valid_after : c.valid_before, w > 0);
 
