@@ -198,15 +198,18 @@ judge_cert(struct ka_ctx *ctx, const char *path)
 		free(err);
 		return;
 	}
-	if ((v = cert_verify(&c, &err)) != 1) {
+	/* -1: a signature keyaudit cannot check (sshd may well load it):
+	 * judged on, without a word about the signature */
+	if ((v = cert_verify(&c, &err)) == 0) {
 		ctx_finding(ctx, &rule_cert_host_cert_invalid, NULL, path, 1, "re-sign it",
-		    "HostCertificate %s: the CA's signature %s%s%s; sshd cannot load it "
-		    "(\"Could not load host certificate\")", path, v == 0 ? "does not verify" :
-		    "could not be checked", err ? ": " : "", err ? err : "");
+		    "HostCertificate %s: %s; sshd cannot load it (\"Could not load host "
+		    "certificate\")", path, err ? err : "the CA's signature does not verify");
 		free(err);
 		cert_free(&c);
 		return;
 	}
+	free(err);
+	err = NULL;
 	if (c.kind != CERT_HOST) {
 		ctx_finding(ctx, &rule_cert_host_cert_invalid, NULL, path, 1,
 		    "sign the host key with -h (a host certificate)",

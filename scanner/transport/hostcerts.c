@@ -77,9 +77,10 @@ hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
 			free(err);
 			continue;
 		}
-		if (cert_verify(&c, &err) != 1 || paired(ctx.global, s, &c) == 0) {
+		/* -1 (a signature keyaudit cannot check): khc_check says so */
+		if ((r = cert_verify(&c, &err)) == 0 || paired(ctx.global, s, &c) == 0) {
 			buf_printf(&skipped, "; %s is not loaded by sshd (%s)", hc->v[i],
-			    err ? "its signature does not verify" : "it matches no HostKey");
+			    r == 0 ? "its signature does not verify" : "it matches no HostKey");
 			free(err);
 			cert_free(&c);
 			continue;
