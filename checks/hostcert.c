@@ -116,36 +116,30 @@ has_host_key(const struct ka_ctx *ctx, const struct ssh_cert *c)
 	return unknown ? -1 : 0;
 }
 
-/* The names ssh reaches this host by, as the inventory knows them: the
- * target and the HostName connected to. */
+/* The name ssh compares with the principals: the HostName it connects to
+ * (ssh_config applied: an alias is never compared), known when the host
+ * was reached over ssh; else the target as named. Lower-cased, as ssh
+ * compares it. */
 static void
 host_names(const struct ka_ctx *ctx, struct strlist *out)
 {
 	const struct snapshot *s = ctx->snap;
+	char *name = NULL;
 
-	if (s->target != NULL && strcmp(s->target, "local") != 0 && s->target[0] != '\0') {
+	if (s->net.host != NULL)
+		name = xstrdup(s->net.host);
+	else if (s->target != NULL && strcmp(s->target, "local") != 0 && s->target[0] != '\0') {
 		const char *at = strrchr(s->target, '@');
 		const char *h = at ? at + 1 : s->target;
 		size_t n = h[0] == '[' ? strcspn(h + 1, "]") : strcspn(h, ":");
-		char *name = xstrndup(h + (h[0] == '['), n);
 
-		/* ssh compares the name it connects to, lower-cased */
-		for (char *c = name; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-
-		if (!strlist_has(out, name))
-			strlist_add(out, name);
-		free(name);
+		name = xstrndup(h + (h[0] == '['), n);
 	}
-	if (s->net.host != NULL) {
-		char *name = xstrdup(s->net.host);
-
-		for (char *c = name; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (!strlist_has(out, name))
-			strlist_add(out, name);
-		free(name);
-	}
+	if (name == NULL)
+		return;
+	for (char *c = name; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	strlist_add_owned(out, name);
 }
 
 static char *
