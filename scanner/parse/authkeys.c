@@ -6,156 +6,39 @@
  * Everything here is a pure function over bytes. Each line is copied up to
  * its first NUL because sshd handles lines as C strings, and then walked
  * with the same order of attempts sshd makes: a key at the start of the
- * line, else options followed by a key. One thing sshd checks is not: the
- * signature of a certificate (which sshd never matches in this file anyway).
+ * line, else options followed by a key. Key blobs are read by keyblob.c and
+ * certificates by cert.c, the readers every parser shares. One thing sshd
+ * checks is not: the signature of a certificate (which sshd never matches
+ * in this file anyway).
  */
 #include <ctype.h>
-#include <pthread.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/obj_mac.h>
-
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/cert.h"
+#include "scanner/parse/keyblob.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
 #include "scanner/parse/sshmisc.h"
 
 /* Limits sshd applies (sshbuf.h, auth-options.h, sshkey.h, misc.h). */
-#define MAX_ECPOINT_BYTES	((528 * 2 / 8) + 1)
-#define RSA_MIN_BITS		1024
 #define AUTHOPT_PERMIT_MAX	4096
 #define AUTHOPT_ENV_MAX		1024
-#define CERT_MAX_PRINCIPALS	256
 #define TUNID_MAX		(0x7fffffff - 2)
 #define MAXHOSTLEN		1025	/* NI_MAXHOST */
-/* How much of a bad value an error message quotes. */
-#define SHOW_MAX		60
-
-enum kkind {
-	KK_ED25519,
-	KK_ED25519_SK,
-	KK_ECDSA,
-	KK_ECDSA_SK,
-	KK_DSA,
-	KK_RSA,
-};
-
-struct ktype {
-	const char *name;	/* as a type word or inside a blob */
-	const char *shortname;	/* blob alias sshd also takes for plain types */
-	const char *canon;	/* what ak_canonical_type() answers */
-	const char *plain;	/* type name the fingerprint serialisation uses */
-	enum kkind kind;
-	int cert;
-	int curve;		/* ECDSA curve bits */
-};
-
-/*
- * The key types of a Debian 12 sshd (`ssh -Q key`), in the order OpenSSH
- * lists its implementations: blob type lookup takes the first match, which
- * matters for the case-insensitive short names. The rsa-sha2-* and webauthn
- * names are signature names that sshd also accepts as type words.
- */
-static const struct ktype ktypes[] = {
-	{ "ssh-ed25519", "ED25519", "ssh-ed25519", "ssh-ed25519",
-	    KK_ED25519, 0, 0 },
-	{ "ssh-ed25519-cert-v01@openssh.com", "ED25519-CERT",
-	    "ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519", KK_ED25519, 1, 0 },
-	{ "sk-ssh-ed25519@openssh.com", "ED25519-SK",
-	    "sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com",
-	    KK_ED25519_SK, 0, 0 },
-	{ "sk-ssh-ed25519-cert-v01@openssh.com", "ED25519-SK-CERT",
-	    "sk-ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519@openssh.com",
-	    KK_ED25519_SK, 1, 0 },
-	{ "ecdsa-sha2-nistp256", "ECDSA", "ecdsa-sha2-nistp256",
-	    "ecdsa-sha2-nistp256", KK_ECDSA, 0, 256 },
-	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ECDSA-CERT",
-	    "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256",
-	    KK_ECDSA, 1, 256 },
-	{ "ecdsa-sha2-nistp384", "ECDSA", "ecdsa-sha2-nistp384",
-	    "ecdsa-sha2-nistp384", KK_ECDSA, 0, 384 },
-	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ECDSA-CERT",
-	    "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp384",
-	    KK_ECDSA, 1, 384 },
-	{ "ecdsa-sha2-nistp521", "ECDSA", "ecdsa-sha2-nistp521",
-	    "ecdsa-sha2-nistp521", KK_ECDSA, 0, 521 },
-	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ECDSA-CERT",
-	    "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ecdsa-sha2-nistp521",
-	    KK_ECDSA, 1, 521 },
-	{ "sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK",
-	    "sk-ecdsa-sha2-nistp256@openssh.com",
-	    "sk-ecdsa-sha2-nistp256@openssh.com", KK_ECDSA_SK, 0, 256 },
-	{ "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "ECDSA-SK-CERT",
-	    "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
-	    "sk-ecdsa-sha2-nistp256@openssh.com", KK_ECDSA_SK, 1, 256 },
-	{ "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK",
-	    "sk-ecdsa-sha2-nistp256@openssh.com",
-	    "sk-ecdsa-sha2-nistp256@openssh.com", KK_ECDSA_SK, 0, 256 },
-	{ "ssh-dss", "DSA", "ssh-dss", "ssh-dss", KK_DSA, 0, 0 },
-	{ "ssh-dss-cert-v01@openssh.com", "DSA-CERT",
-	    "ssh-dss-cert-v01@openssh.com", "ssh-dss", KK_DSA, 1, 0 },
-	{ "ssh-rsa", "RSA", "ssh-rsa", "ssh-rsa", KK_RSA, 0, 0 },
-	{ "ssh-rsa-cert-v01@openssh.com", "RSA-CERT",
-	    "ssh-rsa-cert-v01@openssh.com", "ssh-rsa", KK_RSA, 1, 0 },
-	{ "rsa-sha2-256", "RSA", "ssh-rsa", "ssh-rsa", KK_RSA, 0, 0 },
-	{ "rsa-sha2-256-cert-v01@openssh.com", "RSA-CERT",
-	    "ssh-rsa-cert-v01@openssh.com", "ssh-rsa", KK_RSA, 1, 0 },
-	{ "rsa-sha2-512", "RSA", "ssh-rsa", "ssh-rsa", KK_RSA, 0, 0 },
-	{ "rsa-sha2-512-cert-v01@openssh.com", "RSA-CERT",
-	    "ssh-rsa-cert-v01@openssh.com", "ssh-rsa", KK_RSA, 1, 0 },
-};
-
-/* A bounded quote of input for an error message: printable, cut short. */
-static char *
-shown(const char *s, size_t n)
-{
-	char *p, *r;
-
-	if (n == 0)
-		return xstrdup("");
-	if (n <= SHOW_MAX)
-		return str_printable(s, n);
-	p = str_printable(s, SHOW_MAX);
-	r = xasprintf("%s...", p);
-	free(p);
-	return r;
-}
-
-static const struct ktype *
-ktype_by_word(const char *w, size_t n)
-{
-	for (size_t i = 0; i < KA_ARRLEN(ktypes); i++)
-		if (strlen(ktypes[i].name) == n && memcmp(ktypes[i].name, w, n) == 0)
-			return &ktypes[i];
-	return NULL;
-}
-
-/* sshkey_type_from_name: the exact name, or a plain type's short name. */
-static const struct ktype *
-ktype_by_blobname(const char *name)
-{
-	for (size_t i = 0; i < KA_ARRLEN(ktypes); i++) {
-		if (strcmp(ktypes[i].name, name) == 0)
-			return &ktypes[i];
-		if (!ktypes[i].cert && strcasecmp(ktypes[i].shortname, name) == 0)
-			return &ktypes[i];
-	}
-	return NULL;
-}
 
 const char *
 ak_canonical_type(const char *word)
 {
-	const struct ktype *t;
+	const struct kb_type *t;
 
 	if (word == NULL)
 		return NULL;
-	t = ktype_by_word(word, strlen(word));
+	t = kb_type_by_word(word, strlen(word));
 	return t ? t->canon : NULL;
 }
 
@@ -227,354 +110,11 @@ key_b64_decode(const char *s, unsigned char *out)
 	return (long)o;
 }
 
-/* sshbuf_get_bignum2, with what sshd would say about a bad one. */
-static int
-rd_bignum(struct sshbuf *r, const unsigned char **d, size_t *n, const char **err)
-{
-	switch (sshbuf_get_bignum2(r, d, n)) {
-	case 0:
-		return 0;
-	case SSHBUF_NEGATIVE:
-		*err = "key data holds a negative number";
-		return -1;
-	case SSHBUF_TOO_LARGE:
-		*err = "key data holds a number over 16384 bits";
-		return -1;
-	default:
-		*err = "key data is truncated";
-		return -1;
-	}
-}
-
-static int
-bignum_bits(const unsigned char *d, size_t n)
-{
-	int b = 0;
-
-	if (n == 0)
-		return 0;
-	for (unsigned v = d[0]; v != 0; v >>= 1)
-		b++;
-	return (int)((n - 1) * 8) + b;
-}
-
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	buf_append(b, x, 4);
-}
-
-static void
-put_string(struct buf *b, const void *d, size_t n)
-{
-	put_u32(b, (uint32_t)n);
-	buf_append(b, d, n);
-}
-
-/* A bignum as sshbuf_put_bignum2 writes it: minimal, sign bit padded. */
-static void
-put_bignum(struct buf *b, const unsigned char *d, size_t n)
-{
-	int pad = n > 0 && (d[0] & 0x80) != 0;
-
-	put_u32(b, (uint32_t)(n + pad));
-	if (pad)
-		buf_putc(b, 0);
-	buf_append(b, d, n);
-}
-
-/*
- * sshd's checks on an ECDSA public point (get_ec, EC_POINT_oct2point and
- * sshkey_ec_validate_public): uncompressed, on the curve, not infinity,
- * coordinates neither tiny nor >= order-1. sshd also checks that order * Q
- * is infinity; the NIST curves have cofactor 1, so every point on them
- * passes, and the multiplication (about a millisecond on P-384) is skipped.
- */
-/* Building an EC_GROUP costs more than checking a point on it, so the three
- * NIST curves are built once, before any thread could race for them. */
-static EC_GROUP *curves[3];
-static pthread_once_t curves_once = PTHREAD_ONCE_INIT;
-
-static void
-curves_init(void)
-{
-	curves[0] = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-	curves[1] = EC_GROUP_new_by_curve_name(NID_secp384r1);
-	curves[2] = EC_GROUP_new_by_curve_name(NID_secp521r1);
-}
-
-static const EC_GROUP *
-curve_group(int bits)
-{
-	pthread_once(&curves_once, curves_init);
-	switch (bits) {
-	case 256:
-		return curves[0];
-	case 384:
-		return curves[1];
-	case 521:
-		return curves[2];
-	default:
-		return NULL;
-	}
-}
-
-static int
-ec_point_ok(int bits, const unsigned char *d, size_t n)
-{
-	const EC_GROUP *g;
-	EC_POINT *pt = NULL;
-	BIGNUM *order = NULL, *x = NULL, *y = NULL, *tmp = NULL;
-	int ok = 0;
-
-	if (n == 0 || n > MAX_ECPOINT_BYTES || d[0] != POINT_CONVERSION_UNCOMPRESSED)
-		return 0;
-	if ((g = curve_group(bits)) == NULL || (pt = EC_POINT_new(g)) == NULL ||
-	    (order = BN_new()) == NULL || (x = BN_new()) == NULL ||
-	    (y = BN_new()) == NULL || (tmp = BN_new()) == NULL)
-		goto out;
-	if (EC_POINT_oct2point(g, pt, d, n, NULL) != 1 ||
-	    EC_POINT_is_at_infinity(g, pt))
-		goto out;
-	if (EC_GROUP_get_order(g, order, NULL) != 1 ||
-	    EC_POINT_get_affine_coordinates(g, pt, x, y, NULL) != 1)
-		goto out;
-	if (BN_num_bits(x) <= BN_num_bits(order) / 2 ||
-	    BN_num_bits(y) <= BN_num_bits(order) / 2)
-		goto out;
-	if (!BN_sub(tmp, order, BN_value_one()) ||
-	    BN_cmp(x, tmp) >= 0 || BN_cmp(y, tmp) >= 0)
-		goto out;
-	ok = 1;
- out:
-	BN_free(order);
-	BN_free(x);
-	BN_free(y);
-	BN_free(tmp);
-	EC_POINT_free(pt);
-	return ok;
-}
-
-/* What a parsed blob says about its key. */
-struct keyinfo {
-	const struct ktype *t;	/* from the blob's type string */
-	char *blobname;
-	int bits;
-	struct buf plain;	/* plain-key serialisation, for the fingerprint */
-};
-
-static int parse_blob(struct sshbuf *r, int allow_cert, struct keyinfo *ki, char **err);
-
-/* Key fields shared by plain keys and certificates (deserialize_public). */
-static int
-parse_fields(struct sshbuf *r, struct keyinfo *ki, char **err)
-{
-	const unsigned char *a, *b, *c, *d;
-	size_t an, bn, cn, dn;
-	const char *e = "key data is truncated";
-	char *s = NULL, want[16];
-
-	switch (ki->t->kind) {
-	case KK_RSA:
-		if (rd_bignum(r, &a, &an, &e) != 0 || rd_bignum(r, &b, &bn, &e) != 0)
-			goto fail;
-		ki->bits = bignum_bits(b, bn);
-		put_bignum(&ki->plain, a, an);
-		put_bignum(&ki->plain, b, bn);
-		if (ki->bits < RSA_MIN_BITS) {
-			*err = xasprintf("RSA key of %d bits: sshd refuses RSA keys "
-			    "below %d bits", ki->bits, RSA_MIN_BITS);
-			return -1;
-		}
-		return 0;
-	case KK_DSA:
-		if (rd_bignum(r, &a, &an, &e) != 0 || rd_bignum(r, &b, &bn, &e) != 0 ||
-		    rd_bignum(r, &c, &cn, &e) != 0 || rd_bignum(r, &d, &dn, &e) != 0)
-			goto fail;
-		ki->bits = bignum_bits(a, an);
-		put_bignum(&ki->plain, a, an);
-		put_bignum(&ki->plain, b, bn);
-		put_bignum(&ki->plain, c, cn);
-		put_bignum(&ki->plain, d, dn);
-		return 0;
-	case KK_ECDSA:
-	case KK_ECDSA_SK:
-		/* The curve comes from the blob's exact type name: sshd finds
-		 * no curve for a short name such as "ECDSA". */
-		if (strcmp(ki->blobname, ki->t->name) != 0) {
-			e = "key type inside the key data names no curve";
-			goto fail;
-		}
-		ki->bits = ki->t->curve;
-		if (sshbuf_get_cstring(r, &s) != 0)
-			goto fail;
-		snprintf(want, sizeof(want), "nistp%d", ki->bits);
-		if (strcmp(s, want) != 0) {
-			char *q = shown(s, strlen(s));
-			*err = xasprintf("ECDSA curve '%s' inside the key data does "
-			    "not match %s", q, ki->t->name);
-			free(q);
-			free(s);
-			return -1;
-		}
-		put_string(&ki->plain, s, strlen(s));
-		free(s);
-		if (sshbuf_get_string(r, &a, &an) != 0)
-			goto fail;
-		if (!ec_point_ok(ki->bits, a, an)) {
-			e = "ECDSA public key is not a valid point on its curve";
-			goto fail;
-		}
-		put_string(&ki->plain, a, an);
-		break;
-	case KK_ED25519:
-	case KK_ED25519_SK:
-		if (sshbuf_get_string(r, &a, &an) != 0)
-			goto fail;
-		if (an != 32) {
-			*err = xasprintf("Ed25519 public key is %zu bytes, not 32", an);
-			return -1;
-		}
-		ki->bits = 256;
-		put_string(&ki->plain, a, an);
-		break;
-	}
-	if (ki->t->kind == KK_ECDSA_SK || ki->t->kind == KK_ED25519_SK) {
-		/* Security keys carry their FIDO application ("ssh:"). */
-		if (sshbuf_get_cstring(r, &s) != 0) {
-			e = "security key data has no application string";
-			goto fail;
-		}
-		put_string(&ki->plain, s, strlen(s));
-		free(s);
-	}
-	return 0;
- fail:
-	*err = xstrdup(e);
-	return -1;
-}
-
-/* A section of name/value string pairs (critical options, extensions). */
-static int
-pairs_ok(const unsigned char *d, size_t n)
-{
-	struct sshbuf r;
-	const unsigned char *x;
-	size_t xn;
-
-	sshbuf_init(&r, d, n);
-	while (sshbuf_left(&r) > 0)
-		if (sshbuf_get_string(&r, &x, &xn) != 0 || sshbuf_get_string(&r, &x, &xn) != 0)
-			return 0;
-	return 1;
-}
-
-/*
- * The certificate body after the key fields (cert_parse). The signature is
- * parsed but not verified: keyaudit trusts what ssh-keygen wrote.
- */
-static int
-parse_cert(struct sshbuf *r, char **err)
-{
-	const unsigned char *d, *ca, *sig;
-	size_t n, can, sign, np = 0;
-	uint32_t type;
-	char *s;
-	struct sshbuf pr;
-	struct keyinfo cak;
-
-	if (sshbuf_skip(r, 8) != 0 || sshbuf_get_u32(r, &type) != 0 || sshbuf_get_cstring(r, &s) != 0)
-		goto trunc;
-	free(s);
-	if (sshbuf_get_string(r, &d, &n) != 0)
-		goto trunc;
-	sshbuf_init(&pr, d, n);
-	if (sshbuf_skip(r, 8) != 0 || sshbuf_skip(r, 8) != 0)
-		goto trunc;
-	if (sshbuf_get_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
-	    sshbuf_get_string(r, &d, &n) != 0 || !pairs_ok(d, n) ||
-	    sshbuf_get_string(r, &d, &n) != 0 || sshbuf_get_string(r, &ca, &can) != 0 ||
-	    sshbuf_get_string(r, &sig, &sign) != 0)
-		goto trunc;
-	if (type != 1 && type != 2) {
-		*err = xasprintf("certificate of unknown type %u", type);
-		return -1;
-	}
-	while (sshbuf_left(&pr) > 0) {
-		if (np++ >= CERT_MAX_PRINCIPALS || sshbuf_get_cstring(&pr, &s) != 0) {
-			*err = xstrdup("certificate principals are malformed");
-			return -1;
-		}
-		free(s);
-	}
-	memset(&cak, 0, sizeof(cak));
-	buf_init(&cak.plain);
-	{
-		struct sshbuf cr;
-		char *cerr = NULL;
-		int rc;
-
-		sshbuf_init(&cr, ca, can);
-		rc = parse_blob(&cr, 0, &cak, &cerr);
-
-		buf_free(&cak.plain);
-		free(cak.blobname);
-		if (rc != 0) {
-			*err = xasprintf("certificate's CA key is not valid: %s", cerr);
-			free(cerr);
-			return -1;
-		}
-	}
-	return 0;
- trunc:
-	*err = xstrdup("certificate data is truncated or malformed");
-	return -1;
-}
-
-/* sshkey_from_blob_internal. */
-static int
-parse_blob(struct sshbuf *r, int allow_cert, struct keyinfo *ki, char **err)
-{
-	const unsigned char *nonce;
-	size_t nn;
-
-	if (sshbuf_get_cstring(r, &ki->blobname) != 0) {
-		*err = xstrdup("key data is truncated or malformed");
-		return -1;
-	}
-	if ((ki->t = ktype_by_blobname(ki->blobname)) == NULL) {
-		char *q = shown(ki->blobname, strlen(ki->blobname));
-		*err = xasprintf("unknown key type '%s' inside the key data", q);
-		free(q);
-		return -1;
-	}
-	if (ki->t->cert && !allow_cert) {
-		*err = xstrdup("a certificate where a plain key is needed");
-		return -1;
-	}
-	put_string(&ki->plain, ki->t->plain, strlen(ki->t->plain));
-	if (ki->t->cert && sshbuf_get_string(r, &nonce, &nn) != 0) {
-		*err = xstrdup("certificate data is truncated");
-		return -1;
-	}
-	if (parse_fields(r, ki, err) != 0)
-		return -1;
-	if (ki->t->cert && parse_cert(r, err) != 0)
-		return -1;
-	if (sshbuf_left(r) != 0) {
-		*err = xstrdup("unexpected bytes after the key data");
-		return -1;
-	}
-	return 0;
-}
-
 /* How sshd reads one key at cp (sshkey_read), kept apart from the line so a
  * failed first attempt can still explain itself. */
 struct keyread {
-	const struct ktype *wt;	/* the type word, if known */
-	struct keyinfo ki;
+	const struct kb_type *wt;	/* the type word, if known */
+	struct kb_key ki;
 	unsigned char *blob;
 	size_t bloblen;
 	char *fp;
@@ -585,12 +125,36 @@ struct keyread {
 static void
 keyread_free(struct keyread *k)
 {
-	free(k->ki.blobname);
-	buf_free(&k->ki.plain);
+	kb_key_free(&k->ki);
 	free(k->blob);
 	free(k->fp);
 	free(k->err);
 	memset(k, 0, sizeof(*k));
+}
+
+/* sshkey_from_blob_internal: the type and key fields (keyblob.c), and a
+ * certificate's body as cert.c reads it. The signature is not verified:
+ * sshd never matches a certificate in this file anyway. */
+static int
+read_blob(struct keyread *k)
+{
+	struct sshbuf r;
+	struct ssh_cert c;
+
+	sshbuf_init(&r, k->blob, k->bloblen);
+	if (kb_read_key(&r, 1, &k->ki, &k->err) != 0)
+		return -1;
+	if (k->ki.t->cert) {
+		if (cert_parse(k->blob, k->bloblen, &c, &k->err) != 0)
+			return -1;
+		cert_free(&c);
+		return 0;
+	}
+	if (sshbuf_left(&r) != 0) {
+		k->err = xstrdup("unexpected bytes after the key data");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -603,9 +167,9 @@ read_key(const char *cp, struct keyread *k)
 	int rc;
 
 	memset(k, 0, sizeof(*k));
-	buf_init(&k->ki.plain);
-	if ((k->wt = ktype_by_word(cp, sp)) == NULL) {
-		q = shown(cp, sp);
+	kb_key_init(&k->ki);
+	if ((k->wt = kb_type_by_word(cp, sp)) == NULL) {
+		q = kb_shown(cp, sp);
 		k->err = xasprintf("unknown key type '%s'", q);
 		free(q);
 		return -1;
@@ -628,21 +192,15 @@ read_key(const char *cp, struct keyread *k)
 		return -1;
 	}
 	k->bloblen = (size_t)n;
-	{
-		struct sshbuf r;
-
-		sshbuf_init(&r, k->blob, k->bloblen);
-		rc = parse_blob(&r, 1, &k->ki, &k->err);
-	}
+	rc = read_blob(k);
 	/* A key that only fails sshd's size rule still has an identity. */
 	if (k->ki.bits > 0)
-		k->fp = fingerprint_sha256((unsigned char *)k->ki.plain.data,
-		    k->ki.plain.len);
+		k->fp = kb_fingerprint(&k->ki);
 	if (rc != 0)
 		return -1;
 	if (k->ki.t->kind != k->wt->kind || k->ki.t->cert != k->wt->cert ||
 	    k->ki.t->curve != k->wt->curve) {
-		q = shown(k->ki.blobname, strlen(k->ki.blobname));
+		q = kb_shown(k->ki.blobname, strlen(k->ki.blobname));
 		k->err = xasprintf("the type word says %s but the key data is %s",
 		    k->wt->name, q);
 		free(q);
@@ -662,9 +220,9 @@ keyread_commit(struct keyread *k, struct ak_line *l)
 		return;
 	l->keytype = xstrdup(k->wt->name);
 	l->is_cert = k->wt->cert;
-	l->is_sk = k->wt->kind == KK_ED25519_SK || k->wt->kind == KK_ECDSA_SK;
+	l->is_sk = k->wt->kind == KB_ED25519_SK || k->wt->kind == KB_ECDSA_SK;
 	if (k->ki.blobname != NULL)
-		l->blob_type = shown(k->ki.blobname, strlen(k->ki.blobname));
+		l->blob_type = kb_shown(k->ki.blobname, strlen(k->ki.blobname));
 	if (k->fp != NULL) {
 		l->fp = k->fp;
 		k->fp = NULL;
@@ -885,7 +443,7 @@ env_name_ok(const char *s, size_t n)
 static char *
 option_name(const char *p)
 {
-	return shown(p, strcspn(p, ", \t="));
+	return kb_shown(p, strcspn(p, ", \t="));
 }
 
 /*
@@ -949,7 +507,7 @@ parse_options(const char *s, struct ak_options *o, char **err)
 			if ((v = opt_dequote(&p, &e)) == NULL)
 				goto bad;
 			if (parse_expiry(v, &t, &utc) != 0) {
-				q = shown(v, strlen(v));
+				q = kb_shown(v, strlen(v));
 				*err = xasprintf("expiry-time: bad date '%s' (want "
 				    "YYYYMMDD[HHMM[SS]][Z])", q);
 				free(q);
@@ -977,7 +535,7 @@ parse_options(const char *s, struct ak_options *o, char **err)
 				goto bad;
 			if ((eq = strchr(v, '=')) == NULL ||
 			    !env_name_ok(v, (size_t)(eq - v))) {
-				q = shown(v, eq ? (size_t)(eq - v) : strlen(v));
+				q = kb_shown(v, eq ? (size_t)(eq - v) : strlen(v));
 				*err = eq == NULL ?
 				    xasprintf("environment: '%s' is not NAME=value", q) :
 				    xasprintf("environment: invalid variable name '%s' "
@@ -1011,7 +569,7 @@ parse_options(const char *s, struct ak_options *o, char **err)
 			if ((v = opt_dequote(&p, &e)) == NULL)
 				goto bad;
 			if ((e = permit_check(v, listen, &fixed)) != NULL) {
-				q = shown(v, strlen(v));
+				q = kb_shown(v, strlen(v));
 				*err = xasprintf("%s: %s in '%s' (want %shost:port)",
 				    valname, e, q, listen ? "port or " : "");
 				free(q);
@@ -1025,7 +583,7 @@ parse_options(const char *s, struct ak_options *o, char **err)
 			if ((v = opt_dequote(&p, &e)) == NULL)
 				goto bad;
 			if (!tunnel_ok(v)) {
-				q = shown(v, strlen(v));
+				q = kb_shown(v, strlen(v));
 				*err = xasprintf("tunnel: invalid device '%s' (want a "
 				    "number or \"any\")", q);
 				free(q);
@@ -1039,7 +597,7 @@ parse_options(const char *s, struct ak_options *o, char **err)
 			break;
 		if (*p != ',') {
 			if (valname != NULL) {
-				q = shown(p, strcspn(p, ", \t"));
+				q = kb_shown(p, strcspn(p, ", \t"));
 				*err = xasprintf("unexpected '%s' after the value of "
 				    "%s=", q, valname);
 			} else {
@@ -1128,12 +686,12 @@ private_label(const char *s)
 		return xstrdup("PuTTY private key");
 	s += strlen("-----BEGIN ");
 	e = strstr(s, "-----");
-	return shown(s, e ? (size_t)(e - s) : strlen(s));
+	return kb_shown(s, e ? (size_t)(e - s) : strlen(s));
 }
 
 /* The last comma-separated word of an option string, when it is a key
  * type: "no-pty,ssh-ed25519" lacks the blank after the options. */
-static const struct ktype *
+static const struct kb_type *
 glued_type(const char *opts, size_t n)
 {
 	const char *c = opts + n;
@@ -1142,7 +700,7 @@ glued_type(const char *opts, size_t n)
 		c--;
 	if (c == opts)
 		return NULL;
-	return ktype_by_word(c, (size_t)(opts + n - c));
+	return kb_type_by_word(c, (size_t)(opts + n - c));
 }
 
 void
@@ -1207,7 +765,7 @@ ak_parse_line(const char *line, size_t len, long lineno, struct ak_line *out)
 	for (; *oend == ' ' || *oend == '\t'; oend++)
 		;
 	if (read_key(oend, &k2) != 0) {
-		const struct ktype *g = glued_type(cp, strlen(out->options_text));
+		const struct kb_type *g = glued_type(cp, strlen(out->options_text));
 		size_t w = strcspn(cp, " \t");
 
 		out->status = AK_BAD_KEY;

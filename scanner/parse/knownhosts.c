@@ -29,6 +29,7 @@
 #include <sys/random.h>
 
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/cert.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
@@ -49,7 +50,6 @@
 #define CA_SIGN_ALGS	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com," \
 	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
-#define SSH2_CERT_TYPE_HOST	2
 
 /* A line ssh may have to match by scanning: hashed or with patterns. */
 struct kh_scan {
@@ -105,12 +105,9 @@ struct cands {
 struct pkey {
 	char *fp;		/* public part (a certificate's own key) */
 	int is_cert;
-	char *ca_fp;		/* certificate: its CA key, NULL if unreadable */
-	uint32_t cert_type;
-	uint64_t valid_after, valid_before;
-	struct strlist principals;
-	int critical;		/* critical options present */
-	char *sigtype;		/* algorithm of the CA's signature */
+	char *ca_fp;		/* certificate: its CA key */
+	struct ssh_cert cert;	/* a certificate as cert.c reads it */
+	int have_cert;
 	char *error;
 };
 
@@ -742,72 +739,30 @@ blob_fp(const unsigned char *blob, size_t len, const char *fallback,
 	return 0;
 }
 
-/* Key fields of each certificate kind, between the nonce and the serial. */
-static int
-cert_key_fields(const char *canon)
-{
-	if (strstr(canon, "ed25519") != NULL)
-		return strncmp(canon, "sk-", 3) == 0 ? 2 : 1;
-	if (strstr(canon, "ecdsa") != NULL)
-		return strncmp(canon, "sk-", 3) == 0 ? 3 : 2;
-	if (strstr(canon, "dss") != NULL)
-		return 4;
-	return 2;	/* RSA: e, n */
-}
-
-/* The certificate body (cert_parse), already checked by ak_parse_line. */
+/* The certificate (cert.c, the one reader), and its CA's signature: ssh
+ * verifies it while reading the host key, before any known_hosts line is
+ * looked at. */
 static int
 read_cert(struct pkey *k, const unsigned char *blob, size_t len)
 {
-	struct sshbuf w, pr, sw;
-	const unsigned char *d, *ca;
-	size_t n, can;
-	uint64_t serial;
-	char *type, *s;
-	const char *canon;
-	struct ak_line al;
-	char *why = NULL;
-	int nf;
+	char *err = NULL;
 
-	sshbuf_init(&w, blob, len);
-	type = w_cstring(&w);
-	canon = type ? ak_canonical_type(type) : NULL;
-	free(type);
-	if (canon == NULL)
+	if (cert_parse(blob, len, &k->cert, &err) != 0) {
+		k->error = xasprintf("the certificate data is malformed: %s", err);
+		free(err);
 		return -1;
-	nf = cert_key_fields(canon);
-	if (sshbuf_get_string(&w, &d, &n) != 0)	/* nonce */
-		return -1;
-	while (nf-- > 0)
-		if (sshbuf_get_string(&w, &d, &n) != 0)
-			return -1;
-	if (sshbuf_get_u64(&w, &serial) != 0 || sshbuf_get_u32(&w, &k->cert_type) != 0 ||
-	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* key id */
-	    sshbuf_get_sub(&w, &pr) != 0)		/* principals */
-		return -1;
-	while (sshbuf_left(&pr) > 0) {
-		if ((s = w_cstring(&pr)) == NULL)
-			return -1;
-		strlist_add_owned(&k->principals, s);
 	}
-	if (sshbuf_get_u64(&w, &k->valid_after) != 0 ||
-	    sshbuf_get_u64(&w, &k->valid_before) != 0 ||
-	    sshbuf_get_string(&w, &d, &n) != 0)		/* critical options */
+	k->have_cert = 1;
+	k->ca_fp = xstrdup(k->cert.ca_fp);
+	if (cert_verify(&k->cert, &err) == 0) {
+		k->error = xasprintf("the certificate's CA signature does not "
+		    "verify (%s): ssh refuses the host key", err);
+		free(err);
 		return -1;
-	k->critical = n != 0;
-	if (sshbuf_get_string(&w, &d, &n) != 0 ||	/* extensions */
-	    sshbuf_get_string(&w, &d, &n) != 0 ||	/* reserved */
-	    sshbuf_get_string(&w, &ca, &can) != 0 ||
-	    sshbuf_get_sub(&w, &sw) != 0)		/* signature */
-		return -1;
-	k->sigtype = w_cstring(&sw);
-	/* A CA key ssh could not read matches no @cert-authority line. */
-	if (blob_fp(ca, can, NULL, &al, &why) == 0) {
-		k->ca_fp = al.fp;
-		al.fp = NULL;
-		ak_line_free(&al);
 	}
-	free(why);
+	/* a signature libcrypto cannot check here (a security key CA) is
+	 * taken as ssh-keygen wrote it */
+	free(err);
 	return 0;
 }
 
@@ -816,9 +771,8 @@ pkey_free(struct pkey *k)
 {
 	free(k->fp);
 	free(k->ca_fp);
-	free(k->sigtype);
 	free(k->error);
-	strlist_free(&k->principals);
+	cert_free(&k->cert);
 }
 
 static int
@@ -834,10 +788,8 @@ pkey_read(struct pkey *k, const char *keytype, const unsigned char *blob,
 	al.fp = NULL;
 	k->is_cert = al.is_cert;
 	ak_line_free(&al);
-	if (k->is_cert && read_cert(k, blob, len) != 0) {
-		k->error = xstrdup("the certificate data is malformed");
+	if (k->is_cert && read_cert(k, blob, len) != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -845,18 +797,19 @@ pkey_read(struct pkey *k, const char *keytype, const unsigned char *blob,
 static int
 cert_valid(const struct kh_db *db, const struct pkey *k, const char *name)
 {
-	uint64_t now = (uint64_t)db->now;
-	int named = k->principals.n == 0;
+	const struct ssh_cert *c = &k->cert;
+	int named = c->principals.n == 0;
 
-	if (k->cert_type != SSH2_CERT_TYPE_HOST || now < k->valid_after ||
-	    now >= k->valid_before || k->critical)
+	if (!k->have_cert || c->kind != CERT_HOST ||
+	    cert_validity(c, db->now) != 0 ||
+	    c->ncritical + c->options_dropped > 0)
 		return 0;
-	for (size_t i = 0; i < k->principals.n && !named; i++)
-		named = strcmp(k->principals.v[i], name) == 0;
+	for (size_t i = 0; i < c->principals.n && !named; i++)
+		named = strcmp(c->principals.v[i], name) == 0;
 	if (!named)
 		return 0;
-	return k->sigtype != NULL &&
-	    match_pattern_list(k->sigtype, CA_SIGN_ALGS, 0) == 1;
+	return c->sig_alg != NULL &&
+	    match_pattern_list(c->sig_alg, CA_SIGN_ALGS, 0) == 1;
 }
 
 /* check_hostkeys_by_key_or_type() over the lines for one name. */

@@ -729,6 +729,21 @@ test_cert_authority(void **state)
 	expect(db, "revkey.example", 22, CERT_TYPE, ACERT_B64, KH_REVOKED, 6);
 	/* a certificate in an unmarked line equals no plain key: CHANGED */
 	expect(db, "certline.example", 22, "ssh-ed25519", A_B64, KH_CHANGED, 7);
+	/* a signature byte flipped: ssh refuses the host key while reading
+	 * it (sshkey_from_blob verifies the CA's signature), so no line
+	 * decides */
+	{
+		size_t n;
+		unsigned char *blob = unb64(ACERT_B64, &n);
+
+		blob[n - 3] ^= 1;
+		kh_check(db, "host.example", 22, CERT_TYPE, blob, n, &v);
+		assert_int_not_equal(v.status, KH_OK);
+		assert_non_null(v.error);
+		assert_non_null(strstr(v.error, "signature"));
+		kh_verdict_free(&v);
+		free(blob);
+	}
 	kh_db_free(db);
 }
 
