@@ -103,6 +103,14 @@ extern const struct ka_rule rule_client_pubkey_disabled,
     rule_client_too_many_keys,
     rule_client_identities_only;
 
+/* checks/hostcert.c */
+extern const struct ka_rule rule_cert_host_cert_no_key,
+    rule_cert_host_cert_invalid,
+    rule_cert_host_cert_expired,
+    rule_cert_host_cert_not_yet_valid,
+    rule_cert_host_cert_principals,
+    rule_cert_host_cert_signature_algorithm;
+
 /* checks/hostkey.c */
 extern const struct ka_rule rule_hostkey_unknown,
     rule_hostkey_changed,
@@ -114,7 +122,8 @@ extern const struct ka_rule rule_hostkey_unknown,
     rule_hostkey_unmatchable,
     rule_hostkey_weak,
     rule_hostkey_orphan,
-    rule_hostkey_bad_line;
+    rule_hostkey_bad_line,
+    rule_hostkey_cert_untrusted;
 
 /* checks/keys.c */
 extern const struct ka_rule rule_keys_unused,
@@ -247,6 +256,7 @@ extern const struct ka_check check_keys;
 extern const struct ka_check check_clientauth;
 extern const struct ka_check check_cert;
 extern const struct ka_check check_certca;
+extern const struct ka_check check_hostcert;
 
 /* checks/hostkey.c: the known_hosts files of known-hosts themselves: lines
  * ssh skips or can never select, weak trusted keys, and (names: every name

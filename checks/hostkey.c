@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "checks/check.h"
+#include "scanner/parse/cert.h"
+#include "scanner/parse/khcert.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/policy.h"
 
@@ -106,6 +108,22 @@ const struct ka_rule rule_hostkey_bad_line = {
 	    "pin is not pinned.",
 };
 
+const struct ka_rule rule_hostkey_cert_untrusted = {
+	.id = "hostkey.cert-untrusted", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "known_hosts trusts a CA for the host, and its host certificate does not pass",
+	.help = "With @cert-authority for a host, ssh asks for a certificate and checks "
+	    "it (sshkey_cert_check_host): a CA of a matching line, a host certificate, "
+	    "inside its window at the client's clock, the name ssh connects to among "
+	    "its principals, a signature CASignatureAlgorithms accepts (no ssh-rsa), "
+	    "no @revoked line for its key or CA. A certificate that fails is dropped "
+	    "for its plain key, which such clients usually do not know: ssh -o "
+	    "BatchMode=yes refuses the host (a revoked CA: always). libssh 0.10 cannot "
+	    "be shown a host certificate, so keyaudit judges the host's "
+	    "HostCertificate file (collected by a scan, or --host-cert in known-hosts) "
+	    "and says so.",
+	.chain = CHAIN_HOSTKEY + 1,
+};
+
 /* Whether ssh -o BatchMode=yes, with StrictHostKeyChecking as the client's
  * ssh_config sets it for this host (ask when unknown, ssh's default), stops
  * at this known_hosts verdict (sshconnect.c check_host_key): an unknown key
@@ -138,6 +156,7 @@ static const struct ka_rule *const rules[] = {
 	&rule_hostkey_weak,
 	&rule_hostkey_orphan,
 	&rule_hostkey_bad_line,
+	&rule_hostkey_cert_untrusted,
 };
 
 
@@ -203,6 +222,118 @@ add_line_fix(const char *name, const struct presented *p)
 	return fix;
 }
 
+/* The certificate-untrusted finding: why, what was judged, what to do. */
+static void
+cert_untrusted(struct ka_ctx *ctx, const struct khc_verdict *v, const char *what,
+    int revoked)
+{
+	struct ka_finding *f;
+	char *fix;
+
+	switch (v->reason) {
+	case KHC_R_CA:
+		fix = xstrdup("add the host's CA on the client: @cert-authority NAMES "
+		    "CA_KEY.pub (or re-sign the host key with the CA the client trusts)");
+		break;
+	case KHC_R_REVOKED:
+		fix = xstrdup("the CA or key was withdrawn: re-sign the host key with the "
+		    "current CA and install the certificate on the host");
+		break;
+	case KHC_R_NOT_YET:
+	case KHC_R_EXPIRED:
+		fix = xstrdup("re-sign the host key with a window that covers now "
+		    "(ssh-keygen -s CA -h -V ...), or fix the clock that is wrong");
+		break;
+	case KHC_R_PRINCIPAL:
+		fix = xasprintf("re-sign the host key with '%s' among its principals "
+		    "(ssh-keygen -s CA -h -n ...)", v->name);
+		break;
+	case KHC_R_SIGALG:
+		fix = xstrdup("re-sign the host key with a SHA-2 signature (ssh-keygen -s "
+		    "CA -t rsa-sha2-512 -h ...)");
+		break;
+	default:
+		fix = xstrdup("re-sign the host key with the CA the clients trust "
+		    "(ssh-keygen -s CA -h -n NAMES HOSTKEY.pub) and install it as its "
+		    "HostCertificate");
+		break;
+	}
+	f = ctx_finding(ctx, &rule_hostkey_cert_untrusted, NULL, v->file, v->line, fix,
+	    "%s pins %s by @cert-authority (%s:%ld), and %s does not pass: %s%s",
+	    "known_hosts", v->lookup ? v->lookup : v->name, v->file ? v->file : "?",
+	    v->line, what, v->why ? v->why : khc_reason_name(v->reason),
+	    revoked ? "; ssh refuses the host (REVOKED HOST KEY)" :
+	    "; ssh falls back to the plain key, which no entry knows");
+	if (f != NULL)
+		f->blocks_login = ssh_stops(&ctx->snap->net, revoked ? "revoked" : "new");
+	free(fix);
+}
+
+/* known-hosts: a host no plain entry knows, named by a @cert-authority
+ * line. Of the certificates given (--host-cert), those certifying a key
+ * the host offers apply; ssh meets the first in its algorithm order and
+ * judges it. 1: it passes (the host is known), 2: it is revoked (ssh
+ * refuses; the finding says so), 0: the plain verdict stands (*note says
+ * what was and was not verified). */
+static int
+cert_pin(struct ka_ctx *ctx, const struct kh_db *db, const char *host, int port,
+    const struct presented *p, size_t np, char **note)
+{
+	const struct kh_line *ca = khc_ca_line(db, host, port);
+	const struct strlist *given = ctx->opts->host_certs;
+	struct ssh_cert best;
+	int have = 0, rank = 0, rc = 0;
+	struct khc_verdict v;
+	char *what;
+
+	if (ca == NULL)
+		return 0;
+	memset(&best, 0, sizeof(best));
+	for (size_t i = 0; given != NULL && i < given->n; i++) {
+		struct ssh_cert c;
+		char *err = NULL;
+		int offered = 0;
+
+		memset(&c, 0, sizeof(c));
+		if (cert_parse_text(given->v[i], strlen(given->v[i]), &c, &err) != 0) {
+			free(err);
+			continue;
+		}
+		for (size_t k = 0; k < np && !offered; k++)
+			offered = p[k].k.bloblen == c.key_bloblen &&
+			    memcmp(p[k].k.blob, c.key_blob, c.key_bloblen) == 0;
+		if (offered && (!have || khc_rank(c.key_type) < rank)) {
+			if (have)
+				cert_free(&best);
+			best = c;
+			rank = khc_rank(c.key_type);
+			have = 1;
+		} else
+			cert_free(&c);
+	}
+	if (!have) {
+		*note = xasprintf("; %s:%ld pins it by @cert-authority, but no host "
+		    "certificate for a key it offers was given (--host-cert): libssh "
+		    "0.10 cannot ask a host for its certificate, so it was not verified",
+		    ca->file, ca->line);
+		return 0;
+	}
+	khc_check(db, host, port, &best, ctx->opts->now, &v);
+	what = xasprintf("its certificate for %s %s (key id '%s', given with "
+	    "--host-cert: the host's HostCertificate file, not presented on the wire)",
+	    best.key_type, best.key_fp, best.key_id ? best.key_id : "");
+	if (v.status == KHC_OK)
+		rc = 1;
+	else {
+		cert_untrusted(ctx, &v, what, v.status == KHC_REVOKED);
+		rc = v.status == KHC_REVOKED ? 2 : 0;
+	}
+	free(what);
+	khc_verdict_free(&v);
+	cert_free(&best);
+	return rc;
+}
+
 static void
 drift(struct ka_ctx *ctx)
 {
@@ -212,8 +343,8 @@ drift(struct ka_ctx *ctx)
 	struct presented *p = xcalloc(n->hostkeys.n + 1, sizeof(*p));
 	const struct kh_line **ent = NULL;
 	size_t np = 0, nent = 0, nknown = 0;
-	char *host, *lookup = NULL;
-	int port, bare = 0;
+	char *host, *lookup = NULL, *ca_note = NULL;
+	int port, bare = 0, via_cert = 0;
 	long met = -1;
 	size_t first = ctx->out->nfindings;
 
@@ -333,9 +464,14 @@ drift(struct ka_ctx *ctx)
 		free(order);
 	}
 
+	/* A host no plain entry knows but a CA line names: the certificate
+	 * ssh would be shown decides (given with --host-cert). */
+	if (np > 0 && (nent == 0 || (bare && nknown == 0)))
+		via_cert = cert_pin(ctx, db, host, port, p, np, &ca_note);
+
 	/* Keys no entry knows: a new type next to known ones, or a host
 	 * nobody has pinned. */
-	if (np > 0 && (nent == 0 || (bare && nknown == 0))) {
+	if (via_cert == 0 && np > 0 && (nent == 0 || (bare && nknown == 0))) {
 		struct buf what;
 		char *fix;
 
@@ -346,13 +482,13 @@ drift(struct ka_ctx *ctx)
 
 		fix = add_line_fix(name, &p[met >= 0 ? met : 0]);
 		f = ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix, "no known_hosts "
-		    "entry for %s; it presents %s: ssh -o BatchMode=yes refuses it", name,
-		    what.data);
+		    "entry for %s; it presents %s: ssh -o BatchMode=yes refuses it%s", name,
+		    what.data, ca_note ? ca_note : "");
 		if (f != NULL)
 			f->blocks_login = ssh_stops(&ctx->snap->net, "new");
 		free(fix);
 		buf_free(&what);
-	} else
+	} else if (via_cert == 0)
 		for (size_t i = 0; i < np; i++) {
 			struct ka_finding *f = NULL;
 			char *fix;
@@ -446,6 +582,7 @@ drift(struct ka_ctx *ctx)
 	}
 	for (size_t i = 0; i < np; i++)
 		ak_line_free(&p[i].k);
+	free(ca_note);
 	free(p);
 	free(ent);
 	free(host);
@@ -495,9 +632,35 @@ run(struct ka_ctx *ctx)
 	}
 	if (!n->probed || n->known_hosts == NULL)
 		return;
+	/* Pinned by a CA alone: the host's certificate, as collected, judged
+	 * by the transport (hostcerts.c). */
+	if (n->hostcert != NULL && strcmp(n->hostcert, "ok") != 0 &&
+	    strcmp(n->hostcert, "pending") != 0) {
+		int revoked = strcmp(n->hostcert, "revoked") == 0;
+
+		f = ctx_finding(ctx, &rule_hostkey_cert_untrusted, NULL, NULL, 0,
+		    "re-sign the host key with the CA the clients trust (ssh-keygen -s CA "
+		    "-h -n NAMES HOSTKEY.pub), for the names they use and a window that "
+		    "covers now, and install it as the host's HostCertificate",
+		    "known_hosts pins %s by @cert-authority, and %s: %s%s", name,
+		    strcmp(n->hostcert, "missing") == 0 ? "the host has no certificate "
+		    "ssh could be shown" : strcmp(n->hostcert, "unbound") == 0 ?
+		    "its certificate is not for the key it presents" :
+		    "its certificate does not pass", n->hostcert_why ? n->hostcert_why : "?",
+		    revoked ? "; ssh refuses the host (REVOKED HOST KEY)" :
+		    "; ssh falls back to the plain key, which no entry knows");
+		if (f != NULL)
+			f->blocks_login = ssh_stops(n, revoked ? "revoked" : "new");
+		if (revoked)
+			return;
+	}
 	if (strcmp(n->known_hosts, "new") == 0) {
 		char *qa = shell_quote(n->address ? n->address : ctx->snap->target);
 		char *own = own_host_keys(ctx);
+		const char *pending = n->hostcert != NULL && strcmp(n->hostcert,
+		    "pending") == 0 ? "; known_hosts pins it by @cert-authority only: libssh "
+		    "0.10 cannot be shown a host certificate, and the host's HostCertificate "
+		    "was not read (no view of its files), so it was not verified" : "";
 
 		fix = xasprintf("compare %s with the host's own `%s`, then add it on the "
 		    "client: ssh-keyscan -p %d %s >> ~/.ssh/known_hosts", n->hostkey_fp,
@@ -505,10 +668,12 @@ run(struct ka_ctx *ctx)
 		free(own);
 		free(qa);
 		f = ctx_finding(ctx, &rule_hostkey_unknown, NULL, NULL, 0, fix,
-		    "%s presents %s %s, which no known_hosts entry lists for %s%s%s",
+		    "%s presents %s %s, which no known_hosts entry lists for %s%s%s%s",
 		    ctx->snap->target, n->hostkey_type, n->hostkey_fp, name,
-		    n->failure ? "; not logged in" : " (accepted: --accept-unknown-hosts)",
-		    ssh_stops(n, "new") ? ": ssh -o BatchMode=yes refuses it" : "");
+		    n->failure ? "; not logged in" : n->hostcert != NULL ?
+		    " (logged in, as ssh would try the certificate a CA line asks for)" :
+		    " (accepted: --accept-unknown-hosts)",
+		    ssh_stops(n, "new") ? ": ssh -o BatchMode=yes refuses it" : "", pending);
 		if (f != NULL)
 			f->blocks_login = ssh_stops(n, "new");
 		free(fix);

@@ -12,6 +12,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_sshdpolicy,
 	&check_policy,
 	&check_sshfiles,
+	&check_hostcert,
 	&check_sshd_t,
 	&check_perm,
 	&check_akeys,

@@ -35,6 +35,11 @@ struct ka_options {
 	/* known-hosts: what clients trust; every key a host offers
 	 * (net.hostkeys) is judged against it. NULL in a scan. */
 	const struct kh_db *known_hosts;
+	/* known-hosts --host-cert: certificate files' texts; each applies
+	 * to the host offering the key it certifies. NULL: none given. */
+	const struct strlist *host_certs;
+	/* known-hosts: the client's clock, for certificates' windows */
+	int64_t now;
 	/* keys: --unused-days (0: no login in the whole log window; the rule
 	 * runs where the host's logs were collected), --max-key-age (0: not
 	 * asked), --key-registry (or NULL). */

@@ -30,6 +30,7 @@
 #include "scanner/parse/inventory.h"
 #include "scanner/parse/knownhosts.h"
 #include "scanner/scan.h"
+#include "scanner/transport/hostcerts.h"
 #include "scanner/transport/transport.h"
 #include "scanner/transport/transport_ssh.h"
 #include "scanner/transport/agentproxy.h"
@@ -111,6 +112,13 @@ host_key_gate(struct diag *d, struct snapshot *s)
 	int off = strcmp(st, "false") == 0 || strcmp(st, "no") == 0;
 
 	if (kh == NULL || strcmp(kh, "ok") == 0)
+		return 0;
+	/* Pinned by @cert-authority alone: ssh would be shown the host's
+	 * certificate, libssh cannot be. Go on as ssh would; the certificate
+	 * is judged from the server view (hostcert_settle), and without one
+	 * the host key stays unverified and blocks the verdict. */
+	if (strcmp(kh, "new") == 0 && s->net.hostcert != NULL &&
+	    strcmp(s->net.hostcert, "pending") == 0)
 		return 0;
 	if (strcmp(kh, "new") == 0) {
 		if (off || strcmp(st, "accept-new") == 0 || d->s->accept_unknown)
@@ -460,6 +468,19 @@ hook_probe(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 	d->probe_answer = rc == SSH_AUTH_SUCCESS ? 1 : rc == SSH_AUTH_DENIED ? 0 : -1;
 }
 
+/* A host key finding that stops ssh: the login keyaudit made past a host
+ * pinned only by @cert-authority (whose certificate libssh cannot be
+ * shown) does not make the verdict ok when the certificate fails. */
+static int
+hostkey_blocks(const struct ka_host_result *hr)
+{
+	for (size_t i = 0; i < hr->nfindings; i++)
+		if (hr->findings[i].blocks_login &&
+		    strncmp(hr->findings[i].rule->id, "hostkey.", 8) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 target_of(struct diag *d, struct ssh_target *tg, const char *name, struct strlist *ids)
 {
@@ -802,10 +823,16 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 		if (net_bad)
 			step(r, 2, "hostkey", STEP_SKIP, NULL);
 		else
-			step(r, 2, "hostkey", hk_bad ? STEP_FAIL : STEP_PASS, hk_bad ?
-			    xstrdup(n->error) : xasprintf("%s %s: known_hosts says %s",
+			step(r, 2, "hostkey", hk_bad || has_blocking(hr, "hostkey.") ?
+			    STEP_FAIL : STEP_PASS, hk_bad ?
+			    xstrdup(n->error) : xasprintf("%s %s: known_hosts says %s%s%s%s",
 			    n->hostkey_type ? n->hostkey_type : "?", n->hostkey_fp ?
-			    n->hostkey_fp : "?", n->known_hosts ? n->known_hosts : "?"));
+			    n->hostkey_fp : "?", n->known_hosts ? n->known_hosts : "?",
+			    n->hostcert ? "; @cert-authority: host certificate " : "",
+			    n->hostcert ? (strcmp(n->hostcert, "pending") == 0 ?
+			    "not verified" : n->hostcert) : "", n->hostcert &&
+			    strcmp(n->hostcert, "pending") != 0 ? " (the host's HostCertificate "
+			    "file as collected)" : ""));
 		if (!d->f.reached_auth)
 			step(r, 3, "methods", STEP_SKIP, NULL);
 		else
@@ -1141,6 +1168,9 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		free(srv.target);
 		srv.target = xstrdup(t.name);
 		checked = &srv;
+		if (srv.net.hostcert != NULL)
+			hostcert_settle(&srv, kh, d.ch.host_key_alias ? d.ch.host_key_alias :
+			    d.ch.hostname, d.ch.host_key_alias ? 0 : d.ch.port, (int64_t)time(NULL));
 	} else
 		checked = &d.conn;
 
@@ -1162,7 +1192,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	}
 	r->key_desc = key_desc;
 	key_desc = NULL;
-	if (d.f.accepted >= 0 && d.f.session_status == 0)
+	if (d.f.accepted >= 0 && d.f.session_status == 0 && !hostkey_blocks(&r->hr))
 		r->verdict = "ok";
 	else if (r->hr.status == HOST_UNREACHABLE)
 		r->verdict = "unreachable";

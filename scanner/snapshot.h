@@ -148,6 +148,14 @@ struct snap_sshd_t {
 	 * it (true false ask accept-new), NULL: not resolved (ssh's default, \
 	 * ask): what ssh -o BatchMode=yes does with the verdict above */ \
 	X(STR, strict_host_key_checking, "strict_host_key_checking", NULL, 0, 0) \
+	/* a host known_hosts pins only by @cert-authority: its HostCertificate \
+	 * file as collected, judged as ssh judges a certificate (hostcerts.c): \
+	 * "pending" (not collected yet), "ok" "fail" "revoked" "missing" \
+	 * "unbound" (it certifies another key than the one on the wire); the \
+	 * file; one printable sentence saying what was verified how */ \
+	X(STR, hostcert, "hostcert", NULL, 0, 0) \
+	X(STR, hostcert_path, "hostcert_path", NULL, 0, 0) \
+	X(STR, hostcert_why, "hostcert_why", NULL, 0, 0) \
 	X(STR, login_user, "login_user", NULL, 0, 0)	/* who we logged in as */ \
 	X(STR, login_with, "login_with", NULL, 0, 0)	/* "agent" or the identity file */ \
 	X(STR, sudo, "sudo", NULL, 0, 0)	/* --sudo: "ok" or "denied", else NULL */

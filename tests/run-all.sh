@@ -43,6 +43,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite integration tests/integration/run.sh
 	run_suite fleet tests/fleet/run.sh
 	run_suite known-hosts tests/knownhosts/run.sh
+	run_suite hostcert tests/hostcert/run.sh
 	run_suite keys tests/keys/run.sh
 	run_suite certca tests/certca/run.sh
 	run_suite diagnose tests/diagnose/run.sh
@@ -53,7 +54,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite stock tests/stock/run.sh
 	run_suite certsrv tests/certsrv/run.sh
 else
-	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, keys, certca, diagnose, certclient, hostile, security, fixes, stock, certsrv: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
+	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, hostcert, keys, certca, diagnose, certclient, hostile, security, fixes, stock, certsrv: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0; skipped=0

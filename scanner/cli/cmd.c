@@ -458,6 +458,7 @@ cli_args_free(struct cli_args *a)
 	strlist_free(&a->snapshots);
 	strlist_free(&a->identities);
 	strlist_free(&a->known_hosts);
+	strlist_free(&a->host_certs);
 	strlist_free(&a->users);
 	strlist_free(&a->checks);
 	strlist_free(&a->auth_logs);

@@ -39,6 +39,7 @@ struct cli_args {
 	int jobs;
 	int timeout;
 	struct strlist known_hosts;
+	struct strlist host_certs;	/* known-hosts --host-cert */
 	int accept_unknown;
 	int sudo;
 	/* what to audit */
@@ -163,7 +164,7 @@ extern const struct cmd_entry *const cmd_table[];
 /* The declared options (options.c). */
 extern const struct cli_option
     opt_inventory, opt_limit, opt_snapshot, opt_sshconf, opt_identity, opt_login,
-    opt_port, opt_jobs, opt_timeout, opt_known_hosts, opt_accept_unknown, opt_sudo,
+    opt_port, opt_jobs, opt_timeout, opt_known_hosts, opt_host_cert, opt_accept_unknown, opt_sudo,
     opt_user, opt_all_users, opt_root, opt_sshd_config, opt_from, opt_checks,
     opt_policy, opt_unused_days, opt_auth_log, opt_max_key_age, opt_key_registry,
     opt_format, opt_json, opt_junit, opt_sarif, opt_prom, opt_fix_script,

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
 #include "scanner/parse/knownhosts.h"
 #include "checks/check.h"
+#include "scanner/fileio.h"
 
 static const char *const kh_formats[] = { "text", "json", "junit", "sarif", "prom", NULL };
 
@@ -27,6 +29,7 @@ static const struct cmd_option kh_options[] = {
 	{ &opt_known_hosts, "the trusted keys (repeatable; e.g. a file kept in a\n"
 	    "repository); default: ssh_config's UserKnownHostsFile\n"
 	    "and GlobalKnownHostsFile (as resolved for the first target)", 0 },
+	{ &opt_host_cert, NULL, 0 },
 	{ &opt_inventory_complete, NULL, 0 },
 	{ &opt_pin, NULL, 0 },
 	{ &opt_hash, NULL, 0 },
@@ -160,7 +163,7 @@ cmd_known_hosts(struct cli_args *a)
 	struct clientconf *cc;
 	struct scan_setup ss;
 	struct emit_ctx ec;
-	struct strlist files = { 0 }, *pins = NULL;
+	struct strlist files = { 0 }, certs = { 0 }, *pins = NULL;
 	struct kh_db *db = NULL;
 	struct outfile pin = { .slot = -1 };
 	size_t nsinks = 0;
@@ -210,6 +213,17 @@ cmd_known_hosts(struct cli_args *a)
 		if (err != NULL)
 			cli_input_error(err);
 		ko.known_hosts = db;
+		for (size_t i = 0; i < a->host_certs.n; i++) {
+			struct buf b;
+
+			buf_init(&b);
+			if (read_input_file(a->host_certs.v[i], 1024 * 1024, &b, &err) != 0)
+				cli_input_error(err);
+			strlist_add(&certs, b.data ? b.data : "");
+			buf_free(&b);
+		}
+		ko.host_certs = &certs;
+		ko.now = (int64_t)time(NULL);
 	} else
 		ss.hostkeys = pins = xcalloc(tl.n, sizeof(*pins));
 
@@ -256,6 +270,7 @@ cmd_known_hosts(struct cli_args *a)
 		strlist_free(&pins[i]);
 	free(pins);
 	strlist_free(&files);
+	strlist_free(&certs);
 	if (db != NULL)
 		kh_db_free(db);
 	clientconf_free(cc);

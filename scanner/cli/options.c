@@ -84,6 +84,12 @@ const struct cli_option opt_known_hosts = { .name = "known-hosts", .type = OT_PA
 	.help = "check host keys against FILE (repeatable) instead of\n"
 	"ssh_config's UserKnownHostsFile/GlobalKnownHostsFile.\n"
 	"known_hosts is never written." };
+const struct cli_option opt_host_cert = { .name = "host-cert", .type = OT_PATHS,
+	.arg = "FILE", .field = F(host_certs), .readable = 1,
+	.help = "a host's HostCertificate (repeatable), judged against\n"
+	"@cert-authority as ssh would judge it on the wire (libssh\n"
+	"cannot ask a host for its certificate); a certificate\n"
+	"applies to the host that offers the key it certifies" };
 const struct cli_option opt_accept_unknown = { .name = "accept-unknown-hosts",
 	.type = OT_FLAG, .field = F(accept_unknown),
 	.help = "log in to hosts whose key is in no known_hosts file\n"

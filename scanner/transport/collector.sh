@@ -1170,6 +1170,10 @@ conffile() {
 		[Hh][Oo][Ss][Tt][Kk][Ee][Yy][[:space:]=]*)
 			cf_k=H
 			cf_l=${cf_l#???????} ;;
+		# a host certificate is public: content, as for RevokedKeys
+		[Hh][Oo][Ss][Tt][Cc][Ee][Rr][Tt][Ii][Ff][Ii][Cc][Aa][Tt][Ee][[:space:]=]*)
+			cf_k=R
+			cf_l=${cf_l#???????????????} ;;
 		[Cc][Hh][Rr][Oo][Oo][Tt][Dd][Ii][Rr][Ee][Cc][Tt][Oo][Rr][Yy][[:space:]=]*)
 			cf_k=D
 			cf_l=${cf_l#???????????????} ;;
@@ -1323,11 +1327,12 @@ IFS=$NL
 for r in $RK; do
 	case $r in /*) want 1 "$r" ;; esac
 done
-# Host private keys: modes only (content 0), never their bytes. With no
-# HostKey line sshd uses its three defaults.
+# Host private keys: modes only (content 0), never their bytes; their
+# public halves (KEY.pub) with content, to match a HostCertificate to its
+# key. With no HostKey line sshd uses its three defaults.
 [ -n "$HK" ] || HK=/etc/ssh/ssh_host_rsa_key$NL/etc/ssh/ssh_host_ecdsa_key$NL/etc/ssh/ssh_host_ed25519_key$NL
 for r in $HK; do
-	case $r in /*) want 0 "$r" ;; esac
+	case $r in /*) want 0 "$r"; want 1 "$r.pub" ;; esac
 done
 for r in $CMDS; do
 	case $r in /*) want 0 "$r" ;; esac

@@ -730,12 +730,24 @@ collect_user_files(struct lc *lc)
 		collect_path(lc, prog, i < 2);
 		free(prog);
 	}
-	/* Host private keys: their modes only, never their content. */
+	/* Host private keys: their modes only, never their content; their
+	 * public halves (KEY.pub) with content, to match a HostCertificate
+	 * to its key as sshd does; the certificates themselves (public). */
 	{
 		const struct sshd_value *hk = sshd_eff_get(ctx.global, "hostkey");
+		const struct sshd_value *hc = sshd_eff_get(ctx.global, "hostcertificate");
+
 		for (size_t i = 0; hk != NULL && i < hk->n; i++)
-			if (hk->v[i][0] == '/')
+			if (hk->v[i][0] == '/') {
+				char *pub = xasprintf("%s.pub", hk->v[i]);
+
 				collect_path(lc, hk->v[i], 0);
+				collect_path(lc, pub, 1);
+				free(pub);
+			}
+		for (size_t i = 0; hc != NULL && i < hc->n; i++)
+			if (hc->v[i][0] == '/')
+				collect_path(lc, hc->v[i], 1);
 	}
 	for (size_t i = 0; i < ctx.nusers; i++) {
 		struct ka_user *u = &ctx.users[i];

@@ -42,7 +42,9 @@
 #include <libssh/libssh.h>
 
 #include "scanner/parse/clientconf.h"
+#include "scanner/parse/khcert.h"
 #include "scanner/transport/collector.h"
+#include "scanner/transport/hostcerts.h"
 #include "scanner/transport/transport_ssh.h"
 #include "scanner/parse/collect_stream.h"
 
@@ -832,6 +834,14 @@ check_host_key(struct conn *c)
 		break;
 	case KH_NEW:
 		n->known_hosts = xstrdup("new");
+		/* Pinned by a CA alone: ssh would be shown the certificate,
+		 * libssh cannot ask for it; log in, read the host's
+		 * HostCertificate and judge that (hostcert_settle). */
+		if (khc_ca_line(c->o->known_hosts, khname, c->t->kh_name ? 0 :
+		    c->t->port) != NULL) {
+			n->hostcert = xstrdup("pending");
+			break;
+		}
 		if (!c->o->accept_unknown) {
 			set_failure(c->s, "hostkey-unknown", "host key %s %s for %s is not in "
 			    "known_hosts; not logging in", n->hostkey_type, n->hostkey_fp,
@@ -1278,8 +1288,13 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 				if (check_host_key(&c) == 0 || s->net.hostkey_fp != NULL)
 					keyscan(&c);
 			} else if (check_host_key(&c) == 0 && authenticate(&c) == 0 &&
-			    collect(&c) == 0)
+			    collect(&c) == 0) {
 				s->net_only = 0;
+				if (s->net.hostcert != NULL)
+					hostcert_settle(s, o->known_hosts, t->kh_name ?
+					    t->kh_name : t->host, t->kh_name ? 0 : t->port,
+					    (int64_t)time(NULL));
+			}
 			break;
 		}
 		if (rc == 1 && (s->net.failure == NULL || strcmp(s->net.failure, "throttled") != 0))

@@ -67,6 +67,12 @@ ln -s ../real "$T/conf.d/rel"
 ln -s loop1 "$T/loop2"
 ln -s loop2 "$T/loop1"
 cp "$T/k.pub" "$T/revoked"
+# A host key with its certificate (HostCertificate: content, like KEY.pub;
+# the private key: its modes only).
+ssh-keygen -q -t ed25519 -N '' -C hk -f "$T/hk" >/dev/null 2>&1
+ssh-keygen -q -t ed25519 -N '' -C ca -f "$T/ca" >/dev/null 2>&1
+ssh-keygen -q -s "$T/ca" -I collector -h -n collector.test "$T/hk.pub" >/dev/null 2>&1
+rm -f "$T/ca"
 printf 'PermitRootLogin prohibit-password\n' > "$T/real/b.conf"
 cat > "$T/sshd_config" <<EOF
 Include $T/conf.d/*.conf $T/conf.d/rel/*.conf $T/nomatch/*
@@ -77,6 +83,8 @@ AuthorizedKeysCommandUser nobody
 AuthorizedPrincipalsFile .ssh/principals_%u
 AuthorizedPrincipalsCommand $T/pcmd %u
 AuthorizedPrincipalsCommandUser nobody
+HostKey $T/hk
+HostCertificate $T/hk-cert.pub
 EOF
 printf '#!/bin/sh\necho "$1"\n' > "$T/pcmd"
 chmod 0755 "$T/pcmd"
@@ -228,6 +236,17 @@ dir/root" '.files[] | select(.path == $p and .content != null)' "$W/e2.json" >/d
 		elif [ -n "$UK" ]; then
 			rbad "principals file or command not collected: $(jq -c '[.files[] | select(.path | test("principals|pcmd"))]' "$W/e2.json")"
 		fi
+		for j in "$W/l2.json" "$W/e2.json"; do
+			if [ "$(jq -r --arg c "$T/hk-cert.pub" --arg p "$T/hk.pub" --arg k "$T/hk" \
+			    '([.files[] | select(.path == $c or .path == $p) | .content != null] |
+			    length == 2 and all), ([.files[] | select(.path == $k) |
+			    .content == null] | length == 1 and all)' "$j" |
+			    tr '\n' ' ')" = "true true " ]; then
+				rok "$(basename "$j"): HostCertificate and HostKey.pub with content, the HostKey without"
+			else
+				rbad "$(basename "$j"): HostCertificate, HostKey.pub or HostKey not as expected"
+			fi
+		done
 	else
 		rbad "exec transport (test config): $(cat "$W/e2.err")"
 	fi
