@@ -804,7 +804,7 @@ revoked_stage(struct cctx *cc)
 	const char *rk = sshd_eff_str(cc->u->eff, "revokedkeys");
 	const struct snap_file *f;
 	const char *why, *rpath;
-	char *canon = NULL, *reason = NULL, *err = NULL;
+	char *canon = NULL, *reason = NULL;
 
 	if (rk == NULL || strcasecmp(rk, "none") == 0)
 		return 0;
@@ -814,15 +814,14 @@ revoked_stage(struct cctx *cc)
 	}
 	rpath = rk;
 	if (krl_is_krl((const unsigned char *)f->content, f->content_len)) {
-		struct krl *k = krl_parse((const unsigned char *)f->content, f->content_len,
-		    &err);
+		const char *kerr;
+		const struct krl *k = ctx_krl(cc->ctx, f, &kerr);
 
 		if (k == NULL) {
 			/* sshd cannot load it and refuses every key ("Error
 			 * checking authentication key") */
 			reason = xasprintf("the KRL cannot be loaded (%s), so sshd "
-			    "refuses every key", err ? err : "?");
-			free(err);
+			    "refuses every key", kerr ? kerr : "?");
 			free(canon);
 			goto found;
 		}
@@ -833,7 +832,6 @@ revoked_stage(struct cctx *cc)
 			free(reason);
 			reason = r2;
 		}
-		krl_free(k);
 	} else {
 		struct ak_file af;
 

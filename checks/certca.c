@@ -410,14 +410,11 @@ gather_revoked(struct ka_ctx *ctx, struct certca *t)
 		if (r->state != CA_FILE_OK)
 			continue;
 		if (krl_is_krl((const unsigned char *)f->content, f->content_len)) {
-			struct krl *k;
-			char *err = NULL;
+			const char *err;
 
 			r->is_krl = 1;
-			k = krl_parse((const unsigned char *)f->content, f->content_len, &err);
-			if (k == NULL)
-				r->krl_error = err != NULL ? err : xstrdup("not a KRL sshd can load");
-			krl_free(k);
+			if (ctx_krl(ctx, f, &err) == NULL)
+				r->krl_error = xstrdup(err);
 			(void)krl_summarize((const unsigned char *)f->content, f->content_len,
 			    &r->sum);
 		} else {

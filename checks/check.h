@@ -187,7 +187,6 @@ extern const struct ka_rule rule_sshd_syntax,
     rule_sshd_force_command,
     rule_sshd_chroot_perms,
     rule_sshd_revoked_key,
-    rule_sshd_revoked_krl,
     rule_sshd_password_auth,
     rule_sshd_kbdint_auth,
     rule_sshd_config_unreadable;

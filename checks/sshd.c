@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "checks/check.h"
+#include "scanner/parse/krl.h"
 #include "scanner/parse/match.h"
 
 const struct ka_rule rule_sshd_syntax = {
@@ -112,19 +113,12 @@ const struct ka_rule rule_sshd_chroot_perms = {
 const struct ka_rule rule_sshd_revoked_key = {
 	.id = "sshd.revoked-key", .severity = SEV_HIGH, .blocks_login = 1,
 	.title = "the key is revoked by RevokedKeys",
-	.help = "sshd refuses a key listed in the RevokedKeys file. A RevokedKeys file "
-	    "that is missing or holds a line that is not a public key makes the "
-	    "revocation check fail, and sshd then refuses every key.",
+	.help = "sshd refuses a key listed in the RevokedKeys file (a list of public "
+	    "keys) or revoked by it (a KRL made by ssh-keygen -k: the key itself, or "
+	    "its SHA1 or SHA256 fingerprint). A RevokedKeys file that is missing or "
+	    "holds a line that is not a public key makes the revocation check fail, "
+	    "and sshd then refuses every key; a KRL sshd cannot load is cert.krl-invalid.",
 	.chain = CHAIN_KEY + 3,
-};
-
-const struct ka_rule rule_sshd_revoked_krl = {
-	.id = "sshd.revoked-krl", .severity = SEV_INFO, .blocks_login = 0,
-	.title = "RevokedKeys is a binary key revocation list",
-	.help = "The RevokedKeys file is an OpenSSH KRL (ssh-keygen -k), which keyaudit "
-	    "does not decode: it cannot say which keys it revokes. Check a key with "
-	    "ssh-keygen -Q -f FILE key.pub.",
-	.chain = CHAIN_KEY + 4,
 };
 
 const struct ka_rule rule_sshd_password_auth = {
@@ -162,7 +156,6 @@ static const struct ka_rule *const rules[] = {
 	&rule_sshd_force_command,
 	&rule_sshd_chroot_perms,
 	&rule_sshd_revoked_key,
-	&rule_sshd_revoked_krl,
 	&rule_sshd_password_auth,
 	&rule_sshd_kbdint_auth,
 	&rule_sshd_config_unreadable,
@@ -482,13 +475,14 @@ check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
 struct revoked {
 	char *path;		/* RevokedKeys as configured */
 	int state;		/* REV_* */
+	const struct krl *krl;	/* REV_KRL: parsed (the context's), or NULL
+				 * when sshd cannot load it (cert.krl-invalid) */
 	long badline;		/* REV_BROKEN: the first line sshd cannot read */
 	struct strlist fps;	/* keys listed before that */
 };
 
 enum { REV_NONE, REV_UNKNOWN, REV_MISSING, REV_KRL, REV_LIST, REV_BROKEN };
 
-#define KRL_MAGIC "SSHKRL\n\0"
 #define CERT_SUFFIX "-cert-v01@openssh.com"
 
 /* RevokedKeys read the way sshd reads it (authfile.c sshkey_in_file): a KRL,
@@ -522,9 +516,11 @@ revoked_load(struct ka_ctx *ctx, const char *path, struct revoked *r)
 		r->state = REV_UNKNOWN;
 		return;
 	}
-	if (f->content_len >= sizeof(KRL_MAGIC) - 1 &&
-	    memcmp(f->content, KRL_MAGIC, sizeof(KRL_MAGIC) - 1) == 0) {
+	if (krl_is_krl((const unsigned char *)f->content, f->content_len)) {
+		const char *err;
+
 		r->state = REV_KRL;
+		r->krl = ctx_krl(ctx, f, &err);
 		return;
 	}
 	r->state = REV_LIST;
@@ -712,6 +708,22 @@ check_key_line(struct keyctx *k, const char *path, const struct ak_line *l)
 			break;
 		}
 	}
+	if (k->rev->state == REV_KRL && k->rev->krl != NULL && l->blob != NULL &&
+	    !l->opts.cert_authority) {
+		char *why = NULL;
+
+		if (krl_key_revoked(k->rev->krl, l->blob, l->bloblen, &why) == 1) {
+			d = directive(e, "revokedkeys");
+			f = ctx_finding(k->ctx, &rule_sshd_revoked_key, k->u->name, path,
+			    l->lineno, "ssh-keygen -t ed25519   # a revoked key stays "
+			    "revoked: make a new one", "%skey %s is revoked by the KRL "
+			    "of %s (%s): sshd refuses it ('Authentication key ... "
+			    "revoked by file')", LW(l), l->fp, d, why ? why : "revoked");
+			set_fp(f, l->fp);
+			free(d);
+		}
+		free(why);
+	}
 
 	if (k->root_forced && l->opts.command == NULL && l->lineno > 0) {
 		d = directive(e, "permitrootlogin");
@@ -775,7 +787,7 @@ check_key_files(struct ka_ctx *ctx, const struct ka_user *u,
 /* RevokedKeys findings that concern the file rather than one key. */
 static void
 check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
-    const struct revoked *r, struct strlist *krl_seen)
+    const struct revoked *r)
 {
 	char *d;
 
@@ -812,16 +824,7 @@ check_revoked_file(struct ka_ctx *ctx, const struct ka_user *u,
 		free(d);
 		break;
 	}
-	case REV_KRL:
-		if (strlist_has(krl_seen, r->path))
-			break;
-		strlist_add(krl_seen, r->path);
-		d = directive(u->eff, "revokedkeys");
-		ctx_finding(ctx, &rule_sshd_revoked_krl, NULL, r->path, 0, NULL,
-		    "%s is a binary key revocation list: keyaudit cannot tell which "
-		    "keys it revokes (check one with: ssh-keygen -Q -f %s KEY.pub)",
-		    d, r->path);
-		free(d);
+	case REV_KRL:	/* loaded: judged per key; not loadable: cert.krl-invalid */
 		break;
 	}
 }
@@ -898,7 +901,7 @@ check_chroot(struct ka_ctx *ctx, const struct ka_user *u)
 }
 
 static void
-check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen)
+check_user(struct ka_ctx *ctx, const struct ka_user *u)
 {
 	const char *prl = sshd_eff_str(u->eff, "permitrootlogin");
 	int root_forced = 0;
@@ -924,7 +927,7 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen
 	check_force_command(ctx, u);
 	check_chroot(ctx, u);
 	revoked_load(ctx, sshd_eff_str(u->eff, "revokedkeys"), &rev);
-	check_revoked_file(ctx, u, &rev, krl_seen);
+	check_revoked_file(ctx, u, &rev);
 	check_key_files(ctx, u, &rev, root_forced);
 	revoked_free(&rev);
 }
@@ -932,7 +935,6 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, struct strlist *krl_seen
 static void
 run(struct ka_ctx *ctx)
 {
-	struct strlist krl_seen = { 0 };
 
 	check_config_read(ctx);
 	check_host(ctx);
@@ -944,9 +946,8 @@ run(struct ka_ctx *ctx)
 		/* account.missing covers users that do not exist */
 		if (u->acct == NULL || u->eff == NULL)
 			continue;
-		check_user(ctx, u, &krl_seen);
+		check_user(ctx, u);
 	}
-	strlist_free(&krl_seen);
 }
 
 const struct ka_check check_sshd = { "sshd", rules, KA_ARRLEN(rules), run };

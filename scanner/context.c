@@ -16,6 +16,7 @@
 #include "scanner/strmap.h"
 #include "scanner/policy.h"
 #include "scanner/parse/usagelog.h"
+#include "scanner/parse/krl.h"
 #include "checks/check.h"
 
 /*
@@ -775,9 +776,62 @@ ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
 	admit_key_lines(ctx);
 }
 
+/* A host names one RevokedKeys file, or one per Match block: a short list,
+ * bounded by the distinct effective configurations (KA_BUDGET_EFFS) and by
+ * what was collected. */
+struct ka_krlcache {
+	struct krlent {
+		const struct snap_file *f;
+		struct krl *k;
+		char *err;
+	} *e;
+	size_t n, cap;
+};
+
+const struct krl *
+ctx_krl(struct ka_ctx *ctx, const struct snap_file *f, const char **err)
+{
+	struct ka_krlcache *c;
+	struct krlent *ent;
+	char *e = NULL;
+
+	*err = NULL;
+	if (f == NULL || !f->has_content ||
+	    !krl_is_krl((const unsigned char *)f->content, f->content_len))
+		return NULL;
+	if (ctx->krlcache == NULL)
+		ctx->krlcache = xcalloc(1, sizeof(*ctx->krlcache));
+	c = ctx->krlcache;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->e[i].f == f) {
+			*err = c->e[i].err;
+			return c->e[i].k;
+		}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 4;
+		c->e = xreallocarray(c->e, c->cap, sizeof(*c->e));
+	}
+	ent = &c->e[c->n++];
+	ent->f = f;
+	ent->k = krl_parse((const unsigned char *)f->content, f->content_len, &e);
+	if (ent->k == NULL && e == NULL)
+		e = xstrdup("not a KRL sshd can load");
+	ent->err = e;
+	*err = e;
+	return ent->k;
+}
+
 void
 ctx_free(struct ka_ctx *ctx)
 {
+	if (ctx->krlcache != NULL) {
+		for (size_t i = 0; i < ctx->krlcache->n; i++) {
+			krl_free(ctx->krlcache->e[i].k);
+			free(ctx->krlcache->e[i].err);
+		}
+		free(ctx->krlcache->e);
+		free(ctx->krlcache);
+	}
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		if (ctx->users[i].eff_own)
 			sshd_eff_free(ctx->users[i].eff);

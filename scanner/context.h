@@ -71,6 +71,8 @@ struct ka_user {
 
 struct ka_akcache;
 struct ka_effcache;
+struct ka_krlcache;
+struct krl;
 
 /*
  * What one host may cost the checks, whatever it sent (engine.h sets the
@@ -128,6 +130,7 @@ struct ka_ctx {
 
 	struct ka_akcache *akcache;
 	struct ka_effcache *effcache;
+	struct ka_krlcache *krlcache;	/* ctx_krl */
 	const struct snap_sshd_t **sshd_t_index;	/* by user, made on first use */
 	const struct sshd_eff *dumped;	/* whose sshd -T text dump holds */
 	struct buf dump;
@@ -160,6 +163,13 @@ void ctx_free(struct ka_ctx *ctx);
  * says why). "" is the owner of a home no account has. */
 const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path,
     const char *reader);
+
+/* The KRL a collected RevokedKeys file holds, parsed once per host however
+ * many accounts and checks ask: NULL when f is not a KRL (*err NULL: sshd
+ * reads it as a list of keys) or when sshd could not load it (*err says
+ * why; sshd then refuses every key). */
+const struct krl *ctx_krl(struct ka_ctx *ctx, const struct snap_file *f,
+    const char **err);
 
 /* Expand one AuthorizedKeysFile entry for an account: %h %u %U %%, and
  * relative paths under home. NULL on an unknown %-token. */

@@ -118,12 +118,30 @@ s_revoked_krl()
 	it_std
 	ssh-keygen -q -k -f "$SCDIR/revoked.krl" "$KEY.pub"
 	it_cfg "RevokedKeys $SCDIR/revoked.krl"
-	# keyaudit does not read binary KRLs: it must say so (info), and its
-	# verdict cannot be sshd's, which is "refused".
-	it_no_verdict
-	it_expect refused sshd.revoked-krl
+	it_expect refused sshd.revoked-key
 }
 scenario "RevokedKeys is a binary KRL revoking the key" s_revoked_krl
+
+s_revoked_krl_sha256()
+{
+	it_std
+	printf 'hash: %s\n' "$(ssh-keygen -lf "$KEY.pub" | awk '{print $2}')" > "$SCDIR/spec"
+	ssh-keygen -q -k -f "$SCDIR/revoked.krl" "$SCDIR/spec"
+	it_cfg "RevokedKeys $SCDIR/revoked.krl"
+	it_expect refused sshd.revoked-key
+}
+scenario "RevokedKeys is a KRL revoking the key's SHA256 fingerprint" s_revoked_krl_sha256
+
+s_revoked_krl_other()
+{
+	local k2
+	it_std
+	it_key k2
+	ssh-keygen -q -k -f "$SCDIR/revoked.krl" "$k2.pub"
+	it_cfg "RevokedKeys $SCDIR/revoked.krl"
+	it_expect accepted '!sshd.revoked-key' '!cert.krl-invalid'
+}
+scenario "RevokedKeys is a KRL revoking another key" s_revoked_krl_other
 
 s_strictmodes_match_invalid()
 {
