@@ -557,15 +557,17 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 }
 
 /* What one account's reader is asked: content for a snapshot entry, or the
- * head of a private key in ~/.ssh (files[i] NULL). */
+ * head of a private key in ~/.ssh (files[i] NO_FILE). The files are kept
+ * as indexes: collecting more paths grows (moves) the snapshot's array. */
+#define NO_FILE SIZE_MAX
 struct uread {
 	struct readas_item *items;
-	struct snap_file **files;
+	size_t *files;
 	size_t n;
 };
 
 static void
-uread_add(struct uread *r, const char *path, enum readas_kind kind, struct snap_file *f)
+uread_add(struct uread *r, const char *path, enum readas_kind kind, size_t f)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (r->items[i].kind == kind && strcmp(r->items[i].path, path) == 0)
@@ -586,7 +588,7 @@ collect_user_path(struct lc *lc, struct uread *r, const char *path)
 	struct snap_file *f = collect_path(lc, path, 0);
 
 	if (f != NULL && f->type == SNAP_REG)
-		uread_add(r, f->path, READAS_CONTENT, f);
+		uread_add(r, f->path, READAS_CONTENT, (size_t)(f - lc->snap->files));
 }
 
 /* The private keys an account keeps in ~/.ssh, judged from their first 200
@@ -603,7 +605,7 @@ queue_userkeys(struct lc *lc, struct uread *r, const struct snap_account *a)
 		struct stat st;
 
 		if (lc_lstat(lc, path, &st) == 0 && S_ISREG(st.st_mode))
-			uread_add(r, path, READAS_KEYHEAD_BYTES, NULL);
+			uread_add(r, path, READAS_KEYHEAD_BYTES, NO_FILE);
 		free(path);
 		free(rel);
 	}
@@ -675,7 +677,8 @@ uread_run(struct lc *lc, struct uread *r, const char *who, const struct readas_c
 	readas_run(c, lc->rootfd, r->items, r->n);
 	for (size_t i = 0; i < r->n; i++) {
 		struct readas_item *it = &r->items[i];
-		struct snap_file *f = r->files[i];
+		struct snap_file *f = r->files[i] == NO_FILE ? NULL :
+		    &lc->snap->files[r->files[i]];
 
 		if (it->kind == READAS_KEYHEAD_BYTES) {
 			if (it->data != NULL)
