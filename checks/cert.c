@@ -361,11 +361,13 @@ check_cert_options(struct cctx *cc, struct way *w, const char *path, long line)
 			free(s);
 			return 0;
 		}
-		if ((m = match_addr_list(addr, sa)) != 1) {
+		/* sshd reads source-address as addresses and CIDR blocks
+		 * only (addr_match_cidr_list), not match.c's wildcards */
+		if ((m = match_cidr_list(addr, sa)) != 1) {
 			way_set(w, &rule_cert_source_address, path, line, xasprintf(
 			    "certificate %s may be used only from source-address \"%s\"%s; "
 			    "the client connects from %s: sshd refuses it (\"Refused by "
-			    "certificate options\")", c->key_fp, s, m == -2 ?
+			    "certificate options\")", c->key_fp, s, m == -1 ?
 			    " (which sshd cannot read)" : "", addr));
 			free(s);
 			return -1;

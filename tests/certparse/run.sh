@@ -169,9 +169,11 @@ done
 # source-address lists: ssh-keygen -O source-address= signs only what
 # addr_match_cidr_list(NULL, LIST) accepts; so must match_cidr_list.
 cp "$FX/k_other.pub" "$T/sa.pub"
+# a clone checks the key out 0644, which ssh-keygen refuses to sign with
+install -m 0600 "$FX/ca_ed25519.key" "$T/ca.key"
 while IFS= read -r list; do
 	rm -f "$T/sa-cert.pub"
-	ssh-keygen -q -s "$FX/ca_ed25519.key" -I sa -O source-address="$list" \
+	ssh-keygen -q -s "$T/ca.key" -I sa -O source-address="$list" \
 	    "$T/sa.pub" >/dev/null 2>&1
 	want=$?
 	[ "$want" -ne 0 ] && want=1
