@@ -82,40 +82,6 @@ static const struct ka_rule *const rules[] = {
 	&rule_cert_host_cert_signature_algorithm,
 };
 
-/* The public key sshd would pair the certificate with: each HostKey's
- * KEY.pub as collected (the private key's bytes are never read). 1 a
- * HostKey has its key, 0 none has, -1 not every KEY.pub could be read. */
-static int
-has_host_key(const struct ka_ctx *ctx, const struct ssh_cert *c)
-{
-	const struct sshd_value *hk = sshd_eff_get(ctx->global, "hostkey");
-	int unknown = 0;
-
-	for (size_t i = 0; hk != NULL && i < hk->n; i++) {
-		char *pub = xasprintf("%s.pub", hk->v[i]);
-		const struct snap_file *f = snap_file_get(ctx->snap, pub);
-		struct ak_line k;
-		int same = 0;
-
-		free(pub);
-		if (f == NULL || f->type != SNAP_REG || !f->has_content) {
-			/* a HostKey that is not there loads nothing */
-			if (f == NULL || f->type != SNAP_NOENT ||
-			    snap_file_get(ctx->snap, hk->v[i]) == NULL ||
-			    snap_file_get(ctx->snap, hk->v[i])->type != SNAP_NOENT)
-				unknown = 1;
-			continue;
-		}
-		ak_parse_line(f->content, strcspn(f->content, "\n"), 1, &k);
-		same = k.status == AK_KEY && k.bloblen == c->key_bloblen &&
-		    memcmp(k.blob, c->key_blob, k.bloblen) == 0;
-		ak_line_free(&k);
-		if (same)
-			return 1;
-	}
-	return unknown ? -1 : 0;
-}
-
 /* The name ssh compares with the principals: the HostName it connects to
  * (ssh_config applied: an alias is never compared), known when the host
  * was reached over ssh; else the target as named. Lower-cased, as ssh
@@ -212,7 +178,7 @@ judge_cert(struct ka_ctx *ctx, const char *path)
 		cert_free(&c);
 		return;
 	}
-	switch (has_host_key(ctx, &c)) {
+	switch (host_key_certified(ctx->snap, ctx->global, &c)) {
 	case 0:
 		ctx_finding(ctx, &rule_cert_host_cert_no_key, NULL, path, 1, "sign the public "
 		    "key of one of the HostKey files (ssh-keygen -s CA -h ... HOSTKEY.pub), or "

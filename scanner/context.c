@@ -17,6 +17,7 @@
 #include "scanner/policy.h"
 #include "scanner/parse/usagelog.h"
 #include "scanner/parse/krl.h"
+#include "scanner/parse/cert.h"
 #include "checks/check.h"
 
 /*
@@ -819,6 +820,41 @@ ctx_krl(struct ka_ctx *ctx, const struct snap_file *f, const char **err)
 	ent->err = e;
 	*err = e;
 	return ent->k;
+}
+
+/* The public key sshd would pair a HostCertificate with: each HostKey's
+ * KEY.pub as collected (the private key's bytes are never read). */
+int
+host_key_certified(const struct snapshot *s, const struct sshd_eff *g,
+    const struct ssh_cert *c)
+{
+	const struct sshd_value *hk = sshd_eff_get(g, "hostkey");
+	int unknown = 0;
+
+	for (size_t i = 0; hk != NULL && i < hk->n; i++) {
+		char *pub = xasprintf("%s.pub", hk->v[i]);
+		const struct snap_file *f = snap_file_get(s, pub);
+		struct ak_line k;
+		int same;
+
+		free(pub);
+		if (f == NULL || f->type != SNAP_REG || !f->has_content) {
+			/* no KEY.pub: sshd may still read the public half from
+			 * the private key, unless that is missing too */
+			const struct snap_file *priv = snap_file_get(s, hk->v[i]);
+
+			unknown |= f == NULL || f->type != SNAP_NOENT || priv == NULL ||
+			    priv->type != SNAP_NOENT;
+			continue;
+		}
+		ak_parse_line(f->content, strcspn(f->content, "\n"), 1, &k);
+		same = k.status == AK_KEY && k.bloblen == c->key_bloblen &&
+		    memcmp(k.blob, c->key_blob, k.bloblen) == 0;
+		ak_line_free(&k);
+		if (same)
+			return 1;
+	}
+	return unknown ? -1 : 0;
 }
 
 void

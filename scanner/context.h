@@ -171,6 +171,14 @@ const struct ak_file *ctx_akfile(struct ka_ctx *ctx, const char *path,
 const struct krl *ctx_krl(struct ka_ctx *ctx, const struct snap_file *f,
     const char **err);
 
+/* Does a HostKey (its KEY.pub as collected) hold the key certificate c
+ * certifies, as sshd pairs HostCertificate with HostKey? 1 yes, 0 no
+ * HostKey does, -1 some KEY.pub is unknown. g: the global effective
+ * config. */
+struct ssh_cert;
+int host_key_certified(const struct snapshot *s, const struct sshd_eff *g,
+    const struct ssh_cert *c);
+
 /* Expand one AuthorizedKeysFile entry for an account: %h %u %U %%, and
  * relative paths under home. NULL on an unknown %-token. */
 char *expand_authorized_keys_path(const char *tmpl, const struct snap_account *a);

@@ -15,6 +15,7 @@
 #include <openssl/obj_mac.h>
 
 #include "scanner/parse/keyblob.h"
+#include "scanner/parse/sshbuf.h"
 
 /* Limits sshd applies (sshbuf.h, sshkey.h). */
 #define MAX_ECPOINT_BYTES	((528 * 2 / 8) + 1)
@@ -145,28 +146,13 @@ bignum_bits(const unsigned char *d, size_t n)
 	return (int)((n - 1) * 8) + b;
 }
 
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	buf_append(b, x, 4);
-}
-
-static void
-put_string(struct buf *b, const void *d, size_t n)
-{
-	put_u32(b, (uint32_t)n);
-	buf_append(b, d, n);
-}
-
 /* A bignum as sshbuf_put_bignum2 writes it: minimal, sign bit padded. */
 static void
 put_bignum(struct buf *b, const unsigned char *d, size_t n)
 {
 	int pad = n > 0 && (d[0] & 0x80) != 0;
 
-	put_u32(b, (uint32_t)(n + pad));
+	sshbuf_put_u32(b, (uint32_t)(n + pad));
 	if (pad)
 		buf_putc(b, 0);
 	buf_append(b, d, n);
@@ -296,7 +282,7 @@ parse_fields(struct sshbuf *r, struct kb_key *ki, char **err)
 			free(s);
 			return -1;
 		}
-		put_string(&ki->plain, s, strlen(s));
+		sshbuf_put_string(&ki->plain, s, strlen(s));
 		free(s);
 		if (sshbuf_get_string(r, &a, &an) != 0)
 			goto fail;
@@ -304,7 +290,7 @@ parse_fields(struct sshbuf *r, struct kb_key *ki, char **err)
 			e = "ECDSA public key is not a valid point on its curve";
 			goto fail;
 		}
-		put_string(&ki->plain, a, an);
+		sshbuf_put_string(&ki->plain, a, an);
 		break;
 	case KB_ED25519:
 	case KB_ED25519_SK:
@@ -315,7 +301,7 @@ parse_fields(struct sshbuf *r, struct kb_key *ki, char **err)
 			return -1;
 		}
 		ki->bits = 256;
-		put_string(&ki->plain, a, an);
+		sshbuf_put_string(&ki->plain, a, an);
 		break;
 	}
 	if (ki->t->kind == KB_ECDSA_SK || ki->t->kind == KB_ED25519_SK) {
@@ -324,7 +310,7 @@ parse_fields(struct sshbuf *r, struct kb_key *ki, char **err)
 			e = "security key data has no application string";
 			goto fail;
 		}
-		put_string(&ki->plain, s, strlen(s));
+		sshbuf_put_string(&ki->plain, s, strlen(s));
 		free(s);
 	}
 	return 0;
@@ -369,7 +355,7 @@ kb_read_key(struct sshbuf *r, int allow_cert, struct kb_key *k, char **err)
 		*err = xstrdup("a certificate where a plain key is needed");
 		return -1;
 	}
-	put_string(&k->plain, k->t->plain, strlen(k->t->plain));
+	sshbuf_put_string(&k->plain, k->t->plain, strlen(k->t->plain));
 	if (k->t->cert && sshbuf_get_string(r, &nonce, &nn) != 0) {
 		*err = xstrdup("certificate data is truncated");
 		return -1;

@@ -152,3 +152,19 @@ sshbuf_get_bignum2(struct sshbuf *b, const unsigned char **d, size_t *n)
 	*n = len;
 	return 0;
 }
+
+void
+sshbuf_put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	buf_append(b, x, 4);
+}
+
+void
+sshbuf_put_string(struct buf *b, const void *d, size_t n)
+{
+	sshbuf_put_u32(b, (uint32_t)n);
+	if (n > 0)
+		buf_append(b, d, n);
+}

@@ -1,4 +1,4 @@
-/* sshbuf.h - one bounded reader of SSH's wire format (RFC 4251: bytes,
+/* sshbuf.h - one bounded reader (and the small writer) of SSH's wire format (RFC 4251: bytes,
  * uint32, uint64, length-prefixed strings, mpints), reading as OpenSSH's
  * sshbuf_get_* do. Used for key blobs and certificates (authkeys.c,
  * knownhosts.c), the OpenSSH private key container (privkey.c) and
@@ -46,5 +46,12 @@ int sshbuf_get_sub(struct sshbuf *b, struct sshbuf *sub);
  * without leading zeros. 0, or one of these (err is set for each). */
 enum { SSHBUF_TRUNCATED = -1, SSHBUF_NEGATIVE = -2, SSHBUF_TOO_LARGE = -3 };
 int sshbuf_get_bignum2(struct sshbuf *b, const unsigned char **d, size_t *n);
+
+/* The writing side, into a growing struct buf (util.h): a uint32 and a
+ * length-prefixed string, as sshbuf_put_u32 / sshbuf_put_string write
+ * them (key blobs for fingerprints, agent requests). */
+struct buf;
+void sshbuf_put_u32(struct buf *b, uint32_t v);
+void sshbuf_put_string(struct buf *b, const void *d, size_t n);
 
 #endif

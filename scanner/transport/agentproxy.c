@@ -70,22 +70,6 @@ xfer(struct agent_proxy *p, int fd, void *buf, size_t n, int writing, int ms)
 	return 0;
 }
 
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	buf_append(b, x, 4);
-}
-
-static void
-put_string(struct buf *b, const void *d, size_t n)
-{
-	put_u32(b, (uint32_t)n);
-	if (n > 0)
-		buf_append(b, d, n);
-}
-
 /* One message to fd, length first. */
 static int
 send_msg(struct agent_proxy *p, int fd, const struct buf *m)
@@ -94,7 +78,7 @@ send_msg(struct agent_proxy *p, int fd, const struct buf *m)
 	int rc;
 
 	buf_init(&f);
-	put_u32(&f, (uint32_t)m->len);
+	sshbuf_put_u32(&f, (uint32_t)m->len);
 	buf_append(&f, m->data, m->len);
 	rc = xfer(p, fd, f.data, f.len, 1, AGENT_TIMEOUT_MS);
 	buf_free(&f);
@@ -143,9 +127,9 @@ sign(struct agent_proxy *p, const struct buf *req, struct buf *rep)
 	    sshbuf_get_string(&r, &data, &dl) == 0 && sshbuf_get_u32(&r, &flags) == 0 &&
 	    p->offer != NULL && kl == p->offer_len && memcmp(key, p->offer, kl) == 0) {
 		buf_putc(&fwd, AGENTC_SIGN_REQUEST);
-		put_string(&fwd, p->sign, p->sign_len);
-		put_string(&fwd, data, dl);
-		put_u32(&fwd, flags);
+		sshbuf_put_string(&fwd, p->sign, p->sign_len);
+		sshbuf_put_string(&fwd, data, dl);
+		sshbuf_put_u32(&fwd, flags);
 		ok = 1;
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -180,10 +164,10 @@ serve(void *arg)
 		if ((unsigned char)req.data[0] == AGENTC_REQUEST_IDENTITIES) {
 			buf_putc(&rep, AGENT_IDENTITIES_ANSWER);
 			pthread_mutex_lock(&p->lock);
-			put_u32(&rep, p->offer != NULL ? 1 : 0);
+			sshbuf_put_u32(&rep, p->offer != NULL ? 1 : 0);
 			if (p->offer != NULL) {
-				put_string(&rep, p->offer, p->offer_len);
-				put_string(&rep, "", 0);
+				sshbuf_put_string(&rep, p->offer, p->offer_len);
+				sshbuf_put_string(&rep, "", 0);
 			}
 			pthread_mutex_unlock(&p->lock);
 		} else if ((unsigned char)req.data[0] == AGENTC_SIGN_REQUEST) {

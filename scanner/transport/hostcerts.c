@@ -10,40 +10,6 @@
 #include "scanner/parse/khcert.h"
 #include "scanner/transport/hostcerts.h"
 
-/* Does a HostKey's collected KEY.pub hold the certified key? 1 yes, 0 no
- * HostKey does, -1 some KEY.pub unknown. */
-static int
-paired(const struct sshd_eff *g, const struct snapshot *s, const struct ssh_cert *c)
-{
-	const struct sshd_value *hk = sshd_eff_get(g, "hostkey");
-	int unknown = 0;
-
-	for (size_t i = 0; hk != NULL && i < hk->n; i++) {
-		char *pub = xasprintf("%s.pub", hk->v[i]);
-		const struct snap_file *f = snap_file_get(s, pub);
-		struct ak_line k;
-		int same;
-
-		free(pub);
-		if (f == NULL || f->type != SNAP_REG || !f->has_content) {
-			/* no KEY.pub: sshd may still read the public half from the
-			 * private key, unless that is missing too */
-			const struct snap_file *priv = snap_file_get(s, hk->v[i]);
-
-			unknown |= f == NULL || f->type != SNAP_NOENT || priv == NULL ||
-			    priv->type != SNAP_NOENT;
-			continue;
-		}
-		ak_parse_line(f->content, strcspn(f->content, "\n"), 1, &k);
-		same = k.status == AK_KEY && k.bloblen == c->key_bloblen &&
-		    memcmp(k.blob, c->key_blob, k.bloblen) == 0;
-		ak_line_free(&k);
-		if (same)
-			return 1;
-	}
-	return unknown ? -1 : 0;
-}
-
 int
 hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
     char **why)
@@ -78,7 +44,7 @@ hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
 			continue;
 		}
 		/* -1 (a signature keyaudit cannot check): khc_check says so */
-		if ((r = cert_verify(&c, &err)) == 0 || paired(ctx.global, s, &c) == 0) {
+		if ((r = cert_verify(&c, &err)) == 0 || host_key_certified(s, ctx.global, &c) == 0) {
 			buf_printf(&skipped, "; %s is not loaded by sshd (%s)", hc->v[i],
 			    r == 0 ? "its signature does not verify" : "it matches no HostKey");
 			free(err);

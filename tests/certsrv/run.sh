@@ -82,6 +82,45 @@ ssh_login() {
 	    -i "$key" "${co[@]}" -p $PORT kcsu@127.0.0.1 true </dev/null >/dev/null 2>&1
 }
 
+# views NAME WANT CERT GOT: keyaudit as the client ssh was (the same key and
+# certificate, through an ssh_config): from the client alone the verdict is
+# ssh's; with the server view as well (--local) it is ssh's and a refusal's
+# cause is the scenario's (the host certificate aside: ssh never offers one,
+# so what blocks there is the client's own refusal).
+views() {
+	local name=$1 want=$2 cert=$3 got=$4 out v c
+	{
+		printf 'Host *\n\tIdentitiesOnly yes\n\tIdentityAgent none\n'
+		printf '\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n'
+		printf '\tIdentityFile %s\n' "$B/k/u"
+		[ "$cert" != - ] && printf '\tCertificateFile %s\n' "$cert"
+	} > "$B/client_config"
+	out=$("$KA" diagnose kcsu@127.0.0.1 -p $PORT -F "$B/client_config" --timeout 10 \
+	    --format json 2>"$B/ka-c.err")
+	v=$(printf '%s' "$out" | jq -r '.verdict // "none"' 2>/dev/null)
+	c=$(printf '%s' "$out" | jq -r '.cause.check // "none"' 2>/dev/null)
+	if [ "$v" = "$got" ]; then
+		t_ok "$name: client view: $v${c:+ ($c)}"
+	else
+		t_nok "$name: client view says $v ($c), ssh: $got" "$(cat "$B/ka-c.err")"
+	fi
+	sleep 0.2
+	out=$("$KA" diagnose kcsu@127.0.0.1 -p $PORT -F "$B/client_config" --timeout 10 \
+	    --local --user kcsu --sshd-config "$CFG" --from 127.0.0.1 --format json 2>"$B/ka-c.err")
+	v=$(printf '%s' "$out" | jq -r '.verdict // "none"' 2>/dev/null)
+	c=$(printf '%s' "$out" | jq -r '.cause.check // "none"' 2>/dev/null)
+	case $want in
+	*.) case $c in "$want"*) c=$want ;; esac ;;
+	esac
+	if [ "$v" = "$got" ] && { [ "$want" = ok ] || [ "$c" = "$want" ] ||
+	    [ "$want" = cert.host-cert ]; }; then
+		t_ok "$name: both views: $v${c:+ ($c)}"
+	else
+		t_nok "$name: both views say $v ($c); ssh: $got, cause $want" \
+		    "$(printf '%s' "$out" | jq -c '[.cause.message, [.hosts[0].findings[] | select(.blocks_login) | .check]]' 2>/dev/null; cat "$B/ka-c.err")"
+	fi
+}
+
 # scenario NAME EXPECT PUBKEY [LOG_ERE]: the real ssh, then keyaudit.
 # EXPECT: "ok" or the cause's check id (a prefix ending in "." matches
 # the family). PUBKEY: the certificate (or plain key) keyaudit explains;
@@ -112,6 +151,7 @@ scenario() {
 	verdict=$(printf '%s' "$out" | jq -r '.verdict // "none"' 2>/dev/null)
 	cause=$(printf '%s' "$out" | jq -r '.cause.check // "none"' 2>/dev/null)
 	if [ "$want" = ok ]; then
+		views "$name" "$want" "$cert" "$got"
 		if [ "$verdict" = ok ]; then
 			t_ok "$name: keyaudit: ok"
 		else
@@ -123,6 +163,7 @@ scenario() {
 	case $want in
 	*.) case $cause in "$want"*) cause=$want ;; esac ;;
 	esac
+	views "$name" "$want" "$cert" "$got"
 	if [ "$verdict" = refused ] && [ "$cause" = "$want" ]; then
 		t_ok "$name: keyaudit: refused, cause $cause"
 		if printf '%s' "$out" | jq -e '.cause.remedy | length > 0' >/dev/null 2>&1 ||
@@ -257,7 +298,7 @@ scenario "CA revoked in a KRL" cert.revoked "$B/c/user-cert.pub"
 reset_user
 printf 'SSHKRL\n\0not a KRL at all' > "$B/krl-bad"
 start "$TRUST" "RevokedKeys $B/krl-bad"
-scenario "a KRL sshd cannot load refuses every key" cert.revoked "$B/c/user-cert.pub"
+scenario "a KRL sshd cannot load refuses every key" cert.krl-invalid "$B/c/user-cert.pub"
 
 reset_user
 cp "$B/k/u.pub" "$B/revoked-list"
