@@ -6,7 +6,8 @@
 # that it succeeds or fails as the scenario says (and sshd's own log line
 # where one names the reason), THEN asks `keyaudit diagnose --local --user U
 # --pubkey CERT --from 127.0.0.1 --sshd-config CFG --format json` and wants
-# the same verdict and, for a refusal, the cause's check id. Also: a scan of
+# the same verdict and, for a refusal, the cause's check id; then as the
+# client ssh was (views: the client alone, and with --local). Also: a scan of
 # the same host says nothing of cert.* (a scan has no certificate), and a
 # RevokedKeys KRL survives the snapshot JSON byte for byte.
 # Accounts: kcsu (the login), kcsv (a second member of group kcsg).
