@@ -270,6 +270,8 @@ test_scan_client_key_as_ca(void **state)
 	ak_parse_line(ca, strlen(ca), 1, &l);
 	assert_int_equal(l.status, AK_KEY);
 	tu_load_snapshot(BASE, &s);
+	assert_int_equal(s.nclientkeys, 0);
+	free(s.clientkeys);	/* the fixture's empty list */
 	s.clientkeys = xcalloc(1, sizeof(*s.clientkeys));
 	s.nclientkeys = 1;
 	s.clientkeys[0].path = xstrdup("/root/.ssh/id_ed25519");
