@@ -794,6 +794,19 @@ key_stage(struct cctx *cc)
 		    cas ? cas : "none", c->sig_alg ? c->sig_alg : "?"));
 		return -1;
 	}
+	/* then sshkey_check_rsa_length, on the certified key */
+	if (strcmp(c->key_type, "ssh-rsa") == 0) {
+		const char *rs = sshd_eff_str(e, "requiredrsasize");
+		int min = rs ? atoi(rs) : 1024;
+
+		if (c->key_bits > 0 && c->key_bits < min) {
+			emit(cc, &rule_sshd_rsa_size, NULL, 0, xasprintf("certificate %s "
+			    "certifies an RSA key of %d bits, below RequiredRSASize %d: "
+			    "sshd refuses it (\"refusing RSA-CERT key\")", c->key_fp,
+			    c->key_bits, min));
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -38,6 +38,7 @@ for k in u ca ca2; do
 	ssh-keygen -q -t ed25519 -N '' -C "$k" -f "$B/k/$k" </dev/null
 done
 ssh-keygen -q -t rsa -b 3072 -N '' -C carsa -f "$B/k/carsa" </dev/null
+ssh-keygen -q -t rsa -b 1024 -N '' -C ursa -f "$B/k/ursa" </dev/null
 chmod 0644 "$B/k/"*.pub
 
 # mkcert NAME CA [ssh-keygen options...]: $B/c/NAME-cert.pub certifying
@@ -46,7 +47,7 @@ mkcert() {
 	local name=$1 ca=$2
 	shift 2
 	mkdir -p "$B/c"
-	cp "$B/k/u.pub" "$B/c/$name.pub"
+	cp "${UKEY:-$B/k/u}.pub" "$B/c/$name.pub"
 	ssh-keygen -q -s "$B/k/$ca" "$@" "$B/c/$name.pub" </dev/null || return 1
 	rm -f "$B/c/$name.pub"
 }
@@ -74,7 +75,7 @@ start() {
 
 # ssh_login CERT [KEY]: 0 when the real ssh logs in (CERT "-": the plain key).
 ssh_login() {
-	local cert=$1 key=${2:-$B/k/u}
+	local cert=$1 key=${2:-${UKEY:-$B/k/u}}
 	local co=()
 	[ "$cert" != - ] && co=(-o "CertificateFile=$cert")
 	timeout 20 ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes \
@@ -93,7 +94,7 @@ views() {
 	{
 		printf 'Host *\n\tIdentitiesOnly yes\n\tIdentityAgent none\n'
 		printf '\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n'
-		printf '\tIdentityFile %s\n' "$B/k/u"
+		printf '\tIdentityFile %s\n' "${UKEY:-$B/k/u}"
 		[ "$cert" != - ] && printf '\tCertificateFile %s\n' "$cert"
 	} > "$B/client_config"
 	out=$("$KA" diagnose kcsu@127.0.0.1 -p $PORT -F "$B/client_config" --timeout 10 \
@@ -265,6 +266,12 @@ reset_user
 start "$TRUST" "PubkeyAcceptedAlgorithms ssh-ed25519,rsa-sha2-512"
 scenario "certificate algorithm not accepted" cert.algorithm "$B/c/user-cert.pub" \
     'not in PubkeyAcceptedAlgorithms'
+
+reset_user
+UKEY=$B/k/ursa mkcert rsa1k ca -I kcs-rsa1k -n kcsu -V -5m:+1h
+start "$TRUST" "RequiredRSASize 2048"
+UKEY=$B/k/ursa scenario "certified RSA key below RequiredRSASize" sshd.rsa-size \
+    "$B/c/rsa1k-cert.pub" 'refusing RSA-CERT key'
 
 reset_user
 mkcert srcaddr ca -I kcs-src -n kcsu -V -5m:+1h -O source-address=10.0.0.0/8
