@@ -531,7 +531,10 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 		if (u->eff != NULL && u->acct != NULL && !account_blocked) {
 			v->pw = sshd_eff_bool(u->eff, "passwordauthentication") == 1 &&
 			    method_alone(u->eff, "password");
+			/* without PAM, keyboard-interactive has no device on
+			 * Linux (as sshd.kbdint-auth judges it) */
 			v->kbd = sshd_eff_bool(u->eff, "kbdinteractiveauthentication") == 1 &&
+			    sshd_eff_bool(u->eff, "usepam") == 1 &&
 			    method_alone(u->eff, "keyboard-interactive");
 		}
 	}
