@@ -100,6 +100,8 @@ walk(struct pf_proposal *p, const char *dir, const char *rel, int depth, char **
 			if (strcmp(r, "sshd_config") == 0) {
 				rc = load_one(disk, &p->main, err);
 				p->has_main = rc == 0;
+				if (rc == 0)
+					p->main.path = xstrdup(disk);
 			} else {
 				char *target = xasprintf("/etc/ssh/%s", r);
 				rc = add_file(&p->etc, &p->netc, target, disk, err);
@@ -129,8 +131,10 @@ preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir, char
 			goto fail;
 	} else if (load_one(cfg, &p->main, err) != 0)
 		goto fail;
-	else
+	else {
 		p->has_main = 1;
+		p->main.path = xstrdup(cfg);
+	}
 	if (keysdir != NULL) {
 		DIR *d = opendir(keysdir);
 		struct dirent *de;
@@ -178,6 +182,8 @@ preflight_proposal_free(struct pf_proposal *p)
 	files_free(p->keys, p->nkeys);
 	memset(p, 0, sizeof(*p));
 }
+
+static void view_supplement(struct snapshot *v, const struct snapshot *extra);
 
 /* ---- the view ---------------------------------------------------------------- */
 
@@ -354,9 +360,11 @@ put_keys(struct snapshot *v, const struct pf_proposal *p)
 
 void
 preflight_view(const struct snapshot *before, const struct pf_proposal *p,
-    struct snapshot *v)
+    const struct snapshot *extra, struct snapshot *v)
 {
 	snap_view_init(v, before);
+	if (extra != NULL)
+		view_supplement(v, extra);
 	if (p->has_main) {
 		const char *m = before->sshd_config_path ? before->sshd_config_path :
 		    "/etc/ssh/sshd_config";
@@ -378,6 +386,37 @@ preflight_view(const struct snapshot *before, const struct pf_proposal *p,
 		includes_of(v, &p->etc[i]);
 	if (p->nkeys > 0)
 		put_keys(v, p);
+}
+
+void
+preflight_view_supplement(struct snapshot *v, const struct snapshot *extra)
+{
+	view_supplement(v, extra);
+}
+
+static void
+view_supplement(struct snapshot *v, const struct snapshot *extra)
+{
+	for (size_t i = 0; i < extra->nfiles; i++) {
+		const struct snap_file *e = &extra->files[i];
+		const struct snap_file *have = snap_file_get(v, e->path);
+		struct snap_file *f;
+		char *path;
+
+		if (have != NULL && have->type != SNAP_UNKNOWN)
+			continue;
+		f = snap_file_add(v, e->path);
+		path = f->path;
+		*f = *e;
+		f->path = path;
+	}
+	for (size_t i = 0; i < extra->nglobs; i++)
+		if (snap_glob_get(v, extra->globs[i].pattern) == NULL) {
+			struct snap_glob *g = snap_glob_add(v, extra->globs[i].pattern);
+
+			for (size_t j = 0; j < extra->globs[i].matches.n; j++)
+				strlist_add(&g->matches, extra->globs[i].matches.v[j]);
+		}
 }
 
 void

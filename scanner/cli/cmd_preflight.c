@@ -96,7 +96,7 @@ on_snapshot(void *arg, size_t i, const struct snapshot *s)
 		    s->net.failure : "error", s->net.error ? s->net.error : "no details");
 		return;
 	}
-	preflight_view(s, fs->p, &after);
+	preflight_view(s, fs->p, NULL, &after);
 	preflight_host(s, &after, fs->froms, fs->ko, h);
 	preflight_view_free(&after, s);
 }
@@ -171,12 +171,18 @@ write_report(const char *path, const char *format, const struct pf_report *r)
 }
 
 /* The "after" of a host: the proposal over it, or (--proposed-root) the
- * image collected as --root collects, with any NEW laid over it too. */
+ * image collected as --root collects, with any NEW laid over it too.
+ * On this machine (no --root), the files only the proposed configuration
+ * names (a moved AuthorizedKeysFile) were never collected: a second read
+ * of this machine with NEW as its sshd_config (extra) supplies them; the
+ * host's own files stay as collected. */
 static int
 after_of(const struct cli_args *a, const struct collect_opts *co,
     const struct pf_proposal *p, const struct snapshot *before,
-    struct snapshot *img, struct snapshot *after, char **err)
+    struct snapshot *img, struct snapshot *extra, struct snapshot *after, char **err)
 {
+	snapshot_init(img);
+	snapshot_init(extra);
 	if (a->proposed_root != NULL) {
 		struct collect_opts ic = *co;
 
@@ -184,15 +190,27 @@ after_of(const struct cli_args *a, const struct collect_opts *co,
 		ic.sshd_config = NULL;
 		ic.client = 0;
 		ic.logs = 0;
-		snapshot_init(img);
 		if (transport_local.collect("local", &ic, img, err) != 0)
 			return -1;
 		free(img->target);
 		img->target = xstrdup(before->target ? before->target : "local");
-		preflight_view(img, p, after);
+		preflight_view(img, p, NULL, after);
 		return 0;
 	}
-	preflight_view(before, p, after);
+	if (a->snapshots.n == 0 && a->root == NULL && p->has_main && p->main.path != NULL) {
+		struct collect_opts ec = *co;
+		char *e = NULL;
+
+		ec.sshd_config = p->main.path;
+		if (transport_local.collect("local", &ec, extra, &e) != 0) {
+			/* what the first read could read, the second can: only
+			 * the proposal's own files may differ, and it has them */
+			free(e);
+			snapshot_free(extra);
+			snapshot_init(extra);
+		}
+	}
+	preflight_view(before, p, extra->nfiles > 0 ? extra : NULL, after);
 	return 0;
 }
 
@@ -274,7 +292,7 @@ cmd_preflight(struct cli_args *a)
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
 		snaps = xcalloc(nhosts + 1, sizeof(*snaps));
 		for (size_t i = 0; i < nhosts; i++) {
-			struct snapshot *before = xcalloc(1, sizeof(*before)), img, after;
+			struct snapshot *before = xcalloc(1, sizeof(*before)), img, extra, after;
 			int crc;
 
 			snapshot_init(before);
@@ -294,15 +312,12 @@ cmd_preflight(struct cli_args *a)
 				    before->net.failure ? before->net.failure : "not collected");
 				continue;
 			}
-			memset(&img, 0, sizeof(img));
-			if (after_of(a, &co, &p, before, &img, &after, &err) != 0)
+			if (after_of(a, &co, &p, before, &img, &extra, &after, &err) != 0)
 				cli_input_error(err);
 			preflight_host(before, &after, &a->froms, &ko, &hosts[i]);
-			if (a->proposed_root != NULL) {
-				preflight_view_free(&after, &img);
-				snapshot_free(&img);
-			} else
-				preflight_view_free(&after, before);
+			preflight_view_free(&after, a->proposed_root != NULL ? &img : before);
+			snapshot_free(&img);
+			snapshot_free(&extra);
 		}
 		check_must_keep(a, hosts, nhosts, snaps);
 	}

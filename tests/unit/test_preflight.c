@@ -35,7 +35,7 @@ test_view_shares_and_replaces(void **state)
 	tu_load_snapshot(FX, &s);
 	old = snap_file_get(&s, "/etc/ssh/sshd_config")->content;
 	propose(&p, "AllowUsers bob\n");
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	assert_ptr_equal(v.accounts, s.accounts);	/* no deep copy */
 	f = snap_file_get(&v, "/etc/ssh/sshd_config");
 	assert_non_null(f);
@@ -63,7 +63,7 @@ test_view_adds_dropin_to_glob(void **state)
 	p.etc[0].path = xstrdup("/etc/ssh/sshd_config.d/50-x.conf");
 	p.etc[0].data = xstrdup("DenyUsers alice\n");
 	p.etc[0].len = strlen(p.etc[0].data);
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	g = snap_glob_get(&v, "/etc/ssh/sshd_config.d/*.conf");
 	assert_non_null(g);
 	assert_int_equal(g->matches.n, 1);
@@ -83,7 +83,7 @@ judge(const char *main, struct pf_host *h)
 
 	tu_load_snapshot(FX, &s);
 	propose(&p, main);
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	pf_host_init(h, s.target);
 	preflight_host(&s, &v, NULL, NULL, h);
 	preflight_view_free(&v, &s);
