@@ -71,11 +71,66 @@ const struct cmd_entry cmd_preflight_entry = {
 	.exec = cmd_preflight,
 };
 
+/* What each host says of the --must-keep accounts (found where its
+ * snapshot is: a worker thread for a fleet): absent, or there but not
+ * among the accounts judged. */
+struct must_keep_facts {
+	struct strlist absent, unjudged;
+};
+
+static void
+must_keep_facts(const struct strlist *names, const struct snapshot *s,
+    const struct pf_host *h, struct must_keep_facts *mk)
+{
+	for (size_t k = 0; k < names->n; k++) {
+		const char *u = names->v[k];
+		int judged = 0;
+
+		if (s->accounts_known && snap_account_by_name(s, u) == NULL) {
+			strlist_add(&mk->absent, u);
+			continue;
+		}
+		for (size_t j = 0; j < h->nacc && !judged; j++)
+			judged = strcmp(h->acc[j].user, u) == 0;
+		if (!judged)
+			strlist_add(&mk->unjudged, u);
+	}
+}
+
+/* --must-keep names an account of every host evaluated: else exit 2. */
+static void
+check_must_keep(const struct pf_host *hosts, const struct must_keep_facts *mk, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (hosts[i].error != NULL)
+			continue;
+		if (mk[i].absent.n > 0)
+			cli_input_error(xasprintf("--must-keep %s: no such account on %s",
+			    mk[i].absent.v[0], hosts[i].target));
+		if (mk[i].unjudged.n > 0)
+			cli_usage("preflight", "--must-keep %s: not among the accounts judged on "
+			    "%s (add --user %s or --all-users)", mk[i].unjudged.v[0],
+			    hosts[i].target, mk[i].unjudged.v[0]);
+	}
+}
+
+static void
+must_keep_free(struct must_keep_facts *mk, size_t n)
+{
+	for (size_t i = 0; mk != NULL && i < n; i++) {
+		strlist_free(&mk[i].absent);
+		strlist_free(&mk[i].unjudged);
+	}
+	free(mk);
+}
+
 struct fleet_state {
 	const struct pf_proposal *p;
 	const struct strlist *froms;
 	const struct ka_options *ko;
 	struct pf_host *hosts;
+	struct must_keep_facts *mk;
+	const struct strlist *must_keep;
 	const struct target_list *tl;
 };
 
@@ -99,6 +154,7 @@ on_snapshot(void *arg, size_t i, const struct snapshot *s)
 	preflight_view(s, fs->p, NULL, &after);
 	preflight_host(s, &after, fs->froms, fs->ko, h);
 	preflight_view_free(&after, s);
+	must_keep_facts(fs->must_keep, s, h, &fs->mk[i]);
 }
 
 /* The calling thread: hosts the local transport could not collect never
@@ -117,34 +173,6 @@ on_emit(void *arg, struct ka_host_result *hr, int fleet)
 			fs->hosts[i].status = hr->status;
 			fs->hosts[i].error = xstrdup(hr->error ? hr->error : "not collected");
 		}
-}
-
-/* --must-keep names an account of every host evaluated: else exit 2. */
-static void
-check_must_keep(const struct cli_args *a, const struct pf_host *hosts, size_t n,
-    struct snapshot *const *snaps)
-{
-	for (size_t k = 0; k < a->must_keep.n; k++) {
-		const char *u = a->must_keep.v[k];
-
-		for (size_t i = 0; i < n; i++) {
-			int audited = 0;
-
-			if (hosts[i].error != NULL)
-				continue;
-			for (size_t j = 0; j < hosts[i].nacc && !audited; j++)
-				audited = strcmp(hosts[i].acc[j].user, u) == 0;
-			if (audited)
-				continue;
-			if (snaps != NULL && snaps[i] != NULL &&
-			    snap_account_by_name(snaps[i], u) != NULL)
-				cli_usage("preflight", "--must-keep %s: not among the accounts "
-				    "judged on %s (add --user %s or --all-users)", u,
-				    hosts[i].target, u);
-			cli_input_error(xasprintf("--must-keep %s: no such account on %s", u,
-			    hosts[i].target));
-		}
-	}
 }
 
 static int
@@ -221,7 +249,7 @@ cmd_preflight(struct cli_args *a)
 	struct collect_opts co;
 	struct ka_options ko;
 	struct pf_host *hosts = NULL;
-	struct snapshot **snaps = NULL;
+	struct must_keep_facts *mk = NULL;
 	struct pf_report rep;
 	size_t nhosts = 0;
 	char *err = NULL;
@@ -251,6 +279,11 @@ cmd_preflight(struct cli_args *a)
 	} else if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
 		cli_input_error(err);
 
+	/* with --user, the --must-keep accounts are judged too */
+	if (a->users.n > 0)
+		for (size_t k = 0; k < a->must_keep.n; k++)
+			if (!strlist_has(&a->users, a->must_keep.v[k]))
+				strlist_add(&a->users, a->must_keep.v[k]);
 	collect_opts_from(a, &co);
 	co.from_addr = NULL;
 	co.logs = 0;
@@ -276,6 +309,8 @@ cmd_preflight(struct cli_args *a)
 		fs.froms = &a->froms;
 		fs.ko = &ko;
 		fs.hosts = hosts;
+		fs.mk = mk = xcalloc(nhosts + 1, sizeof(*mk));
+		fs.must_keep = &a->must_keep;
 		fs.tl = &tl;
 		ss.progress = !a->quiet && isatty(STDERR_FILENO);
 		ss.on_snapshot = on_snapshot;
@@ -284,15 +319,15 @@ cmd_preflight(struct cli_args *a)
 		ss.emit_arg = &fs;
 		if (scan_run(&ss, &err) != 0)
 			cli_input_error(err);
-		check_must_keep(a, hosts, nhosts, NULL);
+		check_must_keep(hosts, mk, nhosts);
 		clientconf_free(cc);
 		target_list_free(&tl);
 	} else {
 		nhosts = a->snapshots.n > 0 ? a->snapshots.n : 1;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
-		snaps = xcalloc(nhosts + 1, sizeof(*snaps));
+		mk = xcalloc(nhosts + 1, sizeof(*mk));
 		for (size_t i = 0; i < nhosts; i++) {
-			struct snapshot *before = xcalloc(1, sizeof(*before)), img, extra, after;
+			struct snapshot snap, *before = &snap, img, extra, after;
 			int crc;
 
 			snapshot_init(before);
@@ -302,7 +337,6 @@ cmd_preflight(struct cli_args *a)
 				crc = collect_here(&co, before, &err);
 			if (crc != 0)
 				cli_input_error(err);
-			snaps[i] = before;
 			pf_host_init(&hosts[i], before->target);
 			if (a->snapshots.n > 0)
 				hosts[i].origin = xstrdup(a->snapshots.v[i]);
@@ -310,6 +344,7 @@ cmd_preflight(struct cli_args *a)
 				hosts[i].status = HOST_ERROR;
 				hosts[i].error = xasprintf("the snapshot holds no host state (%s)",
 				    before->net.failure ? before->net.failure : "not collected");
+				snapshot_free(before);
 				continue;
 			}
 			if (after_of(a, &co, &p, before, &img, &extra, &after, &err) != 0)
@@ -318,8 +353,10 @@ cmd_preflight(struct cli_args *a)
 			preflight_view_free(&after, a->proposed_root != NULL ? &img : before);
 			snapshot_free(&img);
 			snapshot_free(&extra);
+			must_keep_facts(&a->must_keep, before, &hosts[i], &mk[i]);
+			snapshot_free(before);
 		}
-		check_must_keep(a, hosts, nhosts, snaps);
+		check_must_keep(hosts, mk, nhosts);
 	}
 
 	memset(&rep, 0, sizeof(rep));
@@ -340,15 +377,10 @@ cmd_preflight(struct cli_args *a)
 	if (a->sarif_file != NULL && write_report(a->sarif_file, "sarif", &rep) != 0)
 		rc = EXIT_INTERNAL;
 
-	for (size_t i = 0; i < nhosts; i++) {
+	for (size_t i = 0; i < nhosts; i++)
 		pf_host_free(&hosts[i]);
-		if (snaps != NULL && snaps[i] != NULL) {
-			snapshot_free(snaps[i]);
-			free(snaps[i]);
-		}
-	}
 	free(hosts);
-	free(snaps);
+	must_keep_free(mk, nhosts);
 	preflight_proposal_free(&p);
 	return rc;
 }
