@@ -45,7 +45,7 @@ mkroot() {
 # --- basics
 expect_exit 0 "--version" "$KA" --version
 grep -q "^keyaudit [0-9]" "$T/out" && t_ok "--version prints the version" || t_nok "--version prints the version"
-for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
+for c in diagnose scan keys known-hosts diff collect checks sshd-config preflight; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
 	grep -q "usage: keyaudit $c" "$T/out" && t_ok "$c --help shows usage" || t_nok "$c --help shows usage"
 done
@@ -336,5 +336,26 @@ xmllint --noout "$T/pf.xml" 2>/dev/null && [ "$(xmllint --xpath 'count(//testcas
 	t_ok "preflight JUnit: one failing testcase for the lost login" || t_nok "preflight JUnit" "$(cat "$T/pf.xml")"
 jq -e '.version == "2.1.0" and (.runs[0].results | length) == 1 and .runs[0].results[0].ruleId == "account.not-allow-users"' "$T/pf.sarif" >/dev/null &&
 	t_ok "preflight SARIF: one result per lost login" || t_nok "preflight SARIF" "$(cat "$T/pf.sarif")"
+
+# preflight on a system under --root: an image as the proposal, keys proposed
+mkroot "$T/pfr1"; mkroot "$T/pfr2"
+cp "$T/pfr1/home/alice/.ssh/authorized_keys" "$T/pfr2/home/alice/.ssh/authorized_keys"
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nDenyUsers alice\n' >"$T/pfr2/etc/ssh/sshd_config"
+expect_exit 1 "preflight --root --proposed-root: the image refuses alice, exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-root "$T/pfr2" --format json
+jq -e '.changes[0].before == "ok" and .changes[0].after == "refused" and .changes[0].cause.check == "account.deny-users"' "$T/out" >/dev/null &&
+	t_ok "preflight --proposed-root: after is the image (account.deny-users)" || t_nok "preflight --proposed-root" "$(cat "$T/out") $(cat "$T/err")"
+mkdir -p "$T/pfkeys"; : >"$T/pfkeys/alice"
+expect_exit 1 "preflight --proposed-keys emptying alice's keys: exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/pfkeys" --format json
+jq -e '.changes[0].after == "refused" and (.changes[0].cause.check | startswith("akeys."))' "$T/out" >/dev/null &&
+	t_ok "preflight --proposed-keys: an empty key file refuses (akeys)" || t_nok "preflight --proposed-keys" "$(cat "$T/out") $(cat "$T/err")"
+cp "$T/key_pfr2.pub" "$T/pfkeys/alice"
+expect_exit 0 "preflight --proposed-keys with another key: exit 0" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/pfkeys"
+expect_exit 2 "preflight --proposed-keys of a missing directory: exit 2" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/nokeys"
+one_line_error "preflight missing --proposed-keys" "$T/nokeys"
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nMatch Address 10.0.0.0/8\n  DenyUsers alice\n' >"$T/pf-addr"
+expect_exit 1 "preflight --from twice: exit 1 (one address loses)" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-addr" --from 10.1.2.3 --from 192.0.2.7 --format json
+jq -e '(.changes | length) == 2 and ([.changes[] | select(.from == "10.1.2.3") | .after] == ["refused"]) and
+    ([.changes[] | select(.from == "192.0.2.7") | .after] == ["ok"]) and .summary.lose == 1 and .summary.unchanged == 1' "$T/out" >/dev/null &&
+	t_ok "preflight: each account judged from each --from (Match Address)" || t_nok "preflight --from" "$(cat "$T/out")"
 
 t_finish
