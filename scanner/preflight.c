@@ -486,6 +486,18 @@ chain_rank(const struct ka_rule *r)
 	return r->chain > 0 ? r->chain : 1 << 29;
 }
 
+/* Does f come before g in sshd's order? sshd.syntax first (sshd would not
+ * start), then the chain rank, then report order. */
+static int
+better(const struct ka_finding *f, const struct ka_finding *g)
+{
+	if (g == NULL)
+		return 1;
+	if ((f->rule == &rule_sshd_syntax) != (g->rule == &rule_sshd_syntax))
+		return f->rule == &rule_sshd_syntax;
+	return chain_rank(f->rule) < chain_rank(g->rule);
+}
+
 static int
 is_none(const char *s)
 {
@@ -521,13 +533,35 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 {
 	struct ka_ctx ctx;
 	struct ka_host_result scratch;
-	struct strmap haskey = { 0 };
+	struct strmap haskey = { 0 }, blocking = { 0 }, account = { 0 };
+	const struct ka_finding *hostwide = NULL;
 
 	host_result_init(&r->hr, s->target);
 	engine_check_snapshot(s, o, &r->hr);
 	for (size_t k = 0; k < r->hr.keys.n; k++) {
 		const char *l = r->hr.keys.v[k];
 		strmap_add(&haskey, l, strcspn(l, "\t"), 1, NULL);
+	}
+	/* the blocking findings that count, by account (a fleet host has
+	 * thousands of accounts and findings: no account looks at another's) */
+	for (size_t k = 0; k < r->hr.nfindings; k++) {
+		const struct ka_finding *f = &r->hr.findings[k];
+		size_t at;
+		int added;
+
+		if (!f->blocks_login || !server_side(f->rule))
+			continue;
+		if (f->user == NULL) {
+			if (better(f, hostwide))
+				hostwide = f;
+			continue;
+		}
+		at = strmap_add(&blocking, f->user, strlen(f->user), k, &added);
+		if (at != STRMAP_NONE && !added &&
+		    better(f, &r->hr.findings[strmap_at(&blocking, at)->value]))
+			strmap_set(&blocking, at, k);
+		if (strncmp(f->rule->id, "account.", 8) == 0)
+			strmap_add(&account, f->user, strlen(f->user), 1, NULL);
 	}
 	/* the effective configuration per account, for the methods */
 	host_result_init(&scratch, s->target);
@@ -537,27 +571,16 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 	for (size_t i = 0; i < ctx.nusers; i++) {
 		const struct ka_user *u = &ctx.users[i];
 		struct verdict *v = &r->v[i];
-		int rank = 1 << 30, account_blocked = 0;
+		size_t k;
+		int account_blocked;
 
 		strmap_add(&r->names, u->name, strlen(u->name), i, NULL);
-		for (size_t k = 0; k < r->hr.nfindings; k++) {
-			const struct ka_finding *f = &r->hr.findings[k];
-
-			if (!f->blocks_login || !server_side(f->rule) ||
-			    (f->user != NULL && strcmp(f->user, u->name) != 0))
-				continue;
-			if (strncmp(f->rule->id, "account.", 8) == 0 || f->rule == &rule_sshd_syntax)
-				account_blocked = 1;
-			/* sshd would not start: nothing else matters */
-			if (f->rule == &rule_sshd_syntax) {
-				rank = -1;
-				v->cause = f;
-			}
-			if (chain_rank(f->rule) < rank) {
-				rank = chain_rank(f->rule);
-				v->cause = f;
-			}
-		}
+		v->cause = hostwide;
+		if (strmap_get(&blocking, u->name, strlen(u->name), &k) &&
+		    better(&r->hr.findings[k], v->cause))
+			v->cause = &r->hr.findings[k];
+		account_blocked = (hostwide != NULL && hostwide->rule == &rule_sshd_syntax) ||
+		    strmap_find(&account, u->name, strlen(u->name)) != STRMAP_NONE;
 		if (v->cause != NULL)
 			v->login = PF_REFUSED;
 		else if (strmap_find(&haskey, u->name, strlen(u->name)) == STRMAP_NONE &&
@@ -580,6 +603,8 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 	ctx_free(&ctx);
 	host_result_free(&scratch);
 	strmap_free(&haskey);
+	strmap_free(&blocking);
+	strmap_free(&account);
 }
 
 static void
@@ -655,11 +680,25 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 	size_t nfrom = froms != NULL && froms->n > 0 ? froms->n : 1;
 	struct snapshot bview;
 	const struct snapshot *bview_base = before;
+	struct strlist login_rules = { 0 };
 
 	/* before is judged as after is: by the model, without the host's
 	 * sshd -T answers (which describe only the current configuration) */
 	snap_view_init(&bview, before);
 	before = &bview;
+	/* Only the rules that can refuse a login run: the verdict is made of
+	 * them alone (the checks only ever lower a finding's blocks_login on
+	 * the server's side), and hygiene (stale, shared, weak keys) over
+	 * 10,000 accounts would cost more than the rest. Opt-in rules stay
+	 * off, as in a scan. */
+	if (o == NULL || o->only == NULL)
+		for (size_t i = 0; ka_checks[i] != NULL; i++)
+			for (size_t j = 0; j < ka_checks[i]->nrules; j++) {
+				const struct ka_rule *r = ka_checks[i]->rules[j];
+
+				if (r->blocks_login && !r->opt_in && !r->fleet)
+					strlist_add(&login_rules, r->id);
+			}
 	for (size_t fi = 0; fi < nfrom; fi++) {
 		struct ka_options ko;
 		struct run rb, ra;
@@ -670,6 +709,8 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 		else
 			memset(&ko, 0, sizeof(ko));
 		ko.from_addr = from;
+		if (login_rules.n > 0)
+			ko.only = &login_rules;
 		run_snapshot(before, &ko, &rb);
 		run_snapshot(after, &ko, &ra);
 		for (size_t i = 0; i < strmap_count(&rb.names); i++) {
@@ -716,4 +757,5 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 		run_free(&ra);
 	}
 	snap_view_free(&bview, bview_base);
+	strlist_free(&login_rules);
 }
