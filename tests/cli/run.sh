@@ -334,6 +334,8 @@ jq -e '.changes[0].cause.check == "account.deny-users" and (.changes[0].cause.pa
 expect_exit 1 "preflight --junit/--sarif files" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-lock" --junit "$T/pf.xml" --sarif "$T/pf.sarif"
 xmllint --noout "$T/pf.xml" 2>/dev/null && [ "$(xmllint --xpath 'count(//testcase/failure)' "$T/pf.xml")" = 1 ] &&
 	t_ok "preflight JUnit: one failing testcase for the lost login" || t_nok "preflight JUnit" "$(cat "$T/pf.xml")"
+t_valid_junit "preflight JUnit validates against junit-10.xsd" "$T/pf.xml"
+t_valid_sarif "preflight SARIF validates against the 2.1.0 schema" "$T/pf.sarif"
 jq -e '.version == "2.1.0" and (.runs[0].results | length) == 1 and .runs[0].results[0].ruleId == "account.not-allow-users"' "$T/pf.sarif" >/dev/null &&
 	t_ok "preflight SARIF: one result per lost login" || t_nok "preflight SARIF" "$(cat "$T/pf.sarif")"
 
