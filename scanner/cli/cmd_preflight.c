@@ -295,8 +295,14 @@ cmd_preflight(struct cli_args *a)
 		struct clientconf *cc;
 		struct scan_setup ss;
 		struct fleet_state fs;
+		struct ka_options kscan = ko;
+		struct strlist net = { 0 };
 
-		cc = prepare_targets(a, &tl, &co, &ko, &ss);
+		/* scan's own checking of each host is not the answer (the two
+		 * runs in on_snapshot are): only the cheap net family runs */
+		strlist_add(&net, "net");
+		kscan.only = &net;
+		cc = prepare_targets(a, &tl, &co, &kscan, &ss);
 		nhosts = tl.n;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
 		for (size_t i = 0; i < nhosts; i++) {
@@ -322,6 +328,7 @@ cmd_preflight(struct cli_args *a)
 		check_must_keep(hosts, mk, nhosts);
 		clientconf_free(cc);
 		target_list_free(&tl);
+		strlist_free(&net);
 	} else {
 		nhosts = a->snapshots.n > 0 ? a->snapshots.n : 1;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));

@@ -360,4 +360,11 @@ jq -e '(.changes | length) == 2 and ([.changes[] | select(.from == "10.1.2.3") |
     ([.changes[] | select(.from == "192.0.2.7") | .after] == ["ok"]) and .summary.lose == 1 and .summary.unchanged == 1' "$T/out" >/dev/null &&
 	t_ok "preflight: each account judged from each --from (Match Address)" || t_nok "preflight --from" "$(cat "$T/out")"
 
+# a fleet host that cannot be collected: a hosts entry saying why, no changes;
+# it fails the gate only when --must-keep asks for accounts it cannot prove kept
+expect_exit 0 "preflight of an unreachable host: exit 0" "$KA" preflight 127.0.0.1:2469 --timeout 3 --proposed-sshd-config "$T/pf-same" --format json
+jq -e '(.changes | length) == 0 and .hosts[0].status == "unreachable" and (.hosts[0].error | test("refused")) and .summary.hosts_not_evaluated == 1' "$T/out" >/dev/null &&
+	t_ok "preflight: the unreachable host is listed with why, no changes" || t_nok "preflight unreachable" "$(cat "$T/out") $(cat "$T/err")"
+expect_exit 1 "preflight --must-keep with an unreachable host: exit 1" "$KA" preflight 127.0.0.1:2469 --timeout 3 --proposed-sshd-config "$T/pf-same" --must-keep root
+
 t_finish
