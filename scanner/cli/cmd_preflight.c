@@ -216,6 +216,9 @@ after_of(const struct cli_args *a, const struct collect_opts *co,
 
 		ic.root = a->proposed_root;
 		ic.sshd_config = NULL;
+		/* the image is judged for the accounts before was */
+		if (!ic.all_users)
+			ic.users = &before->users;
 		ic.client = 0;
 		ic.logs = 0;
 		if (transport_local.collect("local", &ic, img, err) != 0)

@@ -346,6 +346,10 @@ printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nDenyUsers al
 expect_exit 1 "preflight --root --proposed-root: the image refuses alice, exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-root "$T/pfr2" --format json
 jq -e '.changes[0].before == "ok" and .changes[0].after == "refused" and .changes[0].cause.check == "account.deny-users"' "$T/out" >/dev/null &&
 	t_ok "preflight --proposed-root: after is the image (account.deny-users)" || t_nok "preflight --proposed-root" "$(cat "$T/out") $(cat "$T/err")"
+"$KA" collect --root "$T/pfr1" --user alice -o "$T/pfr1.json" 2>"$T/err"
+expect_exit 1 "preflight --snapshot --proposed-root: exit 1" "$KA" preflight --snapshot "$T/pfr1.json" --proposed-root "$T/pfr2" --format json
+jq -e '(.changes | length) == 1 and .changes[0].user == "alice" and .changes[0].after == "refused" and .changes[0].cause.check == "account.deny-users"' "$T/out" >/dev/null &&
+	t_ok "preflight --snapshot --proposed-root: the image is judged for the snapshot's accounts" || t_nok "preflight snapshot + image" "$(cat "$T/out") $(cat "$T/err")"
 mkdir -p "$T/pfkeys"; : >"$T/pfkeys/alice"
 expect_exit 1 "preflight --proposed-keys emptying alice's keys: exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/pfkeys" --format json
 jq -e '.changes[0].after == "refused" and (.changes[0].cause.check | startswith("akeys."))' "$T/out" >/dev/null &&
