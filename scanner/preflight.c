@@ -456,7 +456,7 @@ pf_host_free(struct pf_host *h)
 struct verdict {
 	enum pf_login login;
 	const struct ka_finding *cause;	/* the blocking finding, or NULL */
-	const char *nokey_path;		/* refused for want of any key: the file */
+	char *nokey_path;		/* refused for want of any key: the file */
 	int pw, kbd;
 };
 
@@ -464,6 +464,7 @@ struct run {
 	struct ka_host_result hr;
 	struct strmap names;		/* user -> index into v */
 	struct verdict *v;
+	size_t nv;
 };
 
 /* Findings about the client side of a connection (what ssh offers, known
@@ -568,6 +569,7 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 	ctx_init(&ctx, s, o, &scratch);
 	memset(&r->names, 0, sizeof(r->names));
 	r->v = xcalloc(ctx.nusers + 1, sizeof(*r->v));
+	r->nv = ctx.nusers;
 	for (size_t i = 0; i < ctx.nusers; i++) {
 		const struct ka_user *u = &ctx.users[i];
 		struct verdict *v = &r->v[i];
@@ -588,7 +590,8 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 		    (is_none(sshd_eff_str(u->eff, "authorizedkeyscommand")) &&
 		    is_none(sshd_eff_str(u->eff, "trustedusercakeys"))))) {
 			v->login = PF_REFUSED;
-			v->nokey_path = u->akfiles.n > 0 ? u->akfiles.v[0] : NULL;
+			/* the context and its paths go before the verdicts are read */
+			v->nokey_path = u->akfiles.n > 0 ? xstrdup(u->akfiles.v[0]) : NULL;
 		}
 		if (u->eff != NULL && u->acct != NULL && !account_blocked) {
 			v->pw = sshd_eff_bool(u->eff, "passwordauthentication") == 1 &&
@@ -610,6 +613,8 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 static void
 run_free(struct run *r)
 {
+	for (size_t i = 0; i < r->nv; i++)
+		free(r->v[i].nokey_path);
 	host_result_free(&r->hr);
 	strmap_free(&r->names);
 	free(r->v);
