@@ -22,6 +22,11 @@
 #define PF_FILE_LIMIT	(8u * 1024 * 1024)
 #define PF_MAX_FILES	4096
 #define PF_MAX_DEPTH	8
+#define PF_TOTAL_LIMIT	(64u * 1024 * 1024)	/* all files of a proposal */
+
+/* The bytes read so far for one proposal (preflight_load is not called
+ * from threads). */
+static size_t pf_total;
 
 /* ---- the proposal, from disk ------------------------------------------------ */
 
@@ -36,6 +41,12 @@ load_one(const char *path, struct pf_file *f, char **err)
 	rc = read_file_bounded(path, PF_FILE_LIMIT, &b, &e);
 	if (rc != 0) {
 		*err = e ? e : xasprintf("%s: no such file", path);
+		buf_free(&b);
+		return -1;
+	}
+	if ((pf_total += b.len) > PF_TOTAL_LIMIT) {
+		*err = xasprintf("%s: the proposal is larger than %u MiB in all", path,
+		    PF_TOTAL_LIMIT / (1024 * 1024));
 		buf_free(&b);
 		return -1;
 	}
@@ -122,11 +133,13 @@ preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir, char
 
 	memset(p, 0, sizeof(*p));
 	*err = NULL;
-	if (stat(cfg, &st) != 0) {
+	pf_total = 0;
+	if (cfg == NULL)
+		;	/* keys alone */
+	else if (stat(cfg, &st) != 0) {
 		*err = xasprintf("--proposed-sshd-config %s: %s", cfg, strerror(errno));
 		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st.st_mode)) {
 		if (walk(p, cfg, "", 0, err) != 0)
 			goto fail;
 	} else if (load_one(cfg, &p->main, err) != 0)

@@ -29,7 +29,7 @@ struct pf_proposal {
 	size_t nkeys;
 };
 
-/* Reads the proposal (cfg: a file or a directory mirroring /etc/ssh;
+/* Reads the proposal (cfg: a file or a directory mirroring /etc/ssh, or NULL;
  * keysdir: NULL or a directory of per-account files). 0, or -1 with *err
  * (one line: what and where). Bounded: 8 MiB a file, 4,096 files. */
 int preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir,

@@ -273,13 +273,7 @@ cmd_preflight(struct cli_args *a)
 	if (a->proposed_root != NULL && args_remote(a))
 		cli_usage("preflight", "--proposed-root is an image on this machine; it "
 		    "cannot be the after of remote targets");
-	if (a->proposed_sshd_config == NULL) {
-		memset(&p, 0, sizeof(p));
-		if (a->proposed_keys != NULL &&
-		    preflight_load(&p, "/dev/null", a->proposed_keys, &err) != 0)
-			cli_input_error(err);
-		p.has_main = 0;
-	} else if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
+	if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
 		cli_input_error(err);
 
 	/* with --user, the --must-keep accounts are judged too */
