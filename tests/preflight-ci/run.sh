@@ -57,6 +57,8 @@ for u in $USERS; do
 	t_keyfile "$u" "$D/$u.key.pub"
 done
 gpasswd -a kpc1 kpcadm >/dev/null && gpasswd -a kpc3 kpcadm >/dev/null
+# kpc4 has no key: refused before and after, what --must-keep alone catches
+t_user kpc4 || { t_nok "account kpc4"; t_finish; }
 t_cleanup_add file /etc/sudoers.d/keyaudit-kpc
 echo 'kpc1 ALL=(root) NOPASSWD: ALL' >/etc/sudoers.d/keyaudit-kpc
 chmod 440 /etc/sudoers.d/keyaudit-kpc
@@ -240,6 +242,26 @@ for y in github-preflight gitlab-preflight; do
 		    t_nok "$f, $b: exit $rc (want $want_rc), JUnit failures '$fails' (want '$want_fail')" "$(head -c 600 "$D/ci.out"; head -c 300 "$D/ci.err")"
 		t_valid_junit "$f, $b: preflight.xml is valid JUnit" "$W/preflight.xml"
 	done
+	# --must-keep on its own: an admin without key login fails a change
+	# nobody loses by; an admin the snapshot does not hold is bad input
+	git -C "$W" checkout -q harmless
+	cp "$D/prod-$y.json" "$W/prod.json"
+	rm -f "$W/preflight.xml"
+	HERE_ADMINS="kpc1 kpc4" ci "$W" "$(HERE_ADMINS="kpc1 kpc4" site "$pre")"
+	rc=$?
+	[ $rc = 1 ] && grep -q '<testcase [^>]*name="kpc4"' "$W/preflight.xml" &&
+	    $PY - "$W/preflight.xml" <<'PYEOF' &&
+import sys, xml.etree.ElementTree as ET
+sys.exit(0 if [tc.get("name") for tc in ET.parse(sys.argv[1]).iter("testcase")
+                if tc.find("failure") is not None] == ["kpc4"] else 1)
+PYEOF
+	    t_ok "$f, harmless with an admin who has no key login (kpc4): exit 1, kpc4 the only JUnit failure" ||
+	    t_nok "$f, harmless, --must-keep kpc4: exit $rc" "$(tail -n 3 "$D/ci.out"; head -c 300 "$D/ci.err")"
+	ci "$W" "$(HERE_ADMINS="kpc1 kpcnobody" site "$pre")"
+	rc=$?
+	[ $rc = 2 ] && grep -q kpcnobody "$D/ci.err" &&
+	    t_ok "$f: an admin name production does not have fails the job (exit 2: $(head -n 1 "$D/ci.err"))" ||
+	    t_nok "$f: --must-keep kpcnobody (exit $rc)" "$(head -c 300 "$D/ci.err")"
 done
 
 # --- over SSH, on the snapshot and locally, against the oracle
