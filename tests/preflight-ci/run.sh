@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh - the contrib/ci preflight examples run as written, and preflight
 # on a snapshot and over SSH held against the real sshd (issue 19). Root:
-# accounts kpc1..kpc3, a sudo rule for kpc1, sshd on 127.0.0.1:2480
+# accounts kpc1..kpc4 (kpc4 keyless), a sudo rule for kpc1, sshd on 127.0.0.1:2480
 # ("production") and 127.0.0.1:2481 (the proposed configuration).
 #
 #   - A scratch git repository keeps production's ssh/ directory (deployed
