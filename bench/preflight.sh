@@ -83,10 +83,11 @@ echo "input: $ACCOUNTS accounts (snapshot $(du -h "$OUT/pf_snap.json" | cut -f1)
 
 best() { sort -n | head -n 1; }
 pf_t=""; pf_rss=0; rc=0
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	"$OUT/rss" ./keyaudit preflight --snapshot "$OUT/pf_snap.json" \
 	    --proposed-sshd-config "$OUT/pf_sshd_config" --format json \
 	    >"$OUT/pf_report.json" 2>"$OUT/pf.time" || rc=$?
+	# shellcheck disable=SC2046 # "seconds KiB", split on purpose
 	set -- $(tail -n 1 "$OUT/pf.time")
 	pf_t="$pf_t $1"
 	[ "$2" -gt "$pf_rss" ] && pf_rss=$2
@@ -111,7 +112,7 @@ while read -r u; do
 done <"$OUT/pf_users"
 EOF
 pk_t=""
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	"$OUT/rss" sh "$OUT/pf_peer.sh" 2>"$OUT/pf_peer.time"
 	pk_t="$pk_t $(tail -n 1 "$OUT/pf_peer.time" | cut -d' ' -f1)"
 done
