@@ -118,6 +118,7 @@ $(BUILD)/bench/usagelog_bench: bench/usagelog_bench.c scanner/parse/usagelog.h $
 bench: keyaudit $(BUILD)/bench/usagelog_bench
 	bench/run.sh
 	BENCH_DRIVER=$(BUILD)/bench/usagelog_bench bench/usagelog.sh
+	bench/preflight.sh
 
 deps:
 	@scripts/deps.sh
