@@ -220,6 +220,12 @@ extern const struct ka_rule rule_files_config_owner,
     rule_files_config_dir,
     rule_files_hostkey_perms;
 
+/* checks/preflight.c: emitted by preflight's comparison of two runs
+ * (scanner/preflight.c), never by a host's checks, so in no family. */
+extern const struct ka_rule rule_preflight_password_opened,
+    rule_preflight_kbdint_opened;
+extern const struct ka_rule *const preflight_rules[];	/* NULL-terminated */
+
 /* diagnose's chain: the order in which ssh and sshd decide, stage by stage
  * (ka_rule.chain; the cause of a failed login is the blocking finding of
  * lowest rank). Rules of one stage are ranked by their place in it. */

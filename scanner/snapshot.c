@@ -353,6 +353,51 @@ snap_glob_add(struct snapshot *s, const char *pattern)
 	return g;
 }
 
+void
+snap_view_init(struct snapshot *v, const struct snapshot *base)
+{
+	*v = *base;
+	v->capfiles = base->nfiles + 16;
+	v->files = xcalloc(v->capfiles, sizeof(*v->files));
+	if (base->nfiles > 0)
+		memcpy(v->files, base->files, base->nfiles * sizeof(*v->files));
+	v->index = xcalloc(1, sizeof(*v->index));
+	for (size_t i = 0; i < v->nfiles; i++)
+		strmap_add(&v->index->paths, v->files[i].path, strlen(v->files[i].path), i, NULL);
+	v->lookup = NULL;
+	v->globs = xcalloc(base->nglobs + 1, sizeof(*v->globs));
+	for (size_t i = 0; i < base->nglobs; i++) {
+		v->globs[i].pattern = xstrdup(base->globs[i].pattern);
+		for (size_t j = 0; j < base->globs[i].matches.n; j++)
+			strlist_add(&v->globs[i].matches, base->globs[i].matches.v[j]);
+	}
+	v->sshd_t = NULL;
+	v->nsshd_t = 0;
+}
+
+void
+snap_view_free(struct snapshot *v, const struct snapshot *base)
+{
+	/* entries past base's are the view's own: their paths (contents
+	 * belong to whoever set them: preflight's proposal) */
+	for (size_t i = base->nfiles; i < v->nfiles; i++)
+		free(v->files[i].path);
+	free(v->files);
+	strmap_free(&v->index->paths);
+	free(v->index);
+	for (size_t i = 0; i < v->nglobs; i++) {
+		free(v->globs[i].pattern);
+		strlist_free(&v->globs[i].matches);
+	}
+	free(v->globs);
+	if (v->lookup) {
+		for (size_t i = 0; i < IK_N; i++)
+			strmap_free(&v->lookup->map[i]);
+		free(v->lookup);
+	}
+	memset(v, 0, sizeof(*v));
+}
+
 int
 snap_account_in_group(const struct snapshot *s, const struct snap_account *a, uint32_t gid)
 {

@@ -288,6 +288,18 @@ const struct snap_sshd_t *snap_sshd_t_for(const struct snapshot *s, const char *
 const struct snap_glob *snap_glob_get(const struct snapshot *s, const char *pattern);
 struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
 
+/*
+ * A view: a snapshot that shares everything of base (accounts, groups,
+ * file contents, logs) but owns its file table, its globs and its caches,
+ * so a few files can be replaced or added without a deep copy (preflight:
+ * "after" is "before" with the proposed files). The view drops base's
+ * sshd -T answers: they describe base's configuration, not the view's.
+ * base must outlive the view; snap_view_free frees only what the view
+ * owns (files added to it with snap_file_add, globs).
+ */
+void snap_view_init(struct snapshot *view, const struct snapshot *base);
+void snap_view_free(struct snapshot *view, const struct snapshot *base);
+
 /* Is account a member of gid, by primary group or by the group's member list? */
 int snap_account_in_group(const struct snapshot *s, const struct snap_account *a, uint32_t gid);
 

@@ -68,7 +68,7 @@ allowed() {
 	parse) echo "model parse" ;;
 	transport) echo "model parse transport scanner/fileio.h scanner/context.h" ;;
 	checks) echo "model parse checks scanner/context.h scanner/policy.h" ;;
-	reports) echo "model parse checks reports scanner/context.h scanner/policy.h scanner/diagnose.h scanner/keylist.h" ;;
+	reports) echo "model parse checks reports scanner/context.h scanner/policy.h scanner/diagnose.h scanner/keylist.h scanner/preflight.h" ;;
 	engine) echo "model parse transport checks reports engine" ;;
 	cli) echo "model parse transport checks reports engine cli" ;;
 	esac

@@ -22,7 +22,7 @@
 
 extern const struct cmd_entry cmd_diagnose_entry, cmd_scan_entry, cmd_keys_entry,
     cmd_known_hosts_entry, cmd_diff_entry, cmd_collect_entry, cmd_checks_entry,
-    cmd_sshd_config_entry;
+    cmd_sshd_config_entry, cmd_preflight_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_diagnose_entry,
@@ -33,6 +33,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_collect_entry,
 	&cmd_checks_entry,
 	&cmd_sshd_config_entry,
+	&cmd_preflight_entry,
 	NULL,
 };
 
@@ -465,6 +466,11 @@ cli_args_free(struct cli_args *a)
 	strlist_free(&a->via_identities);
 	free(a->sshconf_file);
 	free(a->sshd_config);
+	free(a->proposed_sshd_config);
+	free(a->proposed_keys);
+	free(a->proposed_root);
+	strlist_free(&a->must_keep);
+	strlist_free(&a->froms);
 	policy_free(a->policy);
 	if (a->registry != NULL) {
 		keyreg_free(a->registry);
@@ -527,5 +533,5 @@ main(int argc, char **argv)
 		return rc;
 	}
 	cli_usage(NULL, "'%s' is not a command; commands: diagnose, scan, keys, known-hosts, "
-	    "diff, collect, checks, sshd-config (see 'keyaudit --help')", cmd);
+	    "diff, collect, checks, sshd-config, preflight (see 'keyaudit --help')", cmd);
 }

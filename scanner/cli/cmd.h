@@ -81,6 +81,12 @@ struct cli_args {
 	const char *pubkey;
 	/* sshd-config */
 	const char *conn_spec;
+	/* preflight */
+	char *proposed_sshd_config;
+	char *proposed_keys;
+	char *proposed_root;
+	struct strlist must_keep;
+	struct strlist froms;		/* --from, repeatable */
 
 	int help;
 };
@@ -170,7 +176,9 @@ extern const struct cli_option
     opt_format, opt_json, opt_junit, opt_sarif, opt_prom, opt_fix_script,
     opt_baseline, opt_write_baseline, opt_fail_on, opt_quiet, opt_no_color,
     opt_output, opt_pin, opt_hash, opt_inventory_complete, opt_local, opt_via,
-    opt_via_identity, opt_server_snapshot, opt_pubkey, opt_conn_spec, opt_help;
+    opt_via_identity, opt_server_snapshot, opt_pubkey, opt_conn_spec, opt_help,
+    opt_proposed_sshd_config, opt_proposed_keys, opt_proposed_root, opt_must_keep,
+    opt_from_each;
 
 /* Parse argv (argv[0] is the command's name) into a, by the command's
  * table; prints --help and exits 0 when asked, exits 2 on a usage error. */
@@ -192,5 +200,6 @@ int cmd_diff(struct cli_args *a);
 int cmd_collect(struct cli_args *a);
 int cmd_checks(struct cli_args *a);
 int cmd_sshd_config(struct cli_args *a);
+int cmd_preflight(struct cli_args *a);
 
 #endif

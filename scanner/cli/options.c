@@ -223,5 +223,31 @@ const struct cli_option opt_conn_spec = { .name = NULL, .letter = 'C', .type = O
 	.help = "the connection Match blocks are evaluated for, as sshd -T\n"
 	"takes it: user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R" };
 
+/* preflight */
+const struct cli_option opt_proposed_sshd_config = { .name = "proposed-sshd-config",
+	.type = OT_PATH, .arg = "NEW", .field = F(proposed_sshd_config), .once = 1,
+	.help = "the proposed sshd_config (replaces the host's main file;\n"
+	"its Includes read the host's files), or a directory\n"
+	"mirroring /etc/ssh (each file replaces or adds\n"
+	"/etc/ssh/RELPATH; NEW/sshd_config the main file)" };
+const struct cli_option opt_proposed_keys = { .name = "proposed-keys", .type = OT_PATH,
+	.arg = "DIR", .field = F(proposed_keys), .once = 1,
+	.help = "DIR/USER replaces USER's first AuthorizedKeysFile" };
+const struct cli_option opt_proposed_root = { .name = "proposed-root", .type = OT_PATH,
+	.arg = "DIR", .field = F(proposed_root), .once = 1,
+	.help = "the proposal is an image: after is this system mounted\n"
+	"at DIR (read as --root DIR reads it)" };
+const struct cli_option opt_must_keep = { .name = "must-keep", .type = OT_LIST,
+	.arg = "USER", .field = F(must_keep),
+	.help = "exit 1 when USER is refused after the change, whatever\n"
+	"it was before (repeatable; an account that does not\n"
+	"exist is exit 2)" };
+/* --from as preflight takes it: the same client address, once per address
+ * given (Match Address and from= differ per client). */
+const struct cli_option opt_from_each = { .name = "from", .type = OT_LIST, .arg = "ADDR",
+	.field = F(froms),
+	.help = "the client address, for from= options and Match Address\n"
+	"(repeatable: each account is judged from each address)" };
+
 const struct cli_option opt_help = { .name = "help", .letter = 'h', .type = OT_FLAG,
 	.field = F(help), .help = "this text" };

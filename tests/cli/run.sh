@@ -297,4 +297,44 @@ if command -v script >/dev/null; then
 	grep -q "$(printf '\033\\[')" "$T/out" && t_ok "colour on a terminal" || t_nok "colour on a terminal"
 fi
 
+# --- preflight: usage errors, exit codes and the JSON contract over a fixture
+S=fixtures/snapshots/akeys-ok.json
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\n' >"$T/pf-same"
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nAllowUsers bob\n' >"$T/pf-lock"
+printf 'PasswordAuthentication yes\nKbdInteractiveAuthentication no\n' >"$T/pf-pw"
+printf 'PasswordAuthentication no\nNoSuchKeyword yes\n' >"$T/pf-bad"
+expect_exit 2 "preflight without NEW: exit 2" "$KA" preflight --snapshot "$S"
+one_line_error "preflight without NEW" "--proposed-sshd-config"
+expect_exit 2 "preflight with a missing NEW: exit 2" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/nope"
+one_line_error "preflight missing NEW" "$T/nope"
+expect_exit 2 "preflight --must-keep of no account: exit 2" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-same" --must-keep nosuchuser
+one_line_error "preflight --must-keep nosuchuser" "nosuchuser"
+expect_exit 2 "preflight --snapshot with --user: exit 2" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-same" --user alice
+expect_exit 0 "preflight of an unchanged config: exit 0" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-same" --format json
+jq -e '.command == "preflight" and .schema == 1 and (.changes | length) == 1 and .changes[0].user == "alice" and
+    .changes[0].before == "ok" and .changes[0].after == "ok" and .changes[0].cause == null and
+    .summary == (.summary + {"lose": 0, "gain": 0, "unchanged": 1})' "$T/out" >/dev/null &&
+	t_ok "preflight JSON: every account listed, unchanged ok, cause null" || t_nok "preflight JSON unchanged" "$(cat "$T/out")"
+expect_exit 1 "preflight AllowUsers leaving alice out: exit 1" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-lock" --format json
+jq -e '.changes[0].after == "refused" and .changes[0].cause.check == "account.not-allow-users" and .changes[0].cause.line == 3 and .summary.lose == 1' "$T/out" >/dev/null &&
+	t_ok "preflight JSON: the lost login and its cause (account.not-allow-users, line 3)" || t_nok "preflight JSON lose" "$(cat "$T/out")"
+expect_exit 1 "preflight of a config sshd rejects: exit 1" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-bad" --format json
+jq -e '.changes[0].cause.check == "sshd.syntax"' "$T/out" >/dev/null && t_ok "preflight: a rejected config refuses with sshd.syntax" ||
+	t_nok "preflight sshd.syntax" "$(cat "$T/out")"
+expect_exit 0 "preflight opening passwords: exit 0 (nobody loses key login)" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-pw" --format json
+jq -e '[.findings[].check] == ["preflight.password-opened"] and .changes[0].password == {"before": "refused", "after": "allowed"}' "$T/out" >/dev/null &&
+	t_ok "preflight: opening password login is preflight.password-opened" || t_nok "preflight password" "$(cat "$T/out")"
+expect_exit 1 "preflight --must-keep alice refused after: exit 1" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-lock" --must-keep alice
+mkdir -p "$T/pfdir/sshd_config.d"
+printf 'Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication no\n' >"$T/pfdir/sshd_config"
+printf 'DenyUsers alice\n' >"$T/pfdir/sshd_config.d/50-deny.conf"
+expect_exit 1 "preflight NEW as a directory with a drop-in: exit 1" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pfdir" --format json
+jq -e '.changes[0].cause.check == "account.deny-users" and (.changes[0].cause.path | endswith("50-deny.conf"))' "$T/out" >/dev/null &&
+	t_ok "preflight: the drop-in the directory adds is read through the Include glob" || t_nok "preflight directory" "$(cat "$T/out")"
+expect_exit 1 "preflight --junit/--sarif files" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-lock" --junit "$T/pf.xml" --sarif "$T/pf.sarif"
+xmllint --noout "$T/pf.xml" 2>/dev/null && [ "$(xmllint --xpath 'count(//testcase/failure)' "$T/pf.xml")" = 1 ] &&
+	t_ok "preflight JUnit: one failing testcase for the lost login" || t_nok "preflight JUnit" "$(cat "$T/pf.xml")"
+jq -e '.version == "2.1.0" and (.runs[0].results | length) == 1 and .runs[0].results[0].ruleId == "account.not-allow-users"' "$T/pf.sarif" >/dev/null &&
+	t_ok "preflight SARIF: one result per lost login" || t_nok "preflight SARIF" "$(cat "$T/pf.sarif")"
+
 t_finish

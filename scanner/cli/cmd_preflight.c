@@ -1,0 +1,339 @@
+/* cmd_preflight.c - `keyaudit preflight`: before a change lands, who loses
+ * (or gains) key login. The host is collected once (this machine, a saved
+ * snapshot, or each host of a fleet over SSH, as scan collects it); the
+ * proposal is laid over it in memory (scanner/preflight.c) and both are
+ * judged by the same engine. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scanner/cli/cli.h"
+#include "scanner/preflight.h"
+#include "reports/preflight.h"
+
+#ifndef KA_VERSION
+#define KA_VERSION "0.0.0"
+#endif
+
+static const char *const preflight_formats[] = { "text", "json", "junit", "sarif", NULL };
+
+static const struct cmd_option preflight_options[] = {
+	{ NULL, "the proposal:", 0 },
+	{ &opt_proposed_sshd_config, NULL, 0 },
+	{ &opt_proposed_keys, NULL, 0 },
+	{ &opt_proposed_root, NULL, 0 },
+	{ NULL, "targets (none: the local machine):", 0 },
+	{ &opt_inventory, NULL, 0 },
+	{ &opt_limit, NULL, 0 },
+	{ &opt_snapshot, NULL, 0 },
+	{ NULL, "connecting (ssh_config is honoured as ssh honours it):", 0 },
+	CMD_OPTIONS_CONNECT,
+	{ NULL, "what to judge:", 0 },
+	{ &opt_user, NULL, 0 },
+	{ &opt_all_users, NULL, 0 },
+	{ &opt_root, NULL, 0 },
+	{ &opt_sshd_config, "the current sshd_config (default /etc/ssh/sshd_config)", 0 },
+	{ &opt_from_each, NULL, 0 },
+	{ &opt_must_keep, NULL, 0 },
+	{ NULL, "reports:", 0 },
+	{ &opt_format, NULL, 0 },
+	{ &opt_json, NULL, 0 },
+	{ &opt_junit, NULL, 0 },
+	{ &opt_sarif, NULL, 0 },
+	{ &opt_quiet, NULL, 0 },
+	{ &opt_help, NULL, 0 },
+	{ NULL, NULL, 0 },
+};
+
+const struct cmd_entry cmd_preflight_entry = {
+	.name = "preflight",
+	.synopsis = "preflight --proposed-sshd-config NEW [--sshd-config CURRENT]\n"
+	"preflight [TARGET... | --snapshot FILE | -f INVENTORY] [options]",
+	.summary = "who loses or gains key login with a proposed change",
+	.about =
+	"Before an sshd_config, authorized_keys or image change lands, say exactly who\n"
+	"loses (or gains) key login: every audited account, from each --from address,\n"
+	"before (the host as collected) and after (the same snapshot with the proposal\n"
+	"applied in memory: nothing is written, nothing collected twice), judged by the\n"
+	"same checks as scan, with the finding that decides. Changes that open password\n"
+	"or keyboard-interactive login are findings (preflight.password-opened,\n"
+	"preflight.kbdint-opened).\n"
+	"\n"
+	"  TARGET                [user@]host[:port], an ssh_config alias, or 'local'\n",
+	.formats = preflight_formats,
+	.options = preflight_options,
+	.epilog =
+	"exit status: 0 nobody who can log in now loses key login; 1 somebody does, a\n"
+	"--must-keep account is refused after, or (with --must-keep) a host could not\n"
+	"be evaluated; 2 bad input; 3 internal error. A proposed configuration sshd\n"
+	"would reject refuses every account (sshd.syntax): sshd would not start.\n",
+	.exec = cmd_preflight,
+};
+
+struct fleet_state {
+	const struct pf_proposal *p;
+	const struct strlist *froms;
+	const struct ka_options *ko;
+	struct pf_host *hosts;
+	const struct target_list *tl;
+};
+
+/* A worker thread: the host's own snapshot, the proposal over it. */
+static void
+on_snapshot(void *arg, size_t i, const struct snapshot *s)
+{
+	struct fleet_state *fs = arg;
+	struct pf_host *h = &fs->hosts[i];
+	struct snapshot after;
+
+	if (s->net_only) {
+		h->status = scan_status(s);
+		if (h->status == HOST_SCANNED)
+			h->status = HOST_ERROR;
+		free(h->error);
+		h->error = xasprintf("not collected (%s): %s", s->net.failure ?
+		    s->net.failure : "error", s->net.error ? s->net.error : "no details");
+		return;
+	}
+	preflight_view(s, fs->p, &after);
+	preflight_host(s, &after, fs->froms, fs->ko, h);
+	preflight_view_free(&after, s);
+}
+
+/* The calling thread: hosts the local transport could not collect never
+ * reach on_snapshot; their result says why. */
+static void
+on_emit(void *arg, struct ka_host_result *hr, int fleet)
+{
+	struct fleet_state *fs = arg;
+
+	if (fleet)
+		return;
+	for (size_t i = 0; i < fs->tl->n; i++)
+		if (strcmp(fs->tl->v[i].name, hr->target) == 0 &&
+		    fs->hosts[i].nacc == 0 && fs->hosts[i].error == NULL &&
+		    hr->status != HOST_SCANNED) {
+			fs->hosts[i].status = hr->status;
+			fs->hosts[i].error = xstrdup(hr->error ? hr->error : "not collected");
+		}
+}
+
+/* --must-keep names an account of every host evaluated: else exit 2. */
+static void
+check_must_keep(const struct cli_args *a, const struct pf_host *hosts, size_t n,
+    struct snapshot *const *snaps)
+{
+	for (size_t k = 0; k < a->must_keep.n; k++) {
+		const char *u = a->must_keep.v[k];
+
+		for (size_t i = 0; i < n; i++) {
+			int audited = 0;
+
+			if (hosts[i].error != NULL)
+				continue;
+			for (size_t j = 0; j < hosts[i].nacc && !audited; j++)
+				audited = strcmp(hosts[i].acc[j].user, u) == 0;
+			if (audited)
+				continue;
+			if (snaps != NULL && snaps[i] != NULL &&
+			    snap_account_by_name(snaps[i], u) != NULL)
+				cli_usage("preflight", "--must-keep %s: not among the accounts "
+				    "judged on %s (add --user %s or --all-users)", u,
+				    hosts[i].target, u);
+			cli_input_error(xasprintf("--must-keep %s: no such account on %s", u,
+			    hosts[i].target));
+		}
+	}
+}
+
+static int
+write_report(const char *path, const char *format, const struct pf_report *r)
+{
+	struct outfile o;
+	char *err = NULL;
+
+	if (outfile_open(&o, path, 0666, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	if (pf_report(o.fp, format, r) != 0) {
+		outfile_abort(&o);
+		return -1;
+	}
+	if (outfile_commit(&o, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The "after" of a host: the proposal over it, or (--proposed-root) the
+ * image collected as --root collects, with any NEW laid over it too. */
+static int
+after_of(const struct cli_args *a, const struct collect_opts *co,
+    const struct pf_proposal *p, const struct snapshot *before,
+    struct snapshot *img, struct snapshot *after, char **err)
+{
+	if (a->proposed_root != NULL) {
+		struct collect_opts ic = *co;
+
+		ic.root = a->proposed_root;
+		ic.sshd_config = NULL;
+		ic.client = 0;
+		ic.logs = 0;
+		snapshot_init(img);
+		if (transport_local.collect("local", &ic, img, err) != 0)
+			return -1;
+		free(img->target);
+		img->target = xstrdup(before->target ? before->target : "local");
+		preflight_view(img, p, after);
+		return 0;
+	}
+	preflight_view(before, p, after);
+	return 0;
+}
+
+int
+cmd_preflight(struct cli_args *a)
+{
+	struct pf_proposal p;
+	struct collect_opts co;
+	struct ka_options ko;
+	struct pf_host *hosts = NULL;
+	struct snapshot **snaps = NULL;
+	struct pf_report rep;
+	size_t nhosts = 0;
+	char *err = NULL;
+	int rc = 0;
+
+	if (a->proposed_sshd_config == NULL && a->proposed_root == NULL &&
+	    a->proposed_keys == NULL)
+		cli_usage("preflight", "missing --proposed-sshd-config NEW (or "
+		    "--proposed-keys DIR, --proposed-root DIR): nothing is proposed");
+	if (a->snapshots.n > 0 && (a->positional.n > 0 || a->inventory != NULL))
+		cli_usage("preflight", "--snapshot judges saved snapshots; targets and -f "
+		    "collect live hosts: use one or the other");
+	if (a->snapshots.n > 0 && (a->root || a->users.n || a->all_users || a->sshd_config))
+		cli_usage("preflight", "--snapshot holds what was collected; --root, --user, "
+		    "--all-users and --sshd-config apply when collecting");
+	if (a->limit != NULL && a->inventory == NULL)
+		cli_usage("preflight", "--limit selects from an inventory: give -f FILE");
+	if (a->proposed_root != NULL && args_remote(a))
+		cli_usage("preflight", "--proposed-root is an image on this machine; it "
+		    "cannot be the after of remote targets");
+	if (a->proposed_sshd_config == NULL) {
+		memset(&p, 0, sizeof(p));
+		if (a->proposed_keys != NULL &&
+		    preflight_load(&p, "/dev/null", a->proposed_keys, &err) != 0)
+			cli_input_error(err);
+		p.has_main = 0;
+	} else if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
+		cli_input_error(err);
+
+	collect_opts_from(a, &co);
+	co.from_addr = NULL;
+	co.logs = 0;
+	co.client = 0;
+	memset(&ko, 0, sizeof(ko));
+
+	if (args_remote(a)) {
+		struct target_list tl;
+		struct clientconf *cc;
+		struct scan_setup ss;
+		struct fleet_state fs;
+
+		cc = prepare_targets(a, &tl, &co, &ko, &ss);
+		nhosts = tl.n;
+		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
+		for (size_t i = 0; i < nhosts; i++) {
+			pf_host_init(&hosts[i], tl.v[i].name);
+			if (tl.v[i].origin != NULL && strcmp(tl.v[i].origin, "argument") != 0)
+				hosts[i].origin = xstrdup(tl.v[i].origin);
+		}
+		memset(&fs, 0, sizeof(fs));
+		fs.p = &p;
+		fs.froms = &a->froms;
+		fs.ko = &ko;
+		fs.hosts = hosts;
+		fs.tl = &tl;
+		ss.progress = !a->quiet && isatty(STDERR_FILENO);
+		ss.on_snapshot = on_snapshot;
+		ss.snapshot_arg = &fs;
+		ss.emit = on_emit;
+		ss.emit_arg = &fs;
+		if (scan_run(&ss, &err) != 0)
+			cli_input_error(err);
+		check_must_keep(a, hosts, nhosts, NULL);
+		clientconf_free(cc);
+		target_list_free(&tl);
+	} else {
+		nhosts = a->snapshots.n > 0 ? a->snapshots.n : 1;
+		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
+		snaps = xcalloc(nhosts + 1, sizeof(*snaps));
+		for (size_t i = 0; i < nhosts; i++) {
+			struct snapshot *before = xcalloc(1, sizeof(*before)), img, after;
+			int crc;
+
+			snapshot_init(before);
+			if (a->snapshots.n > 0)
+				crc = transport_file.collect(a->snapshots.v[i], &co, before, &err);
+			else
+				crc = collect_here(&co, before, &err);
+			if (crc != 0)
+				cli_input_error(err);
+			snaps[i] = before;
+			pf_host_init(&hosts[i], before->target);
+			if (a->snapshots.n > 0)
+				hosts[i].origin = xstrdup(a->snapshots.v[i]);
+			if (before->net_only) {
+				hosts[i].status = HOST_ERROR;
+				hosts[i].error = xasprintf("the snapshot holds no host state (%s)",
+				    before->net.failure ? before->net.failure : "not collected");
+				continue;
+			}
+			memset(&img, 0, sizeof(img));
+			if (after_of(a, &co, &p, before, &img, &after, &err) != 0)
+				cli_input_error(err);
+			preflight_host(before, &after, &a->froms, &ko, &hosts[i]);
+			if (a->proposed_root != NULL) {
+				preflight_view_free(&after, &img);
+				snapshot_free(&img);
+			} else
+				preflight_view_free(&after, before);
+		}
+		check_must_keep(a, hosts, nhosts, snaps);
+	}
+
+	memset(&rep, 0, sizeof(rep));
+	rep.version = KA_VERSION;
+	rep.hosts = hosts;
+	rep.nhosts = nhosts;
+	rep.must_keep = &a->must_keep;
+	pf_summarise(&rep);
+	rep.exit_code = rep.lose > 0 || rep.kept_refused > 0 ||
+	    (a->must_keep.n > 0 && rep.not_evaluated > 0) ? EXIT_FINDINGS : 0;
+	rc = rep.exit_code;
+	if (pf_report(stdout, a->format, &rep) != 0 || fflush(stdout) != 0)
+		rc = EXIT_INTERNAL;
+	if (a->json_file != NULL && write_report(a->json_file, "json", &rep) != 0)
+		rc = EXIT_INTERNAL;
+	if (a->junit_file != NULL && write_report(a->junit_file, "junit", &rep) != 0)
+		rc = EXIT_INTERNAL;
+	if (a->sarif_file != NULL && write_report(a->sarif_file, "sarif", &rep) != 0)
+		rc = EXIT_INTERNAL;
+
+	for (size_t i = 0; i < nhosts; i++) {
+		pf_host_free(&hosts[i]);
+		if (snaps != NULL && snaps[i] != NULL) {
+			snapshot_free(snaps[i]);
+			free(snaps[i]);
+		}
+	}
+	free(hosts);
+	free(snaps);
+	preflight_proposal_free(&p);
+	return rc;
+}
