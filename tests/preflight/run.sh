@@ -252,6 +252,12 @@ c_keys_file_added() {
 	CUR=("AuthorizedKeysFile $AKD_SOME/%u"); BEFORE="kpt1 kpt3"
 	NEW=("AuthorizedKeysFile $AKD_SOME/%u .ssh/authorized_keys")
 }
+c_keys_file_narrowed() {
+	# the same move, the central files already named by the current config
+	CUR=("AuthorizedKeysFile .ssh/authorized_keys $AKD_SOME/%u")
+	NEW=("AuthorizedKeysFile $AKD_SOME/%u"); AFTER="kpt1 kpt3"
+	CAUSE='^(akeys\.missing|sshd\.no-keys-file|akeys\.key-not-listed)$'
+}
 # PubkeyAcceptedAlgorithms
 c_algs_rsa_only() {
 	NEW=("PubkeyAcceptedAlgorithms rsa-sha2-512,rsa-sha2-256"); AFTER="kpt5"
@@ -304,6 +310,14 @@ c_include_keys_file() {
 	NEW=("Include $D/new.d/*.conf" "AuthorizedKeysFile .ssh/authorized_keys")
 	echo "AuthorizedKeysFile $AKD_SOME/%u" > "$D/new.d/50-central.conf"
 	AFTER="kpt1 kpt3"; CAUSE='^(akeys\.missing|sshd\.no-keys-file|akeys\.key-not-listed)$'
+}
+c_include_moved_first() {
+	# the same drop-in in both: the current config includes it after its
+	# own line, the proposed one before
+	CUR=("PubkeyAuthentication yes" "Include $D/new.d/*.conf")
+	NEW=("Include $D/new.d/*.conf" "PubkeyAuthentication yes")
+	echo "PubkeyAuthentication no" > "$D/new.d/10-lock.conf"
+	AFTER=""; CAUSE='^sshd\.pubkey-disabled$'
 }
 c_include_after() {
 	# the drop-in comes after the main file's line: the main file wins
@@ -373,9 +387,9 @@ match_group_removed match_address_other match_address_local
 match_user_address authmethods_password
 authmethods_password_disabled authmethods_two_keys
 authmethods_alternative keys_file_moved_empty keys_file_moved_some
-keys_file_added algs_rsa_only algs_ed25519_only algs_minus root_no
+keys_file_added keys_file_narrowed algs_rsa_only algs_ed25519_only algs_minus root_no
 root_forced_only root_opened strictmodes_on strictmodes_off include_order
-include_keys_file include_after include_dir syntax_keyword syntax_dropin
+include_moved_first include_keys_file include_after include_dir syntax_keyword syntax_dropin
 password_on must_keep_loses must_keep_keeps must_keep_never proposed_keys"
 
 NCASES=0
