@@ -80,8 +80,9 @@ pf_report_json(FILE *out, const struct pf_report *r)
 		const struct pf_host *h = &r->hosts[i];
 
 		json_array_append_new(hosts, json_pack("{s:o, s:s, s:o}", "target",
-		    report_jstr(h->target), "status", h->error ? "error" :
-		    host_status_name(h->status), "error", report_jstr(h->error)));
+		    report_jstr(h->target), "status", h->error == NULL ? "evaluated" :
+		    h->status != HOST_SCANNED ? host_status_name(h->status) : "error",
+		    "error", report_jstr(h->error)));
 		for (size_t j = 0; j < h->nacc; j++) {
 			const struct pf_account *a = &h->acc[j];
 

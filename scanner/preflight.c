@@ -22,6 +22,11 @@
 #define PF_FILE_LIMIT	(8u * 1024 * 1024)
 #define PF_MAX_FILES	4096
 #define PF_MAX_DEPTH	8
+#define PF_TOTAL_LIMIT	(64u * 1024 * 1024)	/* all files of a proposal */
+
+/* The bytes read so far for one proposal (preflight_load is not called
+ * from threads). */
+static size_t pf_total;
 
 /* ---- the proposal, from disk ------------------------------------------------ */
 
@@ -36,6 +41,12 @@ load_one(const char *path, struct pf_file *f, char **err)
 	rc = read_file_bounded(path, PF_FILE_LIMIT, &b, &e);
 	if (rc != 0) {
 		*err = e ? e : xasprintf("%s: no such file", path);
+		buf_free(&b);
+		return -1;
+	}
+	if ((pf_total += b.len) > PF_TOTAL_LIMIT) {
+		*err = xasprintf("%s: the proposal is larger than %u MiB in all", path,
+		    PF_TOTAL_LIMIT / (1024 * 1024));
 		buf_free(&b);
 		return -1;
 	}
@@ -100,6 +111,8 @@ walk(struct pf_proposal *p, const char *dir, const char *rel, int depth, char **
 			if (strcmp(r, "sshd_config") == 0) {
 				rc = load_one(disk, &p->main, err);
 				p->has_main = rc == 0;
+				if (rc == 0)
+					p->main.path = xstrdup(disk);
 			} else {
 				char *target = xasprintf("/etc/ssh/%s", r);
 				rc = add_file(&p->etc, &p->netc, target, disk, err);
@@ -120,17 +133,21 @@ preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir, char
 
 	memset(p, 0, sizeof(*p));
 	*err = NULL;
-	if (stat(cfg, &st) != 0) {
+	pf_total = 0;
+	if (cfg == NULL)
+		;	/* keys alone */
+	else if (stat(cfg, &st) != 0) {
 		*err = xasprintf("--proposed-sshd-config %s: %s", cfg, strerror(errno));
 		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st.st_mode)) {
 		if (walk(p, cfg, "", 0, err) != 0)
 			goto fail;
 	} else if (load_one(cfg, &p->main, err) != 0)
 		goto fail;
-	else
+	else {
 		p->has_main = 1;
+		p->main.path = xstrdup(cfg);
+	}
 	if (keysdir != NULL) {
 		DIR *d = opendir(keysdir);
 		struct dirent *de;
@@ -178,6 +195,8 @@ preflight_proposal_free(struct pf_proposal *p)
 	files_free(p->keys, p->nkeys);
 	memset(p, 0, sizeof(*p));
 }
+
+static void view_supplement(struct snapshot *v, const struct snapshot *extra);
 
 /* ---- the view ---------------------------------------------------------------- */
 
@@ -354,9 +373,11 @@ put_keys(struct snapshot *v, const struct pf_proposal *p)
 
 void
 preflight_view(const struct snapshot *before, const struct pf_proposal *p,
-    struct snapshot *v)
+    const struct snapshot *extra, struct snapshot *v)
 {
 	snap_view_init(v, before);
+	if (extra != NULL)
+		view_supplement(v, extra);
 	if (p->has_main) {
 		const char *m = before->sshd_config_path ? before->sshd_config_path :
 		    "/etc/ssh/sshd_config";
@@ -378,6 +399,37 @@ preflight_view(const struct snapshot *before, const struct pf_proposal *p,
 		includes_of(v, &p->etc[i]);
 	if (p->nkeys > 0)
 		put_keys(v, p);
+}
+
+void
+preflight_view_supplement(struct snapshot *v, const struct snapshot *extra)
+{
+	view_supplement(v, extra);
+}
+
+static void
+view_supplement(struct snapshot *v, const struct snapshot *extra)
+{
+	for (size_t i = 0; i < extra->nfiles; i++) {
+		const struct snap_file *e = &extra->files[i];
+		const struct snap_file *have = snap_file_get(v, e->path);
+		struct snap_file *f;
+		char *path;
+
+		if (have != NULL && have->type != SNAP_UNKNOWN)
+			continue;
+		f = snap_file_add(v, e->path);
+		path = f->path;
+		*f = *e;
+		f->path = path;
+	}
+	for (size_t i = 0; i < extra->nglobs; i++)
+		if (snap_glob_get(v, extra->globs[i].pattern) == NULL) {
+			struct snap_glob *g = snap_glob_add(v, extra->globs[i].pattern);
+
+			for (size_t j = 0; j < extra->globs[i].matches.n; j++)
+				strlist_add(&g->matches, extra->globs[i].matches.v[j]);
+		}
 }
 
 void
@@ -417,7 +469,7 @@ pf_host_free(struct pf_host *h)
 struct verdict {
 	enum pf_login login;
 	const struct ka_finding *cause;	/* the blocking finding, or NULL */
-	const char *nokey_path;		/* refused for want of any key: the file */
+	char *nokey_path;		/* refused for want of any key: the file */
 	int pw, kbd;
 };
 
@@ -425,6 +477,7 @@ struct run {
 	struct ka_host_result hr;
 	struct strmap names;		/* user -> index into v */
 	struct verdict *v;
+	size_t nv;
 };
 
 /* Findings about the client side of a connection (what ssh offers, known
@@ -445,6 +498,18 @@ static int
 chain_rank(const struct ka_rule *r)
 {
 	return r->chain > 0 ? r->chain : 1 << 29;
+}
+
+/* Does f come before g in sshd's order? sshd.syntax first (sshd would not
+ * start), then the chain rank, then report order. */
+static int
+better(const struct ka_finding *f, const struct ka_finding *g)
+{
+	if (g == NULL)
+		return 1;
+	if ((f->rule == &rule_sshd_syntax) != (g->rule == &rule_sshd_syntax))
+		return f->rule == &rule_sshd_syntax;
+	return chain_rank(f->rule) < chain_rank(g->rule);
 }
 
 static int
@@ -482,7 +547,8 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 {
 	struct ka_ctx ctx;
 	struct ka_host_result scratch;
-	struct strmap haskey = { 0 };
+	struct strmap haskey = { 0 }, blocking = { 0 }, account = { 0 };
+	const struct ka_finding *hostwide = NULL;
 
 	host_result_init(&r->hr, s->target);
 	engine_check_snapshot(s, o, &r->hr);
@@ -490,35 +556,46 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 		const char *l = r->hr.keys.v[k];
 		strmap_add(&haskey, l, strcspn(l, "\t"), 1, NULL);
 	}
+	/* the blocking findings that count, by account (a fleet host has
+	 * thousands of accounts and findings: no account looks at another's) */
+	for (size_t k = 0; k < r->hr.nfindings; k++) {
+		const struct ka_finding *f = &r->hr.findings[k];
+		size_t at;
+		int added;
+
+		if (!f->blocks_login || !server_side(f->rule))
+			continue;
+		if (f->user == NULL) {
+			if (better(f, hostwide))
+				hostwide = f;
+			continue;
+		}
+		at = strmap_add(&blocking, f->user, strlen(f->user), k, &added);
+		if (at != STRMAP_NONE && !added &&
+		    better(f, &r->hr.findings[strmap_at(&blocking, at)->value]))
+			strmap_set(&blocking, at, k);
+		if (strncmp(f->rule->id, "account.", 8) == 0)
+			strmap_add(&account, f->user, strlen(f->user), 1, NULL);
+	}
 	/* the effective configuration per account, for the methods */
 	host_result_init(&scratch, s->target);
 	ctx_init(&ctx, s, o, &scratch);
 	memset(&r->names, 0, sizeof(r->names));
 	r->v = xcalloc(ctx.nusers + 1, sizeof(*r->v));
+	r->nv = ctx.nusers;
 	for (size_t i = 0; i < ctx.nusers; i++) {
 		const struct ka_user *u = &ctx.users[i];
 		struct verdict *v = &r->v[i];
-		int rank = 1 << 30, account_blocked = 0;
+		size_t k;
+		int account_blocked;
 
 		strmap_add(&r->names, u->name, strlen(u->name), i, NULL);
-		for (size_t k = 0; k < r->hr.nfindings; k++) {
-			const struct ka_finding *f = &r->hr.findings[k];
-
-			if (!f->blocks_login || !server_side(f->rule) ||
-			    (f->user != NULL && strcmp(f->user, u->name) != 0))
-				continue;
-			if (strncmp(f->rule->id, "account.", 8) == 0 || f->rule == &rule_sshd_syntax)
-				account_blocked = 1;
-			/* sshd would not start: nothing else matters */
-			if (f->rule == &rule_sshd_syntax) {
-				rank = -1;
-				v->cause = f;
-			}
-			if (chain_rank(f->rule) < rank) {
-				rank = chain_rank(f->rule);
-				v->cause = f;
-			}
-		}
+		v->cause = hostwide;
+		if (strmap_get(&blocking, u->name, strlen(u->name), &k) &&
+		    better(&r->hr.findings[k], v->cause))
+			v->cause = &r->hr.findings[k];
+		account_blocked = (hostwide != NULL && hostwide->rule == &rule_sshd_syntax) ||
+		    strmap_find(&account, u->name, strlen(u->name)) != STRMAP_NONE;
 		if (v->cause != NULL)
 			v->login = PF_REFUSED;
 		else if (strmap_find(&haskey, u->name, strlen(u->name)) == STRMAP_NONE &&
@@ -526,7 +603,8 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 		    (is_none(sshd_eff_str(u->eff, "authorizedkeyscommand")) &&
 		    is_none(sshd_eff_str(u->eff, "trustedusercakeys"))))) {
 			v->login = PF_REFUSED;
-			v->nokey_path = u->akfiles.n > 0 ? u->akfiles.v[0] : NULL;
+			/* the context and its paths go before the verdicts are read */
+			v->nokey_path = u->akfiles.n > 0 ? xstrdup(u->akfiles.v[0]) : NULL;
 		}
 		if (u->eff != NULL && u->acct != NULL && !account_blocked) {
 			v->pw = sshd_eff_bool(u->eff, "passwordauthentication") == 1 &&
@@ -541,11 +619,15 @@ run_snapshot(const struct snapshot *s, const struct ka_options *o, struct run *r
 	ctx_free(&ctx);
 	host_result_free(&scratch);
 	strmap_free(&haskey);
+	strmap_free(&blocking);
+	strmap_free(&account);
 }
 
 static void
 run_free(struct run *r)
 {
+	for (size_t i = 0; i < r->nv; i++)
+		free(r->v[i].nokey_path);
 	host_result_free(&r->hr);
 	strmap_free(&r->names);
 	free(r->v);
@@ -616,11 +698,25 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 	size_t nfrom = froms != NULL && froms->n > 0 ? froms->n : 1;
 	struct snapshot bview;
 	const struct snapshot *bview_base = before;
+	struct strlist login_rules = { 0 };
 
 	/* before is judged as after is: by the model, without the host's
 	 * sshd -T answers (which describe only the current configuration) */
 	snap_view_init(&bview, before);
 	before = &bview;
+	/* Only the rules that can refuse a login run: the verdict is made of
+	 * them alone (the checks only ever lower a finding's blocks_login on
+	 * the server's side), and hygiene (stale, shared, weak keys) over
+	 * 10,000 accounts would cost more than the rest. Opt-in rules stay
+	 * off, as in a scan. */
+	if (o == NULL || o->only == NULL)
+		for (size_t i = 0; ka_checks[i] != NULL; i++)
+			for (size_t j = 0; j < ka_checks[i]->nrules; j++) {
+				const struct ka_rule *r = ka_checks[i]->rules[j];
+
+				if (r->blocks_login && !r->opt_in && !r->fleet)
+					strlist_add(&login_rules, r->id);
+			}
 	for (size_t fi = 0; fi < nfrom; fi++) {
 		struct ka_options ko;
 		struct run rb, ra;
@@ -631,6 +727,8 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 		else
 			memset(&ko, 0, sizeof(ko));
 		ko.from_addr = from;
+		if (login_rules.n > 0)
+			ko.only = &login_rules;
 		run_snapshot(before, &ko, &rb);
 		run_snapshot(after, &ko, &ra);
 		for (size_t i = 0; i < strmap_count(&rb.names); i++) {
@@ -677,4 +775,5 @@ preflight_host(const struct snapshot *before, const struct snapshot *after,
 		run_free(&ra);
 	}
 	snap_view_free(&bview, bview_base);
+	strlist_free(&login_rules);
 }

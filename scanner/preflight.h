@@ -17,7 +17,8 @@ struct pf_file {
 };
 
 struct pf_proposal {
-	/* NEW as a file, or NEW/sshd_config: replaces the main config */
+	/* NEW as a file, or NEW/sshd_config: replaces the main config (path:
+	 * where it was read, on this machine) */
 	int has_main;
 	struct pf_file main;
 	/* NEW/REL (a directory): replaces or adds /etc/ssh/REL */
@@ -28,7 +29,7 @@ struct pf_proposal {
 	size_t nkeys;
 };
 
-/* Reads the proposal (cfg: a file or a directory mirroring /etc/ssh;
+/* Reads the proposal (cfg: a file or a directory mirroring /etc/ssh, or NULL;
  * keysdir: NULL or a directory of per-account files). 0, or -1 with *err
  * (one line: what and where). Bounded: 8 MiB a file, 4,096 files. */
 int preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir,
@@ -36,10 +37,16 @@ int preflight_load(struct pf_proposal *p, const char *cfg, const char *keysdir,
 void preflight_proposal_free(struct pf_proposal *p);
 
 /* The "after" view of before with p applied: no copy of the accounts, no
- * I/O. The proposal and before must outlive it. */
+ * I/O. extra (or NULL): see preflight_view_supplement, applied first. The
+ * proposal, before and extra must outlive it. */
 void preflight_view(const struct snapshot *before, const struct pf_proposal *p,
-    struct snapshot *after);
+    const struct snapshot *extra, struct snapshot *after);
 void preflight_view_free(struct snapshot *after, const struct snapshot *before);
+/* Files (and Include globs) extra knows and the view does not: what a
+ * collection that read the proposed configuration found on the same
+ * machine (a moved AuthorizedKeysFile, a new TrustedUserCAKeys). They
+ * join the view as extra has them; extra must outlive the view. */
+void preflight_view_supplement(struct snapshot *after, const struct snapshot *extra);
 
 enum pf_login { PF_OK = 0, PF_REFUSED = 1 };
 

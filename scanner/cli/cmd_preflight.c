@@ -71,11 +71,66 @@ const struct cmd_entry cmd_preflight_entry = {
 	.exec = cmd_preflight,
 };
 
+/* What each host says of the --must-keep accounts (found where its
+ * snapshot is: a worker thread for a fleet): absent, or there but not
+ * among the accounts judged. */
+struct must_keep_facts {
+	struct strlist absent, unjudged;
+};
+
+static void
+must_keep_facts(const struct strlist *names, const struct snapshot *s,
+    const struct pf_host *h, struct must_keep_facts *mk)
+{
+	for (size_t k = 0; k < names->n; k++) {
+		const char *u = names->v[k];
+		int judged = 0;
+
+		if (s->accounts_known && snap_account_by_name(s, u) == NULL) {
+			strlist_add(&mk->absent, u);
+			continue;
+		}
+		for (size_t j = 0; j < h->nacc && !judged; j++)
+			judged = strcmp(h->acc[j].user, u) == 0;
+		if (!judged)
+			strlist_add(&mk->unjudged, u);
+	}
+}
+
+/* --must-keep names an account of every host evaluated: else exit 2. */
+static void
+check_must_keep(const struct pf_host *hosts, const struct must_keep_facts *mk, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (hosts[i].error != NULL)
+			continue;
+		if (mk[i].absent.n > 0)
+			cli_input_error(xasprintf("--must-keep %s: no such account on %s",
+			    mk[i].absent.v[0], hosts[i].target));
+		if (mk[i].unjudged.n > 0)
+			cli_usage("preflight", "--must-keep %s: not among the accounts judged on "
+			    "%s (add --user %s or --all-users)", mk[i].unjudged.v[0],
+			    hosts[i].target, mk[i].unjudged.v[0]);
+	}
+}
+
+static void
+must_keep_free(struct must_keep_facts *mk, size_t n)
+{
+	for (size_t i = 0; mk != NULL && i < n; i++) {
+		strlist_free(&mk[i].absent);
+		strlist_free(&mk[i].unjudged);
+	}
+	free(mk);
+}
+
 struct fleet_state {
 	const struct pf_proposal *p;
 	const struct strlist *froms;
 	const struct ka_options *ko;
 	struct pf_host *hosts;
+	struct must_keep_facts *mk;
+	const struct strlist *must_keep;
 	const struct target_list *tl;
 };
 
@@ -96,9 +151,10 @@ on_snapshot(void *arg, size_t i, const struct snapshot *s)
 		    s->net.failure : "error", s->net.error ? s->net.error : "no details");
 		return;
 	}
-	preflight_view(s, fs->p, &after);
+	preflight_view(s, fs->p, NULL, &after);
 	preflight_host(s, &after, fs->froms, fs->ko, h);
 	preflight_view_free(&after, s);
+	must_keep_facts(fs->must_keep, s, h, &fs->mk[i]);
 }
 
 /* The calling thread: hosts the local transport could not collect never
@@ -117,34 +173,6 @@ on_emit(void *arg, struct ka_host_result *hr, int fleet)
 			fs->hosts[i].status = hr->status;
 			fs->hosts[i].error = xstrdup(hr->error ? hr->error : "not collected");
 		}
-}
-
-/* --must-keep names an account of every host evaluated: else exit 2. */
-static void
-check_must_keep(const struct cli_args *a, const struct pf_host *hosts, size_t n,
-    struct snapshot *const *snaps)
-{
-	for (size_t k = 0; k < a->must_keep.n; k++) {
-		const char *u = a->must_keep.v[k];
-
-		for (size_t i = 0; i < n; i++) {
-			int audited = 0;
-
-			if (hosts[i].error != NULL)
-				continue;
-			for (size_t j = 0; j < hosts[i].nacc && !audited; j++)
-				audited = strcmp(hosts[i].acc[j].user, u) == 0;
-			if (audited)
-				continue;
-			if (snaps != NULL && snaps[i] != NULL &&
-			    snap_account_by_name(snaps[i], u) != NULL)
-				cli_usage("preflight", "--must-keep %s: not among the accounts "
-				    "judged on %s (add --user %s or --all-users)", u,
-				    hosts[i].target, u);
-			cli_input_error(xasprintf("--must-keep %s: no such account on %s", u,
-			    hosts[i].target));
-		}
-	}
 }
 
 static int
@@ -171,28 +199,49 @@ write_report(const char *path, const char *format, const struct pf_report *r)
 }
 
 /* The "after" of a host: the proposal over it, or (--proposed-root) the
- * image collected as --root collects, with any NEW laid over it too. */
+ * image collected as --root collects, with any NEW laid over it too.
+ * On this machine (no --root), the files only the proposed configuration
+ * names (a moved AuthorizedKeysFile) were never collected: a second read
+ * of this machine with NEW as its sshd_config (extra) supplies them; the
+ * host's own files stay as collected. */
 static int
 after_of(const struct cli_args *a, const struct collect_opts *co,
     const struct pf_proposal *p, const struct snapshot *before,
-    struct snapshot *img, struct snapshot *after, char **err)
+    struct snapshot *img, struct snapshot *extra, struct snapshot *after, char **err)
 {
+	snapshot_init(img);
+	snapshot_init(extra);
 	if (a->proposed_root != NULL) {
 		struct collect_opts ic = *co;
 
 		ic.root = a->proposed_root;
 		ic.sshd_config = NULL;
+		/* the image is judged for the accounts before was */
+		if (!ic.all_users)
+			ic.users = &before->users;
 		ic.client = 0;
 		ic.logs = 0;
-		snapshot_init(img);
 		if (transport_local.collect("local", &ic, img, err) != 0)
 			return -1;
 		free(img->target);
 		img->target = xstrdup(before->target ? before->target : "local");
-		preflight_view(img, p, after);
+		preflight_view(img, p, NULL, after);
 		return 0;
 	}
-	preflight_view(before, p, after);
+	if (a->snapshots.n == 0 && a->root == NULL && p->has_main && p->main.path != NULL) {
+		struct collect_opts ec = *co;
+		char *e = NULL;
+
+		ec.sshd_config = p->main.path;
+		if (transport_local.collect("local", &ec, extra, &e) != 0) {
+			/* what the first read could read, the second can: only
+			 * the proposal's own files may differ, and it has them */
+			free(e);
+			snapshot_free(extra);
+			snapshot_init(extra);
+		}
+	}
+	preflight_view(before, p, extra->nfiles > 0 ? extra : NULL, after);
 	return 0;
 }
 
@@ -203,7 +252,7 @@ cmd_preflight(struct cli_args *a)
 	struct collect_opts co;
 	struct ka_options ko;
 	struct pf_host *hosts = NULL;
-	struct snapshot **snaps = NULL;
+	struct must_keep_facts *mk = NULL;
 	struct pf_report rep;
 	size_t nhosts = 0;
 	char *err = NULL;
@@ -224,15 +273,14 @@ cmd_preflight(struct cli_args *a)
 	if (a->proposed_root != NULL && args_remote(a))
 		cli_usage("preflight", "--proposed-root is an image on this machine; it "
 		    "cannot be the after of remote targets");
-	if (a->proposed_sshd_config == NULL) {
-		memset(&p, 0, sizeof(p));
-		if (a->proposed_keys != NULL &&
-		    preflight_load(&p, "/dev/null", a->proposed_keys, &err) != 0)
-			cli_input_error(err);
-		p.has_main = 0;
-	} else if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
+	if (preflight_load(&p, a->proposed_sshd_config, a->proposed_keys, &err) != 0)
 		cli_input_error(err);
 
+	/* with --user, the --must-keep accounts are judged too */
+	if (a->users.n > 0)
+		for (size_t k = 0; k < a->must_keep.n; k++)
+			if (!strlist_has(&a->users, a->must_keep.v[k]))
+				strlist_add(&a->users, a->must_keep.v[k]);
 	collect_opts_from(a, &co);
 	co.from_addr = NULL;
 	co.logs = 0;
@@ -244,8 +292,14 @@ cmd_preflight(struct cli_args *a)
 		struct clientconf *cc;
 		struct scan_setup ss;
 		struct fleet_state fs;
+		struct ka_options kscan = ko;
+		struct strlist net = { 0 };
 
-		cc = prepare_targets(a, &tl, &co, &ko, &ss);
+		/* scan's own checking of each host is not the answer (the two
+		 * runs in on_snapshot are): only the cheap net family runs */
+		strlist_add(&net, "net");
+		kscan.only = &net;
+		cc = prepare_targets(a, &tl, &co, &kscan, &ss);
 		nhosts = tl.n;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
 		for (size_t i = 0; i < nhosts; i++) {
@@ -258,6 +312,8 @@ cmd_preflight(struct cli_args *a)
 		fs.froms = &a->froms;
 		fs.ko = &ko;
 		fs.hosts = hosts;
+		fs.mk = mk = xcalloc(nhosts + 1, sizeof(*mk));
+		fs.must_keep = &a->must_keep;
 		fs.tl = &tl;
 		ss.progress = !a->quiet && isatty(STDERR_FILENO);
 		ss.on_snapshot = on_snapshot;
@@ -266,15 +322,16 @@ cmd_preflight(struct cli_args *a)
 		ss.emit_arg = &fs;
 		if (scan_run(&ss, &err) != 0)
 			cli_input_error(err);
-		check_must_keep(a, hosts, nhosts, NULL);
+		check_must_keep(hosts, mk, nhosts);
 		clientconf_free(cc);
 		target_list_free(&tl);
+		strlist_free(&net);
 	} else {
 		nhosts = a->snapshots.n > 0 ? a->snapshots.n : 1;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
-		snaps = xcalloc(nhosts + 1, sizeof(*snaps));
+		mk = xcalloc(nhosts + 1, sizeof(*mk));
 		for (size_t i = 0; i < nhosts; i++) {
-			struct snapshot *before = xcalloc(1, sizeof(*before)), img, after;
+			struct snapshot snap, *before = &snap, img, extra, after;
 			int crc;
 
 			snapshot_init(before);
@@ -284,7 +341,6 @@ cmd_preflight(struct cli_args *a)
 				crc = collect_here(&co, before, &err);
 			if (crc != 0)
 				cli_input_error(err);
-			snaps[i] = before;
 			pf_host_init(&hosts[i], before->target);
 			if (a->snapshots.n > 0)
 				hosts[i].origin = xstrdup(a->snapshots.v[i]);
@@ -292,19 +348,19 @@ cmd_preflight(struct cli_args *a)
 				hosts[i].status = HOST_ERROR;
 				hosts[i].error = xasprintf("the snapshot holds no host state (%s)",
 				    before->net.failure ? before->net.failure : "not collected");
+				snapshot_free(before);
 				continue;
 			}
-			memset(&img, 0, sizeof(img));
-			if (after_of(a, &co, &p, before, &img, &after, &err) != 0)
+			if (after_of(a, &co, &p, before, &img, &extra, &after, &err) != 0)
 				cli_input_error(err);
 			preflight_host(before, &after, &a->froms, &ko, &hosts[i]);
-			if (a->proposed_root != NULL) {
-				preflight_view_free(&after, &img);
-				snapshot_free(&img);
-			} else
-				preflight_view_free(&after, before);
+			preflight_view_free(&after, a->proposed_root != NULL ? &img : before);
+			snapshot_free(&img);
+			snapshot_free(&extra);
+			must_keep_facts(&a->must_keep, before, &hosts[i], &mk[i]);
+			snapshot_free(before);
 		}
-		check_must_keep(a, hosts, nhosts, snaps);
+		check_must_keep(hosts, mk, nhosts);
 	}
 
 	memset(&rep, 0, sizeof(rep));
@@ -325,15 +381,10 @@ cmd_preflight(struct cli_args *a)
 	if (a->sarif_file != NULL && write_report(a->sarif_file, "sarif", &rep) != 0)
 		rc = EXIT_INTERNAL;
 
-	for (size_t i = 0; i < nhosts; i++) {
+	for (size_t i = 0; i < nhosts; i++)
 		pf_host_free(&hosts[i]);
-		if (snaps != NULL && snaps[i] != NULL) {
-			snapshot_free(snaps[i]);
-			free(snaps[i]);
-		}
-	}
 	free(hosts);
-	free(snaps);
+	must_keep_free(mk, nhosts);
 	preflight_proposal_free(&p);
 	return rc;
 }

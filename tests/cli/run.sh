@@ -45,7 +45,7 @@ mkroot() {
 # --- basics
 expect_exit 0 "--version" "$KA" --version
 grep -q "^keyaudit [0-9]" "$T/out" && t_ok "--version prints the version" || t_nok "--version prints the version"
-for c in diagnose scan keys known-hosts diff collect checks sshd-config; do
+for c in diagnose scan keys known-hosts diff collect checks sshd-config preflight; do
 	expect_exit 0 "$c --help" "$KA" "$c" --help
 	grep -q "usage: keyaudit $c" "$T/out" && t_ok "$c --help shows usage" || t_nok "$c --help shows usage"
 done
@@ -334,7 +334,41 @@ jq -e '.changes[0].cause.check == "account.deny-users" and (.changes[0].cause.pa
 expect_exit 1 "preflight --junit/--sarif files" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-lock" --junit "$T/pf.xml" --sarif "$T/pf.sarif"
 xmllint --noout "$T/pf.xml" 2>/dev/null && [ "$(xmllint --xpath 'count(//testcase/failure)' "$T/pf.xml")" = 1 ] &&
 	t_ok "preflight JUnit: one failing testcase for the lost login" || t_nok "preflight JUnit" "$(cat "$T/pf.xml")"
+t_valid_junit "preflight JUnit validates against junit-10.xsd" "$T/pf.xml"
+t_valid_sarif "preflight SARIF validates against the 2.1.0 schema" "$T/pf.sarif"
 jq -e '.version == "2.1.0" and (.runs[0].results | length) == 1 and .runs[0].results[0].ruleId == "account.not-allow-users"' "$T/pf.sarif" >/dev/null &&
 	t_ok "preflight SARIF: one result per lost login" || t_nok "preflight SARIF" "$(cat "$T/pf.sarif")"
+
+# preflight on a system under --root: an image as the proposal, keys proposed
+mkroot "$T/pfr1"; mkroot "$T/pfr2"
+cp "$T/pfr1/home/alice/.ssh/authorized_keys" "$T/pfr2/home/alice/.ssh/authorized_keys"
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nDenyUsers alice\n' >"$T/pfr2/etc/ssh/sshd_config"
+expect_exit 1 "preflight --root --proposed-root: the image refuses alice, exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-root "$T/pfr2" --format json
+jq -e '.changes[0].before == "ok" and .changes[0].after == "refused" and .changes[0].cause.check == "account.deny-users"' "$T/out" >/dev/null &&
+	t_ok "preflight --proposed-root: after is the image (account.deny-users)" || t_nok "preflight --proposed-root" "$(cat "$T/out") $(cat "$T/err")"
+"$KA" collect --root "$T/pfr1" --user alice -o "$T/pfr1.json" 2>"$T/err"
+expect_exit 1 "preflight --snapshot --proposed-root: exit 1" "$KA" preflight --snapshot "$T/pfr1.json" --proposed-root "$T/pfr2" --format json
+jq -e '(.changes | length) == 1 and .changes[0].user == "alice" and .changes[0].after == "refused" and .changes[0].cause.check == "account.deny-users"' "$T/out" >/dev/null &&
+	t_ok "preflight --snapshot --proposed-root: the image is judged for the snapshot's accounts" || t_nok "preflight snapshot + image" "$(cat "$T/out") $(cat "$T/err")"
+mkdir -p "$T/pfkeys"; : >"$T/pfkeys/alice"
+expect_exit 1 "preflight --proposed-keys emptying alice's keys: exit 1" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/pfkeys" --format json
+jq -e '.changes[0].after == "refused" and (.changes[0].cause.check | startswith("akeys."))' "$T/out" >/dev/null &&
+	t_ok "preflight --proposed-keys: an empty key file refuses (akeys)" || t_nok "preflight --proposed-keys" "$(cat "$T/out") $(cat "$T/err")"
+cp "$T/key_pfr2.pub" "$T/pfkeys/alice"
+expect_exit 0 "preflight --proposed-keys with another key: exit 0" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/pfkeys"
+expect_exit 2 "preflight --proposed-keys of a missing directory: exit 2" "$KA" preflight --root "$T/pfr1" --user alice --proposed-keys "$T/nokeys"
+one_line_error "preflight missing --proposed-keys" "$T/nokeys"
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nMatch Address 10.0.0.0/8\n  DenyUsers alice\n' >"$T/pf-addr"
+expect_exit 1 "preflight --from twice: exit 1 (one address loses)" "$KA" preflight --snapshot "$S" --proposed-sshd-config "$T/pf-addr" --from 10.1.2.3 --from 192.0.2.7 --format json
+jq -e '(.changes | length) == 2 and ([.changes[] | select(.from == "10.1.2.3") | .after] == ["refused"]) and
+    ([.changes[] | select(.from == "192.0.2.7") | .after] == ["ok"]) and .summary.lose == 1 and .summary.unchanged == 1' "$T/out" >/dev/null &&
+	t_ok "preflight: each account judged from each --from (Match Address)" || t_nok "preflight --from" "$(cat "$T/out")"
+
+# a fleet host that cannot be collected: a hosts entry saying why, no changes;
+# it fails the gate only when --must-keep asks for accounts it cannot prove kept
+expect_exit 0 "preflight of an unreachable host: exit 0" "$KA" preflight 127.0.0.1:2469 --timeout 3 --proposed-sshd-config "$T/pf-same" --format json
+jq -e '(.changes | length) == 0 and .hosts[0].status == "unreachable" and (.hosts[0].error | test("refused")) and .summary.hosts_not_evaluated == 1' "$T/out" >/dev/null &&
+	t_ok "preflight: the unreachable host is listed with why, no changes" || t_nok "preflight unreachable" "$(cat "$T/out") $(cat "$T/err")"
+expect_exit 1 "preflight --must-keep with an unreachable host: exit 1" "$KA" preflight 127.0.0.1:2469 --timeout 3 --proposed-sshd-config "$T/pf-same" --must-keep root
 
 t_finish

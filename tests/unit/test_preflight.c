@@ -35,7 +35,7 @@ test_view_shares_and_replaces(void **state)
 	tu_load_snapshot(FX, &s);
 	old = snap_file_get(&s, "/etc/ssh/sshd_config")->content;
 	propose(&p, "AllowUsers bob\n");
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	assert_ptr_equal(v.accounts, s.accounts);	/* no deep copy */
 	f = snap_file_get(&v, "/etc/ssh/sshd_config");
 	assert_non_null(f);
@@ -63,13 +63,76 @@ test_view_adds_dropin_to_glob(void **state)
 	p.etc[0].path = xstrdup("/etc/ssh/sshd_config.d/50-x.conf");
 	p.etc[0].data = xstrdup("DenyUsers alice\n");
 	p.etc[0].len = strlen(p.etc[0].data);
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	g = snap_glob_get(&v, "/etc/ssh/sshd_config.d/*.conf");
 	assert_non_null(g);
 	assert_int_equal(g->matches.n, 1);
 	assert_string_equal(g->matches.v[0], "/etc/ssh/sshd_config.d/50-x.conf");
 	assert_int_equal(snap_file_get(&v, "/etc/ssh/sshd_config.d")->type, SNAP_DIR);
 	assert_null(snap_file_get(&s, "/etc/ssh/sshd_config.d/50-x.conf"));
+	preflight_view_free(&v, &s);
+	preflight_proposal_free(&p);
+	snapshot_free(&s);
+}
+
+static void
+test_view_proposed_keys(void **state)
+{
+	struct snapshot s, v;
+	struct pf_proposal p;
+	struct pf_host h;
+	const struct snap_file *f;
+
+	(void)state;
+	tu_load_snapshot(FX, &s);
+	memset(&p, 0, sizeof(p));
+	p.keys = xcalloc(1, sizeof(*p.keys));
+	p.nkeys = 1;
+	p.keys[0].path = xstrdup("alice");
+	p.keys[0].data = xstrdup("# nothing but a comment\n");
+	p.keys[0].len = strlen(p.keys[0].data);
+	preflight_view(&s, &p, NULL, &v);
+	f = snap_file_get(&v, "/home/alice/.ssh/authorized_keys");
+	assert_non_null(f);
+	assert_string_equal(f->content, "# nothing but a comment\n");
+	assert_string_not_equal(snap_file_get(&s, "/home/alice/.ssh/authorized_keys")->content,
+	    f->content);
+	pf_host_init(&h, s.target);
+	preflight_host(&s, &v, NULL, NULL, &h);
+	assert_int_equal(h.nacc, 1);
+	assert_int_equal(h.acc[0].before, PF_OK);
+	assert_int_equal(h.acc[0].after, PF_REFUSED);
+	assert_true(strncmp(h.causes.findings[h.acc[0].cause].rule->id, "akeys.", 6) == 0);
+	pf_host_free(&h);
+	preflight_view_free(&v, &s);
+	preflight_proposal_free(&p);
+	snapshot_free(&s);
+}
+
+static void
+test_from_each(void **state)
+{
+	struct snapshot s, v;
+	struct pf_proposal p;
+	struct pf_host h;
+	struct strlist froms = { 0 };
+
+	(void)state;
+	tu_load_snapshot(FX, &s);
+	propose(&p, "Match Address 10.0.0.0/8\n  DenyUsers alice\n");
+	preflight_view(&s, &p, NULL, &v);
+	strlist_add(&froms, "10.9.9.9");
+	strlist_add(&froms, "192.0.2.1");
+	pf_host_init(&h, s.target);
+	preflight_host(&s, &v, &froms, NULL, &h);
+	assert_int_equal(h.nacc, 2);
+	assert_string_equal(h.acc[0].from, "10.9.9.9");
+	assert_int_equal(h.acc[0].after, PF_REFUSED);
+	assert_ptr_equal(h.causes.findings[h.acc[0].cause].rule, &rule_account_deny_users);
+	assert_int_equal(h.acc[1].after, PF_OK);
+	assert_int_equal(h.acc[1].cause, -1);
+	pf_host_free(&h);
+	strlist_free(&froms);
 	preflight_view_free(&v, &s);
 	preflight_proposal_free(&p);
 	snapshot_free(&s);
@@ -83,7 +146,7 @@ judge(const char *main, struct pf_host *h)
 
 	tu_load_snapshot(FX, &s);
 	propose(&p, main);
-	preflight_view(&s, &p, &v);
+	preflight_view(&s, &p, NULL, &v);
 	pf_host_init(h, s.target);
 	preflight_host(&s, &v, NULL, NULL, h);
 	preflight_view_free(&v, &s);
@@ -141,6 +204,8 @@ main(void)
 		cmocka_unit_test(test_view_shares_and_replaces),
 		cmocka_unit_test(test_view_adds_dropin_to_glob),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_view_proposed_keys),
+		cmocka_unit_test(test_from_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
