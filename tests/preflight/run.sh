@@ -52,7 +52,7 @@ rootlike_del() {
 	ent=$(getent passwd "$ROOTLIKE") || return 0
 	[ "$(echo "$ent" | cut -d: -f3)" = 0 ] || { _t_deluser "$ROOTLIKE"; return 0; }
 	userdel -f "$ROOTLIKE" >/dev/null 2>&1
-	rm -rf "/home/$ROOTLIKE"
+	rm -rf "/home/${ROOTLIKE:?}"
 }
 pf_cleanup() {
 	rootlike_del
@@ -88,7 +88,8 @@ authkeys_reset() {
 	local u=$1 h
 	h=$(home "$u")
 	install -d -m 0700 -o "$u" -g "$(id -g "$u")" "$h/.ssh"
-	cat "$K/$u.pub" $( [ -f "$K/$u.2.pub" ] && echo "$K/$u.2.pub") > "$h/.ssh/authorized_keys"
+	cat "$K/$u.pub" > "$h/.ssh/authorized_keys"
+	[ -f "$K/$u.2.pub" ] && cat "$K/$u.2.pub" >> "$h/.ssh/authorized_keys"
 	chown "$u:$(id -g "$u")" "$h/.ssh/authorized_keys"
 	chmod 0600 "$h/.ssh/authorized_keys"
 }
@@ -147,7 +148,7 @@ all_but() {
 # preflight.password-opened).
 case_reset() {
 	CUR=() NEW=() BEFORE=all AFTER=all CAUSE='^$' FROMS=$ADDR MUSTKEEP=() PKEYS=
-	NEWARG= SETUP=: UNDO=: SYNTAX= PW=
+	NEWARG='' SETUP=: UNDO=: SYNTAX='' PW=''
 }
 # Allow/Deny lists
 c_allow_users() { NEW=("AllowUsers kpt1 kpt2"); AFTER="kpt1 kpt2"; CAUSE='^account\.not-allow-users$'; }
@@ -423,7 +424,7 @@ oracle() {
 		return 0
 	fi
 	t_nok "$name: real sshd disagrees with the case" "$(printf 'before want: %s\nbefore got:  %s\nafter want:  %s\nafter got:   %s' \
-	    "$(echo $eb)" "$(echo $(cat "$D/before"))" "$(echo $ea)" "$(echo $(cat "$D/after"))")"
+	    "$(echo $eb)" "$(tr "\n" " " < "$D/before")" "$(echo $ea)" "$(tr "\n" " " < "$D/after")")"
 	return 1
 }
 
@@ -449,13 +450,13 @@ judge() {
 	if [ "$sets" = "$(cat "$D/before")" ]; then
 		t_ok "$name: keyaudit's before set is sshd's"
 	else
-		t_nok "$name: keyaudit's before set is sshd's" "$(printf 'sshd:     %s\nkeyaudit: %s' "$(echo $(cat "$D/before"))" "$(echo $sets)")"
+		t_nok "$name: keyaudit's before set is sshd's" "$(printf 'sshd:     %s\nkeyaudit: %s' "$(tr "\n" " " < "$D/before")" "$(echo $sets)")"
 	fi
 	sets=$(jq -r '.changes[] | select(.after == "ok") | "\(.user)@\(.from)"' "$j" | sort)
 	if [ "$sets" = "$(cat "$D/after")" ]; then
 		t_ok "$name: keyaudit's after set is sshd's"
 	else
-		t_nok "$name: keyaudit's after set is sshd's" "$(printf 'sshd:     %s\nkeyaudit: %s\n%s' "$(echo $(cat "$D/after"))" "$(echo $sets)" \
+		t_nok "$name: keyaudit's after set is sshd's" "$(printf 'sshd:     %s\nkeyaudit: %s\n%s' "$(tr "\n" " " < "$D/after")" "$(echo $sets)" \
 		    "$(jq -c '.changes[] | select(.before != .after) | {user, from, before, after, cause: .cause.check}' "$j")")"
 	fi
 	if [ "$rc" = "$want" ]; then
