@@ -430,6 +430,47 @@ method_list(const char *list, int *npub, int *other)
 	}
 }
 
+/* How many different keys the account's AuthorizedKeysFile(s) list as
+ * usable lines (a cert-authority line is a CA, not a key). */
+static size_t
+distinct_keys(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	struct strlist fps = { 0 };
+	size_t n;
+
+	for (size_t i = 0; !u->keys_unexamined && i < u->akfiles.n; i++) {
+		const struct ak_file *af;
+		char *canon = NULL;
+		const char *why;
+
+		if (snap_realpath(ctx->snap, u->akfiles.v[i], &canon, &why) != 0)
+			continue;
+		af = ctx_akfile(ctx, canon, u->name);
+		free(canon);
+		for (size_t j = 0; af != NULL && j < af->n; j++) {
+			const struct ak_line *l = &af->lines[j];
+
+			if (l->status == AK_KEY && !l->opts.cert_authority &&
+			    l->fp != NULL && !strlist_has(&fps, l->fp))
+				strlist_add(&fps, l->fp);
+		}
+	}
+	n = fps.n;
+	strlist_free(&fps);
+	return n;
+}
+
+/* Keys may come from somewhere keyaudit cannot list. */
+static int
+key_source_open(const struct ka_user *u)
+{
+	const char *cmd = sshd_eff_str(u->eff, "authorizedkeyscommand");
+	const char *ca = sshd_eff_str(u->eff, "trustedusercakeys");
+
+	return (cmd != NULL && strcasecmp(cmd, "none") != 0) ||
+	    (ca != NULL && strcasecmp(ca, "none") != 0);
+}
+
 static void
 check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
 {
@@ -454,12 +495,28 @@ check_auth_methods(struct ka_ctx *ctx, const struct ka_user *u)
 		return;
 	ctx_setting_where(ctx, u->eff, "authenticationmethods", &path, &line);
 	d = directive(u->eff, "authenticationmethods");
-	if (best > 1)
-		ctx_finding(ctx, &rule_sshd_auth_methods, u->name, path, line,
-		    "AuthenticationMethods publickey", "%s: %s needs %d different "
-		    "keys in one login; one key only earns 'partial success'", d,
-		    u->name, best);
-	else if (anypub)
+	if (best > 1) {
+		/* sshd takes each key once in a login ("refusing previously-
+		 * used key"): a client holding enough of the account's
+		 * different keys gets through, so with that many listed (or a
+		 * command or CA that may supply more) the login is possible;
+		 * a scan cannot know who holds which key. diagnose asks about
+		 * one key, which alone only earns partial success. */
+		size_t have = distinct_keys(ctx, u);
+		int open = key_source_open(u);
+		int enough = (ctx->opts == NULL || ctx->opts->subject == NULL) &&
+		    (have >= (size_t)best || open);
+		struct ka_finding *f = ctx_finding(ctx, &rule_sshd_auth_methods,
+		    u->name, path, line, "AuthenticationMethods publickey",
+		    "%s: %s needs %d different keys in one login; one key only "
+		    "earns 'partial success'%s", d, u->name, best, !enough ? "" :
+		    open ? " (keys may also come from AuthorizedKeysCommand or "
+		    "TrustedUserCAKeys: a client holding enough of them gets in)" :
+		    " (the account lists enough different keys: a client that "
+		    "offers them together, ssh -i K1 -i K2, gets in)");
+		if (f != NULL && enough)
+			f->blocks_login = 0;
+	} else if (anypub)
 		ctx_finding(ctx, &rule_sshd_auth_methods, u->name, path, line,
 		    "AuthenticationMethods publickey", "%s: every list needs another "
 		    "method after the key, so a key alone never logs %s in", d, u->name);
