@@ -302,7 +302,8 @@ t_sshd() {
 	eval "T_SSHD_PID_$(echo "$_t_name" | tr -c 'A-Za-z0-9_\n' _)=$_t_pid"
 	_t_n=$(_t_listens "$_t_cfg" | wc -l)
 	for _ in $(seq 1 200); do
-		[ "$(grep -c 'Server listening on' "$_t_log" 2>/dev/null)" -ge "$_t_n" ] && return 0
+		# (no log yet: grep prints nothing, counted as 0)
+		[ "$(grep -c 'Server listening on' "$_t_log" 2>/dev/null || echo 0)" -ge "$_t_n" ] 2>/dev/null && return 0
 		_t_up=1
 		for _t_a in $(_t_listens "$_t_cfg"); do
 			t_in_use "$_t_a" || { _t_up=; break; }
