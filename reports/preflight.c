@@ -66,12 +66,26 @@ pair(int before, int after)
 	    "after", after ? "allowed" : "refused");
 }
 
+/* One JSON document to out, and o freed. */
+static int
+put_json(FILE *out, json_t *o)
+{
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(o);
+	if (text == NULL)
+		return -1;
+	fputs(text, out);
+	fputc('\n', out);
+	free(text);
+	return ferror(out) ? -1 : 0;
+}
+
 int
 pf_report_json(FILE *out, const struct pf_report *r)
 {
 	json_t *o = json_object(), *changes = json_array(), *hosts = json_array(),
 	    *findings = json_array();
-	char *text;
 
 	json_object_set_new(o, "keyaudit", json_string(r->version));
 	json_object_set_new(o, "schema", json_integer(1));
@@ -109,14 +123,7 @@ pf_report_json(FILE *out, const struct pf_report *r)
 	    "exit_code", (json_int_t)r->exit_code));
 	json_object_set_new(o, "hosts", hosts);
 	json_object_set_new(o, "findings", findings);
-	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (text == NULL)
-		return -1;
-	fputs(text, out);
-	fputc('\n', out);
-	free(text);
-	return ferror(out) ? -1 : 0;
+	return put_json(out, o);
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -345,7 +352,6 @@ int
 pf_report_sarif(FILE *out, const struct pf_report *r)
 {
 	json_t *rules = json_array(), *results = json_array(), *o;
-	char *text;
 
 	for (size_t i = 0; i < r->nhosts; i++) {
 		const struct pf_host *h = &r->hosts[i];
@@ -373,14 +379,7 @@ pf_report_sarif(FILE *out, const struct pf_report *r)
 	    "version", "2.1.0", "runs", "tool", "driver", "name", "keyaudit",
 	    "version", r->version, "informationUri", "https://github.com/keyaudit",
 	    "rules", rules, "results", results);
-	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (text == NULL)
-		return -1;
-	fputs(text, out);
-	fputc('\n', out);
-	free(text);
-	return ferror(out) ? -1 : 0;
+	return put_json(out, o);
 }
 
 int
