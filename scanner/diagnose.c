@@ -1171,8 +1171,15 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 		if (srv.net.hostcert != NULL)
 			hostcert_settle(&srv, kh, d.ch.host_key_alias ? d.ch.host_key_alias :
 			    d.ch.hostname, d.ch.host_key_alias ? 0 : d.ch.port, (int64_t)time(NULL));
-	} else
+	} else {
 		checked = &d.conn;
+		/* no server view: the host's certificate only if given */
+		if (d.conn.net.hostcert != NULL && s->host_cert_texts != NULL &&
+		    s->host_cert_texts->n > 0)
+			hostcert_settle_given(&d.conn, kh, d.ch.host_key_alias ?
+			    d.ch.host_key_alias : d.ch.hostname, d.ch.host_key_alias ? 0 :
+			    d.ch.port, (int64_t)time(NULL), s->host_certs, s->host_cert_texts);
+	}
 
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = s->from ? s->from : d.f.local_addr;

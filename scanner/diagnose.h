@@ -27,6 +27,9 @@ struct diag_setup {
 	const char *login;		/* -l */
 	int port;			/* -p, 0 = not given */
 	const struct strlist *known_hosts;	/* --known-hosts; empty: ssh_config's */
+	/* --host-cert files and their contents: the host's HostCertificate,
+	 * judged without a server view for a host pinned by @cert-authority */
+	const struct strlist *host_certs, *host_cert_texts;
 	int accept_unknown;		/* --accept-unknown-hosts: as StrictHostKeyChecking no */
 	int timeout;			/* seconds per connection */
 	const char *local_user, *home;

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "scanner/diagnose.h"
+#include "scanner/cli/cli.h"
 #include "scanner/cli/cmd.h"
+#include "scanner/fileio.h"
 
 static const char *const diagnose_formats[] = { "text", "json", NULL };
 
@@ -23,6 +25,9 @@ static const struct cmd_option diagnose_options[] = {
 	{ &opt_known_hosts, "known_hosts file(s) instead of ssh_config's (repeatable)", 0 },
 	{ &opt_accept_unknown, "treat an unknown host key as StrictHostKeyChecking\n"
 	    "accept-new", 0 },
+	{ &opt_host_cert, "the host's HostCertificate (repeatable), for a host\n"
+	    "known_hosts pins only by @cert-authority: libssh cannot be\n"
+	    "shown it on the wire (a server view reads it itself)", 0 },
 	{ &opt_timeout, "per connection", 0 },
 	{ NULL, "a view of the server (optional; without one only the client side is explained):", 0 },
 	{ &opt_local, NULL, 0 },
@@ -88,6 +93,7 @@ cmd_diagnose(struct cli_args *a)
 {
 	struct diag_setup s;
 	struct diag_result r;
+	struct strlist cert_texts = { 0 };
 	const char *home = getenv("HOME");
 	struct passwd *pw = getpwuid(getuid());
 	char *err = NULL;
@@ -133,13 +139,28 @@ cmd_diagnose(struct cli_args *a)
 	    VIEW_NONE;
 	s.identities = &a->identities;
 	s.known_hosts = &a->known_hosts;
+	if (a->host_certs.n > 0 && s.target == NULL)
+		usage("--host-cert applies to a connection: give a target");
+	for (size_t i = 0; i < a->host_certs.n; i++) {
+		struct buf b;
+
+		buf_init(&b);
+		if (read_input_file(a->host_certs.v[i], 1024 * 1024, &b, &err) != 0)
+			cli_input_error(err);
+		strlist_add(&cert_texts, b.data ? b.data : "");
+		buf_free(&b);
+	}
+	s.host_certs = &a->host_certs;
+	s.host_cert_texts = &cert_texts;
 	s.via_identities = &a->via_identities;
 	s.auth_logs = &a->auth_logs;
 	s.policy = a->policy;
 	s.local_user = pw ? pw->pw_name : "root";
 	s.home = home && *home ? home : pw ? pw->pw_dir : "/";
 
-	if (diagnose_run(&s, &r, &err) != 0) {
+	rc = diagnose_run(&s, &r, &err);
+	strlist_free(&cert_texts);
+	if (rc != 0) {
 		ka_eprintf("keyaudit: %s", err);
 		free(err);
 		diag_result_free(&r);

@@ -75,44 +75,32 @@ hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
 	return found ? 0 : -1;
 }
 
-void
-hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
-    int port, int64_t now)
+/* Judge c (from where: for the message) for name/port at now, and set
+ * net.hostcert, hostcert_path, hostcert_why (see hostcerts.h). */
+static void
+judge(struct snapshot *s, const struct kh_db *db, const char *name, int port,
+    int64_t now, struct ssh_cert *c, char *path, const char *where)
 {
 	struct snap_net *n = &s->net;
 	struct khc_verdict v;
-	struct ssh_cert c;
-	char *path = NULL, *why = NULL, *wire;
+	char *wire;
 
-	if (db == NULL || s->net_only)
-		return;
-	free(n->hostcert);
-	free(n->hostcert_path);
-	free(n->hostcert_why);
-	n->hostcert = n->hostcert_path = n->hostcert_why = NULL;
-	memset(&c, 0, sizeof(c));
-	if (hostcert_pick(s, &c, &path, &why) != 0) {
-		n->hostcert = xstrdup("missing");
-		n->hostcert_why = why;
-		return;
-	}
 	n->hostcert_path = path;
-	khc_check(db, name, port, &c, now, &v);
-	wire = n->hostkey_fp != NULL && c.key_fp != NULL &&
-	    strcmp(n->hostkey_fp, c.key_fp) == 0 ? xstrdup("it certifies the key the "
+	khc_check(db, name, port, c, now, &v);
+	wire = n->hostkey_fp != NULL && c->key_fp != NULL &&
+	    strcmp(n->hostkey_fp, c->key_fp) == 0 ? xstrdup("it certifies the key the "
 	    "host presented on the wire") : xasprintf("it certifies %s %s; the host "
-	    "presented %s %s on the wire", c.key_type, c.key_fp, n->hostkey_type ?
+	    "presented %s %s on the wire", c->key_type, c->key_fp, n->hostkey_type ?
 	    n->hostkey_type : "?", n->hostkey_fp ? n->hostkey_fp : "?");
-	n->hostcert_why = xasprintf("%s (the host's HostCertificate %s as collected, "
-	    "not presented on the wire; %s)", v.why ? v.why : "?", path, wire);
+	n->hostcert_why = xasprintf("%s (the host's HostCertificate %s %s, "
+	    "not presented on the wire; %s)", v.why ? v.why : "?", path, where, wire);
 	free(wire);
 	/* A certificate for another key than the one the host proved it
 	 * holds proves nothing about this connection (a copied file). */
-	if (v.status == KHC_OK && (n->hostkey_fp == NULL || c.key_fp == NULL ||
-	    strcmp(n->hostkey_fp, c.key_fp) != 0)) {
+	if (v.status == KHC_OK && (n->hostkey_fp == NULL || c->key_fp == NULL ||
+	    strcmp(n->hostkey_fp, c->key_fp) != 0)) {
 		n->hostcert = xstrdup("unbound");
 		khc_verdict_free(&v);
-		cert_free(&c);
 		return;
 	}
 	switch (v.status) {
@@ -131,5 +119,77 @@ hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
 		break;
 	}
 	khc_verdict_free(&v);
+}
+
+static void
+clear(struct snap_net *n)
+{
+	free(n->hostcert);
+	free(n->hostcert_path);
+	free(n->hostcert_why);
+	n->hostcert = n->hostcert_path = n->hostcert_why = NULL;
+}
+
+void
+hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
+    int port, int64_t now)
+{
+	struct snap_net *n = &s->net;
+	struct ssh_cert c;
+	char *path = NULL, *why = NULL;
+
+	if (db == NULL || s->net_only)
+		return;
+	clear(n);
+	memset(&c, 0, sizeof(c));
+	if (hostcert_pick(s, &c, &path, &why) != 0) {
+		n->hostcert = xstrdup("missing");
+		n->hostcert_why = why;
+		return;
+	}
+	judge(s, db, name, port, now, &c, path, "as collected");
 	cert_free(&c);
+}
+
+void
+hostcert_settle_given(struct snapshot *s, const struct kh_db *db, const char *name,
+    int port, int64_t now, const struct strlist *files, const struct strlist *texts)
+{
+	struct snap_net *n = &s->net;
+	struct ssh_cert best, c;
+	size_t pick = 0;
+	int have = 0;
+
+	if (db == NULL || texts == NULL || texts->n == 0)
+		return;
+	clear(n);
+	memset(&best, 0, sizeof(best));
+	/* ssh is shown the certificate of the key the host uses: of those
+	 * given, the one certifying the key it presented */
+	for (size_t i = 0; i < texts->n; i++) {
+		char *err = NULL;
+
+		memset(&c, 0, sizeof(c));
+		if (cert_parse_text(texts->v[i], strlen(texts->v[i]), &c, &err) != 0) {
+			free(err);
+			continue;
+		}
+		if (!have && n->hostkey_fp != NULL && c.key_fp != NULL &&
+		    strcmp(n->hostkey_fp, c.key_fp) == 0) {
+			best = c;
+			pick = i;
+			have = 1;
+		} else
+			cert_free(&c);
+	}
+	if (!have) {
+		n->hostcert = xstrdup("missing");
+		n->hostcert_why = xasprintf("no --host-cert certifies the key the host "
+		    "presented (%s %s)", n->hostkey_type ? n->hostkey_type : "?",
+		    n->hostkey_fp ? n->hostkey_fp : "?");
+		return;
+	}
+	judge(s, db, name, port, now, &best, xstrdup(files->v[pick]),
+	    "given with --host-cert");
+	cert_free(&best);
 }

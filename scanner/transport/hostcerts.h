@@ -30,4 +30,11 @@ int hostcert_pick(const struct snapshot *s, struct ssh_cert *out, char **path,
 void hostcert_settle(struct snapshot *s, const struct kh_db *db, const char *name,
     int port, int64_t now);
 
+/* The same for a host the client alone sees (diagnose without a server
+ * view): the certificate is the one of texts (the contents of files, given
+ * with --host-cert) that certifies the key the host presented. */
+void hostcert_settle_given(struct snapshot *s, const struct kh_db *db,
+    const char *name, int port, int64_t now, const struct strlist *files,
+    const struct strlist *texts);
+
 #endif

@@ -127,6 +127,18 @@ scenario() {
 	else
 		t_nok "$name: diagnose --local: expected '$want_diag', got '$got'" "$(jq -c '[.verdict, .cause, [.hosts[0].findings[]? | [.check, .blocks_login]]]' "$D/diag.json" 2>/dev/null; head -c 600 "$D/diag.json"; cat "$D/diag.err")"
 	fi
+	# diagnose from the client alone, given the host's certificate
+	# (--host-cert): the same verdict
+	if [ -n "$cert" ]; then
+		"$KA" diagnose "kch1@$addr" -p $PORT -i "$D/id" --known-hosts "$D/$name.kh" \
+		    --host-cert "$cert" --format json > "$D/diagc.json" 2> "$D/diagc.err"
+		got=$(jq -r '"\(.verdict) \(if .cause then .cause.check else "" end)"' "$D/diagc.json" 2>/dev/null)
+		if [ "$got" = "$want_diag" ]; then
+			t_ok "$name: diagnose --host-cert (no server view): $got"
+		else
+			t_nok "$name: diagnose --host-cert: expected '$want_diag', got '$got'" "$(jq -c '[.verdict, .cause.message, [.hosts[0].findings[]? | [.check, .blocks_login]]]' "$D/diagc.json" 2>/dev/null; cat "$D/diagc.err")"
+		fi
+	fi
 	# the reason ssh gave is the reason keyaudit gives, and the scan says
 	# what it verified how
 	local phrase=
