@@ -517,17 +517,6 @@ utc_time(uint64_t t, char *buf, size_t n)
 		snprintf(buf, n, "%s", t == 0 ? "never" : "?");
 }
 
-static const char *
-owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
-{
-	const struct snap_account *a = snap_account_by_uid(s, uid);
-
-	if (a != NULL)
-		return a->name;
-	snprintf(buf, len, "uid %u", uid);
-	return buf;
-}
-
 static void
 check_file_missing(struct ka_ctx *ctx, const struct certca_cafile *cf)
 {
@@ -594,7 +583,7 @@ judge(struct ka_ctx *ctx, const char *p, const char *child, struct strlist *seen
 	strlist_add(seen, p);
 	buf_printf(why, "%s%s is %s mode %04o owner %s", why->len ? "; " : "", p,
 	    f->type == SNAP_DIR ? "a directory" : "a file", (unsigned)(f->mode & 07777),
-	    owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
+	    snap_owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
 	if (f->uid != 0)
 		strlist_add(fix_own, p);
 	if ((f->mode & 022) != 0)

@@ -130,17 +130,6 @@ user_may(const struct snapshot *s, const struct snap_account *a,
 	return (bits & want) == want;
 }
 
-static const char *
-owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
-{
-	const struct snap_account *a = snap_account_by_uid(s, uid);
-
-	if (a != NULL)
-		return a->name;
-	snprintf(buf, len, "uid %u", uid);
-	return buf;
-}
-
 /* The mode fix comes first: its guard expects the owner the scan saw, and
  * the owner fix changes it. */
 static void
@@ -173,7 +162,7 @@ report_bad(struct ka_ctx *ctx, const struct ka_user *u, const struct snap_file *
 		    "%s %s is owned by %s, not by %s or root: sshd refuses %s "
 		    "(StrictModes). sshd logs: Authentication refused: bad ownership "
 		    "or modes for %s %s", kind, f->path,
-		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
+		    snap_owner_name(ctx->snap, f->uid, ob, sizeof(ob)), u->name, keyfile,
 		    kind, f->path);
 		ctx_fix_path(ctx, fd, u->acct, keyfile, "chown", u->name, f->path);
 	}

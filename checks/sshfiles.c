@@ -60,17 +60,6 @@ reload_cmd(const struct ka_ctx *ctx)
 	return ctx->upg_allowed ? "systemctl reload ssh" : "systemctl reload sshd";
 }
 
-static const char *
-owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
-{
-	const struct snap_account *a = snap_account_by_uid(s, uid);
-
-	if (a != NULL)
-		return a->name;
-	snprintf(buf, len, "uid %u", uid);
-	return buf;
-}
-
 /* The canonical path and its lstat, or NULL (why says: "missing",
  * "unknown", ...). */
 static const struct snap_file *
@@ -124,7 +113,7 @@ check_dir(struct ka_ctx *ctx, const char *dir, const char *child, struct strlist
 	strlist_add(seen, dir);
 	fd = ctx_finding(ctx, &rule_files_config_dir, NULL, dir, 0, NULL, "%s is mode %04o, "
 	    "owner %s: %s can %s files that sshd reads as root", dir,
-	    f->mode & 07777, owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
+	    f->mode & 07777, snap_owner_name(ctx->snap, f->uid, ob, sizeof(ob)),
 	    f->uid != 0 ? "its owner" : (f->mode & 002) ? "every user" :
 	    "every member of its group", f->uid == 0 && (f->mode & 01000) ?
 	    "add" : "replace or add");
@@ -179,7 +168,7 @@ check_config_file(struct ka_ctx *ctx, const char *path, struct strlist *dirs)
 		    "%s%s%s is owned by %s, who can change sshd's configuration",
 		    canon, strcmp(canon, path) ? ", the target of " : "",
 		    strcmp(canon, path) ? path : "",
-		    owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
+		    snap_owner_name(ctx->snap, f->uid, ob, sizeof(ob)));
 		ctx_fix_path(ctx, fd, NULL, NULL, "chown", "root:root", canon);
 	}
 	if ((f->mode & 022) != 0) {
@@ -248,7 +237,7 @@ check_hostkey_file(struct ka_ctx *ctx, const char *path, int rhel, uint32_t ssh_
 	sshkeys = rhel && have_ssh_keys;
 	fd = ctx_finding(ctx, &rule_files_hostkey_perms, NULL, canon, 0, NULL,
 	    "host private key %s (HostKey %s) is mode %04o, owner %s: it %s%s",
-	    canon, path, f->mode & 07777, owner_name(ctx->snap, f->uid, ob,
+	    canon, path, f->mode & 07777, snap_owner_name(ctx->snap, f->uid, ob,
 	    sizeof(ob)), problem, f->uid == 0 && !rhel ? "; sshd refuses to load "
 	    "a root-owned host key with group or other bits, so clients no longer "
 	    "get this key (and with no other host key sshd does not start)" : "");

@@ -2,6 +2,7 @@
  * over collected lstat results (so StrictModes can be judged without I/O). */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -643,4 +644,15 @@ snap_file_data(const struct snap_file *f, const char **data, size_t *len)
 	*data = f->content;
 	*len = f->content_len;
 	return 0;
+}
+
+const char *
+snap_owner_name(const struct snapshot *s, uint32_t uid, char *buf, size_t len)
+{
+	const struct snap_account *a = snap_account_by_uid(s, uid);
+
+	if (a != NULL)
+		return a->name;
+	snprintf(buf, len, "uid %u", uid);
+	return buf;
 }

@@ -282,6 +282,9 @@ struct snap_file *snap_file_add(struct snapshot *s, const char *path);
 
 const struct snap_account *snap_account_by_name(const struct snapshot *s, const char *name);
 const struct snap_account *snap_account_by_uid(const struct snapshot *s, uint32_t uid);
+/* The name of uid's account, or "uid N" written into buf, for messages. */
+const char *snap_owner_name(const struct snapshot *s, uint32_t uid, char *buf,
+    size_t len);
 const struct snap_group *snap_group_by_gid(const struct snapshot *s, uint32_t gid);
 const struct snap_group *snap_group_by_name(const struct snapshot *s, const char *name);
 const struct snap_sshd_t *snap_sshd_t_for(const struct snapshot *s, const char *user);
