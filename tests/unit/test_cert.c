@@ -8,60 +8,25 @@
  * principals, a certificate as the CA key).
  */
 #include "tests/unit/testutil.h"
+#include "tests/unit/certfx.h"
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/keyblob.h"
 #include "scanner/parse/match.h"
 #include "scanner/parse/sshbuf.h"
 
-#define FX "fixtures/certs/"
 
 /* 2020-01-01, 2099-01-01, 2021-01-01 UTC */
 #define T2020	1577836800
 #define T2099	4070908800LL
 #define T2021	1609459200
 
-static void
-load(const char *name, struct ssh_cert *c)
-{
-	char path[256], *text, *err = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), FX "%s-cert.pub", name);
-	text = tu_read_file(path, &len);
-	if (cert_parse_text(text, len, c, &err) != 0)
-		fail_msg("%s: %s", path, err);
-	assert_null(err);
-	free(text);
-}
-
-/* A public key file's blob. */
-static unsigned char *
-pub_blob(const char *name, size_t *len)
-{
-	char path[256], *text, *p;
-	unsigned char *blob;
-	size_t n;
-	long r;
-
-	snprintf(path, sizeof(path), FX "%s.pub", name);
-	text = tu_read_file(path, NULL);
-	p = strchr(text, ' ') + 1;
-	n = strcspn(p, " \n");
-	blob = xmalloc(n);
-	r = base64_decode(p, n, blob, n);
-	assert_true(r > 0);
-	*len = (size_t)r;
-	free(text);
-	return blob;
-}
-
 /* ssh-keygen -l of a public key file. */
 static char *
 pub_fp(const char *name)
 {
 	size_t len;
-	unsigned char *b = pub_blob(name, &len);
+	unsigned char *b = fx_pub_blob(name, &len);
 	char *fp = fingerprint_sha256(b, len);
 
 	free(b);
@@ -75,7 +40,7 @@ cert_blob(const char *name, size_t *len)
 	char buf[256];
 
 	snprintf(buf, sizeof(buf), "%s-cert", name);
-	return pub_blob(buf, len);
+	return fx_pub_blob(buf, len);
 }
 
 static void
@@ -84,9 +49,9 @@ test_fields(void **state)
 	struct ssh_cert c;
 	char *fp = pub_fp("k_ed25519"), *cafp = pub_fp("ca_ed25519");
 	size_t len;
-	unsigned char *kb = pub_blob("k_ed25519", &len);
+	unsigned char *kb = fx_pub_blob("k_ed25519", &len);
 
-	load("user_ed25519", &c);
+	fx_cert("user_ed25519", &c);
 	assert_string_equal(c.type, "ssh-ed25519-cert-v01@openssh.com");
 	assert_string_equal(c.key_type, "ssh-ed25519");
 	/* the certified key as a plain blob: the .pub file's own */
@@ -120,21 +85,21 @@ test_fields(void **state)
 	free(kb);
 
 	/* a host certificate; serial 0 and no principals; a big serial */
-	load("host_ecdsa", &c);
+	fx_cert("host_ecdsa", &c);
 	assert_int_equal(c.kind, CERT_HOST);
 	assert_string_equal(c.key_type, "ecdsa-sha2-nistp256");
 	assert_string_equal(c.ca_type, "ecdsa-sha2-nistp256");
 	assert_string_equal(c.sig_alg, "ecdsa-sha2-nistp256");
 	assert_true(c.valid_after == 0 && c.valid_before == UINT64_MAX);
 	cert_free(&c);
-	load("user_zero", &c);
+	fx_cert("user_zero", &c);
 	assert_true(c.serial == 0);
 	cert_free(&c);
-	load("user_noprinc", &c);
+	fx_cert("user_noprinc", &c);
 	assert_int_equal(c.principals.n, 0);
 	assert_string_equal(c.key_id, "id with spaces");
 	cert_free(&c);
-	load("user_bigserial", &c);
+	fx_cert("user_bigserial", &c);
 	assert_true(c.serial == 12345678901234567890ULL);
 	cert_free(&c);
 }
@@ -171,7 +136,7 @@ test_types(void **state)
 	char *err;
 
 	for (size_t i = 0; i < KA_ARRLEN(t); i++) {
-		load(t[i].name, &c);
+		fx_cert(t[i].name, &c);
 		assert_string_equal(c.type, t[i].type);
 		assert_string_equal(c.key_type, t[i].key_type);
 		assert_string_equal(c.ca_type, t[i].ca_type);
@@ -196,7 +161,7 @@ test_verify(void **state)
 	char *err;
 
 	for (size_t i = 0; i < KA_ARRLEN(good); i++) {
-		load(good[i], &c);
+		fx_cert(good[i], &c);
 		err = NULL;
 		assert_int_equal(cert_verify(&c, &err), 1);
 		cert_free(&c);
@@ -204,7 +169,7 @@ test_verify(void **state)
 	/* a flipped signature byte: still a certificate, but sshd and
 	 * ssh-keygen refuse it */
 	for (size_t i = 0; i < KA_ARRLEN(bad); i++) {
-		load(bad[i], &c);
+		fx_cert(bad[i], &c);
 		err = NULL;
 		assert_int_equal(cert_verify(&c, &err), 0);
 		assert_non_null(err);
@@ -234,7 +199,7 @@ test_validity(void **state)
 {
 	struct ssh_cert c;
 
-	load("user_ed25519", &c);
+	fx_cert("user_ed25519", &c);
 	assert_int_equal(cert_validity(&c, T2020 - 1), -1);
 	assert_int_equal(cert_validity(&c, T2020), 0);
 	assert_int_equal(cert_validity(&c, T2099 - 1), 0);
@@ -242,17 +207,17 @@ test_validity(void **state)
 	assert_int_equal(cert_validity(&c, T2099), 1);
 	assert_int_equal(cert_validity(&c, -5), -1);
 	cert_free(&c);
-	load("user_expired", &c);
+	fx_cert("user_expired", &c);
 	assert_int_equal(cert_validity(&c, T2021 + 100), 1);
 	cert_free(&c);
-	load("user_future", &c);
+	fx_cert("user_future", &c);
 	assert_int_equal(cert_validity(&c, T2021), -1);
 	cert_free(&c);
-	load("user_zero", &c);
+	fx_cert("user_zero", &c);
 	assert_int_equal(cert_validity(&c, 0), 0);
 	assert_int_equal(cert_validity(&c, INT64_MAX), 0);
 	cert_free(&c);
-	load("user_until", &c);
+	fx_cert("user_until", &c);
 	assert_true(c.valid_after == 0);
 	assert_int_equal(cert_validity(&c, 0), 0);
 	cert_free(&c);
@@ -263,7 +228,7 @@ test_options(void **state)
 {
 	struct ssh_cert c;
 
-	load("user_rsa512", &c);
+	fx_cert("user_rsa512", &c);
 	assert_int_equal(c.ncritical, 2);
 	assert_string_equal(cert_critical(&c, "force-command"),
 	    "/bin/echo hi there");
@@ -273,7 +238,7 @@ test_options(void **state)
 	assert_null(c.options_error);
 	cert_free(&c);
 
-	load("user_ext", &c);
+	fx_cert("user_ext", &c);
 	/* ssh-keygen sorts the sections by name */
 	assert_int_equal(c.ncritical, 2);
 	assert_string_equal(c.critical[0].name, "verify-required");
@@ -302,7 +267,7 @@ test_options(void **state)
 	assert_int_equal(c.extensions[1].datalen, 0);
 	cert_free(&c);
 
-	load("user_noopts", &c);
+	fx_cert("user_noopts", &c);
 	assert_int_equal(c.ncritical, 0);
 	assert_int_equal(c.nextensions, 1);
 	assert_string_equal(c.extensions[0].name, "permit-pty");
@@ -331,17 +296,17 @@ test_time_describe(void **state)
 	assert_string_equal(s, "1970-01-01T00:00:00");
 	free(s);
 
-	load("user_after", &c);
+	fx_cert("user_after", &c);
 	s = cert_describe(&c);
 	assert_non_null(strstr(s, "\nValid: after 2020-01-01T12:34:56\n"));
 	free(s);
 	cert_free(&c);
-	load("user_until", &c);
+	fx_cert("user_until", &c);
 	s = cert_describe(&c);
 	assert_non_null(strstr(s, "\nValid: before 2030-01-01T00:00:00\n"));
 	free(s);
 	cert_free(&c);
-	load("user_ed25519", &c);
+	fx_cert("user_ed25519", &c);
 	s = cert_describe(&c);
 	assert_non_null(strstr(s, "Type: ssh-ed25519-cert-v01@openssh.com user "
 	    "certificate\n"));
@@ -429,7 +394,7 @@ mk(const struct mk *m, size_t *len)
 	putstr(&b, o.data, o.len);
 	putstr(&b, "", 0);	/* extensions */
 	putstr(&b, "", 0);	/* reserved */
-	ca = m->ca_cert ? cert_blob(m->ca_cert, &cal) : pub_blob("ca_ed25519", &cal);
+	ca = m->ca_cert ? cert_blob(m->ca_cert, &cal) : fx_pub_blob("ca_ed25519", &cal);
 	putstr(&b, ca, cal);
 	free(ca);
 	putcs(&sg, "ssh-ed25519");
@@ -529,7 +494,7 @@ test_made(void **state)
 	}
 	free(b);
 	/* a plain key is not a certificate */
-	b = pub_blob("k_ed25519", &len);
+	b = fx_pub_blob("k_ed25519", &len);
 	assert_int_equal(cert_parse(b, len, &c, &err), -1);
 	assert_non_null(strstr(err, "not a certificate"));
 	free(err);

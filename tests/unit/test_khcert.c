@@ -7,27 +7,13 @@
  * a user certificate, a broken signature, ssh-rsa (SHA-1) signatures.
  */
 #include "tests/unit/testutil.h"
+#include "tests/unit/certfx.h"
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/khcert.h"
 #include "scanner/parse/knownhosts.h"
 
-#define FX "fixtures/certs/"
 #define T2021	1609459200
-
-static void
-load(const char *name, struct ssh_cert *c)
-{
-	char path[256], *text, *err = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), FX "%s-cert.pub", name);
-	text = tu_read_file(path, &len);
-	memset(c, 0, sizeof(*c));
-	if (cert_parse_text(text, len, c, &err) != 0)
-		fail_msg("%s: %s", path, err);
-	free(text);
-}
 
 /* A db of lines "MARKER HOSTS" + the key of fixture pub (one per line). */
 static struct kh_db *
@@ -62,7 +48,7 @@ judge(const char *const *lines, size_t n, const char *cert, const char *host, in
 	struct khc_verdict v;
 	enum khc_status st;
 
-	load(cert, &c);
+	fx_cert(cert, &c);
 	khc_check(db, host, port, &c, now, &v);
 	st = v.status;
 	*why = v.reason;
@@ -159,7 +145,7 @@ test_kind_signature_sigalg(void **state)
 	/* signed ssh-rsa (SHA-1): a user certificate made a host one in
 	 * memory (the signature does not cover what is judged after it) */
 	db = db_of(rsa, 1);
-	load("user_rsa_sha1", &c);
+	fx_cert("user_rsa_sha1", &c);
 	c.kind = CERT_HOST;
 	khc_check(db, "alice", 22, &c, T2021, &v);
 	assert_int_equal(v.status, KHC_FAIL);

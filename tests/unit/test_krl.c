@@ -8,13 +8,13 @@
  * section, by a revoked key) and hostile sizes.
  */
 #include "tests/unit/testutil.h"
+#include "tests/unit/certfx.h"
 
 #include <openssl/evp.h>
 
 #include "scanner/parse/cert.h"
 #include "scanner/parse/krl.h"
 
-#define FX "fixtures/certs/"
 
 static struct krl *
 load_krl(const char *name)
@@ -33,39 +33,6 @@ load_krl(const char *name)
 	return k;
 }
 
-static void
-load_cert(const char *name, struct ssh_cert *c)
-{
-	char path[256], *text, *err = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), FX "%s-cert.pub", name);
-	text = tu_read_file(path, &len);
-	if (cert_parse_text(text, len, c, &err) != 0)
-		fail_msg("%s: %s", path, err);
-	free(text);
-}
-
-static unsigned char *
-pub_blob(const char *name, size_t *len)
-{
-	char path[256], *text, *p;
-	unsigned char *blob;
-	size_t n;
-	long r;
-
-	snprintf(path, sizeof(path), FX "%s.pub", name);
-	text = tu_read_file(path, NULL);
-	p = strchr(text, ' ') + 1;
-	n = strcspn(p, " \n");
-	blob = xmalloc(n);
-	r = base64_decode(p, n, blob, n);
-	assert_true(r > 0);
-	*len = (size_t)r;
-	free(text);
-	return blob;
-}
-
 /* ssh_krl_check_key: the certificate, then its CA. */
 static int
 cert_revoked(const struct krl *k, const char *name, char **why)
@@ -73,7 +40,7 @@ cert_revoked(const struct krl *k, const char *name, char **why)
 	struct ssh_cert c;
 	int r;
 
-	load_cert(name, &c);
+	fx_cert(name, &c);
 	r = krl_cert_revoked(k, &c, why);
 	if (!r) {
 		if (why != NULL)
@@ -88,7 +55,7 @@ static int
 key_revoked(const struct krl *k, const char *name)
 {
 	size_t len;
-	unsigned char *b = pub_blob(name, &len);
+	unsigned char *b = fx_pub_blob(name, &len);
 	int r = krl_key_revoked(k, b, len, NULL);
 
 	free(b);
@@ -217,7 +184,7 @@ test_keys(void **state)
 	assert_true(key_revoked(k, "k_other"));
 	assert_false(key_revoked(k, "k_ed25519"));
 	assert_false(key_revoked(k, "k_ecdsa521"));
-	b = pub_blob("k_rsa2048", &len);
+	b = fx_pub_blob("k_rsa2048", &len);
 	assert_true(krl_key_revoked(k, b, len, &why));
 	assert_non_null(strstr(why, "SHA1"));
 	free(why);
@@ -230,7 +197,7 @@ test_keys(void **state)
 	assert_true(cert_revoked(k, "user_dsakey", NULL));
 	assert_false(cert_revoked(k, "user_ed25519", NULL));
 	/* a certificate blob handed to krl_key_revoked: its key */
-	b = pub_blob("host_ecdsa-cert", &len);
+	b = fx_pub_blob("host_ecdsa-cert", &len);
 	assert_true(krl_key_revoked(k, b, len, NULL));
 	free(b);
 	krl_free(k);
@@ -336,7 +303,7 @@ test_rules(void **state)
 	struct krl *k;
 	char *err;
 	size_t cal;
-	unsigned char *ca = pub_blob("ca_ed25519", &cal);
+	unsigned char *ca = fx_pub_blob("ca_ed25519", &cal);
 	unsigned char bits[3] = { 0x01, 0x00, 0x05 };	/* bits 0, 2, 16 */
 	struct ssh_cert c;
 
@@ -400,7 +367,7 @@ test_rules(void **state)
 	buf_free(&d);
 	k = parse(&b, &err);
 	assert_non_null(k);
-	load_cert("user_bigserial", &c);	/* CA ca_ed25519 */
+	fx_cert("user_bigserial", &c);	/* CA ca_ed25519 */
 	c.serial = 1000;
 	assert_true(krl_cert_revoked(k, &c, NULL));
 	c.serial = 1001;
@@ -578,7 +545,7 @@ test_big(void **state)
 	struct krl_counts n;
 	char *err;
 	size_t cal, count = 0;
-	unsigned char *ca = pub_blob("ca_ed25519", &cal);
+	unsigned char *ca = fx_pub_blob("ca_ed25519", &cal);
 	struct ssh_cert c;
 
 	header(&b, 1);
@@ -592,7 +559,7 @@ test_big(void **state)
 	assert_non_null(k);
 	krl_counts(k, &n);
 	assert_true(n.serials == count);
-	load_cert("user_bigserial", &c);
+	fx_cert("user_bigserial", &c);
 	c.serial = 2 * count - 1;
 	assert_true(krl_cert_revoked(k, &c, NULL));
 	c.serial = 2 * count + 1;
