@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "scanner/context.h"
+#include "scanner/parse/release.h"
 #include "scanner/engine.h"
 #include "scanner/strmap.h"
 #include "scanner/policy.h"
@@ -108,6 +109,7 @@ ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io)
 	io->glob = snap_globfn;
 	io->home_of = snap_home_of;
 	io->ctx = (void *)snap;
+	io->release = release_parse(snap->sshd_version);
 }
 
 /* clientconf wants its own copy; a directory reads as empty, as with ssh.
@@ -733,6 +735,7 @@ ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
 	ctx->global = sshdconf_effective(ctx->sshd, NULL);
 	read_os_release(ctx);
 	decide_upg_rule(ctx);
+	ctx->release = io.release;
 	ctx->akcache = xcalloc(1, sizeof(*ctx->akcache));
 	ctx->effcache = xcalloc(1, sizeof(*ctx->effcache));
 

@@ -124,6 +124,9 @@ struct ka_ctx {
 	char *upg_rule;
 	/* the target's os-release ID and ID_LIKE, or NULL */
 	char *os_id, *os_like;
+	/* the target sshd's release, REL(major, minor) (parse/release.h),
+	 * from its binary's version string; 0 unknown (the model's rules) */
+	int release;
 
 	struct ka_user *users;		/* the audited users, snapshot order */
 	size_t nusers;

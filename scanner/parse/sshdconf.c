@@ -2657,7 +2657,7 @@ struct sshd_config *
 sshdconf_parse_text(const char *name, const char *text)
 {
 	struct memtext m = { name, text };
-	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m };
+	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m, 0 };
 
 	return sshdconf_parse(name, &io);
 }

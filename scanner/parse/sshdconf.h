@@ -25,6 +25,9 @@ struct sshdconf_io {
 	/* Home directory of a user, for "~" (NULL name: sshd's own user, root). */
 	const char *(*home_of)(void *ctx, const char *name);
 	void *ctx;
+	/* The release whose keywords and defaults apply, REL() of
+	 * parse/release.h; 0: the model release (REL_MODEL). */
+	int release;
 };
 
 /* A problem sshd itself would reject the configuration for. */

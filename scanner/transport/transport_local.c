@@ -985,7 +985,7 @@ collect_ssh_config(struct lc *lc, const char *path, int depth)
 static void
 collect_client_config(struct lc *lc, const struct snap_account *a)
 {
-	struct sshdconf_io files = { disk_read, disk_glob, disk_home_of, lc };
+	struct sshdconf_io files = { disk_read, disk_glob, disk_home_of, lc, 0 };
 	struct clientconf_io io;
 	char *err = NULL;
 
@@ -1054,7 +1054,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
     struct snapshot *s, char **err)
 {
 	struct lc lc = *lcp;
-	struct sshdconf_io io = { disk_read, disk_glob, disk_home_of, &lc };
+	struct sshdconf_io io = { disk_read, disk_glob, disk_home_of, &lc, 0 };
 	struct sshd_config *cfg;
 	char host[256];
 

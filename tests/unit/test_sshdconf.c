@@ -76,7 +76,7 @@ mem_home(void *arg, const char *name)
 static struct sshd_config *
 parse_fs(struct memfs *fs, const char *main)
 {
-	struct sshdconf_io io = { mem_read, mem_glob, mem_home, fs };
+	struct sshdconf_io io = { mem_read, mem_glob, mem_home, fs, 0 };
 
 	return sshdconf_parse(main, &io);
 }
