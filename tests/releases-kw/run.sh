@@ -164,12 +164,39 @@ real_kw() {
 	fi
 }
 
+# The newest release the tables were derived from; a root past it (sid)
+# reports its agreement, and what differs is listed as past the tables (a
+# skip), not failed: the tables have to be extended from that release's
+# source first.
+NEWEST=$(awk '$2 == "tcase" { r = $1 } END { print r }' fixtures/releases/openssh-tags.txt)
+newer() {
+	awk -v a="$1" -v b="$NEWEST" 'BEGIN { split(a, x, "."); split(b, y, ".");
+	    exit !(x[1] * 100 + x[2] > y[1] * 100 + y[2]) }'
+}
+# verdict OK WHAT DETAIL: t_ok, else t_nok, or t_skip past the tables
+verdict() {
+	if [ "$1" = 1 ]; then
+		t_ok "$2"
+	elif newer "$V"; then
+		t_skip "$2" "OpenSSH $V is newer than the tables ($NEWEST); differences:"
+		printf '%s\n' "$3" | head -n "${T_DETAIL_LINES:-20}" | sed 's/^/#   /'
+	else
+		t_nok "$2" "$3"
+	fi
+}
+
 port=2509
 for rel in "${releases[@]}"; do
 	port=$((port + 1))
-	if ! R=$(debroot_get "$rel"); then
-		t_nok "$rel: the stock root could be built (debootstrap)"
-		continue
+	if ! R=$(debroot_get "$rel" 2>"$T_BASE/debroot.err"); then
+		# a root another suite caches (sid) that debroot.sh cannot build
+		# yet: used as it is, read-only like the others
+		if [ -x "$DEBROOT_CACHE/$rel/usr/sbin/sshd" ]; then
+			R=$DEBROOT_CACHE/$rel
+		else
+			t_nok "$rel: the stock root could be built (debootstrap)" "$(cat "$T_BASE/debroot.err")"
+			continue
+		fi
 	fi
 	ver=$(grep -a -m1 -o 'OpenSSH_[0-9]*\.[0-9]*' "$R/usr/sbin/sshd" | head -n 1)
 	V=${ver#OpenSSH_}
@@ -270,9 +297,9 @@ $kw in Match: sshd $mreal, engine: $meng"
 	done
 	exec 3<&-
 	echo "# $rel ($V): sshd_config keywords: table agrees with sshd -t in $agree of $total verdicts, the engine in $eagree of $total"
-	[ "$agree" = "$total" ] && [ "$eagree" = "$total" ] &&
-	    t_ok "$rel: every keyword verdict of the table and the engine is the root's sshd's" ||
-	    t_nok "$rel: keyword verdicts ($agree/$total table, $eagree/$total engine)" "${detail#?}"
+	ok=0
+	[ "$agree" = "$total" ] && [ "$eagree" = "$total" ] && ok=1
+	verdict $ok "$rel: keyword verdicts of the table ($agree/$total) and the engine ($eagree/$total) are the root's sshd's" "${detail#?}"
 
 	# 2. authorized_keys options
 	akagree=0 aktotal=0 detail=
@@ -297,9 +324,9 @@ $opt: sshd $real (login exit $(cat "$W/ak/$i.rc")), table $tab"
 	done
 	echo "# $rel ($V): authorized_keys options: table agrees with sshd in $akagree of $aktotal"
 	[ -n "$base" ] || t_nok "$rel: some login with the key succeeded (the options were read at all)" "$(tail -n 20 "$W/mnt/sshd.log")"
-	[ "$aktotal" -gt 20 ] && [ "$akagree" = "$aktotal" ] &&
-	    t_ok "$rel: every authorized_keys option verdict is the root's sshd's" ||
-	    t_nok "$rel: authorized_keys options ($akagree/$aktotal)" "${detail#?}"
+	ok=0
+	[ "$aktotal" -gt 20 ] && [ "$akagree" = "$aktotal" ] && ok=1
+	verdict $ok "$rel: authorized_keys option verdicts of the table ($akagree/$aktotal) are the root's sshd's" "${detail#?}"
 
 	# 3. compiled defaults and the -T form
 	if [ -s "$W/sshd-T" ]; then
@@ -326,9 +353,9 @@ $k: sshd -T $want, engine $got"
 		[ -n "$tcase" ] || tcase=2	# past the newest tag: as the newest
 		[ "$camel" = "$tcase" ] || detail="$detail
 sshd -T key case $camel, table $tcase"
-		[ -z "$detail" ] && [ "$n" -ge 3 ] &&
-		    t_ok "$rel: the engine's defaults at $V are sshd -T's ($n lists), key case $camel" ||
-		    t_nok "$rel: defaults against sshd -T ($n compared)" "${detail#?}"
+		ok=0
+		[ -z "$detail" ] && [ "$n" -ge 3 ] && ok=1
+		verdict $ok "$rel: the engine's defaults at $V are sshd -T's ($n lists), key case $camel" "${detail#?}"
 	else
 		t_nok "$rel: sshd -T of an empty config" "$(cat "$W/sshd-T.err")"
 	fi
