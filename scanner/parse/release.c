@@ -622,3 +622,69 @@ release_separate_challenge_response(int rel)
 {
 	return clamp(rel) < REL(8, 7);
 }
+
+/*
+ * myproposal.h KEX_SERVER_KEX: DH group14-sha1 dropped 8.2 (sha256 and
+ * group16/18 and gex in the list since 7.4 with HAVE_EVP_SHA256);
+ * sntrup761x25519 added 8.9 and first 9.0; the IANA name and ML-KEM 9.9;
+ * ML-KEM first and the finite-field DH groups dropped 10.0.
+ */
+#define KEX_ECDH_CURVE "curve25519-sha256,curve25519-sha256@libssh.org," \
+	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521"
+#define KEX_DH "diffie-hellman-group-exchange-sha256," \
+	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
+	"diffie-hellman-group14-sha256"
+
+static const struct {
+	int since;
+	const char *algs;
+} kexrows[] = {
+	{ REL(7, 4), KEX_ECDH_CURVE "," KEX_DH ",diffie-hellman-group14-sha1" },
+	{ REL(8, 2), KEX_ECDH_CURVE "," KEX_DH },
+	{ REL(8, 9), KEX_ECDH_CURVE ",sntrup761x25519-sha512@openssh.com," KEX_DH },
+	{ REL(9, 0), "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE "," KEX_DH },
+	{ REL(9, 9), "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
+	  "mlkem768x25519-sha256," KEX_ECDH_CURVE "," KEX_DH },
+	{ REL(10, 0), "mlkem768x25519-sha256,sntrup761x25519-sha512,"
+	  "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE },
+};
+
+const char *
+release_default_kex(int rel)
+{
+	const char *r = kexrows[0].algs;
+
+	rel = clamp(rel);
+	for (size_t i = 0; i < sizeof(kexrows) / sizeof(kexrows[0]); i++)
+		if (rel >= kexrows[i].since)
+			r = kexrows[i].algs;
+	return r;
+}
+
+const char *
+release_kex_extra(int rel)
+{
+	return clamp(rel) >= REL(9, 9) ? "mlkem768x25519-sha256" : "";
+}
+
+/* KEX_SERVER_ENCRYPT: GCM after CTR until 10.0, which puts it first. */
+const char *
+release_default_ciphers(int rel)
+{
+	if (clamp(rel) >= REL(10, 0))
+		return "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,"
+		    "aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
+	return "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,"
+	    "aes128-gcm@openssh.com,aes256-gcm@openssh.com";
+}
+
+/* KEX_SERVER_MAC: the same list in every release 7.4 .. 10.5. */
+const char *
+release_default_macs(int rel)
+{
+	(void)rel;
+	return "umac-64-etm@openssh.com,umac-128-etm@openssh.com,"
+	    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
+	    "hmac-sha1-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,"
+	    "hmac-sha2-256,hmac-sha2-512,hmac-sha1";
+}

@@ -94,6 +94,15 @@ const char *release_default_pubkey_algs(int rel);
 /* CASignatureAlgorithms default (SSH_ALLOWED_CA_SIGALGS; 7.9 on, NULL
  * before: the keyword did not exist and any signature algorithm was taken). */
 const char *release_default_ca_algs(int rel);
+/* KexAlgorithms, Ciphers and MACs compiled defaults (myproposal.h
+ * KEX_SERVER_KEX, KEX_SERVER_ENCRYPT, KEX_SERVER_MAC). */
+const char *release_default_kex(int rel);
+const char *release_default_ciphers(int rel);
+const char *release_default_macs(int rel);
+/* Key exchange names the release knows beyond Debian 9.2's list
+ * (mlkem768x25519-sha256 from 9.9), comma-separated, "" when none. */
+const char *release_kex_extra(int rel);
+
 /* Does the release's sshd (upstream default build) know DSA keys at all?
  * Off by default from 9.8 (configure --enable-dsa-keys), removed in 10.0. */
 int release_has_dsa(int rel);

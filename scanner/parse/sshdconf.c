@@ -551,8 +551,12 @@ inlist_ok(const char *name, const void *arg)
 static int
 kexname_ok(const char *name, const void *arg)
 {
-	(void)arg;
+	const int *rel = arg;
+
 	if (list_has(sshd_alg_kex.all, name, strlen(name)))
+		return 1;
+	if (rel != NULL && *rel != 0 && list_has(release_kex_extra(*rel), name,
+	    strlen(name)))
 		return 1;
 	for (size_t i = 0; sshd_gss_kex_prefixes[i]; i++)
 		if (strncmp(name, sshd_gss_kex_prefixes[i],
@@ -1668,7 +1672,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 		    "Bad SSH2 mac spec '%s'.%s", e);
 	case K_KEXALGS:
 		e->slot = O_KEXALGS;
-		return algs_value(p, args_next(a), kexname_ok, NULL,
+		return algs_value(p, args_next(a), kexname_ok, &p->c->release,
 		    "Bad SSH2 KexAlgorithms '%s'.%s", e);
 	case K_GSSKEXALGS:
 		e->slot = O_GSSKEXALGS;
@@ -2417,6 +2421,16 @@ listen_lines(struct sshd_config *c, const struct optset *o, int record,
 
 /* ---------------------------------------------------- effective values */
 
+/* Every key exchange a 9.9+ build knows: the model's and ML-KEM. */
+static const char kex_all_mlkem[] =
+	"diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,"
+	"diffie-hellman-group14-sha256,diffie-hellman-group16-sha512,"
+	"diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha1,"
+	"diffie-hellman-group-exchange-sha256,ecdh-sha2-nistp256,"
+	"ecdh-sha2-nistp384,ecdh-sha2-nistp521,curve25519-sha256,"
+	"curve25519-sha256@libssh.org,sntrup761x25519-sha512,"
+	"sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256";
+
 /* The algorithm lists of slot o for release rel: the model build's, with
  * the compiled defaults that release had (release.c) when rel is not 0. */
 static const struct sshd_alglists *
@@ -2435,6 +2449,27 @@ alglists_for(enum sshd_opt o, int rel, struct sshd_alglists *tmp)
 			tmp->def = release_default_ca_algs(rel);
 			if (tmp->def == NULL)	/* before 7.9: any */
 				tmp->def = sshd_alg_sig.all;
+			return tmp;
+		default:
+			break;
+		}
+	}
+	/* Debian's 9.2 has its own key exchange list (the IANA sntrup name
+	 * backported): the model's lists stand for it */
+	if (rel != 0 && rel != REL_MODEL) {
+		switch (o) {
+		case O_KEXALGS:
+			tmp->all = *release_kex_extra(rel) != '\0' ?
+			    kex_all_mlkem : sshd_alg_kex.all;
+			tmp->def = release_default_kex(rel);
+			return tmp;
+		case O_CIPHERS:
+			tmp->all = sshd_alg_cipher.all;
+			tmp->def = release_default_ciphers(rel);
+			return tmp;
+		case O_MACS:
+			tmp->all = sshd_alg_mac.all;
+			tmp->def = release_default_macs(rel);
 			return tmp;
 		default:
 			break;

@@ -94,6 +94,7 @@ def proposal(tag, macro):
         '#include "mp-extract.h"\nX=%s\n' % macro)
     o = subprocess.run(['gcc', '-E', '-P', '-DWITH_OPENSSL', '-DOPENSSL_HAS_ECC',
                         '-DOPENSSL_HAS_NISTP521', '-DENABLE_SK',
+                        '-DHAVE_EVP_SHA256', '-DOPENSSL_HAVE_EVPGCM',
                         '/tmp/mp-extract.c'], capture_output=True,
                        text=True).stdout
     v = [l for l in o.split('\n') if l.startswith('X=')][0][2:]
@@ -134,6 +135,9 @@ for t in tags:
     print(r, 'match', ' '.join(criteria(t)))
     print(r, 'pk', proposal(t, 'KEX_DEFAULT_PK_ALG'))
     print(r, 'ca', proposal(t, 'SSH_ALLOWED_CA_SIGALGS'))
+    print(r, 'kex', proposal(t, 'KEX_SERVER_KEX'))
+    print(r, 'cipher', proposal(t, 'KEX_SERVER_ENCRYPT'))
+    print(r, 'mac', proposal(t, 'KEX_SERVER_MAC'))
     print(r, 'getopt', getopts(t))
     print(r, 'programs', ' '.join(programs(t)))
     print(r, 'tcase', tcase(t))

@@ -336,7 +336,8 @@ $opt: sshd $real (login exit $(cat "$W/ak/$i.rc")), table $tab"
 		# before 8.5 sshd -T prints the ...keytypes names
 		for k in pubkeyacceptedalgorithms:pubkeyacceptedkeytypes \
 		    hostbasedacceptedalgorithms:hostbasedacceptedkeytypes \
-		    hostkeyalgorithms casignaturealgorithms requiredrsasize; do
+		    hostkeyalgorithms casignaturealgorithms requiredrsasize \
+		    kexalgorithms ciphers macs; do
 			old=${k#*:}
 			k=${k%%:*}
 			want=$(awk -v k="$k" -v o="$old" 'tolower($1) == k || tolower($1) == o { print $2 }' "$W/sshd-T")

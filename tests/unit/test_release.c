@@ -381,6 +381,20 @@ test_forms_and_defaults(void **state)
 		char *pkc = xasprintf(",%s,", pk);
 
 		assert_string_equal(release_default_pubkey_algs(rel), pk);
+		assert_string_equal(release_default_kex(rel),
+		    fx_get(&f, rel, "kex", NULL));
+		assert_string_equal(release_default_ciphers(rel),
+		    fx_get(&f, rel, "cipher", NULL));
+		assert_string_equal(release_default_macs(rel),
+		    fx_get(&f, rel, "mac", NULL));
+		/* every name in the default is one the release knows */
+		{
+			char *kx = xasprintf(",%s,", release_default_kex(rel));
+			int ml = strstr(kx, ",mlkem768x25519-sha256,") != NULL;
+
+			assert_int_equal(*release_kex_extra(rel) != '\0', ml);
+			free(kx);
+		}
 		if (strcmp(ca, "-") == 0)
 			assert_null(release_default_ca_algs(rel));
 		else
@@ -606,6 +620,21 @@ test_engine_defaults(void **state)
 	assert_false(sshd_eff_accepts_alg(e, "rsa-sha2-256"));
 	sshd_eff_free(e);
 	sshdconf_free(c);
+
+	/* 10.0's key exchange default, and ML-KEM accepted from 9.9 */
+	c = parse_rel("KexAlgorithms +diffie-hellman-group14-sha256\n", REL(10, 0));
+	assert_int_equal(sshdconf_nerrors(c), 0);
+	e = sshdconf_effective(c, NULL);
+	assert_string_equal(sshd_eff_str(e, "kexalgorithms"),
+	    "mlkem768x25519-sha256,sntrup761x25519-sha512,"
+	    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,"
+	    "curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+	    "ecdh-sha2-nistp521,diffie-hellman-group14-sha256");
+	sshd_eff_free(e);
+	sshdconf_free(c);
+	expect_error("KexAlgorithms mlkem768x25519-sha256\n", REL(9, 9), NULL);
+	expect_error("KexAlgorithms mlkem768x25519-sha256\n", REL(9, 8),
+	    "Bad SSH2 KexAlgorithms");
 
 	c = parse_rel("", REL(7, 5));
 	e = sshdconf_effective(c, NULL);
