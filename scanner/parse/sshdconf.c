@@ -1147,6 +1147,11 @@ kw_lookup(const char *name)
  * effect the checks use (PerSourcePenalties, SshdSessionPath, ...). */
 static const struct sshd_keyword kw_rel_deprecated = { "", K_DEPRECATED, KWF_ALL };
 static const struct sshd_keyword kw_rel_ignored = { "", K_IGNORE, KWF_ALL };
+/* Before 8.7 (c73b02d92) ChallengeResponseAuthentication (and, until 7.8,
+ * SKeyAuthentication) is an option of its own, default yes, that sshd.c
+ * then ORs into KbdInteractiveAuthentication (default no). */
+static const struct sshd_keyword kw_rel_challenge = { "", K_CHALLENGERESP,
+    KWF_GLOBAL };
 /* 10.4's GSSAPI spellings (bebc855fd, undone in 10.5 by c14709356). */
 static const struct {
 	const char *name, *model;
@@ -1173,6 +1178,10 @@ release_keyword(int rel, const char *kw, unsigned *scope)
 	    (info.scope & RKW_MATCH ? KWF_MATCH : 0);
 	if (info.state != RKW_OK)
 		return &kw_rel_deprecated;
+	if (release_separate_challenge_response(rel) &&
+	    (strcasecmp(kw, "challengeresponseauthentication") == 0 ||
+	    strcasecmp(kw, "skeyauthentication") == 0))
+		return &kw_rel_challenge;
 	if ((k = kw_lookup(kw)) == NULL)
 		for (size_t i = 0; i < KA_ARRLEN(kw_rel_spellings); i++)
 			if (strcasecmp(kw, kw_rel_spellings[i].name) == 0)
@@ -1478,6 +1487,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 	case K_GSSSTOREREKEY: e->slot = O_GSSSTOREREKEY; goto flag;
 	case K_PASSWORDAUTH: e->slot = O_PASSWORDAUTH; goto flag;
 	case K_KBDINTAUTH: e->slot = O_KBDINTAUTH; goto flag;
+	case K_CHALLENGERESP: e->slot = O_CHALLENGERESP; goto flag;
 	case K_PRINTMOTD: e->slot = O_PRINTMOTD; goto flag;
 	case K_PRINTLASTLOG: e->slot = O_PRINTLASTLOG; goto flag;
 	case K_IGNOREUSERKNOWNHOSTS: e->slot = O_IGNOREUSERKNOWNHOSTS; goto flag;
@@ -2512,6 +2522,38 @@ is_none(const char *s)
 }
 
 /*
+ * Before 8.7: keyboard-interactive is on when either KbdInteractiveAuthentication
+ * (default no) or ChallengeResponseAuthentication (default yes, global only)
+ * says so; sshd.c sets the first from the second before anything reads it,
+ * and sshd -T prints the result.
+ */
+static void
+kbdint_or_challenge(const struct sshd_config *c, struct sshd_eff *e,
+    const struct optset *g, const struct optset *mo)
+{
+	const struct vslot *cr = &g->s[O_CHALLENGERESP];
+	struct sshd_value *val = &e->vals[O_KBDINTAUTH];
+	int kbd_set = g->s[O_KBDINTAUTH].set ||
+	    (mo != NULL && mo->s[O_KBDINTAUTH].set);
+	int kbd = kbd_set && val->n > 0 && strcmp(val->v[0], "yes") == 0;
+	int ch = !cr->set || strcmp(cr->v[0], "yes") == 0;
+
+	if (kbd || (kbd_set && !ch))
+		return;		/* the KbdInteractiveAuthentication line decides */
+	for (size_t i = 0; i < val->n; i++)
+		free(val->v[i]);
+	free(val->v);
+	free((char *)val->file);
+	val->v = NULL;
+	val->n = 0;
+	val->file = NULL;
+	val->line = 0;
+	/* unset (default no) or no: ChallengeResponseAuthentication decides */
+	val_add(val, ch ? "yes" : "no");
+	val_set(val, c, cr->set ? cr->origin : -1);
+}
+
+/*
  * The global options (startup pass, defaults filled) with the set options
  * of the connection pass laid over them: fill_default_server_options()
  * followed by copy_set_server_options().
@@ -2654,6 +2696,8 @@ build_eff(struct sshd_config *c, const struct optset *g, const struct optset *mo
 		for (size_t i = 0; i < n; i++)
 			val_add(val, v[i]);
 	}
+	if (c->release != 0 && release_separate_challenge_response(c->release))
+		kbdint_or_challenge(c, e, g, mo);
 	return e;
 }
 

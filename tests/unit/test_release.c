@@ -636,6 +636,41 @@ test_engine_defaults(void **state)
 	expect_error("KexAlgorithms mlkem768x25519-sha256\n", REL(9, 8),
 	    "Bad SSH2 KexAlgorithms");
 
+	/* before 8.7 keyboard-interactive is KbdInteractiveAuthentication OR
+	 * ChallengeResponseAuthentication (bullseye's sshd -T agrees) */
+	{
+		static const struct {
+			const char *conf;
+			int rel;
+			const char *want;
+		} kc[] = {
+			{ "", REL(8, 4), "yes" },
+			{ "KbdInteractiveAuthentication no\n", REL(8, 4), "yes" },
+			{ "KbdInteractiveAuthentication no\n", REL(8, 7), "no" },
+			{ "ChallengeResponseAuthentication no\n", REL(8, 4), "no" },
+			{ "ChallengeResponseAuthentication no\n", REL(8, 7), "no" },
+			{ "KbdInteractiveAuthentication yes\n"
+			  "ChallengeResponseAuthentication no\n", REL(8, 4), "yes" },
+			{ "ChallengeResponseAuthentication no\n"
+			  "KbdInteractiveAuthentication yes\n", REL(8, 7), "no" },
+			{ "SKeyAuthentication no\n", REL(7, 6), "no" },
+			{ "SKeyAuthentication no\n", REL(7, 8), "yes" },
+		};
+
+		for (size_t i = 0; i < sizeof(kc) / sizeof(kc[0]); i++) {
+			c = parse_rel(kc[i].conf, kc[i].rel);
+			assert_int_equal(sshdconf_nerrors(c), 0);
+			e = sshdconf_effective(c, NULL);
+			if (strcmp(sshd_eff_str(e, "kbdinteractiveauthentication"),
+			    kc[i].want) != 0)
+				fail_msg("%d '%s': kbdint %s, want %s", kc[i].rel,
+				    kc[i].conf, sshd_eff_str(e,
+				    "kbdinteractiveauthentication"), kc[i].want);
+			sshd_eff_free(e);
+			sshdconf_free(c);
+		}
+	}
+
 	c = parse_rel("", REL(7, 5));
 	e = sshdconf_effective(c, NULL);
 	assert_string_equal(sshd_eff_str(e, "requiredrsasize"), "768");
