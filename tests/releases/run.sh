@@ -22,9 +22,10 @@
 #           (a reload that failed: the old daemon still serves, the file on
 #           disk is what the next start meets);
 #   local   `keyaudit scan --root COPY --user kz2`;
-#   diagnose `keyaudit diagnose kz2@ADDR:PORT -i KEY --local --root COPY`
-#           (not when the sshd refused the configuration: the daemon that
-#           answers is not the one the file describes).
+#   diagnose `keyaudit diagnose kz2@ADDR:PORT -i KEY --local --root COPY`,
+#           and the same with `--via kz1@ADDR:PORT --sudo` (the server's
+#           side collected over SSH); not when the sshd refused the
+#           configuration: the daemon that answers is not the file's.
 # Each leg agrees when it reports a blocking finding for kz2 (or for no
 # user) exactly when the login fails (diagnose: exit 1 exactly then). One
 # test per leg; the truth is also compared with the table (a changed
@@ -65,6 +66,9 @@
 #   deprecated-keyword   w w w w  UsePrivilegeSeparation sandbox (deprecated, ignored)
 #   missing-home         f f f f  kz2's home removed
 #   missing-home-central w w w w  home removed, Match User kz2 / AuthorizedKeysFile /etc/ssh/authorized_keys/%u
+#   match-version      * f f f w  Match User kz2 Version OpenSSH_10.0* / PubkeyAuthentication no
+#                                 (10.0 on; the target's own version decides)
+#   match-invalid-user * f f w w  Match Invalid-User / PubkeyAuthentication no (10.0 on)
 #
 #   tests/releases/run.sh [RELEASE...] [-- SCENARIO...]
 #   ends "releases: N passed, N failed"
@@ -130,6 +134,7 @@ SCENARIOS=(
 	"dropin-keysfile ffff" "authmethods ffff" "allowusers ffff"
 	"dsa-key ffff" "dsa-enabled wwff" "deprecated-keyword wwww"
 	"missing-home ffff" "missing-home-central wwww"
+	"match-version fffw" "match-invalid-user ffww"
 )
 
 cfg() { printf '%s\n' "$@" >> "$C/etc/ssh/sshd_config"; CONFIG=1; }
@@ -165,6 +170,8 @@ sc_allowusers() { cfg "AllowUsers kz1 debian"; }
 sc_dsa_key() { KEY=dsa; ak_line ""; CLIENT="PubkeyAcceptedAlgorithms +ssh-dss"; }
 sc_dsa_enabled() { sc_dsa_key; cfg "PubkeyAcceptedKeyTypes +ssh-dss"; }
 sc_deprecated_keyword() { cfg "UsePrivilegeSeparation sandbox"; }
+sc_match_version() { cfg "Match User kz2 Version OpenSSH_10.0*" "	PubkeyAuthentication no"; }
+sc_match_invalid_user() { cfg "Match Invalid-User" "	PubkeyAuthentication no"; }
 sc_missing_home() { rm -rf --one-file-system "$H"; }
 sc_missing_home_central() {
 	mkdir -p "$C/etc/ssh/authorized_keys"
@@ -273,7 +280,7 @@ verdict() {
 	else
 		t_nok "$rel $name: $leg says: $t; the real sshd $tword" "$detail"
 		bad=1
-		legs="$legs $leg"
+		legs="${legs:+$legs, }$leg"
 	fi
 }
 
@@ -366,11 +373,19 @@ for rel in "${releases[@]}"; do
 			rc=$?
 			case $rc in 0) says=0 ;; 1) says=1 ;; *) says="error($rc)" ;; esac
 			verdict "diagnose --local --root" "$says" "$(tail -n 6 "$W/diag.out")"
+			# and from here, the server's side collected over SSH by the
+			# audit account, as scan's collector does
+			"$KA" diagnose "kz2@$ADDR:$PORT" -F "$W/client_config" -i "$K/$KEY" \
+			    --known-hosts "$W/known_hosts" --via "kz1@$ADDR:$PORT" --via-identity "$K/audit" \
+			    --sudo --user kz2 --no-color >"$W/diagvia.out" 2>&1
+			rc=$?
+			case $rc in 0) says=0 ;; 1) says=1 ;; *) says="error($rc)" ;; esac
+			verdict "diagnose --via --sudo" "$says" "$(tail -n 6 "$W/diagvia.out")"
 		fi
 		if [ -z "$bad" ]; then
 			agree=$((agree + 1))
 		else
-			disagree+=("$name ($tword;$legs disagree)")
+			disagree+=("$name: the real sshd $tword; $legs disagree")
 		fi
 	done
 	sshd_stop
