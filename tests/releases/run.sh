@@ -27,7 +27,9 @@
 #           side collected over SSH); not when the sshd refused the
 #           configuration: the daemon that answers is not the file's.
 # Each leg agrees when it reports a blocking finding for kz2 (or for no
-# user) exactly when the login fails (diagnose: exit 1 exactly then). One
+# user) exactly when the login fails (diagnose: exit 1 exactly then), and a
+# scan reports a blocking sshd.syntax exactly when the release's sshd
+# refused the file (not a refusal borrowed from this machine's sshd). One
 # test per leg; the truth is also compared with the table (a changed
 # archive or a wrong table is a failure too). Per release the suite prints
 # "RELEASE: N of M scenarios agree" and the disagreements.
@@ -270,13 +272,34 @@ findings() {
 	    "\(.check) \(.user // "-") blocks=\(.blocks_login) \(.message // "" | .[0:100])")' "$1" 2>/dev/null | head -n 8
 }
 
-# verdict LEG FAILS TEXT: one test for one leg; FAILS 1 when the leg says
-# the login fails
+# syntax_reason FILE.json: a scan's verdict on the configuration itself
+# must be the release's: a blocking sshd.syntax exactly when the release's
+# sshd refused the file (else a scan can agree by accident: this machine's
+# sshd refusing a keyword the target's knows). Prints the reason it is
+# wrong, nothing when it is right.
+syntax_reason() {
+	local has=0
+	jq -e '[.hosts[].findings[] | select(.check == "sshd.syntax" and .blocks_login == true)] |
+	    length > 0' "$1" >/dev/null 2>&1 && has=1
+	if [ -n "$refused_start" ] && [ $has = 0 ]; then
+		echo "no sshd.syntax though the release's sshd refuses the file"
+	elif [ -z "$refused_start" ] && [ $has = 1 ]; then
+		echo "sshd.syntax though the release's sshd runs this file"
+	fi
+}
+
+# verdict LEG FAILS TEXT [WRONG]: one test for one leg; FAILS 1 when the
+# leg says the login fails; WRONG, when not empty, why a right verdict was
+# reached for a wrong reason (a disagreement too)
 verdict() {
-	local leg=$1 says=$2 detail=$3 t
+	local leg=$1 says=$2 detail=$3 wrong=${4:-} t
 	case $says in 1) t="login refused" ;; 0) t="login works" ;; *) t="$says" ;; esac
-	if [ "$says" = "$truth" ]; then
+	if [ "$says" = "$truth" ] && [ -z "$wrong" ]; then
 		t_ok "$rel $name: $leg agrees ($t)"
+	elif [ "$says" = "$truth" ]; then
+		t_nok "$rel $name: $leg says: $t, as the real sshd, but $wrong" "$detail"
+		bad=1
+		legs="${legs:+$legs, }$leg (reason)"
 	else
 		t_nok "$rel $name: $leg says: $t; the real sshd $tword" "$detail"
 		bad=1
@@ -339,6 +362,9 @@ for rel in "${releases[@]}"; do
 			truth=1 tword="refuses kz2"
 		fi
 		total=$((total + 1))
+		# kept per scenario (KA_TEST_KEEP=1 keeps $T_BASE): sshd's log of
+		# the truth, then every leg's output
+		cp "$C/var/log/kzsshd.log" "$W/$name.sshd.log" 2>/dev/null
 		bad= legs=
 		[ "$exp" = w ] && e=0 || e=1
 		[ "$truth" = "$e" ] && t_ok "$rel $name: the real sshd $tword, as the table says" ||
@@ -357,14 +383,16 @@ for rel in "${releases[@]}"; do
 		if [ $rc -ge 2 ] || jq -e '[.hosts[] | select(.error != null)] | length > 0' "$W/remote.json" >/dev/null 2>&1; then
 			says="host not scanned"
 		fi
-		verdict "remote scan" "$says" "exit $rc: $(findings "$W/remote.json"; head -c 300 "$W/remote.err")"
+		verdict "remote scan" "$says" "exit $rc: $(findings "$W/remote.json"; head -c 300 "$W/remote.err")" \
+		    "$(syntax_reason "$W/remote.json")"
 		# (c) local, the copy as an image
 		"$KA" scan --root "$C" --user kz2 --format json >"$W/local.json" 2>"$W/local.err"
 		rc=$?
 		says=0
 		blocked "$W/local.json" && says=1
 		[ $rc -ge 2 ] && says=error
-		verdict "scan --root" "$says" "exit $rc: $(findings "$W/local.json"; head -c 300 "$W/local.err")"
+		verdict "scan --root" "$says" "exit $rc: $(findings "$W/local.json"; head -c 300 "$W/local.err")" \
+		    "$(syntax_reason "$W/local.json")"
 		# diagnose, when the daemon that answers is the one the file describes
 		if [ -z "$refused_start" ]; then
 			"$KA" diagnose "kz2@$ADDR:$PORT" -F "$W/client_config" -i "$K/$KEY" \
@@ -382,6 +410,9 @@ for rel in "${releases[@]}"; do
 			case $rc in 0) says=0 ;; 1) says=1 ;; *) says="error($rc)" ;; esac
 			verdict "diagnose --via --sudo" "$says" "$(tail -n 6 "$W/diagvia.out")"
 		fi
+		for f in remote.json remote.err local.json local.err diag.out diagvia.out; do
+			[ -f "$W/$f" ] && mv "$W/$f" "$W/$name.$f"
+		done
 		if [ -z "$bad" ]; then
 			agree=$((agree + 1))
 		else
