@@ -9,8 +9,11 @@
 # 10.x) a private copy of the cached root gets two accounts made inside it,
 # kz1 (the audit account: sudo NOPASSWD, an ed25519 key) and kz2 (the
 # scenario's user), and its own sshd, chrooted, on its own loopback address
-# (127.0.0.151.., port 2561..). Every scenario below is applied to the copy,
-# then:
+# (127.0.0.151.., port 2561..). First the release itself: the version
+# string in the root's sshd must be the one the table is about, and
+# `keyaudit collect` must read that same string from the root (--root) and
+# over SSH (the collector's sshdver record): what ctx->release comes from.
+# Then every scenario below is applied to the copy, then:
 #   truth   the real `ssh -o BatchMode=yes -i KEY kz2@ADDR -p PORT true`
 #           (sshd restarted first when the scenario changed its
 #           configuration; an sshd that refuses the configuration is a
@@ -325,8 +328,33 @@ for rel in "${releases[@]}"; do
 	for k in "$C"/etc/ssh/ssh_host_*_key.pub; do
 		echo "[$ADDR]:$PORT $(cut -d' ' -f1,2 "$k")"
 	done > "$W/known_hosts"
-	agree=0 total=0 disagree=()
+	# The release the scenarios are about: the version string compiled
+	# into the root's sshd (sid's moves: the table wants 10.3 or later),
+	# and keyaudit must collect that same string from the root and over SSH
+	# (snapshot sshd_version, the engine's ctx->release)
+	ver=$(strings "$C/usr/sbin/sshd" | grep -m1 '^OpenSSH_')
+	case $rel:$ver in
+	bullseye:OpenSSH_8.4* | bookworm:OpenSSH_9.2* | trixie:OpenSSH_10.0* | \
+	    sid:OpenSSH_10.[3-9]* | sid:OpenSSH_1[1-9]*)
+		t_ok "$rel: the root's sshd is $ver, the release the table is about" ;;
+	*) t_nok "$rel: the root's sshd is $ver, not the release the table is about" ;;
+	esac
 	running=
+	"$KA" collect --root "$C" --user kz2 -o "$W/root.snap.json" >/dev/null 2>&1
+	got=$(jq -r '.sshd_version // "none"' "$W/root.snap.json" 2>/dev/null)
+	[ "$got" = "$ver" ] && t_ok "$rel: collect --root reads the root's sshd version ($got)" ||
+	    t_nok "$rel: collect --root reads the root's sshd version" "got: $got"
+	if sshd_start; then
+		running=stock
+		"$KA" collect "kz1@$ADDR:$PORT" -F /dev/null -i "$K/audit" --known-hosts "$W/known_hosts" \
+		    --sudo --user kz2 --timeout 20 -o "$W/remote.snap.json" >/dev/null 2>"$W/collect.err"
+		got=$(jq -r '.sshd_version // "none"' "$W/remote.snap.json" 2>/dev/null)
+		[ "$got" = "$ver" ] && t_ok "$rel: collect over SSH (--sudo) reads the target's sshd version ($got)" ||
+		    t_nok "$rel: collect over SSH (--sudo) reads the target's sshd version" "got: $got $(head -c 300 "$W/collect.err")"
+	else
+		t_nok "$rel: the copy's stock sshd starts" "$(cat "$W/why")"
+	fi
+	agree=0 total=0 disagree=()
 	for s in "${SCENARIOS[@]}"; do
 		name=${s% *}
 		exp=${s#* }
