@@ -11,7 +11,7 @@
 # and systemd, then one login account (uid 1000, bash, in group sudo, a
 # password set, its home made by the release's own adduser, as d-i does)
 # and the /etc/hosts d-i writes.
-# Releases: bullseye (OpenSSH 8.4p1), bookworm (9.2p1), trixie (10.0p1) and
+# Releases: bullseye (OpenSSH 8.4p1), bookworm (9.2p1), trixie (10.0p2) and
 # sid, unstable, whose OpenSSH moves (10.6p1 when this was written; built in
 # 48 s, the others took 55-92 s): the suites read the version from the
 # root's sshd, never from its name. sid installs with the same recipe

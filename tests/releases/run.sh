@@ -5,7 +5,7 @@
 # otherwise than the engine's model (9.2p1). Root: the roots are built by
 # debootstrap (tests/debroot.sh, cached under /var/cache/keyaudit/roots).
 #
-# For each release (bullseye 8.4p1, bookworm 9.2p1, trixie 10.0p1, sid
+# For each release (bullseye 8.4p1, bookworm 9.2p1, trixie 10.0p2, sid
 # 10.x) a private copy of the cached root gets two accounts made inside it,
 # kz1 (the audit account: sudo NOPASSWD, an ed25519 key) and kz2 (the
 # scenario's user), and its own sshd, chrooted, on its own loopback address
@@ -324,7 +324,7 @@ for rel in "${releases[@]}"; do
 		t_nok "$rel: a copy of the stock root with kz1 and kz2"
 		continue
 	fi
-	echo "# $rel: $(strings "$C/usr/sbin/sshd" | grep -m1 '^OpenSSH_'), copy ready in $(($(date +%s) - t0)) s"
+	echo "# $rel: copy ready in $(($(date +%s) - t0)) s"
 	for k in "$C"/etc/ssh/ssh_host_*_key.pub; do
 		echo "[$ADDR]:$PORT $(cut -d' ' -f1,2 "$k")"
 	done > "$W/known_hosts"
@@ -332,7 +332,9 @@ for rel in "${releases[@]}"; do
 	# into the root's sshd (sid's moves: the table wants 10.3 or later),
 	# and keyaudit must collect that same string from the root and over SSH
 	# (snapshot sshd_version, the engine's ctx->release)
-	ver=$(strings "$C/usr/sbin/sshd" | grep -m1 '^OpenSSH_')
+	# (the one with the Debian revision: "OpenSSH_9.2" alone is there too)
+	ver=$(strings "$C/usr/sbin/sshd" | grep -m1 '^OpenSSH_[0-9.]*p[0-9]* ') ||
+	    ver=$(strings "$C/usr/sbin/sshd" | grep -m1 '^OpenSSH_[0-9]')
 	case $rel:$ver in
 	bullseye:OpenSSH_8.4* | bookworm:OpenSSH_9.2* | trixie:OpenSSH_10.0* | \
 	    sid:OpenSSH_10.[3-9]* | sid:OpenSSH_1[1-9]*)
@@ -364,6 +366,7 @@ for rel in "${releases[@]}"; do
 		fi
 		[ "$name" != dsa-key ] && [ "$name" != dsa-enabled ] || [ -f "$K/dsa" ] ||
 		    { t_nok "$rel $name: a DSA client key (this ssh-keygen makes none)"; continue; }
+		s0=$SECONDS
 		reset_copy
 		KEY=ed25519 CLIENT= CONFIG=
 		H=$C/home/kz2 AK=$C/home/kz2/.ssh/authorized_keys
@@ -438,6 +441,7 @@ for rel in "${releases[@]}"; do
 			case $rc in 0) says=0 ;; 1) says=1 ;; *) says="error($rc)" ;; esac
 			verdict "diagnose --via --sudo" "$says" "$(tail -n 6 "$W/diagvia.out")"
 		fi
+		[ $((SECONDS - s0)) -lt 5 ] || echo "# $rel $name: $((SECONDS - s0)) s"
 		for f in remote.json remote.err local.json local.err diag.out diagvia.out; do
 			[ -f "$W/$f" ] && mv "$W/$f" "$W/$name.$f"
 		done
