@@ -33,7 +33,9 @@
 # user) exactly when the login fails (diagnose: exit 1 exactly then), and a
 # scan reports a blocking sshd.syntax exactly when the release's sshd
 # refused the file (not a refusal borrowed from this machine's sshd). One
-# test per leg; the truth is also compared with the table (a changed
+# test per leg; on the stock copy (baseline) the remote scan must also find
+# keyaudit's reading of sshd_config equal to the release's own sshd -T (no
+# sshd.engine-disagrees). The truth is also compared with the table (a changed
 # archive or a wrong table is a failure too). Per release the suite prints
 # "RELEASE: N of M agree" (a scenario agrees when every leg does) and the
 # disagreements.
@@ -417,6 +419,15 @@ for rel in "${releases[@]}"; do
 		fi
 		verdict "remote scan" "$says" "exit $rc: $(findings "$W/remote.json"; head -c 300 "$W/remote.err")" \
 		    "$(syntax_reason "$W/remote.json")"
+		# the stock configuration read by keyaudit as the release's own
+		# sshd -T reads it (not a verdict: counted apart from the scenarios)
+		if [ "$name" = baseline ]; then
+			dis=$(jq -r '[.hosts[].findings[] | select(.check == "sshd.engine-disagrees") |
+			    .message] | .[0] // empty' "$W/remote.json" 2>/dev/null)
+			[ -z "$dis" ] && jq -e '.hosts | length > 0' "$W/remote.json" >/dev/null 2>&1 &&
+			    t_ok "$rel stock: keyaudit's reading of sshd_config equals the release's sshd -T (no sshd.engine-disagrees)" ||
+			    t_nok "$rel stock: keyaudit's reading of sshd_config differs from the release's sshd -T" "$dis"
+		fi
 		# (c) local, the copy as an image
 		"$KA" scan --root "$C" --user kz2 --format json >"$W/local.json" 2>"$W/local.err"
 		rc=$?
