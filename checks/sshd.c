@@ -34,6 +34,15 @@ const struct ka_rule rule_sshd_pubkey_disabled = {
 	.chain = CHAIN_METHODS,
 };
 
+const struct ka_rule rule_sshd_refuse_connection = {
+	.id = "sshd.refuse-connection", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "sshd refuses the connection (RefuseConnection yes)",
+	.help = "RefuseConnection yes (OpenSSH 9.9 and later, globally or in a Match "
+	    "block that applies to the user) makes sshd drop the connection once it "
+	    "has looked the user up, before any key is tried.",
+	.chain = CHAIN_METHODS,
+};
+
 const struct ka_rule rule_sshd_no_keys_file = {
 	.id = "sshd.no-keys-file", .severity = SEV_HIGH, .blocks_login = 1,
 	.title = "sshd reads no authorized_keys file",
@@ -147,6 +156,7 @@ const struct ka_rule rule_sshd_config_unreadable = {
 static const struct ka_rule *const rules[] = {
 	&rule_sshd_syntax,
 	&rule_sshd_pubkey_disabled,
+	&rule_sshd_refuse_connection,
 	&rule_sshd_no_keys_file,
 	&rule_sshd_strictmodes_off,
 	&rule_sshd_root_login,
@@ -377,6 +387,23 @@ check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
 	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_pubkey_disabled, u->name, path,
 	    line, NULL, "%s: sshd refuses every key for %s", d, u->name), u->eff,
 	    "pubkeyauthentication", "PubkeyAuthentication yes");
+	free(d);
+}
+
+static void
+check_refuse(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *path;
+	long line;
+	char *d;
+
+	if (sshd_eff_bool(u->eff, "refuseconnection") != 1)
+		return;
+	ctx_setting_where(ctx, u->eff, "refuseconnection", &path, &line);
+	d = directive(u->eff, "refuseconnection");
+	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_refuse_connection, u->name,
+	    path, line, NULL, "%s: sshd drops every connection for %s before a key "
+	    "is tried", d, u->name), u->eff, "refuseconnection", "RefuseConnection no");
 	free(d);
 }
 
@@ -965,6 +992,7 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u)
 	struct revoked rev;
 
 	check_pubkey(ctx, u);
+	check_refuse(ctx, u);
 	check_keys_file(ctx, u);
 	check_auth_methods(ctx, u);
 	if (u->acct->uid == 0 && prl != NULL) {

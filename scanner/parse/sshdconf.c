@@ -1152,6 +1152,15 @@ static const struct sshd_keyword kw_rel_ignored = { "", K_IGNORE, KWF_ALL };
  * then ORs into KbdInteractiveAuthentication (default no). */
 static const struct sshd_keyword kw_rel_challenge = { "", K_CHALLENGERESP,
     KWF_GLOBAL };
+/* Keywords of releases newer than the model that a check reads (the
+ * others newer releases add are kw_rel_ignored): RefuseConnection
+ * (9.9, 8d21713b6: monitor.c drops the connection after the user is
+ * looked up, whatever the key) and PerSourcePenalties (9.8, 81c1099d2:
+ * its words are checked, a wrong one stops sshd). */
+static const struct sshd_keyword kw_rel_new[] = {
+	{ "refuseconnection", K_REFUSECONNECTION, KWF_ALL },
+	{ "persourcepenalties", K_PERSOURCEPENALTIES, KWF_GLOBAL },
+};
 /* 10.4's GSSAPI spellings (bebc855fd, undone in 10.5 by c14709356). */
 static const struct {
 	const char *name, *model;
@@ -1160,6 +1169,72 @@ static const struct {
 	{ "gsscleanupcreds", "gssapicleanupcredentials" },
 	{ "gssstrictacceptor", "gssapistrictacceptorcheck" },
 };
+
+/*
+ * servconf.c sPerSourcePenalties: each word must be one the release knows
+ * or sshd stops (refuseconnection: from 9.9, 787597513; invaliduser: from
+ * 10.3, 49480f193). No check reads the penalties, so nothing is kept.
+ */
+static int
+penalties_check(struct pctx *p, const char *kw, const struct args *a)
+{
+	static const struct {
+		const char *word;	/* "crash:" takes a time */
+		int since;
+	} words[] = {
+		{ "crash:", 908 }, { "authfail:", 908 }, { "noauth:", 908 },
+		{ "grace-exceeded:", 908 }, { "max:", 908 }, { "min:", 908 },
+		{ "refuseconnection:", 909 }, { "invaliduser:", 1003 },
+	};
+	int rel = p->c->release;
+
+	if (a->n == 0) {
+		perror_at(p, "no %s specified%s", kw, "");
+		return -1;
+	}
+	for (int i = 0; i < a->n; i++) {
+		const char *arg = a->v[i];
+		size_t j;
+
+		if (strcasecmp(arg, "no") == 0 || strcasecmp(arg, "yes") == 0) {
+			if (i + 1 < a->n) {
+				perror_at(p, "keyword PerSourcePenalties \"%s\" argument "
+				    "must appear alone.%s", arg, "");
+				return -1;
+			}
+			continue;
+		}
+		if (strncmp(arg, "max-sources4:", 13) == 0 ||
+		    strncmp(arg, "max-sources6:", 13) == 0) {
+			const char *err;
+			int v;
+
+			if ((err = atoi_err(arg + 13, &v)) != NULL) {
+				perror_at(p, "%s value %s.", kw, err);
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(arg, "overflow:deny-all") == 0 ||
+		    strcmp(arg, "overflow:permissive") == 0 ||
+		    strcmp(arg, "overflow6:deny-all") == 0 ||
+		    strcmp(arg, "overflow6:permissive") == 0)
+			continue;
+		for (j = 0; j < KA_ARRLEN(words); j++)
+			if (strncmp(arg, words[j].word, strlen(words[j].word)) == 0 &&
+			    rel >= words[j].since)
+				break;
+		if (j == KA_ARRLEN(words)) {
+			perror_at(p, "unsupported PerSourcePenalties keyword %s%s", arg, "");
+			return -1;
+		}
+		if (ssh_convtime(arg + strlen(words[j].word)) == -1) {
+			perror_at(p, "invalid %s time value.%s", kw, "");
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /*
  * The keyword as release rel's sshd reads it (release.c), NULL when it
@@ -1182,6 +1257,9 @@ release_keyword(int rel, const char *kw, unsigned *scope)
 	    (strcasecmp(kw, "challengeresponseauthentication") == 0 ||
 	    strcasecmp(kw, "skeyauthentication") == 0))
 		return &kw_rel_challenge;
+	for (size_t i = 0; i < KA_ARRLEN(kw_rel_new); i++)
+		if (strcasecmp(kw, kw_rel_new[i].name) == 0)
+			return &kw_rel_new[i];
 	if ((k = kw_lookup(kw)) == NULL)
 		for (size_t i = 0; i < KA_ARRLEN(kw_rel_spellings); i++)
 			if (strcasecmp(kw, kw_rel_spellings[i].name) == 0)
@@ -1488,6 +1566,10 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 	case K_PASSWORDAUTH: e->slot = O_PASSWORDAUTH; goto flag;
 	case K_KBDINTAUTH: e->slot = O_KBDINTAUTH; goto flag;
 	case K_CHALLENGERESP: e->slot = O_CHALLENGERESP; goto flag;
+	case K_REFUSECONNECTION: e->slot = O_REFUSECONNECTION; goto flag;
+	case K_PERSOURCEPENALTIES:
+		a->pos = a->n;
+		return penalties_check(p, kwname, a);
 	case K_PRINTMOTD: e->slot = O_PRINTMOTD; goto flag;
 	case K_PRINTLASTLOG: e->slot = O_PRINTLASTLOG; goto flag;
 	case K_IGNOREUSERKNOWNHOSTS: e->slot = O_IGNOREUSERKNOWNHOSTS; goto flag;

@@ -678,6 +678,52 @@ test_engine_defaults(void **state)
 	sshdconf_free(c);
 }
 
+/* PerSourcePenalties' words by release (servconf.c: refuseconnection: from
+ * 9.9, 787597513; invaliduser: from 10.3, 49480f193; trixie's 10.0 sshd
+ * refuses invaliduser:, sid's 10.6 takes it) and RefuseConnection (9.9). */
+static void
+test_engine_penalties_refuse(void **state)
+{
+	struct sshd_config *c;
+	struct sshd_eff *e;
+
+	(void)state;
+	expect_error("PerSourcePenalties invaliduser:5s\n", REL(10, 0),
+	    "unsupported PerSourcePenalties keyword invaliduser:5s");
+	expect_error("PerSourcePenalties invaliduser:5s\n", REL(10, 3), NULL);
+	expect_error("PerSourcePenalties refuseconnection:5s\n", REL(9, 8),
+	    "unsupported PerSourcePenalties keyword");
+	expect_error("PerSourcePenalties refuseconnection:5s\n", REL(9, 9), NULL);
+	expect_error("PerSourcePenalties no\n", REL(9, 8), NULL);
+	expect_error("PerSourcePenalties no authfail:5\n", REL(9, 8),
+	    "must appear alone");
+	expect_error("PerSourcePenalties authfail:x\n", REL(9, 8),
+	    "invalid PerSourcePenalties time value");
+	expect_error("PerSourcePenalties\n", REL(9, 8), "no argument after keyword");
+	expect_error("PerSourcePenalties max-sources4:65536 overflow:permissive\n",
+	    REL(9, 8), NULL);
+	expect_error("Match User x\n\tPerSourcePenalties no\n", REL(10, 0),
+	    "not allowed within a Match block");
+	expect_error("RefuseConnection yes\n", REL(9, 8),
+	    "Bad configuration option: RefuseConnection");
+	expect_error("RefuseConnection maybe\n", REL(9, 9), "unsupported option");
+
+	c = parse_rel("RefuseConnection no\nMatch User bob\n\tRefuseConnection yes\n",
+	    REL(10, 0));
+	assert_int_equal(sshdconf_nerrors(c), 0);
+	e = sshdconf_effective(c, NULL);
+	assert_int_equal(sshd_eff_bool(e, "refuseconnection"), 0);
+	sshd_eff_free(e);
+	{
+		struct sshd_conn conn = { .user = "bob" };
+
+		e = sshdconf_effective(c, &conn);
+		assert_int_equal(sshd_eff_bool(e, "refuseconnection"), 1);
+		sshd_eff_free(e);
+	}
+	sshdconf_free(c);
+}
+
 static void
 test_authkeys_release(void **state)
 {
@@ -733,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_engine_keywords),
 		cmocka_unit_test(test_engine_match),
 		cmocka_unit_test(test_engine_defaults),
+		cmocka_unit_test(test_engine_penalties_refuse),
 		cmocka_unit_test(test_authkeys_release),
 	};
 
