@@ -726,9 +726,27 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		if (sshd_eff_accepts_alg(e, algs[i]))
+		if (sshd_eff_accepts_alg(e, algs[i]) && strcmp(algs[i], "ssh-rsa") != 0)
 			return;
 	d = directive(e, "pubkeyacceptedalgorithms");
+	if (strcmp(type, "ssh-rsa") == 0 && sshd_eff_accepts_alg(e, "ssh-rsa")) {
+		/* ssh-rsa (SHA-1) signatures only: OpenSSH clients stopped making
+		 * them in 8.8 (ssh's own PubkeyAcceptedAlgorithms default), so
+		 * only an old or reconfigured client logs in with this key. */
+		static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", NULL };
+		const struct sshd_value *v = sshd_eff_get(e, "pubkeyacceptedalgorithms");
+
+		fix = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", v, NULL, rsa);
+		f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path,
+		    l->lineno, NULL, "%sssh-rsa key %s is accepted by %s only with SHA-1 "
+		    "(ssh-rsa) signatures, which OpenSSH clients since 8.8 do not make: "
+		    "sshd refuses their rsa-sha2-256/512 signatures", LW(l), l->fp, d);
+		set_fp(f, l->fp);
+		ctx_fix_config(k->ctx, f, e, "pubkeyacceptedalgorithms", fix);
+		free(fix);
+		free(d);
+		return;
+	}
 	{
 		static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", NULL };
 		const char *one[] = { type, NULL };
