@@ -35,6 +35,7 @@
 #include "scanner/context.h"
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
+#include "scanner/parse/release.h"
 
 extern char **environ;
 
@@ -478,6 +479,93 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 		buf_free(&err);
 		free(spec);
 	}
+}
+
+/* At most this much of what sshd -t or -G said on stderr is kept. */
+#define STDERR_LINES	10
+#define STDERR_BYTES	2048
+
+/* The first lines of a program's stderr, each made printable. */
+static char *
+stderr_lines(const struct buf *err)
+{
+	const char *p = err->data ? err->data : "";
+	size_t left = err->len;
+	struct buf b;
+
+	buf_init(&b);
+	for (int n = 0; left > 0 && n < STDERR_LINES && b.len < STDERR_BYTES; n++) {
+		const char *nl = memchr(p, '\n', left);
+		size_t len = nl ? (size_t)(nl - p) : left;
+		char *pr = str_printable(p, len < STDERR_BYTES ? len : STDERR_BYTES);
+
+		buf_printf(&b, "%s%s", n ? "\n" : "", pr);
+		free(pr);
+		if (nl == NULL)
+			break;
+		left -= len + 1;
+		p = nl + 1;
+	}
+	if (b.len > STDERR_BYTES) {
+		b.len = STDERR_BYTES;
+		b.data[b.len] = '\0';
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * The target's own verdict on its configuration: with privileges `sshd -t
+ * -f CONFIG` once (it loads the host keys, so it needs root), its exit
+ * status and first stderr lines; without them `sshd -G -f CONFIG` (9.3+:
+ * the effective configuration for no connection, no host keys read), so
+ * the engine can still be compared with sshd. Neither under --root: that
+ * would run the image's own binary, code from the image, as root, and a
+ * chroot does not hold root in; the image is judged by keyaudit's reading.
+ */
+static void
+collect_sshd_verdict(struct lc *lc, const struct collect_opts *o)
+{
+	struct snapshot *s = lc->snap;
+	struct buf out, err;
+	int rc, rel;
+
+	if (o->root != NULL || access("/usr/sbin/sshd", X_OK) != 0)
+		return;
+	buf_init(&out);
+	buf_init(&err);
+	if (geteuid() == 0) {
+		const char *argv[] = { "/usr/sbin/sshd", "-t", "-f", s->sshd_config_path,
+			NULL };
+
+		rc = spawn_capture(argv, &out, &err);
+		s->sshd_test_ran = 1;
+		s->sshd_test_rc = rc < 0 ? -1 : rc;
+		if (rc < 0)
+			s->sshd_test_err = xasprintf("sshd -t did not finish in %d s",
+			    SPAWN_SECONDS);
+		else if (rc != 0)
+			s->sshd_test_err = stderr_lines(&err);
+	} else if ((rel = release_parse(s->sshd_version)) == 0 || rel >= REL(9, 3)) {
+		const char *argv[] = { "/usr/sbin/sshd", "-G", "-f", s->sshd_config_path,
+			NULL };
+
+		rc = spawn_capture(argv, &out, &err);
+		if (rc == 0 && out.len > 0 && out.len < SPAWN_OUTPUT_LIMIT)
+			s->sshd_g = buf_steal(&out);
+		else {
+			char *e = stderr_lines(&err);
+
+			s->sshd_g_err = rc < 0 ? xasprintf("sshd -G did not finish in "
+			    "%d s", SPAWN_SECONDS) : xasprintf("sshd -G failed: %s", e);
+			free(e);
+		}
+	}
+	buf_free(&out);
+	buf_free(&err);
 }
 
 static void
@@ -1098,6 +1186,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
+	collect_sshd_verdict(&lc, o);
 	if (o->logs)
 		collect_auth_logs(s, o->root, o->log_files);
 
