@@ -24,10 +24,15 @@ const struct ka_rule rule_sshd_version_mismatch = {
 	.id = "sshd.version-mismatch", .severity = SEV_MEDIUM, .blocks_login = 0,
 	.title = "the sshd answering is not the sshd installed",
 	.help = "The version in the server's banner differs from the version compiled "
-	    "into /usr/sbin/sshd: sshd was upgraded (often a security update) but the "
-	    "listening daemon was not restarted, so the old code still runs, and "
-	    "keyaudit's verdicts, made for the installed release, may not hold until "
-	    "it is. Restart the sshd service (existing sessions stay up).",
+	    "into /usr/sbin/sshd, so the daemon that answers runs other code than the "
+	    "installed binary keyaudit judged the host by: an sshd started from "
+	    "another path (a build in /usr/local, a container, a forwarded port), "
+	    "one started without re-exec (-r) and left running through an upgrade, "
+	    "or (9.8 on, where each connection's banner comes from sshd-session) a "
+	    "session binary of another build. A listener that re-executes itself "
+	    "(the default) shows the binary on disk, so a plain upgrade without a "
+	    "restart does not show here. Find the process that listens and restart "
+	    "sshd from the installed binary.",
 };
 
 static const struct ka_rule *const rules[] = {
@@ -50,19 +55,23 @@ check_version(struct ka_ctx *ctx)
 	binary = str_printable(s->sshd_version, strlen(s->sshd_version));
 	f = ctx_finding(ctx, &rule_sshd_version_mismatch, NULL, "/usr/sbin/sshd", 0, NULL,
 	    "the sshd answering on port %d says \"%s\" but /usr/sbin/sshd is \"%s\": "
-	    "sshd was upgraded and not restarted, the old daemon still runs",
-	    s->net.port, banner, binary);
+	    "the daemon that answers runs another build than the installed one "
+	    "(started from another path or without re-exec, or its sshd-session), "
+	    "and keyaudit's verdicts, made for the installed release, may not hold "
+	    "for it", s->net.port, banner, binary);
 	if (f != NULL) {
+		remedy_manual(&f->remedy, "find the process listening on port %d "
+		    "(ss -ltnp) and what it runs", s->net.port);
 		if (ctx->upg_allowed) {
 			/* Debian and Ubuntu name the unit ssh */
 			static const char *const argv[] = { "systemctl", "restart", "ssh", NULL };
 
-			remedy_decide(&f->remedy, argv, "restart sshd so the installed "
-			    "binary answers (sessions already open stay up)");
+			remedy_decide(&f->remedy, argv, "restart sshd from the installed "
+			    "binary (sessions already open stay up)");
 		} else
-			remedy_manual(&f->remedy, "restart the sshd service so the "
-			    "installed binary answers (systemctl restart sshd, or ssh "
-			    "on Debian and Ubuntu; sessions already open stay up)");
+			remedy_manual(&f->remedy, "restart the sshd service from the "
+			    "installed binary (systemctl restart sshd, or ssh on Debian "
+			    "and Ubuntu; sessions already open stay up)");
 	}
 	free(banner);
 	free(binary);

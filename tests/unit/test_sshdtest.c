@@ -408,8 +408,12 @@ test_check_version_mismatch(void **state)
 	fix = remedy_text(&f->remedy);
 	assert_non_null(strstr(fix, "systemctl restart ssh"));
 	free(fix);
-	/* a decision, never run by the fix script */
+	/* decisions, never run by the fix script */
+	assert_int_equal(f->remedy.n, 2);
 	assert_int_equal(f->remedy.v[0].kind, ACT_MANUAL);
+	assert_int_equal(f->remedy.v[1].kind, ACT_MANUAL);
+	assert_string_equal(f->remedy.v[1].text, "restart sshd from the installed binary "
+	    "(sessions already open stay up): systemctl restart ssh");
 	host_result_free(&r);
 
 	/* not Debian: the unit's name is not known, prose */
@@ -420,9 +424,12 @@ test_check_version_mismatch(void **state)
 	scan(&s, &r);
 	f = tu_find(&r, "sshd.version-mismatch", NULL, NULL);
 	assert_non_null(f);
-	assert_int_equal(f->remedy.n, 1);
-	assert_int_equal(f->remedy.v[0].kind, ACT_MANUAL);
-	assert_int_equal(f->remedy.v[0].argv.n, 0);
+	assert_int_equal(f->remedy.n, 2);
+	assert_int_equal(f->remedy.v[1].kind, ACT_MANUAL);
+	fix = remedy_text(&f->remedy);
+	assert_non_null(strstr(fix, "ss -ltnp"));
+	assert_non_null(strstr(fix, "systemctl restart sshd"));
+	free(fix);
 	host_result_free(&r);
 
 	/* the same sshd: nothing */
