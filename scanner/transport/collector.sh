@@ -1582,14 +1582,16 @@ fi
 # refused, its first stderr lines (run again for them: a pipe to head would
 # hide the status). Without root, sshd -G (9.3+) prints the effective
 # configuration for no connection without reading host keys.
-# stderrlines TEXT: at most 10 lines and 2048 bytes of TEXT into EL.
+# stderrlines TEXT: at most 10 lines and 2048 bytes of TEXT into EL, as
+# transport_local.c's stderr_lines keeps them.
 stderrlines() {
 	EL=
 	sl_n=0
 	IFS=$NL
 	for l in $1; do
 		[ $sl_n -ge 10 ] && break
-		EL=$EL$l$NL
+		# sshd ends its stderr lines with CR LF
+		EL=$EL${l%"$CR"}$NL
 		sl_n=$((sl_n + 1))
 	done
 	IFS=$SPC

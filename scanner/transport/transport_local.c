@@ -485,7 +485,8 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 #define STDERR_LINES	10
 #define STDERR_BYTES	2048
 
-/* The first lines of a program's stderr, each made printable. */
+/* The first lines of a program's stderr, each made printable (the
+ * collector's stderrlines keeps the same). */
 static char *
 stderr_lines(const struct buf *err)
 {
@@ -496,8 +497,13 @@ stderr_lines(const struct buf *err)
 	buf_init(&b);
 	for (int n = 0; left > 0 && n < STDERR_LINES && b.len < STDERR_BYTES; n++) {
 		const char *nl = memchr(p, '\n', left);
-		size_t len = nl ? (size_t)(nl - p) : left;
-		char *pr = str_printable(p, len < STDERR_BYTES ? len : STDERR_BYTES);
+		size_t len = nl ? (size_t)(nl - p) : left, shown = len;
+		char *pr;
+
+		/* sshd ends its stderr lines with CR LF */
+		if (shown > 0 && p[shown - 1] == '\r')
+			shown--;
+		pr = str_printable(p, shown < STDERR_BYTES ? shown : STDERR_BYTES);
 
 		buf_printf(&b, "%s%s", n ? "\n" : "", pr);
 		free(pr);

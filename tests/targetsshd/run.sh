@@ -110,6 +110,15 @@ if t_sshd host 127.0.0.1 2520 "AllowUsers kt1"; then
 	    [ "$(count "$H/remote.json" sshd.version-mismatch)" = 0 ] &&
 	    t_ok "9.2 over SSH with sudo: the collector's sshd -t refuses it, one sshd.syntax; banner = binary" ||
 	    t_nok "9.2 over SSH with sudo" "$(syntax "$H/remote.json"; jq -c '[.hosts[].findings[] | .check]' "$H/remote.json"; cat "$H/err")"
+	# both transports keep the same words: transport_local.c and collector.sh
+	"$KA" collect --user kt1 --sshd-config "$H/broken" -o "$H/l.snap" 2>"$H/err"
+	"$KA" collect kt1@127.0.0.1:2520 -i "$T_BASE/key" --sudo --known-hosts "$T_BASE/kh.2520" \
+	    --sshd-config "$H/broken" -o "$H/r.snap" 2>>"$H/err"
+	a=$(jq -c '[.sshd_test_ran, .sshd_test_rc, .sshd_test_err]' "$H/l.snap" 2>/dev/null)
+	b=$(jq -c '[.sshd_test_ran, .sshd_test_rc, .sshd_test_err]' "$H/r.snap" 2>/dev/null)
+	[ -n "$a" ] && [ "$a" = "$b" ] && case $a in '[true,255,"'*) true ;; *) false ;; esac &&
+	    t_ok "9.2: the local transport and the collector record the same sshd -t status and words" ||
+	    t_nok "9.2: sshd -t facts of the two transports" "local $a; collector $b; $(cat "$H/err")"
 	t_sshd_stop host
 else
 	t_nok "this machine's sshd on 127.0.0.1:2520" "$T_SSHD_WHY"
