@@ -19,7 +19,10 @@
 #   - an unknown keyword appended (and on 8.4 RequiredRSASize, 9.1's):
 #     exactly one sshd.syntax at that line, with the release's own
 #     message, blocking; without sudo from sshd -G (9.3+); with --root
-#     nothing of the image runs (keyaudit's own reading decides);
+#     from the image's own sshd -G run in the sandbox (9.3+; before,
+#     nothing of the image runs and keyaudit's own reading decides); a
+#     hostile image's "sshd" is killed at the time limit, writes nothing
+#     and reaches no process outside;
 #   - the daemon answering runs copies of the binaries from /usr/local
 #     while the installed ones get another version string (an upgrade):
 #     sshd.version-mismatch naming both, sshd -t still exit 0; restarted
@@ -247,6 +250,18 @@ for rel in "${releases[@]}"; do
 		    t_nok "$rel stock without sudo" "$(jq -c '[.sshd_test_ran, .sshd_g, .sshd_g_err]' "$W/nosudo.snap"; cat "$W/err")"
 	fi
 
+	if [ -n "$g" ]; then
+		"$KA" collect --root "$C" -o "$W/rootok.snap" 2>"$W/err" &&
+		    "$KA" scan --snapshot "$W/rootok.snap" --format json >"$W/rootok.json" 2>>"$W/err"
+		d=$(disagree "$W/rootok.json" | paste -sd' ')
+		jq -e '.sshd_g != null and .sshd_test_ran != true' "$W/rootok.snap" >/dev/null &&
+		    [ "$(count "$W/rootok.json" sshd.syntax)" = 0 ] &&
+		    ! printf '%s\n' "$d" | grep -qw -e port -e pubkeyauthentication &&
+		    [ -z "$(find "$C" -xdev -newer "$W/rootok.snap" -print -quit 2>/dev/null)" ] &&
+		    t_ok "$rel stock --root: the image's sshd -G answered from the sandbox, nothing in the image written" ||
+		    t_nok "$rel stock --root: sshd -G in the sandbox" "$(jq -c '[.sshd_g_err]' "$W/rootok.snap"; echo "$d"; cat "$W/err")"
+	fi
+
 	# --- a config the release refuses
 	cp "$C/etc/ssh/sshd_config" "$W/sshd_config.orig"
 	echo "$BAD yes" >> "$C/etc/ssh/sshd_config"
@@ -263,12 +278,21 @@ for rel in "${releases[@]}"; do
 	fi
 	"$KA" collect --root "$C" -o "$W/root.snap" 2>"$W/err" &&
 	    "$KA" scan --root "$C" --format json >"$W/root.json" 2>>"$W/err"
-	jq -e '.sshd_test_ran != true and .sshd_g == null and .sshd_g_err == null and
-	    (.sshd_t | length) == 0' "$W/root.snap" >/dev/null &&
-	    [ "$(count "$W/root.json" sshd.syntax)" = 1 ] &&
-	    ! syntax "$W/root.json" | grep -q "the target's" &&
-	    t_ok "$rel --root: the image's sshd is not run; keyaudit's own reading finds line $n" ||
-	    t_nok "$rel --root" "$(jq -c '[.sshd_test_ran, .sshd_g, .sshd_g_err]' "$W/root.snap"; syntax "$W/root.json"; cat "$W/err")"
+	if [ -n "$g" ]; then
+		# the image's sshd -G, in the sandbox (nobody, read-only, no network)
+		jq -e '.sshd_test_ran != true and .sshd_g == null and (.sshd_t | length) == 0' \
+		    "$W/root.snap" >/dev/null &&
+		    one_refusal "$W/root.json" "$n" "sshd -G failed" "Bad configuration option: $BAD" &&
+		    t_ok "$rel --root: the image's own sshd -G (sandboxed) refuses it, one sshd.syntax at line $n" ||
+		    t_nok "$rel --root: sshd -G in the sandbox" "$(jq -c '[.sshd_test_ran, .sshd_g_err]' "$W/root.snap"; syntax "$W/root.json"; cat "$W/err")"
+	else
+		jq -e '.sshd_test_ran != true and .sshd_g == null and .sshd_g_err == null and
+		    (.sshd_t | length) == 0' "$W/root.snap" >/dev/null &&
+		    [ "$(count "$W/root.json" sshd.syntax)" = 1 ] &&
+		    ! syntax "$W/root.json" | grep -q "the target's" &&
+		    t_ok "$rel --root: nothing of the image runs (no sshd -G before 9.3); keyaudit's own reading finds line $n" ||
+		    t_nok "$rel --root" "$(jq -c '[.sshd_test_ran, .sshd_g, .sshd_g_err]' "$W/root.snap"; syntax "$W/root.json"; cat "$W/err")"
+	fi
 	if [ "$rel" = bullseye ]; then
 		# 9.1's keyword, unknown to 8.4's sshd
 		cp "$W/sshd_config.orig" "$C/etc/ssh/sshd_config"
@@ -280,6 +304,38 @@ for rel in "${releases[@]}"; do
 		    t_nok "$rel: RequiredRSASize on 8.4" "$(syntax "$W/rsa.json"; cat "$W/err")"
 	fi
 	cp "$W/sshd_config.orig" "$C/etc/ssh/sshd_config"
+
+	# --- a hostile image's "sshd" (once): what the sandbox lets it do
+	if [ -n "$g" ] && [ -z "${hostile_done:-}" ]; then
+		hostile_done=1
+		H2=$W/hostile
+		mkdir -p "$H2"
+		# a new file: the running daemon keeps its own (text busy)
+		mv "$C/usr/sbin/sshd" "$H2/sshd"
+		printf '%s\n' '#!/bin/sh' '# OpenSSH_9.9p1 Debian-1' \
+		    'id > /kt-pwned; mkdir /tmp/kt-pwned; echo x > /dev/kt-pwned' \
+		    'kill -KILL -1; echo "pids: $(ls /proc | wc -l)" >&2' \
+		    'cat /etc/shadow >/dev/null 2>&1 && echo "shadow read" >&2' \
+		    'echo "uid: $(id -u)" >&2; exec sleep 60' > "$C/usr/sbin/sshd"
+		chmod 0755 "$C/usr/sbin/sshd"
+		setpriv --reuid 65534 --regid 65534 --clear-groups sleep 30 &
+		victim=$!
+		echo "pid $victim" >> "$T_BASE/cleanup.list"
+		touch "$H2/stamp"
+		s0=$(date +%s)
+		"$KA" collect --root "$C" -o "$H2/snap" 2>"$H2/err"
+		secs=$(($(date +%s) - s0))
+		written=$(find "$C" -xdev -newer "$H2/stamp" 2>/dev/null | head -n 5)
+		kill -0 "$victim" 2>/dev/null && alive=1 || alive=
+		[ $secs -le 15 ] && [ -z "$written" ] && [ -n "$alive" ] &&
+		    jq -e '.sshd_g == null and (.sshd_g_err | test("did not finish"))' "$H2/snap" >/dev/null &&
+		    t_ok "$rel --root, a hostile image's sshd: killed at 10 s ($secs s), wrote nothing, signalled nothing outside" ||
+		    t_nok "$rel --root, a hostile image's sshd" "$secs s; written: $written; victim alive: ${alive:-no}; $(jq -c .sshd_g_err "$H2/snap"; cat "$H2/err")"
+		kill "$victim" 2>/dev/null
+		wait "$victim" 2>/dev/null
+		rm -f "$C/usr/sbin/sshd"
+		mv "$H2/sshd" "$C/usr/sbin/sshd"
+	fi
 
 	# --- another build answers than the one installed: the daemon runs
 	# from copies of the binaries as they are now (in /usr/local, its
