@@ -243,7 +243,10 @@ sshd_t_accepted(const struct ka_ctx *ctx)
  * it names is one sshd.syntax with its own words, added to *named as
  * "FILE:LINE" so that keyaudit's prediction for the same line is not a
  * second finding; a refusal naming no line is one finding on the main
- * file. Returns 1 when the target refused.
+ * file. Returns 0 when the target did not refuse, 1 when it refused
+ * naming lines, 2 when it refused naming none: it read every line and
+ * stopped later (host keys, a setting that needs another), so the
+ * lines themselves are sshd's to accept.
  */
 static int
 target_refusal(struct ka_ctx *ctx, struct strlist *named)
@@ -320,7 +323,7 @@ target_refusal(struct ka_ctx *ctx, struct strlist *named)
 		buf_free(&b);
 	}
 	sshdtest_free(m, n);
-	return !g || nlined > 0;
+	return nlined > 0 ? 1 : g ? 0 : 2;
 }
 
 static void
@@ -359,12 +362,13 @@ check_config_read(struct ka_ctx *ctx)
 			    "read and OpenSSH's defaults for the rest", e->msg);
 			continue;
 		}
-		if (accepted) {
-			/* The target's sshd -T ran on this configuration: sshd
-			 * accepts it, so the error is keyaudit's. */
+		if (accepted || refused == 2) {
+			/* The target's sshd ran on this configuration and
+			 * accepted its lines, so the error is keyaudit's. */
 			ctx_skip(ctx, &rule_sshd_syntax, e->file, "keyaudit finds '%s' at "
-			    "line %d but the target's sshd -T accepted the "
-			    "configuration (a keyaudit bug)", e->msg, e->line);
+			    "line %d but the target's sshd %s the configuration's "
+			    "lines (a keyaudit bug)", e->msg, e->line, accepted ?
+			    "accepted" : "read past");
 			continue;
 		}
 		if (refused) {

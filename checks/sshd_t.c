@@ -5,6 +5,7 @@
  * network against the binary installed. A difference in the reading is a
  * keyaudit bug, surfaced rather than hidden: the context already switched
  * to sshd's answer for every other check. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static void
 check_version(struct ka_ctx *ctx)
 {
 	const struct snapshot *s = ctx->snap;
-	char *banner, *binary;
+	char *banner, *binary, port[32];
 	struct ka_finding *f;
 
 	if (s->net.banner == NULL || s->sshd_version == NULL ||
@@ -53,15 +54,18 @@ check_version(struct ka_ctx *ctx)
 		return;
 	banner = str_printable(s->net.banner, strlen(s->net.banner));
 	binary = str_printable(s->sshd_version, strlen(s->sshd_version));
+	port[0] = '\0';
+	if (s->net.port > 0)
+		snprintf(port, sizeof(port), " on port %d", s->net.port);
 	f = ctx_finding(ctx, &rule_sshd_version_mismatch, NULL, "/usr/sbin/sshd", 0, NULL,
-	    "the sshd answering on port %d says \"%s\" but /usr/sbin/sshd is \"%s\": "
+	    "the sshd answering%s says \"%s\" but /usr/sbin/sshd is \"%s\": "
 	    "the daemon that answers runs another build than the installed one "
 	    "(started from another path or without re-exec, or its sshd-session), "
 	    "and keyaudit's verdicts, made for the installed release, may not hold "
-	    "for it", s->net.port, banner, binary);
+	    "for it", port, banner, binary);
 	if (f != NULL) {
-		remedy_manual(&f->remedy, "find the process listening on port %d "
-		    "(ss -ltnp) and what it runs", s->net.port);
+		remedy_manual(&f->remedy, "find the process listening%s (ss -ltnp) "
+		    "and what it runs", port);
 		if (ctx->upg_allowed) {
 			/* Debian and Ubuntu name the unit ssh */
 			static const char *const argv[] = { "systemctl", "restart", "ssh", NULL };

@@ -251,8 +251,9 @@ test_check_refusal(void **state)
 	host_result_free(&r);
 	snapshot_free(&s);
 
-	/* sshd names no line: one finding on the main file */
-	load_with_config(&s, "PasswordAuthentication no\n");
+	/* sshd names no line: one finding on the main file; it read every
+	 * line, so keyaudit's own prediction of line 1 is a skip */
+	load_with_config(&s, "Foo bar\n");
 	s.sshd_test_ran = 1;
 	s.sshd_test_rc = 1;
 	s.sshd_test_err = xstrdup("sshd: no hostkeys available -- exiting.");
@@ -262,6 +263,7 @@ test_check_refusal(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->line, 0);
 	assert_non_null(strstr(f->message, "no hostkeys available"));
+	assert_true(r.nskips > 0);
 	host_result_free(&r);
 	snapshot_free(&s);
 
