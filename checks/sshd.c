@@ -262,8 +262,12 @@ target_refusal(struct ka_ctx *ctx, struct strlist *named)
 		if (s->sshd_test_rc == 0)
 			return 0;
 		if (s->sshd_test_rc < 0) {
-			ctx_skip(ctx, &rule_sshd_syntax, ctx_sshd_config_path(ctx), "%s",
-			    s->sshd_test_err ? s->sshd_test_err : "sshd -t did not finish");
+			const char *e = s->sshd_test_err ? s->sshd_test_err :
+			    "sshd -t did not finish";
+			char *pr = str_printable(e, strlen(e));
+
+			ctx_skip(ctx, &rule_sshd_syntax, ctx_sshd_config_path(ctx), "%s", pr);
+			free(pr);
 			return 0;
 		}
 		if (sshdtest_environmental(s->sshd_test_err)) {
