@@ -192,7 +192,8 @@ extern const struct ka_rule rule_sshd_syntax,
     rule_sshd_config_unreadable;
 
 /* checks/sshd_t.c */
-extern const struct ka_rule rule_sshd_engine_disagrees;
+extern const struct ka_rule rule_sshd_engine_disagrees,
+    rule_sshd_version_mismatch;
 
 /* checks/sshdpolicy.c */
 extern const struct ka_rule rule_sshd_permit_empty_passwords,

@@ -135,6 +135,9 @@ struct ka_ctx {
 	struct ka_effcache *effcache;
 	struct ka_krlcache *krlcache;	/* ctx_krl */
 	const struct snap_sshd_t **sshd_t_index;	/* by user, made on first use */
+	/* keywords where the engine's global configuration (no connection)
+	 * and the target's `sshd -G` differ (only when -G was collected) */
+	struct strlist g_disagree;
 	const struct sshd_eff *dumped;	/* whose sshd -T text dump holds */
 	struct buf dump;
 	struct usagelog *usage;		/* ctx_usage */

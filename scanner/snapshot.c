@@ -374,6 +374,12 @@ snap_view_init(struct snapshot *v, const struct snapshot *base)
 	}
 	v->sshd_t = NULL;
 	v->nsshd_t = 0;
+	/* sshd -t and -G judged base's configuration too */
+	v->sshd_test_ran = 0;
+	v->sshd_test_rc = 0;
+	v->sshd_test_err = NULL;
+	v->sshd_g = NULL;
+	v->sshd_g_err = NULL;
 }
 
 void

@@ -219,7 +219,18 @@ struct snap_lookup;
 	/* the audited accounts were named (--user): judged whatever they hold */ \
 	X(BOOL, users_named, "users_named", "named", 0, 1) \
 	/* the ssh transport stopped before collecting: only net facts are known */ \
-	X(BOOL, net_only, "net_only", NULL, 0, 1)
+	X(BOOL, net_only, "net_only", NULL, 0, 1) \
+	/* the target's own `sshd -t -f CONFIG`, run once with privileges (it \
+	 * loads the host keys): it ran, its exit status (-1: killed at the \
+	 * time limit), its first stderr lines (printable, bounded) */ \
+	X(BOOL, sshd_test_ran, "sshd_test_ran", "sshdtran", 0, 1) \
+	X(INT, sshd_test_rc, "sshd_test_rc", "sshdtrc", -1, 255) \
+	X(STR, sshd_test_err, "sshd_test_err", "sshdterr", 0, 0) \
+	/* without privileges, `sshd -G -f CONFIG` (OpenSSH 9.3+: the effective \
+	 * configuration for no connection, no host keys needed): its output, \
+	 * or why it gave none (exit status and first stderr lines) */ \
+	X(STR, sshd_g, "sshd_g", "sshdg", 0, 0) \
+	X(STR, sshd_g_err, "sshd_g_err", "sshdgerr", 0, 0)
 
 struct snapshot {
 	SNAPSHOT_FACTS(SNAP_FACT_FIELD)
@@ -296,7 +307,8 @@ struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
  * file contents, logs) but owns its file table, its globs and its caches,
  * so a few files can be replaced or added without a deep copy (preflight:
  * "after" is "before" with the proposed files). The view drops base's
- * sshd -T answers: they describe base's configuration, not the view's.
+ * sshd -T, -t and -G answers: they describe base's configuration, not the
+ * view's.
  * base must outlive the view; snap_view_free frees only what the view
  * owns (files added to it with snap_file_add, globs).
  */

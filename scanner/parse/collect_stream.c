@@ -28,6 +28,8 @@
  *	me	the collector's own user name	nss	its getent passwd line
  *	glob	an Include pattern; the following gm records are its matches
  *	tuser	sshd -T output follows for this user: tout (stdout) or terr
+ *	sshdtran sshdtrc sshdterr: sshd -t ran, its exit status, its stderr
+ *	sshdg sshdgerr: sshd -G's output, or why it gave none
  *	sudo	"ok": the ssh transport ran the collector through sudo -n;
  *		"denied": sudo wanted a password, it ran as the login user
  *	logs	sshd's logs were looked for; each source follows as lsrc
@@ -120,7 +122,7 @@ tag_limit(const char *tag)
 	if (strcmp(tag, "ldata") == 0)
 		return SNAP_AUTHLOG_LIMIT;
 	if (strcmp(tag, "shadow") == 0 || strcmp(tag, "sshdver") == 0 ||
-	    strcmp(tag, "tout") == 0)
+	    strcmp(tag, "tout") == 0 || strcmp(tag, "sshdg") == 0)
 		return BIG_LIMIT;
 	return TEXT_LIMIT;
 }

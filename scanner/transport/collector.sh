@@ -975,6 +975,15 @@ if [ -f /usr/sbin/sshd ] && [ -r /usr/sbin/sshd ]; then
 	[ ${#SV} -gt 65536 ] && SV=
 fi
 rec sshdver "$SV"
+# sshd -G (below) exists from OpenSSH 9.3 on: not asked of an older one.
+GOK=1
+IFS=$NL
+for l in $SV; do
+	case $l in
+	OpenSSH_[1-8].[0-9]*p[0-9]*|OpenSSH_9.[0-2]p[0-9]*) GOK=0 ;;
+	esac
+done
+IFS=$SPC
 SV=
 prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
 cpath /etc/os-release 1
@@ -1568,6 +1577,61 @@ if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
 	IFS=$SPC
 fi
 
+# --- the target's own verdict: sshd -t once, or sshd -G ----------------------
+# sshd -t (as root: it loads the host keys): its exit status, and when it
+# refused, its first stderr lines (run again for them: a pipe to head would
+# hide the status). Without root, sshd -G (9.3+) prints the effective
+# configuration for no connection without reading host keys.
+# stderrlines TEXT: at most 10 lines and 2048 bytes of TEXT into EL, as
+# transport_local.c's stderr_lines keeps them.
+stderrlines() {
+	EL=
+	sl_n=0
+	IFS=$NL
+	for l in $1; do
+		[ $sl_n -ge 10 ] && break
+		# sshd ends its stderr lines with CR LF
+		EL=$EL${l%"$CR"}$NL
+		sl_n=$((sl_n + 1))
+	done
+	IFS=$SPC
+	EL=${EL%"$NL"}
+	[ ${#EL} -gt 2048 ] && EL=$(printf '%s' "$EL" | head -c 2048)
+}
+if [ "$SSHDT" = 1 ] && [ -x /usr/sbin/sshd ]; then
+	TO=
+	command -v timeout >/dev/null 2>&1 && TO="timeout 10"
+	if [ "$EUID_" = 0 ]; then
+		$TO /usr/sbin/sshd -t -f "$CFG" </dev/null >/dev/null 2>&1
+		rc=$?
+		rec sshdtran 1
+		if [ $rc = 124 ] && [ -n "$TO" ]; then
+			rec sshdtrc -1
+			rec sshdterr "sshd -t did not finish in 10 s"
+		elif [ $rc = 0 ]; then
+			rec sshdtrc 0
+		else
+			[ $rc -gt 255 ] && rc=255
+			rec sshdtrc $rc
+			e=$($TO /usr/sbin/sshd -t -f "$CFG" 2>&1 </dev/null >/dev/null |
+			    head -n 10 | head -c 2048)
+			stderrlines "$e"
+			rec sshdterr "$EL"
+		fi
+	elif [ $GOK = 1 ]; then
+		o=$( { $TO /usr/sbin/sshd -G -f "$CFG" 2>/dev/null </dev/null &&
+		    echo x; } | head -c 262145)
+		case $o in
+		*x) rec sshdg "${o%x}" ;;
+		*)
+			e=$($TO /usr/sbin/sshd -G -f "$CFG" 2>&1 </dev/null >/dev/null |
+			    head -n 10 | head -c 2048)
+			stderrlines "$e"
+			rec sshdgerr "sshd -G failed: $EL" ;;
+		esac
+	fi
+fi
+
 # --- sshd's login lines, for last use of each key (keys, scan --unused-days) ---
 # Per source, newest first: the line that opens it (where the log begins),
 # each line usagelog reads, and the last line (where it ends); at most
@@ -1669,7 +1733,7 @@ if [ "$LOGS" = 1 ]; then
 			rec lsrc "journalctl"
 			TO=
 			command -v timeout >/dev/null 2>&1 && TO="timeout 60"
-			ls_o=$($TO journalctl -q --no-pager -o short-iso -t sshd -t sshd-session 2>/dev/null |
+			ls_o=$($TO journalctl -q --no-pager -o short-iso -t sshd -t sshd-session -t sshd-auth 2>/dev/null |
 			    awk "$LOGAWK" | tail -c $((LOGLIM + 1)); echo x)
 			logdata "${ls_o%x}"
 		fi

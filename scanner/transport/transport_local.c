@@ -31,10 +31,12 @@
 
 #include "scanner/transport/inroot.h"
 #include "scanner/transport/readas.h"
+#include "scanner/transport/sandbox.h"
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
+#include "scanner/parse/release.h"
 
 extern char **environ;
 
@@ -354,32 +356,39 @@ sshd_version(struct lc *lc)
 /*
  * Run argv (no shell: every argument is passed as is) with stdin from
  * /dev/null; collect stdout and stderr, each bounded, for at most
- * SPAWN_SECONDS. Returns the exit status, or -1 when it could not run or
- * was killed.
+ * SPAWN_SECONDS. With a root, argv[0] is the image's program, run in the
+ * sandbox (sandbox.c). Returns the exit status, or -1 when it could not
+ * run or was killed.
  */
 static int
-spawn_capture(const char *const argv[], struct buf *out, struct buf *err)
+spawn_capture(const char *root, const char *const argv[], struct buf *out,
+    struct buf *err)
 {
 	posix_spawn_file_actions_t fa;
 	int po[2], pe[2], status, open_fds = 2;
 	struct timespec start, now;
 	pid_t pid;
 
-	if (pipe(po) != 0)
+	if (pipe2(po, O_CLOEXEC) != 0)
 		return -1;
-	if (pipe(pe) != 0) {
+	if (pipe2(pe, O_CLOEXEC) != 0) {
 		close(po[0]);
 		close(po[1]);
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	posix_spawn_file_actions_addclose(&fa, po[0]);
-	posix_spawn_file_actions_addclose(&fa, pe[0]);
-	status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	if (root != NULL) {
+		pid = sandbox_spawn(root, argv, po[1], pe[1]);
+		status = pid < 0;
+	} else {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+		posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+		posix_spawn_file_actions_addclose(&fa, po[0]);
+		posix_spawn_file_actions_addclose(&fa, pe[0]);
+		status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
 	close(po[1]);
 	close(pe[1]);
 	if (status != 0) {
@@ -459,7 +468,7 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 			    s->sshd_config_path, "-C", spec, NULL };
 			buf_init(&out);
 			buf_init(&err);
-			rc = spawn_capture(argv, &out, &err);
+			rc = spawn_capture(NULL, argv, &out, &err);
 		}
 		t = &s->sshd_t[s->nsshd_t++];
 		t->user = xstrdup(u);
@@ -478,6 +487,126 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 		buf_free(&err);
 		free(spec);
 	}
+}
+
+/* At most this much of what sshd -t or -G said on stderr is kept. */
+#define STDERR_LINES	10
+#define STDERR_BYTES	2048
+
+/* The first lines of a program's stderr, each made printable (the
+ * collector's stderrlines keeps the same). */
+static char *
+stderr_lines(const struct buf *err)
+{
+	const char *p = err->data ? err->data : "";
+	size_t left = err->len;
+	struct buf b;
+
+	buf_init(&b);
+	for (int n = 0; left > 0 && n < STDERR_LINES && b.len < STDERR_BYTES; n++) {
+		const char *nl = memchr(p, '\n', left);
+		size_t len = nl ? (size_t)(nl - p) : left, shown = len;
+		char *pr;
+
+		/* sshd ends its stderr lines with CR LF */
+		if (shown > 0 && p[shown - 1] == '\r')
+			shown--;
+		pr = str_printable(p, shown < STDERR_BYTES ? shown : STDERR_BYTES);
+
+		buf_printf(&b, "%s%s", n ? "\n" : "", pr);
+		free(pr);
+		if (nl == NULL)
+			break;
+		left -= len + 1;
+		p = nl + 1;
+	}
+	if (b.len > STDERR_BYTES) {
+		b.len = STDERR_BYTES;
+		b.data[b.len] = '\0';
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b);
+}
+
+/* `sshd -G -f CONFIG` (root NULL: this machine's; else the image's, in
+ * the sandbox): its output, or why it gave none. */
+static void
+sshd_dump_g(struct snapshot *s, const char *root)
+{
+	const char *argv[] = { "/usr/sbin/sshd", "-G", "-f", s->sshd_config_path, NULL };
+	struct buf out, err;
+	int rc;
+
+	buf_init(&out);
+	buf_init(&err);
+	rc = spawn_capture(root, argv, &out, &err);
+	if (rc == 0 && out.len > 0 && out.len < SPAWN_OUTPUT_LIMIT)
+		s->sshd_g = buf_steal(&out);
+	else {
+		char *e = stderr_lines(&err);
+
+		s->sshd_g_err = rc < 0 ? xasprintf("sshd -G did not finish in %d s",
+		    SPAWN_SECONDS) : rc == 126 && root != NULL && e[0] == '\0' ?
+		    xstrdup("sshd -G failed: the sandbox could not be made") :
+		    xasprintf("sshd -G failed: %s", e);
+		free(e);
+	}
+	buf_free(&out);
+	buf_free(&err);
+}
+
+/*
+ * The target's own verdict on its configuration: with privileges `sshd -t
+ * -f CONFIG` once (it loads the host keys, so it needs root), its exit
+ * status and first stderr lines; without them `sshd -G -f CONFIG` (9.3+:
+ * the effective configuration for no connection, no host keys read), so
+ * the engine can still be compared with sshd. Under --root the image's
+ * binary is code from the image: run as root, a chroot would not hold it
+ * in, so `sshd -t` is never run there; `sshd -G` is, as root only and for
+ * a release that has it, in the sandbox (sandbox.c: nobody, read-only,
+ * no network, its own PID namespace, bounded).
+ */
+static void
+collect_sshd_verdict(struct lc *lc, const struct collect_opts *o)
+{
+	struct snapshot *s = lc->snap;
+	struct buf out, err;
+	int rc, rel = release_parse(s->sshd_version);
+
+	if (o->root != NULL && lc->root[0] != '\0') {
+		struct stat st;
+
+		if (geteuid() == 0 && rel >= REL(9, 3) &&
+		    lc_lstat(lc, "/usr/sbin/sshd", &st) == 0 && S_ISREG(st.st_mode))
+			sshd_dump_g(s, o->root);
+		return;
+	}
+	if (access("/usr/sbin/sshd", X_OK) != 0)
+		return;
+	if (geteuid() != 0) {
+		if (rel == 0 || rel >= REL(9, 3))
+			sshd_dump_g(s, NULL);
+		return;
+	}
+	buf_init(&out);
+	buf_init(&err);
+	{
+		const char *argv[] = { "/usr/sbin/sshd", "-t", "-f", s->sshd_config_path,
+			NULL };
+
+		rc = spawn_capture(NULL, argv, &out, &err);
+	}
+	s->sshd_test_ran = 1;
+	s->sshd_test_rc = rc < 0 ? -1 : rc;
+	if (rc < 0)
+		s->sshd_test_err = xasprintf("sshd -t did not finish in %d s", SPAWN_SECONDS);
+	else if (rc != 0)
+		s->sshd_test_err = stderr_lines(&err);
+	buf_free(&out);
+	buf_free(&err);
 }
 
 static void
@@ -1098,6 +1227,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 	sshdconf_free(cfg);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
+	collect_sshd_verdict(&lc, o);
 	if (o->logs)
 		collect_auth_logs(s, o->root, o->log_files);
 
