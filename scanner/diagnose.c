@@ -872,10 +872,18 @@ server:
 		}
 		const char *what = r->any_key ? "the keys the account's files list" :
 		    "this key";
+		/* an AuthorizedKeysCommand keyaudit did not run: what it
+		 * prints decides (sshd.keys-command says so) */
+		const char *open = "";
 
+		for (size_t i = 0; i < hr->nfindings; i++)
+			if (hr->findings[i].rule == &rule_sshd_keys_command &&
+			    strstr(hr->findings[i].message, "did not run") != NULL)
+				open = "; where no file lists it, the AuthorizedKeysCommand "
+				    "keyaudit did not run decides (--run-keys-command)";
 		step(r, 5, "server", bad ? STEP_FAIL : STEP_PASS, bad ?
 		    xasprintf("sshd's configuration or the account refuses %s", what) :
-		    xasprintf("nothing in sshd's order refuses %s", what));
+		    xasprintf("nothing in sshd's order refuses %s%s", what, open));
 	}
 	if (d->f.session_tried)
 		step(r, 6, "session", d->f.session_status == 0 ? STEP_PASS : STEP_FAIL,
