@@ -33,6 +33,8 @@
 /* Accounts whose command is run in one collection: the rest are reported
  * as not run, so --all-users on a large host stays bounded. */
 #define KEYSCMD_MAX_RUNS 64
+/* ... and all of them at most this long (a host of slow commands). */
+#define KEYSCMD_TOTAL_SECONDS 60
 
 /* Does the command's text use %C or %D (the connection: no scan has one)? */
 static int
@@ -228,6 +230,7 @@ keyscmd_collect(struct snapshot *s, const struct collect_opts *o)
 	struct ka_options none = { 0 };
 	struct ka_ctx ctx;
 	size_t runs = 0;
+	double stop = mono() + KEYSCMD_TOTAL_SECONDS;
 
 	if (!o->run_keys_command || o->root != NULL)
 		return;
@@ -263,6 +266,9 @@ keyscmd_collect(struct snapshot *s, const struct collect_opts *o)
 		else if (runs >= KEYSCMD_MAX_RUNS)
 			k->error = xasprintf("only the first %d accounts' commands are run",
 			    KEYSCMD_MAX_RUNS);
+		else if (mono() + KEYSCMD_SECONDS > stop)
+			k->error = xasprintf("the %d seconds keyaudit gives all commands of "
+			    "a host were spent", KEYSCMD_TOTAL_SECONDS);
 		else if ((av = ctx_keys_command_argv(&ctx, u, kc.key_tokens ? key : NULL,
 		    &ac, NULL, &why)) == NULL)
 			k->error = why;
