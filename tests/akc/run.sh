@@ -4,7 +4,7 @@
 # Match block (a script printing the key, one that checks whom it runs as
 # and the key's fingerprint, one that fails, one sshd refuses for its
 # ownership, one whose AuthorizedKeysCommandUser does not exist, one that
-# hangs). For each, the real ssh login is the oracle; keyaudit scan and
+# hangs, one printing the key behind an unknown option). For each, the real ssh login is the oracle; keyaudit scan and
 # diagnose --local must agree with it with --run-keys-command, and without
 # it must never claim a login fails that works. Root only.
 #   bash tests/akc/run.sh
@@ -19,13 +19,13 @@ KA=${KEYAUDIT:-./keyaudit}
 PORT=2550
 
 t_user kxcmd /usr/sbin/nologin || exit 3
-for u in kx1 kx2 kx3 kx4 kx5 kx6; do
+for u in kx1 kx2 kx3 kx4 kx5 kx6 kx7; do
 	t_user "$u" || exit 3
 	ssh-keygen -q -t ed25519 -N '' -C "$u" -f "$B/$u" </dev/null || exit 3
 done
 # the keys the commands print: readable by kxcmd, in root's directories
 install -d -m 0755 "$B/keys" "$B/bin"
-for u in kx1 kx2 kx3 kx4 kx5 kx6; do
+for u in kx1 kx2 kx3 kx4 kx5 kx6 kx7; do
 	install -m 0644 "$B/$u.pub" "$B/keys/$u.pub"
 done
 
@@ -52,6 +52,12 @@ cat > "$B/bin/akc-fail" <<EOF
 #!/bin/sh
 cat "$B/keys/\$1.pub"
 exit 1
+EOF
+# kx7: the key behind an option sshd does not know: the line is dead
+cat > "$B/bin/akc-badopt" <<EOF
+#!/bin/sh
+printf 'no-such-option '
+cat "$B/keys/\$1.pub"
 EOF
 # kx6: never ends (keyaudit's 10 s; sshd would wait LoginGraceTime)
 cat > "$B/bin/akc-hang" <<EOF
@@ -83,6 +89,9 @@ if ! t_sshd akc 127.0.0.1 $PORT \
     "	AuthorizedKeysCommandUser kxnobody" \
     "Match User kx6" \
     "	AuthorizedKeysCommand $B/bin/akc-hang %u" \
+    "	AuthorizedKeysCommandUser kxcmd" \
+    "Match User kx7" \
+    "	AuthorizedKeysCommand $B/bin/akc-badopt %u" \
     "	AuthorizedKeysCommandUser kxcmd"; then
 	t_nok "sshd starts" "$T_SSHD_WHY"
 	t_finish
@@ -160,6 +169,16 @@ case_ kx2 1 "" "" sshd.keys-command
 case_ kx3 0 "" "akeys.missing,sshd.keys-command-failed" sshd.keys-command-failed
 case_ kx4 0 "akeys.missing,sshd.keys-command-failed" "akeys.missing,sshd.keys-command-failed" sshd.keys-command-failed
 case_ kx5 0 "akeys.missing,sshd.keys-command-failed" "akeys.missing,sshd.keys-command-failed" sshd.keys-command-failed
+# its output is judged like a file: the dead line is akeys.bad-options
+case_ kx7 0 "" "akeys.bad-options,akeys.no-usable-key" akeys.bad-options
+
+# over a real connection with the server's view from this machine: the
+# key ssh offered stands for %f
+cp "$B/kx2" "$B/kx2.k" && chmod 600 "$B/kx2.k"
+v=$("$KA" diagnose "kx2@127.0.0.1" -p $PORT -i "$B/kx2.k" --accept-unknown --local \
+    --sshd-config "$CFG" --run-keys-command --format json 2>"$B/err" | jq -r .verdict)
+[ "$v" = ok ] && t_ok "kx2: diagnose over ssh --local --run-keys-command says ok" ||
+    t_nok "kx2: diagnose over ssh --local --run-keys-command says ok" "got $v $(cat "$B/err")"
 
 # kx6: the command never ends; keyaudit gives up after 10 s and kills its
 # whole process group (no sleep left behind)
