@@ -1,12 +1,13 @@
 #!/bin/bash
 # run.sh - AuthorizedKeysCommand against this machine's real sshd: one sshd
-# on 127.0.0.1:2550 gives each account (kx1..kx6) its own command in a
+# on 127.0.0.1:2550 gives each account (kx1..kx7) its own command in a
 # Match block (a script printing the key, one that checks whom it runs as
 # and the key's fingerprint, one that fails, one sshd refuses for its
 # ownership, one whose AuthorizedKeysCommandUser does not exist, one that
-# hangs, one printing the key behind an unknown option). For each, the real ssh login is the oracle; keyaudit scan and
-# diagnose --local must agree with it with --run-keys-command, and without
-# it must never claim a login fails that works. Root only.
+# hangs, one printing the key behind an unknown option). For each, the
+# real ssh login is the oracle; keyaudit scan and diagnose --local must
+# agree with it with --run-keys-command, and without it must never claim
+# a login fails that works. Root only, under a minute.
 #   bash tests/akc/run.sh
 # Ends "akc: N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 3
