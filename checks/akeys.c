@@ -1030,7 +1030,11 @@ run(struct ka_ctx *ctx)
 			    "(sshd.keys-command-failed says why)";
 			struct ka_finding *f;
 
-			if (!us.exists)
+			if (!us.exists && u->akfiles.n == 0)
+				f = ctx_finding(ctx, &rule_akeys_missing, u->name, NULL, 0, NULL,
+				    "AuthorizedKeysFile is none for %s%s: sshd has no key to "
+				    "accept", u->name, cmdsays);
+			else if (!us.exists)
 				f = ctx_finding(ctx, &rule_akeys_missing, u->name, NULL, 0, NULL,
 				    "%s has no authorized_keys file (looked for %s)%s: sshd has "
 				    "no key to accept", u->name, files, cmdsays);
@@ -1039,7 +1043,12 @@ run(struct ka_ctx *ctx)
 				    NULL, "none of %s's key %s (%s) holds a key sshd would "
 				    "accept%s", u->name, label ? "sources" : "files", files,
 				    kc.state == KC_RAN ? "" : cmdsays);
-			copy_id_fix(ctx, f, u->name, "KEY.pub");
+			if (u->akfiles.n > 0)
+				copy_id_fix(ctx, f, u->name, "KEY.pub");
+			else
+				remedy_manual(f ? &f->remedy : NULL, "make sshd run the "
+				    "AuthorizedKeysCommand (sshd.keys-command-failed says "
+				    "what stops it), or set AuthorizedKeysFile");
 			free(files);
 		}
 		ka_keyscmd_free(&kc);

@@ -280,8 +280,8 @@ ctx_keys_command(const struct ka_ctx *ctx, const struct ka_user *u,
 	if (s->accounts_known &&
 	    (kc->runas_acct = snap_account_by_name(s, kc->runas)) == NULL) {
 		kc->why = xasprintf("AuthorizedKeysCommandUser \"%s\" is no account "
-		    "on the host: sshd logs \"AuthorizedKeysCommandUser \\\"%s\\\" "
-		    "not found\"", kc->runas, kc->runas);
+		    "on the host (sshd logs: AuthorizedKeysCommandUser \"%s\" not "
+		    "found)", kc->runas, kc->runas);
 		return;
 	}
 	if ((av = ctx_keys_command_argv(ctx, u, NULL, &ac, &needs_key, &why)) == NULL) {
