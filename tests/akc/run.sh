@@ -199,5 +199,46 @@ pgrep -u kxcmd sleep >/dev/null && t_nok "kx6: its process group is gone" "$(pgr
 j=$("$KA" scan --snapshot "$B/snap.json" --format json 2>/dev/null)
 [ "$(echo "$j" | blocking)" = "" ] && echo "$j" | has kx1 sshd.keys-command &&
     t_ok "a snapshot of kx1: keys-command, nothing blocking" || t_nok "a snapshot of kx1: keys-command, nothing blocking" "$j"
+# SELinux, collected by both transports. This machine has no SELinux: a
+# private mount namespace gets a selinuxfs stand-in (a tmpfs on /sys/fs with
+# selinux/enforce), and kx8's files get security.selinux attributes (root may
+# set them on ext4 without an LSM). What is tested is the collection (the
+# local transport's lgetxattr, the collector's stat -c %C) and the rule on
+# what was collected; the verdict itself is the modelled policy's, no real
+# enforcing sshd confirms it here.
+TB=${KA_TEST_COLLECT:-build/tests/test_collect_stream}
+label() { python3 -c 'import os, sys; os.setxattr(sys.argv[1], "security.selinux", sys.argv[2].encode() + b"\0", follow_symlinks=False)' "$@"; }
+if ! command -v unshare >/dev/null || ! command -v python3 >/dev/null || [ ! -x "$TB" ]; then
+	t_skip "selinux" "needs unshare, python3 and $TB"
+elif ! t_user kx8 || ! t_keyfile kx8 "$B/kx1.pub" ||
+    ! label /home/kx8 unconfined_u:object_r:user_home_dir_t:s0 2>"$B/err" ||
+    ! label /home/kx8/.ssh unconfined_u:object_r:ssh_home_t:s0 ||
+    ! label /home/kx8/.ssh/authorized_keys unconfined_u:object_r:user_tmp_t:s0; then
+	t_skip "selinux" "cannot label files here: $(cat "$B/err")"
+else
+	for mode in 1 0; do
+		unshare -m sh -c 'mount -t tmpfs kx-selinux /sys/fs && mkdir /sys/fs/selinux &&
+		    echo "$1" > /sys/fs/selinux/enforce &&
+		    "$2" --local-snapshot kx8 > "$3/l$1.json" && "$2" --exec-snapshot kx8 > "$3/e$1.json"' \
+		    sh "$mode" "$TB" "$B" 2>"$B/err" || t_nok "selinux: collect in a namespace" "$(cat "$B/err")"
+		for tr in l e; do
+			n=local; [ $tr = e ] && n=collector
+			j=$("$KA" scan --snapshot "$B/$tr$mode.json" --checks perm.selinux-label --format json 2>&1)
+			if [ $mode = 1 ]; then
+				jq -e '.selinux == "enforcing"' "$B/$tr$mode.json" >/dev/null &&
+				    [ "$(jq -r '.files[] | select(.path == "/home/kx8/.ssh/authorized_keys") | .selinux' "$B/$tr$mode.json")" = unconfined_u:object_r:user_tmp_t:s0 ] &&
+				    t_ok "selinux ($n): enforcing and the key file's label collected" ||
+				    t_nok "selinux ($n): enforcing and the key file's label collected" "$(jq -c '{selinux, f: [.files[] | select(.path | startswith("/home/kx8")) | {path, selinux}]}' "$B/$tr$mode.json")"
+				echo "$j" | jq -e '.hosts[0].findings[] | select(.check == "perm.selinux-label" and .user == "kx8" and .path == "/home/kx8/.ssh/authorized_keys" and .blocks_login and (.fix | test("restorecon -Rv /home/kx8/.ssh/authorized_keys")))' >/dev/null &&
+				    t_ok "selinux ($n): user_tmp_t key file is perm.selinux-label, fix restorecon -Rv" ||
+				    t_nok "selinux ($n): user_tmp_t key file is perm.selinux-label, fix restorecon -Rv" "$j"
+			else
+				jq -e '.selinux == "permissive"' "$B/$tr$mode.json" >/dev/null &&
+				    [ "$(echo "$j" | jq '[.hosts[0].findings[] | select(.check == "perm.selinux-label")] | length')" = 0 ] &&
+				    t_ok "selinux ($n): permissive, nothing to say" || t_nok "selinux ($n): permissive, nothing to say" "$j"
+			fi
+		done
+	done
+fi
 echo "# $(($(date +%s) - start)) s"
 t_finish
