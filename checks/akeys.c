@@ -973,26 +973,39 @@ subject_verdict(struct uscan *us, int open, const char *label)
 }
 
 /* A keys command that fails (or that sshd refuses) blocks nothing when the
- * files already hold what the login needs: sshd reads them first. */
+ * files already hold what the login needs: sshd reads them first. The
+ * keyscmd check emitted its findings in the order of the users, which is
+ * this loop's: *cursor walks them once for the whole host (a scan of every
+ * finding per user is quadratic on a host of many accounts). */
 static void
-settle_command(struct uscan *us, int key_there)
+settle_command(struct uscan *us, const struct ka_keyscmd *kc, int key_there,
+    size_t *cursor)
 {
 	struct ka_host_result *r = us->ctx->out;
 
-	if (!key_there)
+	if (kc->state != KC_REFUSED && kc->state != KC_FAILED)
 		return;
-	for (size_t i = 0; i < r->nfindings; i++) {
+	for (size_t i = *cursor; i < r->nfindings; i++) {
 		struct ka_finding *f = &r->findings[i];
 
-		if (f->rule == &rule_sshd_keys_command_failed && f->user != NULL &&
-		    strcmp(f->user, us->u->name) == 0)
+		if (f->rule != &rule_sshd_keys_command_failed || f->user == NULL ||
+		    strcmp(f->user, us->u->name) != 0)
+			continue;
+		if (key_there)
 			f->blocks_login = 0;
+		*cursor = i + 1;
+		return;
 	}
+	/* not there (not selected, or past the findings budget): the ones
+	 * after it are not found either, so stop looking */
+	*cursor = r->nfindings;
 }
 
 static void
 run(struct ka_ctx *ctx)
 {
+	size_t cursor = 0;
+
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 		struct ka_keyscmd kc;
@@ -1018,7 +1031,7 @@ run(struct ka_ctx *ctx)
 		}
 
 		diag = ctx->opts != NULL && ctx->opts->subject != NULL;
-		settle_command(&us, diag ? us.subject_ok : us.usable);
+		settle_command(&us, &kc, diag ? us.subject_ok : us.usable, &cursor);
 		if (diag && subject_verdict(&us, kc.state == KC_UNRUN, label))
 			;	/* diagnose said what matters for its key */
 		else if ((u->akfiles.n > 0 || kc.state != KC_NONE) && !us.unknown &&
