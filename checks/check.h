@@ -125,6 +125,13 @@ extern const struct ka_rule rule_hostkey_unknown,
     rule_hostkey_bad_line,
     rule_hostkey_cert_untrusted;
 
+/* checks/selinux.c */
+extern const struct ka_rule rule_perm_selinux_label;
+
+/* checks/keyscmd.c */
+extern const struct ka_rule rule_sshd_keys_command,
+    rule_sshd_keys_command_failed;
+
 /* checks/keys.c */
 extern const struct ka_rule rule_keys_unused,
     rule_keys_no_usage_data,
@@ -248,6 +255,8 @@ enum {
 
 extern const struct ka_check check_perm;
 extern const struct ka_check check_akeys;
+extern const struct ka_check check_keyscmd;
+extern const struct ka_check check_selinux;
 extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
 extern const struct ka_check check_account;

@@ -15,6 +15,8 @@ const struct ka_check *const ka_checks[] = {
 	&check_hostcert,
 	&check_sshd_t,
 	&check_perm,
+	&check_selinux,
+	&check_keyscmd,	/* before akeys: akeys weighs its findings */
 	&check_akeys,
 	&check_certca,
 	&check_client,

@@ -20,6 +20,8 @@
  *	link	readlink(2) of a symlink	data	the file's bytes
  *	trunc	data stopped at SNAP_CONTENT_LIMIT
  *	rerr	the content could not be read: why
+ *	selinux	the path's SELinux context (stat -c %C), where SELinux is
+ *		enabled		semode	enforcing, permissive or disabled
  *	uerr	"USER LF WHY": USER's credentials could not read it (the
  *		collector reads what an account's configuration names as that
  *		account, as sshd does); the content, if any, stays for others
@@ -289,6 +291,14 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		f->truncated = 0;
 		free(f->read_error);
 		f->read_error = NULL;
+		return 0;
+	}
+	if (strcmp(tag, "selinux") == 0) {
+		/* the file's SELinux context (stat -c %C), where enabled */
+		if (need_file(p, tag) != 0 || text(p, tag, v, n) != 0)
+			return -1;
+		free(f->selinux);
+		f->selinux = n > 0 ? xstrdup(v) : NULL;
 		return 0;
 	}
 	if (strcmp(tag, "trunc") == 0) {

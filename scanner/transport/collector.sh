@@ -985,6 +985,38 @@ for l in $SV; do
 done
 IFS=$SPC
 SV=
+# SELinux: its mode, from the file getenforce reads; labels are kept only
+# where it is enabled (selabel). No selinuxfs: disabled.
+SEL=0
+if [ -r /sys/fs/selinux/enforce ]; then
+	se_m=
+	IFS= read -r se_m </sys/fs/selinux/enforce 2>/dev/null
+	case $se_m in
+	1*) rec semode enforcing; SEL=1 ;;
+	0*) rec semode permissive; SEL=1 ;;
+	esac
+elif [ ! -e /sys/fs/selinux ]; then
+	rec semode disabled
+fi
+
+# selabel PATH: the SELinux context of PATH itself (a link is not
+# followed), as stat -c %C or ls -Zd print it, where SELinux is enabled.
+selabel() {
+	[ $SEL = 1 ] || return 0
+	case $1 in *"$NL"*) return 0 ;; esac
+	if se_l=$(stat -c %C -- "$1" 2>/dev/null); then
+		:
+	elif se_l=$(ls -Zd -- "$1" 2>/dev/null); then
+		se_l=${se_l%%[ $TAB]*}
+	else
+		return 0
+	fi
+	case $se_l in
+	""|"?"|*[!-_.:,a-zA-Z0-9]*) return 0 ;;
+	esac
+	rec path "$1"
+	rec selinux "$se_l"
+}
 prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
 cpath /etc/os-release 1
 cpath /usr/lib/os-release 1
@@ -1376,6 +1408,8 @@ for l in $PW; do
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
+	selabel "$pw_home"
+	selabel "${pw_home%/}/.ssh"
 	# Another account's files are read as that account (uid 0 and an
 	# unprivileged collector read as themselves, inline).
 	UF=1
@@ -1435,6 +1469,7 @@ for l in $PW; do
 		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
 			want $UF "$AKP"
+			selabel "$AKP"
 		fi
 		IFS=$NL
 	done

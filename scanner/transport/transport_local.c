@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +52,7 @@ struct lc {
 	struct snapshot *snap;
 	const char *root;	/* "" when none */
 	int rootfd;		/* --root DIR opened O_PATH, or -1 */
+	int selinux;		/* SELinux is enabled here: keep each label */
 };
 
 /* lstat(2), readlink(2) and open(2) of a target path: under --root inside
@@ -128,6 +130,16 @@ lstat_record(void *arg, const char *path)
 	f->gid = st.st_gid;
 	f->size = st.st_size;
 	f->mtime = st.st_mtime;
+	if (lc->selinux) {
+		/* the context sshd's domain is checked against (ls -Z) */
+		char ctxbuf[256];
+		ssize_t n = lgetxattr(path, "security.selinux", ctxbuf, sizeof(ctxbuf) - 1);
+
+		if (n > 0) {
+			ctxbuf[n] = '\0';
+			f->selinux = str_printable(ctxbuf, strnlen(ctxbuf, (size_t)n));
+		}
+	}
 	if (f->type == SNAP_LNK) {
 		char buf[4096];
 		ssize_t n = lc_readlink(lc, path, buf, sizeof(buf) - 1);
@@ -888,6 +900,18 @@ collect_user_files(struct lc *lc)
 		if (u->acct == NULL)
 			continue;
 		collect_path(lc, u->acct->home, 0);
+		{
+			/* this account's AuthorizedKeysCommand (a Match may set
+			 * one): its program's modes, for sshd's safe_path */
+			const char *kc = sshd_eff_str(u->eff, "authorizedkeyscommand");
+			char *prog;
+
+			if (kc != NULL && kc[0] == '/') {
+				prog = xstrndup(kc, strcspn(kc, " \t"));
+				collect_path(lc, prog, 0);
+				free(prog);
+			}
+		}
 		shell = u->acct->shell[0] ? u->acct->shell : "/bin/sh";
 		collect_path(lc, shell, 0);
 		{
@@ -1178,6 +1202,29 @@ collect_client(struct lc *lc, const struct snap_account *a)
 	free(cfgpath);
 }
 
+/* SELinux's mode on this machine (selinuxfs, as getenforce reads it); its
+ * labels are kept only where it is enabled. Not under --root: an image's
+ * files carry the labels of the system they sit on. */
+static void
+selinux_mode(struct lc *lc)
+{
+	char b[8] = "";
+	int fd = open("/sys/fs/selinux/enforce", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			lc->snap->selinux = xstrdup("disabled");
+		return;
+	}
+	n = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	lc->snap->selinux = xstrdup(b[0] == '1' ? "enforcing" : "permissive");
+	lc->selinux = 1;
+}
+
 static int
 local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *o,
     struct snapshot *s, char **err)
@@ -1214,6 +1261,8 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 		s->hostname = h ? xstrndup(h->content, strcspn(h->content, "\r\n")) : NULL;
 	}
 	s->sshd_version = sshd_version(&lc);
+	if (o->root == NULL)
+		selinux_mode(&lc);
 	collect_path(&lc, "/etc/os-release", 1);
 	collect_path(&lc, "/usr/lib/os-release", 1);
 
@@ -1240,6 +1289,8 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 		if (a != NULL)
 			collect_client(&lc, a);
 	}
+	/* last: it judges what was collected, as sshd would, before it runs */
+	keyscmd_collect(s, o);
 	return 0;
 }
 
@@ -1247,7 +1298,7 @@ static int
 local_collect(const char *target, const struct collect_opts *o, struct snapshot *s,
     char **err)
 {
-	struct lc lc = { s, o->root ? o->root : "", -1 };
+	struct lc lc = { s, o->root ? o->root : "", -1, 0 };
 	int rc;
 
 	rc = local_collect_in(&lc, target, o, s, err);
