@@ -550,7 +550,7 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 			a->gecos = xstrdup(pw->pw_gecos ? pw->pw_gecos : "");
 			a->home = xstrdup(pw->pw_dir ? pw->pw_dir : "/");
 			a->shell = xstrdup(pw->pw_shell ? pw->pw_shell : "");
-			a->expire_day = -1;
+			a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 		}
 	}
 	return 0;
