@@ -8,6 +8,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_net,
 	&check_hostkey,
 	&check_account,
+	&check_pam,
 	&check_sshd,
 	&check_sshdpolicy,
 	&check_policy,

@@ -415,6 +415,50 @@ pam_file_includes(const char *data, size_t len, const char *pamdir,
 	buf_free(&b);
 }
 
+void
+pam_file_paths(const char *data, size_t len, struct strlist *paths, struct strlist *dirs)
+{
+	const char *p = data, *end = data + len;
+	struct buf b;
+	int lineno = 0;
+
+	buf_init(&b);
+	while (next_line(&p, end, &lineno, &b) != 0) {
+		char *tok[PAM_MAX_ARGS + 3];
+		size_t n = tokens(b.data, tok, KA_ARRLEN(tok));
+
+		for (size_t i = 3; i < n; i++) {
+			const char *v = strchr(tok[i], '=');
+			struct strlist *to = NULL;
+
+			if (v == NULL || v[1] != '/')
+				continue;
+			if (strncmp(tok[i], "accessfile=", 11) == 0 ||
+			    strncmp(tok[i], "conf=", 5) == 0 || strncmp(tok[i], "file=", 5) == 0)
+				to = paths;
+			else if (strncmp(tok[i], "dir=", 4) == 0)
+				to = dirs;
+			if (to != NULL && !strlist_has(to, v + 1))
+				strlist_add(to, v + 1);
+		}
+	}
+	buf_free(&b);
+}
+
+char *
+pam_faillock_conf_dir(const char *data, size_t len)
+{
+	struct pam_faillock_opts o;
+	char *dir = NULL;
+
+	pam_faillock_defaults(&o);
+	pam_faillock_conf(&o, data, len);
+	if (o.conf_line_dir > 0)
+		dir = xstrdup(o.dir);
+	pam_faillock_free(&o);
+	return dir;
+}
+
 const char *
 pam_arg(const struct pam_entry *e, const char *key)
 {

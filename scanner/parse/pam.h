@@ -35,6 +35,8 @@ enum {
 
 enum pam_type { PAM_T_AUTH, PAM_T_ACCOUNT, PAM_T_SESSION, PAM_T_PASSWORD };
 
+#define PAM_DIR "/etc/pam.d"	/* where libpam looks first (PAM_CONFIG_D) */
+#define PAM_MAX_TALLIES 1000	/* tally files collected per directory */
 #define PAM_MAX_LEVEL 16	/* libpam's PAM_SUBSTACK_MAX_LEVEL */
 #define PAM_MAX_FILES 64	/* files one stack may read */
 #define PAM_MAX_ENTRIES 1024
@@ -86,6 +88,13 @@ void pam_stack_free(struct pam_stack *st);
  * without loading a stack. */
 void pam_file_includes(const char *data, size_t len, const char *pamdir,
     struct strlist *includes);
+/* The files module arguments name on any line of a pam.d file: accessfile=,
+ * conf=, file= (absolute) into paths; dir= into dirs (pam_faillock's tally
+ * directory). What a collector reads besides the defaults. */
+void pam_file_paths(const char *data, size_t len, struct strlist *paths,
+    struct strlist *dirs);
+/* faillock.conf's "dir = PATH", or NULL. Caller frees. */
+char *pam_faillock_conf_dir(const char *data, size_t len);
 /* The value of a module argument "key=value", or NULL. */
 const char *pam_arg(const struct pam_entry *e, const char *key);
 int pam_has_arg(const struct pam_entry *e, const char *word);

@@ -1024,6 +1024,136 @@ if cpath /etc/shadow 0 && [ "$RT" = reg ]; then
 	fi
 fi
 
+# --- PAM --------------------------------------------------------------------
+# As transport_local.c collect_pam(): sshd's PAM service file (sshd, else
+# other) and every file it includes, the files module arguments name, the
+# account modules' own files, /etc/localtime's link (pam_time reads local
+# time) and pam_faillock's tally directories (a glob DIR/*, each tally read
+# whole, at most 1000). All root's files: never read as an account.
+# pamfile PATH: collect one pam.d file; queue what it includes (PAMQ) and
+# the files (PAMF) and tally directories (PAMDIRS) its arguments name.
+pamfile() {
+	cpath "$1" 1 || return
+	[ $CT = 1 ] || return
+	text "$RC"
+	pf_lines=$SL
+	IFS=$NL
+	for pf_l in $pf_lines; do
+		IFS=$SPC
+		pf_l=${pf_l%%#*}
+		set -- $pf_l
+		case $1 in
+		@[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
+			[ $# -ge 2 ] && pamq "$2" ;;
+		*)
+			[ $# -ge 3 ] || continue
+			case $2 in
+			[Ii][Nn][Cc][Ll][Uu][Dd][Ee]|[Ss][Uu][Bb][Ss][Tt][Aa][Cc][Kk]) pamq "$3" ;;
+			esac
+			shift 3
+			for pf_a in "$@"; do
+				case $pf_a in
+				accessfile=/*|conf=/*|file=/*)
+					case "$NL$PAMF" in *"$NL${pf_a#*=}$NL"*) ;;
+					*) PAMF=$PAMF${pf_a#*=}$NL ;; esac ;;
+				dir=/*)
+					case "$NL$PAMDIRS" in *"$NL${pf_a#*=}$NL"*) ;;
+					*) PAMDIRS=$PAMDIRS${pf_a#*=}$NL ;; esac ;;
+				esac
+			done ;;
+		esac
+		IFS=$NL
+	done
+	IFS=$SPC
+}
+# pamq NAME: queue an included file, relative to /etc/pam.d unless absolute.
+pamq() {
+	case $1 in /*) pq=$1 ;; *) pq=/etc/pam.d/$1 ;; esac
+	case "$NL$PAMQ" in *"$NL$pq$NL"*) ;; *) PAMQ=$PAMQ$pq$NL ;; esac
+}
+PAMQ=/etc/pam.d/sshd$NL/etc/pam.d/other$NL
+PAMF=
+PAMDIRS=
+pam_i=0
+while [ $pam_i -lt 64 ]; do
+	pam_i=$((pam_i + 1))
+	pam_p=$PAMQ
+	pam_k=0
+	IFS=$NL
+	for pam_f in $pam_p; do
+		pam_k=$((pam_k + 1))
+		[ $pam_k = $pam_i ] && break
+	done
+	IFS=$SPC
+	[ $pam_k = $pam_i ] || break
+	pamfile "$pam_f"
+done
+PAMDIRS=${PAMDIRS}/var/run/faillock$NL
+for pam_f in /etc/nologin /var/run/nologin /etc/security/access.conf \
+    /etc/security/time.conf /etc/security/faillock.conf; do
+	case "$NL$PAMF" in *"$NL$pam_f$NL"*) ;; *) PAMF=$PAMF$pam_f$NL ;; esac
+done
+IFS=$NL
+for pam_f in $PAMF; do
+	IFS=$SPC
+	if cpath "$pam_f" 1 && [ $CT = 1 ]; then
+		# faillock.conf (or a conf= file) may move the tallies
+		text "$RC"
+		pam_d=
+		IFS=$NL
+		for pam_l in $SL; do
+			pam_l=${pam_l%%#*}
+			pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+			case $pam_l in
+			dir[[:space:]=]*)
+				pam_l=${pam_l#dir}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				case $pam_l in =*) ;; *) continue ;; esac
+				pam_l=${pam_l#=}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				pam_l=${pam_l%"${pam_l##*[![:space:]]}"}
+				case $pam_l in /*) pam_d=$pam_l ;; esac ;;
+			esac
+		done
+		case $pam_d in
+		"") ;;
+		*) case "$NL$PAMDIRS" in *"$NL$pam_d$NL"*) ;;
+			*) PAMDIRS=$PAMDIRS$pam_d$NL ;; esac ;;
+		esac
+	fi
+	IFS=$NL
+done
+IFS=$SPC
+cpath /etc/localtime 0
+# pamglob DIR: report DIR/* and its matches (gm records follow their glob),
+# then read each.
+pamglob() {
+	rec glob "$1/*"
+	set +f
+	pg_d=$1
+	set --
+	for pg_m in "$pg_d"/*; do
+		if [ -e "$pg_m" ] || [ -L "$pg_m" ]; then
+			[ $# -ge 1000 ] && break
+			rec gm "$pg_m"
+			set -- "$@" "$pg_m"
+		fi
+	done
+	set -f
+	for pg_m in "$@"; do
+		cpath "$pg_m" 1
+	done
+}
+IFS=$NL
+for pam_d in $PAMDIRS; do
+	IFS=$SPC
+	pamglob "$pam_d"
+	IFS=$NL
+done
+IFS=$SPC
+PAMQ=
+PAMF=
+
 if [ $ALL = 1 ]; then
 	if [ "$EUID_" != 0 ]; then
 		rec fatal "--all-users needs root (other users' files cannot be read otherwise)"

@@ -33,6 +33,7 @@
 #include "scanner/transport/readas.h"
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
+#include "scanner/parse/pam.h"
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
 
@@ -505,6 +506,63 @@ collect_accounts(struct lc *lc)
 			sf->has_content = 0;
 		}
 	}
+}
+
+/*
+ * PAM (checks/pam.c): sshd's service file (/etc/pam.d/sshd, else other)
+ * and every file it includes, and the files of the account modules that
+ * can refuse a key login: nologin, access.conf, time.conf, faillock.conf,
+ * the files module arguments name, and pam_faillock's tally directories
+ * (as a glob, DIR/ *, each tally read whole). All are root's files, read
+ * as keyaudit. collector.sh collects the same set.
+ */
+static void
+collect_pam(struct lc *lc)
+{
+	static const char *const defaults[] = { "/etc/nologin", "/var/run/nologin",
+	    "/etc/security/access.conf", "/etc/security/time.conf",
+	    "/etc/security/faillock.conf" };
+	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 };
+	const struct snap_file *f;
+
+	strlist_add(&todo, PAM_DIR "/sshd");
+	strlist_add(&todo, PAM_DIR "/other");
+	for (size_t i = 0; i < todo.n && i < PAM_MAX_FILES; i++) {
+		if ((f = system_file(lc, todo.v[i])) == NULL)
+			continue;
+		pam_file_includes(f->content, f->content_len, PAM_DIR, &todo);
+		pam_file_paths(f->content, f->content_len, &paths, &dirs);
+	}
+	strlist_add(&dirs, "/var/run/faillock");
+	for (size_t i = 0; i < KA_ARRLEN(defaults); i++)
+		if (!strlist_has(&paths, defaults[i]))
+			strlist_add(&paths, defaults[i]);
+	for (size_t i = 0; i < paths.n; i++) {
+		char *dir;
+
+		if ((f = system_file(lc, paths.v[i])) == NULL)
+			continue;
+		/* faillock.conf (or a conf= file) may move the tallies */
+		if ((dir = pam_faillock_conf_dir(f->content, f->content_len)) != NULL &&
+		    !strlist_has(&dirs, dir))
+			strlist_add(&dirs, dir);
+		free(dir);
+	}
+	/* pam_time reads local time: where /etc/localtime points says the zone */
+	collect_path(lc, "/etc/localtime", 0);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct strlist m = { 0 };
+		char *pat = xasprintf("%s/*", dirs.v[i]);
+
+		disk_glob(lc, pat, &m);
+		for (size_t j = 0; j < m.n && j < PAM_MAX_TALLIES; j++)
+			collect_path(lc, m.v[j], 1);
+		strlist_free(&m);
+		free(pat);
+	}
+	strlist_free(&todo);
+	strlist_free(&paths);
+	strlist_free(&dirs);
 }
 
 static int
@@ -1089,6 +1147,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 	collect_path(&lc, "/usr/lib/os-release", 1);
 
 	collect_accounts(&lc);
+	collect_pam(&lc);
 	if (choose_users(&lc, o, err) != 0)
 		return -1;
 	s->privileged = s->privileged || geteuid() == 0;
