@@ -476,9 +476,13 @@ report(struct pamctx *pc, const struct pam_stack *st, struct mod *mods,
 		    "%s: pam_nologin at %s refuses %s%s%s: sshd accepts the key, then logs "
 		    "'Access denied for user %s by PAM account configuration'",
 		    m->why, at, u->name, dec ? dec : "", unless ? unless : "", u->name);
-		remedy_manual(f ? &f->remedy : NULL, "%s keeps every account but root out "
-		    "(shutdown and maintenance create it); when whatever created it is "
-		    "over, as root remove it: rm %s", m->rule_file, m->rule_file);
+		{
+			char *q = shell_quote(m->rule_file);
+			remedy_manual(f ? &f->remedy : NULL, "%s keeps every account but root "
+			    "out (shutdown and maintenance create it); when whatever created "
+			    "it is over, as root remove it: rm %s", m->rule_file, q);
+			free(q);
+		}
 	} else if (e->kind == PAM_E_MODULE && strcmp(e->name, "pam_unix") == 0) {
 		char day[32];
 		int64_t d = ctx->snap->collected_at / 86400;
@@ -500,13 +504,18 @@ report(struct pamctx *pc, const struct pam_stack *st, struct mod *mods,
 		}
 		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo, dd);
 		rule = &rule_pam_password_expired;
-		f = ctx_finding(ctx, rule, u->name, e->file, e->line, NULL,
-		    "%s: %s; pam_unix at %s %s%s%s", u->name, m->why, at,
-		    o->status == PAMRC_NEW_AUTHTOK_REQD ? "asks for a new password: sshd "
-		    "accepts the key, then runs passwd instead of the session ('Password "
-		    "change required but no TTY available' without a tty), so no command "
-		    "runs" : "refuses: sshd logs 'Access denied for user by PAM account "
-		    "configuration'", dec ? dec : "", unless ? unless : "");
+		if (o->status == PAMRC_NEW_AUTHTOK_REQD)
+			f = ctx_finding(ctx, rule, u->name, e->file, e->line, NULL,
+			    "%s: %s; pam_unix at %s asks for a new password%s: sshd accepts "
+			    "the key, then runs passwd instead of the session ('Password "
+			    "change required but no TTY available' without a tty), so no "
+			    "command runs", u->name, m->why, at, unless ? unless : "");
+		else
+			f = ctx_finding(ctx, rule, u->name, e->file, e->line, NULL,
+			    "%s: %s; pam_unix at %s returns %s%s%s: sshd accepts the key, then "
+			    "logs 'Access denied for user %s by PAM account configuration'",
+			    u->name, m->why, at, pam_rc_name(m->rc), dec ? dec : "",
+			    unless ? unless : "", u->name);
 		remedy_decide(f ? &f->remedy : NULL, argv, "decide whether %s's password "
 		    "must age (an account that logs in with keys only need not: chage -M -1 "
 		    "%s); to let it in now, set its last change to the scan day, as root",
@@ -612,14 +621,21 @@ check_faillock(struct pamctx *pc, const struct pam_stack *auth, const struct pam
 	if (t.locked) {
 		const int blocks = needs_pam_auth(u);
 		struct ka_finding *fd;
+		char unlock[96];
+
+		if (t.unlock_at == 0)
+			snprintf(unlock, sizeof(unlock), "unlock_time is 0: only an "
+			    "administrator unlocks it");
+		else
+			snprintf(unlock, sizeof(unlock), "it unlocks by itself %lld s after "
+			    "the scan", (long long)(t.unlock_at - s->collected_at));
 		char *who = shell_quote(u->name);
 
 		at = where(e);
 		fd = ctx_finding(ctx, &rule_pam_faillock, u->name, tally, 0, NULL,
 		    "%s is locked by pam_faillock (%s): %u failures within %lld s, deny=%lld; "
 		    "%s. %s", u->name, at, t.failures, (long long)o.fail_interval,
-		    (long long)o.deny, t.unlock_at ? "it unlocks by itself after "
-		    "unlock_time" : "unlock_time is 0: only an administrator unlocks it",
+		    (long long)o.deny, unlock, 
 		    blocks ? "AuthenticationMethods asks for a password or "
 		    "keyboard-interactive as well, which PAM's auth stack refuses while "
 		    "locked: key login fails" : in_acct ? "Key login is not affected (sshd "

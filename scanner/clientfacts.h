@@ -119,6 +119,7 @@ struct diag_facts {
 	int publickey_offered;
 	size_t offered;			/* keys ssh offered before it stopped */
 	int hung_up;			/* the server disconnected during auth */
+	int closed_after_sign;		/* ... right after a signed request (PAM) */
 	long accepted;			/* identity index that logged in, -1 none */
 	long pk_ok;			/* first identity the server would accept, -1 */
 	long hidden_ok;			/* an agent key IdentitiesOnly hides that the
