@@ -19,9 +19,12 @@
 #include "checks/check.h"
 #include "scanner/parse/pam.h"
 
-/* After PermitRootLogin (CHAIN_ROOT): pam_acct_mgmt runs once the key has
- * been accepted. */
-#define CHAIN_PAM (CHAIN_ROOT + 50)
+/* pam_acct_mgmt runs once the key has been accepted and every method
+ * AuthenticationMethods asks for is done: after PermitRootLogin (CHAIN_ROOT)
+ * and level with partial success (sshd.auth-methods, CHAIN_ROOT + 2, which
+ * wins a tie: its family runs first), before net.key-refused (+3), the
+ * client's view of a refusal found here. */
+#define CHAIN_PAM (CHAIN_ROOT + 2)
 
 const struct ka_rule rule_pam_nologin = {
 	.id = "pam.nologin", .severity = SEV_HIGH, .blocks_login = 1,
@@ -41,7 +44,7 @@ const struct ka_rule rule_pam_password_expired = {
 	    "passwd instead of the session ('Password change required but no TTY "
 	    "available' without a tty). Past the inactive period too, pam_unix refuses "
 	    "outright.",
-	.chain = CHAIN_PAM + 1,
+	.chain = CHAIN_PAM,
 };
 
 const struct ka_rule rule_pam_access = {
@@ -49,7 +52,7 @@ const struct ka_rule rule_pam_access = {
 	.title = "pam_access refuses the user from this origin (access.conf)",
 	.help = "The first access.conf line matching the user and the client's address "
 	    "decides; a '-' line refuses the login after the key was accepted.",
-	.chain = CHAIN_PAM + 2,
+	.chain = CHAIN_PAM,
 };
 
 const struct ka_rule rule_pam_time = {
@@ -57,7 +60,7 @@ const struct ka_rule rule_pam_time = {
 	.title = "pam_time refuses the user at this time (time.conf)",
 	.help = "A time.conf rule for service sshd, tty ssh and the user whose times exclude "
 	    "now refuses the login after the key was accepted.",
-	.chain = CHAIN_PAM + 3,
+	.chain = CHAIN_PAM,
 };
 
 const struct ka_rule rule_pam_faillock = {
@@ -67,7 +70,7 @@ const struct ka_rule rule_pam_faillock = {
 	    "logins are refused until the lock expires. sshd runs no PAM auth for a key, "
 	    "so key login still works (and pam_faillock in the account stack then "
 	    "clears the tally), unless AuthenticationMethods also asks for a password.",
-	.chain = CHAIN_PAM + 4,
+	.chain = CHAIN_PAM,
 };
 
 const struct ka_rule rule_pam_stack_unreadable = {
@@ -77,7 +80,7 @@ const struct ka_rule rule_pam_stack_unreadable = {
 	    "or the stack refuses in a way no other pam.* check names (pam_deny, a "
 	    "missing include, no stack at all): PAM verdicts are unknown, or every "
 	    "login is refused.",
-	.chain = CHAIN_PAM + 5,
+	.chain = CHAIN_PAM,
 };
 
 static const struct ka_rule *const rules[] = {

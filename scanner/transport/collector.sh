@@ -628,6 +628,9 @@ content() {
 		fi
 		READ=$READ$1$NL ;;
 	esac
+	# regsize may flush pending lstat records: before this path's record,
+	# or its data would follow another path's
+	regsize "$1"
 	rec path "$1"
 	if [ ! -r "$1" ]; then
 		rec rerr "Permission denied"
@@ -640,7 +643,6 @@ content() {
 		rec rerr "on a kernel file system (proc, sys): not read"
 		return 1 ;;
 	esac
-	regsize "$1"
 	ct_n=$RSZ
 	ct_t=0
 	if [ -n "$ct_n" ]; then
