@@ -299,8 +299,8 @@ if [ -x "$TB" ]; then
 	pamfiles "$T_BASE/exec.json" > "$T_BASE/exec.paths"
 	if [ -s "$T_BASE/local.paths" ] && cmp -s "$T_BASE/local.paths" "$T_BASE/exec.paths" &&
 	    [ "$(pamglobs "$T_BASE/local.json")" = "$(pamglobs "$T_BASE/exec.json")" ] &&
-	    grep -q '^/etc/security/kam-access.conf reg true$' "$T_BASE/local.paths" &&
-	    grep -q '^/run/faillock/kam1 reg true$' "$T_BASE/local.paths"; then
+	    grep -q '^/etc/security/kam-access.conf file true$' "$T_BASE/local.paths" &&
+	    grep -q '^/run/faillock/kam1 file true$' "$T_BASE/local.paths"; then
 		t_ok "collector.sh and the local transport collect the same PAM files ($(wc -l < "$T_BASE/local.paths"), the stack, accessfile=, tallies)"
 	else
 		t_nok "PAM files: local against collector.sh" "$(cat "$T_BASE/exec.err"; diff "$T_BASE/local.paths" "$T_BASE/exec.paths"; pamglobs "$T_BASE/local.json"; pamglobs "$T_BASE/exec.json")"
