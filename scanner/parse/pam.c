@@ -416,7 +416,8 @@ pam_file_includes(const char *data, size_t len, const char *pamdir,
 }
 
 void
-pam_file_paths(const char *data, size_t len, struct strlist *paths, struct strlist *dirs)
+pam_file_paths(const char *data, size_t len, struct strlist *paths, struct strlist *dirs,
+    struct strlist *modules)
 {
 	const char *p = data, *end = data + len;
 	struct buf b;
@@ -426,7 +427,20 @@ pam_file_paths(const char *data, size_t len, struct strlist *paths, struct strli
 	while (next_line(&p, end, &lineno, &b) != 0) {
 		char *tok[PAM_MAX_ARGS + 3];
 		size_t n = tokens(b.data, tok, KA_ARRLEN(tok));
+		int opt;
 
+		if (n >= 3 && type_of(tok[0], &opt) >= 0 && strcasecmp(tok[1], "include") != 0 &&
+		    strcasecmp(tok[1], "substack") != 0) {
+			const char *slash = strrchr(tok[2], '/');
+			char *m = xstrdup(slash ? slash + 1 : tok[2]);
+			size_t ml = strlen(m);
+
+			if (ml > 3 && strcmp(m + ml - 3, ".so") == 0)
+				m[ml - 3] = '\0';
+			if (!strlist_has(modules, m))
+				strlist_add(modules, m);
+			free(m);
+		}
 		for (size_t i = 3; i < n; i++) {
 			const char *v = strchr(tok[i], '=');
 			struct strlist *to = NULL;

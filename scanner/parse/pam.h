@@ -90,9 +90,11 @@ void pam_file_includes(const char *data, size_t len, const char *pamdir,
     struct strlist *includes);
 /* The files module arguments name on any line of a pam.d file: accessfile=,
  * conf=, file= (absolute) into paths; dir= into dirs (pam_faillock's tally
- * directory). What a collector reads besides the defaults. */
+ * directory); the modules its lines run into modules ("pam_access"). What a
+ * collector reads besides the stack: a module's own files only when some
+ * line names the module. */
 void pam_file_paths(const char *data, size_t len, struct strlist *paths,
-    struct strlist *dirs);
+    struct strlist *dirs, struct strlist *modules);
 /* faillock.conf's "dir = PATH", or NULL. Caller frees. */
 char *pam_faillock_conf_dir(const char *data, size_t len);
 /* The value of a module argument "key=value", or NULL. */

@@ -978,7 +978,7 @@ if [ -f /usr/sbin/sshd ] && [ -r /usr/sbin/sshd ]; then
 fi
 rec sshdver "$SV"
 SV=
-prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
+prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config${NL}0/etc/pam.d/sshd${NL}0/etc/pam.d/other$NL"
 cpath /etc/os-release 1
 cpath /usr/lib/os-release 1
 
@@ -1028,39 +1028,49 @@ fi
 
 # --- PAM --------------------------------------------------------------------
 # As transport_local.c collect_pam(): sshd's PAM service file (sshd, else
-# other) and every file it includes, the files module arguments name, the
-# account modules' own files, /etc/localtime's link (pam_time reads local
-# time) and pam_faillock's tally directories (a glob DIR/*, each tally read
-# whole, at most 1000). All root's files: never read as an account.
-# pamfile PATH: collect one pam.d file; queue what it includes (PAMQ) and
-# the files (PAMF) and tally directories (PAMDIRS) its arguments name.
+# other) and every file it includes, level by level (each level's lstat facts
+# in one stat run); the files module arguments name; and the files of the
+# account modules its lines run: pam_nologin's, pam_access's, pam_time's
+# (and /etc/localtime's link), pam_faillock's faillock.conf and tally
+# directories (a glob DIR/*, each tally read whole, at most 1000). All
+# root's files: never read as an account.
+# pamfile PATH: collect one pam.d file; queue what it includes (PAMNEW), the
+# files (PAMF) and tally directories (PAMDIRS) its arguments name and the
+# modules its lines run (PAMMODS).
 pamfile() {
 	cpath "$1" 1 || return
 	[ $CT = 1 ] || return
 	text "$RC"
-	pf_lines=$SL
+	pd_lines=$SL
 	IFS=$NL
-	for pf_l in $pf_lines; do
+	for pd_l in $pd_lines; do
 		IFS=$SPC
-		pf_l=${pf_l%%#*}
-		set -- $pf_l
+		pd_l=${pd_l%%#*}
+		set -- $pd_l
 		case $1 in
 		@[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
 			[ $# -ge 2 ] && pamq "$2" ;;
 		*)
 			[ $# -ge 3 ] || continue
-			case $2 in
-			[Ii][Nn][Cc][Ll][Uu][Dd][Ee]|[Ss][Uu][Bb][Ss][Tt][Aa][Cc][Kk]) pamq "$3" ;;
+			case ${1#-} in
+			[Aa][Uu][Tt][Hh]|[Aa][Cc][Cc][Oo][Uu][Nn][Tt]|[Ss][Ee][Ss][Ss][Ii][Oo][Nn]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]) ;;
+			*) continue ;;
 			esac
+			case $2 in
+			[Ii][Nn][Cc][Ll][Uu][Dd][Ee]|[Ss][Uu][Bb][Ss][Tt][Aa][Cc][Kk])
+				pamq "$3"
+				continue ;;
+			esac
+			pd_m=${3##*/}
+			pd_m=${pd_m%.so}
+			case "$NL$PAMMODS" in *"$NL$pd_m$NL"*) ;; *) PAMMODS=$PAMMODS$pd_m$NL ;; esac
 			shift 3
-			for pf_a in "$@"; do
-				case $pf_a in
-				accessfile=/*|conf=/*|file=/*)
-					case "$NL$PAMF" in *"$NL${pf_a#*=}$NL"*) ;;
-					*) PAMF=$PAMF${pf_a#*=}$NL ;; esac ;;
+			for pd_a in "$@"; do
+				case $pd_a in
+				accessfile=/*|conf=/*|file=/*) pamf "${pd_a#*=}" ;;
 				dir=/*)
-					case "$NL$PAMDIRS" in *"$NL${pf_a#*=}$NL"*) ;;
-					*) PAMDIRS=$PAMDIRS${pf_a#*=}$NL ;; esac ;;
+					case "$NL$PAMDIRS" in *"$NL${pd_a#*=}$NL"*) ;;
+					*) PAMDIRS=$PAMDIRS${pd_a#*=}$NL ;; esac ;;
 				esac
 			done ;;
 		esac
@@ -1071,34 +1081,59 @@ pamfile() {
 # pamq NAME: queue an included file, relative to /etc/pam.d unless absolute.
 pamq() {
 	case $1 in /*) pq=$1 ;; *) pq=/etc/pam.d/$1 ;; esac
-	case "$NL$PAMQ" in *"$NL$pq$NL"*) ;; *) PAMQ=$PAMQ$pq$NL ;; esac
+	case "$NL$PAMQ" in *"$NL$pq$NL"*) return ;; esac
+	PAMQ=$PAMQ$pq$NL
+	PAMNEW=$PAMNEW$pq$NL
+	case $pq in *"$NL"*) ;; *) PAMPF=${PAMPF}0$pq$NL ;; esac
+}
+# pamf PATH: a file to collect after the stack, once.
+pamf() {
+	case "$NL$PAMF" in *"$NL$1$NL"*) ;; *) PAMF=$PAMF$1$NL ;; esac
 }
 PAMQ=/etc/pam.d/sshd$NL/etc/pam.d/other$NL
+PAMNEW=$PAMQ
 PAMF=
 PAMDIRS=
-pam_i=0
-while [ $pam_i -lt 64 ]; do
-	pam_i=$((pam_i + 1))
-	pam_p=$PAMQ
-	pam_k=0
+PAMMODS=
+pam_n=0
+while [ -n "$PAMNEW" ] && [ $pam_n -lt 64 ]; do
+	pam_l=$PAMNEW
+	PAMNEW=
+	PAMPF=
 	IFS=$NL
-	for pam_f in $pam_p; do
-		pam_k=$((pam_k + 1))
-		[ $pam_k = $pam_i ] && break
+	for pam_f in $pam_l; do
+		IFS=$SPC
+		pam_n=$((pam_n + 1))
+		[ $pam_n -gt 64 ] && break
+		pamfile "$pam_f"
+		IFS=$NL
 	done
 	IFS=$SPC
-	[ $pam_k = $pam_i ] || break
-	pamfile "$pam_f"
+	[ -n "$PAMPF" ] && prefetch "$PAMPF"
 done
-PAMDIRS=${PAMDIRS}/var/run/faillock$NL
-for pam_f in /etc/nologin /var/run/nologin /etc/security/access.conf \
-    /etc/security/time.conf /etc/security/faillock.conf; do
-	case "$NL$PAMF" in *"$NL$pam_f$NL"*) ;; *) PAMF=$PAMF$pam_f$NL ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_nologin$NL"*) pamf /etc/nologin; pamf /var/run/nologin ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_access$NL"*) pamf /etc/security/access.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) pamf /etc/security/time.conf ;; esac
+PAMFL=0
+case "$NL$PAMMODS" in
+*"${NL}pam_faillock$NL"*)
+	PAMFL=1
+	pamf /etc/security/faillock.conf
+	case "$NL$PAMDIRS" in *"$NL/var/run/faillock$NL"*) ;;
+	*) PAMDIRS=$PAMDIRS/var/run/faillock$NL ;; esac ;;
+esac
+PAMPF=
+IFS=$NL
+for pam_f in $PAMF; do
+	PAMPF=${PAMPF}0$pam_f$NL
 done
+IFS=$SPC
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) PAMPF=${PAMPF}0/etc/localtime$NL ;; esac
+[ -n "$PAMPF" ] && prefetch "$PAMPF"
 IFS=$NL
 for pam_f in $PAMF; do
 	IFS=$SPC
-	if cpath "$pam_f" 1 && [ $CT = 1 ]; then
+	if cpath "$pam_f" 1 && [ $CT = 1 ] && [ $PAMFL = 1 ]; then
 		# faillock.conf (or a conf= file) may move the tallies
 		text "$RC"
 		pam_d=
@@ -1126,7 +1161,7 @@ for pam_f in $PAMF; do
 	IFS=$NL
 done
 IFS=$SPC
-cpath /etc/localtime 0
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) cpath /etc/localtime 0 ;; esac
 # pamglob DIR: report DIR/* and its matches (gm records follow their glob),
 # then read each.
 pamglob() {
@@ -1155,6 +1190,7 @@ done
 IFS=$SPC
 PAMQ=
 PAMF=
+PAMMODS=
 
 if [ $ALL = 1 ]; then
 	if [ "$EUID_" != 0 ]; then

@@ -510,19 +510,23 @@ collect_accounts(struct lc *lc)
 
 /*
  * PAM (checks/pam.c): sshd's service file (/etc/pam.d/sshd, else other)
- * and every file it includes, and the files of the account modules that
- * can refuse a key login: nologin, access.conf, time.conf, faillock.conf,
- * the files module arguments name, and pam_faillock's tally directories
- * (as a glob, DIR/ *, each tally read whole). All are root's files, read
- * as keyaudit. collector.sh collects the same set.
+ * and every file it includes; the files module arguments name; and the
+ * files of the account modules its lines run: pam_nologin's nologin files,
+ * pam_access's access.conf, pam_time's time.conf (and where /etc/localtime
+ * points), pam_faillock's faillock.conf and tally directories (as a glob,
+ * DIR/ *, each tally read whole). All are root's files, read as keyaudit.
+ * collector.sh collects the same set.
  */
 static void
 collect_pam(struct lc *lc)
 {
-	static const char *const defaults[] = { "/etc/nologin", "/var/run/nologin",
-	    "/etc/security/access.conf", "/etc/security/time.conf",
-	    "/etc/security/faillock.conf" };
-	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 };
+	static const struct { const char *module, *path; } own[] = {
+		{ "pam_nologin", "/etc/nologin" }, { "pam_nologin", "/var/run/nologin" },
+		{ "pam_access", "/etc/security/access.conf" },
+		{ "pam_time", "/etc/security/time.conf" },
+		{ "pam_faillock", "/etc/security/faillock.conf" },
+	};
+	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 }, mods = { 0 };
 	const struct snap_file *f;
 
 	strlist_add(&todo, PAM_DIR "/sshd");
@@ -531,25 +535,29 @@ collect_pam(struct lc *lc)
 		if ((f = system_file(lc, todo.v[i])) == NULL)
 			continue;
 		pam_file_includes(f->content, f->content_len, PAM_DIR, &todo);
-		pam_file_paths(f->content, f->content_len, &paths, &dirs);
+		pam_file_paths(f->content, f->content_len, &paths, &dirs, &mods);
 	}
-	strlist_add(&dirs, "/var/run/faillock");
-	for (size_t i = 0; i < KA_ARRLEN(defaults); i++)
-		if (!strlist_has(&paths, defaults[i]))
-			strlist_add(&paths, defaults[i]);
+	for (size_t i = 0; i < KA_ARRLEN(own); i++)
+		if (strlist_has(&mods, own[i].module) && !strlist_has(&paths, own[i].path))
+			strlist_add(&paths, own[i].path);
+	if (strlist_has(&mods, "pam_faillock") && !strlist_has(&dirs, "/var/run/faillock"))
+		strlist_add(&dirs, "/var/run/faillock");
 	for (size_t i = 0; i < paths.n; i++) {
 		char *dir;
 
 		if ((f = system_file(lc, paths.v[i])) == NULL)
 			continue;
 		/* faillock.conf (or a conf= file) may move the tallies */
-		if ((dir = pam_faillock_conf_dir(f->content, f->content_len)) != NULL &&
-		    !strlist_has(&dirs, dir))
-			strlist_add(&dirs, dir);
-		free(dir);
+		if (strlist_has(&mods, "pam_faillock") &&
+		    (dir = pam_faillock_conf_dir(f->content, f->content_len)) != NULL) {
+			if (!strlist_has(&dirs, dir))
+				strlist_add(&dirs, dir);
+			free(dir);
+		}
 	}
 	/* pam_time reads local time: where /etc/localtime points says the zone */
-	collect_path(lc, "/etc/localtime", 0);
+	if (strlist_has(&mods, "pam_time"))
+		collect_path(lc, "/etc/localtime", 0);
 	for (size_t i = 0; i < dirs.n; i++) {
 		struct strlist m = { 0 };
 		char *pat = xasprintf("%s/*", dirs.v[i]);
@@ -563,6 +571,7 @@ collect_pam(struct lc *lc)
 	strlist_free(&todo);
 	strlist_free(&paths);
 	strlist_free(&dirs);
+	strlist_free(&mods);
 }
 
 static int

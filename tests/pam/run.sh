@@ -280,6 +280,7 @@ cp "$T_BASE/sshd_config" "$C/etc/ssh/sshd_config"
 echo "maintenance" > "$C/etc/nologin"
 sed -i 's/^# account  required     pam_access.so/account  required     pam_access.so accessfile=\/etc\/security\/kam-access.conf/' "$C$SSHD_PAM"
 echo "-:kam1:ALL" > "$C/etc/security/kam-access.conf"
+sed -i 's/^@include common-auth/auth required pam_faillock.so preauth\n&/' "$C$SSHD_PAM"
 mkdir -p "$C/run/faillock"
 : > "$C/run/faillock/kam1"
 TB=build/tests/test_collect_stream

@@ -249,13 +249,16 @@ test_file_refs(void **state)
 	    "account required pam_access.so accessfile=/etc/security/ssh-access.conf\n"
 	    "auth required pam_faillock.so preauth dir=/var/lib/faillock conf=/etc/fl.conf\n"
 	    "-account substack /etc/pam.d/abs\n";
-	struct strlist inc = { 0 }, paths = { 0 }, dirs = { 0 };
+	struct strlist inc = { 0 }, paths = { 0 }, dirs = { 0 }, mods = { 0 };
 
 	pam_file_includes(data, strlen(data), "/etc/pam.d", &inc);
 	assert_int_equal(inc.n, 2);
 	assert_string_equal(inc.v[0], "/etc/pam.d/common-account");
 	assert_string_equal(inc.v[1], "/etc/pam.d/abs");
-	pam_file_paths(data, strlen(data), &paths, &dirs);
+	pam_file_paths(data, strlen(data), &paths, &dirs, &mods);
+	assert_int_equal(mods.n, 2);
+	assert_string_equal(mods.v[0], "pam_access");
+	assert_string_equal(mods.v[1], "pam_faillock");
 	assert_int_equal(paths.n, 2);
 	assert_string_equal(paths.v[0], "/etc/security/ssh-access.conf");
 	assert_string_equal(paths.v[1], "/etc/fl.conf");
@@ -264,6 +267,7 @@ test_file_refs(void **state)
 	strlist_free(&inc);
 	strlist_free(&paths);
 	strlist_free(&dirs);
+	strlist_free(&mods);
 }
 
 static int
