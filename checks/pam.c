@@ -92,6 +92,18 @@ static const struct ka_rule *const rules[] = {
 	&rule_pam_stack_unreadable,
 };
 
+/* A finding of a rule that blocks only sometimes, when it does: as loud
+ * as the other refusals, unless a policy set its severity. */
+static void
+set_blocking(struct ka_finding *f)
+{
+	if (f == NULL)
+		return;
+	f->blocks_login = 1;
+	if (f->severity == f->rule->severity && f->severity < SEV_HIGH)
+		f->severity = SEV_HIGH;
+}
+
 /* The file at path as the target resolves it (/var/run is often a link to
  * /run): 1 there (*f set), 0 it does not exist, -1 not collected. */
 static int
@@ -405,6 +417,75 @@ model_succeed_if(struct pamctx *pc, const struct pam_entry *e, struct mod *m)
 	    ok ? "hold" : "fail");
 }
 
+/* pam_usertype issystem/isregular with login.defs' defaults (UID_MIN 1000,
+ * SYS_UID_MIN 101): login.defs is not collected. */
+static void
+model_usertype(struct pamctx *pc, const struct pam_entry *e, struct mod *m)
+{
+	uint32_t uid = pc->u->acct->uid;
+	int sys = uid <= 99 || uid == 65534 || (uid >= 101 && uid <= 999);
+
+	if (pam_has_arg(e, "issystem"))
+		mod_set(m, sys ? PAMRC_SUCCESS : PAMRC_AUTH_ERR, NULL, 0, "uid %u is %sa "
+		    "system account", uid, sys ? "" : "not ");
+	else if (pam_has_arg(e, "isregular"))
+		mod_set(m, sys ? PAMRC_AUTH_ERR : PAMRC_SUCCESS, NULL, 0, "uid %u is %sa "
+		    "regular account", uid, sys ? "not " : "");
+	else
+		mod_set(m, -1, NULL, 0, "condition not modelled");
+}
+
+/* pam_sepermit: a user sepermit.conf does not list is ignored; a listed one
+ * depends on SELinux's mode (not modelled). */
+static void
+model_sepermit(struct pamctx *pc, const struct pam_entry *e, struct mod *m)
+{
+	const char *file = pam_arg(e, "conf");
+	const struct snap_file *f;
+	const char *data;
+	size_t len;
+	int r;
+
+	if (file == NULL)
+		file = "/etc/security/sepermit.conf";
+	if ((r = file_at(pc->ctx->snap, file, &f)) < 0) {
+		mod_set(m, -1, NULL, 0, "%s was not collected", file);
+		return;
+	}
+	if (r == 0 || snap_file_data(f, &data, &len) != 0) {
+		mod_set(m, PAMRC_SYSTEM_ERR, file, 0, "%s cannot be read (pam_sepermit "
+		    "fails)", file);
+		return;
+	}
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		char *l = xstrndup(p, n), *c;
+		int hit = 0;
+
+		p = nl ? nl + 1 : end;
+		if ((c = strchr(l, '#')) != NULL)
+			*c = '\0';
+		if ((c = strchr(l, ':')) != NULL)
+			*c = '\0';
+		c = l + strspn(l, " \t");
+		c[strcspn(c, " \t\r")] = '\0';
+		if (c[0] == '@')
+			hit = 1;	/* an SELinux user: not known here */
+		else if (c[0] == '%') {
+			for (size_t g = 0; g < pc->u->ngroups; g++)
+				hit |= strcmp(pc->u->groups[g], c + 1) == 0;
+		} else if (c[0] != '\0')
+			hit = strcmp(c, pc->u->name) == 0;
+		free(l);
+		if (hit) {
+			mod_set(m, -1, NULL, 0, "%s may list %s", file, pc->u->name);
+			return;
+		}
+	}
+	mod_set(m, PAMRC_IGNORE, NULL, 0, "%s does not list %s", file, pc->u->name);
+}
+
 static void
 model(struct pamctx *pc, const struct pam_entry *e, struct mod *m)
 {
@@ -433,6 +514,10 @@ model(struct pamctx *pc, const struct pam_entry *e, struct mod *m)
 		mod_set(m, PAMRC_SUCCESS, NULL, 0, "%s is in /etc/passwd", pc->u->name);
 	else if (strcmp(n, "pam_succeed_if") == 0)
 		model_succeed_if(pc, e, m);
+	else if (strcmp(n, "pam_usertype") == 0)
+		model_usertype(pc, e, m);
+	else if (strcmp(n, "pam_sepermit") == 0)
+		model_sepermit(pc, e, m);
 	else
 		mod_set(m, -1, NULL, 0, "%s is not modelled", e->module);
 }
@@ -551,8 +636,7 @@ report(struct pamctx *pc, const struct pam_stack *st, struct mod *mods,
 		    at, e->kind == PAM_E_MUST_FAIL ? "an include that could not be read" :
 		    e->module, pam_rc_name(o->status), dec ? dec : "", unless ? unless : "",
 		    u->name);
-		if (f != NULL)
-			f->blocks_login = 1;
+		set_blocking(f);
 		remedy_manual(f ? &f->remedy : NULL, "read sshd's PAM stack (%s) and decide "
 		    "whether it should refuse %s", st->service_file ? st->service_file :
 		    PAM_DIR "/sshd", u->name);
@@ -645,8 +729,8 @@ check_faillock(struct pamctx *pc, const struct pam_stack *auth, const struct pam
 		    "runs no PAM auth for a key), and pam_faillock in the account stack "
 		    "clears the tally when a key login succeeds" : "Key login is not "
 		    "affected (sshd runs no PAM auth for a key); password logins are refused");
-		if (fd != NULL && blocks)
-			fd->blocks_login = 1;
+		if (blocks)
+			set_blocking(fd);
 		remedy_manual(fd ? &fd->remedy : NULL, "find out who failed to log in as %s "
 		    "(someone guessing passwords?); if the failures were the owner's, as root: "
 		    "faillock --user %s --reset", u->name, who);
@@ -659,9 +743,18 @@ done:
 	pam_faillock_free(&o);
 }
 
+/* The last verdict and the module results it came from: accounts alike
+ * (most of them) share one walk, whatever the stack costs (up to 3^6 walks
+ * with unknown modules). */
+struct vcache {
+	int *res;
+	struct pam_verdict v;
+	int valid;
+};
+
 static void
 check_user(struct ka_ctx *ctx, const struct ka_user *u, const struct pam_stack *acct,
-    const struct pam_stack *auth)
+    const struct pam_stack *auth, struct vcache *vc)
 {
 	struct pamctx pc = { ctx, u, ctx->opts ? ctx->opts->from_addr : NULL };
 	struct mod *mods = xcalloc(acct->n ? acct->n : 1, sizeof(*mods));
@@ -673,7 +766,16 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, const struct pam_stack *
 		model(&pc, &acct->v[i], &mods[i]);
 		res[i] = mods[i].rc;
 	}
-	pam_stack_decide(acct, res, &v);
+	if (!vc->valid || memcmp(vc->res, res, acct->n * sizeof(*res)) != 0) {
+		if (vc->valid)
+			pam_verdict_free(&vc->v);
+		free(vc->res);
+		vc->res = xcalloc(acct->n ? acct->n : 1, sizeof(*res));
+		memcpy(vc->res, res, acct->n * sizeof(*res));
+		pam_stack_decide(acct, res, &vc->v);
+		vc->valid = 1;
+	}
+	v = vc->v;
 	if (v.known)
 		report(&pc, acct, mods, &v.first, 1, -1);
 	else if (v.worst.status != PAMRC_SUCCESS && v.worst.cause >= 0 &&
@@ -685,7 +787,6 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u, const struct pam_stack *
 		    acct->v[v.depends_on].module, acct->v[v.depends_on].file,
 		    acct->v[v.depends_on].line);
 	check_faillock(&pc, auth, acct);
-	pam_verdict_free(&v);
 	for (size_t i = 0; i < acct->n; i++) {
 		free(mods[i].why);
 		free(mods[i].rule_file);
@@ -699,6 +800,7 @@ run(struct ka_ctx *ctx)
 {
 	const struct snapshot *s = ctx->snap;
 	struct pam_stack acct, auth;
+	struct vcache vc = { NULL, { 0 }, 0 };
 	const struct snap_file *svc;
 	int loaded = 0, reported = 0;
 
@@ -724,8 +826,7 @@ run(struct ka_ctx *ctx)
 				f = ctx_finding(ctx, &rule_pam_stack_unreadable, NULL, PAM_DIR "/sshd",
 				    0, NULL, "neither %s exists: libpam has no account stack "
 				    "for sshd and refuses every login", acct.missing);
-			if (f != NULL)
-				f->blocks_login = 1;
+			set_blocking(f);
 			reported = 1;
 			continue;
 		}
@@ -737,8 +838,11 @@ run(struct ka_ctx *ctx)
 			reported = 1;
 			continue;
 		}
-		check_user(ctx, u, &acct, &auth);
+		check_user(ctx, u, &acct, &auth, &vc);
 	}
+	if (vc.valid)
+		pam_verdict_free(&vc.v);
+	free(vc.res);
 	if (loaded) {
 		pam_stack_free(&acct);
 		pam_stack_free(&auth);

@@ -603,14 +603,17 @@ pam_outcome_free(struct pam_outcome *o)
 	o->ran = NULL;
 }
 
-/* Verdicts are the same when the status class and the entry blamed are. */
+/* Verdicts are the same when the login fares the same: in, in to a
+ * password change, or refused (by whichever module: a refusal that stands
+ * whatever an unknown module says is certain; the walk where the unknown
+ * modules succeed names the module to blame). */
 static int
 same(const struct pam_outcome *a, const struct pam_outcome *b)
 {
 	int ca = a->status == PAMRC_SUCCESS ? 0 : a->status == PAMRC_NEW_AUTHTOK_REQD ? 1 : 2;
 	int cb = b->status == PAMRC_SUCCESS ? 0 : b->status == PAMRC_NEW_AUTHTOK_REQD ? 1 : 2;
 
-	return ca == cb && (ca == 0 || a->cause == b->cause);
+	return ca == cb;
 }
 
 void

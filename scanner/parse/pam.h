@@ -119,7 +119,8 @@ struct pam_outcome {
 	unsigned char *ran;	/* ran[i]: entry i's module was called */
 };
 struct pam_verdict {
-	int known;		/* every way the unknown modules answer agrees */
+	int known;		/* every way the unknown modules answer lets the
+				 * login in, in to a password change, or refuses */
 	struct pam_outcome first;	/* with the unknown modules succeeding */
 	struct pam_outcome worst;	/* a refusal if any walk refused */
 	long depends_on;	/* an unknown entry that changes the verdict, -1 */

@@ -1031,7 +1031,7 @@ fi
 # other) and every file it includes, level by level (each level's lstat facts
 # in one stat run); the files module arguments name; and the files of the
 # account modules its lines run: pam_nologin's, pam_access's, pam_time's
-# (and /etc/localtime's link), pam_faillock's faillock.conf and tally
+# (and /etc/localtime's link), pam_sepermit's, pam_faillock's faillock.conf and tally
 # directories (a glob DIR/*, each tally read whole, at most 1000). All
 # root's files: never read as an account.
 # pamfile PATH: collect one pam.d file; queue what it includes (PAMNEW), the
@@ -1114,6 +1114,7 @@ done
 case "$NL$PAMMODS" in *"${NL}pam_nologin$NL"*) pamf /etc/nologin; pamf /var/run/nologin ;; esac
 case "$NL$PAMMODS" in *"${NL}pam_access$NL"*) pamf /etc/security/access.conf ;; esac
 case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) pamf /etc/security/time.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_sepermit$NL"*) pamf /etc/security/sepermit.conf ;; esac
 PAMFL=0
 case "$NL$PAMMODS" in
 *"${NL}pam_faillock$NL"*)

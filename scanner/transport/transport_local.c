@@ -513,7 +513,8 @@ collect_accounts(struct lc *lc)
  * and every file it includes; the files module arguments name; and the
  * files of the account modules its lines run: pam_nologin's nologin files,
  * pam_access's access.conf, pam_time's time.conf (and where /etc/localtime
- * points), pam_faillock's faillock.conf and tally directories (as a glob,
+ * points), pam_sepermit's sepermit.conf, pam_faillock's faillock.conf and
+ * tally directories (as a glob,
  * DIR/ *, each tally read whole). All are root's files, read as keyaudit.
  * collector.sh collects the same set.
  */
@@ -525,6 +526,7 @@ collect_pam(struct lc *lc)
 		{ "pam_access", "/etc/security/access.conf" },
 		{ "pam_time", "/etc/security/time.conf" },
 		{ "pam_faillock", "/etc/security/faillock.conf" },
+		{ "pam_sepermit", "/etc/security/sepermit.conf" },
 	};
 	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 }, mods = { 0 };
 	const struct snap_file *f;
