@@ -449,7 +449,8 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 	if (why == NULL && d->f.closed_after_sign)
 		why = "the server accepted the key and its signature, then closed the "
 		    "connection: sshd does so when PAM's account phase refuses the user "
-		    "(UsePAM yes)";
+		    "(UsePAM yes), or when a refusal after the signature (PermitRootLogin) "
+		    "was one too many (MaxAuthTries)";
 	set_failure(s, "key-refused", why ? xstrdup(why) : d->f.pk_ok >= 0 ?
 	    xasprintf("the server would accept %s, but ssh cannot sign with it, and "
 	    "every other key ssh offered was refused", d->ids.v[d->f.pk_ok].fp) :
