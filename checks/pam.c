@@ -804,9 +804,22 @@ run(struct ka_ctx *ctx)
 	const struct snap_file *svc;
 	int loaded = 0, reported = 0;
 
-	/* Snapshots from before PAM was collected say nothing about it. */
+	/* Snapshots from before PAM was collected say nothing about it; a host
+	 * without /etc/pam.d has no Linux-PAM (or only /etc/pam.conf, not
+	 * modelled): its sshd cannot have UsePAM. */
 	if (file_at(s, PAM_DIR "/sshd", &svc) < 0)
 		return;
+	if (file_at(s, PAM_DIR, &svc) != 1 || svc->type != SNAP_DIR) {
+		for (size_t i = 0; i < ctx->nusers; i++)
+			if (ctx->users[i].acct != NULL &&
+			    sshd_eff_bool(ctx->users[i].eff, "usepam") == 1) {
+				ctx_skip(ctx, &rule_pam_stack_unreadable, NULL, "%s does not "
+				    "exist: PAM's stack is not known (/etc/pam.conf is not "
+				    "modelled)", PAM_DIR);
+				break;
+			}
+		return;
+	}
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
 

@@ -1032,7 +1032,7 @@ fi
 # in one stat run); the files module arguments name; and the files of the
 # account modules its lines run: pam_nologin's, pam_access's, pam_time's
 # (and /etc/localtime's link), pam_sepermit's, pam_faillock's faillock.conf and tally
-# directories (a glob DIR/*, each tally read whole, at most 1000). All
+# directories (a glob DIR/*, the first 1000 tallies up to 64 KiB read whole). All
 # root's files: never read as an account.
 # pamfile PATH: collect one pam.d file; queue what it includes (PAMNEW), the
 # files (PAMF) and tally directories (PAMDIRS) its arguments name and the
@@ -1172,14 +1172,21 @@ pamglob() {
 	set --
 	for pg_m in "$pg_d"/*; do
 		if [ -e "$pg_m" ] || [ -L "$pg_m" ]; then
-			[ $# -ge 1000 ] && break
+			[ $# -ge 4096 ] && break
 			rec gm "$pg_m"
 			set -- "$@" "$pg_m"
 		fi
 	done
 	set -f
+	# the first 1000; a tally is 64 bytes a failure: a bigger file is not read
+	pg_n=0
 	for pg_m in "$@"; do
-		cpath "$pg_m" 1
+		pg_n=$((pg_n + 1))
+		[ $pg_n -gt 1000 ] && break
+		cpath "$pg_m" 0 || continue
+		[ "$RT" = reg ] || continue
+		regsize "$RC"
+		[ -n "$RSZ" ] && [ "$RSZ" -le 65536 ] && content "$RC"
 	done
 }
 IFS=$NL

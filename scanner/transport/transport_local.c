@@ -565,8 +565,13 @@ collect_pam(struct lc *lc)
 		char *pat = xasprintf("%s/*", dirs.v[i]);
 
 		disk_glob(lc, pat, &m);
-		for (size_t j = 0; j < m.n && j < PAM_MAX_TALLIES; j++)
-			collect_path(lc, m.v[j], 1);
+		/* a tally is 64 bytes a failure: a bigger file is not read */
+		for (size_t j = 0; j < m.n && j < PAM_MAX_TALLIES; j++) {
+			struct snap_file *t = collect_path(lc, m.v[j], 0);
+
+			if (t != NULL && t->type == SNAP_REG && t->size <= (int64_t)PAM_TALLY_MAX)
+				read_content(lc, t);
+		}
 		strlist_free(&m);
 		free(pat);
 	}
