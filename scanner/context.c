@@ -625,6 +625,8 @@ akfile_parse(struct ka_ctx *ctx, const struct snap_file *f, size_t i)
 	p->content = f->content;
 	p->len = f->content_len;
 	ak_parse(f->content, f->content_len, &p->ak);
+	/* an option the target's sshd does not know kills the line there */
+	ak_apply_release(&p->ak, ctx->release);
 	c->parsed = xreallocarray(c->parsed, c->nparsed + 1, sizeof(*c->parsed));
 	c->parsed[c->nparsed] = p;
 	/* a (hash, length) twin with other bytes is parsed, not shared */
