@@ -162,6 +162,14 @@ extern const struct ka_rule rule_net_resolve,
     rule_net_error,
     rule_net_budget;
 
+/* checks/pam.c */
+extern const struct ka_rule rule_pam_nologin,
+    rule_pam_password_expired,
+    rule_pam_access,
+    rule_pam_time,
+    rule_pam_faillock,
+    rule_pam_stack_unreadable;
+
 /* checks/perm.c */
 extern const struct ka_rule rule_perm_file_mode,
     rule_perm_file_owner,
@@ -260,6 +268,7 @@ extern const struct ka_check check_selinux;
 extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
 extern const struct ka_check check_account;
+extern const struct ka_check check_pam;
 extern const struct ka_check check_client;
 extern const struct ka_check check_sshdpolicy;
 extern const struct ka_check check_policy;

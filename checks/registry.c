@@ -9,6 +9,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_hostkey,
 	&check_account,
 	&check_sshd,
+	&check_pam,
 	&check_sshdpolicy,
 	&check_policy,
 	&check_sshfiles,

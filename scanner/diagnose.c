@@ -426,8 +426,14 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 			break;
 		}
 		if (rc == SSH_AUTH_ERROR) {
-			t->result = TRY_HUNG_UP;
-			d->f.hung_up = 1;
+			/* The server took the key and the signature, then closed:
+			 * not MaxAuthTries (that ends an offer) but what sshd does
+			 * when PAM's account phase refuses (fatal "Access denied
+			 * for user U by PAM account configuration"). */
+			t->result = TRY_SIGNED_REFUSED;
+			t->note = xstrdup("the server closed the connection after the "
+			    "signature (sshd does when PAM's account phase refuses)");
+			d->f.closed_after_sign = 1;
 			break;
 		}
 		t->result = TRY_SIGNED_REFUSED;
@@ -454,6 +460,11 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 	if (why == NULL && d->f.hung_up)
 		why = "the server disconnected while keys were offered (too many "
 		    "authentication failures)";
+	if (why == NULL && d->f.closed_after_sign)
+		why = "the server accepted the key and its signature, then closed the "
+		    "connection: sshd does so when PAM's account phase refuses the user "
+		    "(UsePAM yes), or when a refusal after the signature (PermitRootLogin) "
+		    "was one too many (MaxAuthTries)";
 	if (why == NULL && d->f.offered == 0 && d->f.untried > 0)
 		why = "keyaudit could not offer the key: libssh, the SSH library it "
 		    "uses, will not use this key type, so the server was not asked "
@@ -870,8 +881,10 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 			    " (certificate)" : ""));
 		else
 			step(r, 4, "key", STEP_FAIL, xasprintf("%zu offered, %s",
-			    d->f.offered, d->f.pk_ok >= 0 ? "one the server would accept "
-			    "could not be signed" : d->f.hung_up ? "the server hung up" :
+			    d->f.offered, d->f.closed_after_sign ? "the server took one and "
+			    "its signature, then closed the connection" : d->f.pk_ok >= 0 ?
+			    "one the server would accept could not be signed" :
+			    d->f.hung_up ? "the server hung up" :
 			    "none accepted"));
 	}
 server:

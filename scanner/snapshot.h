@@ -73,6 +73,9 @@ struct snap_account {
 	int shadow_known;
 	int locked;		/* password field starts with '!' (Linux LOCKED_PASSWD_PREFIX) */
 	int64_t expire_day;	/* shadow field 8, days since epoch, -1 = never */
+	/* Password ageing (fields 3, 5, 7), as getspnam(3) gives them: -1 for
+	 * an empty field. pam_unix's account phase reads them (checks/pam.c). */
+	int64_t lastchg_day, max_days, inact_days;
 };
 
 struct snap_group {

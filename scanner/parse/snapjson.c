@@ -187,14 +187,17 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 		a->shell = xstrdup("");
 	if (a->gecos == NULL)
 		a->gecos = xstrdup("");
-	a->expire_day = -1;
+	a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 	sh = json_object_get(o, "shadow");
 	if (sh != NULL && !json_is_null(sh)) {
 		if (!json_is_object(sh))
 			return fail(r, what, "\"shadow\" must be an object or null");
 		a->shadow_known = 1;
 		if (get_bool(r, sh, "locked", what, &a->locked) ||
-		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day))
+		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day) ||
+		    get_int(r, sh, "lastchg", what, -1, -1, INT64_MAX, &a->lastchg_day) ||
+		    get_int(r, sh, "max", what, -1, -1, INT64_MAX, &a->max_days) ||
+		    get_int(r, sh, "inact", what, -1, -1, INT64_MAX, &a->inact_days))
 			return -1;
 	}
 	return 0;
@@ -740,8 +743,11 @@ snapshot_to_json(const struct snapshot *s)
 		json_object_set_new(o, "home", jstr(ac->home));
 		json_object_set_new(o, "shell", jstr(ac->shell));
 		if (ac->shadow_known)
-			json_object_set_new(o, "shadow", json_pack("{s:b,s:I}",
-			    "locked", ac->locked, "expire", (json_int_t)ac->expire_day));
+			json_object_set_new(o, "shadow", json_pack("{s:b,s:I,s:I,s:I,s:I}",
+			    "locked", ac->locked, "expire", (json_int_t)ac->expire_day,
+			    "lastchg", (json_int_t)ac->lastchg_day,
+			    "max", (json_int_t)ac->max_days,
+			    "inact", (json_int_t)ac->inact_days));
 		else
 			json_object_set_new(o, "shadow", json_null());
 		json_array_append_new(a, o);

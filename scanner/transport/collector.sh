@@ -628,6 +628,9 @@ content() {
 		fi
 		READ=$READ$1$NL ;;
 	esac
+	# regsize may flush pending lstat records: before this path's record,
+	# or its data would follow another path's
+	regsize "$1"
 	rec path "$1"
 	if [ ! -r "$1" ]; then
 		rec rerr "Permission denied"
@@ -640,7 +643,6 @@ content() {
 		rec rerr "on a kernel file system (proc, sys): not read"
 		return 1 ;;
 	esac
-	regsize "$1"
 	ct_n=$RSZ
 	ct_t=0
 	if [ -n "$ct_n" ]; then
@@ -1017,7 +1019,7 @@ selabel() {
 	rec path "$1"
 	rec selinux "$se_l"
 }
-prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
+prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config${NL}0/etc/pam.d/sshd${NL}0/etc/pam.d/other$NL"
 cpath /etc/os-release 1
 cpath /usr/lib/os-release 1
 
@@ -1064,6 +1066,180 @@ if cpath /etc/shadow 0 && [ "$RT" = reg ]; then
 		rec rerr "Permission denied"
 	fi
 fi
+
+# --- PAM --------------------------------------------------------------------
+# As transport_local.c collect_pam(): sshd's PAM service file (sshd, else
+# other) and every file it includes, level by level (each level's lstat facts
+# in one stat run); the files module arguments name; and the files of the
+# account modules its lines run: pam_nologin's, pam_access's, pam_time's
+# (and /etc/localtime's link), pam_sepermit's, pam_faillock's faillock.conf and tally
+# directories (a glob DIR/*, the first 1000 tallies up to 64 KiB read whole). All
+# root's files: never read as an account.
+# pamfile PATH: collect one pam.d file; queue what it includes (PAMNEW), the
+# files (PAMF) and tally directories (PAMDIRS) its arguments name and the
+# modules its lines run (PAMMODS).
+pamfile() {
+	cpath "$1" 1 || return
+	[ $CT = 1 ] || return
+	text "$RC"
+	pd_lines=$SL
+	IFS=$NL
+	for pd_l in $pd_lines; do
+		IFS=$SPC
+		pd_l=${pd_l%%#*}
+		set -- $pd_l
+		case $1 in
+		@[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
+			[ $# -ge 2 ] && pamq "$2" ;;
+		*)
+			[ $# -ge 3 ] || continue
+			case ${1#-} in
+			[Aa][Uu][Tt][Hh]|[Aa][Cc][Cc][Oo][Uu][Nn][Tt]|[Ss][Ee][Ss][Ss][Ii][Oo][Nn]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]) ;;
+			*) continue ;;
+			esac
+			case $2 in
+			[Ii][Nn][Cc][Ll][Uu][Dd][Ee]|[Ss][Uu][Bb][Ss][Tt][Aa][Cc][Kk])
+				pamq "$3"
+				continue ;;
+			esac
+			pd_m=${3##*/}
+			pd_m=${pd_m%.so}
+			case "$NL$PAMMODS" in *"$NL$pd_m$NL"*) ;; *) PAMMODS=$PAMMODS$pd_m$NL ;; esac
+			shift 3
+			for pd_a in "$@"; do
+				case $pd_a in
+				accessfile=/*|conf=/*|file=/*) pamf "${pd_a#*=}" ;;
+				dir=/*)
+					case "$NL$PAMDIRS" in *"$NL${pd_a#*=}$NL"*) ;;
+					*) PAMDIRS=$PAMDIRS${pd_a#*=}$NL ;; esac ;;
+				esac
+			done ;;
+		esac
+		IFS=$NL
+	done
+	IFS=$SPC
+}
+# pamq NAME: queue an included file, relative to /etc/pam.d unless absolute.
+pamq() {
+	case $1 in /*) pq=$1 ;; *) pq=/etc/pam.d/$1 ;; esac
+	case "$NL$PAMQ" in *"$NL$pq$NL"*) return ;; esac
+	PAMQ=$PAMQ$pq$NL
+	PAMNEW=$PAMNEW$pq$NL
+	case $pq in *"$NL"*) ;; *) PAMPF=${PAMPF}0$pq$NL ;; esac
+}
+# pamf PATH: a file to collect after the stack, once.
+pamf() {
+	case "$NL$PAMF" in *"$NL$1$NL"*) ;; *) PAMF=$PAMF$1$NL ;; esac
+}
+PAMQ=/etc/pam.d/sshd$NL/etc/pam.d/other$NL
+PAMNEW=$PAMQ
+PAMF=
+PAMDIRS=
+PAMMODS=
+pam_n=0
+while [ -n "$PAMNEW" ] && [ $pam_n -lt 64 ]; do
+	pam_l=$PAMNEW
+	PAMNEW=
+	PAMPF=
+	IFS=$NL
+	for pam_f in $pam_l; do
+		IFS=$SPC
+		pam_n=$((pam_n + 1))
+		[ $pam_n -gt 64 ] && break
+		pamfile "$pam_f"
+		IFS=$NL
+	done
+	IFS=$SPC
+	[ -n "$PAMPF" ] && prefetch "$PAMPF"
+done
+case "$NL$PAMMODS" in *"${NL}pam_nologin$NL"*) pamf /etc/nologin; pamf /var/run/nologin ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_access$NL"*) pamf /etc/security/access.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) pamf /etc/security/time.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_sepermit$NL"*) pamf /etc/security/sepermit.conf ;; esac
+PAMFL=0
+case "$NL$PAMMODS" in
+*"${NL}pam_faillock$NL"*)
+	PAMFL=1
+	pamf /etc/security/faillock.conf
+	case "$NL$PAMDIRS" in *"$NL/var/run/faillock$NL"*) ;;
+	*) PAMDIRS=$PAMDIRS/var/run/faillock$NL ;; esac ;;
+esac
+PAMPF=
+IFS=$NL
+for pam_f in $PAMF; do
+	PAMPF=${PAMPF}0$pam_f$NL
+done
+IFS=$SPC
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) PAMPF=${PAMPF}0/etc/localtime$NL ;; esac
+[ -n "$PAMPF" ] && prefetch "$PAMPF"
+IFS=$NL
+for pam_f in $PAMF; do
+	IFS=$SPC
+	if cpath "$pam_f" 1 && [ $CT = 1 ] && [ $PAMFL = 1 ]; then
+		# faillock.conf (or a conf= file) may move the tallies
+		text "$RC"
+		pam_d=
+		IFS=$NL
+		for pam_l in $SL; do
+			pam_l=${pam_l%%#*}
+			pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+			case $pam_l in
+			dir[[:space:]=]*)
+				pam_l=${pam_l#dir}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				case $pam_l in =*) ;; *) continue ;; esac
+				pam_l=${pam_l#=}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				pam_l=${pam_l%"${pam_l##*[![:space:]]}"}
+				case $pam_l in /*) pam_d=$pam_l ;; esac ;;
+			esac
+		done
+		case $pam_d in
+		"") ;;
+		*) case "$NL$PAMDIRS" in *"$NL$pam_d$NL"*) ;;
+			*) PAMDIRS=$PAMDIRS$pam_d$NL ;; esac ;;
+		esac
+	fi
+	IFS=$NL
+done
+IFS=$SPC
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) cpath /etc/localtime 0 ;; esac
+# pamglob DIR: report DIR/* and its matches (gm records follow their glob),
+# then read each.
+pamglob() {
+	rec glob "$1/*"
+	set +f
+	pg_d=$1
+	set --
+	for pg_m in "$pg_d"/*; do
+		if [ -e "$pg_m" ] || [ -L "$pg_m" ]; then
+			[ $# -ge 4096 ] && break
+			rec gm "$pg_m"
+			set -- "$@" "$pg_m"
+		fi
+	done
+	set -f
+	# the first 1000; a tally is 64 bytes a failure: a bigger file is not read
+	pg_n=0
+	for pg_m in "$@"; do
+		pg_n=$((pg_n + 1))
+		[ $pg_n -gt 1000 ] && break
+		cpath "$pg_m" 0 || continue
+		[ "$RT" = reg ] || continue
+		regsize "$RC"
+		[ -n "$RSZ" ] && [ "$RSZ" -le 65536 ] && content "$RC"
+	done
+}
+IFS=$NL
+for pam_d in $PAMDIRS; do
+	IFS=$SPC
+	pamglob "$pam_d"
+	IFS=$NL
+done
+IFS=$SPC
+PAMQ=
+PAMF=
+PAMMODS=
 
 if [ $ALL = 1 ]; then
 	if [ "$EUID_" != 0 ]; then

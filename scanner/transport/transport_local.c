@@ -35,6 +35,7 @@
 #include "scanner/transport/sandbox.h"
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
+#include "scanner/parse/pam.h"
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
 #include "scanner/parse/release.h"
@@ -648,6 +649,79 @@ collect_accounts(struct lc *lc)
 	}
 }
 
+/*
+ * PAM (checks/pam.c): sshd's service file (/etc/pam.d/sshd, else other)
+ * and every file it includes; the files module arguments name; and the
+ * files of the account modules its lines run: pam_nologin's nologin files,
+ * pam_access's access.conf, pam_time's time.conf (and where /etc/localtime
+ * points), pam_sepermit's sepermit.conf, pam_faillock's faillock.conf and
+ * tally directories (as a glob,
+ * DIR/ *, each tally read whole). All are root's files, read as keyaudit.
+ * collector.sh collects the same set.
+ */
+static void
+collect_pam(struct lc *lc)
+{
+	static const struct { const char *module, *path; } own[] = {
+		{ "pam_nologin", "/etc/nologin" }, { "pam_nologin", "/var/run/nologin" },
+		{ "pam_access", "/etc/security/access.conf" },
+		{ "pam_time", "/etc/security/time.conf" },
+		{ "pam_faillock", "/etc/security/faillock.conf" },
+		{ "pam_sepermit", "/etc/security/sepermit.conf" },
+	};
+	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 }, mods = { 0 };
+	const struct snap_file *f;
+
+	strlist_add(&todo, PAM_DIR "/sshd");
+	strlist_add(&todo, PAM_DIR "/other");
+	for (size_t i = 0; i < todo.n && i < PAM_MAX_FILES; i++) {
+		if ((f = system_file(lc, todo.v[i])) == NULL)
+			continue;
+		pam_file_includes(f->content, f->content_len, PAM_DIR, &todo);
+		pam_file_paths(f->content, f->content_len, &paths, &dirs, &mods);
+	}
+	for (size_t i = 0; i < KA_ARRLEN(own); i++)
+		if (strlist_has(&mods, own[i].module) && !strlist_has(&paths, own[i].path))
+			strlist_add(&paths, own[i].path);
+	if (strlist_has(&mods, "pam_faillock") && !strlist_has(&dirs, "/var/run/faillock"))
+		strlist_add(&dirs, "/var/run/faillock");
+	for (size_t i = 0; i < paths.n; i++) {
+		char *dir;
+
+		if ((f = system_file(lc, paths.v[i])) == NULL)
+			continue;
+		/* faillock.conf (or a conf= file) may move the tallies */
+		if (strlist_has(&mods, "pam_faillock") &&
+		    (dir = pam_faillock_conf_dir(f->content, f->content_len)) != NULL) {
+			if (!strlist_has(&dirs, dir))
+				strlist_add(&dirs, dir);
+			free(dir);
+		}
+	}
+	/* pam_time reads local time: where /etc/localtime points says the zone */
+	if (strlist_has(&mods, "pam_time"))
+		collect_path(lc, "/etc/localtime", 0);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct strlist m = { 0 };
+		char *pat = xasprintf("%s/*", dirs.v[i]);
+
+		disk_glob(lc, pat, &m);
+		/* a tally is 64 bytes a failure: a bigger file is not read */
+		for (size_t j = 0; j < m.n && j < PAM_MAX_TALLIES; j++) {
+			struct snap_file *t = collect_path(lc, m.v[j], 0);
+
+			if (t != NULL && t->type == SNAP_REG && t->size <= (int64_t)PAM_TALLY_MAX)
+				read_content(lc, t);
+		}
+		strlist_free(&m);
+		free(pat);
+	}
+	strlist_free(&todo);
+	strlist_free(&paths);
+	strlist_free(&dirs);
+	strlist_free(&mods);
+}
+
 static int
 choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 {
@@ -691,7 +765,7 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 			a->gecos = xstrdup(pw->pw_gecos ? pw->pw_gecos : "");
 			a->home = xstrdup(pw->pw_dir ? pw->pw_dir : "/");
 			a->shell = xstrdup(pw->pw_shell ? pw->pw_shell : "");
-			a->expire_day = -1;
+			a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 		}
 	}
 	return 0;
@@ -1267,6 +1341,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 	collect_path(&lc, "/usr/lib/os-release", 1);
 
 	collect_accounts(&lc);
+	collect_pam(&lc);
 	if (choose_users(&lc, o, err) != 0)
 		return -1;
 	s->privileged = s->privileged || geteuid() == 0;
