@@ -464,7 +464,7 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 		return -1;
 	}
 	ctx->budget.effs++;
-	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output);
+	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output, ctx->release);
 	if (u->eff_own)
 		sshd_eff_free(u->eff);
 	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);

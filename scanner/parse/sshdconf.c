@@ -2961,10 +2961,11 @@ memtext_home(void *arg, const char *name)
 }
 
 struct sshd_config *
-sshdconf_parse_text(const char *name, const char *text)
+sshdconf_parse_text(const char *name, const char *text, int release)
 {
 	struct memtext m = { name, text };
-	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m, 0 };
+	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m,
+	    release };
 
 	return sshdconf_parse(name, &io);
 }

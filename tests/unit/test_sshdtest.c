@@ -161,8 +161,8 @@ test_camelcase_dump(void **state)
 	const char *camel = "Port 2222\nPubkeyAuthentication no\nAuthorizedKeysFile "
 	    ".ssh/authorized_keys .ssh/ak2\nPermitRootLogin prohibit-password\n"
 	    "PasswordAuthentication no\n";
-	struct sshd_config *a = sshdconf_parse_text("sshd -T", lower);
-	struct sshd_config *b = sshdconf_parse_text("sshd -T", camel);
+	struct sshd_config *a = sshdconf_parse_text("sshd -T", lower, 0);
+	struct sshd_config *b = sshdconf_parse_text("sshd -T", camel, 0);
 	struct sshd_eff *ea = sshdconf_effective(a, NULL), *eb = sshdconf_effective(b, NULL);
 	struct buf da, db;
 
@@ -348,7 +348,7 @@ test_check_g_disagrees(void **state)
 
 	/* the engine's own dump, CamelCase as 10.4 prints it: no finding */
 	c = sshdconf_parse_text("/etc/ssh/sshd_config",
-	    "PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+	    "PasswordAuthentication no\nKbdInteractiveAuthentication no\n", 0);
 	e = sshdconf_effective(c, NULL);
 	buf_init(&d);
 	sshd_eff_dump(e, &d);
