@@ -73,6 +73,16 @@ const struct ka_rule rule_pam_faillock = {
 	.chain = CHAIN_PAM,
 };
 
+const struct ka_rule rule_pam_account_refused = {
+	.id = "pam.account-refused", .severity = SEV_HIGH, .blocks_login = 1,
+	.title = "sshd's PAM account stack refuses the user",
+	.help = "A line of the account stack /etc/pam.d/sshd builds that no other pam.* "
+	    "check names refuses the user (pam_deny, a module's fixed answer, an include "
+	    "libpam could not read and so counts as failing): sshd accepts the key, then "
+	    "'Access denied for user U by PAM account configuration'.",
+	.chain = CHAIN_PAM,
+};
+
 const struct ka_rule rule_pam_stack_unreadable = {
 	.id = "pam.stack-unreadable", .severity = SEV_MEDIUM, .blocks_login = 0,
 	.title = "sshd's PAM stack could not be read or cannot be decided",
@@ -89,6 +99,7 @@ static const struct ka_rule *const rules[] = {
 	&rule_pam_access,
 	&rule_pam_time,
 	&rule_pam_faillock,
+	&rule_pam_account_refused,
 	&rule_pam_stack_unreadable,
 };
 
@@ -629,7 +640,7 @@ report(struct pamctx *pc, const struct pam_stack *st, struct mod *mods,
 		    "log in within its times, or (a decision) change the rule as root",
 		    path, line, u->name);
 	} else {
-		rule = &rule_pam_stack_unreadable;
+		rule = &rule_pam_account_refused;
 		f = ctx_finding(ctx, rule, u->name, e->file, e->line, NULL,
 		    "PAM's account stack refuses %s at %s (%s, %s)%s%s: sshd accepts the key, "
 		    "then 'Access denied for user %s by PAM account configuration'", u->name,

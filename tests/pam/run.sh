@@ -249,12 +249,12 @@ restore_pam
 # --- 6. an include libpam cannot read: every login refused
 sed -i 's/^@include common-account/@include common-account-missing/' "$C$SSHD_PAM"
 ML=$(lineof $SSHD_PAM '^@include common-account-missing')
-case_refused "an @include of a missing file" "pam.stack-unreadable $SSHD_PAM:$ML"
+case_refused "an @include of a missing file" "pam.account-refused $SSHD_PAM:$ML"
 restore_pam
 # a substack whose file says pam_deny: refused, blamed on pam_deny's line
 printf 'account requisite pam_deny.so\n' > "$C/etc/pam.d/kam-deny"
 sed -i 's/^@include common-account/account substack kam-deny\n&/' "$C$SSHD_PAM"
-case_refused "a substack of pam_deny" "pam.stack-unreadable /etc/pam.d/kam-deny:1"
+case_refused "a substack of pam_deny" "pam.account-refused /etc/pam.d/kam-deny:1"
 # sufficient pam_permit before it: done, the substack never runs
 sed -i 's/^account substack kam-deny/account sufficient pam_permit.so\n&/' "$C$SSHD_PAM"
 case_ok "sufficient pam_permit before the denying substack"
