@@ -424,9 +424,23 @@ for rel in "${releases[@]}"; do
 		if [ "$name" = baseline ]; then
 			dis=$(jq -r '[.hosts[].findings[] | select(.check == "sshd.engine-disagrees") |
 			    .message] | .[0] // empty' "$W/remote.json" 2>/dev/null)
-			[ -z "$dis" ] && jq -e '.hosts | length > 0' "$W/remote.json" >/dev/null 2>&1 &&
-			    t_ok "$rel stock: keyaudit's reading of sshd_config equals the release's sshd -T (no sshd.engine-disagrees)" ||
-			    t_nok "$rel stock: keyaudit's reading of sshd_config differs from the release's sshd -T" "$dis"
+			# a release past keyaudit's tables (sid's 10.6 while the
+			# openssh-portable history read ends at 10.5) may differ, and
+			# must say so at low, naming the release; any other release
+			# must agree
+			past=$(jq -r '[.hosts[].findings[] | select(.check == "sshd.engine-disagrees")] |
+			    if length > 0 and all(.severity == "low" and
+			    (.message | test("newer than keyaudit.s release tables"))) then "yes" else "" end' \
+			    "$W/remote.json" 2>/dev/null)
+			vmm=${ver#OpenSSH_}; vmm=${vmm%%[!0-9.]*}
+			if [ -n "$past" ] && { [ "${vmm%%.*}" -gt 10 ] ||
+			    { [ "${vmm%%.*}" -eq 10 ] && [ "${vmm#*.}" -gt 5 ]; }; }; then
+				t_ok "$rel stock: $ver is past the tables (10.5); the difference is reported at low, naming the release ($dis)"
+			else
+				[ -z "$dis" ] && jq -e '.hosts | length > 0' "$W/remote.json" >/dev/null 2>&1 &&
+				    t_ok "$rel stock: keyaudit's reading of sshd_config equals the release's sshd -T (no sshd.engine-disagrees)" ||
+				    t_nok "$rel stock: keyaudit's reading of sshd_config differs from the release's sshd -T" "$dis"
+			fi
 		fi
 		# (c) local, the copy as an image
 		"$KA" scan --root "$C" --user kz2 --format json >"$W/local.json" 2>"$W/local.err"
