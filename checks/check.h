@@ -191,6 +191,9 @@ extern const struct ka_rule rule_sshd_syntax,
     rule_sshd_kbdint_auth,
     rule_sshd_config_unreadable;
 
+/* checks/distro.c */
+extern const struct ka_rule rule_sshd_socket_overrides,
+    rule_sshd_dropin_overrides;
 /* checks/sshd_t.c */
 extern const struct ka_rule rule_sshd_engine_disagrees;
 
@@ -249,6 +252,7 @@ extern const struct ka_check check_perm;
 extern const struct ka_check check_akeys;
 extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
+extern const struct ka_check check_distro;
 extern const struct ka_check check_account;
 extern const struct ka_check check_client;
 extern const struct ka_check check_sshdpolicy;

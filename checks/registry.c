@@ -10,6 +10,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_account,
 	&check_sshd,
 	&check_sshdpolicy,
+	&check_distro,
 	&check_policy,
 	&check_sshfiles,
 	&check_hostcert,
