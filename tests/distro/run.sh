@@ -353,6 +353,23 @@ if [ -n "$real" ] && [ "$real" = "$mine" ] && echo "$real" | grep -q "^ciphers $
 else
 	t_nok "-o precedence against sshd -T" "$(diff <(echo "$real") <(echo "$mine"))"
 fi
+# a matching Match block still applies over -o (sshd copies its values over)
+printf 'Match User bob\n\tPubkeyAcceptedAlgorithms ssh-ed25519\n' > "$W/match.conf"
+cat "$R8/etc/ssh/sshd_config" "$W/match.conf" > "$W/r8m.conf"
+cp "$R8/etc/ssh/sshd_config" "$W/r8.conf"
+cp "$W/r8m.conf" "$R8/etc/ssh/sshd_config"
+agree=0
+for u in bob al; do
+	# shellcheck disable=SC2086
+	real=$("$SSHD" -T -f "$W/r8m.conf" -h /etc/ssh/ssh_host_ed25519_key $opts \
+	    -C "user=$u,host=h,addr=127.0.0.1" 2>&1 | grep '^pubkeyacceptedalgorithms ')
+	mine=$("$KA" sshd-config --root "$R8" -C "user=$u,host=h,addr=127.0.0.1" 2>&1 |
+	    grep '^pubkeyacceptedalgorithms ')
+	[ -n "$real" ] && [ "$real" = "$mine" ] && agree=$((agree + 1))
+done
+t_check "sshd -T -C: a Match block wins over -o for bob, -o for the others; keyaudit agrees" \
+    test "$agree" = 2
+cp "$W/r8.conf" "$R8/etc/ssh/sshd_config"
 scan_root "$R8" --user kd2
 t_check "PubkeyAcceptedAlgorithms ssh-ed25519 in sshd_config does not help: still refused" \
     has "$W/out.json" sshd.key-algorithm
