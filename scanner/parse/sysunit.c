@@ -468,12 +468,8 @@ unit_listen_addrs(const char *value, struct strlist *out)
 	addr = xstrndup(value, (size_t)(colon - value));
 	/* "addr%dev" binds to a device; sshd -T prints the bare address */
 	addr[strcspn(addr, "%")] = '\0';
-	if (addr[0] == '[')
-		strlist_add_owned(out, xasprintf("%s]:%lld",
-		    addr[strlen(addr) - 1] == ']' ? (addr[strlen(addr) - 1] = '\0', addr) : addr,
-		    port));
-	else
-		strlist_add_owned(out, xasprintf("%s:%lld", addr, port));
+	/* "[v6]:port" as written, or a bare address */
+	strlist_add_owned(out, xasprintf("%s:%lld", addr, port));
 	free(addr);
 	return 0;
 }
@@ -539,7 +535,8 @@ unit_load(const struct snapshot *s, const char *name, struct unit *u)
 		const struct snap_glob *g = snap_glob_get(s, pat);
 
 		free(pat);
-		for (size_t i = 0; g != NULL && i < g->matches.n; i++) {
+		for (size_t i = 0; g != NULL && i < g->matches.n &&
+		    u->dropins.n < SYSUNIT_MAX_DROPINS; i++) {
 			const char *m = g->matches.v[i], *base = strrchr(m, '/');
 			int hidden = 0;
 

@@ -18,6 +18,9 @@
 /* Bounds: values of one setting, words of one command line. */
 #define SYSUNIT_MAX_VALUES 256
 #define SYSUNIT_MAX_WORDS 1024
+/* Drop-ins of one unit taken (a snapshot is the target's word: its globs
+ * may list thousands). */
+#define SYSUNIT_MAX_DROPINS 256
 
 /* One value of a unit setting (or of an environment variable), and where
  * it was set. file points into the caller's strings (a snapshot path). */
