@@ -346,6 +346,72 @@ test_dropin_overrides(void **state)
 	snapshot_free(&s);
 }
 
+/* The target's sshd -T runs without the command line: where an option
+ * sets a keyword, its different answer is no disagreement, and where
+ * another keyword disagrees, sshd's answer is taken with the command line
+ * applied over it. */
+static void
+test_sshd_t_without_cmdline(void **state)
+{
+	const char *cfg = "PubkeyAcceptedAlgorithms ssh-ed25519,rsa-sha2-256\n";
+	struct snapshot s;
+	struct ka_host_result r;
+	struct ka_options o = { 0 };
+	struct strlist only = { 0 };
+	struct sshd_config *plain;
+	struct sshd_eff *e;
+	struct buf dump;
+
+	(void)state;
+	snapshot_init(&s);
+	s.target = xstrdup("t");
+	units_absent(&s);
+	add_text(&s, "/etc/ssh/sshd_config", cfg);
+	add_text(&s, "/usr/lib/systemd/system/sshd.service",
+	    "[Service]\nEnvironmentFile=-/etc/sysconfig/sshd\n"
+	    "ExecStart=/usr/sbin/sshd -D $OPTIONS\n");
+	add_type(&s, "/etc/sysconfig", SNAP_DIR);
+	add_text(&s, "/etc/sysconfig/sshd", "OPTIONS='-oPubkeyAcceptedKeyTypes=rsa-sha2-256'\n");
+	plain = sshdconf_parse_text("/etc/ssh/sshd_config", cfg);
+	e = sshdconf_effective(plain, NULL);
+	buf_init(&dump);
+	sshd_eff_dump(e, &dump);
+	s.sshd_t = xcalloc(1, sizeof(*s.sshd_t));
+	s.sshd_t[0].user = xstrdup("root");
+	s.sshd_t[0].output = buf_steal(&dump);
+	s.nsshd_t = 1;
+	strlist_add(&s.users, "root");
+	strlist_add(&only, "sshd.engine-disagrees");
+	o.only = &only;
+	host_result_init(&r, "t");
+	engine_check_snapshot(&s, &o, &r);
+	assert_int_equal(tu_count(&r, "sshd.engine-disagrees"), 0);
+	host_result_free(&r);
+	/* another keyword differs: reported, and the option still stands */
+	free(s.sshd_t[0].output);
+	buf_init(&dump);
+	sshd_eff_dump(e, &dump);
+	buf_puts(&dump, "maxauthtries 2\n");
+	s.sshd_t[0].output = buf_steal(&dump);
+	host_result_init(&r, "t");
+	{
+		struct ka_ctx ctx;
+
+		ctx_init(&ctx, &s, &o, &r);
+		assert_int_equal(ctx.nusers, 1);
+		assert_int_equal(ctx.users[0].disagree.n, 1);
+		assert_string_equal(ctx.users[0].disagree.v[0], "maxauthtries");
+		assert_string_equal(sshd_eff_str(ctx.users[0].eff, "pubkeyacceptedalgorithms"),
+		    "rsa-sha2-256");
+		ctx_free(&ctx);
+	}
+	host_result_free(&r);
+	sshd_eff_free(e);
+	sshdconf_free(plain);
+	strlist_free(&only);
+	snapshot_free(&s);
+}
+
 int
 main(void)
 {
@@ -358,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_service_cmdline),
 		cmocka_unit_test(test_cmdopt_precedence),
 		cmocka_unit_test(test_dropin_overrides),
+		cmocka_unit_test(test_sshd_t_without_cmdline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
