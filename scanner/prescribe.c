@@ -380,14 +380,26 @@ indented(const char *line, const char *text)
 	return xasprintf("%.*s%s", (int)n, line != NULL ? line : "", text);
 }
 
-/* Is v set by an option on sshd's command line (parse/sysunit.c)? */
+/* The option on sshd's command line (parse/sysunit.c) that sets v in e,
+ * or NULL. Several options come from one line (RHEL 8's CRYPTO_POLICY):
+ * the one whose keyword is v's. */
 static const struct sshd_cmdopt *
-cmdline_origin(const struct ka_ctx *ctx, const struct sshd_value *v)
+cmdline_origin(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const struct sshd_value *v)
 {
-	for (size_t i = 0; i < ctx->cmdline.n; i++)
-		if (strcmp(ctx->cmdline.v[i].file, v->file) == 0 &&
-		    ctx->cmdline.v[i].line == v->line)
-			return &ctx->cmdline.v[i];
+	for (size_t i = 0; i < ctx->cmdline.n; i++) {
+		const struct sshd_cmdopt *o = &ctx->cmdline.v[i];
+		char *kw;
+		int same;
+
+		if (strcmp(o->file, v->file) != 0 || o->line != v->line)
+			continue;
+		kw = xstrndup(o->text, strcspn(o->text, "= \t"));
+		same = sshd_eff_get(e, kw) == v;
+		free(kw);
+		if (same)
+			return o;
+	}
 	return NULL;
 }
 
@@ -399,10 +411,10 @@ cmdline_origin(const struct ka_ctx *ctx, const struct sshd_value *v)
  * and a drop-in read before 50-redhat.conf wins instead). NULL: neither.
  */
 static struct ka_action *
-fix_distro_layer(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_value *v,
-    const char *cfgline)
+fix_distro_layer(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *e,
+    const struct sshd_value *v, const char *cfgline)
 {
-	const struct sshd_cmdopt *o = cmdline_origin(ctx, v);
+	const struct sshd_cmdopt *o = cmdline_origin(ctx, e, v);
 	struct ka_action *a;
 	char *text, *dropin, *qf;
 	char type;
@@ -475,7 +487,7 @@ ctx_fix_config(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *
 
 	if (f == NULL)
 		return NULL;
-	if (v != NULL && v->file != NULL && (a = fix_distro_layer(ctx, f, v, cfgline)) != NULL)
+	if (v != NULL && v->file != NULL && (a = fix_distro_layer(ctx, f, e, v, cfgline)) != NULL)
 		return a;
 	if (v != NULL && v->file != NULL) {
 		int in_match = e != ctx->global && (g == NULL || g->file == NULL ||

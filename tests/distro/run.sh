@@ -320,7 +320,7 @@ if has "$W/out.json" sshd.key-algorithm &&
 else
 	t_nok "RHEL 8 FIPS: sshd.key-algorithm from the back-end" "$(jq '.hosts[].findings[] | select(.check | test("sshd"))' "$W/out.json"; cat "$W/err")"
 fi
-fix "$W/out.json" sshd.key-algorithm | grep -q "update-crypto-policies\|CRYPTO_POLICY=" &&
+fix "$W/out.json" sshd.key-algorithm | grep -q "'-o PubkeyAcceptedKeyTypes=.*update-crypto-policies.*CRYPTO_POLICY=" &&
     t_ok "the fix is the policy (or CRYPTO_POLICY= in /etc/sysconfig/sshd), never an edit of the back-end" ||
     t_nok "RHEL 8 fix" "$(fix "$W/out.json" sshd.key-algorithm)"
 # the ecdsa key is allowed
