@@ -22,6 +22,9 @@
 #     -o precedence;
 #   - openSUSE: /usr/etc/ssh/sshd_config when /etc/ssh/sshd_config is
 #     missing, with /etc/ssh/sshd_config.d read before the vendor's;
+#   - collector.sh run by the Debian copy's own /bin/sh in a chroot
+#     collects the same units, drop-ins, links and main file as the local
+#     transport under --root (socket layout and the /usr/etc fallback);
 #   - StrictModes: Red Hat's sshd refuses a group-writable home that
 #     Debian's and Ubuntu's user-group-modes patch accepts.
 #
@@ -56,6 +59,23 @@ hasnt() { ! has "$@"; }
 msg() { jq -r --arg c "$2" '.hosts[].findings[] | select(.check == $c) | .message' "$1"; }
 fix() { jq -r --arg c "$2" '.hosts[].findings[] | select(.check == $c) | .fix' "$1"; }
 scan_root() { "$KA" scan --root "$1" "${@:2}" --format json > "$W/out.json" 2> "$W/err"; }
+
+# units FILE.json: the unit files, environment files and unit globs of a
+# snapshot, one line each
+units() {
+	jq -r '(.files[] | select(.path | test("systemd|^/etc/default/ssh|sysconfig|crypto-policies|^/usr/etc/ssh|^/etc/ssh/sshd_config$")) |
+	    "\(.path) \(.type) \(.content != null)"), (.globs[] | select(.pattern | test("systemd")) |
+	    "glob \(.pattern) \(.matches | join(","))"), "config \(.sshd_config_path)"' "$1" | sort
+}
+# chroot_collect ROOT USER: collector.sh run by the root's own /bin/sh
+# inside it, its stream made a snapshot (test_collect_stream --parse-stream)
+TB=${TB:-$PWD/build/tests/test_collect_stream}
+chroot_collect() {
+	"$TB" --script > "$1/tmp/kd-collector.sh"
+	printf 'keyaudit-collect 1\nconfig /etc/ssh/sshd_config\nuser %s\nsshdt 0\nend\n' "$2" |
+	    chroot "$1" /bin/sh /tmp/kd-collector.sh | "$TB" --parse-stream
+	rm -f "$1/tmp/kd-collector.sh"
+}
 
 # ------------------------------------------------------------ Debian root
 R=$(debroot_get bookworm 2>/dev/null)
@@ -111,6 +131,20 @@ else
 	cp "$C/etc/systemd/system/ssh.socket.d/listen.conf" "$C/etc/systemd/system/ssh.socket.d/zz-addresses.conf"
 	scan_root "$C" --user "$U"
 	t_check "/etc's zz-addresses.conf hides /run/systemd/generator's" hasnt "$W/out.json" sshd.socket-overrides
+	# collector.sh run inside the copy (chroot, its own /bin/sh) collects
+	# what the local transport collects under --root
+	if [ -x "$TB" ]; then
+		chroot_collect "$C" "$U" > "$W/chroot.json" 2> "$W/err"
+		"$KA" collect --root "$C" --user "$U" -o "$W/root.json" 2>>"$W/err"
+		if [ -n "$(units "$W/root.json")" ] &&
+		    diff <(units "$W/root.json") <(units "$W/chroot.json") > "$W/diff"; then
+			t_ok "collector.sh in the root and the local transport under --root collect the same units"
+		else
+			t_nok "collector.sh in the root: units" "$(cat "$W/diff" "$W/err")"
+		fi
+	else
+		t_skip "collector.sh in the root" "no $TB"
+	fi
 	rm -rf "$C/etc/systemd/system/ssh.socket.d" "$C/run/systemd/generator"
 	# masked: systemd does not load it, sshd listens itself
 	ln -s /dev/null "$C/etc/systemd/system/ssh.socket"
@@ -145,6 +179,20 @@ else
 	echo "PasswordAuthentication no" > "$C/etc/ssh/sshd_config.d/50-cloud-init.conf"
 	scan_root "$C" --user "$U"
 	t_check "same value in the drop-in: no sshd.dropin-overrides" hasnt "$W/out.json" sshd.dropin-overrides
+	# openSUSE's layout in the copy: collector.sh falls back to /usr/etc too
+	if [ -x "$TB" ]; then
+		mkdir -p "$C/usr/etc/ssh"
+		mv "$C/etc/ssh/sshd_config" "$C/usr/etc/ssh/sshd_config"
+		chroot_collect "$C" "$U" > "$W/chroot.json" 2> "$W/err"
+		"$KA" collect --root "$C" --user "$U" -o "$W/root.json" 2>>"$W/err"
+		if [ "$(jq -r .sshd_config_path "$W/chroot.json")" = /usr/etc/ssh/sshd_config ] &&
+		    diff <(units "$W/root.json") <(units "$W/chroot.json") > "$W/diff"; then
+			t_ok "no /etc/ssh/sshd_config: collector.sh and --root both read /usr/etc/ssh/sshd_config"
+		else
+			t_nok "collector.sh vendor config" "$(cat "$W/diff" "$W/err"; jq .sshd_config_path "$W/chroot.json")"
+		fi
+		mv "$C/usr/etc/ssh/sshd_config" "$C/etc/ssh/sshd_config"
+	fi
 fi
 
 # ------------------------------------------- this machine's sshd decides
@@ -189,11 +237,6 @@ if t_sshd real 127.0.0.1 2530 "Include $M/sshd_config.d/*.conf" "PasswordAuthent
 	    t_nok "ssh scan of the real layout" "$(cat "$W/ssh.json" "$W/err")"
 	"$KA" collect kd1@127.0.0.1:2530 -i "$W/id" --known-hosts "$W/kh" -o "$W/ssh-snap.json" 2>"$W/err"
 	"$KA" collect -o "$W/local-snap.json" 2>>"$W/err"
-	units() {
-		jq -r '(.files[] | select(.path | test("systemd|^/etc/default/ssh|sysconfig|crypto-policies")) |
-		    "\(.path) \(.type) \(.content != null)"), (.globs[] | select(.pattern | test("systemd")) |
-		    "glob \(.pattern) \(.matches | join(","))")' "$1" | sort
-	}
 	if [ -n "$(units "$W/local-snap.json")" ] &&
 	    diff <(units "$W/local-snap.json") <(units "$W/ssh-snap.json") > "$W/diff"; then
 		t_ok "collector.sh and the local transport collect the same unit files ($(units "$W/local-snap.json" | wc -l) entries)"
