@@ -23,7 +23,10 @@ const struct cmd_entry cmd_sshd_config_entry = {
 	.summary = "print the effective sshd config (sshd -T form)",
 	.about =
 	"Print the effective sshd configuration the way 'sshd -T' prints it, with\n"
-	"Include and Match evaluated, without needing root or host keys.\n\n",
+	"Include and Match evaluated, without needing root or host keys. Without\n"
+	"-f it is the running daemon's configuration: the -o options its systemd\n"
+	"unit puts on its command line (RHEL 8's crypto policy, Debian's\n"
+	"SSHD_OPTS) come first and win, as with 'sshd -T -o ...'.\n\n",
 	.options = sshdcfg_options,
 	.exec = cmd_sshd_config,
 };
