@@ -166,20 +166,27 @@ check_socket(struct ka_ctx *ctx)
 
 /* --------------------------------------------------------------- drop-ins */
 
-/* Does the main file's line take effect: its value is (among) the
- * effective value(s)? */
+/* Does the main file's line take effect: are the values it sets, read
+ * as sshd reads them (units, aliases, case: "2m" is 120), all among the
+ * effective ones (a keyword that accumulates keeps both files' values)?
+ * A line sshd would refuse is sshd.syntax's, not ours: in effect. */
 static int
 line_in_effect(const struct ssh_directive *d, const struct sshd_value *v)
 {
-	char *joined = sshd_value_join(v);
-	int in = 0;
+	char *text = xasprintf("%s %s\n", d->spelled, d->args ? d->args : "");
+	struct sshd_config *c = sshdconf_parse_text("line", text);
+	struct sshd_eff *e = sshdconf_effective(c, NULL);
+	const struct sshd_value *m = sshd_eff_get(e, d->keyword);
+	int in = 1;
 
-	if (d->ac < 1 || strcasecmp(d->args, joined) == 0)
-		in = 1;
-	for (size_t i = 0; !in && i < v->n; i++)
-		if (strcasecmp(d->av[0], v->v[i]) == 0 || strcasecmp(d->args, v->v[i]) == 0)
-			in = 1;
-	free(joined);
+	for (size_t i = 0; m != NULL && m->file != NULL && in && i < m->n; i++) {
+		in = 0;
+		for (size_t j = 0; j < v->n && !in; j++)
+			in = strcmp(m->v[i], v->v[j]) == 0;
+	}
+	sshd_eff_free(e);
+	sshdconf_free(c);
+	free(text);
 	return in;
 }
 

@@ -321,19 +321,35 @@ test_dropin_overrides(void **state)
 	units_absent(&s);
 	add_type(&s, "/etc/ssh/sshd_config.d", SNAP_DIR);
 	add_text(&s, "/etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n"
-	    "PasswordAuthentication no\nPermitRootLogin no\nAcceptEnv LANG\n"
+	    "PasswordAuthentication no\nPermitRootLogin without-password\nAcceptEnv LANG\n"
+	    "LoginGraceTime 2m\nAuthorizedKeysFile .ssh/a .ssh/b\n"
 	    "Match User x\n\tPasswordAuthentication no\n");
 	add_glob(&s, "/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/50-cloud-init.conf");
 	add_text(&s, "/etc/ssh/sshd_config.d/50-cloud-init.conf",
-	    "PasswordAuthentication yes\nPermitRootLogin no\nAcceptEnv LC_*\n");
+	    "PasswordAuthentication yes\nPermitRootLogin prohibit-password\nAcceptEnv LC_*\n"
+	    "LoginGraceTime 120\nAuthorizedKeysFile .ssh/a\n");
 	strlist_add(&only, "sshd.dropin-overrides");
 	strlist_add(&only, "sshd.password-auth");
 	o.only = &only;
 	host_result_init(&r, "t");
 	engine_check_snapshot(&s, &o, &r);
-	/* PasswordAuthentication only: PermitRootLogin is the same value,
-	 * AcceptEnv accumulates, the Match line is no global line */
-	assert_int_equal(tu_count(&r, "sshd.dropin-overrides"), 1);
+	/* PasswordAuthentication and AuthorizedKeysFile (the first whole
+	 * list wins): PermitRootLogin and LoginGraceTime are the same values
+	 * spelled otherwise, AcceptEnv accumulates, the Match line is no
+	 * global line */
+	assert_int_equal(tu_count(&r, "sshd.dropin-overrides"), 2);
+	f = tu_find(&r, "sshd.dropin-overrides", NULL, "/etc/ssh/sshd_config");
+	assert_non_null(f);
+	assert_int_equal(f->line, 2);
+	{
+		int akf = 0;
+
+		for (size_t i = 0; i < r.nfindings; i++)
+			if (strcmp(r.findings[i].rule->id, "sshd.dropin-overrides") == 0 &&
+			    r.findings[i].line == 6)
+				akf = 1;
+		assert_true(akf);
+	}
 	f = tu_find(&r, "sshd.dropin-overrides", NULL, "/etc/ssh/sshd_config");
 	assert_non_null(f);
 	assert_int_equal(f->line, 2);
