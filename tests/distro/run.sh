@@ -248,6 +248,47 @@ else
 	t_skip "this machine's sshd on 127.0.0.1:2530" "$T_SSHD_WHY"
 fi
 
+# sshd.dropin-overrides exactly where the real sshd says the main line has
+# no effect: its values (sshd -T of the main file alone) are not all among
+# the values sshd -T gives with the drop-in read first
+P=$T_BASE/pairs
+mkdir -p "$P/d"
+agree=0 total=0 wrong=
+while IFS='|' read -r kw main drop; do
+	[ -n "$kw" ] || continue
+	total=$((total + 1))
+	printf '%s %s\n' "$kw" "$main" > "$P/alone"
+	printf 'Include %s/d/*.conf\n%s %s\n' "$P" "$kw" "$main" > "$P/both"
+	printf '%s %s\n' "$kw" "$drop" > "$P/d/50-vendor.conf"
+	lkw=$(echo "$kw" | tr 'A-Z' 'a-z')
+	[ "$lkw" = pubkeyacceptedkeytypes ] && lkw=pubkeyacceptedalgorithms
+	[ "$lkw" = port ] && lkw=listenaddress
+	"$SSHD" -T -f "$P/alone" -h /etc/ssh/ssh_host_ed25519_key 2>/dev/null | grep -i "^$lkw " > "$P/m"
+	"$SSHD" -T -f "$P/both" -h /etc/ssh/ssh_host_ed25519_key 2>/dev/null | grep -i "^$lkw " > "$P/b"
+	if [ -s "$P/m" ] && grep -vxFf "$P/b" "$P/m" >/dev/null; then want=1; else want=0; fi
+	"$KA" scan --sshd-config "$P/both" --user root --checks sshd.dropin-overrides \
+	    --format json > "$W/pair.json" 2>/dev/null
+	if has "$W/pair.json" sshd.dropin-overrides; then got=1; else got=0; fi
+	if [ "$want" = "$got" ]; then agree=$((agree + 1)); else wrong="$wrong $kw($main|$drop: sshd $want keyaudit $got)"; fi
+done <<'PAIRS'
+PasswordAuthentication|no|yes
+PasswordAuthentication|yes|yes
+X11Forwarding|YES|yes
+LoginGraceTime|2m|120
+LoginGraceTime|2m|3m
+PermitRootLogin|without-password|prohibit-password
+PermitRootLogin|no|yes
+AcceptEnv|LANG|LC_*
+AuthorizedKeysFile|.ssh/a .ssh/b|.ssh/a
+AuthorizedKeysFile|.ssh/a|.ssh/a
+MaxAuthTries|3|6
+PubkeyAcceptedKeyTypes|ssh-ed25519|ssh-ed25519,rsa-sha2-256
+Port|2222|22
+ClientAliveInterval|1h|3600
+PAIRS
+t_check "sshd.dropin-overrides where sshd -T says the main line has no effect ($agree of $total)${wrong:+:$wrong}" \
+    test "$agree" = "$total"
+
 # ------------------------------------------------------------- RHEL trees
 # passwd/group/shadow with root and one account (uid 1002..), its home and key
 mk_base() {
