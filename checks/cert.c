@@ -490,6 +490,14 @@ principals_file(struct cctx *cc, const char *path, struct way *w, long *pline)
 				free(line);
 				continue;	/* "bad principals options": line skipped */
 			}
+			/* an option the target's release does not know: the
+			 * same "bad principals options" there */
+			if ((err = ak_unknown_option(opts, cc->ctx->release)) != NULL) {
+				free(err);
+				ak_options_free(&o);
+				free(line);
+				continue;
+			}
 			if (strlist_has(&cc->c->principals, cp)) {
 				/* the line's options are authorised later
 				 * (auth_authorise_keyopts "principals") */

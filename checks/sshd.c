@@ -34,6 +34,15 @@ const struct ka_rule rule_sshd_pubkey_disabled = {
 	.chain = CHAIN_METHODS,
 };
 
+const struct ka_rule rule_sshd_refuse_connection = {
+	.id = "sshd.refuse-connection", .severity = SEV_CRITICAL, .blocks_login = 1,
+	.title = "sshd refuses the connection (RefuseConnection yes)",
+	.help = "RefuseConnection yes (OpenSSH 9.9 and later, globally or in a Match "
+	    "block that applies to the user) makes sshd drop the connection once it "
+	    "has looked the user up, before any key is tried.",
+	.chain = CHAIN_METHODS,
+};
+
 const struct ka_rule rule_sshd_no_keys_file = {
 	.id = "sshd.no-keys-file", .severity = SEV_HIGH, .blocks_login = 1,
 	.title = "sshd reads no authorized_keys file",
@@ -147,6 +156,7 @@ const struct ka_rule rule_sshd_config_unreadable = {
 static const struct ka_rule *const rules[] = {
 	&rule_sshd_syntax,
 	&rule_sshd_pubkey_disabled,
+	&rule_sshd_refuse_connection,
 	&rule_sshd_no_keys_file,
 	&rule_sshd_strictmodes_off,
 	&rule_sshd_root_login,
@@ -377,6 +387,23 @@ check_pubkey(struct ka_ctx *ctx, const struct ka_user *u)
 	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_pubkey_disabled, u->name, path,
 	    line, NULL, "%s: sshd refuses every key for %s", d, u->name), u->eff,
 	    "pubkeyauthentication", "PubkeyAuthentication yes");
+	free(d);
+}
+
+static void
+check_refuse(struct ka_ctx *ctx, const struct ka_user *u)
+{
+	const char *path;
+	long line;
+	char *d;
+
+	if (sshd_eff_bool(u->eff, "refuseconnection") != 1)
+		return;
+	ctx_setting_where(ctx, u->eff, "refuseconnection", &path, &line);
+	d = directive(u->eff, "refuseconnection");
+	ctx_fix_config(ctx, ctx_finding(ctx, &rule_sshd_refuse_connection, u->name,
+	    path, line, NULL, "%s: sshd drops every connection for %s before a key "
+	    "is tried", d, u->name), u->eff, "refuseconnection", "RefuseConnection no");
 	free(d);
 }
 
@@ -699,9 +726,27 @@ check_key_algorithm(struct keyctx *k, const char *path, const struct ak_line *l,
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		if (sshd_eff_accepts_alg(e, algs[i]))
+		if (sshd_eff_accepts_alg(e, algs[i]) && strcmp(algs[i], "ssh-rsa") != 0)
 			return;
 	d = directive(e, "pubkeyacceptedalgorithms");
+	if (strcmp(type, "ssh-rsa") == 0 && sshd_eff_accepts_alg(e, "ssh-rsa")) {
+		/* ssh-rsa (SHA-1) signatures only: OpenSSH clients stopped making
+		 * them in 8.8 (ssh's own PubkeyAcceptedAlgorithms default), so
+		 * only an old or reconfigured client logs in with this key. */
+		static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", NULL };
+		const struct sshd_value *v = sshd_eff_get(e, "pubkeyacceptedalgorithms");
+
+		fix = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", v, NULL, rsa);
+		f = ctx_finding(k->ctx, &rule_sshd_key_algorithm, k->u->name, path,
+		    l->lineno, NULL, "%sssh-rsa key %s is accepted by %s only with SHA-1 "
+		    "(ssh-rsa) signatures, which OpenSSH clients since 8.8 do not make: "
+		    "sshd refuses their rsa-sha2-256/512 signatures", LW(l), l->fp, d);
+		set_fp(f, l->fp);
+		ctx_fix_config(k->ctx, f, e, "pubkeyacceptedalgorithms", fix);
+		free(fix);
+		free(d);
+		return;
+	}
 	{
 		static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", NULL };
 		const char *one[] = { type, NULL };
@@ -965,6 +1010,7 @@ check_user(struct ka_ctx *ctx, const struct ka_user *u)
 	struct revoked rev;
 
 	check_pubkey(ctx, u);
+	check_refuse(ctx, u);
 	check_keys_file(ctx, u);
 	check_auth_methods(ctx, u);
 	if (u->acct->uid == 0 && prl != NULL) {

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "checks/check.h"
+#include "scanner/parse/release.h"
 #include "scanner/parse/match.h"
 #include "scanner/policy.h"
 
@@ -586,7 +587,9 @@ weak_pubkey_algs(const struct ka_ctx *ctx, const struct sshd_eff *e,
 		static const char *const drop[] = { "ssh-rsa", "ssh-rsa-cert-v01@openssh.com",
 		    "ssh-dss", "ssh-dss-cert-v01@openssh.com", NULL };
 
-		*line = sshdpolicy_alg_line("PubkeyAcceptedAlgorithms", v, drop, NULL);
+		/* the name that release's sshd reads (8.5 renamed it) */
+		*line = sshdpolicy_alg_line(sshd_before(ctx, 805) ?
+		    "PubkeyAcceptedKeyTypes" : "PubkeyAcceptedAlgorithms", v, drop, NULL);
 	}
 	return 1;
 }
@@ -868,6 +871,22 @@ static const struct oldkw oldkws[] = {
 #define MAX_RAW_FINDINGS 50
 
 static void
+removed_line(struct ka_ctx *ctx, const struct ssh_directive *d, const char *note)
+{
+	char *args = str_printable(d->args, strlen(d->args));
+	char *word = str_printable(d->spelled, strlen(d->spelled));
+	char *fix = xasprintf("delete line %d of %s (it has no effect)", d->line,
+	    d->file);
+
+	ctx_finding(ctx, &rule_sshd_removed_keyword, NULL, d->file, d->line, fix,
+	    "'%s %s' at %s:%d is ignored by sshd (%s): whatever it was meant to "
+	    "set is not in force", word, args, d->file, d->line, note);
+	free(fix);
+	free(word);
+	free(args);
+}
+
+static void
 check_old_keywords(struct ka_ctx *ctx, const struct ssh_directives *dl)
 {
 	size_t nrem = 0, ndep = 0;
@@ -884,6 +903,29 @@ check_old_keywords(struct ka_ctx *ctx, const struct ssh_directives *dl)
 			/* before the rename the old name is the current one */
 			if (sshd_before(ctx, o->since))
 				break;
+			if (ctx->release != 0) {
+				struct rel_kw_info ri;
+				enum rel_kw_state st = release_sshd_keyword(
+				    ctx->release, o->name, &ri);
+
+				if (st == RKW_UNKNOWN && !release_vendor_keyword(
+				    ctx->release, o->name, &ri))
+					break;	/* sshd.syntax: it refuses it */
+				if (st == RKW_UNKNOWN)
+					st = ri.state;
+				/* a working option in that release (7.4's
+				 * UsePrivilegeSeparation), or an old name it
+				 * only logs and ignores (SKeyAuthentication
+				 * 7.8 to 8.6) */
+				if (o->now == NULL && st == RKW_OK)
+					break;
+				if (o->now != NULL && st != RKW_OK) {
+					if (nrem++ < MAX_RAW_FINDINGS)
+						removed_line(ctx, d, "ignored by this "
+						    "release's sshd");
+					break;
+				}
+			}
 			args = str_printable(d->args, strlen(d->args));
 			word = str_printable(d->spelled, strlen(d->spelled));
 			if (o->now == NULL && nrem++ < MAX_RAW_FINDINGS) {

@@ -118,6 +118,8 @@ struct diag_facts {
 	int reached_auth;		/* the none request was answered */
 	int publickey_offered;
 	size_t offered;			/* keys ssh offered before it stopped */
+	size_t untried;			/* keys libssh would not offer (Debian's
+					 * 0.10 has no DSA): the server was not asked */
 	int hung_up;			/* the server disconnected during auth */
 	long accepted;			/* identity index that logged in, -1 none */
 	long pk_ok;			/* first identity the server would accept, -1 */

@@ -280,6 +280,35 @@ expand_authorized_keys_path(const char *tmpl, const struct snap_account *a)
 	}
 }
 
+/* One spelling for what releases print differently and mean the same:
+ * 10.6 prints flags as true/false, 9.2 prints PermitRootLogin's default as
+ * without-password and 10.x as prohibit-password. Takes line, returns it
+ * or its replacement. */
+static char *
+same_words(char *line)
+{
+	static const struct {
+		const char *from, *to;
+	} same[] = {
+		{ " true", " yes" }, { " false", " no" },
+		{ "permitrootlogin without-password", "permitrootlogin prohibit-password" },
+	};
+	const char *sp = strchr(line, ' ');
+
+	for (size_t i = 0; sp != NULL && i < KA_ARRLEN(same); i++) {
+		const char *f = same[i].from;
+
+		if (f[0] == ' ' ? strcmp(sp, f) == 0 : strcmp(line, f) == 0) {
+			char *r = f[0] == ' ' ? xasprintf("%.*s%s", (int)(sp - line),
+			    line, same[i].to) : xstrdup(same[i].to);
+
+			free(line);
+			return r;
+		}
+	}
+	return line;
+}
+
 /* "keyword value..." lines into per-keyword text, for comparison. */
 static void
 dump_lines(const char *text, struct strlist *out)
@@ -294,7 +323,7 @@ dump_lines(const char *text, struct strlist *out)
 		for (char *c = line; *c && *c != ' '; c++)
 			*c = (char)tolower((unsigned char)*c);
 		if (n > 0)
-			strlist_add_owned(out, line);
+			strlist_add_owned(out, same_words(line));
 		else
 			free(line);
 		p = nl ? nl + 1 : NULL;
@@ -307,9 +336,37 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Keywords whose lines differ between two sshd -T texts. */
+/* Whether sorted lines hold a line for keyword kw (kwlen bytes): its
+ * lines sort together, first among those kw begins (' ' sorts before
+ * every keyword letter). */
+static int
+has_keyword(const struct strlist *l, const char *kw, size_t kwlen)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(l->v[mid], kw, kwlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && strncmp(l->v[lo], kw, kwlen) == 0 &&
+	    (l->v[lo][kwlen] == ' ' || l->v[lo][kwlen] == '\0');
+}
+
+/*
+ * Keywords whose lines differ between two sshd -T texts. other_release:
+ * the target's sshd is not the release the engine's dump imitates, so a
+ * keyword only one side prints is what the releases print, not a
+ * disagreement (10.0 prints RefuseConnection, 9.2 has no such line), and
+ * IPQoS, which no check reads and distributions patch (Debian's 10.0
+ * cherry-picked EF), is left out.
+ */
 static void
-diff_dumps(const char *mine, const char *theirs, struct strlist *out)
+diff_dumps(const char *mine, const char *theirs, int other_release,
+    struct strlist *out)
 {
 	struct strlist a = { 0 }, b = { 0 };
 	size_t i = 0, j = 0;
@@ -323,9 +380,12 @@ diff_dumps(const char *mine, const char *theirs, struct strlist *out)
 	while (i < a.n || j < b.n) {
 		int c = i == a.n ? 1 : j == b.n ? -1 : strcmp(a.v[i], b.v[j]);
 		const char *line = c <= 0 ? a.v[i] : b.v[j];
-		char *kw = xstrndup(line, strcspn(line, " "));
+		size_t kwlen = strcspn(line, " ");
+		char *kw = xstrndup(line, kwlen);
+		int compared = !other_release || c == 0 || (strcmp(kw, "ipqos") != 0 &&
+		    has_keyword(c < 0 ? &b : &a, kw, kwlen));
 
-		if (c != 0 && !strlist_has(out, kw))
+		if (c != 0 && compared && !strlist_has(out, kw))
 			strlist_add_owned(out, kw);
 		else
 			free(kw);
@@ -420,7 +480,8 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 		sshd_eff_dump(u->eff, &ctx->dump);
 		ctx->dumped = u->eff;
 	}
-	diff_dumps(ctx->dump.data ? ctx->dump.data : "", t->output, &u->disagree);
+	diff_dumps(ctx->dump.data ? ctx->dump.data : "", t->output,
+	    ctx->release != 0 && ctx->release != REL_MODEL, &u->disagree);
 	drop_cmdline_keywords(ctx, u);
 	if (u->disagree.n == 0)
 		return 0;
@@ -652,6 +713,8 @@ akfile_parse(struct ka_ctx *ctx, const struct snap_file *f, size_t i)
 	p->content = f->content;
 	p->len = f->content_len;
 	ak_parse(f->content, f->content_len, &p->ak);
+	/* an option the target's sshd does not know kills the line there */
+	ak_apply_release(&p->ak, ctx->release);
 	c->parsed = xreallocarray(c->parsed, c->nparsed + 1, sizeof(*c->parsed));
 	c->parsed[c->nparsed] = p;
 	/* a (hash, length) twin with other bytes is parsed, not shared */

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/release.h"
 #include "scanner/parse/cert.h"
 #include "scanner/parse/keyblob.h"
 #include "scanner/parse/match.h"
@@ -1026,4 +1027,66 @@ ak_from_matches(const char *from, const char *addr, const char *host)
 	if (mhost == -1 || (mhost == 0 && mip == 0))
 		return 0;
 	return 1;
+}
+
+/* ------------------------------------------------------------- releases */
+
+char *
+ak_unknown_option(const char *s, int rel)
+{
+	if (s == NULL || rel == 0)
+		return NULL;
+	while (*s != '\0' && *s != ' ' && *s != '\t') {
+		size_t n = strcspn(s, "=, \t");
+		char *name = xstrndup(s, n);
+
+		if (!release_authkeys_option(rel, name, NULL))
+			return name;
+		free(name);
+		s += n;
+		/* skip a quoted value (a backslash escapes a quote) */
+		if (*s == '=') {
+			s++;
+			if (*s == '"')
+				for (s++; *s != '\0' && *s != '"'; s++)
+					if (*s == '\\' && s[1] == '"')
+						s++;
+			if (*s == '"')
+				s++;
+			s += strcspn(s, ", \t");
+		}
+		if (*s != ',')
+			break;
+		s++;
+	}
+	return NULL;
+}
+
+void
+ak_apply_release(struct ak_file *f, int rel)
+{
+	char rb[16], sb[16];
+
+	if (rel == 0)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		struct ak_line *l = &f->lines[i];
+		char *opt;
+		int since = 0;
+
+		if (l->status != AK_KEY ||
+		    (opt = ak_unknown_option(l->options_text, rel)) == NULL)
+			continue;
+		release_authkeys_option(rel, opt, &since);
+		l->status = AK_BAD_OPTIONS;
+		free(l->error);
+		if (since > 0)
+			l->error = xasprintf("option \"%s\" is unknown to OpenSSH %s "
+			    "(it came in %s)", opt, release_str(rel, rb, sizeof(rb)),
+			    release_str(since, sb, sizeof(sb)));
+		else
+			l->error = xasprintf("option \"%s\" is unknown to OpenSSH %s",
+			    opt, release_str(rel, rb, sizeof(rb)));
+		free(opt);
+	}
 }

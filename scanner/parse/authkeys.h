@@ -82,6 +82,15 @@ int ak_parse_options(const char *s, struct ak_options *o, char **err);
 void ak_options_free(struct ak_options *o);
 void ak_file_free(struct ak_file *f);
 
+/* The first option name in an options string (as written, "no-" kept) that
+ * release rel's sshd does not know (parse/release.h), allocated; NULL when
+ * all are known or rel is 0. */
+char *ak_unknown_option(const char *options_text, int rel);
+/* Release rel's verdict over f: a key line carrying an option that release
+ * does not know is refused as a whole (AK_BAD_OPTIONS), as sshd refuses it.
+ * rel 0: nothing changes. */
+void ak_apply_release(struct ak_file *f, int rel);
+
 /* Canonical key type name for a type word, or NULL when sshd does not know
  * it ("rsa-sha2-512" -> "ssh-rsa"). */
 const char *ak_canonical_type(const char *word);

@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "scanner/parse/match.h"
+#include "scanner/parse/release.h"
 #include "scanner/parse/sshmisc.h"
 #include "scanner/parse/sshwords.h"
 #include "scanner/parse/sshdconf.h"
@@ -67,6 +68,7 @@ enum ev_mode {
 
 enum crit_type {
 	C_USER, C_GROUP, C_HOST, C_ADDRESS, C_LADDRESS, C_LPORT, C_RDOMAIN,
+	C_INVALID, C_VERSION,		/* 9.9 and 10.0 on (release.c) */
 };
 
 struct crit {
@@ -120,6 +122,7 @@ struct sshd_config {
 	const struct sshdconf_io *io;	/* only during sshdconf_parse() */
 	size_t ndirectives, nbytes, nincluded;
 	int stopped;			/* a budget ran out */
+	int release;			/* io->release: 0 the model release */
 };
 
 struct sshd_eff {
@@ -516,16 +519,25 @@ names_each(const char *list, int (*cb)(const char *name, const void *arg),
 static int
 keyname_ok(const char *name, const void *arg)
 {
-	(void)arg;
+	const int *rel = arg;
+
 	for (size_t i = 0; i < sshd_nkeyimpls; i++) {
 		const struct sshd_keyimpl *k = &sshd_keyimpls[i];
+		/* a release built without DSA does not know its names */
+		if (rel != NULL && *rel != 0 && !release_has_dsa(*rel) &&
+		    strncmp(k->shortname, "DSA", 3) == 0)
+			continue;
 		if (strcmp(name, k->name) == 0 ||
 		    (!k->cert && strcasecmp(name, k->shortname) == 0))
 			return 1;
 	}
-	for (size_t i = 0; i < sshd_nkeyimpls; i++)
+	for (size_t i = 0; i < sshd_nkeyimpls; i++) {
+		if (rel != NULL && *rel != 0 && !release_has_dsa(*rel) &&
+		    strncmp(sshd_keyimpls[i].shortname, "DSA", 3) == 0)
+			continue;
 		if (match_pattern_list(sshd_keyimpls[i].name, name, 0) != 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -539,8 +551,12 @@ inlist_ok(const char *name, const void *arg)
 static int
 kexname_ok(const char *name, const void *arg)
 {
-	(void)arg;
+	const int *rel = arg;
+
 	if (list_has(sshd_alg_kex.all, name, strlen(name)))
+		return 1;
+	if (rel != NULL && *rel != 0 && list_has(release_kex_extra(*rel), name,
+	    strlen(name)))
 		return 1;
 	for (size_t i = 0; sshd_gss_kex_prefixes[i]; i++)
 		if (strncmp(name, sshd_gss_kex_prefixes[i],
@@ -782,6 +798,24 @@ match_groups(const struct sshd_conn *ci, const char *pattern)
 
 /* servconf.c match_cfg_line() for a connection; fields missing from ci do
  * not match, as with sshd -T -C. */
+/*
+ * "Match version": sshd matches its SSH_RELEASE ("OpenSSH_10.0p2"). Only the
+ * release is known here, not the portable suffix: a pattern matching the
+ * release with any of p1..p3 counts as a match.
+ */
+static int
+version_matches(int rel, const char *pattern)
+{
+	for (int pl = 1; pl <= 3; pl++) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "OpenSSH_%d.%dp%d", rel / 100, rel % 100, pl);
+		if (match_pattern_list(v, pattern, 0) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 match_eval(const struct ev *e, const struct sshd_conn *ci)
 {
@@ -817,6 +851,12 @@ match_eval(const struct ev *e, const struct sshd_conn *ci)
 		case C_RDOMAIN:
 			ok = ci->rdomain &&
 			    match_pattern_list(ci->rdomain, k->arg, 0) == 1;
+			break;
+		case C_INVALID:
+			ok = ci->invalid_user != 0;
+			break;
+		case C_VERSION:
+			ok = version_matches(k->port, k->arg);
 			break;
 		}
 		if (!ok)
@@ -1102,12 +1142,140 @@ kw_lookup(const char *name)
 	return NULL;
 }
 
+/* Stand-ins for what a release does with a keyword the model table reads
+ * otherwise: logged and ignored, or known to the release but without an
+ * effect the checks use (PerSourcePenalties, SshdSessionPath, ...). */
+static const struct sshd_keyword kw_rel_deprecated = { "", K_DEPRECATED, KWF_ALL };
+static const struct sshd_keyword kw_rel_ignored = { "", K_IGNORE, KWF_ALL };
+/* Before 8.7 (c73b02d92) ChallengeResponseAuthentication (and, until 7.8,
+ * SKeyAuthentication) is an option of its own, default yes, that sshd.c
+ * then ORs into KbdInteractiveAuthentication (default no). */
+static const struct sshd_keyword kw_rel_challenge = { "", K_CHALLENGERESP,
+    KWF_GLOBAL };
+/* Keywords of releases newer than the model that a check reads (the
+ * others newer releases add are kw_rel_ignored): RefuseConnection
+ * (9.9, 8d21713b6: monitor.c drops the connection after the user is
+ * looked up, whatever the key) and PerSourcePenalties (9.8, 81c1099d2:
+ * its words are checked, a wrong one stops sshd). */
+static const struct sshd_keyword kw_rel_new[] = {
+	{ "refuseconnection", K_REFUSECONNECTION, KWF_ALL },
+	{ "persourcepenalties", K_PERSOURCEPENALTIES, KWF_GLOBAL },
+};
+/* 10.4's GSSAPI spellings (bebc855fd, undone in 10.5 by c14709356). */
+static const struct {
+	const char *name, *model;
+} kw_rel_spellings[] = {
+	{ "gssauthentication", "gssapiauthentication" },
+	{ "gsscleanupcreds", "gssapicleanupcredentials" },
+	{ "gssstrictacceptor", "gssapistrictacceptorcheck" },
+};
+
+/*
+ * servconf.c sPerSourcePenalties: each word must be one the release knows
+ * or sshd stops (refuseconnection: from 9.9, 787597513; invaliduser: from
+ * 10.3, 49480f193). No check reads the penalties, so nothing is kept.
+ */
+static int
+penalties_check(struct pctx *p, const char *kw, const struct args *a)
+{
+	static const struct {
+		const char *word;	/* "crash:" takes a time */
+		int since;
+	} words[] = {
+		{ "crash:", 908 }, { "authfail:", 908 }, { "noauth:", 908 },
+		{ "grace-exceeded:", 908 }, { "max:", 908 }, { "min:", 908 },
+		{ "refuseconnection:", 909 }, { "invaliduser:", 1003 },
+	};
+	int rel = p->c->release;
+
+	if (a->n == 0) {
+		perror_at(p, "no %s specified%s", kw, "");
+		return -1;
+	}
+	for (int i = 0; i < a->n; i++) {
+		const char *arg = a->v[i];
+		size_t j;
+
+		if (strcasecmp(arg, "no") == 0 || strcasecmp(arg, "yes") == 0) {
+			if (i + 1 < a->n) {
+				perror_at(p, "keyword PerSourcePenalties \"%s\" argument "
+				    "must appear alone.%s", arg, "");
+				return -1;
+			}
+			continue;
+		}
+		if (strncmp(arg, "max-sources4:", 13) == 0 ||
+		    strncmp(arg, "max-sources6:", 13) == 0) {
+			const char *err;
+			int v;
+
+			if ((err = atoi_err(arg + 13, &v)) != NULL) {
+				perror_at(p, "%s value %s.", kw, err);
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(arg, "overflow:deny-all") == 0 ||
+		    strcmp(arg, "overflow:permissive") == 0 ||
+		    strcmp(arg, "overflow6:deny-all") == 0 ||
+		    strcmp(arg, "overflow6:permissive") == 0)
+			continue;
+		for (j = 0; j < KA_ARRLEN(words); j++)
+			if (strncmp(arg, words[j].word, strlen(words[j].word)) == 0 &&
+			    rel >= words[j].since)
+				break;
+		if (j == KA_ARRLEN(words)) {
+			perror_at(p, "unsupported PerSourcePenalties keyword %s%s", arg, "");
+			return -1;
+		}
+		if (ssh_convtime(arg + strlen(words[j].word)) == -1) {
+			perror_at(p, "invalid %s time value.%s", kw, "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The keyword as release rel's sshd reads it (release.c), NULL when it
+ * refuses it; *scope: where it may appear in that release.
+ */
+static const struct sshd_keyword *
+release_keyword(int rel, const char *kw, unsigned *scope)
+{
+	struct rel_kw_info info;
+	const struct sshd_keyword *k;
+
+	if (release_sshd_keyword(rel, kw, &info) == RKW_UNKNOWN &&
+	    !release_vendor_keyword(rel, kw, &info))
+		return NULL;
+	*scope = (info.scope & RKW_GLOBAL ? KWF_GLOBAL : 0) |
+	    (info.scope & RKW_MATCH ? KWF_MATCH : 0);
+	if (info.state != RKW_OK)
+		return &kw_rel_deprecated;
+	if (release_separate_challenge_response(rel) &&
+	    (strcasecmp(kw, "challengeresponseauthentication") == 0 ||
+	    strcasecmp(kw, "skeyauthentication") == 0))
+		return &kw_rel_challenge;
+	for (size_t i = 0; i < KA_ARRLEN(kw_rel_new); i++)
+		if (strcasecmp(kw, kw_rel_new[i].name) == 0)
+			return &kw_rel_new[i];
+	if ((k = kw_lookup(kw)) == NULL)
+		for (size_t i = 0; i < KA_ARRLEN(kw_rel_spellings); i++)
+			if (strcasecmp(kw, kw_rel_spellings[i].name) == 0)
+				k = kw_lookup(kw_rel_spellings[i].model);
+	if (k == NULL || k->kw == K_DEPRECATED || k->kw == K_UNSUPPORTED ||
+	    k->kw == K_IGNORE)
+		return &kw_rel_ignored;
+	return k;
+}
+
 /* servconf.c match_cfg_line() syntax: criteria into e. -1 on error. */
 static int
 parse_match(struct pctx *p, char **strp, struct ev *e)
 {
-	char *cp = *strp, *attr, *arg;
-	int nattr = 0;
+	char *cp = *strp, *attr, *arg, *eq;
+	int nattr = 0, rel = p->c->release;
 
 	while ((attr = ssh_strdelim(&cp)) != NULL && *attr != '\0') {
 		struct crit k;
@@ -1117,6 +1285,24 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 			break;
 		}
 		nattr++;
+		/* 10.0 (3f02368e8) also takes "criterion=value" */
+		eq = rel >= REL(10, 0) ? strchr(attr, '=') : NULL;
+		if (eq != NULL)
+			*eq++ = '\0';
+		if (rel != 0 && !release_match_criterion(rel, attr, NULL)) {
+			perror_at(p, "Unsupported Match attribute %s%s", attr, "");
+			return -1;
+		}
+		if (rel != 0 && strcasecmp(attr, "invalid-user") == 0) {
+			/* takes no argument */
+			memset(&k, 0, sizeof(k));
+			k.t = C_INVALID;
+			k.arg = xstrdup("");
+			e->crit = xreallocarray(e->crit, e->ncrit + 1,
+			    sizeof(*e->crit));
+			e->crit[e->ncrit++] = k;
+			continue;
+		}
 		if (strcasecmp(attr, "all") == 0) {
 			arg = NULL;
 			if (nattr > 1 || ((arg = ssh_strdelim(&cp)) != NULL &&
@@ -1131,7 +1317,10 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 			*strp = cp;
 			return 0;
 		}
-		if ((arg = ssh_strdelim(&cp)) == NULL || *arg == '\0' || *arg == '#') {
+		if (eq != NULL)
+			arg = eq;
+		else if ((arg = ssh_strdelim(&cp)) == NULL || *arg == '\0' ||
+		    *arg == '#') {
 			perror_at(p, "Missing Match criteria for %s%s", attr, "");
 			return -1;
 		}
@@ -1160,7 +1349,10 @@ parse_match(struct pctx *p, char **strp, struct ev *e)
 			}
 		} else if (strcasecmp(attr, "rdomain") == 0)
 			k.t = C_RDOMAIN;
-		else if (strcasecmp(attr, "invalid-user") == 0 ||
+		else if (rel != 0 && strcasecmp(attr, "version") == 0) {
+			k.t = C_VERSION;
+			k.port = rel;
+		} else if (strcasecmp(attr, "invalid-user") == 0 ||
 		    strcasecmp(attr, "version") == 0) {
 			perror_at(p, "Unsupported Match attribute %s (OpenSSH 10.0 "
 			    "added it; this sshd is 9.2)%s", attr, "");
@@ -1373,6 +1565,11 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 	case K_GSSSTOREREKEY: e->slot = O_GSSSTOREREKEY; goto flag;
 	case K_PASSWORDAUTH: e->slot = O_PASSWORDAUTH; goto flag;
 	case K_KBDINTAUTH: e->slot = O_KBDINTAUTH; goto flag;
+	case K_CHALLENGERESP: e->slot = O_CHALLENGERESP; goto flag;
+	case K_REFUSECONNECTION: e->slot = O_REFUSECONNECTION; goto flag;
+	case K_PERSOURCEPENALTIES:
+		a->pos = a->n;
+		return penalties_check(p, kwname, a);
 	case K_PRINTMOTD: e->slot = O_PRINTMOTD; goto flag;
 	case K_PRINTLASTLOG: e->slot = O_PRINTLASTLOG; goto flag;
 	case K_IGNOREUSERKNOWNHOSTS: e->slot = O_IGNOREUSERKNOWNHOSTS; goto flag;
@@ -1555,7 +1752,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 	case K_PUBKEYALGS:
 		e->slot = O_PUBKEYALGS;
 	keyalgs:
-		return algs_value(p, args_next(a), keyname_ok, NULL,
+		return algs_value(p, args_next(a), keyname_ok, &p->c->release,
 		    "Bad key types '%s'.%s", e);
 	case K_CIPHERS:
 		e->slot = O_CIPHERS;
@@ -1567,7 +1764,7 @@ parse_values(struct pctx *p, const struct sshd_keyword *k, const char *kwname,
 		    "Bad SSH2 mac spec '%s'.%s", e);
 	case K_KEXALGS:
 		e->slot = O_KEXALGS;
-		return algs_value(p, args_next(a), kexname_ok, NULL,
+		return algs_value(p, args_next(a), kexname_ok, &p->c->release,
 		    "Bad SSH2 KexAlgorithms '%s'.%s", e);
 	case K_GSSKEXALGS:
 		e->slot = O_GSSKEXALGS;
@@ -2092,6 +2289,7 @@ parse_line(struct pctx *p, char *line)
 	struct args a;
 	struct ev e;
 	size_t len = strlen(line);
+	unsigned kwflags;
 	int r, rc;
 
 	if (len == 0)
@@ -2124,10 +2322,19 @@ parse_line(struct pctx *p, char *line)
 		perror_at(p, "no argument after keyword \"%s\"%s", kw, "");
 		return;
 	}
-	if ((k = kw_lookup(kw)) == NULL) {
+	if (c->release != 0) {
+		unsigned scope;
+
+		if ((k = release_keyword(c->release, kw, &scope)) == NULL) {
+			perror_at(p, "Bad configuration option: %s%s", kw, "");
+			return;
+		}
+		kwflags = scope;
+	} else if ((k = kw_lookup(kw)) == NULL) {
 		perror_at(p, "Bad configuration option: %s%s", kw, "");
 		return;
-	}
+	} else
+		kwflags = k->flags;
 	if ((r = args_split(str, &a)) != 0) {
 		if (r == -1)
 			perror_at(p, "invalid quotes%s", "", "");
@@ -2136,7 +2343,7 @@ parse_line(struct pctx *p, char *line)
 			    "keyaudit does not read this line", SSHDCONF_MAX_ARGS);
 		return;
 	}
-	if (!p->r->active && !(k->flags & KWF_MATCH)) {
+	if (!p->r->active && !(kwflags & KWF_MATCH)) {
 		perror_at(p, "Directive '%s' is not allowed within a Match block%s",
 		    kw, "");
 		args_free(&a);
@@ -2306,9 +2513,60 @@ listen_lines(struct sshd_config *c, const struct optset *o, int record,
 
 /* ---------------------------------------------------- effective values */
 
+/* Every key exchange a 9.9+ build knows: the model's and ML-KEM. */
+static const char kex_all_mlkem[] =
+	"diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,"
+	"diffie-hellman-group14-sha256,diffie-hellman-group16-sha512,"
+	"diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha1,"
+	"diffie-hellman-group-exchange-sha256,ecdh-sha2-nistp256,"
+	"ecdh-sha2-nistp384,ecdh-sha2-nistp521,curve25519-sha256,"
+	"curve25519-sha256@libssh.org,sntrup761x25519-sha512,"
+	"sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256";
+
+/* The algorithm lists of slot o for release rel: the model build's, with
+ * the compiled defaults that release had (release.c) when rel is not 0. */
 static const struct sshd_alglists *
-alglists_for(enum sshd_opt o)
+alglists_for(enum sshd_opt o, int rel, struct sshd_alglists *tmp)
 {
+	if (rel != 0) {
+		switch (o) {
+		case O_PUBKEYALGS:
+		case O_HOSTBASEDALGS:
+		case O_HOSTKEYALGS:
+			tmp->all = sshd_alg_key.all;
+			tmp->def = release_default_pubkey_algs(rel);
+			return tmp;
+		case O_CASIGALGS:
+			tmp->all = sshd_alg_sig.all;
+			tmp->def = release_default_ca_algs(rel);
+			if (tmp->def == NULL)	/* before 7.9: any */
+				tmp->def = sshd_alg_sig.all;
+			return tmp;
+		default:
+			break;
+		}
+	}
+	/* Debian's 9.2 has its own key exchange list (the IANA sntrup name
+	 * backported): the model's lists stand for it */
+	if (rel != 0 && rel != REL_MODEL) {
+		switch (o) {
+		case O_KEXALGS:
+			tmp->all = *release_kex_extra(rel) != '\0' ?
+			    kex_all_mlkem : sshd_alg_kex.all;
+			tmp->def = release_default_kex(rel);
+			return tmp;
+		case O_CIPHERS:
+			tmp->all = sshd_alg_cipher.all;
+			tmp->def = release_default_ciphers(rel);
+			return tmp;
+		case O_MACS:
+			tmp->all = sshd_alg_mac.all;
+			tmp->def = release_default_macs(rel);
+			return tmp;
+		default:
+			break;
+		}
+	}
 	switch (o) {
 	case O_CIPHERS:
 		return &sshd_alg_cipher;
@@ -2343,6 +2601,38 @@ static int
 is_none(const char *s)
 {
 	return strcasecmp(s, "none") == 0;
+}
+
+/*
+ * Before 8.7: keyboard-interactive is on when either KbdInteractiveAuthentication
+ * (default no) or ChallengeResponseAuthentication (default yes, global only)
+ * says so; sshd.c sets the first from the second before anything reads it,
+ * and sshd -T prints the result.
+ */
+static void
+kbdint_or_challenge(const struct sshd_config *c, struct sshd_eff *e,
+    const struct optset *g, const struct optset *mo)
+{
+	const struct vslot *cr = &g->s[O_CHALLENGERESP];
+	struct sshd_value *val = &e->vals[O_KBDINTAUTH];
+	int kbd_set = g->s[O_KBDINTAUTH].set ||
+	    (mo != NULL && mo->s[O_KBDINTAUTH].set);
+	int kbd = kbd_set && val->n > 0 && strcmp(val->v[0], "yes") == 0;
+	int ch = !cr->set || strcmp(cr->v[0], "yes") == 0;
+
+	if (kbd || (kbd_set && !ch))
+		return;		/* the KbdInteractiveAuthentication line decides */
+	for (size_t i = 0; i < val->n; i++)
+		free(val->v[i]);
+	free(val->v);
+	free((char *)val->file);
+	val->v = NULL;
+	val->n = 0;
+	val->file = NULL;
+	val->line = 0;
+	/* unset (default no) or no: ChallengeResponseAuthentication decides */
+	val_add(val, ch ? "yes" : "no");
+	val_set(val, c, cr->set ? cr->origin : -1);
 }
 
 /*
@@ -2456,14 +2746,26 @@ build_eff(struct sshd_config *c, const struct optset *g, const struct optset *mo
 		default:
 			break;
 		}
+		if (o == O_REQUIREDRSASIZE && c->release != 0 && !s->set &&
+		    !from_match) {
+			char bits[16];
+
+			snprintf(bits, sizeof(bits), "%d",
+			    release_rsa_min_bits(c->release));
+			val_add(val, bits);
+			continue;
+		}
 		if (d->flags & OF_ALGS) {
+			struct sshd_alglists tmp;
+			const struct sshd_alglists *al = alglists_for(o, c->release,
+			    &tmp);
 			char *x = assemble_names(s->set || from_match ? v[0] : NULL,
-			    alglists_for(o));
+			    al);
 			/* sshd assembles again after the Match pass, and an empty
 			 * list (all removed with -) then becomes the default. */
 			if (x == NULL || *x == '\0') {
 				free(x);
-				x = xstrdup(d->defv[0]);
+				x = xstrdup(al->def);
 			}
 			val_add(val, x);
 			free(x);
@@ -2476,6 +2778,8 @@ build_eff(struct sshd_config *c, const struct optset *g, const struct optset *mo
 		for (size_t i = 0; i < n; i++)
 			val_add(val, v[i]);
 	}
+	if (c->release != 0 && release_separate_challenge_response(c->release))
+		kbdint_or_challenge(c, e, g, mo);
 	return e;
 }
 
@@ -2495,11 +2799,13 @@ startup_checks(struct sshd_config *c)
 	strlist_free(&l);
 	for (size_t i = 0; i < KA_ARRLEN(algs); i++) {
 		const struct vslot *s = &g->s[algs[i]];
+		struct sshd_alglists tmp;
 		char *x;
 
 		if (!s->set)
 			continue;
-		if ((x = assemble_names(s->v[0], alglists_for(algs[i]))) == NULL) {
+		if ((x = assemble_names(s->v[0], alglists_for(algs[i], c->release,
+		    &tmp))) == NULL) {
 			const struct ev *ev = &c->evs[s->origin];
 			char *val = pr(s->v[0]);
 			add_error(c, ev->file, ev->line, 0, "%s %s: no algorithm "
@@ -2570,6 +2876,7 @@ sshdconf_parse(const char *path, const struct sshdconf_io *io)
 
 	optset_init(&c->global);
 	c->io = io;
+	c->release = io != NULL ? io->release : 0;
 	memset(&r, 0, sizeof(r));
 	r.c = c;
 	r.pass1 = 1;

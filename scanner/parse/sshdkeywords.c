@@ -361,4 +361,6 @@ const struct sshd_optdef sshd_opts[O_MAX] = {
 	[O_DEBIANBANNER] = { "debianbanner", D_NONE, 0, V("yes") },
 	[O_REKEY_BYTES] = { NULL, D_NONE, MC, V("0") },
 	[O_REKEY_TIME] = { NULL, D_NONE, MC, V("0") },
+	[O_CHALLENGERESP] = { NULL, D_NONE, 0, V("yes") },
+	[O_REFUSECONNECTION] = { "refuseconnection", D_NONE, MC, V("no") },
 };

@@ -43,6 +43,9 @@ enum sshd_kw {
 	K_DISABLEFORWARDING, K_EXPOSEAUTHINFO, K_RDOMAIN, K_CASIGALGS,
 	K_SECURITYKEYPROVIDER, K_REQUIREDRSASIZE, K_CHANNELTIMEOUT,
 	K_UNUSEDCONNTIMEOUT, K_DEBIANBANNER,
+	K_CHALLENGERESP,	/* its own option before 8.7 (sshdconf.c) */
+	K_REFUSECONNECTION,	/* 9.9 on (sshdconf.c kw_rel_new) */
+	K_PERSOURCEPENALTIES,	/* 9.8 on (sshdconf.c kw_rel_new) */
 	K_DEPRECATED, K_IGNORE, K_UNSUPPORTED,
 };
 
@@ -85,8 +88,10 @@ enum sshd_opt {
 	O_PERMITOPEN, O_PERMITLISTEN, O_PERMITUSERENV, O_PUBKEYAUTHOPTIONS,
 	/* not printed by sshd -T */
 	O_DEBIANBANNER,
+	O_REFUSECONNECTION,	/* 9.9 on: the model (9.2) prints no such line */
 	O_FIRST_HIDDEN,
 	O_REKEY_BYTES = O_FIRST_HIDDEN, O_REKEY_TIME,
+	O_CHALLENGERESP,	/* ChallengeResponseAuthentication before 8.7 */
 	O_MAX
 };
 
