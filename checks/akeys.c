@@ -859,16 +859,72 @@ scan_file(struct uscan *us, const char *path)
 	free(canon);
 }
 
+/* The lines AuthorizedKeysCommand printed when keyaudit ran it as sshd
+ * does: judged like a file's, under the name "AuthorizedKeysCommand PROG".
+ * Its lines are no file anyone can edit, so a finding's fix says what the
+ * command must print instead. */
+static void
+scan_command(struct uscan *us, const struct ka_keyscmd *kc, const char *label)
+{
+	struct ka_host_result *r = us->ctx->out;
+	const struct snap_keyscmd *k = kc->run;
+	struct snap_file f;
+	struct ak_file af;
+	size_t first = r->nfindings;
+
+	memset(&f, 0, sizeof(f));
+	f.path = (char *)label;
+	f.type = SNAP_REG;
+	f.has_content = 1;
+	f.content = k->output ? k->output : (char *)"";
+	f.content_len = k->len;
+	f.size = (int64_t)k->len;
+	f.truncated = k->truncated;
+	us->exists = 1;
+	memset(&af, 0, sizeof(af));
+	ak_parse(f.content, f.content_len, &af);
+	scan_content(us, label, &f, &af);
+	ak_file_free(&af);
+	for (size_t i = first; i < r->nfindings; i++) {
+		struct ka_finding *fd = &r->findings[i];
+
+		if (fd->path == NULL || strcmp(fd->path, label) != 0)
+			continue;
+		remedy_free(&fd->remedy);
+		remedy_manual(&fd->remedy, "change what %s prints for %s (line %ld of "
+		    "its output): it is no file to edit", kc->prog, us->u->name, fd->line);
+	}
+}
+
+/* "A, B" of the user's key files, and the command when it ran. */
+static char *
+sources(const struct uscan *us, const char *label)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (size_t j = 0; j < us->u->akfiles.n; j++) {
+		if (j > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, us->u->akfiles.v[j]);
+	}
+	if (label != NULL)
+		buf_printf(&b, "%s%s's output", b.len > 0 ? ", " : "", label);
+	return buf_steal(&b);
+}
+
 /* diagnose: the key either has a line that accepts it (then other lines'
- * complaints about it do not block), or it has none. Returns 1 when the
- * general "no usable key" verdicts would only blur that. */
+ * complaints about it do not block), or it has none. open: an
+ * AuthorizedKeysCommand keyaudit did not run may still list it. Returns 1
+ * when the general "no usable key" verdicts would only blur that. */
 static int
-subject_verdict(struct uscan *us, const char *akcmd)
+subject_verdict(struct uscan *us, int open, const char *label)
 {
 	struct ka_ctx *ctx = us->ctx;
 	const struct ak_line *k = ctx->opts->subject;
 	struct ka_host_result *r = ctx->out;
-	char *files, *t, *hint;
+	char *files, *hint;
 
 	if (ctx->opts->subject_cert != NULL)
 		return 1;	/* a certificate: cert.c follows its CA */
@@ -891,28 +947,24 @@ subject_verdict(struct uscan *us, const char *akcmd)
 		ca_key_finding(us, us->subject_ca_path, &l, "the key");
 		return 1;
 	}
-	if (us->subject_found || us->unknown || !us->exists ||
-	    (akcmd != NULL && strcasecmp(akcmd, "none") != 0))
+	if (us->subject_found || us->unknown || !us->exists || open)
 		return us->subject_found;
-	files = xstrdup("");
-	for (size_t j = 0; j < us->u->akfiles.n; j++) {
-		t = xasprintf("%s%s%s", files, j ? ", " : "", us->u->akfiles.v[j]);
-		free(files);
-		files = t;
-	}
+	files = sources(us, label);
 	hint = us->bad_key_line ? xasprintf("; line %ld of %s holds a damaged key "
 	    "(perhaps a broken copy of this one)", us->bad_key_line, us->bad_key_path) :
 	    xstrdup("");
 	{
 		struct ka_finding *f = ctx_finding(ctx, &rule_akeys_key_not_listed,
-		    us->u->name, us->u->akfiles.v[0], 0, NULL, "%s key %s is on no "
-		    "line of %s's key files (%s)%s: sshd has nothing to match it",
-		    k->blob_type ? k->blob_type : "the", k->fp, us->u->name, files, hint);
+		    us->u->name, us->u->akfiles.n ? us->u->akfiles.v[0] : label, 0, NULL,
+		    "%s key %s is on no line of %s's key %s (%s)%s: sshd has nothing to "
+		    "match it", k->blob_type ? k->blob_type : "the", k->fp, us->u->name,
+		    label ? "sources" : "files", files, hint);
 		if (f != NULL) {
 			f->key_fp = xstrdup(k->fp);
 			copy_id_fix(ctx, f, us->u->name, "KEY.pub");
-			remedy_manual(&f->remedy, "or append the one line of KEY.pub to %s",
-			    us->u->akfiles.v[0]);
+			if (us->u->akfiles.n > 0)
+				remedy_manual(&f->remedy, "or append the one line of KEY.pub "
+				    "to %s", us->u->akfiles.v[0]);
 		}
 	}
 	free(hint);
@@ -920,13 +972,46 @@ subject_verdict(struct uscan *us, const char *akcmd)
 	return 1;
 }
 
+/* A keys command that fails (or that sshd refuses) blocks nothing when the
+ * files already hold what the login needs: sshd reads them first. The
+ * keyscmd check emitted its findings in the order of the users, which is
+ * this loop's: *cursor walks them once for the whole host (a scan of every
+ * finding per user is quadratic on a host of many accounts). */
+static void
+settle_command(struct uscan *us, const struct ka_keyscmd *kc, int key_there,
+    size_t *cursor)
+{
+	struct ka_host_result *r = us->ctx->out;
+
+	if (kc->state != KC_REFUSED && kc->state != KC_FAILED)
+		return;
+	for (size_t i = *cursor; i < r->nfindings; i++) {
+		struct ka_finding *f = &r->findings[i];
+
+		if (f->rule != &rule_sshd_keys_command_failed || f->user == NULL ||
+		    strcmp(f->user, us->u->name) != 0)
+			continue;
+		if (key_there)
+			f->blocks_login = 0;
+		*cursor = i + 1;
+		return;
+	}
+	/* not there (not selected, or past the findings budget): the ones
+	 * after it are not found either, so stop looking */
+	*cursor = r->nfindings;
+}
+
 static void
 run(struct ka_ctx *ctx)
 {
+	size_t cursor = 0;
+
 	for (size_t i = 0; i < ctx->nusers; i++) {
 		const struct ka_user *u = &ctx->users[i];
-		const char *cmd;
+		struct ka_keyscmd kc;
 		struct uscan us;
+		char *label = NULL;
+		int diag;
 
 		if (ctx_late(ctx) && ctx_stopped(ctx, "akeys", "accounts", i, ctx->nusers))
 			break;
@@ -939,34 +1024,48 @@ run(struct ka_ctx *ctx)
 		us.u = u;
 		for (size_t j = 0; j < u->akfiles.n; j++)
 			scan_file(&us, u->akfiles.v[j]);
+		ctx_keys_command(ctx, u, &kc);
+		if (kc.state == KC_RAN) {
+			label = xasprintf("AuthorizedKeysCommand %s", kc.prog);
+			scan_command(&us, &kc, label);
+		}
 
-		cmd = sshd_eff_str(u->eff, "authorizedkeyscommand");
-		if (ctx->opts != NULL && ctx->opts->subject != NULL &&
-		    subject_verdict(&us, cmd))
+		diag = ctx->opts != NULL && ctx->opts->subject != NULL;
+		settle_command(&us, &kc, diag ? us.subject_ok : us.usable, &cursor);
+		if (diag && subject_verdict(&us, kc.state == KC_UNRUN, label))
 			;	/* diagnose said what matters for its key */
-		else if (u->akfiles.n > 0 && !us.unknown && !us.usable &&
-		    (cmd == NULL || strcasecmp(cmd, "none") == 0)) {
-			char *files = xstrdup(""), *t;
-
-			for (size_t j = 0; j < u->akfiles.n; j++) {
-				t = xasprintf("%s%s%s", files, j ? ", " : "", u->akfiles.v[j]);
-				free(files);
-				files = t;
-			}
+		else if ((u->akfiles.n > 0 || kc.state != KC_NONE) && !us.unknown &&
+		    !us.usable && kc.state != KC_UNRUN) {
+			char *files = sources(&us, label);
+			const char *cmdsays = kc.state == KC_NONE ? " and no "
+			    "AuthorizedKeysCommand is set" : kc.state == KC_RAN ? "" :
+			    " and sshd gets no key from AuthorizedKeysCommand "
+			    "(sshd.keys-command-failed says why)";
 			struct ka_finding *f;
 
-			if (!us.exists)
+			if (!us.exists && u->akfiles.n == 0)
 				f = ctx_finding(ctx, &rule_akeys_missing, u->name, NULL, 0, NULL,
-				    "%s has no authorized_keys file (looked for %s) and no "
-				    "AuthorizedKeysCommand is set: sshd has no key to accept",
-				    u->name, files);
+				    "AuthorizedKeysFile is none for %s%s: sshd has no key to "
+				    "accept", u->name, cmdsays);
+			else if (!us.exists)
+				f = ctx_finding(ctx, &rule_akeys_missing, u->name, NULL, 0, NULL,
+				    "%s has no authorized_keys file (looked for %s)%s: sshd has "
+				    "no key to accept", u->name, files, cmdsays);
 			else
 				f = ctx_finding(ctx, &rule_akeys_no_usable_key, u->name, NULL, 0,
-				    NULL, "none of %s's key files (%s) holds a key sshd would "
-				    "accept", u->name, files);
-			copy_id_fix(ctx, f, u->name, "KEY.pub");
+				    NULL, "none of %s's key %s (%s) holds a key sshd would "
+				    "accept%s", u->name, label ? "sources" : "files", files,
+				    kc.state == KC_RAN ? "" : cmdsays);
+			if (u->akfiles.n > 0)
+				copy_id_fix(ctx, f, u->name, "KEY.pub");
+			else
+				remedy_manual(f ? &f->remedy : NULL, "make sshd run the "
+				    "AuthorizedKeysCommand (sshd.keys-command-failed says "
+				    "what stops it), or set AuthorizedKeysFile");
 			free(files);
 		}
+		ka_keyscmd_free(&kc);
+		free(label);
 		strlist_free(&us.canon_seen);
 		free(us.bad_key_path);
 		free(us.subject_ca_path);

@@ -927,11 +927,15 @@ static void
 keys_command_may_accept(struct cctx *cc)
 {
 	const char *akc = sshd_eff_str(cc->u->eff, "authorizedkeyscommand");
-	const char *akcu = sshd_eff_str(cc->u->eff, "authorizedkeyscommanduser");
 	struct ka_host_result *r = cc->ctx->out;
+	struct ka_keyscmd kc;
+	int open;
 
-	if (akc == NULL || strcmp(akc, "none") == 0 || akcu == NULL ||
-	    strcmp(akcu, "none") == 0)
+	/* a command sshd will not run, or that failed, gives nothing */
+	ctx_keys_command(cc->ctx, cc->u, &kc);
+	open = kc.state == KC_UNRUN || kc.state == KC_RAN;
+	ka_keyscmd_free(&kc);
+	if (!open)
 		return;
 	for (size_t i = 0; i < r->nfindings; i++) {
 		struct ka_finding *f = &r->findings[i];

@@ -125,6 +125,13 @@ extern const struct ka_rule rule_hostkey_unknown,
     rule_hostkey_bad_line,
     rule_hostkey_cert_untrusted;
 
+/* checks/selinux.c */
+extern const struct ka_rule rule_perm_selinux_label;
+
+/* checks/keyscmd.c */
+extern const struct ka_rule rule_sshd_keys_command,
+    rule_sshd_keys_command_failed;
+
 /* checks/keys.c */
 extern const struct ka_rule rule_keys_unused,
     rule_keys_no_usage_data,
@@ -154,6 +161,14 @@ extern const struct ka_rule rule_net_resolve,
     rule_net_session_failed,
     rule_net_error,
     rule_net_budget;
+
+/* checks/pam.c */
+extern const struct ka_rule rule_pam_nologin,
+    rule_pam_password_expired,
+    rule_pam_access,
+    rule_pam_time,
+    rule_pam_faillock,
+    rule_pam_stack_unreadable;
 
 /* checks/perm.c */
 extern const struct ka_rule rule_perm_file_mode,
@@ -195,7 +210,8 @@ extern const struct ka_rule rule_sshd_syntax,
 extern const struct ka_rule rule_sshd_socket_overrides,
     rule_sshd_dropin_overrides;
 /* checks/sshd_t.c */
-extern const struct ka_rule rule_sshd_engine_disagrees;
+extern const struct ka_rule rule_sshd_engine_disagrees,
+    rule_sshd_version_mismatch;
 
 /* checks/sshdpolicy.c */
 extern const struct ka_rule rule_sshd_permit_empty_passwords,
@@ -250,10 +266,13 @@ enum {
 
 extern const struct ka_check check_perm;
 extern const struct ka_check check_akeys;
+extern const struct ka_check check_keyscmd;
+extern const struct ka_check check_selinux;
 extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
 extern const struct ka_check check_distro;
 extern const struct ka_check check_account;
+extern const struct ka_check check_pam;
 extern const struct ka_check check_client;
 extern const struct ka_check check_sshdpolicy;
 extern const struct ka_check check_policy;

@@ -171,10 +171,11 @@ check_socket(struct ka_ctx *ctx)
  * effective ones (a keyword that accumulates keeps both files' values)?
  * A line sshd would refuse is sshd.syntax's, not ours: in effect. */
 static int
-line_in_effect(const struct ssh_directive *d, const struct sshd_value *v)
+line_in_effect(const struct ka_ctx *ctx, const struct ssh_directive *d,
+    const struct sshd_value *v)
 {
 	char *text = xasprintf("%s %s\n", d->spelled, d->args ? d->args : "");
-	struct sshd_config *c = sshdconf_parse_text("line", text);
+	struct sshd_config *c = sshdconf_parse_text("line", text, ctx->release);
 	struct sshd_eff *e = sshdconf_effective(c, NULL);
 	const struct sshd_value *m = sshd_eff_get(e, d->keyword);
 	int in = 1;
@@ -213,7 +214,7 @@ check_dropins(struct ka_ctx *ctx)
 		/* the winner must be a file the main one Includes (not the
 		 * command line, not a compiled default) */
 		if (v == NULL || v->file == NULL || strcmp(v->file, main_cfg) == 0 ||
-		    !strlist_has(files, v->file) || line_in_effect(d, v))
+		    !strlist_has(files, v->file) || line_in_effect(ctx, d, v))
 			continue;
 		strlist_add(&seen, d->keyword);
 		{

@@ -9,6 +9,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_hostkey,
 	&check_account,
 	&check_sshd,
+	&check_pam,
 	&check_sshdpolicy,
 	&check_distro,
 	&check_policy,
@@ -16,6 +17,8 @@ const struct ka_check *const ka_checks[] = {
 	&check_hostcert,
 	&check_sshd_t,
 	&check_perm,
+	&check_selinux,
+	&check_keyscmd,	/* before akeys: akeys weighs its findings */
 	&check_akeys,
 	&check_certca,
 	&check_client,

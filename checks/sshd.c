@@ -15,6 +15,7 @@
 #include "checks/check.h"
 #include "scanner/parse/krl.h"
 #include "scanner/parse/match.h"
+#include "scanner/parse/sshdtest.h"
 
 const struct ka_rule rule_sshd_syntax = {
 	.id = "sshd.syntax", .severity = SEV_CRITICAL, .blocks_login = 1,
@@ -23,7 +24,10 @@ const struct ka_rule rule_sshd_syntax = {
 	    "broken Match line or an Include loop makes sshd refuse the whole "
 	    "configuration: a running sshd keeps its old settings, but it will not "
 	    "restart, and every new sshd (after a reboot or upgrade) fails to start. "
-	    "`sshd -t` shows the same error.",
+	    "`sshd -t` shows the same error. With privileges keyaudit runs the "
+	    "target's own `sshd -t` (without them `sshd -G`, 9.3+) and reports its "
+	    "words; where it accepts a configuration keyaudit would refuse, "
+	    "sshd wins.",
 };
 
 const struct ka_rule rule_sshd_pubkey_disabled = {
@@ -223,13 +227,117 @@ set_fp(struct ka_finding *f, const char *fp)
 
 /* ------------------------------------------------ reading the config */
 
+/* Did the target's own sshd accept this configuration: sshd -t exited 0,
+ * or sshd -T or -G printed it? */
 static int
 sshd_t_accepted(const struct ka_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->snap->nsshd_t; i++)
-		if (ctx->snap->sshd_t[i].output != NULL)
+	const struct snapshot *s = ctx->snap;
+
+	if ((s->sshd_test_ran && s->sshd_test_rc == 0) || s->sshd_g != NULL)
+		return 1;
+	for (size_t i = 0; i < s->nsshd_t; i++)
+		if (s->sshd_t[i].output != NULL)
 			return 1;
 	return 0;
+}
+
+/* sshd's complaints that count, at most this many lines (the collectors
+ * keep ten) */
+#define MAX_TARGET_MSGS 16
+
+/*
+ * The target's own sshd refused its configuration (sshd -t with privileges;
+ * without them sshd -G, but only where it names a file:line: as an
+ * unprivileged user it also fails on files it may not read). Each file:line
+ * it names is one sshd.syntax with its own words, added to *named as
+ * "FILE:LINE" so that keyaudit's prediction for the same line is not a
+ * second finding; a refusal naming no line is one finding on the main
+ * file. Returns 0 when the target did not refuse, 1 when it refused
+ * naming lines, 2 when it refused naming none: it read every line and
+ * stopped later (host keys, a setting that needs another), so the
+ * lines themselves are sshd's to accept.
+ */
+static int
+target_refusal(struct ka_ctx *ctx, struct strlist *named)
+{
+	const struct snapshot *s = ctx->snap;
+	struct sshdtest_msg m[MAX_TARGET_MSGS];
+	const char *err;
+	size_t n, nlined = 0;
+	char status[32];
+	int g = 0;
+
+	if (s->sshd_test_ran) {
+		if (s->sshd_test_rc == 0)
+			return 0;
+		if (s->sshd_test_rc < 0) {
+			const char *e = s->sshd_test_err ? s->sshd_test_err :
+			    "sshd -t did not finish";
+			char *pr = str_printable(e, strlen(e));
+
+			ctx_skip(ctx, &rule_sshd_syntax, ctx_sshd_config_path(ctx), "%s", pr);
+			free(pr);
+			return 0;
+		}
+		if (sshdtest_environmental(s->sshd_test_err)) {
+			char *pr = str_printable(s->sshd_test_err, strcspn(s->sshd_test_err,
+			    "\n"));
+
+			ctx_skip(ctx, &rule_sshd_syntax, ctx_sshd_config_path(ctx), "the "
+			    "target's sshd -t could not judge the configuration here (%s: "
+			    "the service creates it when it starts)", pr);
+			free(pr);
+			return 0;
+		}
+		err = s->sshd_test_err ? s->sshd_test_err : "";
+		snprintf(status, sizeof(status), "sshd -t exited %d", s->sshd_test_rc);
+	} else if (s->sshd_g == NULL && s->sshd_g_err != NULL) {
+		err = s->sshd_g_err;
+		if (strncmp(err, "sshd -G failed: ", 16) == 0)
+			err += 16;
+		snprintf(status, sizeof(status), "sshd -G failed");
+		g = 1;
+	} else
+		return 0;
+	n = sshdtest_parse(err, m, MAX_TARGET_MSGS);
+	for (size_t i = 0; i < n; i++) {
+		char *key, *q, *fix;
+
+		if (m[i].file == NULL)
+			continue;
+		nlined++;
+		key = xasprintf("%s:%ld", m[i].file, m[i].line);
+		if (strlist_has(named, key)) {
+			free(key);
+			continue;	/* sshd often says a line twice */
+		}
+		strlist_add_owned(named, key);
+		if (named->n > MAX_SYNTAX_FINDINGS)
+			continue;
+		q = shell_quote(m[i].file);
+		fix = xasprintf("edit %s line %ld, then check with: sshd -t", q, m[i].line);
+		ctx_finding(ctx, &rule_sshd_syntax, NULL, m[i].file, m[i].line, fix,
+		    "the target's sshd refuses its configuration (%s): \"%s\". sshd "
+		    "will not start (or restart) until this is fixed", status, m[i].text);
+		free(fix);
+		free(q);
+	}
+	if (nlined == 0 && !g) {
+		struct buf b;
+
+		buf_init(&b);
+		for (size_t i = 0; i < n && i < 3; i++)
+			buf_printf(&b, "%s%s", i ? "; " : "", m[i].text);
+		ctx_finding(ctx, &rule_sshd_syntax, NULL, ctx_sshd_config_path(ctx), 0,
+		    "fix what sshd -t says, then check again with: sshd -t",
+		    "the target's sshd refuses to start with its configuration (%s)%s%s%s. "
+		    "sshd will not start (or restart) until this is fixed", status,
+		    b.len ? ": \"" : "", b.len ? b.data : "", b.len ? "\"" : "");
+		buf_free(&b);
+	}
+	sshdtest_free(m, n);
+	return nlined > 0 ? 1 : g ? 0 : 2;
 }
 
 static void
@@ -237,7 +345,8 @@ check_config_read(struct ka_ctx *ctx)
 {
 	const char *main = ctx_sshd_config_path(ctx);
 	size_t n = sshdconf_nerrors(ctx->sshd), nsyntax = 0;
-	int accepted = sshd_t_accepted(ctx);
+	struct strlist named = { 0 };
+	int accepted = sshd_t_accepted(ctx), refused;
 
 	if (!ctx->sshd_config_found) {
 		const struct snap_file *f = snap_file_get(ctx->snap, main);
@@ -254,6 +363,8 @@ check_config_read(struct ka_ctx *ctx)
 		    main, why);
 		free(why);
 	}
+	refused = target_refusal(ctx, &named);
+	nsyntax = named.n;
 	for (size_t i = 0; i < n; i++) {
 		const struct sshdconf_error *e = sshdconf_error_at(ctx->sshd, i);
 
@@ -265,13 +376,23 @@ check_config_read(struct ka_ctx *ctx)
 			    "read and OpenSSH's defaults for the rest", e->msg);
 			continue;
 		}
-		if (accepted) {
-			/* The target's sshd -T ran on this configuration: sshd
-			 * accepts it, so the error is keyaudit's. */
+		if (accepted || refused == 2) {
+			/* The target's sshd ran on this configuration and
+			 * accepted its lines, so the error is keyaudit's. */
 			ctx_skip(ctx, &rule_sshd_syntax, e->file, "keyaudit finds '%s' at "
-			    "line %d but the target's sshd -T accepted the "
-			    "configuration (a keyaudit bug)", e->msg, e->line);
+			    "line %d but the target's sshd %s the configuration's "
+			    "lines (a keyaudit bug)", e->msg, e->line, accepted ?
+			    "accepted" : "read past");
 			continue;
+		}
+		if (refused) {
+			/* the target named this line itself: one finding */
+			char *key = xasprintf("%s:%d", e->file, e->line);
+			int dup = strlist_has(&named, key);
+
+			free(key);
+			if (dup)
+				continue;
 		}
 		if (nsyntax++ >= MAX_SYNTAX_FINDINGS)
 			continue;
@@ -288,6 +409,7 @@ check_config_read(struct ka_ctx *ctx)
 			free(q);
 		}
 	}
+	strlist_free(&named);
 }
 
 /* ------------------------------------------------------ host-wide */

@@ -121,6 +121,7 @@ struct diag_facts {
 	size_t untried;			/* keys libssh would not offer (Debian's
 					 * 0.10 has no DSA): the server was not asked */
 	int hung_up;			/* the server disconnected during auth */
+	int closed_after_sign;		/* ... right after a signed request (PAM) */
 	long accepted;			/* identity index that logged in, -1 none */
 	long pk_ok;			/* first identity the server would accept, -1 */
 	long hidden_ok;			/* an agent key IdentitiesOnly hides that the

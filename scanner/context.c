@@ -490,7 +490,7 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 		return -1;
 	}
 	ctx->budget.effs++;
-	u->sshd_t_cfg = sshdconf_parse_text_opts("sshd -T", t->output,
+	u->sshd_t_cfg = sshdconf_parse_text_opts("sshd -T", t->output, ctx->release,
 	    ctx->cmdline.v, ctx->cmdline.n);
 	if (u->eff_own)
 		sshd_eff_free(u->eff);
@@ -827,6 +827,17 @@ ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
 		free(canon);
 	}
 	ctx->global = sshdconf_effective(ctx->sshd, NULL);
+	/* Without sshd -T (no privileges), sshd -G's answer for no connection
+	 * is the target's own word on the global configuration. */
+	if (snap->sshd_g != NULL) {
+		struct buf d;
+
+		buf_init(&d);
+		sshd_eff_dump(ctx->global, &d);
+		diff_dumps(d.data ? d.data : "", snap->sshd_g, io.release != 0 &&
+		    io.release != REL_MODEL, &ctx->g_disagree);
+		buf_free(&d);
+	}
 	read_os_release(ctx);
 	decide_upg_rule(ctx);
 	ctx->release = io.release;
@@ -997,6 +1008,7 @@ ctx_free(struct ka_ctx *ctx)
 	free(ctx->sshd_t_index);
 	buf_free(&ctx->dump);
 	sshd_eff_free(ctx->global);
+	strlist_free(&ctx->g_disagree);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);
 	sshd_cmdline_free(&ctx->cmdline);

@@ -144,6 +144,9 @@ struct ka_ctx {
 	struct ka_effcache *effcache;
 	struct ka_krlcache *krlcache;	/* ctx_krl */
 	const struct snap_sshd_t **sshd_t_index;	/* by user, made on first use */
+	/* keywords where the engine's global configuration (no connection)
+	 * and the target's `sshd -G` differ (only when -G was collected) */
+	struct strlist g_disagree;
 	const struct sshd_eff *dumped;	/* whose sshd -T text dump holds */
 	struct buf dump;
 	struct usagelog *usage;		/* ctx_usage */
@@ -194,6 +197,42 @@ int host_key_certified(const struct snapshot *s, const struct sshd_eff *g,
 /* Expand one AuthorizedKeysFile entry for an account: %h %u %U %%, and
  * relative paths under home. NULL on an unknown %-token. */
 char *expand_authorized_keys_path(const char *tmpl, const struct snap_account *a);
+
+/*
+ * An account's AuthorizedKeysCommand as sshd treats it (keyscmd.c):
+ * whether sshd would run it at all (user_key_command_allowed2 and
+ * subprocess()'s rules), and whether keyaudit ran it (--run-keys-command)
+ * and how that went. KC_UNRUN and KC_RAN: the command may supply keys.
+ */
+enum ka_kc_state {
+	KC_NONE = 0,	/* no command for this account */
+	KC_REFUSED,	/* sshd will not run it (why) */
+	KC_UNRUN,	/* sshd runs it; keyaudit did not (why, or not asked) */
+	KC_FAILED,	/* keyaudit ran it and it failed (why): no keys */
+	KC_RAN,		/* keyaudit ran it: run->output is what sshd reads */
+};
+struct ka_keyscmd {
+	enum ka_kc_state state;
+	const char *command;	/* AuthorizedKeysCommand as configured */
+	const char *runas_cfg;	/* AuthorizedKeysCommandUser as configured */
+	char *runas;		/* ... with %u expanded */
+	const struct snap_account *runas_acct;
+	char *prog;		/* the program (argv[0]) */
+	char *why;
+	int fatal;		/* sshd ends the connection (a bad %-token) */
+	int key_tokens;		/* its arguments use %t %f %k (or %C %D) */
+	const struct snap_keyscmd *run;	/* keyaudit's run, or NULL */
+};
+void ctx_keys_command(const struct ka_ctx *ctx, const struct ka_user *u,
+    struct ka_keyscmd *kc);
+void ka_keyscmd_free(struct ka_keyscmd *kc);
+/* The argument vector sshd runs for u, tokens expanded for key (NULL:
+ * stand-ins, for judging the tokens only); the user name appended when the
+ * command has no arguments. NULL with *why (allocated) when sshd would not
+ * get that far. *needs_key (may be NULL): some argument uses a key or
+ * connection token. Free with ssh_argv_free(av, *acp). */
+char **ctx_keys_command_argv(const struct ka_ctx *ctx, const struct ka_user *u,
+    const struct ak_line *key, int *acp, int *needs_key, char **why);
 
 /* The main sshd_config path of the host. */
 const char *ctx_sshd_config_path(const struct ka_ctx *ctx);

@@ -57,6 +57,8 @@ struct diag {
 	int probe_answer;
 	/* the one-key agent libssh signs through (agentproxy.h) */
 	struct agent_proxy *proxy;
+	/* the plain key diagnosed, for AuthorizedKeysCommand's %t %f %k */
+	const struct ak_line *subject;
 };
 
 static int csv_has_word(const char *list, const char *w);
@@ -424,8 +426,14 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 			break;
 		}
 		if (rc == SSH_AUTH_ERROR) {
-			t->result = TRY_HUNG_UP;
-			d->f.hung_up = 1;
+			/* The server took the key and the signature, then closed:
+			 * not MaxAuthTries (that ends an offer) but what sshd does
+			 * when PAM's account phase refuses (fatal "Access denied
+			 * for user U by PAM account configuration"). */
+			t->result = TRY_SIGNED_REFUSED;
+			t->note = xstrdup("the server closed the connection after the "
+			    "signature (sshd does when PAM's account phase refuses)");
+			d->f.closed_after_sign = 1;
 			break;
 		}
 		t->result = TRY_SIGNED_REFUSED;
@@ -452,6 +460,11 @@ hook_as_ssh(void *arg, ssh_session ssh, struct snapshot *s, double deadline)
 	if (why == NULL && d->f.hung_up)
 		why = "the server disconnected while keys were offered (too many "
 		    "authentication failures)";
+	if (why == NULL && d->f.closed_after_sign)
+		why = "the server accepted the key and its signature, then closed the "
+		    "connection: sshd does so when PAM's account phase refuses the user "
+		    "(UsePAM yes), or when a refusal after the signature (PermitRootLogin) "
+		    "was one too many (MaxAuthTries)";
 	if (why == NULL && d->f.offered == 0 && d->f.untried > 0)
 		why = "keyaudit could not offer the key: libssh, the SSH library it "
 		    "uses, will not use this key type, so the server was not asked "
@@ -553,6 +566,11 @@ server_view(struct diag *d, const char *user, struct snapshot *out, char **err)
 	strlist_add(&users, user);
 	co.users = &users;
 	co.root = s->root;
+	/* this machine's own AuthorizedKeysCommand, given the key diagnosed */
+	if (s->view == VIEW_LOCAL && s->root == NULL && s->run_keys_command) {
+		co.run_keys_command = 1;
+		co.keys_command_key = d->subject;
+	}
 	co.sshd_config = s->sshd_config;
 	co.from_addr = s->from ? s->from : d->f.local_addr;
 	snapshot_init(out);
@@ -863,8 +881,10 @@ tell(struct diag *d, struct diag_result *r, int connected, int server)
 			    " (certificate)" : ""));
 		else
 			step(r, 4, "key", STEP_FAIL, xasprintf("%zu offered, %s",
-			    d->f.offered, d->f.pk_ok >= 0 ? "one the server would accept "
-			    "could not be signed" : d->f.hung_up ? "the server hung up" :
+			    d->f.offered, d->f.closed_after_sign ? "the server took one and "
+			    "its signature, then closed the connection" : d->f.pk_ok >= 0 ?
+			    "one the server would accept could not be signed" :
+			    d->f.hung_up ? "the server hung up" :
 			    "none accepted"));
 	}
 server:
@@ -881,10 +901,18 @@ server:
 		}
 		const char *what = r->any_key ? "the keys the account's files list" :
 		    "this key";
+		/* an AuthorizedKeysCommand keyaudit did not run: what it
+		 * prints decides (sshd.keys-command says so) */
+		const char *open = "";
 
+		for (size_t i = 0; i < hr->nfindings; i++)
+			if (hr->findings[i].rule == &rule_sshd_keys_command &&
+			    strstr(hr->findings[i].message, "did not run") != NULL)
+				open = "; where no file lists it, the AuthorizedKeysCommand "
+				    "keyaudit did not run decides (--run-keys-command)";
 		step(r, 5, "server", bad ? STEP_FAIL : STEP_PASS, bad ?
 		    xasprintf("sshd's configuration or the account refuses %s", what) :
-		    xasprintf("nothing in sshd's order refuses %s", what));
+		    xasprintf("nothing in sshd's order refuses %s%s", what, open));
 	}
 	if (d->f.session_tried)
 		step(r, 6, "session", d->f.session_status == 0 ? STEP_PASS : STEP_FAIL,
@@ -1036,11 +1064,12 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 	if (s->target == NULL) {
 		/* --local alone: what sshd would do, predicted from its files. */
 		user = s->user ? s->user : s->local_user;
+		if ((have_subject = subject_line(&d, &subj, &key_desc, err)) < 0)
+			goto out;
+		d.subject = have_subject && !d.have_cert && subj.status == AK_KEY ? &subj : NULL;
 		if (server_view(&d, user, &srv, err) != 0)
 			goto out;
 		have_server = 1;
-		if ((have_subject = subject_line(&d, &subj, &key_desc, err)) < 0)
-			goto out;
 		memset(&ko, 0, sizeof(ko));
 		ko.from_addr = s->from;
 		ko.policy = s->policy;
@@ -1172,6 +1201,7 @@ diagnose_run(const struct diag_setup *s, struct diag_result *r, char **err)
 
 	if ((have_subject = subject_line(&d, &subj, &key_desc, err)) < 0)
 		goto out;
+	d.subject = have_subject && !d.have_cert && subj.status == AK_KEY ? &subj : NULL;
 	if (s->view != VIEW_NONE) {
 		if (server_view(&d, user, &srv, err) != 0)
 			goto out;

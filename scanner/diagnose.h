@@ -42,6 +42,7 @@ struct diag_setup {
 	const char *via;		/* --via [user@]host[:port] */
 	const struct strlist *via_identities;	/* --via-identity */
 	int sudo;			/* --via ... --sudo */
+	int run_keys_command;		/* --local: run AuthorizedKeysCommand */
 	const char *server_snapshot;	/* --server-snapshot FILE */
 	const struct strlist *auth_logs;	/* --auth-log FILEs */
 	const struct ka_policy *policy;

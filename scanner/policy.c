@@ -254,7 +254,7 @@ normalise_value(struct pstate *st, const char *canon, const char *value)
 	char *text = xasprintf("%s %s\n", canon, value), *s;
 	struct buf b;
 
-	c = sshdconf_parse_text("policy", text);
+	c = sshdconf_parse_text("policy", text, 0);
 	free(text);
 	for (size_t i = 0; i < sshdconf_nerrors(c); i++) {
 		const struct sshdconf_error *er = sshdconf_error_at(c, i);
@@ -427,7 +427,7 @@ policy_parse(const char *data, size_t len, const char *name,
 		    POLICY_MAX_BYTES);
 	st.p = xcalloc(1, sizeof(*st.p));
 	st.p->name = xstrdup(st.name);
-	st.emptycfg = sshdconf_parse_text("policy", "");
+	st.emptycfg = sshdconf_parse_text("policy", "", 0);
 	st.empty = sshdconf_effective(st.emptycfg, NULL);
 	st.line = 0;
 	while (pos < len && rc == 0) {

@@ -95,6 +95,7 @@ file_free(struct snap_file *f)
 	free(f->link);
 	free(f->content);
 	free(f->read_error);
+	free(f->selinux);
 	for (size_t i = 0; i < f->ndenied; i++) {
 		free(f->denied[i].user);
 		free(f->denied[i].why);
@@ -146,6 +147,17 @@ snapshot_free(struct snapshot *s)
 		free(s->sshd_t[i].error);
 	}
 	free(s->sshd_t);
+	for (i = 0; i < s->nkeyscmds; i++) {
+		struct snap_keyscmd *k = &s->keyscmds[i];
+
+		free(k->user);
+		free(k->command);
+		free(k->runas);
+		free(k->error);
+		free(k->output);
+		free(k->key_fp);
+	}
+	free(s->keyscmds);
 	for (i = 0; i < s->nauthlogs; i++) {
 		free(s->authlogs[i].source);
 		free(s->authlogs[i].lines);
@@ -331,6 +343,28 @@ snap_sshd_t_for(const struct snapshot *s, const char *user)
 	return NULL;
 }
 
+const struct snap_keyscmd *
+snap_keyscmd_for(const struct snapshot *s, const char *user)
+{
+	for (size_t i = 0; i < s->nkeyscmds; i++)
+		if (strcmp(s->keyscmds[i].user, user) == 0)
+			return &s->keyscmds[i];
+	return NULL;
+}
+
+struct snap_keyscmd *
+snap_keyscmd_add(struct snapshot *s, const char *user)
+{
+	struct snap_keyscmd *k;
+
+	s->keyscmds = xreallocarray(s->keyscmds, s->nkeyscmds + 1, sizeof(*s->keyscmds));
+	k = &s->keyscmds[s->nkeyscmds++];
+	memset(k, 0, sizeof(*k));
+	k->user = xstrdup(user);
+	k->status = -1;
+	return k;
+}
+
 const struct snap_glob *
 snap_glob_get(const struct snapshot *s, const char *pattern)
 {
@@ -374,6 +408,15 @@ snap_view_init(struct snapshot *v, const struct snapshot *base)
 	}
 	v->sshd_t = NULL;
 	v->nsshd_t = 0;
+	/* sshd -t and -G judged base's configuration too */
+	v->sshd_test_ran = 0;
+	v->sshd_test_rc = 0;
+	v->sshd_test_err = NULL;
+	v->sshd_g = NULL;
+	v->sshd_g_err = NULL;
+	/* the same for AuthorizedKeysCommand's output: base's command ran */
+	v->keyscmds = NULL;
+	v->nkeyscmds = 0;
 }
 
 void

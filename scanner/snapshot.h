@@ -59,6 +59,10 @@ struct snap_file {
 	 * not, and must not be shown it. */
 	struct snap_denial *denied;
 	size_t ndenied;
+	/* its SELinux context (the security.selinux attribute, e.g.
+	 * "unconfined_u:object_r:ssh_home_t:s0"), collected where SELinux
+	 * is enabled; NULL not known */
+	char *selinux;
 };
 
 struct snap_account {
@@ -69,6 +73,9 @@ struct snap_account {
 	int shadow_known;
 	int locked;		/* password field starts with '!' (Linux LOCKED_PASSWD_PREFIX) */
 	int64_t expire_day;	/* shadow field 8, days since epoch, -1 = never */
+	/* Password ageing (fields 3, 5, 7), as getspnam(3) gives them: -1 for
+	 * an empty field. pam_unix's account phase reads them (checks/pam.c). */
+	int64_t lastchg_day, max_days, inact_days;
 };
 
 struct snap_group {
@@ -111,6 +118,24 @@ struct snap_sshd_t {
 	char *user;
 	char *output;		/* stdout, or NULL when it failed */
 	char *error;		/* why it failed (exit status, first stderr line) */
+};
+
+/* One AuthorizedKeysCommand run on this machine for an audited user
+ * (--run-keys-command, the local transport only), as sshd would run it:
+ * its output is judged like an authorized_keys file's. Or why it was not
+ * run (ran = 0, error says why: a key token and no key to give it). */
+#define SNAP_KEYSCMD_OUTPUT_LIMIT (1024u * 1024)
+struct snap_keyscmd {
+	char *user;		/* the audited account */
+	char *command;		/* the argument vector as run, printable */
+	char *runas;		/* AuthorizedKeysCommandUser, expanded */
+	int ran;		/* 1: it was started */
+	int status;		/* exit status; -1 killed or did not exit */
+	char *error;		/* why it failed or was not run, or NULL */
+	char *output;		/* stdout, up to SNAP_KEYSCMD_OUTPUT_LIMIT */
+	size_t len;
+	int truncated;		/* more output than the limit */
+	char *key_fp;		/* the key its %f/%k/%t tokens stood for, or NULL */
 };
 
 /* What the ssh transport learnt on the wire, before and while logging in.
@@ -219,7 +244,23 @@ struct snap_lookup;
 	/* the audited accounts were named (--user): judged whatever they hold */ \
 	X(BOOL, users_named, "users_named", "named", 0, 1) \
 	/* the ssh transport stopped before collecting: only net facts are known */ \
-	X(BOOL, net_only, "net_only", NULL, 0, 1)
+	X(BOOL, net_only, "net_only", NULL, 0, 1) \
+	/* the target's own `sshd -t -f CONFIG`, run once with privileges (it \
+	 * loads the host keys): it ran, its exit status (-1: killed at the \
+	 * time limit), its first stderr lines (printable, bounded) */ \
+	X(BOOL, sshd_test_ran, "sshd_test_ran", "sshdtran", 0, 1) \
+	X(INT, sshd_test_rc, "sshd_test_rc", "sshdtrc", -1, 255) \
+	X(STR, sshd_test_err, "sshd_test_err", "sshdterr", 0, 0) \
+	/* without privileges, `sshd -G -f CONFIG` (OpenSSH 9.3+: the effective \
+	 * configuration for no connection, no host keys needed): its output, \
+	 * or why it gave none (exit status and first stderr lines) */ \
+	X(STR, sshd_g, "sshd_g", "sshdg", 0, 0) \
+	X(STR, sshd_g_err, "sshd_g_err", "sshdgerr", 0, 0) \
+	/* SELinux: "enforcing", "permissive" (/sys/fs/selinux/enforce) or \
+	 * "disabled" (no selinuxfs); NULL not known (--root, old snapshots) */ \
+	X(STR, selinux, "selinux", "semode", 0, 0) \
+	/* --run-keys-command was asked for and this machine was collected */ \
+	X(BOOL, keys_commands_run, "keys_commands_run", NULL, 0, 1)
 
 struct snapshot {
 	SNAPSHOT_FACTS(SNAP_FACT_FIELD)
@@ -248,6 +289,9 @@ struct snapshot {
 
 	struct snap_sshd_t *sshd_t;
 	size_t nsshd_t;
+
+	struct snap_keyscmd *keyscmds;
+	size_t nkeyscmds;
 
 	/* sshd's logs, newest source first; asked: they were looked for. */
 	int authlogs_asked;
@@ -288,6 +332,8 @@ const char *snap_owner_name(const struct snapshot *s, uint32_t uid, char *buf,
 const struct snap_group *snap_group_by_gid(const struct snapshot *s, uint32_t gid);
 const struct snap_group *snap_group_by_name(const struct snapshot *s, const char *name);
 const struct snap_sshd_t *snap_sshd_t_for(const struct snapshot *s, const char *user);
+const struct snap_keyscmd *snap_keyscmd_for(const struct snapshot *s, const char *user);
+struct snap_keyscmd *snap_keyscmd_add(struct snapshot *s, const char *user);
 const struct snap_glob *snap_glob_get(const struct snapshot *s, const char *pattern);
 struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
 
@@ -296,7 +342,8 @@ struct snap_glob *snap_glob_add(struct snapshot *s, const char *pattern);
  * file contents, logs) but owns its file table, its globs and its caches,
  * so a few files can be replaced or added without a deep copy (preflight:
  * "after" is "before" with the proposed files). The view drops base's
- * sshd -T answers: they describe base's configuration, not the view's.
+ * sshd -T, -t and -G answers: they describe base's configuration, not the
+ * view's.
  * base must outlive the view; snap_view_free frees only what the view
  * owns (files added to it with snap_file_add, globs).
  */

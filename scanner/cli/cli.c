@@ -155,6 +155,7 @@ collect_opts_from(const struct cli_args *a, struct collect_opts *co)
 	co->sshd_config = a->sshd_config;
 	co->users = &a->users;
 	co->all_users = a->all_users;
+	co->run_keys_command = a->run_keys_command && a->root == NULL;
 	co->client = a->root == NULL;
 	co->from_addr = a->from;
 	co->log_files = &a->auth_logs;

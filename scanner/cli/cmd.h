@@ -45,6 +45,7 @@ struct cli_args {
 	/* what to audit */
 	struct strlist users;
 	int all_users;
+	int run_keys_command;
 	const char *root;
 	char *sshd_config;
 	const char *from;
@@ -171,7 +172,7 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cli_option
     opt_inventory, opt_limit, opt_snapshot, opt_sshconf, opt_identity, opt_login,
     opt_port, opt_jobs, opt_timeout, opt_known_hosts, opt_host_cert, opt_accept_unknown, opt_sudo,
-    opt_user, opt_all_users, opt_root, opt_sshd_config, opt_from, opt_checks,
+    opt_user, opt_all_users, opt_run_keys_command, opt_root, opt_sshd_config, opt_from, opt_checks,
     opt_policy, opt_unused_days, opt_auth_log, opt_max_key_age, opt_key_registry,
     opt_format, opt_json, opt_junit, opt_sarif, opt_prom, opt_fix_script,
     opt_baseline, opt_write_baseline, opt_fail_on, opt_quiet, opt_no_color,

@@ -40,6 +40,9 @@ static const struct cmd_option diagnose_options[] = {
 	{ &opt_user, "the account on the server (default: the login name)", 0 },
 	{ &opt_pubkey, NULL, 0 },
 	{ &opt_from, "the client address sshd sees (default: this connection's)", 0 },
+	{ &opt_run_keys_command, "with --local: run the account's AuthorizedKeysCommand\n"
+	    "as sshd would, its %t %f %k standing for the key being\n"
+	    "diagnosed, and judge its output (10 s, 1 MiB at most)", 0 },
 	{ &opt_auth_log, "sshd's log on this machine to quote (repeatable; default\n"
 	    "with --local: /var/log/auth.log, /var/log/secure)", 0 },
 	{ &opt_policy, "site policy (severities, disabled checks)", 0 },
@@ -129,6 +132,10 @@ cmd_diagnose(struct cli_args *a)
 		usage("a target is needed ([user@]host[:port]), or --local on the server");
 	if (s.root != NULL && !a->local)
 		usage("--root reads the server's files on this machine: it needs --local");
+	if (a->run_keys_command && (!a->local || s.root != NULL))
+		usage("--run-keys-command runs this machine's own command: it needs "
+		    "--local, without --root");
+	s.run_keys_command = a->run_keys_command;
 	if (s.sudo && s.via == NULL)
 		usage("--sudo applies to --via");
 	if (a->via_identities.n > 0 && s.via == NULL)

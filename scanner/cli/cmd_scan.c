@@ -19,6 +19,7 @@ static const struct cmd_option scan_options[] = {
 	CMD_OPTIONS_CONNECT,
 	{ NULL, "what to audit:", 0 },
 	CMD_OPTIONS_ACCOUNTS,
+	{ &opt_run_keys_command, NULL, 0 },
 	{ &opt_checks, NULL, 0 },
 	{ &opt_policy, NULL, 0 },
 	{ NULL, "stale keys (the keys checks; see also 'keyaudit keys'):", 0 },
@@ -75,6 +76,9 @@ cmd_scan(struct cli_args *a)
 	if (a->snapshots.n > 0 && (a->positional.n > 0 || a->inventory != NULL))
 		cli_usage("scan", "--snapshot audits saved snapshots; targets and -f scan "
 		    "live hosts: use one or the other");
+	if (a->run_keys_command && (a->root != NULL || a->snapshots.n > 0))
+		cli_usage("scan", "--run-keys-command runs this machine's own commands: "
+		    "not with --root or --snapshot");
 	if (a->limit != NULL && a->inventory == NULL)
 		cli_usage("scan", "--limit selects from an inventory: give -f FILE");
 	collect_opts_from(a, &co);

@@ -106,6 +106,14 @@ const struct cli_option opt_user = { .name = "user", .type = OT_LIST, .arg = "NA
 const struct cli_option opt_all_users = { .name = "all-users", .type = OT_FLAG,
 	.field = F(all_users),
 	.help = "every account in /etc/passwd (needs root on the target)" };
+const struct cli_option opt_run_keys_command = { .name = "run-keys-command",
+	.type = OT_FLAG, .field = F(run_keys_command),
+	.help = "run each account's AuthorizedKeysCommand as sshd would\n"
+	"(as AuthorizedKeysCommandUser, sshd's tokens and\n"
+	"environment, 10 s and 1 MiB at most) and judge its output\n"
+	"like an authorized_keys file. This machine only: not for\n"
+	"ssh targets, --root or snapshots. A scan has no offered\n"
+	"key: a command using %t %f %k runs only in diagnose" };
 const struct cli_option opt_root = { .name = "root", .type = OT_STR, .arg = "DIR",
 	.field = F(root),
 	.help = "audit the system mounted at DIR as if it were / (local)" };

@@ -20,6 +20,8 @@
  *	link	readlink(2) of a symlink	data	the file's bytes
  *	trunc	data stopped at SNAP_CONTENT_LIMIT
  *	rerr	the content could not be read: why
+ *	selinux	the path's SELinux context (stat -c %C), where SELinux is
+ *		enabled		semode	enforcing, permissive or disabled
  *	uerr	"USER LF WHY": USER's credentials could not read it (the
  *		collector reads what an account's configuration names as that
  *		account, as sshd does); the content, if any, stays for others
@@ -28,6 +30,8 @@
  *	me	the collector's own user name	nss	its getent passwd line
  *	glob	an Include pattern; the following gm records are its matches
  *	tuser	sshd -T output follows for this user: tout (stdout) or terr
+ *	sshdtran sshdtrc sshdterr: sshd -t ran, its exit status, its stderr
+ *	sshdg sshdgerr: sshd -G's output, or why it gave none
  *	sudo	"ok": the ssh transport ran the collector through sudo -n;
  *		"denied": sudo wanted a password, it ran as the login user
  *	logs	sshd's logs were looked for; each source follows as lsrc
@@ -120,7 +124,7 @@ tag_limit(const char *tag)
 	if (strcmp(tag, "ldata") == 0)
 		return SNAP_AUTHLOG_LIMIT;
 	if (strcmp(tag, "shadow") == 0 || strcmp(tag, "sshdver") == 0 ||
-	    strcmp(tag, "tout") == 0)
+	    strcmp(tag, "tout") == 0 || strcmp(tag, "sshdg") == 0)
 		return BIG_LIMIT;
 	return TEXT_LIMIT;
 }
@@ -287,6 +291,14 @@ record(struct sp *p, const char *tag, const char *v, size_t n)
 		f->truncated = 0;
 		free(f->read_error);
 		f->read_error = NULL;
+		return 0;
+	}
+	if (strcmp(tag, "selinux") == 0) {
+		/* the file's SELinux context (stat -c %C), where enabled */
+		if (need_file(p, tag) != 0 || text(p, tag, v, n) != 0)
+			return -1;
+		free(f->selinux);
+		f->selinux = n > 0 ? xstrdup(v) : NULL;
 		return 0;
 	}
 	if (strcmp(tag, "trunc") == 0) {

@@ -1,7 +1,8 @@
 /* passwd.c - /etc/passwd, /etc/group and /etc/shadow parsed into snapshot
  * accounts. Pure functions over bytes. Malformed lines are skipped, as
  * getpwnam(3) skips them; the shadow hash is reduced to the two facts sshd
- * uses (locked, expiry) and never stored. */
+ * uses (locked, expiry) and never stored; the ageing fields pam_unix reads
+ * are kept. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,7 @@ passwd_line(char *line, void *arg)
 	a->gecos = xstrdup(f[4]);
 	a->home = xstrdup(f[5]);
 	a->shell = xstrdup(f[6]);
-	a->expire_day = -1;
+	a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 }
 
 void
@@ -125,6 +126,19 @@ group_parse(const char *data, size_t len, struct snapshot *s)
 	each_line(data, len, group_line, s);
 }
 
+/* A shadow day count: -1 when empty or not a number (as getspnam). */
+static int64_t
+shadow_days(const char *f)
+{
+	char *end;
+	long long v;
+
+	if (f[0] == '\0')
+		return -1;
+	v = strtoll(f, &end, 10);
+	return *end == '\0' && v >= 0 && v < INT32_MAX ? v : -1;
+}
+
 static void
 shadow_line(char *line, void *arg)
 {
@@ -143,13 +157,10 @@ shadow_line(char *line, void *arg)
 		return;
 	a->shadow_known = 1;
 	a->locked = f[1][0] == '!';
-	a->expire_day = -1;
-	if (n >= 8 && f[7][0] != '\0') {
-		char *end;
-		long long v = strtoll(f[7], &end, 10);
-		if (*end == '\0' && v >= 0)
-			a->expire_day = v;
-	}
+	a->expire_day = n >= 8 ? shadow_days(f[7]) : -1;
+	a->lastchg_day = n >= 3 ? shadow_days(f[2]) : -1;
+	a->max_days = n >= 5 ? shadow_days(f[4]) : -1;
+	a->inact_days = n >= 7 ? shadow_days(f[6]) : -1;
 }
 
 void

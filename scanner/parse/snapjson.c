@@ -187,14 +187,17 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 		a->shell = xstrdup("");
 	if (a->gecos == NULL)
 		a->gecos = xstrdup("");
-	a->expire_day = -1;
+	a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 	sh = json_object_get(o, "shadow");
 	if (sh != NULL && !json_is_null(sh)) {
 		if (!json_is_object(sh))
 			return fail(r, what, "\"shadow\" must be an object or null");
 		a->shadow_known = 1;
 		if (get_bool(r, sh, "locked", what, &a->locked) ||
-		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day))
+		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day) ||
+		    get_int(r, sh, "lastchg", what, -1, -1, INT64_MAX, &a->lastchg_day) ||
+		    get_int(r, sh, "max", what, -1, -1, INT64_MAX, &a->max_days) ||
+		    get_int(r, sh, "inact", what, -1, -1, INT64_MAX, &a->inact_days))
 			return -1;
 	}
 	return 0;
@@ -267,6 +270,7 @@ read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 	if (get_str(r, o, "error", what, &f->error) ||
 	    get_str(r, o, "link", what, &f->link) ||
 	    get_str(r, o, "read_error", what, &f->read_error) ||
+	    get_str(r, o, "selinux", what, &f->selinux) ||
 	    get_bool(r, o, "truncated", what, &f->truncated) ||
 	    get_int(r, o, "size", what, 0, 0, INT64_MAX, &f->size) ||
 	    get_int(r, o, "mtime", what, 0, INT64_MIN, INT64_MAX, &f->mtime))
@@ -483,6 +487,33 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 		}
 	}
+	if ((a = get_array(r, root, "keys_commands")) != NULL) {
+		json_array_foreach(a, i, e) {
+			struct snap_keyscmd *k;
+			char *user = NULL;
+			int64_t st;
+
+			snprintf(what, sizeof(what), "keys_commands[%zu]", i);
+			if (!json_is_object(e))
+				return fail(r, what, "must be an object");
+			if (get_str(r, e, "user", what, &user) || user == NULL)
+				return fail(r, what, "\"user\" is required");
+			k = snap_keyscmd_add(s, user);
+			free(user);
+			if (get_str(r, e, "command", what, &k->command) ||
+			    get_str(r, e, "runas", what, &k->runas) ||
+			    get_bool(r, e, "ran", what, &k->ran) ||
+			    get_int(r, e, "status", what, -1, -1, 255, &st) ||
+			    get_str(r, e, "error", what, &k->error) ||
+			    get_str(r, e, "key_fp", what, &k->key_fp) ||
+			    get_bool(r, e, "truncated", what, &k->truncated) ||
+			    get_bytes(r, e, "output", what, &k->output, &k->len))
+				return -1;
+			k->status = (int)st;
+			if (k->len > SNAP_KEYSCMD_OUTPUT_LIMIT)
+				return fail(r, what, "more output than keyaudit keeps");
+		}
+	}
 	if ((a = get_array(r, root, "user_keys")) != NULL) {
 		json_array_foreach(a, i, e) {
 			struct snap_userkey *k;
@@ -652,6 +683,8 @@ file_json(const struct snap_file *f)
 		json_object_set_new(o, "truncated", json_true());
 	if (f->read_error)
 		json_object_set_new(o, "read_error", jstr(f->read_error));
+	if (f->selinux)
+		json_object_set_new(o, "selinux", jstr(f->selinux));
 	if (f->ndenied > 0) {
 		json_t *d = json_array();
 
@@ -710,8 +743,11 @@ snapshot_to_json(const struct snapshot *s)
 		json_object_set_new(o, "home", jstr(ac->home));
 		json_object_set_new(o, "shell", jstr(ac->shell));
 		if (ac->shadow_known)
-			json_object_set_new(o, "shadow", json_pack("{s:b,s:I}",
-			    "locked", ac->locked, "expire", (json_int_t)ac->expire_day));
+			json_object_set_new(o, "shadow", json_pack("{s:b,s:I,s:I,s:I,s:I}",
+			    "locked", ac->locked, "expire", (json_int_t)ac->expire_day,
+			    "lastchg", (json_int_t)ac->lastchg_day,
+			    "max", (json_int_t)ac->max_days,
+			    "inact", (json_int_t)ac->inact_days));
 		else
 			json_object_set_new(o, "shadow", json_null());
 		json_array_append_new(a, o);
@@ -764,6 +800,30 @@ snapshot_to_json(const struct snapshot *s)
 		    "user", jstr(s->sshd_t[i].user), "output", jstr(s->sshd_t[i].output),
 		    "error", jstr(s->sshd_t[i].error)));
 	json_object_set_new(root, "sshd_t", a);
+
+	if (s->nkeyscmds > 0) {
+		a = json_array();
+		for (i = 0; i < s->nkeyscmds; i++) {
+			const struct snap_keyscmd *k = &s->keyscmds[i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "user", jstr(k->user));
+			json_object_set_new(o, "command", jstr(k->command));
+			json_object_set_new(o, "runas", jstr(k->runas));
+			json_object_set_new(o, "ran", json_boolean(k->ran));
+			json_object_set_new(o, "status", json_integer(k->status));
+			if (k->error != NULL)
+				json_object_set_new(o, "error", jstr(k->error));
+			if (k->key_fp != NULL)
+				json_object_set_new(o, "key_fp", jstr(k->key_fp));
+			if (k->output != NULL)
+				set_bytes(o, "output", k->output, k->len);
+			if (k->truncated)
+				json_object_set_new(o, "truncated", json_true());
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(root, "keys_commands", a);
+	}
 
 	a = json_array();
 	for (i = 0; i < s->nuserkeys; i++) {

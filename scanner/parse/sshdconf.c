@@ -2972,18 +2972,19 @@ memtext_home(void *arg, const char *name)
 }
 
 struct sshd_config *
-sshdconf_parse_text(const char *name, const char *text)
+sshdconf_parse_text(const char *name, const char *text, int release)
 {
-	return sshdconf_parse_text_opts(name, text, NULL, 0);
+	return sshdconf_parse_text_opts(name, text, release, NULL, 0);
 }
 
 struct sshd_config *
-sshdconf_parse_text_opts(const char *name, const char *text,
+sshdconf_parse_text_opts(const char *name, const char *text, int release,
     const struct sshd_cmdopt *opts, size_t nopts)
 {
 	struct memtext m = { name, text };
 	struct sshdconf_io io = { .read = memtext_read, .glob = memtext_glob,
-	    .home_of = memtext_home, .ctx = &m, .cmdopts = opts, .ncmdopts = nopts };
+	    .home_of = memtext_home, .ctx = &m, .release = release,
+	    .cmdopts = opts, .ncmdopts = nopts };
 
 	return sshdconf_parse(name, &io);
 }

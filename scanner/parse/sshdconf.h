@@ -89,13 +89,15 @@ struct sshd_eff;
 /* Never NULL; problems are in sshdconf_errors(). */
 struct sshd_config *sshdconf_parse(const char *path, const struct sshdconf_io *io);
 /* A configuration held in memory, with no Include to follow (sshd -T output,
- * a policy's expected values). */
-struct sshd_config *sshdconf_parse_text(const char *name, const char *text);
+  * a policy's expected values), read as release's sshd reads its file (0:
+  * the model release): an sshd -T answer prints that release's keywords. */
+struct sshd_config *sshdconf_parse_text(const char *name, const char *text,
+    int release);
 /* The same with sshd's command-line options ahead of it (the target's own
  * `sshd -T` output is printed without the options systemd gives the
  * daemon). */
 struct sshd_config *sshdconf_parse_text_opts(const char *name, const char *text,
-    const struct sshd_cmdopt *opts, size_t nopts);
+    int release, const struct sshd_cmdopt *opts, size_t nopts);
 void sshdconf_free(struct sshd_config *c);
 size_t sshdconf_nerrors(const struct sshd_config *c);
 const struct sshdconf_error *sshdconf_error_at(const struct sshd_config *c, size_t i);

@@ -202,3 +202,40 @@ ssh_convtime(const char *s)
 	}
 	return (int)total;
 }
+
+char *
+ssh_percent_expand(const char *s, const char *const *kv, char *bad)
+{
+	struct buf b;
+
+	buf_init(&b);
+	*bad = '\0';
+	for (; *s != '\0'; s++) {
+		size_t i;
+
+		if (*s != '%') {
+			buf_append(&b, s, 1);
+			continue;
+		}
+		s++;
+		if (*s == '%') {
+			buf_append(&b, s, 1);
+			continue;
+		}
+		if (*s == '\0')
+			goto fail;
+		for (i = 0; kv[i] != NULL && kv[i + 1] != NULL; i += 2)
+			if (kv[i][0] == *s && kv[i][1] == '\0')
+				break;
+		if (kv[i] == NULL || kv[i + 1] == NULL) {
+			*bad = *s;
+			goto fail;
+		}
+		buf_append(&b, kv[i + 1], strlen(kv[i + 1]));
+	}
+	buf_append(&b, "", 1);
+	return b.data;
+ fail:
+	buf_free(&b);
+	return NULL;
+}

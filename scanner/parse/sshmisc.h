@@ -16,4 +16,10 @@ int ssh_a2port(const char *s);
  * when invalid. */
 int ssh_convtime(const char *s);
 
+/* misc.c percent_expand(): "%%" is "%", "%X" the value kv pairs give for
+ * X (kv: "X", "value", ..., NULL). NULL when a token is not in kv or a
+ * '%' ends the string (sshd's fatal_f("failed") there), with the token's
+ * letter (or '\0' for a trailing '%') in *bad. Caller frees. */
+char *ssh_percent_expand(const char *s, const char *const *kv, char *bad);
+
 #endif

@@ -51,8 +51,8 @@ ssh_argv_free(char **av, int ac)
 	free(av);
 }
 
-int
-ssh_argv_split(const char *s, int max, char ***avp, int *acp)
+static int
+argv_split(const char *s, int max, int comment, char ***avp, int *acp)
 {
 	char **av = NULL;
 	int ac = 0, cap = 0;
@@ -67,7 +67,7 @@ ssh_argv_split(const char *s, int max, char ***avp, int *acp)
 
 		if (s[i] == ' ' || s[i] == '\t')
 			continue;
-		if (s[i] == '#')
+		if (comment && s[i] == '#')
 			break;
 		if (ac >= max) {
 			ssh_argv_free(av, ac);
@@ -108,6 +108,18 @@ ssh_argv_split(const char *s, int max, char ***avp, int *acp)
 	*avp = av;
 	*acp = ac;
 	return 0;
+}
+
+int
+ssh_argv_split(const char *s, int max, char ***avp, int *acp)
+{
+	return argv_split(s, max, 1, avp, acp);
+}
+
+int
+ssh_argv_split_all(const char *s, int max, char ***avp, int *acp)
+{
+	return argv_split(s, max, 0, avp, acp);
 }
 
 struct ssh_directive *

@@ -18,6 +18,9 @@ char *ssh_strdelim(char **s);
  * ssh_argv_free); -1 on an unterminated quote,
  * -2 past max words. */
 int ssh_argv_split(const char *s, int max, char ***avp, int *acp);
+/* The same with terminate_on_comment=0: a '#' is a character like any
+ * other (how sshd splits AuthorizedKeysCommand, auth2-pubkey.c). */
+int ssh_argv_split_all(const char *s, int max, char ***avp, int *acp);
 void ssh_argv_free(char **av, int ac);
 
 /*

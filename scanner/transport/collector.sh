@@ -628,6 +628,9 @@ content() {
 		fi
 		READ=$READ$1$NL ;;
 	esac
+	# regsize may flush pending lstat records: before this path's record,
+	# or its data would follow another path's
+	regsize "$1"
 	rec path "$1"
 	if [ ! -r "$1" ]; then
 		rec rerr "Permission denied"
@@ -640,7 +643,6 @@ content() {
 		rec rerr "on a kernel file system (proc, sys): not read"
 		return 1 ;;
 	esac
-	regsize "$1"
 	ct_n=$RSZ
 	ct_t=0
 	if [ -n "$ct_n" ]; then
@@ -975,8 +977,49 @@ if [ -f /usr/sbin/sshd ] && [ -r /usr/sbin/sshd ]; then
 	[ ${#SV} -gt 65536 ] && SV=
 fi
 rec sshdver "$SV"
+# sshd -G (below) exists from OpenSSH 9.3 on: not asked of an older one.
+GOK=1
+IFS=$NL
+for l in $SV; do
+	case $l in
+	OpenSSH_[1-8].[0-9]*p[0-9]*|OpenSSH_9.[0-2]p[0-9]*) GOK=0 ;;
+	esac
+done
+IFS=$SPC
 SV=
-prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config$NL"
+# SELinux: its mode, from the file getenforce reads; labels are kept only
+# where it is enabled (selabel). No selinuxfs: disabled.
+SEL=0
+if [ -r /sys/fs/selinux/enforce ]; then
+	se_m=
+	IFS= read -r se_m </sys/fs/selinux/enforce 2>/dev/null
+	case $se_m in
+	1*) rec semode enforcing; SEL=1 ;;
+	0*) rec semode permissive; SEL=1 ;;
+	esac
+elif [ ! -e /sys/fs/selinux ]; then
+	rec semode disabled
+fi
+
+# selabel PATH: the SELinux context of PATH itself (a link is not
+# followed), as stat -c %C or ls -Zd print it, where SELinux is enabled.
+selabel() {
+	[ $SEL = 1 ] || return 0
+	case $1 in *"$NL"*) return 0 ;; esac
+	if se_l=$(stat -c %C -- "$1" 2>/dev/null); then
+		:
+	elif se_l=$(ls -Zd -- "$1" 2>/dev/null); then
+		se_l=${se_l%%[ $TAB]*}
+	else
+		return 0
+	fi
+	case $se_l in
+	""|"?"|*[!-_.:,a-zA-Z0-9]*) return 0 ;;
+	esac
+	rec path "$1"
+	rec selinux "$se_l"
+}
+prefetch "0/etc/os-release${NL}0/usr/lib/os-release${NL}0/etc/passwd${NL}0/etc/group${NL}0/etc/shadow${NL}0$CFG${NL}0/etc/ssh/ssh_config${NL}0/etc/pam.d/sshd${NL}0/etc/pam.d/other$NL"
 cpath /etc/os-release 1
 cpath /usr/lib/os-release 1
 
@@ -1023,6 +1066,180 @@ if cpath /etc/shadow 0 && [ "$RT" = reg ]; then
 		rec rerr "Permission denied"
 	fi
 fi
+
+# --- PAM --------------------------------------------------------------------
+# As transport_local.c collect_pam(): sshd's PAM service file (sshd, else
+# other) and every file it includes, level by level (each level's lstat facts
+# in one stat run); the files module arguments name; and the files of the
+# account modules its lines run: pam_nologin's, pam_access's, pam_time's
+# (and /etc/localtime's link), pam_sepermit's, pam_faillock's faillock.conf and tally
+# directories (a glob DIR/*, the first 1000 tallies up to 64 KiB read whole). All
+# root's files: never read as an account.
+# pamfile PATH: collect one pam.d file; queue what it includes (PAMNEW), the
+# files (PAMF) and tally directories (PAMDIRS) its arguments name and the
+# modules its lines run (PAMMODS).
+pamfile() {
+	cpath "$1" 1 || return
+	[ $CT = 1 ] || return
+	text "$RC"
+	pd_lines=$SL
+	IFS=$NL
+	for pd_l in $pd_lines; do
+		IFS=$SPC
+		pd_l=${pd_l%%#*}
+		set -- $pd_l
+		case $1 in
+		@[Ii][Nn][Cc][Ll][Uu][Dd][Ee])
+			[ $# -ge 2 ] && pamq "$2" ;;
+		*)
+			[ $# -ge 3 ] || continue
+			case ${1#-} in
+			[Aa][Uu][Tt][Hh]|[Aa][Cc][Cc][Oo][Uu][Nn][Tt]|[Ss][Ee][Ss][Ss][Ii][Oo][Nn]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]) ;;
+			*) continue ;;
+			esac
+			case $2 in
+			[Ii][Nn][Cc][Ll][Uu][Dd][Ee]|[Ss][Uu][Bb][Ss][Tt][Aa][Cc][Kk])
+				pamq "$3"
+				continue ;;
+			esac
+			pd_m=${3##*/}
+			pd_m=${pd_m%.so}
+			case "$NL$PAMMODS" in *"$NL$pd_m$NL"*) ;; *) PAMMODS=$PAMMODS$pd_m$NL ;; esac
+			shift 3
+			for pd_a in "$@"; do
+				case $pd_a in
+				accessfile=/*|conf=/*|file=/*) pamf "${pd_a#*=}" ;;
+				dir=/*)
+					case "$NL$PAMDIRS" in *"$NL${pd_a#*=}$NL"*) ;;
+					*) PAMDIRS=$PAMDIRS${pd_a#*=}$NL ;; esac ;;
+				esac
+			done ;;
+		esac
+		IFS=$NL
+	done
+	IFS=$SPC
+}
+# pamq NAME: queue an included file, relative to /etc/pam.d unless absolute.
+pamq() {
+	case $1 in /*) pq=$1 ;; *) pq=/etc/pam.d/$1 ;; esac
+	case "$NL$PAMQ" in *"$NL$pq$NL"*) return ;; esac
+	PAMQ=$PAMQ$pq$NL
+	PAMNEW=$PAMNEW$pq$NL
+	case $pq in *"$NL"*) ;; *) PAMPF=${PAMPF}0$pq$NL ;; esac
+}
+# pamf PATH: a file to collect after the stack, once.
+pamf() {
+	case "$NL$PAMF" in *"$NL$1$NL"*) ;; *) PAMF=$PAMF$1$NL ;; esac
+}
+PAMQ=/etc/pam.d/sshd$NL/etc/pam.d/other$NL
+PAMNEW=$PAMQ
+PAMF=
+PAMDIRS=
+PAMMODS=
+pam_n=0
+while [ -n "$PAMNEW" ] && [ $pam_n -lt 64 ]; do
+	pam_l=$PAMNEW
+	PAMNEW=
+	PAMPF=
+	IFS=$NL
+	for pam_f in $pam_l; do
+		IFS=$SPC
+		pam_n=$((pam_n + 1))
+		[ $pam_n -gt 64 ] && break
+		pamfile "$pam_f"
+		IFS=$NL
+	done
+	IFS=$SPC
+	[ -n "$PAMPF" ] && prefetch "$PAMPF"
+done
+case "$NL$PAMMODS" in *"${NL}pam_nologin$NL"*) pamf /etc/nologin; pamf /var/run/nologin ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_access$NL"*) pamf /etc/security/access.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) pamf /etc/security/time.conf ;; esac
+case "$NL$PAMMODS" in *"${NL}pam_sepermit$NL"*) pamf /etc/security/sepermit.conf ;; esac
+PAMFL=0
+case "$NL$PAMMODS" in
+*"${NL}pam_faillock$NL"*)
+	PAMFL=1
+	pamf /etc/security/faillock.conf
+	case "$NL$PAMDIRS" in *"$NL/var/run/faillock$NL"*) ;;
+	*) PAMDIRS=$PAMDIRS/var/run/faillock$NL ;; esac ;;
+esac
+PAMPF=
+IFS=$NL
+for pam_f in $PAMF; do
+	PAMPF=${PAMPF}0$pam_f$NL
+done
+IFS=$SPC
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) PAMPF=${PAMPF}0/etc/localtime$NL ;; esac
+[ -n "$PAMPF" ] && prefetch "$PAMPF"
+IFS=$NL
+for pam_f in $PAMF; do
+	IFS=$SPC
+	if cpath "$pam_f" 1 && [ $CT = 1 ] && [ $PAMFL = 1 ]; then
+		# faillock.conf (or a conf= file) may move the tallies
+		text "$RC"
+		pam_d=
+		IFS=$NL
+		for pam_l in $SL; do
+			pam_l=${pam_l%%#*}
+			pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+			case $pam_l in
+			dir[[:space:]=]*)
+				pam_l=${pam_l#dir}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				case $pam_l in =*) ;; *) continue ;; esac
+				pam_l=${pam_l#=}
+				pam_l=${pam_l#"${pam_l%%[![:space:]]*}"}
+				pam_l=${pam_l%"${pam_l##*[![:space:]]}"}
+				case $pam_l in /*) pam_d=$pam_l ;; esac ;;
+			esac
+		done
+		case $pam_d in
+		"") ;;
+		*) case "$NL$PAMDIRS" in *"$NL$pam_d$NL"*) ;;
+			*) PAMDIRS=$PAMDIRS$pam_d$NL ;; esac ;;
+		esac
+	fi
+	IFS=$NL
+done
+IFS=$SPC
+case "$NL$PAMMODS" in *"${NL}pam_time$NL"*) cpath /etc/localtime 0 ;; esac
+# pamglob DIR: report DIR/* and its matches (gm records follow their glob),
+# then read each.
+pamglob() {
+	rec glob "$1/*"
+	set +f
+	pg_d=$1
+	set --
+	for pg_m in "$pg_d"/*; do
+		if [ -e "$pg_m" ] || [ -L "$pg_m" ]; then
+			[ $# -ge 4096 ] && break
+			rec gm "$pg_m"
+			set -- "$@" "$pg_m"
+		fi
+	done
+	set -f
+	# the first 1000; a tally is 64 bytes a failure: a bigger file is not read
+	pg_n=0
+	for pg_m in "$@"; do
+		pg_n=$((pg_n + 1))
+		[ $pg_n -gt 1000 ] && break
+		cpath "$pg_m" 0 || continue
+		[ "$RT" = reg ] || continue
+		regsize "$RC"
+		[ -n "$RSZ" ] && [ "$RSZ" -le 65536 ] && content "$RC"
+	done
+}
+IFS=$NL
+for pam_d in $PAMDIRS; do
+	IFS=$SPC
+	pamglob "$pam_d"
+	IFS=$NL
+done
+IFS=$SPC
+PAMQ=
+PAMF=
+PAMMODS=
 
 if [ $ALL = 1 ]; then
 	if [ "$EUID_" != 0 ]; then
@@ -1426,6 +1643,8 @@ for l in $PW; do
 	IFS=$SPC
 	want 0 "$pw_home"
 	want 0 "$pw_shell"
+	selabel "$pw_home"
+	selabel "${pw_home%/}/.ssh"
 	# Another account's files are read as that account (uid 0 and an
 	# unprivileged collector read as themselves, inline).
 	UF=1
@@ -1485,6 +1704,7 @@ for l in $PW; do
 		IFS=$SPC
 		if akexp "$t" "$pw_home" "$pw_name" "$pw_uid"; then
 			want $UF "$AKP"
+			selabel "$AKP"
 		fi
 		IFS=$NL
 	done
@@ -1627,6 +1847,61 @@ if [ "$SSHDT" = 1 ] && [ "$EUID_" = 0 ] && [ -x /usr/sbin/sshd ]; then
 	IFS=$SPC
 fi
 
+# --- the target's own verdict: sshd -t once, or sshd -G ----------------------
+# sshd -t (as root: it loads the host keys): its exit status, and when it
+# refused, its first stderr lines (run again for them: a pipe to head would
+# hide the status). Without root, sshd -G (9.3+) prints the effective
+# configuration for no connection without reading host keys.
+# stderrlines TEXT: at most 10 lines and 2048 bytes of TEXT into EL, as
+# transport_local.c's stderr_lines keeps them.
+stderrlines() {
+	EL=
+	sl_n=0
+	IFS=$NL
+	for l in $1; do
+		[ $sl_n -ge 10 ] && break
+		# sshd ends its stderr lines with CR LF
+		EL=$EL${l%"$CR"}$NL
+		sl_n=$((sl_n + 1))
+	done
+	IFS=$SPC
+	EL=${EL%"$NL"}
+	[ ${#EL} -gt 2048 ] && EL=$(printf '%s' "$EL" | head -c 2048)
+}
+if [ "$SSHDT" = 1 ] && [ -x /usr/sbin/sshd ]; then
+	TO=
+	command -v timeout >/dev/null 2>&1 && TO="timeout 10"
+	if [ "$EUID_" = 0 ]; then
+		$TO /usr/sbin/sshd -t -f "$CFG" </dev/null >/dev/null 2>&1
+		rc=$?
+		rec sshdtran 1
+		if [ $rc = 124 ] && [ -n "$TO" ]; then
+			rec sshdtrc -1
+			rec sshdterr "sshd -t did not finish in 10 s"
+		elif [ $rc = 0 ]; then
+			rec sshdtrc 0
+		else
+			[ $rc -gt 255 ] && rc=255
+			rec sshdtrc $rc
+			e=$($TO /usr/sbin/sshd -t -f "$CFG" 2>&1 </dev/null >/dev/null |
+			    head -n 10 | head -c 2048)
+			stderrlines "$e"
+			rec sshdterr "$EL"
+		fi
+	elif [ $GOK = 1 ]; then
+		o=$( { $TO /usr/sbin/sshd -G -f "$CFG" 2>/dev/null </dev/null &&
+		    echo x; } | head -c 262145)
+		case $o in
+		*x) rec sshdg "${o%x}" ;;
+		*)
+			e=$($TO /usr/sbin/sshd -G -f "$CFG" 2>&1 </dev/null >/dev/null |
+			    head -n 10 | head -c 2048)
+			stderrlines "$e"
+			rec sshdgerr "sshd -G failed: $EL" ;;
+		esac
+	fi
+fi
+
 # --- sshd's login lines, for last use of each key (keys, scan --unused-days) ---
 # Per source, newest first: the line that opens it (where the log begins),
 # each line usagelog reads, and the last line (where it ends); at most
@@ -1728,7 +2003,7 @@ if [ "$LOGS" = 1 ]; then
 			rec lsrc "journalctl"
 			TO=
 			command -v timeout >/dev/null 2>&1 && TO="timeout 60"
-			ls_o=$($TO journalctl -q --no-pager -o short-iso -t sshd -t sshd-session 2>/dev/null |
+			ls_o=$($TO journalctl -q --no-pager -o short-iso -t sshd -t sshd-session -t sshd-auth 2>/dev/null |
 			    awk "$LOGAWK" | tail -c $((LOGLIM + 1)); echo x)
 			logdata "${ls_o%x}"
 		fi

@@ -259,13 +259,16 @@ exists(int rootfd, const char *path)
 }
 
 /* journalctl's sshd lines, at most JOURNAL_SECONDS; what came before a
- * timeout still counts, as with timeout(1). */
+ * timeout still counts, as with timeout(1). sshd logs under three names:
+ * sshd (every release), sshd-session (9.8 on: the per-connection process
+ * that logs "Accepted publickey"), sshd-auth (10.0 on: the unprivileged
+ * pre-authentication process), as log_sshd_name knows them. */
 static void
 log_journal(struct snapshot *s, size_t *budget)
 {
 	static const char *const paths[] = { "/usr/bin/journalctl", "/bin/journalctl" };
 	const char *argv[] = { NULL, "-q", "--no-pager", "-o", "short-iso", "-t", "sshd",
-		"-t", "sshd-session", NULL };
+		"-t", "sshd-session", "-t", "sshd-auth", NULL };
 	posix_spawn_file_actions_t fa;
 	struct snap_authlog *a;
 	struct timespec start, now;

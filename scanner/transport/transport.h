@@ -6,6 +6,8 @@
 
 #include "scanner/snapshot.h"
 
+struct ak_line;
+
 struct collect_opts {
 	const char *root;		/* --root DIR or NULL */
 	const char *sshd_config;	/* --sshd-config FILE or NULL (default path) */
@@ -15,6 +17,11 @@ struct collect_opts {
 	const char *from_addr;		/* --from: addr= for sshd -T -C */
 	int logs;			/* look for sshd's login lines */
 	const struct strlist *log_files;	/* --auth-log: these, not the defaults */
+	/* --run-keys-command: run each audited account's AuthorizedKeysCommand
+	 * as sshd would (this machine only, never under root); key: the key
+	 * its %t %f %k tokens stand for (diagnose's), NULL in a scan */
+	int run_keys_command;
+	const struct ak_line *keys_command_key;
 };
 
 /* 0 on success; -1 with a one-line message in *err (caller frees). A
@@ -27,6 +34,11 @@ struct transport {
 
 extern const struct transport transport_local;
 extern const struct transport transport_file;
+
+/* --run-keys-command, after a local collection (keyscmd_run.c): each
+ * audited account's AuthorizedKeysCommand run as sshd would, into
+ * s->keyscmds. Nothing without o->run_keys_command or with o->root. */
+void keyscmd_collect(struct snapshot *s, const struct collect_opts *o);
 
 /* The local transport's half of collector.sh's log section: the same
  * sources in the same order, filtered and bounded the same way (logcollect.c). */

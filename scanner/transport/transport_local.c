@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,10 +32,13 @@
 
 #include "scanner/transport/inroot.h"
 #include "scanner/transport/readas.h"
+#include "scanner/transport/sandbox.h"
 #include "scanner/transport/transport.h"
 #include "scanner/context.h"
+#include "scanner/parse/pam.h"
 #include "scanner/parse/passwd.h"
 #include "scanner/parse/privkey.h"
+#include "scanner/parse/release.h"
 
 extern char **environ;
 
@@ -49,6 +53,7 @@ struct lc {
 	struct snapshot *snap;
 	const char *root;	/* "" when none */
 	int rootfd;		/* --root DIR opened O_PATH, or -1 */
+	int selinux;		/* SELinux is enabled here: keep each label */
 };
 
 /* lstat(2), readlink(2) and open(2) of a target path: under --root inside
@@ -126,6 +131,16 @@ lstat_record(void *arg, const char *path)
 	f->gid = st.st_gid;
 	f->size = st.st_size;
 	f->mtime = st.st_mtime;
+	if (lc->selinux) {
+		/* the context sshd's domain is checked against (ls -Z) */
+		char ctxbuf[256];
+		ssize_t n = lgetxattr(path, "security.selinux", ctxbuf, sizeof(ctxbuf) - 1);
+
+		if (n > 0) {
+			ctxbuf[n] = '\0';
+			f->selinux = str_printable(ctxbuf, strnlen(ctxbuf, (size_t)n));
+		}
+	}
 	if (f->type == SNAP_LNK) {
 		char buf[4096];
 		ssize_t n = lc_readlink(lc, path, buf, sizeof(buf) - 1);
@@ -354,32 +369,39 @@ sshd_version(struct lc *lc)
 /*
  * Run argv (no shell: every argument is passed as is) with stdin from
  * /dev/null; collect stdout and stderr, each bounded, for at most
- * SPAWN_SECONDS. Returns the exit status, or -1 when it could not run or
- * was killed.
+ * SPAWN_SECONDS. With a root, argv[0] is the image's program, run in the
+ * sandbox (sandbox.c). Returns the exit status, or -1 when it could not
+ * run or was killed.
  */
 static int
-spawn_capture(const char *const argv[], struct buf *out, struct buf *err)
+spawn_capture(const char *root, const char *const argv[], struct buf *out,
+    struct buf *err)
 {
 	posix_spawn_file_actions_t fa;
 	int po[2], pe[2], status, open_fds = 2;
 	struct timespec start, now;
 	pid_t pid;
 
-	if (pipe(po) != 0)
+	if (pipe2(po, O_CLOEXEC) != 0)
 		return -1;
-	if (pipe(pe) != 0) {
+	if (pipe2(pe, O_CLOEXEC) != 0) {
 		close(po[0]);
 		close(po[1]);
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	posix_spawn_file_actions_addclose(&fa, po[0]);
-	posix_spawn_file_actions_addclose(&fa, pe[0]);
-	status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	if (root != NULL) {
+		pid = sandbox_spawn(root, argv, po[1], pe[1]);
+		status = pid < 0;
+	} else {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+		posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+		posix_spawn_file_actions_addclose(&fa, po[0]);
+		posix_spawn_file_actions_addclose(&fa, pe[0]);
+		status = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
 	close(po[1]);
 	close(pe[1]);
 	if (status != 0) {
@@ -459,7 +481,7 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 			    s->sshd_config_path, "-C", spec, NULL };
 			buf_init(&out);
 			buf_init(&err);
-			rc = spawn_capture(argv, &out, &err);
+			rc = spawn_capture(NULL, argv, &out, &err);
 		}
 		t = &s->sshd_t[s->nsshd_t++];
 		t->user = xstrdup(u);
@@ -478,6 +500,126 @@ collect_sshd_t(struct lc *lc, const struct collect_opts *o)
 		buf_free(&err);
 		free(spec);
 	}
+}
+
+/* At most this much of what sshd -t or -G said on stderr is kept. */
+#define STDERR_LINES	10
+#define STDERR_BYTES	2048
+
+/* The first lines of a program's stderr, each made printable (the
+ * collector's stderrlines keeps the same). */
+static char *
+stderr_lines(const struct buf *err)
+{
+	const char *p = err->data ? err->data : "";
+	size_t left = err->len;
+	struct buf b;
+
+	buf_init(&b);
+	for (int n = 0; left > 0 && n < STDERR_LINES && b.len < STDERR_BYTES; n++) {
+		const char *nl = memchr(p, '\n', left);
+		size_t len = nl ? (size_t)(nl - p) : left, shown = len;
+		char *pr;
+
+		/* sshd ends its stderr lines with CR LF */
+		if (shown > 0 && p[shown - 1] == '\r')
+			shown--;
+		pr = str_printable(p, shown < STDERR_BYTES ? shown : STDERR_BYTES);
+
+		buf_printf(&b, "%s%s", n ? "\n" : "", pr);
+		free(pr);
+		if (nl == NULL)
+			break;
+		left -= len + 1;
+		p = nl + 1;
+	}
+	if (b.len > STDERR_BYTES) {
+		b.len = STDERR_BYTES;
+		b.data[b.len] = '\0';
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b);
+}
+
+/* `sshd -G -f CONFIG` (root NULL: this machine's; else the image's, in
+ * the sandbox): its output, or why it gave none. */
+static void
+sshd_dump_g(struct snapshot *s, const char *root)
+{
+	const char *argv[] = { "/usr/sbin/sshd", "-G", "-f", s->sshd_config_path, NULL };
+	struct buf out, err;
+	int rc;
+
+	buf_init(&out);
+	buf_init(&err);
+	rc = spawn_capture(root, argv, &out, &err);
+	if (rc == 0 && out.len > 0 && out.len < SPAWN_OUTPUT_LIMIT)
+		s->sshd_g = buf_steal(&out);
+	else {
+		char *e = stderr_lines(&err);
+
+		s->sshd_g_err = rc < 0 ? xasprintf("sshd -G did not finish in %d s",
+		    SPAWN_SECONDS) : rc == 126 && root != NULL && e[0] == '\0' ?
+		    xstrdup("sshd -G failed: the sandbox could not be made") :
+		    xasprintf("sshd -G failed: %s", e);
+		free(e);
+	}
+	buf_free(&out);
+	buf_free(&err);
+}
+
+/*
+ * The target's own verdict on its configuration: with privileges `sshd -t
+ * -f CONFIG` once (it loads the host keys, so it needs root), its exit
+ * status and first stderr lines; without them `sshd -G -f CONFIG` (9.3+:
+ * the effective configuration for no connection, no host keys read), so
+ * the engine can still be compared with sshd. Under --root the image's
+ * binary is code from the image: run as root, a chroot would not hold it
+ * in, so `sshd -t` is never run there; `sshd -G` is, as root only and for
+ * a release that has it, in the sandbox (sandbox.c: nobody, read-only,
+ * no network, its own PID namespace, bounded).
+ */
+static void
+collect_sshd_verdict(struct lc *lc, const struct collect_opts *o)
+{
+	struct snapshot *s = lc->snap;
+	struct buf out, err;
+	int rc, rel = release_parse(s->sshd_version);
+
+	if (o->root != NULL && lc->root[0] != '\0') {
+		struct stat st;
+
+		if (geteuid() == 0 && rel >= REL(9, 3) &&
+		    lc_lstat(lc, "/usr/sbin/sshd", &st) == 0 && S_ISREG(st.st_mode))
+			sshd_dump_g(s, o->root);
+		return;
+	}
+	if (access("/usr/sbin/sshd", X_OK) != 0)
+		return;
+	if (geteuid() != 0) {
+		if (rel == 0 || rel >= REL(9, 3))
+			sshd_dump_g(s, NULL);
+		return;
+	}
+	buf_init(&out);
+	buf_init(&err);
+	{
+		const char *argv[] = { "/usr/sbin/sshd", "-t", "-f", s->sshd_config_path,
+			NULL };
+
+		rc = spawn_capture(NULL, argv, &out, &err);
+	}
+	s->sshd_test_ran = 1;
+	s->sshd_test_rc = rc < 0 ? -1 : rc;
+	if (rc < 0)
+		s->sshd_test_err = xasprintf("sshd -t did not finish in %d s", SPAWN_SECONDS);
+	else if (rc != 0)
+		s->sshd_test_err = stderr_lines(&err);
+	buf_free(&out);
+	buf_free(&err);
 }
 
 static void
@@ -505,6 +647,79 @@ collect_accounts(struct lc *lc)
 			sf->has_content = 0;
 		}
 	}
+}
+
+/*
+ * PAM (checks/pam.c): sshd's service file (/etc/pam.d/sshd, else other)
+ * and every file it includes; the files module arguments name; and the
+ * files of the account modules its lines run: pam_nologin's nologin files,
+ * pam_access's access.conf, pam_time's time.conf (and where /etc/localtime
+ * points), pam_sepermit's sepermit.conf, pam_faillock's faillock.conf and
+ * tally directories (as a glob,
+ * DIR/ *, each tally read whole). All are root's files, read as keyaudit.
+ * collector.sh collects the same set.
+ */
+static void
+collect_pam(struct lc *lc)
+{
+	static const struct { const char *module, *path; } own[] = {
+		{ "pam_nologin", "/etc/nologin" }, { "pam_nologin", "/var/run/nologin" },
+		{ "pam_access", "/etc/security/access.conf" },
+		{ "pam_time", "/etc/security/time.conf" },
+		{ "pam_faillock", "/etc/security/faillock.conf" },
+		{ "pam_sepermit", "/etc/security/sepermit.conf" },
+	};
+	struct strlist todo = { 0 }, paths = { 0 }, dirs = { 0 }, mods = { 0 };
+	const struct snap_file *f;
+
+	strlist_add(&todo, PAM_DIR "/sshd");
+	strlist_add(&todo, PAM_DIR "/other");
+	for (size_t i = 0; i < todo.n && i < PAM_MAX_FILES; i++) {
+		if ((f = system_file(lc, todo.v[i])) == NULL)
+			continue;
+		pam_file_includes(f->content, f->content_len, PAM_DIR, &todo);
+		pam_file_paths(f->content, f->content_len, &paths, &dirs, &mods);
+	}
+	for (size_t i = 0; i < KA_ARRLEN(own); i++)
+		if (strlist_has(&mods, own[i].module) && !strlist_has(&paths, own[i].path))
+			strlist_add(&paths, own[i].path);
+	if (strlist_has(&mods, "pam_faillock") && !strlist_has(&dirs, "/var/run/faillock"))
+		strlist_add(&dirs, "/var/run/faillock");
+	for (size_t i = 0; i < paths.n; i++) {
+		char *dir;
+
+		if ((f = system_file(lc, paths.v[i])) == NULL)
+			continue;
+		/* faillock.conf (or a conf= file) may move the tallies */
+		if (strlist_has(&mods, "pam_faillock") &&
+		    (dir = pam_faillock_conf_dir(f->content, f->content_len)) != NULL) {
+			if (!strlist_has(&dirs, dir))
+				strlist_add(&dirs, dir);
+			free(dir);
+		}
+	}
+	/* pam_time reads local time: where /etc/localtime points says the zone */
+	if (strlist_has(&mods, "pam_time"))
+		collect_path(lc, "/etc/localtime", 0);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct strlist m = { 0 };
+		char *pat = xasprintf("%s/*", dirs.v[i]);
+
+		disk_glob(lc, pat, &m);
+		/* a tally is 64 bytes a failure: a bigger file is not read */
+		for (size_t j = 0; j < m.n && j < PAM_MAX_TALLIES; j++) {
+			struct snap_file *t = collect_path(lc, m.v[j], 0);
+
+			if (t != NULL && t->type == SNAP_REG && t->size <= (int64_t)PAM_TALLY_MAX)
+				read_content(lc, t);
+		}
+		strlist_free(&m);
+		free(pat);
+	}
+	strlist_free(&todo);
+	strlist_free(&paths);
+	strlist_free(&dirs);
+	strlist_free(&mods);
 }
 
 static int
@@ -550,7 +765,7 @@ choose_users(struct lc *lc, const struct collect_opts *o, char **err)
 			a->gecos = xstrdup(pw->pw_gecos ? pw->pw_gecos : "");
 			a->home = xstrdup(pw->pw_dir ? pw->pw_dir : "/");
 			a->shell = xstrdup(pw->pw_shell ? pw->pw_shell : "");
-			a->expire_day = -1;
+			a->expire_day = a->lastchg_day = a->max_days = a->inact_days = -1;
 		}
 	}
 	return 0;
@@ -759,6 +974,18 @@ collect_user_files(struct lc *lc)
 		if (u->acct == NULL)
 			continue;
 		collect_path(lc, u->acct->home, 0);
+		{
+			/* this account's AuthorizedKeysCommand (a Match may set
+			 * one): its program's modes, for sshd's safe_path */
+			const char *kc = sshd_eff_str(u->eff, "authorizedkeyscommand");
+			char *prog;
+
+			if (kc != NULL && kc[0] == '/') {
+				prog = xstrndup(kc, strcspn(kc, " \t"));
+				collect_path(lc, prog, 0);
+				free(prog);
+			}
+		}
 		shell = u->acct->shell[0] ? u->acct->shell : "/bin/sh";
 		collect_path(lc, shell, 0);
 		{
@@ -1091,6 +1318,29 @@ collect_sysunits(struct lc *lc)
 		collect_path(lc, sysunit_files[i], 1);
 }
 
+/* SELinux's mode on this machine (selinuxfs, as getenforce reads it); its
+ * labels are kept only where it is enabled. Not under --root: an image's
+ * files carry the labels of the system they sit on. */
+static void
+selinux_mode(struct lc *lc)
+{
+	char b[8] = "";
+	int fd = open("/sys/fs/selinux/enforce", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			lc->snap->selinux = xstrdup("disabled");
+		return;
+	}
+	n = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	lc->snap->selinux = xstrdup(b[0] == '1' ? "enforcing" : "permissive");
+	lc->selinux = 1;
+}
+
 static int
 local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *o,
     struct snapshot *s, char **err)
@@ -1128,10 +1378,13 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 		s->hostname = h ? xstrndup(h->content, strcspn(h->content, "\r\n")) : NULL;
 	}
 	s->sshd_version = sshd_version(&lc);
+	if (o->root == NULL)
+		selinux_mode(&lc);
 	collect_path(&lc, "/etc/os-release", 1);
 	collect_path(&lc, "/usr/lib/os-release", 1);
 
 	collect_accounts(&lc);
+	collect_pam(&lc);
 	if (choose_users(&lc, o, err) != 0)
 		return -1;
 	s->privileged = s->privileged || geteuid() == 0;
@@ -1142,6 +1395,7 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 	collect_sysunits(&lc);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
+	collect_sshd_verdict(&lc, o);
 	if (o->logs)
 		collect_auth_logs(s, o->root, o->log_files);
 
@@ -1154,6 +1408,8 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 		if (a != NULL)
 			collect_client(&lc, a);
 	}
+	/* last: it judges what was collected, as sshd would, before it runs */
+	keyscmd_collect(s, o);
 	return 0;
 }
 
@@ -1161,7 +1417,7 @@ static int
 local_collect(const char *target, const struct collect_opts *o, struct snapshot *s,
     char **err)
 {
-	struct lc lc = { s, o->root ? o->root : "", -1 };
+	struct lc lc = { s, o->root ? o->root : "", -1, 0 };
 	int rc;
 
 	rc = local_collect_in(&lc, target, o, s, err);

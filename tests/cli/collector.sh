@@ -170,7 +170,8 @@ compare() {
 	# The client side (~/.ssh/id_*) is not the collector's job yet.
 	jq 'del(.client_keys) | .client_user = null' "$l" > "$l.srv"
 	for k in hostname sshd_version sshd_config_path privileged accounts_known \
-	    accounts groups users globs sshd_t user_keys; do
+	    accounts groups users globs sshd_t user_keys sshd_test_ran sshd_test_rc \
+	    sshd_test_err sshd_g sshd_g_err; do
 		a=$(jq -cS ".$k" "$l.srv")
 		b=$(jq -cS ".$k" "$e")
 		if [ "$a" = "$b" ]; then

@@ -472,7 +472,7 @@ static void
 test_match_key(void **state)
 {
 	struct sshd_config *c = sshdconf_parse_text("t", "Match User a*\n\tX11Forwarding yes\n"
-	    "Match Address 10.0.0.0/8\n\tPermitTTY no\n");
+	    "Match Address 10.0.0.0/8\n\tPermitTTY no\n", 0);
 	struct sshd_conn x = { .user = "al" }, y = { .user = "ann" }, z = { .user = "bo" };
 	struct buf kx, ky, kz;
 

@@ -136,7 +136,7 @@ test_trusted_user_name(void **state)
 	/* an AuthorizedKeysCommand, asked last, may still accept it:
 	 * keyaudit runs nothing, so the refusal does not block alone */
 	diag(CERTS "user_noprinc-cert.pub", TRUST "AuthorizedKeysCommand /bin/true\n"
-	    "AuthorizedKeysCommandUser nobody\n", NULL, NULL, "10.1.1.1", &r);
+	    "AuthorizedKeysCommandUser root\n", NULL, NULL, "10.1.1.1", &r);
 	assert_non_null(tu_find(&r.r, "cert.principal", "alice", NULL));
 	expect_cause(&r, NULL);
 }

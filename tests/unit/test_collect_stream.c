@@ -297,8 +297,8 @@ test_bad_records(void **state)
 	expect_error(&b, "collector: --all-users needs root\\x1b[2J");
 }
 
-/* Only "locked" and the expiry date come from shadow; records after "end"
- * are ignored; unknown tags are skipped. */
+/* Only "locked", the expiry date and the ageing fields pam_unix reads come
+ * from shadow; records after "end" are ignored; unknown tags are skipped. */
 static void
 test_shadow_globs_sshd_t(void **state)
 {
@@ -328,6 +328,10 @@ test_shadow_globs_sshd_t(void **state)
 	assert_true(snap_account_by_name(&s, "alice")->shadow_known);
 	assert_true(snap_account_by_name(&s, "alice")->locked);
 	assert_int_equal(snap_account_by_name(&s, "alice")->expire_day, 20000);
+	assert_int_equal(snap_account_by_name(&s, "alice")->lastchg_day, 19000);
+	assert_int_equal(snap_account_by_name(&s, "alice")->max_days, 99999);
+	assert_int_equal(snap_account_by_name(&s, "alice")->inact_days, -1);
+	assert_int_equal(snap_account_by_name(&s, "root")->expire_day, -1);
 	assert_false(snap_account_by_name(&s, "root")->locked);
 	assert_false(snap_account_by_name(&s, "bob")->shadow_known);
 	g = snap_glob_get(&s, "/etc/ssh/sshd_config.d/*.conf");

@@ -722,6 +722,18 @@ test_engine_penalties_refuse(void **state)
 		sshd_eff_free(e);
 	}
 	sshdconf_free(c);
+
+	/* the target's sshd -T answer is read as its release prints it */
+	c = sshdconf_parse_text("sshd -T", "port 22\nRefuseConnection yes\n"
+	    "persourcepenalties crash:90 authfail:5\n", REL(10, 0));
+	assert_int_equal(sshdconf_nerrors(c), 0);
+	e = sshdconf_effective(c, NULL);
+	assert_int_equal(sshd_eff_bool(e, "refuseconnection"), 1);
+	sshd_eff_free(e);
+	sshdconf_free(c);
+	c = sshdconf_parse_text("sshd -T", "refuseconnection yes\n", 0);
+	assert_int_not_equal(sshdconf_nerrors(c), 0);
+	sshdconf_free(c);
 }
 
 static void

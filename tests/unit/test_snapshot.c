@@ -182,6 +182,13 @@ test_json_roundtrip(void **state)
 	f->truncated = 1;
 	snap_file_deny(f, "b", "Permission denied");
 	strlist_add(&s.users, "a");
+	{
+		/* a forced password change and ageing (pam.password-expired) */
+		const char pw[] = "a:x:1000:1000::/home/a:/bin/sh\n";
+		const char sh[] = "a:!x:0:0:90:7:7::\n";
+		passwd_parse(pw, strlen(pw), &s);
+		shadow_apply(sh, strlen(sh), &s);
+	}
 	json = snapshot_to_json(&s);
 	snapshot_init(&s2);
 	if (snapshot_from_json(json, strlen(json), "rt", &s2, &err) != 0)
@@ -195,6 +202,11 @@ test_json_roundtrip(void **state)
 	assert_null(snap_unreadable_for(f, "a"));
 	assert_string_equal(snap_unreadable_for(f, "b"), "Permission denied");
 	assert_string_equal(snap_file_get(&s2, "/home/a/.ssh")->link, "../../srv/a");
+	{
+		assert_int_equal(snap_account_by_name(&s2, "a")->lastchg_day, 0);
+		assert_int_equal(snap_account_by_name(&s2, "a")->max_days, 90);
+		assert_int_equal(snap_account_by_name(&s2, "a")->inact_days, 7);
+	}
 	json2 = snapshot_to_json(&s2);
 	assert_string_equal(json, json2);
 	free(json);

@@ -888,7 +888,7 @@ test_listen_product_bounded(void **state)
 		buf_printf(&b, "Port %d\n", 2000 + i);
 	for (int i = 0; i < 100; i++)
 		buf_printf(&b, "ListenAddress 10.0.0.%d\n", i + 1);
-	c = sshdconf_parse_text("/etc/ssh/sshd_config", b.data);
+	c = sshdconf_parse_text("/etc/ssh/sshd_config", b.data, 0);
 	assert_true(sshdconf_nerrors(c) > 0);
 	e = sshdconf_error_at(c, 0);
 	assert_non_null(strstr(e->msg, "more than 4096 listen addresses"));

@@ -2,6 +2,7 @@
  * a2port, convtime, against what misc.c returns for the same words. */
 #include "tests/unit/testutil.h"
 #include "scanner/parse/sshmisc.h"
+#include "scanner/parse/sshwords.h"
 
 static void
 test_strtonum(void **state)
@@ -56,6 +57,49 @@ test_convtime(void **state)
 	assert_int_equal(ssh_convtime("2147483647s1s"), -1);
 }
 
+/* percent_expand(): %% and known tokens; an unknown token or a lone '%'
+ * is sshd's fatal(), reported here as NULL and the letter. */
+static void
+test_percent_expand(void **state)
+{
+	const char *kv[] = { "u", "alice", "h", "/home/alice", "U", "1000", NULL };
+	char bad = 'x', *x;
+
+	(void)state;
+	x = ssh_percent_expand("%u:%U %h 100%% %%u", kv, &bad);
+	assert_string_equal(x, "alice:1000 /home/alice 100% %u");
+	free(x);
+	assert_null(ssh_percent_expand("key %f", kv, &bad));
+	assert_int_equal(bad, 'f');
+	assert_null(ssh_percent_expand("50%", kv, &bad));
+	assert_int_equal(bad, '\0');
+	x = ssh_percent_expand("", kv, &bad);
+	assert_string_equal(x, "");
+	free(x);
+}
+
+/* AuthorizedKeysCommand is split with terminate_on_comment=0: '#' is
+ * part of a word (auth2-pubkey.c), quotes and escapes as argv_split. */
+static void
+test_argv_split_all(void **state)
+{
+	char **av;
+	int ac;
+
+	(void)state;
+	assert_int_equal(ssh_argv_split_all("/bin/cmd #x 'a b' \"q\\\"\"", 16, &av, &ac), 0);
+	assert_int_equal(ac, 4);
+	assert_string_equal(av[0], "/bin/cmd");
+	assert_string_equal(av[1], "#x");
+	assert_string_equal(av[2], "a b");
+	assert_string_equal(av[3], "q\"");
+	ssh_argv_free(av, ac);
+	assert_int_equal(ssh_argv_split("/bin/cmd #x", 16, &av, &ac), 0);
+	assert_int_equal(ac, 1);
+	ssh_argv_free(av, ac);
+	assert_int_equal(ssh_argv_split_all("/bin/cmd 'open", 16, &av, &ac), -1);
+}
+
 int
 main(void)
 {
@@ -63,6 +107,8 @@ main(void)
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_a2port),
 		cmocka_unit_test(test_convtime),
+		cmocka_unit_test(test_percent_expand),
+		cmocka_unit_test(test_argv_split_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,7 +286,7 @@ test_cmdopt_precedence(void **state)
 	};
 	struct sshd_config *c = sshdconf_parse_text_opts("cfg",
 	    "Ciphers aes256-ctr\nPubkeyAcceptedAlgorithms ssh-ed25519\n"
-	    "Match User bob\n\tPubkeyAcceptedAlgorithms ssh-ed25519\n", o, 2);
+	    "Match User bob\n\tPubkeyAcceptedAlgorithms ssh-ed25519\n", 0, o, 2);
 	struct sshd_conn bob = { .user = "bob" };
 	struct sshd_eff *g, *b;
 	const struct sshd_value *v;
@@ -388,7 +388,7 @@ test_sshd_t_without_cmdline(void **state)
 	    "ExecStart=/usr/sbin/sshd -D $OPTIONS\n");
 	add_type(&s, "/etc/sysconfig", SNAP_DIR);
 	add_text(&s, "/etc/sysconfig/sshd", "OPTIONS='-oPubkeyAcceptedKeyTypes=rsa-sha2-256'\n");
-	plain = sshdconf_parse_text("/etc/ssh/sshd_config", cfg);
+	plain = sshdconf_parse_text("/etc/ssh/sshd_config", cfg, 0);
 	e = sshdconf_effective(plain, NULL);
 	buf_init(&dump);
 	sshd_eff_dump(e, &dump);
