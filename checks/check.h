@@ -206,6 +206,9 @@ extern const struct ka_rule rule_sshd_syntax,
     rule_sshd_kbdint_auth,
     rule_sshd_config_unreadable;
 
+/* checks/distro.c */
+extern const struct ka_rule rule_sshd_socket_overrides,
+    rule_sshd_dropin_overrides;
 /* checks/sshd_t.c */
 extern const struct ka_rule rule_sshd_engine_disagrees,
     rule_sshd_version_mismatch;
@@ -267,6 +270,7 @@ extern const struct ka_check check_keyscmd;
 extern const struct ka_check check_selinux;
 extern const struct ka_check check_sshd;
 extern const struct ka_check check_sshd_t;
+extern const struct ka_check check_distro;
 extern const struct ka_check check_account;
 extern const struct ka_check check_pam;
 extern const struct ka_check check_client;

@@ -20,7 +20,8 @@ const struct ka_rule rule_net_refused = {
 	.id = "net.refused", .severity = SEV_HIGH, .blocks_login = 1,
 	.title = "nothing listens on the SSH port",
 	.help = "The host answered but refused the TCP connection: sshd is not running, or "
-	    "listens on another port or address (Port, ListenAddress).",
+	    "listens on another port or address (Port, ListenAddress; with systemd socket "
+	    "activation, ListenStream= of ssh.socket decides instead).",
 	.chain = CHAIN_NETWORK + 2,
 };
 
@@ -208,8 +209,9 @@ fix_for(const struct ka_rule *id, const struct snap_net *n, const char *target)
 		    "ssh_config HostName)", qh);
 	else if (id == &rule_net_refused)
 		fix = xasprintf("on the host: systemctl start ssh; check that sshd "
-		    "listens on %s port %d (ss -tlnp | grep sshd; Port/ListenAddress)",
-		    qa, n->port);
+		    "listens on %s port %d (ss -tlnp | grep sshd; Port/ListenAddress, or "
+		    "ListenStream= of ssh.socket where it is enabled: systemctl cat "
+		    "ssh.socket)", qa, n->port);
 	else if (id == &rule_net_timeout)
 		fix = xasprintf("allow TCP port %d from this scanner in the host's "
 		    "firewall (e.g. nft add rule inet filter input tcp dport %d accept) "

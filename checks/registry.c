@@ -11,6 +11,7 @@ const struct ka_check *const ka_checks[] = {
 	&check_sshd,
 	&check_pam,
 	&check_sshdpolicy,
+	&check_distro,
 	&check_policy,
 	&check_sshfiles,
 	&check_hostcert,

@@ -398,6 +398,31 @@ diff_dumps(const char *mine, const char *theirs, int other_release,
 	strlist_free(&b);
 }
 
+/* The target's sshd -T ran without the options systemd puts on the
+ * daemon's command line (RHEL 8's CRYPTO_POLICY): where one of them sets
+ * a keyword, the daemon runs with it, and a different answer from sshd -T
+ * is no disagreement. */
+static void
+drop_cmdline_keywords(struct ka_ctx *ctx, struct ka_user *u)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < u->disagree.n; i++) {
+		const struct sshd_value *v = sshd_eff_get(u->eff, u->disagree.v[i]);
+		int cmd = 0;
+
+		for (size_t j = 0; v != NULL && v->file != NULL && j < ctx->cmdline.n; j++)
+			if (strcmp(v->file, ctx->cmdline.v[j].file) == 0 &&
+			    v->line == ctx->cmdline.v[j].line)
+				cmd = 1;
+		if (cmd)
+			free(u->disagree.v[i]);
+		else
+			u->disagree.v[w++] = u->disagree.v[i];
+	}
+	u->disagree.n = w;
+}
+
 static int
 by_tuser(const void *a, const void *b)
 {
@@ -457,6 +482,7 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 	}
 	diff_dumps(ctx->dump.data ? ctx->dump.data : "", t->output,
 	    ctx->release != 0 && ctx->release != REL_MODEL, &u->disagree);
+	drop_cmdline_keywords(ctx, u);
 	if (u->disagree.n == 0)
 		return 0;
 	if (ctx->budget.max_effs > 0 && ctx->budget.effs >= ctx->budget.max_effs) {
@@ -464,7 +490,8 @@ reconcile_with_sshd(struct ka_ctx *ctx, struct ka_user *u)
 		return -1;
 	}
 	ctx->budget.effs++;
-	u->sshd_t_cfg = sshdconf_parse_text("sshd -T", t->output, ctx->release);
+	u->sshd_t_cfg = sshdconf_parse_text_opts("sshd -T", t->output, ctx->release,
+	    ctx->cmdline.v, ctx->cmdline.n);
 	if (u->eff_own)
 		sshd_eff_free(u->eff);
 	u->eff = sshdconf_effective(u->sshd_t_cfg, NULL);
@@ -785,6 +812,10 @@ ctx_init_budget(struct ka_ctx *ctx, const struct snapshot *snap,
 	b->timeout = lim ? lim->timeout : 0;
 	cfgpath = snap->sshd_config_path ? snap->sshd_config_path : "/etc/ssh/sshd_config";
 	ctx_sshdconf_io(snap, &io);
+	sysunit_sshd_cmdline(snap, &ctx->cmdline);
+	io.cmdopts = ctx->cmdline.v;
+	io.ncmdopts = ctx->cmdline.n;
+	ctx->socket_on = sysunit_socket(snap, &ctx->socket);
 	ctx->sshd = sshdconf_parse(cfgpath, &io);
 	{
 		char *canon = NULL;
@@ -980,6 +1011,8 @@ ctx_free(struct ka_ctx *ctx)
 	strlist_free(&ctx->g_disagree);
 	sshdconf_free(ctx->sshd);
 	free(ctx->upg_rule);
+	sshd_cmdline_free(&ctx->cmdline);
+	sshd_socket_free(&ctx->socket);
 	free(ctx->os_id);
 	free(ctx->os_like);
 	memset(ctx, 0, sizeof(*ctx));

@@ -10,6 +10,7 @@
 #include "scanner/parse/sshdconf.h"
 #include "scanner/parse/clientconf.h"
 #include "scanner/parse/authkeys.h"
+#include "scanner/parse/sysunit.h"
 
 struct ka_policy;
 struct ssh_cert;
@@ -127,6 +128,14 @@ struct ka_ctx {
 	/* the target sshd's release, REL(major, minor) (parse/release.h),
 	 * from its binary's version string; 0 unknown (the model's rules) */
 	int release;
+	/* distribution layers (parse/sysunit.h, docs/distributions.md):
+	 * the configuration options on sshd's command line as its systemd
+	 * unit gives them (parsed ahead of sshd_config), and socket
+	 * activation (socket_on: 1 ssh.socket decides where sshd listens,
+	 * 0 it does not, -1 unknown) */
+	struct sshd_cmdline cmdline;
+	struct sshd_socket socket;
+	int socket_on;
 
 	struct ka_user *users;		/* the audited users, snapshot order */
 	size_t nusers;

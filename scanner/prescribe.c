@@ -380,6 +380,98 @@ indented(const char *line, const char *text)
 	return xasprintf("%.*s%s", (int)n, line != NULL ? line : "", text);
 }
 
+/* The option on sshd's command line (parse/sysunit.c) that sets v in e,
+ * or NULL. Several options come from one line (RHEL 8's CRYPTO_POLICY):
+ * the one whose keyword is v's. */
+static const struct sshd_cmdopt *
+cmdline_origin(const struct ka_ctx *ctx, const struct sshd_eff *e,
+    const struct sshd_value *v)
+{
+	for (size_t i = 0; i < ctx->cmdline.n; i++) {
+		const struct sshd_cmdopt *o = &ctx->cmdline.v[i];
+		char *kw;
+		int same;
+
+		if (strcmp(o->file, v->file) != 0 || o->line != v->line)
+			continue;
+		kw = xstrndup(o->text, strcspn(o->text, "= \t"));
+		same = sshd_eff_get(e, kw) == v;
+		free(kw);
+		if (same)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * A value no edit of sshd_config can change in place: an option on sshd's
+ * command line (RHEL 8 puts the crypto policy there; -o wins over every
+ * file), or a line of the crypto policy's back-end that RHEL 9/10 Include
+ * (update-crypto-policies writes it: an edit is lost at the next update,
+ * and a drop-in read before 50-redhat.conf wins instead). NULL: neither.
+ */
+static struct ka_action *
+fix_distro_layer(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *e,
+    const struct sshd_value *v, const char *cfgline)
+{
+	const struct sshd_cmdopt *o = cmdline_origin(ctx, e, v);
+	struct ka_action *a;
+	char *text, *dropin, *qf;
+	char type;
+	long line;
+
+	if (o != NULL) {
+		qf = shell_quote(o->file);
+		text = xasprintf("sshd's command line sets this: '-o %s' comes from %s "
+		    "line %d through %s, and an option there wins over every "
+		    "configuration file. To have '%s': %s; then run: systemctl restart %s",
+		    o->text, qf, o->line, ctx->cmdline.unit ? ctx->cmdline.unit :
+		    "sshd's service unit", cfgline,
+		    strstr(o->file, "crypto-policies") != NULL ?
+		    "Choose a crypto policy that allows it (update-crypto-policies "
+		    "--set POLICY[:SUBPOLICY]), or take sshd out of the policy with "
+		    "'CRYPTO_POLICY=' in /etc/sysconfig/sshd and set it in sshd_config" :
+		    "Change or remove that option", ctx->upg_allowed ? "ssh" : "sshd");
+		a = remedy_manual(&f->remedy, "%s", text);
+		free(text);
+		free(qf);
+		return a;
+	}
+	if (strncmp(v->file, "/etc/crypto-policies/", 21) != 0 &&
+	    strncmp(v->file, "/usr/share/crypto-policies/", 27) != 0)
+		return NULL;
+	qf = shell_quote(v->file);
+	dropin = sshdconf_dropin(ctx->sshd, "40-keyaudit.conf");
+	if (dropin == NULL) {
+		a = remedy_manual(&f->remedy, "the system-wide crypto policy sets this "
+		    "(%s line %d, written by update-crypto-policies): choose a policy "
+		    "that allows it (update-crypto-policies --set POLICY[:SUBPOLICY]) or "
+		    "put '%s' before the Include of that file; then run: %s", qf,
+		    v->line, cfgline, ctx_reload_cmd(ctx));
+		free(qf);
+		return a;
+	}
+	text = xasprintf("the system-wide crypto policy sets this (%s line %d, "
+	    "written by update-crypto-policies: do not edit it); add '%s' to %s, "
+	    "read before 50-redhat.conf Includes the policy, or choose a policy that "
+	    "allows it (update-crypto-policies --set POLICY[:SUBPOLICY]); then run: %s",
+	    qf, v->line, cfgline, dropin, ctx_reload_cmd(ctx));
+	type = ctx_fix_config_file(ctx, dropin);
+	line = type == 'n' ? 1 : ctx_file_nlines(ctx, dropin) + 1;
+	if (line < 1)
+		a = remedy_manual(&f->remedy, "%s", text);
+	else {
+		a = remedy_edit(&f->remedy, 0, dropin, line, NULL, cfgline,
+		    ctx_sshd_config_path(ctx), text);
+		if (type == 'f' || type == 'n')
+			action_target(a, dropin, type, 0);
+	}
+	free(text);
+	free(dropin);
+	free(qf);
+	return a;
+}
+
 struct ka_action *
 ctx_fix_config(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *e,
     const char *kw, const char *cfgline)
@@ -395,6 +487,8 @@ ctx_fix_config(struct ka_ctx *ctx, struct ka_finding *f, const struct sshd_eff *
 
 	if (f == NULL)
 		return NULL;
+	if (v != NULL && v->file != NULL && (a = fix_distro_layer(ctx, f, e, v, cfgline)) != NULL)
+		return a;
 	if (v != NULL && v->file != NULL) {
 		int in_match = e != ctx->global && (g == NULL || g->file == NULL ||
 		    strcmp(g->file, v->file) != 0 || g->line != v->line);

@@ -23,7 +23,10 @@ const struct cmd_entry cmd_sshd_config_entry = {
 	.summary = "print the effective sshd config (sshd -T form)",
 	.about =
 	"Print the effective sshd configuration the way 'sshd -T' prints it, with\n"
-	"Include and Match evaluated, without needing root or host keys.\n\n",
+	"Include and Match evaluated, without needing root or host keys. Without\n"
+	"-f it is the running daemon's configuration: the -o options its systemd\n"
+	"unit puts on its command line (RHEL 8's crypto policy, Debian's\n"
+	"SSHD_OPTS) come first and win, as with 'sshd -T -o ...'.\n\n",
 	.options = sshdcfg_options,
 	.exec = cmd_sshd_config,
 };
@@ -105,6 +108,7 @@ cmd_sshd_config(struct cli_args *a)
 	struct sshd_conn conn;
 	struct sshd_eff *eff;
 	struct strlist users = { 0 };
+	struct sshd_cmdline cmdline = { 0 };
 	struct buf out;
 	char *err = NULL, *specstore = NULL;
 	const char **groups = NULL;
@@ -129,6 +133,14 @@ cmd_sshd_config(struct cli_args *a)
 		goto out;
 	}
 	ctx_sshdconf_io(&snap, &io);
+	/* the daemon's own configuration: with the options its systemd
+	 * unit puts on its command line (RHEL 8's crypto policy), as
+	 * `sshd -T -o ...` with them prints it */
+	if (a->sshd_config == NULL) {
+		sysunit_sshd_cmdline(&snap, &cmdline);
+		io.cmdopts = cmdline.v;
+		io.ncmdopts = cmdline.n;
+	}
 	cfg = sshdconf_parse(snap.sshd_config_path, &io);
 	for (size_t i = 0; i < sshdconf_nerrors(cfg); i++) {
 		const struct sshdconf_error *e = sshdconf_error_at(cfg, i);
@@ -160,6 +172,7 @@ cmd_sshd_config(struct cli_args *a)
 		sshd_eff_free(eff);
 	}
 	sshdconf_free(cfg);
+	sshd_cmdline_free(&cmdline);
 out:
 	free(groups);
 	free(specstore);

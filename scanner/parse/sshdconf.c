@@ -2885,7 +2885,18 @@ sshdconf_parse(const char *path, const struct sshdconf_io *io)
 	memset(&p, 0, sizeof(p));
 	p.c = c;
 	p.r = &r;
+	p.block = -1;
+	for (size_t i = 0; io != NULL && i < io->ncmdopts && !c->stopped; i++) {
+		char *line = xstrdup(io->cmdopts[i].text);
+
+		line[strcspn(line, "\r\n")] = '\0';
+		p.file = intern(c, io->cmdopts[i].file);
+		p.line = io->cmdopts[i].line;
+		parse_line(&p, line);
+		free(line);
+	}
 	p.file = intern(c, path);
+	p.line = 0;
 	p.block = -1;
 	if (io == NULL || io->read == NULL || io->read(io->ctx, path, &data, &len) != 0) {
 		char *pp = pr(path);
@@ -2963,9 +2974,17 @@ memtext_home(void *arg, const char *name)
 struct sshd_config *
 sshdconf_parse_text(const char *name, const char *text, int release)
 {
+	return sshdconf_parse_text_opts(name, text, release, NULL, 0);
+}
+
+struct sshd_config *
+sshdconf_parse_text_opts(const char *name, const char *text, int release,
+    const struct sshd_cmdopt *opts, size_t nopts)
+{
 	struct memtext m = { name, text };
-	struct sshdconf_io io = { memtext_read, memtext_glob, memtext_home, &m,
-	    release };
+	struct sshdconf_io io = { .read = memtext_read, .glob = memtext_glob,
+	    .home_of = memtext_home, .ctx = &m, .release = release,
+	    .cmdopts = opts, .ncmdopts = nopts };
 
 	return sshdconf_parse(name, &io);
 }

@@ -17,6 +17,15 @@
 #define SSHDCONF_MAX_ARGS 256
 #define SSHDCONF_MAX_DIRECTIVES 100000
 
+/* An sshd command-line option that sets a keyword (-o's argument,
+ * "Ciphers=aes256-ctr", or "Port N" for -p), and where it was written
+ * (sysunit.c: the environment file or unit that put it there). */
+struct sshd_cmdopt {
+	char *text;
+	const char *file;
+	int line;
+};
+
 struct sshdconf_io {
 	/* 0 and the content, or -1 and errno (ENOENT is "no such file"). */
 	int (*read)(void *ctx, const char *path, const char **data, size_t *len);
@@ -28,6 +37,11 @@ struct sshdconf_io {
 	/* The release whose keywords and defaults apply, REL() of
 	 * parse/release.h; 0: the model release (REL_MODEL). */
 	int release;
+	/* sshd's command-line options, applied before the main file as
+	 * sshd applies -o: the first value wins, so they win over every
+	 * file (but a Match block's value still applies over them). */
+	const struct sshd_cmdopt *cmdopts;
+	size_t ncmdopts;
 };
 
 /* A problem sshd itself would reject the configuration for. */
@@ -75,10 +89,15 @@ struct sshd_eff;
 /* Never NULL; problems are in sshdconf_errors(). */
 struct sshd_config *sshdconf_parse(const char *path, const struct sshdconf_io *io);
 /* A configuration held in memory, with no Include to follow (sshd -T output,
- * a policy's expected values), read as release's sshd reads its file (0:
- * the model release): an sshd -T answer prints that release's keywords. */
+  * a policy's expected values), read as release's sshd reads its file (0:
+  * the model release): an sshd -T answer prints that release's keywords. */
 struct sshd_config *sshdconf_parse_text(const char *name, const char *text,
     int release);
+/* The same with sshd's command-line options ahead of it (the target's own
+ * `sshd -T` output is printed without the options systemd gives the
+ * daemon). */
+struct sshd_config *sshdconf_parse_text_opts(const char *name, const char *text,
+    int release, const struct sshd_cmdopt *opts, size_t nopts);
 void sshdconf_free(struct sshd_config *c);
 size_t sshdconf_nerrors(const struct sshd_config *c);
 const struct sshdconf_error *sshdconf_error_at(const struct sshd_config *c, size_t i);

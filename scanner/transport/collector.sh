@@ -1411,8 +1411,67 @@ conffile() {
 	IFS=$SPC
 }
 
+# openSUSE's vendordir patch: with no /etc/ssh/sshd_config, sshd reads
+# /usr/etc/ssh/sshd_config (docs/distributions.md; transport_local.c does
+# the same).
+if [ "$CFG" = /etc/ssh/sshd_config ] && ! cpath "$CFG" 0 &&
+    cpath /usr/etc/ssh/sshd_config 0; then
+	CFG=/usr/etc/ssh/sshd_config
+	rec config "$CFG"
+fi
 CDEPTH=0
 conffile "$CFG"
+
+# --- systemd's layers (parse/sysunit.c) --------------------------------------
+# The ssh units in systemd's unit directories and their drop-ins, the links
+# that enable the sockets and the environment files the stock units name:
+# socket activation decides where sshd listens, and the service's command
+# line (-o, RHEL 8's CRYPTO_POLICY) wins over sshd_config. The lists are
+# sysunit_dirs, sysunit_units and sysunit_files.
+SU_D="/etc/systemd/system /run/systemd/system /run/systemd/generator
+/usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system"
+SU_U="ssh.socket sshd.socket ssh.service sshd.service"
+SU_F="/etc/systemd/system/sockets.target.wants/ssh.socket
+/etc/systemd/system/sockets.target.wants/sshd.socket
+/etc/default/ssh
+/etc/sysconfig/sshd
+/etc/crypto-policies/back-ends/opensshserver.config"
+SU_PF=
+IFS=" $NL"
+for su_d in $SU_D; do
+	for su_u in $SU_U; do
+		SU_PF=${SU_PF}0$su_d/$su_u$NL
+	done
+done
+for su_f in $SU_F; do
+	SU_PF=${SU_PF}0$su_f$NL
+done
+IFS=$SPC
+prefetch "$SU_PF"
+IFS=" $NL"
+for su_d in $SU_D; do
+	for su_u in $SU_U; do
+		IFS=$SPC
+		cpath "$su_d/$su_u" 1
+		su_p=$su_d/$su_u.d/*.conf
+		rec glob "$su_p"
+		set +f
+		for su_m in $su_p; do
+			if [ -e "$su_m" ] || [ -L "$su_m" ]; then
+				rec gm "$su_m"
+				cpath "$su_m" 1
+			fi
+		done
+		set -f
+		IFS=" $NL"
+	done
+done
+for su_f in $SU_F; do
+	IFS=$SPC
+	cpath "$su_f" 1
+	IFS=" $NL"
+done
+IFS=$SPC
 
 # sshfile PATH: the client's system ssh_config and what it Includes
 # (relative to /etc/ssh; only patterns with wildcards are globbed).

@@ -1212,7 +1212,8 @@ collect_ssh_config(struct lc *lc, const char *path, int depth)
 static void
 collect_client_config(struct lc *lc, const struct snap_account *a)
 {
-	struct sshdconf_io files = { disk_read, disk_glob, disk_home_of, lc, 0 };
+	struct sshdconf_io files = { .read = disk_read, .glob = disk_glob,
+	    .home_of = disk_home_of, .ctx = lc };
 	struct clientconf_io io;
 	char *err = NULL;
 
@@ -1276,6 +1277,47 @@ collect_client(struct lc *lc, const struct snap_account *a)
 	free(cfgpath);
 }
 
+/* The main sshd_config as sshd finds it: openSUSE's vendordir patch reads
+ * /usr/etc/ssh/sshd_config when /etc/ssh/sshd_config does not exist
+ * (docs/distributions.md; collector.sh decides the same way). */
+static const char *
+sshd_config_path(struct lc *lc, const struct collect_opts *o)
+{
+	const char *etc = o->sshd_config ? o->sshd_config : "/etc/ssh/sshd_config";
+
+	if (strcmp(etc, "/etc/ssh/sshd_config") == 0 &&
+	    collect_path(lc, etc, 0) == NULL &&
+	    collect_path(lc, "/usr/etc/ssh/sshd_config", 0) != NULL)
+		return "/usr/etc/ssh/sshd_config";
+	return etc;
+}
+
+/* systemd's layers around sshd (parse/sysunit.c): the ssh units of every
+ * unit directory with their drop-ins, the links that enable the sockets,
+ * the environment files the stock units name. collector.sh collects the
+ * same list in the same order. */
+static void
+collect_sysunits(struct lc *lc)
+{
+	for (size_t d = 0; sysunit_dirs[d] != NULL; d++) {
+		for (size_t u = 0; sysunit_units[u] != NULL; u++) {
+			char *p = xasprintf("%s/%s", sysunit_dirs[d], sysunit_units[u]);
+			char *pat = xasprintf("%s.d/*.conf", p);
+			struct strlist m = { 0 };
+
+			collect_path(lc, p, 1);
+			if (disk_glob(lc, pat, &m) == 0)
+				for (size_t i = 0; i < m.n; i++)
+					collect_path(lc, m.v[i], 1);
+			strlist_free(&m);
+			free(pat);
+			free(p);
+		}
+	}
+	for (size_t i = 0; sysunit_files[i] != NULL; i++)
+		collect_path(lc, sysunit_files[i], 1);
+}
+
 /* SELinux's mode on this machine (selinuxfs, as getenforce reads it); its
  * labels are kept only where it is enabled. Not under --root: an image's
  * files carry the labels of the system they sit on. */
@@ -1304,7 +1346,8 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
     struct snapshot *s, char **err)
 {
 	struct lc lc = *lcp;
-	struct sshdconf_io io = { disk_read, disk_glob, disk_home_of, &lc, 0 };
+	struct sshdconf_io io = { .read = disk_read, .glob = disk_glob,
+	    .home_of = disk_home_of, .ctx = &lc };
 	struct sshd_config *cfg;
 	char host[256];
 
@@ -1346,9 +1389,10 @@ local_collect_in(struct lc *lcp, const char *target, const struct collect_opts *
 		return -1;
 	s->privileged = s->privileged || geteuid() == 0;
 
-	s->sshd_config_path = xstrdup(o->sshd_config ? o->sshd_config : "/etc/ssh/sshd_config");
+	s->sshd_config_path = xstrdup(sshd_config_path(&lc, o));
 	cfg = sshdconf_parse(s->sshd_config_path, &io);
 	sshdconf_free(cfg);
+	collect_sysunits(&lc);
 	collect_user_files(&lc);
 	collect_sshd_t(&lc, o);
 	collect_sshd_verdict(&lc, o);

@@ -51,7 +51,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { (const char *)data, size };
-	struct sshdconf_io io = { in_read, in_glob, in_home, &in, 0 };
+	struct sshdconf_io io = { .read = in_read, .glob = in_glob,
+	    .home_of = in_home, .ctx = &in };
 	const char *groups[] = { "wheel", "alice" };
 	struct sshd_conn conns[3];
 	struct sshd_config *c;

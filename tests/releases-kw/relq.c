@@ -116,7 +116,8 @@ one(int argc, char **argv)
 		printf("%s\n", release_authkeys_option(rel, argv[3], NULL) ?
 		    "known" : "unknown");
 	} else if (strcmp(argv[1], "conf") == 0) {
-		struct sshdconf_io io = { disk_read, disk_glob, disk_home, NULL, rel };
+		struct sshdconf_io io = { .read = disk_read, .glob = disk_glob,
+		    .home_of = disk_home, .release = rel };
 		struct sshd_config *c = sshdconf_parse(argv[3], &io);
 
 		if (sshdconf_nerrors(c) == 0)
@@ -125,7 +126,8 @@ one(int argc, char **argv)
 			printf("%s\n", sshdconf_error_at(c, 0)->msg);
 		sshdconf_free(c);
 	} else if (strcmp(argv[1], "dump") == 0) {
-		struct sshdconf_io io = { disk_read, disk_glob, disk_home, NULL, rel };
+		struct sshdconf_io io = { .read = disk_read, .glob = disk_glob,
+		    .home_of = disk_home, .release = rel };
 		struct sshd_config *c = sshdconf_parse(argv[3], &io);
 		struct sshd_eff *e = sshdconf_effective(c, NULL);
 		struct buf b = { 0 };

@@ -76,7 +76,8 @@ mem_home(void *arg, const char *name)
 static struct sshd_config *
 parse_fs(struct memfs *fs, const char *main)
 {
-	struct sshdconf_io io = { mem_read, mem_glob, mem_home, fs, 0 };
+	struct sshdconf_io io = { .read = mem_read, .glob = mem_glob,
+	    .home_of = mem_home, .ctx = fs };
 
 	return sshdconf_parse(main, &io);
 }
