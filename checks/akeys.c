@@ -202,6 +202,12 @@ struct uscan {
 	char *subject_ca_path;
 	long bad_key_line;		/* first damaged key line, for the hint */
 	char *bad_key_path;
+	/* where each line of lines_of begins (wrapped_key reads lines by
+	 * number: from the start each time would be quadratic in a file of
+	 * 100,000 damaged lines) */
+	const struct snap_file *lines_of;
+	const char *lines_text;		/* lines_of's content when indexed */
+	size_t *line_at, nline_at;
 };
 
 static int
@@ -369,17 +375,57 @@ block_last(const struct ak_file *af, size_t i)
 	return af->lines[i].lineno;
 }
 
+/* Line n (1-based) of f as ctx_file_line gives it: NULL past the end, for
+ * a truncated file or a line holding a NUL. */
+static char *
+line_of(struct uscan *us, const struct snap_file *f, long n)
+{
+	const char *p, *end, *nl;
+
+	if (!f->has_content || f->content == NULL || f->truncated || n < 1)
+		return NULL;
+	if (us->lines_of != f || us->lines_text != f->content) {
+		size_t cap = 0;
+
+		us->nline_at = 0;
+		for (p = f->content, end = p + f->content_len; p < end; p = nl + 1) {
+			if (us->nline_at == cap) {
+				cap = cap ? cap * 2 : 64;
+				us->line_at = xreallocarray(us->line_at, cap,
+				    sizeof(*us->line_at));
+			}
+			us->line_at[us->nline_at++] = (size_t)(p - f->content);
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				break;
+		}
+		us->lines_of = f;
+		us->lines_text = f->content;
+	}
+	if ((size_t)n > us->nline_at)
+		return NULL;
+	p = f->content + us->line_at[n - 1];
+	end = f->content + f->content_len;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		nl = end;
+	if (memchr(p, '\0', (size_t)(nl - p)) != NULL)
+		return NULL;
+	return xstrndup(p, (size_t)(nl - p));
+}
+
 /* Lines first.. (n of them) of the file sshd reads at path, joined by
  * '\n', as the file holds them; NULL when they were not collected whole. */
 static char *
 raw_lines(struct uscan *us, const char *canon, long first, long n)
 {
+	const struct snap_file *f = snap_file_get(us->ctx->snap, canon);
 	struct buf b;
 
+	if (f == NULL)
+		return NULL;
 	buf_init(&b);
 	buf_puts(&b, "");
 	for (long k = 0; k < n; k++) {
-		char *t = ctx_file_line(us->ctx, canon, first + k);
+		char *t = line_of(us, f, first + k);
 
 		if (t == NULL) {
 			buf_free(&b);
@@ -425,8 +471,8 @@ user_edit(struct uscan *us, struct ka_finding *f, const char *path, long first,
  * part alone is no key, the parts joined are one. Returns how many lines
  * it spans (2 to 4), the joined line in *joined; 0 when it is not that. */
 static long
-wrapped_key(struct uscan *us, const char *canon, const struct ak_file *af, size_t i,
-    char **joined, struct ak_line *key)
+wrapped_key(struct uscan *us, const struct snap_file *f, const struct ak_file *af,
+    size_t i, char **joined, struct ak_line *key)
 {
 	const struct ak_line *l = &af->lines[i];
 
@@ -446,7 +492,7 @@ wrapped_key(struct uscan *us, const char *canon, const struct ak_file *af, size_
 			buf_init(&b);
 			buf_puts(&b, "");
 			for (size_t j = 0; j <= k; j++) {
-				char *t = ctx_file_line(us->ctx, canon, af->lines[i + j].lineno);
+				char *t = line_of(us, f, af->lines[i + j].lineno);
 				size_t len;
 
 				if (t == NULL) {
@@ -755,7 +801,7 @@ scan_content(struct uscan *us, const char *path, const struct snap_file *f,
 
 		if (l->status == AK_BLANK || continues_block(af, i))
 			continue;
-		if ((n = wrapped_key(us, f->path, af, i, &joined, &key)) > 0) {
+		if ((n = wrapped_key(us, f, af, i, &joined, &key)) > 0) {
 			if (is_subject(us, &key))
 				us->subject_found = 1;
 			wrapped_finding(us, path, af, i, n, joined, &key);
@@ -1067,6 +1113,7 @@ run(struct ka_ctx *ctx)
 		ka_keyscmd_free(&kc);
 		free(label);
 		strlist_free(&us.canon_seen);
+		free(us.line_at);
 		free(us.bad_key_path);
 		free(us.subject_ca_path);
 		for (size_t k = 0; k < us.capseen; k++) {
