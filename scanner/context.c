@@ -105,6 +105,7 @@ snap_home_of(void *arg, const char *name)
 void
 ctx_sshdconf_io(const struct snapshot *snap, struct sshdconf_io *io)
 {
+	memset(io, 0, sizeof(*io));
 	io->read = snap_read;
 	io->glob = snap_globfn;
 	io->home_of = snap_home_of;
