@@ -9,10 +9,17 @@ cd "$(dirname "$0")/.." || exit 3
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# A suite that ends without its summary line (it could not start, it
+# crashed) is a failure, not a suite that did not count.
 run_suite() {
 	name=$1; shift
 	echo "=== $name"
+	before=$(grep -c '^[a-z-]*: [0-9]* passed, [0-9]* failed' "$log")
 	"$@" 2>&1 | tee -a "$log"
+	if [ "$(grep -c '^[a-z-]*: [0-9]* passed, [0-9]* failed' "$log")" -eq "$before" ]; then
+		echo "$name: 0 passed, 1 failed (the suite ended without its summary line)" |
+		    tee -a "$log"
+	fi
 }
 
 # sshd -T, the unit tests' oracle, refuses to run without its privilege
