@@ -26,6 +26,8 @@ int severity_from_name(const char *name);
  * family's file under checks/ (rule_perm_file_mode for "perm.file-mode"),
  * declared in checks/check.h: code refers to a rule by that handle, so a
  * misspelt rule is a compile error, not a run-time one. */
+struct host_digest;
+
 struct ka_rule {
 	const char *id;			/* "family.name", stable */
 	enum ka_severity severity;	/* default severity */
@@ -103,6 +105,10 @@ struct ka_host_result {
 	 * "USER\tFINGERPRINT\tTYPE\tPATH\tLINE" */
 	char *hostkey;
 	struct strlist keys;
+	/* The host's fleet digest (scanner/digest.h), borrowed: set by the
+	 * scan while the report sinks see the host, NULL otherwise (diagnose,
+	 * the fleet entry, a host that failed). Never freed with the result. */
+	const struct host_digest *digest;
 };
 
 void host_result_init(struct ka_host_result *r, const char *target);

@@ -184,20 +184,6 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 	}
 }
 
-void
-host_digest_free(struct host_digest *d)
-{
-	strlist_free(&d->hostkey_fps);
-	strlist_free(&d->keys);
-	strlist_free(&d->kh_names);
-	strlist_free(&d->hostkeys);
-	strlist_free(&d->kh_files);
-	strlist_free(&d->cas);
-	strlist_free(&d->revoked);
-	strlist_free(&d->krl_cas);
-	memset(d, 0, sizeof(*d));
-}
-
 struct fleet *
 fleet_new(void)
 {
@@ -367,7 +353,6 @@ anchor(const struct fleet *f, const struct fp_entry *e, struct ka_finding *fd)
 			return;
 		}
 }
-
 
 /* One account's known_hosts (on host a) against what every host of the
  * fleet presents: a key of a type it pins that differs is what ssh from

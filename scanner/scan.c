@@ -311,7 +311,10 @@ emit(void *arg, size_t i, void *result)
 	 * away before a host is printed (the next tick draws it again below),
 	 * or the host's first line would continue it. */
 	clear_progress(st);
+	if (out->hr.status == HOST_SCANNED)
+		out->hr.digest = &out->digest;
 	st->s->emit(st->s->emit_arg, &out->hr, 0);
+	out->hr.digest = NULL;
 	if (st->fleet != NULL)
 		fleet_add(st->fleet, out->hr.target, out->hr.origin, &out->digest);
 	host_result_free(&out->hr);

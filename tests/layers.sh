@@ -17,7 +17,7 @@ SUITE=layers
 ok() { t_ok "$@"; }
 nok() { t_nok "$@"; }
 
-MODEL="scanner/util scanner/strmap scanner/snapshot scanner/finding scanner/remedy scanner/clientfacts"
+MODEL="scanner/util scanner/digest scanner/strmap scanner/snapshot scanner/finding scanner/remedy scanner/clientfacts"
 
 # symbols a pure object may not reference
 FORBIDDEN='open|open64|openat|openat64|creat|creat64|fopen|fopen64|freopen|fdopen|opendir|fdopendir|readdir|readdir64|scandir|glob|read|pread|pread64|readv|write|pwrite|pwrite64|writev|stat|stat64|lstat|lstat64|fstat|fstat64|fstatat|fstatat64|statx|__xstat|__xstat64|__lxstat|__lxstat64|__fxstat|__fxstat64|access|faccessat|readlink|readlinkat|realpath|unlink|rename|mkdir|rmdir|chmod|chown|fread|fgets|getline|getdelim|fclose|puts|printf|vprintf|perror|time|clock_gettime|gettimeofday|localtime|localtime_r|mktime|tzset|getenv|secure_getenv|setenv|putenv|exit|_exit|abort|system|popen|fork|vfork|execv|execve|execvp|execl|execlp|kill|socket|connect|bind|getaddrinfo|gethostbyname|getpwnam|getpwnam_r|getpwuid|getpwuid_r|getgrnam|getgrgid|getgrouplist|rand|random|srand|gzopen|gzdopen|gzread|syslog|read_file_bounded|read_input_file'
