@@ -123,6 +123,10 @@ report_json_remedy(const struct ka_remedy *r)
 			o = json_pack("{s:o}", "manual", report_jstr(a->text));
 			break;
 		}
+		/* how a person reads the edit, when it is not the plain rendering */
+		if (o != NULL && a->kind == ACT_EDIT && a->text != NULL)
+			json_object_set_new(json_object_get(o, "edit"), "text",
+			    report_jstr(a->text));
 		if (o != NULL && a->kind != ACT_MANUAL && a->target.path != NULL)
 			json_object_set_new(o, "target", json_pack("{s:o,s:s,s:I}",
 			    "path", report_jstr(a->target.path), "type",

@@ -435,7 +435,7 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 		json_t *run = json_object_get(v, "run"), *ed = json_object_get(v, "edit");
 		json_t *tg = json_object_get(v, "target");
 		struct ka_action *act = NULL;
-		char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *as = NULL;
+		char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL, *as = NULL;
 		int rc = 0;
 
 		if (!json_is_object(v))
@@ -459,11 +459,11 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 
 			rc = rstr(r, ed, "file", p, 1, &s1) || rstr(r, ed, "old", p, 0, &s2) ||
 			    rstr(r, ed, "new", p, 0, &s3) || rstr(r, ed, "sshd_config", p, 0, &s4) ||
-			    rstr(r, ed, "as", p, 1, &as) ||
+			    rstr(r, ed, "as", p, 1, &as) || rstr(r, ed, "text", p, 0, &s5) ||
 			    rnum(r, ed, "line", p, 0, 100000000, &line) ? -1 : 0;
 			if (rc == 0)
 				act = remedy_edit(rem, strcmp(as, "user") == 0, s1, line, s2, s3,
-				    s4, NULL);
+				    s4, s5);
 		} else if (json_object_get(v, "manual") != NULL) {
 			rc = rstr(r, v, "manual", p, 1, &s1);
 			if (rc == 0)
@@ -490,6 +490,7 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 		free(s2);
 		free(s3);
 		free(s4);
+		free(s5);
 		free(as);
 		free(p);
 		if (rc != 0)
