@@ -191,6 +191,32 @@ jp(const char *s)
 	return j != NULL ? j : json_string("");
 }
 
+/* A file's text: each line made printable, the newlines kept as they are
+ * (JSON writes them as \n: one byte of the file costs two, not four). */
+static json_t *
+jtext(const char *s)
+{
+	struct buf b;
+	json_t *j;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, "\n");
+		char *t = str_printable(p, n);
+
+		buf_puts(&b, t);
+		free(t);
+		if (p[n] == '\0')
+			break;
+		buf_putc(&b, '\n');
+		p += n + 1;
+	}
+	j = json_string(b.data);
+	buf_free(&b);
+	return j != NULL ? j : json_string("");
+}
+
 static void
 put_list(json_t *o, const char *key, const struct strlist *l)
 {
@@ -227,7 +253,7 @@ digest_to_json(const struct host_digest *d)
 
 		for (size_t i = 0; i + 1 < d->kh_files.n; i += 2)
 			json_array_append_new(a, json_pack("{s:o,s:o}", "path",
-			    jp(d->kh_files.v[i]), "text", jp(d->kh_files.v[i + 1])));
+			    jp(d->kh_files.v[i]), "text", jtext(d->kh_files.v[i + 1])));
 		json_object_set_new(o, "known_hosts", a);
 	}
 	put_list(o, "cas", &d->cas);

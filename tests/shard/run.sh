@@ -78,9 +78,15 @@ for h in $HOSTS; do
 	fi
 	echo "[$(addr $h)]:$PORT $(cut -d' ' -f1,2 "$d/hk.pub")" >> "$D/known_hosts"
 done
-# kya's known_hosts trusts another key for s2: stale across the fleet
+# kya's known_hosts trusts another key for s2 (on line 4): stale across
+# the fleet; the lines before it are what the digest leaves out
 install -d -m 0755 -o kya -g kya /home/kya/.ssh
-echo "[$(addr s2)]:$PORT $(cut -d' ' -f1,2 "$D/other.pub")" > /home/kya/.ssh/known_hosts
+{
+	echo "# kya's hosts"
+	echo "@cert-authority *.example.com $(cut -d' ' -f1,2 "$D/k_b.pub")"
+	echo
+	echo "[$(addr s2)]:$PORT $(cut -d' ' -f1,2 "$D/other.pub")"
+} > /home/kya/.ssh/known_hosts
 chown kya:kya /home/kya/.ssh/known_hosts
 chmod 644 /home/kya/.ssh/known_hosts
 t_ok "six sshd on 127.0.0.161-166:$PORT"
@@ -137,6 +143,12 @@ fleet_checks=$(jq -r '[.hosts[] | select(.fleet == true) | .findings[].check] | 
 check "fleet findings span the shards: keys.shared, hostkey.shared, hostkey.changed" \
     'for c in keys.shared hostkey.shared hostkey.changed; do case " $fleet_checks " in *" $c "*) ;; *) false ;; esac; done' \
     "$fleet_checks"
+check "hostkey.changed names line 4 of kya's known_hosts (the digest keeps line numbers)" \
+    'jq -e "[.hosts[] | select(.fleet == true) | .findings[] | select(.check == \"hostkey.changed\") | .line] | unique == [4]" "$D/full.json" >/dev/null' \
+    "$(jq -c '[.hosts[] | select(.fleet == true) | .findings[] | select(.check == "hostkey.changed") | {path, line}]' "$D/full.json")"
+check "the digest carries kya's known_hosts without its comment and @cert-authority lines" \
+    'jq -e "[.hosts[] | select(.fleet != true) | .digest.known_hosts[]? | select(.path == \"/home/kya/.ssh/known_hosts\") | .text | test(\"^\\n\\n\\n\\\\[\")] | (length > 0 and all)" "$D/full.json" >/dev/null' \
+    "$(jq -c '[.hosts[] | select(.fleet != true) | .digest.known_hosts[]?] | .[0]' "$D/full.json")"
 check "each scanned host carries its digest and inventory index" \
     'jq -e "[.hosts[] | select(.fleet != true) | (.digest.hostkey_fps | length > 0) and (.index | type == \"number\")] | all" "$D/full.json" >/dev/null' \
     "$(jq -c '.hosts[0] | {index, digest}' "$D/full.json" | head -c 600)"
