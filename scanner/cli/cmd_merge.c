@@ -147,10 +147,11 @@ gather(const struct cli_args *a, struct report_doc *d, size_t n, size_t *count)
 				cli_input_error(xasprintf("%s: $.hosts[%zu].digest: missing (the "
 				    "fleet checks need each scanned host's digest: a report "
 				    "of this keyaudit, scan --json)", f->v[i], h->pos));
-			if (d[0].sharded && h->index < 0)
-				cli_input_error(xasprintf("%s: $.hosts[%zu].index: missing (a "
-				    "shard's hosts carry their place in the inventory)", f->v[i],
-				    h->pos));
+			if (d[0].sharded && (h->index < 0 ||
+			    (size_t)h->index >= d[i].inventory_hosts))
+				cli_input_error(xasprintf("%s: $.hosts[%zu].index: expected the "
+				    "host's place in the inventory of %zu hosts", f->v[i], h->pos,
+				    d[i].inventory_hosts));
 			m[k].h = h;
 			m[k++].doc = i;
 		}
