@@ -243,11 +243,12 @@ check "a host added to the inventory moves no other host" \
     '[ -z "$moved" ] && [ "s7:$s7at" = "$(oracle 3 s7)" ]' "moved:$moved s7 in shard $s7at, oracle $(oracle 3 s7)"
 
 # --- keys and known-hosts take --shard too: the shards' rows are the whole's
-keys() { "$KA" keys -F "$D/ssh_config" --sudo --user kya --user kyb -j 8 --timeout 10 -f "$D/inv" --format csv "$@" 2>/dev/null | sed 1d | sort; }
+keys() { "$KA" keys -F "$D/ssh_config" --sudo --user kya --user kyb -j 8 --timeout 10 -f "$D/inv" --format csv "$@" 2>>"$D/keys.err" | sed 1d | sort; }
 keys > "$D/keys.all"
 for k in 0 1 2; do keys --shard $k/3; done | sort > "$D/keys.shards"
 check "keys --shard: the three shards' rows are the unsharded rows" \
-    '[ -s "$D/keys.all" ] && cmp -s "$D/keys.all" "$D/keys.shards"' "$(diff "$D/keys.all" "$D/keys.shards" | head)"
+    '[ -s "$D/keys.all" ] && cmp -s "$D/keys.all" "$D/keys.shards"' \
+    "$(wc -l < "$D/keys.all") rows unsharded, $(wc -l < "$D/keys.shards") in shards: $(diff "$D/keys.all" "$D/keys.shards" | head -n 4; head -c 1500 "$D/keys.err")"
 khosts() { "$KA" known-hosts -F "$D/ssh_config" -f "$D/inv" --format json "$@" 2>/dev/null |
     jq -r '.hosts[] | select(.target != "fleet" and .target != "known_hosts") | .target'; }
 all=$(khosts | sort | tr '\n' ' ')
