@@ -8,7 +8,7 @@
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
 
-static const char *const scan_formats[] = { "text", "json", "junit", "sarif", "prom", NULL };
+static const char *const scan_formats[] = { "text", "json", "junit", "sarif", "prom", "html", NULL };
 
 static const struct cmd_option scan_options[] = {
 	{ NULL, "targets (none: the local machine):", 0 },
@@ -31,6 +31,7 @@ static const struct cmd_option scan_options[] = {
 	    "last entry named 'fleet' holds keys shared across hosts and cloned host keys):", 0 },
 	CMD_OPTIONS_REPORTS,
 	{ &opt_fix_script, NULL, 0 },
+	{ &opt_previous, NULL, 0 },
 	{ &opt_baseline, NULL, 0 },
 	{ &opt_write_baseline, NULL, 0 },
 	{ &opt_fail_on, NULL, 0 },
