@@ -90,10 +90,9 @@ is_new(struct report *r, const char *host, const struct ka_finding *f)
 	return 0;
 }
 
-static void
-put_finding(struct report *r, const char *host, const struct ka_finding *f)
+void
+html_put_finding(FILE *out, const struct ka_finding *f, int is_new)
 {
-	FILE *out = r->out;
 	int sev = (int)f->severity;
 	char *fix;
 
@@ -112,7 +111,7 @@ put_finding(struct report *r, const char *host, const struct ka_finding *f)
 	fputs("</code>", out);
 	if (f->blocks_login)
 		fputs(" <span class=\"tag blk\">blocks login</span>", out);
-	if (is_new(r, host, f))
+	if (is_new)
 		fputs(" <span class=\"tag new\">new</span>", out);
 	if (f->baselined != NULL)
 		fputs(" <span class=\"tag\">baselined</span>", out);
@@ -157,6 +156,12 @@ put_finding(struct report *r, const char *host, const struct ka_finding *f)
 		fprintf(out, "<p class=\"sub\">baseline entry expired on %s: fails again</p>", d);
 	}
 	fputs("</div>\n", out);
+}
+
+static void
+put_finding(struct report *r, const char *host, const struct ka_finding *f)
+{
+	html_put_finding(r->out, f, is_new(r, host, f));
 }
 
 static size_t

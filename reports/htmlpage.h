@@ -37,6 +37,11 @@ void html_page_close(FILE *out);
 /* "info" .. "critical" as a badge; sev < 0 writes "none". */
 void html_sev_badge(FILE *out, int sev);
 
+/* One finding as an .item (reports/html.c): check, severity, blocking,
+ * user, path:line, message and fix, all escaped; is_new marks it "new". */
+struct ka_finding;
+void html_put_finding(FILE *out, const struct ka_finding *f, int is_new);
+
 /* The Content-Security-Policy value the page carries (for tests). Caller
  * frees. */
 char *html_page_csp(void);
