@@ -79,7 +79,7 @@ is_new(struct report *r, const char *host, const struct ka_finding *f)
 
 	if (r->prev == NULL)
 		return 0;
-	finding_identity(host, f, id);
+	report_finding_identity(host, f, id);
 	k = strmap_find(&r->prev->ids, id, strlen(id));
 	if (k == STRMAP_NONE) {
 		r->new_++;

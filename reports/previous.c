@@ -65,6 +65,30 @@ report_doc_identity(json_t *f, const char *host, char out[65])
 }
 
 static char *
+printable(const char *s)
+{
+	return s != NULL ? str_printable(s, strlen(s)) : NULL;
+}
+
+void
+report_finding_identity(const char *host, const struct ka_finding *f, char out[65])
+{
+	struct ka_finding k;
+	char *h = printable(host);
+
+	memset(&k, 0, sizeof(k));
+	k.rule = f->rule;
+	k.user = printable(f->user);
+	k.path = printable(f->path);
+	k.key_fp = printable(f->key_fp);
+	finding_identity(h, &k, out);
+	free(k.user);
+	free(k.path);
+	free(k.key_fp);
+	free(h);
+}
+
+static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;

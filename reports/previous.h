@@ -26,6 +26,11 @@ void report_doc_free(struct report_doc *d);
 /* A finding object's identity (finding_identity) under host. */
 void report_doc_identity(struct json_t *finding, const char *host, char out[65]);
 
+/* A finding's identity as it will read back from the JSON report, whose
+ * strings are made printable (str_printable): what report_doc_identity
+ * gives for it there, so a live finding matches its old self. */
+void report_finding_identity(const char *host, const struct ka_finding *f, char out[65]);
+
 /* What the HTML report's trend needs of a previous report: each finding's
  * identity, and what a resolved one is shown as. */
 struct prev_finding {
