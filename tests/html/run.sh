@@ -47,14 +47,18 @@ t_keyfile kwb "$D/kwb.keys"
 cp "$D/ca.pub" "$D/trusted_ca.pub"
 chmod 644 "$D/trusted_ca.pub"
 # host b's sshd_config lives under a path a hostile host could give
-HOSTILE_DIR="$D/h/x\"><img src=x onerror=alert(1)>$(printf '\342\200\256')evil/</script><script>alert(2)</script>"
+# (no bidi character there: sshd's process title escapes it, and the
+# cleanup finds sshd by its config path; a key file of kwb's carries one)
+HOSTILE_DIR="$D/h/x\"><img src=x onerror=alert(1)>/</script><script>alert(2)</script>"
+BIDI=$(printf 'k\342\200\256txt.pub')
+install -m 0666 -o kwb -g kwb "$D/k_old.pub" "/home/kwb/.ssh/$BIDI"
 mkdir -p "$HOSTILE_DIR"
 chmod -R 755 "$D/h"
 t_sshd a 127.0.0.1 2570 "TrustedUserCAKeys $D/trusted_ca.pub" ||
     { nok "sshd a starts" "$T_SSHD_WHY"; finish; }
 # the same host key as a: a cloned image (a fleet finding)
 T_SSHD_CONFIG="$HOSTILE_DIR/sshd_config" t_sshd b 127.0.0.1 2571 "HostKey $D/a/hk" \
-    "PasswordAuthentication yes" || { nok "sshd b starts" "$T_SSHD_WHY"; finish; }
+    "PasswordAuthentication yes" "AuthorizedKeysFile .ssh/authorized_keys .ssh/$BIDI" || { nok "sshd b starts" "$T_SSHD_WHY"; finish; }
 ok "two sshd on 127.0.0.1:2570 and :2571 (one host key), kw accounts"
 {
 	t_known_hosts a 127.0.0.1 2570
@@ -102,8 +106,8 @@ failed=$(jq -r '.summary.hosts_failed' "$D/scan.json")
 [ "$(echo "$sevs" | tr ',' '\n' | wc -l)" -ge 3 ] && [ -n "$fleet" ] && [ "$failed" = 1 ] &&
     ok "the report has severities $sevs, fleet findings $fleet, one failed host" ||
     nok "findings of several severities, a fleet finding, a failed host" "sevs=$sevs fleet=$fleet failed=$failed"
-jq -e '[.hosts[].findings[].path // empty] | any(contains("</script><script>alert(2)</script>"))' \
-    "$D/scan.json" >/dev/null && ok "a finding's path holds </script><script>, \"><img onerror> and a bidi override" ||
+jq -e '[.hosts[].findings[].path // empty] | any(contains("</script><script>alert(2)</script>")) and
+    any(contains("\\u202e"))' "$D/scan.json" >/dev/null && ok "a finding's path holds </script><script>, \"><img onerror> and a bidi override" ||
     nok "the hostile path reaches the findings" "$(jq -c '[.hosts[].findings[].path]' "$D/scan.json")"
 
 rendered "scan report" "$D/scan.html"
