@@ -10,13 +10,15 @@ one-line account and exits 0.
   dom.py keys JSON DOM                    every key row
   dom.py preflight JSON DOM               every account change and finding
   dom.py safe DOM                         no injected element or handler
-  dom.py png FILE WIDTH [MIN_BYTES]       a PNG of that width
+  dom.py png FILE WIDTH [MIN_BYTES [EDGE]] a PNG of that width (its right
+                                          EDGE px blank: nothing overflows)
 """
 import collections
 import html.parser
 import json
 import struct
 import sys
+import zlib
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "param", "source", "track", "wbr"}
@@ -223,13 +225,54 @@ def safe(dpath):
     return "%d elements, one script, no handler, CSP %s" % (len(d.el), "present" if metas else "missing")
 
 
-def png(path, width, min_bytes):
+def pixels(data):
+    """Rows of (r, g, b) of an 8-bit RGB or RGBA, non-interlaced PNG."""
+    w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    if depth != 8 or ctype not in (2, 6) or interlace:
+        return None
+    bpp = 3 if ctype == 2 else 4
+    idat, pos = b"", 8
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw, stride, prev, rows = zlib.decompress(idat), w * bpp, None, []
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        prev = prev or bytearray(stride)
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(w)])
+        prev = line
+    return rows
+
+
+def png(path, width, min_bytes, edge=0):
     data = open(path, "rb").read()
     expect(data[:8] == b"\x89PNG\r\n\x1a\n", "%s is a PNG" % path)
     w, h = struct.unpack(">II", data[16:24])
     expect(w == width, "%s is %d px wide (want %d)" % (path, w, width))
     expect(len(data) >= min_bytes, "%s: %d bytes (a blank page is smaller than %d)" % (path, len(data), min_bytes))
-    return "%dx%d, %d bytes" % (w, h, len(data))
+    if edge:
+        # nothing drawn in the rightmost columns: no text or box runs past
+        # the viewport (a page wider than the phone would be cut there)
+        rows = pixels(data)
+        expect(rows is not None, "%s: an 8-bit RGB(A) PNG" % path)
+        inked = [y for y, r in enumerate(rows or []) if any(min(px) < 235 for px in r[w - edge:])]
+        expect(not inked, "%s: something reaches the right edge at rows %s" % (path, inked[:5]))
+    return "%dx%d, %d bytes%s" % (w, h, len(data), ", right %d px blank" % edge if edge else "")
 
 
 def main(argv):
@@ -245,7 +288,8 @@ def main(argv):
     elif mode == "safe":
         out = safe(argv[2])
     elif mode == "png":
-        out = png(argv[2], int(argv[3]), int(argv[4]) if len(argv) > 4 else 10000)
+        out = png(argv[2], int(argv[3]), int(argv[4]) if len(argv) > 4 else 10000,
+                  int(argv[5]) if len(argv) > 5 else 0)
     else:
         sys.exit("dom.py: unknown mode " + mode)
     if errors:

@@ -144,7 +144,22 @@ echo "$c" | grep -q "img-src 'none'" && ok "CSP blocks an image slipped in, and 
 "${CHROME[@]}" --window-size=1280,1600 --screenshot="$D/scan.png" "file://$D/scan.html" > /dev/null 2>&1
 out=$($DOM png "$D/scan.png" 1280 30000) && ok "desktop screenshot: $out" || nok "desktop screenshot" "$out"
 "${CHROME[@]}" --window-size=375,1400 --screenshot="$D/phone.png" "file://$D/scan.html" > /dev/null 2>&1
-out=$($DOM png "$D/phone.png" 375 15000) && ok "phone screenshot (375 px): $out" || nok "phone screenshot" "$out"
+out=$($DOM png "$D/phone.png" 375 15000 4) && ok "phone screenshot (375 px), nothing past its right edge: $out" ||
+    nok "phone screenshot, no horizontal overflow" "$out"
+# the overflow check can fail: the same page made 600 px wide
+python3 - "$D/scan.html" "$D/wide.html" <<'EOF'
+import base64, hashlib, re, sys
+s = open(sys.argv[1]).read()
+m = re.search(r"<style>(.*?)</style>", s, re.S)
+body = m.group(1).replace(".page>*{min-width:0}", ".page>*{min-width:600px}", 1)
+h = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+s = s[:m.start(1)] + body + s[m.end(1):]
+s = re.sub(r"style-src &#39;sha256-[^&]*&#39;", "style-src &#39;sha256-%s&#39;" % h, s)
+open(sys.argv[2], "w").write(s)
+EOF
+"${CHROME[@]}" --window-size=375,1400 --screenshot="$D/wide.png" "file://$D/wide.html" > /dev/null 2>&1
+$DOM png "$D/wide.png" 375 15000 4 > /dev/null && nok "the overflow check sees a 600 px page cut at 375 px" ||
+    ok "the overflow check sees a 600 px page cut at 375 px"
 
 # --- printed: the summary first, findings expanded, no filter bar
 "${CHROME[@]}" --no-pdf-header-footer --print-to-pdf="$D/scan.pdf" "file://$D/scan.html" > /dev/null 2>&1
