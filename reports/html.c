@@ -28,7 +28,6 @@ struct ca_entry {
 
 struct report {
 	FILE *out;
-	const struct report_opts *o;
 	size_t hosts;			/* sections written */
 	int fleet_seen;
 	struct ca_entry ca[CAMAP_CAS];
@@ -47,7 +46,6 @@ r_open(FILE *out, const struct report_opts *o)
 	char *title = xasprintf("keyaudit %s report", cmd);
 
 	r->out = out;
-	r->o = o;
 	r->prev = o->previous;
 	if (r->prev != NULL)
 		r->seen = xcalloc(strmap_count(&r->prev->ids) + 1, 1);

@@ -82,6 +82,9 @@ cmd_scan(struct cli_args *a)
 		    "not with --root or --snapshot");
 	if (a->limit != NULL && a->inventory == NULL)
 		cli_usage("scan", "--limit selects from an inventory: give -f FILE");
+	if (a->previous != NULL && a->html_file == NULL && strcmp(a->format, "html") != 0)
+		cli_usage("scan", "--previous is the HTML report's trend: give --html FILE "
+		    "or --format html");
 	collect_opts_from(a, &co);
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = a->from;
