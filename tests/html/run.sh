@@ -37,7 +37,8 @@ echo '{"keyaudit":"1","hosts":[{"target":"a","findings":[{"check":"x"}]}]}' > "$
 [ $? = 2 ] && [ "$(wc -l < "$D/bad.err")" = 1 ] && grep -q 'bad.json: hosts\[0\].findings\[0\]: expected' "$D/bad.err" &&
     [ ! -e "$D/never.html" ] && ok "--previous with a bad report: exit 2, its JSON path named ($(cat "$D/bad.err"))" ||
     nok "--previous bad report" "$(cat "$D/bad.err")"
-"$KA" scan --previous "$D/bad.json" > /dev/null 2> "$D/bad.err"
+echo '{"keyaudit":"1","hosts":[]}' > "$D/empty.json"
+"$KA" scan --previous "$D/empty.json" > /dev/null 2> "$D/bad.err"
 [ $? = 2 ] && grep -q 'give --html FILE' "$D/bad.err" && ok "--previous without an HTML report: usage error" ||
     nok "--previous needs --html" "$(cat "$D/bad.err")"
 
