@@ -66,7 +66,7 @@ static const char page_style[] =
 "@media (max-width:40rem){.page{padding:.5rem}.card{min-width:6rem}"
 "th,td{padding:.2rem}}\n"
 "@media print{#filters{display:none!important}.collapsed .body{display:block}"
-".hid{display:block}.grp,.item{break-inside:avoid}.hh{cursor:auto}"
+".hid{display:block}.item,tr,.card{break-inside:avoid}.hh,h1,h2,h3{break-after:avoid}.hh{cursor:auto}"
 "body{font-size:11pt}.page{max-width:none;padding:0}}\n";
 
 /* Filters and sorting, from the fragment; everything it reads is in the
