@@ -50,7 +50,7 @@ r_open(FILE *out, const struct report_opts *o)
 	if (r->prev != NULL)
 		r->seen = xcalloc(strmap_count(&r->prev->ids) + 1, 1);
 	html_page_open(out, title, "SSH public-key login: what blocks it and what is unsafe, "
-	    "per host", 1);
+	    "per host", HTML_FILTERS);
 	fputs("<main id=\"hosts\" class=\"grps\">\n", out);
 	free(title);
 	return r;

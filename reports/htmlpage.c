@@ -93,10 +93,10 @@ static const char page_script[] =
 "else if(how===\"host\"){var x=a.getAttribute(\"data-host\")||\"\",y=b.getAttribute(\"data-host\")||\"\";"
 "d=x<y?-1:x>y?1:0;}return d||num(a,\"data-idx\")-num(b,\"data-idx\");});\n"
 "gs.forEach(function(g){c.appendChild(g);});});}\n"
-"function apply(){var p=params(),sev=SEV.indexOf(p.sev||\"\"),check=p.check||\"\","
+"function apply(){var p=params(),sev=fs?SEV.indexOf(p.sev||\"\"):-1,check=p.check||\"\","
 "host=(p.host||\"\").toLowerCase(),sort=p.sort===\"worst\"||p.sort===\"host\"?p.sort:\"\","
 "active=sev>=0||check!==\"\",n=0,total=0;\n"
-"fs.value=sev>=0?SEV[sev]:\"\";fc.value=checks.hasOwnProperty(check)?check:\"\";"
+"if(fs)fs.value=sev>=0?SEV[sev]:\"\";fc.value=checks.hasOwnProperty(check)?check:\"\";"
 "if(document.activeElement!==fh)fh.value=p.host||\"\";fo.value=sort;\n"
 "all(\".grp\").forEach(function(g){var vis=0,gh=g.getAttribute(\"data-host\");\n"
 "all(\".item\",g).forEach(function(e){var eh=e.getAttribute(\"data-host\");"
@@ -107,11 +107,11 @@ static const char page_script[] =
 "(!(active||(host&&gh===null))||vis>0);g.classList.toggle(\"hid\",!ok);"
 "if(ok)n+=vis;});\n"
 "shown.textContent=n+\" of \"+total+\" shown\";sortGroups(sort);}\n"
-"function set(){var q=[];if(fs.value)q.push(\"sev=\"+encodeURIComponent(fs.value));"
+"function set(){var q=[];if(fs&&fs.value)q.push(\"sev=\"+encodeURIComponent(fs.value));"
 "if(fc.value)q.push(\"check=\"+encodeURIComponent(fc.value));"
 "if(fh.value)q.push(\"host=\"+encodeURIComponent(fh.value));"
 "if(fo.value)q.push(\"sort=\"+encodeURIComponent(fo.value));location.hash=q.join(\"&\");}\n"
-"fs.addEventListener(\"change\",set);fc.addEventListener(\"change\",set);"
+"if(fs)fs.addEventListener(\"change\",set);fc.addEventListener(\"change\",set);"
 "fh.addEventListener(\"input\",set);fo.addEventListener(\"change\",set);\n"
 "window.addEventListener(\"hashchange\",apply);\n"
 "document.addEventListener(\"click\",function(ev){var t=ev.target;"
@@ -214,19 +214,24 @@ html_page_csp(void)
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical" };
 
 static void
-filter_bar(FILE *out)
+filter_bar(FILE *out, int filters)
 {
-	fputs("<nav id=\"filters\" hidden aria-label=\"filters\">"
-	    "<label>severity at least <select id=\"f-sev\"><option value=\"\">any</option>", out);
-	for (size_t i = 0; i < KA_ARRLEN(sev_names); i++)
-		fprintf(out, "<option value=\"%s\">%s</option>", sev_names[i], sev_names[i]);
-	fputs("</select></label>"
-	    "<label>check <select id=\"f-check\"><option value=\"\">any</option></select></label>"
+	fputs("<nav id=\"filters\" hidden aria-label=\"filters\">", out);
+	if (filters != HTML_FILTERS_NOSEV) {
+		fputs("<label>severity at least <select id=\"f-sev\">"
+		    "<option value=\"\">any</option>", out);
+		for (size_t i = 0; i < KA_ARRLEN(sev_names); i++)
+			fprintf(out, "<option value=\"%s\">%s</option>", sev_names[i],
+			    sev_names[i]);
+		fputs("</select></label>", out);
+	}
+	fprintf(out, "<label>%s <select id=\"f-check\"><option value=\"\">any</option></select></label>"
 	    "<label>host <input id=\"f-host\" type=\"search\" size=\"14\"></label>"
 	    "<label>sort <select id=\"f-sort\"><option value=\"\">as scanned</option>"
 	    "<option value=\"worst\">worst first</option>"
 	    "<option value=\"host\">by host</option></select></label>"
-	    "<span id=\"f-shown\"></span></nav>\n", out);
+	    "<span id=\"f-shown\"></span></nav>\n",
+	    filters == HTML_FILTERS_NOSEV ? "kind" : "check");
 }
 
 void
@@ -249,7 +254,7 @@ html_page_open(FILE *out, const char *title, const char *subtitle, int filters)
 	html_put(out, subtitle);
 	fputs("</p></header>\n", out);
 	if (filters)
-		filter_bar(out);
+		filter_bar(out, filters);
 	free(csp);
 }
 

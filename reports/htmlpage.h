@@ -29,7 +29,11 @@ void html_put(FILE *out, const char *s);
 void html_put_terminal(FILE *out, const char *s);
 
 /* The page up to the opening of its content: doctype, head (title, CSP,
- * viewport, style), the header and the filter bar (filters 0: none). */
+ * viewport, style), the header and the filter bar: filters 0 none,
+ * HTML_FILTERS severity, check, host and sort, HTML_FILTERS_NOSEV the same
+ * without severity, the check being the row's kind (keys). */
+#define HTML_FILTERS		1
+#define HTML_FILTERS_NOSEV	2
 void html_page_open(FILE *out, const char *title, const char *subtitle, int filters);
 /* The inline script and the closing tags. */
 void html_page_close(FILE *out);

@@ -450,7 +450,7 @@ int
 pf_report_html(FILE *out, const struct pf_report *r)
 {
 	html_page_open(out, "keyaudit preflight report",
-	    "who loses or gains key login with the proposed change", 1);
+	    "who loses or gains key login with the proposed change", HTML_FILTERS);
 	fputs("<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">", out);
 	fprintf(out, "<div class=\"card c-lose\"><b>%zu</b>lose key login</div>"
 	    "<div class=\"card c-gain\"><b>%zu</b>gain key login</div>"

@@ -763,7 +763,8 @@ print_html(FILE *fp, const struct key_rows *r)
 	for (size_t i = 0; i < r->n; i++)
 		nk += strcmp(r->v[i].kind, "key") == 0;
 	html_page_open(fp, "keyaudit key inventory",
-	    "every authorized key, the CAs trusted, and when each key last logged in", 1);
+	    "every authorized key, the CAs trusted, and when each key last logged in",
+	    HTML_FILTERS_NOSEV);
 	fprintf(fp, "<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">"
 	    "<div class=\"card c-keys\"><b>%zu</b>keys</div>"
 	    "<div class=\"card c-trust\"><b>%zu</b>certificate trust rows</div>"

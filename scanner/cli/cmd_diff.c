@@ -478,7 +478,7 @@ print_html(FILE *out, const struct result *r, const char *oldn, const char *newn
 	buf_init(&sub);
 	buf_puts(&sub, "");
 	buf_printf(&sub, "%s -> %s", oldn, newn);
-	html_page_open(out, "keyaudit diff", sub.data, 1);
+	html_page_open(out, "keyaudit diff", sub.data, HTML_FILTERS);
 	buf_free(&sub);
 	fprintf(out, "<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">"
 	    "<div class=\"card c-new\"><b>%zu</b>new findings</div>"

@@ -228,6 +228,14 @@ out=$($DOM diff "$D/diff.json" "$D/diff.html.dom") && ok "diff DOM = JSON: $out"
     --timeout 10 --quiet --format json --html "$D/keys.html" > "$D/keys.json" 2> "$D/keys.err"
 rendered "keys" "$D/keys.html"
 out=$($DOM keys "$D/keys.json" "$D/keys.html.dom") && ok "keys DOM = JSON: $out" || nok "keys DOM = JSON" "$out"
+c=$(render "file://$D/keys.html#check=ca" "$D/keysf.dom")
+shown=$(python3 -c '
+import sys; sys.path.insert(0, "tests/html"); import dom
+d = dom.Dom(open(sys.argv[1]).read())
+print(" ".join(sorted(e["a"]["data-check"] for e in d.find("key") if d.shown(e))))' "$D/keysf.dom")
+want=$(jq -r '[.keys[] | select(.kind == "ca") | .kind] | join(" ")' "$D/keys.json")
+[ -z "$c" ] && [ -n "$want" ] && [ "$shown" = "$want" ] && ok "keys #check=ca shows the CA rows only ($shown)" ||
+    nok "keys #check=ca" "$c shown=$shown want=$want"
 "$KA" known-hosts -f "$D/inv.ini" --known-hosts "$D/kh" --timeout 10 --quiet --format json \
     --html "$D/kh.html" > "$D/kh.json" 2> "$D/kh.err"
 rendered "known-hosts" "$D/kh.html"
