@@ -123,6 +123,19 @@ jq -e '[.hosts[].findings[].path // empty] | any(contains("</script><script>aler
 
 rendered "scan report" "$D/scan.html"
 out=$($DOM scan "$D/scan.json" "$D/scan.html.dom") && ok "DOM = JSON: $out" || nok "DOM holds every host and finding of the JSON report, nothing more" "$out"
+# the CA trust map: host a trusts the CA (TrustedUserCAKeys), by ssh-keygen's fingerprint
+cafp=$(ssh-keygen -lf "$D/ca.pub" | cut -d' ' -f2)
+python3 - "$D/scan.html.dom" "$cafp" > "$D/camap.out" <<'EOF'
+import sys
+sys.path.insert(0, "tests/html")
+import dom
+d = dom.Dom(open(sys.argv[1]).read())
+rows = [d.text(r) for r in d.find("ca", "tr")]
+print(rows)
+sys.exit(0 if len(rows) == 1 and sys.argv[2] in rows[0] and "a (all users)" in rows[0]
+         and "b (" not in rows[0] else 1)
+EOF
+[ $? = 0 ] && ok "CA trust map: $cafp trusted by a (all users), not b" || nok "CA trust map" "$(cat "$D/camap.out")"
 out=$($DOM safe "$D/scan.html.dom") && ok "no injected element: $out" || nok "no injected element" "$out"
 grep -q '<img\|<svg\|<script>alert' "$D/scan.html" && nok "the file itself has no raw <img, <svg or <script>alert" ||
     ok "the file itself has no raw <img, <svg or <script>alert (escaped: $(grep -o '&lt;img src=x onerror=alert(1)&gt;' "$D/scan.html" | head -n 1))"
@@ -208,16 +221,21 @@ cat "$D/k_new.pub" >> /home/kwb/.ssh/authorized_keys
 scan --format json --previous "$D/scan.json" --html "$D/scan2.html" > "$D/scan2.json" 2> "$D/scan2.err"
 "$KA" diff "$D/scan.json" "$D/scan2.json" --format json --html "$D/diff.html" > "$D/diff.json"
 rendered "scan --previous" "$D/scan2.html"
-python3 - "$D/diff.json" "$D/scan2.html.dom" > "$D/trend.out" <<'EOF'
+python3 - "$D/diff.json" "$D/scan2.html.dom" "$D/scan.json" "$D/scan2.json" > "$D/trend.out" <<'EOF'
 import json, sys
 sys.path.insert(0, "tests/html")
 import dom
 d = dom.Dom(open(sys.argv[2]).read())
 r = json.load(open(sys.argv[1]))
-got = {c: dom.card(d, "t-" + c) for c in ("new", "resolved")}
-want = {"new": str(len(r["new_findings"])), "resolved": str(len(r["resolved_findings"]))}
-print("trend %s, diff %s" % (got, want))
-sys.exit(0 if got == want and want["resolved"] != "0" else 1)
+s1, s2 = (json.load(open(f))["summary"] for f in sys.argv[3:5])
+got = {c: dom.card(d, "t-" + c) for c in ("new", "resolved", "unchanged")}
+total = sum(len(h["findings"]) for h in json.load(open(sys.argv[4]))["hosts"])
+want = {"new": str(len(r["new_findings"])), "resolved": str(len(r["resolved_findings"])),
+        "unchanged": str(total - len(r["new_findings"]))}
+deltas = {dom.SEV[int(e["a"]["data-sev"])]: d.text(e) for e in d.find("d", "td")}
+wantd = {k: "%+d" % (s2["by_severity"][k] - s1["by_severity"][k]) for k in dom.SEV}
+print("trend %s deltas %s; diff %s deltas %s" % (got, deltas, want, wantd))
+sys.exit(0 if got == want and deltas == wantd and want["resolved"] != "0" else 1)
 EOF
 [ $? = 0 ] && ok "the trend agrees with keyaudit diff: $(cat "$D/trend.out")" || nok "trend = diff" "$(cat "$D/trend.out")"
 rendered "diff" "$D/diff.html"
