@@ -77,8 +77,8 @@ ok "two sshd on 127.0.0.1:2570 and :2571 (one host key), kw accounts"
 } > "$D/kh"
 {
 	echo "[web]"
-	echo "a ansible_host=127.0.0.1 ansible_port=2570 keyaudit_sshd_config=$D/a/sshd_config"
 	echo "b ansible_host=127.0.0.1 ansible_port=2571 keyaudit_sshd_config='$HOSTILE_DIR/sshd_config'"
+	echo "a ansible_host=127.0.0.1 ansible_port=2570 keyaudit_sshd_config=$D/a/sshd_config"
 	echo "down ansible_host=127.0.0.1 ansible_port=2572"
 	echo "[web:vars]"
 	echo "ansible_user=kwscan"
@@ -207,6 +207,14 @@ for f in "high||" "|$check|" "medium||b" "||fleet"; do
 	frc=$?
 	[ -z "$c" ] && [ $frc = 0 ] && ok "#$frag shows exactly its findings: $out" || nok "#$frag" "$c$out"
 done
+# (the inventory names b before a: sorting by host changes the order)
+c=$(render "file://$D/scan.html#sort=host" "$D/sort.dom")
+order=$(python3 -c '
+import sys; sys.path.insert(0, "tests/html"); import dom
+d = dom.Dom(open(sys.argv[1]).read())
+print(" ".join(g["a"]["data-host"] for g in d.find("grp", "section") if "fleet" not in g["cls"]))' "$D/sort.dom")
+[ -z "$c" ] && [ "$order" = "a b down" ] && [ "$(jq -r '[.hosts[].target] | join(" ")' "$D/scan.json")" = "b a down fleet" ] &&
+    ok "#sort=host orders the hosts by name ($order; scanned as b a down)" || nok "#sort=host" "$c $order"
 c=$(render "file://$D/scan.html#sort=worst" "$D/sort.dom")
 order=$(python3 -c '
 import sys; sys.path.insert(0, "tests/html"); import dom
