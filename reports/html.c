@@ -30,6 +30,7 @@ struct report {
 	FILE *out;
 	size_t hosts;			/* sections written */
 	int fleet_seen;
+	int in_after;			/* the entries after the fleet's are open */
 	struct ca_entry ca[CAMAP_CAS];
 	size_t nca, ca_dropped;		/* CAs past the bound */
 	/* --previous */
@@ -286,6 +287,11 @@ r_host(struct report *r, const struct ka_host_result *h)
 
 	if (fleet)
 		r->fleet_seen = 1;
+	else if (r->fleet_seen && !r->in_after) {
+		/* known-hosts' known_hosts entry: after the fleet's, in the flow */
+		fputs("<div id=\"after\" class=\"grps\">\n", r->out);
+		r->in_after = 1;
+	}
 	put_section(r, h, fleet);
 	r->hosts++;
 	if (h->digest != NULL)
@@ -441,6 +447,8 @@ r_close(struct report *r, const struct ka_summary *s)
 
 	if (!r->fleet_seen)
 		fputs("</main>\n", out);
+	if (r->in_after)
+		fputs("</div>\n", out);
 	if (r->hosts == 0)
 		fputs("<p class=\"empty\">no hosts</p>\n", out);
 	put_camap(r);
