@@ -164,10 +164,10 @@ c=$(render "file://$D/injected.html" "$D/injected.dom")
 echo "$c" | grep -q "img-src 'none'" && ok "CSP blocks an image slipped in, and the check sees it" ||
     nok "a CSP violation shows on the console" "$c"
 
-# scripting off: everything shows, the filter bar (which needs the script) does not
-"${CHROME[@]}" --blink-settings=scriptEnabled=false --dump-dom "file://$D/scan.html#sev=critical" \
-    > "$D/noscript.dom" 2> /dev/null
-python3 - "$D/noscript.dom" > "$D/noscript.out" <<'EOF'
+# scripting off the DOM is the file as written (Chromium's --dump-dom needs
+# scripting, so the file is read as a browser without it would): every
+# finding shown, the filter bar (which needs the script) hidden
+python3 - "$D/scan.html" > "$D/noscript.out" <<'EOF'
 import sys
 sys.path.insert(0, "tests/html")
 import dom
@@ -178,7 +178,7 @@ print("%d findings, %d shown, filter bar hidden: %s" % (len(items), sum(d.shown(
       bar is not None and "hidden" in bar["a"]))
 sys.exit(0 if items and all(d.shown(e) for e in items) and bar and "hidden" in bar["a"] else 1)
 EOF
-[ $? = 0 ] && ok "scripting off (#sev=critical ignored): $(cat "$D/noscript.out")" || nok "scripting off" "$(cat "$D/noscript.out")"
+[ $? = 0 ] && ok "scripting off: $(cat "$D/noscript.out")" || nok "scripting off" "$(cat "$D/noscript.out")"
 
 # --- screenshots: desktop and phone
 "${CHROME[@]}" --window-size=1280,1600 --screenshot="$D/scan.png" "file://$D/scan.html" > /dev/null 2>&1
