@@ -31,6 +31,9 @@ struct report_opts {
 	/* --fail-on: the gate. JUnit fails exactly the findings at or above
 	 * it that no baseline accepts, as the exit status does. */
 	enum ka_severity fail_on;
+	/* --previous: the report this run is compared with (the HTML
+	 * report's trend), or NULL. */
+	const struct report_previous *previous;
 };
 
 /* Whether a finding fails the gate of --fail-on (summary_exit's rule for
@@ -38,6 +41,7 @@ struct report_opts {
 int finding_fails_gate(const struct ka_finding *f, enum ka_severity fail_on);
 
 struct report;
+struct report_previous;
 
 struct report_format {
 	const char *name;		/* "text", "json", "junit" */
@@ -53,6 +57,7 @@ extern const struct report_format report_junit;
 extern const struct report_format report_sarif;
 extern const struct report_format report_prom;
 extern const struct report_format report_fixscript;
+extern const struct report_format report_html;
 
 /* The format with this name, or NULL. */
 const struct report_format *report_format_find(const char *name);
