@@ -11,6 +11,7 @@
 
 #include "reports/report.h"
 #include "reports/preflight.h"
+#include "reports/htmlpage.h"
 #include "checks/check.h"
 
 static const char *
@@ -382,6 +383,114 @@ pf_report_sarif(FILE *out, const struct pf_report *r)
 	return put_json(out, o);
 }
 
+/* ---- HTML -------------------------------------------------------------------- */
+
+/* A change as the filters see it: losing login is high, a must-keep
+ * account refused critical, gaining it medium (a review item), no change
+ * info. */
+static int
+change_sev(const struct pf_report *r, const struct pf_account *a)
+{
+	if (a->after == PF_REFUSED && is_must_keep(r, a->user))
+		return SEV_CRITICAL;
+	if (a->before == PF_OK && a->after == PF_REFUSED)
+		return SEV_HIGH;
+	if (a->before == PF_REFUSED && a->after == PF_OK)
+		return SEV_MEDIUM;
+	return SEV_INFO;
+}
+
+static const char *
+change_name(const struct pf_account *a)
+{
+	if (a->before == PF_OK && a->after == PF_REFUSED)
+		return "loses";
+	if (a->before == PF_REFUSED && a->after == PF_OK)
+		return "gains";
+	return "unchanged";
+}
+
+static void
+html_account(FILE *out, const struct pf_report *r, const struct pf_host *h,
+    const struct pf_account *a)
+{
+	const char *ch = change_name(a);
+
+	fprintf(out, "<div class=\"item acc\" data-sev=\"%d\" data-check=\"%s\" data-user=\"",
+	    change_sev(r, a), ch);
+	html_put(out, a->user);
+	fputs("\" data-from=\"", out);
+	html_put(out, a->from);
+	fputs("\"><div class=\"fh\">", out);
+	html_sev_badge(out, change_sev(r, a));
+	fprintf(out, " <b>%s key login</b> <span class=\"u\">", ch);
+	html_put(out, a->user);
+	fputs("</span>", out);
+	if (a->from != NULL) {
+		fputs(" from <code>", out);
+		html_put(out, a->from);
+		fputs("</code>", out);
+	}
+	if (is_must_keep(r, a->user))
+		fputs(" <span class=\"tag blk\">must keep</span>", out);
+	fprintf(out, "</div><dl><dt>key login</dt><dd>%s &rarr; %s</dd>"
+	    "<dt>password</dt><dd>%s &rarr; %s</dd>"
+	    "<dt>keyboard-interactive</dt><dd>%s &rarr; %s</dd></dl>",
+	    login_name(a->before), login_name(a->after),
+	    a->pw_before ? "allowed" : "refused", a->pw_after ? "allowed" : "refused",
+	    a->kbd_before ? "allowed" : "refused", a->kbd_after ? "allowed" : "refused");
+	if (a->cause >= 0 && (size_t)a->cause < h->causes.nfindings) {
+		fputs("<h3>cause</h3>", out);
+		html_put_finding(out, &h->causes.findings[a->cause], 0);
+	}
+	fputs("</div>\n", out);
+}
+
+int
+pf_report_html(FILE *out, const struct pf_report *r)
+{
+	html_page_open(out, "keyaudit preflight report",
+	    "who loses or gains key login with the proposed change", HTML_FILTERS);
+	fputs("<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">", out);
+	fprintf(out, "<div class=\"card c-lose\"><b>%zu</b>lose key login</div>"
+	    "<div class=\"card c-gain\"><b>%zu</b>gain key login</div>"
+	    "<div class=\"card c-unchanged\"><b>%zu</b>unchanged</div>"
+	    "<div class=\"card c-kept\"><b>%zu</b>must-keep refused</div>"
+	    "<div class=\"card c-noteval\"><b>%zu</b>hosts not evaluated</div></div>"
+	    "<p class=\"sub\">exit status %d</p></section>\n", r->lose, r->gain, r->unchanged,
+	    r->kept_refused, r->not_evaluated, r->exit_code);
+	fputs("<main id=\"hosts\" class=\"grps\">\n", out);
+	for (size_t i = 0; i < r->nhosts; i++) {
+		const struct pf_host *h = &r->hosts[i];
+		int worst = -1;
+
+		for (size_t j = 0; j < h->nacc; j++)
+			if (change_sev(r, &h->acc[j]) > worst)
+				worst = change_sev(r, &h->acc[j]);
+		fprintf(out, "<section class=\"grp host\" data-idx=\"%zu\" data-worst=\"%d\" "
+		    "data-host=\"", i, worst);
+		html_put(out, h->target);
+		fputs("\"><div class=\"hh\"><h2 class=\"hn\">", out);
+		html_put(out, h->target);
+		fprintf(out, "</h2> <span class=\"%s\">%s</span></div><div class=\"body\">",
+		    h->error ? "st-bad" : "st-ok", h->error == NULL ? "evaluated" :
+		    h->status != HOST_SCANNED ? host_status_name(h->status) : "error");
+		if (h->error != NULL) {
+			fputs("<p class=\"st-bad msg\">", out);
+			html_put(out, h->error);
+			fputs("</p>", out);
+		}
+		for (size_t j = 0; j < h->nacc; j++)
+			html_account(out, r, h, &h->acc[j]);
+		for (size_t k = 0; k < h->findings.nfindings; k++)
+			html_put_finding(out, &h->findings.findings[k], 0);
+		fputs("</div></section>\n", out);
+	}
+	fputs("</main>\n", out);
+	html_page_close(out);
+	return ferror(out) ? -1 : 0;
+}
+
 int
 pf_report(FILE *out, const char *format, const struct pf_report *r)
 {
@@ -391,5 +500,7 @@ pf_report(FILE *out, const char *format, const struct pf_report *r)
 		return pf_report_junit(out, r);
 	if (strcmp(format, "sarif") == 0)
 		return pf_report_sarif(out, r);
+	if (strcmp(format, "html") == 0)
+		return pf_report_html(out, r);
 	return pf_report_text(out, r);
 }

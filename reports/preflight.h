@@ -19,11 +19,12 @@ struct pf_report {
 };
 
 void pf_summarise(struct pf_report *r);
-/* format: text json junit sarif. 0, or -1 when writing failed. */
+/* format: text json junit sarif html. 0, or -1 when writing failed. */
 int pf_report(FILE *out, const char *format, const struct pf_report *r);
 int pf_report_text(FILE *out, const struct pf_report *r);
 int pf_report_json(FILE *out, const struct pf_report *r);
 int pf_report_junit(FILE *out, const struct pf_report *r);
 int pf_report_sarif(FILE *out, const struct pf_report *r);
+int pf_report_html(FILE *out, const struct pf_report *r);
 
 #endif

@@ -11,6 +11,7 @@ static const struct report_format *const formats[] = {
 	&report_sarif,
 	&report_prom,
 	&report_fixscript,
+	&report_html,
 };
 
 const struct report_format *

@@ -34,6 +34,9 @@ struct report_opts {
 	/* A scan of targets (NULL otherwise): what the JSON report needs so
 	 * that `keyaudit merge` can join it with others. */
 	const struct report_scope *scope;
+	/* --previous: the report this run is compared with (the HTML
+	 * report's trend), or NULL. */
+	const struct report_previous *previous;
 };
 
 /* The targets of a scan as the whole inventory knows them. Hosts reach
@@ -56,6 +59,7 @@ struct report_scope {
 int finding_fails_gate(const struct ka_finding *f, enum ka_severity fail_on);
 
 struct report;
+struct report_previous;
 
 struct report_format {
 	const char *name;		/* "text", "json", "junit" */
@@ -71,6 +75,7 @@ extern const struct report_format report_junit;
 extern const struct report_format report_sarif;
 extern const struct report_format report_prom;
 extern const struct report_format report_fixscript;
+extern const struct report_format report_html;
 
 /* The format with this name, or NULL. */
 const struct report_format *report_format_find(const char *name);

@@ -17,6 +17,7 @@
 #include "scanner/keylist.h"
 #include "scanner/parse/keyreg.h"
 #include "checks/certca.h"
+#include "reports/htmlpage.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"
@@ -645,6 +646,157 @@ print_json(FILE *fp, const struct key_rows *r)
 	}
 }
 
+/* One row as an .item of the HTML report: the filters' "check" is the
+ * row's kind (key, ca, principals, revoked). */
+static void
+html_row(FILE *fp, const struct key_row *k)
+{
+	char buf[40];
+
+	fprintf(fp, "<div class=\"item key\" data-check=\"%s\" data-user=\"", k->kind);
+	html_put(fp, k->user);
+	fputs("\" data-path=\"", fp);
+	html_put(fp, k->path);
+	fprintf(fp, "\" data-line=\"%ld\" data-fp=\"", k->line);
+	html_put(fp, k->fp);
+	fprintf(fp, "\"><div class=\"fh\"><span class=\"tag\">%s</span> <code class=\"ck\">",
+	    k->kind);
+	html_put(fp, k->type);
+	fprintf(fp, " %d</code> <code>", k->bits);
+	html_put(fp, k->fp);
+	fputs("</code></div><dl>", fp);
+	fputs("<dt>user</dt><dd class=\"u\">", fp);
+	html_put(fp, k->user[0] ? k->user : "*");
+	fputs("</dd><dt>where</dt><dd><code class=\"p\">", fp);
+	html_put(fp, k->path);
+	fprintf(fp, ":%ld</code></dd><dt>status</dt><dd>", k->line);
+	html_put(fp, k->status);
+	fputs("</dd>", fp);
+	if (k->comment != NULL) {
+		fputs("<dt>comment</dt><dd>", fp);
+		html_put(fp, k->comment);
+		fputs("</dd>", fp);
+	}
+	if (k->options != NULL) {
+		fputs("<dt>options</dt><dd><code>", fp);
+		html_put(fp, k->options);
+		fputs("</code></dd>", fp);
+	}
+	if (k->scope != NULL) {
+		fputs("<dt>for</dt><dd>", fp);
+		html_put(fp, k->scope);
+		fputs("</dd>", fp);
+	}
+	if (k->principals != NULL) {
+		fputs("<dt>principals</dt><dd>", fp);
+		html_put(fp, k->principals);
+		fputs("</dd>", fp);
+	}
+	if (k->owner != NULL) {
+		fputs("<dt>owner</dt><dd>", fp);
+		html_put(fp, k->owner);
+		fputs("</dd>", fp);
+	}
+	if (strcmp(k->kind, "key") == 0) {
+		fputs("<dt>last used</dt><dd>", fp);
+		if (!k->log_known)
+			fputs("unknown (no log read)", fp);
+		else if (k->logins == 0)
+			fputs("not in the logs", fp);
+		else {
+			iso_time(k->last_used, buf, sizeof(buf));
+			fprintf(fp, "%s, %lu login%s", k->last_used > 0 ? buf : "(no time)",
+			    k->logins, k->logins == 1 ? "" : "s");
+			if (k->last_from != NULL) {
+				fputs(" from ", fp);
+				html_put(fp, k->last_from);
+			}
+		}
+		fputs("</dd>", fp);
+	}
+	if (k->age_days >= 0)
+		fprintf(fp, "<dt>age</dt><dd>%ld days</dd>", k->age_days);
+	fputs("</dl></div>\n", fp);
+}
+
+static void
+html_logs(FILE *fp, const struct key_rows *r, const char *host)
+{
+	char a[40], b[40];
+
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct key_logs *g = &r->logs[i];
+
+		if (strcmp(g->host, host) != 0)
+			continue;
+		for (size_t j = 0; j < g->notes.n; j++) {
+			fputs("<p class=\"sub\">note: ", fp);
+			html_put(fp, g->notes.v[j]);
+			fputs("</p>", fp);
+		}
+		if (!g->asked)
+			continue;
+		fputs("<p class=\"sub\">", fp);
+		if (g->sources.n == 0)
+			fputs("no sshd log found (give --auth-log FILE)", fp);
+		else {
+			iso_time(g->first, a, sizeof(a));
+			iso_time(g->last, b, sizeof(b));
+			if (g->first > 0)
+				fprintf(fp, "logs cover %s to %s%s, %lu key login%s: ", a, b,
+				    g->truncated ? " (older lines dropped)" : "", g->logins,
+				    g->logins == 1 ? "" : "s");
+			for (size_t j = 0; j < g->sources.n; j++) {
+				fputs(j ? ", " : "", fp);
+				html_put(fp, g->sources.v[j]);
+			}
+		}
+		fputs("</p>", fp);
+	}
+}
+
+static void
+print_html(FILE *fp, const struct key_rows *r)
+{
+	size_t nk = 0, ngrp = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		nk += strcmp(r->v[i].kind, "key") == 0;
+	html_page_open(fp, "keyaudit key inventory",
+	    "every authorized key, the CAs trusted, and when each key last logged in",
+	    HTML_FILTERS_NOSEV);
+	fprintf(fp, "<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">"
+	    "<div class=\"card c-keys\"><b>%zu</b>keys</div>"
+	    "<div class=\"card c-trust\"><b>%zu</b>certificate trust rows</div>"
+	    "<div class=\"card c-hosts\"><b>%zu</b>hosts</div></div></section>\n",
+	    nk, r->n - nk, r->nlogs);
+	fputs("<main id=\"hosts\" class=\"grps\">\n", fp);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct key_row *k = &r->v[i];
+
+		if (i == 0 || strcmp(r->v[i - 1].host, k->host) != 0) {
+			if (i > 0) {
+				html_logs(fp, r, r->v[i - 1].host);
+				fputs("</div></section>\n", fp);
+			}
+			fprintf(fp, "<section class=\"grp host\" data-idx=\"%zu\" data-host=\"",
+			    ngrp++);
+			html_put(fp, k->host);
+			fputs("\"><div class=\"hh\"><h2 class=\"hn\">", fp);
+			html_put(fp, k->host);
+			fputs("</h2></div><div class=\"body\">", fp);
+		}
+		html_row(fp, k);
+	}
+	if (r->n > 0) {
+		html_logs(fp, r, r->v[r->n - 1].host);
+		fputs("</div></section>\n", fp);
+	} else
+		fputs("<p class=\"empty\">no keys</p>", fp);
+	fputs("</main>\n", fp);
+	html_page_close(fp);
+}
+
 void
 keylist_print(FILE *fp, const struct key_rows *r, const char *format)
 {
@@ -652,6 +804,8 @@ keylist_print(FILE *fp, const struct key_rows *r, const char *format)
 		print_csv(fp, r);
 	else if (strcmp(format, "json") == 0)
 		print_json(fp, r);
+	else if (strcmp(format, "html") == 0)
+		print_html(fp, r);
 	else
 		print_table(fp, r);
 }

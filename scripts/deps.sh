@@ -22,10 +22,11 @@ libjansson-dev zlib1g-dev libcmocka-dev clang libclang-rt-14-dev"
 # bc, time, ssh-audit: the fleet test and benchmark; rsyslog: the keys
 # test's syslog; prometheus-node-exporter: reads --prom; groff-base: the man
 # page; python3-yaml: the CI examples; debootstrap: the stock Debian roots
-# of the stock test; busybox: the collector under BusyBox sh and applets.
+# of the stock test; busybox: the collector under BusyBox sh and applets;
+# chromium, poppler-utils: the HTML report rendered, screenshot, printed.
 TEST_PKGS="openssh-server openssh-client libxml2-utils python3-jsonschema jq
 iproute2 passwd sudo procps bc time ssh-audit rsyslog prometheus-node-exporter
-groff-base python3-yaml debootstrap busybox"
+groff-base python3-yaml debootstrap busybox chromium poppler-utils"
 
 test=
 case ${1:-} in

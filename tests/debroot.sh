@@ -150,6 +150,72 @@ debroot_copy() {
 	mkdir -p "$2" && cp -a "$1/." "$2/"
 }
 
+# --- a copy's own sshd, for the suites (after tests/lib.sh's t_setup) -------
+# A copy runs its own sshd chrooted, its own configuration, on a loopback
+# address: the suites stock, releases, targetsshd, pam and distro all do
+# this, the same way.
+#
+#   debroot_mount_proc ROOT     proc in a copy (its sshd and sudo read it),
+#                               recorded for debroot_unmount
+#   debroot_unmount             every recorded mount undone: call it before
+#                               lib.sh removes the copies (rm -rf
+#                               --one-file-system never crosses into a mount)
+#   debroot_sshd ROOT ADDR PORT [SSHD-ARG...]
+#                               the copy's sshd (DEBROOT_SSHD_BIN inside the
+#                               root, default /usr/sbin/sshd) on ADDR:PORT,
+#                               logging to ROOT$DEBROOT_SSHD_LOG; 1 when it
+#                               does not listen, the log's start on stderr
+#   debroot_sshd_stop PORT      that sshd stopped
+DEBROOT_SSHD_LOG=/var/log/kasshd.log
+
+debroot_mount_proc() {
+	mkdir -p "$1/proc" || return 1
+	mountpoint -q "$1/proc" && return 0
+	echo "$1/proc" >> "$T_BASE/mounts"
+	mount -t proc proc "$1/proc"
+}
+
+debroot_unmount() {
+	local m
+	[ -n "${T_BASE:-}" ] && [ -f "$T_BASE/mounts" ] || return 0
+	tac "$T_BASE/mounts" | while read -r m; do umount -l "$m" 2>/dev/null; done
+	rm -f "$T_BASE/mounts"
+}
+
+debroot_sshd() {
+	local r=$1 addr=$2 port=$3 pid pen='' bin=${DEBROOT_SSHD_BIN:-/usr/sbin/sshd}
+	shift 3
+	mkdir -p "$r/run/sshd" && chmod 755 "$r/run/sshd" || return 1
+	debroot_mount_proc "$r" || return 1
+	: > "$r$DEBROOT_SSHD_LOG"
+	# 9.8 on penalise the address refused logins come from, and the
+	# suites' next login would meet a throttled server instead of the
+	# refusal it is about: exempted (10.5 on print -T in mixed case)
+	chroot "$r" /usr/sbin/sshd -T "$@" 2>/dev/null | grep -qi '^persourcepenalties ' &&
+	    pen="PerSourcePenaltyExemptList 127.0.0.1,$addr"
+	chroot "$r" "$bin" -D -E "$DEBROOT_SSHD_LOG" -o "ListenAddress $addr:$port" \
+	    -o "PidFile /run/kasshd-$port.pid" ${pen:+-o "$pen"} "$@" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	echo "pid $pid" >> "$T_BASE/cleanup.list"
+	eval "DEBROOT_SSHD_$port=$pid"
+	for _ in $(seq 1 100); do
+		grep -q 'Server listening' "$r$DEBROOT_SSHD_LOG" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	head -c 2000 "$r$DEBROOT_SSHD_LOG" >&2
+	debroot_sshd_stop "$port"
+	return 1
+}
+
+debroot_sshd_stop() {
+	local pid
+	eval "pid=\${DEBROOT_SSHD_$1:-}"
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	eval "DEBROOT_SSHD_$1="
+	return 0
+}
+
 if [ "${0##*/}" = debroot.sh ]; then
 	set -u
 	[ "$(id -u)" -eq 0 ] || { echo "debroot: needs root" >&2; exit 1; }

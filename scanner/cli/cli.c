@@ -70,11 +70,12 @@ open_sinks(struct sink *sinks, const struct cli_args *a, struct report_opts *ro)
 	} files[SINKS_MAX - 1] = {
 		{ a->json_file, "json" }, { a->junit_file, "junit" },
 		{ a->sarif_file, "sarif" }, { a->prom_file, "prom" },
-		{ a->fix_script, "fix-script" },
+		{ a->fix_script, "fix-script" }, { a->html_file, "html" },
 	};
 	size_t n = 0;
 
 	ro->fail_on = a->fail_on;	/* JUnit's failures are the gate's */
+	ro->previous = a->previous;
 	open_sink_file(&sinks[n++], a->format, NULL, ro);
 	ro->color = 0;
 	for (size_t i = 0; i < KA_ARRLEN(files); i++)

@@ -27,7 +27,7 @@ struct sink {
 
 /* Standard output plus one per report file option (--json, --junit,
  * --sarif, --prom, --fix-script). */
-#define SINKS_MAX 6
+#define SINKS_MAX 7
 
 size_t open_sinks(struct sink *sinks, const struct cli_args *a, struct report_opts *ro);
 /* The report finished and, for a file, renamed into place; with keep 0

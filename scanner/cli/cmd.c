@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "scanner/cli/cmd.h"
+#include "reports/previous.h"
 #include "scanner/parse/baseline.h"
 #include "scanner/parse/keyreg.h"
 #include "scanner/policy.h"
@@ -476,6 +477,10 @@ cli_args_free(struct cli_args *a)
 	if (a->registry != NULL) {
 		keyreg_free(a->registry);
 		free(a->registry);
+	}
+	if (a->previous != NULL) {
+		report_previous_free(a->previous);
+		free(a->previous);
 	}
 	if (a->baseline != NULL) {
 		baseline_free(a->baseline);

@@ -19,6 +19,7 @@
 struct ka_policy;
 struct keyreg;
 struct baseline;
+struct report_previous;
 
 /* Every option value of every command: one field per option, filled by
  * cli_parse from the option table. A command reads only the fields of the
@@ -60,6 +61,8 @@ struct cli_args {
 	/* reports */
 	const char *format;
 	const char *json_file;
+	const char *html_file;
+	struct report_previous *previous;
 	const char *junit_file;
 	const char *sarif_file;
 	const char *prom_file;
@@ -152,6 +155,7 @@ struct cmd_option {
 #define CMD_OPTIONS_REPORTS \
 	{ &opt_format, NULL, 0 }, \
 	{ &opt_json, NULL, 0 }, \
+	{ &opt_html, NULL, 0 }, \
 	{ &opt_junit, NULL, 0 }, \
 	{ &opt_sarif, NULL, 0 }, \
 	{ &opt_prom, NULL, 0 }
@@ -175,7 +179,7 @@ extern const struct cli_option
     opt_port, opt_jobs, opt_timeout, opt_known_hosts, opt_host_cert, opt_accept_unknown, opt_sudo,
     opt_user, opt_all_users, opt_run_keys_command, opt_root, opt_sshd_config, opt_from, opt_checks,
     opt_policy, opt_unused_days, opt_auth_log, opt_max_key_age, opt_key_registry,
-    opt_format, opt_json, opt_junit, opt_sarif, opt_prom, opt_fix_script,
+    opt_format, opt_json, opt_html, opt_previous, opt_junit, opt_sarif, opt_prom, opt_fix_script,
     opt_baseline, opt_write_baseline, opt_fail_on, opt_quiet, opt_no_color,
     opt_output, opt_pin, opt_hash, opt_inventory_complete, opt_local, opt_via,
     opt_via_identity, opt_server_snapshot, opt_pubkey, opt_conn_spec, opt_help,

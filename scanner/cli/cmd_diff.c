@@ -11,14 +11,18 @@
 
 #include "scanner/cli/cmd.h"
 #include "reports/report.h"
+#include "reports/previous.h"
+#include "reports/htmlpage.h"
+#include "scanner/cli/outfile.h"
 #include "scanner/fileio.h"
 
 #define DIFF_FILE_MAX (1024u * 1024 * 1024)
 
-static const char *const diff_formats[] = { "text", "json", NULL };
+static const char *const diff_formats[] = { "text", "json", "html", NULL };
 
 static const struct cmd_option diff_options[] = {
 	{ &opt_format, "the changes", 0 },
+	{ &opt_html, "also write the changes as an HTML page to FILE", 0 },
 	{ &opt_fail_on, "exit 1 when a new finding is at or above it (findings a\n"
 	    "baseline accepted do not count)", 0 },
 	{ &opt_help, NULL, 0 },
@@ -27,7 +31,8 @@ static const struct cmd_option diff_options[] = {
 
 const struct cmd_entry cmd_diff_entry = {
 	.name = "diff",
-	.synopsis = "diff OLD.json NEW.json [--format text|json] [--fail-on SEVERITY]",
+	.synopsis = "diff OLD.json NEW.json [--format text|json|html] [--html FILE]\n"
+	    "[--fail-on SEVERITY]",
 	.summary = "what changed between two scans (keys, host keys, findings new\n"
 	    "and resolved)",
 	.about =
@@ -50,36 +55,21 @@ struct doc {
 static int
 load(const char *path, struct doc *d, char **err)
 {
+	struct report_doc rd;
 	struct buf b;
-	json_error_t je;
 	int rc;
 
 	d->name = path;
 	d->root = NULL;
 	buf_init(&b);
 	rc = read_input_file(path, DIFF_FILE_MAX, &b, err);
-	if (rc != 0) {
-		buf_free(&b);
-		return -1;
-	}
-	d->root = json_loadb(b.data ? b.data : "", b.len, 0, &je);
+	if (rc == 0)
+		rc = report_doc_parse(path, b.data, b.len, &rd, err);
 	buf_free(&b);
-	if (d->root == NULL) {
-		char *t = str_printable(je.text, strlen(je.text));
-		*err = xasprintf("%s: line %d: expected a keyaudit JSON report: %s", path,
-		    je.line, t);
-		free(t);
+	if (rc != 0)
 		return -1;
-	}
-	d->hosts = json_object_get(d->root, "hosts");
-	if (!json_is_object(d->root) || json_object_get(d->root, "keyaudit") == NULL ||
-	    !json_is_array(d->hosts)) {
-		*err = xasprintf("%s: expected a keyaudit scan report (an object with "
-		    "\"keyaudit\" and \"hosts\"; keyaudit scan --format json)", path);
-		json_decref(d->root);
-		d->root = NULL;
-		return -1;
-	}
+	d->root = rd.root;
+	d->hosts = rd.hosts;
 	return 0;
 }
 
@@ -106,16 +96,7 @@ host_named(const struct doc *d, const char *target)
 static void
 identity(json_t *f, const char *host, char out[65])
 {
-	struct ka_rule rule = { .id = str(f, "check") ? str(f, "check") : "?", .title = "",
-	    .help = "" };
-	struct ka_finding k;
-
-	memset(&k, 0, sizeof(k));
-	k.rule = &rule;
-	k.user = (char *)str(f, "user");
-	k.path = (char *)str(f, "path");
-	k.key_fp = (char *)str(f, "key_fp");
-	finding_identity(host, &k, out);
+	report_doc_identity(f, host, out);
 }
 
 /* Does array a hold a finding with this identity? */
@@ -311,6 +292,18 @@ terminal_json(json_t *j)
 }
 
 static void
+free_result(struct result *r)
+{
+	json_decref(r->hosts_added);
+	json_decref(r->hosts_removed);
+	json_decref(r->hostkeys);
+	json_decref(r->keys_added);
+	json_decref(r->keys_removed);
+	json_decref(r->new_findings);
+	json_decref(r->resolved);
+}
+
+static void
 print_text(const struct result *r, const char *oldn, const char *newn, int fail_on)
 {
 	size_t i;
@@ -350,6 +343,195 @@ print_text(const struct result *r, const char *oldn, const char *newn, int fail_
 	printf("%zu new finding%s at or above %s: exit %d\n", r->failing,
 	    r->failing == 1 ? "" : "s", severity_name((enum ka_severity)fail_on),
 	    r->failing ? 1 : 0);
+}
+
+/* ---- HTML: the same result as a page (htmlpage.h) ---------------------------- */
+
+static void
+hput(FILE *out, json_t *o, const char *k)
+{
+	html_put_terminal(out, str(o, k));
+}
+
+static void
+html_dd(FILE *out, const char *label, json_t *o, const char *k, int code)
+{
+	if (str(o, k) == NULL)
+		return;
+	fprintf(out, "<dt>%s</dt><dd>%s", label, code ? "<code>" : "");
+	hput(out, o, k);
+	fprintf(out, "%s</dd>", code ? "</code>" : "");
+}
+
+static void
+html_finding(FILE *out, json_t *f, const char *mark)
+{
+	int sev = severity_from_name(str(f, "severity") ? str(f, "severity") : "");
+	json_t *line = json_object_get(f, "line");
+
+	fprintf(out, "<div class=\"item f\" data-sev=\"%d\" data-check=\"", sev);
+	hput(out, f, "check");
+	fputs("\" data-host=\"", out);
+	hput(out, f, "host");
+	fputs("\" data-user=\"", out);
+	hput(out, f, "user");
+	fputs("\" data-path=\"", out);
+	hput(out, f, "path");
+	fprintf(out, "\"><div class=\"fh\"><span class=\"tag\">%s</span> ", mark);
+	html_sev_badge(out, sev);
+	fputs(" <code class=\"ck\">", out);
+	hput(out, f, "check");
+	fputs("</code>", out);
+	if (json_is_true(json_object_get(f, "blocks_login")))
+		fputs(" <span class=\"tag blk\">blocks login</span>", out);
+	if (json_object_get(f, "baselined") != NULL)
+		fputs(" <span class=\"tag\">baselined</span>", out);
+	fputs("</div><dl>", out);
+	html_dd(out, "host", f, "host", 0);
+	html_dd(out, "user", f, "user", 0);
+	if (str(f, "path") != NULL) {
+		fputs("<dt>where</dt><dd><code class=\"p\">", out);
+		hput(out, f, "path");
+		if (json_is_integer(line))
+			fprintf(out, ":%lld", (long long)json_integer_value(line));
+		fputs("</code></dd>", out);
+	}
+	fputs("</dl><p class=\"msg\">", out);
+	hput(out, f, "message");
+	fputs("</p>", out);
+	if (str(f, "fix") != NULL) {
+		fputs("<pre class=\"fix\"><code>", out);
+		hput(out, f, "fix");
+		fputs("</code></pre>", out);
+	}
+	fputs("</div>\n", out);
+}
+
+static void
+html_key(FILE *out, json_t *k, const char *mark)
+{
+	fprintf(out, "<div class=\"item key\" data-check=\"keys-%s\" data-host=\"",
+	    strcmp(mark, "added") == 0 ? "added" : "removed");
+	hput(out, k, "host");
+	fputs("\" data-user=\"", out);
+	hput(out, k, "user");
+	fputs("\" data-fp=\"", out);
+	hput(out, k, "fingerprint");
+	fprintf(out, "\"><div class=\"fh\"><span class=\"tag\">%s</span> <code>", mark);
+	hput(out, k, "type");
+	fputs(" ", out);
+	hput(out, k, "fingerprint");
+	fputs("</code></div><dl>", out);
+	html_dd(out, "host", k, "host", 0);
+	html_dd(out, "user", k, "user", 0);
+	fputs("<dt>where</dt><dd><code>", out);
+	hput(out, k, "path");
+	fprintf(out, ":%lld</code></dd></dl></div>\n",
+	    (long long)json_integer_value(json_object_get(k, "line")));
+}
+
+/* A group of the page: a heading and its items, or nothing when empty. */
+static void
+html_group(FILE *out, size_t idx, const char *id, const char *title, json_t *a,
+    void (*item)(FILE *, json_t *, const char *), const char *mark)
+{
+	size_t i;
+	json_t *x;
+
+	fprintf(out, "<section class=\"grp\" id=\"%s\" data-idx=\"%zu\"><div class=\"hh\">"
+	    "<h2>%s (%zu)</h2></div><div class=\"body\">", id, idx, title, json_array_size(a));
+	if (json_array_size(a) == 0)
+		fputs("<p class=\"empty\">none</p>", out);
+	json_array_foreach(a, i, x)
+		item(out, x, mark);
+	fputs("</div></section>\n", out);
+}
+
+static void
+html_hostname(FILE *out, json_t *x, const char *mark)
+{
+	fprintf(out, "<div class=\"item hostchg\" data-check=\"hosts-%s\" data-host=\"", mark);
+	html_put_terminal(out, json_string_value(x));
+	fprintf(out, "\"><span class=\"tag\">%s</span> ", mark);
+	html_put_terminal(out, json_string_value(x));
+	fputs("</div>\n", out);
+}
+
+static void
+html_hostkey(FILE *out, json_t *x, const char *mark)
+{
+	(void)mark;
+	fputs("<div class=\"item hostkey\" data-check=\"hostkey-changed\" data-host=\"", out);
+	hput(out, x, "host");
+	fputs("\"><dl>", out);
+	html_dd(out, "host", x, "host", 0);
+	html_dd(out, "before", x, "old", 1);
+	html_dd(out, "now", x, "new", 1);
+	fputs("</dl></div>\n", out);
+}
+
+static int
+print_html(FILE *out, const struct result *r, const char *oldn, const char *newn, int fail_on)
+{
+	struct buf sub;
+
+	buf_init(&sub);
+	buf_puts(&sub, "");
+	buf_printf(&sub, "%s -> %s", oldn, newn);
+	html_page_open(out, "keyaudit diff", sub.data, HTML_FILTERS);
+	buf_free(&sub);
+	fprintf(out, "<section id=\"summary\" class=\"box\"><h2>Summary</h2><div class=\"cards\">"
+	    "<div class=\"card c-new\"><b>%zu</b>new findings</div>"
+	    "<div class=\"card c-resolved\"><b>%zu</b>resolved findings</div>"
+	    "<div class=\"card c-failing\"><b>%zu</b>new at or above %s</div>"
+	    "<div class=\"card c-hostkeys\"><b>%zu</b>host keys changed</div>"
+	    "<div class=\"card c-keys\"><b>%zu / %zu</b>keys added / removed</div>"
+	    "<div class=\"card c-hosts\"><b>%zu / %zu</b>hosts added / removed</div></div>"
+	    "<p class=\"sub\">exit status %d</p></section>\n",
+	    json_array_size(r->new_findings), json_array_size(r->resolved), r->failing,
+	    severity_name((enum ka_severity)fail_on), json_array_size(r->hostkeys),
+	    json_array_size(r->keys_added), json_array_size(r->keys_removed),
+	    json_array_size(r->hosts_added), json_array_size(r->hosts_removed),
+	    r->failing ? 1 : 0);
+	fputs("<main id=\"changes\" class=\"grps\">\n", out);
+	html_group(out, 0, "new-findings", "New findings", r->new_findings, html_finding, "new");
+	html_group(out, 1, "resolved-findings", "Resolved findings", r->resolved, html_finding,
+	    "resolved");
+	html_group(out, 2, "hostkeys-changed", "Host keys changed", r->hostkeys, html_hostkey, "");
+	html_group(out, 3, "keys-added", "Authorized keys added", r->keys_added, html_key, "added");
+	html_group(out, 4, "keys-removed", "Authorized keys removed", r->keys_removed, html_key,
+	    "removed");
+	html_group(out, 5, "hosts-added", "Hosts added", r->hosts_added, html_hostname, "added");
+	html_group(out, 6, "hosts-removed", "Hosts removed", r->hosts_removed, html_hostname,
+	    "removed");
+	fputs("</main>\n", out);
+	html_page_close(out);
+	return ferror(out) ? -1 : 0;
+}
+
+static int
+write_html(const char *path, const struct result *r, const char *oldn, const char *newn,
+    int fail_on)
+{
+	struct outfile o;
+	char *err = NULL;
+
+	if (outfile_open(&o, path, 0666, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	if (print_html(o.fp, r, oldn, newn, fail_on) != 0) {
+		outfile_abort(&o);
+		ka_eprintf("keyaudit: %s: writing the report failed", path);
+		return -1;
+	}
+	if (outfile_commit(&o, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -406,7 +588,14 @@ cmd_diff(struct cli_args *a)
 		}
 	}
 	rc = r.failing > 0 ? 1 : 0;
-	if (strcmp(format, "json") == 0) {
+	if (a->html_file != NULL &&
+	    write_html(a->html_file, &r, od.name, nd.name, fail_on) != 0)
+		rc = 3;
+	if (strcmp(format, "html") == 0) {
+		if (print_html(stdout, &r, od.name, nd.name, fail_on) != 0)
+			rc = 3;
+		free_result(&r);
+	} else if (strcmp(format, "json") == 0) {
 		json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:I,s:s,s:i}}",
 		    "command", "diff", "old", od.name, "new", nd.name,
 		    "hosts_added", r.hosts_added, "hosts_removed", r.hosts_removed,
@@ -428,13 +617,7 @@ cmd_diff(struct cli_args *a)
 		json_decref(o);
 	} else {
 		print_text(&r, od.name, nd.name, fail_on);
-		json_decref(r.hosts_added);
-		json_decref(r.hosts_removed);
-		json_decref(r.hostkeys);
-		json_decref(r.keys_added);
-		json_decref(r.keys_removed);
-		json_decref(r.new_findings);
-		json_decref(r.resolved);
+		free_result(&r);
 	}
 	json_decref(od.root);
 	json_decref(nd.root);

@@ -9,7 +9,7 @@
 #include "scanner/keylist.h"
 #include "scanner/parse/inventory.h"
 
-static const char *const keys_formats[] = { "table", "csv", "json", NULL };
+static const char *const keys_formats[] = { "table", "csv", "json", "html", NULL };
 
 static const struct cmd_option keys_options[] = {
 	{ NULL, "targets (none: the local machine):", 0 },
@@ -32,6 +32,7 @@ static const struct cmd_option keys_options[] = {
 	    "fingerprint,owner,expires[,added]", 0 },
 	{ NULL, "output:", 0 },
 	{ &opt_format, "the inventory", 0 },
+	{ &opt_html, "also write the inventory as an HTML page to FILE", 0 },
 	{ &opt_quiet, "no progress line", 0 },
 	{ &opt_help, NULL, 0 },
 	{ NULL, NULL, 0 },
@@ -92,6 +93,32 @@ keys_emit(void *arg, struct ka_host_result *hr, int fleet)
 	ka_eprintf("keyaudit: %s: %s: %s", hr->target, host_status_name(hr->status),
 	    hr->error ? hr->error : "not collected");
 	(*failed)++;
+}
+
+/* --html FILE: the page appears whole or not at all (outfile.h). */
+static int
+write_html(const char *path, const struct key_rows *rows)
+{
+	struct outfile o;
+	char *err = NULL;
+
+	if (outfile_open(&o, path, 0666, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	keylist_print(o.fp, rows, "html");
+	if (ferror(o.fp)) {
+		outfile_abort(&o);
+		ka_eprintf("keyaudit: %s: writing the inventory failed", path);
+		return -1;
+	}
+	if (outfile_commit(&o, &err) != 0) {
+		ka_eprintf("keyaudit: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -162,10 +189,14 @@ cmd_keys(struct cli_args *a)
 	}
 
 	keylist_print(stdout, &all, a->format);
+	if (a->html_file != NULL && write_html(a->html_file, &all) != 0)
+		failed = -1;
 	keylist_free(&all);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("keyaudit: writing the inventory failed\n", stderr);
 		return EXIT_INTERNAL;
 	}
+	if (failed < 0)
+		return EXIT_INTERNAL;
 	return failed > 0 ? EXIT_FINDINGS : 0;
 }

@@ -13,7 +13,7 @@
 #include "checks/check.h"
 #include "scanner/fileio.h"
 
-static const char *const kh_formats[] = { "text", "json", "junit", "sarif", "prom", NULL };
+static const char *const kh_formats[] = { "text", "json", "junit", "sarif", "prom", "html", NULL };
 
 static const struct cmd_option kh_options[] = {
 	{ NULL, "targets:", 0 },

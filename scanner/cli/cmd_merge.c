@@ -16,7 +16,8 @@
 #include "scanner/parse/reportjson.h"
 #include "checks/check.h"
 
-static const char *const merge_formats[] = { "text", "json", "junit", "sarif", "prom", NULL };
+static const char *const merge_formats[] = { "text", "json", "junit", "sarif", "prom", "html",
+	NULL };
 
 static const struct cmd_option merge_options[] = {
 	{ NULL, "the fleet checks (give what the shards were given):", 0 },
@@ -24,6 +25,7 @@ static const struct cmd_option merge_options[] = {
 	{ &opt_policy, NULL, 0 },
 	{ NULL, "reports (every format from the merged result):", 0 },
 	CMD_OPTIONS_REPORTS,
+	{ &opt_previous, NULL, 0 },
 	{ &opt_fix_script, NULL, 0 },
 	{ &opt_fail_on, NULL, 0 },
 	{ &opt_quiet, NULL, 0 },
@@ -52,12 +54,12 @@ const struct cmd_entry cmd_merge_entry = {
 };
 
 struct merged {
-	struct report_host *h;
+	struct scan_report_host *h;
 	size_t doc;
 };
 
 static void
-check_shards(const struct cli_args *a, const struct report_doc *d, size_t n)
+check_shards(const struct cli_args *a, const struct scan_report *d, size_t n)
 {
 	const struct strlist *f = &a->positional;
 	size_t nsharded = 0, *who, total = 0;
@@ -122,7 +124,7 @@ by_index(const void *x, const void *y)
 
 /* Every host once, in the order the merged report lists them. */
 static struct merged *
-gather(const struct cli_args *a, struct report_doc *d, size_t n, size_t *count)
+gather(const struct cli_args *a, struct scan_report *d, size_t n, size_t *count)
 {
 	const struct strlist *f = &a->positional;
 	struct strmap seen = { 0 };
@@ -134,7 +136,7 @@ gather(const struct cli_args *a, struct report_doc *d, size_t n, size_t *count)
 	m = xcalloc(total + 1, sizeof(*m));
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < d[i].nhosts; j++) {
-			struct report_host *h = &d[i].hosts[j];
+			struct scan_report_host *h = &d[i].hosts[j];
 			const char *t = h->hr.target;
 			size_t at;
 			int added;
@@ -171,7 +173,7 @@ gather(const struct cli_args *a, struct report_doc *d, size_t n, size_t *count)
 int
 cmd_merge(struct cli_args *a)
 {
-	struct report_doc *docs;
+	struct scan_report *docs;
 	struct merged *m;
 	struct emit_ctx ec;
 	struct report_opts ro;
@@ -184,6 +186,9 @@ cmd_merge(struct cli_args *a)
 
 	if (n == 0)
 		cli_usage("merge", "give the JSON reports to merge");
+	if (a->previous != NULL && a->html_file == NULL && strcmp(a->format, "html") != 0)
+		cli_usage("merge", "--previous is the HTML report's trend: give --html FILE "
+		    "or --format html");
 	check_names(a);
 	docs = xcalloc(n, sizeof(*docs));
 	for (size_t i = 0; i < n; i++) {
@@ -192,7 +197,7 @@ cmd_merge(struct cli_args *a)
 
 		buf_init(&b);
 		if (read_input_file(a->positional.v[i], REPORT_JSON_MAX, &b, &err) != 0 ||
-		    report_parse(b.data ? b.data : "", b.len, a->positional.v[i], check_rule,
+		    scan_report_parse(b.data ? b.data : "", b.len, a->positional.v[i], check_rule,
 		    &docs[i], &err) != 0)
 			cli_input_error(err);
 		buf_free(&b);
@@ -250,7 +255,7 @@ cmd_merge(struct cli_args *a)
 	free(index);
 	free(m);
 	for (size_t i = 0; i < n; i++)
-		report_doc_free(&docs[i]);
+		scan_report_free(&docs[i]);
 	free(docs);
 	return rc;
 }

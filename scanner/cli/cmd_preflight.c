@@ -16,7 +16,7 @@
 #define KA_VERSION "0.0.0"
 #endif
 
-static const char *const preflight_formats[] = { "text", "json", "junit", "sarif", NULL };
+static const char *const preflight_formats[] = { "text", "json", "junit", "sarif", "html", NULL };
 
 static const struct cmd_option preflight_options[] = {
 	{ NULL, "the proposal:", 0 },
@@ -39,6 +39,7 @@ static const struct cmd_option preflight_options[] = {
 	{ NULL, "reports:", 0 },
 	{ &opt_format, NULL, 0 },
 	{ &opt_json, NULL, 0 },
+	{ &opt_html, NULL, 0 },
 	{ &opt_junit, NULL, 0 },
 	{ &opt_sarif, NULL, 0 },
 	{ &opt_quiet, NULL, 0 },
@@ -379,6 +380,8 @@ cmd_preflight(struct cli_args *a)
 	if (a->junit_file != NULL && write_report(a->junit_file, "junit", &rep) != 0)
 		rc = EXIT_INTERNAL;
 	if (a->sarif_file != NULL && write_report(a->sarif_file, "sarif", &rep) != 0)
+		rc = EXIT_INTERNAL;
+	if (a->html_file != NULL && write_report(a->html_file, "html", &rep) != 0)
 		rc = EXIT_INTERNAL;
 
 	for (size_t i = 0; i < nhosts; i++)

@@ -8,7 +8,7 @@
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
 
-static const char *const scan_formats[] = { "text", "json", "junit", "sarif", "prom", NULL };
+static const char *const scan_formats[] = { "text", "json", "junit", "sarif", "prom", "html", NULL };
 
 static const struct cmd_option scan_options[] = {
 	{ NULL, "targets (none: the local machine):", 0 },
@@ -32,6 +32,7 @@ static const struct cmd_option scan_options[] = {
 	    "last entry named 'fleet' holds keys shared across hosts and cloned host keys):", 0 },
 	CMD_OPTIONS_REPORTS,
 	{ &opt_fix_script, NULL, 0 },
+	{ &opt_previous, NULL, 0 },
 	{ &opt_baseline, NULL, 0 },
 	{ &opt_write_baseline, NULL, 0 },
 	{ &opt_fail_on, NULL, 0 },
@@ -85,6 +86,9 @@ cmd_scan(struct cli_args *a)
 	if (a->shard != NULL && !args_remote(a))
 		cli_usage("scan", "--shard splits the targets of a scan over SSH: give "
 		    "targets or -f FILE");
+	if (a->previous != NULL && a->html_file == NULL && strcmp(a->format, "html") != 0)
+		cli_usage("scan", "--previous is the HTML report's trend: give --html FILE "
+		    "or --format html");
 	collect_opts_from(a, &co);
 	memset(&ko, 0, sizeof(ko));
 	ko.from_addr = a->from;

@@ -10,8 +10,12 @@
 #include "scanner/parse/keyreg.h"
 #include "scanner/policy.h"
 #include "scanner/fileio.h"
+#include "reports/previous.h"
 
 #define F(x) offsetof(struct cli_args, x)
+
+/* A previous report is read whole, as keyaudit diff reads one. */
+#define PREVIOUS_FILE_MAX (1024u * 1024 * 1024)
 
 static int
 load_policy(const char *path, void *field, char **err)
@@ -42,6 +46,27 @@ load_registry(const char *path, void *field, char **err)
 		return -1;
 	}
 	*(struct keyreg **)field = r;
+	return 0;
+}
+
+/* A JSON report, read as keyaudit diff reads one (reports/previous.h). */
+static int
+load_previous(const char *path, void *field, char **err)
+{
+	struct report_previous *p = xcalloc(1, sizeof(*p));
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	rc = read_input_file(path, PREVIOUS_FILE_MAX, &b, err);
+	if (rc == 0)
+		rc = report_previous_parse(path, b.data, b.len, p, err);
+	buf_free(&b);
+	if (rc != 0) {
+		free(p);
+		return -1;
+	}
+	*(struct report_previous **)field = p;
 	return 0;
 }
 
@@ -164,6 +189,14 @@ const struct cli_option opt_format = { .name = "format", .type = OT_FORMAT, .arg
 	.field = F(format), .help = "the report on standard output" };
 const struct cli_option opt_json = { .name = "json", .type = OT_STR, .arg = "FILE",
 	.field = F(json_file), .help = "also write the JSON report to FILE" };
+const struct cli_option opt_html = { .name = "html", .type = OT_STR, .arg = "FILE",
+	.field = F(html_file),
+	.help = "also write the HTML report to FILE (one page, no network:\n"
+	"summary, hosts, findings and fixes, filters)" };
+const struct cli_option opt_previous = { .name = "previous", .type = OT_LOAD,
+	.arg = "REPORT.json", .field = F(previous), .load = load_previous,
+	.help = "an earlier JSON report: the HTML report shows what is\n"
+	"new, resolved and unchanged since" };
 const struct cli_option opt_junit = { .name = "junit", .type = OT_STR, .arg = "FILE",
 	.field = F(junit_file), .help = "also write a JUnit-XML report to FILE" };
 const struct cli_option opt_sarif = { .name = "sarif", .type = OT_STR, .arg = "FILE",

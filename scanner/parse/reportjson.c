@@ -620,7 +620,7 @@ key_read(struct rd *r, json_t *o, const char *path, struct strlist *keys)
 
 static int
 host_read(struct rd *r, json_t *o, const char *path,
-    const struct ka_rule *(*rule)(const char *), struct report_host *h,
+    const struct ka_rule *(*rule)(const char *), struct scan_report_host *h,
     struct strlist *owned)
 {
 	char *target = NULL, *st = NULL;
@@ -731,8 +731,8 @@ host_read(struct rd *r, json_t *o, const char *path,
 }
 
 int
-report_parse(const char *text, size_t len, const char *name,
-    const struct ka_rule *(*rule)(const char *), struct report_doc *out, char **err)
+scan_report_parse(const char *text, size_t len, const char *name,
+    const struct ka_rule *(*rule)(const char *), struct scan_report *out, char **err)
 {
 	struct rd r = { name, NULL };
 	json_error_t je;
@@ -821,13 +821,13 @@ report_parse(const char *text, size_t len, const char *name,
 	return 0;
 fail:
 	json_decref(root);
-	report_doc_free(out);
+	scan_report_free(out);
 	*err = r.err;
 	return -1;
 }
 
 void
-report_doc_free(struct report_doc *d)
+scan_report_free(struct scan_report *d)
 {
 	for (size_t i = 0; i < d->nhosts; i++) {
 		host_result_free(&d->hosts[i].hr);

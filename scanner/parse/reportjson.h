@@ -37,7 +37,7 @@ int digest_from_json(struct json_t *j, const char *path, struct host_digest *out
     char **err);
 
 /* One host of a report, as the sinks saw it. */
-struct report_host {
+struct scan_report_host {
 	struct ka_host_result hr;
 	struct host_digest digest;
 	int has_digest;
@@ -45,12 +45,12 @@ struct report_host {
 	size_t pos;		/* its place in the report's "hosts" */
 };
 
-struct report_doc {
+struct scan_report {
 	int sharded;
 	unsigned shard_k, shard_n;
 	char inventory[65];
 	size_t inventory_hosts;
-	struct report_host *hosts;	/* the fleet entry is left out */
+	struct scan_report_host *hosts;	/* the fleet entry is left out */
 	size_t nhosts;
 	/* strings findings borrow (their baseline reasons) */
 	struct strlist owned;
@@ -59,9 +59,9 @@ struct report_doc {
 /* A JSON scan report (reports/json.c) into host results. rule resolves a
  * check id (NULL: unknown, an error). 0, or -1 with *err "NAME: $.PATH:
  * what was expected". */
-int report_parse(const char *text, size_t len, const char *name,
-    const struct ka_rule *(*rule)(const char *id), struct report_doc *out, char **err);
-void report_doc_free(struct report_doc *d);
+int scan_report_parse(const char *text, size_t len, const char *name,
+    const struct ka_rule *(*rule)(const char *id), struct scan_report *out, char **err);
+void scan_report_free(struct scan_report *d);
 
 /* The inverse of str_printable: NULL when s holds an escape it never
  * writes. Caller frees. */

@@ -15,7 +15,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct report_doc doc, again;
+	struct scan_report doc, again;
 	struct report_opts ro = { .command = "scan" };
 	struct ka_summary sum = { 0 };
 	struct ka_options ko = { 0 };
@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	FILE *fp;
 
-	if (report_parse((const char *)data, size, "fuzz", check_rule, &doc, &err) != 0) {
+	if (scan_report_parse((const char *)data, size, "fuzz", check_rule, &doc, &err) != 0) {
 		if (err == NULL || strchr(err, '\n') != NULL || doc.nhosts != 0)
 			__builtin_trap();
 		free(err);
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	report_json.close(r, &sum);
 	fclose(fp);
-	if (report_parse(text, len, "again", check_rule, &again, &err) != 0 ||
+	if (scan_report_parse(text, len, "again", check_rule, &again, &err) != 0 ||
 	    again.nhosts != doc.nhosts)
 		__builtin_trap();
 	for (size_t i = 0; i < doc.nhosts; i++)
@@ -55,8 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fleet_check(fl, &ko, &fr);
 	host_result_free(&fr);
 	fleet_free(fl);
-	report_doc_free(&again);
-	report_doc_free(&doc);
+	scan_report_free(&again);
+	scan_report_free(&doc);
 	free(text);
 	return 0;
 }

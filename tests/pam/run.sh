@@ -22,17 +22,8 @@ KA=${KEYAUDIT:-$PWD/keyaudit}
 PORT=2540
 t_need_root
 t_setup
-pam_cleanup() {
-	if [ -n "${SSHD_PID:-}" ]; then
-		kill "$SSHD_PID" 2>/dev/null
-		wait "$SSHD_PID" 2>/dev/null
-	fi
-	if [ -n "${C:-}" ] && mountpoint -q "$C/proc" 2>/dev/null; then
-		umount -l "$C/proc"
-	fi
-	t_cleanup
-}
-trap pam_cleanup EXIT
+# proc mounted in the copy, undone before lib.sh removes it
+trap 'debroot_unmount; t_cleanup' EXIT
 t0=$(date +%s)
 
 if ! R=$(debroot_get bookworm); then
@@ -51,19 +42,8 @@ chroot "$C" useradd --create-home --shell /bin/bash --password "$DEBROOT_HASH" k
     t_nok "kam1 made in the copy"
 
 # The copy's own sshd, its own configuration, on 127.0.0.1:2540.
-mkdir -p "$C/run/sshd" "$C/proc"
-chmod 755 "$C/run/sshd"
-mount -t proc proc "$C/proc" || { t_nok "proc mounted in the copy"; t_finish; }
-: > "$C/var/log/kasshd.log"
-chroot "$C" /usr/sbin/sshd -D -E /var/log/kasshd.log -o "ListenAddress 127.0.0.1:$PORT" \
-    -o "PidFile /run/kasshd.pid" </dev/null >/dev/null 2>&1 &
-SSHD_PID=$!
-for _ in $(seq 1 100); do
-	grep -q 'Server listening' "$C/var/log/kasshd.log" 2>/dev/null && break
-	sleep 0.05
-done
-grep -q 'Server listening' "$C/var/log/kasshd.log" || {
-	t_nok "the copy's sshd listens on 127.0.0.1:$PORT" "$(cat "$C/var/log/kasshd.log")"
+debroot_sshd "$C" 127.0.0.1 "$PORT" 2>"$T_BASE/why" || {
+	t_nok "the copy's sshd listens on 127.0.0.1:$PORT" "$(cat "$T_BASE/why")"
 	t_finish
 }
 for k in "$C"/etc/ssh/ssh_host_*_key.pub; do

@@ -92,16 +92,8 @@ t_setup
 for t in jq ssh ssh-keygen; do
 	command -v $t >/dev/null || { t_skip "$SUITE" "$t is not installed (make test-deps)"; t_finish; }
 done
-# mounts made in the copies, undone before lib.sh removes the copies
-rel_cleanup() {
-	local m
-	if [ -n "$T_BASE" ] && [ -f "$T_BASE/mounts" ]; then
-		tac "$T_BASE/mounts" | while read -r m; do umount -l "$m" 2>/dev/null; done
-		rm -f "$T_BASE/mounts"
-	fi
-	t_cleanup
-}
-trap rel_cleanup EXIT
+# proc mounted in the copies, undone before lib.sh removes them
+trap 'debroot_unmount; t_cleanup' EXIT
 
 releases=()
 only=()
@@ -198,10 +190,7 @@ make_copy() {
 	C=$T_BASE/$1/root
 	echo "file $C" >> "$T_BASE/cleanup.list"
 	debroot_copy "$r" "$C" || return 1
-	mkdir -p "$C/run/sshd" "$C/proc"
-	chmod 755 "$C/run/sshd"
-	echo "$C/proc" >> "$T_BASE/mounts"
-	mount -t proc proc "$C/proc" || return 1
+	debroot_mount_proc "$C" || return 1
 	chroot "$C" useradd --create-home --shell /bin/bash --password '*' kz1 &&
 	    chroot "$C" useradd --create-home --shell /bin/bash --password '*' kz2 &&
 	    chroot "$C" install -d -m 0700 -o kz1 -g kz1 /home/kz1/.ssh &&
@@ -231,33 +220,9 @@ reset_copy() {
 # configuration, or CONFIG inside the root); 1 when it does not listen,
 # sshd's words in $W/why
 sshd_start() {
-	local pen='' pid
-	: > "$C/var/log/kzsshd.log"
-	# 9.8 on penalise the address the refused logins come from: the next
-	# leg would meet a throttled server instead of the refusal it is about
-	# (exempted; 10.5 on print sshd -T in mixed case, hence grep -i)
-	chroot "$C" /usr/sbin/sshd -T -f "${1:-/etc/ssh/sshd_config}" 2>/dev/null |
-	    grep -qi '^persourcepenalties ' && pen="PerSourcePenaltyExemptList 127.0.0.1,$ADDR"
-	chroot "$C" /usr/sbin/sshd -D -E /var/log/kzsshd.log ${1:+-f "$1"} \
-	    -o "ListenAddress $ADDR:$PORT" -o "PidFile /run/kzsshd.pid" ${pen:+-o "$pen"} \
-	    </dev/null >/dev/null 2>&1 &
-	pid=$!
-	echo "pid $pid" >> "$T_BASE/cleanup.list"
-	SSHD_PID=$pid
-	for _ in $(seq 1 100); do
-		grep -q 'Server listening' "$C/var/log/kzsshd.log" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	head -c 300 "$C/var/log/kzsshd.log" > "$W/why"
-	sshd_stop
-	return 1
+	debroot_sshd "$C" "$ADDR" "$PORT" ${1:+-f "$1"} 2>"$W/why"
 }
-sshd_stop() {
-	[ -n "${SSHD_PID:-}" ] && kill "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null
-	SSHD_PID=
-	return 0
-}
+sshd_stop() { debroot_sshd_stop "$PORT"; }
 
 # login: the truth. 0 when kz2 logs in with $KEY and runs true.
 login() {
@@ -398,11 +363,11 @@ for rel in "${releases[@]}"; do
 		total=$((total + 1))
 		# kept per scenario (KA_TEST_KEEP=1 keeps $T_BASE): sshd's log of
 		# the truth, then every leg's output
-		cp "$C/var/log/kzsshd.log" "$W/$name.sshd.log" 2>/dev/null
+		cp "$C/var/log/kasshd.log" "$W/$name.sshd.log" 2>/dev/null
 		bad='' legs=''
 		[ "$exp" = w ] && e=0 || e=1
 		[ "$truth" = "$e" ] && t_ok "$rel $name: the real sshd $tword, as the table says" ||
-		    t_nok "$rel $name: the real sshd $tword; the table says $exp" "$(grep -v '^debug' "$C/var/log/kzsshd.log" | tail -n 4)"
+		    t_nok "$rel $name: the real sshd $tword; the table says $exp" "$(grep -v '^debug' "$C/var/log/kasshd.log" | tail -n 4)"
 		# (b) remote, as a fleet is audited: the old daemon serves the
 		# audit account when the release refused the new file
 		if [ -n "$refused_start" ]; then

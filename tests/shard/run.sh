@@ -175,7 +175,7 @@ check "every shard is non-empty and says which shard of which inventory" \
     '(for k in 0 1 2; do jq -e --argjson k $k ".shard.k == \$k and .shard.n == 3 and .shard.inventory_hosts == 6 and (.hosts | map(select(.fleet != true)) | length) >= 1" "$D/shard-$k.json" >/dev/null || exit 1; done)' \
     "$(jq -c .shard "$D"/shard-*.json)"
 "$KA" merge "$D/shard-2.json" "$D/shard-0.json" "$D/shard-1.json" --format json \
-    --junit "$D/m.xml" --sarif "$D/m.sarif" --prom "$D/m.prom" --fix-script "$D/m.fix" \
+    --junit "$D/m.xml" --sarif "$D/m.sarif" --prom "$D/m.prom" --fix-script "$D/m.fix" --html "$D/m.html" \
     > "$D/merged.json" 2> "$D/merge.err"
 merge_rc=$?
 check "merge exits as the unsharded scan did ($full_rc)" '[ $merge_rc = $full_rc ]' "rc=$merge_rc $(cat "$D/merge.err")"
@@ -207,6 +207,9 @@ check "merge --sarif: the unsharded scan's results" \
 check "merge --prom: textfile metrics for every host" \
     '(for h in $HOSTS; do grep -q "host=\"$h\"" "$D/m.prom" || exit 1; done) && ! grep -vE "^(#.*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+-]+|)$" "$D/m.prom" | grep -q .' \
     "$(head -n 5 "$D/m.prom")"
+check "merge --html: one HTML file naming every host (tests/html renders the format)" \
+    'grep -qi "<html" "$D/m.html" && (for h in $HOSTS; do grep -q ">$h<\|\"$h\"" "$D/m.html" || exit 1; done)' \
+    "$(head -c 300 "$D/m.html")"
 check "merge --fix-script: a shell script sh accepts" 'sh -n "$D/m.fix" && grep -q "s1" "$D/m.fix"' "$(head -n 5 "$D/m.fix")"
 "$KA" merge "$D"/shard-*.json --no-color > "$D/merged.txt" 2>&1
 check "merge --format text: every host and the fleet" \

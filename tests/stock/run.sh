@@ -32,17 +32,8 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 t_need_root
 t_setup
-# mounts made in the copies (proc for sudo and sshd), undone before lib.sh
-# removes the copies (rm -rf never crosses into a mount: --one-file-system)
-stock_cleanup() {
-	local m
-	if [ -n "$T_BASE" ] && [ -f "$T_BASE/mounts" ]; then
-		tac "$T_BASE/mounts" | while read -r m; do umount -l "$m" 2>/dev/null; done
-		rm -f "$T_BASE/mounts"
-	fi
-	t_cleanup
-}
-trap stock_cleanup EXIT
+# proc mounted in the copies, undone before lib.sh removes them
+trap 'debroot_unmount; t_cleanup' EXIT
 
 releases=("$@")
 [ ${#releases[@]} -gt 0 ] || releases=(bullseye bookworm trixie)
@@ -106,45 +97,6 @@ run_readme() {
 	mkdir -p "$3"
 	ln -sf "$KA" "$3/keyaudit"
 	(cd "$3" && bash -c "$c" >"$3/out" 2>"$3/err")
-}
-
-# chroot_sshd ROOT PORT: the root's own sshd, its own configuration, on
-# 127.0.0.1:PORT, logging to ROOT/var/log/kasshd.log; proc mounted for it
-# and for sudo. 1 when it does not listen. (Only the listen address, the
-# pid file and, where sshd has them, source penalties differ, on its
-# command line.)
-chroot_sshd() {
-	local r=$1 port=$2 pid
-	mkdir -p "$r/run/sshd" "$r/proc"
-	chmod 755 "$r/run/sshd"
-	if ! mountpoint -q "$r/proc"; then
-		echo "$r/proc" >> "$T_BASE/mounts"
-		mount -t proc proc "$r/proc" || return 1
-	fi
-	: > "$r/var/log/kasshd.log"
-	# OpenSSH 9.8 on (trixie) would penalise 127.0.0.1 after the refused
-	# logins this test makes on purpose, and the next scan would meet a
-	# throttled server instead of the refusal it is about: exempt it
-	pen=
-	chroot "$r" /usr/sbin/sshd -T 2>/dev/null | grep -q '^persourcepenalties ' &&
-	    pen="PerSourcePenaltyExemptList 127.0.0.1"
-	chroot "$r" /usr/sbin/sshd -D -E /var/log/kasshd.log -o "ListenAddress 127.0.0.1:$port" \
-	    -o "PidFile /run/kasshd.pid" ${pen:+-o "$pen"} </dev/null >/dev/null 2>&1 &
-	pid=$!
-	echo "pid $pid" >> "$T_BASE/cleanup.list"
-	eval "STOCK_SSHD_$port=$pid"
-	for _ in $(seq 1 100); do
-		grep -q 'Server listening' "$r/var/log/kasshd.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$r/var/log/kasshd.log" >&2
-	return 1
-}
-chroot_sshd_stop() {
-	local pid
-	eval "pid=\${STOCK_SSHD_$1:-}"
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	return 0
 }
 
 # ssh_login ROOT PORT: kagood logs in with the key and runs true (the real
@@ -249,7 +201,7 @@ for rel in "${releases[@]}"; do
 
 	# --- the root's own sshd, and the contrib/ci commands against it
 	sshd_up=
-	if chroot_sshd "$C" "$port"; then
+	if debroot_sshd "$C" 127.0.0.1 "$port"; then
 		sshd_up=1
 		for k in "$C"/etc/ssh/ssh_host_*_key.pub; do
 			echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$k")"
@@ -332,10 +284,10 @@ for rel in "${releases[@]}"; do
 			    t_nok "$rel, kagood broken: contrib/ci/$y.yml's scan (exit $rc)" "$(head -c 300 "$J/err"; jq -c '[.hosts[].findings[] | [.check, .message]]' "$J/out")"
 		done
 		# a host whose keys were regenerated: the known-hosts gate fails
-		chroot_sshd_stop "$port"
+		debroot_sshd_stop "$port"
 		rm -f "$C"/etc/ssh/ssh_host_*
 		chroot "$C" ssh-keygen -A >/dev/null 2>&1
-		if chroot_sshd "$C" "$port"; then
+		if debroot_sshd "$C" 127.0.0.1 "$port"; then
 			for y in github-actions gitlab-ci; do
 				c=$(ci_commands "contrib/ci/$y.yml")
 				c=$(printf '%s\n' "$c" | grep '^keyaudit known-hosts ' | head -n 1)
@@ -348,7 +300,7 @@ for rel in "${releases[@]}"; do
 		else
 			t_nok "$rel: the root's sshd restarts with new host keys"
 		fi
-		chroot_sshd_stop "$port"
+		debroot_sshd_stop "$port"
 	fi
 	while mountpoint -q "$C/proc"; do umount -l "$C/proc" || break; done
 	rm -rf --one-file-system "$C"

@@ -42,15 +42,7 @@ KA=${KEYAUDIT:-$PWD/keyaudit}
 t_need_root
 t_setup
 # proc mounted in the copies, undone before lib.sh removes them
-ts_cleanup() {
-	local m
-	if [ -n "$T_BASE" ] && [ -f "$T_BASE/mounts" ]; then
-		tac "$T_BASE/mounts" | while read -r m; do umount -l "$m" 2>/dev/null; done
-		rm -f "$T_BASE/mounts"
-	fi
-	t_cleanup
-}
-trap ts_cleanup EXIT
+trap 'debroot_unmount; t_cleanup' EXIT
 
 releases=("$@")
 if [ ${#releases[@]} -eq 0 ]; then
@@ -127,42 +119,6 @@ else
 	t_nok "this machine's sshd on 127.0.0.1:2520" "$T_SSHD_WHY"
 fi
 
-# --- the Debian roots' own sshd -------------------------------------------------
-# root_sshd ROOT PORT [OPTION...]: the root's own sshd (TS_BIN, default
-# /usr/sbin/sshd), its own configuration, on 127.0.0.1:PORT (as
-# tests/stock/run.sh runs it), OPTIONs added (-o ...); 1 when it does not
-# listen.
-root_sshd() {
-	local r=$1 port=$2 pid pen= bin=${TS_BIN:-/usr/sbin/sshd}
-	shift 2
-	mkdir -p "$r/run/sshd" "$r/proc"
-	chmod 755 "$r/run/sshd"
-	if ! mountpoint -q "$r/proc"; then
-		echo "$r/proc" >> "$T_BASE/mounts"
-		mount -t proc proc "$r/proc" || return 1
-	fi
-	: > "$r/var/log/kasshd.log"
-	chroot "$r" /usr/sbin/sshd -T 2>/dev/null | grep -qi '^persourcepenalties ' &&
-	    pen="PerSourcePenaltyExemptList 127.0.0.1"
-	chroot "$r" "$bin" -D -E /var/log/kasshd.log -o "ListenAddress 127.0.0.1:$port" \
-	    -o "PidFile /run/kasshd.pid" ${pen:+-o "$pen"} "$@" </dev/null >/dev/null 2>&1 &
-	pid=$!
-	echo "pid $pid" >> "$T_BASE/cleanup.list"
-	eval "TS_SSHD_$port=$pid"
-	for _ in $(seq 1 100); do
-		grep -q 'Server listening' "$r/var/log/kasshd.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$r/var/log/kasshd.log" >&2
-	return 1
-}
-root_sshd_stop() {
-	local pid
-	eval "pid=\${TS_SSHD_$1:-}"
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	return 0
-}
-
 port=2520
 for rel in "${releases[@]}"; do
 	port=$((port + 1))
@@ -193,7 +149,7 @@ for rel in "${releases[@]}"; do
 	    chroot "$C" chown kt1:kt1 /home/kt1/.ssh/authorized_keys &&
 	    echo 'kt1 ALL=(ALL) NOPASSWD: ALL' > "$C/etc/sudoers.d/kt1" &&
 	    chmod 0440 "$C/etc/sudoers.d/kt1" || t_nok "$rel: kt1 made in the copy"
-	if ! root_sshd "$C" "$port"; then
+	if ! debroot_sshd "$C" 127.0.0.1 "$port"; then
 		t_nok "$rel: the root's own sshd listens on 127.0.0.1:$port"
 		continue
 	fi
@@ -359,8 +315,8 @@ for rel in "${releases[@]}"; do
 		extra+=(-o "${b#*:} /usr/local/lib/kt/${b%%:*}")
 		inst+=("$C/usr/lib/openssh/${b%%:*}")
 	done
-	root_sshd_stop "$port"
-	TS_BIN=/usr/local/sbin/sshd root_sshd "$C" "$port" "${extra[@]}" ||
+	debroot_sshd_stop "$port"
+	DEBROOT_SSHD_BIN=/usr/local/sbin/sshd debroot_sshd "$C" 127.0.0.1 "$port" "${extra[@]}" ||
 	    t_nok "$rel: the root's sshd runs from /usr/local"
 	VEND=$vend VEND2=$vend2 perl -0777 -pi -e 's/\Q$ENV{VEND}\E/$ENV{VEND2}/g' "${inst[@]}"
 	"$KA" scan "${target[@]}" --sudo --format json >"$W/stale.json" 2>"$W/err"
@@ -372,8 +328,8 @@ for rel in "${releases[@]}"; do
 	    [ "$(count "$W/stale.json" sshd.syntax)" = 0 ] &&
 	    t_ok "$rel: /usr/sbin/sshd now '$vend2', the daemon answering '$vend': sshd.version-mismatch, fix: restart" ||
 	    t_nok "$rel: sshd.version-mismatch" "$msg / $fix; $(syntax "$W/stale.json"; cat "$W/err")"
-	root_sshd_stop "$port"
-	if root_sshd "$C" "$port"; then
+	debroot_sshd_stop "$port"
+	if debroot_sshd "$C" 127.0.0.1 "$port"; then
 		"$KA" scan "${target[@]}" --sudo --format json >"$W/restarted.json" 2>"$W/err"
 		[ "$(count "$W/restarted.json" sshd.version-mismatch)" = 0 ] &&
 		    jq -e '.hosts[0].status == "scanned"' "$W/restarted.json" >/dev/null &&
@@ -382,7 +338,7 @@ for rel in "${releases[@]}"; do
 	else
 		t_nok "$rel: the root's sshd restarts"
 	fi
-	root_sshd_stop "$port"
+	debroot_sshd_stop "$port"
 	while mountpoint -q "$C/proc"; do umount -l "$C/proc" || break; done
 	rm -rf --one-file-system "$C"
 	echo "# $rel: $(($(date +%s) - t1)) s"

@@ -250,7 +250,7 @@ test_report_roundtrip(void **state)
 	struct report_scope sc;
 	struct report_opts ro;
 	struct ka_summary sum;
-	struct report_doc doc;
+	struct scan_report doc;
 	struct report *r;
 	struct ka_action *act;
 	size_t idx[1] = { 4 }, len = 0;
@@ -301,7 +301,7 @@ test_report_roundtrip(void **state)
 	assert_int_equal(report_json.close(r, &sum), 0);
 	fclose(fp);
 
-	assert_int_equal(report_parse(text, len, "r.json", check_rule, &doc, &err), 0);
+	assert_int_equal(scan_report_parse(text, len, "r.json", check_rule, &doc, &err), 0);
 	assert_null(err);
 	assert_true(doc.sharded);
 	assert_int_equal(doc.shard_k, 1);
@@ -339,7 +339,7 @@ test_report_roundtrip(void **state)
 		free(t1);
 		free(t2);
 	}
-	report_doc_free(&doc);
+	scan_report_free(&doc);
 	h.digest = NULL;
 	host_result_free(&h);
 	host_result_free(&fl);
@@ -350,10 +350,10 @@ test_report_roundtrip(void **state)
 static void
 bad_report(const char *json, const char *want)
 {
-	struct report_doc doc;
+	struct scan_report doc;
 	char *err = NULL;
 
-	assert_int_equal(report_parse(json, strlen(json), "r.json", check_rule, &doc, &err), -1);
+	assert_int_equal(scan_report_parse(json, strlen(json), "r.json", check_rule, &doc, &err), -1);
 	assert_non_null(err);
 	if (strstr(err, want) == NULL)
 		fail_msg("%s: got '%s', want '%s'", json, err, want);

@@ -305,7 +305,7 @@ test_json_no_hosts(void **state)
 static void
 test_text_sections(void **state)
 {
-	struct report_opts o = { .command = "scan", .fail_on = SEV_HIGH };
+	struct report_opts o = { .color = 0, .quiet = 0, .command = "scan", .fail_on = SEV_HIGH };
 	size_t len;
 	char *text = render("text", &o, 3, &len);
 	const char *blk, *sec, *hyg, *skp, *web1_end;
@@ -348,7 +348,7 @@ test_text_sections(void **state)
 static void
 test_text_quiet(void **state)
 {
-	struct report_opts o = { .quiet = 1, .command = "scan", .fail_on = SEV_HIGH };
+	struct report_opts o = { .color = 0, .quiet = 1, .command = "scan", .fail_on = SEV_HIGH };
 	char *text = render("text", &o, 3, NULL);
 
 	assert_null(strstr(text, "== empty"));
@@ -362,7 +362,7 @@ test_text_quiet(void **state)
 static void
 test_text_color(void **state)
 {
-	struct report_opts o = { .color = 1, .command = "scan", .fail_on = SEV_HIGH };
+	struct report_opts o = { .color = 1, .quiet = 0, .command = "scan", .fail_on = SEV_HIGH };
 	size_t len;
 	char *text = render("text", &o, 3, &len);
 
@@ -638,7 +638,7 @@ test_fixture_all_formats(void **state)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *out = open_memstream(&text, &len);
-		struct report_opts o = { .command = "scan", .fail_on = SEV_HIGH };
+		struct report_opts o = { .color = 0, .quiet = 0, .command = "scan", .fail_on = SEV_HIGH };
 		struct ka_summary sum = { 0 };
 		struct report *rep = rf->open(out, &o);
 
