@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "reports/report.h"
+#include "scanner/parse/reportjson.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "0.0.0"
@@ -19,6 +20,7 @@ struct report {
 	FILE *out;
 	size_t hosts;
 	int failed;		/* a write or an encoding failed */
+	const struct report_scope *scope;	/* or NULL */
 };
 
 json_t *
@@ -43,11 +45,17 @@ r_open(FILE *out, const struct report_opts *o)
 	json_t *jv = json_string(v);
 	char *ev = jv ? json_dumps(jv, JSON_ENCODE_ANY) : NULL;
 
-	(void)o;
 	r->out = out;
+	r->scope = o != NULL ? o->scope : NULL;
 	if (ev == NULL)
 		r->failed = 1;
-	fprintf(out, "{\"keyaudit\":%s,\"schema\":1,\"hosts\":[", ev ? ev : "\"\"");
+	fprintf(out, "{\"keyaudit\":%s,\"schema\":1,", ev ? ev : "\"\"");
+	/* which shard of which inventory: what merge checks first */
+	if (r->scope != NULL && r->scope->sharded)
+		fprintf(out, "\"shard\":{\"k\":%u,\"n\":%u,\"inventory\":\"%s\","
+		    "\"inventory_hosts\":%zu},", r->scope->k, r->scope->n,
+		    r->scope->inventory, r->scope->inventory_hosts);
+	fputs("\"hosts\":[", out);
 	free(ev);
 	json_decref(jv);
 	free(v);
@@ -115,6 +123,10 @@ report_json_remedy(const struct ka_remedy *r)
 			o = json_pack("{s:o}", "manual", report_jstr(a->text));
 			break;
 		}
+		/* how a person reads the edit, when it is not the plain rendering */
+		if (o != NULL && a->kind == ACT_EDIT && a->text != NULL)
+			json_object_set_new(json_object_get(o, "edit"), "text",
+			    report_jstr(a->text));
 		if (o != NULL && a->kind != ACT_MANUAL && a->target.path != NULL)
 			json_object_set_new(o, "target", json_pack("{s:o,s:s,s:I}",
 			    "path", report_jstr(a->target.path), "type",
@@ -148,6 +160,8 @@ report_json_finding(const struct ka_finding *f, const char *host)
 		json_object_set_new(o, "key_fp", report_jstr(f->key_fp));
 	if (f->baselined != NULL)
 		json_object_set_new(o, "baselined", report_jstr(f->baselined));
+	if (f->origin != NULL)
+		json_object_set_new(o, "origin", report_jstr(f->origin));
 	if (f->baseline_expired != 0) {
 		char d[16];
 		time_t t = (time_t)f->baseline_expired;
@@ -253,10 +267,21 @@ static void
 r_host(struct report *r, const struct ka_host_result *h)
 {
 	json_t *head = host_head(h);
-	char *text = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	const struct report_scope *sc = r->scope;
+	char *text;
 	size_t n;
 	int bad = 0;
 
+	/* What merge needs besides what a reader sees: where the host stands
+	 * in the whole inventory, or that this is the fleet entry (recomputed
+	 * when merging); where it was named; what ran; its digest. */
+	if (sc != NULL && r->hosts < sc->ntargets)
+		json_object_set_new(head, "index", json_integer((json_int_t)sc->index[r->hosts]));
+	else if (sc != NULL)
+		json_object_set_new(head, "fleet", json_true());
+	json_object_set_new(head, "origin", report_jstr(h->origin));
+	json_object_set_new(head, "duration", json_real(h->duration));
+	text = json_dumps(head, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(head);
 	if (text == NULL || (n = strlen(text)) < 2 || text[n - 1] != '}') {
 		/* Only allocation fails here; the document must stay valid. */
@@ -290,7 +315,15 @@ r_host(struct report *r, const struct ka_host_result *h)
 			fputc(',', r->out);
 		bad |= put_json(r->out, k);
 	}
-	fputs("]}", r->out);
+	fputs("],\"ran\":[", r->out);
+	for (size_t i = 0; i < h->nran; i++)
+		fprintf(r->out, "%s\"%s\"", i ? "," : "", h->ran[i]->id);
+	fputc(']', r->out);
+	if (h->digest != NULL) {
+		fputs(",\"digest\":", r->out);
+		bad |= put_json(r->out, digest_to_json(h->digest));
+	}
+	fputs("}", r->out);
 	/* a value that could not be written leaves the document invalid */
 	if (bad)
 		r->failed = 1;

@@ -31,9 +31,27 @@ struct report_opts {
 	/* --fail-on: the gate. JUnit fails exactly the findings at or above
 	 * it that no baseline accepts, as the exit status does. */
 	enum ka_severity fail_on;
+	/* A scan of targets (NULL otherwise): what the JSON report needs so
+	 * that `keyaudit merge` can join it with others. */
+	const struct report_scope *scope;
 	/* --previous: the report this run is compared with (the HTML
 	 * report's trend), or NULL. */
 	const struct report_previous *previous;
+};
+
+/* The targets of a scan as the whole inventory knows them. Hosts reach
+ * the sinks in this order, each once, then the fleet entry: the i-th host
+ * is target i (its position in the whole inventory is index[i]), a host
+ * after the last target is the fleet entry. */
+struct report_scope {
+	const size_t *index;
+	size_t ntargets;
+	/* --shard K/N: this shard, and the whole inventory's identity
+	 * (reportjson.h) and size */
+	int sharded;
+	unsigned k, n;
+	char inventory[65];
+	size_t inventory_hosts;
 };
 
 /* Whether a finding fails the gate of --fail-on (summary_exit's rule for

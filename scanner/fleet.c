@@ -111,6 +111,35 @@ cert_digest(struct ka_ctx *ctx, struct host_digest *d)
 	certca_free(&t);
 }
 
+/* An account's known_hosts as the fleet pass reads it: only the lines
+ * that can pin or revoke a host key. Comments, blank lines and
+ * @cert-authority lines (kh_cross never matches them) become empty lines,
+ * so every kept line keeps its number (findings name it) while the digest,
+ * which the JSON report carries, loses their bytes. */
+static char *
+kh_reduce(const char *text, size_t len)
+{
+	struct buf b;
+	size_t i = 0;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i, w;
+
+		for (w = 0; w < n && (text[i + w] == ' ' || text[i + w] == '\t'); w++)
+			;
+		if (w < n && text[i + w] != '#' && text[i + w] != '\r' &&
+		    !(n - w >= 15 && strncmp(text + i + w, "@cert-authority", 15) == 0))
+			buf_append(&b, text + i, n);
+		if (nl != NULL)
+			buf_putc(&b, '\n');
+		i += n + (nl != NULL);
+	}
+	return buf_steal(&b);
+}
+
 void
 host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 {
@@ -162,7 +191,7 @@ host_digest_from_ctx(struct ka_ctx *ctx, struct host_digest *d)
 		    snap_unreadable_for(kf, u->name) == NULL &&
 		    kf->content_len > 0 && !strlist_has(&d->kh_files, kh)) {
 			strlist_add(&d->kh_files, kh);
-			strlist_add_owned(&d->kh_files, xstrndup(kf->content,
+			strlist_add_owned(&d->kh_files, kh_reduce(kf->content,
 			    kf->content_len < FLEET_KH_BYTES ? kf->content_len : FLEET_KH_BYTES));
 		}
 		free(kh);

@@ -814,10 +814,13 @@ void
 keylist_move(struct key_rows *dst, struct key_rows *src)
 {
 	dst->v = xreallocarray(dst->v, dst->n + src->n + 1, sizeof(*dst->v));
-	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*dst->v));
+	/* an empty list has no array: memcpy from NULL is undefined even for 0 */
+	if (src->n > 0)
+		memcpy(dst->v + dst->n, src->v, src->n * sizeof(*dst->v));
 	dst->n += src->n;
 	dst->logs = xreallocarray(dst->logs, dst->nlogs + src->nlogs + 1, sizeof(*dst->logs));
-	memcpy(dst->logs + dst->nlogs, src->logs, src->nlogs * sizeof(*dst->logs));
+	if (src->nlogs > 0)
+		memcpy(dst->logs + dst->nlogs, src->logs, src->nlogs * sizeof(*dst->logs));
 	dst->nlogs += src->nlogs;
 	free(src->v);
 	free(src->logs);

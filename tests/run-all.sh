@@ -49,6 +49,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite knownhosts-diff tests/cli/knownhosts-diff.sh "$kh_bin"
 	run_suite integration tests/integration/run.sh
 	run_suite fleet tests/fleet/run.sh
+	run_suite shard tests/shard/run.sh
 	run_suite known-hosts tests/knownhosts/run.sh
 	run_suite hostcert tests/hostcert/run.sh
 	run_suite keys tests/keys/run.sh

@@ -8,6 +8,7 @@
 
 #include "scanner/cli/cli.h"
 #include "scanner/parse/inventory.h"
+#include "scanner/parse/reportjson.h"
 #include "checks/check.h"
 #include "scanner/fileio.h"
 
@@ -180,6 +181,53 @@ collect_here(const struct collect_opts *co, struct snapshot *snap, char **err)
 	return 0;
 }
 
+/* --shard K/N: keep the targets of shard K, and say in sc which part of
+ * which inventory they are (each kept target's position in the whole list,
+ * the whole list's identity and size). Without --shard sc says the list is
+ * whole. */
+static void
+shard_targets(const struct cli_args *a, struct target_list *tl, struct report_scope *sc)
+{
+	size_t *index = xcalloc(tl->n + 1, sizeof(*index)), kept = 0;
+	const char **names;
+	char *err = NULL;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->index = index;
+	if (a->shard == NULL) {
+		for (size_t i = 0; i < tl->n; i++)
+			index[i] = i;
+		sc->ntargets = tl->n;
+		return;
+	}
+	if (shard_spec_parse(a->shard, &sc->k, &sc->n, &err) != 0)
+		cli_usage(a->command, "%s", err);
+	names = xcalloc(tl->n + 1, sizeof(*names));
+	for (size_t i = 0; i < tl->n; i++)
+		names[i] = tl->v[i].name;
+	inventory_identity(names, tl->n, sc->inventory);
+	free(names);
+	sc->sharded = 1;
+	sc->inventory_hosts = tl->n;
+	for (size_t i = 0; i < tl->n; i++) {
+		if (shard_of(tl->v[i].name, sc->n) != sc->k) {
+			target_free(&tl->v[i]);
+			continue;
+		}
+		index[kept] = i;
+		tl->v[kept++] = tl->v[i];
+	}
+	tl->n = kept;
+	sc->ntargets = kept;
+}
+
+void
+scope_free(struct report_scope *sc)
+{
+	free((void *)sc->index);
+	memset(sc, 0, sizeof(*sc));
+}
+
 /* Positional targets, then the inventory, in that order; exit 2 on a bad one. */
 static void
 build_targets(const struct cli_args *a, struct target_list *tl)
@@ -260,12 +308,17 @@ setup_from(struct scan_setup *ss, const struct cli_args *a, const struct target_
 
 struct clientconf *
 prepare_targets(const struct cli_args *a, struct target_list *tl,
-    const struct collect_opts *co, const struct ka_options *ko, struct scan_setup *ss)
+    const struct collect_opts *co, const struct ka_options *ko, struct scan_setup *ss,
+    struct report_scope *scope)
 {
 	struct clientconf *cc = NULL;
+	struct report_scope own;
 	int remote = 0;
 
 	build_targets(a, tl);
+	shard_targets(a, tl, scope != NULL ? scope : &own);
+	if (scope == NULL)
+		scope_free(&own);
 	for (size_t i = 0; i < tl->n; i++)
 		remote |= tl->v[i].host != NULL;
 	if (remote) {

@@ -56,9 +56,13 @@ void collect_opts_from(const struct cli_args *a, struct collect_opts *co);
 /* This machine; an --auth-log that does not exist here is an error. */
 int collect_here(const struct collect_opts *co, struct snapshot *snap, char **err);
 /* Targets and the scan set up for them; the ssh_config when a target is
- * remote, else NULL. Exit 2 on a bad target or option. */
+ * remote, else NULL. Exit 2 on a bad target or option. With --shard K/N
+ * only shard K's targets are kept; scope (or NULL) says which targets of
+ * the whole list these are (report.h), and is freed with scope_free. */
 struct clientconf *prepare_targets(const struct cli_args *a, struct target_list *tl,
-    const struct collect_opts *co, const struct ka_options *ko, struct scan_setup *ss);
+    const struct collect_opts *co, const struct ka_options *ko, struct scan_setup *ss,
+    struct report_scope *scope);
+void scope_free(struct report_scope *sc);
 /* --checks names rules or families that exist: exit 2 otherwise. */
 void check_names(const struct cli_args *a);
 /* Colour on standard output for this format. */

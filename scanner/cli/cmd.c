@@ -23,7 +23,7 @@
 
 extern const struct cmd_entry cmd_diagnose_entry, cmd_scan_entry, cmd_keys_entry,
     cmd_known_hosts_entry, cmd_diff_entry, cmd_collect_entry, cmd_checks_entry,
-    cmd_sshd_config_entry, cmd_preflight_entry;
+    cmd_sshd_config_entry, cmd_preflight_entry, cmd_merge_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_diagnose_entry,
@@ -31,6 +31,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_keys_entry,
 	&cmd_known_hosts_entry,
 	&cmd_diff_entry,
+	&cmd_merge_entry,
 	&cmd_collect_entry,
 	&cmd_checks_entry,
 	&cmd_sshd_config_entry,

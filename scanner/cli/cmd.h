@@ -31,6 +31,7 @@ struct cli_args {
 	/* targets */
 	const char *inventory;
 	const char *limit;
+	const char *shard;		/* --shard K/N as given */
 	struct strlist snapshots;
 	/* connecting */
 	char *sshconf_file;
@@ -174,7 +175,7 @@ extern const struct cmd_entry *const cmd_table[];
 
 /* The declared options (options.c). */
 extern const struct cli_option
-    opt_inventory, opt_limit, opt_snapshot, opt_sshconf, opt_identity, opt_login,
+    opt_inventory, opt_limit, opt_shard, opt_snapshot, opt_sshconf, opt_identity, opt_login,
     opt_port, opt_jobs, opt_timeout, opt_known_hosts, opt_host_cert, opt_accept_unknown, opt_sudo,
     opt_user, opt_all_users, opt_run_keys_command, opt_root, opt_sshd_config, opt_from, opt_checks,
     opt_policy, opt_unused_days, opt_auth_log, opt_max_key_age, opt_key_registry,
@@ -206,5 +207,6 @@ int cmd_collect(struct cli_args *a);
 int cmd_checks(struct cli_args *a);
 int cmd_sshd_config(struct cli_args *a);
 int cmd_preflight(struct cli_args *a);
+int cmd_merge(struct cli_args *a);
 
 #endif

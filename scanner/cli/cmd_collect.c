@@ -70,7 +70,7 @@ cmd_collect(struct cli_args *a)
 		struct ka_options ko;
 
 		memset(&ko, 0, sizeof(ko));
-		cc = prepare_targets(a, &tl, &co, &ko, &ss);
+		cc = prepare_targets(a, &tl, &co, &ko, &ss, NULL);
 		rc = scan_collect(&ss, &snap, &err);
 		clientconf_free(cc);
 		target_list_free(&tl);

@@ -15,6 +15,7 @@ static const struct cmd_option keys_options[] = {
 	{ NULL, "targets (none: the local machine):", 0 },
 	{ &opt_inventory, NULL, 0 },
 	{ &opt_limit, NULL, 0 },
+	{ &opt_shard, NULL, 0 },
 	{ &opt_snapshot, NULL, 0 },
 	{ NULL, "connecting (as for scan):", 0 },
 	CMD_OPTIONS_CONNECT,
@@ -138,6 +139,8 @@ cmd_keys(struct cli_args *a)
 		    "live hosts: use one or the other");
 	if (a->limit != NULL && a->inventory == NULL)
 		cli_usage(cmd, "--limit selects from an inventory: give -f FILE");
+	if (a->shard != NULL && !args_remote(a))
+		cli_usage(cmd, "--shard splits targets over SSH: give targets or -f FILE");
 	collect_opts_from(a, &co);
 	co.client = 0;
 	co.logs = 1;
@@ -152,8 +155,8 @@ cmd_keys(struct cli_args *a)
 		struct scan_setup ss;
 		struct keys_state ks;
 
-		cc = prepare_targets(a, &tl, &co, &ko, &ss);
-		ks.rows = xcalloc(tl.n, sizeof(*ks.rows));
+		cc = prepare_targets(a, &tl, &co, &ko, &ss, NULL);
+		ks.rows = xcalloc(tl.n + 1, sizeof(*ks.rows));
 		ks.ko = &ko;
 		ss.on_snapshot = keys_snapshot;
 		ss.snapshot_arg = &ks;

@@ -19,6 +19,7 @@ static const struct cmd_option kh_options[] = {
 	{ NULL, "targets:", 0 },
 	{ &opt_inventory, NULL, 0 },
 	{ &opt_limit, NULL, 0 },
+	{ &opt_shard, NULL, 0 },
 	{ NULL, "connecting (no login; ssh_config is honoured as ssh honours it):", 0 },
 	{ &opt_sshconf, NULL, 0 },
 	{ &opt_login, "the user name ssh_config's Match user sees", 0 },
@@ -180,13 +181,16 @@ cmd_known_hosts(struct cli_args *a)
 		cli_usage(cmd, "--inventory-complete needs the inventory: give -f FILE");
 	if (a->limit != NULL && a->inventory == NULL)
 		cli_usage(cmd, "--limit selects from an inventory: give -f FILE");
+	if (a->shard != NULL && a->inventory_complete)
+		cli_usage(cmd, "--inventory-complete judges known_hosts against the whole "
+		    "inventory: not with --shard");
 	if (a->positional.n == 0 && a->inventory == NULL)
 		cli_usage(cmd, "give targets or -f INVENTORY");
 	collect_opts_from(a, &co);
 	memset(&ko, 0, sizeof(ko));
 	ko.only = a->checks.n ? &a->checks : NULL;
 	ko.policy = a->policy;
-	cc = prepare_targets(a, &tl, &co, &ko, &ss);
+	cc = prepare_targets(a, &tl, &co, &ko, &ss, NULL);
 	for (size_t i = 0; i < tl.n; i++)
 		if (tl.v[i].host == NULL)
 			cli_usage(cmd, "'local' has no host keys to scan over SSH: give host names");
@@ -225,7 +229,7 @@ cmd_known_hosts(struct cli_args *a)
 		ko.host_certs = &certs;
 		ko.now = (int64_t)time(NULL);
 	} else
-		ss.hostkeys = pins = xcalloc(tl.n, sizeof(*pins));
+		ss.hostkeys = pins = xcalloc(tl.n + 1, sizeof(*pins));
 
 	memset(&ro, 0, sizeof(ro));
 	ro.command = cmd;

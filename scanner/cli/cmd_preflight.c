@@ -300,7 +300,7 @@ cmd_preflight(struct cli_args *a)
 		 * runs in on_snapshot are): only the cheap net family runs */
 		strlist_add(&net, "net");
 		kscan.only = &net;
-		cc = prepare_targets(a, &tl, &co, &kscan, &ss);
+		cc = prepare_targets(a, &tl, &co, &kscan, &ss, NULL);
 		nhosts = tl.n;
 		hosts = xcalloc(nhosts + 1, sizeof(*hosts));
 		for (size_t i = 0; i < nhosts; i++) {

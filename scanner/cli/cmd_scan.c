@@ -14,6 +14,7 @@ static const struct cmd_option scan_options[] = {
 	{ NULL, "targets (none: the local machine):", 0 },
 	{ &opt_inventory, NULL, 0 },
 	{ &opt_limit, NULL, 0 },
+	{ &opt_shard, NULL, 0 },
 	{ &opt_snapshot, NULL, 0 },
 	{ NULL, "connecting (ssh_config is honoured as ssh honours it):", 0 },
 	CMD_OPTIONS_CONNECT,
@@ -82,6 +83,9 @@ cmd_scan(struct cli_args *a)
 		    "not with --root or --snapshot");
 	if (a->limit != NULL && a->inventory == NULL)
 		cli_usage("scan", "--limit selects from an inventory: give -f FILE");
+	if (a->shard != NULL && !args_remote(a))
+		cli_usage("scan", "--shard splits the targets of a scan over SSH: give "
+		    "targets or -f FILE");
 	if (a->previous != NULL && a->html_file == NULL && strcmp(a->format, "html") != 0)
 		cli_usage("scan", "--previous is the HTML report's trend: give --html FILE "
 		    "or --format html");
@@ -109,10 +113,12 @@ cmd_scan(struct cli_args *a)
 		struct target_list tl;
 		struct clientconf *cc = NULL;
 		struct scan_setup ss;
+		struct report_scope scope;
 		char *err = NULL;
 
 		/* Every input error (exit 2) is found before a report is opened. */
-		cc = prepare_targets(a, &tl, &co, &ko, &ss);
+		cc = prepare_targets(a, &tl, &co, &ko, &ss, &scope);
+		ro.scope = &scope;
 		ss.progress = !a->quiet && isatty(STDERR_FILENO);
 		nsinks = open_sinks(sinks, a, &ro);
 		ec.sum = &sum;
@@ -127,6 +133,7 @@ cmd_scan(struct cli_args *a)
 		}
 		clientconf_free(cc);
 		target_list_free(&tl);
+		scope_free(&scope);
 		goto finish;
 	}
 	/* Collect the first host before opening reports, so an input error

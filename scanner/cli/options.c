@@ -79,6 +79,11 @@ const struct cli_option opt_inventory = { .name = "inventory", .letter = 'f',
 const struct cli_option opt_limit = { .name = "limit", .type = OT_STR, .arg = "GROUP",
 	.field = F(limit),
 	.help = "only these inventory groups or hosts (comma-separated)" };
+const struct cli_option opt_shard = { .name = "shard", .type = OT_STR, .once = 1,
+	.arg = "K/N", .field = F(shard),
+	.help = "scan only shard K of N (K from 0: Kubernetes'\n"
+	"JOB_COMPLETION_INDEX): the targets whose name hashes\n"
+	"(SHA-256) to K mod N; 'keyaudit merge' joins the reports" };
 const struct cli_option opt_snapshot = { .name = "snapshot", .type = OT_LIST,
 	.arg = "FILE", .field = F(snapshots),
 	.help = "audit a snapshot written by 'keyaudit collect' (repeatable)" };
