@@ -106,8 +106,9 @@ struct ka_host_result {
 	char *hostkey;
 	struct strlist keys;
 	/* The host's fleet digest (scanner/digest.h), borrowed: set by the
-	 * scan while the report sinks see the host, NULL otherwise (diagnose,
-	 * the fleet entry, a host that failed). Never freed with the result. */
+	 * scan for every inventory host (a failed one may have presented host
+	 * keys) while the report sinks see it, NULL otherwise (diagnose, the
+	 * fleet entry). Never freed with the result. */
 	const struct host_digest *digest;
 };
 

@@ -311,8 +311,10 @@ emit(void *arg, size_t i, void *result)
 	 * away before a host is printed (the next tick draws it again below),
 	 * or the host's first line would continue it. */
 	clear_progress(st);
-	if (out->hr.status == HOST_SCANNED)
-		out->hr.digest = &out->digest;
+	/* every host, failed ones too: the fleet pass compares the host
+	 * keys a host presented before its login failed, and merge must see
+	 * what fleet_add below sees */
+	out->hr.digest = &out->digest;
 	st->s->emit(st->s->emit_arg, &out->hr, 0);
 	out->hr.digest = NULL;
 	if (st->fleet != NULL)

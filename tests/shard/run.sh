@@ -370,4 +370,28 @@ else
 	t_nok "the Kubernetes Jobs are valid batch/v1 Jobs" "$(cat "$K/x.err")"
 fi
 
+
+# --- a host whose login fails still shows its host key to the fleet pass:
+# s8 (127.0.0.168) presents s3's host key and refuses kyscan's key; the
+# unsharded scan reports the clone, and so must the shards merged
+mkdir -p "$D/s8/keys"
+chmod 755 "$D/s8" "$D/s8/keys"
+cp "$D/s3/hk" "$D/s3/hk.pub" "$D/s8/"
+if t_sshd s8 127.0.0.168 $PORT "AuthorizedKeysFile $D/s8/keys/%u"; then
+	echo "[127.0.0.168]:$PORT $(cut -d' ' -f1,2 "$D/s8/hk.pub")" >> "$D/known_hosts"
+	printf 's3 ansible_host=%s keyaudit_sshd_config=%s\ns8 ansible_host=127.0.0.168\n[all:vars]\nansible_port=%s\nansible_user=kyscan\n' \
+	    "$(addr s3)" "$D/s3/sshd_config" $PORT > "$D/inv8"
+	scan -f "$D/inv8" --format json > "$D/f8.json" 2>/dev/null
+	for k in 0 1; do scan -f "$D/inv8" --shard $k/2 --json "$D/f8-$k.json" --format text >/dev/null 2>&1; done
+	"$KA" merge "$D/f8-0.json" "$D/f8-1.json" --format json > "$D/m8.json" 2> "$D/m8.err"
+	clone() { jq -r '[.hosts[] | select(.fleet == true) | .findings[] | select(.check == "hostkey.shared") | .message] | join("\n")' "$1"; }
+	check "a host refusing the login: its host key clone is a fleet finding, unsharded and merged alike" \
+	    '[ "$(jq -r ".hosts[] | select(.target == \"s8\") | .status" "$D/f8.json")" != scanned ] &&
+	    [ -n "$(clone "$D/f8.json")" ] && [ "$(clone "$D/m8.json")" = "$(clone "$D/f8.json")" ] &&
+	    [ "$(fleet_of "$D/m8.json")" = "$(fleet_of "$D/f8.json")" ]' \
+	    "status: $(jq -c "[.hosts[] | {target, status}]" "$D/f8.json") full: $(fleet_of "$D/f8.json") merged: $(fleet_of "$D/m8.json") $(cat "$D/m8.err")"
+else
+	t_nok "sshd s8" "$T_SSHD_WHY"
+fi
+
 t_finish
