@@ -11,7 +11,7 @@
 
 #include "reports/report.h"
 #include "reports/htmlpage.h"
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 #include "scanner/digest.h"
 
 /* The CA trust map's bounds: CAs drawn, hosts named per CA (the rest are

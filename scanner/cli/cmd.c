@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "scanner/cli/cmd.h"
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 #include "scanner/parse/baseline.h"
 #include "scanner/parse/keyreg.h"
 #include "scanner/policy.h"

@@ -11,7 +11,7 @@
 
 #include "scanner/cli/cmd.h"
 #include "reports/report.h"
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 #include "reports/htmlpage.h"
 #include "scanner/cli/outfile.h"
 #include "scanner/fileio.h"
@@ -64,7 +64,7 @@ load(const char *path, struct doc *d, char **err)
 	buf_init(&b);
 	rc = read_input_file(path, DIFF_FILE_MAX, &b, err);
 	if (rc == 0)
-		rc = report_doc_parse(path, b.data, b.len, &rd, err);
+		rc = report_doc_load(path, b.data, b.len, &rd, err);
 	buf_free(&b);
 	if (rc != 0)
 		return -1;

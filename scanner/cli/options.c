@@ -10,7 +10,7 @@
 #include "scanner/parse/keyreg.h"
 #include "scanner/policy.h"
 #include "scanner/fileio.h"
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 
 #define F(x) offsetof(struct cli_args, x)
 
@@ -49,7 +49,7 @@ load_registry(const char *path, void *field, char **err)
 	return 0;
 }
 
-/* A JSON report, read as keyaudit diff reads one (reports/previous.h). */
+/* A JSON report, read as keyaudit diff reads one (scanner/parse/reportprev.h). */
 static int
 load_previous(const char *path, void *field, char **err)
 {

@@ -731,22 +731,21 @@ host_read(struct rd *r, json_t *o, const char *path,
 }
 
 int
-scan_report_parse(const char *text, size_t len, const char *name,
-    const struct ka_rule *(*rule)(const char *), struct scan_report *out, char **err)
+report_doc_load(const char *name, const char *data, size_t len, struct report_doc *d,
+    char **err)
 {
 	struct rd r = { name, NULL };
 	json_error_t je;
-	json_t *root, *hosts, *v, *sh;
-	size_t i;
+	json_t *schema;
 
-	memset(out, 0, sizeof(*out));
+	d->root = d->hosts = NULL;
 	*err = NULL;
 	if (len > REPORT_JSON_MAX) {
 		*err = xasprintf("%s: larger than %u bytes", name, REPORT_JSON_MAX);
 		return -1;
 	}
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL) {
+	d->root = json_loadb(data != NULL ? data : "", len, JSON_REJECT_DUPLICATES, &je);
+	if (d->root == NULL) {
 		char *t = str_printable(je.text, strlen(je.text));
 
 		*err = xasprintf("%s: line %d: expected a keyaudit JSON report: %s", name,
@@ -754,21 +753,45 @@ scan_report_parse(const char *text, size_t len, const char *name,
 		free(t);
 		return -1;
 	}
-	hosts = json_object_get(root, "hosts");
-	if (!json_is_object(root) || !json_is_string(json_object_get(root, "keyaudit"))) {
+	d->hosts = json_object_get(d->root, "hosts");
+	schema = json_object_get(d->root, "schema");
+	if (!json_is_object(d->root) || !json_is_string(json_object_get(d->root, "keyaudit")))
 		rfail(&r, "$", "expected a keyaudit JSON report (an object with "
 		    "\"keyaudit\"; keyaudit scan --json FILE)");
-		goto fail;
-	}
-	if (!json_is_integer(json_object_get(root, "schema")) ||
-	    json_integer_value(json_object_get(root, "schema")) != 1) {
+	else if (!json_is_integer(schema) || json_integer_value(schema) != 1)
 		rfail(&r, "$.schema", "expected 1");
-		goto fail;
-	}
-	if (!json_is_array(hosts) || json_array_size(hosts) > RJ_LIST_MAX) {
+	else if (!json_is_array(d->hosts) || json_array_size(d->hosts) > RJ_LIST_MAX)
 		rfail(&r, "$.hosts", "expected a list of hosts");
-		goto fail;
+	if (r.err != NULL) {
+		report_doc_free(d);
+		*err = r.err;
+		return -1;
 	}
+	return 0;
+}
+
+void
+report_doc_free(struct report_doc *d)
+{
+	json_decref(d->root);
+	d->root = d->hosts = NULL;
+}
+
+int
+scan_report_parse(const char *text, size_t len, const char *name,
+    const struct ka_rule *(*rule)(const char *), struct scan_report *out, char **err)
+{
+	struct rd r = { name, NULL };
+	struct report_doc doc;
+	json_t *root, *hosts, *v, *sh;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	if (report_doc_load(name, text, len, &doc, err) != 0)
+		return -1;
+	root = doc.root;
+	hosts = doc.hosts;
 	sh = json_object_get(root, "shard");
 	if (sh != NULL && !json_is_null(sh)) {
 		long k, n, total;

@@ -27,6 +27,21 @@ unsigned shard_of(const char *name, unsigned n);
 void inventory_identity(const char *const *names, size_t n, char out[65]);
 
 struct json_t;
+
+/* A JSON scan report's document, checked once here for every reader of
+ * reports (merge, `keyaudit diff`, the HTML report's --previous): at most
+ * REPORT_JSON_MAX bytes, JSON without duplicate keys, an object with
+ * "keyaudit", "schema" 1 and a bounded "hosts" list. hosts is borrowed
+ * from root. 0, or -1 with *err "NAME: line N: ..." or "NAME: $.PATH:
+ * what was expected". */
+struct report_doc {
+	struct json_t *root;
+	struct json_t *hosts;
+};
+int report_doc_load(const char *name, const char *data, size_t len,
+    struct report_doc *d, char **err);
+void report_doc_free(struct report_doc *d);
+
 /* A digest as the report carries it; strings through str_printable (a
  * host's known_hosts text may hold any byte), empty lists left out. */
 struct json_t *digest_to_json(const struct host_digest *d);

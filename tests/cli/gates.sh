@@ -190,7 +190,7 @@ jq -e '.hostkeys_changed == [{"host": "web1", "old": "ssh-ed25519 SHA256:abc", "
 "$KA" diff "$T/old.json" "$T/nope.json" 2>"$T/err" >/dev/null; rc=$?
 [ $rc = 2 ] && grep -q "nope.json: no such file" "$T/err" && t_ok "diff: a missing report: exit 2" || t_nok "diff: missing report (exit $rc)"
 "$KA" diff "$T/old.json" "$T/bl.json" 2>"$T/err" >/dev/null; rc=$?
-[ $rc = 2 ] && grep -q "expected a keyaudit scan report" "$T/err" && t_ok "diff: not a scan report: exit 2, one line" ||
+[ $rc = 2 ] && grep -q "expected a keyaudit JSON report" "$T/err" && t_ok "diff: not a scan report: exit 2, one line" ||
     t_nok "diff: not a report (exit $rc)" "$(cat "$T/err")"
 
 # --- --fix-script: valid sh; a name a hostile host chose never becomes a command

@@ -1,11 +1,11 @@
 /* fuzz_previous.c - the JSON report reader behind --previous and diff
- * (reports/previous.c): whatever it accepts, every finding it kept can be
+ * (scanner/parse/reportprev.c): whatever it accepts, every finding it kept can be
  * looked up by its identity, and whatever it refuses is one line. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

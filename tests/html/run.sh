@@ -32,12 +32,12 @@ t_setup /var/tmp
 D=$T_BASE
 
 # --- --previous: input errors are one line, exit 2, before anything is scanned
-echo '{"keyaudit":"1","hosts":[{"target":"a","findings":[{"check":"x"}]}]}' > "$D/bad.json"
+echo '{"keyaudit":"1","schema":1,"hosts":[{"target":"a","findings":[{"check":"x"}]}]}' > "$D/bad.json"
 "$KA" scan --previous "$D/bad.json" --html "$D/never.html" > /dev/null 2> "$D/bad.err"
 [ $? = 2 ] && [ "$(wc -l < "$D/bad.err")" = 1 ] && grep -q 'bad.json: hosts\[0\].findings\[0\]: expected' "$D/bad.err" &&
     [ ! -e "$D/never.html" ] && ok "--previous with a bad report: exit 2, its JSON path named ($(cat "$D/bad.err"))" ||
     nok "--previous bad report" "$(cat "$D/bad.err")"
-echo '{"keyaudit":"1","hosts":[]}' > "$D/empty.json"
+echo '{"keyaudit":"1","schema":1,"hosts":[]}' > "$D/empty.json"
 "$KA" scan --previous "$D/empty.json" > /dev/null 2> "$D/bad.err"
 [ $? = 2 ] && grep -q 'give --html FILE' "$D/bad.err" && ok "--previous without an HTML report: usage error" ||
     nok "--previous needs --html" "$(cat "$D/bad.err")"

@@ -1,10 +1,10 @@
 /* test_html.c - the HTML report's one escape (reports/htmlpage.c) and the
- * JSON report reader behind --previous and diff (reports/previous.c): text
+ * JSON report reader behind --previous and diff (scanner/parse/reportprev.c): text
  * a host chose never becomes markup, and a report read back matches the
  * findings that wrote it. */
 #include "tests/unit/testutil.h"
 #include "reports/htmlpage.h"
-#include "reports/previous.h"
+#include "scanner/parse/reportprev.h"
 #include "reports/report.h"
 #include <jansson.h>
 
@@ -121,7 +121,7 @@ test_previous_roundtrip(void **state)
 	h.findings[1].severity = SEV_LOW;
 	host = report_json_host(&h);
 	hj = json_dumps(host, JSON_COMPACT);
-	text = xasprintf("{\"keyaudit\":\"1\",\"hosts\":[%s]}", hj);
+	text = xasprintf("{\"keyaudit\":\"1\",\"schema\":1,\"hosts\":[%s]}", hj);
 	free(hj);
 	json_decref(host);
 	assert_int_equal(report_previous_parse("old.json", text, strlen(text), &p, &err), 0);
@@ -157,11 +157,11 @@ test_previous_errors(void **state)
 {
 	(void)state;
 	expect_error("{", "r.json: line 1:");
-	expect_error("[]", "expected a keyaudit scan report");
-	expect_error("{\"keyaudit\":1,\"hosts\":[{}]}", "hosts[0]: expected an object");
-	expect_error("{\"keyaudit\":1,\"hosts\":[{\"target\":\"a\",\"findings\":[{\"check\":\"x\","
+	expect_error("[]", "$: expected a keyaudit JSON report");
+	expect_error("{\"keyaudit\":\"1\",\"schema\":1,\"hosts\":[{}]}", "hosts[0]: expected an object");
+	expect_error("{\"keyaudit\":\"1\",\"schema\":1,\"hosts\":[{\"target\":\"a\",\"findings\":[{\"check\":\"x\","
 	    "\"severity\":\"huge\"}]}]}", "hosts[0].findings[0]: expected");
-	expect_error("{\"keyaudit\":1,\"hosts\":[{\"target\":\"a\",\"findings\":[7]}]}",
+	expect_error("{\"keyaudit\":\"1\",\"schema\":1,\"hosts\":[{\"target\":\"a\",\"findings\":[7]}]}",
 	    "hosts[0].findings[0]");
 }
 

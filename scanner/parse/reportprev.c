@@ -1,45 +1,12 @@
-/* previous.c - a keyaudit JSON report read back (previous.h): its shape
- * checked once here for `keyaudit diff` and for the HTML report's trend,
- * each bad place named by its JSON path. */
+/* reportprev.c - findings of a JSON scan report by identity
+ * (reportprev.h), for `keyaudit diff` and the HTML report's trend; each bad
+ * place named by its JSON path. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "reports/previous.h"
-
-int
-report_doc_parse(const char *name, const char *data, size_t len, struct report_doc *d,
-    char **err)
-{
-	json_error_t je;
-
-	d->hosts = NULL;
-	d->root = json_loadb(data ? data : "", len, 0, &je);
-	if (d->root == NULL) {
-		char *t = str_printable(je.text, strlen(je.text));
-		*err = xasprintf("%s: line %d: expected a keyaudit JSON report: %s", name,
-		    je.line, t);
-		free(t);
-		return -1;
-	}
-	d->hosts = json_object_get(d->root, "hosts");
-	if (!json_is_object(d->root) || json_object_get(d->root, "keyaudit") == NULL ||
-	    !json_is_array(d->hosts)) {
-		*err = xasprintf("%s: expected a keyaudit scan report (an object with "
-		    "\"keyaudit\" and \"hosts\"; keyaudit scan --format json)", name);
-		report_doc_free(d);
-		return -1;
-	}
-	return 0;
-}
-
-void
-report_doc_free(struct report_doc *d)
-{
-	json_decref(d->root);
-	d->root = d->hosts = NULL;
-}
+#include "scanner/parse/reportprev.h"
 
 static const char *
 jstr(json_t *o, const char *k)
@@ -145,7 +112,7 @@ report_previous_parse(const char *name, const char *data, size_t len,
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
 	strmap_init(&p->ids, PREVIOUS_FINDINGS_MAX);
-	if (report_doc_parse(name, data, len, &d, err) != 0)
+	if (report_doc_load(name, data, len, &d, err) != 0)
 		goto fail;
 	json_array_foreach(d.hosts, i, h) {
 		const char *host = jstr(h, "target");

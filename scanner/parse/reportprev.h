@@ -1,27 +1,18 @@
-/* previous.h - a keyaudit JSON report read back: the one reader behind
- * `keyaudit diff OLD NEW` and the HTML report's --previous trend. Parsing
- * only (no I/O): the caller reads the file (bounded) and hands the bytes. */
-#ifndef KA_PREVIOUS_H
-#define KA_PREVIOUS_H
+/* reportprev.h - what `keyaudit diff` and the HTML report's --previous
+ * trend read of a JSON scan report: findings by identity, over the one
+ * document loader (reportjson.h: report_doc_load). No I/O: the caller
+ * reads the file (bounded) and hands the bytes. */
+#ifndef KA_REPORTPREV_H
+#define KA_REPORTPREV_H
 
 #include <stddef.h>
 
 #include "scanner/finding.h"
 #include "scanner/strmap.h"
 
+#include "scanner/parse/reportjson.h"
+
 struct json_t;
-
-/* The document: its root and its "hosts" array (borrowed from root). */
-struct report_doc {
-	struct json_t *root;
-	struct json_t *hosts;
-};
-
-/* data (len bytes) as a scan report; name is the file for messages.
- * 0, or -1 with *err "NAME: line N: ..." or naming what was expected. */
-int report_doc_parse(const char *name, const char *data, size_t len,
-    struct report_doc *d, char **err);
-void report_doc_free(struct report_doc *d);
 
 /* A finding object's identity (finding_identity) under host. */
 void report_doc_identity(struct json_t *finding, const char *host, char out[65]);
