@@ -894,29 +894,31 @@ note_methods(struct snap_net *n, int m)
 			strlist_add(&n->auth_methods, names[i].name);
 }
 
-/* One identity file: offer the public half first (no private key is loaded
- * for a key the server would refuse). 1 logged in, 0 refused, -1 unusable. */
+/* One identity file. A key that loads is signed with at once: asking the
+ * server first whether it would take the key (ssh_userauth_try_publickey,
+ * a PK_OK query) costs a round trip, and the scan signs anyway when the
+ * answer is yes; a refused signature says the same as a refused query. The
+ * query stays for a key that does not load (a passphrase): its answer
+ * tells "refused" from "unreadable", as before. 1 logged in, 0 refused,
+ * -1 unusable. */
 static int
 try_identity(struct conn *c, const char *path, struct buf *tried)
 {
-	char *pubpath = xasprintf("%s.pub", path);
 	ssh_key pub = NULL, priv = NULL;
 	int rc;
 
-	if (ssh_pki_import_pubkey_file(pubpath, &pub) == SSH_OK) {
-		rc = ssh_userauth_try_publickey(c->ssh, NULL, pub);
-		ssh_key_free(pub);
-		free(pubpath);
-		if (rc != SSH_AUTH_SUCCESS) {
-			buf_printf(tried, "%s%s (refused)", tried->len ? ", " : "", path);
-			return 0;
-		}
-	} else
-		free(pubpath);
 	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &priv) != SSH_OK) {
-		buf_printf(tried, "%s%s (unreadable or has a passphrase)",
-		    tried->len ? ", " : "", path);
-		return -1;
+		char *pubpath = xasprintf("%s.pub", path);
+
+		rc = SSH_AUTH_SUCCESS;
+		if (ssh_pki_import_pubkey_file(pubpath, &pub) == SSH_OK) {
+			rc = ssh_userauth_try_publickey(c->ssh, NULL, pub);
+			ssh_key_free(pub);
+		}
+		free(pubpath);
+		buf_printf(tried, "%s%s (%s)", tried->len ? ", " : "", path,
+		    rc != SSH_AUTH_SUCCESS ? "refused" : "unreadable or has a passphrase");
+		return rc != SSH_AUTH_SUCCESS ? 0 : -1;
 	}
 	rc = ssh_userauth_publickey(c->ssh, NULL, priv);
 	ssh_key_free(priv);
