@@ -27,6 +27,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -389,6 +391,12 @@ tcp_connect(struct conn *c)
 				err = errno;
 		}
 		if (err == 0) {
+			int one = 1;
+
+			/* libssh writes a packet at a time (the collector's
+			 * input, then its EOF): with Nagle the second waits for
+			 * the first one's ACK, a delayed ACK's 40 ms or an RTT */
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 			c->fd = fd;
 			free(c->s->net.address);
 			c->s->net.address = xstrdup(last);
