@@ -8,22 +8,26 @@
  *
  *   delayproxy -d DELAY_MS -l LISTEN_PORT -t TARGET_PORT [-o COUNTS] [-r READY]
  *
- * Listens on 127.0.0.1:LISTEN_PORT, connects each client to
- * 127.0.0.1:TARGET_PORT (at once: the server's startup overlaps the delay,
- * as it would on a real link). TCP's own handshake is not delayed.
+ * Listens on 127.0.0.1:LISTEN_PORT and connects each client to
+ * 127.0.0.1:TARGET_PORT DELAY ms after accepting it (the SYN's trip: the
+ * server hears of the connection when it would over a real link); what the
+ * client sends meanwhile waits in its queue. The client's connect returns
+ * at once, so each connection is one RTT cheaper than on a link, for every
+ * tool alike.
  *
  * Round trips (the count printed per connection) are counted causally, not
  * from clocks: every chunk gets a depth. A chunk read from the server has
- * the depth of the newest client chunk already delivered to the server (0
- * when none was); a chunk read from the client has the depth of the newest
- * server chunk already delivered to the client, plus one. A connection's
- * round trips are the largest server depth: the longest chain "client
- * flight, then a server flight sent after it arrived", which is how many
- * times the client waited a whole RTT. The count does not depend on the
- * delay or the machine's load as long as each side answers in less than
- * DELAY (a server slower than that to send its banner adds one).
+ * the depth of the newest client chunk already delivered to the server
+ * (the connection itself is a client chunk of depth 1); a chunk read from
+ * the client has the depth of the newest server chunk already delivered to
+ * the client, plus one. A connection's round trips are the largest server
+ * depth: the longest chain "client flight, then a server flight sent after
+ * it arrived", which is how many times the client waited a whole RTT. The
+ * count does not depend on the delay or the machine's load as long as each
+ * side answers in less than DELAY (a server slower than that adds one).
  * Also printed: turns (direction changes in read order), bytes each way,
- * the connection's duration.
+ * the connection's duration. DELAYPROXY_TRACE=FILE logs every chunk: its
+ * connection, time, direction, depth and size.
  *
  * One line per connection is appended to COUNTS (default stderr) when it
  * ends:  conn=N port=P rt=R turns=T c2s=BYTES s2c=BYTES ms=DURATION
