@@ -22,10 +22,13 @@
  * ProxyJump runs ssh from an argv. Only a ProxyCommand the operator wrote in
  * ssh_config is run by /bin/sh, as ssh runs it, after its %h %p %r tokens
  * were checked to be plain names (ssh_name_ok). */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -207,6 +210,7 @@ struct conn {
 	pid_t proxy;		/* ProxyCommand/ProxyJump child, or 0 */
 	int proxy_err;		/* its stderr (a pipe), or -1 */
 	ssh_session ssh;
+	int in_kex;		/* handshake() ran: libssh read the server */
 };
 
 static void
@@ -235,6 +239,7 @@ conn_close(struct conn *c)
 {
 	wd_disarm(c->slot);
 	c->slot = -1;
+	c->in_kex = 0;
 	if (c->ssh != NULL) {
 		ssh_disconnect(c->ssh);
 		ssh_free(c->ssh);	/* closes the fd it was given */
@@ -386,6 +391,12 @@ tcp_connect(struct conn *c)
 				err = errno;
 		}
 		if (err == 0) {
+			int one = 1;
+
+			/* libssh writes a packet at a time (the collector's
+			 * input, then its EOF): with Nagle the second waits for
+			 * the first one's ACK, a delayed ACK's 40 ms or an RTT */
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 			c->fd = fd;
 			free(c->s->net.address);
 			c->s->net.address = xstrdup(last);
@@ -722,14 +733,14 @@ is_throttle_error(const char *e)
 	    strstr(e, "Broken pipe") || strstr(e, "Socket error: Success");
 }
 
-/* 0 handshake done; 1 dropped during kex (retry); -1 failure recorded. */
+/* c's libssh session on its socket, not yet connected. 0, or -1 with the
+ * failure recorded. */
 static int
-handshake(struct conn *c, const char *hostkey_algos)
+session_new(struct conn *c, const char *hostkey_algos)
 {
 	long secs = ms_left(c->deadline) / 1000 + 1;
 	int verbosity = SSH_LOG_NOLOG, no = 0;
 	socket_t fd = c->fd;
-	const char *e, *sb;
 
 	if ((c->ssh = ssh_new()) == NULL) {
 		set_failure(c->s, "error", "libssh: out of memory");
@@ -747,6 +758,52 @@ handshake(struct conn *c, const char *hostkey_algos)
 	if (hostkey_algos != NULL)
 		ssh_options_set(c->ssh, SSH_OPTIONS_HOSTKEYS, hostkey_algos);
 	ssh_options_set(c->ssh, SSH_OPTIONS_FD, &fd);
+	return 0;
+}
+
+/*
+ * Our banner goes out with the connection, as ssh sends its own: libssh
+ * says it first thing, and waiting for the server's before starting it
+ * (probe_banner) cost a round trip, since sshd sends its KEXINIT only once
+ * our banner came. Not blocking, ssh_connect sends the banner and returns;
+ * probe_banner then peeks at the server's words before libssh reads them.
+ * When the server spoke already, the probe runs first, as before. 0, or
+ * -1 with the failure recorded.
+ */
+static int
+handshake_start(struct conn *c, const char *hostkey_algos)
+{
+	int waiting = 0;
+
+	if (ioctl(c->fd, FIONREAD, &waiting) == 0 && waiting > 0)
+		return 0;
+	if (session_new(c, hostkey_algos) != 0)
+		return -1;
+	ssh_set_blocking(c->ssh, 0);
+	(void)ssh_connect(c->ssh);	/* SSH_AGAIN; an error shows in handshake() */
+	return 0;
+}
+
+/* probe_banner, unless libssh already read the banner (it arrived in the
+ * instant between handshake_start's look and its poll). */
+static int
+probe_unless_read(struct conn *c)
+{
+	if (c->ssh != NULL && ssh_get_serverbanner(c->ssh) != NULL)
+		return 0;
+	return probe_banner(c);
+}
+
+/* 0 handshake done; 1 dropped during kex (retry); -1 failure recorded. */
+static int
+handshake(struct conn *c, const char *hostkey_algos)
+{
+	const char *e, *sb;
+
+	if (c->ssh == NULL && session_new(c, hostkey_algos) != 0)
+		return -1;
+	c->in_kex = 1;
+	ssh_set_blocking(c->ssh, 1);
 	if (ssh_connect(c->ssh) == SSH_OK)
 		return 0;
 	c->fd = -1;		/* libssh owns it now */
@@ -894,29 +951,31 @@ note_methods(struct snap_net *n, int m)
 			strlist_add(&n->auth_methods, names[i].name);
 }
 
-/* One identity file: offer the public half first (no private key is loaded
- * for a key the server would refuse). 1 logged in, 0 refused, -1 unusable. */
+/* One identity file. A key that loads is signed with at once: asking the
+ * server first whether it would take the key (ssh_userauth_try_publickey,
+ * a PK_OK query) costs a round trip, and the scan signs anyway when the
+ * answer is yes; a refused signature says the same as a refused query. The
+ * query stays for a key that does not load (a passphrase): its answer
+ * tells "refused" from "unreadable", as before. 1 logged in, 0 refused,
+ * -1 unusable. */
 static int
 try_identity(struct conn *c, const char *path, struct buf *tried)
 {
-	char *pubpath = xasprintf("%s.pub", path);
 	ssh_key pub = NULL, priv = NULL;
 	int rc;
 
-	if (ssh_pki_import_pubkey_file(pubpath, &pub) == SSH_OK) {
-		rc = ssh_userauth_try_publickey(c->ssh, NULL, pub);
-		ssh_key_free(pub);
-		free(pubpath);
-		if (rc != SSH_AUTH_SUCCESS) {
-			buf_printf(tried, "%s%s (refused)", tried->len ? ", " : "", path);
-			return 0;
-		}
-	} else
-		free(pubpath);
 	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &priv) != SSH_OK) {
-		buf_printf(tried, "%s%s (unreadable or has a passphrase)",
-		    tried->len ? ", " : "", path);
-		return -1;
+		char *pubpath = xasprintf("%s.pub", path);
+
+		rc = SSH_AUTH_SUCCESS;
+		if (ssh_pki_import_pubkey_file(pubpath, &pub) == SSH_OK) {
+			rc = ssh_userauth_try_publickey(c->ssh, NULL, pub);
+			ssh_key_free(pub);
+		}
+		free(pubpath);
+		buf_printf(tried, "%s%s (%s)", tried->len ? ", " : "", path,
+		    rc != SSH_AUTH_SUCCESS ? "refused" : "unreadable or has a passphrase");
+		return rc != SSH_AUTH_SUCCESS ? 0 : -1;
 	}
 	rc = ssh_userauth_publickey(c->ssh, NULL, priv);
 	ssh_key_free(priv);
@@ -1277,7 +1336,8 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 		if (rc != 0)
 			break;
 		c.slot = wd_arm(c.fd, c.deadline);
-		if ((rc = probe_banner(&c)) == 0 && (rc = handshake(&c, algos)) == 0) {
+		if ((rc = handshake_start(&c, algos)) == 0 && (rc = probe_unless_read(&c)) == 0 &&
+		    (rc = handshake(&c, algos)) == 0) {
 			free(s->net.failure);
 			free(s->net.error);
 			s->net.failure = s->net.error = NULL;
@@ -1315,7 +1375,7 @@ ssh_scan(const struct ssh_target *t, const struct ssh_scan_opts *o, struct snaps
 			}
 		}
 		if (rc == 1 && try == 1 && t->proxy_command == NULL && t->proxy_jump == NULL &&
-		    s->net.banner == NULL && c.ssh != NULL &&
+		    s->net.banner == NULL && c.ssh != NULL && c.in_kex &&
 		    ssh_get_serverbanner(c.ssh) == NULL && identify_port(&c))
 			rc = -1;
 		if (rc != 1) {
