@@ -72,7 +72,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_suite distro tests/distro/run.sh
 	run_suite latency tests/latency/run.sh
 else
-	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, hostcert, keys, certca, diagnose, certclient, hostile, security, fixes, stock, releases-kw, releases, certsrv, preflight, preflight-ci, targetsshd, akc, pam, distro, latency: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
+	echo "sshdconf-diff, knownhosts-diff, integration, fleet, known-hosts, hostcert, keys, certca, diagnose, certclient, hostile, security, fixes, stock, releases-kw, releases, certsrv, preflight, preflight-ci, targetsshd, akc, pam, html, distro, shard, latency: skipped (need root: sshd -T reads host keys; accounts and an sshd are created)"
 fi
 
 passed=0; failed=0; skipped=0
