@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -351,6 +352,44 @@ tick(void *arg, size_t done, size_t running)
 	fflush(stderr);
 }
 
+/* Descriptors one running host may hold at once (its socket, a
+ * ProxyCommand's two pipes, a read-as-user child's pipe), and what the
+ * rest of the run keeps open (reports, known_hosts, the terminal). */
+#define FILES_PER_HOST 4
+#define FILES_RESERVE 64
+
+/* -j as the open-files limit allows: the soft limit (1024 on most
+ * systems) is raised to what -j needs, up to the hard limit; past that -j
+ * is lowered, with a note, rather than hosts failing with EMFILE halfway
+ * through a fleet. */
+static int
+jobs_for_files(int jobs, size_t hosts)
+{
+	struct rlimit rl;
+	rlim_t need;
+	int fit;
+
+	if (hosts < (size_t)jobs)
+		jobs = hosts > 0 ? (int)hosts : 1;
+	need = (rlim_t)jobs * FILES_PER_HOST + FILES_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return jobs;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need)
+		rl.rlim_cur = need;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return jobs;
+	if (rl.rlim_cur >= need)
+		return jobs;
+	fit = rl.rlim_cur > FILES_RESERVE + FILES_PER_HOST ?
+	    (int)((rl.rlim_cur - FILES_RESERVE) / FILES_PER_HOST) : 1;
+	ka_eprintf("keyaudit: -j %d lowered to %d: the open-files limit (ulimit -n) is %llu",
+	    jobs, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
 int
 scan_run(const struct scan_setup *s, char **err)
 {
@@ -373,7 +412,7 @@ scan_run(const struct scan_setup *s, char **err)
 	if (n >= 2)
 		st.fleet = fleet_new();
 	st.start = now_s();
-	pool_run(n, s->jobs, sizeof(struct host_out), &ops, &st);
+	pool_run(n, jobs_for_files(s->jobs, n), sizeof(struct host_out), &ops, &st);
 	if (st.fleet != NULL) {
 		struct ka_host_result fr;
 

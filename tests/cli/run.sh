@@ -170,6 +170,21 @@ jq -e '[.hosts[].target] == ["no-such-host.invalid", "127.0.0.1:1", "fleet"] and
     .hosts[1].findings[0].fix != null and .summary.hosts == 2' "$T/out" >/dev/null &&
 	t_ok "unreachable hosts reported in order, each with its finding" ||
 	t_nok "unreachable hosts reported in order, each with its finding" "$(head -c 1500 "$T/out")"
+# -j and the open-files limit: a soft limit too low for -j is raised up to
+# the hard one; past the hard one -j is lowered, with a note, and every
+# host is still reported (not lost to EMFILE)
+for p in $(seq 1 21); do [ $p = 22 ] || echo "127.0.0.1:$p"; done > "$T/closed.list"
+(ulimit -Sn 48 && ulimit -Hn 4096 && exec "$KA" scan -F "$T/ssh_config_ok" -f "$T/closed.list" -j 40 \
+    --timeout 5 --format json) > "$T/out" 2> "$T/err"
+[ $? = 1 ] && [ "$(jq '[.hosts[] | select(.status == "unreachable")] | length' "$T/out")" = 21 ] &&
+    ! grep -q 'lowered' "$T/err" && t_ok "-j 40 with ulimit -n 48 (hard 4096): -j kept (the soft limit may rise), 21 hosts reported" ||
+    t_nok "-j 40, soft limit 48: raised" "$(cat "$T/err") $(jq -c '[.hosts[] | {target, status, error}]' "$T/out" 2>&1 | head -c 800)"
+(ulimit -n 80 && exec "$KA" scan -F "$T/ssh_config_ok" -f "$T/closed.list" -j 40 \
+    --timeout 5 --format json) > "$T/out" 2> "$T/err"
+[ $? = 1 ] && [ "$(jq '[.hosts[] | select(.status == "unreachable")] | length' "$T/out")" = 21 ] &&
+    grep -q '^keyaudit: -j 21 lowered to 4: the open-files limit (ulimit -n) is 80$' "$T/err" &&
+    t_ok "-j 40 with ulimit -n 80 (hard): -j lowered with a note, 21 hosts reported" ||
+    t_nok "-j 40, hard limit 80: lowered" "$(cat "$T/err") $(jq -c '[.hosts[] | {target, status, error}]' "$T/out" 2>&1 | head -c 800)"
 # the resolve fix names the name looked up: not user@host, not an alias
 # (getent knows neither), but ssh_config's HostName
 printf 'Host alias1\n  HostName no-such-host.invalid\n  UserKnownHostsFile /dev/null\n' >"$T/ssh_config_alias"
