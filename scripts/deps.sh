@@ -21,12 +21,13 @@ libjansson-dev zlib1g-dev libcmocka-dev clang libclang-rt-14-dev"
 # (ports in use); passwd, sudo, procps: throwaway accounts, --sudo, pkill;
 # bc, time, ssh-audit: the fleet test and benchmark; rsyslog: the keys
 # test's syslog; prometheus-node-exporter: reads --prom; groff-base: the man
-# page; python3-yaml: the CI examples; debootstrap: the stock Debian roots
+# page; python3-yaml: the CI examples; python3-kubernetes: the Kubernetes
+# Jobs against batch/v1 Job's schema (its generated models); debootstrap: the stock Debian roots
 # of the stock test; busybox: the collector under BusyBox sh and applets;
 # chromium, poppler-utils: the HTML report rendered, screenshot, printed.
 TEST_PKGS="openssh-server openssh-client libxml2-utils python3-jsonschema jq
 iproute2 passwd sudo procps bc time ssh-audit rsyslog prometheus-node-exporter
-groff-base python3-yaml debootstrap busybox chromium poppler-utils"
+groff-base python3-yaml python3-kubernetes debootstrap busybox chromium poppler-utils"
 
 test=
 case ${1:-} in

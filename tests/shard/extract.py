@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 # extract.py - the commands of the contrib examples, as written, for
-# tests/shard/run.sh to run; and the Kubernetes Jobs checked against the
-# fields of batch/v1 Job that they use (no cluster here: kubectl's
-# --dry-run needs the API server's discovery even with --validate=false).
+# tests/shard/run.sh to run; and the Kubernetes Jobs validated against
+# batch/v1 Job's schema as the Kubernetes Python client (python3-kubernetes,
+# its models generated from the API's OpenAPI spec) holds it: every field
+# known at its place and of its type, every required one present. (No
+# cluster here: kubectl's --dry-run needs the API server's discovery even
+# with --validate=false.)
 #
 #   extract.py gh WORKFLOW JOB STEP_ID OUTDIR   the step's run: script,
 #       once per matrix value (OUTDIR/JOB-VALUE.sh, or OUTDIR/JOB.sh), with
@@ -11,6 +14,10 @@
 #   extract.py k8s MANIFEST ROOT OUTDIR   validate the Job; write its
 #       container's command (OUTDIR/cmd.sh, mount paths under ROOT), its
 #       env values (OUTDIR/env.sh) and its completions (OUTDIR/completions)
+#   extract.py mutants MANIFEST OUTDIR   the Job broken four ways the
+#       validation must refuse (OUTDIR/NAME.yaml): a misspelt field, a
+#       string for an integer, a required field left out, a field in the
+#       wrong object
 import json
 import os
 import re
@@ -53,20 +60,46 @@ def gh(path, job, step_id, out):
         open(os.path.join(out, "%s-%s.sh" % (job, v)), "w").write(s)
 
 
-# The fields of batch/v1 Job, PodTemplateSpec, PodSpec, Container and the
-# volume kinds these manifests use (Kubernetes API reference, v1.20 to 1.31).
-JOB_SPEC = {"activeDeadlineSeconds", "backoffLimit", "backoffLimitPerIndex",
-            "completionMode", "completions", "manualSelector", "maxFailedIndexes",
-            "parallelism", "podFailurePolicy", "podReplacementPolicy", "selector",
-            "successPolicy", "suspend", "template", "ttlSecondsAfterFinished",
-            "managedBy"}
-POD_SPEC = {"containers", "initContainers", "restartPolicy", "volumes",
-            "serviceAccountName", "securityContext", "nodeSelector", "affinity",
-            "tolerations", "imagePullSecrets", "automountServiceAccountToken",
-            "priorityClassName", "hostNetwork", "dnsPolicy"}
-CONTAINER = {"name", "image", "command", "args", "env", "envFrom", "volumeMounts",
-             "resources", "securityContext", "imagePullPolicy", "workingDir"}
-VOLUME_KINDS = {"configMap", "secret", "persistentVolumeClaim", "emptyDir"}
+def schema_walk(value, typ, path):
+    """value (parsed YAML) against an OpenAPI type of the client's models:
+    "V1JobSpec", "list[V1Container]", "dict(str, str)", "int", "str"..."""
+    import kubernetes.client as kc
+    m = re.fullmatch(r"list\[(.+)\]", typ)
+    if m:
+        check(isinstance(value, list), "%s: expected a list" % path)
+        for i, v in enumerate(value):
+            schema_walk(v, m.group(1), "%s[%d]" % (path, i))
+        return
+    m = re.fullmatch(r"dict\(([^,]+), (.+)\)", typ)
+    if m:
+        check(isinstance(value, dict), "%s: expected a map" % path)
+        for k, v in value.items():
+            schema_walk(v, m.group(2), "%s.%s" % (path, k))
+        return
+    scalar = {"str": str, "int": int, "bool": bool, "float": (int, float),
+              "datetime": str, "date": str}
+    if typ in scalar:
+        check(isinstance(value, scalar[typ]) and (typ == "bool" or not isinstance(value, bool)),
+              "%s: expected %s, not %r" % (path, typ, value))
+        return
+    if typ == "object":
+        return
+    cls = getattr(kc.models, typ)
+    check(isinstance(value, dict), "%s: expected a %s object" % (path, typ))
+    attr = {v: k for k, v in cls.attribute_map.items()}
+    for k, v in value.items():
+        check(k in attr, "%s.%s: not a field of %s" % (path, k, typ))
+        schema_walk(v, cls.openapi_types[attr[k]], "%s.%s" % (path, k))
+
+
+def schema_check(doc):
+    import kubernetes.client as kc
+    schema_walk(doc, "V1Job", "$")
+    # the models refuse a required field left out (client-side validation)
+    try:
+        kc.ApiClient()._ApiClient__deserialize(doc, "V1Job")
+    except ValueError as e:
+        die("not a valid batch/v1 Job: %s" % e)
 
 
 def check(cond, what):
@@ -80,8 +113,8 @@ def k8s(path, root, out):
     check(doc.get("kind") == "Job", "kind must be Job")
     check(re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", doc["metadata"]["name"]),
           "metadata.name must be a DNS label")
+    schema_check(doc)
     spec = doc["spec"]
-    check(set(spec) <= JOB_SPEC, "unknown spec fields %s" % (set(spec) - JOB_SPEC))
     for k in ("completions", "parallelism", "backoffLimit"):
         check(k not in spec or (isinstance(spec[k], int) and spec[k] >= 0),
               "spec.%s must be an integer" % k)
@@ -92,23 +125,18 @@ def k8s(path, root, out):
         check(isinstance(spec.get("completions"), int) and spec["completions"] >= 1,
               "an Indexed Job needs completions")
     pod = spec["template"]["spec"]
-    check(set(pod) <= POD_SPEC, "unknown pod fields %s" % (set(pod) - POD_SPEC))
     check(pod.get("restartPolicy") in ("Never", "OnFailure"),
           "a Job's restartPolicy is Never or OnFailure")
     check(len(pod["containers"]) == 1, "one container")
     c = pod["containers"][0]
-    check(set(c) <= CONTAINER, "unknown container fields %s" % (set(c) - CONTAINER))
     check(isinstance(c.get("command"), list) and all(isinstance(w, str) for w in c["command"]),
           "command must be a list of strings")
     vols = {}
     for v in pod.get("volumes", []):
-        kinds = set(v) - {"name"}
-        check(len(kinds) == 1 and kinds <= VOLUME_KINDS, "volume %s" % v.get("name"))
+        check(len(set(v) - {"name"}) == 1, "volume %s: one source" % v.get("name"))
         vols[v["name"]] = v
     env = {}
     for e in c.get("env", []):
-        check(set(e) in ({"name", "value"}, {"name", "valueFrom"}), "env %s" % e)
-        check(isinstance(e.get("value", ""), str), "env %s: value must be a string" % e["name"])
         if "value" in e:
             env[e["name"]] = e["value"]
         else:
@@ -138,10 +166,32 @@ def k8s(path, root, out):
               open(os.path.join(out, "mounts.json"), "w"))
 
 
+def mutants(path, out):
+    import copy
+    doc = yaml.safe_load(open(path))
+
+    def write(name, d):
+        yaml.safe_dump(d, open(os.path.join(out, name + ".yaml"), "w"))
+    d = copy.deepcopy(doc)
+    d["spec"]["completion"] = d["spec"].pop("completions")
+    write("misspelt", d)
+    d = copy.deepcopy(doc)
+    d["spec"]["parallelism"] = str(d["spec"]["parallelism"])
+    write("type", d)
+    d = copy.deepcopy(doc)
+    del d["spec"]["template"]["spec"]["containers"][0]["name"]
+    write("required", d)
+    d = copy.deepcopy(doc)
+    d["spec"]["template"]["spec"]["containers"][0]["restartPolicy"] = "Never"
+    write("misplaced", d)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "gh":
         gh(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "k8s":
         k8s(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "mutants":
+        mutants(*sys.argv[2:])
     else:
-        die("usage: extract.py gh WORKFLOW JOB STEP_ID OUTDIR | k8s MANIFEST ROOT OUTDIR")
+        die("usage: extract.py gh WORKFLOW JOB STEP_ID OUTDIR | k8s MANIFEST ROOT OUTDIR | mutants MANIFEST OUTDIR")

@@ -37,6 +37,7 @@ for c in jq ssh-keygen; do
 	command -v $c >/dev/null || { t_nok "$SUITE needs $c (make test-deps)"; t_finish; }
 done
 $PY -c 'import yaml' 2>/dev/null || { t_nok "$SUITE needs python3-yaml (make test-deps)"; t_finish; }
+$PY -c 'import kubernetes' 2>/dev/null || { t_nok "$SUITE needs python3-kubernetes (make test-deps)"; t_finish; }
 [ -x "$KA" ] || { t_nok "$SUITE needs $KA (make)"; t_finish; }
 t_setup /srv
 D=$T_BASE
@@ -348,7 +349,15 @@ cp "$D/id_scan" "$K/vol/key/id"
 chmod 400 "$K/vol/key/id"
 if $PY tests/shard/extract.py k8s contrib/kubernetes/keyaudit-scan-job.yaml "$K/vol" "$K/scan" 2> "$K/x.err" &&
     $PY tests/shard/extract.py k8s contrib/kubernetes/keyaudit-merge-job.yaml "$K/vol" "$K/merge" 2>> "$K/x.err"; then
-	t_ok "the Kubernetes Jobs hold batch/v1 Job fields only (Indexed, completions, restartPolicy, command as a list, JOB_COMPLETION_INDEX)"
+	t_ok "the Kubernetes Jobs validate against batch/v1 Job's schema (python3-kubernetes' models: fields, types, required) and are Indexed, restartPolicy Never, JOB_COMPLETION_INDEX from the index annotation"
+	mkdir -p "$K/mutants"
+	$PY tests/shard/extract.py mutants contrib/kubernetes/keyaudit-scan-job.yaml "$K/mutants"
+	refused=""
+	for m in "$K"/mutants/*.yaml; do
+		$PY tests/shard/extract.py k8s "$m" "$K/vol" "$K/mutants" 2>> "$K/mutants.err" || refused="$refused $(basename "$m" .yaml)"
+	done
+	check "the schema check refuses the Job broken four ways (misspelt, type, required, misplaced)" \
+	    '[ "$refused" = " misplaced misspelt required type" ]' "refused:$refused $(cat "$K/mutants.err")"
 	n=$(cat "$K/scan/completions")
 	k8s_ok=1
 	for k in $(seq 0 $((n - 1))); do
