@@ -509,29 +509,28 @@ print_html(FILE *out, const struct result *r, const char *oldn, const char *newn
 	return ferror(out) ? -1 : 0;
 }
 
+struct html_job {
+	const struct result *r;
+	const char *oldn, *newn;
+	int fail_on;
+};
+
+static int
+html_job_write(FILE *fp, void *arg)
+{
+	const struct html_job *j = arg;
+
+	return print_html(fp, j->r, j->oldn, j->newn, j->fail_on);
+}
+
+/* --html FILE: the page appears whole or not at all (outfile.h). */
 static int
 write_html(const char *path, const struct result *r, const char *oldn, const char *newn,
     int fail_on)
 {
-	struct outfile o;
-	char *err = NULL;
+	struct html_job j = { r, oldn, newn, fail_on };
 
-	if (outfile_open(&o, path, 0666, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	if (print_html(o.fp, r, oldn, newn, fail_on) != 0) {
-		outfile_abort(&o);
-		ka_eprintf("keyaudit: %s: writing the report failed", path);
-		return -1;
-	}
-	if (outfile_commit(&o, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	return 0;
+	return outfile_write(path, html_job_write, &j);
 }
 
 int

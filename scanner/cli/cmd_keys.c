@@ -95,30 +95,18 @@ keys_emit(void *arg, struct ka_host_result *hr, int fleet)
 	(*failed)++;
 }
 
+static int
+rows_write_html(FILE *fp, void *arg)
+{
+	keylist_print(fp, arg, "html");
+	return 0;
+}
+
 /* --html FILE: the page appears whole or not at all (outfile.h). */
 static int
 write_html(const char *path, const struct key_rows *rows)
 {
-	struct outfile o;
-	char *err = NULL;
-
-	if (outfile_open(&o, path, 0666, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	keylist_print(o.fp, rows, "html");
-	if (ferror(o.fp)) {
-		outfile_abort(&o);
-		ka_eprintf("keyaudit: %s: writing the inventory failed", path);
-		return -1;
-	}
-	if (outfile_commit(&o, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	return 0;
+	return outfile_write(path, rows_write_html, (void *)rows);
 }
 
 int

@@ -176,27 +176,26 @@ on_emit(void *arg, struct ka_host_result *hr, int fleet)
 		}
 }
 
+struct report_job {
+	const char *format;
+	const struct pf_report *r;
+};
+
+static int
+report_job_write(FILE *fp, void *arg)
+{
+	const struct report_job *j = arg;
+
+	return pf_report(fp, j->format, j->r);
+}
+
+/* --json/--junit/--sarif/--html FILE: whole or not at all (outfile.h). */
 static int
 write_report(const char *path, const char *format, const struct pf_report *r)
 {
-	struct outfile o;
-	char *err = NULL;
+	struct report_job j = { format, r };
 
-	if (outfile_open(&o, path, 0666, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	if (pf_report(o.fp, format, r) != 0) {
-		outfile_abort(&o);
-		return -1;
-	}
-	if (outfile_commit(&o, &err) != 0) {
-		ka_eprintf("keyaudit: %s", err);
-		free(err);
-		return -1;
-	}
-	return 0;
+	return outfile_write(path, report_job_write, &j);
 }
 
 /* The "after" of a host: the proposal over it, or (--proposed-root) the

@@ -241,3 +241,24 @@ outfile_abort(struct outfile *o)
 	unregister(o);
 	outfile_clear(o);
 }
+
+int
+outfile_write(const char *path, int (*write)(FILE *fp, void *arg), void *arg)
+{
+	struct outfile o;
+	char *err = NULL;
+
+	if (outfile_open(&o, path, 0666, &err) != 0)
+		goto fail;
+	if (write(o.fp, arg) != 0 || ferror(o.fp)) {
+		outfile_abort(&o);
+		ka_eprintf("keyaudit: %s: writing failed", path);
+		return -1;
+	}
+	if (outfile_commit(&o, &err) == 0)
+		return 0;
+fail:
+	ka_eprintf("keyaudit: %s", err);
+	free(err);
+	return -1;
+}

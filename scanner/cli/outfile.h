@@ -40,6 +40,11 @@ int outfile_commit(struct outfile *o, char **err);
  * paths; a no-op on an outfile that is not open. */
 void outfile_abort(struct outfile *o);
 
+/* PATH written whole by write(fp, arg), or left as it was: write's -1 or
+ * a stream error aborts. Errors are printed ("keyaudit: PATH: ...", one
+ * line). 0, or -1. */
+int outfile_write(const char *path, int (*write)(FILE *fp, void *arg), void *arg);
+
 /* Removes every registered temporary now (async-signal-safe: unlink only).
  * Run by the exit, fatal and signal paths; exposed for tests. */
 void outfile_remove_all(void);
