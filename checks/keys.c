@@ -118,16 +118,6 @@ static const struct ka_rule *const rules[] = {
 	&rule_keys_root_unrestricted,
 };
 
-static void
-ymd(int64_t t, char *buf, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL || strftime(buf, n, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, n, "?");
-}
-
 /* "KEY (COMMENT)" for messages: the fingerprint and a short printable comment. */
 static char *
 key_name(const struct ak_line *l)
@@ -188,16 +178,16 @@ unused_key(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 	if (k == NULL && !us->verdict)
 		return;
 	name = key_name(l);
-	ymd(us->first, a, sizeof(a));
-	ymd(us->last, b, sizeof(b));
+	ymd_str(us->first, a);
+	ymd_str(us->last, b);
 	/* a line added inside the window had less time to be used */
 	if (st != NULL && us->first > 0 && st->mtime > us->first) {
-		ymd(st->mtime, m, sizeof(m));
+		ymd_str(st->mtime, m);
 		changed = xasprintf("; the file changed on %s, so the line may be newer "
 		    "than the window", m);
 	}
 	if (k != NULL) {
-		ymd(k->last, m, sizeof(m));
+		ymd_str(k->last, m);
 		f = ctx_finding(ctx, &rule_keys_unused, ku->name, path, l->lineno, NULL,
 		    "key %s of %s last logged in on %s from %s, %lld days ago (more than "
 		    "--unused-days %d)", name, ku->name, m, k->last_addr ? k->last_addr : "?",
@@ -270,8 +260,8 @@ unused_keys(struct ka_ctx *ctx)
 		    "known", why.len ? why.data : "no auth.log, secure or journal found",
 		    nkeys, nkeys == 1 ? "" : "s");
 	else if (us.days > 0 && (us.first == 0 || us.last - us.first < (int64_t)us.days * DAY)) {
-		ymd(us.first, a, sizeof(a));
-		ymd(us.last, b, sizeof(b));
+		ymd_str(us.first, a);
+		ymd_str(us.last, b);
 		if (us.first > 0)
 			ctx_finding(ctx, &rule_keys_no_usage_data, NULL, NULL, 0,
 			    "keep sshd's logs longer (logrotate: rotate/maxage; journald: "
@@ -326,7 +316,7 @@ line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 			    "key %s of %s is in no entry of the key registry: nobody "
 			    "claims it", name, ku->name);
 		else if (r->expires != 0 && r->expires <= now) {
-			ymd(r->expires - DAY, d, sizeof(d));
+			ymd_str(r->expires - DAY, d);
 			ctx_finding(ctx, &rule_keys_unregistered, ku->name, path, l->lineno,
 			    "remove the line (or renew the registration)",
 			    "key %s of %s expired on %s according to the key registry "
@@ -338,7 +328,7 @@ line_checks(struct ka_ctx *ctx, const struct ka_user *ku, const char *path,
 		int64_t since = r != NULL && r->added > 0 ? r->added : st != NULL ? st->mtime : 0;
 
 		if (since > 0 && now - since > (int64_t)o->max_key_age * DAY) {
-			ymd(since, d, sizeof(d));
+			ymd_str(since, d);
 			if (r != NULL && r->added > 0)
 				ctx_finding(ctx, &rule_keys_old, ku->name, path, l->lineno,
 				    "generate a new key, authorize it, then remove this line",

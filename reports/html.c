@@ -147,11 +147,8 @@ html_put_finding(FILE *out, const struct ka_finding *f, int is_new)
 		fputs("</p>", out);
 	} else if (f->baseline_expired != 0) {
 		char d[16];
-		time_t t = (time_t)f->baseline_expired;
-		struct tm tm;
 
-		gmtime_r(&t, &tm);
-		strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		ymd_str(f->baseline_expired, d);
 		fprintf(out, "<p class=\"sub\">baseline entry expired on %s: fails again</p>", d);
 	}
 	fputs("</div>\n", out);

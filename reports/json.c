@@ -164,11 +164,8 @@ report_json_finding(const struct ka_finding *f, const char *host)
 		json_object_set_new(o, "origin", report_jstr(f->origin));
 	if (f->baseline_expired != 0) {
 		char d[16];
-		time_t t = (time_t)f->baseline_expired;
-		struct tm tm;
 
-		gmtime_r(&t, &tm);
-		strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		ymd_str(f->baseline_expired, d);
 		json_object_set_new(o, "baseline_expired", json_string(d));
 	}
 	return o;

@@ -116,11 +116,8 @@ print_finding(struct report *r, const struct ka_finding *f)
 		fputc('\n', out);
 	} else if (f->baseline_expired != 0) {
 		char d[16];
-		time_t t = (time_t)f->baseline_expired;
-		struct tm tm;
 
-		gmtime_r(&t, &tm);
-		strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		ymd_str(f->baseline_expired, d);
 		fprintf(out, "             baseline entry expired on %s: fails again\n", d);
 	}
 }

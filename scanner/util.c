@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/sha.h>
 
 #include "scanner/util.h"
@@ -596,6 +597,16 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468 + (d - 1);
 }
 
+
+void
+ymd_str(int64_t t, char out[16])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL || strftime(out, 16, "%Y-%m-%d", &tm) == 0)
+		memcpy(out, "?", 2);
+}
 
 int64_t
 ymd_days(const char *s)

@@ -100,6 +100,10 @@ char *fingerprint_sha256(const unsigned char *blob, size_t len);
 int utf8_valid(const char *s, size_t len);
 
 
+/* t (seconds since 1970, UTC) as "YYYY-MM-DD" in out, or "?" when t is not
+ * after 1970 or not a date. The one date format reports and messages use. */
+void ymd_str(int64_t t, char out[16]);
+
 /* "YYYY-MM-DD" (a real date, 1970 or later) as days since 1970-01-01, or
  * -1. For registry and baseline dates. */
 int64_t ymd_days(const char *s);

@@ -286,12 +286,10 @@ static json_t *
 jdate(int64_t day_after_t)
 {
 	char buf[16];
-	time_t t = (time_t)(day_after_t - 86400);
-	struct tm tm;
 
-	if (day_after_t <= 0 || gmtime_r(&t, &tm) == NULL)
+	if (day_after_t <= 0)
 		return json_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	ymd_str(day_after_t - 86400, buf);
 	return json_string(buf);
 }
 
