@@ -26,7 +26,10 @@
 
 #include <pcre2.h>
 #include <zlib.h>
-#ifdef __SSE2__
+/* USAGELOG_SCALAR: the portable path on SSE2 machines too, so the unit
+ * tests run it (tests/unit/test_usagelog_scalar.c) */
+#if defined(__SSE2__) && !defined(USAGELOG_SCALAR)
+#define USAGELOG_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -141,6 +144,7 @@ is_digit(int ch)
 	return ch >= '0' && ch <= '9';
 }
 
+#ifdef USAGELOG_SSE2
 /* The first n bytes (8 to 16) of a and b are equal: two overlapping 8-byte
  * loads, as memcmp with a length it does not know is a call. */
 static int
@@ -154,6 +158,7 @@ same(const char *a, const char *b, size_t n)
 	memcpy(&w, b + n - 8, 8);
 	return ((x ^ y) | (z ^ w)) == 0;
 }
+#endif
 
 /* ------------------------------------------------------------ time */
 
@@ -499,7 +504,7 @@ static const char *
 find_accepted(const char *p, const char *end)
 {
 	const char *hit;
-#ifdef __SSE2__
+#ifdef USAGELOG_SSE2
 	const __m128i a = _mm_set1_epi8('A'), pp = _mm_set1_epi8('p');
 
 	while (end - p >= 32) {
@@ -520,7 +525,7 @@ find_accepted(const char *p, const char *end)
 	return hit ? hit : end;
 }
 
-#ifdef __SSE2__
+#ifdef USAGELOG_SSE2
 /*
  * The lines of data..end as one pass: each 16 bytes are tested once for
  * newlines and for "Accepted "'s 'A' and 'p' together, and the bits taken
@@ -568,7 +573,7 @@ scan(struct usagelog *u, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *nl, *hit;
 
-#ifdef __SSE2__
+#ifdef USAGELOG_SSE2
 	p = scan_sse2(u, data, end);
 #endif
 	hit = find_accepted(p, end);
