@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+
+#include "scanner/parse/jsonrd.h"
 #include <openssl/sha.h>
 
 #include "scanner/parse/reportjson.h"
@@ -269,39 +271,10 @@ digest_to_json(const struct host_digest *d)
 
 /* ---- reading ---------------------------------------------------------- */
 
-struct rd {
-	const char *name;	/* the file, or NULL */
-	char *err;
-};
-
-static int rfail(struct rd *r, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-rfail(struct rd *r, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg, *full;
-
-	if (r->err != NULL)
-		return -1;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (r->name != NULL)
-		full = xasprintf("%s: %s: %s", r->name, path, msg);
-	else
-		full = xasprintf("%s: %s", path, msg);
-	r->err = str_printable(full, strlen(full));
-	free(full);
-	free(msg);
-	return -1;
-}
-
 /* A string the report made printable, as it was; NULL for absent or null
  * when optional. */
 static int
-rstr(struct rd *r, json_t *o, const char *key, const char *path, int required,
+rstr(struct json_rd *r, json_t *o, const char *key, const char *path, int required,
     char **out)
 {
 	json_t *v = json_object_get(o, key);
@@ -309,19 +282,19 @@ rstr(struct rd *r, json_t *o, const char *key, const char *path, int required,
 	*out = NULL;
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			return rfail(r, path, "\"%s\" is required (a string)", key);
+			return json_rd_fail(r, path, "\"%s\" is required (a string)", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return rfail(r, path, "\"%s\": expected a string", key);
+		return json_rd_fail(r, path, "\"%s\": expected a string", key);
 	*out = str_unprintable(json_string_value(v), json_string_length(v));
 	if (*out == NULL)
-		return rfail(r, path, "\"%s\": an escape keyaudit does not write", key);
+		return json_rd_fail(r, path, "\"%s\": an escape keyaudit does not write", key);
 	return 0;
 }
 
 static int
-rlist(struct rd *r, json_t *o, const char *key, const char *path, struct strlist *out)
+rlist(struct json_rd *r, json_t *o, const char *key, const char *path, struct strlist *out)
 {
 	json_t *a = json_object_get(o, key), *v;
 	size_t i;
@@ -329,16 +302,16 @@ rlist(struct rd *r, json_t *o, const char *key, const char *path, struct strlist
 	if (a == NULL)
 		return 0;
 	if (!json_is_array(a) || json_array_size(a) > RJ_LIST_MAX)
-		return rfail(r, path, "\"%s\": expected a list of at most %d strings", key,
+		return json_rd_fail(r, path, "\"%s\": expected a list of at most %d strings", key,
 		    RJ_LIST_MAX);
 	json_array_foreach(a, i, v) {
 		char *s;
 
 		if (!json_is_string(v))
-			return rfail(r, path, "\"%s\"[%zu]: expected a string", key, i);
+			return json_rd_fail(r, path, "\"%s\"[%zu]: expected a string", key, i);
 		s = str_unprintable(json_string_value(v), json_string_length(v));
 		if (s == NULL)
-			return rfail(r, path, "\"%s\"[%zu]: an escape keyaudit does not write",
+			return json_rd_fail(r, path, "\"%s\"[%zu]: an escape keyaudit does not write",
 			    key, i);
 		strlist_add_owned(out, s);
 	}
@@ -346,28 +319,28 @@ rlist(struct rd *r, json_t *o, const char *key, const char *path, struct strlist
 }
 
 static int
-ru64(struct rd *r, json_t *o, const char *key, const char *path, uint64_t *out)
+ru64(struct json_rd *r, json_t *o, const char *key, const char *path, uint64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	const char *s;
 	char *end;
 
 	if (!json_is_string(v) || (s = json_string_value(v))[0] < '0' || s[0] > '9')
-		return rfail(r, path, "\"%s\": expected a decimal number as a string", key);
+		return json_rd_fail(r, path, "\"%s\": expected a decimal number as a string", key);
 	*out = (uint64_t)strtoull(s, &end, 10);
 	if (*end != '\0')
-		return rfail(r, path, "\"%s\": expected a decimal number as a string", key);
+		return json_rd_fail(r, path, "\"%s\": expected a decimal number as a string", key);
 	return 0;
 }
 
 static int
-digest_read(struct rd *r, json_t *j, const char *path, struct host_digest *d)
+digest_read(struct json_rd *r, json_t *j, const char *path, struct host_digest *d)
 {
 	json_t *kh, *krl, *v;
 	size_t i;
 
 	if (!json_is_object(j))
-		return rfail(r, path, "expected an object (the host's fleet digest)");
+		return json_rd_fail(r, path, "expected an object (the host's fleet digest)");
 	if (rlist(r, j, "hostkey_fps", path, &d->hostkey_fps) ||
 	    rlist(r, j, "keys", path, &d->keys) ||
 	    rlist(r, j, "kh_names", path, &d->kh_names) ||
@@ -378,14 +351,14 @@ digest_read(struct rd *r, json_t *j, const char *path, struct host_digest *d)
 		return -1;
 	for (i = 0; i < d->keys.n; i++)
 		if (strchr(d->keys.v[i], ' ') == NULL)
-			return rfail(r, path, "\"keys\"[%zu]: expected \"FINGERPRINT USER\"", i);
+			return json_rd_fail(r, path, "\"keys\"[%zu]: expected \"FINGERPRINT USER\"", i);
 	kh = json_object_get(j, "known_hosts");
 	if (kh != NULL && (!json_is_array(kh) || json_array_size(kh) > RJ_KH_FILES))
-		return rfail(r, path, "\"known_hosts\": expected a list of at most %d "
+		return json_rd_fail(r, path, "\"known_hosts\": expected a list of at most %d "
 		    "{\"path\", \"text\"}", RJ_KH_FILES);
 	json_array_foreach(kh, i, v) {
 		char *p = xasprintf("%s.known_hosts[%zu]", path, i), *fp = NULL, *ft = NULL;
-		int rc = !json_is_object(v) ? rfail(r, p, "expected {\"path\", \"text\"}") :
+		int rc = !json_is_object(v) ? json_rd_fail(r, p, "expected {\"path\", \"text\"}") :
 		    rstr(r, v, "path", p, 1, &fp) || rstr(r, v, "text", p, 1, &ft) ? -1 : 0;
 
 		free(p);
@@ -399,12 +372,12 @@ digest_read(struct rd *r, json_t *j, const char *path, struct host_digest *d)
 	}
 	v = json_object_get(j, "revoked_set");
 	if (v != NULL && !json_is_boolean(v))
-		return rfail(r, path, "\"revoked_set\": expected true or false");
+		return json_rd_fail(r, path, "\"revoked_set\": expected true or false");
 	d->revoked_set = json_is_true(v);
 	krl = json_object_get(j, "krl");
 	if (krl != NULL && !json_is_null(krl)) {
 		char *p = xasprintf("%s.krl", path);
-		int rc = !json_is_object(krl) ? rfail(r, p, "expected {\"version\", "
+		int rc = !json_is_object(krl) ? json_rd_fail(r, p, "expected {\"version\", "
 		    "\"generated\"}") : ru64(r, krl, "version", p, &d->krl_version) ||
 		    ru64(r, krl, "generated", p, &d->krl_generated) ? -1 : 0;
 
@@ -419,7 +392,7 @@ digest_read(struct rd *r, json_t *j, const char *path, struct host_digest *d)
 int
 digest_from_json(json_t *j, const char *path, struct host_digest *out, char **err)
 {
-	struct rd r = { NULL, NULL };
+	struct json_rd r = { NULL, NULL };
 
 	memset(out, 0, sizeof(*out));
 	if (digest_read(&r, j, path, out) != 0) {
@@ -434,20 +407,20 @@ digest_from_json(json_t *j, const char *path, struct host_digest *out, char **er
 /* ---- the report ------------------------------------------------------- */
 
 static int
-rnum(struct rd *r, json_t *o, const char *key, const char *path, long min, long max,
+rnum(struct json_rd *r, json_t *o, const char *key, const char *path, long min, long max,
     long *out)
 {
 	json_t *v = json_object_get(o, key);
 
 	if (!json_is_integer(v) || json_integer_value(v) < min ||
 	    json_integer_value(v) > max)
-		return rfail(r, path, "\"%s\": expected an integer %ld..%ld", key, min, max);
+		return json_rd_fail(r, path, "\"%s\": expected an integer %ld..%ld", key, min, max);
 	*out = (long)json_integer_value(v);
 	return 0;
 }
 
 static int
-remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
+remedy_read(struct json_rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 {
 	json_t *v;
 	size_t i;
@@ -455,7 +428,7 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 	if (a == NULL)
 		return 0;
 	if (!json_is_array(a) || json_array_size(a) > 64)
-		return rfail(r, path, "\"remedy\": expected a list of actions");
+		return json_rd_fail(r, path, "\"remedy\": expected a list of actions");
 	json_array_foreach(a, i, v) {
 		char *p = xasprintf("%s.remedy[%zu]", path, i);
 		json_t *run = json_object_get(v, "run"), *ed = json_object_get(v, "edit");
@@ -465,14 +438,14 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 		int rc = 0;
 
 		if (!json_is_object(v))
-			rc = rfail(r, p, "expected an action (\"run\", \"edit\" or \"manual\")");
+			rc = json_rd_fail(r, p, "expected an action (\"run\", \"edit\" or \"manual\")");
 		else if (json_is_array(run)) {
 			struct strlist argv = { 0 };
 
 			rc = rlist(r, v, "run", p, &argv) || rstr(r, v, "where", p, 1, &s1) ||
 			    rstr(r, v, "as", p, 1, &as) ? -1 : 0;
 			if (rc == 0 && argv.n == 0)
-				rc = rfail(r, p, "\"run\": expected a command");
+				rc = json_rd_fail(r, p, "\"run\": expected a command");
 			if (rc == 0) {
 				act = remedy_run(rem, strcmp(s1, "client") == 0 ? ACT_CLIENT :
 				    ACT_SERVER, strcmp(as, "user") == 0, argv.v[0], NULL);
@@ -495,13 +468,13 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 			if (rc == 0)
 				remedy_manual(rem, "%s", s1);
 		} else
-			rc = rfail(r, p, "expected an action (\"run\", \"edit\" or \"manual\")");
+			rc = json_rd_fail(r, p, "expected an action (\"run\", \"edit\" or \"manual\")");
 		if (rc == 0 && act != NULL && tg != NULL) {
 			char *tp = NULL, *tt = NULL;
 			long uid = 0;
 			char *pt = xasprintf("%s.target", p);
 
-			rc = !json_is_object(tg) ? rfail(r, pt, "expected {\"path\", \"type\", "
+			rc = !json_is_object(tg) ? json_rd_fail(r, pt, "expected {\"path\", \"type\", "
 			    "\"uid\"}") : rstr(r, tg, "path", pt, 1, &tp) ||
 			    rstr(r, tg, "type", pt, 1, &tt) ||
 			    rnum(r, tg, "uid", pt, 0, 4294967295L, &uid) ? -1 : 0;
@@ -526,7 +499,7 @@ remedy_read(struct rd *r, json_t *a, const char *path, struct ka_remedy *rem)
 }
 
 static int
-finding_read(struct rd *r, json_t *o, const char *path,
+finding_read(struct json_rd *r, json_t *o, const char *path,
     const struct ka_rule *(*rule)(const char *), struct ka_host_result *hr,
     struct strlist *owned)
 {
@@ -538,7 +511,7 @@ finding_read(struct rd *r, json_t *o, const char *path,
 	int s = -1, rc = -1;
 
 	if (!json_is_object(o)) {
-		rfail(r, path, "expected a finding object");
+		json_rd_fail(r, path, "expected a finding object");
 		goto out;
 	}
 	if (rstr(r, o, "check", path, 1, &check) || rstr(r, o, "severity", path, 1, &sev) ||
@@ -547,21 +520,21 @@ finding_read(struct rd *r, json_t *o, const char *path,
 	    rstr(r, o, "origin", path, 0, &origin) || rstr(r, o, "baselined", path, 0, &bl))
 		goto out;
 	if ((ru = rule(check)) == NULL) {
-		rfail(r, path, "\"check\": unknown check '%s' (a report of another "
+		json_rd_fail(r, path, "\"check\": unknown check '%s' (a report of another "
 		    "keyaudit version?)", check);
 		goto out;
 	}
 	if ((s = severity_from_name(sev)) < 0) {
-		rfail(r, path, "\"severity\": expected info, low, medium, high or critical");
+		json_rd_fail(r, path, "\"severity\": expected info, low, medium, high or critical");
 		goto out;
 	}
 	if (!json_is_boolean(b)) {
-		rfail(r, path, "\"blocks_login\": expected true or false");
+		json_rd_fail(r, path, "\"blocks_login\": expected true or false");
 		goto out;
 	}
 	if (ln != NULL && !json_is_null(ln) && (!json_is_integer(ln) ||
 	    json_integer_value(ln) < 1 || json_integer_value(ln) > 100000000)) {
-		rfail(r, path, "\"line\": expected null or a line number");
+		json_rd_fail(r, path, "\"line\": expected null or a line number");
 		goto out;
 	}
 	f = finding_add(hr, ru, user, fpath, json_is_integer(ln) ?
@@ -599,13 +572,13 @@ status_from_name(const char *s)
 
 /* One key line object back into "USER\tFP\tTYPE\tPATH\tLINE". */
 static int
-key_read(struct rd *r, json_t *o, const char *path, struct strlist *keys)
+key_read(struct json_rd *r, json_t *o, const char *path, struct strlist *keys)
 {
 	char *u = NULL, *fp = NULL, *t = NULL, *p = NULL;
 	long line = 0;
 	int rc;
 
-	rc = !json_is_object(o) ? rfail(r, path, "expected a key object") :
+	rc = !json_is_object(o) ? json_rd_fail(r, path, "expected a key object") :
 	    rstr(r, o, "user", path, 1, &u) || rstr(r, o, "fingerprint", path, 1, &fp) ||
 	    rstr(r, o, "type", path, 1, &t) || rstr(r, o, "path", path, 1, &p) ||
 	    rnum(r, o, "line", path, 0, 100000000, &line) ? -1 : 0;
@@ -619,7 +592,7 @@ key_read(struct rd *r, json_t *o, const char *path, struct strlist *keys)
 }
 
 static int
-host_read(struct rd *r, json_t *o, const char *path,
+host_read(struct json_rd *r, json_t *o, const char *path,
     const struct ka_rule *(*rule)(const char *), struct scan_report_host *h,
     struct strlist *owned)
 {
@@ -642,7 +615,7 @@ host_read(struct rd *r, json_t *o, const char *path,
 	s = status_from_name(st);
 	free(st);
 	if (s < 0)
-		return rfail(r, path, "\"status\": expected scanned, unreachable, "
+		return json_rd_fail(r, path, "\"status\": expected scanned, unreachable, "
 		    "auth-failed or error");
 	h->hr.status = (enum ka_host_status)s;
 	x = json_object_get(o, "port");
@@ -655,14 +628,14 @@ host_read(struct rd *r, json_t *o, const char *path,
 	}
 	x = json_object_get(o, "duration");
 	if (x != NULL && !json_is_number(x))
-		return rfail(r, path, "\"duration\": expected a number of seconds");
+		return json_rd_fail(r, path, "\"duration\": expected a number of seconds");
 	h->hr.duration = x != NULL ? json_number_value(x) : 0;
 	if (json_object_get(o, "index") != NULL &&
 	    rnum(r, o, "index", path, 0, 100000000, &h->index))
 		return -1;
 	a = json_object_get(o, "findings");
 	if (!json_is_array(a) || json_array_size(a) > RJ_LIST_MAX)
-		return rfail(r, path, "\"findings\": expected a list");
+		return json_rd_fail(r, path, "\"findings\": expected a list");
 	json_array_foreach(a, i, v) {
 		char *p = xasprintf("%s.findings[%zu]", path, i);
 		int rc = finding_read(r, v, p, rule, &h->hr, owned);
@@ -673,18 +646,18 @@ host_read(struct rd *r, json_t *o, const char *path,
 	}
 	a = json_object_get(o, "skipped");
 	if (a != NULL && (!json_is_array(a) || json_array_size(a) > RJ_LIST_MAX))
-		return rfail(r, path, "\"skipped\": expected a list");
+		return json_rd_fail(r, path, "\"skipped\": expected a list");
 	json_array_foreach(a, i, v) {
 		char *p = xasprintf("%s.skipped[%zu]", path, i), *c = NULL, *sub = NULL,
 		    *why = NULL;
 		const struct ka_rule *ru = NULL;
-		int rc = !json_is_object(v) ? rfail(r, p, "expected {\"check\", "
+		int rc = !json_is_object(v) ? json_rd_fail(r, p, "expected {\"check\", "
 		    "\"subject\", \"reason\"}") : rstr(r, v, "check", p, 0, &c) ||
 		    rstr(r, v, "subject", p, 0, &sub) || rstr(r, v, "reason", p, 0, &why) ?
 		    -1 : 0;
 
 		if (rc == 0 && c != NULL && (ru = rule(c)) == NULL)
-			rc = rfail(r, p, "\"check\": unknown check '%s'", c);
+			rc = json_rd_fail(r, p, "\"check\": unknown check '%s'", c);
 		if (rc == 0)
 			skip_add(&h->hr, ru, sub, "%s", why ? why : "");
 		free(p);
@@ -696,7 +669,7 @@ host_read(struct rd *r, json_t *o, const char *path,
 	}
 	a = json_object_get(o, "keys");
 	if (a != NULL && (!json_is_array(a) || json_array_size(a) > RJ_LIST_MAX))
-		return rfail(r, path, "\"keys\": expected a list");
+		return json_rd_fail(r, path, "\"keys\": expected a list");
 	json_array_foreach(a, i, v) {
 		char *p = xasprintf("%s.keys[%zu]", path, i);
 		int rc = key_read(r, v, p, &h->hr.keys);
@@ -707,14 +680,14 @@ host_read(struct rd *r, json_t *o, const char *path,
 	}
 	a = json_object_get(o, "ran");
 	if (a != NULL && (!json_is_array(a) || json_array_size(a) > 4096))
-		return rfail(r, path, "\"ran\": expected a list of check ids");
+		return json_rd_fail(r, path, "\"ran\": expected a list of check ids");
 	if (a != NULL && json_array_size(a) > 0)
 		h->hr.ran = xcalloc(json_array_size(a), sizeof(*h->hr.ran));
 	json_array_foreach(a, i, v) {
 		const struct ka_rule *ru = json_is_string(v) ? rule(json_string_value(v)) : NULL;
 
 		if (ru == NULL)
-			return rfail(r, path, "\"ran\"[%zu]: expected a known check id", i);
+			return json_rd_fail(r, path, "\"ran\"[%zu]: expected a known check id", i);
 		h->hr.ran[h->hr.nran++] = ru;
 	}
 	x = json_object_get(o, "digest");
@@ -734,7 +707,7 @@ int
 report_doc_load(const char *name, const char *data, size_t len, struct report_doc *d,
     char **err)
 {
-	struct rd r = { name, NULL };
+	struct json_rd r = { name, NULL };
 	json_error_t je;
 	json_t *schema;
 
@@ -756,12 +729,12 @@ report_doc_load(const char *name, const char *data, size_t len, struct report_do
 	d->hosts = json_object_get(d->root, "hosts");
 	schema = json_object_get(d->root, "schema");
 	if (!json_is_object(d->root) || !json_is_string(json_object_get(d->root, "keyaudit")))
-		rfail(&r, "$", "expected a keyaudit JSON report (an object with "
+		json_rd_fail(&r, "$", "expected a keyaudit JSON report (an object with "
 		    "\"keyaudit\"; keyaudit scan --json FILE)");
 	else if (!json_is_integer(schema) || json_integer_value(schema) != 1)
-		rfail(&r, "$.schema", "expected 1");
+		json_rd_fail(&r, "$.schema", "expected 1");
 	else if (!json_is_array(d->hosts) || json_array_size(d->hosts) > RJ_LIST_MAX)
-		rfail(&r, "$.hosts", "expected a list of hosts");
+		json_rd_fail(&r, "$.hosts", "expected a list of hosts");
 	if (r.err != NULL) {
 		report_doc_free(d);
 		*err = r.err;
@@ -781,7 +754,7 @@ int
 scan_report_parse(const char *text, size_t len, const char *name,
     const struct ka_rule *(*rule)(const char *), struct scan_report *out, char **err)
 {
-	struct rd r = { name, NULL };
+	struct json_rd r = { name, NULL };
 	struct report_doc doc;
 	json_t *root, *hosts, *v, *sh;
 	size_t i;
@@ -801,13 +774,13 @@ scan_report_parse(const char *text, size_t len, const char *name,
 		    rnum(&r, sh, "n", "$.shard", 1, SHARD_MAX, &n) ||
 		    rnum(&r, sh, "inventory_hosts", "$.shard", 0, 100000000, &total) ||
 		    rstr(&r, sh, "inventory", "$.shard", 1, &inv)) {
-			rfail(&r, "$.shard", "expected {\"k\", \"n\", \"inventory\", "
+			json_rd_fail(&r, "$.shard", "expected {\"k\", \"n\", \"inventory\", "
 			    "\"inventory_hosts\"}");
 			goto fail;
 		}
 		if (k >= n || strlen(inv) != 64 || strspn(inv, "0123456789abcdef") != 64) {
 			free(inv);
-			rfail(&r, "$.shard", "expected k < n and \"inventory\" as 64 hex digits");
+			json_rd_fail(&r, "$.shard", "expected k < n and \"inventory\" as 64 hex digits");
 			goto fail;
 		}
 		out->sharded = 1;
@@ -824,7 +797,7 @@ scan_report_parse(const char *text, size_t len, const char *name,
 		int rc;
 
 		if (!json_is_object(v)) {
-			rfail(&r, p, "expected a host object");
+			json_rd_fail(&r, p, "expected a host object");
 			free(p);
 			goto fail;
 		}

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "scanner/parse/jsonrd.h"
+
 #include "scanner/snapshot.h"
 #include "scanner/parse/snapjson.h"
 
@@ -14,37 +16,9 @@
 /* A snapshot file is bounded: 10,000 accounts with 100,000 keys is ~20 MB. */
 #define SNAP_JSON_MAX (1024u * 1024 * 1024)
 
-struct rd {
-	const char *name;
-	char *err;
-};
-
-static int
-fail(struct rd *r, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct rd *r, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg, *full;
-
-	if (r->err != NULL)
-		return -1;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	/* Messages quote input (paths, JSON tokens): one printable line. */
-	full = xasprintf("%s: %s: %s", r->name, what, msg);
-	r->err = str_printable(full, strlen(full));
-	free(full);
-	free(msg);
-	return -1;
-}
-
 /* Optional string: absent or null -> NULL; anything else but a string fails. */
 static int
-get_str(struct rd *r, json_t *o, const char *key, const char *what, char **out)
+get_str(struct json_rd *r, json_t *o, const char *key, const char *what, char **out)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -52,13 +26,13 @@ get_str(struct rd *r, json_t *o, const char *key, const char *what, char **out)
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return fail(r, what, "\"%s\" must be a string", key);
+		return json_rd_fail(r, what, "\"%s\" must be a string", key);
 	*out = xstrndup(json_string_value(v), json_string_length(v));
 	return 0;
 }
 
 static int
-get_int(struct rd *r, json_t *o, const char *key, const char *what, int64_t def,
+get_int(struct json_rd *r, json_t *o, const char *key, const char *what, int64_t def,
     int64_t min, int64_t max, int64_t *out)
 {
 	json_t *v = json_object_get(o, key);
@@ -67,15 +41,15 @@ get_int(struct rd *r, json_t *o, const char *key, const char *what, int64_t def,
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v))
-		return fail(r, what, "\"%s\" must be an integer", key);
+		return json_rd_fail(r, what, "\"%s\" must be an integer", key);
 	*out = json_integer_value(v);
 	if (*out < min || *out > max)
-		return fail(r, what, "\"%s\" out of range", key);
+		return json_rd_fail(r, what, "\"%s\" out of range", key);
 	return 0;
 }
 
 static int
-get_bool(struct rd *r, json_t *o, const char *key, const char *what, int *out)
+get_bool(struct json_rd *r, json_t *o, const char *key, const char *what, int *out)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -83,7 +57,7 @@ get_bool(struct rd *r, json_t *o, const char *key, const char *what, int *out)
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_boolean(v))
-		return fail(r, what, "\"%s\" must be true or false", key);
+		return json_rd_fail(r, what, "\"%s\" must be true or false", key);
 	*out = json_is_true(v);
 	return 0;
 }
@@ -91,7 +65,7 @@ get_bool(struct rd *r, json_t *o, const char *key, const char *what, int *out)
 /* Bytes written by set_bytes: key as text or key_b64. *out stays NULL when
  * neither is there. */
 static int
-get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out,
+get_bytes(struct json_rd *r, json_t *o, const char *key, const char *what, char **out,
     size_t *len)
 {
 	json_t *v = json_object_get(o, key);
@@ -104,7 +78,7 @@ get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out
 	*len = 0;
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_string(v))
-			return fail(r, what, "\"%s\" must be a string", key);
+			return json_rd_fail(r, what, "\"%s\" must be a string", key);
 		*len = json_string_length(v);
 		*out = xstrndup(json_string_value(v), *len);
 		return 0;
@@ -117,7 +91,7 @@ get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out
 		if ((dn = base64_decode(b64, n, (unsigned char *)*out, n / 4 * 3 + 3)) < 0) {
 			free(*out);
 			*out = NULL;
-			rc = fail(r, what, "\"%s\" is not valid base64", k);
+			rc = json_rd_fail(r, what, "\"%s\" is not valid base64", k);
 		} else {
 			*len = (size_t)dn;
 			(*out)[dn] = '\0';
@@ -129,7 +103,7 @@ get_bytes(struct rd *r, json_t *o, const char *key, const char *what, char **out
 }
 
 static int
-get_strlist(struct rd *r, json_t *o, const char *key, const char *what,
+get_strlist(struct json_rd *r, json_t *o, const char *key, const char *what,
     struct strlist *out)
 {
 	json_t *v = json_object_get(o, key), *e;
@@ -138,44 +112,44 @@ get_strlist(struct rd *r, json_t *o, const char *key, const char *what,
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return fail(r, what, "\"%s\" must be an array of strings", key);
+		return json_rd_fail(r, what, "\"%s\" must be an array of strings", key);
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e))
-			return fail(r, what, "\"%s\"[%zu] must be a string", key, i);
+			return json_rd_fail(r, what, "\"%s\"[%zu] must be a string", key, i);
 		strlist_add(out, json_string_value(e));
 	}
 	return 0;
 }
 
 static json_t *
-get_array(struct rd *r, json_t *o, const char *key)
+get_array(struct json_rd *r, json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 
 	if (v == NULL || json_is_null(v))
 		return NULL;
 	if (!json_is_array(v)) {
-		fail(r, key, "must be an array");
+		json_rd_fail(r, key, "must be an array");
 		return NULL;
 	}
 	return v;
 }
 
 static int
-read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
+read_account(struct json_rd *r, json_t *o, struct snap_account *a, const char *what)
 {
 	int64_t v;
 	json_t *sh;
 
 	if (!json_is_object(o))
-		return fail(r, what, "must be an object");
+		return json_rd_fail(r, what, "must be an object");
 	if (get_str(r, o, "name", what, &a->name) || a->name == NULL)
-		return fail(r, what, "\"name\" is required");
+		return json_rd_fail(r, what, "\"name\" is required");
 	if (get_int(r, o, "uid", what, -1, 0, UINT32_MAX, &v) || v < 0)
-		return fail(r, what, "\"uid\" is required");
+		return json_rd_fail(r, what, "\"uid\" is required");
 	a->uid = (uint32_t)v;
 	if (get_int(r, o, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0)
-		return fail(r, what, "\"gid\" is required");
+		return json_rd_fail(r, what, "\"gid\" is required");
 	a->gid = (uint32_t)v;
 	if (get_str(r, o, "gecos", what, &a->gecos) ||
 	    get_str(r, o, "home", what, &a->home) ||
@@ -191,7 +165,7 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 	sh = json_object_get(o, "shadow");
 	if (sh != NULL && !json_is_null(sh)) {
 		if (!json_is_object(sh))
-			return fail(r, what, "\"shadow\" must be an object or null");
+			return json_rd_fail(r, what, "\"shadow\" must be an object or null");
 		a->shadow_known = 1;
 		if (get_bool(r, sh, "locked", what, &a->locked) ||
 		    get_int(r, sh, "expire", what, -1, -1, INT64_MAX, &a->expire_day) ||
@@ -206,7 +180,7 @@ read_account(struct rd *r, json_t *o, struct snap_account *a, const char *what)
 /* "unreadable_by": the accounts whose credentials could not read the file.
  * The file's own read_error stays as written (snap_file_deny would set it). */
 static int
-read_denials(struct rd *r, json_t *o, struct snap_file *f, const char *what)
+read_denials(struct json_rd *r, json_t *o, struct snap_file *f, const char *what)
 {
 	json_t *d = json_object_get(o, "unreadable_by"), *e;
 	char *keep = f->read_error;
@@ -216,7 +190,7 @@ read_denials(struct rd *r, json_t *o, struct snap_file *f, const char *what)
 	if (d == NULL || json_is_null(d))
 		return 0;
 	if (!json_is_array(d))
-		return fail(r, what, "\"unreadable_by\" must be an array");
+		return json_rd_fail(r, what, "\"unreadable_by\" must be an array");
 	f->read_error = NULL;
 	json_array_foreach(d, k, e) {
 		char *u = NULL, *why = NULL;
@@ -224,7 +198,7 @@ read_denials(struct rd *r, json_t *o, struct snap_file *f, const char *what)
 		if (!json_is_object(e) || get_str(r, e, "user", what, &u) ||
 		    get_str(r, e, "error", what, &why) || u == NULL || why == NULL) {
 			if (r->err == NULL)
-				fail(r, what, "\"unreadable_by\"[%zu] needs \"user\" and "
+				json_rd_fail(r, what, "\"unreadable_by\"[%zu] needs \"user\" and "
 				    "\"error\"", k);
 			rc = -1;
 		} else
@@ -240,7 +214,7 @@ read_denials(struct rd *r, json_t *o, struct snap_file *f, const char *what)
 }
 
 static int
-read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
+read_file_entry(struct json_rd *r, struct snapshot *s, json_t *o, size_t idx)
 {
 	char what[64], *path = NULL, *type = NULL, *mode = NULL;
 	struct snap_file *f;
@@ -249,21 +223,21 @@ read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 
 	snprintf(what, sizeof(what), "files[%zu]", idx);
 	if (!json_is_object(o))
-		return fail(r, what, "must be an object");
+		return json_rd_fail(r, what, "must be an object");
 	if (get_str(r, o, "path", what, &path) || get_str(r, o, "type", what, &type))
 		goto out;
 	if (path == NULL || path[0] != '/') {
-		fail(r, what, "\"path\" must be an absolute path");
+		json_rd_fail(r, what, "\"path\" must be an absolute path");
 		goto out;
 	}
 	if (snap_file_get(s, path) != NULL) {
-		fail(r, what, "duplicate path %s", path);
+		json_rd_fail(r, what, "duplicate path %s", path);
 		goto out;
 	}
 	f = snap_file_add(s, path);
 	if (type == NULL || (f->type = snap_ftype_from_name(type),
 	    f->type == SNAP_UNKNOWN && strcmp(type, "unknown") != 0)) {
-		fail(r, what, "\"type\" must be one of file dir symlink fifo socket "
+		json_rd_fail(r, what, "\"type\" must be one of file dir symlink fifo socket "
 		    "chardev blockdev missing unknown");
 		goto out;
 	}
@@ -280,28 +254,28 @@ read_file_entry(struct rd *r, struct snapshot *s, json_t *o, size_t idx)
 		unsigned long m;
 
 		if (get_str(r, o, "mode", what, &mode) || mode == NULL) {
-			fail(r, what, "\"mode\" (octal string, e.g. \"0644\") is required");
+			json_rd_fail(r, what, "\"mode\" (octal string, e.g. \"0644\") is required");
 			goto out;
 		}
 		m = strtoul(mode, &end, 8);
 		if (*mode == '\0' || *end != '\0' || m > 07777) {
-			fail(r, what, "\"mode\" must be an octal string up to 07777, not \"%s\"", mode);
+			json_rd_fail(r, what, "\"mode\" must be an octal string up to 07777, not \"%s\"", mode);
 			goto out;
 		}
 		f->mode = (uint32_t)m;
 		if (get_int(r, o, "uid", what, -1, 0, UINT32_MAX, &v) || v < 0) {
-			fail(r, what, "\"uid\" is required");
+			json_rd_fail(r, what, "\"uid\" is required");
 			goto out;
 		}
 		f->uid = (uint32_t)v;
 		if (get_int(r, o, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0) {
-			fail(r, what, "\"gid\" is required");
+			json_rd_fail(r, what, "\"gid\" is required");
 			goto out;
 		}
 		f->gid = (uint32_t)v;
 	}
 	if (f->type == SNAP_LNK && f->link == NULL) {
-		fail(r, what, "a symlink needs \"link\"");
+		json_rd_fail(r, what, "a symlink needs \"link\"");
 		goto out;
 	}
 	if (get_bytes(r, o, "content", what, &f->content, &f->content_len) != 0)
@@ -319,14 +293,14 @@ out:
 }
 
 static int
-read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *what)
+read_clientkey(struct json_rd *r, json_t *o, struct snap_clientkey *k, const char *what)
 {
 	json_t *enc;
 
 	if (!json_is_object(o))
-		return fail(r, what, "must be an object");
+		return json_rd_fail(r, what, "must be an object");
 	if (get_str(r, o, "path", what, &k->path) || k->path == NULL)
-		return fail(r, what, "\"path\" is required");
+		return json_rd_fail(r, what, "\"path\" is required");
 	if (get_str(r, o, "format", what, &k->format) ||
 	    get_str(r, o, "pub_type", what, &k->pub_type) ||
 	    get_str(r, o, "pub_fp", what, &k->pub_fp) ||
@@ -340,7 +314,7 @@ read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *wh
 	k->encrypted = -1;
 	if (enc != NULL && !json_is_null(enc)) {
 		if (!json_is_boolean(enc))
-			return fail(r, what, "\"encrypted\" must be true, false or null");
+			return json_rd_fail(r, what, "\"encrypted\" must be true, false or null");
 		k->encrypted = json_is_true(enc);
 	}
 	return 0;
@@ -348,7 +322,7 @@ read_clientkey(struct rd *r, json_t *o, struct snap_clientkey *k, const char *wh
 
 /* The facts of one list (snapshot.h) from object o into the struct at base. */
 static int
-read_facts(struct rd *r, json_t *o, const char *what, const struct snap_fact *facts,
+read_facts(struct json_rd *r, json_t *o, const char *what, const struct snap_fact *facts,
     void *base)
 {
 	for (const struct snap_fact *f = facts; f->json != NULL; f++) {
@@ -380,12 +354,12 @@ read_facts(struct rd *r, json_t *o, const char *what, const struct snap_fact *fa
 
 /* "net": what the ssh transport saw; absent for local and file snapshots. */
 static int
-read_net(struct rd *r, json_t *o, struct snap_net *n)
+read_net(struct json_rd *r, json_t *o, struct snap_net *n)
 {
 	const char *w = "net";
 
 	if (!json_is_object(o))
-		return fail(r, w, "\"net\" must be an object");
+		return json_rd_fail(r, w, "\"net\" must be an object");
 	n->probed = 1;
 	if (read_facts(r, o, w, snap_net_facts, n))
 		return -1;
@@ -402,7 +376,7 @@ read_net(struct rd *r, json_t *o, struct snap_net *n)
 }
 
 static int
-read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
+read_snapshot(struct json_rd *r, json_t *root, struct snapshot *s)
 {
 	json_t *a, *e;
 	int64_t v;
@@ -410,11 +384,11 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 	char what[64];
 
 	if (!json_is_object(root))
-		return fail(r, "top level", "a snapshot is a JSON object");
+		return json_rd_fail(r, "top level", "a snapshot is a JSON object");
 	if (get_int(r, root, "keyaudit_snapshot", "top level", -1, INT64_MIN, INT64_MAX, &v))
 		return -1;
 	if (v != SNAP_SCHEMA)
-		return fail(r, "top level", "\"keyaudit_snapshot\": %d expected (is this a "
+		return json_rd_fail(r, "top level", "\"keyaudit_snapshot\": %d expected (is this a "
 		    "snapshot written by keyaudit collect?)", SNAP_SCHEMA);
 	if (read_facts(r, root, "top level", snapshot_facts, s) ||
 	    get_strlist(r, root, "users", "top level", &s->users))
@@ -441,11 +415,11 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 			snprintf(what, sizeof(what), "groups[%zu]", i);
 			s->ngroups++;
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "name", what, &g->name) || g->name == NULL)
-				return fail(r, what, "\"name\" is required");
+				return json_rd_fail(r, what, "\"name\" is required");
 			if (get_int(r, e, "gid", what, -1, 0, UINT32_MAX, &v) || v < 0)
-				return fail(r, what, "\"gid\" is required");
+				return json_rd_fail(r, what, "\"gid\" is required");
 			g->gid = (uint32_t)v;
 			if (get_strlist(r, e, "members", what, &g->members))
 				return -1;
@@ -462,9 +436,9 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 			char *pat = NULL;
 			snprintf(what, sizeof(what), "globs[%zu]", i);
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "pattern", what, &pat) || pat == NULL)
-				return fail(r, what, "\"pattern\" is required");
+				return json_rd_fail(r, what, "\"pattern\" is required");
 			if (get_strlist(r, e, "matches", what, &snap_glob_add(s, pat)->matches)) {
 				free(pat);
 				return -1;
@@ -479,9 +453,9 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 			snprintf(what, sizeof(what), "sshd_t[%zu]", i);
 			s->nsshd_t++;
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "user", what, &t->user) || t->user == NULL)
-				return fail(r, what, "\"user\" is required");
+				return json_rd_fail(r, what, "\"user\" is required");
 			if (get_str(r, e, "output", what, &t->output) ||
 			    get_str(r, e, "error", what, &t->error))
 				return -1;
@@ -495,9 +469,9 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 
 			snprintf(what, sizeof(what), "keys_commands[%zu]", i);
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "user", what, &user) || user == NULL)
-				return fail(r, what, "\"user\" is required");
+				return json_rd_fail(r, what, "\"user\" is required");
 			k = snap_keyscmd_add(s, user);
 			free(user);
 			if (get_str(r, e, "command", what, &k->command) ||
@@ -511,7 +485,7 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 			k->status = (int)st;
 			if (k->len > SNAP_KEYSCMD_OUTPUT_LIMIT)
-				return fail(r, what, "more output than keyaudit keeps");
+				return json_rd_fail(r, what, "more output than keyaudit keeps");
 		}
 	}
 	if ((a = get_array(r, root, "user_keys")) != NULL) {
@@ -522,12 +496,12 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 
 			snprintf(what, sizeof(what), "user_keys[%zu]", i);
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "user", what, &user) || get_str(r, e, "path", what, &path) ||
 			    user == NULL || path == NULL) {
 				free(user);
 				free(path);
-				return r->err ? -1 : fail(r, what, "\"user\" and \"path\" are required");
+				return r->err ? -1 : json_rd_fail(r, what, "\"user\" and \"path\" are required");
 			}
 			k = snap_userkey_add(s, user, path);
 			free(user);
@@ -536,7 +510,7 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 				return -1;
 			enc = json_object_get(e, "encrypted");
 			if (enc != NULL && !json_is_null(enc) && !json_is_boolean(enc))
-				return fail(r, what, "\"encrypted\" must be true, false or null");
+				return json_rd_fail(r, what, "\"encrypted\" must be true, false or null");
 			k->encrypted = enc == NULL || json_is_null(enc) ? -1 : json_is_true(enc);
 		}
 	}
@@ -550,9 +524,9 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 
 			snprintf(what, sizeof(what), "auth_logs[%zu]", i);
 			if (!json_is_object(e))
-				return fail(r, what, "must be an object");
+				return json_rd_fail(r, what, "must be an object");
 			if (get_str(r, e, "source", what, &src) || src == NULL)
-				return fail(r, what, "\"source\" is required");
+				return json_rd_fail(r, what, "\"source\" is required");
 			l = snap_authlog_add(s, src);
 			free(src);
 			if (get_bool(r, e, "truncated", what, &l->truncated) ||
@@ -560,7 +534,7 @@ read_snapshot(struct rd *r, json_t *root, struct snapshot *s)
 			    get_bytes(r, e, "lines", what, &l->lines, &l->len))
 				return -1;
 			if ((total += l->len) > SNAP_AUTHLOG_LIMIT)
-				return fail(r, what, "more log lines than a collector keeps");
+				return json_rd_fail(r, what, "more log lines than a collector keeps");
 		}
 	}
 	if ((a = get_array(r, root, "client_keys")) != NULL) {
@@ -579,7 +553,7 @@ int
 snapshot_from_json(const char *text, size_t len, const char *name,
     struct snapshot *out, char **err)
 {
-	struct rd r = { name, NULL };
+	struct json_rd r = { name, NULL };
 	json_error_t je;
 	json_t *root;
 
