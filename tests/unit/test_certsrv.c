@@ -14,23 +14,6 @@
 #define BASE	"fixtures/snapshots/akeys-ok.json"
 #define CERTS	"fixtures/certs/"
 
-/* Put a regular file into the snapshot (replacing what was there). */
-static void
-put(struct snapshot *s, const char *path, uint32_t mode, uint32_t uid,
-    const char *content)
-{
-	struct snap_file *f = snap_file_add(s, path);
-
-	free(f->content);
-	f->type = SNAP_REG;
-	f->mode = mode;
-	f->uid = f->gid = uid;
-	f->content = xstrdup(content);
-	f->content_len = strlen(content);
-	f->has_content = 1;
-	f->size = (int64_t)f->content_len;
-}
-
 static char *
 file_text(const char *path)
 {
@@ -59,14 +42,14 @@ diag(const char *certfile, const char *config, const char *principals,
 	int rank = 1 << 30;
 
 	tu_load_snapshot(BASE, &s);
-	put(&s, "/etc/ssh/sshd_config", 0644, 0, config);
-	put(&s, "/etc/ssh/ca.pub", 0644, 0, ca);
+	tu_put_file(&s, "/etc/ssh/sshd_config", 0644, 0, config);
+	tu_put_file(&s, "/etc/ssh/ca.pub", 0644, 0, ca);
 	if (principals != NULL)
-		put(&s, "/home/alice/.ssh/principals", 0600, 1000, principals);
+		tu_put_file(&s, "/home/alice/.ssh/principals", 0600, 1000, principals);
 	else
 		snap_file_add(&s, "/home/alice/.ssh/none")->type = SNAP_NOENT;
 	if (authkeys != NULL)
-		put(&s, "/home/alice/.ssh/authorized_keys", 0600, 1000, authkeys);
+		tu_put_file(&s, "/home/alice/.ssh/authorized_keys", 0600, 1000, authkeys);
 	if (cert_parse_text(text, strlen(text), &c, &err) != 0)
 		fail_msg("%s: %s", certfile, err);
 	b64 = base64_encode(c.key_blob, c.key_bloblen);

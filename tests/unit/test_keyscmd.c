@@ -16,28 +16,12 @@
 #define KEY "fixtures/certs/ca_ed25519.pub"
 
 static void
-put(struct snapshot *s, const char *path, uint32_t mode, uint32_t uid,
-    const char *content)
-{
-	struct snap_file *f = snap_file_add(s, path);
-
-	free(f->content);
-	f->type = SNAP_REG;
-	f->mode = mode;
-	f->uid = f->gid = uid;
-	f->content = xstrdup(content);
-	f->content_len = strlen(content);
-	f->has_content = 1;
-	f->size = (int64_t)f->content_len;
-}
-
-static void
 config(struct snapshot *s, const char *cmd, const char *user)
 {
 	char *c = xasprintf("PasswordAuthentication no\nAuthorizedKeysCommand %s\n"
 	    "AuthorizedKeysCommandUser %s\n", cmd, user);
 
-	put(s, "/etc/ssh/sshd_config", 0644, 0, c);
+	tu_put_file(s, "/etc/ssh/sshd_config", 0644, 0, c);
 	free(c);
 }
 
@@ -284,7 +268,7 @@ test_files_first(void **state)
 	(void)state;
 	tu_load_snapshot(BASE, &s);
 	config(&s, PROG " %u", "ghost");
-	put(&s, "/home/alice/.ssh/authorized_keys", 0600, 1000, text);
+	tu_put_file(&s, "/home/alice/.ssh/authorized_keys", 0600, 1000, text);
 	check(&s, &r);
 	assert_non_null(tu_find(&r, "sshd.keys-command-failed", "alice", NULL));
 	assert_false(blocks(&r, "sshd.keys-command-failed"));

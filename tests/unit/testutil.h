@@ -72,6 +72,24 @@ tu_load_snapshot(const char *path, struct snapshot *s)
  * fixtures (named sshdpol-, policy-, files-, sshclient-); every other
  * fixture runs all the other checks.
  */
+/* A regular file put into a snapshot made in memory (replacing what was
+ * there at path). */
+static inline void
+tu_put_file(struct snapshot *s, const char *path, uint32_t mode, uint32_t uid,
+    const char *content)
+{
+	struct snap_file *f = snap_file_add(s, path);
+
+	free(f->content);
+	f->type = SNAP_REG;
+	f->mode = mode;
+	f->uid = f->gid = uid;
+	f->content = xstrdup(content);
+	f->content_len = strlen(content);
+	f->has_content = 1;
+	f->size = (int64_t)f->content_len;
+}
+
 static inline int
 tu_hardening_fixture(const char *path)
 {
