@@ -470,11 +470,28 @@ release_log_programs(int rel)
  * myproposal.h KEX_DEFAULT_PK_ALG (a Debian build: OpenSSL with ECC and
  * FIDO support), release by release.
  */
-static const struct {
+/* A default algorithm list as it stood from a release on. */
+struct algrow {
 	int since;
 	const char *algs;
 	const char *cite;
-} pkrows[] = {
+};
+
+/* The list of the last row at or before rel (rows ascend; the first is
+ * the oldest release modelled). */
+static const char *
+algs_at(const struct algrow *rows, size_t n, int rel)
+{
+	const char *r = rows[0].algs;
+
+	rel = clamp(rel);
+	for (size_t i = 0; i < n; i++)
+		if (rel >= rows[i].since)
+			r = rows[i].algs;
+	return r;
+}
+
+static const struct algrow pkrows[] = {
 	{ REL(7, 4),
 	  "ecdsa-sha2-nistp256-cert-v01@openssh.com,"
 	  "ecdsa-sha2-nistp384-cert-v01@openssh.com,"
@@ -549,13 +566,7 @@ static const struct {
 const char *
 release_default_pubkey_algs(int rel)
 {
-	const char *r = pkrows[0].algs;
-
-	rel = clamp(rel);
-	for (size_t i = 0; i < sizeof(pkrows) / sizeof(pkrows[0]); i++)
-		if (rel >= pkrows[i].since)
-			r = pkrows[i].algs;
-	return r;
+	return algs_at(pkrows, sizeof(pkrows) / sizeof(pkrows[0]), rel);
 }
 
 /* SSH_ALLOWED_CA_SIGALGS: 7.9 (4cc259bac), reordered 8.2 (FIDO) and 8.5,
@@ -635,30 +646,22 @@ release_separate_challenge_response(int rel)
 	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
 	"diffie-hellman-group14-sha256"
 
-static const struct {
-	int since;
-	const char *algs;
-} kexrows[] = {
-	{ REL(7, 4), KEX_ECDH_CURVE "," KEX_DH ",diffie-hellman-group14-sha1" },
-	{ REL(8, 2), KEX_ECDH_CURVE "," KEX_DH },
-	{ REL(8, 9), KEX_ECDH_CURVE ",sntrup761x25519-sha512@openssh.com," KEX_DH },
-	{ REL(9, 0), "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE "," KEX_DH },
+static const struct algrow kexrows[] = {
+	{ REL(7, 4), KEX_ECDH_CURVE "," KEX_DH ",diffie-hellman-group14-sha1", "V_7_4_P1" },
+	{ REL(8, 2), KEX_ECDH_CURVE "," KEX_DH, "V_8_2_P1" },
+	{ REL(8, 9), KEX_ECDH_CURVE ",sntrup761x25519-sha512@openssh.com," KEX_DH, "V_8_9_P1" },
+	{ REL(9, 0), "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE "," KEX_DH,
+	  "V_9_0_P1" },
 	{ REL(9, 9), "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
-	  "mlkem768x25519-sha256," KEX_ECDH_CURVE "," KEX_DH },
+	  "mlkem768x25519-sha256," KEX_ECDH_CURVE "," KEX_DH, "V_9_9_P1" },
 	{ REL(10, 0), "mlkem768x25519-sha256,sntrup761x25519-sha512,"
-	  "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE },
+	  "sntrup761x25519-sha512@openssh.com," KEX_ECDH_CURVE, "V_10_0_P1" },
 };
 
 const char *
 release_default_kex(int rel)
 {
-	const char *r = kexrows[0].algs;
-
-	rel = clamp(rel);
-	for (size_t i = 0; i < sizeof(kexrows) / sizeof(kexrows[0]); i++)
-		if (rel >= kexrows[i].since)
-			r = kexrows[i].algs;
-	return r;
+	return algs_at(kexrows, sizeof(kexrows) / sizeof(kexrows[0]), rel);
 }
 
 const char *
