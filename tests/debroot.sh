@@ -166,6 +166,7 @@ debroot_copy() {
 #                               logging to ROOT$DEBROOT_SSHD_LOG; 1 when it
 #                               does not listen, the log's start on stderr
 #   debroot_sshd_stop PORT      that sshd stopped
+#   debroot_drop ROOT           a copy done with: its proc unmounted, removed
 DEBROOT_SSHD_LOG=/var/log/kasshd.log
 
 debroot_mount_proc() {
@@ -214,6 +215,11 @@ debroot_sshd_stop() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	eval "DEBROOT_SSHD_$1="
 	return 0
+}
+
+debroot_drop() {
+	while mountpoint -q "$1/proc"; do umount -l "$1/proc" || break; done
+	rm -rf --one-file-system "$1"
 }
 
 if [ "${0##*/}" = debroot.sh ]; then

@@ -447,8 +447,7 @@ for rel in "${releases[@]}"; do
 	for d in "${disagree[@]}"; do echo "#   $rel disagrees: $d"; done
 	echo "$rel: $agree of $total agree" >> "$T_BASE/summary"
 	for d in "${disagree[@]}"; do echo "  $rel: $d" >> "$T_BASE/summary"; done
-	while mountpoint -q "$C/proc"; do umount -l "$C/proc" || break; done
-	rm -rf --one-file-system "$C"
+	debroot_drop "$C"
 	echo "# $rel: $(($(date +%s) - t0)) s"
 done
 echo "# agreement per release (a scenario agrees when every leg does):"

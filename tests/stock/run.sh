@@ -302,8 +302,7 @@ for rel in "${releases[@]}"; do
 		fi
 		debroot_sshd_stop "$port"
 	fi
-	while mountpoint -q "$C/proc"; do umount -l "$C/proc" || break; done
-	rm -rf --one-file-system "$C"
+	debroot_drop "$C"
 	echo "# $rel: $(($(date +%s) - t0)) s"
 done
 t_finish

@@ -339,8 +339,7 @@ for rel in "${releases[@]}"; do
 		t_nok "$rel: the root's sshd restarts"
 	fi
 	debroot_sshd_stop "$port"
-	while mountpoint -q "$C/proc"; do umount -l "$C/proc" || break; done
-	rm -rf --one-file-system "$C"
+	debroot_drop "$C"
 	echo "# $rel: $(($(date +%s) - t1)) s"
 done
 echo "# targetsshd: $(($(date +%s) - T0)) s"
